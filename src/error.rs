@@ -1,0 +1,182 @@
+//! The one error type of the core.
+//!
+//! Every variant carries what the user needs to act: the server's own words for API failures
+//! (all three body shapes Partner Center, its throttling gateway and the Partner API use), the
+//! JSON path for a decode failure, and a plain cause plus a next step for domain refusals.
+//! It deliberately does not implement `Serialize`: the desktop shell maps it to a small IPC DTO.
+
+use std::time::Duration;
+
+/// Result alias used across the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Which remote service an error came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// `api.partnercenter.microsoft.com`
+    PartnerCenter,
+    /// `api.partner.microsoft.com` (price sheets)
+    PartnerApi,
+    /// Azure Resource Manager (marketplace catalog)
+    Arm,
+    /// Microsoft Entra ID (sign-in)
+    Identity,
+}
+
+impl std::fmt::Display for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Service::PartnerCenter => "Partner Center",
+            Service::PartnerApi => "Partner API",
+            Service::Arm => "Azure Resource Manager",
+            Service::Identity => "Microsoft Entra ID",
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request never got a complete answer: DNS, connect, TLS, a dropped connection, a timeout.
+    #[error("could not reach {service} ({what}): {source}. Check the network connection or the endpoint, then try again")]
+    Network {
+        service: Service,
+        what: String,
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// Partner Center's error body `{code, description, data, source}` (code may be a number).
+    #[error("{service} refused {what} (HTTP {status}, code {code}): {description}")]
+    Api {
+        service: Service,
+        what: String,
+        status: u16,
+        code: String,
+        description: String,
+        request_id: Option<String>,
+    },
+
+    /// HTTP 429 that outlasted the retry policy; the body is `{statusCode, message}`.
+    #[error("{service} is throttling requests ({what}): {message}{}", retry_hint(*.retry_after))]
+    Throttled {
+        service: Service,
+        what: String,
+        message: String,
+        retry_after: Option<Duration>,
+    },
+
+    /// Partner API error body `{error: {code, message}}`.
+    #[error("{service} refused {what} (HTTP {status}, {code}): {message}")]
+    PartnerApi {
+        service: Service,
+        what: String,
+        status: u16,
+        code: String,
+        message: String,
+    },
+
+    /// A non-success answer with a body in none of the known shapes.
+    #[error("{service} answered HTTP {status} to {what}: {body}")]
+    Http {
+        service: Service,
+        what: String,
+        status: u16,
+        body: String,
+    },
+
+    /// The body did not match the model. `path` is the JSON path, e.g. `items[3].skus[0].id`.
+    #[error("could not read {what}: at `{path}`: {message}")]
+    Decode {
+        what: String,
+        path: String,
+        message: String,
+    },
+
+    /// Not signed in, token refused, or a role is missing.
+    #[error("{message}")]
+    Auth { message: String },
+
+    /// A request the user asked for that the domain rules refuse (non-SaaS purchase, country,
+    /// quantity bounds, cancel outside the window, …). `hint` says what to do instead.
+    #[error("{message}. {hint}")]
+    Refused { message: String, hint: String },
+
+    /// Something the user named does not exist.
+    #[error("{what} not found. {hint}")]
+    NotFound { what: String, hint: String },
+
+    /// A malformed input file or argument (CSV row, settings file, fault spec…).
+    #[error("{0}")]
+    Invalid(String),
+
+    /// The continuation token came back unchanged: the server is looping.
+    #[error("paging {what} stopped: the server returned the continuation token it was given again")]
+    PagingLoop { what: String },
+
+    /// The local SQLite store.
+    #[error("local store: {0}")]
+    Store(#[from] rusqlite::Error),
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The user cancelled long work.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+fn retry_hint(after: Option<Duration>) -> String {
+    match after {
+        Some(d) => format!(". Try again in {} s", d.as_secs().max(1)),
+        None => ". Try again later".to_string(),
+    }
+}
+
+impl Error {
+    /// Whether trying the same thing again later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Network { .. } | Error::Throttled { .. } => true,
+            Error::Api { status, .. } | Error::Http { status, .. } | Error::PartnerApi { status, .. } => {
+                *status >= 500 || *status == 429 || *status == 408
+            }
+            _ => false,
+        }
+    }
+
+    /// HTTP status of a server refusal, if any.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::Http { status, .. } | Error::PartnerApi { status, .. } => {
+                Some(*status)
+            }
+            Error::Throttled { .. } => Some(429),
+            _ => None,
+        }
+    }
+
+    /// Partner Center / Partner API error code, if any.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Api { code, .. } | Error::PartnerApi { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io { context: context.into(), source }
+    }
+
+    pub fn refused(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Refused { message: message.into(), hint: hint.into() }
+    }
+
+    pub fn not_found(what: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::NotFound { what: what.into(), hint: hint.into() }
+    }
+}

@@ -1,0 +1,11 @@
+//! CSP Desk core.
+//!
+//! Everything the desktop app and the `cspdesk` CLI do lives here, with no dependency on Tauri:
+//! the Partner Center client ([`partner_center`]), the built-in Partner Center simulator
+//! ([`sandbox`]), the local SQLite [`store`], and the domain modules built on them.
+
+pub mod error;
+pub mod partner_center;
+pub mod sandbox;
+
+pub use error::{Error, Result};

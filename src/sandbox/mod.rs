@@ -1,0 +1,1 @@
+//! Built-in Partner Center simulator (being written on the `sandbox` branch).
