@@ -7,5 +7,10 @@
 pub mod error;
 pub mod partner_center;
 pub mod sandbox;
+pub mod secrets;
 
 pub use error::{Error, Result};
+pub mod catalog;
+pub mod connection;
+pub mod customers;
+pub mod store;

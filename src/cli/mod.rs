@@ -1,0 +1,163 @@
+//! Command-line parsing and dispatch. Each command calls core functions and prints; `--json`
+//! prints one JSON document (camelCase, Partner Center's field names) on stdout, and errors go
+//! to stderr with the server's words and a non-zero exit.
+
+mod offers;
+mod output;
+mod sandbox_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use url::Url;
+
+use cspdesk::connection::{ConnectOptions, Connection};
+use cspdesk::secrets::Secret;
+use cspdesk::{customers, Result};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cspdesk",
+    version,
+    about = "CSP Desk: Azure Marketplace SaaS for Microsoft CSP partners"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Partner Center base URL (default https://api.partnercenter.microsoft.com).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint: Option<Url>,
+    /// Partner API base URL, for price sheets (default https://api.partner.microsoft.com).
+    #[arg(long, global = true, value_name = "URL")]
+    pub partner_api: Option<Url>,
+    /// Azure Resource Manager base URL, for the marketplace catalog.
+    #[arg(long, global = true, value_name = "URL")]
+    pub arm_endpoint: Option<Url>,
+    /// Entra ID authority (default https://login.microsoftonline.com).
+    #[arg(long, global = true, value_name = "URL")]
+    pub authority: Option<Url>,
+    /// Use the built-in sandbox even if a tenant is configured.
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+    /// Where the local store and sandbox state live.
+    #[arg(long, global = true, value_name = "DIR", env = "CSPDESK_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print one JSON document on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Azure subscription the marketplace catalog is read through.
+    #[arg(
+        long,
+        global = true,
+        value_name = "ID",
+        env = "CSPDESK_ARM_SUBSCRIPTION"
+    )]
+    pub arm_subscription: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Customers of the partner.
+    #[command(subcommand)]
+    Customers(CustomersCmd),
+    /// The marketplace catalog.
+    #[command(subcommand)]
+    Offers(offers::OffersCmd),
+    /// The built-in Partner Center simulator.
+    #[command(subcommand)]
+    Sandbox(sandbox_cmd::SandboxCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CustomersCmd {
+    /// List customers, optionally searching company name, domain or tenant id.
+    List {
+        #[arg(long)]
+        search: Option<String>,
+    },
+}
+
+impl Global {
+    pub fn connect_options(&self) -> ConnectOptions {
+        ConnectOptions {
+            endpoint: self.endpoint.clone(),
+            partner_api: self.partner_api.clone(),
+            arm_endpoint: self.arm_endpoint.clone(),
+            authority: self.authority.clone(),
+            sandbox: self.sandbox,
+            data_dir: self.data_dir.clone(),
+            access_token: std::env::var("CSPDESK_ACCESS_TOKEN")
+                .ok()
+                .filter(|t| !t.trim().is_empty())
+                .map(Secret::new),
+            arm_subscription: self.arm_subscription.clone(),
+            sandbox_offers: None,
+        }
+    }
+
+    pub async fn connect(&self) -> Result<Connection> {
+        Connection::open(self.connect_options()).await
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CSPDESK_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: could not start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let g = &cli.global;
+    match cli.command {
+        Command::Customers(CustomersCmd::List { search }) => {
+            let conn = g.connect().await?;
+            let list = customers::list(&conn.client, search.as_deref()).await?;
+            if g.json {
+                return output::json(&list);
+            }
+            let rows = list
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.id.clone(),
+                        c.company_profile.company_name.clone(),
+                        c.company_profile.domain.clone(),
+                    ]
+                })
+                .collect::<Vec<_>>();
+            output::table(&["ID", "COMPANY", "DOMAIN"], &rows);
+            Ok(())
+        }
+        Command::Offers(cmd) => offers::run(g, cmd).await,
+        Command::Sandbox(cmd) => sandbox_cmd::run(g, cmd).await,
+    }
+}

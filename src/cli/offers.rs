@@ -1,0 +1,233 @@
+//! `cspdesk offers …`: sync, list with the marketplace filters, show one offer.
+
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use cspdesk::catalog::query::{OfferFilter, OfferIndex, OfferQuery, PublisherFilter, SortKey};
+use cspdesk::catalog::sync::{self, Phase, Progress, SyncOptions, SyncReport};
+use cspdesk::catalog::{categories, Offer, OfferType};
+use cspdesk::connection::Connection;
+use cspdesk::{Error, Result};
+
+use super::{output, Global};
+
+#[derive(Subcommand, Debug)]
+pub enum OffersCmd {
+    /// Fetch a market's catalog from Partner Center and the marketplace into the local store.
+    Sync {
+        #[arg(long, default_value = "US")]
+        market: String,
+    },
+    /// List offers from the local store (synced first if the market never was).
+    List {
+        #[arg(long, default_value = "US")]
+        market: String,
+        /// saas, vm, container or azure-app (repeatable).
+        #[arg(long = "type", value_name = "TYPE")]
+        types: Vec<String>,
+        /// Category id or name (repeatable: any of them).
+        #[arg(long = "category", value_name = "NAME")]
+        categories: Vec<String>,
+        /// microsoft, partner, or a publisher's name.
+        #[arg(long)]
+        publisher: Option<String>,
+        /// Words to find in title, publisher or description.
+        #[arg(long)]
+        search: Option<String>,
+        /// Only offers with a free trial.
+        #[arg(long)]
+        trial: bool,
+    },
+    /// Show one offer with its plans, terms and markets.
+    Show {
+        product_id: String,
+        #[arg(long, default_value = "US")]
+        market: String,
+    },
+}
+
+pub async fn run(g: &Global, cmd: OffersCmd) -> Result<()> {
+    let conn = g.connect().await?;
+    match cmd {
+        OffersCmd::Sync { market } => {
+            let report = sync_with_bar(&conn, &market).await?;
+            if g.json {
+                return output::json(&report);
+            }
+            println!(
+                "Synced {} offers for {} ({} Partner Center products, {} marketplace entries).",
+                report.offers, report.market, report.products, report.marketplace_products
+            );
+            if let Some(e) = &report.marketplace_error {
+                eprintln!("warning: the marketplace catalog could not be read, so categories and contacts are missing: {e}");
+            }
+            Ok(())
+        }
+        OffersCmd::List {
+            market,
+            types,
+            categories: cats,
+            publisher,
+            search,
+            trial,
+        } => {
+            let mut parsed = Vec::new();
+            for t in &types {
+                parsed.push(OfferType::parse(t).ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "unknown offer type `{t}`: use saas, vm, container or azure-app"
+                    ))
+                })?);
+            }
+            let offers = load_or_sync(&conn, &market).await?;
+            let index = OfferIndex::new(offers);
+            let q = OfferQuery {
+                filter: OfferFilter {
+                    types: parsed,
+                    categories: cats,
+                    publisher: publisher
+                        .as_deref()
+                        .map(PublisherFilter::parse)
+                        .unwrap_or_default(),
+                    trial_only: trial,
+                    search: search.unwrap_or_default(),
+                },
+                sort: SortKey::Title,
+                descending: false,
+                offset: 0,
+                limit: usize::MAX,
+            };
+            let window = index.query(&q);
+            if g.json {
+                let full: Vec<&Offer> = window
+                    .rows
+                    .iter()
+                    .filter_map(|r| index.offer(&r.key))
+                    .collect();
+                return output::json(&full);
+            }
+            let rows: Vec<Vec<String>> = window
+                .rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.product_id
+                            .clone()
+                            .unwrap_or_else(|| "(not in CSP)".into()),
+                        r.title.clone(),
+                        r.publisher_name.clone(),
+                        r.offer_type.label().into(),
+                        r.categories.join(", "),
+                        if r.free_trial {
+                            "yes".into()
+                        } else {
+                            String::new()
+                        },
+                    ]
+                })
+                .collect();
+            output::table(
+                &[
+                    "PRODUCT ID",
+                    "TITLE",
+                    "PUBLISHER",
+                    "TYPE",
+                    "CATEGORIES",
+                    "TRIAL",
+                ],
+                &rows,
+            );
+            eprintln!("{} offers", window.total);
+            Ok(())
+        }
+        OffersCmd::Show { product_id, market } => {
+            let offers = load_or_sync(&conn, &market).await?;
+            let offer = offers
+                .into_iter()
+                .find(|o| o.product_id.as_deref() == Some(product_id.as_str()) || o.marketplace_id.as_deref() == Some(product_id.as_str()))
+                .ok_or_else(|| Error::not_found(format!("offer {product_id} in market {}", market.to_uppercase()), "Check the id with `cspdesk offers list`, or run `cspdesk offers sync` for that market"))?;
+            if g.json {
+                return output::json(&offer);
+            }
+            print_offer(&offer);
+            Ok(())
+        }
+    }
+}
+
+fn print_offer(o: &Offer) {
+    println!(
+        "{}  ({})",
+        o.title,
+        o.product_id
+            .as_deref()
+            .unwrap_or("not available through CSP")
+    );
+    println!("Publisher:  {}", o.publisher_name);
+    println!("Type:       {}", o.offer_type.label());
+    let cats: Vec<String> = o
+        .categories
+        .iter()
+        .map(|c| categories::display_name(c))
+        .collect();
+    println!("Categories: {}", cats.join(", "));
+    println!("Free trial: {}", if o.free_trial { "yes" } else { "no" });
+    if !o.purchasable_through_csp() {
+        println!("Buying:     not through CSP — {} offers are managed and billed through the Azure portal", o.offer_type.label());
+    }
+    println!("\n{}\n", o.description);
+    for s in &o.skus {
+        println!(
+            "Plan {} — {} (quantity {}–{})",
+            s.sku.id, s.sku.title, s.sku.minimum_quantity, s.sku.maximum_quantity
+        );
+        for a in &s.availabilities {
+            for t in &a.terms {
+                println!(
+                    "    {} {:<8} {}",
+                    t.duration,
+                    t.billing_cycle.as_str(),
+                    t.description
+                );
+            }
+        }
+    }
+}
+
+/// Stored offers of `market`, syncing first if it never was.
+pub async fn load_or_sync(conn: &Connection, market: &str) -> Result<Vec<Offer>> {
+    if sync::last_sync(&conn.store, market)?.is_none() {
+        eprintln!(
+            "No catalog stored for {} yet; syncing it first.",
+            market.to_uppercase()
+        );
+        sync_with_bar(conn, market).await?;
+    }
+    sync::load_offers(&conn.store, market)
+}
+
+pub async fn sync_with_bar(conn: &Connection, market: &str) -> Result<SyncReport> {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let on_progress = |p: Progress| {
+        bar.set_message(match p.phase {
+            Phase::Products => "products",
+            Phase::Details => "plans",
+            Phase::Marketplace => "marketplace",
+            Phase::Saving => "saving",
+        });
+        if p.total > 0 {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        }
+    };
+    let mut opts = SyncOptions::new(market);
+    opts.arm_subscription = conn.arm_subscription.clone();
+    let result = sync::sync(&conn.client, &conn.store, &opts, &on_progress).await;
+    bar.finish_and_clear();
+    result
+}

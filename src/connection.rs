@@ -1,0 +1,166 @@
+//! Deciding what to talk to: Microsoft, an explicit endpoint, or the built-in sandbox.
+//!
+//! The rule the CLI and the desktop share: when no tenant is configured and no endpoint is
+//! given, start the built-in sandbox in process (its state in the data dir) and use it. The
+//! client code path is the same either way; only base URLs and the token source differ.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::partner_center::auth::{StaticToken, TokenProvider};
+use crate::partner_center::{Client, ClientConfig, Endpoints};
+use crate::sandbox::{Sandbox, SandboxConfig, SANDBOX_ARM_SUBSCRIPTION};
+use crate::secrets::Secret;
+use crate::store::Store;
+
+/// The token the sandbox accepts from a client that has not signed in.
+pub const SANDBOX_TOKEN: &str = "sandbox-access-token";
+
+/// Where the data lives when nothing says otherwise.
+pub fn default_data_dir() -> PathBuf {
+    directories::ProjectDirs::from("com", "CSP Desk", "cspdesk")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".cspdesk"))
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ConnectOptions {
+    pub endpoint: Option<Url>,
+    pub partner_api: Option<Url>,
+    pub arm_endpoint: Option<Url>,
+    pub authority: Option<Url>,
+    /// Force the built-in sandbox.
+    pub sandbox: bool,
+    pub data_dir: Option<PathBuf>,
+    /// `CSPDESK_ACCESS_TOKEN`: used as it is, with no sign-in.
+    pub access_token: Option<Secret>,
+    /// Azure subscription the ARM catalog is read through.
+    pub arm_subscription: Option<String>,
+    /// Catalog size of an embedded sandbox.
+    pub sandbox_offers: Option<usize>,
+}
+
+/// What the app or CLI is connected to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Mode {
+    /// The built-in sandbox, started in this process.
+    EmbeddedSandbox,
+    /// An explicit endpoint (a sandbox on loopback, or a proxy).
+    Endpoint,
+    /// Microsoft Partner Center.
+    PartnerCenter,
+}
+
+pub struct Connection {
+    pub client: Client,
+    pub store: Arc<Store>,
+    pub mode: Mode,
+    pub data_dir: PathBuf,
+    pub arm_subscription: Option<String>,
+    /// Kept alive while the connection lives.
+    pub sandbox: Option<Sandbox>,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("mode", &self.mode)
+            .field("endpoints", self.client.endpoints())
+            .finish()
+    }
+}
+
+impl Connection {
+    pub async fn open(opts: ConnectOptions) -> Result<Connection> {
+        let data_dir = opts.data_dir.clone().unwrap_or_else(default_data_dir);
+        std::fs::create_dir_all(&data_dir)
+            .map_err(|e| Error::io(format!("creating {}", data_dir.display()), e))?;
+        let store = Arc::new(Store::open(&data_dir.join("cspdesk.sqlite"))?);
+        let explicit =
+            opts.endpoint.is_some() || opts.partner_api.is_some() || opts.arm_endpoint.is_some();
+        if opts.sandbox || (!explicit && opts.access_token.is_none()) {
+            let mut cfg = SandboxConfig {
+                state: Some(data_dir.join("sandbox.sqlite")),
+                ..Default::default()
+            };
+            if let Some(n) = opts.sandbox_offers {
+                cfg.offers = n;
+            }
+            let sandbox = Sandbox::start(cfg).await?;
+            let client = Client::new(ClientConfig::new(
+                Endpoints::single(sandbox.url()),
+                sandbox_tokens(),
+            ))?;
+            return Ok(Connection {
+                client,
+                store,
+                mode: Mode::EmbeddedSandbox,
+                data_dir,
+                arm_subscription: Some(SANDBOX_ARM_SUBSCRIPTION.to_string()),
+                sandbox: Some(sandbox),
+            });
+        }
+        let ms = Endpoints::microsoft();
+        // A lone loopback --endpoint is a sandbox: it serves all three hosts.
+        let lone_loopback = opts.endpoint.as_ref().filter(|u| Endpoints::is_loopback(u));
+        let pick = |given: &Option<Url>, default: &Url| {
+            given
+                .clone()
+                .or_else(|| lone_loopback.cloned())
+                .unwrap_or_else(|| default.clone())
+        };
+        let endpoints = Endpoints {
+            partner_center: pick(&opts.endpoint, &ms.partner_center),
+            partner_api: pick(&opts.partner_api, &ms.partner_api),
+            arm: pick(&opts.arm_endpoint, &ms.arm),
+            authority: pick(&opts.authority, &ms.authority),
+        };
+        let all_loopback = [
+            &endpoints.partner_center,
+            &endpoints.partner_api,
+            &endpoints.arm,
+        ]
+        .iter()
+        .all(|u| Endpoints::is_loopback(u));
+        let tokens: Arc<dyn TokenProvider> = match (&opts.access_token, all_loopback) {
+            (Some(t), _) => Arc::new(StaticToken(t.clone())),
+            (None, true) => sandbox_tokens(),
+            (None, false) => return Err(Error::Auth {
+                message:
+                    "not signed in to Partner Center: set CSPDESK_ACCESS_TOKEN to a bearer token, \
+                              or leave out --endpoint to use the built-in sandbox"
+                        .into(),
+            }),
+        };
+        let arm_subscription = opts
+            .arm_subscription
+            .clone()
+            .or_else(|| all_loopback.then(|| SANDBOX_ARM_SUBSCRIPTION.to_string()));
+        let mode = if explicit {
+            Mode::Endpoint
+        } else {
+            Mode::PartnerCenter
+        };
+        let client = Client::new(ClientConfig::new(endpoints, tokens))?;
+        Ok(Connection {
+            client,
+            store,
+            mode,
+            data_dir,
+            arm_subscription,
+            sandbox: None,
+        })
+    }
+
+    pub fn is_sandbox(&self) -> bool {
+        self.mode == Mode::EmbeddedSandbox
+    }
+}
+
+fn sandbox_tokens() -> Arc<dyn TokenProvider> {
+    Arc::new(StaticToken(Secret::new(SANDBOX_TOKEN)))
+}

@@ -1,0 +1,48 @@
+//! Where access tokens come from.
+//!
+//! The client asks a [`TokenProvider`] for a token per audience on every attempt, so a provider
+//! that refreshes silently (the OAuth2 one) and a fixed token (`CSPDESK_ACCESS_TOKEN`, the
+//! sandbox) look the same to it.
+
+use futures::future::BoxFuture;
+
+use crate::error::Result;
+use crate::secrets::Secret;
+
+/// The three token audiences CSP Desk needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// `https://api.partnercenter.microsoft.com`
+    PartnerCenter,
+    /// `https://api.partner.microsoft.com` (price sheets; a Partner Center token is refused there)
+    PartnerApi,
+    /// `https://management.azure.com` (marketplace catalog)
+    Arm,
+}
+
+impl Audience {
+    /// The v2 scope for this audience.
+    pub fn scope(self) -> &'static str {
+        match self {
+            Audience::PartnerCenter => "https://api.partnercenter.microsoft.com/user_impersonation",
+            Audience::PartnerApi => "https://api.partner.microsoft.com/.default",
+            Audience::Arm => "https://management.azure.com/.default",
+        }
+    }
+}
+
+pub trait TokenProvider: Send + Sync {
+    /// A bearer token for `audience`, refreshed if needed.
+    fn token(&self, audience: Audience) -> BoxFuture<'_, Result<Secret>>;
+}
+
+/// One token for every audience: `CSPDESK_ACCESS_TOKEN`, or the sandbox's.
+#[derive(Debug, Clone)]
+pub struct StaticToken(pub Secret);
+
+impl TokenProvider for StaticToken {
+    fn token(&self, _audience: Audience) -> BoxFuture<'_, Result<Secret>> {
+        let t = self.0.clone();
+        Box::pin(async move { Ok(t) })
+    }
+}

@@ -1,0 +1,679 @@
+//! The one HTTP transport for Partner Center, the Partner API and ARM.
+//!
+//! `build_http_client` is the only place a `reqwest::Client` is made (timeouts, user agent, gzip).
+//! [`Client::execute`] sends a typed [`Request`] with the Partner Center headers, applies the
+//! [`RetryPolicy`] (one `MS-RequestId` across every retry of a logical call), and maps failures
+//! to [`Error`] with the server's own words. Base URLs are injectable through [`Endpoints`], so
+//! the sandbox and Microsoft differ only in configuration.
+
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use rand::Rng;
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use url::Url;
+
+use super::auth::{Audience, TokenProvider};
+use super::json;
+use super::retry::{parse_retry_after, Outcome, RetryPolicy, Safety};
+use crate::error::{Error, Result, Service};
+
+pub const USER_AGENT: &str = concat!("CSPDesk/", env!("CARGO_PKG_VERSION"));
+
+/// Base URLs of the services CSP Desk talks to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    pub partner_center: Url,
+    pub partner_api: Url,
+    pub arm: Url,
+    pub authority: Url,
+}
+
+impl Endpoints {
+    /// Microsoft's public cloud.
+    pub fn microsoft() -> Self {
+        let u = |s: &str| Url::parse(s).expect("static URL");
+        Endpoints {
+            partner_center: u("https://api.partnercenter.microsoft.com/"),
+            partner_api: u("https://api.partner.microsoft.com/"),
+            arm: u("https://management.azure.com/"),
+            authority: u("https://login.microsoftonline.com/"),
+        }
+    }
+
+    /// One base URL for everything: the sandbox.
+    pub fn single(base: &Url) -> Self {
+        Endpoints {
+            partner_center: base.clone(),
+            partner_api: base.clone(),
+            arm: base.clone(),
+            authority: base.clone(),
+        }
+    }
+
+    /// Whether the URL is on this machine (the sandbox).
+    pub fn is_loopback(url: &Url) -> bool {
+        match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            None => false,
+        }
+    }
+
+    /// Refuse a plain-`http` endpoint that is not loopback: tokens would travel in clear text.
+    pub fn check_secure(url: &Url) -> Result<()> {
+        match url.scheme() {
+            "https" => Ok(()),
+            "http" if Self::is_loopback(url) => Ok(()),
+            other => Err(Error::Invalid(format!(
+                "endpoint {url} uses `{other}`: only https:// endpoints (or http:// on loopback, for the sandbox) are allowed, \
+                 because access tokens would otherwise travel unencrypted"
+            ))),
+        }
+    }
+}
+
+/// Which of the three services a request goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    PartnerCenter,
+    PartnerApi,
+    Arm,
+}
+
+impl Host {
+    fn service(self) -> Service {
+        match self {
+            Host::PartnerCenter => Service::PartnerCenter,
+            Host::PartnerApi => Service::PartnerApi,
+            Host::Arm => Service::Arm,
+        }
+    }
+    fn audience(self) -> Audience {
+        match self {
+            Host::PartnerCenter => Audience::PartnerCenter,
+            Host::PartnerApi => Audience::PartnerApi,
+            Host::Arm => Audience::Arm,
+        }
+    }
+}
+
+/// A typed request: method, host, path, query, body, and what it decodes to.
+#[derive(Debug)]
+pub struct Request<T> {
+    pub method: Method,
+    pub host: Host,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Value>,
+    /// A caller-chosen `MS-RequestId` (the orders journal); otherwise one is made per call.
+    pub request_id: Option<String>,
+    _out: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Request<T> {
+    fn clone(&self) -> Self {
+        Request {
+            method: self.method.clone(),
+            host: self.host,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            request_id: self.request_id.clone(),
+            _out: PhantomData,
+        }
+    }
+}
+
+impl<T> Request<T> {
+    pub fn new(method: Method, host: Host, path: impl Into<String>) -> Self {
+        Request {
+            method,
+            host,
+            path: path.into(),
+            query: vec![],
+            headers: vec![],
+            body: None,
+            request_id: None,
+            _out: PhantomData,
+        }
+    }
+    pub fn get(host: Host, path: impl Into<String>) -> Self {
+        Self::new(Method::GET, host, path)
+    }
+    pub fn query(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.query.push((key.to_string(), value.into()));
+        self
+    }
+    pub fn header(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.headers.push((key.to_string(), value.into()));
+        self
+    }
+    pub fn json<B: Serialize>(mut self, body: &B) -> Result<Self> {
+        self.body = Some(
+            serde_json::to_value(body).map_err(|e| Error::Invalid(format!("request body: {e}")))?,
+        );
+        Ok(self)
+    }
+    pub fn request_id(mut self, id: impl Into<String>) -> Self {
+        self.request_id = Some(id.into());
+        self
+    }
+    /// Same request, another output type.
+    pub fn cast<U>(self) -> Request<U> {
+        Request {
+            method: self.method,
+            host: self.host,
+            path: self.path,
+            query: self.query,
+            headers: self.headers,
+            body: self.body,
+            request_id: self.request_id,
+            _out: PhantomData,
+        }
+    }
+    /// `GET /v1/customers` — how errors name the call.
+    pub fn describe(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+    fn safety(&self) -> Safety {
+        if self.method == Method::GET || self.method == Method::HEAD {
+            Safety::Read
+        } else if self.host == Host::PartnerCenter {
+            Safety::IdempotentWrite
+        } else {
+            Safety::UnsafeWrite
+        }
+    }
+}
+
+/// A successful answer before decoding.
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: bytes::Bytes,
+}
+
+/// Counters for benchmarks and the soak test.
+#[derive(Debug, Default)]
+pub struct ClientStats {
+    pub requests: AtomicU64,
+    pub retries: AtomicU64,
+    pub throttled: AtomicU64,
+    pub server_errors: AtomicU64,
+    pub transport_errors: AtomicU64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatsSnapshot {
+    pub requests: u64,
+    pub retries: u64,
+    pub throttled: u64,
+    pub server_errors: u64,
+    pub transport_errors: u64,
+}
+
+/// Paces requests to at most `rps` per second (no bursts), across all tasks sharing the client.
+#[derive(Debug)]
+struct Pacer {
+    interval: Duration,
+    next: tokio::sync::Mutex<Instant>,
+}
+
+impl Pacer {
+    fn new(rps: f64) -> Self {
+        Pacer {
+            interval: Duration::from_secs_f64(1.0 / rps.max(0.001)),
+            next: tokio::sync::Mutex::new(Instant::now()),
+        }
+    }
+    async fn wait(&self) {
+        let at = {
+            let mut next = self.next.lock().await;
+            let now = Instant::now();
+            let at = (*next).max(now);
+            *next = at + self.interval;
+            at
+        };
+        tokio::time::sleep_until(at.into()).await;
+    }
+}
+
+/// Options for [`Client::new`].
+#[derive(Clone)]
+pub struct ClientConfig {
+    pub endpoints: Endpoints,
+    pub tokens: Arc<dyn TokenProvider>,
+    pub retry: RetryPolicy,
+    pub locale: String,
+    /// Client-side pacing, requests per second.
+    pub max_rps: Option<f64>,
+    pub timeout: Duration,
+}
+
+impl ClientConfig {
+    pub fn new(endpoints: Endpoints, tokens: Arc<dyn TokenProvider>) -> Self {
+        ClientConfig {
+            endpoints,
+            tokens,
+            retry: RetryPolicy::default(),
+            locale: "en-US".into(),
+            max_rps: None,
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+struct Inner {
+    http: reqwest::Client,
+    endpoints: Endpoints,
+    tokens: Arc<dyn TokenProvider>,
+    retry: RetryPolicy,
+    locale: String,
+    pacer: Option<Pacer>,
+    stats: ClientStats,
+}
+
+/// The Partner Center client. Cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoints", &self.inner.endpoints)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The only place a `reqwest::Client` is built.
+pub fn build_http_client(timeout: Duration) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(timeout)
+        .pool_idle_timeout(Duration::from_secs(30))
+        .gzip(true)
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .build()
+        .map_err(|e| Error::Invalid(format!("could not set up HTTP: {e}")))
+}
+
+impl Client {
+    pub fn new(cfg: ClientConfig) -> Result<Self> {
+        for url in [
+            &cfg.endpoints.partner_center,
+            &cfg.endpoints.partner_api,
+            &cfg.endpoints.arm,
+            &cfg.endpoints.authority,
+        ] {
+            Endpoints::check_secure(url)?;
+        }
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http: build_http_client(cfg.timeout)?,
+                endpoints: cfg.endpoints,
+                tokens: cfg.tokens,
+                retry: cfg.retry,
+                locale: cfg.locale,
+                pacer: cfg.max_rps.map(Pacer::new),
+                stats: ClientStats::default(),
+            }),
+        })
+    }
+
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.inner.endpoints
+    }
+
+    /// The underlying reqwest client (shared with the OAuth2 flows).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    pub fn stats(&self) -> StatsSnapshot {
+        let s = &self.inner.stats;
+        StatsSnapshot {
+            requests: s.requests.load(Ordering::Relaxed),
+            retries: s.retries.load(Ordering::Relaxed),
+            throttled: s.throttled.load(Ordering::Relaxed),
+            server_errors: s.server_errors.load(Ordering::Relaxed),
+            transport_errors: s.transport_errors.load(Ordering::Relaxed),
+        }
+    }
+
+    fn base(&self, host: Host) -> &Url {
+        match host {
+            Host::PartnerCenter => &self.inner.endpoints.partner_center,
+            Host::PartnerApi => &self.inner.endpoints.partner_api,
+            Host::Arm => &self.inner.endpoints.arm,
+        }
+    }
+
+    fn url_for<T>(&self, req: &Request<T>) -> Result<Url> {
+        let base = self.base(req.host);
+        let mut url = base
+            .join(req.path.trim_start_matches('/'))
+            .map_err(|e| Error::Invalid(format!("bad request path {}: {e}", req.path)))?;
+        if !req.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(req.query.iter());
+        }
+        Ok(url)
+    }
+
+    /// Send and decode.
+    pub async fn execute<T: DeserializeOwned>(&self, req: &Request<T>) -> Result<T> {
+        let raw = self.execute_raw(req).await?;
+        if raw.body.is_empty() || raw.status == 204 {
+            return json::decode(b"null", &req.describe());
+        }
+        json::decode(&raw.body, &req.describe())
+    }
+
+    /// Send with retries; return the successful raw answer.
+    pub async fn execute_raw<T>(&self, req: &Request<T>) -> Result<RawResponse> {
+        let what = req.describe();
+        let service = req.host.service();
+        let url = self.url_for(req)?;
+        let request_id = req
+            .request_id
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let correlation_id = uuid::Uuid::new_v4().to_string();
+        let safety = req.safety();
+        let stats = &self.inner.stats;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            if let Some(p) = &self.inner.pacer {
+                p.wait().await;
+            }
+            let token = self.inner.tokens.token(req.host.audience()).await?;
+            let mut rb = self
+                .inner
+                .http
+                .request(req.method.clone(), url.clone())
+                .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
+                .header(ACCEPT, "application/json")
+                .header("MS-RequestId", &request_id)
+                .header("MS-CorrelationId", &correlation_id)
+                .header("X-Locale", &self.inner.locale)
+                .header("MS-PartnerCenter-Client", "CSP Desk");
+            if req.host == Host::PartnerApi {
+                rb = rb.header("client-request-id", &request_id);
+            }
+            for (k, v) in &req.headers {
+                rb = rb.header(k.as_str(), v.as_str());
+            }
+            if let Some(body) = &req.body {
+                rb = rb
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.to_string());
+            } else if req.method != Method::GET {
+                rb = rb.header(reqwest::header::CONTENT_LENGTH, "0");
+            }
+            stats.requests.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!(%what, attempt, request_id = %request_id, "request");
+            let (outcome, failure) = match rb.send().await {
+                Err(e) => {
+                    stats.transport_errors.fetch_add(1, Ordering::Relaxed);
+                    (
+                        Outcome::Transport,
+                        Error::Network {
+                            service,
+                            what: what.clone(),
+                            source: e,
+                        },
+                    )
+                }
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    let headers = resp.headers().clone();
+                    match resp.bytes().await {
+                        Err(e) => {
+                            // The connection dropped mid-answer: the server may have committed.
+                            stats.transport_errors.fetch_add(1, Ordering::Relaxed);
+                            (
+                                Outcome::Transport,
+                                Error::Network {
+                                    service,
+                                    what: what.clone(),
+                                    source: e,
+                                },
+                            )
+                        }
+                        Ok(body) if (200..300).contains(&status) => {
+                            return Ok(RawResponse {
+                                status,
+                                headers,
+                                body,
+                            });
+                        }
+                        Ok(body) => {
+                            let retry_after = headers
+                                .get(RETRY_AFTER)
+                                .and_then(|v| v.to_str().ok())
+                                .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                            if status == 429 {
+                                stats.throttled.fetch_add(1, Ordering::Relaxed);
+                            } else if status >= 500 {
+                                stats.server_errors.fetch_add(1, Ordering::Relaxed);
+                            }
+                            let err =
+                                map_error(service, &what, status, retry_after, &headers, &body);
+                            (
+                                Outcome::Status {
+                                    status,
+                                    retry_after,
+                                },
+                                err,
+                            )
+                        }
+                    }
+                }
+            };
+            let rand01: f64 = rand::thread_rng().gen();
+            match self
+                .inner
+                .retry
+                .next_delay(attempt, outcome, safety, rand01)
+            {
+                Some(delay) => {
+                    stats.retries.fetch_add(1, Ordering::Relaxed);
+                    tracing::info!(%what, attempt, ?delay, error = %failure, "retrying");
+                    tokio::time::sleep(delay).await;
+                }
+                None => return Err(failure),
+            }
+        }
+    }
+}
+
+/// Map a non-success answer to an error carrying the server's own words, for all three shapes:
+/// Partner Center `{code, description}`, the throttling gateway `{statusCode, message}`, and
+/// the Partner API / ARM `{error: {code, message}}`.
+pub fn map_error(
+    service: Service,
+    what: &str,
+    status: u16,
+    retry_after: Option<Duration>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Error {
+    let what = what.to_string();
+    let parsed: Option<Value> = serde_json::from_slice(body).ok().map(|mut v| {
+        json::normalize_keys(&mut v);
+        v
+    });
+    let text = |v: Option<&Value>| -> Option<String> {
+        v.and_then(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .filter(|s| !s.is_empty())
+    };
+    if let Some(v) = &parsed {
+        if let Some(inner) = v.get("error").filter(|e| e.is_object()) {
+            let code = text(inner.get("code")).unwrap_or_else(|| "unknown".into());
+            let message = text(inner.get("message")).unwrap_or_default();
+            if status == 429 {
+                return Error::Throttled {
+                    service,
+                    what,
+                    message,
+                    retry_after,
+                };
+            }
+            return Error::PartnerApi {
+                service,
+                what,
+                status,
+                code,
+                message,
+            };
+        }
+        let message = text(v.get("description")).or_else(|| text(v.get("message")));
+        if status == 429 {
+            return Error::Throttled {
+                service,
+                what,
+                message: message.unwrap_or_else(|| "Rate limit is exceeded.".into()),
+                retry_after,
+            };
+        }
+        if v.get("code").is_some() || v.get("description").is_some() {
+            return Error::Api {
+                service,
+                what,
+                status,
+                code: text(v.get("code")).unwrap_or_else(|| "unknown".into()),
+                description: message.unwrap_or_default(),
+                request_id: headers
+                    .get("MS-RequestId")
+                    .and_then(|h| h.to_str().ok())
+                    .map(str::to_string),
+            };
+        }
+        if let Some(m) = message {
+            return Error::Http {
+                service,
+                what,
+                status,
+                body: m,
+            };
+        }
+    }
+    if status == 429 {
+        return Error::Throttled {
+            service,
+            what,
+            message: "Rate limit is exceeded.".into(),
+            retry_after,
+        };
+    }
+    let mut body = String::from_utf8_lossy(body).trim().to_string();
+    if body.len() > 500 {
+        body.truncate(
+            body.char_indices()
+                .nth(500)
+                .map(|(i, _)| i)
+                .unwrap_or(body.len()),
+        );
+        body.push('…');
+    }
+    if body.is_empty() {
+        body = reqwest::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("no body")
+            .to_string();
+    }
+    Error::Http {
+        service,
+        what,
+        status,
+        body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(status: u16, body: &str) -> Error {
+        map_error(
+            Service::PartnerCenter,
+            "GET /v1/x",
+            status,
+            None,
+            &HeaderMap::new(),
+            body.as_bytes(),
+        )
+    }
+
+    #[test]
+    fn partner_center_shape_with_numeric_code() {
+        let e = map(
+            404,
+            r#"{"code":20003,"description":"Subscription with ID x not found.","data":[],"source":"PartnerFD"}"#,
+        );
+        assert_eq!(e.code(), Some("20003"));
+        assert!(
+            e.to_string().contains("Subscription with ID x not found."),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn throttling_shape() {
+        let e = map(
+            429,
+            r#"{ "statusCode": 429, "message": "Rate limit is exceeded. Try again in 57 seconds." }"#,
+        );
+        assert!(
+            matches!(&e, Error::Throttled { message, .. } if message.contains("Try again in 57 seconds")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn partner_api_shape() {
+        let e = map(
+            403,
+            r#"{"error":{"code":"unAuthorized","message":"Caller is not authorized to access the resource."}}"#,
+        );
+        assert!(matches!(&e, Error::PartnerApi { code, .. } if code == "unAuthorized"));
+        assert!(e.to_string().contains("Caller is not authorized"));
+    }
+
+    #[test]
+    fn unknown_body_is_kept_readable() {
+        let e = map(502, "<html>Bad gateway</html>");
+        assert!(e.to_string().contains("Bad gateway"));
+    }
+
+    #[test]
+    fn insecure_endpoint_refused() {
+        assert!(Endpoints::check_secure(&Url::parse("http://example.com/").unwrap()).is_err());
+        assert!(Endpoints::check_secure(&Url::parse("http://127.0.0.1:8080/").unwrap()).is_ok());
+        assert!(Endpoints::check_secure(&Url::parse("http://localhost:8080/").unwrap()).is_ok());
+        assert!(Endpoints::check_secure(
+            &Url::parse("https://api.partnercenter.microsoft.com/").unwrap()
+        )
+        .is_ok());
+    }
+}

@@ -1,0 +1,258 @@
+//! The local SQLite store: the synced catalog, price-list snapshots, the orders journal and
+//! support notes.
+//!
+//! WAL mode, `synchronous=NORMAL`, versioned migrations keyed on `PRAGMA user_version`. A file
+//! from a newer CSP Desk is refused with a clear error rather than silently downgraded, and a
+//! corrupt file is moved aside with a timestamp (never deleted or overwritten).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+
+/// Each entry upgrades the schema by one version. Never edit a shipped entry: append.
+const MIGRATIONS: &[&str] = &[
+    // 1: catalog
+    "CREATE TABLE catalog_sync (
+        market TEXT PRIMARY KEY,
+        fetched_at TEXT NOT NULL,
+        offers INTEGER NOT NULL,
+        arm_products INTEGER NOT NULL,
+        arm_error TEXT
+     );
+     CREATE TABLE offers (
+        market TEXT NOT NULL,
+        key TEXT NOT NULL,
+        json TEXT NOT NULL,
+        PRIMARY KEY (market, key)
+     );
+     CREATE TABLE arm_details (
+        unique_product_id TEXT NOT NULL,
+        market TEXT NOT NULL,
+        json TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (unique_product_id, market)
+     );",
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The store. One connection behind a mutex: SQLite serialises writers anyway, and every
+/// operation here is short.
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Open (creating if needed) the store at `path`.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        }
+        match Self::open_checked(path) {
+            Ok(store) => Ok(store),
+            Err(OpenError::Corrupt(detail)) => {
+                let aside = move_aside(path)?;
+                Err(Error::Invalid(format!(
+                    "the local database {} is damaged ({detail}). It was moved aside to {} and nothing was deleted; \
+                     run the command again to start with a fresh database (synced data will be fetched again)",
+                    path.display(),
+                    aside.display()
+                )))
+            }
+            Err(OpenError::TooNew(v)) => Err(Error::Invalid(format!(
+                "the local database {} was written by a newer CSP Desk (schema {v}, this version knows {SCHEMA_VERSION}). \
+                 Update CSP Desk, or point --data-dir elsewhere; the file was left untouched",
+                path.display()
+            ))),
+            Err(OpenError::Other(e)) => Err(e),
+        }
+    }
+
+    /// A private in-memory store (tests).
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        migrate(&conn).map_err(|e| match e {
+            OpenError::Other(e) => e,
+            OpenError::Corrupt(d) => Error::Invalid(d),
+            OpenError::TooNew(v) => {
+                Error::Invalid(format!("schema {v} is newer than this version"))
+            }
+        })?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+            path: None,
+        })
+    }
+
+    fn open_checked(path: &Path) -> std::result::Result<Store, OpenError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(classify)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(classify)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(classify)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(classify)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(classify)?;
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(classify)?;
+        if check != "ok" {
+            return Err(OpenError::Corrupt(check));
+        }
+        migrate(&conn)?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+            path: Some(path.to_path_buf()),
+        })
+    }
+
+    /// The connection, for the domain modules' own queries.
+    pub fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// `PRAGMA integrity_check`.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+enum OpenError {
+    Corrupt(String),
+    TooNew(i64),
+    Other(Error),
+}
+
+fn classify(e: rusqlite::Error) -> OpenError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
+            ) =>
+        {
+            OpenError::Corrupt(e.to_string())
+        }
+        _ => OpenError::Other(Error::Store(e)),
+    }
+}
+
+fn migrate(conn: &Connection) -> std::result::Result<(), OpenError> {
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(classify)?;
+    if version > SCHEMA_VERSION {
+        return Err(OpenError::TooNew(version));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let next = i as i64 + 1;
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE; {sql}\nPRAGMA user_version = {next}; COMMIT;"
+        ))
+        .map_err(|e| {
+            let _ = conn.execute_batch("ROLLBACK");
+            classify(e)
+        })?;
+        tracing::info!(version = next, "store migrated");
+    }
+    Ok(())
+}
+
+/// Move a damaged database (and its WAL/SHM) aside as `<name>.corrupt-<timestamp>`.
+fn move_aside(path: &Path) -> Result<PathBuf> {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let aside = PathBuf::from(format!("{}.corrupt-{stamp}", path.display()));
+    std::fs::rename(path, &aside)
+        .map_err(|e| Error::io(format!("moving {} aside", path.display()), e))?;
+    for ext in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{ext}", path.display()));
+        if side.exists() {
+            let _ = std::fs::rename(&side, format!("{}{ext}", aside.display()));
+        }
+    }
+    Ok(aside)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_a_new_file_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.sqlite");
+        drop(Store::open(&p).unwrap());
+        let s = Store::open(&p).unwrap();
+        let v: i64 = s
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        let mode: String = s
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn newer_schema_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.sqlite");
+        drop(Store::open(&p).unwrap());
+        Connection::open(&p)
+            .unwrap()
+            .pragma_update(None, "user_version", 999)
+            .unwrap();
+        let err = Store::open(&p).unwrap_err().to_string();
+        assert!(err.contains("newer CSP Desk"), "{err}");
+        assert!(p.exists());
+    }
+
+    #[test]
+    fn corrupt_file_is_moved_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.sqlite");
+        std::fs::write(
+            &p,
+            b"this is not a database, just some bytes that are long enough to be a header....",
+        )
+        .unwrap();
+        let err = Store::open(&p).unwrap_err().to_string();
+        assert!(err.contains("moved aside"), "{err}");
+        assert!(!p.exists());
+        let moved: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .collect();
+        assert!(moved
+            .iter()
+            .any(|e| e.file_name().to_string_lossy().contains(".corrupt-")));
+        // the next open starts fresh
+        Store::open(&p).unwrap();
+    }
+}
