@@ -52,7 +52,7 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
         Err(_) => {
             // Re-run through the path tracker so a syntax error names where it happened.
             let de = &mut serde_json::Deserializer::from_slice(bytes);
-            let err = match serde_path_to_error::deserialize::<_, serde::de::IgnoredAny>(de) {
+            let err = match serde_path_to_error::deserialize::<_, Value>(de) {
                 Ok(_) => return Err(decode_error(what, ".", "malformed JSON".into())),
                 Err(e) => e,
             };

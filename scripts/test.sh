@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The whole gate, as CI runs it: format, lints, core and app tests, UI checks, bindings
+# freshness, and the end-to-end run of the real app window under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+./scripts/setup.sh
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+if [ -f ui/package.json ]; then
+  step "UI: typecheck, tests, build"
+  (cd ui && npm run typecheck && npm test && npm run build)
+fi
+
+step "build everything once"
+cargo test --workspace --no-run --locked
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "tests"
+keyctl session - cargo test --workspace --locked
+
+if [ -d ui/src/bindings ]; then
+  step "bindings are fresh"
+  git diff --exit-code -- ui/src/bindings || { echo "ui/src/bindings is stale: run 'cargo test' and commit the result" >&2; exit 1; }
+  untracked=$(git ls-files --others --exclude-standard ui/src/bindings)
+  [ -z "$untracked" ] || { echo "new bindings not committed: $untracked" >&2; exit 1; }
+fi
+
+if [ -f src-tauri/tests/e2e.rs ]; then
+  step "end-to-end: the real app under Xvfb"
+  export E2E=1 NO_AT_BRIDGE=1
+  timeout 900 keyctl session - dbus-run-session -- xvfb-run -a -s '-screen 0 1280x800x24' \
+    cargo test -p cspdesk-app --test e2e --locked -- --test-threads=1
+fi
+echo
+echo "all checks passed"

@@ -1,0 +1,146 @@
+//! `cspdesk offers sync|list|show` end to end: the real binary against a sandbox on loopback.
+
+mod common;
+
+use std::process::Command;
+
+use serde_json::Value;
+
+struct Cli {
+    url: String,
+    dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn run(&self, args: &[&str]) -> (bool, String, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_cspdesk"))
+            .args(["--endpoint", &self.url, "--data-dir"])
+            .arg(self.dir.path())
+            .args(args)
+            .env_remove("CSPDESK_ACCESS_TOKEN")
+            .output()
+            .expect("cspdesk runs");
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let (ok, out, err) = self.run(&all);
+        assert!(ok, "cspdesk {args:?} failed: {err}");
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+    }
+
+    fn list(&self, filters: &[&str]) -> Vec<Value> {
+        let mut args = vec!["offers", "list", "--market", "GB"];
+        args.extend_from_slice(filters);
+        self.json(&args).as_array().expect("a JSON array").clone()
+    }
+}
+
+fn text(o: &Value, k: &str) -> String {
+    o[k].as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_filter_and_the_search_of_offers_list() {
+    let sb = common::sandbox_with(600, "").await;
+    let cli = Cli { url: sb.url().to_string(), dir: tempfile::tempdir().unwrap() };
+    let cli = tokio::task::spawn_blocking(move || {
+        let report = cli.json(&["offers", "sync", "--market", "GB"]);
+        assert!(report["offers"].as_u64().unwrap() > 100, "{report}");
+        assert!(report["marketplaceError"].is_null(), "{report}");
+        cli
+    })
+    .await
+    .unwrap();
+
+    tokio::task::spawn_blocking(move || {
+        let all = cli.list(&[]);
+        assert!(all.len() > 100);
+        // JSON shape: Partner Center names, skus nested
+        let saas = all.iter().find(|o| o["type"] == "saas" && o["productId"].is_string()).unwrap();
+        let sku = &saas["skus"][0];
+        assert!(sku["id"].is_string() && sku["productId"] == saas["productId"], "{sku}");
+        assert!(sku["availabilities"][0]["catalogItemId"].is_string(), "{sku}");
+
+        let by_type = cli.list(&["--type", "saas"]);
+        assert!(!by_type.is_empty() && by_type.len() < all.len());
+        assert!(by_type.iter().all(|o| o["type"] == "saas"));
+        let vms = cli.list(&["--type", "vm"]);
+        assert!(!vms.is_empty() && vms.iter().all(|o| o["type"] == "vm"));
+        let two = cli.list(&["--type", "vm", "--type", "container"]);
+        assert!(two.len() > vms.len() && two.iter().all(|o| o["type"] == "vm" || o["type"] == "container"));
+
+        let sec = cli.list(&["--category", "Security"]);
+        assert!(!sec.is_empty() && sec.len() < all.len());
+        assert!(sec.iter().all(|o| o["categories"].as_array().unwrap().iter().any(|c| c == "security")));
+
+        let ms = cli.list(&["--publisher", "microsoft"]);
+        let partners = cli.list(&["--publisher", "partner"]);
+        assert!(!ms.is_empty() && !partners.is_empty());
+        assert!(ms.iter().all(|o| o["isMicrosoftProduct"] == true));
+        assert!(partners.iter().all(|o| o["isMicrosoftProduct"] == false));
+        assert_eq!(ms.len() + partners.len(), all.len());
+        let name = text(&partners[0], "publisherName");
+        let named = cli.list(&["--publisher", &name.to_uppercase()]);
+        assert!(!named.is_empty() && named.iter().all(|o| text(o, "publisherName") == name));
+
+        let trials = cli.list(&["--trial"]);
+        assert!(!trials.is_empty() && trials.len() < all.len());
+        assert!(trials.iter().all(|o| o["freeTrial"] == true));
+
+        let word = text(&partners[0], "title").split_whitespace().next().unwrap().to_lowercase();
+        let found = cli.list(&["--search", &word.to_uppercase()]);
+        assert!(!found.is_empty());
+        assert!(found.iter().all(|o| {
+            [text(o, "title"), text(o, "publisherName"), text(o, "description")].iter().any(|f| f.to_lowercase().contains(&word))
+        }));
+
+        // "all Security SaaS offers from partners"
+        let combo = cli.list(&["--type", "saas", "--category", "security", "--publisher", "partner"]);
+        let expected = all
+            .iter()
+            .filter(|o| {
+                o["type"] == "saas"
+                    && o["isMicrosoftProduct"] == false
+                    && o["categories"].as_array().unwrap().iter().any(|c| c == "security")
+            })
+            .count();
+        assert_eq!(combo.len(), expected);
+
+        // show one offer, and a clear error for an unknown one
+        let id = text(saas, "productId");
+        let shown = cli.json(&["offers", "show", &id, "--market", "GB"]);
+        assert_eq!(shown["productId"], saas["productId"]);
+        let (ok, _, err) = cli.run(&["offers", "show", "NOPE00000000", "--market", "GB"]);
+        assert!(!ok && err.contains("not found"), "{err}");
+
+        let (ok, _, err) = cli.run(&["offers", "list", "--type", "toaster"]);
+        assert!(!ok && err.contains("unknown offer type"), "{err}");
+    })
+    .await
+    .unwrap();
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn customers_list_prints_a_json_array_and_searches() {
+    let sb = common::sandbox().await;
+    let cli = Cli { url: sb.url().to_string(), dir: tempfile::tempdir().unwrap() };
+    tokio::task::spawn_blocking(move || {
+        let all = cli.json(&["customers", "list"]);
+        let all = all.as_array().unwrap();
+        assert_eq!(all.len(), 50);
+        let first = &all[0];
+        assert!(first["id"].is_string() && first["companyProfile"]["companyName"].is_string());
+        let domain = first["companyProfile"]["domain"].as_str().unwrap();
+        let found = cli.json(&["customers", "list", "--search", &domain[..6].to_uppercase()]);
+        assert!(found.as_array().unwrap().iter().any(|c| c["id"] == first["id"]));
+        let tenant = first["companyProfile"]["tenantId"].as_str().unwrap();
+        let by_tenant = cli.json(&["customers", "list", "--search", tenant]);
+        assert_eq!(by_tenant.as_array().unwrap().len(), 1);
+    })
+    .await
+    .unwrap();
+}
