@@ -14,3 +14,4 @@ pub mod catalog;
 pub mod connection;
 pub mod customers;
 pub mod store;
+pub mod pricelist;

@@ -35,6 +35,30 @@ const MIGRATIONS: &[&str] = &[
         fetched_at TEXT NOT NULL,
         PRIMARY KEY (unique_product_id, market)
      );",
+    // 2: price-list snapshots, one per market per day, and the export log
+    "CREATE TABLE price_snapshots (
+        market TEXT NOT NULL,
+        day TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        bad_rows INTEGER NOT NULL,
+        PRIMARY KEY (market, day)
+     );
+     CREATE TABLE price_rows (
+        market TEXT NOT NULL,
+        day TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        json TEXT NOT NULL,
+        PRIMARY KEY (market, day, seq)
+     );
+     CREATE TABLE price_exports (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        markets TEXT NOT NULL,
+        format TEXT NOT NULL,
+        path TEXT NOT NULL,
+        rows INTEGER NOT NULL
+     );",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
