@@ -4,6 +4,7 @@
 
 mod offers;
 mod output;
+mod prices;
 mod sandbox_cmd;
 
 use std::path::PathBuf;
@@ -70,6 +71,9 @@ pub enum Command {
     /// The marketplace catalog.
     #[command(subcommand)]
     Offers(offers::OffersCmd),
+    /// The daily marketplace price list.
+    #[command(subcommand)]
+    Prices(prices::PricesCmd),
     /// The built-in Partner Center simulator.
     #[command(subcommand)]
     Sandbox(sandbox_cmd::SandboxCmd),
@@ -158,6 +162,7 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Offers(cmd) => offers::run(g, cmd).await,
+        Command::Prices(cmd) => prices::run(g, cmd).await,
         Command::Sandbox(cmd) => sandbox_cmd::run(g, cmd).await,
     }
 }

@@ -3,12 +3,13 @@
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use cspdesk::catalog::query::{OfferFilter, OfferIndex, OfferQuery, PublisherFilter, SortKey};
+use cspdesk::catalog::query::{OfferIndex, OfferQuery, SortKey};
 use cspdesk::catalog::sync::{self, Phase, Progress, SyncOptions, SyncReport};
-use cspdesk::catalog::{categories, Offer, OfferType};
+use cspdesk::catalog::{categories, Offer};
 use cspdesk::connection::Connection;
 use cspdesk::{Error, Result};
 
+use super::prices::FilterArgs;
 use super::{output, Global};
 
 #[derive(Subcommand, Debug)]
@@ -22,21 +23,8 @@ pub enum OffersCmd {
     List {
         #[arg(long, default_value = "US")]
         market: String,
-        /// saas, vm, container or azure-app (repeatable).
-        #[arg(long = "type", value_name = "TYPE")]
-        types: Vec<String>,
-        /// Category id or name (repeatable: any of them).
-        #[arg(long = "category", value_name = "NAME")]
-        categories: Vec<String>,
-        /// microsoft, partner, or a publisher's name.
-        #[arg(long)]
-        publisher: Option<String>,
-        /// Words to find in title, publisher or description.
-        #[arg(long)]
-        search: Option<String>,
-        /// Only offers with a free trial.
-        #[arg(long)]
-        trial: bool,
+        #[command(flatten)]
+        filters: FilterArgs,
     },
     /// Show one offer with its plans, terms and markets.
     Show {
@@ -63,40 +51,11 @@ pub async fn run(g: &Global, cmd: OffersCmd) -> Result<()> {
             }
             Ok(())
         }
-        OffersCmd::List {
-            market,
-            types,
-            categories: cats,
-            publisher,
-            search,
-            trial,
-        } => {
-            let mut parsed = Vec::new();
-            for t in &types {
-                parsed.push(OfferType::parse(t).ok_or_else(|| {
-                    Error::Invalid(format!(
-                        "unknown offer type `{t}`: use saas, vm, container or azure-app"
-                    ))
-                })?);
-            }
+        OffersCmd::List { market, filters } => {
+            let filter = filters.to_filter()?;
             let offers = load_or_sync(&conn, &market).await?;
             let index = OfferIndex::new(offers);
-            let q = OfferQuery {
-                filter: OfferFilter {
-                    types: parsed,
-                    categories: cats,
-                    publisher: publisher
-                        .as_deref()
-                        .map(PublisherFilter::parse)
-                        .unwrap_or_default(),
-                    trial_only: trial,
-                    search: search.unwrap_or_default(),
-                },
-                sort: SortKey::Title,
-                descending: false,
-                offset: 0,
-                limit: usize::MAX,
-            };
+            let q = OfferQuery { filter, sort: SortKey::Title, descending: false, offset: 0, limit: usize::MAX };
             let window = index.query(&q);
             if g.json {
                 let full: Vec<&Offer> = window

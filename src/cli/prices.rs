@@ -1,0 +1,215 @@
+//! `cspdesk prices …`: fetch a day's snapshot, export the price list, show changes.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use chrono::NaiveDate;
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use cspdesk::catalog::query::{OfferFilter, PublisherFilter};
+use cspdesk::catalog::OfferType;
+use cspdesk::pricelist::export::ExportFormat;
+use cspdesk::pricelist::{self, diff::ChangeKind, ExportRequest};
+use cspdesk::{Error, Result};
+
+use super::{output, Global};
+
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// saas, vm, container or azure-app (repeatable).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub types: Vec<String>,
+    /// Category id or name (repeatable: any of them).
+    #[arg(long = "category", value_name = "NAME")]
+    pub categories: Vec<String>,
+    /// microsoft, partner, or a publisher's name.
+    #[arg(long)]
+    pub publisher: Option<String>,
+    /// Words to find in title, publisher or description.
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Only offers with a free trial.
+    #[arg(long)]
+    pub trial: bool,
+}
+
+impl FilterArgs {
+    pub fn to_filter(&self) -> Result<OfferFilter> {
+        let mut types = Vec::new();
+        for t in &self.types {
+            types.push(
+                OfferType::parse(t)
+                    .ok_or_else(|| Error::Invalid(format!("unknown offer type `{t}`: use saas, vm, container or azure-app")))?,
+            );
+        }
+        Ok(OfferFilter {
+            types,
+            categories: self.categories.clone(),
+            publisher: self.publisher.as_deref().map(PublisherFilter::parse).unwrap_or_default(),
+            trial_only: self.trial,
+            search: self.search.clone().unwrap_or_default(),
+        })
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PricesCmd {
+    /// Download today's marketplace price sheet and keep it as the day's snapshot.
+    Fetch {
+        #[arg(long, value_name = "CC[,CC…]")]
+        market: String,
+        /// Count and report bad rows instead of failing on the first.
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+    /// Export the price list (free trials as two rows) to .xlsx or .csv.
+    Export {
+        #[arg(long, value_name = "CC[,CC…]")]
+        market: String,
+        #[arg(long, default_value = "xlsx", value_name = "xlsx|csv")]
+        format: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Start the CSV with a byte-order mark, for Excel.
+        #[arg(long)]
+        bom: bool,
+        #[arg(long)]
+        skip_bad_rows: bool,
+        #[command(flatten)]
+        filters: FilterArgs,
+    },
+    /// Changes between two snapshots: new, removed, price increases and decreases.
+    Diff {
+        #[arg(long)]
+        market: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<NaiveDate>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<NaiveDate>,
+        /// Also write the changes to this .csv file.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
+    let conn = g.connect().await?;
+    match cmd {
+        PricesCmd::Fetch { market, skip_bad_rows } => {
+            let mut out = Vec::new();
+            for m in pricelist::parse_markets(&market)? {
+                let sheet = pricelist::fetch_snapshot(&conn, &m, skip_bad_rows, None).await?;
+                report_bad_rows(&m, &sheet.bad_rows);
+                out.push(serde_json::json!({"market": m, "rows": sheet.rows.len(), "badRows": sheet.bad_rows}));
+                if !g.json {
+                    println!("{m}: {} price rows kept as today's snapshot", sheet.rows.len());
+                }
+            }
+            if g.json {
+                output::json(&out)?;
+            }
+            Ok(())
+        }
+        PricesCmd::Export { market, format, out, bom, skip_bad_rows, filters } => {
+            let req = ExportRequest {
+                markets: pricelist::parse_markets(&market)?,
+                format: ExportFormat::parse(&format)?,
+                out,
+                bom,
+                filter: filters.to_filter()?,
+                skip_bad_rows,
+                day: None,
+            };
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(ProgressStyle::with_template("{spinner} {msg} {pos} rows ({per_sec})").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+            bar.set_message("exporting");
+            let cancel = AtomicBool::new(false);
+            let progress = |n: u64| bar.set_position(n);
+            let result = pricelist::export(&conn, &req, &cancel, &progress).await;
+            bar.finish_and_clear();
+            let report = result?;
+            for m in &report.markets {
+                report_bad_rows(&m.market, &m.bad_rows);
+            }
+            if g.json {
+                return output::json(&report);
+            }
+            println!("{} rows written to {}", report.rows, report.path.display());
+            Ok(())
+        }
+        PricesCmd::Diff { market, from, to, out } => {
+            let report = pricelist::changes(&conn, &market, from, to)?;
+            if let Some(path) = &out {
+                write_changes_csv(path, &report.changes)?;
+            }
+            if g.json {
+                return output::json(&report);
+            }
+            println!("{}: changes from {} to {}", report.market, report.from, report.to);
+            let rows: Vec<Vec<String>> = report
+                .changes
+                .iter()
+                .map(|c| {
+                    let money = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
+                    vec![
+                        c.kind.label().into(),
+                        c.product_id.clone(),
+                        c.product.clone(),
+                        c.sku_id.clone(),
+                        format!("{} {}", c.term, c.billing_plan),
+                        money(c.old_price),
+                        money(c.new_price),
+                        c.amount.map(|a| format!("{a:+.2} {}", c.currency)).unwrap_or_default(),
+                        c.percent.map(|p| format!("{p:+.1}%")).unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            output::table(&["CHANGE", "PRODUCT ID", "PRODUCT", "SKU", "TERM", "OLD", "NEW", "AMOUNT", "PERCENT"], &rows);
+            let count = |k: ChangeKind| report.changes.iter().filter(|c| c.kind == k).count();
+            eprintln!(
+                "{} new, {} removed, {} increases, {} decreases",
+                count(ChangeKind::New),
+                count(ChangeKind::Removed),
+                count(ChangeKind::Increase),
+                count(ChangeKind::Decrease)
+            );
+            Ok(())
+        }
+    }
+}
+
+fn report_bad_rows(market: &str, bad: &[cspdesk::pricelist::sheet::BadRow]) {
+    if bad.is_empty() {
+        return;
+    }
+    eprintln!("warning: {market}: skipped {} bad rows in the price sheet:", bad.len());
+    for b in bad.iter().take(20) {
+        eprintln!("  {b}");
+    }
+    if bad.len() > 20 {
+        eprintln!("  … and {} more", bad.len() - 20);
+    }
+}
+
+fn write_changes_csv(path: &std::path::Path, changes: &[cspdesk::pricelist::diff::PriceChange]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(format!("creating a file in {}", dir.display()), e))?;
+    {
+        let mut w = csv::Writer::from_writer(tmp.as_file());
+        let err = |e: csv::Error| Error::Invalid(format!("writing {}: {e}", path.display()));
+        w.write_record(["Change", "Product ID", "Product", "SKU ID", "Plan", "Publisher", "Term", "Billing plan", "Currency", "Old price", "New price", "Amount", "Percent"]).map_err(err)?;
+        let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+        for c in changes {
+            w.write_record([
+                c.kind.label().to_string(), c.product_id.clone(), c.product.clone(), c.sku_id.clone(), c.plan.clone(), c.publisher.clone(),
+                c.term.clone(), c.billing_plan.clone(), c.currency.clone(), num(c.old_price), num(c.new_price), num(c.amount), num(c.percent),
+            ])
+            .map_err(err)?;
+        }
+        w.flush().map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    }
+    tmp.persist(path).map_err(|e| Error::io(format!("saving {}", path.display()), e.error))?;
+    Ok(())
+}
+
