@@ -15,27 +15,45 @@ use cspdesk::sandbox::{Sandbox, SandboxConfig, SANDBOX_ARM_SUBSCRIPTION};
 use cspdesk::secrets::Secret;
 
 fn client(sb: &Sandbox, max_rps: Option<f64>) -> Client {
-    let mut cfg = ClientConfig::new(Endpoints::single(sb.url()), Arc::new(StaticToken(Secret::new(SANDBOX_TOKEN))));
+    let mut cfg = ClientConfig::new(
+        Endpoints::single(sb.url()),
+        Arc::new(StaticToken(Secret::new(SANDBOX_TOKEN))),
+    );
     cfg.max_rps = max_rps;
     Client::new(cfg).expect("client")
 }
 
-async fn run(sb: &Sandbox, concurrency: usize, max_rps: Option<f64>) -> (f64, usize, cspdesk::partner_center::client::StatsSnapshot) {
+async fn run(
+    sb: &Sandbox,
+    concurrency: usize,
+    max_rps: Option<f64>,
+) -> (f64, usize, cspdesk::partner_center::client::StatsSnapshot) {
     let c = client(sb, max_rps);
     let mut opts = SyncOptions::new("US");
     opts.concurrency = concurrency;
     opts.arm_subscription = Some(SANDBOX_ARM_SUBSCRIPTION.into());
     let t = Instant::now();
-    let (offers, _, arm_err) = fetch(&c, &opts, &|_| {}).await.expect("sync succeeds: no request may fail");
+    let (offers, _, arm_err) = fetch(&c, &opts, &|_| {})
+        .await
+        .expect("sync succeeds: no request may fail");
     assert!(arm_err.is_none(), "{arm_err:?}");
     (t.elapsed().as_secs_f64(), offers.len(), c.stats())
 }
 
 #[tokio::main]
 async fn main() {
-    let n: usize = std::env::var("SYNC_BENCH_OFFERS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let n: usize = std::env::var("SYNC_BENCH_OFFERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
     let faults = "latency=20ms,rate=500/s".parse().expect("faults");
-    let sb = Sandbox::start(SandboxConfig { offers: n, faults, ..Default::default() }).await.expect("sandbox");
+    let sb = Sandbox::start(SandboxConfig {
+        offers: n,
+        faults,
+        ..Default::default()
+    })
+    .await
+    .expect("sandbox");
     println!("catalog_sync: {n} products, sandbox faults latency=20ms rate=500/s");
 
     let (par, offers, ps) = run(&sb, 16, Some(480.0)).await;

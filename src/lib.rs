@@ -13,5 +13,6 @@ pub use error::{Error, Result};
 pub mod catalog;
 pub mod connection;
 pub mod customers;
-pub mod store;
+pub mod orders;
 pub mod pricelist;
+pub mod store;

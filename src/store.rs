@@ -59,6 +59,31 @@ const MIGRATIONS: &[&str] = &[
         path TEXT NOT NULL,
         rows INTEGER NOT NULL
      );",
+    // 3: the orders journal: written before a checkout is sent, so no click is lost or doubled
+    "CREATE TABLE orders_journal (
+        id INTEGER PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        customer_name TEXT NOT NULL,
+        product_id TEXT NOT NULL,
+        product_title TEXT NOT NULL,
+        sku_id TEXT NOT NULL,
+        catalog_item_id TEXT NOT NULL,
+        quantity INTEGER NOT NULL,
+        term TEXT NOT NULL,
+        billing_cycle TEXT NOT NULL,
+        trial INTEGER NOT NULL,
+        cart_request_id TEXT NOT NULL UNIQUE,
+        checkout_request_id TEXT NOT NULL UNIQUE,
+        cart_id TEXT,
+        order_id TEXT,
+        subscription_id TEXT,
+        state TEXT NOT NULL,
+        status TEXT,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+     );
+     CREATE INDEX orders_journal_customer ON orders_journal (customer_id);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

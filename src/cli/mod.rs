@@ -3,6 +3,7 @@
 //! to stderr with the server's words and a non-zero exit.
 
 mod offers;
+mod orders;
 mod output;
 mod prices;
 mod sandbox_cmd;
@@ -71,6 +72,9 @@ pub enum Command {
     /// The marketplace catalog.
     #[command(subcommand)]
     Offers(offers::OffersCmd),
+    /// Orders of marketplace SaaS for customers.
+    #[command(subcommand)]
+    Orders(orders::OrdersCmd),
     /// The daily marketplace price list.
     #[command(subcommand)]
     Prices(prices::PricesCmd),
@@ -163,6 +167,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Offers(cmd) => offers::run(g, cmd).await,
         Command::Prices(cmd) => prices::run(g, cmd).await,
+        Command::Orders(cmd) => orders::run(g, cmd).await,
         Command::Sandbox(cmd) => sandbox_cmd::run(g, cmd).await,
     }
 }

@@ -55,7 +55,13 @@ pub async fn run(g: &Global, cmd: OffersCmd) -> Result<()> {
             let filter = filters.to_filter()?;
             let offers = load_or_sync(&conn, &market).await?;
             let index = OfferIndex::new(offers);
-            let q = OfferQuery { filter, sort: SortKey::Title, descending: false, offset: 0, limit: usize::MAX };
+            let q = OfferQuery {
+                filter,
+                sort: SortKey::Title,
+                descending: false,
+                offset: 0,
+                limit: usize::MAX,
+            };
             let window = index.query(&q);
             if g.json {
                 let full: Vec<&Offer> = window

@@ -38,15 +38,20 @@ impl FilterArgs {
     pub fn to_filter(&self) -> Result<OfferFilter> {
         let mut types = Vec::new();
         for t in &self.types {
-            types.push(
-                OfferType::parse(t)
-                    .ok_or_else(|| Error::Invalid(format!("unknown offer type `{t}`: use saas, vm, container or azure-app")))?,
-            );
+            types.push(OfferType::parse(t).ok_or_else(|| {
+                Error::Invalid(format!(
+                    "unknown offer type `{t}`: use saas, vm, container or azure-app"
+                ))
+            })?);
         }
         Ok(OfferFilter {
             types,
             categories: self.categories.clone(),
-            publisher: self.publisher.as_deref().map(PublisherFilter::parse).unwrap_or_default(),
+            publisher: self
+                .publisher
+                .as_deref()
+                .map(PublisherFilter::parse)
+                .unwrap_or_default(),
             trial_only: self.trial,
             search: self.search.clone().unwrap_or_default(),
         })
@@ -96,14 +101,20 @@ pub enum PricesCmd {
 pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
     let conn = g.connect().await?;
     match cmd {
-        PricesCmd::Fetch { market, skip_bad_rows } => {
+        PricesCmd::Fetch {
+            market,
+            skip_bad_rows,
+        } => {
             let mut out = Vec::new();
             for m in pricelist::parse_markets(&market)? {
                 let sheet = pricelist::fetch_snapshot(&conn, &m, skip_bad_rows, None).await?;
                 report_bad_rows(&m, &sheet.bad_rows);
                 out.push(serde_json::json!({"market": m, "rows": sheet.rows.len(), "badRows": sheet.bad_rows}));
                 if !g.json {
-                    println!("{m}: {} price rows kept as today's snapshot", sheet.rows.len());
+                    println!(
+                        "{m}: {} price rows kept as today's snapshot",
+                        sheet.rows.len()
+                    );
                 }
             }
             if g.json {
@@ -111,7 +122,14 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
             }
             Ok(())
         }
-        PricesCmd::Export { market, format, out, bom, skip_bad_rows, filters } => {
+        PricesCmd::Export {
+            market,
+            format,
+            out,
+            bom,
+            skip_bad_rows,
+            filters,
+        } => {
             let req = ExportRequest {
                 markets: pricelist::parse_markets(&market)?,
                 format: ExportFormat::parse(&format)?,
@@ -122,7 +140,10 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
                 day: None,
             };
             let bar = ProgressBar::new_spinner();
-            bar.set_style(ProgressStyle::with_template("{spinner} {msg} {pos} rows ({per_sec})").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg} {pos} rows ({per_sec})")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
             bar.set_message("exporting");
             let cancel = AtomicBool::new(false);
             let progress = |n: u64| bar.set_position(n);
@@ -138,7 +159,12 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
             println!("{} rows written to {}", report.rows, report.path.display());
             Ok(())
         }
-        PricesCmd::Diff { market, from, to, out } => {
+        PricesCmd::Diff {
+            market,
+            from,
+            to,
+            out,
+        } => {
             let report = pricelist::changes(&conn, &market, from, to)?;
             if let Some(path) = &out {
                 write_changes_csv(path, &report.changes)?;
@@ -146,7 +172,10 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
             if g.json {
                 return output::json(&report);
             }
-            println!("{}: changes from {} to {}", report.market, report.from, report.to);
+            println!(
+                "{}: changes from {} to {}",
+                report.market, report.from, report.to
+            );
             let rows: Vec<Vec<String>> = report
                 .changes
                 .iter()
@@ -160,12 +189,27 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
                         format!("{} {}", c.term, c.billing_plan),
                         money(c.old_price),
                         money(c.new_price),
-                        c.amount.map(|a| format!("{a:+.2} {}", c.currency)).unwrap_or_default(),
+                        c.amount
+                            .map(|a| format!("{a:+.2} {}", c.currency))
+                            .unwrap_or_default(),
                         c.percent.map(|p| format!("{p:+.1}%")).unwrap_or_default(),
                     ]
                 })
                 .collect();
-            output::table(&["CHANGE", "PRODUCT ID", "PRODUCT", "SKU", "TERM", "OLD", "NEW", "AMOUNT", "PERCENT"], &rows);
+            output::table(
+                &[
+                    "CHANGE",
+                    "PRODUCT ID",
+                    "PRODUCT",
+                    "SKU",
+                    "TERM",
+                    "OLD",
+                    "NEW",
+                    "AMOUNT",
+                    "PERCENT",
+                ],
+                &rows,
+            );
             let count = |k: ChangeKind| report.changes.iter().filter(|c| c.kind == k).count();
             eprintln!(
                 "{} new, {} removed, {} increases, {} decreases",
@@ -183,7 +227,10 @@ fn report_bad_rows(market: &str, bad: &[cspdesk::pricelist::sheet::BadRow]) {
     if bad.is_empty() {
         return;
     }
-    eprintln!("warning: {market}: skipped {} bad rows in the price sheet:", bad.len());
+    eprintln!(
+        "warning: {market}: skipped {} bad rows in the price sheet:",
+        bad.len()
+    );
     for b in bad.iter().take(20) {
         eprintln!("  {b}");
     }
@@ -192,24 +239,58 @@ fn report_bad_rows(market: &str, bad: &[cspdesk::pricelist::sheet::BadRow]) {
     }
 }
 
-fn write_changes_csv(path: &std::path::Path, changes: &[cspdesk::pricelist::diff::PriceChange]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(format!("creating a file in {}", dir.display()), e))?;
+fn write_changes_csv(
+    path: &std::path::Path,
+    changes: &[cspdesk::pricelist::diff::PriceChange],
+) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| Error::io(format!("creating a file in {}", dir.display()), e))?;
     {
         let mut w = csv::Writer::from_writer(tmp.as_file());
         let err = |e: csv::Error| Error::Invalid(format!("writing {}: {e}", path.display()));
-        w.write_record(["Change", "Product ID", "Product", "SKU ID", "Plan", "Publisher", "Term", "Billing plan", "Currency", "Old price", "New price", "Amount", "Percent"]).map_err(err)?;
+        w.write_record([
+            "Change",
+            "Product ID",
+            "Product",
+            "SKU ID",
+            "Plan",
+            "Publisher",
+            "Term",
+            "Billing plan",
+            "Currency",
+            "Old price",
+            "New price",
+            "Amount",
+            "Percent",
+        ])
+        .map_err(err)?;
         let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
         for c in changes {
             w.write_record([
-                c.kind.label().to_string(), c.product_id.clone(), c.product.clone(), c.sku_id.clone(), c.plan.clone(), c.publisher.clone(),
-                c.term.clone(), c.billing_plan.clone(), c.currency.clone(), num(c.old_price), num(c.new_price), num(c.amount), num(c.percent),
+                c.kind.label().to_string(),
+                c.product_id.clone(),
+                c.product.clone(),
+                c.sku_id.clone(),
+                c.plan.clone(),
+                c.publisher.clone(),
+                c.term.clone(),
+                c.billing_plan.clone(),
+                c.currency.clone(),
+                num(c.old_price),
+                num(c.new_price),
+                num(c.amount),
+                num(c.percent),
             ])
             .map_err(err)?;
         }
-        w.flush().map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+        w.flush()
+            .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
     }
-    tmp.persist(path).map_err(|e| Error::io(format!("saving {}", path.display()), e.error))?;
+    tmp.persist(path)
+        .map_err(|e| Error::io(format!("saving {}", path.display()), e.error))?;
     Ok(())
 }
-

@@ -288,3 +288,11 @@ pub fn arm_product(
     .query("api-version", ARM_API_VERSION)
     .query("market", market)
 }
+
+/// `GET …/carts/{id}`: a cart's status (`Active`, `Ordered`).
+pub fn cart(customer_id: &str, cart_id: &str) -> Request<Cart> {
+    Request::get(
+        Host::PartnerCenter,
+        format!("/v1/customers/{}/carts/{}", enc(customer_id), enc(cart_id)),
+    )
+}

@@ -53,13 +53,25 @@ type Key = (String, String, String, String);
 fn keyed(rows: &[SheetRow]) -> BTreeMap<Key, &SheetRow> {
     rows.iter()
         .filter(|r| !r.is_trial_marker())
-        .map(|r| ((r.product_id.clone(), r.sku_id.clone(), r.term_duration.clone(), r.billing_plan.to_ascii_lowercase()), r))
+        .map(|r| {
+            (
+                (
+                    r.product_id.clone(),
+                    r.sku_id.clone(),
+                    r.term_duration.clone(),
+                    r.billing_plan.to_ascii_lowercase(),
+                ),
+                r,
+            )
+        })
         .collect()
 }
 
 fn change(kind: ChangeKind, r: &SheetRow, old: Option<f64>, new: Option<f64>) -> PriceChange {
     let amount = old.zip(new).map(|(o, n)| ((n - o) * 100.0).round() / 100.0);
-    let percent = old.zip(new).and_then(|(o, n)| (o != 0.0).then(|| (((n - o) / o * 100.0) * 100.0).round() / 100.0));
+    let percent = old
+        .zip(new)
+        .and_then(|(o, n)| (o != 0.0).then(|| (((n - o) / o * 100.0) * 100.0).round() / 100.0));
     PriceChange {
         kind,
         product_id: r.product_id.clone(),
@@ -85,8 +97,17 @@ pub fn diff(from: &[SheetRow], to: &[SheetRow]) -> Vec<PriceChange> {
         match a.get(k) {
             None => out.push(change(ChangeKind::New, new, None, Some(new.unit_price))),
             Some(old) if (new.unit_price - old.unit_price).abs() > 1e-9 => {
-                let kind = if new.unit_price > old.unit_price { ChangeKind::Increase } else { ChangeKind::Decrease };
-                out.push(change(kind, new, Some(old.unit_price), Some(new.unit_price)));
+                let kind = if new.unit_price > old.unit_price {
+                    ChangeKind::Increase
+                } else {
+                    ChangeKind::Decrease
+                };
+                out.push(change(
+                    kind,
+                    new,
+                    Some(old.unit_price),
+                    Some(new.unit_price),
+                ));
             }
             Some(_) => {}
         }
@@ -96,7 +117,12 @@ pub fn diff(from: &[SheetRow], to: &[SheetRow]) -> Vec<PriceChange> {
             out.push(change(ChangeKind::Removed, old, Some(old.unit_price), None));
         }
     }
-    out.sort_by(|x, y| x.kind.cmp(&y.kind).then_with(|| x.product.cmp(&y.product)).then_with(|| x.sku_id.cmp(&y.sku_id)));
+    out.sort_by(|x, y| {
+        x.kind
+            .cmp(&y.kind)
+            .then_with(|| x.product.cmp(&y.product))
+            .then_with(|| x.sku_id.cmp(&y.sku_id))
+    });
     out
 }
 
@@ -132,7 +158,12 @@ mod tests {
         let kinds: Vec<_> = d.iter().map(|c| (c.kind, c.product_id.as_str())).collect();
         assert_eq!(
             kinds,
-            vec![(ChangeKind::New, "E"), (ChangeKind::Removed, "C"), (ChangeKind::Increase, "A"), (ChangeKind::Decrease, "B")]
+            vec![
+                (ChangeKind::New, "E"),
+                (ChangeKind::Removed, "C"),
+                (ChangeKind::Increase, "A"),
+                (ChangeKind::Decrease, "B")
+            ]
         );
         let inc = &d[2];
         assert_eq!((inc.amount, inc.percent), (Some(1.0), Some(10.0)));

@@ -26,7 +26,9 @@ impl ExportFormat {
         match s.trim().to_ascii_lowercase().trim_start_matches('.') {
             "xlsx" => Ok(ExportFormat::Xlsx),
             "csv" => Ok(ExportFormat::Csv),
-            other => Err(Error::Invalid(format!("unknown export format `{other}`: use xlsx or csv"))),
+            other => Err(Error::Invalid(format!(
+                "unknown export format `{other}`: use xlsx or csv"
+            ))),
         }
     }
 }
@@ -66,7 +68,11 @@ pub fn currency_symbol(code: &str) -> &str {
 
 /// The Excel number format for unit prices in `currency`.
 pub fn price_format(currency: &str) -> String {
-    let decimals = if currency.eq_ignore_ascii_case("JPY") { "#,##0" } else { "#,##0.00" };
+    let decimals = if currency.eq_ignore_ascii_case("JPY") {
+        "#,##0"
+    } else {
+        "#,##0.00"
+    };
     match currency_symbol(currency) {
         "" => format!("{decimals} \"{}\"", currency.to_ascii_uppercase()),
         s @ ("kr" | "zł" | "CHF") => format!("{decimals} \"{s}\""),
@@ -75,11 +81,20 @@ pub fn price_format(currency: &str) -> String {
 }
 
 fn temp_beside(out: &Path) -> Result<tempfile::NamedTempFile> {
-    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     if !dir.is_dir() {
-        return Err(Error::Invalid(format!("the folder {} does not exist: create it or choose another --out", dir.display())));
+        return Err(Error::Invalid(format!(
+            "the folder {} does not exist: create it or choose another --out",
+            dir.display()
+        )));
     }
-    let stem = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "export".into());
+    let stem = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "export".into());
     tempfile::Builder::new()
         .prefix(&format!(".{stem}."))
         .suffix(".partial")
@@ -88,7 +103,12 @@ fn temp_beside(out: &Path) -> Result<tempfile::NamedTempFile> {
 }
 
 fn persist(tmp: tempfile::NamedTempFile, out: &Path) -> Result<PathBuf> {
-    tmp.persist(out).map_err(|e| Error::io(format!("moving the export into place at {}", out.display()), e.error))?;
+    tmp.persist(out).map_err(|e| {
+        Error::io(
+            format!("moving the export into place at {}", out.display()),
+            e.error,
+        )
+    })?;
     Ok(out.to_path_buf())
 }
 
@@ -105,15 +125,27 @@ fn excel_date(d: chrono::NaiveDate) -> Result<ExcelDateTime> {
 pub fn write_xlsx(out: &Path, sheets: Vec<SheetInput<'_>>, ctl: &ExportControl<'_>) -> Result<u64> {
     let tmp = temp_beside(out)?;
     let mut workbook = Workbook::new();
-    let header = Format::new().set_bold().set_align(FormatAlign::Center).set_background_color(0xDDE7F3);
+    let header = Format::new()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_background_color(0xDDE7F3);
     let date_fmt = Format::new().set_num_format("yyyy-mm-dd");
-    let widths = [8.0, 9.0, 15.0, 36.0, 8.0, 22.0, 28.0, 16.0, 26.0, 8.0, 22.0, 13.0, 13.0, 14.0, 14.0, 11.0];
+    let widths = [
+        8.0, 9.0, 15.0, 36.0, 8.0, 22.0, 28.0, 16.0, 26.0, 8.0, 22.0, 13.0, 13.0, 14.0, 14.0, 11.0,
+    ];
     let mut written = 0u64;
     let mut used_names = std::collections::HashSet::new();
     for sheet in sheets {
         let price_fmt = Format::new().set_num_format(price_format(&sheet.currency));
-        let ws = workbook.add_worksheet_with_constant_memory().map_err(xlsx_err)?;
-        let mut name: String = sheet.name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+        let ws = workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(xlsx_err)?;
+        let mut name: String = sheet
+            .name
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(31)
+            .collect();
         if name.is_empty() || !used_names.insert(name.to_lowercase()) {
             name = format!("Sheet{}", used_names.len() + 1);
             used_names.insert(name.to_lowercase());
@@ -123,32 +155,48 @@ pub fn write_xlsx(out: &Path, sheets: Vec<SheetInput<'_>>, ctl: &ExportControl<'
             ws.set_column_width(i as u16, *w).map_err(xlsx_err)?;
         }
         for (c, h) in HEADERS.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &header).map_err(xlsx_err)?;
+            ws.write_string_with_format(0, c as u16, *h, &header)
+                .map_err(xlsx_err)?;
         }
         ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
         let mut row = 0u32;
         for r in sheet.rows {
             row += 1;
             let texts = [
-                &r.market, &r.currency, &r.product_id, &r.product, &r.sku_id, &r.plan, &r.publisher, &r.offer_type, &r.category,
-                &r.term, &r.billing_plan,
+                &r.market,
+                &r.currency,
+                &r.product_id,
+                &r.product,
+                &r.sku_id,
+                &r.plan,
+                &r.publisher,
+                &r.offer_type,
+                &r.category,
+                &r.term,
+                &r.billing_plan,
             ];
             for (c, t) in texts.iter().enumerate() {
                 if !t.is_empty() {
-                    ws.write_string(row, c as u16, t.as_str()).map_err(xlsx_err)?;
+                    ws.write_string(row, c as u16, t.as_str())
+                        .map_err(xlsx_err)?;
                 }
             }
-            ws.write_number_with_format(row, 11, r.unit_price, &price_fmt).map_err(xlsx_err)?;
+            ws.write_number_with_format(row, 11, r.unit_price, &price_fmt)
+                .map_err(xlsx_err)?;
             if let Some(erp) = r.erp_price {
-                ws.write_number_with_format(row, 12, erp, &price_fmt).map_err(xlsx_err)?;
+                ws.write_number_with_format(row, 12, erp, &price_fmt)
+                    .map_err(xlsx_err)?;
             }
             if let Some(d) = r.effective_start {
-                ws.write_datetime_with_format(row, 13, excel_date(d)?, &date_fmt).map_err(xlsx_err)?;
+                ws.write_datetime_with_format(row, 13, excel_date(d)?, &date_fmt)
+                    .map_err(xlsx_err)?;
             }
             if let Some(d) = r.effective_end {
-                ws.write_datetime_with_format(row, 14, excel_date(d)?, &date_fmt).map_err(xlsx_err)?;
+                ws.write_datetime_with_format(row, 14, excel_date(d)?, &date_fmt)
+                    .map_err(xlsx_err)?;
             }
-            ws.write_string(row, 15, r.free_trial.as_str()).map_err(xlsx_err)?;
+            ws.write_string(row, 15, r.free_trial.as_str())
+                .map_err(xlsx_err)?;
             written += 1;
             if written.is_multiple_of(PROGRESS_EVERY) {
                 if ctl.cancel.load(Ordering::Relaxed) {
@@ -157,7 +205,8 @@ pub fn write_xlsx(out: &Path, sheets: Vec<SheetInput<'_>>, ctl: &ExportControl<'
                 (ctl.progress)(written);
             }
         }
-        ws.autofilter(0, 0, row.max(1), (HEADERS.len() - 1) as u16).map_err(xlsx_err)?;
+        ws.autofilter(0, 0, row.max(1), (HEADERS.len() - 1) as u16)
+            .map_err(xlsx_err)?;
     }
     if ctl.cancel.load(Ordering::Relaxed) {
         return Err(Error::Cancelled);
@@ -169,7 +218,12 @@ pub fn write_xlsx(out: &Path, sheets: Vec<SheetInput<'_>>, ctl: &ExportControl<'
 }
 
 /// Write a UTF-8 CSV (optionally with a BOM for Excel). Returns the rows written.
-pub fn write_csv(out: &Path, rows: &mut dyn Iterator<Item = PriceRow>, bom: bool, ctl: &ExportControl<'_>) -> Result<u64> {
+pub fn write_csv(
+    out: &Path,
+    rows: &mut dyn Iterator<Item = PriceRow>,
+    bom: bool,
+    ctl: &ExportControl<'_>,
+) -> Result<u64> {
     let tmp = temp_beside(out)?;
     let io = |e: std::io::Error| Error::io(format!("writing {}", out.display()), e);
     let mut file = BufWriter::with_capacity(1 << 16, tmp.as_file());
@@ -190,8 +244,14 @@ pub fn write_csv(out: &Path, rows: &mut dyn Iterator<Item = PriceRow>, bom: bool
         if let Some(e) = r.erp_price {
             let _ = write!(erp, "{e}");
         }
-        let start = r.effective_start.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
-        let end = r.effective_end.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+        let start = r
+            .effective_start
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        let end = r
+            .effective_end
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
         w.write_record([
             r.market.as_str(),
             &r.currency,
@@ -219,7 +279,9 @@ pub fn write_csv(out: &Path, rows: &mut dyn Iterator<Item = PriceRow>, bom: bool
             (ctl.progress)(written);
         }
     }
-    let file = w.into_inner().map_err(|e| Error::Invalid(format!("writing {}: {}", out.display(), e.error())))?;
+    let file = w
+        .into_inner()
+        .map_err(|e| Error::Invalid(format!("writing {}: {}", out.display(), e.error())))?;
     let file = file.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
     if ctl.cancel.load(Ordering::Relaxed) {

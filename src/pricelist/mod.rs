@@ -56,9 +56,19 @@ pub struct ExportReport {
 
 /// Parse `GB,US , de` into `["GB", "US", "DE"]`.
 pub fn parse_markets(s: &str) -> Result<Vec<String>> {
-    let markets: Vec<String> = s.split(',').map(|m| m.trim().to_ascii_uppercase()).filter(|m| !m.is_empty()).collect();
-    if markets.is_empty() || markets.iter().any(|m| m.len() != 2 || !m.chars().all(|c| c.is_ascii_alphabetic())) {
-        return Err(Error::Invalid(format!("`{s}` is not a list of two-letter market codes, e.g. GB or GB,US")));
+    let markets: Vec<String> = s
+        .split(',')
+        .map(|m| m.trim().to_ascii_uppercase())
+        .filter(|m| !m.is_empty())
+        .collect();
+    if markets.is_empty()
+        || markets
+            .iter()
+            .any(|m| m.len() != 2 || !m.chars().all(|c| c.is_ascii_alphabetic()))
+    {
+        return Err(Error::Invalid(format!(
+            "`{s}` is not a list of two-letter market codes, e.g. GB or GB,US"
+        )));
     }
     Ok(markets)
 }
@@ -70,14 +80,27 @@ pub async fn catalog(conn: &Connection, market: &str) -> Result<OfferIndex> {
         opts.arm_subscription = conn.arm_subscription.clone();
         catalog_sync::sync(&conn.client, &conn.store, &opts, &|_| {}).await?;
     }
-    Ok(OfferIndex::new(catalog_sync::load_offers(&conn.store, market)?))
+    Ok(OfferIndex::new(catalog_sync::load_offers(
+        &conn.store,
+        market,
+    )?))
 }
 
 /// Fetch today's sheet of `market` and keep it as the day's snapshot.
-pub async fn fetch_snapshot(conn: &Connection, market: &str, skip_bad_rows: bool, day: Option<NaiveDate>) -> Result<sheet::PriceSheet> {
+pub async fn fetch_snapshot(
+    conn: &Connection,
+    market: &str,
+    skip_bad_rows: bool,
+    day: Option<NaiveDate>,
+) -> Result<sheet::PriceSheet> {
     let sheet = sheet::fetch(&conn.client, market, skip_bad_rows).await?;
     let now = Utc::now();
-    snapshot::save(&conn.store, &sheet, day.unwrap_or_else(|| now.date_naive()), now)?;
+    snapshot::save(
+        &conn.store,
+        &sheet,
+        day.unwrap_or_else(|| now.date_naive()),
+        now,
+    )?;
     Ok(sheet)
 }
 
@@ -86,7 +109,12 @@ fn is_filtering(f: &OfferFilter) -> bool {
 }
 
 /// Fetch, snapshot, expand and write. Nothing is written unless every market succeeded.
-pub async fn export(conn: &Connection, req: &ExportRequest, cancel: &AtomicBool, progress: &(dyn Fn(u64) + Send + Sync)) -> Result<ExportReport> {
+pub async fn export(
+    conn: &Connection,
+    req: &ExportRequest,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<ExportReport> {
     let day = req.day.unwrap_or_else(|| Utc::now().date_naive());
     let mut prepared: Vec<(MarketSummary, Vec<rows::PriceRow>)> = Vec::new();
     for market in &req.markets {
@@ -94,14 +122,33 @@ pub async fn export(conn: &Connection, req: &ExportRequest, cancel: &AtomicBool,
         let index = catalog(conn, market).await?;
         let info = rows::catalog_info(index.offers());
         let allowed: Option<HashSet<String>> = is_filtering(&req.filter).then(|| {
-            let q = OfferQuery { filter: req.filter.clone(), limit: usize::MAX, ..Default::default() };
-            index.query(&q).rows.into_iter().filter_map(|r| r.product_id).collect()
+            let q = OfferQuery {
+                filter: req.filter.clone(),
+                limit: usize::MAX,
+                ..Default::default()
+            };
+            index
+                .query(&q)
+                .rows
+                .into_iter()
+                .filter_map(|r| r.product_id)
+                .collect()
         });
         let keep = |p: &str| allowed.as_ref().is_none_or(|a| a.contains(p));
         let built = rows::build(&sheet.rows, &info, &keep);
-        let currency = sheet.rows.first().map(|r| r.currency.clone()).unwrap_or_default();
+        let currency = sheet
+            .rows
+            .first()
+            .map(|r| r.currency.clone())
+            .unwrap_or_default();
         prepared.push((
-            MarketSummary { market: market.clone(), currency, sheet_rows: sheet.rows.len(), rows: built.len(), bad_rows: sheet.bad_rows },
+            MarketSummary {
+                market: market.clone(),
+                currency,
+                sheet_rows: sheet.rows.len(),
+                rows: built.len(),
+                bad_rows: sheet.bad_rows,
+            },
             built,
         ));
     }
@@ -110,7 +157,11 @@ pub async fn export(conn: &Connection, req: &ExportRequest, cancel: &AtomicBool,
         ExportFormat::Xlsx => {
             let sheets = prepared
                 .iter()
-                .map(|(m, r)| SheetInput { name: m.market.clone(), currency: m.currency.clone(), rows: Box::new(r.iter().cloned()) })
+                .map(|(m, r)| SheetInput {
+                    name: m.market.clone(),
+                    currency: m.currency.clone(),
+                    rows: Box::new(r.iter().cloned()),
+                })
                 .collect();
             export::write_xlsx(&req.out, sheets, &ctl)?
         }
@@ -123,8 +174,20 @@ pub async fn export(conn: &Connection, req: &ExportRequest, cancel: &AtomicBool,
         ExportFormat::Xlsx => "xlsx",
         ExportFormat::Csv => "csv",
     };
-    snapshot::record_export(&conn.store, &req.markets, fmt, &req.out.display().to_string(), total)?;
-    Ok(ExportReport { path: req.out.clone(), format: req.format, rows: total, day, markets: prepared.into_iter().map(|(m, _)| m).collect() })
+    snapshot::record_export(
+        &conn.store,
+        &req.markets,
+        fmt,
+        &req.out.display().to_string(),
+        total,
+    )?;
+    Ok(ExportReport {
+        path: req.out.clone(),
+        format: req.format,
+        rows: total,
+        day,
+        markets: prepared.into_iter().map(|(m, _)| m).collect(),
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -137,33 +200,55 @@ pub struct DiffReport {
 }
 
 /// Changes of `market` between two snapshot days (default: the two newest).
-pub fn changes(conn: &Connection, market: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<DiffReport> {
+pub fn changes(
+    conn: &Connection,
+    market: &str,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<DiffReport> {
     let snaps = snapshot::list(&conn.store, market)?;
     let days: Vec<NaiveDate> = snaps.iter().map(|s| s.day).collect();
     let pick = |d: NaiveDate| -> Result<NaiveDate> {
         days.contains(&d).then_some(d).ok_or_else(|| {
             Error::not_found(
                 format!("a price snapshot of {} for {d}", market.to_uppercase()),
-                format!("Snapshots exist for: {}", days.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")),
+                format!(
+                    "Snapshots exist for: {}",
+                    days.iter()
+                        .map(|d| d.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             )
         })
     };
     let to = match to {
         Some(d) => pick(d)?,
         None => *days.first().ok_or_else(|| {
-            Error::not_found(format!("a price snapshot of {}", market.to_uppercase()), "Run `cspdesk prices fetch --market CC` (or an export) first")
+            Error::not_found(
+                format!("a price snapshot of {}", market.to_uppercase()),
+                "Run `cspdesk prices fetch --market CC` (or an export) first",
+            )
         })?,
     };
     let from = match from {
         Some(d) => pick(d)?,
         None => *days.iter().find(|d| **d < to).ok_or_else(|| {
             Error::not_found(
-                format!("an earlier price snapshot of {} than {to}", market.to_uppercase()),
+                format!(
+                    "an earlier price snapshot of {} than {to}",
+                    market.to_uppercase()
+                ),
                 "Changes need two days' snapshots: fetch again on another day, or name --from",
             )
         })?,
     };
     let a: Vec<SheetRow> = snapshot::load(&conn.store, market, from)?;
     let b: Vec<SheetRow> = snapshot::load(&conn.store, market, to)?;
-    Ok(DiffReport { market: market.to_ascii_uppercase(), from, to, changes: diff::diff(&a, &b) })
+    Ok(DiffReport {
+        market: market.to_ascii_uppercase(),
+        from,
+        to,
+        changes: diff::diff(&a, &b),
+    })
 }

@@ -97,7 +97,12 @@ pub fn catalog_info(offers: &[Offer]) -> HashMap<String, ProductInfo> {
                 title: o.title.clone(),
                 publisher: o.publisher_name.clone(),
                 offer_type: o.offer_type.label().to_string(),
-                category: o.categories.iter().map(|c| categories::display_name(c)).collect::<Vec<_>>().join(", "),
+                category: o
+                    .categories
+                    .iter()
+                    .map(|c| categories::display_name(c))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 plans,
             },
         );
@@ -106,15 +111,26 @@ pub fn catalog_info(offers: &[Offer]) -> HashMap<String, ProductInfo> {
 }
 
 fn base_row(r: &SheetRow, info: Option<&ProductInfo>) -> PriceRow {
-    let plan = info.and_then(|i| i.plans.get(&r.sku_id)).map(|p| p.0.clone()).filter(|t| !t.is_empty());
+    let plan = info
+        .and_then(|i| i.plans.get(&r.sku_id))
+        .map(|p| p.0.clone())
+        .filter(|t| !t.is_empty());
     PriceRow {
         market: r.market.clone(),
         currency: r.currency.clone(),
         product_id: r.product_id.clone(),
-        product: if r.product_title.is_empty() { info.map(|i| i.title.clone()).unwrap_or_default() } else { r.product_title.clone() },
+        product: if r.product_title.is_empty() {
+            info.map(|i| i.title.clone()).unwrap_or_default()
+        } else {
+            r.product_title.clone()
+        },
         sku_id: r.sku_id.clone(),
         plan: plan.unwrap_or_else(|| r.sku_title.clone()),
-        publisher: if r.publisher.is_empty() { info.map(|i| i.publisher.clone()).unwrap_or_default() } else { r.publisher.clone() },
+        publisher: if r.publisher.is_empty() {
+            info.map(|i| i.publisher.clone()).unwrap_or_default()
+        } else {
+            r.publisher.clone()
+        },
         offer_type: info.map(|i| i.offer_type.clone()).unwrap_or_default(),
         category: info.map(|i| i.category.clone()).unwrap_or_default(),
         term: r.term_duration.clone(),
@@ -130,10 +146,23 @@ fn base_row(r: &SheetRow, info: Option<&ProductInfo>) -> PriceRow {
 /// Expand the rows of one (product, SKU) in one market, appending to `out`.
 pub fn expand_plan(rows: &[SheetRow], info: Option<&ProductInfo>, out: &mut Vec<PriceRow>) {
     let Some(first) = rows.first() else { return };
-    let catalog_trial = info.and_then(|i| i.plans.get(&first.sku_id)).and_then(|p| p.1.clone());
+    let catalog_trial = info
+        .and_then(|i| i.plans.get(&first.sku_id))
+        .and_then(|p| p.1.clone());
     let marker = rows.iter().find(|r| r.is_trial_marker());
-    let trial_term = catalog_trial.or_else(|| marker.map(|m| if m.term_duration.is_empty() { "P1M".into() } else { m.term_duration.clone() }));
-    let paid: Vec<&SheetRow> = rows.iter().filter(|r| !(trial_term.is_some() && r.is_trial_marker())).collect();
+    let trial_term = catalog_trial.or_else(|| {
+        marker.map(|m| {
+            if m.term_duration.is_empty() {
+                "P1M".into()
+            } else {
+                m.term_duration.clone()
+            }
+        })
+    });
+    let paid: Vec<&SheetRow> = rows
+        .iter()
+        .filter(|r| !(trial_term.is_some() && r.is_trial_marker()))
+        .collect();
     let Some(trial_term) = trial_term else {
         out.extend(paid.into_iter().map(|r| base_row(r, info)));
         return;
@@ -153,7 +182,9 @@ pub fn expand_plan(rows: &[SheetRow], info: Option<&ProductInfo>, out: &mut Vec<
         trial.unit_price = 0.0;
         trial.erp_price = trial.erp_price.map(|_| 0.0);
         trial.term = trial_term.clone();
-        trial.billing_plan = format!("Free trial, then {} {}", r.term_duration, r.billing_plan).trim().to_string();
+        trial.billing_plan = format!("Free trial, then {} {}", r.term_duration, r.billing_plan)
+            .trim()
+            .to_string();
         trial.free_trial = TRIAL.into();
         if let Some(m) = marker {
             trial.effective_start = m.effective_start.or(trial.effective_start);
@@ -167,7 +198,11 @@ pub fn expand_plan(rows: &[SheetRow], info: Option<&ProductInfo>, out: &mut Vec<
 }
 
 /// All export rows of one market's sheet, grouped by product and plan, in sheet order.
-pub fn build(sheet_rows: &[SheetRow], catalog: &HashMap<String, ProductInfo>, keep: &dyn Fn(&str) -> bool) -> Vec<PriceRow> {
+pub fn build(
+    sheet_rows: &[SheetRow],
+    catalog: &HashMap<String, ProductInfo>,
+    keep: &dyn Fn(&str) -> bool,
+) -> Vec<PriceRow> {
     let mut order: Vec<(&str, &str)> = Vec::new();
     let mut groups: HashMap<(&str, &str), Vec<SheetRow>> = HashMap::new();
     for r in sheet_rows.iter().filter(|r| keep(&r.product_id)) {
@@ -215,17 +250,33 @@ mod tests {
 
     fn info(trial: Option<&str>) -> HashMap<String, ProductInfo> {
         let mut plans = HashMap::new();
-        plans.insert("0001".to_string(), ("Pro plan".to_string(), trial.map(str::to_string)));
-        HashMap::from([("P1".to_string(), ProductInfo { plans, offer_type: "SaaS".into(), ..Default::default() })])
+        plans.insert(
+            "0001".to_string(),
+            ("Pro plan".to_string(), trial.map(str::to_string)),
+        );
+        HashMap::from([(
+            "P1".to_string(),
+            ProductInfo {
+                plans,
+                offer_type: "SaaS".into(),
+                ..Default::default()
+            },
+        )])
     }
 
     fn shape(rows: &[PriceRow]) -> Vec<(String, String, f64)> {
-        rows.iter().map(|r| (r.free_trial.clone(), r.term.clone(), r.unit_price)).collect()
+        rows.iter()
+            .map(|r| (r.free_trial.clone(), r.term.clone(), r.unit_price))
+            .collect()
     }
 
     #[test]
     fn trial_with_zero_row_in_source_gives_two_rows_per_term() {
-        let src = vec![row("P1", "0001", "P1M", "None", 0.0, "Trial"), row("P1", "0001", "P1M", "Monthly", 10.0, ""), row("P1", "0001", "P1Y", "Annual", 100.0, "")];
+        let src = vec![
+            row("P1", "0001", "P1M", "None", 0.0, "Trial"),
+            row("P1", "0001", "P1M", "Monthly", 10.0, ""),
+            row("P1", "0001", "P1Y", "Annual", 100.0, ""),
+        ];
         let out = build(&src, &info(Some("P1M")), &|_| true);
         assert_eq!(
             shape(&out),
@@ -237,26 +288,57 @@ mod tests {
             ]
         );
         assert_eq!(out[0].plan, "Pro plan");
-        assert!(out[2].billing_plan.contains("P1Y Annual"), "{}", out[2].billing_plan);
+        assert!(
+            out[2].billing_plan.contains("P1Y Annual"),
+            "{}",
+            out[2].billing_plan
+        );
     }
 
     #[test]
     fn trial_without_zero_row_gives_the_same_rows() {
-        let with = build(&[row("P1", "0001", "P1M", "None", 0.0, "Trial"), row("P1", "0001", "P1M", "Monthly", 10.0, "")], &info(Some("P1M")), &|_| true);
-        let without = build(&[row("P1", "0001", "P1M", "Monthly", 10.0, "")], &info(Some("P1M")), &|_| true);
+        let with = build(
+            &[
+                row("P1", "0001", "P1M", "None", 0.0, "Trial"),
+                row("P1", "0001", "P1M", "Monthly", 10.0, ""),
+            ],
+            &info(Some("P1M")),
+            &|_| true,
+        );
+        let without = build(
+            &[row("P1", "0001", "P1M", "Monthly", 10.0, "")],
+            &info(Some("P1M")),
+            &|_| true,
+        );
         assert_eq!(shape(&with), shape(&without));
         assert_eq!(without.len(), 2);
     }
 
     #[test]
     fn zero_row_alone_marks_a_trial_even_without_catalog() {
-        let out = build(&[row("P1", "0001", "P1M", "None", 0.0, "Trial"), row("P1", "0001", "P1Y", "Annual", 50.0, "")], &HashMap::new(), &|_| true);
-        assert_eq!(shape(&out), vec![(TRIAL.into(), "P1M".into(), 0.0), (AFTER_TRIAL.into(), "P1Y".into(), 50.0)]);
+        let out = build(
+            &[
+                row("P1", "0001", "P1M", "None", 0.0, "Trial"),
+                row("P1", "0001", "P1Y", "Annual", 50.0, ""),
+            ],
+            &HashMap::new(),
+            &|_| true,
+        );
+        assert_eq!(
+            shape(&out),
+            vec![
+                (TRIAL.into(), "P1M".into(), 0.0),
+                (AFTER_TRIAL.into(), "P1Y".into(), 50.0)
+            ]
+        );
     }
 
     #[test]
     fn no_trial_rows_pass_through_and_filter_applies() {
-        let src = vec![row("P1", "0001", "P1M", "Monthly", 10.0, ""), row("P2", "0001", "P1M", "Monthly", 5.0, "")];
+        let src = vec![
+            row("P1", "0001", "P1M", "Monthly", 10.0, ""),
+            row("P2", "0001", "P1M", "Monthly", 5.0, ""),
+        ];
         let out = build(&src, &info(None), &|p| p == "P1");
         assert_eq!(shape(&out), vec![(NO_TRIAL.into(), "P1M".into(), 10.0)]);
     }

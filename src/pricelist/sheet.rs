@@ -63,7 +63,11 @@ pub struct BadRow {
 
 impl std::fmt::Display for BadRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}, column {}: {} (value {:?})", self.line, self.column, self.reason, self.value)
+        write!(
+            f,
+            "line {}, column {}: {} (value {:?})",
+            self.line, self.column, self.reason, self.value
+        )
     }
 }
 
@@ -98,28 +102,82 @@ const COLUMNS: &[(Col, &str, &[&str], bool)] = &[
     (Col::ProductId, "ProductId", &["productid"], true),
     (Col::SkuId, "SkuId", &["skuid", "planid"], true),
     (Col::UnitPrice, "UnitPrice", &["unitprice", "price"], true),
-    (Col::ProductTitle, "ProductTitle", &["producttitle", "productname"], false),
-    (Col::SkuTitle, "SkuTitle", &["skutitle", "skuname", "plantitle"], false),
-    (Col::Publisher, "Publisher", &["publisher", "publishername"], false),
-    (Col::UnitOfMeasure, "UnitOfMeasure", &["unitofmeasure"], false),
-    (Col::TermDuration, "TermDuration", &["termduration", "term"], false),
-    (Col::BillingPlan, "BillingPlan", &["billingplan", "billingfrequency"], false),
+    (
+        Col::ProductTitle,
+        "ProductTitle",
+        &["producttitle", "productname"],
+        false,
+    ),
+    (
+        Col::SkuTitle,
+        "SkuTitle",
+        &["skutitle", "skuname", "plantitle"],
+        false,
+    ),
+    (
+        Col::Publisher,
+        "Publisher",
+        &["publisher", "publishername"],
+        false,
+    ),
+    (
+        Col::UnitOfMeasure,
+        "UnitOfMeasure",
+        &["unitofmeasure"],
+        false,
+    ),
+    (
+        Col::TermDuration,
+        "TermDuration",
+        &["termduration", "term"],
+        false,
+    ),
+    (
+        Col::BillingPlan,
+        "BillingPlan",
+        &["billingplan", "billingfrequency"],
+        false,
+    ),
     (Col::Market, "Market", &["market"], false),
-    (Col::Currency, "Currency", &["currency", "currencycode"], false),
+    (
+        Col::Currency,
+        "Currency",
+        &["currency", "currencycode"],
+        false,
+    ),
     (Col::ErpPrice, "ERP Price", &["erpprice", "erp"], false),
-    (Col::EffectiveStart, "EffectiveStartDate", &["effectivestartdate", "effectivestart"], false),
-    (Col::EffectiveEnd, "EffectiveEndDate", &["effectiveenddate", "effectiveend"], false),
+    (
+        Col::EffectiveStart,
+        "EffectiveStartDate",
+        &["effectivestartdate", "effectivestart"],
+        false,
+    ),
+    (
+        Col::EffectiveEnd,
+        "EffectiveEndDate",
+        &["effectiveenddate", "effectiveend"],
+        false,
+    ),
     (Col::Tags, "Tags", &["tags"], false),
 ];
 
 fn fold_header(h: &str) -> String {
-    h.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    h.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Parse a price-sheet date: `M/d/yyyy h:mm:ss AM/PM` (documented), or ISO `yyyy-mm-dd[Thh:mm:ss]`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    for f in ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%Y-%m-%dT%H:%M:%S%.fZ", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S"] {
+    for f in [
+        "%m/%d/%Y %I:%M:%S %p",
+        "%m/%d/%Y %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S%.fZ",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
         if let Ok(d) = NaiveDateTime::parse_from_str(s, f) {
             return Some(d.date());
         }
@@ -146,16 +204,30 @@ pub fn unpack(body: &[u8]) -> Result<Vec<u8>> {
     if !body.starts_with(b"PK\x03\x04") {
         return Ok(body.to_vec());
     }
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(body))
-        .map_err(|e| Error::Invalid(format!("the price sheet arrived zipped but the archive is damaged: {e}")))?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(body)).map_err(|e| {
+        Error::Invalid(format!(
+            "the price sheet arrived zipped but the archive is damaged: {e}"
+        ))
+    })?;
     let index = (0..archive.len())
-        .find(|&i| archive.by_index(i).ok().and_then(|f| f.name().ok().map(|n| n.to_ascii_lowercase().ends_with(".csv"))).unwrap_or(false))
+        .find(|&i| {
+            archive
+                .by_index(i)
+                .ok()
+                .and_then(|f| {
+                    f.name()
+                        .ok()
+                        .map(|n| n.to_ascii_lowercase().ends_with(".csv"))
+                })
+                .unwrap_or(false)
+        })
         .unwrap_or(0);
-    let mut file = archive
-        .by_index(index)
-        .map_err(|e| Error::Invalid(format!("the zipped price sheet has no readable entry: {e}")))?;
+    let mut file = archive.by_index(index).map_err(|e| {
+        Error::Invalid(format!("the zipped price sheet has no readable entry: {e}"))
+    })?;
     let mut out = Vec::with_capacity(file.size() as usize);
-    file.read_to_end(&mut out).map_err(|e| Error::io("unzipping the price sheet", e))?;
+    file.read_to_end(&mut out)
+        .map_err(|e| Error::io("unzipping the price sheet", e))?;
     Ok(out)
 }
 
@@ -167,16 +239,25 @@ pub fn parse(csv_bytes: &[u8], market: &str, skip_bad_rows: bool) -> Result<Pric
     let fixed;
     let bytes = match bytes.iter().position(|&b| b == b'\n') {
         Some(nl) if std::str::from_utf8(&bytes[..nl]).is_ok_and(|h| h.contains(['“', '”'])) => {
-            let header = std::str::from_utf8(&bytes[..nl]).unwrap_or_default().replace(['“', '”'], "\"");
+            let header = std::str::from_utf8(&bytes[..nl])
+                .unwrap_or_default()
+                .replace(['“', '”'], "\"");
             fixed = [header.as_bytes(), &bytes[nl..]].concat();
             &fixed[..]
         }
         _ => bytes,
     };
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
     let headers = rdr
         .headers()
-        .map_err(|e| Error::Invalid(format!("price sheet for {market}: the header line cannot be read: {e}")))?
+        .map_err(|e| {
+            Error::Invalid(format!(
+                "price sheet for {market}: the header line cannot be read: {e}"
+            ))
+        })?
         .clone();
     let folded: Vec<String> = headers.iter().map(fold_header).collect();
     let mut pos: [Option<usize>; 15] = [None; 15];
@@ -190,7 +271,10 @@ pub fn parse(csv_bytes: &[u8], market: &str, skip_bad_rows: bool) -> Result<Pric
         }
         pos[*col as usize] = found;
     }
-    let mut sheet = PriceSheet { market: market.to_ascii_uppercase(), ..Default::default() };
+    let mut sheet = PriceSheet {
+        market: market.to_ascii_uppercase(),
+        ..Default::default()
+    };
     let mut record = csv::StringRecord::new();
     loop {
         let line = rdr.position().line() + 1;
@@ -198,12 +282,19 @@ pub fn parse(csv_bytes: &[u8], market: &str, skip_bad_rows: bool) -> Result<Pric
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let bad = BadRow { line, column: "(row)".into(), value: String::new(), reason: format!("unreadable CSV: {e}") };
+                let bad = BadRow {
+                    line,
+                    column: "(row)".into(),
+                    value: String::new(),
+                    reason: format!("unreadable CSV: {e}"),
+                };
                 if skip_bad_rows {
                     sheet.bad_rows.push(bad);
                     continue;
                 }
-                return Err(Error::Invalid(format!("price sheet for {market}: {bad}. Use --skip-bad-rows to skip such rows")));
+                return Err(Error::Invalid(format!(
+                    "price sheet for {market}: {bad}. Use --skip-bad-rows to skip such rows"
+                )));
             }
         }
         let line = record.position().map(|p| p.line()).unwrap_or(line);
@@ -214,16 +305,33 @@ pub fn parse(csv_bytes: &[u8], market: &str, skip_bad_rows: bool) -> Result<Pric
             Ok(row) => sheet.rows.push(row),
             Err(bad) if skip_bad_rows => sheet.bad_rows.push(bad),
             Err(bad) => {
-                return Err(Error::Invalid(format!("price sheet for {market}: {bad}. Use --skip-bad-rows to skip such rows")))
+                return Err(Error::Invalid(format!(
+                    "price sheet for {market}: {bad}. Use --skip-bad-rows to skip such rows"
+                )))
             }
         }
     }
     Ok(sheet)
 }
 
-fn read_row(r: &csv::StringRecord, pos: &[Option<usize>; 15], line: u64, market: &str) -> std::result::Result<SheetRow, BadRow> {
-    let get = |c: Col| pos[c as usize].and_then(|i| r.get(i)).unwrap_or("").to_string();
-    let bad = |column: &str, value: String, reason: String| BadRow { line, column: column.into(), value, reason };
+fn read_row(
+    r: &csv::StringRecord,
+    pos: &[Option<usize>; 15],
+    line: u64,
+    market: &str,
+) -> std::result::Result<SheetRow, BadRow> {
+    let get = |c: Col| {
+        pos[c as usize]
+            .and_then(|i| r.get(i))
+            .unwrap_or("")
+            .to_string()
+    };
+    let bad = |column: &str, value: String, reason: String| BadRow {
+        line,
+        column: column.into(),
+        value,
+        reason,
+    };
     let product_id = get(Col::ProductId);
     if product_id.is_empty() {
         return Err(bad("ProductId", product_id, "is empty".into()));
@@ -245,7 +353,13 @@ fn read_row(r: &csv::StringRecord, pos: &[Option<usize>; 15], line: u64, market:
         if raw.is_empty() {
             return Ok(None);
         }
-        parse_date(&raw).map(Some).ok_or_else(|| bad(name, raw, "not a date (expected M/d/yyyy h:mm:ss AM/PM)".into()))
+        parse_date(&raw).map(Some).ok_or_else(|| {
+            bad(
+                name,
+                raw,
+                "not a date (expected M/d/yyyy h:mm:ss AM/PM)".into(),
+            )
+        })
     };
     let effective_start = date(Col::EffectiveStart, "EffectiveStartDate")?;
     let effective_end = date(Col::EffectiveEnd, "EffectiveEndDate")?;
@@ -259,7 +373,11 @@ fn read_row(r: &csv::StringRecord, pos: &[Option<usize>; 15], line: u64, market:
         unit_of_measure: get(Col::UnitOfMeasure),
         term_duration: get(Col::TermDuration),
         billing_plan: get(Col::BillingPlan),
-        market: if market_col.is_empty() { market.to_string() } else { market_col.to_ascii_uppercase() },
+        market: if market_col.is_empty() {
+            market.to_string()
+        } else {
+            market_col.to_ascii_uppercase()
+        },
         currency: get(Col::Currency),
         unit_price,
         erp_price,
@@ -272,7 +390,9 @@ fn read_row(r: &csv::StringRecord, pos: &[Option<usize>; 15], line: u64, market:
 /// Download and parse one market's marketplace price sheet.
 pub async fn fetch(client: &Client, market: &str, skip_bad_rows: bool) -> Result<PriceSheet> {
     let raw = client
-        .execute_raw(&api::price_sheet(market, MARKETPLACE_VIEW).header("Accept-Encoding", "deflate"))
+        .execute_raw(
+            &api::price_sheet(market, MARKETPLACE_VIEW).header("Accept-Encoding", "deflate"),
+        )
         .await?;
     let csv = unpack(&raw.body)?;
     parse(&csv, market, skip_bad_rows)
@@ -308,7 +428,9 @@ mod tests {
 
     #[test]
     fn missing_required_column_is_named() {
-        let err = parse(b"ProductId,UnitPrice\nP1,1\n", "US", false).unwrap_err().to_string();
+        let err = parse(b"ProductId,UnitPrice\nP1,1\n", "US", false)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("SkuId"), "{err}");
     }
 
@@ -316,12 +438,21 @@ mod tests {
     fn a_bad_row_names_line_and_column_or_is_skipped() {
         let csv = "ProductId,SkuId,UnitPrice,EffectiveStartDate\nP1,0001,1.5,1/1/2026 12:00:00 AM\nP2,0001,abc,1/1/2026 12:00:00 AM\nP3,0001,2,not-a-date\nP4,0001,3,\n";
         let err = parse(csv.as_bytes(), "US", false).unwrap_err().to_string();
-        assert!(err.contains("line 3") && err.contains("UnitPrice") && err.contains("abc"), "{err}");
+        assert!(
+            err.contains("line 3") && err.contains("UnitPrice") && err.contains("abc"),
+            "{err}"
+        );
         let s = parse(csv.as_bytes(), "US", true).unwrap();
         assert_eq!(s.rows.len(), 2);
         assert_eq!(s.bad_rows.len(), 2);
-        assert_eq!((s.bad_rows[0].line, s.bad_rows[0].column.as_str()), (3, "UnitPrice"));
-        assert_eq!((s.bad_rows[1].line, s.bad_rows[1].column.as_str()), (4, "EffectiveStartDate"));
+        assert_eq!(
+            (s.bad_rows[0].line, s.bad_rows[0].column.as_str()),
+            (3, "UnitPrice")
+        );
+        assert_eq!(
+            (s.bad_rows[1].line, s.bad_rows[1].column.as_str()),
+            (4, "EffectiveStartDate")
+        );
     }
 
     #[test]
@@ -330,8 +461,10 @@ mod tests {
         let mut buf = std::io::Cursor::new(Vec::new());
         {
             let mut z = zip::ZipWriter::new(&mut buf);
-            z.start_file("pricesheet.csv", zip::write::SimpleFileOptions::default()).unwrap();
-            z.write_all(b"ProductId,SkuId,UnitPrice\nP1,0001,3\n").unwrap();
+            z.start_file("pricesheet.csv", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(b"ProductId,SkuId,UnitPrice\nP1,0001,3\n")
+                .unwrap();
             z.finish().unwrap();
         }
         let csv = unpack(buf.get_ref()).unwrap();

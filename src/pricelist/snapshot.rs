@@ -23,11 +23,16 @@ pub fn save(store: &Store, sheet: &PriceSheet, day: NaiveDate, at: DateTime<Utc>
     let mut conn = store.conn();
     let tx = conn.transaction()?;
     let d = day.to_string();
-    tx.execute("DELETE FROM price_rows WHERE market = ?1 AND day = ?2", params![sheet.market, d])?;
+    tx.execute(
+        "DELETE FROM price_rows WHERE market = ?1 AND day = ?2",
+        params![sheet.market, d],
+    )?;
     {
-        let mut ins = tx.prepare("INSERT INTO price_rows (market, day, seq, json) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut ins =
+            tx.prepare("INSERT INTO price_rows (market, day, seq, json) VALUES (?1, ?2, ?3, ?4)")?;
         for (i, r) in sheet.rows.iter().enumerate() {
-            let json = serde_json::to_string(&StoredRow::from(r)).map_err(|e| Error::Invalid(e.to_string()))?;
+            let json = serde_json::to_string(&StoredRow::from(r))
+                .map_err(|e| Error::Invalid(e.to_string()))?;
             ins.execute(params![sheet.market, d, i as i64, json])?;
         }
     }
@@ -42,12 +47,18 @@ pub fn save(store: &Store, sheet: &PriceSheet, day: NaiveDate, at: DateTime<Utc>
 /// The rows of a snapshot.
 pub fn load(store: &Store, market: &str, day: NaiveDate) -> Result<Vec<SheetRow>> {
     let conn = store.conn();
-    let mut stmt = conn.prepare("SELECT json FROM price_rows WHERE market = ?1 AND day = ?2 ORDER BY seq")?;
-    let rows = stmt.query_map(params![market.to_ascii_uppercase(), day.to_string()], |r| r.get::<_, String>(0))?;
+    let mut stmt =
+        conn.prepare("SELECT json FROM price_rows WHERE market = ?1 AND day = ?2 ORDER BY seq")?;
+    let rows = stmt.query_map(params![market.to_ascii_uppercase(), day.to_string()], |r| {
+        r.get::<_, String>(0)
+    })?;
     let mut out = Vec::new();
     for json in rows {
-        let stored: StoredRow = serde_json::from_str(&json?)
-            .map_err(|e| Error::Invalid(format!("a stored price snapshot is unreadable ({e}); fetch it again")))?;
+        let stored: StoredRow = serde_json::from_str(&json?).map_err(|e| {
+            Error::Invalid(format!(
+                "a stored price snapshot is unreadable ({e}); fetch it again"
+            ))
+        })?;
         out.push(stored.into_row(market));
     }
     Ok(out)
@@ -60,15 +71,25 @@ pub fn list(store: &Store, market: &str) -> Result<Vec<SnapshotInfo>> {
         "SELECT market, day, fetched_at, rows, bad_rows FROM price_snapshots WHERE market = ?1 ORDER BY day DESC",
     )?;
     let rows = stmt.query_map(params![market.to_ascii_uppercase()], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
         let (market, day, at, n, bad) = row?;
         out.push(SnapshotInfo {
             market,
-            day: day.parse().map_err(|_| Error::Invalid(format!("bad snapshot day {day:?} in the store")))?,
-            fetched_at: DateTime::parse_from_rfc3339(&at).map(|d| d.with_timezone(&Utc)).unwrap_or_default(),
+            day: day
+                .parse()
+                .map_err(|_| Error::Invalid(format!("bad snapshot day {day:?} in the store")))?,
+            fetched_at: DateTime::parse_from_rfc3339(&at)
+                .map(|d| d.with_timezone(&Utc))
+                .unwrap_or_default(),
             rows: n as u64,
             bad_rows: bad as u64,
         });
@@ -77,10 +98,22 @@ pub fn list(store: &Store, market: &str) -> Result<Vec<SnapshotInfo>> {
 }
 
 /// Record a finished export.
-pub fn record_export(store: &Store, markets: &[String], format: &str, path: &str, rows: u64) -> Result<()> {
+pub fn record_export(
+    store: &Store,
+    markets: &[String],
+    format: &str,
+    path: &str,
+    rows: u64,
+) -> Result<()> {
     store.conn().execute(
         "INSERT INTO price_exports (at, markets, format, path, rows) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![Utc::now().to_rfc3339(), markets.join(","), format, path, rows as i64],
+        params![
+            Utc::now().to_rfc3339(),
+            markets.join(","),
+            format,
+            path,
+            rows as i64
+        ],
     )?;
     Ok(())
 }
@@ -88,11 +121,20 @@ pub fn record_export(store: &Store, markets: &[String], format: &str, path: &str
 /// When the last export finished, and where it went.
 pub fn last_export(store: &Store) -> Result<Option<(DateTime<Utc>, String, u64)>> {
     let conn = store.conn();
-    let mut stmt = conn.prepare("SELECT at, path, rows FROM price_exports ORDER BY id DESC LIMIT 1")?;
+    let mut stmt =
+        conn.prepare("SELECT at, path, rows FROM price_exports ORDER BY id DESC LIMIT 1")?;
     let mut rows = stmt.query([])?;
-    let Some(r) = rows.next()? else { return Ok(None) };
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
     let at: String = r.get(0)?;
-    Ok(Some((DateTime::parse_from_rfc3339(&at).map(|d| d.with_timezone(&Utc)).unwrap_or_default(), r.get(1)?, r.get::<_, i64>(2)? as u64)))
+    Ok(Some((
+        DateTime::parse_from_rfc3339(&at)
+            .map(|d| d.with_timezone(&Utc))
+            .unwrap_or_default(),
+        r.get(1)?,
+        r.get::<_, i64>(2)? as u64,
+    )))
 }
 
 /// Compact storage form of a row (the market is the snapshot's).
