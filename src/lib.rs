@@ -16,3 +16,4 @@ pub mod customers;
 pub mod orders;
 pub mod pricelist;
 pub mod store;
+pub mod subscriptions;

@@ -84,6 +84,13 @@ const MIGRATIONS: &[&str] = &[
         updated_at TEXT NOT NULL
      );
      CREATE INDEX orders_journal_customer ON orders_journal (customer_id);",
+    // 4: activation links as last fetched (their token is valid for about 24 hours)
+    "CREATE TABLE activation_links (
+        subscription_id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        uri TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+     );",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -7,6 +7,7 @@ mod orders;
 mod output;
 mod prices;
 mod sandbox_cmd;
+mod subscriptions;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -75,6 +76,15 @@ pub enum Command {
     /// Orders of marketplace SaaS for customers.
     #[command(subcommand)]
     Orders(orders::OrdersCmd),
+    /// Subscriptions: deadlines, cancel, auto-renew, seats.
+    #[command(subcommand)]
+    Subscriptions(subscriptions::SubscriptionsCmd),
+    /// A pending subscription's activation link (fetched anew when older than 24 hours).
+    ActivationLink {
+        #[arg(long)]
+        customer: String,
+        subscription_id: String,
+    },
     /// The daily marketplace price list.
     #[command(subcommand)]
     Prices(prices::PricesCmd),
@@ -168,6 +178,11 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Offers(cmd) => offers::run(g, cmd).await,
         Command::Prices(cmd) => prices::run(g, cmd).await,
         Command::Orders(cmd) => orders::run(g, cmd).await,
+        Command::Subscriptions(cmd) => subscriptions::run(g, cmd).await,
+        Command::ActivationLink {
+            customer,
+            subscription_id,
+        } => subscriptions::activation_link(g, &customer, &subscription_id).await,
         Command::Sandbox(cmd) => sandbox_cmd::run(g, cmd).await,
     }
 }

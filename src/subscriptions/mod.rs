@@ -1,0 +1,439 @@
+//! Subscriptions across customers: status, activation, cancellation deadlines, cancel inside
+//! the window, auto-renew. Every time-dependent rule takes `now` from the caller, so tests inject
+//! the clock and nothing depends on today's date.
+
+pub mod policy;
+
+use chrono::{DateTime, Duration, Utc};
+use futures::{StreamExt, TryStreamExt};
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::connection::Connection;
+use crate::error::{Error, Result};
+use crate::partner_center::models::{Customer, Subscription, SubscriptionStatus};
+use crate::partner_center::{api, paging};
+use policy::{deadline, CancellationPolicy, Deadline};
+
+/// How long a fetched activation link's token is good for.
+pub const LINK_VALIDITY_HOURS: i64 = 24;
+
+/// Status as partners read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StatusLabel {
+    PendingFulfillment,
+    Active,
+    Suspended,
+    Cancelled,
+    Other,
+}
+
+impl StatusLabel {
+    pub fn of(s: &SubscriptionStatus) -> StatusLabel {
+        match s {
+            SubscriptionStatus::Pending => StatusLabel::PendingFulfillment,
+            SubscriptionStatus::Active => StatusLabel::Active,
+            SubscriptionStatus::Suspended => StatusLabel::Suspended,
+            SubscriptionStatus::Deleted => StatusLabel::Cancelled,
+            _ => StatusLabel::Other,
+        }
+    }
+    pub fn text(self) -> &'static str {
+        match self {
+            StatusLabel::PendingFulfillment => "pending fulfillment",
+            StatusLabel::Active => "active",
+            StatusLabel::Suspended => "suspended",
+            StatusLabel::Cancelled => "cancelled",
+            StatusLabel::Other => "other",
+        }
+    }
+}
+
+/// One row of the subscriptions list.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionRow {
+    pub customer_id: String,
+    pub customer_name: String,
+    pub subscription: Subscription,
+    pub status_label: StatusLabel,
+    pub deadline: Option<Deadline>,
+    /// Whether cancel is allowed now (status and window).
+    pub can_cancel: bool,
+}
+
+impl SubscriptionRow {
+    pub fn new(
+        customer: &Customer,
+        s: Subscription,
+        policy: &CancellationPolicy,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let deadline = deadline(&s, policy);
+        let status_label = StatusLabel::of(&s.status);
+        let open = matches!(
+            status_label,
+            StatusLabel::Active | StatusLabel::PendingFulfillment
+        );
+        let can_cancel = open && deadline.as_ref().is_some_and(|d| now <= d.at);
+        SubscriptionRow {
+            customer_id: customer.id.clone(),
+            customer_name: customer.company_profile.company_name.clone(),
+            subscription: s,
+            status_label,
+            deadline,
+            can_cancel,
+        }
+    }
+
+    /// Time left to cancel, if the window is open.
+    pub fn time_left(&self, now: DateTime<Utc>) -> Option<Duration> {
+        self.deadline
+            .as_ref()
+            .filter(|_| self.can_cancel)
+            .map(|d| d.at - now)
+            .filter(|d| *d >= Duration::zero())
+    }
+}
+
+/// List filters.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub customer_id: Option<String>,
+    pub pending_activation: bool,
+    /// Only subscriptions whose cancellation window closes within this time.
+    pub closing_within: Option<Duration>,
+}
+
+/// Subscriptions of one customer, or of every customer, newest first.
+pub async fn list(
+    conn: &Connection,
+    filter: &ListFilter,
+    policy: &CancellationPolicy,
+    now: DateTime<Utc>,
+) -> Result<Vec<SubscriptionRow>> {
+    let customers = match &filter.customer_id {
+        Some(id) => vec![conn.client.execute(&api::customer(id)).await?],
+        None => crate::customers::list(&conn.client, None).await?,
+    };
+    let client = &conn.client;
+    let per_customer: Vec<Vec<SubscriptionRow>> =
+        futures::stream::iter(customers.iter().map(|c| async move {
+            let subs = paging::collect_all(client, api::subscriptions(&c.id)).await?;
+            Ok::<_, Error>(
+                subs.into_iter()
+                    .map(|s| SubscriptionRow::new(c, s, policy, now))
+                    .collect(),
+            )
+        }))
+        .buffered(8)
+        .try_collect()
+        .await?;
+    let mut rows: Vec<SubscriptionRow> = per_customer
+        .into_iter()
+        .flatten()
+        .filter(|r| !filter.pending_activation || r.status_label == StatusLabel::PendingFulfillment)
+        .filter(|r| {
+            filter
+                .closing_within
+                .is_none_or(|w| r.time_left(now).is_some_and(|left| left <= w))
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.subscription
+            .creation_date
+            .cmp(&a.subscription.creation_date)
+    });
+    Ok(rows)
+}
+
+/// Parse `24h`, `90m`, `2d`, `1h30m`.
+pub fn parse_duration(s: &str) -> Result<Duration> {
+    let mut total = Duration::zero();
+    let mut num = String::new();
+    for c in s.trim().chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let n: i64 = num
+            .parse()
+            .map_err(|_| Error::Invalid(format!("`{s}` is not a duration like 24h, 90m or 2d")))?;
+        num.clear();
+        total += match c {
+            'd' => Duration::days(n),
+            'h' => Duration::hours(n),
+            'm' => Duration::minutes(n),
+            's' => Duration::seconds(n),
+            _ => {
+                return Err(Error::Invalid(format!(
+                    "`{s}` is not a duration like 24h, 90m or 2d"
+                )))
+            }
+        };
+    }
+    if !num.is_empty() || total == Duration::zero() {
+        return Err(Error::Invalid(format!(
+            "`{s}` is not a duration like 24h, 90m or 2d"
+        )));
+    }
+    Ok(total)
+}
+
+/// Cancel (PATCH `status` to `deleted`), only inside the window. Returns the subscription as
+/// read back from Partner Center.
+pub async fn cancel(
+    conn: &Connection,
+    customer_id: &str,
+    id: &str,
+    policy: &CancellationPolicy,
+    now: DateTime<Utc>,
+) -> Result<Subscription> {
+    let mut sub = conn
+        .client
+        .execute(&api::subscription(customer_id, id))
+        .await?;
+    if sub.status == SubscriptionStatus::Deleted {
+        return Err(Error::refused(
+            format!("subscription {id} is already cancelled"),
+            "Nothing to do",
+        ));
+    }
+    match deadline(&sub, policy) {
+        Some(d) if now > d.at => return Err(Error::refused(
+            format!(
+                "the cancellation window of {} closed at {}",
+                sub.friendly_name_or_offer(),
+                d.at.format("%Y-%m-%d %H:%M UTC")
+            ),
+            "It can no longer be cancelled; turn auto-renew off so it ends at the end of its term",
+        )),
+        None => {
+            return Err(Error::refused(
+                format!(
+                    "Partner Center gives no cancellation window for {}",
+                    sub.friendly_name_or_offer()
+                ),
+                "Check the subscription in Partner Center",
+            ))
+        }
+        Some(_) => {}
+    }
+    sub.status = SubscriptionStatus::Deleted;
+    conn.client
+        .execute(&api::patch_subscription(customer_id, &sub)?)
+        .await?;
+    conn.client
+        .execute(&api::subscription(customer_id, id))
+        .await
+}
+
+/// Set auto-renew and read the value back from Partner Center.
+pub async fn set_auto_renew(
+    conn: &Connection,
+    customer_id: &str,
+    id: &str,
+    on: bool,
+) -> Result<bool> {
+    let mut sub = conn
+        .client
+        .execute(&api::subscription(customer_id, id))
+        .await?;
+    if sub.auto_renew_enabled != on {
+        sub.auto_renew_enabled = on;
+        conn.client
+            .execute(&api::patch_subscription(customer_id, &sub)?)
+            .await?;
+    }
+    Ok(conn
+        .client
+        .execute(&api::subscription(customer_id, id))
+        .await?
+        .auto_renew_enabled)
+}
+
+/// The result of one row of a bulk change.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowResult {
+    pub customer_id: String,
+    pub subscription_id: String,
+    pub ok: bool,
+    /// The value read back, when it worked.
+    pub auto_renew_enabled: Option<bool>,
+    pub error: Option<String>,
+}
+
+/// Set auto-renew on many subscriptions; each row reports its own outcome.
+pub async fn set_auto_renew_bulk(
+    conn: &Connection,
+    targets: &[(String, String)],
+    on: bool,
+) -> Vec<RowResult> {
+    futures::stream::iter(targets.iter().map(|(c, s)| async move {
+        match set_auto_renew(conn, c, s, on).await {
+            Ok(v) if v == on => RowResult {
+                customer_id: c.clone(),
+                subscription_id: s.clone(),
+                ok: true,
+                auto_renew_enabled: Some(v),
+                error: None,
+            },
+            Ok(v) => RowResult {
+                customer_id: c.clone(),
+                subscription_id: s.clone(),
+                ok: false,
+                auto_renew_enabled: Some(v),
+                error: Some(format!(
+                    "Partner Center still reports auto-renew {}",
+                    if v { "on" } else { "off" }
+                )),
+            },
+            Err(e) => RowResult {
+                customer_id: c.clone(),
+                subscription_id: s.clone(),
+                ok: false,
+                auto_renew_enabled: None,
+                error: Some(e.to_string()),
+            },
+        }
+    }))
+    .buffered(6)
+    .collect()
+    .await
+}
+
+/// Change the seat count within the plan's bounds (PATCH `quantity`), read back.
+pub async fn set_quantity(
+    conn: &Connection,
+    customer_id: &str,
+    id: &str,
+    quantity: u32,
+) -> Result<Subscription> {
+    let mut sub = conn
+        .client
+        .execute(&api::subscription(customer_id, id))
+        .await?;
+    if let (Some(product), Some(sku)) = sub.product_and_sku() {
+        let country = crate::customers::get(&conn.client, customer_id)
+            .await?
+            .billing_country()
+            .unwrap_or("US")
+            .to_string();
+        if let Ok(skus) = paging::collect_all(&conn.client, api::skus(product, &country)).await {
+            if let Some(s) = skus.iter().find(|s| s.id == sku) {
+                let (min, max) = (s.minimum_quantity.max(1), s.maximum_quantity.max(1));
+                if quantity < min || quantity > max {
+                    return Err(Error::refused(
+                        format!(
+                            "quantity {quantity} is outside what {} allows ({min} to {max})",
+                            s.title
+                        ),
+                        format!("Choose a quantity from {min} to {max}"),
+                    ));
+                }
+            }
+        }
+    }
+    sub.quantity = quantity;
+    conn.client
+        .execute(&api::patch_subscription(customer_id, &sub)?)
+        .await?;
+    conn.client
+        .execute(&api::subscription(customer_id, id))
+        .await
+}
+
+/// An activation link with its age and expiry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivationLink {
+    pub subscription_id: String,
+    pub uri: String,
+    pub fetched_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// Whether this call fetched it anew.
+    pub refreshed: bool,
+}
+
+/// The activation link of a pending subscription; fetched anew whenever the one held is older
+/// than its token's validity (24 hours), so what is copied, opened or emailed still works.
+pub async fn activation_link(
+    conn: &Connection,
+    customer_id: &str,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<ActivationLink> {
+    let held: Option<(String, String)> = conn
+        .store
+        .conn()
+        .query_row(
+            "SELECT uri, fetched_at FROM activation_links WHERE subscription_id = ?1",
+            params![id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .ok();
+    if let Some((uri, at)) = held {
+        let fetched_at = DateTime::parse_from_rfc3339(&at)
+            .map(|d| d.with_timezone(&Utc))
+            .unwrap_or_default();
+        if now - fetched_at < Duration::hours(LINK_VALIDITY_HOURS) {
+            return Ok(ActivationLink {
+                subscription_id: id.into(),
+                uri,
+                fetched_at,
+                expires_at: fetched_at + Duration::hours(LINK_VALIDITY_HOURS),
+                refreshed: false,
+            });
+        }
+    }
+    let links = conn
+        .client
+        .execute(&api::subscription_activation_links(customer_id, id))
+        .await?;
+    let uri = links.items.into_iter().map(|l| l.link.uri).find(|u| !u.is_empty()).ok_or_else(|| {
+        Error::not_found(format!("an activation link for subscription {id}"), "Only subscriptions pending fulfillment have one; it may take a few minutes after purchase")
+    })?;
+    conn.store.conn().execute(
+        "INSERT OR REPLACE INTO activation_links (subscription_id, customer_id, uri, fetched_at) VALUES (?1, ?2, ?3, ?4)",
+        params![id, customer_id, uri, now.to_rfc3339()],
+    )?;
+    Ok(ActivationLink {
+        subscription_id: id.into(),
+        uri,
+        fetched_at: now,
+        expires_at: now + Duration::hours(LINK_VALIDITY_HOURS),
+        refreshed: true,
+    })
+}
+
+trait DisplayName {
+    fn friendly_name_or_offer(&self) -> String;
+}
+
+impl DisplayName for Subscription {
+    fn friendly_name_or_offer(&self) -> String {
+        if !self.friendly_name.is_empty() {
+            self.friendly_name.clone()
+        } else if !self.offer_name.is_empty() {
+            self.offer_name.clone()
+        } else {
+            self.id.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("24h").unwrap(), Duration::hours(24));
+        assert_eq!(parse_duration("1h30m").unwrap(), Duration::minutes(90));
+        assert_eq!(parse_duration("2d").unwrap(), Duration::days(2));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("12").is_err());
+    }
+}
