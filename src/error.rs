@@ -111,7 +111,9 @@ pub enum Error {
     Invalid(String),
 
     /// The continuation token came back unchanged: the server is looping.
-    #[error("paging {what} stopped: the server returned the continuation token it was given again")]
+    #[error(
+        "paging {what} stopped: the server returned the continuation token it was given again"
+    )]
     PagingLoop { what: String },
 
     /// The local SQLite store.
@@ -142,7 +144,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Network { .. } | Error::Throttled { .. } => true,
-            Error::Api { status, .. } | Error::Http { status, .. } | Error::PartnerApi { status, .. } => {
+            Error::Api { status, .. }
+            | Error::Http { status, .. }
+            | Error::PartnerApi { status, .. } => {
                 *status >= 500 || *status == 429 || *status == 408
             }
             _ => false,
@@ -152,9 +156,9 @@ impl Error {
     /// HTTP status of a server refusal, if any.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Http { status, .. } | Error::PartnerApi { status, .. } => {
-                Some(*status)
-            }
+            Error::Api { status, .. }
+            | Error::Http { status, .. }
+            | Error::PartnerApi { status, .. } => Some(*status),
             Error::Throttled { .. } => Some(429),
             _ => None,
         }
@@ -169,14 +173,23 @@ impl Error {
     }
 
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io { context: context.into(), source }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
     }
 
     pub fn refused(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Error::Refused { message: message.into(), hint: hint.into() }
+        Error::Refused {
+            message: message.into(),
+            hint: hint.into(),
+        }
     }
 
     pub fn not_found(what: impl Into<String>, hint: impl Into<String>) -> Self {
-        Error::NotFound { what: what.into(), hint: hint.into() }
+        Error::NotFound {
+            what: what.into(),
+            hint: hint.into(),
+        }
     }
 }
