@@ -36,220 +36,33 @@ macro_rules! m {
 }
 
 /// All markets. Index 0 is the United States (most products are sold there).
+#[rustfmt::skip]
 pub(crate) const MARKETS: &[Market] = &[
-    m!(
-        "US",
-        "USD",
-        "$",
-        1.0,
-        2,
-        "en-US",
-        &[
-            ("Redmond", "WA", "98052"),
-            ("Austin", "TX", "73301"),
-            ("Boston", "MA", "02110")
-        ]
-    ),
-    m!(
-        "GB",
-        "GBP",
-        "£",
-        0.79,
-        2,
-        "en-GB",
-        &[("London", "", "EC1A 1BB"), ("Manchester", "", "M1 1AE")]
-    ),
-    m!(
-        "DE",
-        "EUR",
-        "€",
-        0.92,
-        2,
-        "de-DE",
-        &[("München", "", "80331"), ("Berlin", "", "10115")]
-    ),
-    m!(
-        "FR",
-        "EUR",
-        "€",
-        0.92,
-        2,
-        "fr-FR",
-        &[("Paris", "", "75001"), ("Lyon", "", "69001")]
-    ),
-    m!(
-        "NL",
-        "EUR",
-        "€",
-        0.92,
-        2,
-        "nl-NL",
-        &[("Amsterdam", "", "1011 AB"), ("Utrecht", "", "3511 AA")]
-    ),
-    m!(
-        "IT",
-        "EUR",
-        "€",
-        0.92,
-        2,
-        "it-IT",
-        &[("Milano", "", "20121"), ("Roma", "", "00118")]
-    ),
-    m!(
-        "ES",
-        "EUR",
-        "€",
-        0.92,
-        2,
-        "es-ES",
-        &[("Madrid", "", "28001"), ("Barcelona", "", "08001")]
-    ),
-    m!(
-        "IE",
-        "EUR",
-        "€",
-        0.92,
-        2,
-        "en-IE",
-        &[("Dublin", "", "D02 XY45")]
-    ),
-    m!(
-        "SE",
-        "SEK",
-        "kr",
-        10.5,
-        2,
-        "sv-SE",
-        &[("Stockholm", "", "111 20")]
-    ),
+    m!("US", "USD", "$", 1.0, 2, "en-US", &[("Redmond", "WA", "98052"), ("Austin", "TX", "73301"), ("Boston", "MA", "02110")]),
+    m!("GB", "GBP", "£", 0.79, 2, "en-GB", &[("London", "", "EC1A 1BB"), ("Manchester", "", "M1 1AE")]),
+    m!("DE", "EUR", "€", 0.92, 2, "de-DE", &[("München", "", "80331"), ("Berlin", "", "10115")]),
+    m!("FR", "EUR", "€", 0.92, 2, "fr-FR", &[("Paris", "", "75001"), ("Lyon", "", "69001")]),
+    m!("NL", "EUR", "€", 0.92, 2, "nl-NL", &[("Amsterdam", "", "1011 AB"), ("Utrecht", "", "3511 AA")]),
+    m!("IT", "EUR", "€", 0.92, 2, "it-IT", &[("Milano", "", "20121"), ("Roma", "", "00118")]),
+    m!("ES", "EUR", "€", 0.92, 2, "es-ES", &[("Madrid", "", "28001"), ("Barcelona", "", "08001")]),
+    m!("IE", "EUR", "€", 0.92, 2, "en-IE", &[("Dublin", "", "D02 XY45")]),
+    m!("SE", "SEK", "kr", 10.5, 2, "sv-SE", &[("Stockholm", "", "111 20")]),
     m!("NO", "NOK", "kr", 10.6, 2, "nb-NO", &[("Oslo", "", "0150")]),
-    m!(
-        "DK",
-        "DKK",
-        "kr",
-        6.9,
-        2,
-        "da-DK",
-        &[("København", "", "1050")]
-    ),
-    m!(
-        "CH",
-        "CHF",
-        "CHF",
-        0.88,
-        2,
-        "de-CH",
-        &[("Zürich", "", "8001"), ("Genève", "", "1201")]
-    ),
-    m!(
-        "PL",
-        "PLN",
-        "zł",
-        4.0,
-        2,
-        "pl-PL",
-        &[("Warszawa", "", "00-001")]
-    ),
-    m!(
-        "JP",
-        "JPY",
-        "¥",
-        150.0,
-        0,
-        "ja-JP",
-        &[("Tokyo", "", "100-0001")]
-    ),
-    m!(
-        "AU",
-        "AUD",
-        "$",
-        1.52,
-        2,
-        "en-AU",
-        &[("Sydney", "NSW", "2000"), ("Melbourne", "VIC", "3000")]
-    ),
-    m!(
-        "NZ",
-        "NZD",
-        "$",
-        1.65,
-        2,
-        "en-NZ",
-        &[("Auckland", "", "1010")]
-    ),
-    m!(
-        "CA",
-        "CAD",
-        "$",
-        1.36,
-        2,
-        "en-CA",
-        &[("Toronto", "ON", "M5H 2N2"), ("Vancouver", "BC", "V6B 1A1")]
-    ),
-    m!(
-        "BR",
-        "BRL",
-        "R$",
-        5.0,
-        2,
-        "pt-BR",
-        &[("São Paulo", "SP", "01000-000")]
-    ),
-    m!(
-        "IN",
-        "INR",
-        "₹",
-        83.0,
-        2,
-        "en-IN",
-        &[("Bengaluru", "KA", "560001")]
-    ),
-    m!(
-        "SG",
-        "SGD",
-        "$",
-        1.34,
-        2,
-        "en-SG",
-        &[("Singapore", "", "048583")]
-    ),
-    m!(
-        "ZA",
-        "ZAR",
-        "R",
-        18.5,
-        2,
-        "en-ZA",
-        &[("Johannesburg", "GP", "2001")]
-    ),
-    m!(
-        "MX",
-        "MXN",
-        "$",
-        17.0,
-        2,
-        "es-MX",
-        &[("Ciudad de México", "CMX", "06000")]
-    ),
+    m!("DK", "DKK", "kr", 6.9, 2, "da-DK", &[("København", "", "1050")]),
+    m!("CH", "CHF", "CHF", 0.88, 2, "de-CH", &[("Zürich", "", "8001"), ("Genève", "", "1201")]),
+    m!("PL", "PLN", "zł", 4.0, 2, "pl-PL", &[("Warszawa", "", "00-001")]),
+    m!("JP", "JPY", "¥", 150.0, 0, "ja-JP", &[("Tokyo", "", "100-0001")]),
+    m!("AU", "AUD", "$", 1.52, 2, "en-AU", &[("Sydney", "NSW", "2000"), ("Melbourne", "VIC", "3000")]),
+    m!("NZ", "NZD", "$", 1.65, 2, "en-NZ", &[("Auckland", "", "1010")]),
+    m!("CA", "CAD", "$", 1.36, 2, "en-CA", &[("Toronto", "ON", "M5H 2N2"), ("Vancouver", "BC", "V6B 1A1")]),
+    m!("BR", "BRL", "R$", 5.0, 2, "pt-BR", &[("São Paulo", "SP", "01000-000")]),
+    m!("IN", "INR", "₹", 83.0, 2, "en-IN", &[("Bengaluru", "KA", "560001")]),
+    m!("SG", "SGD", "$", 1.34, 2, "en-SG", &[("Singapore", "", "048583")]),
+    m!("ZA", "ZAR", "R", 18.5, 2, "en-ZA", &[("Johannesburg", "GP", "2001")]),
+    m!("MX", "MXN", "$", 17.0, 2, "es-MX", &[("Ciudad de México", "CMX", "06000")]),
     m!("AT", "EUR", "€", 0.92, 2, "de-AT", &[("Wien", "", "1010")]),
-    m!(
-        "BE",
-        "EUR",
-        "€",
-        0.92,
-        2,
-        "nl-BE",
-        &[("Brussel", "", "1000")]
-    ),
-    m!(
-        "FI",
-        "EUR",
-        "€",
-        0.92,
-        2,
-        "fi-FI",
-        &[("Helsinki", "", "00100")]
-    ),
+    m!("BE", "EUR", "€", 0.92, 2, "nl-BE", &[("Brussel", "", "1000")]),
+    m!("FI", "EUR", "€", 0.92, 2, "fi-FI", &[("Helsinki", "", "00100")]),
 ];
 
 /// Index of a market by two-letter code, case-insensitively.
@@ -267,6 +80,7 @@ pub(crate) fn round_price(v: f64, decimals: i32) -> f64 {
 
 /// Azure Marketplace category ids with their display names. The first 20 are the Azure
 /// (IT) categories, the rest app (business) categories.
+#[rustfmt::skip]
 pub(crate) const CATEGORIES: &[(&str, &str)] = &[
     ("ai-plus-machine-learning", "AI + Machine Learning"),
     ("analytics", "Analytics"),
@@ -307,12 +121,9 @@ pub fn category_display_name(id: &str) -> Option<&'static str> {
 }
 
 /// Industry ids the ARM catalog uses (a few products carry one).
+#[rustfmt::skip]
 pub(crate) const INDUSTRIES: &[&str] = &[
-    "financial-services",
-    "healthcare",
-    "retail",
-    "manufacturing",
-    "education",
+    "financial-services", "healthcare", "retail", "manufacturing", "education",
 ];
 
 /// SplitMix64-style mixer: a stateless, platform-independent hash of two words.
@@ -366,33 +177,25 @@ pub(crate) struct Publisher {
     pub microsoft: bool,
 }
 
+#[rustfmt::skip]
 const PUB_FIRST: &[&str] = &[
-    "Bright", "Kestrel", "Nimbus", "Blue", "Silver", "Iron", "Granite", "Cedar", "Harbor", "North",
-    "Summit", "Vector", "Quantum", "Cobalt", "Crimson", "Falcon", "Atlas", "Orbit", "Pioneer",
-    "Redwood", "Sapphire", "Stratus", "Tandem", "Umbra", "Velvet", "Willow", "Zephyr", "Aurora",
-    "Beacon", "Catalyst", "Delta", "Ember", "Fjord", "Glacier", "Helix", "Indigo", "Juniper",
-    "Keystone", "Lumen", "Meridian", "Nova", "Onyx", "Polar", "Quill", "Ridge", "Sparrow", "Tidal",
-    "Unity", "Vantage", "Alder", "Basalt", "Compass",
+    "Bright", "Kestrel", "Nimbus", "Blue", "Silver", "Iron", "Granite", "Cedar", "Harbor", "North", "Summit",
+    "Vector", "Quantum", "Cobalt", "Crimson", "Falcon", "Atlas", "Orbit", "Pioneer", "Redwood", "Sapphire",
+    "Stratus", "Tandem", "Umbra", "Velvet", "Willow", "Zephyr", "Aurora", "Beacon", "Catalyst", "Delta",
+    "Ember", "Fjord", "Glacier", "Helix", "Indigo", "Juniper", "Keystone", "Lumen", "Meridian", "Nova", "Onyx",
+    "Polar", "Quill", "Ridge", "Sparrow", "Tidal", "Unity", "Vantage", "Alder", "Basalt", "Compass",
 ];
+#[rustfmt::skip]
 const PUB_SECOND: &[&str] = &[
-    "path", "wave", "stone", "field", "gate", "point", "bridge", "works", "forge", "line", "scale",
-    "wind", "leaf", "rock", "light", "shift", "stack", "peak", "sight", "mark", "loop", "core",
-    "grid", "flow",
+    "path", "wave", "stone", "field", "gate", "point", "bridge", "works", "forge", "line", "scale", "wind",
+    "leaf", "rock", "light", "shift", "stack", "peak", "sight", "mark", "loop", "core", "grid", "flow",
 ];
+#[rustfmt::skip]
 const PUB_KIND: &[&str] = &[
-    "Software",
-    "Analytics",
-    "Systems",
-    "Labs",
-    "Technologies",
-    "Security",
-    "Data",
-    "Cloud",
-    "Networks",
-    "Solutions",
-    "Digital",
-    "AI",
+    "Software", "Analytics", "Systems", "Labs", "Technologies", "Security", "Data", "Cloud", "Networks",
+    "Solutions", "Digital", "AI",
 ];
+#[rustfmt::skip]
 const PUB_FORM: &[&str] = &[
     "Inc.", "Ltd", "GmbH", "LLC", "B.V.", "AB", "S.A.", "Pty Ltd", "Corp.", "AG",
 ];
@@ -477,71 +280,28 @@ pub(crate) struct Customer {
     pub etag: u64,
 }
 
+#[rustfmt::skip]
 const CUST_A: &[&str] = &[
-    "Northwind",
-    "Contoso",
-    "Fabrikam",
-    "Tailspin",
-    "Wingtip",
-    "Adventure",
-    "Alpine",
-    "Coho",
-    "Datum",
-    "Fourth",
-    "Humongous",
-    "Litware",
-    "Lucerne",
-    "Margie's",
-    "Proseware",
-    "Relecloud",
-    "Southridge",
-    "Trey",
-    "Woodgrove",
-    "Wide World",
-    "Blue Yonder",
-    "Graphic",
-    "Consolidated",
-    "Lamna",
-    "Bellows",
-    "Munson's",
-    "Nod",
-    "VanArsdel",
+    "Northwind", "Contoso", "Fabrikam", "Tailspin", "Wingtip", "Adventure", "Alpine", "Coho", "Datum", "Fourth",
+    "Humongous", "Litware", "Lucerne", "Margie's", "Proseware", "Relecloud", "Southridge", "Trey", "Woodgrove",
+    "Wide World", "Blue Yonder", "Graphic", "Consolidated", "Lamna", "Bellows", "Munson's", "Nod", "VanArsdel",
 ];
+#[rustfmt::skip]
 const CUST_B: &[&str] = &[
-    "Traders",
-    "Pharmaceuticals",
-    "Toys",
-    "Airlines",
-    "Logistics",
-    "Bank",
-    "Works",
-    "Winery",
-    "Publishing",
-    "Health",
-    "Insurance",
-    "Motors",
-    "Foods",
-    "Energy",
-    "Studios",
-    "Outfitters",
-    "Research",
-    "Hotels",
+    "Traders", "Pharmaceuticals", "Toys", "Airlines", "Logistics", "Bank", "Works", "Winery", "Publishing",
+    "Health", "Insurance", "Motors", "Foods", "Energy", "Studios", "Outfitters", "Research", "Hotels",
 ];
+#[rustfmt::skip]
 const FIRST: &[&str] = &[
-    "Anna", "Ben", "Chloé", "Daniel", "Eva", "Felix", "Grace", "Hiro", "Ines", "Jonas", "Kavya",
-    "Lars",
+    "Anna", "Ben", "Chloé", "Daniel", "Eva", "Felix", "Grace", "Hiro", "Ines", "Jonas", "Kavya", "Lars",
 ];
+#[rustfmt::skip]
 const LAST: &[&str] = &[
-    "Smith", "Müller", "Dubois", "Jansen", "Rossi", "García", "Nilsen", "Tanaka", "Kowalski",
-    "Brown",
+    "Smith", "Müller", "Dubois", "Jansen", "Rossi", "García", "Nilsen", "Tanaka", "Kowalski", "Brown",
 ];
+#[rustfmt::skip]
 const STREETS: &[&str] = &[
-    "Main Street",
-    "High Street",
-    "Market Square",
-    "Harbour Road",
-    "Station Road",
-    "Park Avenue",
+    "Main Street", "High Street", "Market Square", "Harbour Road", "Station Road", "Park Avenue",
 ];
 
 /// 50 customers in at least 8 countries: the first 8 take one each of a fixed set of

@@ -218,7 +218,7 @@ impl Faults {
             None
         } else {
             let wait = (1.0 - b.tokens) / f64::from(rate);
-            Some((wait.ceil() as u64).max(1))
+            Some((wait.ceil() as u64).clamp(1, 3600))
         }
     }
 }
@@ -255,14 +255,17 @@ pub(crate) async fn layer(State(app): State<Shared>, req: Request, next: Next) -
         };
         tokio::time::sleep(d).await;
     }
-    if let Some(rate) = spec.rate_per_sec {
+    if let Some(rate) = spec.rate_per_sec.filter(|r| *r > 0) {
         if let Some(wait) = f.take_token(rate) {
             f.throttled.fetch_add(1, Ordering::Relaxed);
             return throttled(wait);
         }
     }
     let n = f.calls.fetch_add(1, Ordering::Relaxed) + 1;
-    let every = spec.throttle_every.is_some_and(|e| n % u64::from(e) == 0);
+    let every = spec
+        .throttle_every
+        .filter(|e| *e > 0)
+        .is_some_and(|e| n.is_multiple_of(u64::from(e)));
     if every || pct_hit(spec.throttle_pct) {
         f.throttled.fetch_add(1, Ordering::Relaxed);
         return throttled(1);

@@ -15,12 +15,13 @@
 
 mod arm;
 mod billing;
+mod carts;
 mod catalog;
-mod commerce;
 mod customers;
 mod data;
 mod faults;
 mod http;
+mod orders;
 mod persist;
 mod pricesheet;
 mod products;
@@ -28,6 +29,7 @@ mod publisher;
 mod seedstate;
 mod state;
 mod subscriptions;
+mod terms;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -106,12 +108,14 @@ impl SandboxClock {
 
     /// The current sandbox time.
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + chrono::Duration::milliseconds(self.offset_ms())
+        let now = Utc::now();
+        now.checked_add_signed(chrono::Duration::milliseconds(self.offset_ms()))
+            .unwrap_or(now)
     }
 
     /// Sets the sandbox time; it keeps running from there.
     pub fn set(&self, t: DateTime<Utc>) {
-        self.store_offset((t - Utc::now()).num_milliseconds());
+        self.store_offset(t.signed_duration_since(Utc::now()).num_milliseconds());
     }
 
     /// Moves the sandbox time forward (or back, for a negative duration).
@@ -280,24 +284,24 @@ fn router(app: Shared) -> Router {
             "/v1/products/{pid}/skus/{sid}/availabilities/{aid}",
             get(catalog::get_availability),
         )
-        .route("/v1/customers/{cid}/carts", post(commerce::create_cart))
+        .route("/v1/customers/{cid}/carts", post(carts::create_cart))
         .route(
             "/v1/customers/{cid}/carts/{cart}",
-            get(commerce::get_cart).put(commerce::update_cart),
+            get(carts::get_cart).put(carts::update_cart),
         )
         .route(
             "/v1/customers/{cid}/carts/{cart}/checkout",
-            post(commerce::checkout),
+            post(carts::checkout),
         )
-        .route("/v1/customers/{cid}/orders", get(commerce::list_orders))
-        .route("/v1/customers/{cid}/orders/{oid}", get(commerce::get_order))
+        .route("/v1/customers/{cid}/orders", get(orders::list_orders))
+        .route("/v1/customers/{cid}/orders/{oid}", get(orders::get_order))
         .route(
             "/v1/customers/{cid}/orders/{oid}/activationlinks",
-            get(commerce::order_links),
+            get(orders::order_links),
         )
         .route(
             "/v1/customers/{cid}/orders/{oid}/lineitems/{n}/activationlinks",
-            get(commerce::line_links),
+            get(orders::line_links),
         )
         .route(
             "/v1/customers/{cid}/subscriptions",

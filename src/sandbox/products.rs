@@ -15,35 +15,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::data::{self, hash_chars, mix, unit, Customer, Publisher, MARKETS};
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Kind {
-    SaaS,
-    VirtualMachines,
-    Containers,
-    AzureApplications,
-}
-
-impl Kind {
-    /// Partner Center `productType.subType.id`.
-    pub fn pc_subtype(self) -> &'static str {
-        match self {
-            Kind::SaaS => "SaaS",
-            Kind::VirtualMachines => "VirtualMachines",
-            Kind::Containers => "Containers",
-            Kind::AzureApplications => "AzureApplications",
-        }
-    }
-    /// ARM `productType`.
-    pub fn arm(self) -> &'static str {
-        match self {
-            Kind::SaaS => "SaaS",
-            Kind::VirtualMachines => "VirtualMachine",
-            Kind::Containers => "Container",
-            Kind::AzureApplications => "AzureApplication",
-        }
-    }
-}
+pub(crate) use super::terms::{Kind, Term};
 
 pub(crate) const F_PC: u8 = 1;
 pub(crate) const F_ARM: u8 = 2;
@@ -61,78 +33,6 @@ pub(crate) struct Product {
     pub flags: u8,
 }
 
-/// A purchasable (term duration, billing cycle) combination.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Term {
-    M1Monthly,
-    Y1Annual,
-    Y1Monthly,
-}
-
-impl Term {
-    pub const ALL: [Term; 3] = [Term::M1Monthly, Term::Y1Annual, Term::Y1Monthly];
-    pub fn duration(self) -> &'static str {
-        match self {
-            Term::M1Monthly => "P1M",
-            _ => "P1Y",
-        }
-    }
-    /// Availability-term spelling (`"Monthly"`/`"Annual"`).
-    pub fn billing(self) -> &'static str {
-        match self {
-            Term::Y1Annual => "Annual",
-            _ => "Monthly",
-        }
-    }
-    /// Cart/order/subscription spelling (`"monthly"`/`"annual"`).
-    pub fn cycle(self) -> &'static str {
-        match self {
-            Term::Y1Annual => "annual",
-            _ => "monthly",
-        }
-    }
-    pub fn description(self) -> &'static str {
-        match self {
-            Term::M1Monthly => "One-Month commitment for monthly billing",
-            Term::Y1Annual => "One-Year commitment for yearly billing",
-            Term::Y1Monthly => "One-Year commitment for monthly billing",
-        }
-    }
-    /// Full-refund window. ASSUMPTION: follows the billing cycle (24 h monthly, 14 days annual),
-    /// the legacy marketplace SaaS rule, so catalog and subscriptions agree.
-    pub fn refund_days(self) -> i64 {
-        match self {
-            Term::Y1Annual => 14,
-            _ => 1,
-        }
-    }
-    pub fn term_months(self) -> u32 {
-        match self {
-            Term::M1Monthly => 1,
-            _ => 12,
-        }
-    }
-    /// Months between two charges.
-    pub fn charge_months(self) -> u32 {
-        match self {
-            Term::Y1Annual => 12,
-            _ => 1,
-        }
-    }
-    fn code(self) -> u64 {
-        match self {
-            Term::M1Monthly => 1,
-            Term::Y1Annual => 2,
-            Term::Y1Monthly => 3,
-        }
-    }
-    pub fn from_cart(duration: &str, cycle: &str) -> Option<Term> {
-        Term::ALL.into_iter().find(|t| {
-            t.duration().eq_ignore_ascii_case(duration) && t.cycle().eq_ignore_ascii_case(cycle)
-        })
-    }
-}
-
 pub(crate) struct Sku {
     pub index: usize,
     pub id: String,
@@ -146,6 +46,7 @@ pub(crate) struct Sku {
     base_usd: f64,
 }
 
+#[rustfmt::skip]
 const TIERS: &[&[&str]] = &[
     &["Standard"],
     &["Enterprise"],
@@ -157,15 +58,11 @@ const TIERS: &[&[&str]] = &[
     &["Starter", "Business", "Enterprise"],
     &["Essentials", "Professional", "Ultimate"],
 ];
+#[rustfmt::skip]
 const BOUNDS: &[(u32, u32)] = &[
-    (1, 100),
-    (1, 1000),
-    (5, 1000),
-    (1, 1),
-    (10, 10000),
-    (1, 300),
-    (1, 1),
+    (1, 100), (1, 1000), (5, 1000), (1, 1), (10, 10000), (1, 300), (1, 1),
 ];
+#[rustfmt::skip]
 const TERM_SETS: &[&[Term]] = &[
     &[Term::M1Monthly],
     &[Term::Y1Annual],
@@ -175,71 +72,30 @@ const TERM_SETS: &[&[Term]] = &[
     &[Term::Y1Annual, Term::Y1Monthly],
 ];
 
+#[rustfmt::skip]
 const NOUNS: &[(&str, usize)] = &[
-    ("Cloud Backup", 18),
-    ("Threat Defense", 17),
-    ("Data Pipeline", 1),
-    ("Insights", 1),
-    ("Key Vault Manager", 8),
-    ("Identity Governance", 8),
-    ("Helpdesk", 25),
-    ("CRM Connector", 23),
-    ("eSignature", 20),
-    ("Forms", 20),
-    ("Workflow Automation", 9),
-    ("Log Analytics", 15),
-    ("API Gateway", 9),
-    ("Edge Firewall", 16),
-    ("Expense Manager", 22),
-    ("Payroll", 26),
-    ("Campaign Studio", 24),
-    ("Field Service", 27),
-    ("Video Hub", 12),
-    ("Model Studio", 0),
-    ("Vector Search", 0),
-    ("Ledger", 2),
-    ("Kubernetes Manager", 4),
-    ("SQL Optimizer", 5),
-    ("Code Review", 6),
-    ("Release Pipelines", 7),
-    ("IoT Hub Connector", 10),
-    ("Patch Manager", 11),
-    ("Migration Assistant", 13),
-    ("Spatial Anchors", 14),
-    ("Uptime Monitor", 15),
-    ("Zero Trust Access", 17),
-    ("File Sync", 18),
-    ("Web Accelerator", 19),
-    ("Meeting Notes", 21),
-    ("Sales Forecasting", 23),
-    ("Customer Portal", 25),
-    ("Recruiting", 26),
-    ("Inventory Planner", 27),
-    ("Compliance Manager", 17),
+    ("Cloud Backup", 18), ("Threat Defense", 17), ("Data Pipeline", 1), ("Insights", 1),
+    ("Key Vault Manager", 8), ("Identity Governance", 8), ("Helpdesk", 25), ("CRM Connector", 23),
+    ("eSignature", 20), ("Forms", 20), ("Workflow Automation", 9), ("Log Analytics", 15), ("API Gateway", 9),
+    ("Edge Firewall", 16), ("Expense Manager", 22), ("Payroll", 26), ("Campaign Studio", 24),
+    ("Field Service", 27), ("Video Hub", 12), ("Model Studio", 0), ("Vector Search", 0), ("Ledger", 2),
+    ("Kubernetes Manager", 4), ("SQL Optimizer", 5), ("Code Review", 6), ("Release Pipelines", 7),
+    ("IoT Hub Connector", 10), ("Patch Manager", 11), ("Migration Assistant", 13), ("Spatial Anchors", 14),
+    ("Uptime Monitor", 15), ("Zero Trust Access", 17), ("File Sync", 18), ("Web Accelerator", 19),
+    ("Meeting Notes", 21), ("Sales Forecasting", 23), ("Customer Portal", 25), ("Recruiting", 26),
+    ("Inventory Planner", 27), ("Compliance Manager", 17),
 ];
+#[rustfmt::skip]
 const QUALIFIERS: &[&str] = &[
-    "",
-    "",
-    "",
-    " Pro",
-    " for Microsoft Teams",
-    " Enterprise",
-    " 365",
-    " Cloud",
-    " Suite",
-    " Platform",
+    "", "", "", " Pro", " for Microsoft Teams", " Enterprise", " 365", " Cloud", " Suite", " Platform",
     " Online",
 ];
+#[rustfmt::skip]
 const AUDIENCES: &[&str] = &[
-    "IT teams",
-    "security operations centers",
-    "finance departments",
-    "sales teams",
-    "developers",
-    "small and medium businesses",
-    "global enterprises",
-    "service desks",
+    "IT teams", "security operations centers", "finance departments", "sales teams", "developers",
+    "small and medium businesses", "global enterprises", "service desks",
 ];
+#[rustfmt::skip]
 const BENEFITS: &[&str] = &[
     "cut manual work with automated workflows",
     "see every risk in one dashboard",

@@ -10,10 +10,10 @@ use chrono::{DateTime, Duration, Months, Utc};
 use rand::Rng;
 use serde_json::{json, Value};
 
-use super::commerce::mint_links;
 use super::customers;
 use super::data::{Customer, MARKETS};
 use super::http::{self, ci_bool, ci_i64, ci_str, link, parse_body, pc_error, Query};
+use super::orders::mint_links;
 use super::products::{Catalog, Product, Sku, Term};
 use super::state::{store_failed, Change, SubRec};
 use super::Shared;
