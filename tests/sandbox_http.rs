@@ -919,3 +919,152 @@ async fn starts_with_100k_offers() {
     assert_eq!(arm.body["value"].as_array().unwrap().len(), 100);
     eprintln!("100k startup: {took:?}");
 }
+
+#[tokio::test]
+async fn trial_purchase_and_subscription_updates() {
+    let env = start().await;
+    let cid = env.us_customer().await;
+    let (_, sku, av) = env
+        .offer("US", "SaaS", |t| t["billingCycle"] == "None")
+        .await;
+    let trial_term = av["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["billingCycle"] == "None")
+        .unwrap()
+        .clone();
+    assert_eq!(trial_term["duration"], "P1M");
+    let qty = sku["minimumQuantity"].as_u64().unwrap();
+    let body = json!({"lineItems": [{"id": 0, "catalogItemId": av["catalogItemId"], "quantity": qty, "billingCycle": "none", "termDuration": "P1M", "renewsTo": {"termDuration": "P1Y"}}]});
+    let cart = env
+        .call(
+            Method::POST,
+            &format!("/v1/customers/{cid}/carts"),
+            Some(body),
+            &[],
+        )
+        .await;
+    assert_eq!(cart.status, StatusCode::CREATED, "{}", cart.body);
+    assert_eq!(cart.body["lineItems"][0]["renewsTo"]["termDuration"], "P1Y");
+    let checkout = env
+        .call(
+            Method::POST,
+            &format!(
+                "/v1/customers/{cid}/carts/{}/checkout",
+                cart.body["id"].as_str().unwrap()
+            ),
+            None,
+            &[],
+        )
+        .await;
+    let sub = env
+        .subscription_of(&cid, checkout.body["orders"][0]["id"].as_str().unwrap())
+        .await;
+    assert_eq!(sub["isTrial"], true);
+    assert_eq!(sub["autoRenewEnabled"], false);
+    assert_eq!(sub["billingCycle"], "none");
+    let created =
+        chrono::DateTime::parse_from_rfc3339(sub["creationDate"].as_str().unwrap()).unwrap();
+    let until =
+        chrono::DateTime::parse_from_rfc3339(sub["cancellationAllowedUntilDate"].as_str().unwrap())
+            .unwrap();
+    assert!((until - created).num_days() >= 28);
+    // Activate through the SaaS API, then updates apply.
+    let plan = {
+        tokio::time::sleep(Duration::from_millis(350)).await;
+        let link = env
+            .activation_link(&cid, checkout.body["orders"][0]["id"].as_str().unwrap())
+            .await;
+        let token = link.split("token=").nth(1).unwrap().to_string();
+        let r: Value = env
+            .http
+            .post(env.url("/api/saas/subscriptions/resolve"))
+            .bearer_auth("p")
+            .header("x-ms-marketplace-token", token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["subscription"]["isFreeTrial"], true);
+        r["planId"].as_str().unwrap().to_string()
+    };
+    let sid = sub["id"].as_str().unwrap();
+    let act = env
+        .http
+        .post(env.url(&format!("/api/saas/subscriptions/{sid}/activate")))
+        .bearer_auth("p")
+        .json(&json!({"planId": plan}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(act.status(), StatusCode::OK);
+    let path = format!("/v1/customers/{cid}/subscriptions/{sid}");
+    let active = env.get(&path).await.body;
+    let mut renew = active.clone();
+    renew["autoRenewEnabled"] = json!(true);
+    assert_pc_error(
+        &env.call(Method::PATCH, &path, Some(renew), &[]).await,
+        400,
+        800093,
+    );
+    let max = sku["maximumQuantity"].as_u64().unwrap();
+    let mut too_many = active.clone();
+    too_many["quantity"] = json!(max + 1);
+    assert_pc_error(
+        &env.call(Method::PATCH, &path, Some(too_many), &[]).await,
+        400,
+        800017,
+    );
+    let renamed = env
+        .call(
+            Method::PATCH,
+            &path,
+            Some(json!({"FriendlyName": "Renamed"})),
+            &[],
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+    assert_eq!(renamed.body["friendlyName"], "Renamed");
+    assert_ne!(
+        renamed.body["attributes"]["etag"],
+        active["attributes"]["etag"]
+    );
+    // Free trials can be cancelled during the trial.
+    env.sb.clock().advance(chrono::Duration::days(10));
+    let cancel = env
+        .call(
+            Method::PATCH,
+            &path,
+            Some(json!({"status": "deleted"})),
+            &[],
+        )
+        .await;
+    assert_eq!(cancel.body["status"], "deleted", "{}", cancel.body);
+}
+
+#[tokio::test]
+async fn invoices_carry_trial_rows() {
+    let env = start_with(SandboxConfig::default()).await;
+    let list = env.get("/v1/invoices").await;
+    let mut trial_rows = 0;
+    for inv in list.body["items"].as_array().unwrap() {
+        let id = inv["id"].as_str().unwrap();
+        let rows = env
+            .get(&format!(
+                "/v1/invoices/{id}/lineitems?provider=onetime&invoicelineitemtype=billinglineitems"
+            ))
+            .await
+            .body;
+        for r in rows["items"].as_array().unwrap() {
+            if r["productQualifiers"] == json!(["Trial"]) {
+                assert_eq!(r["unitPrice"], 0.0);
+                assert_eq!(r["termAndBillingCycle"], "One-Month commitment for trial");
+                trial_rows += 1;
+            }
+        }
+    }
+    assert!(trial_rows > 0);
+}

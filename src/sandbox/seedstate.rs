@@ -45,7 +45,7 @@ pub(crate) fn generate(cat: &Catalog, now: DateTime<Utc>) -> Vec<Change> {
             let skus = cat.skus(p);
             let sku = &skus[rng.gen_range(0..skus.len())];
             let r: f64 = rng.gen();
-            let trial = sku.trial && r >= 0.9;
+            let trial = sku.trial && rng.gen::<f64>() < 0.6;
             let term: Option<Term> = if trial {
                 None
             } else {
@@ -59,6 +59,12 @@ pub(crate) fn generate(cat: &Catalog, now: DateTime<Utc>) -> Vec<Change> {
                 r if r < 0.78 => ("suspended", hours(&mut rng, 60 * 24, 300 * 24)),
                 r if r < 0.90 => ("deleted", hours(&mut rng, 30 * 24, 400 * 24)),
                 _ => ("active", hours(&mut rng, 24, 25 * 24)),
+            };
+            // A trial lasts a month: older ones ended (not converted) and are deleted.
+            let (status, age) = match (trial, status) {
+                (true, "pending") | (false, _) => (status, age),
+                (true, _) if r < 0.6 => ("active", hours(&mut rng, 24, 25 * 24)),
+                (true, _) => ("deleted", hours(&mut rng, 40 * 24, 330 * 24)),
             };
             let created = now - age;
             let hi = (sku.min_q + 20).min(sku.max_q);
@@ -101,6 +107,7 @@ pub(crate) fn generate(cat: &Catalog, now: DateTime<Utc>) -> Vec<Change> {
                 sub.commitment_end = end - Duration::days(1);
                 match status {
                     "suspended" => sub.ended = Some(start + hours(&mut rng, 24 * 20, 24 * 50)),
+                    "deleted" if trial => sub.ended = Some(sub.cancel_until),
                     "deleted" => {
                         let window = (sub.cancel_until - created).num_minutes().max(61);
                         let at = created + Duration::minutes(rng.gen_range(60..window));
