@@ -347,22 +347,33 @@ pub(crate) async fn checkout(
     c.status = "Ordered".into();
     c.modified = now;
     changes.push(Change::Cart(c));
+    let cart_key = cart.to_ascii_lowercase();
     let result = app.with_state(|st| {
+        // Re-checked under the lock: two concurrent checkouts of one cart order it once.
+        if st
+            .carts
+            .get(&cart_key)
+            .is_some_and(|c| c.status != "Active")
+        {
+            return Err(pc_error(
+                StatusCode::BAD_REQUEST,
+                800065,
+                &format!("Cannot check out an already submitted cart {cart}."),
+            ));
+        }
         let mut ch = changes;
         ch.extend(orders.iter().cloned().map(Change::Order));
-        app.commit(st, ch)?;
-        Ok::<_, crate::Error>(
-            orders
-                .iter()
-                .map(|o| order_json(st, o, false))
-                .collect::<Vec<_>>(),
-        )
+        app.commit(st, ch).map_err(|e| store_failed(&e))?;
+        Ok(orders
+            .iter()
+            .map(|o| order_json(st, o, false))
+            .collect::<Vec<_>>())
     });
     match result {
         Ok(orders) => http::json(
             StatusCode::CREATED,
             &json!({"orders": orders, "orderErrors": []}),
         ),
-        Err(e) => store_failed(&e),
+        Err(r) => r,
     }
 }

@@ -359,3 +359,21 @@ pub(crate) fn customers(rng: &mut ChaCha8Rng) -> Vec<Customer> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_names_and_markets() {
+        assert_eq!(category_display_name("security"), Some("Security"));
+        assert_eq!(
+            category_display_name("ai-plus-machine-learning"),
+            Some("AI + Machine Learning")
+        );
+        assert_eq!(category_display_name("nope"), None);
+        assert!(MARKETS.len() >= 20);
+        assert_eq!(market_index("gb").map(|i| MARKETS[i].symbol), Some("£"));
+        assert_eq!(round_price(1234.567, 0), 1235.0);
+    }
+}
