@@ -1068,3 +1068,46 @@ async fn invoices_carry_trial_rows() {
     }
     assert!(trial_rows > 0);
 }
+
+#[tokio::test]
+async fn prices_drift_from_day_to_day() {
+    let env = start().await;
+    let path = "/v1.0/sales/pricesheets(Market='US',PricesheetView='marketplace')/$value";
+    let sheet = |env: &Env| {
+        let req = env
+            .http
+            .get(env.url(path))
+            .bearer_auth("t")
+            .header("Accept-Encoding", "identity");
+        async move {
+            let text = req.send().await.unwrap().text().await.unwrap();
+            text.lines()
+                .skip(1)
+                .map(|l| {
+                    let f: Vec<&str> = l.split("\",\"").collect();
+                    (
+                        (
+                            f[1].to_string(),
+                            f[2].to_string(),
+                            f[7].to_string(),
+                            f[8].to_string(),
+                        ),
+                        f[11].to_string(),
+                    )
+                })
+                .collect::<std::collections::HashMap<_, _>>()
+        }
+    };
+    let today = sheet(&env).await;
+    assert_eq!(sheet(&env).await, today, "same day, same prices");
+    env.sb.clock().advance(chrono::Duration::days(5));
+    let later = sheet(&env).await;
+    let common: Vec<_> = today.keys().filter(|k| later.contains_key(*k)).collect();
+    let changed = common.iter().filter(|k| today[**k] != later[**k]).count();
+    assert!(changed > 0, "some prices move");
+    assert!(
+        changed * 3 < common.len(),
+        "most prices stay: {changed} of {}",
+        common.len()
+    );
+}
