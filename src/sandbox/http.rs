@@ -295,6 +295,9 @@ pub(crate) async fn request_ids(mut req: Request, next: Next) -> Response {
 }
 
 /// Requires `Authorization: Bearer <non-empty>`; any token is accepted.
+/// ASSUMPTION: a missing token is answered in the owning service's error shape (Partner
+/// Center 800001 body on `/v1`; `{"error":{…}}` on the Partner API and ARM), as each real
+/// service does; the status is 401 everywhere.
 pub(crate) async fn require_bearer(req: Request, next: Next) -> Response {
     let ok = req
         .headers()

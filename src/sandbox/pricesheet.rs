@@ -97,6 +97,10 @@ fn us_date(d: NaiveDate) -> String {
 }
 
 /// The CSV for one market and day.
+/// ASSUMPTION: `UnitPrice` is the price of one charge of the billing plan (monthly amount for
+/// `Monthly`, yearly amount for `Annual`), `ERP Price` equals it (no documented marketplace
+/// margin), `Tags` is `SaaS` (`Trial` on zero-price trial rows), dates are the day the price
+/// took effect and `12/31/9999 11:59:59 PM`.
 pub(crate) fn csv(cat: &Catalog, market: usize, day: NaiveDate) -> Vec<u8> {
     let m = &MARKETS[market];
     let mut w = csv::WriterBuilder::new()
