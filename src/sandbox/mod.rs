@@ -1,24 +1,74 @@
-//! TEMPORARY STUB — replaced by the real simulator from the `sandbox` branch.
-#![allow(missing_docs, clippy::all)]
+//! Built-in Partner Center simulator, served over real HTTP on loopback.
+//!
+//! The app and its tests talk to the sandbox exactly as they would talk to Microsoft: the same
+//! paths, JSON shapes, status codes and headers (see `shared/reference/partner-center-api.md`),
+//! only the base URL differs. One base URL serves Partner Center (`/v1/…`), the Partner API
+//! price sheets (`/v1.0/…`), the ARM marketplace catalog (`/subscriptions/…`), the SaaS
+//! fulfillment API (`/api/saas/…`) and the publishers' landing pages (`/publisher/…`).
+//! The catalog is generated deterministically from a seed; mutable state lives in memory or in
+//! an SQLite file; failures can be injected with a [`FaultSpec`]; all time comes from a
+//! [`SandboxClock`] that tests can move.
+
+// Handlers' helpers return a ready error `Response` as their `Err`; those are cold paths where
+// boxing would only add noise.
+#![allow(clippy::result_large_err)]
+
+mod arm;
+mod billing;
+mod carts;
+mod catalog;
+mod customers;
+mod data;
+mod faults;
+mod http;
+mod orders;
+mod persist;
+mod pricesheet;
+mod products;
+mod publisher;
+mod seedstate;
+mod state;
+mod subscriptions;
+mod terms;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 
-pub const SANDBOX_TENANT_ID: &str = "00000000-0000-0000-0000-000000000000";
-pub const SANDBOX_ARM_SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000001";
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::{DateTime, Utc};
+use url::Url;
 
+pub use data::category_display_name;
+pub use faults::{FaultSpec, FaultStats};
+
+/// Tenant id of the simulated partner.
+pub const SANDBOX_TENANT_ID: &str = "5b1d6a3e-0c4f-4e7a-9d2b-7f3c1e8a9b40";
+/// The Azure subscription id used in ARM paths.
+pub const SANDBOX_ARM_SUBSCRIPTION: &str = "0f3a9c2e-7b1d-4c58-a6e2-3d9b8f1c4e70";
+
+/// How to start a sandbox.
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
+    /// Where to listen; port 0 picks a free port.
     pub addr: SocketAddr,
+    /// Seed of the generated catalog, customers and history.
     pub seed: u64,
+    /// Number of products in the catalog.
     pub offers: usize,
+    /// SQLite file for mutable state; `None` keeps it in memory.
     pub state: Option<PathBuf>,
+    /// Failures to inject.
     pub faults: FaultSpec,
 }
+
 impl Default for SandboxConfig {
     fn default() -> Self {
         SandboxConfig {
-            addr: "127.0.0.1:0".parse().unwrap(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             seed: 42,
             offers: 2000,
             state: None,
@@ -26,42 +76,288 @@ impl Default for SandboxConfig {
         }
     }
 }
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FaultSpec {
-    pub latency: Option<(Duration, Duration)>,
-    pub rate_per_sec: Option<u32>,
-    pub throttle_pct: f64,
-    pub throttle_every: Option<u32>,
-    pub server_error_pct: f64,
-    pub drop_after_commit_pct: f64,
+
+struct ClockInner {
+    offset_ms: AtomicI64,
+    store: Option<Arc<persist::Store>>,
 }
-impl std::str::FromStr for FaultSpec {
-    type Err = crate::Error;
-    fn from_str(_s: &str) -> crate::Result<Self> {
-        Ok(FaultSpec::default())
+
+/// The sandbox's notion of "now": system time plus an adjustable offset. Cloneable.
+#[derive(Clone)]
+pub struct SandboxClock {
+    inner: Arc<ClockInner>,
+}
+
+impl std::fmt::Debug for SandboxClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxClock")
+            .field("now", &self.now())
+            .finish()
     }
 }
-#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
-pub struct FaultStats {
-    pub requests: u64,
-    pub throttled: u64,
-    pub server_errors: u64,
-    pub dropped: u64,
-    pub deduplicated_writes: u64,
+
+impl SandboxClock {
+    fn new(offset_ms: i64, store: Option<Arc<persist::Store>>) -> SandboxClock {
+        SandboxClock {
+            inner: Arc::new(ClockInner {
+                offset_ms: AtomicI64::new(offset_ms),
+                store,
+            }),
+        }
+    }
+
+    /// The current sandbox time.
+    pub fn now(&self) -> DateTime<Utc> {
+        let now = Utc::now();
+        now.checked_add_signed(chrono::Duration::milliseconds(self.offset_ms()))
+            .unwrap_or(now)
+    }
+
+    /// Sets the sandbox time; it keeps running from there.
+    pub fn set(&self, t: DateTime<Utc>) {
+        self.store_offset(t.signed_duration_since(Utc::now()).num_milliseconds());
+    }
+
+    /// Moves the sandbox time forward (or back, for a negative duration).
+    pub fn advance(&self, d: chrono::Duration) {
+        self.store_offset(self.offset_ms().saturating_add(d.num_milliseconds()));
+    }
+
+    fn offset_ms(&self) -> i64 {
+        self.inner.offset_ms.load(Ordering::SeqCst)
+    }
+
+    fn store_offset(&self, ms: i64) {
+        self.inner.offset_ms.store(ms, Ordering::SeqCst);
+        if let Some(store) = &self.inner.store {
+            if let Err(e) = store.save_clock(ms) {
+                tracing::warn!("sandbox could not save its clock: {e}");
+            }
+        }
+    }
 }
+
+/// Everything the handlers share.
+pub(crate) struct App {
+    pub base: Url,
+    pub cat: products::Catalog,
+    pub clock: SandboxClock,
+    pub state: Mutex<state::Mutable>,
+    pub store: Option<Arc<persist::Store>>,
+    pub faults: faults::Faults,
+    pub write_lock: tokio::sync::Mutex<()>,
+}
+
+pub(crate) type Shared = Arc<App>;
+
+impl App {
+    /// Runs `f` on the locked mutable state; a poisoned lock is recovered (state is plain data).
+    pub fn with_state<T>(&self, f: impl FnOnce(&mut state::Mutable) -> T) -> T {
+        let mut guard = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut guard)
+    }
+}
+
+/// A running sandbox. Dropping it (or [`Sandbox::shutdown`]) stops the server.
 pub struct Sandbox {
-    url: url::Url,
+    url: Url,
+    app: Shared,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
 }
+
 impl Sandbox {
-    pub async fn start(_cfg: SandboxConfig) -> crate::Result<Sandbox> {
-        Err(crate::Error::Invalid("stub".into()))
+    /// Generates the world, binds, spawns the server task and returns once listening.
+    pub async fn start(cfg: SandboxConfig) -> crate::Result<Sandbox> {
+        let listener = tokio::net::TcpListener::bind(cfg.addr).await.map_err(|e| {
+            crate::Error::io(format!("could not start the sandbox on {}", cfg.addr), e)
+        })?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| crate::Error::io("could not read the sandbox's address", e))?;
+        let url = Url::parse(&format!("http://{local}/"))
+            .map_err(|e| crate::Error::Invalid(format!("sandbox address {local}: {e}")))?;
+        let (seed, offers) = (cfg.seed, cfg.offers);
+        let cat = tokio::task::spawn_blocking(move || products::Catalog::generate(seed, offers))
+            .await
+            .map_err(|e| {
+                crate::Error::Invalid(format!("sandbox catalog generation failed: {e}"))
+            })?;
+        let (store, loaded) = match &cfg.state {
+            Some(path) => {
+                let (s, l) = persist::Store::open(path, seed, offers)?;
+                (Some(Arc::new(s)), l)
+            }
+            None => (None, None),
+        };
+        let offset = loaded.as_ref().map_or(0, |l| l.clock_offset_ms);
+        let clock = SandboxClock::new(offset, store.clone());
+        let fresh = loaded.is_none();
+        let app = Arc::new(App {
+            base: url.clone(),
+            cat,
+            clock,
+            state: Mutex::new(loaded.map(|l| l.state).unwrap_or_default()),
+            store,
+            faults: faults::Faults::new(cfg.faults.clone()),
+            write_lock: tokio::sync::Mutex::new(()),
+        });
+        if fresh {
+            let changes = seedstate::generate(&app.cat, app.clock.now());
+            let result = app.with_state(|st| app.commit(st, changes));
+            result?;
+        }
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let router = router(app.clone());
+        let task = tokio::spawn(async move {
+            let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+                let _ = rx.await;
+            });
+            if let Err(e) = server.await {
+                tracing::error!("sandbox server stopped: {e}");
+            }
+        });
+        tracing::info!("sandbox listening on {url} (seed {seed}, {offers} offers)");
+        Ok(Sandbox {
+            url,
+            app,
+            stop: Some(tx),
+            task,
+        })
     }
-    pub fn url(&self) -> &url::Url {
+
+    /// Base URL, e.g. `http://127.0.0.1:PORT/`; serves Partner Center, Partner API and ARM.
+    pub fn url(&self) -> &Url {
         &self.url
     }
-    pub fn set_faults(&self, _f: FaultSpec) {}
-    pub fn stats(&self) -> FaultStats {
-        FaultStats::default()
+
+    /// Changes the injected failures at run time.
+    pub fn set_faults(&self, f: FaultSpec) {
+        self.app.faults.set(f);
     }
-    pub async fn shutdown(self) {}
+
+    /// What the sandbox has counted so far.
+    pub fn stats(&self) -> FaultStats {
+        self.app.faults.stats()
+    }
+
+    /// Handle on the sandbox clock.
+    pub fn clock(&self) -> SandboxClock {
+        self.app.clock.clone()
+    }
+
+    /// Stops accepting requests and waits (up to 5 s) for the server to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        let abort = self.task.abort_handle();
+        if tokio::time::timeout(std::time::Duration::from_secs(5), &mut self.task)
+            .await
+            .is_err()
+        {
+            abort.abort();
+        }
+    }
+}
+
+fn router(app: Shared) -> Router {
+    let api = Router::new()
+        .route("/v1/customers", get(customers::list))
+        .route("/v1/customers/{cid}", get(customers::get_one))
+        .route(
+            "/v1/customers/{cid}/profiles/billing",
+            get(customers::billing_profile),
+        )
+        .route("/v1/products", get(catalog::list_products))
+        .route("/v1/products/{pid}", get(catalog::get_product))
+        .route("/v1/products/{pid}/skus", get(catalog::list_skus))
+        .route("/v1/products/{pid}/skus/{sid}", get(catalog::get_sku))
+        .route(
+            "/v1/products/{pid}/skus/{sid}/availabilities",
+            get(catalog::list_availabilities),
+        )
+        .route(
+            "/v1/products/{pid}/skus/{sid}/availabilities/{aid}",
+            get(catalog::get_availability),
+        )
+        .route("/v1/customers/{cid}/carts", post(carts::create_cart))
+        .route(
+            "/v1/customers/{cid}/carts/{cart}",
+            get(carts::get_cart).put(carts::update_cart),
+        )
+        .route(
+            "/v1/customers/{cid}/carts/{cart}/checkout",
+            post(carts::checkout),
+        )
+        .route("/v1/customers/{cid}/orders", get(orders::list_orders))
+        .route("/v1/customers/{cid}/orders/{oid}", get(orders::get_order))
+        .route(
+            "/v1/customers/{cid}/orders/{oid}/activationlinks",
+            get(orders::order_links),
+        )
+        .route(
+            "/v1/customers/{cid}/orders/{oid}/lineitems/{n}/activationlinks",
+            get(orders::line_links),
+        )
+        .route(
+            "/v1/customers/{cid}/subscriptions",
+            get(subscriptions::list),
+        )
+        .route(
+            "/v1/customers/{cid}/subscriptions/{sid}",
+            get(subscriptions::get_one).patch(subscriptions::patch),
+        )
+        .route(
+            "/v1/customers/{cid}/subscriptions/{sid}/activationlinks",
+            get(subscriptions::links),
+        )
+        .route("/v1/invoices", get(billing::list_invoices))
+        .route(
+            "/v1/invoices/unbilled/lineitems",
+            get(billing::unbilled_line_items),
+        )
+        .route("/v1/invoices/{iid}", get(billing::get_invoice))
+        .route("/v1/invoices/{iid}/lineitems", get(billing::line_items))
+        .route("/v1.0/sales/{*rest}", get(pricesheet::get))
+        .route(
+            "/subscriptions/{sub}/providers/Microsoft.Marketplace/products",
+            get(arm::list),
+        )
+        .route(
+            "/subscriptions/{sub}/providers/Microsoft.Marketplace/products/{id}",
+            get(arm::get_one),
+        )
+        .route_layer(from_fn_with_state(app.clone(), state::idempotency))
+        .route_layer(from_fn_with_state(app.clone(), faults::layer))
+        .route_layer(from_fn(http::require_bearer));
+    let saas = Router::new()
+        .route("/api/saas/subscriptions/resolve", post(publisher::resolve))
+        .route(
+            "/api/saas/subscriptions/{id}/activate",
+            post(publisher::saas_activate),
+        )
+        .route_layer(from_fn_with_state(app.clone(), state::idempotency))
+        .route_layer(from_fn_with_state(app.clone(), faults::layer))
+        .route_layer(from_fn(http::require_bearer));
+    let pages = Router::new()
+        .route("/publisher/{pid}/landing", get(publisher::landing))
+        .route("/publisher/{pid}/activate", post(publisher::activate));
+    Router::new()
+        .merge(api)
+        .merge(saas)
+        .merge(pages)
+        .fallback(|| async { http::not_found_route() })
+        .method_not_allowed_fallback(|| async {
+            http::pc_error(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                1000,
+                "The requested method is not allowed on this resource.",
+            )
+        })
+        .layer(from_fn(http::request_ids))
+        .with_state(app)
 }

@@ -1,0 +1,354 @@
+//! Wire conventions shared by every handler: JSON responses, the three error body shapes,
+//! collections and seek paging, case-insensitive query and body access, and the request-id
+//! and authorization middleware.
+//!
+//! Keeping these in one place is what makes the simulator consistent: every collection has
+//! the same envelope, every error the shape its real service uses (reference §2.2, §2.3, §8.1, §12).
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Value};
+
+/// Which real service a path belongs to (decides the error body shape).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Svc {
+    PartnerCenter,
+    PartnerApi,
+    Arm,
+    Saas,
+    Publisher,
+}
+
+impl Svc {
+    pub fn of(path: &str) -> Svc {
+        if path.starts_with("/v1.0/") {
+            Svc::PartnerApi
+        } else if path.starts_with("/subscriptions/") {
+            Svc::Arm
+        } else if path.starts_with("/api/saas") {
+            Svc::Saas
+        } else if path.starts_with("/publisher/") {
+            Svc::Publisher
+        } else {
+            Svc::PartnerCenter
+        }
+    }
+}
+
+/// A JSON response with `Content-Type: application/json; charset=utf-8`.
+pub(crate) fn json(status: StatusCode, v: &Value) -> Response {
+    let body = serde_json::to_vec(v).unwrap_or_else(|_| b"{}".to_vec());
+    let mut resp = Response::new(Body::from(body));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    resp
+}
+
+pub(crate) fn ok(v: &Value) -> Response {
+    json(StatusCode::OK, v)
+}
+
+/// Partner Center error `{code, description, data, source}` (code is a JSON number).
+pub(crate) fn pc_error(status: StatusCode, code: u64, description: &str) -> Response {
+    json(
+        status,
+        &json!({"code": code, "description": description, "data": [], "source": "PartnerFD"}),
+    )
+}
+
+/// `{"error": {"code", "message"}}` — the Partner API and ARM shape.
+pub(crate) fn error_obj(status: StatusCode, code: &str, message: &str) -> Response {
+    json(
+        status,
+        &json!({"error": {"code": code, "message": message}}),
+    )
+}
+
+/// An error in the shape of the service that owns the path.
+pub(crate) fn service_error(svc: Svc, status: StatusCode, pc_code: u64, message: &str) -> Response {
+    match svc {
+        Svc::PartnerCenter | Svc::Publisher => pc_error(status, pc_code, message),
+        Svc::PartnerApi => {
+            let code = match status.as_u16() {
+                401 => "unauthenticated",
+                503 => "serviceNotAvailable",
+                s if s >= 500 => "generalException",
+                404 => "itemNotFound",
+                _ => "invalidRequest",
+            };
+            error_obj(status, code, message)
+        }
+        Svc::Arm | Svc::Saas => {
+            let code = match status.as_u16() {
+                401 => "AuthenticationFailed",
+                503 => "ServiceUnavailable",
+                s if s >= 500 => "InternalServerError",
+                404 => "NotFound",
+                _ => "BadRequest",
+            };
+            error_obj(status, code, message)
+        }
+    }
+}
+
+pub(crate) fn not_found_route() -> Response {
+    pc_error(StatusCode::NOT_FOUND, 1000, "Not found")
+}
+
+pub(crate) fn invalid_input(detail: &str) -> Response {
+    pc_error(
+        StatusCode::BAD_REQUEST,
+        800002,
+        &format!("Invalid request input: {detail}"),
+    )
+}
+
+/// Link object `{uri, method, headers: []}`.
+pub(crate) fn link(uri: impl Into<String>) -> Value {
+    json!({"uri": uri.into(), "method": "GET", "headers": []})
+}
+
+/// Plain collection envelope; `totalCount` is the number of items in this answer.
+pub(crate) fn collection(items: Vec<Value>, self_uri: &str) -> Value {
+    json!({
+        "totalCount": items.len(),
+        "items": items,
+        "links": {"self": link(self_uri)},
+        "attributes": {"objectType": "Collection"},
+    })
+}
+
+/// Seek-paged collection: adds `continuationToken` and `links.next` when more pages exist.
+pub(crate) fn seek_collection(
+    items: Vec<Value>,
+    self_uri: &str,
+    next: Option<(String, String)>,
+) -> (Value, Option<String>) {
+    let mut v = collection(items, self_uri);
+    let mut token_out = None;
+    if let Some((next_uri, token)) = next {
+        v["continuationToken"] = Value::String(token.clone());
+        v["links"]["next"] = json!({
+            "uri": next_uri,
+            "method": "GET",
+            "headers": [{"key": "MS-ContinuationToken", "value": token}],
+        });
+        token_out = Some(token);
+    }
+    (v, token_out)
+}
+
+/// A seek page response: the collection plus the `MS-ContinuationToken` header when paged.
+pub(crate) fn seek_response(v: &Value, token: Option<String>) -> Response {
+    let mut resp = ok(v);
+    if let Some(t) = token.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        resp.headers_mut().insert("ms-continuationtoken", t);
+    }
+    resp
+}
+
+/// Opaque continuation tokens: `kind|fields…` hex-encoded with a checksum.
+pub(crate) fn encode_token(fields: &[&str]) -> String {
+    let raw = fields.join("\u{1f}");
+    let sum = raw.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    let mut s = format!("{sum:08x}");
+    for b in raw.bytes() {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+pub(crate) fn decode_token(token: &str) -> Option<Vec<String>> {
+    let token = token.trim();
+    if token.len() < 8 || !token.len().is_multiple_of(2) || !token.is_ascii() {
+        return None;
+    }
+    let (sum, hex) = token.split_at(8);
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
+        .collect();
+    let raw = String::from_utf8(bytes?).ok()?;
+    let check = raw.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    (format!("{check:08x}") == sum).then(|| raw.split('\u{1f}').map(str::to_string).collect())
+}
+
+/// Query string with case-insensitive names.
+pub(crate) struct Query(Vec<(String, String)>);
+
+impl Query {
+    pub fn parse(raw: Option<&str>) -> Query {
+        Query(
+            url::form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+                .into_owned()
+                .collect(),
+        )
+    }
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    /// Whether `seekOperation=Next` was asked for.
+    pub fn seek_next(&self) -> bool {
+        self.get("seekOperation")
+            .is_some_and(|v| v.eq_ignore_ascii_case("next"))
+    }
+}
+
+/// The continuation token a seek request carries (header, or query as a fallback).
+pub(crate) fn continuation(headers: &HeaderMap, q: &Query) -> Option<String> {
+    headers
+        .get("ms-continuationtoken")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| q.get("continuationToken").map(str::to_string))
+}
+
+/// Case-insensitive object member lookup (bodies arrive in camelCase or PascalCase).
+pub(crate) fn ci<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    v.as_object()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v)
+}
+
+pub(crate) fn ci_str<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    ci(v, key).and_then(Value::as_str)
+}
+
+/// Integer member, accepting numbers or numeric strings.
+pub(crate) fn ci_i64(v: &Value, key: &str) -> Option<i64> {
+    match ci(v, key)? {
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub(crate) fn ci_bool(v: &Value, key: &str) -> Option<bool> {
+    match ci(v, key)? {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Parses a JSON request body; `Err` is a ready 400 answer.
+pub(crate) fn parse_body(bytes: &[u8]) -> Result<Value, Response> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Default::default()));
+    }
+    serde_json::from_slice(bytes)
+        .map_err(|e| invalid_input(&format!("the body is not valid JSON ({e})")))
+}
+
+/// ISO-8601 UTC with 7 fractional digits trimmed to microseconds, as Partner Center writes them.
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct RequestIds {
+    pub request_id: String,
+    pub correlation_id: String,
+}
+
+fn header_or_new(req: &Request, name: &str) -> String {
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.trim().is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+}
+
+/// Echoes `MS-RequestId` / `MS-CorrelationId` (generating them when absent) on every answer.
+pub(crate) async fn request_ids(mut req: Request, next: Next) -> Response {
+    let ids = RequestIds {
+        request_id: header_or_new(&req, "ms-requestid"),
+        correlation_id: header_or_new(&req, "ms-correlationid"),
+    };
+    let (rid, cid) = (ids.request_id.clone(), ids.correlation_id.clone());
+    req.extensions_mut().insert(ids);
+    let mut resp = next.run(req).await;
+    for (name, value) in [("ms-requestid", rid), ("ms-correlationid", cid)] {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            resp.headers_mut().insert(name, v);
+        }
+    }
+    resp
+}
+
+/// Requires `Authorization: Bearer <non-empty>`; any token is accepted.
+/// ASSUMPTION: a missing token is answered in the owning service's error shape (Partner
+/// Center 800001 body on `/v1`; `{"error":{…}}` on the Partner API and ARM), as each real
+/// service does; the status is 401 everywhere.
+pub(crate) async fn require_bearer(req: Request, next: Next) -> Response {
+    let ok = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .is_some_and(|(scheme, token)| {
+            scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()
+        });
+    if ok {
+        return next.run(req).await;
+    }
+    let svc = Svc::of(req.uri().path());
+    let mut resp = match svc {
+        Svc::PartnerApi => service_error(
+            svc,
+            StatusCode::UNAUTHORIZED,
+            800001,
+            "The request is not authenticated: a Bearer token is required.",
+        ),
+        Svc::Arm => service_error(
+            svc,
+            StatusCode::UNAUTHORIZED,
+            800001,
+            "Authentication failed. The 'Authorization' header is missing.",
+        ),
+        _ => pc_error(
+            StatusCode::UNAUTHORIZED,
+            800001,
+            "Partner Token missing in request context",
+        ),
+    };
+    resp.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"sandbox\""),
+    );
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_and_reject_tampering() {
+        let t = encode_token(&["cust", "20", "x|y"]);
+        assert_eq!(decode_token(&t).unwrap(), vec!["cust", "20", "x|y"]);
+        let mut bad = t.clone();
+        bad.replace_range(9..10, if &t[9..10] == "0" { "1" } else { "0" });
+        assert!(decode_token(&bad).is_none());
+        assert!(decode_token("zz").is_none());
+        assert!(decode_token("ééééééééé").is_none());
+    }
+}
