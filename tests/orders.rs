@@ -27,8 +27,16 @@ async fn happy_path_to_an_activated_subscription() {
     let review = orders::review(&conn, &request(&b)).await.unwrap();
     assert_eq!(review.country, b.country);
     assert!(!review.chosen.trial);
-    assert!(review.options.iter().all(|o| b.availability.terms.iter().any(|t| t.duration == o.term_duration)));
-    assert!(review.chosen.cancellation.hours == 24 || review.chosen.cancellation.hours == 336, "{:?}", review.chosen.cancellation);
+    assert!(review.options.iter().all(|o| b
+        .availability
+        .terms
+        .iter()
+        .any(|t| t.duration == o.term_duration)));
+    assert!(
+        review.chosen.cancellation.hours == 24 || review.chosen.cancellation.hours == 336,
+        "{:?}",
+        review.chosen.cancellation
+    );
     let price = review.price.clone().expect("price from the price list");
     assert!(price.unit_price > 0.0);
 
@@ -45,14 +53,37 @@ async fn happy_path_to_an_activated_subscription() {
 
     // The publisher's landing page activates it.
     let http = reqwest::Client::new();
-    let page = http.get(&link.uri).send().await.unwrap().text().await.unwrap();
+    let page = http
+        .get(&link.uri)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Activate"), "{page}");
     let url = url::Url::parse(&link.uri).unwrap();
-    let token = url.query_pairs().find(|(k, _)| k == "token").unwrap().1.to_string();
-    let activate = url.join(&url.path().replace("/landing", "/activate")).unwrap();
-    let resp = http.post(activate).form(&[("token", token)]).send().await.unwrap();
+    let token = url
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .unwrap()
+        .1
+        .to_string();
+    let activate = url
+        .join(&url.path().replace("/landing", "/activate"))
+        .unwrap();
+    let resp = http
+        .post(activate)
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap();
     assert!(resp.status().is_success(), "{}", resp.status());
-    let after = conn.client.execute(&api::subscription(&b.customer.id, &sub.id)).await.unwrap();
+    let after = conn
+        .client
+        .execute(&api::subscription(&b.customer.id, &sub.id))
+        .await
+        .unwrap();
     assert_eq!(after.status, SubscriptionStatus::Active);
 }
 
@@ -61,22 +92,52 @@ async fn a_country_the_offer_is_not_sold_in_is_named() {
     let sb = common::sandbox().await;
     let (conn, _dir) = common::connection(&sb).await;
     let client = &conn.client;
-    let customers = paging::collect_all(client, api::customers(100, None)).await.unwrap();
+    let customers = paging::collect_all(client, api::customers(100, None))
+        .await
+        .unwrap();
     for c in customers {
         let full = cspdesk::customers::get(client, &c.id).await.unwrap();
         let country = full.billing_country().unwrap().to_string();
         let here: std::collections::HashSet<String> =
-            paging::collect_all(client, api::products(&country, "OnlineServices")).await.unwrap().into_iter().map(|p| p.id).collect();
+            paging::collect_all(client, api::products(&country, "OnlineServices"))
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| p.id)
+                .collect();
         let other = if country == "US" { "GB" } else { "US" };
-        let elsewhere = paging::collect_all(client, api::products(other, "OnlineServices")).await.unwrap();
-        let Some(p) = elsewhere.iter().find(|p| p.is_saas() && !here.contains(&p.id)) else { continue };
-        let skus = paging::collect_all(client, api::skus(&p.id, other)).await.unwrap();
-        let req = PurchaseRequest { customer_id: c.id.clone(), product_id: p.id.clone(), sku_id: skus[0].id.clone(), ..Default::default() };
+        let elsewhere = paging::collect_all(client, api::products(other, "OnlineServices"))
+            .await
+            .unwrap();
+        let Some(p) = elsewhere
+            .iter()
+            .find(|p| p.is_saas() && !here.contains(&p.id))
+        else {
+            continue;
+        };
+        let skus = paging::collect_all(client, api::skus(&p.id, other))
+            .await
+            .unwrap();
+        let req = PurchaseRequest {
+            customer_id: c.id.clone(),
+            product_id: p.id.clone(),
+            sku_id: skus[0].id.clone(),
+            ..Default::default()
+        };
         let err = orders::review(&conn, &req).await.unwrap_err();
         let msg = err.to_string();
-        assert!(matches!(err, Error::Refused { .. } | Error::NotFound { .. }), "{err:?}");
-        assert!(msg.contains(&country), "the message names the country: {msg}");
-        assert!(msg.contains("not sold") || msg.contains("not found"), "{msg}");
+        assert!(
+            matches!(err, Error::Refused { .. } | Error::NotFound { .. }),
+            "{err:?}"
+        );
+        assert!(
+            msg.contains(&country),
+            "the message names the country: {msg}"
+        );
+        assert!(
+            msg.contains("not sold") || msg.contains("not found"),
+            "{msg}"
+        );
         return;
     }
     panic!("every offer is sold everywhere");
@@ -88,10 +149,22 @@ async fn a_non_saas_offer_says_where_to_go() {
     let (conn, _dir) = common::connection(&sb).await;
     let client = &conn.client;
     let b = common::buyable(client, 0, false).await;
-    let products = paging::collect_all(client, api::products(&b.country, "OnlineServices")).await.unwrap();
-    let vm = products.iter().find(|p| !p.is_saas()).expect("a non-SaaS offer");
-    let skus = paging::collect_all(client, api::skus(&vm.id, &b.country)).await.unwrap();
-    let req = PurchaseRequest { customer_id: b.customer.id.clone(), product_id: vm.id.clone(), sku_id: skus[0].id.clone(), ..Default::default() };
+    let products = paging::collect_all(client, api::products(&b.country, "OnlineServices"))
+        .await
+        .unwrap();
+    let vm = products
+        .iter()
+        .find(|p| !p.is_saas())
+        .expect("a non-SaaS offer");
+    let skus = paging::collect_all(client, api::skus(&vm.id, &b.country))
+        .await
+        .unwrap();
+    let req = PurchaseRequest {
+        customer_id: b.customer.id.clone(),
+        product_id: vm.id.clone(),
+        sku_id: skus[0].id.clone(),
+        ..Default::default()
+    };
     let msg = orders::review(&conn, &req).await.unwrap_err().to_string();
     assert!(msg.contains("only SaaS"), "{msg}");
     assert!(msg.contains("Azure portal"), "{msg}");
@@ -105,16 +178,28 @@ async fn quantity_must_lie_within_the_plan_bounds() {
     let (min, max) = (b.sku.minimum_quantity.max(1), b.sku.maximum_quantity);
     for q in [max + 1, min - 1] {
         if q == 0 && min == 1 {
-            let req = PurchaseRequest { quantity: Some(0), ..request(&b) };
+            let req = PurchaseRequest {
+                quantity: Some(0),
+                ..request(&b)
+            };
             let msg = orders::review(&conn, &req).await.unwrap_err().to_string();
             assert!(msg.contains("outside"), "{msg}");
             continue;
         }
-        let req = PurchaseRequest { quantity: Some(q), ..request(&b) };
+        let req = PurchaseRequest {
+            quantity: Some(q),
+            ..request(&b)
+        };
         let msg = orders::review(&conn, &req).await.unwrap_err().to_string();
-        assert!(msg.contains("outside") && msg.contains(&max.to_string()), "{msg}");
+        assert!(
+            msg.contains("outside") && msg.contains(&max.to_string()),
+            "{msg}"
+        );
     }
-    let ok = PurchaseRequest { quantity: Some(max), ..request(&b) };
+    let ok = PurchaseRequest {
+        quantity: Some(max),
+        ..request(&b)
+    };
     assert_eq!(orders::review(&conn, &ok).await.unwrap().quantity, max);
 }
 
@@ -123,20 +208,54 @@ async fn only_listed_terms_and_the_trial_are_offered() {
     let sb = common::sandbox().await;
     let (conn, _dir) = common::connection(&sb).await;
     let b = common::buyable(&conn.client, 0, true).await;
-    let review = orders::review(&conn, &PurchaseRequest { trial: true, ..request(&b) }).await.unwrap();
+    let review = orders::review(
+        &conn,
+        &PurchaseRequest {
+            trial: true,
+            ..request(&b)
+        },
+    )
+    .await
+    .unwrap();
     assert!(review.chosen.trial);
     assert_eq!(review.price.as_ref().map(|p| p.total), Some(0.0));
     let c = orders::place(&conn, &review).await.unwrap();
     assert!(c.subscription.unwrap().is_trial);
     let plain = common::buyable(&conn.client, 2, false).await;
-    let msg = orders::review(&conn, &PurchaseRequest { trial: true, ..request(&plain) }).await.unwrap_err().to_string();
+    let msg = orders::review(
+        &conn,
+        &PurchaseRequest {
+            trial: true,
+            ..request(&plain)
+        },
+    )
+    .await
+    .unwrap_err()
+    .to_string();
     assert!(msg.contains("no free trial"), "{msg}");
-    let msg = orders::review(&conn, &PurchaseRequest { term: Some("P3Y".into()), ..request(&plain) }).await.unwrap_err().to_string();
-    assert!(msg.contains("not offered") && msg.contains("It offers"), "{msg}");
+    let msg = orders::review(
+        &conn,
+        &PurchaseRequest {
+            term: Some("P3Y".into()),
+            ..request(&plain)
+        },
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(
+        msg.contains("not offered") && msg.contains("It offers"),
+        "{msg}"
+    );
 }
 
 async fn orders_of(conn: &cspdesk::connection::Connection, customer: &str) -> Vec<String> {
-    paging::collect_all(&conn.client, api::orders(customer)).await.unwrap().into_iter().map(|o| o.id).collect()
+    paging::collect_all(&conn.client, api::orders(customer))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.id)
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -149,14 +268,26 @@ async fn dropped_connections_after_commit_give_exactly_one_order_per_click() {
     sb.set_faults("drop-after-commit=50%".parse().unwrap());
     let mut placed = Vec::new();
     for _ in 0..6 {
-        placed.push(orders::place(&conn, &review).await.expect("placed despite drops").order.id);
+        placed.push(
+            orders::place(&conn, &review)
+                .await
+                .expect("placed despite drops")
+                .order
+                .id,
+        );
     }
     sb.set_faults(Default::default());
     assert!(sb.stats().dropped >= 1, "{:?}", sb.stats());
     let after = orders_of(&conn, &b.customer.id).await;
     assert_eq!(after.len(), before + 6);
     let journal = orders::journal::list(&conn.store, Some(&b.customer.id)).unwrap();
-    assert_eq!(journal.iter().filter(|e| e.state == JournalState::Placed).count(), 6);
+    assert_eq!(
+        journal
+            .iter()
+            .filter(|e| e.state == JournalState::Placed)
+            .count(),
+        6
+    );
     for id in placed {
         assert_eq!(after.iter().filter(|o| **o == id).count(), 1);
     }
@@ -190,21 +321,43 @@ async fn a_crash_between_journal_and_response_reconciles_to_one_order() {
     let data_dir = dir.path().to_path_buf();
     let run = move |args: &[&str], failpoint: Option<&str>| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cspdesk"));
-        cmd.args(["--endpoint", &url, "--data-dir"]).arg(&data_dir).args(args);
+        cmd.args(["--endpoint", &url, "--data-dir"])
+            .arg(&data_dir)
+            .args(args);
         if let Some(f) = failpoint {
             cmd.env("CSPDESK_FAILPOINT", f);
         }
         cmd.output().unwrap()
     };
-    let (cid, pid, sku) = (b.customer.id.clone(), b.product.id.clone(), b.sku.id.clone());
+    let (cid, pid, sku) = (
+        b.customer.id.clone(),
+        b.product.id.clone(),
+        b.sku.id.clone(),
+    );
     let out = tokio::task::spawn_blocking(move || {
-        let crashed = run(&["orders", "create", "--customer", &cid, "--product", &pid, "--sku", &sku], Some("after-checkout"));
+        let crashed = run(
+            &[
+                "orders",
+                "create",
+                "--customer",
+                &cid,
+                "--product",
+                &pid,
+                "--sku",
+                &sku,
+            ],
+            Some("after-checkout"),
+        );
         assert!(!crashed.status.success(), "the process was meant to die");
         run(&["--json", "orders", "list", "--customer", &cid], None)
     })
     .await
     .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let entries = list.as_array().unwrap();
     assert_eq!(entries.len(), 1, "{list}");

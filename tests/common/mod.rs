@@ -72,23 +72,42 @@ pub struct Buyable {
 
 pub async fn buyable(client: &Client, skip: usize, want_trial: bool) -> Buyable {
     use cspdesk::partner_center::{api, paging};
-    let customers = paging::collect_all(client, api::customers(100, None)).await.unwrap();
+    let customers = paging::collect_all(client, api::customers(100, None))
+        .await
+        .unwrap();
     let mut seen = 0;
     for c in customers {
         let full = cspdesk::customers::get(client, &c.id).await.unwrap();
-        let Some(country) = full.billing_country().map(str::to_string) else { continue };
-        let products = paging::collect_all(client, api::products(&country, "OnlineServices")).await.unwrap();
+        let Some(country) = full.billing_country().map(str::to_string) else {
+            continue;
+        };
+        let products = paging::collect_all(client, api::products(&country, "OnlineServices"))
+            .await
+            .unwrap();
         for p in products.into_iter().filter(|p| p.is_saas()) {
-            let skus = paging::collect_all(client, api::skus(&p.id, &country)).await.unwrap();
+            let skus = paging::collect_all(client, api::skus(&p.id, &country))
+                .await
+                .unwrap();
             for sku in skus {
-                let avs = paging::collect_all(client, api::availabilities(&p.id, &sku.id, &country)).await.unwrap();
-                let Some(a) = avs.into_iter().find(|a| a.is_purchasable) else { continue };
+                let avs =
+                    paging::collect_all(client, api::availabilities(&p.id, &sku.id, &country))
+                        .await
+                        .unwrap();
+                let Some(a) = avs.into_iter().find(|a| a.is_purchasable) else {
+                    continue;
+                };
                 let has_trial = a.terms.iter().any(|t| t.is_trial());
                 if has_trial != want_trial {
                     continue;
                 }
                 if seen == skip {
-                    return Buyable { customer: full, country, product: p, sku, availability: a };
+                    return Buyable {
+                        customer: full,
+                        country,
+                        product: p,
+                        sku,
+                        availability: a,
+                    };
                 }
                 seen += 1;
             }
