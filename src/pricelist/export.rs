@@ -125,6 +125,8 @@ fn excel_date(d: chrono::NaiveDate) -> Result<ExcelDateTime> {
 pub fn write_xlsx(out: &Path, sheets: Vec<SheetInput<'_>>, ctl: &ExportControl<'_>) -> Result<u64> {
     let tmp = temp_beside(out)?;
     let mut workbook = Workbook::new();
+    // Level 1: about half the save time of the default 6 for a somewhat larger file (rust_xlsxwriter docs).
+    workbook.set_zip_compression_level(1);
     let header = Format::new()
         .set_bold()
         .set_align(FormatAlign::Center)
@@ -154,6 +156,10 @@ pub fn write_xlsx(out: &Path, sheets: Vec<SheetInput<'_>>, ctl: &ExportControl<'
         for (i, w) in widths.iter().enumerate() {
             ws.set_column_width(i as u16, *w).map_err(xlsx_err)?;
         }
+        // Column formats instead of per-cell ones: unformatted cells take their column's
+        // format, which spares a format lookup per cell (a tenth of the run time at 1M rows).
+        ws.set_column_range_format(11, 12, &price_fmt).map_err(xlsx_err)?;
+        ws.set_column_range_format(13, 14, &date_fmt).map_err(xlsx_err)?;
         for (c, h) in HEADERS.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &header)
                 .map_err(xlsx_err)?;
@@ -181,18 +187,18 @@ pub fn write_xlsx(out: &Path, sheets: Vec<SheetInput<'_>>, ctl: &ExportControl<'
                         .map_err(xlsx_err)?;
                 }
             }
-            ws.write_number_with_format(row, 11, r.unit_price, &price_fmt)
+            ws.write_number(row, 11, r.unit_price)
                 .map_err(xlsx_err)?;
             if let Some(erp) = r.erp_price {
-                ws.write_number_with_format(row, 12, erp, &price_fmt)
+                ws.write_number(row, 12, erp)
                     .map_err(xlsx_err)?;
             }
             if let Some(d) = r.effective_start {
-                ws.write_datetime_with_format(row, 13, excel_date(d)?, &date_fmt)
+                ws.write_datetime(row, 13, excel_date(d)?)
                     .map_err(xlsx_err)?;
             }
             if let Some(d) = r.effective_end {
-                ws.write_datetime_with_format(row, 14, excel_date(d)?, &date_fmt)
+                ws.write_datetime(row, 14, excel_date(d)?)
                     .map_err(xlsx_err)?;
             }
             ws.write_string(row, 15, r.free_trial.as_str())
