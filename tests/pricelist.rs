@@ -71,7 +71,8 @@ async fn xlsx_reads_back_with_header_formats_and_trial_pairs() {
     assert!(sheet.contains("<autoFilter") && sheet.contains("state=\"frozen\""));
 
     // every trial plan: exactly a trial row (0, trial term) then the paid row, per paid term
-    let mut per_plan: HashMap<(String, String), Vec<(String, String, f64)>> = HashMap::new();
+    type Plan = Vec<(String, String, f64)>;
+    let mut per_plan: HashMap<(String, String), Plan> = HashMap::new();
     for r in &rows[1..] {
         let price = if let Data::Float(f) = r[col("Unit price")] { f } else { -1.0 };
         per_plan
