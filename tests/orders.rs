@@ -52,33 +52,7 @@ async fn happy_path_to_an_activated_subscription() {
     assert_eq!(sub.status, SubscriptionStatus::Pending);
 
     // The publisher's landing page activates it.
-    let http = reqwest::Client::new();
-    let page = http
-        .get(&link.uri)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(page.contains("Activate"), "{page}");
-    let url = url::Url::parse(&link.uri).unwrap();
-    let token = url
-        .query_pairs()
-        .find(|(k, _)| k == "token")
-        .unwrap()
-        .1
-        .to_string();
-    let activate = url
-        .join(&url.path().replace("/landing", "/activate"))
-        .unwrap();
-    let resp = http
-        .post(activate)
-        .form(&[("token", token)])
-        .send()
-        .await
-        .unwrap();
-    assert!(resp.status().is_success(), "{}", resp.status());
+    common::activate_via_landing_page(&link.uri).await;
     let after = conn
         .client
         .execute(&api::subscription(&b.customer.id, &sub.id))

@@ -158,8 +158,10 @@ pub fn write_xlsx(out: &Path, sheets: Vec<SheetInput<'_>>, ctl: &ExportControl<'
         }
         // Column formats instead of per-cell ones: unformatted cells take their column's
         // format, which spares a format lookup per cell (a tenth of the run time at 1M rows).
-        ws.set_column_range_format(11, 12, &price_fmt).map_err(xlsx_err)?;
-        ws.set_column_range_format(13, 14, &date_fmt).map_err(xlsx_err)?;
+        ws.set_column_range_format(11, 12, &price_fmt)
+            .map_err(xlsx_err)?;
+        ws.set_column_range_format(13, 14, &date_fmt)
+            .map_err(xlsx_err)?;
         for (c, h) in HEADERS.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &header)
                 .map_err(xlsx_err)?;
@@ -187,11 +189,9 @@ pub fn write_xlsx(out: &Path, sheets: Vec<SheetInput<'_>>, ctl: &ExportControl<'
                         .map_err(xlsx_err)?;
                 }
             }
-            ws.write_number(row, 11, r.unit_price)
-                .map_err(xlsx_err)?;
+            ws.write_number(row, 11, r.unit_price).map_err(xlsx_err)?;
             if let Some(erp) = r.erp_price {
-                ws.write_number(row, 12, erp)
-                    .map_err(xlsx_err)?;
+                ws.write_number(row, 12, erp).map_err(xlsx_err)?;
             }
             if let Some(d) = r.effective_start {
                 ws.write_datetime(row, 13, excel_date(d)?)

@@ -19,7 +19,7 @@ use policy::{deadline, CancellationPolicy, Deadline};
 pub const LINK_VALIDITY_HOURS: i64 = 24;
 
 /// Status as partners read it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum StatusLabel {
     PendingFulfillment,

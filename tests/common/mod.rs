@@ -115,3 +115,27 @@ pub async fn buyable(client: &Client, skip: usize, want_trial: bool) -> Buyable 
     }
     panic!("no buyable offer found");
 }
+
+/// Press "Activate" on the publisher landing page an activation link opens.
+pub async fn activate_via_landing_page(link: &str) {
+    let http = reqwest::Client::new();
+    let page = http.get(link).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Activate"), "{page}");
+    let url = url::Url::parse(link).unwrap();
+    let token = url
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .unwrap()
+        .1
+        .to_string();
+    let activate = url
+        .join(&url.path().replace("/landing", "/activate"))
+        .unwrap();
+    let resp = http
+        .post(activate)
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "{}", resp.status());
+}
