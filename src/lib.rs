@@ -10,6 +10,7 @@ pub mod sandbox;
 pub mod secrets;
 
 pub use error::{Error, Result};
+pub mod billing;
 pub mod catalog;
 pub mod connection;
 pub mod customers;
@@ -17,3 +18,4 @@ pub mod orders;
 pub mod pricelist;
 pub mod store;
 pub mod subscriptions;
+pub mod tabular;

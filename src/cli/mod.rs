@@ -2,6 +2,7 @@
 //! prints one JSON document (camelCase, Partner Center's field names) on stdout, and errors go
 //! to stderr with the server's words and a non-zero exit.
 
+mod invoices;
 mod offers;
 mod orders;
 mod output;
@@ -85,6 +86,9 @@ pub enum Command {
         customer: String,
         subscription_id: String,
     },
+    /// Invoices and their marketplace line items.
+    #[command(subcommand)]
+    Invoices(invoices::InvoicesCmd),
     /// The daily marketplace price list.
     #[command(subcommand)]
     Prices(prices::PricesCmd),
@@ -177,6 +181,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Offers(cmd) => offers::run(g, cmd).await,
         Command::Prices(cmd) => prices::run(g, cmd).await,
+        Command::Invoices(cmd) => invoices::run(g, cmd).await,
         Command::Orders(cmd) => orders::run(g, cmd).await,
         Command::Subscriptions(cmd) => subscriptions::run(g, cmd).await,
         Command::ActivationLink {

@@ -92,7 +92,7 @@ pub enum PricesCmd {
         from: Option<NaiveDate>,
         #[arg(long, value_name = "YYYY-MM-DD")]
         to: Option<NaiveDate>,
-        /// Also write the changes to this .csv file.
+        /// Also write the changes to this .xlsx or .csv file (by extension).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -243,54 +243,53 @@ fn write_changes_csv(
     path: &std::path::Path,
     changes: &[cspdesk::pricelist::diff::PriceChange],
 ) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| Error::io(format!("creating a file in {}", dir.display()), e))?;
-    {
-        let mut w = csv::Writer::from_writer(tmp.as_file());
-        let err = |e: csv::Error| Error::Invalid(format!("writing {}: {e}", path.display()));
-        w.write_record([
-            "Change",
-            "Product ID",
-            "Product",
-            "SKU ID",
-            "Plan",
-            "Publisher",
-            "Term",
-            "Billing plan",
-            "Currency",
-            "Old price",
-            "New price",
-            "Amount",
-            "Percent",
-        ])
-        .map_err(err)?;
-        let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-        for c in changes {
-            w.write_record([
-                c.kind.label().to_string(),
-                c.product_id.clone(),
-                c.product.clone(),
-                c.sku_id.clone(),
-                c.plan.clone(),
-                c.publisher.clone(),
-                c.term.clone(),
-                c.billing_plan.clone(),
-                c.currency.clone(),
-                num(c.old_price),
-                num(c.new_price),
-                num(c.amount),
-                num(c.percent),
-            ])
-            .map_err(err)?;
-        }
-        w.flush()
-            .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
-    }
-    tmp.persist(path)
-        .map_err(|e| Error::io(format!("saving {}", path.display()), e.error))?;
+    use cspdesk::tabular::{Cell, Table};
+    let headers = [
+        "Change",
+        "Product ID",
+        "Product",
+        "SKU ID",
+        "Plan",
+        "Publisher",
+        "Term",
+        "Billing plan",
+        "Old price",
+        "New price",
+        "Amount",
+        "Percent",
+    ];
+    let money = |v: Option<f64>, cur: &str| {
+        v.map(|v| Cell::Money(v, cur.to_string()))
+            .unwrap_or(Cell::Empty)
+    };
+    let rows = changes
+        .iter()
+        .map(|c| {
+            vec![
+                Cell::Text(c.kind.label().into()),
+                Cell::Text(c.product_id.clone()),
+                Cell::Text(c.product.clone()),
+                Cell::Text(c.sku_id.clone()),
+                Cell::Text(c.plan.clone()),
+                Cell::Text(c.publisher.clone()),
+                Cell::Text(c.term.clone()),
+                Cell::Text(c.billing_plan.clone()),
+                money(c.old_price, &c.currency),
+                money(c.new_price, &c.currency),
+                money(c.amount, &c.currency),
+                c.percent.map(Cell::Number).unwrap_or(Cell::Empty),
+            ]
+        })
+        .collect();
+    let format = ExportFormat::parse(path.extension().and_then(|e| e.to_str()).unwrap_or("csv"))?;
+    cspdesk::tabular::write(
+        path,
+        format,
+        &[Table {
+            name: "Changes".into(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows,
+        }],
+    )?;
     Ok(())
 }

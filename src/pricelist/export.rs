@@ -5,7 +5,7 @@
 //! Rows arrive through an iterator, so memory stays flat however many rows there are.
 
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook};
@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rows::{PriceRow, HEADERS};
 use crate::error::{Error, Result};
+use crate::tabular::{persist, temp_beside};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -78,38 +79,6 @@ pub fn price_format(currency: &str) -> String {
         s @ ("kr" | "zł" | "CHF") => format!("{decimals} \"{s}\""),
         s => format!("\"{s}\"{decimals}"),
     }
-}
-
-fn temp_beside(out: &Path) -> Result<tempfile::NamedTempFile> {
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        return Err(Error::Invalid(format!(
-            "the folder {} does not exist: create it or choose another --out",
-            dir.display()
-        )));
-    }
-    let stem = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "export".into());
-    tempfile::Builder::new()
-        .prefix(&format!(".{stem}."))
-        .suffix(".partial")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(format!("creating a temporary file in {}", dir.display()), e))
-}
-
-fn persist(tmp: tempfile::NamedTempFile, out: &Path) -> Result<PathBuf> {
-    tmp.persist(out).map_err(|e| {
-        Error::io(
-            format!("moving the export into place at {}", out.display()),
-            e.error,
-        )
-    })?;
-    Ok(out.to_path_buf())
 }
 
 fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Error {
