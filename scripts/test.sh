@@ -25,6 +25,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "tests"
 keyctl session - cargo test --workspace --locked
 
+step "fuzzing: each target for a bounded time"
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}" cargo test --test fuzz --locked -- --nocapture
+
 if [ -d ui/src/bindings ]; then
   step "bindings are fresh"
   git diff --exit-code -- ui/src/bindings || { echo "ui/src/bindings is stale: run 'cargo test' and commit the result" >&2; exit 1; }
