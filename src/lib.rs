@@ -16,6 +16,7 @@ pub mod connection;
 pub mod customers;
 pub mod orders;
 pub mod pricelist;
+pub mod soak;
 pub mod store;
 pub mod subscriptions;
 pub mod tabular;

@@ -92,6 +92,22 @@ pub enum Command {
     /// The daily marketplace price list.
     #[command(subcommand)]
     Prices(prices::PricesCmd),
+    /// Real work against a faulty sandbox, then exactly-once and integrity checks.
+    Soak {
+        #[arg(long, default_value_t = 400)]
+        offers: usize,
+        #[arg(long, default_value_t = 200)]
+        orders: usize,
+        #[arg(long, default_value_t = 100)]
+        toggles: usize,
+        #[arg(long, default_value_t = 50)]
+        cancels: usize,
+        #[arg(long, default_value = cspdesk::soak::DEFAULT_FAULTS)]
+        faults: String,
+        /// Stop starting new work after this many seconds.
+        #[arg(long, default_value_t = 600)]
+        seconds: u64,
+    },
     /// The built-in Partner Center simulator.
     #[command(subcommand)]
     Sandbox(sandbox_cmd::SandboxCmd),
@@ -189,5 +205,50 @@ async fn run(cli: Cli) -> Result<()> {
             subscription_id,
         } => subscriptions::activation_link(g, &customer, &subscription_id).await,
         Command::Sandbox(cmd) => sandbox_cmd::run(g, cmd).await,
+        Command::Soak {
+            offers,
+            orders,
+            toggles,
+            cancels,
+            faults,
+            seconds,
+        } => {
+            let dir = tempfile::tempdir()
+                .map_err(|e| cspdesk::Error::io("creating a scratch folder", e))?;
+            let mut cfg = cspdesk::soak::SoakConfig::new(dir.path().to_path_buf());
+            cfg.offers = offers;
+            cfg.orders = orders;
+            cfg.toggles = toggles;
+            cfg.cancels = cancels;
+            cfg.faults = faults;
+            cfg.max_duration = std::time::Duration::from_secs(seconds);
+            let report = cspdesk::soak::run(&cfg).await?;
+            if g.json {
+                output::json(&report)?;
+            } else {
+                let f = &report.faults_injected;
+                let c = &report.client;
+                println!("soak: {:.0} s", report.seconds);
+                println!("faults met: {} requests, {} throttled (429), {} server errors, {} connections dropped after commit, {} writes answered from the idempotency record", f.requests, f.throttled, f.server_errors, f.dropped, f.deduplicated_writes);
+                println!("client: {} requests, {} retries, {} throttled, {} server errors, {} transport errors", c.requests, c.retries, c.throttled, c.server_errors, c.transport_errors);
+                println!("outcomes: {} orders placed ({} failed, {} reconciled), {} exports complete, {} failed, {} auto-renew changed ({} failed), {} cancelled ({} failed)",
+                    report.orders_placed, report.orders_failed, report.orders_reconciled, report.exports_complete, report.exports_failed, report.auto_renew_changed, report.auto_renew_failed, report.cancelled, report.cancel_failed);
+                for ch in &report.checks {
+                    println!(
+                        "  [{}] {} — {}",
+                        if ch.ok { "ok" } else { "FAIL" },
+                        ch.name,
+                        ch.detail
+                    );
+                }
+            }
+            if report.passed() {
+                Ok(())
+            } else {
+                Err(cspdesk::Error::Invalid(
+                    "the soak found a problem (see the checks above)".into(),
+                ))
+            }
+        }
     }
 }
