@@ -79,18 +79,23 @@ impl AuthConfig {
             )));
         }
         let client_id = client_id.into().trim().to_string();
-        if client_id.is_empty() {
+        Ok(AuthConfig {
+            authority,
+            tenant,
+            client_id,
+        })
+    }
+
+    /// Sign-in needs the app registration's id (status and sign-out do not).
+    pub fn require_client_id(&self) -> Result<()> {
+        if self.client_id.is_empty() {
             return Err(Error::Invalid(
                 "no application (client) id is set: put the app registration's id in the settings (client_id) \
                  or pass --client-id. The README's \"Connect a real Partner Center account\" says how to register one"
                     .into(),
             ));
         }
-        Ok(AuthConfig {
-            authority,
-            tenant,
-            client_id,
-        })
+        Ok(())
     }
 
     /// `{authority}{tenant}/oauth2/v2.0/{leaf}`
@@ -141,6 +146,7 @@ type EntraClient<HasAuthUrl, HasDeviceUrl> = oauth2::Client<
 >;
 
 fn client(cfg: &AuthConfig) -> Result<EntraClient<EndpointNotSet, EndpointNotSet>> {
+    cfg.require_client_id()?;
     Ok(oauth2::Client::new(ClientId::new(cfg.client_id.clone()))
         .set_auth_type(AuthType::RequestBody)
         .set_token_uri(TokenUrl::from_url(cfg.endpoint("token")?)))
@@ -669,6 +675,9 @@ mod tests {
             AuthConfig::new(Url::parse("http://login.example.com/").unwrap(), "t", "c").is_err()
         );
         assert!(AuthConfig::new(Url::parse("https://x/").unwrap(), "a/b", "c").is_err());
-        assert!(AuthConfig::new(Url::parse("https://x/").unwrap(), "t", " ").is_err());
+        assert!(AuthConfig::new(Url::parse("https://x/").unwrap(), "t", " ")
+            .unwrap()
+            .require_client_id()
+            .is_err());
     }
 }

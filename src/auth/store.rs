@@ -97,8 +97,14 @@ impl Default for KeyringStore {
 }
 
 impl KeyringStore {
+    /// Entries under [`KEYCHAIN_SERVICE`], or under `CSPDESK_KEYCHAIN_SERVICE` when set (tests
+    /// of the real binary use their own name, so they never touch a person's sign-in).
     pub fn new() -> KeyringStore {
-        KeyringStore::with_service(KEYCHAIN_SERVICE)
+        let service = std::env::var("CSPDESK_KEYCHAIN_SERVICE")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| KEYCHAIN_SERVICE.to_string());
+        KeyringStore::with_service(service)
     }
 
     /// Entries under another service name (tests that must not touch the real entries).
