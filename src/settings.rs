@@ -203,10 +203,13 @@ impl std::fmt::Display for SettingsProblem {
         write!(f, ": {}", self.message.trim_end_matches('.'))?;
         if self.path.is_some() {
             f.write_str(". CSP Desk is using the default settings")?;
-            if let Some(m) = &self.moved_to {
+            if let (Some(m), Some(p)) = (&self.moved_to, &self.path) {
+                let name = p
+                    .file_name()
+                    .map_or_else(|| FILE_NAME.into(), |n| n.to_string_lossy());
                 write!(
                     f,
-                    "; the file was kept as {}: fix it there and rename it back to {FILE_NAME}",
+                    "; the file was kept as {}: fix it there and rename it back to {name}",
                     m.display()
                 )?;
             }
@@ -310,7 +313,7 @@ impl Settings {
                         " (and the file could not be moved aside: {e}; it is left as it is)"
                     )),
                 }
-                tracing::warn!(%problem, "settings file not used");
+                tracing::info!(%problem, "settings file not used");
                 out.problem = Some(problem);
             }
         }
