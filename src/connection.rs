@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use url::Url;
 
-use crate::auth::{KeyringStore, OAuthTokens, SecretStore, SIGN_IN_AGAIN};
+use crate::auth::{KeyringStore, OAuthTokens, SecretStore, SIGN_IN};
 use crate::error::{Error, Result};
 use crate::partner_center::auth::{StaticToken, TokenProvider};
 use crate::partner_center::{Client, ClientConfig, Endpoints};
@@ -147,7 +147,7 @@ impl Connection {
             (None, None, false) => {
                 return Err(Error::Auth {
                     message: format!(
-                        "You are not signed in to Partner Center. {SIGN_IN_AGAIN}, set CSPDESK_ACCESS_TOKEN \
+                        "You are not signed in to Partner Center. {SIGN_IN}, set CSPDESK_ACCESS_TOKEN \
                          to a bearer token, or set connection = \"sandbox\" in the settings to use the built-in sandbox"
                     ),
                 })

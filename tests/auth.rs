@@ -305,6 +305,23 @@ async fn silent_refresh_rotates_the_refresh_token() {
         by_aud[&Audience::PartnerCenter],
         by_aud[&Audience::PartnerApi]
     );
+
+    // A redeemed refresh token stops working a minute after its rotation.
+    sb.clock().advance(chrono::Duration::minutes(2));
+    let r = reqwest::Client::new()
+        .post(sb.url().join("organizations/oauth2/v2.0/token").unwrap())
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", SANDBOX_CLIENT_ID),
+            ("refresh_token", rt0.as_str()),
+            ("scope", Audience::PartnerCenter.scope()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error_codes"][0], 9002313, "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-pub use oauth::{check_openable, AuthConfig, DeviceCode, SIGN_IN_AGAIN};
+pub use oauth::{check_openable, AuthConfig, DeviceCode, SIGN_IN, SIGN_IN_AGAIN};
 pub use store::{KeyringStore, MemoryStore, SecretStore};
 pub use tokens::OAuthTokens;
 
@@ -247,6 +247,19 @@ impl Auth {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sign_in_futures_are_send_for_the_desktop() {
+        fn send<T: Send>(_: &T) {}
+        let cfg =
+            AuthConfig::new(Url::parse("https://login.example.com").unwrap(), "", "c").unwrap();
+        let auth = Auth::new(cfg, MemoryStore::new()).unwrap();
+        send(&auth.sign_in_with_browser(|_| Ok(()), BROWSER_TIMEOUT));
+        send(&auth.start_device_code());
+        send(&auth.sign_out());
+        send(&auth.status());
+        send(&auth.tokens());
+    }
 
     #[test]
     fn claims_are_decoded_for_display() {

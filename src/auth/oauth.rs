@@ -31,6 +31,10 @@ use crate::secrets::Secret;
 pub const SIGN_IN_AGAIN: &str =
     "Sign in again (in the app: Sign in; on the command line: cspdesk login --device-code)";
 
+/// What a person is told to do when nobody is signed in.
+pub const SIGN_IN: &str =
+    "Sign in (in the app: Sign in; on the command line: cspdesk login --device-code)";
+
 /// Scopes asked for at sign-in: Partner Center, plus a refresh token and the id token.
 pub fn sign_in_scopes() -> [&'static str; 4] {
     [

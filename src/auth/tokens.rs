@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 
-use super::oauth::{self, AuthConfig, SIGN_IN_AGAIN};
+use super::oauth::{self, AuthConfig, SIGN_IN};
 use super::store::{run_blocking, SecretStore};
 use super::{Account, Keys};
 use crate::error::{Error, Result};
@@ -95,7 +95,7 @@ impl OAuthTokens {
         let refresh_token = run_blocking(move || store.get(&key))
             .await?
             .ok_or_else(|| Error::Auth {
-                message: format!("You are not signed in to Partner Center. {SIGN_IN_AGAIN}"),
+                message: format!("You are not signed in to Partner Center. {SIGN_IN}"),
             })?;
         tracing::debug!(?audience, "renewing the access token");
         match oauth::refresh(&self.cfg, &self.http, &refresh_token, audience.scope()).await {
@@ -119,8 +119,14 @@ impl OAuthTokens {
             Err(refusal) => {
                 if refusal.session_dead {
                     cache.clear();
+                    // Forget it, unless a new sign-in has replaced it meanwhile.
                     let (store, key) = (self.store.clone(), self.keys.refresh_token.clone());
-                    if let Err(e) = run_blocking(move || store.delete(&key)).await {
+                    let dead = refresh_token;
+                    let forget = run_blocking(move || match store.get(&key)? {
+                        Some(current) if current == dead => store.delete(&key),
+                        _ => Ok(()),
+                    });
+                    if let Err(e) = forget.await {
                         tracing::warn!(error = %e, "could not remove the expired sign-in from the keychain");
                     }
                 }

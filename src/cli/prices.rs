@@ -135,14 +135,21 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
             filters,
         } => {
             let markets = pricelist::parse_markets(&g.markets_or_default(market))?;
-            let out = out.unwrap_or_else(|| {
-                g.settings().export_dir().join(format!(
-                    "pricelist-{}-{}.{}",
-                    markets.join("-"),
-                    chrono::Utc::now().format("%Y-%m-%d"),
-                    format.trim().to_ascii_lowercase()
-                ))
-            });
+            let out = match out {
+                Some(out) => out,
+                None => {
+                    let dir = g.settings().export_dir();
+                    std::fs::create_dir_all(&dir).map_err(|e| {
+                        cspdesk::Error::io(format!("creating {}", dir.display()), e)
+                    })?;
+                    dir.join(format!(
+                        "pricelist-{}-{}.{}",
+                        markets.join("-"),
+                        chrono::Utc::now().format("%Y-%m-%d"),
+                        format.trim().to_ascii_lowercase()
+                    ))
+                }
+            };
             let req = ExportRequest {
                 markets,
                 format: ExportFormat::parse(&format)?,

@@ -132,7 +132,15 @@ struct RefreshGrant {
     user: User,
     issued: DateTime<Utc>,
     last_used: DateTime<Utc>,
+    /// When it was redeemed (and replaced by a rotated one).
+    spent: Option<DateTime<Utc>>,
 }
+
+/// How long a redeemed refresh token still works, so that two processes renewing at the same
+/// moment both succeed. ASSUMPTION: Entra keeps old refresh tokens valid until they expire;
+/// the sandbox is stricter on purpose, so a client that never saves the rotated token fails
+/// here within a minute instead of in production after 90 days.
+const SPENT_GRACE: i64 = 60;
 
 #[derive(Clone, Debug)]
 struct AccessGrant {
@@ -484,6 +492,7 @@ fn issue(
                     user: user.clone(),
                     issued: now,
                     last_used: now,
+                    spent: None,
                 },
             );
             s.issued.push(rt.clone());
@@ -807,13 +816,21 @@ fn refresh_grant(
             "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.",
         ));
     }
-    let grant = grant.ok_or_else(|| {
+    let malformed = || {
         bad(
             "invalid_grant",
             9002313,
             "Invalid request. Request is malformed or invalid.",
         )
-    })?;
+    };
+    let grant = grant.ok_or_else(malformed)?;
+    if grant
+        .spent
+        .is_some_and(|t| now - t > Duration::seconds(SPENT_GRACE))
+    {
+        app.identity.with(|s| s.refresh.remove(&rt));
+        return Err(malformed());
+    }
     if now - grant.last_used > Duration::days(90) {
         app.identity.with(|s| s.refresh.remove(&rt));
         return Err(bad(
@@ -846,8 +863,12 @@ fn refresh_grant(
         return Err(bad("invalid_grant", code, &message));
     }
     let resp = issue(app, client_id, &grant.user, &scope, true)?;
-    // Rotation: the redeemed refresh token is spent.
-    app.identity.with(|s| s.refresh.remove(&rt));
+    // Rotation: the redeemed refresh token is spent (see SPENT_GRACE).
+    app.identity.with(|s| {
+        if let Some(g) = s.refresh.get_mut(&rt) {
+            g.spent.get_or_insert(now);
+        }
+    });
     Ok(resp)
 }
 
