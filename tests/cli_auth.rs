@@ -99,15 +99,23 @@ fn login_with_a_device_code_then_whoami_and_logout() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Read stderr to the end on a thread (dropping it early would break the child's pipe).
     let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut prompt = String::new();
-    for line in stderr.lines() {
-        let line = line.unwrap();
-        if line.contains("enter the code") {
-            prompt = line;
-            break;
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in stderr.lines() {
+            let line = line.unwrap();
+            let _ = tx.send(line.clone());
+            all.push_str(&line);
+            all.push('\n');
         }
-    }
+        all
+    });
+    let prompt = rx
+        .iter()
+        .find(|l| l.contains("enter the code"))
+        .expect("the device code is printed");
     let code = prompt
         .split("enter the code ")
         .nth(1)
@@ -122,7 +130,8 @@ fn login_with_a_device_code_then_whoami_and_logout() {
     assert!(page.contains("You have signed in"), "{page}");
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success());
+    let stderr = reader.join().unwrap();
+    assert!(out.status.success(), "{stderr}");
     assert!(stdout.contains("Signed in as Sandbox Admin"), "{stdout}");
 
     let (ok, out, err) = run(with_endpoint(&["whoami"]));
