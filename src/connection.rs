@@ -1,19 +1,23 @@
 //! Deciding what to talk to: Microsoft, an explicit endpoint, or the built-in sandbox.
 //!
-//! The rule the CLI and the desktop share: when no tenant is configured and no endpoint is
-//! given, start the built-in sandbox in process (its state in the data dir) and use it. The
-//! client code path is the same either way; only base URLs and the token source differ.
+//! The rule the CLI and the desktop share: when the settings say `sandbox` (the default) and no
+//! endpoint is given, start the built-in sandbox in process (its state in the data dir) and use
+//! it. When they say `partner-center`, talk to Microsoft (or the settings' endpoint overrides)
+//! as the account signed in with [`crate::auth`]. The client code path is the same either way;
+//! only base URLs and the token source differ.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use url::Url;
 
+use crate::auth::{KeyringStore, OAuthTokens, SecretStore, SIGN_IN};
 use crate::error::{Error, Result};
 use crate::partner_center::auth::{StaticToken, TokenProvider};
 use crate::partner_center::{Client, ClientConfig, Endpoints};
 use crate::sandbox::{Sandbox, SandboxConfig, SANDBOX_ARM_SUBSCRIPTION};
 use crate::secrets::Secret;
+use crate::settings::{ConnectionKind, Settings};
 use crate::store::Store;
 
 /// The token the sandbox accepts from a client that has not signed in.
@@ -28,6 +32,10 @@ pub fn default_data_dir() -> PathBuf {
 
 #[derive(Debug, Clone, Default)]
 pub struct ConnectOptions {
+    /// The settings file's contents (connection, endpoint overrides, ARM subscription).
+    pub settings: Settings,
+    /// Where the sign-in is kept; `None`: the OS keychain.
+    pub secrets: Option<Arc<dyn SecretStore>>,
     pub endpoint: Option<Url>,
     pub partner_api: Option<Url>,
     pub arm_endpoint: Option<Url>,
@@ -82,7 +90,8 @@ impl Connection {
         let store = Arc::new(Store::open(&data_dir.join("cspdesk.sqlite"))?);
         let explicit =
             opts.endpoint.is_some() || opts.partner_api.is_some() || opts.arm_endpoint.is_some();
-        if opts.sandbox || (!explicit && opts.access_token.is_none()) {
+        let wants_sandbox = opts.settings.connection == ConnectionKind::Sandbox;
+        if opts.sandbox || (!explicit && opts.access_token.is_none() && wants_sandbox) {
             let mut cfg = SandboxConfig {
                 state: Some(data_dir.join("sandbox.sqlite")),
                 ..Default::default()
@@ -104,8 +113,9 @@ impl Connection {
                 sandbox: Some(sandbox),
             });
         }
-        let ms = Endpoints::microsoft();
-        // A lone loopback --endpoint is a sandbox: it serves all three hosts.
+        // Explicit addresses win; then the settings' overrides; then Microsoft's.
+        let base = opts.settings.endpoints()?;
+        // A lone loopback --endpoint is a sandbox: it serves all three hosts and the sign-in.
         let lone_loopback = opts.endpoint.as_ref().filter(|u| Endpoints::is_loopback(u));
         let pick = |given: &Option<Url>, default: &Url| {
             given
@@ -114,10 +124,10 @@ impl Connection {
                 .unwrap_or_else(|| default.clone())
         };
         let endpoints = Endpoints {
-            partner_center: pick(&opts.endpoint, &ms.partner_center),
-            partner_api: pick(&opts.partner_api, &ms.partner_api),
-            arm: pick(&opts.arm_endpoint, &ms.arm),
-            authority: pick(&opts.authority, &ms.authority),
+            partner_center: pick(&opts.endpoint, &base.partner_center),
+            partner_api: pick(&opts.partner_api, &base.partner_api),
+            arm: pick(&opts.arm_endpoint, &base.arm),
+            authority: pick(&opts.authority, &base.authority),
         };
         let all_loopback = [
             &endpoints.partner_center,
@@ -126,19 +136,27 @@ impl Connection {
         ]
         .iter()
         .all(|u| Endpoints::is_loopback(u));
-        let tokens: Arc<dyn TokenProvider> = match (&opts.access_token, all_loopback) {
-            (Some(t), _) => Arc::new(StaticToken(t.clone())),
-            (None, true) => sandbox_tokens(),
-            (None, false) => return Err(Error::Auth {
-                message:
-                    "not signed in to Partner Center: set CSPDESK_ACCESS_TOKEN to a bearer token, \
-                              or leave out --endpoint to use the built-in sandbox"
-                        .into(),
-            }),
+        let signed_in = match &opts.access_token {
+            Some(_) => None,
+            None => signed_in_tokens(&endpoints.authority, opts.secrets.clone()).await,
+        };
+        let tokens: Arc<dyn TokenProvider> = match (&opts.access_token, signed_in, all_loopback) {
+            (Some(t), _, _) => Arc::new(StaticToken(t.clone())),
+            (None, Some(oauth), _) => Arc::new(oauth),
+            (None, None, true) => sandbox_tokens(),
+            (None, None, false) => {
+                return Err(Error::Auth {
+                    message: format!(
+                        "You are not signed in to Partner Center. {SIGN_IN}, set CSPDESK_ACCESS_TOKEN \
+                         to a bearer token, or set connection = \"sandbox\" in the settings to use the built-in sandbox"
+                    ),
+                })
+            }
         };
         let arm_subscription = opts
             .arm_subscription
             .clone()
+            .or_else(|| opts.settings.arm_subscription.clone())
             .or_else(|| all_loopback.then(|| SANDBOX_ARM_SUBSCRIPTION.to_string()));
         let mode = if explicit {
             Mode::Endpoint
@@ -158,6 +176,29 @@ impl Connection {
 
     pub fn is_sandbox(&self) -> bool {
         self.mode == Mode::EmbeddedSandbox
+    }
+}
+
+/// The signed-in account's tokens for `authority`, if someone is signed in there. A keychain
+/// that cannot be read counts as "not signed in" (logged), so the sandbox still works headless.
+async fn signed_in_tokens(
+    authority: &Url,
+    secrets: Option<Arc<dyn SecretStore>>,
+) -> Option<OAuthTokens> {
+    let store = secrets.unwrap_or_else(|| Arc::new(KeyringStore::new()));
+    let http = match crate::partner_center::client::build_oauth_http_client() {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::warn!(error = %e, "sign-in unavailable");
+            return None;
+        }
+    };
+    match OAuthTokens::load(authority, store, http).await {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::debug!(error = %e, "no usable sign-in in the keychain");
+            None
+        }
     }
 }
 

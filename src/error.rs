@@ -116,6 +116,10 @@ pub enum Error {
     )]
     PagingLoop { what: String },
 
+    /// The OS keychain (where the sign-in is kept) could not be used.
+    #[error("{0}")]
+    Keychain(String),
+
     /// The local SQLite store.
     #[error("local store: {0}")]
     Store(#[from] rusqlite::Error),

@@ -4,10 +4,12 @@
 //! the Partner Center client ([`partner_center`]), the built-in Partner Center simulator
 //! ([`sandbox`]), the local SQLite [`store`], and the domain modules built on them.
 
+pub mod auth;
 pub mod error;
 pub mod partner_center;
 pub mod sandbox;
 pub mod secrets;
+pub mod settings;
 
 pub use error::{Error, Result};
 pub mod billing;

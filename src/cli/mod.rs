@@ -2,6 +2,7 @@
 //! prints one JSON document (camelCase, Partner Center's field names) on stdout, and errors go
 //! to stderr with the server's words and a non-zero exit.
 
+mod account;
 mod invoices;
 mod offers;
 mod orders;
@@ -18,6 +19,7 @@ use url::Url;
 
 use cspdesk::connection::{ConnectOptions, Connection};
 use cspdesk::secrets::Secret;
+use cspdesk::settings::Settings;
 use cspdesk::{customers, Result};
 
 #[derive(Parser, Debug)]
@@ -64,6 +66,12 @@ pub struct Global {
         env = "CSPDESK_ARM_SUBSCRIPTION"
     )]
     pub arm_subscription: Option<String>,
+    /// The settings file (default: settings.toml in the platform's config dir).
+    #[arg(long, global = true, value_name = "FILE", env = "CSPDESK_SETTINGS")]
+    pub settings: Option<PathBuf>,
+    /// The settings, read once per run.
+    #[arg(skip)]
+    pub loaded: std::sync::OnceLock<Settings>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -111,6 +119,25 @@ pub enum Command {
     /// The built-in Partner Center simulator.
     #[command(subcommand)]
     Sandbox(sandbox_cmd::SandboxCmd),
+    /// Sign in to Partner Center (App+User); the sign-in is kept in the OS keychain.
+    Login {
+        /// Sign in with a code entered on another device's browser (for SSH and headless use).
+        #[arg(long)]
+        device_code: bool,
+        /// Directory (tenant) id or domain (default: the settings' tenant_id, or "organizations").
+        #[arg(long, value_name = "ID")]
+        tenant: Option<String>,
+        /// Application (client) id of the app registration (default: the settings' client_id).
+        #[arg(long, value_name = "ID")]
+        client_id: Option<String>,
+    },
+    /// Sign out: remove the sign-in from the keychain.
+    Logout,
+    /// Who is signed in, and to which tenant.
+    Whoami,
+    /// The settings file.
+    #[command(subcommand)]
+    Settings(account::SettingsCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -123,8 +150,46 @@ pub enum CustomersCmd {
 }
 
 impl Global {
+    pub fn settings_path(&self) -> PathBuf {
+        account::settings_path(self.settings.as_deref())
+    }
+
+    /// The settings file's contents; a problem with it is reported once on stderr, and the
+    /// run goes on with the defaults.
+    pub fn settings(&self) -> &Settings {
+        self.loaded.get_or_init(|| {
+            let loaded = Settings::load(&self.settings_path());
+            if let Some(p) = &loaded.problem {
+                eprintln!("warning: {p}");
+            }
+            for w in &loaded.warnings {
+                eprintln!("warning: settings file {}: {w}", loaded.path.display());
+            }
+            loaded.settings
+        })
+    }
+
+    /// The market a command uses when it names none.
+    pub fn market_or_default(&self, market: Option<String>) -> String {
+        market.unwrap_or_else(|| self.settings().default_market().to_string())
+    }
+
+    /// The markets a command uses when it names none (all of the settings' markets).
+    pub fn markets_or_default(&self, market: Option<String>) -> String {
+        market.unwrap_or_else(|| {
+            let m = &self.settings().markets;
+            if m.is_empty() {
+                cspdesk::settings::FALLBACK_MARKET.to_string()
+            } else {
+                m.join(",")
+            }
+        })
+    }
+
     pub fn connect_options(&self) -> ConnectOptions {
         ConnectOptions {
+            settings: self.settings().clone(),
+            secrets: None,
             endpoint: self.endpoint.clone(),
             partner_api: self.partner_api.clone(),
             arm_endpoint: self.arm_endpoint.clone(),
@@ -250,5 +315,13 @@ async fn run(cli: Cli) -> Result<()> {
                 ))
             }
         }
+        Command::Login {
+            device_code,
+            tenant,
+            client_id,
+        } => account::login(g, device_code, tenant, client_id).await,
+        Command::Logout => account::logout(g).await,
+        Command::Whoami => account::whoami(g).await,
+        Command::Settings(cmd) => account::settings_cmd(g, cmd),
     }
 }

@@ -16,21 +16,24 @@ use super::{output, Global};
 pub enum OffersCmd {
     /// Fetch a market's catalog from Partner Center and the marketplace into the local store.
     Sync {
-        #[arg(long, default_value = "US")]
-        market: String,
+        /// Default: the first of the settings' markets.
+        #[arg(long)]
+        market: Option<String>,
     },
     /// List offers from the local store (synced first if the market never was).
     List {
-        #[arg(long, default_value = "US")]
-        market: String,
+        /// Default: the first of the settings' markets.
+        #[arg(long)]
+        market: Option<String>,
         #[command(flatten)]
         filters: FilterArgs,
     },
     /// Show one offer with its plans, terms and markets.
     Show {
         product_id: String,
-        #[arg(long, default_value = "US")]
-        market: String,
+        /// Default: the first of the settings' markets.
+        #[arg(long)]
+        market: Option<String>,
     },
 }
 
@@ -38,6 +41,7 @@ pub async fn run(g: &Global, cmd: OffersCmd) -> Result<()> {
     let conn = g.connect().await?;
     match cmd {
         OffersCmd::Sync { market } => {
+            let market = g.market_or_default(market);
             let report = sync_with_bar(&conn, &market).await?;
             if g.json {
                 return output::json(&report);
@@ -52,6 +56,7 @@ pub async fn run(g: &Global, cmd: OffersCmd) -> Result<()> {
             Ok(())
         }
         OffersCmd::List { market, filters } => {
+            let market = g.market_or_default(market);
             let filter = filters.to_filter()?;
             let offers = load_or_sync(&conn, &market).await?;
             let index = OfferIndex::new(offers);
@@ -106,6 +111,7 @@ pub async fn run(g: &Global, cmd: OffersCmd) -> Result<()> {
             Ok(())
         }
         OffersCmd::Show { product_id, market } => {
+            let market = g.market_or_default(market);
             let offers = load_or_sync(&conn, &market).await?;
             let offer = offers
                 .into_iter()

@@ -62,20 +62,23 @@ impl FilterArgs {
 pub enum PricesCmd {
     /// Download today's marketplace price sheet and keep it as the day's snapshot.
     Fetch {
+        /// Default: the settings' markets.
         #[arg(long, value_name = "CC[,CC…]")]
-        market: String,
+        market: Option<String>,
         /// Count and report bad rows instead of failing on the first.
         #[arg(long)]
         skip_bad_rows: bool,
     },
     /// Export the price list (free trials as two rows) to .xlsx or .csv.
     Export {
+        /// Default: the settings' markets.
         #[arg(long, value_name = "CC[,CC…]")]
-        market: String,
+        market: Option<String>,
         #[arg(long, default_value = "xlsx", value_name = "xlsx|csv")]
         format: String,
+        /// Default: pricelist-<markets>-<date>.<format> in the settings' export folder.
         #[arg(long, value_name = "FILE")]
-        out: PathBuf,
+        out: Option<PathBuf>,
         /// Start the CSV with a byte-order mark, for Excel.
         #[arg(long)]
         bom: bool,
@@ -105,6 +108,7 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
             market,
             skip_bad_rows,
         } => {
+            let market = g.markets_or_default(market);
             let mut out = Vec::new();
             for m in pricelist::parse_markets(&market)? {
                 let sheet = pricelist::fetch_snapshot(&conn, &m, skip_bad_rows, None).await?;
@@ -130,8 +134,24 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
             skip_bad_rows,
             filters,
         } => {
+            let markets = pricelist::parse_markets(&g.markets_or_default(market))?;
+            let out = match out {
+                Some(out) => out,
+                None => {
+                    let dir = g.settings().export_dir();
+                    std::fs::create_dir_all(&dir).map_err(|e| {
+                        cspdesk::Error::io(format!("creating {}", dir.display()), e)
+                    })?;
+                    dir.join(format!(
+                        "pricelist-{}-{}.{}",
+                        markets.join("-"),
+                        chrono::Utc::now().format("%Y-%m-%d"),
+                        format.trim().to_ascii_lowercase()
+                    ))
+                }
+            };
             let req = ExportRequest {
-                markets: pricelist::parse_markets(&market)?,
+                markets,
                 format: ExportFormat::parse(&format)?,
                 out,
                 bom,

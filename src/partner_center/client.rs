@@ -1,6 +1,7 @@
 //! The one HTTP transport for Partner Center, the Partner API and ARM.
 //!
-//! `build_http_client` is the only place a `reqwest::Client` is made (timeouts, user agent, gzip).
+//! `build_http_client` is the only place a `reqwest::Client` is made for the APIs (timeouts, user
+//! agent, gzip); `build_oauth_http_client`, next to it, the only one for sign-in (no redirects).
 //! [`Client::execute`] sends a typed [`Request`] with the Partner Center headers, applies the
 //! [`RetryPolicy`] (one `MS-RequestId` across every retry of a logical call), and maps failures
 //! to [`Error`] with the server's own words. Base URLs are injectable through [`Endpoints`], so
@@ -312,6 +313,18 @@ pub fn build_http_client(timeout: Duration) -> Result<reqwest::Client> {
         .map_err(|e| Error::Invalid(format!("could not set up HTTP: {e}")))
 }
 
+/// The HTTP client for the OAuth2 exchanges with Entra ID. It never follows redirects (the
+/// `oauth2` crate's advice: a redirected token request could carry codes or tokens elsewhere).
+pub fn build_oauth_http_client() -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(60))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::Invalid(format!("could not set up HTTP for sign-in: {e}")))
+}
+
 impl Client {
     pub fn new(cfg: ClientConfig) -> Result<Self> {
         for url in [
@@ -513,6 +526,102 @@ pub fn map_error(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Error {
+    let hint = access_hint(service, what, status);
+    with_hint(
+        map_error_words(service, what, status, retry_after, headers, body),
+        hint,
+    )
+}
+
+/// What a 401/403 means for the person: which role the call needs, or that the sign-in is no
+/// longer accepted. `None` for other answers.
+fn access_hint(service: Service, what: &str, status: u16) -> Option<String> {
+    const ASSIGN: &str = "a Partner Center admin assigns roles in Partner Center → Account settings → User management";
+    match (service, status) {
+        (Service::PartnerCenter, 401) => Some(format!(
+            "Partner Center did not accept the sign-in: sign in again with an account that has the Admin Agent \
+             or Sales Agent role ({ASSIGN})"
+        )),
+        (Service::PartnerCenter, 403) if what.contains("/v1/invoices") => Some(format!(
+            "Billing data needs the Admin Agent role in Partner Center ({ASSIGN})"
+        )),
+        (Service::PartnerCenter, 403) => Some(format!(
+            "This needs the Admin Agent or Sales Agent role in Partner Center ({ASSIGN})"
+        )),
+        (Service::PartnerApi, 401 | 403) => Some(format!(
+            "Price sheets need a sign-in (App+User) with the Admin Agent or Sales Agent role in Partner Center ({ASSIGN})"
+        )),
+        (Service::Arm, 401 | 403) => Some(
+            "Reading the marketplace catalog needs an Azure subscription your account can read (e.g. the Reader \
+             role), set as arm_subscription in the settings; everything else keeps working without it"
+                .to_string(),
+        ),
+        _ => None,
+    }
+}
+
+fn with_hint(e: Error, hint: Option<String>) -> Error {
+    let Some(hint) = hint else { return e };
+    let add = |words: String| {
+        let w = words.trim().trim_end_matches('.');
+        if w.is_empty() {
+            hint.clone()
+        } else {
+            format!("{w}. {hint}")
+        }
+    };
+    match e {
+        Error::Api {
+            service,
+            what,
+            status,
+            code,
+            description,
+            request_id,
+        } => Error::Api {
+            service,
+            what,
+            status,
+            code,
+            description: add(description),
+            request_id,
+        },
+        Error::PartnerApi {
+            service,
+            what,
+            status,
+            code,
+            message,
+        } => Error::PartnerApi {
+            service,
+            what,
+            status,
+            code,
+            message: add(message),
+        },
+        Error::Http {
+            service,
+            what,
+            status,
+            body,
+        } => Error::Http {
+            service,
+            what,
+            status,
+            body: add(body),
+        },
+        other => other,
+    }
+}
+
+fn map_error_words(
+    service: Service,
+    what: &str,
+    status: u16,
+    retry_after: Option<Duration>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Error {
     let what = what.to_string();
     let parsed: Option<Value> = serde_json::from_slice(body).ok().map(|mut v| {
         json::normalize_keys(&mut v);
@@ -658,6 +767,34 @@ mod tests {
         );
         assert!(matches!(&e, Error::PartnerApi { code, .. } if code == "unAuthorized"));
         assert!(e.to_string().contains("Caller is not authorized"));
+    }
+
+    #[test]
+    fn refusals_name_the_role_and_keep_the_servers_words() {
+        let e = map(
+            403,
+            r#"{"code":900000,"description":"Access denied.","data":[],"source":"PartnerFD"}"#,
+        );
+        let t = e.to_string();
+        assert!(
+            t.contains("Access denied") && t.contains("Admin Agent or Sales Agent"),
+            "{t}"
+        );
+        assert_eq!(e.code(), Some("900000"));
+        let e = map_error(
+            Service::PartnerCenter,
+            "GET /v1/invoices",
+            403,
+            None,
+            &HeaderMap::new(),
+            br#"{"code":1,"description":"Forbidden"}"#,
+        );
+        assert!(e.to_string().contains("Admin Agent role"), "{e}");
+        let e = map(401, "");
+        assert!(e.to_string().contains("sign in again"), "{e}");
+        assert!(!map(404, r#"{"code":1,"description":"x"}"#)
+            .to_string()
+            .contains("Agent"));
     }
 
     #[test]

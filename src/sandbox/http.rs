@@ -294,21 +294,29 @@ pub(crate) async fn request_ids(mut req: Request, next: Next) -> Response {
     resp
 }
 
-/// Requires `Authorization: Bearer <non-empty>`; any token is accepted.
+/// Requires `Authorization: Bearer <non-empty>`. Tokens the sandbox's sign-in issued must be
+/// valid and for the service's audience (see `identity.rs`); any other token is accepted.
 /// ASSUMPTION: a missing token is answered in the owning service's error shape (Partner
 /// Center 800001 body on `/v1`; `{"error":{…}}` on the Partner API and ARM), as each real
 /// service does; the status is 401 everywhere.
-pub(crate) async fn require_bearer(req: Request, next: Next) -> Response {
-    let ok = req
+pub(crate) async fn require_bearer(
+    axum::extract::State(app): axum::extract::State<super::Shared>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let token = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split_once(' '))
-        .is_some_and(|(scheme, token)| {
-            scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()
-        });
-    if ok {
-        return next.run(req).await;
+        .filter(|(scheme, token)| scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
+        .map(|(_, token)| token.trim().to_string());
+    if let Some(token) = token {
+        let svc = Svc::of(req.uri().path());
+        return match app.identity.check_access(&token, svc, app.clock.now()) {
+            Ok(()) => next.run(req).await,
+            Err(refusal) => refusal,
+        };
     }
     let svc = Svc::of(req.uri().path());
     let mut resp = match svc {

@@ -4,7 +4,8 @@
 //! paths, JSON shapes, status codes and headers (see `shared/reference/partner-center-api.md`),
 //! only the base URL differs. One base URL serves Partner Center (`/v1/…`), the Partner API
 //! price sheets (`/v1.0/…`), the ARM marketplace catalog (`/subscriptions/…`), the SaaS
-//! fulfillment API (`/api/saas/…`) and the publishers' landing pages (`/publisher/…`).
+//! fulfillment API (`/api/saas/…`), the publishers' landing pages (`/publisher/…`) and the
+//! Entra ID sign-in (`/{tenant}/oauth2/v2.0/…`, `/devicelogin`; see `identity.rs`).
 //! The catalog is generated deterministically from a seed; mutable state lives in memory or in
 //! an SQLite file; failures can be injected with a [`FaultSpec`]; all time comes from a
 //! [`SandboxClock`] that tests can move.
@@ -21,6 +22,7 @@ mod customers;
 mod data;
 mod faults;
 mod http;
+mod identity;
 mod orders;
 mod persist;
 mod pricesheet;
@@ -44,9 +46,12 @@ use url::Url;
 
 pub use data::category_display_name;
 pub use faults::{FaultSpec, FaultStats};
+pub use identity::{SANDBOX_DOMAIN, SANDBOX_USER};
 
 /// Tenant id of the simulated partner.
 pub const SANDBOX_TENANT_ID: &str = "5b1d6a3e-0c4f-4e7a-9d2b-7f3c1e8a9b40";
+/// An application (client) id for signing in to a sandbox without an app registration.
+pub const SANDBOX_CLIENT_ID: &str = "c5d3e4f1-0a2b-4c6d-8e9f-1a2b3c4d5e6f";
 /// The Azure subscription id used in ARM paths.
 pub const SANDBOX_ARM_SUBSCRIPTION: &str = "0f3a9c2e-7b1d-4c58-a6e2-3d9b8f1c4e70";
 
@@ -146,6 +151,7 @@ pub(crate) struct App {
     pub store: Option<Arc<persist::Store>>,
     pub faults: faults::Faults,
     pub write_lock: tokio::sync::Mutex<()>,
+    pub identity: identity::Identity,
 }
 
 pub(crate) type Shared = Arc<App>;
@@ -204,6 +210,7 @@ impl Sandbox {
             store,
             faults: faults::Faults::new(cfg.faults.clone()),
             write_lock: tokio::sync::Mutex::new(()),
+            identity: identity::Identity::default(),
         });
         if fresh {
             let changes = seedstate::generate(&app.cat, app.clock.now());
@@ -247,6 +254,40 @@ impl Sandbox {
     /// Handle on the sandbox clock.
     pub fn clock(&self) -> SandboxClock {
         self.app.clock.clone()
+    }
+
+    /// Revokes every refresh token issued so far (as a password reset or an admin would): the
+    /// next renewal answers `invalid_grant` AADSTS50173. Access tokens live on until they expire.
+    pub fn revoke_refresh_tokens(&self) {
+        self.app.identity.revoke_refresh_tokens();
+    }
+
+    /// Lifetime of the access tokens issued from now on (default 3599 s). Below 30 s, a client
+    /// that renews 30 s early renews on every call.
+    pub fn set_access_token_lifetime(&self, d: std::time::Duration) {
+        self.app.identity.set_access_token_lifetime(d);
+    }
+
+    /// Makes ARM answer 403 `AuthorizationFailed` to signed-in users, as it does for a user
+    /// without an Azure subscription to read the catalog through.
+    pub fn set_arm_refused(&self, refused: bool) {
+        self.app.identity.set_arm_refused(refused);
+    }
+
+    /// Makes the token endpoint refuse renewals for scopes starting with `scope_prefix` with
+    /// `invalid_grant` and `AADSTS{aadsts}` (65001: no consent; 50076: MFA required).
+    pub fn refuse_scope(&self, scope_prefix: &str, aadsts: u32) {
+        self.app.identity.refuse_scope(scope_prefix, aadsts);
+    }
+
+    /// Every code and token the sign-in endpoints have handed out, for leak tests.
+    pub fn issued_secrets(&self) -> Vec<crate::secrets::Secret> {
+        self.app
+            .identity
+            .issued()
+            .into_iter()
+            .map(crate::secrets::Secret::new)
+            .collect()
     }
 
     /// Stops accepting requests and waits (up to 5 s) for the server to finish.
@@ -333,7 +374,7 @@ fn router(app: Shared) -> Router {
         )
         .route_layer(from_fn_with_state(app.clone(), state::idempotency))
         .route_layer(from_fn_with_state(app.clone(), faults::layer))
-        .route_layer(from_fn(http::require_bearer));
+        .route_layer(from_fn_with_state(app.clone(), http::require_bearer));
     let saas = Router::new()
         .route("/api/saas/subscriptions/resolve", post(publisher::resolve))
         .route(
@@ -342,7 +383,7 @@ fn router(app: Shared) -> Router {
         )
         .route_layer(from_fn_with_state(app.clone(), state::idempotency))
         .route_layer(from_fn_with_state(app.clone(), faults::layer))
-        .route_layer(from_fn(http::require_bearer));
+        .route_layer(from_fn_with_state(app.clone(), http::require_bearer));
     let pages = Router::new()
         .route("/publisher/{pid}/landing", get(publisher::landing))
         .route("/publisher/{pid}/activate", post(publisher::activate));
@@ -350,6 +391,7 @@ fn router(app: Shared) -> Router {
         .merge(api)
         .merge(saas)
         .merge(pages)
+        .merge(identity::routes())
         .fallback(|| async { http::not_found_route() })
         .method_not_allowed_fallback(|| async {
             http::pc_error(

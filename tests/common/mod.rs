@@ -54,6 +54,8 @@ pub async fn connection(sandbox: &Sandbox) -> (cspdesk::connection::Connection, 
     let conn = cspdesk::connection::Connection::open(cspdesk::connection::ConnectOptions {
         endpoint: Some(sandbox.url().clone()),
         data_dir: Some(dir.path().to_path_buf()),
+        // Never the OS keychain in tests.
+        secrets: Some(cspdesk::auth::MemoryStore::new()),
         ..Default::default()
     })
     .await

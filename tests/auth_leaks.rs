@@ -1,0 +1,128 @@
+//! No token leaks: sign in, work, then look for every token the sign-in handed out in the
+//! debug logs, the SQLite store and the settings file. None may be there.
+//!
+//! Its own test binary, because it installs the process-wide `tracing` subscriber.
+
+mod auth_support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cspdesk::auth::MemoryStore;
+use cspdesk::catalog::sync::{self, SyncOptions};
+use cspdesk::connection::{ConnectOptions, Connection};
+use cspdesk::sandbox::SANDBOX_USER;
+use cspdesk::settings::Settings;
+use cspdesk::{customers, pricelist};
+
+use auth_support as support;
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Captured {
+        self.clone()
+    }
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    memchr::memmem::find(haystack, needle.as_bytes()).is_some()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_token_in_logs_store_or_settings() {
+    let logs = Captured::default();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .init();
+
+    let sb = support::sandbox().await;
+    let store = MemoryStore::new();
+    let auth = support::auth(&sb, store.clone());
+    auth.sign_in_with_browser(
+        support::browser(SANDBOX_USER, "accept"),
+        Duration::from_secs(30),
+    )
+    .await
+    .unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let settings_file = dir.path().join("config").join("settings.toml");
+    support::settings_for(&sb).save(&settings_file).unwrap();
+    let settings = Settings::load(&settings_file);
+    assert!(settings.problem.is_none());
+
+    // Short-lived access tokens: every call renews, so many tokens pass through.
+    sb.set_access_token_lifetime(Duration::from_secs(20));
+    let data = dir.path().join("data");
+    let conn = Connection::open(ConnectOptions {
+        settings: settings.settings,
+        secrets: Some(store.clone()),
+        data_dir: Some(data.clone()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    customers::list(&conn.client, None).await.unwrap();
+    let mut opts = SyncOptions::new("US");
+    opts.arm_subscription = conn.arm_subscription.clone();
+    sync::sync(&conn.client, &conn.store, &opts, &|_| {})
+        .await
+        .unwrap();
+    pricelist::fetch_snapshot(&conn, "US", false, None)
+        .await
+        .unwrap();
+    // And a failure: the refusal is logged and shown, without the token.
+    sb.revoke_refresh_tokens();
+    let e = customers::list(&conn.client, None).await.unwrap_err();
+    tracing::error!(error = %e, debug = ?e, "as an app would log it");
+    drop(conn);
+
+    let secrets = sb.issued_secrets();
+    assert!(secrets.len() > 10, "{} secrets issued", secrets.len());
+    let logs = logs.0.lock().unwrap().clone();
+    assert!(
+        contains(&logs, "renewing the access token"),
+        "debug logs were captured"
+    );
+
+    let mut haystacks: Vec<(String, Vec<u8>)> = vec![("the logs".into(), logs)];
+    haystacks.push((
+        settings_file.display().to_string(),
+        std::fs::read(&settings_file).unwrap(),
+    ));
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let path = entry.unwrap().path();
+        haystacks.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+    }
+    assert!(
+        haystacks
+            .iter()
+            .any(|(n, h)| n.ends_with("cspdesk.sqlite") && h.len() > 10_000),
+        "the store holds the work"
+    );
+    for secret in &secrets {
+        for (name, haystack) in &haystacks {
+            assert!(
+                !contains(haystack, secret.expose()),
+                "a token ({}…) was found in {name}",
+                &secret.expose()[..12.min(secret.expose().len())]
+            );
+        }
+    }
+}
