@@ -10,6 +10,7 @@ pub mod sandbox;
 pub mod secrets;
 
 pub use error::{Error, Result};
+pub mod app;
 pub mod catalog;
 pub mod connection;
 pub mod customers;

@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use super::{categories, fold_name, MatchKind, Offer, OfferType};
 
 /// Publisher filter of the marketplace view.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", tag = "kind", content = "name")]
+#[ts(export)]
 pub enum PublisherFilter {
     #[default]
     Any,
@@ -38,8 +39,9 @@ impl PublisherFilter {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export)]
 pub struct OfferFilter {
     /// Any of these types (empty = all).
     pub types: Vec<OfferType>,
@@ -51,8 +53,9 @@ pub struct OfferFilter {
     pub search: String,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum SortKey {
     #[default]
     Title,
@@ -62,19 +65,23 @@ pub enum SortKey {
     Plans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export)]
 pub struct OfferQuery {
     pub filter: OfferFilter,
     pub sort: SortKey,
     pub descending: bool,
+    #[ts(type = "number")]
     pub offset: usize,
+    #[ts(type = "number")]
     pub limit: usize,
 }
 
 /// One table row (what the list shows; the detail comes from [`OfferIndex::offer`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct OfferRow {
     /// Stable key of the offer within its market.
     pub key: String,
@@ -91,8 +98,9 @@ pub struct OfferRow {
     pub match_kind: MatchKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct FacetCount {
     pub value: String,
     pub label: String,
@@ -100,8 +108,9 @@ pub struct FacetCount {
 }
 
 /// For each filter value, how many rows it would give with the other filters as they are.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Facets {
     pub types: Vec<FacetCount>,
     pub categories: Vec<FacetCount>,
@@ -110,8 +119,9 @@ pub struct Facets {
     pub trial: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct OfferWindow {
     pub total: u32,
     pub offset: u32,
