@@ -527,7 +527,6 @@ pub struct OrderLineItem {
     pub links: Links,
 }
 
-
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
