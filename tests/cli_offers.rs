@@ -20,11 +20,7 @@ impl Cli {
             .env_remove("CSPDESK_ACCESS_TOKEN")
             .output()
             .expect("cspdesk runs");
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into(),
-            String::from_utf8_lossy(&out.stderr).into(),
-        )
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
     }
 
     fn json(&self, args: &[&str]) -> Value {
@@ -49,10 +45,7 @@ fn text(o: &Value, k: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_filter_and_the_search_of_offers_list() {
     let sb = common::sandbox_with(600, "").await;
-    let cli = Cli {
-        url: sb.url().to_string(),
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let cli = Cli { url: sb.url().to_string(), dir: tempfile::tempdir().unwrap() };
     let cli = tokio::task::spawn_blocking(move || {
         let report = cli.json(&["offers", "sync", "--market", "GB"]);
         assert!(report["offers"].as_u64().unwrap() > 100, "{report}");
@@ -66,19 +59,10 @@ async fn every_filter_and_the_search_of_offers_list() {
         let all = cli.list(&[]);
         assert!(all.len() > 100);
         // JSON shape: Partner Center names, skus nested
-        let saas = all
-            .iter()
-            .find(|o| o["type"] == "saas" && o["productId"].is_string())
-            .unwrap();
+        let saas = all.iter().find(|o| o["type"] == "saas" && o["productId"].is_string()).unwrap();
         let sku = &saas["skus"][0];
-        assert!(
-            sku["id"].is_string() && sku["productId"] == saas["productId"],
-            "{sku}"
-        );
-        assert!(
-            sku["availabilities"][0]["catalogItemId"].is_string(),
-            "{sku}"
-        );
+        assert!(sku["id"].is_string() && sku["productId"] == saas["productId"], "{sku}");
+        assert!(sku["availabilities"][0]["catalogItemId"].is_string(), "{sku}");
 
         let by_type = cli.list(&["--type", "saas"]);
         assert!(!by_type.is_empty() && by_type.len() < all.len());
@@ -86,20 +70,11 @@ async fn every_filter_and_the_search_of_offers_list() {
         let vms = cli.list(&["--type", "vm"]);
         assert!(!vms.is_empty() && vms.iter().all(|o| o["type"] == "vm"));
         let two = cli.list(&["--type", "vm", "--type", "container"]);
-        assert!(
-            two.len() > vms.len()
-                && two
-                    .iter()
-                    .all(|o| o["type"] == "vm" || o["type"] == "container")
-        );
+        assert!(two.len() > vms.len() && two.iter().all(|o| o["type"] == "vm" || o["type"] == "container"));
 
         let sec = cli.list(&["--category", "Security"]);
         assert!(!sec.is_empty() && sec.len() < all.len());
-        assert!(sec.iter().all(|o| o["categories"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c == "security")));
+        assert!(sec.iter().all(|o| o["categories"].as_array().unwrap().iter().any(|c| c == "security")));
 
         let ms = cli.list(&["--publisher", "microsoft"]);
         let partners = cli.list(&["--publisher", "partner"]);
@@ -115,42 +90,21 @@ async fn every_filter_and_the_search_of_offers_list() {
         assert!(!trials.is_empty() && trials.len() < all.len());
         assert!(trials.iter().all(|o| o["freeTrial"] == true));
 
-        let word = text(&partners[0], "title")
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .to_lowercase();
+        let word = text(&partners[0], "title").split_whitespace().next().unwrap().to_lowercase();
         let found = cli.list(&["--search", &word.to_uppercase()]);
         assert!(!found.is_empty());
         assert!(found.iter().all(|o| {
-            [
-                text(o, "title"),
-                text(o, "publisherName"),
-                text(o, "description"),
-            ]
-            .iter()
-            .any(|f| f.to_lowercase().contains(&word))
+            [text(o, "title"), text(o, "publisherName"), text(o, "description")].iter().any(|f| f.to_lowercase().contains(&word))
         }));
 
         // "all Security SaaS offers from partners"
-        let combo = cli.list(&[
-            "--type",
-            "saas",
-            "--category",
-            "security",
-            "--publisher",
-            "partner",
-        ]);
+        let combo = cli.list(&["--type", "saas", "--category", "security", "--publisher", "partner"]);
         let expected = all
             .iter()
             .filter(|o| {
                 o["type"] == "saas"
                     && o["isMicrosoftProduct"] == false
-                    && o["categories"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .any(|c| c == "security")
+                    && o["categories"].as_array().unwrap().iter().any(|c| c == "security")
             })
             .count();
         assert_eq!(combo.len(), expected);
@@ -173,10 +127,7 @@ async fn every_filter_and_the_search_of_offers_list() {
 #[tokio::test(flavor = "multi_thread")]
 async fn customers_list_prints_a_json_array_and_searches() {
     let sb = common::sandbox().await;
-    let cli = Cli {
-        url: sb.url().to_string(),
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let cli = Cli { url: sb.url().to_string(), dir: tempfile::tempdir().unwrap() };
     tokio::task::spawn_blocking(move || {
         let all = cli.json(&["customers", "list"]);
         let all = all.as_array().unwrap();
@@ -185,11 +136,7 @@ async fn customers_list_prints_a_json_array_and_searches() {
         assert!(first["id"].is_string() && first["companyProfile"]["companyName"].is_string());
         let domain = first["companyProfile"]["domain"].as_str().unwrap();
         let found = cli.json(&["customers", "list", "--search", &domain[..6].to_uppercase()]);
-        assert!(found
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c["id"] == first["id"]));
+        assert!(found.as_array().unwrap().iter().any(|c| c["id"] == first["id"]));
         let tenant = first["companyProfile"]["tenantId"].as_str().unwrap();
         let by_tenant = cli.json(&["customers", "list", "--search", tenant]);
         assert_eq!(by_tenant.as_array().unwrap().len(), 1);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::routing::get;
 use axum::Router;
 use cspdesk::partner_center::auth::StaticToken;
-use cspdesk::partner_center::models::{BillingCycle, SubscriptionStatus};
+use cspdesk::partner_center::models::{SubscriptionStatus, BillingCycle};
 use cspdesk::partner_center::{api, Client, ClientConfig, Endpoints};
 use cspdesk::secrets::Secret;
 use cspdesk::Error;
@@ -19,11 +19,7 @@ async fn serve(router: Router) -> url::Url {
 }
 
 fn client(url: &url::Url) -> Client {
-    Client::new(ClientConfig::new(
-        Endpoints::single(url),
-        Arc::new(StaticToken(Secret::new("t"))),
-    ))
-    .unwrap()
+    Client::new(ClientConfig::new(Endpoints::single(url), Arc::new(StaticToken(Secret::new("t"))))).unwrap()
 }
 
 #[tokio::test]
@@ -38,10 +34,7 @@ async fn malformed_json_names_the_path() {
         }),
     ))
     .await;
-    let err = client(&url)
-        .execute(&api::subscriptions("c1"))
-        .await
-        .unwrap_err();
+    let err = client(&url).execute(&api::subscriptions("c1")).await.unwrap_err();
     match &err {
         Error::Decode { path, what, .. } => {
             assert_eq!(path, "items[1].quantity");
@@ -59,14 +52,8 @@ async fn truncated_json_is_a_clear_decode_error() {
         get(|| async { r#"{"totalCount":2,"items":[{"id":"a","status":"act"#.to_string() }),
     ))
     .await;
-    let err = client(&url)
-        .execute(&api::subscriptions("c1"))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, Error::Decode { message, .. } if message.contains("malformed JSON")),
-        "{err:?}"
-    );
+    let err = client(&url).execute(&api::subscriptions("c1")).await.unwrap_err();
+    assert!(matches!(&err, Error::Decode { message, .. } if message.contains("malformed JSON")), "{err:?}");
 }
 
 #[tokio::test]
@@ -78,20 +65,11 @@ async fn unknown_enum_values_are_kept_not_fatal() {
         }),
     ))
     .await;
-    let subs = client(&url)
-        .execute(&api::subscriptions("c1"))
-        .await
-        .unwrap();
+    let subs = client(&url).execute(&api::subscriptions("c1")).await.unwrap();
     let s = &subs.items[0];
     assert_eq!(s.id, "a", "PascalCase keys are read");
-    assert_eq!(
-        s.status,
-        SubscriptionStatus::Unknown("frozen_by_isv".into())
-    );
-    assert_eq!(
-        s.billing_cycle,
-        BillingCycle::Unknown("quinquennial".into())
-    );
+    assert_eq!(s.status, SubscriptionStatus::Unknown("frozen_by_isv".into()));
+    assert_eq!(s.billing_cycle, BillingCycle::Unknown("quinquennial".into()));
     assert_eq!(s.quantity, 3);
 }
 
@@ -99,13 +77,9 @@ async fn unknown_enum_values_are_kept_not_fatal() {
 async fn a_repeating_continuation_token_stops_paging() {
     let url = serve(Router::new().route(
         "/v1/customers",
-        get(|| async {
-            r#"{"totalCount":9,"items":[{"id":"x"}],"continuationToken":"same-again"}"#
-        }),
+        get(|| async { r#"{"totalCount":9,"items":[{"id":"x"}],"continuationToken":"same-again"}"# }),
     ))
     .await;
-    let err = cspdesk::partner_center::paging::collect_all(&client(&url), api::customers(1, None))
-        .await
-        .unwrap_err();
+    let err = cspdesk::partner_center::paging::collect_all(&client(&url), api::customers(1, None)).await.unwrap_err();
     assert!(matches!(err, Error::PagingLoop { .. }), "{err:?}");
 }

@@ -14,23 +14,14 @@ use futures::TryStreamExt;
 async fn customers_page_across_three_or_more_pages() {
     let sb = common::sandbox().await;
     let client = common::client(&sb);
-    let pages: Vec<Vec<_>> = paging::pages(client.clone(), api::customers(10, None))
-        .try_collect()
-        .await
-        .unwrap();
+    let pages: Vec<Vec<_>> = paging::pages(client.clone(), api::customers(10, None)).try_collect().await.unwrap();
     assert!(pages.len() >= 3, "only {} pages", pages.len());
-    let ids: Vec<String> = pages
-        .iter()
-        .flatten()
-        .map(|c: &cspdesk::partner_center::models::Customer| c.id.clone())
-        .collect();
+    let ids: Vec<String> = pages.iter().flatten().map(|c: &cspdesk::partner_center::models::Customer| c.id.clone()).collect();
     let unique: std::collections::HashSet<_> = ids.iter().collect();
     assert_eq!(ids.len(), 50, "the sandbox has 50 customers");
     assert_eq!(unique.len(), ids.len(), "no customer repeats across pages");
     // same list as one big page
-    let one = paging::collect_all(&client, api::customers(500, None))
-        .await
-        .unwrap();
+    let one = paging::collect_all(&client, api::customers(500, None)).await.unwrap();
     assert_eq!(one.len(), ids.len());
 }
 
@@ -46,11 +37,7 @@ async fn a_429_is_retried_after_retry_after() {
     let s = client.stats();
     assert_eq!(s.throttled, 1, "{s:?}");
     assert_eq!(s.retries, 1, "{s:?}");
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "Retry-After (≥ 1 s) was not honoured: {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After (≥ 1 s) was not honoured: {:?}", started.elapsed());
     assert!(sb.stats().throttled >= 1);
 }
 
@@ -60,11 +47,7 @@ async fn a_throttling_storm_ends_in_the_servers_words() {
     let client = common::client_with(&sb, common::fast_retry(1));
     let err = client.execute(&api::customers(10, None)).await.unwrap_err();
     match &err {
-        Error::Throttled {
-            message,
-            retry_after,
-            ..
-        } => {
+        Error::Throttled { message, retry_after, .. } => {
             assert!(message.contains("Rate limit is exceeded"), "{message}");
             assert!(retry_after.is_some());
         }
@@ -78,16 +61,9 @@ async fn server_errors_on_reads_are_retried() {
     let sb = common::sandbox_with(300, "5xx=50%").await;
     let client = common::client_with(&sb, common::fast_retry(30));
     for _ in 0..20 {
-        client
-            .execute(&api::customers(10, None))
-            .await
-            .expect("read retried until it succeeds");
+        client.execute(&api::customers(10, None)).await.expect("read retried until it succeeds");
     }
-    assert!(
-        client.stats().server_errors >= 1,
-        "no 5xx was injected: {:?}",
-        client.stats()
-    );
+    assert!(client.stats().server_errors >= 1, "no 5xx was injected: {:?}", client.stats());
     assert_eq!(client.stats().server_errors, client.stats().retries);
 }
 
@@ -95,20 +71,10 @@ async fn server_errors_on_reads_are_retried() {
 async fn partner_center_error_shape_keeps_the_servers_words() {
     let sb = common::sandbox().await;
     let client = common::client(&sb);
-    let customers = paging::collect_all(&client, api::customers(100, None))
-        .await
-        .unwrap();
-    let err = client
-        .execute(&api::subscription(&customers[0].id, "no-such-subscription"))
-        .await
-        .unwrap_err();
+    let customers = paging::collect_all(&client, api::customers(100, None)).await.unwrap();
+    let err = client.execute(&api::subscription(&customers[0].id, "no-such-subscription")).await.unwrap_err();
     match &err {
-        Error::Api {
-            status,
-            code,
-            description,
-            ..
-        } => {
+        Error::Api { status, code, description, .. } => {
             assert_eq!(*status, 404);
             assert!(!code.is_empty() && code != "unknown", "{code}");
             assert!(!description.is_empty());
@@ -121,17 +87,9 @@ async fn partner_center_error_shape_keeps_the_servers_words() {
 async fn partner_api_error_shape_keeps_the_servers_words() {
     let sb = common::sandbox().await;
     let client = common::client(&sb);
-    let err = client
-        .execute_raw(&api::price_sheet("XX", "marketplace"))
-        .await
-        .unwrap_err();
+    let err = client.execute_raw(&api::price_sheet("XX", "marketplace")).await.unwrap_err();
     match &err {
-        Error::PartnerApi {
-            status,
-            code,
-            message,
-            ..
-        } => {
+        Error::PartnerApi { status, code, message, .. } => {
             assert_eq!(*status, 400);
             assert_eq!(code, "invalidRequest");
             assert!(message.contains("XX"), "{message}");
@@ -144,31 +102,21 @@ async fn partner_api_error_shape_keeps_the_servers_words() {
 async fn checkout_with_dropped_connections_yields_exactly_one_order_each() {
     let sb = common::sandbox().await;
     let client = common::client_with(&sb, common::fast_retry(40));
-    let customers = paging::collect_all(&client, api::customers(100, None))
-        .await
-        .unwrap();
+    let customers = paging::collect_all(&client, api::customers(100, None)).await.unwrap();
     let customer = customers
         .iter()
         .find(|c| c.company_profile.company_name.len() > 1)
         .cloned()
         .unwrap();
-    let full = cspdesk::customers::get(&client, &customer.id)
-        .await
-        .unwrap();
+    let full = cspdesk::customers::get(&client, &customer.id).await.unwrap();
     let country = full.billing_country().unwrap().to_string();
     // a SaaS offer sold in the customer's country
-    let products = paging::collect_all(&client, api::products(&country, "OnlineServices"))
-        .await
-        .unwrap();
+    let products = paging::collect_all(&client, api::products(&country, "OnlineServices")).await.unwrap();
     let mut chosen = None;
     for p in products.iter().filter(|p| p.is_saas()) {
-        let skus = paging::collect_all(&client, api::skus(&p.id, &country))
-            .await
-            .unwrap();
+        let skus = paging::collect_all(&client, api::skus(&p.id, &country)).await.unwrap();
         let sku = &skus[0];
-        let av = paging::collect_all(&client, api::availabilities(&p.id, &sku.id, &country))
-            .await
-            .unwrap();
+        let av = paging::collect_all(&client, api::availabilities(&p.id, &sku.id, &country)).await.unwrap();
         if let Some(a) = av.into_iter().find(|a| a.is_purchasable) {
             let term = a.terms.iter().find(|t| !t.is_trial()).cloned().unwrap();
             chosen = Some((a, term, sku.minimum_quantity.max(1)));
@@ -176,48 +124,24 @@ async fn checkout_with_dropped_connections_yields_exactly_one_order_each() {
         }
     }
     let (availability, term, qty) = chosen.expect("a purchasable SaaS offer");
-    let before = paging::collect_all(&client, api::orders(&customer.id))
-        .await
-        .unwrap()
-        .len();
+    let before = paging::collect_all(&client, api::orders(&customer.id)).await.unwrap().len();
 
     sb.set_faults("drop-after-commit=50%".parse().unwrap());
     let mut order_ids = Vec::new();
     for _ in 0..8 {
         let cart = NewCart {
-            line_items: vec![CartLineItem::new(
-                availability.catalog_item_id.clone(),
-                qty,
-                term.billing_cycle.clone(),
-                term.duration.clone(),
-            )],
+            line_items: vec![CartLineItem::new(availability.catalog_item_id.clone(), qty, term.billing_cycle.clone(), term.duration.clone())],
         };
-        let created = client
-            .execute(&api::create_cart(&customer.id, &cart).unwrap())
-            .await
-            .unwrap();
-        let result = client
-            .execute(&api::checkout(&customer.id, &created.id))
-            .await
-            .unwrap();
+        let created = client.execute(&api::create_cart(&customer.id, &cart).unwrap()).await.unwrap();
+        let result = client.execute(&api::checkout(&customer.id, &created.id)).await.unwrap();
         assert_eq!(result.orders.len(), 1);
         order_ids.push(result.orders[0].id.clone());
     }
     sb.set_faults(Default::default());
-    assert!(
-        sb.stats().dropped >= 1,
-        "no connection was dropped: {:?}",
-        sb.stats()
-    );
+    assert!(sb.stats().dropped >= 1, "no connection was dropped: {:?}", sb.stats());
     assert!(sb.stats().deduplicated_writes >= 1, "{:?}", sb.stats());
-    let after = paging::collect_all(&client, api::orders(&customer.id))
-        .await
-        .unwrap();
-    assert_eq!(
-        after.len(),
-        before + 8,
-        "every checkout made exactly one order"
-    );
+    let after = paging::collect_all(&client, api::orders(&customer.id)).await.unwrap();
+    assert_eq!(after.len(), before + 8, "every checkout made exactly one order");
     for id in &order_ids {
         assert_eq!(after.iter().filter(|o| &o.id == id).count(), 1);
     }

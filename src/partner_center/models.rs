@@ -527,6 +527,7 @@ pub struct OrderLineItem {
     pub links: Links,
 }
 
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]

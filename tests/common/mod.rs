@@ -12,13 +12,7 @@ use cspdesk::secrets::Secret;
 
 pub async fn sandbox_with(offers: usize, faults: &str) -> Sandbox {
     let faults: FaultSpec = faults.parse().expect("fault spec");
-    Sandbox::start(SandboxConfig {
-        offers,
-        faults,
-        ..Default::default()
-    })
-    .await
-    .expect("sandbox starts")
+    Sandbox::start(SandboxConfig { offers, faults, ..Default::default() }).await.expect("sandbox starts")
 }
 
 pub async fn sandbox() -> Sandbox {
@@ -26,10 +20,7 @@ pub async fn sandbox() -> Sandbox {
 }
 
 pub fn client_with(sandbox: &Sandbox, retry: RetryPolicy) -> Client {
-    let mut cfg = ClientConfig::new(
-        Endpoints::single(sandbox.url()),
-        Arc::new(StaticToken(Secret::new(SANDBOX_TOKEN))),
-    );
+    let mut cfg = ClientConfig::new(Endpoints::single(sandbox.url()), Arc::new(StaticToken(Secret::new(SANDBOX_TOKEN))));
     cfg.retry = retry;
     Client::new(cfg).expect("client")
 }
