@@ -84,7 +84,7 @@ fn offers() -> Vec<Offer> {
     (0..N)
         .map(|i| {
             let title = format!("{} {} {}", r.pick(WORDS), r.pick(WORDS), i);
-            let publisher = if r.next() % 10 == 0 {
+            let publisher = if r.next().is_multiple_of(10) {
                 "Microsoft Corporation".to_string()
             } else {
                 format!("{} {} {}", r.pick(PUBS), r.pick(WORDS), i % 3000)
@@ -104,7 +104,7 @@ fn offers() -> Vec<Offer> {
                 publisher_name: publisher,
                 offer_type,
                 categories,
-                free_trial: r.next() % 4 == 0,
+                free_trial: r.next().is_multiple_of(4),
                 skus: vec![],
                 marketplace_id: Some(format!("pub.offer{i}")),
                 match_kind: MatchKind::Exact,
@@ -200,6 +200,18 @@ fn main() {
             let w = index.query(&q);
             samples.push(t.elapsed().as_secs_f64() * 1e3);
             std::hint::black_box(w);
+        }
+    }
+    if std::env::var("BENCH_DETAIL").is_ok() {
+        for (k, s) in searches.iter().enumerate() {
+            let mut per: Vec<f64> = samples
+                .iter()
+                .skip(k)
+                .step_by(searches.len())
+                .copied()
+                .collect();
+            per.sort_by(f64::total_cmp);
+            println!("  {s:<16} p50 {:.3} ms", percentile(&per, 0.5));
         }
     }
     report(
