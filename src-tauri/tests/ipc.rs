@@ -13,7 +13,8 @@ fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),
         error: CallbackFn(1),
-        url: "http://tauri.localhost".parse().expect("url"),
+        // The local origin on Linux/macOS; anything else counts as remote content.
+        url: "tauri://localhost".parse().expect("url"),
         body: InvokeBody::Json(body),
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),

@@ -101,6 +101,7 @@ export function App() {
       <div className="main">
         <TopBar
           status={status}
+          connectFailed={connectError !== null}
           markets={markets}
           market={market}
           onMarket={setMarket}
@@ -111,7 +112,12 @@ export function App() {
         />
         {status?.sandbox && <SandboxBanner status={status} />}
         {connectError && (
-          <ErrorBanner error={connectError} what="Could not start the connection" onRetry={() => void connect()} />
+          <ErrorBanner
+            error={connectError}
+            what="CSP Desk could not connect"
+            hint="With no tenant configured it starts its built-in sandbox: check that the data folder is writable, or unset CSPDESK_ENDPOINT and CSPDESK_ACCESS_TOKEN to use the sandbox."
+            onRetry={() => void connect()}
+          />
         )}
         {syncError && (
           <ErrorBanner

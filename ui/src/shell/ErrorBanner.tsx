@@ -18,12 +18,14 @@ const NEXT_STEP: Record<string, string> = {
 interface Props {
   error: IpcError;
   what: string;
+  /** What to do, when the view knows better than the error's kind. */
+  hint?: string;
   onRetry?: () => void;
   onDismiss?: () => void;
 }
 
-export function ErrorBanner({ error, what, onRetry, onDismiss }: Props) {
-  const next = NEXT_STEP[error.kind] ?? NEXT_STEP.unknown;
+export function ErrorBanner({ error, what, hint, onRetry, onDismiss }: Props) {
+  const next = hint ?? NEXT_STEP[error.kind] ?? NEXT_STEP.unknown;
   return (
     <div className="banner error-banner" role="alert" data-kind={error.kind}>
       <div>
@@ -31,7 +33,7 @@ export function ErrorBanner({ error, what, onRetry, onDismiss }: Props) {
         {next && <div className="next-step">{next}</div>}
       </div>
       <div className="banner-actions">
-        {onRetry && (error.retryable || error.kind !== "invalid") && (
+        {onRetry && (
           <button type="button" onClick={onRetry}>
             Try again
           </button>

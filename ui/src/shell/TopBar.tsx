@@ -7,6 +7,7 @@ import { PHASE_LABELS, ago, count, dateTime } from "../format";
 
 interface Props {
   status: ConnectionStatus | null;
+  connectFailed: boolean;
   markets: Market[];
   market: string;
   onMarket: (m: string) => void;
@@ -16,17 +17,17 @@ interface Props {
   onCancel: () => void;
 }
 
-export function TopBar({ status, markets, market, onMarket, lastSync, syncRun, onSync, onCancel }: Props) {
+export function TopBar({ status, connectFailed, markets, market, onMarket, lastSync, syncRun, onSync, onCancel }: Props) {
   const p = syncRun?.progress;
   const pct = p && p.total > 0 ? Math.round((p.done / p.total) * 100) : null;
   return (
     <header className="topbar">
       <span
-        className={status?.sandbox ? "badge sandbox" : "badge tenant"}
+        className={status ? (status.sandbox ? "badge sandbox" : "badge tenant") : "badge offline"}
         title={status ? `${status.endpoint} — data in ${status.dataDir}` : "Connecting…"}
         data-testid="connection-badge"
       >
-        {status ? status.label : "Connecting…"}
+        {status ? status.label : connectFailed ? "Not connected" : "Connecting…"}
       </span>
       <label className="market">
         <span>Market</span>
