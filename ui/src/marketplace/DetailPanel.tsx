@@ -5,11 +5,15 @@ import { useEffect, useState } from "react";
 import * as api from "../api";
 import type { IpcError } from "../api";
 import type { OfferDetail } from "../bindings/OfferDetail";
+import type { OfferRow } from "../bindings/OfferRow";
+import { TYPE_LABELS } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 
 interface Props {
   market: string;
   offerKey: string;
+  /** The row as the table has it, shown while the full detail loads. */
+  preview: OfferRow | undefined;
   onClose: () => void;
 }
 
@@ -33,7 +37,7 @@ function Link({ uri, children }: { uri: string; children: React.ReactNode }) {
   );
 }
 
-export function DetailPanel({ market, offerKey, onClose }: Props) {
+export function DetailPanel({ market, offerKey, preview, onClose }: Props) {
   const [detail, setDetail] = useState<OfferDetail | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -55,7 +59,7 @@ export function DetailPanel({ market, offerKey, onClose }: Props) {
     <aside className="detail" id="detail-panel" aria-label="Offer detail">
       <div className="detail-head">
         <div>
-          <h2 id="detail-title">{d?.title ?? (error ? "Offer" : "Loading…")}</h2>
+          <h2 id="detail-title">{d?.title ?? preview?.title ?? (error ? "Offer" : "Loading…")}</h2>
           {d && (
             <div className="detail-sub">
               <span className="pill type">{d.typeLabel}</span>
@@ -78,6 +82,15 @@ export function DetailPanel({ market, offerKey, onClose }: Props) {
       </div>
       {error && (
         <ErrorBanner error={error} what="The offer could not be shown" onRetry={() => setAttempt((a) => a + 1)} />
+      )}
+      {!d && !error && preview && (
+        <div className="detail-body">
+          <section>
+            <h3>Publisher</h3>
+            <div className="publisher-name">{preview.publisherName}</div>
+            <p className="muted">{TYPE_LABELS[preview.type]} · loading plans, contacts and terms…</p>
+          </section>
+        </div>
       )}
       {d && (
         <div className="detail-body">

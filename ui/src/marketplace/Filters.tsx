@@ -42,22 +42,7 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
           spellCheck={false}
         />
         <CategoryPicker filter={filter} facets={facets} onChange={onChange} />
-        <label className="check" title="Only offers with a free trial">
-          <input
-            type="checkbox"
-            id="trial-only"
-            checked={filter.trialOnly}
-            onChange={(e) => onChange({ ...filter, trialOnly: e.target.checked })}
-          />
-          Free trial <span className="count">{facets ? count(facets.trial) : ""}</span>
-        </label>
-        <div className="spacer" />
-        <span className="result-count" id="result-count">
-          {total === null ? "…" : `${count(total)} offers`}
-        </span>
-        <button type="button" className="ghost" disabled={!active} onClick={() => onChange(EMPTY_FILTER)} id="clear-filters">
-          Clear filters
-        </button>
+        <PublisherPicker market={market} filter={filter} facets={facets} onChange={onChange} />
       </div>
       <div className="filter-row">
         <div className="chips" role="group" aria-label="Product type">
@@ -82,7 +67,22 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
             </button>
           ))}
         </div>
-        <PublisherPicker market={market} filter={filter} facets={facets} onChange={onChange} />
+        <label className="check" title="Only offers with a free trial">
+          <input
+            type="checkbox"
+            id="trial-only"
+            checked={filter.trialOnly}
+            onChange={(e) => onChange({ ...filter, trialOnly: e.target.checked })}
+          />
+          Free trial only <span className="count">{facets ? count(facets.trial) : ""}</span>
+        </label>
+        <div className="spacer" />
+        <span className="result-count" id="result-count" aria-live="polite">
+          {total === null ? "…" : `${count(total)} offers`}
+        </span>
+        <button type="button" className="ghost" disabled={!active} onClick={() => onChange(EMPTY_FILTER)} id="clear-filters">
+          Clear filters
+        </button>
       </div>
     </div>
   );
@@ -195,6 +195,7 @@ function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "mark
       className={p.kind === kind ? "seg on" : "seg"}
       aria-pressed={p.kind === kind}
       data-publisher={kind}
+      title={kind === "partner" ? "ISV offers: everything not published by Microsoft" : undefined}
       onClick={() => onChange({ ...filter, publisher: { kind } })}
     >
       {label} {n !== null && <span className="count">{count(n)}</span>}
@@ -207,7 +208,7 @@ function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "mark
       <div className="segmented">
         {seg("any", "All", all)}
         {seg("microsoft", "Microsoft", facets?.microsoft ?? null)}
-        {seg("partner", "Partner (ISV)", facets?.partner ?? null)}
+        {seg("partner", "Partner", facets?.partner ?? null)}
       </div>
       {p.kind === "named" ? (
         <span className="chip on named-publisher" id="named-publisher">

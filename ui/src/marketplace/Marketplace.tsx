@@ -6,7 +6,7 @@ import * as api from "../api";
 import type { IpcError } from "../api";
 import type { Facets } from "../bindings/Facets";
 import type { OfferFilter } from "../bindings/OfferFilter";
-import { recordFirstRows, recordKeystroke } from "../perf";
+import { recordFirstRows, recordIpc, recordKeystroke } from "../perf";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { DetailPanel } from "./DetailPanel";
 import { Filters } from "./Filters";
@@ -26,6 +26,7 @@ interface Loaded {
   win: LoadedWindow;
   /** performance.now() of the keystroke this answer is for */
   keystrokeAt: number | null;
+  answeredAt: number;
 }
 
 const isTextInput = (el: Element | null) =>
@@ -46,18 +47,25 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
   const keystrokeAt = useRef<number | null>(null);
   const visible = useRef({ first: 0, last: 40 });
 
-  const fetchWindow = useCallback(
-    async (offset: number, limit: number) => {
-      const key = JSON.stringify([market, filter, sort, offset, limit, version]);
+  // The last query asked for, so an effect does not repeat what a handler already sent.
+  const requested = useRef<string | null>(null);
+
+  const fetchFor = useCallback(
+    async (f: OfferFilter, offset: number, limit: number) => {
+      const key = JSON.stringify([market, f, sort, offset, limit, version]);
       if (inflight.current === key) return;
       inflight.current = key;
+      requested.current = key;
       const mine = ++seq.current;
       const typedAt = keystrokeAt.current;
       keystrokeAt.current = null;
       try {
-        const w = await api.queryOffers(market, buildQuery(filter, sort, offset, limit));
+        const sent = performance.now();
+        const w = await api.queryOffers(market, buildQuery(f, sort, offset, limit));
+        const answeredAt = performance.now();
+        recordIpc(answeredAt - sent);
         if (mine !== seq.current) return;
-        setData({ total: w.total, facets: w.facets, win: { offset: w.offset, rows: w.rows }, keystrokeAt: typedAt });
+        setData({ total: w.total, facets: w.facets, win: { offset: w.offset, rows: w.rows }, keystrokeAt: typedAt, answeredAt });
         setError(null);
       } catch (e) {
         if (mine === seq.current) setError(e as IpcError);
@@ -65,7 +73,11 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
         if (inflight.current === key) inflight.current = null;
       }
     },
-    [market, filter, sort, version],
+    [market, sort, version],
+  );
+  const fetchWindow = useCallback(
+    (offset: number, limit: number) => fetchFor(filter, offset, limit),
+    [fetchFor, filter],
   );
 
   // A new query (filter, sort, market, or a fresh catalog) starts at the top.
@@ -76,6 +88,7 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
     const { first, last } = visible.current;
     const span = Math.max(30, last - first);
     const w = windowFor(0, span, Number.MAX_SAFE_INTEGER);
+    if (requested.current === JSON.stringify([market, filter, sort, w.offset, w.limit, version])) return;
     void fetchWindow(w.offset, w.limit);
   }, [ready, fetchWindow, attempt]);
 
@@ -85,7 +98,7 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
   useLayoutEffect(() => {
     if (!data) return;
     if (data.win.rows.length > 0) recordFirstRows();
-    if (data.keystrokeAt !== null) recordKeystroke(data.keystrokeAt);
+    if (data.keystrokeAt !== null) recordKeystroke(data.keystrokeAt, data.answeredAt);
   }, [data]);
 
   const onRange = useCallback(
@@ -107,9 +120,17 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
     [data],
   );
 
+  // Typing sends the query at once, from the handler: the re-render of the input then runs
+  // while the core answers, instead of before the request leaves.
   const onSearch = (text: string) => {
     keystrokeAt.current = performance.now();
-    setFilter((f) => ({ ...f, search: text }));
+    const next = { ...filter, search: text };
+    setFilter(next);
+    if (ready) {
+      const { first, last } = visible.current;
+      const w = windowFor(0, Math.max(30, last - first), Number.MAX_SAFE_INTEGER);
+      void fetchFor(next, w.offset, w.limit);
+    }
   };
 
   const total = data?.total ?? 0;
@@ -194,7 +215,14 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
         onSearchKey={onSearchKey}
       />
       {error && (
-        <ErrorBanner error={error} what="The offers could not be listed" onRetry={() => setAttempt((a) => a + 1)} />
+        <ErrorBanner
+          error={error}
+          what="The offers could not be listed"
+          onRetry={() => {
+            requested.current = null;
+            setAttempt((a) => a + 1);
+          }}
+        />
       )}
       <div className={openKey ? "content with-detail" : "content"}>
         <div className="list">
@@ -224,7 +252,14 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
             onKeyDown={onTableKey}
           />
         </div>
-        {openKey && <DetailPanel market={market} offerKey={openKey} onClose={() => setOpenKey(null)} />}
+        {openKey && (
+          <DetailPanel
+            market={market}
+            offerKey={openKey}
+            preview={data?.win.rows.find((r) => r.key === openKey)}
+            onClose={() => setOpenKey(null)}
+          />
+        )}
       </div>
     </div>
   );
