@@ -345,12 +345,15 @@ impl AppCore {
                     Ok(d) => (Some(d), None),
                     Err(e) => {
                         tracing::warn!(error = %e, "marketplace detail unavailable");
-                        (
-                            None,
-                            Some(format!(
-                                "The marketplace detail could not be read ({e}), so publisher contacts and legal links are missing. Try again later."
-                            )),
-                        )
+                        let why = match (&e, e.status()) {
+                            (Error::Network { .. }, _) => "it could not be reached".to_string(),
+                            (_, Some(status)) => format!("it answered HTTP {status}"),
+                            _ => e.to_string(),
+                        };
+                        let note = format!(
+                            "Publisher contacts and legal links are missing: the Azure Marketplace catalog could not be read ({why}). Open the offer again later; the rest comes from Partner Center."
+                        );
+                        (None, Some(note))
                     }
                 }
             }

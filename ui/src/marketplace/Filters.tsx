@@ -74,7 +74,7 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
             checked={filter.trialOnly}
             onChange={(e) => onChange({ ...filter, trialOnly: e.target.checked })}
           />
-          Free trial only <span className="count">{facets ? count(facets.trial) : ""}</span>
+          Free trial <span className="count">{facets ? count(facets.trial) : ""}</span>
         </label>
         <div className="spacer" />
         <span className="result-count" id="result-count" aria-live="polite">
@@ -101,7 +101,7 @@ function CategoryPicker({ filter, facets, onChange }: Pick<Props, "filter" | "fa
   const chosen = filter.categories;
   const labelOf = (id: string) => facets?.categories.find((c) => c.value === id)?.label ?? id;
   const summary =
-    chosen.length === 0 ? "Any category" : chosen.length === 1 ? labelOf(chosen[0] ?? "") : `${labelOf(chosen[0] ?? "")} +${chosen.length - 1}`;
+    chosen.length === 0 ? "Any" : chosen.length === 1 ? labelOf(chosen[0] ?? "") : `${labelOf(chosen[0] ?? "")} +${chosen.length - 1}`;
   const toggle = (id: string) =>
     onChange({ ...filter, categories: chosen.includes(id) ? chosen.filter((c) => c !== id) : [...chosen, id] });
   const list = (facets?.categories ?? []).filter((c) => c.label.toLowerCase().includes(find.toLowerCase()));

@@ -3,12 +3,11 @@ import type { ConnectionStatus } from "../bindings/ConnectionStatus";
 
 export function SandboxBanner({ status }: { status: ConnectionStatus }) {
   return (
-    <div className="banner sandbox-banner" role="note" id="sandbox-banner">
-      <strong>Sandbox data.</strong> Everything here comes from CSP Desk's built-in Partner Center
-      simulator, not from your tenant; orders placed here cost nothing. To connect a Partner Center
-      account, start CSP Desk with <code>CSPDESK_ACCESS_TOKEN</code> set to a Partner Center access
-      token (and <code>CSPDESK_ENDPOINT</code> for a non-default endpoint). Sign-in from Settings is
-      coming. <span className="muted">Sandbox state: {status.dataDir}</span>
+    <div className="banner sandbox-banner" role="note" id="sandbox-banner" title={`Sandbox state: ${status.dataDir}`}>
+      <strong>Sandbox data:</strong> this comes from CSP Desk's built-in Partner Center simulator, not
+      from your tenant, and orders here cost nothing. To connect a Partner Center account, start CSP
+      Desk with <code>CSPDESK_ACCESS_TOKEN</code> set to an access token (and{" "}
+      <code>CSPDESK_ENDPOINT</code> if needed); sign-in from Settings is coming.
     </div>
   );
 }

@@ -1,4 +1,6 @@
 // Connection badge, market picker, last sync and the Sync button (a progress bar while syncing).
+import { useEffect, useState } from "react";
+
 import type { SyncRun } from "../App";
 import type { ConnectionStatus } from "../bindings/ConnectionStatus";
 import type { Market } from "../bindings/Market";
@@ -18,6 +20,12 @@ interface Props {
 }
 
 export function TopBar({ status, connectFailed, markets, market, onMarket, lastSync, syncRun, onSync, onCancel }: Props) {
+  // "Synced 5 min ago" stays true as time passes.
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const t = window.setInterval(() => tick((n) => n + 1), 30_000);
+    return () => window.clearInterval(t);
+  }, []);
   const p = syncRun?.progress;
   const pct = p && p.total > 0 ? Math.round((p.done / p.total) * 100) : null;
   return (
