@@ -52,8 +52,9 @@ pub struct ConnectOptions {
 }
 
 /// What the app or CLI is connected to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum Mode {
     /// The built-in sandbox, started in this process.
     EmbeddedSandbox,

@@ -13,6 +13,7 @@ pub mod settings;
 
 pub use error::{Error, Result};
 pub mod billing;
+pub mod app;
 pub mod catalog;
 pub mod connection;
 pub mod customers;

@@ -7,6 +7,7 @@
 //! visible rather than being dropped.
 
 pub mod categories;
+pub mod detail;
 pub mod query;
 pub mod sync;
 
@@ -18,8 +19,11 @@ use crate::partner_center::arm::ArmProductSummary;
 use crate::partner_center::models::{Availability, Product, Sku};
 
 /// The kind of marketplace offer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, ts_rs::TS,
+)]
 #[serde(rename_all = "kebab-case")]
+#[ts(export)]
 pub enum OfferType {
     Saas,
     Vm,
@@ -81,8 +85,9 @@ impl OfferType {
 }
 
 /// How a Partner Center product was paired with an ARM catalog entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum MatchKind {
     /// Publisher and title are identical.
     Exact,

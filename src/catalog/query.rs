@@ -7,6 +7,7 @@
 //! (how many rows each filter value would give), never the whole list.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use memchr::memmem;
 use serde::{Deserialize, Serialize};
@@ -14,8 +15,9 @@ use serde::{Deserialize, Serialize};
 use super::{categories, fold_name, MatchKind, Offer, OfferType};
 
 /// Publisher filter of the marketplace view.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", tag = "kind", content = "name")]
+#[ts(export)]
 pub enum PublisherFilter {
     #[default]
     Any,
@@ -38,8 +40,9 @@ impl PublisherFilter {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export)]
 pub struct OfferFilter {
     /// Any of these types (empty = all).
     pub types: Vec<OfferType>,
@@ -51,8 +54,9 @@ pub struct OfferFilter {
     pub search: String,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum SortKey {
     #[default]
     Title,
@@ -62,19 +66,23 @@ pub enum SortKey {
     Plans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(export)]
 pub struct OfferQuery {
     pub filter: OfferFilter,
     pub sort: SortKey,
     pub descending: bool,
+    #[ts(type = "number")]
     pub offset: usize,
+    #[ts(type = "number")]
     pub limit: usize,
 }
 
 /// One table row (what the list shows; the detail comes from [`OfferIndex::offer`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct OfferRow {
     /// Stable key of the offer within its market.
     pub key: String,
@@ -91,8 +99,9 @@ pub struct OfferRow {
     pub match_kind: MatchKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct FacetCount {
     pub value: String,
     pub label: String,
@@ -100,8 +109,9 @@ pub struct FacetCount {
 }
 
 /// For each filter value, how many rows it would give with the other filters as they are.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Facets {
     pub types: Vec<FacetCount>,
     pub categories: Vec<FacetCount>,
@@ -110,8 +120,9 @@ pub struct Facets {
     pub trial: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct OfferWindow {
     pub total: u32,
     pub offset: u32,
@@ -122,6 +133,8 @@ pub struct OfferWindow {
 struct RowMeta {
     offer_type: OfferType,
     cats: u64,
+    /// Index of `cats` in `OfferIndex::combos`.
+    combo: u32,
     publisher: u32,
     microsoft: bool,
     trial: bool,
@@ -138,6 +151,20 @@ pub struct OfferIndex {
     publisher_ids: HashMap<String, u32>,
     orders: HashMap<SortKey, Vec<u32>>,
     by_key: HashMap<String, u32>,
+    /// Per row: which ASCII letters/digits (and classes of other bytes) its text holds.
+    char_bits: Vec<u64>,
+    /// The distinct category sets rows have (a few hundred): counting rows per set and then
+    /// per category is much cheaper than walking each row's category bits.
+    combos: Vec<u64>,
+    /// Distinct tokens (maximal runs of letters and digits of the lowered text), each followed
+    /// by a 0 byte; `vocab_starts[t]` is where token `t` begins.
+    vocab: Vec<u8>,
+    vocab_starts: Vec<u32>,
+    /// Rows holding each token, ascending: `postings[posting_starts[t]..posting_starts[t + 1]]`.
+    postings: Vec<u32>,
+    posting_starts: Vec<u32>,
+    /// The last search's words and matching rows.
+    last_search: Mutex<Option<LastSearch>>,
 }
 
 impl std::fmt::Debug for OfferIndex {
@@ -148,7 +175,28 @@ impl std::fmt::Debug for OfferIndex {
     }
 }
 
+/// A search's sorted words and the rows holding them all.
+type LastSearch = (Vec<String>, Arc<Vec<u32>>);
+
 const ROW_END: u8 = 0x1e;
+
+fn type_bit(t: OfferType) -> u8 {
+    1 << (t as u8)
+}
+
+/// Bits 0–25 for `a`–`z`, 26–35 for digits, 36 for any non-ASCII byte, 37–63 for other bytes
+/// (hashed). A row can hold a word only if it has all of the word's bits.
+fn bytes_bits(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0u64, |m, &b| {
+        m | 1u64
+            << match b {
+                b'a'..=b'z' => b - b'a',
+                b'0'..=b'9' => 26 + (b - b'0'),
+                0x80.. => 36,
+                _ => 37 + b % 27,
+            }
+    })
+}
 
 impl OfferIndex {
     pub fn new(offers: Vec<Offer>) -> OfferIndex {
@@ -159,6 +207,11 @@ impl OfferIndex {
         let mut meta = Vec::with_capacity(offers.len());
         let mut hay = Vec::with_capacity(offers.len() * 160);
         let mut starts = Vec::with_capacity(offers.len() + 1);
+        let mut char_bits = Vec::with_capacity(offers.len());
+        let mut combos: Vec<u64> = Vec::new();
+        let mut combo_pos: HashMap<u64, u32> = HashMap::new();
+        let mut token_ids: HashMap<String, u32> = HashMap::new();
+        let mut token_rows: Vec<Vec<u32>> = Vec::new();
         for o in &offers {
             let mut cats = 0u64;
             for c in &o.categories {
@@ -178,21 +231,61 @@ impl OfferIndex {
             if let Some(id) = &o.publisher_id {
                 publisher_ids.entry(id.to_lowercase()).or_insert(publisher);
             }
+            let next = combo_pos.len() as u32;
+            let combo = *combo_pos.entry(cats).or_insert_with(|| {
+                combos.push(cats);
+                next
+            });
             meta.push(RowMeta {
                 offer_type: o.offer_type,
                 cats,
+                combo,
                 publisher,
                 microsoft: o.is_microsoft_product,
                 trial: o.free_trial,
             });
             starts.push(hay.len() as u32);
+            let row_start = hay.len();
             for part in [&o.title, &o.publisher_name, &o.description] {
                 hay.extend_from_slice(part.to_lowercase().as_bytes());
                 hay.push(0x1f);
             }
+            char_bits.push(bytes_bits(&hay[row_start..]));
+            let row = meta.len() as u32 - 1;
+            let text = std::str::from_utf8(&hay[row_start..]).unwrap_or_default();
+            for token in text.split(|c: char| !c.is_alphanumeric()) {
+                if token.is_empty() {
+                    continue;
+                }
+                let next = token_rows.len() as u32;
+                let id = *token_ids.entry(token.to_string()).or_insert(next);
+                if id == next {
+                    token_rows.push(Vec::new());
+                }
+                let rows = &mut token_rows[id as usize];
+                if rows.last() != Some(&row) {
+                    rows.push(row);
+                }
+            }
             hay.push(ROW_END);
         }
         starts.push(hay.len() as u32);
+        let mut tokens: Vec<(String, u32)> = token_ids.into_iter().collect();
+        tokens.sort_unstable_by_key(|(_, id)| *id);
+        let (mut vocab, mut vocab_starts) = (Vec::new(), Vec::with_capacity(tokens.len() + 1));
+        for (t, _) in &tokens {
+            vocab_starts.push(vocab.len() as u32);
+            vocab.extend_from_slice(t.as_bytes());
+            vocab.push(0);
+        }
+        vocab_starts.push(vocab.len() as u32);
+        let mut posting_starts = Vec::with_capacity(token_rows.len() + 1);
+        let mut postings = Vec::with_capacity(token_rows.iter().map(Vec::len).sum());
+        for rows in &token_rows {
+            posting_starts.push(postings.len() as u32);
+            postings.extend_from_slice(rows);
+        }
+        posting_starts.push(postings.len() as u32);
         let mut orders = HashMap::new();
         let base: Vec<u32> = (0..offers.len() as u32).collect();
         let lower: Vec<String> = offers.iter().map(|o| o.title.to_lowercase()).collect();
@@ -239,6 +332,13 @@ impl OfferIndex {
             publisher_ids,
             orders,
             by_key,
+            char_bits,
+            combos,
+            vocab,
+            vocab_starts,
+            postings,
+            posting_starts,
+            last_search: Mutex::new(None),
         }
     }
 
@@ -259,47 +359,104 @@ impl OfferIndex {
         &self.offers
     }
 
-    /// Rows of the search: a bit per row, set when every word appears.
-    fn search_mask(&self, search: &str) -> Option<Vec<bool>> {
-        let words: Vec<String> = search.split_whitespace().map(str::to_lowercase).collect();
+    /// Rows (ascending) whose text holds every word of `search`; `None` when there is no search.
+    ///
+    /// A word of letters and digits can only occur inside one token (a maximal run of letters
+    /// and digits), so it is looked up in the token vocabulary (a few hundred KB, not the whole
+    /// text) and the rows of the matching tokens are united in a bit set. One-letter words are
+    /// answered by each row's character bits; words with other characters scan the text.
+    /// Words are then intersected. The last answer is kept, since scrolling and the publisher
+    /// type-ahead ask the same search again.
+    fn search_rows(&self, search: &str) -> Option<Arc<Vec<u32>>> {
+        let mut words: Vec<String> = search.split_whitespace().map(str::to_lowercase).collect();
         if words.is_empty() {
             return None;
         }
-        let n = self.offers.len();
-        let mut mask = vec![true; n];
-        for word in words {
-            let finder = memmem::Finder::new(word.as_bytes());
-            let mut hit = vec![false; n];
-            let mut from = 0usize;
-            while let Some(pos) = finder.find(&self.hay[from..]) {
-                let at = from + pos;
-                let row = self.starts.partition_point(|&s| s as usize <= at) - 1;
-                hit[row] = true;
-                from = self.starts[row + 1] as usize;
-                if from >= self.hay.len() {
-                    break;
-                }
-            }
-            for (m, h) in mask.iter_mut().zip(hit) {
-                *m &= h;
+        words.sort();
+        words.dedup();
+        if let Some((old, rows)) = &*self.last_search.lock().unwrap_or_else(|p| p.into_inner()) {
+            if *old == words {
+                return Some(rows.clone());
             }
         }
-        Some(mask)
+        let n = self.offers.len();
+        let mut all: Option<Vec<u64>> = None;
+        for word in &words {
+            let mut set = vec![0u64; n.div_ceil(64)];
+            let bytes = word.as_bytes();
+            let mut add = |r: u32| set[r as usize / 64] |= 1 << (r % 64);
+            if bytes.len() == 1 && bytes[0].is_ascii_alphanumeric() {
+                let bits = bytes_bits(bytes);
+                (0..n as u32)
+                    .filter(|&r| self.char_bits[r as usize] & bits == bits)
+                    .for_each(&mut add);
+            } else if word.chars().all(char::is_alphanumeric) {
+                let finder = memmem::Finder::new(bytes);
+                let (mut token, mut from) = (0usize, 0usize);
+                while let Some(pos) = finder.find(&self.vocab[from..]) {
+                    let at = from + pos;
+                    while self.vocab_starts[token + 1] as usize <= at {
+                        token += 1;
+                    }
+                    let (p0, p1) = (self.posting_starts[token], self.posting_starts[token + 1]);
+                    self.postings[p0 as usize..p1 as usize]
+                        .iter()
+                        .for_each(|&r| add(r));
+                    from = self.vocab_starts[token + 1] as usize;
+                    if from >= self.vocab.len() {
+                        break;
+                    }
+                }
+            } else {
+                self.scan(&memmem::Finder::new(bytes))
+                    .into_iter()
+                    .for_each(&mut add);
+            }
+            all = Some(match all {
+                Some(mut acc) => {
+                    acc.iter_mut().zip(&set).for_each(|(a, s)| *a &= s);
+                    acc
+                }
+                None => set,
+            });
+        }
+        let mut rows = Vec::new();
+        for (i, &chunk) in all.unwrap_or_default().iter().enumerate() {
+            let mut bits = chunk;
+            while bits != 0 {
+                rows.push((i * 64) as u32 + bits.trailing_zeros());
+                bits &= bits - 1;
+            }
+        }
+        let rows = Arc::new(rows);
+        *self.last_search.lock().unwrap_or_else(|p| p.into_inner()) = Some((words, rows.clone()));
+        Some(rows)
     }
 
-    fn publisher_matches(&self, filter: &PublisherFilter, named: Option<u32>, m: &RowMeta) -> bool {
-        match filter {
-            PublisherFilter::Any => true,
-            PublisherFilter::Microsoft => m.microsoft,
-            PublisherFilter::Partner => !m.microsoft,
-            PublisherFilter::Named(_) => Some(m.publisher) == named,
+    /// One pass over all text: the rows holding `finder`'s word, ascending.
+    fn scan(&self, finder: &memmem::Finder<'_>) -> Vec<u32> {
+        let mut rows = Vec::new();
+        let mut row = 0usize;
+        let mut from = 0usize;
+        while let Some(pos) = finder.find(&self.hay[from..]) {
+            let at = from + pos;
+            // hits come in order, so the row cursor only moves forward
+            while self.starts[row + 1] as usize <= at {
+                row += 1;
+            }
+            rows.push(row as u32);
+            from = self.starts[row + 1] as usize;
+            if from >= self.hay.len() {
+                break;
+            }
         }
+        rows
     }
 
     /// Run a query: the window of rows plus facet counts.
     pub fn query(&self, q: &OfferQuery) -> OfferWindow {
         let f = &q.filter;
-        let search = self.search_mask(&f.search);
+        let search = self.search_rows(&f.search);
         let mut cat_mask = 0u64;
         for c in &f.categories {
             let id = categories::resolve(c);
@@ -309,6 +466,7 @@ impl OfferIndex {
             }
         }
         let cat_filter = !f.categories.is_empty();
+        let type_mask: u8 = f.types.iter().fold(0, |m, t| m | type_bit(*t));
         let named = match &f.publisher {
             PublisherFilter::Named(n) => self
                 .publishers
@@ -319,59 +477,77 @@ impl OfferIndex {
             _ => None,
         };
         let mut pass = vec![false; self.offers.len()];
-        let mut type_counts: HashMap<OfferType, u32> = HashMap::new();
-        let mut cat_counts = vec![0u32; self.category_ids.len().min(64)];
-        let (mut microsoft, mut partner, mut trial) = (0u32, 0u32, 0u32);
-        for (i, m) in self.meta.iter().enumerate() {
-            let s = search.as_ref().is_none_or(|mask| mask[i]);
-            let t = f.types.is_empty() || f.types.contains(&m.offer_type);
+        let mut type_counts = [0u32; OfferType::ALL.len()];
+        let mut combo_counts = vec![0u32; self.combos.len()];
+        let (mut microsoft, mut partner, mut trial, mut total) = (0u32, 0u32, 0u32, 0u32);
+        // Branch-light on purpose: this runs once per row (100k) on every keystroke.
+        let pub_mode = match &f.publisher {
+            PublisherFilter::Any => 0u8,
+            PublisherFilter::Microsoft => 1,
+            PublisherFilter::Partner => 2,
+            PublisherFilter::Named(_) => 3,
+        };
+        let named_id = named.unwrap_or(u32::MAX);
+        let trial_only = f.trial_only;
+        let mut count = |i: usize| {
+            let m = &self.meta[i];
+            let t = type_mask == 0 || type_bit(m.offer_type) & type_mask != 0;
             let c = !cat_filter || (m.cats & cat_mask) != 0;
-            let p = self.publisher_matches(&f.publisher, named, m);
-            let tr = !f.trial_only || m.trial;
-            if s && c && p && tr {
-                *type_counts.entry(m.offer_type).or_default() += 1;
+            let p = match pub_mode {
+                0 => true,
+                1 => m.microsoft,
+                2 => !m.microsoft,
+                _ => m.publisher == named_id,
+            };
+            let tr = !trial_only | m.trial;
+            let p_tr = p & tr;
+            type_counts[m.offer_type as usize] += u32::from(c & p_tr);
+            combo_counts[m.combo as usize] += u32::from(t & p_tr);
+            let t_c_tr = t & c & tr;
+            microsoft += u32::from(t_c_tr & m.microsoft);
+            partner += u32::from(t_c_tr & !m.microsoft);
+            trial += u32::from(t & c & p & m.trial);
+            let ok = t & c & p_tr;
+            pass[i] = ok;
+            total += u32::from(ok);
+        };
+        match &search {
+            Some(rows) => rows.iter().for_each(|&r| count(r as usize)),
+            None => (0..self.meta.len()).for_each(&mut count),
+        }
+        let mut cat_counts = [0u32; 64];
+        for (&combo, &n) in self.combos.iter().zip(&combo_counts) {
+            let mut bits = combo;
+            while n > 0 && bits != 0 {
+                cat_counts[bits.trailing_zeros() as usize] += n;
+                bits &= bits - 1;
             }
-            if s && t && p && tr {
-                let mut bits = m.cats;
-                while bits != 0 {
-                    let b = bits.trailing_zeros() as usize;
-                    cat_counts[b] += 1;
-                    bits &= bits - 1;
-                }
-            }
-            if s && t && c && tr {
-                if m.microsoft {
-                    microsoft += 1;
-                } else {
-                    partner += 1;
-                }
-            }
-            if s && t && c && p && m.trial {
-                trial += 1;
-            }
-            pass[i] = s && t && c && p && tr;
         }
         let order = &self.orders[&q.sort];
         let limit = if q.limit == 0 { 200 } else { q.limit };
-        let mut total = 0u32;
-        let mut rows = Vec::with_capacity(limit.min(1000));
+        let end = q.offset.saturating_add(limit).min(total as usize);
+        let mut rows = Vec::with_capacity(end.saturating_sub(q.offset));
+        let mut seen = 0usize;
         let mut take = |i: u32| {
             if pass[i as usize] {
-                if (total as usize) >= q.offset && rows.len() < limit {
+                if seen >= q.offset {
                     rows.push(self.row(i as usize));
                 }
-                total += 1;
+                seen += 1;
             }
+            seen < end // stop once the window is full
         };
-        if q.descending {
-            order.iter().rev().copied().for_each(&mut take);
-        } else {
-            order.iter().copied().for_each(&mut take);
+        if q.offset < end {
+            if q.descending {
+                order.iter().rev().copied().all(&mut take);
+            } else {
+                order.iter().copied().all(&mut take);
+            }
         }
         let mut types: Vec<FacetCount> = OfferType::ALL
             .iter()
             .filter_map(|t| {
-                let count = type_counts.get(t).copied().unwrap_or(0);
+                let count = type_counts[*t as usize];
                 (count > 0 || f.types.contains(t)).then(|| FacetCount {
                     value: t.cli_name().into(),
                     label: t.label().into(),
@@ -593,5 +769,58 @@ mod tests {
         assert_eq!(w.total, 1);
         let saas = w.facets.types.iter().find(|f| f.value == "saas").unwrap();
         assert_eq!(saas.count, 3);
+    }
+
+    #[test]
+    fn typed_searches_refine_and_widen_correctly() {
+        let idx = index();
+        let brute = |s: &str| -> Vec<String> {
+            let words: Vec<String> = s.split_whitespace().map(str::to_lowercase).collect();
+            let mut t: Vec<String> = idx
+                .offers()
+                .iter()
+                .filter(|o| {
+                    let text = format!("{} {} {}", o.title, o.publisher_name, o.description)
+                        .to_lowercase();
+                    words.iter().all(|w| text.contains(w.as_str()))
+                })
+                .map(|o| o.title.clone())
+                .collect();
+            t.sort_by_key(|x| x.to_lowercase());
+            t
+        };
+        for s in [
+            "a",
+            "ab",
+            "abo",
+            "abou",
+            "about",
+            "about z",
+            "about ze",
+            "about",
+            "ab",
+            "",
+            "v",
+            "va",
+            "vault alpha",
+            "ALPHA",
+            "contoso b",
+            "corp",
+            "é",
+            "1",
+            "zeta-",
+            "t s",
+            "ion c",
+        ] {
+            let q = OfferQuery {
+                filter: OfferFilter {
+                    search: s.into(),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            let got: Vec<String> = idx.query(&q).rows.iter().map(|r| r.title.clone()).collect();
+            assert_eq!(got, brute(s), "search {s:?}");
+        }
     }
 }

@@ -17,8 +17,9 @@ use crate::partner_center::{api, paging, Client};
 use crate::store::Store;
 
 /// What a sync is doing, for a progress bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum Phase {
     Products,
     Details,
@@ -26,11 +27,14 @@ pub enum Phase {
     Saving,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Progress {
     pub phase: Phase,
+    #[ts(type = "number")]
     pub done: u64,
+    #[ts(type = "number")]
     pub total: u64,
 }
 
@@ -234,12 +238,15 @@ fn save(
 }
 
 /// When a market was last synced, if ever.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct SyncState {
     pub market: String,
     pub fetched_at: DateTime<Utc>,
+    #[ts(type = "number")]
     pub offers: usize,
+    #[ts(type = "number")]
     pub marketplace_products: usize,
     pub marketplace_error: Option<String>,
 }

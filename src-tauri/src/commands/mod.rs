@@ -1,0 +1,5 @@
+//! IPC commands, one area per file. Each takes owned arguments and the state, calls one core
+//! function, and maps its error to [`crate::IpcError`].
+
+pub mod catalog;
+pub mod connection;

@@ -1,0 +1,602 @@
+//! End to end: the real app in a real window (Xvfb) driven through tauri-driver and
+//! WebKitWebDriver. It filters by type, category and publisher, types a search, opens a detail,
+//! and checks after each step that the rows on screen are the rows the core answers for the same
+//! query on the same store. It also measures cold start and keystroke-to-rows latency, prints
+//! peak RSS, and saves screenshots under `target/e2e-shots/` (1280×800 and 1024×700).
+//!
+//! Self-skips unless `E2E=1`. Run by `scripts/test.sh` under `xvfb-run` (build notes §5, G2–G4).
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use cspdesk::catalog::query::{OfferFilter, OfferIndex, OfferQuery, PublisherFilter};
+use cspdesk::catalog::sync::load_offers;
+use cspdesk::catalog::OfferType;
+use cspdesk::store::Store;
+use fantoccini::error::CmdError;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::Value;
+
+const APP: &str = env!("CARGO_BIN_EXE_cspdesk-app");
+const MARKET: &str = "US";
+
+struct KillOnDrop(Child);
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        // SIGTERM, not Child::kill(): tauri-driver only kills WebKitWebDriver on TERM/INT/QUIT.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_port(port: u16, timeout: Duration) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < timeout, "port {port} never opened");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target")
+}
+
+async fn session() -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": PathBuf::from(APP) }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect("http://127.0.0.1:4444")
+        .await
+        .expect("webdriver session (launches the app)")
+}
+
+/// Poll `script` (a JS expression returning a value) until `ok` holds.
+async fn wait_for(
+    c: &Client,
+    what: &str,
+    script: &str,
+    timeout: Duration,
+    ok: impl Fn(&Value) -> bool,
+) -> Result<Value, CmdError> {
+    let start = Instant::now();
+    loop {
+        let v = c.execute(&format!("return {script};"), vec![]).await?;
+        if ok(&v) {
+            return Ok(v);
+        }
+        assert!(
+            start.elapsed() < timeout,
+            "timed out waiting for {what}; last value {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// The rows on screen: `[rowindex, key, title]`, in order.
+const ROWS_JS: &str = "Array.from(document.querySelectorAll('#offer-table .tr[data-key]'))
+    .map(r => [Number(r.getAttribute('aria-rowindex')) - 1, r.dataset.key, r.querySelector('.c-title').textContent])
+    .sort((a, b) => a[0] - b[0])";
+
+/// What the core answers for `filter` at the offsets shown.
+fn core_rows(index: &OfferIndex, filter: &OfferFilter) -> (u32, Vec<(u32, String, String)>) {
+    let w = index.query(&OfferQuery {
+        filter: filter.clone(),
+        limit: 60,
+        ..Default::default()
+    });
+    let rows = w
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i as u32, r.key.clone(), r.title.clone()))
+        .collect();
+    (w.total, rows)
+}
+
+fn screen_rows(v: &Value) -> Vec<(u32, String, String)> {
+    v.as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| {
+                    (
+                        r[0].as_u64().unwrap_or(0) as u32,
+                        r[1].as_str().unwrap_or("").to_string(),
+                        r[2].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Wait until the screen shows the core's answer for `filter`, then assert it does.
+async fn assert_rows_match(
+    c: &Client,
+    index: &OfferIndex,
+    filter: &OfferFilter,
+    step: &str,
+) -> Result<u32, CmdError> {
+    let (total, expected) = core_rows(index, filter);
+    let start = Instant::now();
+    loop {
+        let shown = screen_rows(&c.execute(&format!("return {ROWS_JS};"), vec![]).await?);
+        let count = c
+            .execute(
+                "return document.getElementById('result-count').textContent;",
+                vec![],
+            )
+            .await?;
+        let count_ok = count
+            .as_str()
+            .map(|s| {
+                s.replace([',', '.', '\u{a0}', ' '], "")
+                    .starts_with(&total.to_string())
+            })
+            .unwrap_or(false);
+        let first_n = shown.len().min(expected.len());
+        let matches = count_ok
+            && (total == 0 && shown.is_empty()
+                || !shown.is_empty() && shown[..first_n] == expected[..first_n]);
+        if matches {
+            eprintln!(
+                "e2e: {step}: {total} offers; {} rows on screen match the core",
+                shown.len()
+            );
+            return Ok(total);
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{step}: screen differs from the core.\n count shown {count} (core {total})\n screen {:?}\n core   {:?}",
+            &shown[..shown.len().min(5)],
+            &expected[..expected.len().min(5)]
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn shot(c: &Client, name: &str) -> Result<(), CmdError> {
+    tokio::time::sleep(Duration::from_millis(350)).await; // G4: let the paint catch up
+    let png = c.screenshot().await?;
+    let dir = target_dir().join("e2e-shots");
+    std::fs::create_dir_all(&dir).expect("shots dir");
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, png).expect("write screenshot");
+    eprintln!("e2e: screenshot {}", path.display());
+    Ok(())
+}
+
+async fn click(c: &Client, css: &str) -> Result<(), CmdError> {
+    c.find(Locator::Css(css)).await?.click().await
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Peak RSS (VmHWM, KiB) of the app process and of its WebKit child processes.
+fn peak_rss() -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for e in dir.flatten() {
+        let p = e.path();
+        let Ok(status) = std::fs::read_to_string(p.join("status")) else {
+            continue;
+        };
+        let field = |k: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(k))
+                .map(|l| l[k.len()..].trim().to_string())
+        };
+        let name = field("Name:").unwrap_or_default();
+        if name.starts_with("cspdesk-app")
+            || name.starts_with("WebKitWebProces")
+            || name.starts_with("WebKitNetworkPr")
+        {
+            let kb = field("VmHWM:")
+                .and_then(|v| v.split_whitespace().next().and_then(|n| n.parse().ok()))
+                .unwrap_or(0);
+            out.push((name, kb));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn marketplace_filters_search_and_detail_match_the_core() {
+    if std::env::var("E2E").ok().as_deref() != Some("1") {
+        eprintln!("E2E != 1, skipping");
+        return;
+    }
+    for p in [4444u16, 4445] {
+        assert!(
+            TcpStream::connect(("127.0.0.1", p)).is_err(),
+            "port {p} in use (stale driver?)"
+        );
+    }
+    // A fresh data dir: the first launch starts the embedded sandbox and syncs.
+    let data_dir = target_dir().join("e2e-data");
+    let _ = std::fs::remove_dir_all(&data_dir);
+    std::fs::create_dir_all(&data_dir).expect("data dir");
+    // E2E_PRESYNCED=<store file>: start from that store against a dead loopback endpoint instead
+    // of the embedded sandbox (to exercise the UI without a sandbox; skips the first launch).
+    let presynced = std::env::var("E2E_PRESYNCED").ok();
+    if let Some(store) = &presynced {
+        std::fs::copy(store, data_dir.join("cspdesk.sqlite")).expect("copy the presynced store");
+    }
+    let mut driver = Command::new("tauri-driver");
+    if presynced.is_some() {
+        driver.env("CSPDESK_ENDPOINT", "http://127.0.0.1:9");
+    } else {
+        driver.env_remove("CSPDESK_ENDPOINT");
+    }
+    let _driver = KillOnDrop(
+        driver
+            .args([
+                "--port",
+                "4444",
+                "--native-port",
+                "4445",
+                "--native-driver",
+                "/usr/bin/WebKitWebDriver",
+            ])
+            .env("CSPDESK_DATA_DIR", &data_dir)
+            .env_remove("CSPDESK_ACCESS_TOKEN")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver on PATH"),
+    );
+    wait_port(4444, Duration::from_secs(20));
+
+    // 1. First launch: sandbox starts, the catalog syncs with a progress bar, rows appear.
+    if presynced.is_none() {
+        let t0 = Instant::now();
+        let c = session().await;
+        let first = async {
+        let started = t0.elapsed();
+        let syncing = wait_for(
+            &c,
+            "sync progress or rows",
+            "document.getElementById('sync-progress') !== null || document.querySelector('#offer-table .tr[data-key]') !== null",
+            Duration::from_secs(30),
+            |v| v == &Value::Bool(true),
+        )
+        .await;
+        if syncing.is_ok()
+            && c.execute("return document.getElementById('sync-progress') !== null;", vec![])
+                .await?
+                == Value::Bool(true)
+        {
+            shot(&c, "first-launch-syncing-1280x800").await?;
+        }
+        wait_for(
+            &c,
+            "first rows after the first sync",
+            "document.querySelector('#offer-table .tr[data-key]') !== null",
+            Duration::from_secs(180),
+            |v| v == &Value::Bool(true),
+        )
+        .await?;
+        eprintln!(
+            "e2e: first launch (session {:.0} ms) to rows after the initial sync: {:.0} ms",
+            started.as_secs_f64() * 1e3,
+            t0.elapsed().as_secs_f64() * 1e3
+        );
+        Ok::<_, CmdError>(())
+    }
+    .await;
+        c.close().await.ok();
+        first.expect("first launch");
+    }
+
+    // 2. Cold start with a stored catalog: process start to rows on screen.
+    let t0 = Instant::now();
+    let c = session().await;
+    let result = async {
+        wait_for(
+            &c,
+            "rows",
+            "document.querySelector('#offer-table .tr[data-key]') !== null",
+            Duration::from_secs(30),
+            |v| v == &Value::Bool(true),
+        )
+        .await?;
+        let cold = t0.elapsed();
+        eprintln!(
+            "e2e: COLD START to the marketplace view with rows: {:.0} ms",
+            cold.as_secs_f64() * 1e3
+        );
+
+        if presynced.is_none() {
+            let badge = c.find(Locator::Id("connection-badge")).await?.text().await?;
+            assert_eq!(badge, "Sandbox");
+            let banner = c.find(Locator::Id("sandbox-banner")).await?.text().await?;
+            assert!(banner.contains("Sandbox data"), "{banner}");
+            assert!(banner.contains("CSPDESK_ACCESS_TOKEN"), "{banner}");
+        }
+
+        // The core's view of the same store.
+        let store = Store::open(&data_dir.join("cspdesk.sqlite")).expect("store");
+        let index = OfferIndex::new(load_offers(&store, MARKET).expect("stored offers"));
+        assert!(!index.is_empty(), "the app synced no offers");
+        let mut filter = OfferFilter::default();
+        assert_rows_match(&c, &index, &filter, "all offers").await?;
+        shot(&c, "marketplace-1280x800").await?;
+
+        // Type: SaaS.
+        click(&c, "[data-type='saas']").await?;
+        filter.types = vec![OfferType::Saas];
+        assert_rows_match(&c, &index, &filter, "type SaaS").await?;
+
+        // Category: the biggest one under the current filters.
+        let facets = index
+            .query(&OfferQuery {
+                filter: filter.clone(),
+                limit: 1,
+                ..Default::default()
+            })
+            .facets;
+        let cat = facets
+            .categories
+            .iter()
+            .max_by_key(|f| f.count)
+            .expect("a category")
+            .value
+            .clone();
+        click(&c, "#category-button").await?;
+        click(&c, &format!("[data-category='{cat}'] input")).await?;
+        filter.categories = vec![cat.clone()];
+        assert_rows_match(&c, &index, &filter, &format!("+ category {cat}")).await?;
+        shot(&c, "category-picker-1280x800").await?;
+        click(&c, ".popover-foot button:last-child").await?;
+
+        // Publisher: Partner (ISV), then one publisher picked by type-ahead.
+        click(&c, "[data-publisher='partner']").await?;
+        filter.publisher = PublisherFilter::Partner;
+        assert_rows_match(&c, &index, &filter, "+ publisher Partner").await?;
+        let (_, rows) = core_rows(&index, &filter);
+        let publisher = index
+            .offer(&rows.first().expect("a partner row").1)
+            .expect("offer")
+            .publisher_name
+            .clone();
+        let prefix: String = publisher.chars().take(5).collect();
+        let input = c.find(Locator::Id("publisher-input")).await?;
+        input.send_keys(&prefix).await?;
+        wait_for(
+            &c,
+            "publisher suggestions",
+            "Array.from(document.querySelectorAll('#publisher-options li .option-label')).map(e => e.textContent)",
+            Duration::from_secs(5),
+            |v| {
+                v.as_array()
+                    .is_some_and(|a| a.iter().any(|n| n.as_str() == Some(publisher.as_str())))
+            },
+        )
+        .await?;
+        shot(&c, "publisher-typeahead-1280x800").await?;
+        let mut labels = vec![];
+        for o in c.find_all(Locator::Css("#publisher-options li")).await? {
+            let label = o
+                .find(Locator::Css(".option-label"))
+                .await?
+                .prop("textContent")
+                .await?
+                .unwrap_or_default();
+            if label.trim() == publisher {
+                o.click().await?;
+                labels.clear();
+                break;
+            }
+            labels.push(label);
+        }
+        assert!(labels.is_empty(), "no suggestion reads {publisher:?}: {labels:?}");
+        filter.publisher = PublisherFilter::Named(publisher.clone());
+        assert_rows_match(&c, &index, &filter, &format!("+ publisher {publisher}")).await?;
+        shot(&c, "filtered-1280x800").await?;
+
+        // Back to all, then a search typed key by key, timing keystroke → rows painted.
+        click(&c, "#clear-filters").await?;
+        filter = OfferFilter::default();
+        assert_rows_match(&c, &index, &filter, "cleared").await?;
+        c.execute("window.__cspdesk.keystrokes = []; window.__cspdesk.ipc = []; window.__cspdesk.breakdown = [];", vec![])
+            .await?;
+        let search = c.find(Locator::Id("search")).await?;
+        let word = index.offers()[index.len() / 2]
+            .title
+            .split_whitespace()
+            .next()
+            .unwrap_or("cloud")
+            .to_lowercase();
+        let mut typed = 0;
+        while typed < 50 {
+            for ch in word.chars() {
+                search.send_keys(&ch.to_string()).await?;
+                typed += 1;
+            }
+            for _ in word.chars() {
+                search.send_keys("\u{e003}").await?; // Backspace
+                typed += 1;
+            }
+        }
+        search.send_keys(&word).await?;
+        filter.search = word.clone();
+        assert_rows_match(&c, &index, &filter, &format!("search `{word}`")).await?;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let ipc = c.execute("return window.__cspdesk.ipc;", vec![]).await?;
+        let mut ipc: Vec<f64> = ipc
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default();
+        ipc.sort_by(f64::total_cmp);
+        eprintln!(
+            "e2e: query_offers round trip through IPC over {} calls: p50 {:.1} ms, p99 {:.1} ms",
+            ipc.len(),
+            percentile(&ipc, 0.5),
+            percentile(&ipc, 0.99)
+        );
+        let breakdown = c
+            .execute(
+                "const b = window.__cspdesk.breakdown; const med = i => b.map(x => x[i]).sort((x, y) => x - y)[b.length >> 1]; return [med(0), med(1), med(2)];",
+                vec![],
+            )
+            .await?;
+        eprintln!("e2e: keystroke medians [key→answer, answer→DOM, DOM→frame] ms: {breakdown}");
+        let frames = c
+            .execute_async(
+                "const done = arguments[0]; const t = []; const f = (x) => { t.push(x); if (t.length < 61) requestAnimationFrame(f); else { const d = t.slice(1).map((v, i) => v - t[i]).sort((a, b) => a - b); done([d[30], d[59]]); } }; requestAnimationFrame(f);",
+                vec![],
+            )
+            .await?;
+        eprintln!("e2e: animation frame interval [median, max] ms: {frames}");
+        let samples = c
+            .execute("return window.__cspdesk.keystrokes;", vec![])
+            .await?;
+        let mut ms: Vec<f64> = samples
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default();
+        ms.sort_by(f64::total_cmp);
+        eprintln!(
+            "e2e: KEYSTROKE to rows painted over {} keystrokes ({} offers): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            ms.len(),
+            index.len(),
+            percentile(&ms, 0.5),
+            percentile(&ms, 0.99),
+            ms.last().copied().unwrap_or(f64::NAN)
+        );
+        assert!(ms.len() >= 40, "too few keystrokes timed: {}", ms.len());
+        shot(&c, "search-1280x800").await?;
+
+        // Esc clears the search; Ctrl+F focuses it again.
+        search.send_keys("\u{e00c}").await?; // Escape
+        filter.search.clear();
+        assert_rows_match(&c, &index, &filter, "Esc cleared the search").await?;
+        c.find(Locator::Id("result-count")).await?.click().await?; // focus off the search
+        c.active_element()
+            .await?
+            .send_keys("\u{e009}f\u{e000}")
+            .await?;
+        let focused = c
+            .execute("return document.activeElement.id;", vec![])
+            .await?;
+        assert_eq!(focused, "search", "Ctrl+F focuses the search");
+
+        // Keyboard: Down, Down, Enter opens the second row's detail.
+        search.send_keys("\u{e015}").await?; // ArrowDown: into the table, first row
+        c.active_element().await?.send_keys("\u{e015}").await?;
+        c.active_element().await?.send_keys("\u{e007}").await?; // Enter
+        let (_, rows) = core_rows(&index, &filter);
+        let second = index.offer(&rows[1].1).expect("second offer").clone();
+        wait_for(
+            &c,
+            "detail title",
+            "document.getElementById('detail-title')?.textContent",
+            Duration::from_secs(10),
+            |v| v.as_str() == Some(second.title.as_str()),
+        )
+        .await?;
+        let publisher = wait_for(
+            &c,
+            "detail loaded",
+            "document.getElementById('detail-publisher')?.textContent ?? null",
+            Duration::from_secs(15),
+            |v| v.is_string(),
+        )
+        .await?;
+        let publisher = publisher.as_str().unwrap_or_default();
+        assert!(publisher.starts_with(&second.publisher_name), "{publisher}");
+        let csp = c.find(Locator::Id("csp-status")).await?.text().await?;
+        if second.purchasable_through_csp() {
+            assert!(csp.contains("Can be bought through CSP"), "{csp}");
+            let buy = c.find(Locator::Id("buy-button")).await?;
+            assert!(!buy.is_enabled().await?, "Buy is disabled until ordering lands");
+        } else {
+            assert!(csp.contains("Azure portal") || csp.contains("not in the Partner Center"), "{csp}");
+        }
+        shot(&c, "detail-1280x800").await?;
+
+        // A SaaS offer that CSP sells, with its contacts and terms.
+        if let Some(saas) = index.offers().iter().position(|o| o.purchasable_through_csp()) {
+            let key = index.offers()[saas].key().to_string();
+            let title = index.offers()[saas].title.clone();
+            c.find(Locator::Id("search")).await?.send_keys(&title).await?;
+            wait_for(
+                &c,
+                "the SaaS row",
+                &format!("document.querySelector('#offer-table .tr[data-key=\"{key}\"]') !== null"),
+                Duration::from_secs(10),
+                |v| v == &Value::Bool(true),
+            )
+            .await?;
+            click(&c, &format!("#offer-table .tr[data-key='{key}']")).await?;
+            wait_for(
+                &c,
+                "SaaS detail",
+                "document.getElementById('detail-title')?.textContent",
+                Duration::from_secs(10),
+                |v| v.as_str() == Some(title.as_str()),
+            )
+            .await?;
+            wait_for(
+                &c,
+                "legal links",
+                "document.querySelector('.legal') !== null",
+                Duration::from_secs(15),
+                |v| v == &Value::Bool(true),
+            )
+            .await?;
+            shot(&c, "detail-saas-1280x800").await?;
+        }
+
+        // 1024×700: still usable with the detail open.
+        c.set_window_size(1024, 700).await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let (w, h) = c.get_window_size().await?;
+        eprintln!("e2e: window is now {w}x{h}");
+        shot(&c, "detail-1024x700").await?;
+        c.find(Locator::Id("search")).await?.send_keys("\u{e00c}").await?; // Esc: clear search
+        c.find(Locator::Css("body")).await?.send_keys("\u{e00c}").await?; // Esc: close panel
+        wait_for(
+            &c,
+            "detail closed",
+            "document.getElementById('detail-panel') === null",
+            Duration::from_secs(5),
+            |v| v == &Value::Bool(true),
+        )
+        .await?;
+        shot(&c, "marketplace-1024x700").await?;
+
+        let rss = peak_rss();
+        for (name, kb) in &rss {
+            eprintln!("e2e: PEAK RSS {name}: {:.1} MiB", *kb as f64 / 1024.0);
+        }
+        Ok::<_, CmdError>(())
+    }
+    .await;
+    c.close().await.ok();
+    result.expect("e2e steps");
+}

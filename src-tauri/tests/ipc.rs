@@ -1,0 +1,61 @@
+//! Wiring smoke test through real IPC on the mock runtime: commands are registered, answers
+//! serialise, and a core error crosses as `{kind, message, retryable}`.
+
+use cspdesk::app::AppCore;
+use cspdesk::connection::ConnectOptions;
+use cspdesk_app::{build_app, AppState};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+
+fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
+    InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        // The local origin on Linux/macOS; anything else counts as remote content.
+        url: "tauri://localhost".parse().expect("url"),
+        body: InvokeBody::Json(body),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    }
+}
+
+#[test]
+fn commands_answer_and_errors_have_a_kind() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let core = AppCore::new(ConnectOptions {
+        data_dir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    });
+    let app = build_app(mock_builder())
+        .manage(AppState::new(core))
+        .build(mock_context(noop_assets()))
+        .expect("app builds");
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("webview");
+
+    let markets = get_ipc_response(&webview, request("markets", serde_json::json!({})))
+        .expect("markets answers")
+        .deserialize::<serde_json::Value>()
+        .expect("json");
+    assert_eq!(markets[0]["code"], "US");
+    assert!(markets.as_array().expect("array").len() > 10);
+
+    // A bad market is refused before any connection is made.
+    let err = get_ipc_response(
+        &webview,
+        request(
+            "query_offers",
+            serde_json::json!({ "market": "usa", "query": { "filter": {}, "sort": "title", "descending": false, "offset": 0, "limit": 50 } }),
+        ),
+    )
+    .expect_err("refused");
+    assert_eq!(err["kind"], "invalid", "{err}");
+    assert_eq!(err["retryable"], false);
+    assert!(err["message"]
+        .as_str()
+        .expect("message")
+        .contains("two-letter"));
+}

@@ -1,0 +1,389 @@
+//! The desktop app's facade over the core: one method per IPC command, no Tauri types.
+//!
+//! [`AppCore`] opens the [`Connection`] lazily on first use (so the window paints before the
+//! embedded sandbox has started), keeps one in-memory [`OfferIndex`] per market behind a std
+//! `RwLock` (never held across `.await`), and rebuilds it after each sync. A query against a
+//! market never synced syncs it first. It deliberately holds no UI state: filters, selection and
+//! windows are the UI's, and every answer is a bounded window or one offer.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+use serde::Serialize;
+use tokio::sync::{Mutex, OnceCell};
+
+use crate::catalog::detail::{self, OfferDetail};
+use crate::catalog::query::{OfferFilter, OfferIndex, OfferQuery, OfferWindow, PublisherFilter};
+use crate::catalog::sync::{self, Progress, SyncOptions, SyncState};
+use crate::connection::{ConnectOptions, Connection, Mode};
+use crate::error::{Error, Result};
+use crate::secrets::Secret;
+
+/// Largest window one query may return: the UI asks for the visible rows plus overscan.
+pub const MAX_WINDOW: usize = 500;
+
+/// A market the partner can sell in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Market {
+    /// ISO 3166 alpha-2, upper case.
+    pub code: String,
+    pub name: String,
+    pub currency: String,
+}
+
+const MARKETS: &[(&str, &str, &str)] = &[
+    ("US", "United States", "USD"),
+    ("GB", "United Kingdom", "GBP"),
+    ("DE", "Germany", "EUR"),
+    ("FR", "France", "EUR"),
+    ("NL", "Netherlands", "EUR"),
+    ("IT", "Italy", "EUR"),
+    ("ES", "Spain", "EUR"),
+    ("IE", "Ireland", "EUR"),
+    ("SE", "Sweden", "SEK"),
+    ("NO", "Norway", "NOK"),
+    ("DK", "Denmark", "DKK"),
+    ("CH", "Switzerland", "CHF"),
+    ("PL", "Poland", "PLN"),
+    ("JP", "Japan", "JPY"),
+    ("AU", "Australia", "AUD"),
+    ("NZ", "New Zealand", "NZD"),
+    ("CA", "Canada", "CAD"),
+    ("BR", "Brazil", "BRL"),
+    ("IN", "India", "INR"),
+    ("SG", "Singapore", "SGD"),
+    ("ZA", "South Africa", "ZAR"),
+    ("MX", "Mexico", "MXN"),
+    ("AT", "Austria", "EUR"),
+    ("BE", "Belgium", "EUR"),
+    ("FI", "Finland", "EUR"),
+];
+
+/// A publisher the type-ahead offers, with the rows picking it would give.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PublisherOption {
+    pub name: String,
+    pub count: u32,
+}
+
+/// What the app is connected to, for the top bar and the sandbox banner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConnectionStatus {
+    pub mode: Mode,
+    /// `Sandbox`, the endpoint's host, or `Partner Center`.
+    pub label: String,
+    pub sandbox: bool,
+    /// The Partner Center base URL in use.
+    pub endpoint: String,
+    pub data_dir: String,
+}
+
+/// Connection settings from the environment: `CSPDESK_ENDPOINT`, `CSPDESK_ACCESS_TOKEN`,
+/// `CSPDESK_ARM_SUBSCRIPTION`, `CSPDESK_SANDBOX_OFFERS`, `CSPDESK_DATA_DIR`. With none of the
+/// first two set, the embedded sandbox is used (settings with a tenant come in a later issue).
+pub fn options_from_env(default_data_dir: PathBuf) -> Result<ConnectOptions> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let endpoint = match var("CSPDESK_ENDPOINT") {
+        Some(u) => Some(url::Url::parse(&u).map_err(|e| {
+            Error::Invalid(format!(
+                "CSPDESK_ENDPOINT `{u}` is not a URL ({e}); unset it to use the built-in sandbox"
+            ))
+        })?),
+        None => None,
+    };
+    let sandbox_offers = match var("CSPDESK_SANDBOX_OFFERS") {
+        Some(n) => Some(n.parse().map_err(|_| {
+            Error::Invalid(format!("CSPDESK_SANDBOX_OFFERS `{n}` is not a number"))
+        })?),
+        None => None,
+    };
+    Ok(ConnectOptions {
+        endpoint,
+        access_token: var("CSPDESK_ACCESS_TOKEN").map(Secret::new),
+        arm_subscription: var("CSPDESK_ARM_SUBSCRIPTION"),
+        data_dir: Some(
+            var("CSPDESK_DATA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or(default_data_dir),
+        ),
+        sandbox_offers,
+        ..Default::default()
+    })
+}
+
+/// The core as the desktop app sees it.
+pub struct AppCore {
+    opts: ConnectOptions,
+    conn: OnceCell<Connection>,
+    indexes: RwLock<HashMap<String, Arc<OfferIndex>>>,
+    /// One catalog sync at a time.
+    sync_lock: Mutex<()>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl std::fmt::Debug for AppCore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppCore")
+            .field("connected", &self.conn.initialized())
+            .finish()
+    }
+}
+
+fn market_code(market: &str) -> Result<String> {
+    let m = market.trim().to_ascii_uppercase();
+    if m.len() == 2 && m.chars().all(|c| c.is_ascii_alphabetic()) {
+        Ok(m)
+    } else {
+        Err(Error::Invalid(format!(
+            "`{market}` is not a market: use a two-letter country code such as US or GB"
+        )))
+    }
+}
+
+impl AppCore {
+    pub fn new(opts: ConnectOptions) -> AppCore {
+        AppCore {
+            opts,
+            conn: OnceCell::new(),
+            indexes: RwLock::new(HashMap::new()),
+            sync_lock: Mutex::new(()),
+            cancel: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// An already open connection (tests).
+    pub fn with_connection(conn: Connection) -> AppCore {
+        let core = AppCore::new(ConnectOptions::default());
+        core.conn
+            .set(conn)
+            .expect("a fresh OnceCell is always empty");
+        core
+    }
+
+    /// The connection, opened (and the embedded sandbox started) on first use. A failed open is
+    /// retried on the next call.
+    pub async fn connection(&self) -> Result<&Connection> {
+        self.conn
+            .get_or_try_init(|| async {
+                let conn = Connection::open(self.opts.clone()).await?;
+                tracing::info!(mode = ?conn.mode, data_dir = %conn.data_dir.display(), "connected");
+                Ok::<_, Error>(conn)
+            })
+            .await
+    }
+
+    pub async fn status(&self) -> Result<ConnectionStatus> {
+        let c = self.connection().await?;
+        let endpoint = c.client.endpoints().partner_center.to_string();
+        let label = match c.mode {
+            Mode::EmbeddedSandbox => "Sandbox".to_string(),
+            Mode::Endpoint => c
+                .client
+                .endpoints()
+                .partner_center
+                .host_str()
+                .unwrap_or("Custom endpoint")
+                .to_string(),
+            Mode::PartnerCenter => "Partner Center".to_string(),
+        };
+        Ok(ConnectionStatus {
+            mode: c.mode,
+            label,
+            sandbox: c.is_sandbox(),
+            endpoint,
+            data_dir: c.data_dir.display().to_string(),
+        })
+    }
+
+    pub fn markets(&self) -> Vec<Market> {
+        MARKETS
+            .iter()
+            .map(|(code, name, currency)| Market {
+                code: (*code).into(),
+                name: (*name).into(),
+                currency: (*currency).into(),
+            })
+            .collect()
+    }
+
+    /// When the market was last synced, if ever.
+    pub async fn last_sync(&self, market: &str) -> Result<Option<SyncState>> {
+        let market = market_code(market)?;
+        let c = self.connection().await?;
+        sync::last_sync(&c.store, &market)
+    }
+
+    /// Sync a market's catalog, then rebuild its index. `progress` is called as work advances.
+    pub async fn sync(
+        &self,
+        market: &str,
+        progress: impl Fn(Progress) + Send + Sync,
+    ) -> Result<SyncState> {
+        let market = market_code(market)?;
+        let c = self.connection().await?;
+        let _one = self.sync_lock.lock().await;
+        self.cancel.store(false, Ordering::Relaxed);
+        let mut opts = SyncOptions::new(&market);
+        opts.arm_subscription = c.arm_subscription.clone();
+        opts.cancel = self.cancel.clone();
+        let report = sync::sync(&c.client, &c.store, &opts, &progress).await?;
+        tracing::info!(market = %market, offers = report.offers, "catalog synced");
+        self.rebuild_index(c, &market).await?;
+        sync::last_sync(&c.store, &market)?
+            .ok_or_else(|| Error::Invalid("the sync finished but left no record".into()))
+    }
+
+    /// Ask a running sync to stop; the stored catalog stays as it was.
+    pub fn cancel_sync(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    async fn rebuild_index(&self, c: &Connection, market: &str) -> Result<Arc<OfferIndex>> {
+        let store = c.store.clone();
+        let m = market.to_string();
+        let index = tokio::task::spawn_blocking(move || {
+            sync::load_offers(&store, &m).map(|o| Arc::new(OfferIndex::new(o)))
+        })
+        .await
+        .map_err(|e| Error::Invalid(format!("building the offer index failed: {e}")))??;
+        self.indexes
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(market.to_string(), index.clone());
+        Ok(index)
+    }
+
+    /// The market's index: cached, else built from the store, syncing first if never synced.
+    pub async fn index(&self, market: &str) -> Result<Arc<OfferIndex>> {
+        let market = market_code(market)?;
+        if let Some(i) = self
+            .indexes
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&market)
+        {
+            return Ok(i.clone());
+        }
+        let c = self.connection().await?;
+        if sync::last_sync(&c.store, &market)?.is_none() {
+            self.sync(&market, |_| {}).await?;
+            if let Some(i) = self
+                .indexes
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&market)
+            {
+                return Ok(i.clone());
+            }
+        }
+        self.rebuild_index(c, &market).await
+    }
+
+    /// One window of the marketplace with facet counts. The window is capped at [`MAX_WINDOW`].
+    pub async fn query_offers(&self, market: &str, mut query: OfferQuery) -> Result<OfferWindow> {
+        let index = self.index(market).await?;
+        query.limit = query.limit.clamp(1, MAX_WINDOW);
+        Ok(index.query(&query))
+    }
+
+    /// Publishers for the type-ahead, best first, each with the number of rows it would give
+    /// with the other filters in `filter` (its own publisher filter is replaced).
+    pub async fn publishers(
+        &self,
+        market: &str,
+        prefix: &str,
+        filter: OfferFilter,
+        limit: usize,
+    ) -> Result<Vec<PublisherOption>> {
+        let index = self.index(market).await?;
+        let names = index.publisher_names(prefix, limit.clamp(1, 50));
+        let mut query = OfferQuery {
+            filter,
+            limit: 1,
+            ..Default::default()
+        };
+        Ok(names
+            .into_iter()
+            .map(|name| {
+                query.filter.publisher = PublisherFilter::Named(name.clone());
+                let count = index.query(&query).total;
+                PublisherOption { name, count }
+            })
+            .collect())
+    }
+
+    /// One offer in full, with the publisher's contacts and legal links from the ARM catalog.
+    pub async fn offer_detail(&self, market: &str, key: &str) -> Result<OfferDetail> {
+        let market = market_code(market)?;
+        let index = self.index(&market).await?;
+        let offer = index.offer(key).cloned().ok_or_else(|| {
+            Error::not_found(
+                format!("offer {key} in market {market}"),
+                "Sync the catalog again; the offer may have been withdrawn",
+            )
+        })?;
+        let c = self.connection().await?;
+        let (arm, note) = match (&offer.marketplace_id, &c.arm_subscription) {
+            (None, _) => (
+                None,
+                Some("This offer did not match an Azure Marketplace entry, so publisher contacts and legal links are not known.".to_string()),
+            ),
+            (Some(_), None) => (
+                None,
+                Some("No Azure subscription is set to read the marketplace catalog through (CSPDESK_ARM_SUBSCRIPTION), so publisher contacts and legal links are not known.".to_string()),
+            ),
+            (Some(id), Some(sub)) => {
+                match detail::arm_detail(&c.client, &c.store, sub, id, &market).await {
+                    Ok(d) => (Some(d), None),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "marketplace detail unavailable");
+                        let why = match (&e, e.status()) {
+                            (Error::Network { .. }, _) => "it could not be reached".to_string(),
+                            (_, Some(status)) => format!("it answered HTTP {status}"),
+                            _ => e.to_string(),
+                        };
+                        let note = format!(
+                            "Publisher contacts and legal links are missing: the Azure Marketplace catalog could not be read ({why}). Open the offer again later; the rest comes from Partner Center."
+                        );
+                        (None, Some(note))
+                    }
+                }
+            }
+        };
+        let markets = detail::markets_of(&c.store, key)?;
+        Ok(detail::build(&offer, arm.as_ref(), markets, note))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markets_are_two_letter_codes() {
+        let core = AppCore::new(ConnectOptions::default());
+        let markets = core.markets();
+        assert_eq!(markets[0].code, "US");
+        assert!(markets.iter().all(|m| m.code.len() == 2));
+        assert_eq!(market_code(" gb ").unwrap(), "GB");
+        assert!(matches!(market_code("usa"), Err(Error::Invalid(_))));
+    }
+
+    #[test]
+    fn env_without_endpoint_or_token_means_sandbox() {
+        // Only reads: these variables are unset in the test environment.
+        let opts = options_from_env(PathBuf::from("/tmp/x")).unwrap();
+        if std::env::var("CSPDESK_ENDPOINT").is_err() {
+            assert!(opts.endpoint.is_none());
+        }
+        assert!(opts.data_dir.is_some());
+    }
+}

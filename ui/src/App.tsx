@@ -1,0 +1,145 @@
+// The window: sidebar, top bar, sandbox banner, and the current view.
+import { useCallback, useEffect, useRef, useState } from "react";
+
+import * as api from "./api";
+import type { IpcError } from "./api";
+import type { ConnectionStatus } from "./bindings/ConnectionStatus";
+import type { Market } from "./bindings/Market";
+import type { Progress } from "./bindings/Progress";
+import type { SyncState } from "./bindings/SyncState";
+import { count } from "./format";
+import { Marketplace } from "./marketplace/Marketplace";
+import { ErrorBanner } from "./shell/ErrorBanner";
+import { SandboxBanner } from "./shell/SandboxBanner";
+import { Sidebar, type View, VIEWS } from "./shell/Sidebar";
+import { Toast, useToast } from "./shell/Toast";
+import { TopBar } from "./shell/TopBar";
+
+export interface SyncRun {
+  progress: Progress | null;
+}
+
+export function App() {
+  const [view, setView] = useState<View>("marketplace");
+  const [status, setStatus] = useState<ConnectionStatus | null>(null);
+  const [connectError, setConnectError] = useState<IpcError | null>(null);
+  const [markets, setMarkets] = useState<Market[]>([]);
+  const [market, setMarket] = useState("US");
+  const [lastSync, setLastSync] = useState<SyncState | null>(null);
+  const [syncRun, setSyncRun] = useState<SyncRun | null>(null);
+  const [syncError, setSyncError] = useState<IpcError | null>(null);
+  // Bumped after each sync so the marketplace asks again.
+  const [catalogVersion, setCatalogVersion] = useState(0);
+  const [ready, setReady] = useState(false);
+  const { toast, show } = useToast();
+  const syncing = useRef(false);
+
+  const connect = useCallback(async () => {
+    setConnectError(null);
+    try {
+      const [s, m] = await Promise.all([api.connectionStatus(), api.markets()]);
+      setStatus(s);
+      setMarkets(m);
+    } catch (e) {
+      setConnectError(e as IpcError);
+    }
+  }, []);
+
+  useEffect(() => {
+    void connect();
+  }, [connect]);
+
+  const sync = useCallback(
+    async (m: string) => {
+      if (syncing.current) return;
+      syncing.current = true;
+      setSyncError(null);
+      setSyncRun({ progress: null });
+      try {
+        const s = await api.syncCatalog(m, (p) => setSyncRun({ progress: p }));
+        setLastSync(s);
+        setReady(true);
+        setCatalogVersion((v) => v + 1);
+        show(`Catalog for ${m} synced: ${count(s.offers)} offers`);
+      } catch (e) {
+        const err = e as IpcError;
+        if (err.kind === "cancelled") show("Sync cancelled; the previous catalog is kept");
+        else setSyncError(err);
+      } finally {
+        syncing.current = false;
+        setSyncRun(null);
+      }
+    },
+    [show],
+  );
+
+  // On connect and on each market change: show the stored catalog, or sync it first.
+  useEffect(() => {
+    if (!status) return;
+    let live = true;
+    setReady(false);
+    setSyncError(null);
+    api
+      .lastSync(market)
+      .then((s) => {
+        if (!live) return;
+        setLastSync(s);
+        if (s) setReady(true);
+        else void sync(market);
+      })
+      .catch((e: unknown) => live && setSyncError(e as IpcError));
+    return () => {
+      live = false;
+    };
+  }, [status, market, sync]);
+
+  const current = VIEWS.find((v) => v.id === view);
+
+  return (
+    <div className="app">
+      <Sidebar view={view} onSelect={setView} />
+      <div className="main">
+        <TopBar
+          status={status}
+          connectFailed={connectError !== null}
+          markets={markets}
+          market={market}
+          onMarket={setMarket}
+          lastSync={lastSync}
+          syncRun={syncRun}
+          onSync={() => void sync(market)}
+          onCancel={() => void api.cancelSync()}
+        />
+        {status?.sandbox && <SandboxBanner status={status} />}
+        {connectError && (
+          <ErrorBanner
+            error={connectError}
+            what="CSP Desk could not connect"
+            hint="With no tenant configured it starts its built-in sandbox: check that the data folder is writable, or unset CSPDESK_ENDPOINT and CSPDESK_ACCESS_TOKEN to use the sandbox."
+            onRetry={() => void connect()}
+          />
+        )}
+        {syncError && (
+          <ErrorBanner
+            error={syncError}
+            what={`The catalog for ${market} could not be synced`}
+            onRetry={() => void sync(market)}
+            onDismiss={() => setSyncError(null)}
+          />
+        )}
+        {view === "marketplace" ? (
+          <Marketplace market={market} ready={ready} version={catalogVersion} syncing={syncRun !== null} />
+        ) : (
+          <section className="placeholder" aria-label={current?.label}>
+            <h1>{current?.label}</h1>
+            <p>{current?.coming}</p>
+            <button type="button" onClick={() => setView("marketplace")}>
+              Back to the Marketplace
+            </button>
+          </section>
+        )}
+      </div>
+      <Toast toast={toast} />
+    </div>
+  );
+}

@@ -1,0 +1,242 @@
+// The selected offer in full: publisher and contacts, description, plans and terms, trial,
+// markets, legal links, and whether (and how) it can be bought.
+import { useEffect, useState } from "react";
+
+import * as api from "../api";
+import type { IpcError } from "../api";
+import type { OfferDetail } from "../bindings/OfferDetail";
+import type { OfferRow } from "../bindings/OfferRow";
+import { TYPE_LABELS } from "../format";
+import { ErrorBanner } from "../shell/ErrorBanner";
+
+interface Props {
+  market: string;
+  offerKey: string;
+  /** The row as the table has it, shown while the full detail loads. */
+  preview: OfferRow | undefined;
+  onClose: () => void;
+}
+
+function Link({ uri, children }: { uri: string; children: React.ReactNode }) {
+  const [err, setErr] = useState<string | null>(null);
+  return (
+    <>
+      <a
+        href={uri}
+        onClick={(e) => {
+          e.preventDefault();
+          setErr(null);
+          api.openLink(uri).catch((x: IpcError) => setErr(x.message));
+        }}
+        title={uri}
+      >
+        {children}
+      </a>
+      {err && <span className="inline-error"> (could not open: {err})</span>}
+    </>
+  );
+}
+
+export function DetailPanel({ market, offerKey, preview, onClose }: Props) {
+  const [detail, setDetail] = useState<OfferDetail | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    api
+      .offerDetail(market, offerKey)
+      .then((d) => live && setDetail(d))
+      .catch((e: unknown) => live && setError(e as IpcError));
+    return () => {
+      live = false;
+    };
+  }, [market, offerKey, attempt]);
+
+  const d = detail && detail.key === offerKey ? detail : null;
+  return (
+    <aside className="detail" id="detail-panel" aria-label="Offer detail">
+      <div className="detail-head">
+        <div>
+          <h2 id="detail-title">{d?.title ?? preview?.title ?? (error ? "Offer" : "Loading…")}</h2>
+          {d && (
+            <div className="detail-sub">
+              <span className="pill type">{d.typeLabel}</span>
+              {d.categories.map((c) => (
+                <span key={c} className="pill">
+                  {c}
+                </span>
+              ))}
+              {d.match === "byName" && (
+                <span className="pill warn" title="Partner Center and the Azure Marketplace were matched by publisher and title">
+                  matched by name
+                </span>
+              )}
+            </div>
+          )}
+        </div>
+        <button type="button" className="ghost close" onClick={onClose} aria-label="Close detail (Esc)" title="Close (Esc)">
+          ✕
+        </button>
+      </div>
+      {error && (
+        <ErrorBanner error={error} what="The offer could not be shown" onRetry={() => setAttempt((a) => a + 1)} />
+      )}
+      {!d && !error && preview && (
+        <div className="detail-body">
+          <section>
+            <h3>Publisher</h3>
+            <div className="publisher-name">{preview.publisherName}</div>
+            <p className="muted">{TYPE_LABELS[preview.type]} · loading plans, contacts and terms…</p>
+          </section>
+        </div>
+      )}
+      {d && (
+        <div className="detail-body">
+          <section className={d.purchasable ? "buy ok" : "buy no"} id="csp-status">
+            {d.purchasable ? (
+              <>
+                <div>
+                  <strong>Can be bought through CSP.</strong> Buying subscribes the customer and accepts the
+                  publisher's terms below.
+                </div>
+                <span className="tooltip-wrap" title="Ordering for a customer arrives with the ordering release; until then, buy in Partner Center.">
+                  <button type="button" className="primary" disabled id="buy-button">
+                    Buy for a customer
+                  </button>
+                </span>
+              </>
+            ) : (
+              <div>
+                <strong>Not sold through CSP.</strong> {d.purchaseNote}
+              </div>
+            )}
+          </section>
+
+          <section>
+            <h3>Publisher</h3>
+            <div className="publisher-name" id="detail-publisher">
+              {d.publisher.name}
+              {d.publisher.microsoft && <span className="pill">Microsoft</span>}
+            </div>
+            <dl className="contacts">
+              {d.publisher.supportUri && (
+                <>
+                  <dt>Support</dt>
+                  <dd>
+                    <Link uri={d.publisher.supportUri}>{d.publisher.supportUri}</Link>
+                  </dd>
+                </>
+              )}
+              {d.publisher.email && (
+                <>
+                  <dt>Email</dt>
+                  <dd>
+                    <Link uri={`mailto:${d.publisher.email}`}>{d.publisher.email}</Link>
+                  </dd>
+                </>
+              )}
+              {d.publisher.phone && (
+                <>
+                  <dt>Phone</dt>
+                  <dd>
+                    <Link uri={`tel:${d.publisher.phone}`}>{d.publisher.phone}</Link>
+                  </dd>
+                </>
+              )}
+              {d.publisher.links.map((l) => (
+                <span key={l.uri} className="contents">
+                  <dt>{l.label}</dt>
+                  <dd>
+                    <Link uri={l.uri}>{l.uri}</Link>
+                  </dd>
+                </span>
+              ))}
+            </dl>
+            {!d.publisher.supportUri && !d.publisher.email && !d.publisher.phone && (
+              <p className="muted">No support contacts known.</p>
+            )}
+            {d.marketplaceNote && <p className="note">{d.marketplaceNote}</p>}
+          </section>
+
+          <section>
+            <h3>Terms and privacy</h3>
+            <ul className="legal">
+              <li>{d.termsOfUseUri ? <Link uri={d.termsOfUseUri}>Terms of use</Link> : <span className="muted">Terms of use: not published</span>}</li>
+              {d.cspTermsUri && (
+                <li>
+                  <Link uri={d.cspTermsUri}>CSP terms</Link>
+                </li>
+              )}
+              <li>{d.privacyPolicyUri ? <Link uri={d.privacyPolicyUri}>Privacy policy</Link> : <span className="muted">Privacy policy: not published</span>}</li>
+            </ul>
+          </section>
+
+          <section>
+            <h3>Description</h3>
+            <p className="description">{d.description || <span className="muted">No description.</span>}</p>
+          </section>
+
+          <section>
+            <h3>Free trial</h3>
+            <p id="detail-trial">
+              {d.freeTrial ? `Yes${d.trialLength ? `, ${d.trialLength}` : " (length not stated)"}` : "No free trial"}
+            </p>
+          </section>
+
+          <section>
+            <h3>Plans ({d.plans.length})</h3>
+            {d.plans.length === 0 && <p className="muted">No plans in Partner Center for this market.</p>}
+            {d.plans.map((p) => (
+              <div className="plan" key={p.id}>
+                <div className="plan-head">
+                  <strong>{p.title || p.id}</strong>
+                  <span className="muted"> · {p.id}</span>
+                  {p.trial && <span className="pill trial">Free trial</span>}
+                </div>
+                {p.description && <div className="plan-desc">{p.description}</div>}
+                <div className="plan-meta">
+                  Quantity {p.minQuantity}–{p.maxQuantity}
+                  {p.billingCycles.length > 0 && <> · Billing: {p.billingCycles.join(", ")}</>}
+                </div>
+                {p.terms.length > 0 && (
+                  <table className="terms">
+                    <thead>
+                      <tr>
+                        <th>Term</th>
+                        <th>Billing</th>
+                        <th>Refund window</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {p.terms.map((t, i) => (
+                        <tr key={i} title={t.description}>
+                          <td>{t.durationLabel}</td>
+                          <td>{t.billingLabel}</td>
+                          <td>{t.refundWindow ?? "–"}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
+              </div>
+            ))}
+          </section>
+
+          <section>
+            <h3>Markets</h3>
+            <div className="markets" id="detail-markets">
+              {d.markets.map((m) => (
+                <span key={m} className={m === d.market ? "pill on" : "pill"}>
+                  {m}
+                </span>
+              ))}
+            </div>
+            <p className="muted small">Among the markets synced on this computer.</p>
+          </section>
+        </div>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,196 @@
+// The virtualized offer table: fixed row height, sortable headers, only the loaded window
+// rendered. The column model and sort state come from TanStack Table; rows from TanStack Virtual.
+import { type ColumnDef, type SortingState, getCoreRowModel, useReactTable } from "@tanstack/react-table";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { type ReactNode, type RefObject, useEffect, useMemo, useRef, useState } from "react";
+
+import type { OfferRow } from "../bindings/OfferRow";
+import type { SortKey } from "../bindings/SortKey";
+import { TYPE_LABELS } from "../format";
+import { type LoadedWindow, type SortState, rowAt } from "./windowing";
+
+export const ROW_HEIGHT = 28;
+
+interface ColumnMeta {
+  width: string;
+  render: (r: OfferRow) => ReactNode;
+}
+
+const SORTABLE: ReadonlySet<string> = new Set<SortKey>(["title", "publisher", "type", "trial", "plans"]);
+
+const COLUMNS: Array<ColumnDef<OfferRow> & { id: string; meta: ColumnMeta }> = [
+  {
+    id: "title",
+    header: "Offer",
+    meta: {
+      width: "minmax(180px, 2.4fr)",
+      render: (r) => (
+        <span className="title-cell" title={r.title}>
+          {r.title}
+        </span>
+      ),
+    },
+  },
+  { id: "publisher", header: "Publisher", meta: { width: "minmax(120px, 1.5fr)", render: (r) => <span title={r.publisherName}>{r.publisherName}</span> } },
+  { id: "type", header: "Type", meta: { width: "128px", render: (r) => TYPE_LABELS[r.type] ?? r.type } },
+  {
+    id: "categories",
+    header: "Categories",
+    enableSorting: false,
+    meta: { width: "minmax(110px, 1.3fr)", render: (r) => <span title={r.categories.join(", ")}>{r.categories.join(", ")}</span> },
+  },
+  { id: "trial", header: "Trial", meta: { width: "64px", render: (r) => (r.freeTrial ? <span className="pill trial">Free trial</span> : "") } },
+  { id: "plans", header: "Plans", meta: { width: "56px", render: (r) => <span className="num">{r.plans || "–"}</span> } },
+  {
+    id: "csp",
+    header: "CSP",
+    enableSorting: false,
+    meta: {
+      width: "60px",
+      render: (r) =>
+        r.purchasable ? (
+          <span className="pill csp" title="Can be bought for a customer through CSP">
+            CSP
+          </span>
+        ) : (
+          <span className="muted" title="Managed and billed through the Azure portal">
+            Portal
+          </span>
+        ),
+    },
+  },
+];
+
+/** Columns that give way first when the table is narrow (detail panel open at 1024 px). */
+function hiddenFor(width: number): Record<string, boolean> {
+  if (width < 560) return { categories: false, plans: false, type: false };
+  if (width < 760) return { categories: false, plans: false };
+  return {};
+}
+
+interface Props {
+  total: number;
+  win: LoadedWindow | null;
+  sort: SortState;
+  onSort: (s: SortState) => void;
+  selected: number | null;
+  onSelect: (i: number) => void;
+  onOpen: (i: number) => void;
+  onRange: (first: number, last: number) => void;
+  scrollRef: RefObject<HTMLDivElement | null>;
+  resetKey: string;
+  onKeyDown: (e: React.KeyboardEvent) => void;
+}
+
+export function OfferTable({ total, win, sort, onSort, selected, onSelect, onOpen, onRange, scrollRef, resetKey, onKeyDown }: Props) {
+  const [width, setWidth] = useState(900);
+  const boxRef = useRef<HTMLDivElement | null>(null);
+  useEffect(() => {
+    const el = boxRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(([entry]) => entry && setWidth(entry.contentRect.width));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const sorting: SortingState = useMemo(() => [{ id: sort.key, desc: sort.descending }], [sort]);
+  const table = useReactTable<OfferRow>({
+    data: [],
+    columns: COLUMNS,
+    state: { sorting, columnVisibility: hiddenFor(width) },
+    manualSorting: true,
+    enableMultiSort: false,
+    enableSortingRemoval: false,
+    sortDescFirst: false,
+    getCoreRowModel: getCoreRowModel(),
+    onSortingChange: (updater) => {
+      const next = typeof updater === "function" ? updater(sorting) : updater;
+      const first = next[0];
+      if (first && SORTABLE.has(first.id)) onSort({ key: first.id as SortKey, descending: first.desc });
+    },
+  });
+  const columns = table.getVisibleLeafColumns();
+  const template = columns.map((c) => (c.columnDef.meta as ColumnMeta).width).join(" ");
+
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  useEffect(() => {
+    onRange(first, last);
+  }, [first, last, onRange]);
+
+  // A new filter or sort starts at the top of the list.
+  useEffect(() => {
+    virtualizer.scrollToOffset(0);
+  }, [resetKey]);
+
+  useEffect(() => {
+    if (selected !== null) virtualizer.scrollToIndex(selected, { align: "auto" });
+  }, [selected]);
+
+  return (
+    <div className="table" ref={boxRef}>
+      <div className="thead" role="row" style={{ gridTemplateColumns: template }}>
+        {table.getHeaderGroups()[0]?.headers.map((h) => {
+          const sorted = h.column.getIsSorted();
+          const canSort = h.column.getCanSort();
+          return (
+            <div
+              key={h.id}
+              role="columnheader"
+              aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
+              className={canSort ? "th sortable" : "th"}
+              data-col={h.id}
+              onClick={canSort ? h.column.getToggleSortingHandler() : undefined}
+              title={canSort ? "Sort" : undefined}
+            >
+              {h.column.columnDef.header as string}
+              {sorted && <span className="sort-arrow">{sorted === "asc" ? " ▲" : " ▼"}</span>}
+            </div>
+          );
+        })}
+      </div>
+      <div
+        className="tbody"
+        id="offer-table"
+        ref={scrollRef}
+        role="grid"
+        aria-rowcount={total}
+        aria-label="Offers"
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+          {items.map((v) => {
+            const r = rowAt(win, v.index);
+            return (
+              <div
+                key={v.key}
+                role="row"
+                aria-rowindex={v.index + 1}
+                aria-selected={selected === v.index}
+                className={selected === v.index ? "tr selected" : "tr"}
+                data-key={r?.key}
+                style={{ height: ROW_HEIGHT, transform: `translateY(${v.start}px)`, gridTemplateColumns: template }}
+                onClick={() => onSelect(v.index)}
+                onDoubleClick={() => onOpen(v.index)}
+              >
+                {columns.map((c) => (
+                  <div key={c.id} role="gridcell" className={`td c-${c.id}`}>
+                    {r ? (c.columnDef.meta as ColumnMeta).render(r) : c.id === "title" ? <span className="skeleton" /> : null}
+                  </div>
+                ))}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+// Which slice of the list to ask the core for, given the rows the virtualizer shows.
+// Pure functions, so the table's data logic is tested without a webview.
+import type { OfferRow } from "../bindings/OfferRow";
+import type { OfferQuery } from "../bindings/OfferQuery";
+import type { SortKey } from "../bindings/SortKey";
+import type { OfferFilter } from "../bindings/OfferFilter";
+
+/** Rows fetched beyond the visible ones on each side, so small scrolls need no round trip. */
+export const OVERSCAN_ROWS = 40;
+/** Window starts are aligned to this, so nearby scroll positions ask for the same window. */
+export const PAGE = 20;
+/** The core refuses larger windows; the table never needs one. */
+export const MAX_LIMIT = 500;
+
+export interface LoadedWindow {
+  offset: number;
+  rows: OfferRow[];
+}
+
+/** The window to fetch for visible rows `first..=last` of `total`. */
+export function windowFor(first: number, last: number, total: number): { offset: number; limit: number } {
+  const from = Math.max(0, first - OVERSCAN_ROWS);
+  const offset = Math.floor(from / PAGE) * PAGE;
+  const end = Math.min(Math.max(total, last + 1), last + 1 + OVERSCAN_ROWS);
+  const limit = Math.min(MAX_LIMIT, Math.max(PAGE, end - offset));
+  return { offset, limit };
+}
+
+/** Whether the loaded window already covers visible rows `first..=last` (clamped to `total`). */
+export function covers(win: LoadedWindow | null, first: number, last: number, total: number): boolean {
+  if (!win) return false;
+  if (total === 0) return true;
+  const lastNeeded = Math.min(last, total - 1);
+  return first >= win.offset && lastNeeded < win.offset + win.rows.length;
+}
+
+/** The row at absolute index `i`, if loaded. */
+export function rowAt(win: LoadedWindow | null, i: number): OfferRow | undefined {
+  if (!win) return undefined;
+  return win.rows[i - win.offset];
+}
+
+export interface SortState {
+  key: SortKey;
+  descending: boolean;
+}
+
+export function buildQuery(filter: OfferFilter, sort: SortState, offset: number, limit: number): OfferQuery {
+  return { filter, sort: sort.key, descending: sort.descending, offset, limit };
+}
+
+/** The next selected index after an arrow key, clamped to the list. */
+export function moveSelection(current: number | null, delta: number, total: number): number | null {
+  if (total === 0) return null;
+  if (current === null) return delta > 0 ? 0 : total - 1;
+  return Math.min(total - 1, Math.max(0, current + delta));
+}
+
+export const EMPTY_FILTER: OfferFilter = {
+  types: [],
+  categories: [],
+  publisher: { kind: "any" },
+  trialOnly: false,
+  search: "",
+};

@@ -1,0 +1,13 @@
+// Always visible while the data comes from the built-in sandbox.
+import type { ConnectionStatus } from "../bindings/ConnectionStatus";
+
+export function SandboxBanner({ status }: { status: ConnectionStatus }) {
+  return (
+    <div className="banner sandbox-banner" role="note" id="sandbox-banner" title={`Sandbox state: ${status.dataDir}`}>
+      <strong>Sandbox data:</strong> this comes from CSP Desk's built-in Partner Center simulator, not
+      from your tenant, and orders here cost nothing. To connect a Partner Center account, start CSP
+      Desk with <code>CSPDESK_ACCESS_TOKEN</code> set to an access token (and{" "}
+      <code>CSPDESK_ENDPOINT</code> if needed); sign-in from Settings is coming.
+    </div>
+  );
+}

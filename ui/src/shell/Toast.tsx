@@ -1,0 +1,22 @@
+// A short success message at the bottom of the window.
+import { useCallback, useEffect, useRef, useState } from "react";
+
+export function useToast() {
+  const [toast, setToast] = useState<string | null>(null);
+  const timer = useRef<number | undefined>(undefined);
+  const show = useCallback((message: string) => {
+    setToast(message);
+    window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(() => setToast(null), 3500);
+  }, []);
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+  return { toast, show };
+}
+
+export function Toast({ toast }: { toast: string | null }) {
+  return (
+    <div className={toast ? "toast show" : "toast"} role="status" aria-live="polite">
+      {toast}
+    </div>
+  );
+}

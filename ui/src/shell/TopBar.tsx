@@ -1,0 +1,79 @@
+// Connection badge, market picker, last sync and the Sync button (a progress bar while syncing).
+import { useEffect, useState } from "react";
+
+import type { SyncRun } from "../App";
+import type { ConnectionStatus } from "../bindings/ConnectionStatus";
+import type { Market } from "../bindings/Market";
+import type { SyncState } from "../bindings/SyncState";
+import { PHASE_LABELS, ago, count, dateTime } from "../format";
+
+interface Props {
+  status: ConnectionStatus | null;
+  connectFailed: boolean;
+  markets: Market[];
+  market: string;
+  onMarket: (m: string) => void;
+  lastSync: SyncState | null;
+  syncRun: SyncRun | null;
+  onSync: () => void;
+  onCancel: () => void;
+}
+
+export function TopBar({ status, connectFailed, markets, market, onMarket, lastSync, syncRun, onSync, onCancel }: Props) {
+  // "Synced 5 min ago" stays true as time passes.
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const t = window.setInterval(() => tick((n) => n + 1), 30_000);
+    return () => window.clearInterval(t);
+  }, []);
+  const p = syncRun?.progress;
+  const pct = p && p.total > 0 ? Math.round((p.done / p.total) * 100) : null;
+  return (
+    <header className="topbar">
+      <span
+        className={status ? (status.sandbox ? "badge sandbox" : "badge tenant") : "badge offline"}
+        title={status ? `${status.endpoint} — data in ${status.dataDir}` : "Connecting…"}
+        data-testid="connection-badge"
+      >
+        {status ? status.label : connectFailed ? "Not connected" : "Connecting…"}
+      </span>
+      <label className="market">
+        <span>Market</span>
+        <select
+          id="market"
+          value={market}
+          onChange={(e) => onMarket(e.target.value)}
+          disabled={syncRun !== null}
+        >
+          {(markets.length ? markets : [{ code: market, name: market, currency: "" }]).map((m) => (
+            <option key={m.code} value={m.code}>
+              {m.code} · {m.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="spacer" />
+      {syncRun ? (
+        <div className="sync-progress" role="status" aria-live="polite">
+          <span className="sync-phase">
+            {p ? PHASE_LABELS[p.phase] : "Starting sync"}
+            {p && p.total > 0 ? ` ${count(p.done)} / ${count(p.total)}` : "…"}
+          </span>
+          <progress id="sync-progress" max={100} value={pct ?? undefined} />
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <>
+          <span className="last-sync" id="last-sync" title={lastSync ? dateTime(lastSync.fetchedAt) : undefined}>
+            {lastSync ? `Synced ${ago(lastSync.fetchedAt)} · ${count(lastSync.offers)} offers` : "Never synced"}
+          </span>
+          <button type="button" id="sync-btn" className="primary" onClick={onSync} disabled={!status}>
+            Sync
+          </button>
+        </>
+      )}
+    </header>
+  );
+}
