@@ -26,6 +26,10 @@ command -v tauri-driver >/dev/null || cargo install tauri-driver --version 2.1.0
 
 if [ -f ui/package.json ]; then
   command -v npm >/dev/null || { echo "setup: Node.js 20 with npm is required" >&2; exit 1; }
-  (cd ui && if [ -d node_modules ] && [ node_modules -nt package-lock.json ]; then :; else npm ci --no-audit --no-fund; fi)
+  # `npm ci` refuses a lock file without other platforms' optional packages (rollup's native
+  # builds), which a registry serving only some platforms produces; `npm install --no-save`
+  # installs the same locked versions without touching the lock file.
+  (cd ui && if [ -d node_modules ] && [ node_modules -nt package-lock.json ]; then :; else
+     npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save; fi)
 fi
 echo "setup: done"

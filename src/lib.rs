@@ -12,13 +12,14 @@ pub mod secrets;
 pub mod settings;
 
 pub use error::{Error, Result};
-pub mod billing;
 pub mod app;
+pub mod billing;
 pub mod catalog;
 pub mod connection;
 pub mod customers;
 pub mod orders;
 pub mod pricelist;
+pub mod publishers;
 pub mod soak;
 pub mod store;
 pub mod subscriptions;

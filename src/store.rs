@@ -91,6 +91,19 @@ const MIGRATIONS: &[&str] = &[
         uri TEXT NOT NULL,
         fetched_at TEXT NOT NULL
      );",
+    // 5: support staff's own notes and contacts per publisher; a catalog sync never touches them
+    "CREATE TABLE publisher_notes (
+        id INTEGER PRIMARY KEY,
+        publisher TEXT NOT NULL,
+        publisher_name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        name TEXT,
+        email TEXT,
+        phone TEXT,
+        created_at TEXT NOT NULL
+     );
+     CREATE INDEX publisher_notes_publisher ON publisher_notes (publisher);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -8,6 +8,7 @@ mod offers;
 mod orders;
 mod output;
 mod prices;
+mod publishers;
 mod sandbox_cmd;
 mod subscriptions;
 
@@ -97,6 +98,9 @@ pub enum Command {
     /// Invoices and their marketplace line items.
     #[command(subcommand)]
     Invoices(invoices::InvoicesCmd),
+    /// Publishers: support contacts, offers, your notes.
+    #[command(subcommand)]
+    Publishers(publishers::PublishersCmd),
     /// The daily marketplace price list.
     #[command(subcommand)]
     Prices(prices::PricesCmd),
@@ -263,6 +267,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Offers(cmd) => offers::run(g, cmd).await,
         Command::Prices(cmd) => prices::run(g, cmd).await,
         Command::Invoices(cmd) => invoices::run(g, cmd).await,
+        Command::Publishers(cmd) => publishers::run(g, cmd).await,
         Command::Orders(cmd) => orders::run(g, cmd).await,
         Command::Subscriptions(cmd) => subscriptions::run(g, cmd).await,
         Command::ActivationLink {

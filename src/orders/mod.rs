@@ -213,33 +213,27 @@ fn option_label(o: &PurchaseOption) -> String {
 /// Publisher contacts for messages, from the stored catalog and the marketplace detail.
 async fn contacts_hint(conn: &Connection, product_id: &str, publisher: &str) -> String {
     let mut parts = Vec::new();
-    let mut arm_id = None;
-    for market in ["US", "GB", "DE"] {
-        if let Ok(offers) = catalog_sync::load_offers(&conn.store, market) {
-            if let Some(o) = offers
-                .into_iter()
-                .find(|o| o.product_id.as_deref() == Some(product_id))
+    let stored = crate::catalog::detail::markets_of(&conn.store, product_id)
+        .ok()
+        .and_then(|markets| {
+            markets.into_iter().find_map(|m| {
+                catalog_sync::load_offers(&conn.store, &m)
+                    .ok()?
+                    .into_iter()
+                    .find(|o| o.product_id.as_deref() == Some(product_id))
+                    .map(|o| (m, o))
+            })
+        });
+    if let (Some((market, offer)), Some(sub)) = (stored, conn.arm_subscription.as_deref()) {
+        if let Some(id) = offer.marketplace_id.as_deref() {
+            if let Ok(d) =
+                crate::catalog::detail::arm_detail(&conn.client, &conn.store, sub, id, &market)
+                    .await
             {
-                arm_id = o.marketplace_id;
-                break;
-            }
-        }
-    }
-    if let (Some(id), Some(sub)) = (arm_id, conn.arm_subscription.as_deref()) {
-        if let Ok(d) = conn.client.execute(&api::arm_product(sub, &id, "US")).await {
-            if let Some(u) = d.support_uri.filter(|u| !u.is_empty()) {
-                parts.push(format!("support {u}"));
-            }
-            for l in d.links {
-                if l.uri.starts_with("mailto:") || l.uri.starts_with("tel:") {
-                    parts.push(
-                        l.uri
-                            .split_once(':')
-                            .map(|x| x.1)
-                            .unwrap_or_default()
-                            .to_string(),
-                    );
-                }
+                let c = crate::catalog::detail::build(&offer, Some(&d), vec![], None).publisher;
+                parts.extend(c.support_uri.map(|u| format!("support {u}")));
+                parts.extend(c.email);
+                parts.extend(c.phone);
             }
         }
     }
