@@ -510,6 +510,13 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
             )
             .await?;
         eprintln!("e2e: IPC floor (a trivial command) [median, max] ms: {floor}");
+        let idle = c
+            .execute_async(
+                "const done = arguments[0]; (async () => { const t = []; const query = { filter: { types: [], categories: [], publisher: { kind: 'any' }, trialOnly: false, search: 'sy' }, sort: 'title', descending: false, offset: 0, limit: 70 }; for (let i = 0; i < 40; i++) { const s = performance.now(); await window.__TAURI_INTERNALS__.invoke('query_offers', { market: 'US', query }); t.push(performance.now() - s); } t.sort((a, b) => a - b); done([t[20], t[39]]); })();",
+                vec![],
+            )
+            .await?;
+        eprintln!("e2e: query_offers while idle (70 rows) [median, max] ms: {idle}");
         let samples = c
             .execute("return window.__cspdesk.keystrokes;", vec![])
             .await?;

@@ -120,6 +120,8 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
     void fetch(w.offset, w.limit);
   }, []);
 
+  const closeDetail = useCallback(() => setOpenKey(null), []);
+
   const open = useCallback((i: number) => {
     setSelected(i);
     const r = rowAt(latest.current.data?.win ?? null, i);
@@ -267,7 +269,7 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
             market={market}
             offerKey={openKey}
             preview={data?.win.rows.find((r) => r.key === openKey)}
-            onClose={() => setOpenKey(null)}
+            onClose={closeDetail}
           />
         )}
       </div>
