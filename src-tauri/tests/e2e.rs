@@ -585,7 +585,12 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         shot(&c, "detail-1280x800").await?;
 
         // A SaaS offer that CSP sells, with its contacts and terms.
-        if let Some(saas) = index.offers().iter().position(|o| o.purchasable_through_csp()) {
+        let saas = index
+            .offers()
+            .iter()
+            .position(|o| o.purchasable_through_csp() && o.marketplace_id.is_some())
+            .or_else(|| index.offers().iter().position(|o| o.purchasable_through_csp()));
+        if let Some(saas) = saas {
             let key = index.offers()[saas].key().to_string();
             let title = index.offers()[saas].title.clone();
             c.find(Locator::Id("search")).await?.send_keys(&title).await?;
@@ -614,6 +619,19 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
                 |v| v == &Value::Bool(true),
             )
             .await?;
+            let links = c
+                .execute(
+                    "return [document.querySelectorAll('.contacts a').length, document.querySelectorAll('.legal a').length, document.querySelectorAll('.plan').length];",
+                    vec![],
+                )
+                .await?;
+            eprintln!("e2e: SaaS detail [contact links, legal links, plans]: {links}");
+            if presynced.is_none() {
+                // The sandbox's marketplace catalog has contacts and terms for matched offers.
+                assert!(links[0].as_u64().unwrap_or(0) > 0, "no support contact shown");
+                assert!(links[1].as_u64().unwrap_or(0) > 0, "no terms or privacy link shown");
+            }
+            assert!(links[2].as_u64().unwrap_or(0) > 0, "no plan shown");
             shot(&c, "detail-saas-1280x800").await?;
         }
 

@@ -98,8 +98,12 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
     void fetchWindow(w.offset, w.limit);
   }, [ready, fetchWindow, attempt]);
 
-  // A market change closes the detail (the key belongs to the old market).
-  useEffect(() => setOpenKey(null), [market]);
+  // A market change closes the detail (the key belongs to the old market) and drops the old
+  // market's rows rather than showing them while the new one loads.
+  useEffect(() => {
+    setOpenKey(null);
+    setData(null);
+  }, [market]);
 
   useLayoutEffect(() => {
     if (!data) return;
