@@ -58,7 +58,8 @@ async fn session() -> Client {
     caps.insert("browserName".into(), "wry".into());
     caps.insert(
         "tauri:options".into(),
-        serde_json::json!({ "application": PathBuf::from(APP) }),
+        // E2E_APP: another build of the app (e.g. target/release/cspdesk-app) to measure.
+        serde_json::json!({ "application": std::env::var("E2E_APP").ok().filter(|a| !a.is_empty()).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(APP)) }),
     );
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
@@ -432,16 +433,46 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
             .unwrap_or("cloud")
             .to_lowercase();
         let mut typed = 0;
+        // Keys at a fast typist's pace (~14 a second), so each sample is one keystroke's
+        // latency. Real X key events through xdotool when available (WebDriver's own key
+        // injection holds the UI process's main loop and would be timed too).
+        let pace = Duration::from_millis(70);
+        search.click().await?;
+        let xdotool = std::env::var("DISPLAY").is_ok()
+            && Command::new("xdotool")
+                .args(["search", "--name", "^CSP Desk$", "windowfocus", "--sync"])
+                .status()
+                .is_ok_and(|s| s.success());
+        eprintln!(
+            "e2e: typing through {}",
+            if xdotool { "xdotool (X key events)" } else { "WebDriver" }
+        );
         while typed < 50 {
+            if xdotool {
+                let delay = pace.as_millis().to_string();
+                let _ = Command::new("xdotool")
+                    .args(["type", "--delay", &delay, &word])
+                    .status();
+                let backspaces = vec!["BackSpace"; word.chars().count()];
+                let _ = Command::new("xdotool")
+                    .args(["key", "--delay", &delay])
+                    .args(&backspaces)
+                    .status();
+                typed += 2 * word.chars().count();
+                continue;
+            }
             for ch in word.chars() {
                 search.send_keys(&ch.to_string()).await?;
+                tokio::time::sleep(pace).await;
                 typed += 1;
             }
             for _ in word.chars() {
                 search.send_keys("\u{e003}").await?; // Backspace
+                tokio::time::sleep(pace).await;
                 typed += 1;
             }
         }
+        tokio::time::sleep(Duration::from_millis(200)).await;
         search.send_keys(&word).await?;
         filter.search = word.clone();
         assert_rows_match(&c, &index, &filter, &format!("search `{word}`")).await?;
@@ -472,6 +503,20 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
             )
             .await?;
         eprintln!("e2e: animation frame interval [median, max] ms: {frames}");
+        let floor = c
+            .execute_async(
+                "const done = arguments[0]; (async () => { const t = []; for (let i = 0; i < 40; i++) { const s = performance.now(); await window.__TAURI_INTERNALS__.invoke('markets'); t.push(performance.now() - s); } t.sort((a, b) => a - b); done([t[20], t[39]]); })();",
+                vec![],
+            )
+            .await?;
+        eprintln!("e2e: IPC floor (a trivial command) [median, max] ms: {floor}");
+        let idle = c
+            .execute_async(
+                "const done = arguments[0]; (async () => { const t = []; const query = { filter: { types: [], categories: [], publisher: { kind: 'any' }, trialOnly: false, search: 'sy' }, sort: 'title', descending: false, offset: 0, limit: 70 }; for (let i = 0; i < 40; i++) { const s = performance.now(); await window.__TAURI_INTERNALS__.invoke('query_offers', { market: 'US', query }); t.push(performance.now() - s); } t.sort((a, b) => a - b); done([t[20], t[39]]); })();",
+                vec![],
+            )
+            .await?;
+        eprintln!("e2e: query_offers while idle (70 rows) [median, max] ms: {idle}");
         let samples = c
             .execute("return window.__cspdesk.keystrokes;", vec![])
             .await?;
@@ -540,7 +585,12 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         shot(&c, "detail-1280x800").await?;
 
         // A SaaS offer that CSP sells, with its contacts and terms.
-        if let Some(saas) = index.offers().iter().position(|o| o.purchasable_through_csp()) {
+        let saas = index
+            .offers()
+            .iter()
+            .position(|o| o.purchasable_through_csp() && o.marketplace_id.is_some())
+            .or_else(|| index.offers().iter().position(|o| o.purchasable_through_csp()));
+        if let Some(saas) = saas {
             let key = index.offers()[saas].key().to_string();
             let title = index.offers()[saas].title.clone();
             c.find(Locator::Id("search")).await?.send_keys(&title).await?;
@@ -569,6 +619,19 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
                 |v| v == &Value::Bool(true),
             )
             .await?;
+            let links = c
+                .execute(
+                    "return [document.querySelectorAll('.contacts a').length, document.querySelectorAll('.legal a').length, document.querySelectorAll('.plan').length];",
+                    vec![],
+                )
+                .await?;
+            eprintln!("e2e: SaaS detail [contact links, legal links, plans]: {links}");
+            if presynced.is_none() {
+                // The sandbox's marketplace catalog has contacts and terms for matched offers.
+                assert!(links[0].as_u64().unwrap_or(0) > 0, "no support contact shown");
+                assert!(links[1].as_u64().unwrap_or(0) > 0, "no terms or privacy link shown");
+            }
+            assert!(links[2].as_u64().unwrap_or(0) > 0, "no plan shown");
             shot(&c, "detail-saas-1280x800").await?;
         }
 

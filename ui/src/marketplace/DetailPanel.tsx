@@ -1,6 +1,6 @@
 // The selected offer in full: publisher and contacts, description, plans and terms, trial,
 // markets, legal links, and whether (and how) it can be bought.
-import { useEffect, useState } from "react";
+import { memo, useEffect, useState } from "react";
 
 import * as api from "../api";
 import type { IpcError } from "../api";
@@ -37,7 +37,8 @@ function Link({ uri, children }: { uri: string; children: React.ReactNode }) {
   );
 }
 
-export function DetailPanel({ market, offerKey, preview, onClose }: Props) {
+/** Memoized: typing in the search must not re-render an open detail. */
+export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview, onClose }: Props) {
   const [detail, setDetail] = useState<OfferDetail | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -239,4 +240,4 @@ export function DetailPanel({ market, offerKey, preview, onClose }: Props) {
       )}
     </aside>
   );
-}
+});

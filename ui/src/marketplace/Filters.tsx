@@ -171,7 +171,7 @@ function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "mark
 
   useEffect(() => {
     if (!open || text.trim().length === 0) {
-      setOptions([]);
+      setOptions((o) => (o.length ? [] : o));
       return;
     }
     let live = true;

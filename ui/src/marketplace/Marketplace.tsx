@@ -1,6 +1,7 @@
 // The Marketplace view: filters, the virtualized table (asking the core for the visible window
 // only), and the detail panel. Keyboard: Ctrl+F search, Esc clear/close, arrows move, Enter opens.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 
 import * as api from "../api";
 import type { IpcError } from "../api";
@@ -24,6 +25,8 @@ interface Loaded {
   total: number;
   facets: Facets;
   win: LoadedWindow;
+  /** The query this answers, less its window: a new one scrolls the table to the top. */
+  query: string;
   /** performance.now() of the keystroke this answer is for */
   keystrokeAt: number | null;
   answeredAt: number;
@@ -65,7 +68,11 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
         const answeredAt = performance.now();
         recordIpc(answeredAt - sent);
         if (mine !== seq.current) return;
-        setData({ total: w.total, facets: w.facets, win: { offset: w.offset, rows: w.rows }, keystrokeAt: typedAt, answeredAt });
+        // Commit in this task, so the rows make the very next frame instead of waiting for
+        // React's scheduler to run after it.
+        flushSync(() =>
+          setData({ query: JSON.stringify([market, f, sort, version]), total: w.total, facets: w.facets, win: { offset: w.offset, rows: w.rows }, keystrokeAt: typedAt, answeredAt }),
+        );
         setError(null);
       } catch (e) {
         if (mine === seq.current) setError(e as IpcError);
@@ -81,7 +88,6 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
   );
 
   // A new query (filter, sort, market, or a fresh catalog) starts at the top.
-  const resetKey = JSON.stringify([market, filter, sort, version]);
   useEffect(() => {
     if (!ready) return;
     setSelected(null);
@@ -92,8 +98,12 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
     void fetchWindow(w.offset, w.limit);
   }, [ready, fetchWindow, attempt]);
 
-  // A market change closes the detail (the key belongs to the old market).
-  useEffect(() => setOpenKey(null), [market]);
+  // A market change closes the detail (the key belongs to the old market) and drops the old
+  // market's rows rather than showing them while the new one loads.
+  useEffect(() => {
+    setOpenKey(null);
+    setData(null);
+  }, [market]);
 
   useLayoutEffect(() => {
     if (!data) return;
@@ -101,24 +111,26 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
     if (data.keystrokeAt !== null) recordKeystroke(data.keystrokeAt, data.answeredAt);
   }, [data]);
 
-  const onRange = useCallback(
-    (first: number, last: number) => {
-      visible.current = { first, last };
-      if (!data || covers(data.win, first, last, data.total)) return;
-      const w = windowFor(first, last, data.total);
-      void fetchWindow(w.offset, w.limit);
-    },
-    [data, fetchWindow],
-  );
+  // The table's callbacks read the latest state through a ref, so they keep their identity
+  // and the memoized table does not re-render on each keystroke (only when rows arrive).
+  const latest = useRef({ data, fetchWindow });
+  latest.current = { data, fetchWindow };
 
-  const open = useCallback(
-    (i: number) => {
-      setSelected(i);
-      const r = rowAt(data?.win ?? null, i);
-      if (r) setOpenKey(r.key);
-    },
-    [data],
-  );
+  const onRange = useCallback((first: number, last: number) => {
+    visible.current = { first, last };
+    const { data: d, fetchWindow: fetch } = latest.current;
+    if (!d || covers(d.win, first, last, d.total)) return;
+    const w = windowFor(first, last, d.total);
+    void fetch(w.offset, w.limit);
+  }, []);
+
+  const closeDetail = useCallback(() => setOpenKey(null), []);
+
+  const open = useCallback((i: number) => {
+    setSelected(i);
+    const r = rowAt(latest.current.data?.win ?? null, i);
+    if (r) setOpenKey(r.key);
+  }, []);
 
   // Typing sends the query at once, from the handler: the re-render of the input then runs
   // while the core answers, instead of before the request leaves.
@@ -149,7 +161,7 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
     [selected, total, openKey, data],
   );
 
-  const onTableKey = (e: React.KeyboardEvent) => {
+  const onTableKeyNow = (e: React.KeyboardEvent) => {
     const deltas: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -total, End: total };
     const d = deltas[e.key];
     if (d !== undefined) {
@@ -160,6 +172,10 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
       open(selected);
     }
   };
+
+  const keyRef = useRef(onTableKeyNow);
+  keyRef.current = onTableKeyNow;
+  const onTableKey = useCallback((e: React.KeyboardEvent) => keyRef.current(e), []);
 
   const onSearchKey = (e: React.KeyboardEvent<HTMLInputElement>) => {
     if (e.key === "ArrowDown" || e.key === "Enter") {
@@ -195,7 +211,7 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
       if (target instanceof HTMLButtonElement && e.key === "Enter") return;
       if (["ArrowDown", "ArrowUp", "Enter", "PageDown", "PageUp"].includes(e.key)) {
         scrollRef.current?.focus();
-        onTableKey(e as unknown as React.KeyboardEvent);
+        onTableKeyNow(e as unknown as React.KeyboardEvent);
       }
     };
     window.addEventListener("keydown", onKey);
@@ -248,7 +264,7 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
             onOpen={open}
             onRange={onRange}
             scrollRef={scrollRef}
-            resetKey={resetKey}
+            resetKey={data?.query ?? ""}
             onKeyDown={onTableKey}
           />
         </div>
@@ -257,7 +273,7 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
             market={market}
             offerKey={openKey}
             preview={data?.win.rows.find((r) => r.key === openKey)}
-            onClose={() => setOpenKey(null)}
+            onClose={closeDetail}
           />
         )}
       </div>

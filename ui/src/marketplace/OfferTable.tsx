@@ -2,7 +2,7 @@
 // rendered. The column model and sort state come from TanStack Table; rows from TanStack Virtual.
 import { type ColumnDef, type SortingState, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type ReactNode, type RefObject, useEffect, useMemo, useRef, useState } from "react";
+import { type ReactNode, type RefObject, memo, useEffect, useMemo, useRef, useState } from "react";
 
 import type { OfferRow } from "../bindings/OfferRow";
 import type { SortKey } from "../bindings/SortKey";
@@ -82,7 +82,8 @@ interface Props {
   onKeyDown: (e: React.KeyboardEvent) => void;
 }
 
-export function OfferTable({ total, win, sort, onSort, selected, onSelect, onOpen, onRange, scrollRef, resetKey, onKeyDown }: Props) {
+/** Memoized: typing re-renders the filters, not the table, until the new rows arrive. */
+export const OfferTable = memo(function OfferTable({ total, win, sort, onSort, selected, onSelect, onOpen, onRange, scrollRef, resetKey, onKeyDown }: Props) {
   const [width, setWidth] = useState(900);
   const boxRef = useRef<HTMLDivElement | null>(null);
   useEffect(() => {
@@ -193,4 +194,4 @@ export function OfferTable({ total, win, sort, onSort, selected, onSelect, onOpe
       </div>
     </div>
   );
-}
+});
