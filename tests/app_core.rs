@@ -104,7 +104,12 @@ async fn first_query_syncs_then_windows_and_detail_work() {
     assert!(d.purchasable);
     assert!(!d.plans.is_empty());
     assert!(d.plans.iter().all(|p| !p.terms.is_empty()));
-    assert!(d.publisher.support_uri.is_some(), "{:?}", d.publisher);
+    assert!(
+        d.publisher.support_uri.is_some(),
+        "{:?} {:?}",
+        d.publisher,
+        d.marketplace_note
+    );
     assert!(d.markets.contains(&"US".to_string()));
     assert!(d.marketplace_note.is_none(), "{:?}", d.marketplace_note);
 

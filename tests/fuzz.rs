@@ -252,6 +252,45 @@ fn fuzz_error_shapes() {
     );
 }
 
+fn settings_doc() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("connection = \"partner-center\"".to_string()),
+        Just("connection = \"sandbox\"".to_string()),
+        "connection = \"\\PC{0,12}\"",
+        "tenant_id = \"[a-z0-9.-]{0,30}\"",
+        "client_id = \"[0-9a-f-]{0,40}\"",
+        "markets = \\[(\"[A-Za-z]{0,3}\", ?){0,4}\\]",
+        "export_dir = \"\\PC{0,30}\"",
+        Just("[endpoints]".to_string()),
+        "partner_center = \"(https?|ftp)://[a-z0-9.:]{0,30}/?\"",
+        "authority = \"\\PC{0,30}\"",
+        "[a-z_]{1,12} = [0-9]{1,5}",
+        "\\PC{0,40}",
+    ];
+    proptest::collection::vec(line, 0..12).prop_map(|l| l.join("\n"))
+}
+
+#[test]
+fn fuzz_settings_file() {
+    fuzz("settings", settings_doc(), |doc| {
+        match cspdesk::settings::Settings::from_toml(&doc) {
+            Ok(s) => {
+                // A file that parses renders back to one that parses to the same settings.
+                let again = cspdesk::settings::Settings::from_toml(&s.render());
+                assert!(
+                    again.is_ok(),
+                    "rendered settings do not parse: {:?}\n{}",
+                    again.err(),
+                    s.render()
+                );
+                let _ = s.validate();
+                let _ = s.endpoints();
+            }
+            Err(problem) => assert!(!format!("{problem:?}").is_empty()),
+        }
+    });
+}
+
 /// Inputs that crashed an earlier version, kept as regression cases.
 #[test]
 fn regressions() {

@@ -88,7 +88,8 @@ pub struct ArmPrice {
 #[non_exhaustive]
 pub struct ArmBillingPlan {
     pub billing_period: String,
-    pub price: Option<ArmPrice>,
+    /// A number or a price object, depending on the source: kept as it came.
+    pub price: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
