@@ -39,7 +39,7 @@ if [ -f src-tauri/tests/e2e.rs ]; then
   step "end-to-end: the real app under Xvfb"
   export E2E=1 NO_AT_BRIDGE=1
   timeout 900 keyctl session - dbus-run-session -- xvfb-run -a -s '-screen 0 1280x800x24' \
-    cargo test -p cspdesk-app --test e2e --locked -- --test-threads=1 --nocapture
+    cargo test --workspace --test e2e --locked -- --test-threads=1 --nocapture
 fi
 echo
 echo "all checks passed"

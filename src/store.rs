@@ -2,7 +2,7 @@
 //! support notes.
 //!
 //! WAL mode, `synchronous=NORMAL`, versioned migrations keyed on `PRAGMA user_version`. A file
-//! from a newer CSP Desk is refused with a clear error rather than silently downgraded, and a
+//! from a newer CSP Desk is refused with a clear error rather than silently downgraded, and it or a
 //! corrupt file is moved aside with a timestamp (never deleted or overwritten).
 
 use std::path::{Path, PathBuf};
@@ -131,7 +131,7 @@ impl Store {
         match Self::open_checked(path) {
             Ok(store) => Ok(store),
             Err(OpenError::Corrupt(detail)) => {
-                let aside = move_aside(path)?;
+                let aside = move_aside(path, "corrupt")?;
                 Err(Error::Invalid(format!(
                     "the local database {} is damaged ({detail}). It was moved aside to {} and nothing was deleted; \
                      run the command again to start with a fresh database (synced data will be fetched again)",
@@ -139,11 +139,16 @@ impl Store {
                     aside.display()
                 )))
             }
-            Err(OpenError::TooNew(v)) => Err(Error::Invalid(format!(
-                "the local database {} was written by a newer CSP Desk (schema {v}, this version knows {SCHEMA_VERSION}). \
-                 Update CSP Desk, or point --data-dir elsewhere; the file was left untouched",
-                path.display()
-            ))),
+            Err(OpenError::TooNew(v)) => {
+                let aside = move_aside(path, "newer")?;
+                Err(Error::Invalid(format!(
+                    "the local database {} was written by a newer CSP Desk (schema {v}, this version knows {SCHEMA_VERSION}). \
+                     It was moved aside to {} and nothing was deleted: update CSP Desk and move it back, or run the command \
+                     again to start with a fresh database",
+                    path.display(),
+                    aside.display()
+                )))
+            }
             Err(OpenError::Other(e)) => Err(e),
         }
     }
@@ -251,10 +256,10 @@ fn migrate(conn: &Connection) -> std::result::Result<(), OpenError> {
     Ok(())
 }
 
-/// Move a damaged database (and its WAL/SHM) aside as `<name>.corrupt-<timestamp>`.
-fn move_aside(path: &Path) -> Result<PathBuf> {
+/// Move a database (and its WAL/SHM) aside as `<name>.<why>-<timestamp>`.
+fn move_aside(path: &Path, why: &str) -> Result<PathBuf> {
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-    let aside = PathBuf::from(format!("{}.corrupt-{stamp}", path.display()));
+    let aside = PathBuf::from(format!("{}.{why}-{stamp}", path.display()));
     std::fs::rename(path, &aside)
         .map_err(|e| Error::io(format!("moving {} aside", path.display()), e))?;
     for ext in ["-wal", "-shm"] {
@@ -298,8 +303,18 @@ mod tests {
             .pragma_update(None, "user_version", 999)
             .unwrap();
         let err = Store::open(&p).unwrap_err().to_string();
-        assert!(err.contains("newer CSP Desk"), "{err}");
-        assert!(p.exists());
+        assert!(
+            err.contains("newer CSP Desk") && err.contains("moved aside"),
+            "{err}"
+        );
+        assert!(!p.exists(), "moved aside, never silently replaced");
+        let kept: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .collect();
+        assert!(kept
+            .iter()
+            .any(|e| e.file_name().to_string_lossy().contains(".newer-")));
     }
 
     #[test]

@@ -78,39 +78,9 @@ pub(crate) fn round_price(v: f64, decimals: i32) -> f64 {
     (v * f).round() / f
 }
 
-/// Azure Marketplace category ids with their display names. The first 20 are the Azure
-/// (IT) categories, the rest app (business) categories.
-#[rustfmt::skip]
-pub(crate) const CATEGORIES: &[(&str, &str)] = &[
-    ("ai-plus-machine-learning", "AI + Machine Learning"),
-    ("analytics", "Analytics"),
-    ("blockchain", "Blockchain"),
-    ("compute", "Compute"),
-    ("containers", "Containers"),
-    ("databases", "Databases"),
-    ("developer-tools", "Developer Tools"),
-    ("devops", "DevOps"),
-    ("identity", "Identity"),
-    ("integration", "Integration"),
-    ("internet-of-things", "Internet of Things"),
-    ("it-and-management-tools", "IT & Management Tools"),
-    ("media", "Media"),
-    ("migration", "Migration"),
-    ("mixed-reality", "Mixed Reality"),
-    ("monitoring-and-diagnostics", "Monitoring & Diagnostics"),
-    ("networking", "Networking"),
-    ("security", "Security"),
-    ("storage", "Storage"),
-    ("web", "Web"),
-    ("productivity", "Productivity"),
-    ("collaboration", "Collaboration"),
-    ("finance", "Finance"),
-    ("sales", "Sales"),
-    ("marketing", "Marketing"),
-    ("customer-service", "Customer Service"),
-    ("human-resources", "Human Resources"),
-    ("operations", "Operations"),
-];
+/// Azure Marketplace category ids with their display names (the catalog module's list: the
+/// first 20 are the Azure (IT) categories, the rest app (business) categories).
+pub(crate) use crate::catalog::categories::CATEGORIES;
 
 /// Display name of an Azure Marketplace category id ("security" → "Security").
 pub fn category_display_name(id: &str) -> Option<&'static str> {
