@@ -332,9 +332,14 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         );
 
         if presynced.is_none() {
-            let badge = c.find(Locator::Id("connection-badge")).await?.text().await?;
-            assert_eq!(badge, "Sandbox");
-            let banner = c.find(Locator::Id("sandbox-banner")).await?.text().await?;
+            let texts = c
+                .execute(
+                    "return [document.getElementById('connection-badge')?.textContent ?? null, document.getElementById('sandbox-banner')?.textContent ?? null];",
+                    vec![],
+                )
+                .await?;
+            assert_eq!(texts[0], "Sandbox", "connection badge");
+            let banner = texts[1].as_str().unwrap_or_default();
             assert!(banner.contains("Sandbox data"), "{banner}");
             assert!(banner.contains("CSPDESK_ACCESS_TOKEN"), "{banner}");
         }
@@ -660,6 +665,9 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         Ok::<_, CmdError>(())
     }
     .await;
+    if result.is_err() {
+        shot(&c, "failure").await.ok();
+    }
     c.close().await.ok();
     result.expect("e2e steps");
 }

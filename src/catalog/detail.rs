@@ -15,7 +15,7 @@ use super::{categories, MatchKind, Offer, OfferType};
 use crate::error::{Error, Result};
 use crate::partner_center::arm::ArmProductDetail;
 use crate::partner_center::models::BillingCycle;
-use crate::partner_center::{api, Client};
+use crate::partner_center::{api, json, Client};
 use crate::store::Store;
 
 /// How long a cached ARM detail is used without asking ARM again.
@@ -380,8 +380,14 @@ pub async fn arm_detail(
         subscription,
         unique_product_id,
         &market.to_ascii_uppercase(),
-    );
-    match client.execute(&req).await {
+    )
+    .cast::<serde_json::Value>();
+    let what = req.describe();
+    let fetched = client.execute(&req).await.and_then(|mut v| {
+        tolerate_bare_prices(&mut v);
+        json::decode_value::<ArmProductDetail>(v, &what)
+    });
+    match fetched {
         Ok(mut d) => {
             if d.unique_product_id.is_empty() {
                 d.unique_product_id = unique_product_id.to_string();
@@ -396,6 +402,28 @@ pub async fn arm_detail(
             }
             None => Err(e),
         },
+    }
+}
+
+/// `billingPlan.price` arrives as an object `{currencyCode, listPrice, msrp}` like the term's own
+/// price, or as a bare number (the reference names the field but not its shape). A number is
+/// read as the list price, so either shape decodes.
+fn tolerate_bare_prices(detail: &mut serde_json::Value) {
+    let Some(plans) = detail.get_mut("plans").and_then(|p| p.as_array_mut()) else {
+        return;
+    };
+    let terms = plans
+        .iter_mut()
+        .filter_map(|p| p.get_mut("availabilities")?.as_array_mut())
+        .flatten()
+        .filter_map(|a| a.get_mut("terms")?.as_array_mut())
+        .flatten();
+    for term in terms {
+        if let Some(price) = term.pointer_mut("/billingPlan/price") {
+            if price.is_number() {
+                *price = serde_json::json!({ "listPrice": price.clone() });
+            }
+        }
     }
 }
 
@@ -559,5 +587,30 @@ mod tests {
             .unwrap();
         assert_eq!(d, arm());
         assert!(Utc::now() - at < Duration::minutes(1));
+    }
+
+    #[test]
+    fn billing_plan_price_may_be_a_bare_number() {
+        let mut v = serde_json::json!({
+            "uniqueProductId": "p",
+            "plans": [{"availabilities": [{"terms": [
+                {"termUnits": "P1Y", "billingPlan": {"billingPeriod": "P1M", "price": 2.04}},
+                {"termUnits": "P1M", "billingPlan": {"billingPeriod": "P1M", "price": {"listPrice": 3.0}}},
+                {"termUnits": "P1M", "billingPlan": null}
+            ]}]}]
+        });
+        tolerate_bare_prices(&mut v);
+        let d: ArmProductDetail = json::decode_value(v, "detail").unwrap();
+        let terms = &d.plans[0].availabilities[0].terms;
+        let price = |i: usize| {
+            terms[i]
+                .billing_plan
+                .as_ref()
+                .and_then(|b| b.price.as_ref())
+                .and_then(|p| p.list_price)
+        };
+        assert_eq!(price(0), Some(2.04));
+        assert_eq!(price(1), Some(3.0));
+        assert!(terms[2].billing_plan.is_none());
     }
 }

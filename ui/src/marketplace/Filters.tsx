@@ -78,7 +78,7 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
         </label>
         <div className="spacer" />
         <span className="result-count" id="result-count" aria-live="polite">
-          {total === null ? "…" : `${count(total)} offers`}
+          {total === null ? "…" : `${count(total)} ${total === 1 ? "offer" : "offers"}`}
         </span>
         <button type="button" className="ghost" disabled={!active} onClick={() => onChange(EMPTY_FILTER)} id="clear-filters">
           Clear filters

@@ -33,7 +33,7 @@ export function TopBar({ status, connectFailed, markets, market, onMarket, lastS
       <span
         className={status ? (status.sandbox ? "badge sandbox" : "badge tenant") : "badge offline"}
         title={status ? `${status.endpoint} — data in ${status.dataDir}` : "Connecting…"}
-        data-testid="connection-badge"
+        id="connection-badge"
       >
         {status ? status.label : connectFailed ? "Not connected" : "Connecting…"}
       </span>
