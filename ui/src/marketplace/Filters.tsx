@@ -33,7 +33,8 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
           id="search"
           type="search"
           className="search"
-          placeholder="Search title, publisher, description  (Ctrl+F)"
+          placeholder="Search offers  (Ctrl+F)"
+          title="Words in the title, publisher or description"
           aria-label="Search offers"
           value={filter.search}
           onChange={(e) => onSearch(e.target.value)}
@@ -80,9 +81,11 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
         <span className="result-count" id="result-count" aria-live="polite">
           {total === null ? "…" : `${count(total)} ${total === 1 ? "offer" : "offers"}`}
         </span>
-        <button type="button" className="ghost" disabled={!active} onClick={() => onChange(EMPTY_FILTER)} id="clear-filters">
-          Clear filters
-        </button>
+        {active && (
+          <button type="button" className="ghost" onClick={() => onChange(EMPTY_FILTER)} id="clear-filters">
+            Clear filters
+          </button>
+        )}
       </div>
     </div>
   );
