@@ -88,8 +88,8 @@ pub struct ArmPrice {
 #[non_exhaustive]
 pub struct ArmBillingPlan {
     pub billing_period: String,
-    /// A number or a price object, depending on the source: kept as it came.
-    pub price: Option<serde_json::Value>,
+    /// Arrives as an object or a bare number; `catalog::detail` reads both shapes.
+    pub price: Option<ArmPrice>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
