@@ -535,17 +535,7 @@ pub async fn place(conn: &Connection, review: &Review) -> Result<Confirmation> {
         .request_id(entry.cart_request_id.clone());
     let cart = match client.execute(&req).await {
         Ok(c) => c,
-        Err(e) if is_refusal(&e) => {
-            journal::set_closed(
-                store,
-                entry.id,
-                JournalState::Refused,
-                &e.to_string(),
-                Utc::now(),
-            )?;
-            return Err(e);
-        }
-        Err(e) => return Err(unknown_outcome(e, entry.id)),
+        Err(e) => return Err(settle_failure(store, entry.id, e)?),
     };
     journal::set_cart(store, entry.id, &cart.id, Utc::now())?;
     failpoint("after-cart");
@@ -553,17 +543,7 @@ pub async fn place(conn: &Connection, review: &Review) -> Result<Confirmation> {
         api::checkout(&review.customer_id, &cart.id).request_id(entry.checkout_request_id.clone());
     let result = match client.execute(&req).await {
         Ok(r) => r,
-        Err(e) if is_refusal(&e) => {
-            journal::set_closed(
-                store,
-                entry.id,
-                JournalState::Refused,
-                &e.to_string(),
-                Utc::now(),
-            )?;
-            return Err(e);
-        }
-        Err(e) => return Err(unknown_outcome(e, entry.id)),
+        Err(e) => return Err(settle_failure(store, entry.id, e)?),
     };
     failpoint("after-checkout");
     let Some(order) = result.orders.into_iter().next() else {
@@ -586,6 +566,16 @@ pub async fn place(conn: &Connection, review: &Review) -> Result<Confirmation> {
         Utc::now(),
     )?;
     confirm(conn, entry.id, order).await
+}
+
+/// A failed cart or checkout call: a refusal closes the journal entry (nothing was ordered);
+/// anything else leaves it open for reconciliation. Returns the error to show.
+fn settle_failure(store: &crate::store::Store, id: i64, e: Error) -> Result<Error> {
+    if is_refusal(&e) {
+        journal::set_closed(store, id, JournalState::Refused, &e.to_string(), Utc::now())?;
+        return Ok(e);
+    }
+    Ok(unknown_outcome(e, id))
 }
 
 fn unknown_outcome(e: Error, id: i64) -> Error {
