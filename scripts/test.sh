@@ -35,11 +35,9 @@ if [ -d ui/src/bindings ]; then
   [ -z "$untracked" ] || { echo "new bindings not committed: $untracked" >&2; exit 1; }
 fi
 
-if [ -f src-tauri/tests/e2e.rs ]; then
+if [ -f src-tauri/tests/e2e/main.rs ]; then
   step "end-to-end: the real app under Xvfb"
-  export E2E=1 NO_AT_BRIDGE=1
-  timeout 900 keyctl session - dbus-run-session -- xvfb-run -a -s '-screen 0 1280x800x24' \
-    cargo test --workspace --test e2e --locked -- --test-threads=1 --nocapture
+  ./scripts/e2e.sh
 fi
 echo
 echo "all checks passed"

@@ -13,6 +13,15 @@ fn main() {
             "query_offers",
             "offer_detail",
             "publishers",
+            // prices
+            //
+            // orders
+            //
+            // subscriptions
+            //
+            // support
+            //
+            // account
         ]),
     ))
     .expect("tauri build script");

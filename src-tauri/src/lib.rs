@@ -18,6 +18,8 @@ pub use state::AppState;
 pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(tauri::generate_handler![
             commands::connection::connection_status,
             commands::connection::markets,
@@ -27,6 +29,15 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::catalog::query_offers,
             commands::catalog::offer_detail,
             commands::catalog::publishers,
+            // prices
+            //
+            // orders
+            //
+            // subscriptions
+            //
+            // support
+            //
+            // account
         ])
 }
 

@@ -7,13 +7,24 @@ import type { ConnectionStatus } from "./bindings/ConnectionStatus";
 import type { Market } from "./bindings/Market";
 import type { Progress } from "./bindings/Progress";
 import type { SyncState } from "./bindings/SyncState";
+import type { OfferFilter } from "./bindings/OfferFilter";
+import { Customers } from "./customers/Customers";
 import { count } from "./format";
+import { Invoices } from "./invoices/Invoices";
 import { Marketplace } from "./marketplace/Marketplace";
+import { EMPTY_FILTER } from "./marketplace/windowing";
+import { Orders } from "./orders/Orders";
+import { PriceLists } from "./prices/PriceLists";
+import { Publishers } from "./publishers/Publishers";
+import { Settings } from "./settings/Settings";
+import type { NavParams, ViewProps } from "./shell/nav";
 import { ErrorBanner } from "./shell/ErrorBanner";
 import { SandboxBanner } from "./shell/SandboxBanner";
-import { Sidebar, type View, VIEWS } from "./shell/Sidebar";
+import { Sidebar, type View } from "./shell/Sidebar";
 import { Toast, useToast } from "./shell/Toast";
 import { TopBar } from "./shell/TopBar";
+import { Subscriptions } from "./subscriptions/Subscriptions";
+import { useBadges } from "./subscriptions/useBadges";
 
 export interface SyncRun {
   progress: Progress | null;
@@ -21,6 +32,10 @@ export interface SyncRun {
 
 export function App() {
   const [view, setView] = useState<View>("marketplace");
+  const [params, setParams] = useState<NavParams>({});
+  // The marketplace's filters, kept across views (the Price lists view exports with them).
+  // A ref, not state: the marketplace updates it on every keystroke without re-rendering the window.
+  const filterRef = useRef<OfferFilter>(EMPTY_FILTER);
   const [status, setStatus] = useState<ConnectionStatus | null>(null);
   const [connectError, setConnectError] = useState<IpcError | null>(null);
   const [markets, setMarkets] = useState<Market[]>([]);
@@ -93,11 +108,25 @@ export function App() {
     };
   }, [status, market, sync]);
 
-  const current = VIEWS.find((v) => v.id === view);
+  const badges = useBadges(status);
+  const navigate = useCallback((v: View, p?: NavParams) => {
+    setParams(p ?? {});
+    setView(v);
+  }, []);
+  const props: ViewProps = {
+    market,
+    markets,
+    status,
+    params,
+    navigate,
+    filter: filterRef.current,
+    toast: show,
+    reconnect: () => void connect(),
+  };
 
   return (
     <div className="app">
-      <Sidebar view={view} onSelect={setView} />
+      <Sidebar view={view} onSelect={(v) => navigate(v)} badges={badges} />
       <div className="main">
         <TopBar
           status={status}
@@ -127,17 +156,23 @@ export function App() {
             onDismiss={() => setSyncError(null)}
           />
         )}
-        {view === "marketplace" ? (
-          <Marketplace market={market} ready={ready} version={catalogVersion} syncing={syncRun !== null} />
-        ) : (
-          <section className="placeholder" aria-label={current?.label}>
-            <h1>{current?.label}</h1>
-            <p>{current?.coming}</p>
-            <button type="button" onClick={() => setView("marketplace")}>
-              Back to the Marketplace
-            </button>
-          </section>
+        {view === "marketplace" && (
+          <Marketplace
+            market={market}
+            ready={ready}
+            version={catalogVersion}
+            syncing={syncRun !== null}
+            filterRef={filterRef}
+            navigate={navigate}
+          />
         )}
+        {view === "price-lists" && <PriceLists {...props} />}
+        {view === "customers" && <Customers {...props} />}
+        {view === "subscriptions" && <Subscriptions {...props} />}
+        {view === "orders" && <Orders {...props} />}
+        {view === "invoices" && <Invoices {...props} />}
+        {view === "publishers" && <Publishers {...props} />}
+        {view === "settings" && <Settings {...props} />}
       </div>
       <Toast toast={toast} />
     </div>

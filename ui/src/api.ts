@@ -86,6 +86,18 @@ export const offerDetail = (market: string, key: string): Promise<OfferDetail> =
 export const publishers = (market: string, prefix: string, filter: OfferFilter): Promise<PublisherOption[]> =>
   call("publishers", { market, prefix, filter });
 
+// ---- Price lists (issue 4)
+
+// ---- Customers, buy flow, orders (issue 5)
+
+// ---- Subscriptions (issue 6)
+
+// ---- Invoices and publishers (issue 7)
+
+// ---- Settings and sign-in (issue 8)
+
+// ---- Shared
+
 /** Open a publisher link (https, mailto, tel) with the system's handler. */
 export async function openLink(url: string): Promise<void> {
   try {

@@ -8,6 +8,7 @@ import type { OfferDetail } from "../bindings/OfferDetail";
 import type { OfferRow } from "../bindings/OfferRow";
 import { TYPE_LABELS } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import type { Navigate } from "../shell/nav";
 
 interface Props {
   market: string;
@@ -15,6 +16,8 @@ interface Props {
   /** The row as the table has it, shown while the full detail loads. */
   preview: OfferRow | undefined;
   onClose: () => void;
+  /** To other views, e.g. the buy flow for this offer. */
+  navigate: Navigate;
 }
 
 function Link({ uri, children }: { uri: string; children: React.ReactNode }) {

@@ -1,6 +1,6 @@
 // The Marketplace view: filters, the virtualized table (asking the core for the visible window
 // only), and the detail panel. Keyboard: Ctrl+F search, Esc clear/close, arrows move, Enter opens.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { type MutableRefObject, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 
 import * as api from "../api";
@@ -9,6 +9,7 @@ import type { Facets } from "../bindings/Facets";
 import type { OfferFilter } from "../bindings/OfferFilter";
 import { recordFirstRows, recordIpc, recordKeystroke } from "../perf";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import type { Navigate } from "../shell/nav";
 import { DetailPanel } from "./DetailPanel";
 import { Filters } from "./Filters";
 import { OfferTable, ROW_HEIGHT } from "./OfferTable";
@@ -19,6 +20,9 @@ interface Props {
   ready: boolean;
   version: number;
   syncing: boolean;
+  /** Where the filters live across views: read on mount, written on every change. */
+  filterRef: MutableRefObject<OfferFilter>;
+  navigate: Navigate;
 }
 
 interface Loaded {
@@ -35,8 +39,9 @@ interface Loaded {
 const isTextInput = (el: Element | null) =>
   el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
 
-export function Marketplace({ market, ready, version, syncing }: Props) {
-  const [filter, setFilter] = useState<OfferFilter>(EMPTY_FILTER);
+export function Marketplace({ market, ready, version, syncing, filterRef, navigate }: Props) {
+  const [filter, setFilter] = useState<OfferFilter>(() => filterRef.current);
+  filterRef.current = filter;
   const [sort, setSort] = useState<SortState>({ key: "title", descending: false });
   const [data, setData] = useState<Loaded | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
@@ -274,6 +279,7 @@ export function Marketplace({ market, ready, version, syncing }: Props) {
             offerKey={openKey}
             preview={data?.win.rows.find((r) => r.key === openKey)}
             onClose={closeDetail}
+            navigate={navigate}
           />
         )}
       </div>

@@ -1,4 +1,4 @@
-// The left navigation. Only the Marketplace is live; the others say what is coming.
+// The left navigation, with count badges where one helps (closing soon, waiting for activation).
 
 export type View =
   | "marketplace"
@@ -21,7 +21,16 @@ export const VIEWS: Array<{ id: View; label: string; icon: string; coming: strin
   { id: "settings", label: "Settings", icon: "⚙", coming: "Connecting a Partner Center tenant and signing in are coming in a later release." },
 ];
 
-export function Sidebar({ view, onSelect }: { view: View; onSelect: (v: View) => void }) {
+interface Props {
+  view: View;
+  onSelect: (v: View) => void;
+  /** A number shown beside the entry (none when absent or 0). */
+  badges?: Partial<Record<View, number>>;
+  /** The badge's tooltip, e.g. "3 closing within 24 h · 2 waiting for activation". */
+  badgeTitles?: Partial<Record<View, string>>;
+}
+
+export function Sidebar({ view, onSelect, badges = {}, badgeTitles = {} }: Props) {
   const item = (v: (typeof VIEWS)[number]) => (
     <li key={v.id}>
       <button
@@ -35,6 +44,11 @@ export function Sidebar({ view, onSelect }: { view: View; onSelect: (v: View) =>
           {v.icon}
         </span>
         <span className="nav-label">{v.label}</span>
+        {(badges[v.id] ?? 0) > 0 && (
+          <span className="nav-badge" id={`badge-${v.id}`} title={badgeTitles[v.id]}>
+            {badges[v.id]}
+          </span>
+        )}
       </button>
     </li>
   );

@@ -1,14 +1,7 @@
-//! End to end: the real app in a real window (Xvfb) driven through tauri-driver and
-//! WebKitWebDriver. It filters by type, category and publisher, types a search, opens a detail,
-//! and checks after each step that the rows on screen are the rows the core answers for the same
-//! query on the same store. It also measures cold start and keystroke-to-rows latency, prints
-//! peak RSS, and saves screenshots under `target/e2e-shots/` (1280×800 and 1024×700).
-//!
-//! Self-skips unless `E2E=1`. Run by `scripts/test.sh` under `xvfb-run` (build notes §5, G2–G4).
+//! The marketplace: filters, search and detail match the core; cold start, keystroke latency,
+//! peak RSS.
 
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use cspdesk::catalog::query::{OfferFilter, OfferIndex, OfferQuery, PublisherFilter};
@@ -16,79 +9,10 @@ use cspdesk::catalog::sync::load_offers;
 use cspdesk::catalog::OfferType;
 use cspdesk::store::Store;
 use fantoccini::error::CmdError;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::Value;
 
-const APP: &str = env!("CARGO_BIN_EXE_cspdesk-app");
-const MARKET: &str = "US";
-
-struct KillOnDrop(Child);
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        // SIGTERM, not Child::kill(): tauri-driver only kills WebKitWebDriver on TERM/INT/QUIT.
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.0.id().to_string()])
-            .status();
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(5) {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn wait_port(port: u16, timeout: Duration) {
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < timeout, "port {port} never opened");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn target_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target")
-}
-
-async fn session() -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert("browserName".into(), "wry".into());
-    caps.insert(
-        "tauri:options".into(),
-        // E2E_APP: another build of the app (e.g. target/release/cspdesk-app) to measure.
-        serde_json::json!({ "application": std::env::var("E2E_APP").ok().filter(|a| !a.is_empty()).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(APP)) }),
-    );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect("http://127.0.0.1:4444")
-        .await
-        .expect("webdriver session (launches the app)")
-}
-
-/// Poll `script` (a JS expression returning a value) until `ok` holds.
-async fn wait_for(
-    c: &Client,
-    what: &str,
-    script: &str,
-    timeout: Duration,
-    ok: impl Fn(&Value) -> bool,
-) -> Result<Value, CmdError> {
-    let start = Instant::now();
-    loop {
-        let v = c.execute(&format!("return {script};"), vec![]).await?;
-        if ok(&v) {
-            return Ok(v);
-        }
-        assert!(
-            start.elapsed() < timeout,
-            "timed out waiting for {what}; last value {v}"
-        );
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-}
+use crate::common::*;
 
 /// The rows on screen: `[rowindex, key, title]`, in order.
 const ROWS_JS: &str = "Array.from(document.querySelectorAll('#offer-table .tr[data-key]'))
@@ -172,105 +96,16 @@ async fn assert_rows_match(
     }
 }
 
-async fn shot(c: &Client, name: &str) -> Result<(), CmdError> {
-    tokio::time::sleep(Duration::from_millis(350)).await; // G4: let the paint catch up
-    let png = c.screenshot().await?;
-    let dir = target_dir().join("e2e-shots");
-    std::fs::create_dir_all(&dir).expect("shots dir");
-    let path = dir.join(format!("{name}.png"));
-    std::fs::write(&path, png).expect("write screenshot");
-    eprintln!("e2e: screenshot {}", path.display());
-    Ok(())
-}
-
-async fn click(c: &Client, css: &str) -> Result<(), CmdError> {
-    c.find(Locator::Css(css)).await?.click().await
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-/// Peak RSS (VmHWM, KiB) of the app process and of its WebKit child processes.
-fn peak_rss() -> Vec<(String, u64)> {
-    let mut out = Vec::new();
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return out;
-    };
-    for e in dir.flatten() {
-        let p = e.path();
-        let Ok(status) = std::fs::read_to_string(p.join("status")) else {
-            continue;
-        };
-        let field = |k: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(k))
-                .map(|l| l[k.len()..].trim().to_string())
-        };
-        let name = field("Name:").unwrap_or_default();
-        if name.starts_with("cspdesk-app")
-            || name.starts_with("WebKitWebProces")
-            || name.starts_with("WebKitNetworkPr")
-        {
-            let kb = field("VmHWM:")
-                .and_then(|v| v.split_whitespace().next().and_then(|n| n.parse().ok()))
-                .unwrap_or(0);
-            out.push((name, kb));
-        }
-    }
-    out
-}
-
 #[tokio::test]
 async fn marketplace_filters_search_and_detail_match_the_core() {
-    if std::env::var("E2E").ok().as_deref() != Some("1") {
-        eprintln!("E2E != 1, skipping");
+    if !enabled() {
         return;
     }
-    for p in [4444u16, 4445] {
-        assert!(
-            TcpStream::connect(("127.0.0.1", p)).is_err(),
-            "port {p} in use (stale driver?)"
-        );
-    }
     // A fresh data dir: the first launch starts the embedded sandbox and syncs.
-    let data_dir = target_dir().join("e2e-data");
-    let _ = std::fs::remove_dir_all(&data_dir);
-    std::fs::create_dir_all(&data_dir).expect("data dir");
     // E2E_PRESYNCED=<store file>: start from that store against a dead loopback endpoint instead
     // of the embedded sandbox (to exercise the UI without a sandbox; skips the first launch).
     let presynced = std::env::var("E2E_PRESYNCED").ok();
-    if let Some(store) = &presynced {
-        std::fs::copy(store, data_dir.join("cspdesk.sqlite")).expect("copy the presynced store");
-    }
-    let mut driver = Command::new("tauri-driver");
-    if presynced.is_some() {
-        driver.env("CSPDESK_ENDPOINT", "http://127.0.0.1:9");
-    } else {
-        driver.env_remove("CSPDESK_ENDPOINT");
-    }
-    let _driver = KillOnDrop(
-        driver
-            .args([
-                "--port",
-                "4444",
-                "--native-port",
-                "4445",
-                "--native-driver",
-                "/usr/bin/WebKitWebDriver",
-            ])
-            .env("CSPDESK_DATA_DIR", &data_dir)
-            .env_remove("CSPDESK_ACCESS_TOKEN")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("tauri-driver on PATH"),
-    );
-    wait_port(4444, Duration::from_secs(20));
+    let (_driver, data_dir) = start_driver("e2e-data", presynced.as_deref());
 
     // 1. First launch: sandbox starts, the catalog syncs with a progress bar, rows appear.
     if presynced.is_none() {

@@ -21,6 +21,13 @@ use crate::connection::{ConnectOptions, Connection, Mode};
 use crate::error::{Error, Result};
 use crate::secrets::Secret;
 
+// One file per area of the app; each adds its own `impl AppCore` block and IPC types.
+pub mod account;
+pub mod orders;
+pub mod prices;
+pub mod subscriptions;
+pub mod support;
+
 /// Largest window one query may return: the UI asks for the visible rows plus overscan.
 pub const MAX_WINDOW: usize = 500;
 

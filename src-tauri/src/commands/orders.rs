@@ -1,0 +1,1 @@
+//! Customers, the buy flow (review, place, confirmation) and the orders journal (issue 5).

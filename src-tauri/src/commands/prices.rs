@@ -1,0 +1,1 @@
+//! Price lists and the Changes view: export with progress and cancel, snapshots, diffs (issue 4).

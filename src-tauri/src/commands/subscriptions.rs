@@ -1,0 +1,1 @@
+//! Subscriptions: deadlines, activation queue, cancel, auto-renew, plan and quantity changes (issue 6).

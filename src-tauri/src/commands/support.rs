@@ -1,0 +1,1 @@
+//! Invoices and their line items, publishers with contacts and local notes (issue 7).

@@ -1,0 +1,212 @@
+//! What every end-to-end test needs: the driver, a WebDriver session on the real app, polling,
+//! clicks and screenshots.
+//! Not every module uses every helper.
+#![allow(dead_code)]
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::error::CmdError;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::Value;
+
+pub const APP: &str = env!("CARGO_BIN_EXE_cspdesk-app");
+pub const MARKET: &str = "US";
+
+pub struct KillOnDrop(pub Child);
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        // SIGTERM, not Child::kill(): tauri-driver only kills WebKitWebDriver on TERM/INT/QUIT.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn wait_port(port: u16, timeout: Duration) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < timeout, "port {port} never opened");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+pub fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target")
+}
+
+pub async fn session() -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert(
+        "tauri:options".into(),
+        // E2E_APP: another build of the app (e.g. target/release/cspdesk-app) to measure.
+        serde_json::json!({ "application": std::env::var("E2E_APP").ok().filter(|a| !a.is_empty()).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(APP)) }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect("http://127.0.0.1:4444")
+        .await
+        .expect("webdriver session (launches the app)")
+}
+
+/// Poll `script` (a JS expression returning a value) until `ok` holds.
+pub async fn wait_for(
+    c: &Client,
+    what: &str,
+    script: &str,
+    timeout: Duration,
+    ok: impl Fn(&Value) -> bool,
+) -> Result<Value, CmdError> {
+    let start = Instant::now();
+    loop {
+        let v = c.execute(&format!("return {script};"), vec![]).await?;
+        if ok(&v) {
+            return Ok(v);
+        }
+        assert!(
+            start.elapsed() < timeout,
+            "timed out waiting for {what}; last value {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+pub async fn shot(c: &Client, name: &str) -> Result<(), CmdError> {
+    tokio::time::sleep(Duration::from_millis(350)).await; // G4: let the paint catch up
+    let png = c.screenshot().await?;
+    let dir = target_dir().join("e2e-shots");
+    std::fs::create_dir_all(&dir).expect("shots dir");
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, png).expect("write screenshot");
+    eprintln!("e2e: screenshot {}", path.display());
+    Ok(())
+}
+
+pub async fn click(c: &Client, css: &str) -> Result<(), CmdError> {
+    c.find(Locator::Css(css)).await?.click().await
+}
+
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Peak RSS (VmHWM, KiB) of the app process and of its WebKit child processes.
+pub fn peak_rss() -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for e in dir.flatten() {
+        let p = e.path();
+        let Ok(status) = std::fs::read_to_string(p.join("status")) else {
+            continue;
+        };
+        let field = |k: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(k))
+                .map(|l| l[k.len()..].trim().to_string())
+        };
+        let name = field("Name:").unwrap_or_default();
+        if name.starts_with("cspdesk-app")
+            || name.starts_with("WebKitWebProces")
+            || name.starts_with("WebKitNetworkPr")
+        {
+            let kb = field("VmHWM:")
+                .and_then(|v| v.split_whitespace().next().and_then(|n| n.parse().ok()))
+                .unwrap_or(0);
+            out.push((name, kb));
+        }
+    }
+    out
+}
+
+/// Free ports, a fresh data dir `target/<name>` (optionally seeded with a store file), and
+/// tauri-driver started with the app's environment. Drop the guard to stop the driver.
+pub fn start_driver(name: &str, presynced: Option<&str>) -> (KillOnDrop, PathBuf) {
+    for p in [4444u16, 4445] {
+        assert!(
+            TcpStream::connect(("127.0.0.1", p)).is_err(),
+            "port {p} in use (stale driver?)"
+        );
+    }
+    let data_dir = target_dir().join(name);
+    let _ = std::fs::remove_dir_all(&data_dir);
+    std::fs::create_dir_all(&data_dir).expect("data dir");
+    if let Some(store) = presynced {
+        std::fs::copy(store, data_dir.join("cspdesk.sqlite")).expect("copy the presynced store");
+    }
+    let mut driver = Command::new("tauri-driver");
+    if presynced.is_some() {
+        driver.env("CSPDESK_ENDPOINT", "http://127.0.0.1:9");
+    } else {
+        driver.env_remove("CSPDESK_ENDPOINT");
+    }
+    let guard = KillOnDrop(
+        driver
+            .args([
+                "--port",
+                "4444",
+                "--native-port",
+                "4445",
+                "--native-driver",
+                "/usr/bin/WebKitWebDriver",
+            ])
+            .env("CSPDESK_DATA_DIR", &data_dir)
+            .env_remove("CSPDESK_ACCESS_TOKEN")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver on PATH"),
+    );
+    wait_port(4444, Duration::from_secs(20));
+    (guard, data_dir)
+}
+
+/// Whether this run should drive the app (`E2E=1`); says why not otherwise.
+pub fn enabled() -> bool {
+    let on = std::env::var("E2E").ok().as_deref() == Some("1");
+    if !on {
+        eprintln!("E2E != 1, skipping");
+    }
+    on
+}
+
+/// Poll until `css` matches an element, then return whether it did.
+pub async fn wait_css(c: &Client, css: &str, timeout: Duration) -> Result<(), CmdError> {
+    let js = format!(
+        "document.querySelector({}) !== null",
+        serde_json::to_string(css).unwrap()
+    );
+    wait_for(c, css, &js, timeout, |v| v == &Value::Bool(true))
+        .await
+        .map(|_| ())
+}
+
+/// The text of the first element matching `css` (empty when none).
+pub async fn text_of(c: &Client, css: &str) -> Result<String, CmdError> {
+    let js = format!(
+        "const e = document.querySelector({}); return e ? e.textContent : '';",
+        serde_json::to_string(css).unwrap()
+    );
+    Ok(c.execute(&js, vec![])
+        .await?
+        .as_str()
+        .unwrap_or("")
+        .to_string())
+}

@@ -1,0 +1,5 @@
+//! Customers, the buy flow (review, place, confirmation) and the orders journal (issue 5).
+
+use super::AppCore;
+
+impl AppCore {}
