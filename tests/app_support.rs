@@ -383,6 +383,11 @@ async fn lookup_from_an_invoice_line_gives_its_publishers_contacts() {
     assert_eq!(s.customer_name, line.customer_name);
     assert_eq!(s.order_id, line.order_id);
     assert_eq!(found.publisher.name, line.publisher_name);
+    assert_eq!(
+        found.publisher.market.as_deref(),
+        Some(line.customer_country.as_str()),
+        "the offers come from the customer's market"
+    );
     assert!(found
         .publisher
         .offers

@@ -293,6 +293,8 @@ pub struct PublisherDetail {
     pub name: String,
     pub id: Option<String>,
     pub microsoft: bool,
+    /// The market whose catalog the offers come from (for a subscription: the customer's).
+    pub market: Option<String>,
     pub contacts: PublisherContacts,
     /// Why contacts are missing, when they are.
     pub contacts_note: Option<String>,
@@ -303,12 +305,13 @@ pub struct PublisherDetail {
 }
 
 impl PublisherDetail {
-    fn from_view(v: PublisherView) -> Self {
+    fn from_view(v: PublisherView, market: Option<String>) -> Self {
         PublisherDetail {
             key: v.summary.key,
             name: v.summary.name,
             id: v.summary.id,
             microsoft: v.summary.microsoft,
+            market,
             contacts: v.contacts,
             contacts_note: v.contacts_note,
             responsibilities: v.responsibilities,
@@ -773,7 +776,7 @@ impl AppCore {
         self.index(&market).await?;
         let c = self.connection().await?;
         let view = publishers::show(c, &market, name.trim()).await?;
-        Ok(PublisherDetail::from_view(view))
+        Ok(PublisherDetail::from_view(view, Some(market)))
     }
 
     /// From a customer's subscription straight to its publisher's contacts, with the
@@ -792,9 +795,18 @@ impl AppCore {
         let c = self.connection().await?;
         let (view, ctx, mailto) =
             publishers::for_subscription(c, customer_id, subscription_id).await?;
+        // The catalog the lookup read: the customer's market, when it is synced.
+        let country = crate::customers::get(&c.client, customer_id)
+            .await
+            .ok()
+            .and_then(|cu| cu.billing_country().map(str::to_ascii_uppercase));
+        let market = match country {
+            Some(m) if crate::catalog::sync::last_sync(&c.store, &m)?.is_some() => Some(m),
+            _ => None,
+        };
         Ok(SubscriptionLookup {
             subscription: ctx.into(),
-            publisher: PublisherDetail::from_view(view),
+            publisher: PublisherDetail::from_view(view, market),
             contact_mailto: mailto,
         })
     }

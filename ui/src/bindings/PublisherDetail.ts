@@ -6,7 +6,11 @@ import type { PublisherOfferRow } from "./PublisherOfferRow";
 /**
  * One publisher in full: who handles what, support contacts, offers, notes.
  */
-export type PublisherDetail = { key: string, name: string, id: string | null, microsoft: boolean, contacts: PublisherContacts, 
+export type PublisherDetail = { key: string, name: string, id: string | null, microsoft: boolean, 
+/**
+ * The market whose catalog the offers come from (for a subscription: the customer's).
+ */
+market: string | null, contacts: PublisherContacts, 
 /**
  * Why contacts are missing, when they are.
  */

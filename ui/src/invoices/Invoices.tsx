@@ -260,13 +260,13 @@ export function Invoices({ navigate, toast }: ViewProps) {
 
   const columns: Column[] = [
     { id: "date", header: "Charge date", sort: "chargeStart", width: "96px", minWidth: 640, render: (r) => <span className="num">{shortDate(r.chargeStartDate)}</span> },
-    { id: "customer", header: "Customer", sort: "customer", width: "minmax(110px, 1.3fr)", render: (r) => <span title={`${r.customerName} · ${r.customerId}`}>{r.customerName}</span> },
+    { id: "customer", header: "Customer", sort: "customer", width: "minmax(70px, 1.3fr)", render: (r) => <span title={`${r.customerName} · ${r.customerId}`}>{r.customerName}</span> },
     { id: "publisher", header: "Publisher", sort: "publisher", width: "minmax(100px, 1.1fr)", minWidth: 520, render: (r) => <span title={r.publisherName}>{r.publisherName}</span> },
     {
       id: "product",
       header: "Product · plan",
       sort: "product",
-      width: "minmax(130px, 1.7fr)",
+      width: "minmax(80px, 1.7fr)",
       render: (r) => (
         <span title={`${r.productName} · ${r.skuName}`}>
           {r.productName} <span className="muted">· {r.skuName}</span>
@@ -277,7 +277,7 @@ export function Invoices({ navigate, toast }: ViewProps) {
       id: "charge",
       header: "Charge",
       sort: "chargeType",
-      width: "112px",
+      width: "92px",
       render: (r) =>
         r.trial ? (
           <span className="pill trial" title="A free trial: charged at 0">
@@ -288,7 +288,7 @@ export function Invoices({ navigate, toast }: ViewProps) {
         ),
     },
     { id: "qty", header: "Qty", sort: "quantity", width: "44px", minWidth: 700, className: "right", render: (r) => <span className="num">{r.quantity ?? "–"}</span> },
-    { id: "total", header: "Total", sort: "total", width: "96px", className: "right", render: (r) => <span className="num">{money(r.total, r.currency)}</span> },
+    { id: "total", header: "Total", sort: "total", width: "88px", className: "right", render: (r) => <span className="num">{money(r.total, r.currency)}</span> },
     {
       id: "action",
       header: "",
@@ -344,7 +344,9 @@ export function Invoices({ navigate, toast }: ViewProps) {
                   <span className="period-title">
                     {periodTitle(i)}
                     {i.unbilled ? (
-                      <span className="pill warn">Unbilled</span>
+                      <span className="pill warn" title="The current period: not invoiced yet">
+                        Current
+                      </span>
                     ) : (
                       <span className="period-total num">{money(i.totalCharges, i.currencyCode)}</span>
                     )}
@@ -385,7 +387,8 @@ export function Invoices({ navigate, toast }: ViewProps) {
                 ref={customerRef}
                 id="filter-customer"
                 type="search"
-                placeholder="Customer (name, domain or id)  Ctrl+F"
+                placeholder="Customer  (Ctrl+F)"
+                title="Customer name, domain or id"
                 list="line-customers"
                 value={filters.customer}
                 onChange={(e) => setFilters({ ...filters, customer: e.target.value })}

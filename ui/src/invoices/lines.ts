@@ -61,7 +61,7 @@ export function lineAt(win: LineWindowRows | null, i: number): LineRow | undefin
 export function money(amount: number | null | undefined, currency: string, locale?: string): string {
   if (amount === null || amount === undefined || Number.isNaN(amount)) return "–";
   try {
-    return new Intl.NumberFormat(locale, { style: "currency", currency: currency || "USD" }).format(amount);
+    return new Intl.NumberFormat(locale, { style: "currency", currency: currency || "USD", useGrouping: true }).format(amount);
   } catch {
     return `${amount.toFixed(2)} ${currency}`;
   }
@@ -81,9 +81,9 @@ export function periodMonth(inv: InvoiceSummary): string {
   return MONTH.format(new Date(`${inv.period.start}T00:00:00Z`));
 }
 
-/** The title of a billing period in the list. */
+/** The title of a billing period in the list (the current one is marked beside it). */
 export function periodTitle(inv: InvoiceSummary): string {
-  return inv.unbilled ? `${periodMonth(inv)} · current period` : periodMonth(inv);
+  return periodMonth(inv);
 }
 
 /** What the selected period's header says under its rule. */

@@ -264,17 +264,8 @@ export function Publishers({ market, params, toast }: ViewProps) {
               onKeyDown={onSearchKey}
               aria-label="Search publishers by name or id"
             />
-            <div className="pub-list-meta">
-              <span className="muted" id="publisher-count">
-                {list ? `${shown.length.toLocaleString()} of ${list.length.toLocaleString()} publishers · ${market}` : "Loading publishers…"}
-              </span>
-              <span className="spacer" />
-              <button type="button" className="link small" id="export-notes" disabled={exporting || totalNotes === 0} onClick={() => void exportNotes(false)} title={totalNotes === 0 ? "No notes yet" : "Export every publisher's notes to an Excel workbook in the export folder"}>
-                {exporting ? "Exporting…" : "Export notes"}
-              </button>
-              <button type="button" className="link small" disabled={exporting || totalNotes === 0} onClick={() => void exportNotes(true)} title="Choose where to save, as .xlsx or .csv">
-                Save as…
-              </button>
+            <div className="pub-list-meta muted" id="publisher-count">
+              {list ? (search.trim() ? `${shown.length.toLocaleString()} of ${list.length.toLocaleString()} publishers · ${market}` : `${list.length.toLocaleString()} publishers · ${market}`) : "Loading publishers…"}
             </div>
           </div>
           {list && shown.length === 0 && (
@@ -316,6 +307,18 @@ export function Publishers({ market, params, toast }: ViewProps) {
               })}
             </div>
           </div>
+          <div className="pub-list-foot">
+            <span className="muted">
+              Your notes: <strong>{totalNotes}</strong>
+            </span>
+            <span className="spacer" />
+            <button type="button" className="small" id="export-notes" disabled={exporting || totalNotes === 0} onClick={() => void exportNotes(false)} title={totalNotes === 0 ? "No notes yet" : "Export every publisher's notes to an Excel workbook in the export folder"}>
+              {exporting ? "Exporting…" : "Export .xlsx"}
+            </button>
+            <button type="button" className="small" disabled={exporting || totalNotes === 0} onClick={() => void exportNotes(true)} title="Choose where to save, as .xlsx or .csv">
+              Save as…
+            </button>
+          </div>
         </div>
 
         <section className="pub-detail" id="publisher-detail" aria-label="Publisher">
@@ -349,7 +352,10 @@ export function Publishers({ market, params, toast }: ViewProps) {
               <header className="pub-head">
                 <h1 id="publisher-title">{detail.name}</h1>
                 {detail.microsoft && <span className="pill">Microsoft</span>}
-                <span className="muted">{offersText({ offers: detail.offers.length, cspOffers: detail.offers.filter((o) => o.purchasable).length })}</span>
+                <span className="muted">
+                  {offersText({ offers: detail.offers.length, cspOffers: detail.offers.filter((o) => o.purchasable).length })}
+                  {detail.market && detail.market !== market ? ` in the ${detail.market} catalog` : ""}
+                </span>
                 <span className="spacer" />
                 <button type="button" className="ghost close" onClick={() => (setDetail(null), setLookup(null))} aria-label="Close (Esc)" title="Close (Esc)">
                   ✕
@@ -381,7 +387,9 @@ function WhoHandlesWhat({ lines, publisher }: { lines?: string[]; publisher?: st
           {lines?.[0] ?? "Billing and subscription questions (invoices, cancellations, renewals, seats) come to you, the partner."}
         </li>
         <li>
-          <span className="who-tag them">{publisher ?? "The publisher"}</span>
+          <span className="who-tag them" title={publisher}>
+            The publisher
+          </span>
           {lines?.[1] ?? "Technical issues with the product go to the publisher's support."}
         </li>
       </ul>
