@@ -63,12 +63,16 @@ async fn invoice_lines_window_filter_total_and_export() {
         current.label
     );
     // Each invoice is available on the 8th after its period, as its rule says.
-    assert!(list.len() >= 7, "a year of invoices plus the unbilled period");
+    assert!(
+        list.len() >= 7,
+        "a year of invoices plus the unbilled period"
+    );
     for inv in &list[1..] {
         let p = inv.period.as_ref().unwrap();
         assert_eq!(inv.invoice_date.unwrap().date_naive(), p.invoice_available);
         assert!(
-            p.label.starts_with(&p.start.format("%B %Y charges").to_string()),
+            p.label
+                .starts_with(&p.start.format("%B %Y charges").to_string()),
             "{}",
             p.label
         );
@@ -84,12 +88,10 @@ async fn invoice_lines_window_filter_total_and_export() {
     } else {
         api::invoice_line_items(&id, 10)
     };
-    let pages: Vec<Vec<_>> = futures::TryStreamExt::try_collect(paging::pages(
-        conn.client.clone(),
-        req,
-    ))
-    .await
-    .unwrap();
+    let pages: Vec<Vec<_>> =
+        futures::TryStreamExt::try_collect(paging::pages(conn.client.clone(), req))
+            .await
+            .unwrap();
     assert!(pages.len() >= 2);
     let paged: Vec<String> = pages
         .concat()
@@ -147,7 +149,10 @@ async fn invoice_lines_window_filter_total_and_export() {
         })
         .await
         .unwrap();
-    assert!(by_customer.rows.iter().any(|r| r.subscription_id == first.subscription_id));
+    assert!(by_customer
+        .rows
+        .iter()
+        .any(|r| r.subscription_id == first.subscription_id));
     assert!(by_customer
         .rows
         .iter()
@@ -172,7 +177,11 @@ async fn invoice_lines_window_filter_total_and_export() {
         })
         .await
         .unwrap();
-    let totals: Vec<f64> = by_total.rows.iter().map(|r| r.total.unwrap_or(0.0)).collect();
+    let totals: Vec<f64> = by_total
+        .rows
+        .iter()
+        .map(|r| r.total.unwrap_or(0.0))
+        .collect();
     assert!(totals.windows(2).all(|w| w[0] >= w[1]), "{totals:?}");
 
     // Trial lines are at 0 and marked as trials (the sandbox's customers have some).
@@ -182,7 +191,10 @@ async fn invoice_lines_window_filter_total_and_export() {
         assert_eq!(w.trials as usize, w.rows.iter().filter(|r| r.trial).count());
         for r in w.rows.iter().filter(|r| r.trial) {
             assert_eq!(r.total.unwrap_or(0.0), 0.0, "{r:?}");
-            assert!(r.term_and_billing_cycle.to_lowercase().contains("trial"), "{r:?}");
+            assert!(
+                r.term_and_billing_cycle.to_lowercase().contains("trial"),
+                "{r:?}"
+            );
             trials += 1;
         }
     }
@@ -209,7 +221,10 @@ async fn invoice_lines_window_filter_total_and_export() {
     let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     for (row, line) in rows[1..].iter().zip(&by_pub.rows) {
-        assert_eq!(row[col("Publisher")], Data::String(line.publisher_name.clone()));
+        assert_eq!(
+            row[col("Publisher")],
+            Data::String(line.publisher_name.clone())
+        );
         assert_eq!(
             row[col("Subscription ID")],
             Data::String(line.subscription_id.clone())
@@ -312,7 +327,10 @@ async fn publisher_notes_survive_a_catalog_sync_and_export() {
     let texts: Vec<&str> = d.notes.iter().map(|n| n.text.as_str()).collect();
     assert_eq!(
         texts,
-        ["Escalations go through their partner desk", "Partner manager"]
+        [
+            "Escalations go through their partner desk",
+            "Partner manager"
+        ]
     );
     assert_eq!(d.notes[1].email.as_deref(), Some("ana@example.com"));
     assert_eq!(d.responsibilities.len(), 2);
@@ -402,7 +420,12 @@ async fn lookup_from_an_invoice_line_gives_its_publishers_contacts() {
     assert!(found
         .contact_mailto
         .starts_with(&format!("mailto:{email}?subject=")));
-    for part in [&s.customer_name, &s.subscription_id, &s.order_id, &s.product] {
+    for part in [
+        &s.customer_name,
+        &s.subscription_id,
+        &s.order_id,
+        &s.product,
+    ] {
         let enc: String = url::form_urlencoded::byte_serialize(part.as_bytes())
             .collect::<String>()
             .replace('+', "%20");
@@ -422,5 +445,8 @@ async fn lookup_from_an_invoice_line_gives_its_publishers_contacts() {
         .publisher_for_subscription(&line.customer_id, "00000000-0000-0000-0000-000000000000")
         .await
         .unwrap_err();
-    assert!(e.status() == Some(404) || matches!(e, Error::NotFound { .. }), "{e:?}");
+    assert!(
+        e.status() == Some(404) || matches!(e, Error::NotFound { .. }),
+        "{e:?}"
+    );
 }

@@ -55,7 +55,10 @@ fn support_commands_check_their_input() {
     )
     .expect_err("refused");
     assert_eq!(err["kind"], "invalid", "{err}");
-    assert!(err["message"].as_str().unwrap().contains("not an invoice id"));
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .contains("not an invoice id"));
 
     let err = get_ipc_response(
         &webview,

@@ -720,11 +720,10 @@ impl AppCore {
         )?;
         let lines: Vec<InvoiceLineItem> = select(&all, &q).into_iter().cloned().collect();
         let out2 = out.clone();
-        let n = tokio::task::spawn_blocking(move || {
-            billing::export_lines(&out2, format, &id, &lines)
-        })
-        .await
-        .map_err(|e| Error::Invalid(format!("the export stopped: {e}")))??;
+        let n =
+            tokio::task::spawn_blocking(move || billing::export_lines(&out2, format, &id, &lines))
+                .await
+                .map_err(|e| Error::Invalid(format!("the export stopped: {e}")))??;
         tracing::info!(path = %out.display(), rows = n, "invoice lines exported");
         Ok(export_result(&out, n, format))
     }
@@ -741,7 +740,9 @@ impl AppCore {
         let c = self.connection().await?;
         let store = c.store.clone();
         tokio::task::spawn_blocking(move || {
-            let search = search.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            let search = search
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
             let list = publishers::list(&store, &market, search.as_deref())?;
             let mut notes: HashMap<String, u32> = HashMap::new();
             for n in publishers::all_notes(&store)? {
@@ -855,11 +856,10 @@ impl AppCore {
         )?;
         let store = c.store.clone();
         let out2 = out.clone();
-        let n = tokio::task::spawn_blocking(move || {
-            publishers::export_notes(&store, &out2, format)
-        })
-        .await
-        .map_err(|e| Error::Invalid(format!("the export stopped: {e}")))??;
+        let n =
+            tokio::task::spawn_blocking(move || publishers::export_notes(&store, &out2, format))
+                .await
+                .map_err(|e| Error::Invalid(format!("the export stopped: {e}")))??;
         Ok(export_result(&out, n, format))
     }
 }
@@ -931,7 +931,10 @@ mod tests {
             email: Some("ana at example".into()),
             ..Default::default()
         });
-        assert!(bad.unwrap_err().to_string().contains("not an email address"));
+        assert!(bad
+            .unwrap_err()
+            .to_string()
+            .contains("not an email address"));
         assert!(checked_note(NoteInput {
             phone: Some("call me".into()),
             ..Default::default()
@@ -949,8 +952,15 @@ mod tests {
             |e| e.into(),
         )
         .unwrap();
-        assert_eq!((p, f), (PathBuf::from("/tmp/x/lines.CSV"), ExportFormat::Csv));
-        assert!(export_target(Some("/tmp/lines.pdf"), None, dir.path().into(), |e| e.into()).is_err());
+        assert_eq!(
+            (p, f),
+            (PathBuf::from("/tmp/x/lines.CSV"), ExportFormat::Csv)
+        );
+        assert!(
+            export_target(Some("/tmp/lines.pdf"), None, dir.path().into(), |e| e
+                .into())
+            .is_err()
+        );
         let (p, f) = export_target(None, Some("csv"), dir.path().join("sub"), |e| {
             default_file_name("G1", e)
         })

@@ -308,12 +308,12 @@ export function Publishers({ market, params, toast }: ViewProps) {
             </div>
           </div>
           <div className="pub-list-foot">
-            <span className="muted">
-              Your notes: <strong>{totalNotes}</strong>
+            <span className="muted" title="Your notes and contacts, all publishers">
+              Notes: <strong>{totalNotes}</strong>
             </span>
             <span className="spacer" />
             <button type="button" className="small" id="export-notes" disabled={exporting || totalNotes === 0} onClick={() => void exportNotes(false)} title={totalNotes === 0 ? "No notes yet" : "Export every publisher's notes to an Excel workbook in the export folder"}>
-              {exporting ? "Exporting…" : "Export .xlsx"}
+              {exporting ? "Exporting…" : "Export"}
             </button>
             <button type="button" className="small" disabled={exporting || totalNotes === 0} onClick={() => void exportNotes(true)} title="Choose where to save, as .xlsx or .csv">
               Save as…
