@@ -11,8 +11,10 @@ use cspdesk::partner_center::{api, paging};
 use cspdesk::settings::Settings;
 
 fn core(dir: &std::path::Path) -> AppCore {
-    let mut settings = Settings::default();
-    settings.export_dir = Some(dir.join("exports"));
+    let settings = Settings {
+        export_dir: Some(dir.join("exports")),
+        ..Default::default()
+    };
     AppCore::new(ConnectOptions {
         data_dir: Some(dir.to_path_buf()),
         sandbox_offers: Some(300),
