@@ -20,6 +20,15 @@ fn main() {
             // subscriptions
             //
             // support
+            "list_invoices",
+            "invoice_lines",
+            "export_invoice_lines",
+            "list_publishers",
+            "publisher_detail",
+            "publisher_for_subscription",
+            "add_publisher_note",
+            "delete_publisher_note",
+            "export_publisher_notes",
             //
             // account
         ]),

@@ -36,6 +36,15 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             // subscriptions
             //
             // support
+            commands::support::list_invoices,
+            commands::support::invoice_lines,
+            commands::support::export_invoice_lines,
+            commands::support::list_publishers,
+            commands::support::publisher_detail,
+            commands::support::publisher_for_subscription,
+            commands::support::add_publisher_note,
+            commands::support::delete_publisher_note,
+            commands::support::export_publisher_notes,
             //
             // account
         ])

@@ -1,9 +1,19 @@
 // The only module that talks to the Rust side: one function per command, errors as IpcError.
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { save } from "@tauri-apps/plugin-dialog";
 import { openUrl } from "@tauri-apps/plugin-opener";
 
 import type { ConnectionStatus } from "./bindings/ConnectionStatus";
 import type { ErrorKind } from "./bindings/ErrorKind";
+import type { ExportResult } from "./bindings/ExportResult";
+import type { InvoiceSummary } from "./bindings/InvoiceSummary";
+import type { LineQuery } from "./bindings/LineQuery";
+import type { LineWindow } from "./bindings/LineWindow";
+import type { NoteInput } from "./bindings/NoteInput";
+import type { PublisherDetail } from "./bindings/PublisherDetail";
+import type { PublisherNote } from "./bindings/PublisherNote";
+import type { PublisherRow } from "./bindings/PublisherRow";
+import type { SubscriptionLookup } from "./bindings/SubscriptionLookup";
 import type { Market } from "./bindings/Market";
 import type { OfferDetail } from "./bindings/OfferDetail";
 import type { OfferFilter } from "./bindings/OfferFilter";
@@ -93,6 +103,49 @@ export const publishers = (market: string, prefix: string, filter: OfferFilter):
 // ---- Subscriptions (issue 6)
 
 // ---- Invoices and publishers (issue 7)
+
+/** The current (unbilled) period first, then every invoice, newest first, each with its rule in words. */
+export const listInvoices = (): Promise<InvoiceSummary[]> => call("list_invoices");
+
+/** A window of an invoice's marketplace lines under the filters, with totals. */
+export const invoiceLines = (query: LineQuery): Promise<LineWindow> => call("invoice_lines", { query });
+
+/** Export the lines matching `query`'s filters to `path` (.xlsx/.csv), or to the export folder when null. */
+export const exportInvoiceLines = (query: LineQuery, path: string | null, format: "xlsx" | "csv" | null): Promise<ExportResult> =>
+  call("export_invoice_lines", { query, path, format });
+
+export const listPublishers = (market: string, search: string | null): Promise<PublisherRow[]> =>
+  call("list_publishers", { market, search });
+
+export const publisherDetail = (market: string, name: string): Promise<PublisherDetail> =>
+  call("publisher_detail", { market, name });
+
+/** From a customer's subscription to its publisher's contacts, with the "Contact publisher" email. */
+export const publisherForSubscription = (customerId: string, subscriptionId: string): Promise<SubscriptionLookup> =>
+  call("publisher_for_subscription", { customerId, subscriptionId });
+
+export const addPublisherNote = (publisher: string, note: NoteInput): Promise<PublisherNote> =>
+  call("add_publisher_note", { publisher, note });
+
+export const deletePublisherNote = (id: number): Promise<void> => call("delete_publisher_note", { id });
+
+export const exportPublisherNotes = (path: string | null, format: "xlsx" | "csv" | null): Promise<ExportResult> =>
+  call("export_publisher_notes", { path, format });
+
+/** "Save as…": the file the user picks for an export (null when they cancel). */
+export async function chooseExportPath(defaultName: string): Promise<string | null> {
+  try {
+    return await save({
+      defaultPath: defaultName,
+      filters: [
+        { name: "Excel workbook", extensions: ["xlsx"] },
+        { name: "CSV", extensions: ["csv"] },
+      ],
+    });
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
 
 // ---- Settings and sign-in (issue 8)
 

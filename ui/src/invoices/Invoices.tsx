@@ -1,7 +1,591 @@
-// The Invoices view (placeholder until its issue lands).
-import type { ViewProps } from "../shell/nav";
-import { Placeholder } from "../shell/Placeholder";
+// The Invoices view: billing periods (each with its rule in words) on the left, the selected
+// period's marketplace line items on the right (sortable, filtered, with totals in the invoice's
+// currency), export to .xlsx/.csv, and for each line a way to its publisher's contacts.
+// Keyboard: Ctrl+F filters by customer, arrows move, Enter opens a line, Esc closes or clears.
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useCallback, useEffect, useRef, useState } from "react";
 
-export function Invoices({ navigate }: ViewProps) {
-  return <Placeholder view="invoices" navigate={navigate} />;
+import * as api from "../api";
+import type { IpcError } from "../api";
+import type { InvoiceSummary } from "../bindings/InvoiceSummary";
+import type { LineRow } from "../bindings/LineRow";
+import type { LineSortKey } from "../bindings/LineSortKey";
+import type { LineWindow } from "../bindings/LineWindow";
+import { moveSelection, windowFor } from "../marketplace/windowing";
+import { ErrorBanner } from "../shell/ErrorBanner";
+import type { ViewProps } from "../shell/nav";
+import "./invoices.css";
+import {
+  DEFAULT_LINE_SORT,
+  EMPTY_LINE_FILTERS,
+  type LineFilters,
+  type LineSort,
+  buildLineQuery,
+  chargeLabel,
+  contactsParams,
+  countText,
+  coversLines,
+  defaultInvoice,
+  exportFileName,
+  hasFilters,
+  lineAt,
+  money,
+  periodStatus,
+  periodTitle,
+  totalsText,
+} from "./lines";
+
+const ROW_HEIGHT = 30;
+
+interface Column {
+  id: string;
+  header: string;
+  sort?: LineSortKey;
+  width: string;
+  /** Hidden below this table width (px). */
+  minWidth?: number;
+  className?: string;
+  render: (r: LineRow) => React.ReactNode;
+}
+
+const shortDate = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }) : "–");
+
+interface Loaded {
+  key: string;
+  w: LineWindow;
+}
+
+export function Invoices({ navigate, toast }: ViewProps) {
+  const [invoices, setInvoices] = useState<InvoiceSummary[] | null>(null);
+  const [listError, setListError] = useState<IpcError | null>(null);
+  const [listAttempt, setListAttempt] = useState(0);
+  const [invoiceId, setInvoiceId] = useState<string | null>(null);
+  const [filters, setFilters] = useState<LineFilters>(EMPTY_LINE_FILTERS);
+  const [sort, setSort] = useState<LineSort>(DEFAULT_LINE_SORT);
+  const [data, setData] = useState<Loaded | null>(null);
+  const [linesError, setLinesError] = useState<IpcError | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [refreshTick, setRefreshTick] = useState(0);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [open, setOpen] = useState<LineRow | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<IpcError | null>(null);
+  const [lastExport, setLastExport] = useState<string | null>(null);
+  const [width, setWidth] = useState(800);
+  const scrollRef = useRef<HTMLDivElement | null>(null);
+  const boxRef = useRef<HTMLDivElement | null>(null);
+  const customerRef = useRef<HTMLInputElement | null>(null);
+  const seq = useRef(0);
+  const refreshNext = useRef(false);
+
+  // The periods and invoices.
+  useEffect(() => {
+    let live = true;
+    setListError(null);
+    api
+      .listInvoices()
+      .then((list) => {
+        if (!live) return;
+        setInvoices(list);
+        setInvoiceId((cur) => (cur && list.some((i) => i.id === cur) ? cur : defaultInvoice(list)));
+      })
+      .catch((e: unknown) => live && setListError(e as IpcError));
+    return () => {
+      live = false;
+    };
+  }, [listAttempt]);
+
+  const queryKey = JSON.stringify([invoiceId, filters, sort, refreshTick]);
+
+  const fetchWindow = useCallback(
+    async (offset: number, limit: number) => {
+      if (!invoiceId) return;
+      const mine = ++seq.current;
+      const refresh = refreshNext.current;
+      refreshNext.current = false;
+      setLoading(true);
+      try {
+        const w = await api.invoiceLines(buildLineQuery(invoiceId, filters, sort, offset, limit, refresh));
+        if (mine !== seq.current) return;
+        setData({ key: queryKey, w });
+        setLinesError(null);
+      } catch (e) {
+        if (mine === seq.current) setLinesError(e as IpcError);
+      } finally {
+        if (mine === seq.current) setLoading(false);
+      }
+    },
+    [invoiceId, filters, sort, queryKey],
+  );
+
+  // A new invoice, filter or sort starts at the top.
+  useEffect(() => {
+    if (!invoiceId) return;
+    setSelected(null);
+    scrollRef.current?.scrollTo({ top: 0 });
+    void fetchWindow(0, 200);
+  }, [fetchWindow]);
+
+  // A different invoice closes the open line.
+  useEffect(() => {
+    setOpen(null);
+    setData(null);
+    setLinesError(null);
+    setLastExport(null);
+    setExportError(null);
+  }, [invoiceId]);
+
+  useEffect(() => {
+    const el = boxRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(([entry]) => entry && setWidth(entry.contentRect.width));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const current = data?.w ?? null;
+  const total = current?.total ?? 0;
+  const win = current ? { offset: current.offset, rows: current.rows } : null;
+
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  useEffect(() => {
+    if (!current || coversLines(win, first, last, total)) return;
+    const w = windowFor(first, last, total);
+    void fetchWindow(w.offset, w.limit);
+  }, [first, last, current]);
+
+  useEffect(() => {
+    if (selected !== null) virtualizer.scrollToIndex(selected, { align: "auto" });
+  }, [selected]);
+
+  const inv = invoices?.find((i) => i.id === invoiceId) ?? null;
+  const currency = current?.rows[0]?.currency ?? inv?.currencyCode ?? "USD";
+
+  const toContacts = useCallback((r: LineRow) => navigate("publishers", contactsParams(r)), [navigate]);
+
+  const openAt = (i: number) => {
+    setSelected(i);
+    const r = lineAt(win, i);
+    if (r) setOpen(r);
+  };
+
+  const doExport = async (saveAs: boolean) => {
+    if (!inv) return;
+    setExportError(null);
+    let path: string | null = null;
+    if (saveAs) {
+      try {
+        path = await api.chooseExportPath(exportFileName(inv, "xlsx"));
+      } catch (e) {
+        setExportError(e as IpcError);
+        return;
+      }
+      if (path === null) return;
+    }
+    setExporting(true);
+    try {
+      const r = await api.exportInvoiceLines(buildLineQuery(inv.id, filters, sort, 0, 1), path, path ? null : "xlsx");
+      setLastExport(r.path);
+      toast(`Exported ${r.rows.toLocaleString()} ${r.rows === 1 ? "line" : "lines"} to ${r.path}`);
+    } catch (e) {
+      setExportError(e as IpcError);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
+  const onTableKey = (e: React.KeyboardEvent) => {
+    const deltas: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -total, End: total };
+    const d = deltas[e.key];
+    if (d !== undefined) {
+      e.preventDefault();
+      const next = moveSelection(selected, d, total);
+      setSelected(next);
+      if (next !== null && open) {
+        const r = lineAt(win, next);
+        if (r) setOpen(r);
+      }
+    } else if (e.key === "Enter" && selected !== null) {
+      e.preventDefault();
+      openAt(selected);
+    }
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
+        e.preventDefault();
+        customerRef.current?.focus();
+        customerRef.current?.select();
+        return;
+      }
+      if (e.defaultPrevented) return;
+      if (e.key === "Escape") {
+        if (open) setOpen(null);
+        else if (hasFilters(filters)) setFilters(EMPTY_LINE_FILTERS);
+        return;
+      }
+      const t = document.activeElement;
+      if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || t instanceof HTMLButtonElement) return;
+      if (t === scrollRef.current) return;
+      if (["ArrowDown", "ArrowUp", "Enter", "PageDown", "PageUp"].includes(e.key)) {
+        scrollRef.current?.focus();
+        onTableKey(e as unknown as React.KeyboardEvent);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  const onFilterKey = (e: React.KeyboardEvent<HTMLInputElement>, key: keyof LineFilters) => {
+    if (e.key === "Escape" && filters[key] !== "") {
+      e.preventDefault();
+      e.stopPropagation();
+      setFilters({ ...filters, [key]: "" });
+    } else if (e.key === "ArrowDown" || e.key === "Enter") {
+      e.preventDefault();
+      scrollRef.current?.focus();
+      if (selected === null && total > 0) setSelected(0);
+    }
+  };
+
+  const columns: Column[] = [
+    { id: "date", header: "Charge date", sort: "chargeStart", width: "96px", minWidth: 640, render: (r) => <span className="num">{shortDate(r.chargeStartDate)}</span> },
+    { id: "customer", header: "Customer", sort: "customer", width: "minmax(70px, 1.3fr)", render: (r) => <span title={`${r.customerName} · ${r.customerId}`}>{r.customerName}</span> },
+    { id: "publisher", header: "Publisher", sort: "publisher", width: "minmax(100px, 1.1fr)", minWidth: 520, render: (r) => <span title={r.publisherName}>{r.publisherName}</span> },
+    {
+      id: "product",
+      header: "Product · plan",
+      sort: "product",
+      width: "minmax(80px, 1.7fr)",
+      render: (r) => (
+        <span title={`${r.productName} · ${r.skuName}`}>
+          {r.productName} <span className="muted">· {r.skuName}</span>
+        </span>
+      ),
+    },
+    {
+      id: "charge",
+      header: "Charge",
+      sort: "chargeType",
+      width: "92px",
+      render: (r) =>
+        r.trial ? (
+          <span className="pill trial" title="A free trial: charged at 0">
+            Trial
+          </span>
+        ) : (
+          chargeLabel(r)
+        ),
+    },
+    { id: "qty", header: "Qty", sort: "quantity", width: "44px", minWidth: 700, className: "right", render: (r) => <span className="num">{r.quantity ?? "–"}</span> },
+    { id: "total", header: "Total", sort: "total", width: "88px", className: "right", render: (r) => <span className="num">{money(r.total, r.currency)}</span> },
+    {
+      id: "action",
+      header: "",
+      width: "78px",
+      minWidth: 600,
+      render: (r) => (
+        <button
+          type="button"
+          className="contacts-btn small"
+          title={`${r.publisherName}'s support contacts for this subscription`}
+          onClick={(e) => {
+            e.stopPropagation();
+            toContacts(r);
+          }}
+        >
+          Contacts
+        </button>
+      ),
+    },
+  ];
+  const shown = columns.filter((c) => !c.minWidth || width >= c.minWidth);
+  const template = shown.map((c) => c.width).join(" ");
+
+  const onHeader = (c: Column) => {
+    if (!c.sort) return;
+    setSort((s) => (s.key === c.sort ? { key: s.key, descending: !s.descending } : { key: c.sort as LineSortKey, descending: c.sort === "total" }));
+  };
+
+  const filtered = hasFilters(filters);
+
+  return (
+    <div className="view invoices">
+      {listError && (
+        <ErrorBanner error={listError} what="The invoices could not be listed" onRetry={() => setListAttempt((a) => a + 1)} />
+      )}
+      <div className="invoices-body">
+        <nav className="periods" aria-label="Billing periods" id="invoice-periods">
+          <div className="periods-head">
+            <h2>Billing periods</h2>
+            <p className="muted small">Marketplace charges run from the first to the last day of a month; the invoice is available on the 8th of the next month.</p>
+          </div>
+          {!invoices && !listError && <p className="muted periods-empty">Reading invoices from Partner Center…</p>}
+          <ul>
+            {invoices?.map((i) => (
+              <li key={i.id}>
+                <button
+                  type="button"
+                  className={i.id === invoiceId ? "period on" : "period"}
+                  aria-current={i.id === invoiceId ? "true" : undefined}
+                  data-id={i.id}
+                  onClick={() => setInvoiceId(i.id)}
+                >
+                  <span className="period-title">
+                    {periodTitle(i)}
+                    {i.unbilled ? (
+                      <span className="pill warn" title="The current period: not invoiced yet">
+                        Current
+                      </span>
+                    ) : (
+                      <span className="period-total num">{money(i.totalCharges, i.currencyCode)}</span>
+                    )}
+                  </span>
+                  <span className="period-rule">{i.period?.label}</span>
+                  {!i.unbilled && <span className="period-id muted">{i.id}</span>}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+
+        <section className="lines" aria-label="Marketplace line items">
+          {inv && (
+            <header className="lines-head">
+              <div className="lines-title">
+                <h1 id="period-rule">{inv.period?.label ?? inv.id}</h1>
+                <p className="muted" id="period-status">
+                  {periodStatus(inv)}
+                </p>
+              </div>
+              <div className="lines-actions">
+                <button type="button" onClick={() => ((refreshNext.current = true), setRefreshTick((t) => t + 1))} disabled={loading} title="Read the lines from Partner Center again">
+                  Refresh
+                </button>
+                <button type="button" className="primary" id="export-lines" onClick={() => void doExport(false)} disabled={exporting || total === 0} title="Export the lines shown (with the filters) to an Excel workbook in the export folder">
+                  {exporting ? "Exporting…" : "Export .xlsx"}
+                </button>
+                <button type="button" id="export-lines-as" onClick={() => void doExport(true)} disabled={exporting || total === 0} title="Choose where to save, as .xlsx or .csv">
+                  Save as…
+                </button>
+              </div>
+            </header>
+          )}
+          {inv && (
+            <div className="line-filters filter-row">
+              <input
+                ref={customerRef}
+                id="filter-customer"
+                type="search"
+                placeholder="Customer  (Ctrl+F)"
+                title="Customer name, domain or id"
+                list="line-customers"
+                value={filters.customer}
+                onChange={(e) => setFilters({ ...filters, customer: e.target.value })}
+                onKeyDown={(e) => onFilterKey(e, "customer")}
+                aria-label="Filter by customer"
+              />
+              <input
+                id="filter-publisher"
+                type="search"
+                placeholder="Publisher"
+                list="line-publishers"
+                value={filters.publisher}
+                onChange={(e) => setFilters({ ...filters, publisher: e.target.value })}
+                onKeyDown={(e) => onFilterKey(e, "publisher")}
+                aria-label="Filter by publisher"
+              />
+              <input
+                id="filter-product"
+                type="search"
+                placeholder="Product or plan"
+                list="line-products"
+                value={filters.product}
+                onChange={(e) => setFilters({ ...filters, product: e.target.value })}
+                onKeyDown={(e) => onFilterKey(e, "product")}
+                aria-label="Filter by product"
+              />
+              {filtered && (
+                <button type="button" className="link" onClick={() => setFilters(EMPTY_LINE_FILTERS)}>
+                  Clear filters
+                </button>
+              )}
+              <datalist id="line-customers">{current?.customers.map((c) => <option key={c} value={c} />)}</datalist>
+              <datalist id="line-publishers">{current?.publishers.map((c) => <option key={c} value={c} />)}</datalist>
+              <datalist id="line-products">{current?.products.map((c) => <option key={c} value={c} />)}</datalist>
+              <span className="spacer" />
+              {current && (
+                <span className="line-summary">
+                  <span id="line-count" className="muted">
+                    {countText(current.total, current.all, current.trials, filtered)}
+                  </span>
+                  <span className="line-total" id="line-totals" title={`Total of the ${filtered ? "matching " : ""}lines in ${currency}`}>
+                    Total {totalsText(current.totals)}
+                  </span>
+                </span>
+              )}
+            </div>
+          )}
+          {linesError && (
+            <ErrorBanner
+              error={linesError}
+              what="The line items could not be read"
+              onRetry={() => ((refreshNext.current = true), setRefreshTick((t) => t + 1))}
+            />
+          )}
+          {exportError && (
+            <ErrorBanner error={exportError} what="The lines could not be exported" hint="Choose another folder with Save as…, or check that the file is not open in another program." onDismiss={() => setExportError(null)} />
+          )}
+          {lastExport && !exportError && (
+            <p className="export-note small" id="export-note">
+              Saved to <code>{lastExport}</code>
+            </p>
+          )}
+          <div className={open ? "content with-detail" : "content"}>
+            <div className="list" ref={boxRef}>
+              {inv && !current && !linesError && <div className="empty">Reading the invoice's line items from Partner Center…</div>}
+              {current && current.total === 0 && (
+                <div className="empty" id="lines-empty">
+                  {filtered ? (
+                    <>
+                      No line matches these filters.{" "}
+                      <button type="button" className="link" onClick={() => setFilters(EMPTY_LINE_FILTERS)}>
+                        Clear filters
+                      </button>
+                    </>
+                  ) : inv?.unbilled ? (
+                    "No marketplace charges so far this month."
+                  ) : (
+                    "This invoice has no marketplace line items."
+                  )}
+                </div>
+              )}
+              <div className="table">
+                <div className="thead" role="row" style={{ gridTemplateColumns: template }}>
+                  {shown.map((c) => {
+                    const on = c.sort && sort.key === c.sort;
+                    return (
+                      <div
+                        key={c.id}
+                        role="columnheader"
+                        className={`th${c.sort ? " sortable" : ""}${c.className ? ` ${c.className}` : ""}`}
+                        data-col={c.id}
+                        aria-sort={on ? (sort.descending ? "descending" : "ascending") : "none"}
+                        onClick={() => onHeader(c)}
+                        title={c.sort ? "Sort" : undefined}
+                      >
+                        {c.header}
+                        {on && <span className="sort-arrow">{sort.descending ? " ▼" : " ▲"}</span>}
+                      </div>
+                    );
+                  })}
+                </div>
+                <div className="tbody" id="line-table" ref={scrollRef} role="grid" aria-rowcount={total} aria-label="Line items" tabIndex={0} onKeyDown={onTableKey}>
+                  <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+                    {items.map((v) => {
+                      const r = lineAt(win, v.index);
+                      return (
+                        <div
+                          key={v.key}
+                          role="row"
+                          aria-rowindex={v.index + 1}
+                          aria-selected={selected === v.index}
+                          className={`tr${selected === v.index ? " selected" : ""}${r?.trial ? " trial-line" : ""}`}
+                          data-sub={r?.subscriptionId}
+                          style={{ height: ROW_HEIGHT, transform: `translateY(${v.start}px)`, gridTemplateColumns: template }}
+                          onClick={() => openAt(v.index)}
+                        >
+                          {shown.map((c) => (
+                            <div key={c.id} role="gridcell" className={`td c-${c.id}${c.className ? ` ${c.className}` : ""}`}>
+                              {r ? c.render(r) : c.id === "customer" ? <span className="skeleton" /> : null}
+                            </div>
+                          ))}
+                        </div>
+                      );
+                    })}
+                  </div>
+                </div>
+              </div>
+            </div>
+            {open && <LineDetail line={open} onClose={() => setOpen(null)} onContacts={() => toContacts(open)} onCustomer={() => setFilters({ ...filters, customer: open.customerId })} />}
+          </div>
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function LineDetail({ line, onClose, onContacts, onCustomer }: { line: LineRow; onClose: () => void; onContacts: () => void; onCustomer: () => void }) {
+  const field = (label: string, value: React.ReactNode, id?: string) => (
+    <>
+      <dt>{label}</dt>
+      <dd id={id}>{value === "" || value === null ? <span className="muted">–</span> : value}</dd>
+    </>
+  );
+  return (
+    <aside className="detail" id="line-detail" aria-label="Line item">
+      <div className="detail-head">
+        <div>
+          <h2>{line.productName}</h2>
+          <div className="detail-sub">
+            <span className="pill">{line.skuName}</span>
+            {line.trial ? <span className="pill trial">Trial · charged at 0</span> : <span className="pill">{chargeLabel(line)}</span>}
+          </div>
+        </div>
+        <button type="button" className="ghost close" onClick={onClose} aria-label="Close (Esc)" title="Close (Esc)">
+          ✕
+        </button>
+      </div>
+      <div className="detail-body">
+        <section>
+          <button type="button" className="primary" id="line-publisher-contacts" onClick={onContacts}>
+            Publisher contacts
+          </button>
+          <p className="muted small help">Technical issues go to {line.publisherName}; billing and subscription questions stay with you.</p>
+        </section>
+        <section>
+          <h3>Charge</h3>
+          <dl className="contacts">
+            {field("Total", <strong>{money(line.total, line.currency)}</strong>)}
+            {field("Quantity", line.quantity ?? "")}
+            {field("Unit price", money(line.unitPrice, line.currency))}
+            {field("Period", `${shortDate(line.chargeStartDate)} – ${shortDate(line.chargeEndDate)}`)}
+            {field("Term", line.termAndBillingCycle)}
+          </dl>
+        </section>
+        <section>
+          <h3>Customer</h3>
+          <dl className="contacts">
+            {field("Name", line.customerName)}
+            {field("Domain", line.customerDomainName)}
+            {field("Country", line.customerCountry)}
+            {field("ID", <code>{line.customerId}</code>)}
+          </dl>
+          <button type="button" className="link small" onClick={onCustomer}>
+            Show only this customer's lines
+          </button>
+        </section>
+        <section>
+          <h3>Subscription</h3>
+          <dl className="contacts">
+            {field("Publisher", line.publisherName)}
+            {field("Subscription", <code>{line.subscriptionId}</code>, "line-subscription-id")}
+            {field("Order", <code>{line.orderId}</code>)}
+            {field("Product ID", <code>{line.productId}</code>)}
+            {field("Plan ID", <code>{line.skuId}</code>)}
+          </dl>
+        </section>
+      </div>
+    </aside>
+  );
 }

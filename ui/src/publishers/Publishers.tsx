@@ -1,7 +1,639 @@
-// The Publishers view (placeholder until its issue lands).
-import type { ViewProps } from "../shell/nav";
-import { Placeholder } from "../shell/Placeholder";
+// The Publishers view: every publisher of the market's catalog (search with Ctrl+F, arrows,
+// Enter), and the selected one in full: who handles what, support contacts as links, offers
+// (with "Request this offer" for those CSP partners are not offered), and the staff's own notes.
+// Params: `{ customerId, subscriptionId }` shows that subscription's publisher with the
+// subscription's details and "Contact publisher"; `{ publisher }` opens one publisher.
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
-export function Publishers({ navigate }: ViewProps) {
-  return <Placeholder view="publishers" navigate={navigate} />;
+import * as api from "../api";
+import type { IpcError } from "../api";
+import type { PublisherDetail } from "../bindings/PublisherDetail";
+import type { PublisherNote } from "../bindings/PublisherNote";
+import type { PublisherRow } from "../bindings/PublisherRow";
+import type { SubscriptionInfo } from "../bindings/SubscriptionInfo";
+import { moveSelection } from "../marketplace/windowing";
+import { ErrorBanner } from "../shell/ErrorBanner";
+import type { ViewProps } from "../shell/nav";
+import "./publishers.css";
+import { type ContactLink, contactLinks, mailtoLink, offersText, openWith, searchPublishers, telLink } from "./publishers";
+
+const ROW_HEIGHT = 44;
+
+function Link({ href, children, id, className }: { href: string; children: React.ReactNode; id?: string; className?: string }) {
+  const [err, setErr] = useState<string | null>(null);
+  return (
+    <>
+      <a
+        href={href}
+        id={id}
+        className={className}
+        title={href.startsWith("mailto:") ? "Compose an email" : href}
+        onClick={(e) => {
+          e.preventDefault();
+          setErr(null);
+          api.openLink(href).catch((x: IpcError) => setErr(x.message));
+        }}
+      >
+        {children}
+      </a>
+      {err && <span className="inline-error"> Could not open it: {err}</span>}
+    </>
+  );
+}
+
+interface Lookup {
+  subscription: SubscriptionInfo;
+  mailto: string;
+}
+
+export function Publishers({ market, params, toast }: ViewProps) {
+  const [list, setList] = useState<PublisherRow[] | null>(null);
+  const [listError, setListError] = useState<IpcError | null>(null);
+  const [listAttempt, setListAttempt] = useState(0);
+  const [search, setSearch] = useState("");
+  const [selected, setSelected] = useState<number | null>(null);
+  const [detail, setDetail] = useState<PublisherDetail | null>(null);
+  const [detailError, setDetailError] = useState<IpcError | null>(null);
+  const [loadingWhat, setLoadingWhat] = useState<string | null>(null);
+  const [lookup, setLookup] = useState<Lookup | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<IpcError | null>(null);
+  const searchRef = useRef<HTMLInputElement | null>(null);
+  const scrollRef = useRef<HTMLDivElement | null>(null);
+  const seq = useRef(0);
+  const [retry, setRetry] = useState<(() => void) | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setListError(null);
+    api
+      .listPublishers(market, null)
+      .then((l) => live && setList(l))
+      .catch((e: unknown) => live && setListError(e as IpcError));
+    return () => {
+      live = false;
+    };
+  }, [market, listAttempt]);
+
+  const shown = useMemo(() => searchPublishers(list ?? [], search), [list, search]);
+
+  const openPublisher = useCallback(
+    async (name: string) => {
+      const mine = ++seq.current;
+      setDetailError(null);
+      setLookup(null);
+      setLoadingWhat(`Reading ${name}'s contacts and offers…`);
+      try {
+        const d = await api.publisherDetail(market, name);
+        if (mine !== seq.current) return;
+        setDetail(d);
+      } catch (e) {
+        if (mine !== seq.current) return;
+        setDetailError(e as IpcError);
+        setRetry(() => () => void openPublisher(name));
+      } finally {
+        if (mine === seq.current) setLoadingWhat(null);
+      }
+    },
+    [market],
+  );
+
+  const openLookup = useCallback(async (customerId: string, subscriptionId: string) => {
+    const mine = ++seq.current;
+    setDetailError(null);
+    setDetail(null);
+    setLookup(null);
+    setLoadingWhat(`Finding the publisher of subscription ${subscriptionId}…`);
+    try {
+      const r = await api.publisherForSubscription(customerId, subscriptionId);
+      if (mine !== seq.current) return;
+      setDetail(r.publisher);
+      setLookup({ subscription: r.subscription, mailto: r.contactMailto });
+    } catch (e) {
+      if (mine !== seq.current) return;
+      setDetailError(e as IpcError);
+      setRetry(() => () => void openLookup(customerId, subscriptionId));
+    } finally {
+      if (mine === seq.current) setLoadingWhat(null);
+    }
+  }, []);
+
+  // What the view was opened with.
+  const how = openWith(params);
+  const howKey = JSON.stringify(how);
+  useEffect(() => {
+    if (how.kind === "lookup") void openLookup(how.customerId, how.subscriptionId);
+    else if (how.kind === "publisher") void openPublisher(how.name);
+  }, [howKey, openLookup, openPublisher]);
+
+  // Keep the list's selection on the publisher shown.
+  useEffect(() => {
+    if (!detail) return;
+    const i = shown.findIndex((p) => p.key === detail.key);
+    if (i >= 0) setSelected(i);
+  }, [detail?.key, shown]);
+
+  const virtualizer = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  useEffect(() => {
+    if (selected !== null && selected < shown.length) virtualizer.scrollToIndex(selected, { align: "auto" });
+  }, [selected]);
+
+  const openAt = (i: number) => {
+    setSelected(i);
+    const p = shown[i];
+    if (p) void openPublisher(p.name);
+  };
+
+  const onListKey = (e: React.KeyboardEvent) => {
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
+    const deltas: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -shown.length, End: shown.length };
+    const d = deltas[e.key];
+    if (d !== undefined) {
+      e.preventDefault();
+      setSelected(moveSelection(selected, d, shown.length));
+    } else if (e.key === "Enter" && selected !== null) {
+      e.preventDefault();
+      openAt(selected);
+    }
+  };
+
+  const onSearchKey = (e: React.KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === "ArrowDown") {
+      e.preventDefault();
+      scrollRef.current?.focus();
+      setSelected(shown.length > 0 ? 0 : null);
+    } else if (e.key === "Enter") {
+      e.preventDefault();
+      if (shown.length > 0) openAt(selected !== null && selected < shown.length ? selected : 0);
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      e.stopPropagation();
+      if (search !== "") setSearch("");
+      else setDetail(null);
+    }
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
+        e.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+        return;
+      }
+      if (e.defaultPrevented) return;
+      const t = document.activeElement;
+      const typing = t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement;
+      if (e.key === "Escape" && !typing) {
+        if (detail) {
+          setDetail(null);
+          setLookup(null);
+        } else if (search !== "") setSearch("");
+        return;
+      }
+      if (typing || t instanceof HTMLButtonElement || t instanceof HTMLAnchorElement || t === scrollRef.current) return;
+      if (["ArrowDown", "ArrowUp", "Enter", "PageDown", "PageUp"].includes(e.key)) {
+        scrollRef.current?.focus();
+        onListKey(e as unknown as React.KeyboardEvent);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  const onNotesChanged = (notes: PublisherNote[]) => {
+    if (!detail) return;
+    setDetail({ ...detail, notes });
+    setList((l) => l?.map((p) => (p.key === detail.key ? { ...p, notes: notes.length } : p)) ?? l);
+  };
+
+  const exportNotes = async (saveAs: boolean) => {
+    setExportError(null);
+    let path: string | null = null;
+    if (saveAs) {
+      try {
+        path = await api.chooseExportPath(`publisher-notes-${new Date().toISOString().slice(0, 10)}.xlsx`);
+      } catch (e) {
+        setExportError(e as IpcError);
+        return;
+      }
+      if (path === null) return;
+    }
+    setExporting(true);
+    try {
+      const r = await api.exportPublisherNotes(path, path ? null : "xlsx");
+      toast(`Exported ${r.rows} ${r.rows === 1 ? "note" : "notes"} to ${r.path}`);
+    } catch (e) {
+      setExportError(e as IpcError);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const items = virtualizer.getVirtualItems();
+  const totalNotes = list?.reduce((n, p) => n + p.notes, 0) ?? 0;
+
+  return (
+    <div className="view publishers">
+      {listError && (
+        <ErrorBanner error={listError} what={`The publishers of the ${market} catalog could not be listed`} onRetry={() => setListAttempt((a) => a + 1)} />
+      )}
+      {exportError && (
+        <ErrorBanner error={exportError} what="The notes could not be exported" hint="Choose another folder with Save as…, or check that the file is not open in another program." onDismiss={() => setExportError(null)} />
+      )}
+      <div className="publishers-body">
+        <div className="pub-list">
+          <div className="pub-list-head">
+            <input
+              ref={searchRef}
+              id="publisher-search"
+              type="search"
+              className="pub-search"
+              placeholder="Search publishers  Ctrl+F"
+              value={search}
+              onChange={(e) => {
+                setSearch(e.target.value);
+                setSelected(null);
+              }}
+              onKeyDown={onSearchKey}
+              aria-label="Search publishers by name or id"
+            />
+            <div className="pub-list-meta muted" id="publisher-count">
+              {list ? (search.trim() ? `${shown.length.toLocaleString()} of ${list.length.toLocaleString()} publishers · ${market}` : `${list.length.toLocaleString()} publishers · ${market}`) : "Loading publishers…"}
+            </div>
+          </div>
+          {list && shown.length === 0 && (
+            <div className="empty">
+              No publisher matches “{search}”.{" "}
+              <button type="button" className="link" onClick={() => setSearch("")}>
+                Clear the search
+              </button>
+            </div>
+          )}
+          <div className="pub-rows" id="publisher-list" ref={scrollRef} tabIndex={0} role="listbox" aria-label="Publishers" onKeyDown={onListKey}>
+            <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+              {items.map((v) => {
+                const p = shown[v.index];
+                if (!p) return null;
+                const on = detail?.key === p.key;
+                return (
+                  <div
+                    key={p.key}
+                    role="option"
+                    aria-selected={selected === v.index}
+                    className={`pub-row${selected === v.index ? " selected" : ""}${on ? " open" : ""}`}
+                    data-key={p.key}
+                    style={{ height: ROW_HEIGHT, transform: `translateY(${v.start}px)` }}
+                    onClick={() => openAt(v.index)}
+                  >
+                    <div className="pub-row-name">
+                      <span className="pub-name">{p.name}</span>
+                      {p.microsoft && <span className="pill">Microsoft</span>}
+                      {p.notes > 0 && (
+                        <span className="pill notes-pill" title={`${p.notes} of your notes`}>
+                          ✎ {p.notes}
+                        </span>
+                      )}
+                    </div>
+                    <div className="pub-row-meta muted">{offersText(p)}</div>
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+          <div className="pub-list-foot">
+            <span className="muted" title="Your notes and contacts, all publishers">
+              Notes: <strong>{totalNotes}</strong>
+            </span>
+            <span className="spacer" />
+            <button type="button" className="small" id="export-notes" disabled={exporting || totalNotes === 0} onClick={() => void exportNotes(false)} title={totalNotes === 0 ? "No notes yet" : "Export every publisher's notes to an Excel workbook in the export folder"}>
+              {exporting ? "Exporting…" : "Export"}
+            </button>
+            <button type="button" className="small" disabled={exporting || totalNotes === 0} onClick={() => void exportNotes(true)} title="Choose where to save, as .xlsx or .csv">
+              Save as…
+            </button>
+          </div>
+        </div>
+
+        <section className="pub-detail" id="publisher-detail" aria-label="Publisher">
+          {detailError && (
+            <ErrorBanner
+              error={detailError}
+              what={how.kind === "lookup" && !detail ? "The subscription's publisher could not be found" : "The publisher could not be shown"}
+              hint={
+                detailError.kind === "notFound" && how.kind === "lookup"
+                  ? "Check that the subscription still exists under Subscriptions, or search for the publisher by name on the left."
+                  : undefined
+              }
+              onRetry={retry ?? undefined}
+            />
+          )}
+          {loadingWhat && (
+            <div className="pub-loading" role="status">
+              <progress /> {loadingWhat}
+            </div>
+          )}
+          {!detail && !loadingWhat && !detailError && (
+            <div className="pub-intro">
+              <h1>Who supports this?</h1>
+              <WhoHandlesWhat />
+              <p className="muted">Pick a publisher on the left to see its support contacts, its offers and your notes. From an invoice line (or a subscription), “Publisher contacts” opens its publisher here with the subscription's details.</p>
+            </div>
+          )}
+          {detail && (
+            <div className="pub-detail-body">
+              {lookup && <SubscriptionCard lookup={lookup} publisher={detail} />}
+              <header className="pub-head">
+                <h1 id="publisher-title">{detail.name}</h1>
+                {detail.microsoft && <span className="pill">Microsoft</span>}
+                <span className="muted">
+                  {offersText({ offers: detail.offers.length, cspOffers: detail.offers.filter((o) => o.purchasable).length })}
+                  {detail.market && detail.market !== market ? ` in the ${detail.market} catalog` : ""}
+                </span>
+                <span className="spacer" />
+                <button type="button" className="ghost close" onClick={() => (setDetail(null), setLookup(null))} aria-label="Close (Esc)" title="Close (Esc)">
+                  ✕
+                </button>
+              </header>
+              <WhoHandlesWhat lines={detail.responsibilities} publisher={detail.name} />
+              <div className="pub-columns">
+                <div>
+                  <Contacts detail={detail} />
+                  <Offers detail={detail} />
+                </div>
+                <Notes detail={detail} onChanged={onNotesChanged} toast={toast} />
+              </div>
+            </div>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function WhoHandlesWhat({ lines, publisher }: { lines?: string[]; publisher?: string }) {
+  return (
+    <div className="who" id="who-handles-what">
+      <strong>Who handles what</strong>
+      <ul>
+        <li>
+          <span className="who-tag you">You, the partner</span>
+          {lines?.[0] ?? "Billing and subscription questions (invoices, cancellations, renewals, seats) come to you, the partner."}
+        </li>
+        <li>
+          <span className="who-tag them" title={publisher}>
+            The publisher
+          </span>
+          {lines?.[1] ?? "Technical issues with the product go to the publisher's support."}
+        </li>
+      </ul>
+    </div>
+  );
+}
+
+function SubscriptionCard({ lookup, publisher }: { lookup: Lookup; publisher: PublisherDetail }) {
+  const s = lookup.subscription;
+  const noEmail = !publisher.contacts.email;
+  return (
+    <section className="sub-card" id="subscription-context" aria-label="Subscription">
+      <div className="sub-card-head">
+        <h2>Support request for a subscription</h2>
+        <Link href={lookup.mailto} id="contact-publisher" className="button primary">
+          Contact publisher
+        </Link>
+      </div>
+      <dl className="sub-fields">
+        <dt>Customer</dt>
+        <dd id="ctx-customer">
+          {s.customerName} <code className="muted">{s.customerId}</code>
+        </dd>
+        <dt>Product</dt>
+        <dd id="ctx-product">{s.product}</dd>
+        <dt>Subscription</dt>
+        <dd>
+          <code id="ctx-subscription-id">{s.subscriptionId}</code>
+        </dd>
+        <dt>Order</dt>
+        <dd>
+          <code id="ctx-order-id">{s.orderId || "–"}</code>
+        </dd>
+      </dl>
+      <p className="muted small">
+        “Contact publisher” opens your email program with a message to {publisher.name}
+        {noEmail ? " (no support email is known: add the recipient)" : ""} that carries these details.
+      </p>
+    </section>
+  );
+}
+
+function ContactItem({ l }: { l: ContactLink }) {
+  return (
+    <>
+      <dt>{l.label}</dt>
+      <dd>{l.href ? <Link href={l.href}>{l.text}</Link> : <span title="Not opened: only https, email and phone links are">{l.text}</span>}</dd>
+    </>
+  );
+}
+
+function Contacts({ detail }: { detail: PublisherDetail }) {
+  const links = contactLinks(detail.contacts);
+  return (
+    <section className="pub-section">
+      <h3>Support contacts</h3>
+      {links.length > 0 ? (
+        <dl className="contacts" id="publisher-contacts">
+          {links.map((l) => (
+            <ContactItem key={`${l.label}-${l.text}`} l={l} />
+          ))}
+        </dl>
+      ) : (
+        <p className="muted" id="publisher-contacts">
+          No support contacts known. Add the ones you learn as a contact in your notes.
+        </p>
+      )}
+      {detail.contactsNote && <p className="note">{detail.contactsNote}</p>}
+    </section>
+  );
+}
+
+function Offers({ detail }: { detail: PublisherDetail }) {
+  const [all, setAll] = useState(false);
+  const LIMIT = 12;
+  const offers = all ? detail.offers : detail.offers.slice(0, LIMIT);
+  return (
+    <section className="pub-section">
+      <h3>Offers ({detail.offers.length})</h3>
+      <ul className="pub-offers" id="publisher-offers">
+        {offers.map((o) => (
+          <li key={o.key}>
+            <span className="offer-title" title={o.title}>
+              {o.title}
+            </span>
+            <span className="muted small">{o.typeLabel}</span>
+            {o.purchasable ? (
+              <span className="pill csp" title="Can be bought for a customer through CSP">
+                CSP
+              </span>
+            ) : o.requestMailto ? (
+              <>
+                <span className="pill warn" title="Not offered to CSP partners in Partner Center">
+                  Not in CSP
+                </span>
+                <Link href={o.requestMailto} className="request-offer">
+                  Request this offer
+                </Link>
+              </>
+            ) : (
+              <span className="muted small" title="Managed and billed through the Azure portal">
+                Portal
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {detail.offers.length > LIMIT && (
+        <button type="button" className="link small" onClick={() => setAll(!all)}>
+          {all ? "Show fewer" : `Show all ${detail.offers.length} offers`}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChanged: (n: PublisherNote[]) => void; toast: (m: string) => void }) {
+  const [kind, setKind] = useState<"note" | "contact">("note");
+  const [text, setText] = useState("");
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [phone, setPhone] = useState("");
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [confirming, setConfirming] = useState<number | null>(null);
+
+  useEffect(() => {
+    setError(null);
+    setConfirming(null);
+  }, [detail.key]);
+
+  const canAdd = text.trim() !== "" || email.trim() !== "" || phone.trim() !== "";
+
+  const add = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!canAdd || saving) return;
+    setSaving(true);
+    setError(null);
+    try {
+      const n = await api.addPublisherNote(detail.name, {
+        kind,
+        text,
+        name: kind === "contact" ? name : null,
+        email: kind === "contact" ? email : null,
+        phone: kind === "contact" ? phone : null,
+      });
+      onChanged([...detail.notes, n]);
+      setText("");
+      setName("");
+      setEmail("");
+      setPhone("");
+      toast(kind === "contact" ? "Contact added" : "Note added");
+    } catch (x) {
+      setError(x as IpcError);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const remove = async (id: number) => {
+    setError(null);
+    try {
+      await api.deletePublisherNote(id);
+      onChanged(detail.notes.filter((n) => n.id !== id));
+      toast("Note deleted");
+    } catch (x) {
+      const err = x as IpcError;
+      if (err.kind === "notFound") onChanged(detail.notes.filter((n) => n.id !== id));
+      setError(err);
+    } finally {
+      setConfirming(null);
+    }
+  };
+
+  return (
+    <section className="pub-section pub-notes">
+      <h3>Your notes ({detail.notes.length})</h3>
+      <p className="muted small">Kept on this computer; a catalog sync never changes them.</p>
+      {error && <ErrorBanner error={error} what="The note could not be saved" onDismiss={() => setError(null)} />}
+      <ul className="notes-list" id="notes-list">
+        {detail.notes.map((n) => {
+          const mail = n.email ? mailtoLink(n.email) : null;
+          const tel = n.phone ? telLink(n.phone) : null;
+          return (
+            <li key={n.id} className="note-item" data-id={n.id}>
+              <div className="note-main">
+                {n.kind === "contact" && <span className="pill">Contact</span>}
+                {n.name && <strong>{n.name}</strong>}
+                {n.text && <span className="note-text">{n.text}</span>}
+                {n.email && <span>{mail ? <Link href={mail}>{n.email}</Link> : n.email}</span>}
+                {n.phone && <span>{tel ? <Link href={tel}>{n.phone}</Link> : n.phone}</span>}
+                <span className="muted small">{new Date(n.createdAt).toLocaleDateString()}</span>
+              </div>
+              {confirming === n.id ? (
+                <span className="confirm">
+                  Delete?{" "}
+                  <button type="button" className="danger small" onClick={() => void remove(n.id)}>
+                    Delete
+                  </button>{" "}
+                  <button type="button" className="small" onClick={() => setConfirming(null)}>
+                    Keep
+                  </button>
+                </span>
+              ) : (
+                <button type="button" className="ghost small delete-note" aria-label="Delete this note" title="Delete this note" onClick={() => setConfirming(n.id)}>
+                  ✕
+                </button>
+              )}
+            </li>
+          );
+        })}
+        {detail.notes.length === 0 && <li className="muted">No notes yet: add escalation paths, partner managers, what worked last time.</li>}
+      </ul>
+      <form className="note-form" onSubmit={(e) => void add(e)}>
+        <div className="segmented" role="radiogroup" aria-label="Kind">
+          <button type="button" className={kind === "note" ? "seg on" : "seg"} aria-checked={kind === "note"} role="radio" onClick={() => setKind("note")}>
+            Note
+          </button>
+          <button type="button" className={kind === "contact" ? "seg on" : "seg"} aria-checked={kind === "contact"} role="radio" id="note-kind-contact" onClick={() => setKind("contact")}>
+            Contact
+          </button>
+        </div>
+        {kind === "contact" && (
+          <div className="contact-fields">
+            <input id="note-name" placeholder="Name" value={name} onChange={(e) => setName(e.target.value)} aria-label="Contact name" />
+            <input id="note-email" type="email" placeholder="Email" value={email} onChange={(e) => setEmail(e.target.value)} aria-label="Contact email" />
+            <input id="note-phone" type="tel" placeholder="Phone" value={phone} onChange={(e) => setPhone(e.target.value)} aria-label="Contact phone" />
+          </div>
+        )}
+        <textarea
+          id="note-text"
+          rows={2}
+          placeholder={kind === "contact" ? "Role, hours, when to call…" : "e.g. Escalations go through their partner desk"}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) void add(e);
+          }}
+          aria-label="Note"
+        />
+        <button type="submit" className="primary" id="add-note" disabled={!canAdd || saving}>
+          {saving ? "Saving…" : kind === "contact" ? "Add contact" : "Add note"}
+        </button>
+      </form>
+    </section>
+  );
 }
