@@ -193,7 +193,11 @@ pub async fn run(g: &Global, cmd: SubscriptionsCmd) -> Result<()> {
                 if g.json {
                     return output::json(&s);
                 }
-                println!("Subscription {} now has {} seats.", s.id, s.quantity);
+                println!(
+                    "Subscription {} now has {}.",
+                    s.id,
+                    plans::seats(s.quantity)
+                );
                 Ok(())
             }
             (q, Some(target)) => {
@@ -205,10 +209,10 @@ pub async fn run(g: &Global, cmd: SubscriptionsCmd) -> Result<()> {
                 println!("{}", c.message);
                 if c.plan_changed {
                     println!(
-                        "Read back from Partner Center: {} ({}), {} seats, {}.",
+                        "Read back from Partner Center: {} ({}), {}, {}.",
                         c.subscription.offer_name,
                         c.subscription.offer_id,
-                        c.subscription.quantity,
+                        plans::seats(c.subscription.quantity),
                         c.subscription.status
                     );
                     println!("Upfront monthly and annual charges are prorated.");
@@ -229,8 +233,12 @@ pub async fn run(g: &Global, cmd: SubscriptionsCmd) -> Result<()> {
             }
             let cur = &choices.current;
             println!(
-                "{} is on {} ({}), {} seats, {}.",
-                choices.subscription_id, cur.title, cur.sku_id, cur.quantity, cur.status
+                "{} is on {} ({}), {}, {}.",
+                choices.subscription_id,
+                cur.title,
+                cur.sku_id,
+                plans::seats(cur.quantity),
+                cur.status
             );
             let bounds = |o: &plans::PlanOption| match (o.minimum_quantity, o.maximum_quantity) {
                 (Some(a), Some(b)) => format!("{a}-{b}"),

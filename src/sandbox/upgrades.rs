@@ -96,7 +96,7 @@ fn targets(app: &Shared, s: &SubRec) -> Vec<Target> {
             } else if let Some(t) = term.filter(|t| !k.terms.contains(t)) {
                 errors.push((
                     "other",
-                    format!("{} is not sold with the {} term this subscription has.", k.title, t.description()),
+                    format!("{} is not sold with this subscription's term ({}).", k.title, t.description()),
                 ));
             }
             if k.index < cur.index && app.cat.blocks_downgrades(p) {

@@ -245,11 +245,20 @@ fn reason_of(u: &Upgrade) -> String {
     if words.is_empty() {
         "Partner Center lists it as not eligible and gives no reason".into()
     } else {
-        let mut s = words.join("; ");
+        let mut s = words.join(". ");
         if let Some(first) = s.get(..1) {
             s = first.to_uppercase() + &s[1..];
         }
         s
+    }
+}
+
+/// `1 seat`, `5 seats`.
+pub fn seats(n: u32) -> String {
+    if n == 1 {
+        "1 seat".into()
+    } else {
+        format!("{n} seats")
     }
 }
 
@@ -488,7 +497,7 @@ pub async fn change_plan(
             pending_approval: false,
             upgrade_type: String::new(),
             target_subscription_id: s.id.clone(),
-            message: format!("{} now has {} seats.", s.id, s.quantity),
+            message: format!("{} now has {}.", s.id, seats(s.quantity)),
             subscription: ChangedSubscription::from(&s),
         });
     }
@@ -569,8 +578,11 @@ pub async fn change_plan(
     let applied = after_sku.is_some_and(|s| s.eq_ignore_ascii_case(&option.sku_id));
     let message = if applied {
         format!(
-            "{} moved from {} to {} with {} seats.",
-            after.id, from.title, option.title, after.quantity
+            "{} moved from {} to {} with {}.",
+            after.id,
+            from.title,
+            option.title,
+            seats(after.quantity)
         )
     } else {
         format!(
@@ -648,7 +660,7 @@ mod tests {
         );
         assert_eq!(
             reason_of(blocked),
-            "The plan is not one this subscription can move to; The publisher does not allow downgrades from Standard to Basic"
+            "The plan is not one this subscription can move to. The publisher does not allow downgrades from Standard to Basic"
         );
         // Unmodelled offer fields survive for the POST body.
         let body = serde_json::to_value(&c.items[0]).unwrap();
