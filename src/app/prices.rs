@@ -24,6 +24,9 @@ use crate::pricelist::export::ExportFormat;
 use crate::pricelist::{self, snapshot, ExportRequest};
 use crate::tabular::{Cell, Table};
 
+/// A snapshot day (`YYYY-MM-DD` over IPC).
+pub type Day = NaiveDate;
+
 /// The file format of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
