@@ -132,12 +132,12 @@ export const openExportedFile = (path: string): Promise<void> => call("open_expo
 /** Show a file CSP Desk exported in its folder. */
 export const revealExportedFile = (path: string): Promise<void> => call("reveal_exported_file", { path });
 
-/** The system's Save as… dialog for a spreadsheet; null when the user closed it. */
-export async function saveSpreadsheetAs(defaultPath: string, format: PriceFormat): Promise<string | null> {
+/** The system's Save as… dialog for a spreadsheet in one of `formats`; null when the user closed it. */
+export async function saveSpreadsheetAs(defaultPath: string, formats: PriceFormat[]): Promise<string | null> {
   try {
     return await saveDialog({
       defaultPath,
-      filters: [format === "xlsx" ? { name: "Excel workbook", extensions: ["xlsx"] } : { name: "CSV (comma-separated)", extensions: ["csv"] }],
+      filters: formats.map((f) => (f === "xlsx" ? { name: "Excel workbook (.xlsx)", extensions: ["xlsx"] } : { name: "CSV, comma-separated (.csv)", extensions: ["csv"] })),
     });
   } catch (e) {
     throw toIpcError(e);

@@ -7,14 +7,13 @@ import * as api from "../api";
 import type { IpcError } from "../api";
 import type { PriceChangeKind } from "../bindings/PriceChangeKind";
 import type { PriceChanges } from "../bindings/PriceChanges";
-import type { PriceFormat } from "../bindings/PriceFormat";
 import type { WrittenFile } from "../bindings/WrittenFile";
 import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
 import { ChangesTable } from "./ChangesTable";
 import { priceErrorHint } from "./errors";
-import { type ChangeSort, KIND_LABELS, dayLabel, filterChanges, sortChanges } from "./prices";
+import { type ChangeSort, KIND_LABELS, dayLabel, filterChanges, formatOf, sortChanges, withFormat } from "./prices";
 
 const ALL_KINDS: PriceChangeKind[] = ["increase", "decrease", "new", "removed"];
 
@@ -29,7 +28,6 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
   const [find, setFind] = useState("");
   const [sort, setSort] = useState<ChangeSort>({ key: "kind", descending: false });
   const [fetching, setFetching] = useState(false);
-  const [format, setFormat] = useState<PriceFormat>("xlsx");
   const [written, setWritten] = useState<WrittenFile | null>(null);
   const [actionError, setActionError] = useState<{ what: string; error: IpcError; hint?: string } | null>(null);
   const findRef = useRef<HTMLInputElement | null>(null);
@@ -100,10 +98,12 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
     if (!data?.from || !data.to) return;
     setActionError(null);
     try {
-      const suggested = await api.defaultChangesPath(market, data.from, data.to, format);
-      const path = await api.saveSpreadsheetAs(suggested, format);
-      if (!path) return;
-      const w = await api.exportPriceChanges(market, data.from, data.to, path, format);
+      const suggested = await api.defaultChangesPath(market, data.from, data.to, "xlsx");
+      const picked = await api.saveSpreadsheetAs(suggested, ["xlsx", "csv"]);
+      if (!picked) return;
+      // The name picked decides the format: .csv writes CSV, anything else a workbook.
+      const format = formatOf(picked);
+      const w = await api.exportPriceChanges(market, data.from, data.to, withFormat(picked, format), format);
       setWritten(w);
       toast(`Changes exported: ${count(w.rows)} rows`);
     } catch (e) {
@@ -145,7 +145,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
 
       <div className="changes-bar">
         <label className="inline-field">
-          <span className="filter-label">Market</span>
+          <span className="bar-label">Market</span>
           <select id="changes-market" value={market} onChange={(e) => pickMarket(e.target.value)}>
             {(markets.length ? markets : [{ code: market, name: market, currency: "" }]).map((m) => (
               <option key={m.code} value={m.code}>
@@ -154,41 +154,36 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
             ))}
           </select>
         </label>
-        <label className="inline-field">
-          <span className="filter-label">From</span>
-          <select id="changes-from" value={data?.from ?? ""} disabled={!ready} onChange={(e) => setFrom(e.target.value || null)}>
-            {!ready && <option value="">—</option>}
-            {days.map((d) => (
-              <option key={d} value={d} disabled={data?.to != null && d >= data.to}>
-                {dayLabel(d)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline-field">
-          <span className="filter-label">To</span>
-          <select id="changes-to" value={data?.to ?? ""} disabled={!ready} onChange={(e) => setTo(e.target.value || null)}>
-            {!ready && <option value="">—</option>}
-            {days.map((d) => (
-              <option key={d} value={d} disabled={data?.from != null && d <= data.from}>
-                {dayLabel(d)}
-              </option>
-            ))}
-          </select>
-        </label>
+        {ready && (
+          <>
+            <label className="inline-field">
+              <span className="bar-label">From</span>
+              <select id="changes-from" value={data?.from ?? ""} onChange={(e) => setFrom(e.target.value || null)}>
+                {days.map((d) => (
+                  <option key={d} value={d} disabled={data?.to != null && d >= data.to}>
+                    {dayLabel(d)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="inline-field">
+              <span className="bar-label">To</span>
+              <select id="changes-to" value={data?.to ?? ""} onChange={(e) => setTo(e.target.value || null)}>
+                {days.map((d) => (
+                  <option key={d} value={d} disabled={data?.from != null && d <= data.from}>
+                    {dayLabel(d)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        )}
         <span className="spacer" />
-        <button type="button" id="fetch-snapshot" disabled={fetching} onClick={() => void fetchToday()} title={`Fetch today's price sheet of ${market} and keep it as today's snapshot`}>
-          {fetching ? "Fetching…" : "Fetch today's snapshot"}
-        </button>
-        <span className="export-changes">
-          <select id="changes-format" aria-label="File format" value={format} disabled={!ready || total === 0} onChange={(e) => setFormat(e.target.value as PriceFormat)}>
-            <option value="xlsx">.xlsx</option>
-            <option value="csv">.csv</option>
-          </select>
-          <button type="button" id="export-changes" disabled={!ready || total === 0} onClick={() => void exportChanges()}>
-            Export changes…
+        {(ready || error) && (
+          <button type="button" id="fetch-snapshot" disabled={fetching} onClick={() => void fetchToday()} title={`Fetch today's price sheet of ${market} and keep it as today's snapshot`}>
+            {fetching ? "Fetching…" : "Fetch today's snapshot"}
           </button>
-        </span>
+        )}
       </div>
 
       {written && (
@@ -217,9 +212,10 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
           {data.state === "oneSnapshot" && data.to && (
             <p className="muted">
               Snapshot of {dayLabel(data.to)} for {market}. CSP Desk keeps one per market per day: each export keeps today's, and so does a daily <code>cspdesk prices fetch --market {market}</code> from cron.
+              {data.to === new Date().toISOString().slice(0, 10) && " Fetching again replaces today's snapshot with the latest prices."}
             </p>
           )}
-          <button type="button" className="primary" disabled={fetching} onClick={() => void fetchToday()}>
+          <button type="button" className="primary" id="fetch-snapshot" disabled={fetching} onClick={() => void fetchToday()}>
             {fetching ? "Fetching…" : "Fetch today's snapshot"}
           </button>
         </div>
@@ -230,9 +226,6 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
           <div className="changes-summary" id="changes-summary">
             <span className="result-count">
               {count(total)} {total === 1 ? "change" : "changes"}
-            </span>
-            <span className="muted">
-              {dayLabel(data.from ?? "")} → {dayLabel(data.to ?? "")} · prices in {currency}
             </span>
             <span className="chips">
               {ALL_KINDS.map((k) => (
@@ -246,7 +239,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
               ref={findRef}
               type="search"
               className="changes-find"
-              placeholder="Find a product, plan or SKU"
+              placeholder="Find product or SKU"
               aria-label="Find a product, plan or SKU"
               value={find}
               onChange={(e) => setFind(e.target.value)}
@@ -254,6 +247,9 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
                 if (e.key === "Escape") setFind("");
               }}
             />
+            <button type="button" id="export-changes" disabled={total === 0} onClick={() => void exportChanges()} title={`To .xlsx or .csv (prices in ${currency})`}>
+              Export changes…
+            </button>
           </div>
           <div className="list">
             {total === 0 && <div className="empty">No price changed between these two days.</div>}

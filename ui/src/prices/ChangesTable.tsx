@@ -46,7 +46,7 @@ const COLUMNS: Column[] = [
   {
     id: "amount",
     header: "Amount",
-    width: "84px",
+    width: "92px",
     numeric: true,
     render: (r) => <span className={r.amount == null ? "" : r.amount > 0 ? "up" : "down"}>{formatMoney(r.amount, r.currency, true)}</span>,
   },
@@ -61,7 +61,7 @@ const COLUMNS: Column[] = [
 
 /** Columns that give way first when the table is narrow. */
 function visibleFor(width: number): Column[] {
-  const hide = new Set<string>(width < 700 ? ["sku", "plan", "oldPrice"] : width < 860 ? ["sku"] : []);
+  const hide = new Set<string>(width < 760 ? ["sku", "plan", "oldPrice"] : width < 940 ? ["sku"] : []);
   return COLUMNS.filter((c) => !hide.has(c.id));
 }
 

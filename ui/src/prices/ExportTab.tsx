@@ -108,7 +108,7 @@ export function ExportTab({ market, markets, filter, navigate, toast, onShowChan
 
   const saveAs = async () => {
     try {
-      const picked = await api.saveSpreadsheetAs(path, format);
+      const picked = await api.saveSpreadsheetAs(path, [format]);
       if (picked) setCustomPath(withFormat(picked, format));
     } catch (e) {
       setActionError({ what: "The Save as… dialog could not open", error: e as IpcError });
@@ -162,7 +162,7 @@ export function ExportTab({ market, markets, filter, navigate, toast, onShowChan
               {chosen.map((code) => (
                 <span key={code} className="chip on market-chip" data-market={code} title={nameOf(code)}>
                   {code}
-                  <span className="chip-name"> · {nameOf(code)}</span>
+                  <span className="chip-name">{"\u00a0· "}{nameOf(code)}</span>
                   {chosen.length > 1 && (
                     <button type="button" className="chip-x" aria-label={`Remove ${nameOf(code)}`} disabled={running} onClick={() => pickMarkets(chosen.filter((c) => c !== code))}>
                       ×

@@ -4,7 +4,7 @@ import { IpcError } from "../api";
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
 import { EMPTY_FILTER } from "../marketplace/windowing";
 import { priceErrorHint } from "./errors";
-import { dayLabel, filterChanges, filterChips, formatElapsed, formatMoney, formatPercent, formatRate, hasFilters, prettyId, sortChanges, termLabel, withFormat } from "./prices";
+import { dayLabel, filterChanges, filterChips, formatElapsed, formatOf, formatMoney, formatPercent, formatRate, hasFilters, prettyId, sortChanges, termLabel, withFormat } from "./prices";
 
 const change = (over: Partial<PriceChangeRow>): PriceChangeRow => ({
   kind: "increase",
@@ -122,6 +122,14 @@ describe("sortChanges and filterChanges", () => {
     expect(filterChanges(rows, new Set(["increase", "decrease", "new", "removed"]), "0002").map((r) => r.product)).toEqual(["Delta"]);
     expect(filterChanges(rows, new Set(["increase"]), "contoso")).toHaveLength(1);
     expect(filterChanges(rows, new Set(["increase"]), "nobody")).toHaveLength(0);
+  });
+});
+
+describe("formatOf", () => {
+  it("reads the format from the picked name", () => {
+    expect(formatOf("/tmp/changes.CSV")).toBe("csv");
+    expect(formatOf("/tmp/changes.xlsx")).toBe("xlsx");
+    expect(formatOf("/tmp/changes")).toBe("xlsx");
   });
 });
 

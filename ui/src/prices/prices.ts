@@ -168,6 +168,9 @@ export function withFormat(path: string, format: PriceFormat): string {
   return path;
 }
 
+/** The format a picked file name asks for: .csv is CSV, anything else a workbook. */
+export const formatOf = (path: string): PriceFormat => (path.trim().toLowerCase().endsWith(".csv") ? "csv" : "xlsx");
+
 /** "21 Nov 2026" from "2026-11-21" (a snapshot day, no time zone shift). */
 export function dayLabel(day: string): string {
   const [y, m, d] = day.split("-").map(Number);
