@@ -133,8 +133,16 @@ async fn export_with_filters_writes_the_rows_and_is_remembered() {
     assert_eq!(some.path, some_file.display().to_string());
     let ids = column(&sheet(&some_file, "US"), "Product ID");
     assert_eq!(ids.len() as u64, some.rows);
-    assert!(some.rows > 0 && some.rows < all.rows, "{} of {}", some.rows, all.rows);
-    assert!(ids.iter().all(|id| theirs.contains(id)), "only {publisher}'s offers");
+    assert!(
+        some.rows > 0 && some.rows < all.rows,
+        "{} of {}",
+        some.rows,
+        all.rows
+    );
+    assert!(
+        ids.iter().all(|id| theirs.contains(id)),
+        "only {publisher}'s offers"
+    );
     let expected = column(&all_rows, "Product ID")
         .iter()
         .filter(|id| theirs.contains(*id))
@@ -175,7 +183,10 @@ async fn export_with_filters_writes_the_rows_and_is_remembered() {
         .await
         .unwrap();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    assert!(default.ends_with(&format!("pricelist-US-GB-{today}.xlsx")), "{default}");
+    assert!(
+        default.ends_with(&format!("pricelist-US-GB-{today}.xlsx")),
+        "{default}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -207,7 +218,10 @@ async fn default_path_uses_the_settings_export_dir_and_skips_taken_names() {
         .default_price_list_path(&["US".into()], PriceFormat::Csv)
         .await
         .unwrap();
-    assert!(second.ends_with(&format!("pricelist-US-{today}-2.csv")), "{second}");
+    assert!(
+        second.ends_with(&format!("pricelist-US-{today}-2.csv")),
+        "{second}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -218,7 +232,9 @@ async fn cancelled_or_refused_exports_leave_no_file() {
 
     // Cancelled while it fetches the price sheet (the first progress point).
     for format in [PriceFormat::Xlsx, PriceFormat::Csv] {
-        let path = out.path().join(format!("cancelled.{format:?}").to_lowercase());
+        let path = out
+            .path()
+            .join(format!("cancelled.{format:?}").to_lowercase());
         let canceller = core.clone();
         let err = core
             .export_prices(request("t-cancel", "US", format, &path), move |p| {
@@ -229,14 +245,23 @@ async fn cancelled_or_refused_exports_leave_no_file() {
             .await
             .unwrap_err();
         assert!(matches!(err, Error::Cancelled), "{err:?}");
-        assert!(files_in(out.path()).is_empty(), "left: {:?}", files_in(out.path()));
+        assert!(
+            files_in(out.path()).is_empty(),
+            "left: {:?}",
+            files_in(out.path())
+        );
     }
 
     // Cancelled before it started (the Cancel click won the race): still honoured.
     core.cancel_price_export("t-early");
     let err = core
         .export_prices(
-            request("t-early", "US", PriceFormat::Xlsx, &out.path().join("early.xlsx")),
+            request(
+                "t-early",
+                "US",
+                PriceFormat::Xlsx,
+                &out.path().join("early.xlsx"),
+            ),
             |_| {},
         )
         .await
@@ -263,17 +288,30 @@ async fn cancelled_or_refused_exports_leave_no_file() {
         )
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("change the name or the format"), "{err}");
+    assert!(
+        err.to_string().contains("change the name or the format"),
+        "{err}"
+    );
     let err = core
         .export_prices(
-            request("t-bad", "US", PriceFormat::Xlsx, &out.path().join("no/x.xlsx")),
+            request(
+                "t-bad",
+                "US",
+                PriceFormat::Xlsx,
+                &out.path().join("no/x.xlsx"),
+            ),
             |_| {},
         )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("does not exist"), "{err}");
     assert!(files_in(out.path()).is_empty());
-    assert!(core.price_list_status(&[]).await.unwrap().last_export.is_none());
+    assert!(core
+        .price_list_status(&[])
+        .await
+        .unwrap()
+        .last_export
+        .is_none());
 
     // The cancelled ids are spent: the same id exports fine afterwards.
     let path = out.path().join("after.xlsx");
@@ -299,12 +337,21 @@ async fn changes_between_snapshots_of_different_days() {
     let one = core.price_changes("GB", None, None).await.unwrap();
     assert_eq!(one.state, ChangesState::OneSnapshot);
     assert!(
-        one.message.as_deref().unwrap().contains("changes appear after tomorrow's"),
+        one.message
+            .as_deref()
+            .unwrap()
+            .contains("changes appear after tomorrow's"),
         "{:?}",
         one.message
     );
     let err = core
-        .export_price_changes("GB", None, None, &out.path().join("c.xlsx").display().to_string(), PriceFormat::Xlsx)
+        .export_price_changes(
+            "GB",
+            None,
+            None,
+            &out.path().join("c.xlsx").display().to_string(),
+            PriceFormat::Xlsx,
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("One snapshot"), "{err}");
@@ -324,12 +371,18 @@ async fn changes_between_snapshots_of_different_days() {
         pricelist::fetch_snapshot(conn, "GB", false, Some(day2))
             .await
             .unwrap();
-        let c = core.price_changes("GB", Some(day1), Some(day2)).await.unwrap();
+        let c = core
+            .price_changes("GB", Some(day1), Some(day2))
+            .await
+            .unwrap();
         if c.changes.iter().any(|c| c.amount.is_some()) {
             break;
         }
     }
-    let c = core.price_changes("GB", Some(day1), Some(day2)).await.unwrap();
+    let c = core
+        .price_changes("GB", Some(day1), Some(day2))
+        .await
+        .unwrap();
     assert_eq!(c.state, ChangesState::Ready);
     assert_eq!((c.from, c.to), (Some(day1), Some(day2)));
     assert_eq!(c.snapshots[0], today, "newest first");
@@ -341,7 +394,12 @@ async fn changes_between_snapshots_of_different_days() {
     let moved: Vec<_> = c
         .changes
         .iter()
-        .filter(|r| matches!(r.kind, PriceChangeKind::Increase | PriceChangeKind::Decrease))
+        .filter(|r| {
+            matches!(
+                r.kind,
+                PriceChangeKind::Increase | PriceChangeKind::Decrease
+            )
+        })
         .collect();
     assert!(!moved.is_empty(), "prices drift day to day in the sandbox");
     for r in &moved {
@@ -358,12 +416,21 @@ async fn changes_between_snapshots_of_different_days() {
     assert!(latest.from.unwrap() < today);
 
     // Wrong picks say what to do.
-    let err = core.price_changes("GB", Some(day2), Some(day1)).await.unwrap_err();
+    let err = core
+        .price_changes("GB", Some(day2), Some(day1))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("pick an earlier From"), "{err}");
-    let err = core.price_changes("GB", Some(day1), Some(day1)).await.unwrap_err();
+    let err = core
+        .price_changes("GB", Some(day1), Some(day1))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("two different"), "{err}");
     let missing = day1 - chrono::Duration::days(1);
-    let err = core.price_changes("GB", Some(missing), Some(day2)).await.unwrap_err();
+    let err = core
+        .price_changes("GB", Some(missing), Some(day2))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("Snapshots exist for"), "{err}");
 
     // The changes exported, read back.
@@ -371,7 +438,10 @@ async fn changes_between_snapshots_of_different_days() {
         .default_changes_path("GB", day1, day2, PriceFormat::Xlsx)
         .await
         .unwrap();
-    assert!(path.ends_with(&format!("price-changes-GB-{day1}-to-{day2}.xlsx")), "{path}");
+    assert!(
+        path.ends_with(&format!("price-changes-GB-{day1}-to-{day2}.xlsx")),
+        "{path}"
+    );
     let path = out.path().join("changes.xlsx").display().to_string();
     let written = core
         .export_price_changes("GB", Some(day1), Some(day2), &path, PriceFormat::Xlsx)
@@ -385,5 +455,8 @@ async fn changes_between_snapshots_of_different_days() {
         kinds.iter().filter(|k| *k == "Price increase").count() as u32,
         s.increases
     );
-    assert!(core.written_file(&path).await.is_ok(), "a changes export opens");
+    assert!(
+        core.written_file(&path).await.is_ok(),
+        "a changes export opens"
+    );
 }
