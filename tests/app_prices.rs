@@ -460,3 +460,26 @@ async fn changes_between_snapshots_of_different_days() {
         "a changes export opens"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_markets_export_to_one_sheet_each() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let core = core(data.path());
+    let path = out.path().join("two.xlsx");
+    let mut req = request("t-two", "US", PriceFormat::Xlsx, &path);
+    req.markets = vec!["us".into(), "GB".into(), "US".into()]; // a repeat is dropped
+    let done = core.export_prices(req, |_| {}).await.unwrap();
+    let markets: Vec<&str> = done.markets.iter().map(|m| m.market.as_str()).collect();
+    assert_eq!(markets, ["US", "GB"]);
+    assert_eq!(done.markets[1].currency, "GBP");
+    let us = sheet(&path, "US").len() as u64 - 1;
+    let gb = sheet(&path, "GB").len() as u64 - 1;
+    assert_eq!((us, gb), (done.markets[0].rows, done.markets[1].rows));
+    assert_eq!(us + gb, done.rows);
+    let status = core
+        .price_list_status(&["US".into(), "GB".into()])
+        .await
+        .unwrap();
+    assert!(status.markets.iter().all(|m| m.days == vec![done.day]));
+}
