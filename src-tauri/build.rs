@@ -14,7 +14,16 @@ fn main() {
             "offer_detail",
             "publishers",
             // prices
-            //
+            "price_list_status",
+            "default_price_list_path",
+            "export_prices",
+            "cancel_price_export",
+            "fetch_price_snapshots",
+            "price_changes",
+            "default_changes_path",
+            "export_price_changes",
+            "open_exported_file",
+            "reveal_exported_file",
             // orders
             //
             // subscriptions

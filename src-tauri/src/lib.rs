@@ -30,7 +30,16 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::catalog::offer_detail,
             commands::catalog::publishers,
             // prices
-            //
+            commands::prices::price_list_status,
+            commands::prices::default_price_list_path,
+            commands::prices::export_prices,
+            commands::prices::cancel_price_export,
+            commands::prices::fetch_price_snapshots,
+            commands::prices::price_changes,
+            commands::prices::default_changes_path,
+            commands::prices::export_price_changes,
+            commands::prices::open_exported_file,
+            commands::prices::reveal_exported_file,
             // orders
             //
             // subscriptions

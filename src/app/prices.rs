@@ -1,5 +1,831 @@
 //! Price lists and the Changes view: export with progress and cancel, snapshots, diffs (issue 4).
+//!
+//! The work is the core's ([`crate::pricelist`]); this adds what a window needs around it: a
+//! validated output path with a sensible dated default, progress with rows per second, a cancel
+//! flag per export (the UI names each export with an id, so two windows or two tests never cancel
+//! each other's), the last snapshot of each market and the last export, and the changes between
+//! two snapshots in a shape a table can show. Files are only ever opened or revealed when this
+//! app wrote them ([`AppCore::written_file`]).
 
-use super::AppCore;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::{Duration, Instant};
 
-impl AppCore {}
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{market_code, AppCore};
+use crate::catalog::query::OfferFilter;
+use crate::error::{Error, Result};
+use crate::pricelist::diff::{ChangeKind, PriceChange};
+use crate::pricelist::export::ExportFormat;
+use crate::pricelist::{self, snapshot, ExportRequest};
+use crate::tabular::{Cell, Table};
+
+/// A snapshot day (`YYYY-MM-DD` over IPC).
+pub type Day = NaiveDate;
+
+/// The file format of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum PriceFormat {
+    Xlsx,
+    Csv,
+}
+
+impl PriceFormat {
+    fn core(self) -> ExportFormat {
+        match self {
+            PriceFormat::Xlsx => ExportFormat::Xlsx,
+            PriceFormat::Csv => ExportFormat::Csv,
+        }
+    }
+    fn ext(self) -> &'static str {
+        match self {
+            PriceFormat::Xlsx => "xlsx",
+            PriceFormat::Csv => "csv",
+        }
+    }
+}
+
+/// What the Export button sends.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PriceExportRequest {
+    /// Names this export for [`AppCore::cancel_price_export`]; any string unique to the export.
+    pub export_id: String,
+    pub markets: Vec<String>,
+    pub format: PriceFormat,
+    /// Start a CSV with a byte-order mark, so Excel reads it as UTF-8.
+    #[serde(default)]
+    pub bom: bool,
+    /// Where to write; `~/` is the home folder. A missing extension is added.
+    pub path: String,
+    /// The marketplace's filters (type, category, publisher, trial, search).
+    #[serde(default)]
+    pub filter: OfferFilter,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ExportPhase {
+    /// Fetching the markets' price sheets (kept as today's snapshots) and their catalogs.
+    Preparing,
+    /// Writing rows.
+    Writing,
+}
+
+/// Progress of a running export.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExportProgress {
+    pub phase: ExportPhase,
+    pub markets: Vec<String>,
+    /// Rows written so far.
+    #[ts(type = "number")]
+    pub rows: u64,
+    /// Since the export started.
+    #[ts(type = "number")]
+    pub elapsed_ms: u64,
+    /// Rows written per second while writing; `None` until two progress points are known.
+    pub rows_per_second: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MarketExport {
+    pub market: String,
+    pub currency: String,
+    /// Rows of the market's price sheet.
+    #[ts(type = "number")]
+    pub sheet_rows: u64,
+    /// Rows written for the market (after filters and trial rows).
+    #[ts(type = "number")]
+    pub rows: u64,
+    /// Rows of the price sheet that could not be read (only with skip-bad-rows; 0 otherwise).
+    pub bad_rows: u32,
+}
+
+/// A finished export.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PriceExportDone {
+    pub path: String,
+    pub format: PriceFormat,
+    #[ts(type = "number")]
+    pub rows: u64,
+    /// The snapshot day the prices come from.
+    pub day: NaiveDate,
+    pub markets: Vec<MarketExport>,
+    #[ts(type = "number")]
+    pub elapsed_ms: u64,
+}
+
+/// One market's snapshots.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MarketSnapshots {
+    pub market: String,
+    pub currency: String,
+    /// Days with a snapshot, newest first.
+    pub days: Vec<NaiveDate>,
+    /// When the newest snapshot was fetched.
+    pub last_fetched_at: Option<DateTime<Utc>>,
+}
+
+/// The last finished price-list export.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LastExport {
+    pub at: DateTime<Utc>,
+    pub path: String,
+    #[ts(type = "number")]
+    pub rows: u64,
+    /// Whether the file is still where it was written.
+    pub exists: bool,
+}
+
+/// What the Price lists view shows before anything runs.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PriceListStatus {
+    pub markets: Vec<MarketSnapshots>,
+    pub last_export: Option<LastExport>,
+}
+
+/// A snapshot just fetched.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FetchedSnapshot {
+    pub market: String,
+    pub day: NaiveDate,
+    #[ts(type = "number")]
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum PriceChangeKind {
+    New,
+    Removed,
+    Increase,
+    Decrease,
+}
+
+impl From<ChangeKind> for PriceChangeKind {
+    fn from(k: ChangeKind) -> Self {
+        match k {
+            ChangeKind::New => PriceChangeKind::New,
+            ChangeKind::Removed => PriceChangeKind::Removed,
+            ChangeKind::Increase => PriceChangeKind::Increase,
+            ChangeKind::Decrease => PriceChangeKind::Decrease,
+        }
+    }
+}
+
+/// One line of the Changes table.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PriceChangeRow {
+    pub kind: PriceChangeKind,
+    pub product_id: String,
+    pub product: String,
+    pub sku_id: String,
+    pub plan: String,
+    pub publisher: String,
+    /// ISO 8601 duration, e.g. P1M or P1Y.
+    pub term: String,
+    pub billing_plan: String,
+    pub currency: String,
+    pub old_price: Option<f64>,
+    pub new_price: Option<f64>,
+    /// new − old
+    pub amount: Option<f64>,
+    /// (new − old) / old × 100
+    pub percent: Option<f64>,
+}
+
+impl From<PriceChange> for PriceChangeRow {
+    fn from(c: PriceChange) -> Self {
+        PriceChangeRow {
+            kind: c.kind.into(),
+            product_id: c.product_id,
+            product: c.product,
+            sku_id: c.sku_id,
+            plan: c.plan,
+            publisher: c.publisher,
+            term: c.term,
+            billing_plan: c.billing_plan,
+            currency: c.currency,
+            old_price: c.old_price,
+            new_price: c.new_price,
+            amount: c.amount,
+            percent: c.percent,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ChangeSummary {
+    pub new: u32,
+    pub removed: u32,
+    pub increases: u32,
+    pub decreases: u32,
+}
+
+/// Whether there is anything to compare yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ChangesState {
+    /// No snapshot of the market yet.
+    NoSnapshot,
+    /// One snapshot so far; changes appear after the next day's.
+    OneSnapshot,
+    /// `from` and `to` are set and `changes` lists what moved.
+    Ready,
+}
+
+/// The Changes tab for one market.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PriceChanges {
+    pub market: String,
+    pub currency: String,
+    pub state: ChangesState,
+    /// Days with a snapshot, newest first (what the from/to pickers offer).
+    pub snapshots: Vec<NaiveDate>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Says what the state means and what to do, when it is not `ready`.
+    pub message: Option<String>,
+    pub summary: ChangeSummary,
+    pub changes: Vec<PriceChangeRow>,
+}
+
+/// A file written by an export.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WrittenFile {
+    pub path: String,
+    #[ts(type = "number")]
+    pub rows: u64,
+}
+
+/// Cancel flags of running exports, by the export id the UI chose.
+static CANCELS: LazyLock<Mutex<HashMap<String, Arc<AtomicBool>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Files this process wrote outside the price-list history (the changes exports).
+static WRITTEN: LazyLock<Mutex<HashSet<PathBuf>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
+
+fn cancel_flag(id: &str) -> Arc<AtomicBool> {
+    CANCELS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .entry(id.to_string())
+        .or_default()
+        .clone()
+}
+
+/// Drops the export's cancel flag when the export ends, however it ends.
+struct CancelGuard(String);
+impl Drop for CancelGuard {
+    fn drop(&mut self) {
+        CANCELS
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.0);
+    }
+}
+
+fn home() -> Option<PathBuf> {
+    directories::UserDirs::new().map(|d| d.home_dir().to_path_buf())
+}
+
+/// Check and normalize an output path typed or picked by the user.
+fn output_path(raw: &str, format: PriceFormat) -> Result<PathBuf> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(Error::Invalid(
+            "no file is named to write to: type a path or use Save as…".into(),
+        ));
+    }
+    let mut path = match raw.strip_prefix("~/") {
+        Some(rest) => home()
+            .ok_or_else(|| Error::Invalid("the home folder is not known: type a full path".into()))?
+            .join(rest),
+        None => PathBuf::from(raw),
+    };
+    if !path.is_absolute() {
+        return Err(Error::Invalid(format!(
+            "`{raw}` is not a full path: start it with / (or ~/), or use Save as…"
+        )));
+    }
+    if path.is_dir() {
+        return Err(Error::Invalid(format!(
+            "{} is a folder: add a file name such as pricelist.{}",
+            path.display(),
+            format.ext()
+        )));
+    }
+    match path.extension().and_then(|e| e.to_str()) {
+        None => {
+            path.set_extension(format.ext());
+        }
+        Some(ext) if ext.eq_ignore_ascii_case(format.ext()) => {}
+        Some(ext) => {
+            return Err(Error::Invalid(format!(
+                "the file name ends in .{ext} but the format is {}: change the name or the format",
+                format.ext()
+            )))
+        }
+    }
+    let parent = path.parent().unwrap_or(Path::new("/"));
+    if !parent.is_dir() {
+        return Err(Error::Invalid(format!(
+            "the folder {} does not exist: pick another with Save as…, or create it first",
+            parent.display()
+        )));
+    }
+    Ok(path)
+}
+
+/// `name.ext` in `dir`, or `name-2.ext`, `name-3.ext`… when taken, so a default never replaces
+/// an earlier file.
+fn free_name(dir: &Path, name: &str, ext: &str) -> PathBuf {
+    let first = dir.join(format!("{name}.{ext}"));
+    if !first.exists() {
+        return first;
+    }
+    (2..1000)
+        .map(|n| dir.join(format!("{name}-{n}.{ext}")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
+}
+
+fn money_cell(v: Option<f64>, currency: &str) -> Cell {
+    v.map(|v| Cell::Money(v, currency.to_string()))
+        .unwrap_or(Cell::Empty)
+}
+
+fn kind_label(k: PriceChangeKind) -> &'static str {
+    match k {
+        PriceChangeKind::New => ChangeKind::New.label(),
+        PriceChangeKind::Removed => ChangeKind::Removed.label(),
+        PriceChangeKind::Increase => ChangeKind::Increase.label(),
+        PriceChangeKind::Decrease => ChangeKind::Decrease.label(),
+    }
+}
+
+/// The changes as the CLI's `prices diff --out` writes them.
+fn changes_table(rows: &[PriceChangeRow]) -> Table {
+    let headers = [
+        "Change",
+        "Product ID",
+        "Product",
+        "SKU ID",
+        "Plan",
+        "Publisher",
+        "Term",
+        "Billing plan",
+        "Old price",
+        "New price",
+        "Amount",
+        "Percent",
+    ];
+    Table {
+        name: "Changes".into(),
+        headers: headers.iter().map(|h| h.to_string()).collect(),
+        rows: rows
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::Text(kind_label(c.kind).into()),
+                    Cell::Text(c.product_id.clone()),
+                    Cell::Text(c.product.clone()),
+                    Cell::Text(c.sku_id.clone()),
+                    Cell::Text(c.plan.clone()),
+                    Cell::Text(c.publisher.clone()),
+                    Cell::Text(c.term.clone()),
+                    Cell::Text(c.billing_plan.clone()),
+                    money_cell(c.old_price, &c.currency),
+                    money_cell(c.new_price, &c.currency),
+                    money_cell(c.amount, &c.currency),
+                    c.percent.map(Cell::Number).unwrap_or(Cell::Empty),
+                ]
+            })
+            .collect(),
+    }
+}
+
+impl AppCore {
+    fn currency_of(&self, market: &str) -> String {
+        self.markets()
+            .into_iter()
+            .find(|m| m.code == market)
+            .map(|m| m.currency)
+            .unwrap_or_default()
+    }
+
+    /// Where exports go by default: the settings' `export_dir`, else Downloads, else Documents,
+    /// else the home folder, else the data folder.
+    async fn export_dir(&self) -> Result<PathBuf> {
+        if let Some(d) = &self.opts.settings.export_dir {
+            return Ok(d.clone());
+        }
+        let user = directories::UserDirs::new();
+        let found = user.as_ref().and_then(|u| {
+            [u.download_dir(), u.document_dir(), Some(u.home_dir())]
+                .into_iter()
+                .flatten()
+                .find(|d| d.is_dir())
+                .map(Path::to_path_buf)
+        });
+        match found {
+            Some(d) => Ok(d),
+            None => Ok(self.connection().await?.data_dir.clone()),
+        }
+    }
+
+    /// A dated file name for a price list of `markets` that does not replace an existing file,
+    /// e.g. `~/Downloads/pricelist-US-GB-2026-11-21.xlsx`.
+    pub async fn default_price_list_path(
+        &self,
+        markets: &[String],
+        format: PriceFormat,
+    ) -> Result<String> {
+        let markets = markets
+            .iter()
+            .map(|m| market_code(m))
+            .collect::<Result<Vec<_>>>()?;
+        let dir = self.export_dir().await?;
+        let name = format!(
+            "pricelist-{}-{}",
+            if markets.is_empty() {
+                "all".to_string()
+            } else {
+                markets.join("-")
+            },
+            Utc::now().format("%Y-%m-%d")
+        );
+        Ok(free_name(&dir, &name, format.ext()).display().to_string())
+    }
+
+    /// A file name for the changes of `market` between two days.
+    pub async fn default_changes_path(
+        &self,
+        market: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        format: PriceFormat,
+    ) -> Result<String> {
+        let market = market_code(market)?;
+        let dir = self.export_dir().await?;
+        let name = format!("price-changes-{market}-{from}-to-{to}");
+        Ok(free_name(&dir, &name, format.ext()).display().to_string())
+    }
+
+    /// The snapshots of each market and the last export.
+    pub async fn price_list_status(&self, markets: &[String]) -> Result<PriceListStatus> {
+        let c = self.connection().await?;
+        let mut out = Vec::new();
+        for m in markets {
+            let m = market_code(m)?;
+            let snaps = snapshot::list(&c.store, &m)?;
+            out.push(MarketSnapshots {
+                currency: self.currency_of(&m),
+                last_fetched_at: snaps.first().map(|s| s.fetched_at),
+                days: snaps.iter().map(|s| s.day).collect(),
+                market: m,
+            });
+        }
+        let last_export = snapshot::last_export(&c.store)?.map(|(at, path, rows)| LastExport {
+            exists: Path::new(&path).is_file(),
+            at,
+            path,
+            rows,
+        });
+        Ok(PriceListStatus {
+            markets: out,
+            last_export,
+        })
+    }
+
+    /// Fetch today's price sheet of each market and keep it as the day's snapshot (replacing an
+    /// earlier one of the same day).
+    pub async fn fetch_price_snapshots(&self, markets: &[String]) -> Result<Vec<FetchedSnapshot>> {
+        let c = self.connection().await?;
+        let day = Utc::now().date_naive();
+        let mut out = Vec::new();
+        for m in markets {
+            let m = market_code(m)?;
+            let sheet = pricelist::fetch_snapshot(c, &m, false, Some(day)).await?;
+            out.push(FetchedSnapshot {
+                market: m,
+                day,
+                rows: sheet.rows.len() as u64,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Export the price list: fetch each market's sheet (kept as today's snapshot), apply the
+    /// filters, write to a temporary file beside `path` and rename it into place. `progress` is
+    /// called once when it starts and then every few thousand rows. A cancelled or failed export
+    /// leaves no file.
+    pub async fn export_prices(
+        &self,
+        req: PriceExportRequest,
+        progress: impl Fn(ExportProgress) + Send + Sync,
+    ) -> Result<PriceExportDone> {
+        let started = Instant::now();
+        let cancel = cancel_flag(&req.export_id);
+        let _guard = CancelGuard(req.export_id.clone());
+        if req.markets.is_empty() {
+            return Err(Error::Invalid(
+                "no market is picked: pick at least one market to export".into(),
+            ));
+        }
+        let mut markets = Vec::new();
+        for m in &req.markets {
+            let m = market_code(m)?;
+            if !markets.contains(&m) {
+                markets.push(m);
+            }
+        }
+        let out = output_path(&req.path, req.format)?;
+        let c = self.connection().await?;
+        let elapsed = || started.elapsed().as_millis() as u64;
+        progress(ExportProgress {
+            phase: ExportPhase::Preparing,
+            markets: markets.clone(),
+            rows: 0,
+            elapsed_ms: 0,
+            rows_per_second: None,
+        });
+        // The first progress point anchors the rate: writing starts shortly before it.
+        let anchor: Mutex<Option<(Instant, u64)>> = Mutex::new(None);
+        let on_rows = |rows: u64| {
+            let now = Instant::now();
+            let mut a = anchor.lock().unwrap_or_else(|p| p.into_inner());
+            let rate = match *a {
+                None => {
+                    *a = Some((now, rows));
+                    None
+                }
+                Some((t, r)) => {
+                    let secs = now.duration_since(t).as_secs_f64();
+                    (secs > 0.0 && rows > r).then(|| (rows - r) as f64 / secs)
+                }
+            };
+            progress(ExportProgress {
+                phase: ExportPhase::Writing,
+                markets: markets.clone(),
+                rows,
+                elapsed_ms: elapsed(),
+                rows_per_second: rate,
+            });
+        };
+        let core_req = ExportRequest {
+            markets: markets.clone(),
+            format: req.format.core(),
+            out: out.clone(),
+            bom: req.bom && req.format == PriceFormat::Csv,
+            filter: req.filter.clone(),
+            skip_bad_rows: false,
+            day: None,
+        };
+        // Cancel also stops the fetching, not only the writing: the export future is dropped
+        // (nothing is written before every sheet is in).
+        let export = pricelist::export(c, &core_req, &cancel, &on_rows);
+        let watch = async {
+            while !cancel.load(Ordering::Relaxed) {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
+        let report = tokio::select! {
+            r = export => r?,
+            _ = watch => return Err(Error::Cancelled),
+        };
+        tracing::info!(rows = report.rows, path = %report.path.display(), "price list exported");
+        Ok(PriceExportDone {
+            path: report.path.display().to_string(),
+            format: req.format,
+            rows: report.rows,
+            day: report.day,
+            markets: report
+                .markets
+                .into_iter()
+                .map(|m| MarketExport {
+                    market: m.market,
+                    currency: m.currency,
+                    sheet_rows: m.sheet_rows as u64,
+                    rows: m.rows as u64,
+                    bad_rows: m.bad_rows.len() as u32,
+                })
+                .collect(),
+            elapsed_ms: elapsed(),
+        })
+    }
+
+    /// Ask the export named `export_id` to stop; it leaves no file.
+    pub fn cancel_price_export(&self, export_id: &str) {
+        cancel_flag(export_id).store(true, Ordering::Relaxed);
+    }
+
+    /// The changes of `market` between two snapshot days (default: the two newest). With fewer
+    /// than two snapshots the answer says so (state `noSnapshot` / `oneSnapshot`) instead of failing.
+    pub async fn price_changes(
+        &self,
+        market: &str,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<PriceChanges> {
+        let market = market_code(market)?;
+        let c = self.connection().await?;
+        let days: Vec<NaiveDate> = snapshot::list(&c.store, &market)?
+            .into_iter()
+            .map(|s| s.day)
+            .collect();
+        let mut answer = PriceChanges {
+            currency: self.currency_of(&market),
+            market: market.clone(),
+            state: ChangesState::Ready,
+            snapshots: days.clone(),
+            from: None,
+            to: None,
+            message: None,
+            summary: ChangeSummary::default(),
+            changes: Vec::new(),
+        };
+        match days.as_slice() {
+            [] => {
+                answer.state = ChangesState::NoSnapshot;
+                answer.message = Some(format!(
+                    "No price snapshot of {market} yet. Fetch today's snapshot (an export keeps one too); changes appear once there are two days' snapshots."
+                ));
+                return Ok(answer);
+            }
+            [only] => {
+                answer.state = ChangesState::OneSnapshot;
+                answer.to = Some(*only);
+                answer.message = Some(if *only == Utc::now().date_naive() {
+                    format!("One snapshot of {market} so far (today's); changes appear after tomorrow's.")
+                } else {
+                    format!("One snapshot of {market} so far ({only}); fetch today's snapshot to see what changed since.")
+                });
+                return Ok(answer);
+            }
+            _ => {}
+        }
+        if let (Some(f), Some(t)) = (from, to) {
+            if f == t {
+                return Err(Error::Invalid(
+                    "From and To are the same day: pick two different snapshots".into(),
+                ));
+            }
+            if f > t {
+                return Err(Error::Invalid(format!(
+                    "From ({f}) is after To ({t}): pick an earlier From"
+                )));
+            }
+        }
+        let report = pricelist::changes(c, &market, from, to)?;
+        answer.from = Some(report.from);
+        answer.to = Some(report.to);
+        for ch in report.changes {
+            match ch.kind {
+                ChangeKind::New => answer.summary.new += 1,
+                ChangeKind::Removed => answer.summary.removed += 1,
+                ChangeKind::Increase => answer.summary.increases += 1,
+                ChangeKind::Decrease => answer.summary.decreases += 1,
+            }
+            answer.changes.push(ch.into());
+        }
+        Ok(answer)
+    }
+
+    /// Write the changes of `market` between two days to `path` (`.xlsx` or `.csv`, by
+    /// `format`), as `cspdesk prices diff --out` does.
+    pub async fn export_price_changes(
+        &self,
+        market: &str,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        path: &str,
+        format: PriceFormat,
+    ) -> Result<WrittenFile> {
+        let out = output_path(path, format)?;
+        let changes = self.price_changes(market, from, to).await?;
+        if changes.state != ChangesState::Ready {
+            return Err(Error::Invalid(changes.message.unwrap_or_else(|| {
+                "there are no changes to export yet".to_string()
+            })));
+        }
+        let rows = crate::tabular::write(&out, format.core(), &[changes_table(&changes.changes)])?;
+        WRITTEN
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(out.clone());
+        Ok(WrittenFile {
+            path: out.display().to_string(),
+            rows,
+        })
+    }
+
+    /// `path`, if this app wrote it (a price-list export on record, or a changes export of this
+    /// session) and it is still there. The window opens or reveals only such files.
+    pub async fn written_file(&self, path: &str) -> Result<PathBuf> {
+        let p = PathBuf::from(path);
+        let c = self.connection().await?;
+        let known = WRITTEN
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&p)
+            || c.store
+                .conn()
+                .query_row(
+                    "SELECT EXISTS(SELECT 1 FROM price_exports WHERE path = ?1)",
+                    [path],
+                    |r| r.get::<_, bool>(0),
+                )
+                .map_err(Error::from)?;
+        if !known {
+            return Err(Error::refused(
+                format!("{path} was not written by a CSP Desk export"),
+                "Only files CSP Desk exported are opened from here; open others from your file manager",
+            ));
+        }
+        if !p.is_file() {
+            return Err(Error::not_found(
+                format!("the file {path}"),
+                "It was moved or deleted since the export: export again",
+            ));
+        }
+        Ok(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_are_checked_and_completed() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display().to_string();
+        let p = output_path(&format!("{d}/prices"), PriceFormat::Xlsx).unwrap();
+        assert_eq!(p, dir.path().join("prices.xlsx"));
+        assert!(output_path(&format!("{d}/prices.CSV"), PriceFormat::Csv).is_ok());
+        let e = output_path(&format!("{d}/prices.csv"), PriceFormat::Xlsx).unwrap_err();
+        assert!(e.to_string().contains("ends in .csv"), "{e}");
+        let e = output_path("prices.xlsx", PriceFormat::Xlsx).unwrap_err();
+        assert!(e.to_string().contains("not a full path"), "{e}");
+        let e = output_path(&format!("{d}/nope/prices.xlsx"), PriceFormat::Xlsx).unwrap_err();
+        assert!(e.to_string().contains("does not exist"), "{e}");
+        let e = output_path(&d, PriceFormat::Xlsx).unwrap_err();
+        assert!(e.to_string().contains("is a folder"), "{e}");
+        assert!(output_path("  ", PriceFormat::Xlsx).is_err());
+    }
+
+    #[test]
+    fn default_names_never_replace_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = free_name(dir.path(), "pricelist-US-2026-11-21", "xlsx");
+        assert_eq!(a, dir.path().join("pricelist-US-2026-11-21.xlsx"));
+        std::fs::write(&a, b"x").unwrap();
+        let b = free_name(dir.path(), "pricelist-US-2026-11-21", "xlsx");
+        assert_eq!(b, dir.path().join("pricelist-US-2026-11-21-2.xlsx"));
+    }
+
+    #[test]
+    fn a_cancel_flag_belongs_to_one_export() {
+        let a = cancel_flag("test-a");
+        let b = cancel_flag("test-b");
+        a.store(true, Ordering::Relaxed);
+        assert!(!b.load(Ordering::Relaxed));
+        drop(CancelGuard("test-a".into()));
+        assert!(!cancel_flag("test-a").load(Ordering::Relaxed));
+        drop(CancelGuard("test-a".into()));
+        drop(CancelGuard("test-b".into()));
+    }
+}

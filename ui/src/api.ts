@@ -1,6 +1,6 @@
 // The only module that talks to the Rust side: one function per command, errors as IpcError.
 import { Channel, invoke } from "@tauri-apps/api/core";
-import { save } from "@tauri-apps/plugin-dialog";
+import { save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { openUrl } from "@tauri-apps/plugin-opener";
 
 import type { ConnectionStatus } from "./bindings/ConnectionStatus";
@@ -22,6 +22,14 @@ import type { OfferWindow } from "./bindings/OfferWindow";
 import type { Progress } from "./bindings/Progress";
 import type { PublisherOption } from "./bindings/PublisherOption";
 import type { SyncState } from "./bindings/SyncState";
+import type { ExportProgress } from "./bindings/ExportProgress";
+import type { FetchedSnapshot } from "./bindings/FetchedSnapshot";
+import type { PriceChanges } from "./bindings/PriceChanges";
+import type { PriceExportDone } from "./bindings/PriceExportDone";
+import type { PriceExportRequest } from "./bindings/PriceExportRequest";
+import type { PriceFormat } from "./bindings/PriceFormat";
+import type { PriceListStatus } from "./bindings/PriceListStatus";
+import type { WrittenFile } from "./bindings/WrittenFile";
 
 const KINDS: ReadonlySet<string> = new Set<ErrorKind>([
   "network",
@@ -98,6 +106,53 @@ export const publishers = (market: string, prefix: string, filter: OfferFilter):
 
 // ---- Price lists (issue 4)
 
+/** The snapshot days of each market (newest first) and the last export. */
+export const priceListStatus = (markets: string[]): Promise<PriceListStatus> => call("price_list_status", { markets });
+
+/** A dated file name in the export folder that does not replace an existing file. */
+export const defaultPriceListPath = (markets: string[], format: PriceFormat): Promise<string> =>
+  call("default_price_list_path", { markets, format });
+
+/** Export the price list; progress arrives through a channel. Cancel with `cancelPriceExport(request.exportId)`. */
+export function exportPrices(request: PriceExportRequest, onProgress: (p: ExportProgress) => void): Promise<PriceExportDone> {
+  const channel = new Channel<ExportProgress>();
+  channel.onmessage = onProgress;
+  return call("export_prices", { request, onProgress: channel });
+}
+
+export const cancelPriceExport = (exportId: string): Promise<void> => call("cancel_price_export", { exportId });
+
+/** Fetch today's price sheet of each market and keep it as today's snapshot. */
+export const fetchPriceSnapshots = (markets: string[]): Promise<FetchedSnapshot[]> => call("fetch_price_snapshots", { markets });
+
+/** Changes between two snapshot days (null: the two newest). */
+export const priceChanges = (market: string, from: string | null, to: string | null): Promise<PriceChanges> =>
+  call("price_changes", { market, from, to });
+
+export const defaultChangesPath = (market: string, from: string, to: string, format: PriceFormat): Promise<string> =>
+  call("default_changes_path", { market, from, to, format });
+
+export const exportPriceChanges = (market: string, from: string | null, to: string | null, path: string, format: PriceFormat): Promise<WrittenFile> =>
+  call("export_price_changes", { market, from, to, path, format });
+
+/** Open a file CSP Desk exported with the system's default app. */
+export const openExportedFile = (path: string): Promise<void> => call("open_exported_file", { path });
+
+/** Show a file CSP Desk exported in its folder. */
+export const revealExportedFile = (path: string): Promise<void> => call("reveal_exported_file", { path });
+
+/** The system's Save as… dialog for a spreadsheet in one of `formats`; null when the user closed it. */
+export async function saveSpreadsheetAs(defaultPath: string, formats: PriceFormat[]): Promise<string | null> {
+  try {
+    return await saveDialog({
+      defaultPath,
+      filters: formats.map((f) => (f === "xlsx" ? { name: "Excel workbook (.xlsx)", extensions: ["xlsx"] } : { name: "CSV, comma-separated (.csv)", extensions: ["csv"] })),
+    });
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
 // ---- Customers, buy flow, orders (issue 5)
 
 // ---- Subscriptions (issue 6)
@@ -132,20 +187,9 @@ export const deletePublisherNote = (id: number): Promise<void> => call("delete_p
 export const exportPublisherNotes = (path: string | null, format: "xlsx" | "csv" | null): Promise<ExportResult> =>
   call("export_publisher_notes", { path, format });
 
-/** "Save as…": the file the user picks for an export (null when they cancel). */
-export async function chooseExportPath(defaultName: string): Promise<string | null> {
-  try {
-    return await save({
-      defaultPath: defaultName,
-      filters: [
-        { name: "Excel workbook", extensions: ["xlsx"] },
-        { name: "CSV", extensions: ["csv"] },
-      ],
-    });
-  } catch (e) {
-    throw toIpcError(e);
-  }
-}
+/** "Save as…": the file the user picks for an export, .xlsx or .csv (null when they cancel). */
+export const chooseExportPath = (defaultName: string): Promise<string | null> =>
+  saveSpreadsheetAs(defaultName, ["xlsx", "csv"]);
 
 // ---- Settings and sign-in (issue 8)
 

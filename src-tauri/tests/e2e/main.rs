@@ -10,5 +10,6 @@
 mod common;
 // One module per area:
 mod marketplace;
+mod prices;
 mod publishers;
 //

@@ -12,7 +12,7 @@ export type View =
 
 export const VIEWS: Array<{ id: View; label: string; icon: string; coming: string }> = [
   { id: "marketplace", label: "Marketplace", icon: "▦", coming: "" },
-  { id: "price-lists", label: "Price lists", icon: "≣", coming: "Daily price-list exports to .xlsx, with what changed since the last snapshot, are coming in a later release." },
+  { id: "price-lists", label: "Price lists", icon: "≣", coming: "" },
   { id: "customers", label: "Customers", icon: "◉", coming: "Your customers, their billing countries and their subscriptions are coming in a later release." },
   { id: "subscriptions", label: "Subscriptions", icon: "↻", coming: "Subscriptions with the \"Closing soon\" and \"Waiting for activation\" lists are coming in a later release." },
   { id: "orders", label: "Orders", icon: "▤", coming: "Orders and their activation links are coming with the ordering release." },

@@ -1,0 +1,380 @@
+// The Export tab: markets, format, the marketplace's filters as chips, where to save, Export;
+// then a progress bar with rows written and rows/s (Cancel), then Open file / Show in folder.
+import { useCallback, useEffect, useMemo, useState } from "react";
+
+import * as api from "../api";
+import type { IpcError } from "../api";
+import type { FacetCount } from "../bindings/FacetCount";
+import type { PriceFormat } from "../bindings/PriceFormat";
+import type { PriceListStatus } from "../bindings/PriceListStatus";
+import { count, dateTime } from "../format";
+import { ErrorBanner } from "../shell/ErrorBanner";
+import type { ViewProps } from "../shell/nav";
+import { priceErrorHint } from "./errors";
+import { cancelExport, resetExport, startExport, useExportRun } from "./exportRun";
+import { dayLabel, filterChips, formatElapsed, formatRate, newExportId, prettyId, withFormat } from "./prices";
+
+// The choices survive leaving the view (a path typed by hand is not lost).
+const remembered: { markets: string[] | null; format: PriceFormat; bom: boolean; applyFilters: boolean; path: string | null } = {
+  markets: null,
+  format: "xlsx",
+  bom: true,
+  applyFilters: true,
+  path: null,
+};
+
+export function ExportTab({ market, markets, filter, navigate, toast, onShowChanges }: ViewProps & { onShowChanges: () => void }) {
+  const [chosen, setChosen] = useState<string[]>(() => remembered.markets ?? [market]);
+  const [format, setFormat] = useState<PriceFormat>(remembered.format);
+  const [bom, setBom] = useState(remembered.bom);
+  const [applyFilters, setApplyFilters] = useState(remembered.applyFilters);
+  // null: follow the default path; a string: what the user typed or picked.
+  const [customPath, setCustomPath] = useState<string | null>(remembered.path);
+  const [defaultPath, setDefaultPath] = useState("");
+  const [status, setStatus] = useState<PriceListStatus | null>(null);
+  const [statusError, setStatusError] = useState<IpcError | null>(null);
+  const [categories, setCategories] = useState<FacetCount[]>([]);
+  const [matching, setMatching] = useState<number | null>(null);
+  const [actionError, setActionError] = useState<{ what: string; error: IpcError } | null>(null);
+  const run = useExportRun();
+  const running = run.state === "running";
+
+  useEffect(() => {
+    Object.assign(remembered, { format, bom, applyFilters, path: customPath });
+  }, [format, bom, applyFilters, customPath]);
+  const pickMarkets = (next: string[]) => {
+    remembered.markets = next;
+    setChosen(next);
+  };
+
+  // Follow the top bar's market until the user picks markets here.
+  useEffect(() => {
+    if (remembered.markets === null) setChosen([market]);
+  }, [market]);
+
+  const chipsOf = useMemo(() => {
+    const label = (id: string) => categories.find((c) => c.value === id)?.label ?? prettyId(id);
+    return filterChips(filter, label);
+  }, [filter, categories]);
+  const filtering = chipsOf.length > 0;
+
+  // Category labels and how many offers the filters match, in the top bar's (synced) market.
+  useEffect(() => {
+    if (!filtering) return;
+    let live = true;
+    api
+      .queryOffers(market, { filter, sort: "title", descending: false, offset: 0, limit: 1 })
+      .then((w) => {
+        if (!live) return;
+        setCategories(w.facets.categories);
+        setMatching(w.total);
+      })
+      .catch(() => live && setMatching(null));
+    return () => {
+      live = false;
+    };
+  }, [market, filter, filtering]);
+
+  const doneAt = run.state === "done" ? run.result.path : null;
+  const loadStatus = useCallback(() => {
+    api
+      .priceListStatus(chosen)
+      .then((s) => {
+        setStatus(s);
+        setStatusError(null);
+      })
+      .catch((e: unknown) => setStatusError(e as IpcError));
+  }, [chosen]);
+  useEffect(loadStatus, [loadStatus, doneAt]);
+
+  useEffect(() => {
+    if (chosen.length === 0) return;
+    let live = true;
+    api
+      .defaultPriceListPath(chosen, format)
+      .then((p) => live && setDefaultPath(p))
+      .catch(() => live && setDefaultPath(""));
+    return () => {
+      live = false;
+    };
+  }, [chosen, format, doneAt]);
+
+  const path = customPath ?? defaultPath;
+
+  const pickFormat = (f: PriceFormat) => {
+    setFormat(f);
+    if (customPath !== null) setCustomPath(withFormat(customPath, f));
+  };
+
+  const saveAs = async () => {
+    try {
+      const picked = await api.saveSpreadsheetAs(path, [format]);
+      if (picked) setCustomPath(withFormat(picked, format));
+    } catch (e) {
+      setActionError({ what: "The Save as… dialog could not open", error: e as IpcError });
+    }
+  };
+
+  const exportNow = () => {
+    setActionError(null);
+    void startExport(
+      {
+        exportId: newExportId(),
+        markets: chosen,
+        format,
+        bom: format === "csv" && bom,
+        path,
+        filter: applyFilters ? filter : { types: [], categories: [], publisher: { kind: "any" }, trialOnly: false, search: "" },
+      },
+      toast,
+    );
+  };
+
+  const fileAction = async (what: string, f: () => Promise<void>) => {
+    setActionError(null);
+    try {
+      await f();
+    } catch (e) {
+      setActionError({ what, error: e as IpcError });
+    }
+  };
+
+  const available = markets.filter((m) => !chosen.includes(m.code));
+  const nameOf = (code: string) => markets.find((m) => m.code === code)?.name ?? code;
+  const snapshotOf = (code: string) => status?.markets.find((m) => m.market === code);
+  const lastExport = status?.lastExport ?? null;
+
+  return (
+    <div className="prices-panel" id="panel-export" role="tabpanel" aria-labelledby="tab-export">
+      {statusError && <ErrorBanner error={statusError} what="The snapshots could not be read" onRetry={loadStatus} onDismiss={() => setStatusError(null)} />}
+      {run.state === "failed" && (
+        <ErrorBanner error={run.error} what="The price list was not exported (no file was written)" hint={priceErrorHint(run.error, run.request.markets)} onRetry={exportNow} onDismiss={resetExport} />
+      )}
+      {actionError && <ErrorBanner error={actionError.error} what={actionError.what} onDismiss={() => setActionError(null)} />}
+
+      <div className="prices-scroll">
+        <div className="export-form">
+          <div className="field-label" id="markets-label">
+            Markets
+          </div>
+          <div className="field">
+            <div className="market-chips" id="price-markets" aria-labelledby="markets-label">
+              {chosen.map((code) => (
+                <span key={code} className="chip on market-chip" data-market={code} title={nameOf(code)}>
+                  {code}
+                  <span className="chip-name">{"\u00a0· "}{nameOf(code)}</span>
+                  {chosen.length > 1 && (
+                    <button type="button" className="chip-x" aria-label={`Remove ${nameOf(code)}`} disabled={running} onClick={() => pickMarkets(chosen.filter((c) => c !== code))}>
+                      ×
+                    </button>
+                  )}
+                </span>
+              ))}
+              <select
+                id="price-add-market"
+                aria-label="Add a market"
+                value=""
+                disabled={running || available.length === 0}
+                onChange={(e) => {
+                  const code = e.target.value;
+                  if (code) pickMarkets([...chosen, code]);
+                }}
+              >
+                <option value="">Add a market…</option>
+                {available.map((m) => (
+                  <option key={m.code} value={m.code}>
+                    {m.code} · {m.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="hint" id="price-last-snapshot">
+              Last snapshot:{" "}
+              {chosen.map((code, i) => {
+                const s = snapshotOf(code);
+                const day = s?.days[0];
+                return (
+                  <span key={code}>
+                    {i > 0 && " · "}
+                    {code} {day ? <strong>{dayLabel(day)}</strong> : <span className="muted">none yet</span>}
+                  </span>
+                );
+              })}
+              <span className="muted"> (an export keeps today's)</span>
+            </div>
+          </div>
+
+          <div className="field-label">Format</div>
+          <div className="field row">
+            <div className="segmented" role="radiogroup" aria-label="Format">
+              <button type="button" role="radio" id="format-xlsx" aria-checked={format === "xlsx"} className={format === "xlsx" ? "seg on" : "seg"} disabled={running} onClick={() => pickFormat("xlsx")}>
+                Excel .xlsx
+              </button>
+              <button type="button" role="radio" id="format-csv" aria-checked={format === "csv"} className={format === "csv" ? "seg on" : "seg"} disabled={running} onClick={() => pickFormat("csv")}>
+                CSV .csv
+              </button>
+            </div>
+            {format === "csv" && (
+              <label className="check" title="A byte-order mark makes Excel read the file as UTF-8 (accents, currency symbols)">
+                <input type="checkbox" id="price-bom" checked={bom} disabled={running} onChange={(e) => setBom(e.target.checked)} />
+                Byte-order mark for Excel
+              </label>
+            )}
+          </div>
+
+          <div className="field-label">Filters</div>
+          <div className="field">
+            {filtering ? (
+              <>
+                <div className="row">
+                  <div className={applyFilters ? "chips" : "chips off"} id="price-filter-chips">
+                    {chipsOf.map((c) => (
+                      <span key={c.key} className="chip filter-chip" data-chip={c.key}>
+                        {c.text}
+                      </span>
+                    ))}
+                  </div>
+                  <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate("marketplace")}>
+                    Edit in Marketplace
+                  </button>
+                </div>
+                <label className="check">
+                  <input type="checkbox" id="apply-filters" checked={applyFilters} disabled={running} onChange={(e) => setApplyFilters(e.target.checked)} />
+                  Export only matching offers
+                  {matching !== null && chosen.includes(market) && (
+                    <span className="muted">
+                      {" "}
+                      ({count(matching)} {matching === 1 ? "offer" : "offers"} in {market})
+                    </span>
+                  )}
+                </label>
+              </>
+            ) : (
+              <div className="row">
+                <span className="muted" id="price-filter-chips">
+                  None: every offer of the price sheet.
+                </span>
+                <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate("marketplace")}>
+                  Filter in Marketplace
+                </button>
+              </div>
+            )}
+          </div>
+
+          <label className="field-label" htmlFor="price-export-path">
+            Save to
+          </label>
+          <div className="field">
+            <div className="row path-row">
+              <input
+                id="price-export-path"
+                className="path-input"
+                spellCheck={false}
+                value={path}
+                disabled={running}
+                placeholder="/home/you/Downloads/pricelist.xlsx"
+                onChange={(e) => setCustomPath(e.target.value)}
+              />
+              <button type="button" id="price-save-as" disabled={running} onClick={() => void saveAs()}>
+                Save as…
+              </button>
+            </div>
+            {customPath !== null && customPath !== defaultPath && (
+              <button type="button" className="link small" onClick={() => setCustomPath(null)}>
+                Use the dated default name
+              </button>
+            )}
+          </div>
+
+          <div />
+          <div className="field row">
+            <button type="button" className="primary" id="price-export-button" disabled={running || chosen.length === 0 || !path.trim()} onClick={exportNow}>
+              Export {format === "xlsx" ? ".xlsx" : ".csv"}
+            </button>
+            <span className="muted small">Fetches today's price sheet{chosen.length > 1 ? "s" : ""} and keeps {chosen.length > 1 ? "them" : "it"} as today's snapshot.</span>
+          </div>
+        </div>
+
+        {run.state === "running" && (
+          <div className="run-card" id="price-progress" role="status" aria-live="polite">
+            <div className="run-line">
+              <strong>{run.progress?.phase === "writing" ? "Writing rows" : `Fetching the price sheet${run.request.markets.length > 1 ? "s" : ""} for ${run.request.markets.join(", ")}`}</strong>
+              <span className="spacer" />
+              <button type="button" id="price-cancel" disabled={run.cancelling} onClick={cancelExport}>
+                {run.cancelling ? "Cancelling…" : "Cancel"}
+              </button>
+            </div>
+            <progress className="run-bar" aria-label="Export progress" />
+            <div className="run-stats num">
+              <span id="price-rows">{count(run.progress?.rows ?? 0)} rows written</span>
+              <span id="price-rate">{formatRate(run.progress?.rowsPerSecond)}</span>
+              <span>{formatElapsed(run.progress?.elapsedMs ?? 0)}</span>
+            </div>
+          </div>
+        )}
+
+        {run.state === "done" && (
+          <div className="run-card done" id="price-result">
+            <div className="run-line">
+              <strong>
+                ✓ {count(run.result.rows)} rows written
+                <span className="muted"> in {formatElapsed(run.result.elapsedMs)}</span>
+              </strong>
+              <span className="spacer" />
+              <button type="button" className="ghost close" aria-label="Dismiss" onClick={resetExport}>
+                ✕
+              </button>
+            </div>
+            <div className="result-path" id="price-result-path" title={run.result.path}>
+              {run.result.path}
+            </div>
+            <div className="muted small">
+              Prices of {dayLabel(run.result.day)}:{" "}
+              {run.result.markets.map((m) => `${m.market} ${count(m.rows)} rows (${m.currency})`).join(" · ")}
+            </div>
+            <div className="run-line">
+              <button type="button" className="primary" id="price-open-file" onClick={() => void fileAction("The file could not be opened", () => api.openExportedFile(run.result.path))}>
+                Open file
+              </button>
+              <button type="button" id="price-show-in-folder" onClick={() => void fileAction("The folder could not be shown", () => api.revealExportedFile(run.result.path))}>
+                Show in folder
+              </button>
+              <button type="button" className="link" onClick={onShowChanges}>
+                What changed since the last snapshot?
+              </button>
+            </div>
+          </div>
+        )}
+
+        <div className="last-export" id="price-last-export">
+          <span className="muted">Last export: </span>
+          {lastExport ? (
+            <>
+              <strong>{dateTime(lastExport.at)}</strong> · {count(lastExport.rows)} rows ·{" "}
+              <span className="result-path inline" title={lastExport.path}>
+                {lastExport.path}
+              </span>
+              {lastExport.exists ? (
+                run.state !== "done" && (
+                  <>
+                    {" "}
+                    <button type="button" className="link" onClick={() => void fileAction("The file could not be opened", () => api.openExportedFile(lastExport.path))}>
+                      Open
+                    </button>{" "}
+                    <button type="button" className="link" onClick={() => void fileAction("The folder could not be shown", () => api.revealExportedFile(lastExport.path))}>
+                      Show in folder
+                    </button>
+                  </>
+                )
+              ) : (
+                <span className="muted"> (moved or deleted since)</span>
+              )}
+            </>
+          ) : (
+            <span className="muted">none yet</span>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+// The running (or last) export, kept outside React: leaving the view does not lose it, and
+// coming back shows its progress or its result.
+import { useSyncExternalStore } from "react";
+
+import * as api from "../api";
+import type { IpcError } from "../api";
+import type { ExportProgress } from "../bindings/ExportProgress";
+import type { PriceExportDone } from "../bindings/PriceExportDone";
+import type { PriceExportRequest } from "../bindings/PriceExportRequest";
+import { count } from "../format";
+
+export type ExportRun =
+  | { state: "idle" }
+  | { state: "running"; request: PriceExportRequest; progress: ExportProgress | null; cancelling: boolean }
+  | { state: "done"; result: PriceExportDone }
+  | { state: "failed"; request: PriceExportRequest; error: IpcError };
+
+let run: ExportRun = { state: "idle" };
+const listeners = new Set<() => void>();
+
+function set(next: ExportRun) {
+  run = next;
+  for (const l of listeners) l();
+}
+
+export function useExportRun(): ExportRun {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => run,
+  );
+}
+
+export const isRunning = (): boolean => run.state === "running";
+
+/** Start an export unless one runs. `toast` says how it ended. */
+export async function startExport(request: PriceExportRequest, toast: (m: string) => void): Promise<void> {
+  if (run.state === "running") return;
+  set({ state: "running", request, progress: null, cancelling: false });
+  try {
+    const result = await api.exportPrices(request, (progress) => {
+      if (run.state === "running" && run.request.exportId === request.exportId) set({ ...run, progress });
+    });
+    set({ state: "done", result });
+    toast(`Price list exported: ${count(result.rows)} rows`);
+  } catch (e) {
+    const error = e as IpcError;
+    if (error.kind === "cancelled") {
+      set({ state: "idle" });
+      toast("Export cancelled; no file was written");
+    } else {
+      set({ state: "failed", request, error });
+    }
+  }
+}
+
+export function cancelExport(): void {
+  if (run.state !== "running" || run.cancelling) return;
+  set({ ...run, cancelling: true });
+  void api.cancelPriceExport(run.request.exportId);
+}
+
+/** Back to the form (dismiss a result or an error). */
+export function resetExport(): void {
+  if (run.state !== "running") set({ state: "idle" });
+}

@@ -1,0 +1,186 @@
+// Pure helpers of the Price lists view: filter chips, rates, money and terms, sorting the
+// changes. Tested without a webview.
+import type { OfferFilter } from "../bindings/OfferFilter";
+import type { PriceChangeKind } from "../bindings/PriceChangeKind";
+import type { PriceChangeRow } from "../bindings/PriceChangeRow";
+import type { PriceFormat } from "../bindings/PriceFormat";
+import { TYPE_LABELS } from "../format";
+
+export interface Chip {
+  key: string;
+  text: string;
+}
+
+/** "It operations" from "it-operations", for a category whose label is not known. */
+export function prettyId(id: string): string {
+  const s = id.replace(/[-_]+/g, " ").trim();
+  return s ? s.charAt(0).toUpperCase() + s.slice(1) : id;
+}
+
+/** The marketplace filters as chips, in the order the marketplace shows them. */
+export function filterChips(f: OfferFilter, categoryLabel: (id: string) => string = prettyId): Chip[] {
+  const chips: Chip[] = [];
+  const search = f.search.trim();
+  if (search) chips.push({ key: "search", text: `“${search}”` });
+  for (const t of f.types) chips.push({ key: `type:${t}`, text: TYPE_LABELS[t] ?? t });
+  for (const c of f.categories) chips.push({ key: `category:${c}`, text: categoryLabel(c) });
+  switch (f.publisher.kind) {
+    case "microsoft":
+      chips.push({ key: "publisher", text: "Publisher: Microsoft" });
+      break;
+    case "partner":
+      chips.push({ key: "publisher", text: "Publisher: partners" });
+      break;
+    case "named":
+      chips.push({ key: "publisher", text: `Publisher: ${f.publisher.name}` });
+      break;
+    default:
+      break;
+  }
+  if (f.trialOnly) chips.push({ key: "trial", text: "Free trial only" });
+  return chips;
+}
+
+export const hasFilters = (f: OfferFilter): boolean => filterChips(f).length > 0;
+
+const whole = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+/** "48,210 rows/s", "850 rows/s", "—" when not known yet. */
+export function formatRate(rowsPerSecond: number | null | undefined): string {
+  if (rowsPerSecond == null || !Number.isFinite(rowsPerSecond) || rowsPerSecond <= 0) return "— rows/s";
+  const r = rowsPerSecond >= 100 ? Math.round(rowsPerSecond / 10) * 10 : Math.round(rowsPerSecond);
+  return `${whole.format(r)} rows/s`;
+}
+
+/** "0.4 s", "12 s", "2 min 05 s". */
+export function formatElapsed(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
+}
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** An amount in the market's currency with its symbol; `signed` shows + for increases. */
+export function formatMoney(v: number | null | undefined, currency: string, signed = false): string {
+  if (v == null) return "";
+  const key = `${currency}|${signed}`;
+  let f = moneyFormats.get(key);
+  if (!f) {
+    try {
+      f = new Intl.NumberFormat(undefined, { style: "currency", currency: currency || "USD", signDisplay: signed ? "exceptZero" : "auto" });
+    } catch {
+      f = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: signed ? "exceptZero" : "auto" });
+    }
+    moneyFormats.set(key, f);
+  }
+  return f.format(v);
+}
+
+/** "+3.5 %", "−12.0 %". */
+export function formatPercent(p: number | null | undefined): string {
+  if (p == null) return "";
+  const s = Math.abs(p).toFixed(1);
+  return p > 0 ? `+${s} %` : p < 0 ? `−${s} %` : "0.0 %";
+}
+
+/** "P1M" → "1 month", "P1Y" → "1 year", "P3Y" → "3 years"; anything else as it came. */
+export function termLabel(iso: string): string {
+  const m = /^P(\d+)([DWMY])$/i.exec(iso.trim());
+  if (!m) return iso;
+  const n = Number(m[1]);
+  const unit = { D: "day", W: "week", M: "month", Y: "year" }[m[2]!.toUpperCase() as "D" | "W" | "M" | "Y"];
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
+
+export const KIND_LABELS: Record<PriceChangeKind, string> = {
+  new: "New",
+  removed: "Removed",
+  increase: "Price up",
+  decrease: "Price down",
+};
+
+export type ChangeSortKey = "kind" | "product" | "sku" | "plan" | "term" | "oldPrice" | "newPrice" | "amount" | "percent";
+
+export interface ChangeSort {
+  key: ChangeSortKey;
+  descending: boolean;
+}
+
+const KIND_ORDER: Record<PriceChangeKind, number> = { increase: 0, decrease: 1, new: 2, removed: 3 };
+const text = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
+
+function value(r: PriceChangeRow, k: ChangeSortKey): string | number | null {
+  switch (k) {
+    case "kind":
+      return KIND_ORDER[r.kind];
+    case "product":
+      return r.product;
+    case "sku":
+      return r.skuId;
+    case "plan":
+      return r.plan;
+    case "term":
+      return `${r.term} ${r.billingPlan}`;
+    case "oldPrice":
+      return r.oldPrice;
+    case "newPrice":
+      return r.newPrice;
+    case "amount":
+      return r.amount;
+    case "percent":
+      return r.percent;
+  }
+}
+
+/** Sorted copy; rows without a value (e.g. no old price for a new offer) always go last. Ties by product. */
+export function sortChanges(rows: readonly PriceChangeRow[], sort: ChangeSort): PriceChangeRow[] {
+  const dir = sort.descending ? -1 : 1;
+  return [...rows].sort((a, b) => {
+    const x = value(a, sort.key);
+    const y = value(b, sort.key);
+    if (x === null && y !== null) return 1;
+    if (y === null && x !== null) return -1;
+    let c = 0;
+    if (typeof x === "number" && typeof y === "number") c = x - y;
+    else if (x !== null && y !== null) c = text.compare(String(x), String(y));
+    if (c !== 0) return c * dir;
+    return text.compare(a.product, b.product) || text.compare(a.skuId, b.skuId);
+  });
+}
+
+/** Rows of the kinds shown whose product, plan, SKU or publisher contains `find`. */
+export function filterChanges(rows: readonly PriceChangeRow[], kinds: ReadonlySet<PriceChangeKind>, find: string): PriceChangeRow[] {
+  const q = find.trim().toLowerCase();
+  return rows.filter(
+    (r) =>
+      kinds.has(r.kind) &&
+      (!q || r.product.toLowerCase().includes(q) || r.plan.toLowerCase().includes(q) || r.skuId.toLowerCase().includes(q) || r.publisher.toLowerCase().includes(q) || r.productId.toLowerCase().includes(q)),
+  );
+}
+
+/** The path with the format's extension, when it ends in the other format's (or none). */
+export function withFormat(path: string, format: PriceFormat): string {
+  const other = format === "xlsx" ? "csv" : "xlsx";
+  if (path.toLowerCase().endsWith(`.${other}`)) return `${path.slice(0, -other.length)}${format}`;
+  if (path.trim() && !/\.[A-Za-z0-9]{1,5}$/.test(path)) return `${path}.${format}`;
+  return path;
+}
+
+/** The format a picked file name asks for: .csv is CSV, anything else a workbook. */
+export const formatOf = (path: string): PriceFormat => (path.trim().toLowerCase().endsWith(".csv") ? "csv" : "xlsx");
+
+/** "21 Nov 2026" from "2026-11-21" (a snapshot day, no time zone shift). */
+export function dayLabel(day: string): string {
+  const [y, m, d] = day.split("-").map(Number);
+  if (!y || !m || !d) return day;
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+}
+
+let seq = 0;
+/** A fresh id for one export, so its Cancel stops that export only. */
+export function newExportId(): string {
+  seq += 1;
+  return `export-${Date.now().toString(36)}-${seq}`;
+}
