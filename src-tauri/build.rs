@@ -22,6 +22,13 @@ fn main() {
             // support
             //
             // account
+            "read_settings",
+            "save_settings",
+            "whoami",
+            "sign_in",
+            "cancel_sign_in",
+            "sign_out",
+            "restart_app",
         ]),
     ))
     .expect("tauri build script");

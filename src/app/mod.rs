@@ -134,6 +134,8 @@ pub struct AppCore {
     /// One catalog sync at a time.
     sync_lock: Mutex<()>,
     cancel: Arc<AtomicBool>,
+    /// Settings file and sign-in (`account.rs`).
+    account: account::AccountState,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -158,6 +160,7 @@ fn market_code(market: &str) -> Result<String> {
 impl AppCore {
     pub fn new(opts: ConnectOptions) -> AppCore {
         AppCore {
+            account: account::AccountState::new(&opts),
             opts,
             conn: OnceCell::new(),
             indexes: RwLock::new(HashMap::new()),
