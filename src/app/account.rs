@@ -518,7 +518,7 @@ impl AppCore {
         }
         if !explicit && self.settings().connection == ConnectionKind::Sandbox {
             return Some(
-                "CSP Desk is set to use its built-in sandbox, which needs no sign-in. To sign in, choose Partner Center above, enter your app registration's ids and save."
+                "CSP Desk is set to use its built-in sandbox, which needs no sign-in. To sign in, choose Partner Center under Connection, enter your app registration's ids and save."
                     .into(),
             );
         }

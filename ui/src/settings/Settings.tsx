@@ -26,6 +26,9 @@ const ENDPOINTS: { key: EndpointKey; label: string; help: string }[] = [
   { key: "authority", label: "Sign-in authority (Microsoft Entra ID)", help: "Default: https://login.microsoftonline.com" },
 ];
 
+/** The core quotes names with backticks (for the terminal); on screen they read as quotes. */
+const plain = (s: string): string => s.replace(/`([^`]+)`/g, "“$1”");
+
 function Field({
   id,
   label,
@@ -45,7 +48,7 @@ function Field({
       {children}
       {error ? (
         <div className="field-error" id={`${id}-error`} role="alert">
-          {error}
+          {plain(error)}
         </div>
       ) : (
         <div className="field-help">{help}</div>
@@ -268,12 +271,12 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
         return;
       }
       setServerErrors({});
-      setSavedNote({ restart: out.restartNeeded, at: new Date() });
-      toast(out.restartNeeded ? "Settings saved; restart to connect with them" : "Settings saved");
       const fresh = await api.readSettings();
       setView(fresh);
       setValues(fresh.values);
       setTouched(false);
+      setSavedNote({ restart: out.restartNeeded, at: new Date() });
+      toast(out.restartNeeded ? "Settings saved; restart to connect with them" : "Settings saved");
       void refreshWhoAmI();
       if (!out.restartNeeded) reconnect();
     } catch (e) {
@@ -347,7 +350,7 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
                   {view.problem.line !== null && ` (line ${view.problem.line}${view.problem.column !== null ? `, column ${view.problem.column}` : ""})`}
                   :
                 </strong>{" "}
-                {view.problem.message}.
+                {plain(view.problem.message)}.
                 <div>
                   CSP Desk started with the default settings shown below.
                   {view.problem.movedTo && (
@@ -365,7 +368,7 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
             <div className="notice" role="note">
               <div>
                 {view.warnings.map((w) => (
-                  <div key={w}>Settings file: {w}.</div>
+                  <div key={w}>Settings file: {plain(w)}.</div>
                 ))}
               </div>
             </div>
