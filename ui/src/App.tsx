@@ -151,7 +151,7 @@ export function App() {
           <ErrorBanner
             error={connectError}
             what="CSP Desk could not connect"
-            hint="With no tenant configured it starts its built-in sandbox: check that the data folder is writable, or unset CSPDESK_ENDPOINT and CSPDESK_ACCESS_TOKEN to use the sandbox."
+            hint={connectError.kind === "auth" ? "Sign in from Settings (the account button in the top bar), or choose the sandbox there." : "With no tenant configured it starts its built-in sandbox: check that the data folder is writable, or unset CSPDESK_ENDPOINT and CSPDESK_ACCESS_TOKEN to use the sandbox."}
             onRetry={() => void connect()}
           />
         )}

@@ -57,15 +57,32 @@ function Field({
   );
 }
 
-function Account({ toast, saved, restart }: { toast: (m: string) => void; saved: SettingsValues | null; restart: () => void }) {
+function Account({
+  toast,
+  saved,
+  restart,
+  reconnect,
+}: {
+  toast: (m: string) => void;
+  saved: SettingsValues | null;
+  restart: () => void;
+  reconnect: () => void;
+}) {
   const { who, error } = useWhoAmI();
   const [checking, setChecking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [outError, setOutError] = useState<IpcError | null>(null);
   const [outRestart, setOutRestart] = useState(false);
-  const afterSignIn = useCallback((c: AccountChange) => {
-    if (!c.restartNeeded) void refreshWhoAmI(true);
-  }, []);
+  // In place when the connection can take it: the window reconnects (a connection that failed
+  // for want of a sign-in opens now) and the audiences are checked.
+  const afterSignIn = useCallback(
+    (c: AccountChange) => {
+      if (c.restartNeeded) return;
+      reconnect();
+      void refreshWhoAmI(true);
+    },
+    [reconnect],
+  );
   const signIn = useSignIn(toast, afterSignIn);
 
   const check = useCallback(async () => {
@@ -383,7 +400,7 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
             </div>
           )}
 
-          <Account toast={toast} saved={view.values} restart={restart} />
+          <Account toast={toast} saved={view.values} restart={restart} reconnect={reconnect} />
 
           <form
             className="settings-form"
