@@ -1,11 +1,68 @@
 // "Sign in again" when the sign-in expired or was revoked during work. It sits above the view,
 // which stays as it is (filters, selection, a half-filled form); the sign-in happens in place.
 import "./settings.css";
+import { useEffect, useState } from "react";
+
+import * as api from "../api";
+import type { SettingsFileProblem } from "../bindings/SettingsFileProblem";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { describeAccount, useWhoAmI } from "./account";
 import { useSignIn } from "./useSignIn";
 
-export function SessionBanner({ toast, onRestart }: { toast: (m: string) => void; onRestart: () => void }) {
+interface Props {
+  toast: (m: string) => void;
+  onRestart: () => void;
+  /** Open the Settings view. */
+  onSettings: () => void;
+}
+
+export function SessionBanner({ toast, onRestart, onSettings }: Props) {
+  return (
+    <>
+      <SettingsProblemBanner onSettings={onSettings} />
+      <SignInAgain toast={toast} onRestart={onRestart} />
+    </>
+  );
+}
+
+/** At startup: the settings file could not be used (its line), so the defaults are in use. */
+function SettingsProblemBanner({ onSettings }: Pick<Props, "onSettings">) {
+  const [problem, setProblem] = useState<SettingsFileProblem | null>(null);
+  useEffect(() => {
+    api
+      .readSettings()
+      .then((v) => setProblem(v.problem))
+      .catch(() => setProblem(null));
+  }, []);
+  if (!problem) return null;
+  return (
+    <div className="banner session-banner" role="alert" id="settings-problem-banner">
+      <div>
+        <strong>
+          The settings file could not be used{problem.line !== null && ` (line ${problem.line})`}:
+        </strong>{" "}
+        {problem.message.replace(/`([^`]+)`/g, "“$1”")}. CSP Desk started with the default settings
+        {problem.movedTo ? "; the file was kept aside, nothing is lost." : "."}
+      </div>
+      <div className="banner-actions">
+        <button
+          type="button"
+          onClick={() => {
+            setProblem(null);
+            onSettings();
+          }}
+        >
+          Open Settings
+        </button>
+        <button type="button" className="ghost" aria-label="Dismiss" onClick={() => setProblem(null)}>
+          ✕
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function SignInAgain({ toast, onRestart }: Omit<Props, "onSettings">) {
   const { who } = useWhoAmI();
   const signIn = useSignIn(toast);
   if (signIn.restartNeeded) {
