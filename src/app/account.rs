@@ -532,7 +532,15 @@ impl AppCore {
         let connection = values_of(&s).connection;
         let note = self.no_sign_in_reason();
         let auth = self.sign_in_auth()?;
-        let status = auth.status().await?;
+        // No sign-in needed: the keychain is left alone (no prompt, no error on a headless box).
+        let status = match &note {
+            Some(_) => crate::auth::SignInStatus {
+                signed_in: false,
+                account: None,
+                authority: auth.config().authority.to_string(),
+            },
+            None => auth.status().await?,
+        };
         let a = status.account.as_ref();
         let mut who = WhoAmI {
             connection,
