@@ -278,6 +278,25 @@ async fn browser_sign_in_who_is_signed_in_and_sign_out() {
         ),
         "{arm}"
     );
+    // A subscription the account cannot read (ARM answers 403): named, the rest still works.
+    let mut values = core.read_settings().values;
+    values.arm_subscription = SANDBOX_ARM_SUBSCRIPTION.into();
+    assert!(core.save_settings(values).unwrap().saved);
+    let core = desktop_core(&path, dir.path(), store.clone());
+    core.status().await.unwrap();
+    let who = core.whoami(true).await.unwrap();
+    assert!(who.audiences.iter().all(|a| a.ok), "{who:?}");
+    sb.set_arm_refused(true);
+    let who = core.whoami(true).await.unwrap();
+    assert!(who.audiences[0].ok && who.audiences[1].ok);
+    let arm = who.audiences[2].problem.clone().unwrap();
+    assert!(
+        arm.starts_with("marketplace categories and publisher contacts unavailable: no Azure subscription this account can read")
+            && arm.contains("Reader"),
+        "{arm}"
+    );
+
+    sb.set_arm_refused(false);
     // ARM refused by Entra (no consent): said in plain words, the rest still works.
     sb.refuse_scope(Audience::Arm.scope(), 65001);
     let who = core.whoami(true).await.unwrap();

@@ -588,12 +588,13 @@ impl AppCore {
             (Audience::PartnerApi, "Partner API", PARTNER_API_SERVES),
             (Audience::Arm, "Azure Resource Manager", ARM_SERVES),
         ] {
-            let problem = match tokens.token(audience).await {
-                Err(e) => Some(format!("{serves} unavailable: {e}")),
-                Ok(_) if audience == Audience::Arm && arm_subscription.is_none() => Some(format!(
+            let problem = match (tokens.token(audience).await, &arm_subscription) {
+                (Err(e), _) => Some(format!("{serves} unavailable: {e}")),
+                (Ok(_), None) if audience == Audience::Arm => Some(format!(
                     "{serves} unavailable: no Azure subscription. Enter the Azure subscription id the marketplace catalog is read through in Settings"
                 )),
-                Ok(_) => None,
+                (Ok(_), Some(sub)) if audience == Audience::Arm => self.probe_arm(sub).await,
+                (Ok(_), _) => None,
             };
             out.push(AudienceCheck {
                 audience: label.into(),
@@ -603,6 +604,25 @@ impl AppCore {
             });
         }
         Ok(out)
+    }
+
+    /// ARM gives tokens to anyone; whether it lets this account read the marketplace through
+    /// `sub` shows only on a call. One small search, on the open signed-in connection only.
+    async fn probe_arm(&self, sub: &str) -> Option<String> {
+        let c = self
+            .conn
+            .get()
+            .filter(|c| c.mode != Mode::EmbeddedSandbox)?;
+        let probe = crate::partner_center::api::arm_products(sub, Some("cspdesk access check"));
+        match c.client.execute(&probe).await {
+            Ok(_) => None,
+            Err(e) if matches!(e.status(), Some(401 | 403)) => Some(format!(
+                "{ARM_SERVES} unavailable: no Azure subscription this account can read the catalog through \
+                 (subscription {sub}: {e}). Give the account the Reader role on that subscription, or enter \
+                 another subscription id in Settings"
+            )),
+            Err(e) => Some(format!("{ARM_SERVES} could not be checked: {e}")),
+        }
     }
 
     /// Signs in through the system browser (authorization code + PKCE, loopback redirect).
