@@ -1,4 +1,5 @@
-//! Settings: reached from the sandbox banner, the fields show the defaults and the sandbox
+//! Settings: a malformed settings file is named with its line at startup and the defaults are
+//! used; Settings is reached from the sandbox banner, the fields show the defaults and the sandbox
 //! connection, a wrong client id is named next to its field, the default market is changed and
 //! saved (the file says so), and the view is captured at 1280×800 and 1024×700.
 
@@ -40,6 +41,10 @@ async fn settings_show_the_defaults_and_save_a_new_default_market() {
     let settings_dir = target_dir().join("e2e-settings-file");
     let _ = std::fs::remove_dir_all(&settings_dir);
     let settings_file = settings_dir.join("settings.toml");
+    // A malformed file: the app starts on the defaults, names the line, keeps the file aside.
+    std::fs::create_dir_all(&settings_dir).expect("settings dir");
+    let broken = "connection = \"partner-center\"\nclient_id = \"nope\"\n";
+    std::fs::write(&settings_file, broken).expect("broken settings");
     std::env::set_var("CSPDESK_SETTINGS", &settings_file);
     let (_driver, _data_dir) = start_driver("e2e-settings", None);
     std::env::remove_var("CSPDESK_SETTINGS");
@@ -47,6 +52,12 @@ async fn settings_show_the_defaults_and_save_a_new_default_market() {
     let c = session().await;
     let result = async {
         c.set_window_size(1280, 800).await?;
+        wait_css(&c, "#settings-problem-banner", Duration::from_secs(60)).await?;
+        let problem = text_of(&c, "#settings-problem-banner").await?;
+        assert!(
+            problem.contains("(line 2)") && problem.contains("default settings"),
+            "{problem}"
+        );
         // The sandbox banner leads to Settings.
         wait_css(&c, "#sandbox-connect", Duration::from_secs(60)).await?;
         let banner = text_of(&c, "#sandbox-banner").await?;
@@ -56,7 +67,20 @@ async fn settings_show_the_defaults_and_save_a_new_default_market() {
         );
         click(&c, "#sandbox-connect").await?;
         wait_css(&c, "#settings-file", Duration::from_secs(10)).await?;
+        wait_for(
+            &c,
+            "the startup banner to give way to the Settings notice",
+            "document.getElementById('settings-problem-banner') === null",
+            Duration::from_secs(5),
+            |v| v == &Value::Bool(true),
+        )
+        .await?;
 
+        let notice = text_of(&c, "#settings-problem").await?;
+        assert!(
+            notice.contains("line 2") && notice.contains("“nope” is not a GUID") && notice.contains("kept as"),
+            "{notice}"
+        );
         // Defaults: sandbox, no ids, US; the file is not written yet and is named.
         let file = text_of(&c, "#settings-file").await?;
         assert!(file.contains("Not saved yet"), "{file}");
@@ -103,6 +127,11 @@ async fn settings_show_the_defaults_and_save_a_new_default_market() {
         type_into(&c, "#client-id", "").await?;
 
         // Edit the default market and save.
+        c.execute(
+            "document.getElementById('default-market').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await?;
         c.find(Locator::Css("#default-market"))
             .await?
             .select_by_value("GB")
@@ -121,6 +150,20 @@ async fn settings_show_the_defaults_and_save_a_new_default_market() {
         assert!(text.contains("# Default markets"), "{text}");
         let file = text_of(&c, "#settings-file").await?;
         assert!(file.starts_with("Saved in"), "{file}");
+        // The broken file is still there, as it was.
+        let kept: Vec<_> = std::fs::read_dir(&settings_dir)
+            .expect("settings dir")
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("settings.toml.broken-"))
+            .collect();
+        assert_eq!(kept.len(), 1, "the broken file is kept aside");
+        assert_eq!(std::fs::read_to_string(kept[0].path()).expect("kept"), broken);
+        assert!(
+            c.execute("return document.getElementById('settings-problem') === null;", vec![])
+                .await?
+                == Value::Bool(true),
+            "the notice goes once good settings are saved"
+        );
         shot(&c, "settings-saved-1280x800").await?;
 
         // 1024×700: still readable; then with the advanced section open.

@@ -9,6 +9,9 @@ import { ErrorBanner } from "../shell/ErrorBanner";
 import { describeAccount, useWhoAmI } from "./account";
 import { useSignIn } from "./useSignIn";
 
+/** Dispatched on `window` by the Settings view when it opens. */
+export const SETTINGS_OPENED = "cspdesk:settings-opened";
+
 interface Props {
   toast: (m: string) => void;
   onRestart: () => void;
@@ -33,6 +36,10 @@ function SettingsProblemBanner({ onSettings }: Pick<Props, "onSettings">) {
       .readSettings()
       .then((v) => setProblem(v.problem))
       .catch(() => setProblem(null));
+    // The Settings view shows the same notice in full: this one goes once it has been opened.
+    const seen = () => setProblem(null);
+    window.addEventListener(SETTINGS_OPENED, seen);
+    return () => window.removeEventListener(SETTINGS_OPENED, seen);
   }, []);
   if (!problem) return null;
   return (

@@ -13,6 +13,7 @@ import { dateTime } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
 import { describeAccount, refreshWhoAmI, setWhoAmI, useWhoAmI } from "./account";
+import { SETTINGS_OPENED } from "./SessionBanner";
 import "./settings.css";
 import { useSignIn } from "./useSignIn";
 import { type FieldErrors, hasOverrides, parseMarkets, validate } from "./validate";
@@ -247,6 +248,7 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
   }, []);
   useEffect(() => {
     void load();
+    window.dispatchEvent(new Event(SETTINGS_OPENED));
   }, [load]);
 
   const known = useMemo(() => markets.map((m) => m.code), [markets]);
