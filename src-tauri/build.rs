@@ -40,6 +40,13 @@ fn main() {
             "export_publisher_notes",
             //
             // account
+            "read_settings",
+            "save_settings",
+            "whoami",
+            "sign_in",
+            "cancel_sign_in",
+            "sign_out",
+            "restart_app",
         ]),
     ))
     .expect("tauri build script");

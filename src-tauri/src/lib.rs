@@ -56,6 +56,13 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::support::export_publisher_notes,
             //
             // account
+            commands::account::read_settings,
+            commands::account::save_settings,
+            commands::account::whoami,
+            commands::account::sign_in,
+            commands::account::cancel_sign_in,
+            commands::account::sign_out,
+            commands::account::restart_app,
         ])
 }
 

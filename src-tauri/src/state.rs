@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use cspdesk::app::{options_from_env, AppCore};
+use cspdesk::app::account::desktop_settings_path;
+use cspdesk::app::AppCore;
 
 pub struct AppState {
     pub core: Arc<AppCore>,
@@ -19,14 +20,14 @@ impl AppState {
         }
     }
 
-    /// Connection settings from the environment, data in `data_dir` unless `CSPDESK_DATA_DIR`.
+    /// Connection settings from the settings file (`CSPDESK_SETTINGS`, else the CLI's), with
+    /// the `CSPDESK_*` variables on top; data in `data_dir` unless `CSPDESK_DATA_DIR`.
     pub fn from_env(
         data_dir: PathBuf,
         log_guard: Option<tracing_appender::non_blocking::WorkerGuard>,
     ) -> cspdesk::Result<AppState> {
-        let opts = options_from_env(data_dir)?;
         Ok(AppState {
-            core: Arc::new(AppCore::new(opts)),
+            core: Arc::new(AppCore::for_desktop(desktop_settings_path(), data_dir)?),
             _log_guard: log_guard,
         })
     }

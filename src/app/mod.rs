@@ -94,8 +94,9 @@ pub struct ConnectionStatus {
 }
 
 /// Connection settings from the environment: `CSPDESK_ENDPOINT`, `CSPDESK_ACCESS_TOKEN`,
-/// `CSPDESK_ARM_SUBSCRIPTION`, `CSPDESK_SANDBOX_OFFERS`, `CSPDESK_DATA_DIR`. With none of the
-/// first two set, the embedded sandbox is used (settings with a tenant come in a later issue).
+/// `CSPDESK_ARM_SUBSCRIPTION`, `CSPDESK_SANDBOX_OFFERS`, `CSPDESK_DATA_DIR`. The desktop puts
+/// them over the settings file ([`account::desktop_options`]); alone, with none of the first two
+/// set, the embedded sandbox is used.
 pub fn options_from_env(default_data_dir: PathBuf) -> Result<ConnectOptions> {
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     let endpoint = match var("CSPDESK_ENDPOINT") {
@@ -134,6 +135,8 @@ pub struct AppCore {
     /// One catalog sync at a time.
     sync_lock: Mutex<()>,
     cancel: Arc<AtomicBool>,
+    /// Settings file and sign-in (`account.rs`).
+    account: account::AccountState,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -158,6 +161,7 @@ fn market_code(market: &str) -> Result<String> {
 impl AppCore {
     pub fn new(opts: ConnectOptions) -> AppCore {
         AppCore {
+            account: account::AccountState::new(&opts),
             opts,
             conn: OnceCell::new(),
             indexes: RwLock::new(HashMap::new()),
@@ -345,7 +349,7 @@ impl AppCore {
             ),
             (Some(_), None) => (
                 None,
-                Some("No Azure subscription is set to read the marketplace catalog through (CSPDESK_ARM_SUBSCRIPTION), so publisher contacts and legal links are not known.".to_string()),
+                Some("No Azure subscription is set to read the marketplace catalog through (Settings → Azure subscription id), so publisher contacts and legal links are not known.".to_string()),
             ),
             (Some(id), Some(sub)) => {
                 match detail::arm_detail(&c.client, &c.store, sub, id, &market).await {

@@ -16,6 +16,7 @@ import { EMPTY_FILTER } from "./marketplace/windowing";
 import { Orders } from "./orders/Orders";
 import { PriceLists } from "./prices/PriceLists";
 import { Publishers } from "./publishers/Publishers";
+import { SessionBanner } from "./settings/SessionBanner";
 import { Settings } from "./settings/Settings";
 import type { NavParams, ViewProps } from "./shell/nav";
 import { ErrorBanner } from "./shell/ErrorBanner";
@@ -48,11 +49,15 @@ export function App() {
   const [ready, setReady] = useState(false);
   const { toast, show } = useToast();
   const syncing = useRef(false);
+  const marketSet = useRef(false);
 
   const connect = useCallback(async () => {
     setConnectError(null);
     try {
-      const [s, m] = await Promise.all([api.connectionStatus(), api.markets()]);
+      const [s, m, first] = await Promise.all([api.connectionStatus(), api.markets(), api.readSettings()]);
+      // The settings' default market, on the first connect only (before the catalog loads).
+      if (!marketSet.current) setMarket(first.values.markets[0] ?? "US");
+      marketSet.current = true;
       setStatus(s);
       setMarkets(m);
     } catch (e) {
@@ -138,13 +143,15 @@ export function App() {
           syncRun={syncRun}
           onSync={() => void sync(market)}
           onCancel={() => void api.cancelSync()}
+          onAccount={() => navigate("settings")}
         />
-        {status?.sandbox && <SandboxBanner status={status} />}
+        {status?.sandbox && <SandboxBanner status={status} onConnect={() => navigate("settings")} />}
+        <SessionBanner toast={show} onRestart={() => void api.restartApp()} onSettings={() => navigate("settings")} />
         {connectError && (
           <ErrorBanner
             error={connectError}
             what="CSP Desk could not connect"
-            hint="With no tenant configured it starts its built-in sandbox: check that the data folder is writable, or unset CSPDESK_ENDPOINT and CSPDESK_ACCESS_TOKEN to use the sandbox."
+            hint={connectError.kind === "auth" ? "Sign in from Settings (the account button in the top bar), or choose the sandbox there." : "With no tenant configured it starts its built-in sandbox: check that the data folder is writable, or unset CSPDESK_ENDPOINT and CSPDESK_ACCESS_TOKEN to use the sandbox."}
             onRetry={() => void connect()}
           />
         )}

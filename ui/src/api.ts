@@ -193,6 +193,40 @@ export const chooseExportPath = (defaultName: string): Promise<string | null> =>
 
 // ---- Settings and sign-in (issue 8)
 
+/** The settings in effect, the file they live in, and what was wrong with it at startup. */
+export const readSettings = (): Promise<import("./bindings/SettingsView").SettingsView> => call("read_settings");
+
+/** Validates and saves; invalid fields come back in `errors` and nothing is written. */
+export const saveSettings = (
+  values: import("./bindings/SettingsValues").SettingsValues,
+): Promise<import("./bindings/SaveOutcome").SaveOutcome> => call("save_settings", { values });
+
+/** Who is signed in (keychain only); with `check`, one token request per audience too. */
+export const whoami = (check: boolean): Promise<import("./bindings/WhoAmI").WhoAmI> => call("whoami", { check });
+
+/** Opens the sign-in page in the system browser and waits (up to 5 min) for it to come back. */
+export const signIn = (): Promise<import("./bindings/AccountChange").AccountChange> => call("sign_in");
+
+/** Stops a sign-in that waits for the browser; `signIn` then fails with kind "cancelled". */
+export const cancelSignIn = (): Promise<void> => call("cancel_sign_in");
+
+/** Deletes the sign-in from the keychain. */
+export const signOut = (): Promise<import("./bindings/AccountChange").AccountChange> => call("sign_out");
+
+/** Restarts CSP Desk so the connection is opened anew from the saved settings. */
+export const restartApp = (): Promise<void> => call("restart_app");
+
+/** The folder picker (export folder); null when the person closed it. */
+export async function chooseFolder(title: string, defaultPath?: string): Promise<string | null> {
+  try {
+    const { open } = await import("@tauri-apps/plugin-dialog");
+    const picked = await open({ directory: true, multiple: false, title, defaultPath });
+    return typeof picked === "string" ? picked : null;
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
 // ---- Shared
 
 /** Open a publisher link (https, mailto, tel) with the system's handler. */

@@ -1,1 +1,74 @@
 //! Settings, sign-in and sign-out, who is signed in (issue 8).
+
+use cspdesk::app::account::{AccountChange, SaveOutcome, SettingsValues, SettingsView, WhoAmI};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_opener::OpenerExt;
+
+use crate::{AppState, IpcError};
+
+#[tauri::command]
+#[tracing::instrument(skip(state))]
+pub async fn read_settings(state: State<'_, AppState>) -> Result<SettingsView, IpcError> {
+    Ok(state.core.read_settings())
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state, values), err(Debug))]
+pub async fn save_settings(
+    state: State<'_, AppState>,
+    values: SettingsValues,
+) -> Result<SaveOutcome, IpcError> {
+    Ok(state.core.save_settings(values)?)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn whoami(state: State<'_, AppState>, check: bool) -> Result<WhoAmI, IpcError> {
+    Ok(state.core.whoami(check).await?)
+}
+
+/// Opens the sign-in page in the system browser (the core checks the link first) and waits
+/// for the browser to come back.
+#[tauri::command]
+#[tracing::instrument(skip(app, state), err(Debug))]
+pub async fn sign_in<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<AccountChange, IpcError> {
+    Ok(state
+        .core
+        .sign_in(move |url| {
+            cspdesk::auth::check_openable(url)?;
+            app.opener()
+                .open_url(url.as_str(), None::<&str>)
+                .map_err(|e| {
+                    cspdesk::Error::refused(
+                        format!("The browser could not be started ({e})"),
+                        format!("Open this address in a browser yourself: {url}"),
+                    )
+                })
+        })
+        .await?)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state))]
+pub async fn cancel_sign_in(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.core.cancel_sign_in();
+    Ok(())
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn sign_out(state: State<'_, AppState>) -> Result<AccountChange, IpcError> {
+    Ok(state.core.sign_out().await?)
+}
+
+/// Restarts CSP Desk so that a new connection is opened from the saved settings (the open
+/// connection cannot be replaced in place; see `cspdesk::app::account`). The UI asks first.
+#[tauri::command]
+#[tracing::instrument(skip(app))]
+pub fn restart_app<R: Runtime>(app: AppHandle<R>) {
+    tracing::info!("restarting to apply the settings");
+    app.restart();
+}

@@ -12,4 +12,5 @@ mod common;
 mod marketplace;
 mod prices;
 mod publishers;
+mod settings;
 //

@@ -176,7 +176,7 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
             assert_eq!(texts[0], "Sandbox", "connection badge");
             let banner = texts[1].as_str().unwrap_or_default();
             assert!(banner.contains("Sandbox data"), "{banner}");
-            assert!(banner.contains("CSPDESK_ACCESS_TOKEN"), "{banner}");
+            assert!(banner.contains("Connect a Partner Center account in Settings"), "{banner}");
         }
 
         // The core's view of the same store.

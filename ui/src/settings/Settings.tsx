@@ -1,7 +1,624 @@
-// The Settings view (placeholder until its issue lands).
-import type { ViewProps } from "../shell/nav";
-import { Placeholder } from "../shell/Placeholder";
+// The Settings view: the account (who is signed in, Sign in / Sign out), then every setting of
+// the settings file with its explanation, validated as you type and again by the core on Save
+// (its words shown next to the field). A file that could not be read is named with its line.
+// Ctrl+S saves.
+import { useCallback, useEffect, useMemo, useState } from "react";
 
-export function Settings({ navigate }: ViewProps) {
-  return <Placeholder view="settings" navigate={navigate} />;
+import * as api from "../api";
+import type { IpcError } from "../api";
+import type { AccountChange } from "../bindings/AccountChange";
+import type { SettingsValues } from "../bindings/SettingsValues";
+import type { SettingsView } from "../bindings/SettingsView";
+import { dateTime } from "../format";
+import { ErrorBanner } from "../shell/ErrorBanner";
+import type { ViewProps } from "../shell/nav";
+import { describeAccount, refreshWhoAmI, setWhoAmI, useWhoAmI } from "./account";
+import { SETTINGS_OPENED } from "./SessionBanner";
+import "./settings.css";
+import { useSignIn } from "./useSignIn";
+import { type FieldErrors, hasOverrides, parseMarkets, validate } from "./validate";
+
+type EndpointKey = keyof SettingsValues["endpoints"];
+
+const ENDPOINTS: { key: EndpointKey; label: string; help: string }[] = [
+  { key: "partnerCenter", label: "Partner Center API", help: "Default: https://api.partnercenter.microsoft.com" },
+  { key: "partnerApi", label: "Partner API (price sheets)", help: "Default: https://api.partner.microsoft.com" },
+  { key: "arm", label: "Azure Resource Manager (marketplace catalog)", help: "Default: https://management.azure.com" },
+  { key: "authority", label: "Sign-in authority (Microsoft Entra ID)", help: "Default: https://login.microsoftonline.com" },
+];
+
+/** The core quotes names with backticks (for the terminal); on screen they read as quotes. */
+const plain = (s: string): string => s.replace(/`([^`]+)`/g, "“$1”");
+
+function Field({
+  id,
+  label,
+  help,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  help: React.ReactNode;
+  error?: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <div className={error ? "field invalid" : "field"}>
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {error ? (
+        <div className="field-error" id={`${id}-error`} role="alert">
+          {plain(error)}
+        </div>
+      ) : (
+        <div className="field-help">{help}</div>
+      )}
+    </div>
+  );
+}
+
+function Account({
+  toast,
+  saved,
+  restart,
+  reconnect,
+}: {
+  toast: (m: string) => void;
+  saved: SettingsValues | null;
+  restart: () => void;
+  reconnect: () => void;
+}) {
+  const { who, error } = useWhoAmI();
+  const [checking, setChecking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [outError, setOutError] = useState<IpcError | null>(null);
+  const [outRestart, setOutRestart] = useState(false);
+  // In place when the connection can take it: the window reconnects (a connection that failed
+  // for want of a sign-in opens now) and the audiences are checked.
+  const afterSignIn = useCallback(
+    (c: AccountChange) => {
+      if (c.restartNeeded) return;
+      reconnect();
+      void refreshWhoAmI(true);
+    },
+    [reconnect],
+  );
+  const signIn = useSignIn(toast, afterSignIn);
+
+  const check = useCallback(async () => {
+    setChecking(true);
+    await refreshWhoAmI(true);
+    setChecking(false);
+  }, []);
+  // Which audiences work: asked once when the view opens on a signed-in account.
+  const signedIn = who?.signedIn ?? false;
+  useEffect(() => {
+    if (signedIn) void check();
+  }, [signedIn, check]);
+
+  const signOut = async () => {
+    setBusy(true);
+    setOutError(null);
+    try {
+      const c = await api.signOut();
+      setWhoAmI(c.who);
+      setOutRestart(c.restartNeeded);
+      toast("Signed out: the sign-in was removed from the keychain");
+    } catch (e) {
+      setOutError(e as IpcError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  let body: React.ReactNode;
+  if (!who) {
+    body = error ? <p className="muted">{error.message}</p> : <p className="muted">Checking…</p>;
+  } else if (!who.signInNeeded) {
+    body = <p id="account-status">{who.note}</p>;
+  } else if (signIn.waiting) {
+    body = (
+      <div className="account-row" id="account-status">
+        <span className="spinner" aria-hidden="true" />
+        <span>
+          <strong>Waiting for the browser…</strong> Finish the sign-in in the browser window that opened (up to 5 minutes).
+        </span>
+        <button type="button" onClick={signIn.cancel} id="cancel-sign-in">
+          Cancel
+        </button>
+      </div>
+    );
+  } else if (who.signedIn) {
+    body = (
+      <>
+        <div className="account-row" id="account-status">
+          <span className="dot ok" aria-hidden="true" />
+          <span>
+            Signed in as <strong>{describeAccount(who)}</strong> to tenant <code>{who.tenantId ?? "unknown"}</code>
+            {who.signedInAt && <span className="muted"> · since {dateTime(who.signedInAt)}</span>}
+          </span>
+          <span className="spacer" />
+          <button type="button" onClick={() => void check()} disabled={checking}>
+            {checking ? "Checking…" : "Check access"}
+          </button>
+          <button type="button" onClick={() => void signOut()} disabled={busy} id="sign-out">
+            Sign out
+          </button>
+        </div>
+        {who.audiences.length > 0 && (
+          <ul className="audiences">
+            {who.audiences.map((a) => (
+              <li key={a.audience} className={a.ok ? "ok" : "no"}>
+                <span className="mark" aria-hidden="true">
+                  {a.ok ? "✓" : "!"}
+                </span>
+                <span>
+                  <strong>{a.audience}</strong> <span className="muted">— {a.serves}</span>
+                  {a.problem && <div className="audience-problem">{a.problem}</div>}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </>
+    );
+  } else {
+    const pending = saved?.connection === "partner-center" ? null : "Save the settings with Partner Center chosen first.";
+    body = (
+      <div className="account-row" id="account-status">
+        <span className={who.expired ? "dot warn" : "dot"} aria-hidden="true" />
+        <span>
+          {who.expired ? (
+            <>
+              The sign-in of <strong>{describeAccount(who)}</strong> has expired or was revoked. Sign in again.
+            </>
+          ) : (
+            <>Not signed in. Sign in with your partner account; the browser opens Microsoft's sign-in page.</>
+          )}
+          {pending && <div className="muted">{pending}</div>}
+        </span>
+        <span className="spacer" />
+        <button type="button" className="primary" onClick={() => void signIn.start()} id="sign-in">
+          {who.expired ? "Sign in again" : "Sign in"}
+        </button>
+      </div>
+    );
+  }
+
+  return (
+    <section className="settings-section" aria-labelledby="account-h">
+      <h2 id="account-h">Account</h2>
+      {body}
+      {who && who.signInNeeded && (
+        <p className="field-help">
+          Signing in at <code>{who.authority}</code>
+          {who.clientId && (
+            <>
+              {" "}
+              as app <code>{who.clientId}</code>
+            </>
+          )}
+          . The sign-in is kept in your system's keychain, never in the settings file.
+        </p>
+      )}
+      {(signIn.restartNeeded || outRestart) && (
+        <div className="notice" role="status">
+          <span>
+            {outRestart
+              ? "Signed out. Restart CSP Desk to close the connection that still holds this session's access."
+              : "Signed in. Restart CSP Desk to connect with this sign-in."}
+          </span>
+          <button type="button" className="primary" onClick={restart}>
+            Restart now
+          </button>
+        </div>
+      )}
+      {signIn.error && (
+        <ErrorBanner error={signIn.error} what="The sign-in did not finish" hint="" onDismiss={signIn.clearError} />
+      )}
+      {outError && <ErrorBanner error={outError} what="Signing out failed" onDismiss={() => setOutError(null)} />}
+    </section>
+  );
+}
+
+export function Settings({ markets, toast, reconnect }: ViewProps) {
+  const [view, setView] = useState<SettingsView | null>(null);
+  const [loadError, setLoadError] = useState<IpcError | null>(null);
+  const [values, setValues] = useState<SettingsValues | null>(null);
+  const [otherMarkets, setOtherMarkets] = useState("");
+  const [serverErrors, setServerErrors] = useState<FieldErrors>({});
+  const [touched, setTouched] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<IpcError | null>(null);
+  const [savedNote, setSavedNote] = useState<{ restart: boolean; at: Date } | null>(null);
+  const [showAdvanced, setShowAdvanced] = useState(false);
+
+  const load = useCallback(async () => {
+    setLoadError(null);
+    try {
+      const v = await api.readSettings();
+      setView(v);
+      setValues(v.values);
+      setOtherMarkets(v.values.markets.slice(1).join(", "));
+      setShowAdvanced(hasOverrides(v.values));
+    } catch (e) {
+      setLoadError(e as IpcError);
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+    window.dispatchEvent(new Event(SETTINGS_OPENED));
+  }, [load]);
+
+  const known = useMemo(() => markets.map((m) => m.code), [markets]);
+  const clientErrors = useMemo(() => (values ? validate(values, known) : {}), [values, known]);
+  const errors: FieldErrors = { ...(touched ? clientErrors : {}), ...serverErrors };
+  const dirty = view !== null && values !== null && JSON.stringify(values) !== JSON.stringify(view.values);
+
+  const edit = (patch: Partial<SettingsValues>) => {
+    setValues((v) => (v ? { ...v, ...patch } : v));
+    setTouched(true);
+    setSavedNote(null);
+    // The core's word on a field stands until that field changes.
+    setServerErrors((e) => {
+      const next = { ...e };
+      for (const k of Object.keys(patch)) delete next[k];
+      if (patch.endpoints) for (const k of Object.keys(next)) if (k.startsWith("endpoints.")) delete next[k];
+      return next;
+    });
+  };
+  const setMarkets = (first: string, others: string) => {
+    setOtherMarkets(others);
+    edit({ markets: [first, ...parseMarkets(others).filter((m) => m !== first)] });
+  };
+
+  const save = useCallback(async () => {
+    if (!values) return;
+    setTouched(true);
+    const local = validate(values, known);
+    if (Object.keys(local).length > 0) {
+      document.querySelector<HTMLElement>(".field.invalid input, .field.invalid select")?.focus();
+      return;
+    }
+    setSaving(true);
+    setSaveError(null);
+    try {
+      const out = await api.saveSettings(values);
+      if (!out.saved) {
+        setServerErrors(Object.fromEntries(out.errors.map((e) => [e.field, e.message])));
+        return;
+      }
+      setServerErrors({});
+      const fresh = await api.readSettings();
+      setView(fresh);
+      setValues(fresh.values);
+      setTouched(false);
+      setSavedNote({ restart: out.restartNeeded, at: new Date() });
+      toast(out.restartNeeded ? "Settings saved; restart to connect with them" : "Settings saved");
+      void refreshWhoAmI();
+      if (!out.restartNeeded) reconnect();
+    } catch (e) {
+      setSaveError(e as IpcError);
+    } finally {
+      setSaving(false);
+    }
+  }, [values, known, toast, reconnect]);
+
+  // Ctrl+S saves.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
+        e.preventDefault();
+        void save();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [save]);
+
+  const restart = () => {
+    toast("Restarting CSP Desk…");
+    window.setTimeout(() => void api.restartApp(), 400);
+  };
+
+  const chooseFolder = async () => {
+    try {
+      const dir = await api.chooseFolder("Folder for exports", values?.exportDir || view?.defaultExportDir);
+      if (dir) edit({ exportDir: dir });
+    } catch (e) {
+      setSaveError(e as IpcError);
+    }
+  };
+
+  if (loadError) {
+    return (
+      <section className="view settings">
+        <ErrorBanner error={loadError} what="The settings could not be read" onRetry={() => void load()} />
+      </section>
+    );
+  }
+  if (!view || !values) {
+    return (
+      <section className="view settings">
+        <p className="muted settings-loading">Reading the settings…</p>
+      </section>
+    );
+  }
+
+  const partner = values.connection === "partner-center";
+  const marketOptions = markets.length ? markets : [{ code: values.markets[0] ?? "US", name: "", currency: "" }];
+
+  return (
+    <section className="view settings" aria-label="Settings">
+      <div className="settings-scroll">
+        <div className="settings-body">
+          <header className="settings-head">
+            <h1>Settings</h1>
+            <p className="muted" id="settings-file">
+              {view.found ? "Saved in " : "Not saved yet: these are the defaults. Saving creates "}
+              <code>{view.path}</code>, which the <code>cspdesk</code> command line reads too.
+            </p>
+          </header>
+
+          {view.problem && (
+            <div className="notice warn" role="alert" id="settings-problem">
+              <div>
+                <strong>
+                  The settings file could not be used
+                  {view.problem.line !== null && ` (line ${view.problem.line}${view.problem.column !== null ? `, column ${view.problem.column}` : ""})`}
+                  :
+                </strong>{" "}
+                {plain(view.problem.message)}.
+                <div>
+                  CSP Desk started with the default settings shown below.
+                  {view.problem.movedTo && (
+                    <>
+                      {" "}
+                      The file was kept as <code>{view.problem.movedTo}</code>: fix it there and rename it back, or
+                      save new settings here (the kept file is not overwritten).
+                    </>
+                  )}
+                </div>
+              </div>
+            </div>
+          )}
+          {view.warnings.length > 0 && (
+            <div className="notice" role="note">
+              <div>
+                {view.warnings.map((w) => (
+                  <div key={w}>Settings file: {plain(w)}.</div>
+                ))}
+              </div>
+            </div>
+          )}
+          {view.overriddenBy.length > 0 && (
+            <div className="notice" role="note">
+              <div>
+                {view.overriddenBy.map((w) => (
+                  <div key={w}>{w}.</div>
+                ))}
+              </div>
+            </div>
+          )}
+
+          <Account toast={toast} saved={view.values} restart={restart} reconnect={reconnect} />
+
+          <form
+            className="settings-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void save();
+            }}
+            noValidate
+          >
+            <section className="settings-section" aria-labelledby="connection-h">
+              <h2 id="connection-h">Connection</h2>
+              <div className="choice" role="radiogroup" aria-label="Where CSP Desk connects">
+                <label className={values.connection === "sandbox" ? "choice-card on" : "choice-card"}>
+                  <input
+                    type="radio"
+                    name="connection"
+                    id="connection-sandbox"
+                    checked={values.connection === "sandbox"}
+                    onChange={() => edit({ connection: "sandbox" })}
+                  />
+                  <span>
+                    <strong>Sandbox</strong>
+                    <span className="field-help">
+                      The built-in Partner Center simulator: invented customers and catalog, orders cost nothing, no
+                      sign-in.
+                    </span>
+                  </span>
+                </label>
+                <label className={partner ? "choice-card on" : "choice-card"}>
+                  <input
+                    type="radio"
+                    name="connection"
+                    id="connection-partner-center"
+                    checked={partner}
+                    onChange={() => edit({ connection: "partner-center" })}
+                  />
+                  <span>
+                    <strong>Partner Center</strong>
+                    <span className="field-help">
+                      Your real tenant, as the account you sign in with. Orders are real and are billed.
+                    </span>
+                  </span>
+                </label>
+              </div>
+
+              <div className={partner ? "grid2" : "grid2 dim"}>
+                <Field
+                  id="tenant-id"
+                  label="Directory (tenant) id"
+                  error={errors.tenantId}
+                  help="Your partner organization in Microsoft Entra ID: a GUID or a domain such as contoso.onmicrosoft.com. Empty: any work account may sign in."
+                >
+                  <input
+                    id="tenant-id"
+                    value={values.tenantId}
+                    placeholder="organizations"
+                    spellCheck={false}
+                    onChange={(e) => edit({ tenantId: e.target.value })}
+                  />
+                </Field>
+                <Field
+                  id="client-id"
+                  label="Application (client) id"
+                  error={errors.clientId}
+                  help={
+                    partner
+                      ? "The app registration CSP Desk signs in with (a GUID), from the Microsoft Entra admin center."
+                      : "The app registration CSP Desk signs in with (a GUID). Not needed for the sandbox."
+                  }
+                >
+                  <input
+                    id="client-id"
+                    value={values.clientId}
+                    placeholder="00000000-0000-0000-0000-000000000000"
+                    spellCheck={false}
+                    onChange={(e) => edit({ clientId: e.target.value })}
+                  />
+                </Field>
+              </div>
+              <Field
+                id="arm-subscription"
+                label="Azure subscription id"
+                error={errors.armSubscription}
+                help="The Azure subscription the marketplace catalog's categories, publisher contacts and trials are read through. Empty: offers sync without those details."
+              >
+                <input
+                  id="arm-subscription"
+                  value={values.armSubscription}
+                  placeholder="00000000-0000-0000-0000-000000000000"
+                  spellCheck={false}
+                  onChange={(e) => edit({ armSubscription: e.target.value })}
+                />
+              </Field>
+
+              <details
+                className="advanced"
+                open={showAdvanced}
+                onToggle={(e) => setShowAdvanced((e.target as HTMLDetailsElement).open)}
+              >
+                <summary>Endpoint overrides (advanced)</summary>
+                <p className="field-help">
+                  Other service addresses, e.g. a proxy, or a sandbox started with <code>cspdesk sandbox serve</code>.
+                  Only <code>https://</code> is accepted, or <code>http://</code> on this machine: tokens must not travel
+                  unencrypted. Empty: Microsoft's address.
+                </p>
+                <div className="grid2">
+                  {ENDPOINTS.map((ep) => (
+                    <Field key={ep.key} id={`endpoint-${ep.key}`} label={ep.label} error={errors[`endpoints.${ep.key}`]} help={ep.help}>
+                      <input
+                        id={`endpoint-${ep.key}`}
+                        value={values.endpoints[ep.key]}
+                        placeholder="https://…"
+                        spellCheck={false}
+                        onChange={(e) => edit({ endpoints: { ...values.endpoints, [ep.key]: e.target.value } })}
+                      />
+                    </Field>
+                  ))}
+                </div>
+              </details>
+            </section>
+
+            <section className="settings-section" aria-labelledby="defaults-h">
+              <h2 id="defaults-h">Defaults</h2>
+              <div className="grid2">
+                <Field
+                  id="default-market"
+                  label="Default market"
+                  error={errors.markets}
+                  help="The market CSP Desk opens on, and the one commands use when they name none."
+                >
+                  <select
+                    id="default-market"
+                    value={values.markets[0] ?? ""}
+                    onChange={(e) => setMarkets(e.target.value, otherMarkets)}
+                  >
+                    {marketOptions.map((m) => (
+                      <option key={m.code} value={m.code}>
+                        {m.code}
+                        {m.name ? ` · ${m.name}` : ""}
+                      </option>
+                    ))}
+                  </select>
+                </Field>
+                <Field
+                  id="other-markets"
+                  label="Other markets"
+                  help="More markets for price lists and exports, as two-letter codes: e.g. GB, DE."
+                >
+                  <input
+                    id="other-markets"
+                    value={otherMarkets}
+                    placeholder="none"
+                    spellCheck={false}
+                    onChange={(e) => setMarkets(values.markets[0] ?? "US", e.target.value)}
+                  />
+                </Field>
+              </div>
+              <Field
+                id="export-dir"
+                label="Export folder"
+                error={errors.exportDir}
+                help={`Where price lists and other exports go when you do not pick a file. Empty: ${view.defaultExportDir}.`}
+              >
+                <div className="input-row">
+                  <input
+                    id="export-dir"
+                    value={values.exportDir}
+                    placeholder={view.defaultExportDir}
+                    spellCheck={false}
+                    onChange={(e) => edit({ exportDir: e.target.value })}
+                  />
+                  <button type="button" onClick={() => void chooseFolder()}>
+                    Choose…
+                  </button>
+                </div>
+              </Field>
+            </section>
+
+            {saveError && (
+              <ErrorBanner error={saveError} what="The settings could not be saved" onDismiss={() => setSaveError(null)} />
+            )}
+            <footer className="settings-foot">
+              <button type="submit" className="primary" id="save-settings" disabled={saving || !dirty}>
+                {saving ? "Saving…" : "Save"}
+              </button>
+              <button
+                type="button"
+                disabled={saving || !dirty}
+                onClick={() => {
+                  setValues(view.values);
+                  setOtherMarkets(view.values.markets.slice(1).join(", "));
+                  setServerErrors({});
+                  setTouched(false);
+                }}
+              >
+                Discard changes
+              </button>
+              <span className="save-status" id="save-status" role="status">
+                {savedNote ? (
+                  <>
+                    <span className="dot ok" aria-hidden="true" /> Saved at {savedNote.at.toLocaleTimeString()}.
+                    {savedNote.restart && " CSP Desk connects with the new settings after a restart."}
+                  </>
+                ) : dirty ? (
+                  <span className="muted">Unsaved changes</span>
+                ) : null}
+              </span>
+              {savedNote?.restart && (
+                <button type="button" className="primary" onClick={restart} id="restart-app">
+                  Restart now
+                </button>
+              )}
+            </footer>
+          </form>
+        </div>
+      </div>
+    </section>
+  );
 }

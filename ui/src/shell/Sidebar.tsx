@@ -18,7 +18,7 @@ export const VIEWS: Array<{ id: View; label: string; icon: string; coming: strin
   { id: "orders", label: "Orders", icon: "▤", coming: "Orders and their activation links are coming with the ordering release." },
   { id: "invoices", label: "Invoices", icon: "¤", coming: "Invoices and their marketplace line items are coming in a later release." },
   { id: "publishers", label: "Publishers", icon: "☏", coming: "Publisher search with support contacts and your own notes is coming in a later release. Contacts already show in an offer's detail." },
-  { id: "settings", label: "Settings", icon: "⚙", coming: "Connecting a Partner Center tenant and signing in are coming in a later release." },
+  { id: "settings", label: "Settings", icon: "⚙", coming: "" },
 ];
 
 interface Props {

@@ -6,6 +6,7 @@ import type { ConnectionStatus } from "../bindings/ConnectionStatus";
 import type { Market } from "../bindings/Market";
 import type { SyncState } from "../bindings/SyncState";
 import { PHASE_LABELS, ago, count, dateTime } from "../format";
+import { AccountBadge } from "../settings/AccountBadge";
 
 interface Props {
   status: ConnectionStatus | null;
@@ -17,9 +18,11 @@ interface Props {
   syncRun: SyncRun | null;
   onSync: () => void;
   onCancel: () => void;
+  /** Open Settings (from the signed-in account's badge). */
+  onAccount?: () => void;
 }
 
-export function TopBar({ status, connectFailed, markets, market, onMarket, lastSync, syncRun, onSync, onCancel }: Props) {
+export function TopBar({ status, connectFailed, markets, market, onMarket, lastSync, syncRun, onSync, onCancel, onAccount }: Props) {
   // "Synced 5 min ago" stays true as time passes.
   const [, tick] = useState(0);
   useEffect(() => {
@@ -37,6 +40,7 @@ export function TopBar({ status, connectFailed, markets, market, onMarket, lastS
       >
         {status ? status.label : connectFailed ? "Not connected" : "Connecting…"}
       </span>
+      {onAccount && <AccountBadge onOpen={onAccount} />}
       <label className="market">
         <span>Market</span>
         <select

@@ -1,0 +1,115 @@
+// "Sign in again" when the sign-in expired or was revoked during work. It sits above the view,
+// which stays as it is (filters, selection, a half-filled form); the sign-in happens in place.
+import "./settings.css";
+import { useEffect, useState } from "react";
+
+import * as api from "../api";
+import type { SettingsFileProblem } from "../bindings/SettingsFileProblem";
+import { ErrorBanner } from "../shell/ErrorBanner";
+import { describeAccount, useWhoAmI } from "./account";
+import { useSignIn } from "./useSignIn";
+
+/** Dispatched on `window` by the Settings view when it opens. */
+export const SETTINGS_OPENED = "cspdesk:settings-opened";
+
+interface Props {
+  toast: (m: string) => void;
+  onRestart: () => void;
+  /** Open the Settings view. */
+  onSettings: () => void;
+}
+
+export function SessionBanner({ toast, onRestart, onSettings }: Props) {
+  return (
+    <>
+      <SettingsProblemBanner onSettings={onSettings} />
+      <SignInAgain toast={toast} onRestart={onRestart} />
+    </>
+  );
+}
+
+/** At startup: the settings file could not be used (its line), so the defaults are in use. */
+function SettingsProblemBanner({ onSettings }: Pick<Props, "onSettings">) {
+  const [problem, setProblem] = useState<SettingsFileProblem | null>(null);
+  useEffect(() => {
+    api
+      .readSettings()
+      .then((v) => setProblem(v.problem))
+      .catch(() => setProblem(null));
+    // The Settings view shows the same notice in full: this one goes once it has been opened.
+    const seen = () => setProblem(null);
+    window.addEventListener(SETTINGS_OPENED, seen);
+    return () => window.removeEventListener(SETTINGS_OPENED, seen);
+  }, []);
+  if (!problem) return null;
+  return (
+    <div className="banner session-banner" role="alert" id="settings-problem-banner">
+      <div>
+        <strong>
+          The settings file could not be used{problem.line !== null && ` (line ${problem.line})`}:
+        </strong>{" "}
+        {problem.message.replace(/`([^`]+)`/g, "“$1”")}. CSP Desk started with the default settings
+        {problem.movedTo ? "; the file was kept aside, nothing is lost." : "."}
+      </div>
+      <div className="banner-actions">
+        <button
+          type="button"
+          onClick={() => {
+            setProblem(null);
+            onSettings();
+          }}
+        >
+          Open Settings
+        </button>
+        <button type="button" className="ghost" aria-label="Dismiss" onClick={() => setProblem(null)}>
+          ✕
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function SignInAgain({ toast, onRestart }: Omit<Props, "onSettings">) {
+  const { who } = useWhoAmI();
+  const signIn = useSignIn(toast);
+  if (signIn.restartNeeded) {
+    return (
+      <div className="banner session-banner" role="status">
+        <div>Signed in. CSP Desk needs a restart to use the sign-in for this connection.</div>
+        <div className="banner-actions">
+          <button type="button" className="primary" onClick={onRestart}>
+            Restart now
+          </button>
+        </div>
+      </div>
+    );
+  }
+  if (!who || !who.signInNeeded || !who.expired) return null;
+  return (
+    <>
+      <div className="banner session-banner" role="alert" id="session-banner">
+        <div>
+          <strong>Your sign-in has expired or was revoked</strong> ({describeAccount(who)}). Sign in again to carry
+          on; what you have open here stays as it is, so you can retry afterwards.
+        </div>
+        <div className="banner-actions">
+          {signIn.waiting ? (
+            <>
+              <span className="muted">Waiting for the browser…</span>
+              <button type="button" onClick={signIn.cancel}>
+                Cancel
+              </button>
+            </>
+          ) : (
+            <button type="button" className="primary" onClick={() => void signIn.start()}>
+              Sign in again
+            </button>
+          )}
+        </div>
+      </div>
+      {signIn.error && (
+        <ErrorBanner error={signIn.error} what="The sign-in did not finish" hint="" onDismiss={signIn.clearError} />
+      )}
+    </>
+  );
+}
