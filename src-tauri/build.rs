@@ -16,7 +16,13 @@ fn main() {
             // prices
             //
             // orders
-            //
+            "customers",
+            "customer_detail",
+            "purchase_options",
+            "review_order",
+            "place_order",
+            "activation_link",
+            "orders",
             // subscriptions
             //
             // support

@@ -134,6 +134,8 @@ pub struct AppCore {
     /// One catalog sync at a time.
     sync_lock: Mutex<()>,
     cancel: Arc<AtomicBool>,
+    /// The buy flow's reviews and in-flight guard, the customer cache (see `orders.rs`).
+    orders: orders::OrdersState,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -163,6 +165,7 @@ impl AppCore {
             indexes: RwLock::new(HashMap::new()),
             sync_lock: Mutex::new(()),
             cancel: Arc::new(AtomicBool::new(false)),
+            orders: orders::OrdersState::default(),
         }
     }
 
