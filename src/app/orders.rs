@@ -23,7 +23,7 @@ use crate::orders::{self, PurchaseOption, PurchaseRequest, Review};
 use crate::partner_center::models::{BillingCycle, Customer};
 use crate::partner_center::{api, paging};
 use crate::subscriptions::policy::CancellationPolicy;
-use crate::subscriptions::{self, ListFilter};
+use crate::subscriptions::SubscriptionRow;
 
 /// How long the customer list is reused before it is read again (Refresh reads it at once).
 const CUSTOMERS_TTL: Duration = Duration::from_secs(300);
@@ -506,13 +506,13 @@ impl AppCore {
         let c = self.connection().await?;
         let customer = crate::customers::get(&c.client, customer_id).await?;
         let policy = CancellationPolicy::load(&c.data_dir)?;
-        let filter = ListFilter {
-            customer_id: Some(customer.id.clone()),
-            ..Default::default()
-        };
-        let rows = subscriptions::list(c, &filter, &policy, Utc::now()).await?;
-        let subscriptions = rows
+        // The customer's subscriptions, as the Subscriptions view reads them, newest first.
+        let now = Utc::now();
+        let mut subs = paging::collect_all(&c.client, api::subscriptions(&customer.id)).await?;
+        subs.sort_by(|a, b| b.creation_date.cmp(&a.creation_date));
+        let subscriptions = subs
             .into_iter()
+            .map(|s| SubscriptionRow::new(&customer, s, &policy, now))
             .map(|r| {
                 let s = r.subscription;
                 CustomerSubscription {
