@@ -9,5 +9,6 @@
 
 mod common;
 // One module per area:
+mod buy;
 mod marketplace;
 //

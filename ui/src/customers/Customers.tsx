@@ -61,6 +61,12 @@ export function Customers({ market, markets, params, navigate }: ViewProps) {
 
   useEffect(() => setSelected(null), [search]);
 
+  // A customer opened from elsewhere (params) is scrolled into view.
+  useEffect(() => {
+    if (!openId) return;
+    bodyRef.current?.querySelector(`tr[data-id="${CSS.escape(openId)}"]`)?.scrollIntoView({ block: "nearest" });
+  }, [openId, sorted]);
+
   const openAt = (i: number) => {
     setSelected(i);
     const r = sorted[i];
@@ -284,9 +290,9 @@ function CustomerPanel({
               <table className="mini" id="customer-subscriptions">
                 <colgroup>
                   <col />
-                  <col style={{ width: "36px" }} />
-                  <col style={{ width: "96px" }} />
-                  <col style={{ width: "92px" }} />
+                  <col style={{ width: "32px" }} />
+                  <col style={{ width: "124px" }} />
+                  <col style={{ width: "84px" }} />
                 </colgroup>
                 <thead>
                   <tr>

@@ -17,7 +17,7 @@ import type { TermChoice } from "../bindings/TermChoice";
 import { dateTime } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { Navigate } from "../shell/nav";
-import { copyText, isHttps, mailtoFor, money, planStepError, termKey, termLabel, timeLeft } from "./buy";
+import { copyText, durationLabel, isHttps, mailtoFor, money, planStepError, termKey, termLabel, timeLeft } from "./buy";
 import "./orders.css";
 
 export interface BuyOffer {
@@ -280,6 +280,7 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
             <>
               <button
                 type="button"
+                id="buy-show-orders"
                 onClick={() => {
                   onClose();
                   navigate("orders", { customerId: confirmation.customerId });
@@ -738,6 +739,7 @@ function Confirmation({ c }: { c: OrderConfirmation }) {
                 Email to customer
               </button>
               {copied && <span className="muted small">{copied}</span>}
+              {!isHttps(link.uri) && <span className="muted small">Only https links open in the browser; copy this one.</span>}
               {openError && <span className="inline-error">Could not open: {openError}</span>}
             </div>
             <div className="muted small">Valid until about {dateTime(link.expiresAt)}; send it to the customer to start the subscription.</div>
@@ -770,13 +772,13 @@ function Confirmation({ c }: { c: OrderConfirmation }) {
             </tr>
           </thead>
           <tbody>
-            {c.lineItems.map((l) => (
+            {c.lineItems.map((l, i) => (
               <tr key={l.lineItemNumber}>
-                <td>{l.lineItemNumber}</td>
+                <td title={`Line item number ${l.lineItemNumber}`}>{i + 1}</td>
                 <td title={l.offerId}>
                   {c.productTitle} · {c.plan}
                 </td>
-                <td>{l.termDuration ?? "–"}</td>
+                <td>{l.termDuration ? durationLabel(l.termDuration) : "–"}</td>
                 <td className="num">{l.quantity}</td>
                 <td>
                   <code className="small">{l.subscriptionId ?? c.subscriptionId ?? "–"}</code>

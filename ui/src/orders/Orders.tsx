@@ -125,7 +125,7 @@ export function Orders({ params, navigate }: ViewProps) {
                     <span className={`pill state ${o.state}`}>{STATE_LABELS[o.state]}</span>
                     {o.status && o.state === "placed" && <span className="muted small"> · {o.status}</span>}
                   </td>
-                  <td>
+                  <td title={o.orderId ?? "No order in Partner Center"}>
                     <code className="small">{o.orderId ?? "–"}</code>
                   </td>
                   <td title={dateTime(o.createdAt)}>{ago(o.createdAt)}</td>

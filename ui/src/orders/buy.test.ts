@@ -40,6 +40,7 @@ describe("labels", () => {
     const now = Date.parse("2026-11-21T10:00:00Z");
     expect(timeLeft("2026-11-22T09:59:00Z", now)).toBe("in 23 h 59 min");
     expect(timeLeft("2026-12-05T10:00:00Z", now)).toBe("in 14 days");
+    expect(timeLeft("2026-12-05T09:00:00Z", now)).toBe("in 13 d 23 h");
     expect(timeLeft("2026-11-21T09:00:00Z", now)).toBe("passed");
   });
 });

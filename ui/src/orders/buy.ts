@@ -77,7 +77,8 @@ export function timeLeft(iso: string, now: number = Date.now()): string {
   if (min < 60) return `in ${Math.max(1, min)} min`;
   const h = Math.floor(min / 60);
   if (h < 48) return `in ${h} h ${min % 60} min`;
-  return `in ${Math.floor(h / 24)} days`;
+  const days = Math.floor(h / 24);
+  return h % 24 === 0 ? `in ${days} days` : `in ${days} d ${h % 24} h`;
 }
 
 /** Only https links are opened in the browser. */

@@ -1,0 +1,200 @@
+//! The buy flow through the window: Marketplace filtered to SaaS → an offer's detail → Buy for a
+//! customer → pick the customer (availability checked) → plan → review → Place order (clicked
+//! twice) → the activation link on screen → the Orders view lists the one order.
+
+use std::time::Duration;
+
+use cspdesk::catalog::sync::load_offers;
+use cspdesk::connection::{ConnectOptions, Connection};
+use cspdesk::orders::journal;
+use cspdesk::partner_center::{api, paging};
+use cspdesk::sandbox::{Sandbox, SandboxConfig};
+use cspdesk::store::Store;
+use fantoccini::error::CmdError;
+use fantoccini::Locator;
+use serde_json::Value;
+
+use crate::common::*;
+
+/// A US customer and a SaaS product with a paid term sold in the US, found in a sandbox built
+/// from the same seed and size as the app's embedded one (so the app has the same data).
+async fn buyable_pair() -> (String, String, String) {
+    let sb = Sandbox::start(SandboxConfig::default()).await.expect("sandbox");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let conn = Connection::open(ConnectOptions {
+        endpoint: Some(sb.url().clone()),
+        data_dir: Some(dir.path().to_path_buf()),
+        secrets: Some(cspdesk::auth::MemoryStore::new()),
+        ..Default::default()
+    })
+    .await
+    .expect("connection");
+    let client = &conn.client;
+    let customers = cspdesk::customers::list(client, None).await.expect("customers");
+    let mut us_customer = None;
+    for c in &customers {
+        let full = cspdesk::customers::get(client, &c.id).await.expect("customer");
+        if full.billing_country() == Some("US") {
+            us_customer = Some(full);
+            break;
+        }
+    }
+    let customer = us_customer.expect("a customer billed in the US");
+    let products = paging::collect_all(client, api::products("US", "OnlineServices"))
+        .await
+        .expect("products");
+    for p in products.iter().filter(|p| p.is_saas()) {
+        let skus = paging::collect_all(client, api::skus(&p.id, "US"))
+            .await
+            .expect("skus");
+        for sku in skus {
+            let avs = paging::collect_all(client, api::availabilities(&p.id, &sku.id, "US"))
+                .await
+                .expect("availabilities");
+            if avs
+                .iter()
+                .any(|a| a.is_purchasable && a.terms.iter().any(|t| !t.is_trial()))
+            {
+                return (
+                    customer.id.clone(),
+                    customer.company_profile.company_name.clone(),
+                    p.id.clone(),
+                );
+            }
+        }
+    }
+    panic!("no buyable SaaS offer in the US");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn buy_for_a_customer_up_to_the_activation_link() {
+    if !enabled() {
+        return;
+    }
+    let (customer_id, customer_name, product_id) = buyable_pair().await;
+    let (_driver, data_dir) = start_driver("e2e-buy", None);
+    let c = session().await;
+    let steps = async {
+        c.set_window_size(1280, 800).await?;
+        // First launch syncs the US catalog.
+        wait_css(&c, "#offer-table .tr[data-key]", Duration::from_secs(90)).await?;
+        let store = Store::open(&data_dir.join("cspdesk.sqlite")).expect("store");
+        let offer = load_offers(&store, MARKET)
+            .expect("stored offers")
+            .into_iter()
+            .find(|o| o.product_id.as_deref() == Some(product_id.as_str()))
+            .expect("the offer is in the app's catalog");
+        let (key, title) = (offer.key().to_string(), offer.title.clone());
+
+        // Marketplace → Type: SaaS → search the offer → its detail.
+        click(&c, "[data-type='saas']").await?;
+        c.find(Locator::Id("search")).await?.send_keys(&title).await?;
+        let row = format!("#offer-table .tr[data-key='{key}']");
+        wait_css(&c, &row, Duration::from_secs(10)).await?;
+        shot(&c, "buy-1-marketplace-saas-1280x800").await?;
+        click(&c, &row).await?;
+        wait_css(&c, "#buy-button", Duration::from_secs(15)).await?;
+        shot(&c, "buy-2-detail-1280x800").await?;
+
+        // Buy for a customer → step 1: pick the customer.
+        click(&c, "#buy-button").await?;
+        wait_css(&c, "#buy-customers li[data-key]", Duration::from_secs(15)).await?;
+        let first_word: String = customer_name.split_whitespace().next().unwrap_or("").into();
+        c.find(Locator::Css(".pick-search")).await?.send_keys(&first_word).await?;
+        let item = format!("#buy-customers li[data-key='{customer_id}']");
+        // The search narrows the list (company name, domain or tenant id).
+        wait_for(
+            &c,
+            "the customer search",
+            "Array.from(document.querySelectorAll('#buy-customers li[data-key]')).map(l => l.dataset.key)",
+            Duration::from_secs(10),
+            |v| {
+                v.as_array().is_some_and(|a| {
+                    a.iter().any(|k| k.as_str() == Some(customer_id.as_str())) && a.len() < 10
+                })
+            },
+        )
+        .await?;
+        shot(&c, "buy-3-customer-1280x800").await?;
+        click(&c, &item).await?;
+
+        // Step 2: plan, term, quantity (defaults: first plan, first paid term, minimum quantity).
+        wait_css(&c, "#buy-review:not([disabled])", Duration::from_secs(30)).await?;
+        shot(&c, "buy-4-plan-1280x800").await?;
+        click(&c, "#buy-review").await?;
+
+        // Step 3: the review with the price and the cancellation window.
+        wait_css(&c, "#buy-review-step", Duration::from_secs(30)).await?;
+        let price = text_of(&c, "#review-price").await?;
+        let window = text_of(&c, "#review-cancellation").await?;
+        eprintln!("e2e: review price: {price} · cancellation: {window}");
+        assert!(price.contains('$') || price.contains("price list"), "{price}");
+        assert!(window.contains("after purchase") || window.contains("trial"), "{window}");
+        shot(&c, "buy-5-review-1280x800").await?;
+        c.set_window_size(1024, 700).await?;
+        shot(&c, "buy-5-review-1024x700").await?;
+        c.set_window_size(1280, 800).await?;
+
+        // Place order, clicked twice in a row: one order.
+        c.execute(
+            "const b = document.getElementById('buy-place'); b.click(); b.click(); return b.disabled;",
+            vec![],
+        )
+        .await?;
+        wait_css(&c, "#buy-confirmation", Duration::from_secs(60)).await?;
+        if text_of(&c, "#link-waiting").await?.contains("Waiting") {
+            shot(&c, "buy-6-waiting-for-link-1280x800").await?;
+        }
+        let link = wait_for(
+            &c,
+            "the activation link on screen",
+            "document.getElementById('activation-link')?.textContent ?? ''",
+            Duration::from_secs(60),
+            |v| v.as_str().is_some_and(|s| s.contains("token=")),
+        )
+        .await?;
+        eprintln!("e2e: activation link {link}");
+        let order_id = text_of(&c, "#confirm-order-id").await?;
+        assert_eq!(text_of(&c, "#confirm-status").await?, "pending");
+        assert!(!order_id.is_empty());
+        shot(&c, "buy-7-activation-link-1280x800").await?;
+
+        let entries = journal::list(&store, None).expect("journal");
+        assert_eq!(entries.len(), 1, "two clicks placed one order: {entries:?}");
+        assert_eq!(entries[0].order_id.as_deref(), Some(order_id.as_str()));
+
+        // The Orders view lists it.
+        click(&c, "#buy-show-orders").await?;
+        wait_css(
+            &c,
+            &format!("#orders-table tr[data-order='{order_id}']"),
+            Duration::from_secs(10),
+        )
+        .await?;
+        let rows = c
+            .execute(
+                "return document.querySelectorAll('#orders-table tbody tr').length;",
+                vec![],
+            )
+            .await?;
+        assert_eq!(rows, Value::from(1));
+        shot(&c, "buy-8-orders-1280x800").await?;
+
+        // The customer's detail shows the order and the pending subscription.
+        click(&c, "#orders-table tbody tr button.link").await?;
+        wait_css(
+            &c,
+            &format!("#customer-orders tr[data-order='{order_id}']"),
+            Duration::from_secs(20),
+        )
+        .await?;
+        shot(&c, "buy-9-customer-1280x800").await?;
+        Ok::<_, CmdError>(())
+    }
+    .await;
+    if steps.is_err() {
+        shot(&c, "buy-failure").await.ok();
+    }
+    c.close().await.ok();
+    steps.expect("buy flow steps");
+}
