@@ -4,13 +4,14 @@
 
 mod common;
 
-
 use cspdesk::app::orders::{OrderState, PurchaseChoice};
 use cspdesk::app::AppCore;
 use cspdesk::partner_center::{api, paging};
 use cspdesk::Error;
 
-async fn app(sb: &cspdesk::sandbox::Sandbox) -> (AppCore, cspdesk::partner_center::Client, tempfile::TempDir) {
+async fn app(
+    sb: &cspdesk::sandbox::Sandbox,
+) -> (AppCore, cspdesk::partner_center::Client, tempfile::TempDir) {
     let (conn, dir) = common::connection(sb).await;
     let client = conn.client.clone();
     (AppCore::with_connection(conn), client, dir)
@@ -31,11 +32,11 @@ async fn customers_are_found_by_name_domain_and_tenant_id() {
     let word: String = c.company_name.chars().take(5).collect();
     let by_name = core.customers(&word.to_uppercase(), false).await.unwrap();
     assert!(by_name.iter().any(|r| r.id == c.id), "{word}");
-    assert!(by_name
-        .iter()
-        .all(|r| r.company_name.to_lowercase().contains(&word.to_lowercase())
+    assert!(by_name.iter().all(
+        |r| r.company_name.to_lowercase().contains(&word.to_lowercase())
             || r.domain.to_lowercase().contains(&word.to_lowercase())
-            || r.tenant_id.to_lowercase().contains(&word.to_lowercase())));
+            || r.tenant_id.to_lowercase().contains(&word.to_lowercase())
+    ));
     let by_domain = core.customers(&c.domain, false).await.unwrap();
     assert_eq!(by_domain.first().map(|r| &r.id), Some(&c.id));
     let by_tenant = core.customers(&c.tenant_id[..8], true).await.unwrap();
@@ -102,7 +103,10 @@ async fn a_double_place_gives_one_order_with_its_link_in_the_customer_detail() {
     assert_eq!(review.chosen.term_duration, term.term_duration);
     assert!(review.chosen.cancellation.hours >= 24);
 
-    let before = paging::collect_all(&client, api::orders(&cid)).await.unwrap().len();
+    let before = paging::collect_all(&client, api::orders(&cid))
+        .await
+        .unwrap()
+        .len();
 
     // Step 4: a double click: two places of one review at once.
     let (a, b2) = tokio::join!(
@@ -119,7 +123,9 @@ async fn a_double_place_gives_one_order_with_its_link_in_the_customer_detail() {
     // Pressed again after it finished: the same confirmation, no new order.
     let again = core.place_order(&review.review_id).await.unwrap();
     assert_eq!(again.order_id, ok.order_id);
-    let after = paging::collect_all(&client, api::orders(&cid)).await.unwrap();
+    let after = paging::collect_all(&client, api::orders(&cid))
+        .await
+        .unwrap();
     assert_eq!(after.len(), before + 1, "exactly one order for one review");
 
     assert_eq!(ok.status, "pending");
@@ -152,7 +158,10 @@ async fn a_double_place_gives_one_order_with_its_link_in_the_customer_detail() {
     assert_eq!(sub.status, "pending");
     assert!(sub.cancellation_deadline.is_some());
     assert_eq!(detail.orders.len(), 1);
-    assert_eq!(detail.orders[0].order_id.as_deref(), Some(ok.order_id.as_str()));
+    assert_eq!(
+        detail.orders[0].order_id.as_deref(),
+        Some(ok.order_id.as_str())
+    );
     assert_eq!(detail.orders[0].state, OrderState::Placed);
 
     // The Orders view, filtered by customer.
@@ -172,7 +181,10 @@ async fn a_double_place_gives_one_order_with_its_link_in_the_customer_detail() {
     // Reconciling at start finds nothing open and changes nothing.
     assert!(core.reconcile_orders().await.unwrap().is_empty());
     assert_eq!(
-        paging::collect_all(&client, api::orders(&cid)).await.unwrap().len(),
+        paging::collect_all(&client, api::orders(&cid))
+            .await
+            .unwrap()
+            .len(),
         before + 1
     );
 }
@@ -196,7 +208,10 @@ async fn not_sold_names_the_country_and_non_saas_says_where_to_go() {
         .unwrap();
 
     // A VM in the customer's own country: refused, pointing to the Azure portal.
-    let vm = products.iter().find(|p| !p.is_saas()).expect("a non-SaaS offer");
+    let vm = products
+        .iter()
+        .find(|p| !p.is_saas())
+        .expect("a non-SaaS offer");
     let err = core
         .purchase_options(&b.customer.id, &vm.id, &b.country, None)
         .await
@@ -221,7 +236,15 @@ async fn not_sold_names_the_country_and_non_saas_says_where_to_go() {
         .unwrap();
     let not_sold = opts.not_sold.expect("not sold there");
     assert_eq!(not_sold.country, b.country);
-    assert!(not_sold.message.contains(&b.country), "{}", not_sold.message);
-    assert!(not_sold.message.contains("not sold"), "{}", not_sold.message);
+    assert!(
+        not_sold.message.contains(&b.country),
+        "{}",
+        not_sold.message
+    );
+    assert!(
+        not_sold.message.contains("not sold"),
+        "{}",
+        not_sold.message
+    );
     assert!(opts.plans.is_empty());
 }

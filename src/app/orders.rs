@@ -509,7 +509,7 @@ impl AppCore {
         // The customer's subscriptions, as the Subscriptions view reads them, newest first.
         let now = Utc::now();
         let mut subs = paging::collect_all(&c.client, api::subscriptions(&customer.id)).await?;
-        subs.sort_by(|a, b| b.creation_date.cmp(&a.creation_date));
+        subs.sort_by_key(|s| std::cmp::Reverse(s.creation_date));
         let subscriptions = subs
             .into_iter()
             .map(|s| SubscriptionRow::new(&customer, s, &policy, now))
@@ -577,11 +577,7 @@ impl AppCore {
             not_sold: None,
             plans: vec![],
         };
-        let product = match c
-            .client
-            .execute(&api::product(product_id, &country))
-            .await
-        {
+        let product = match c.client.execute(&api::product(product_id, &country)).await {
             Ok(p) => Some(p),
             Err(e) if e.status() == Some(404) => None,
             Err(e) => return Err(e),
@@ -617,7 +613,10 @@ impl AppCore {
                     availability_id: av.id.clone(),
                     minimum_quantity: min,
                     maximum_quantity: sku.maximum_quantity.max(min),
-                    terms: orders::options_of(&av).iter().map(TermChoice::from).collect(),
+                    terms: orders::options_of(&av)
+                        .iter()
+                        .map(TermChoice::from)
+                        .collect(),
                 });
             }
         }
@@ -638,9 +637,7 @@ impl AppCore {
                 out.product_title.clone()
             };
             out.not_sold = Some(NotSold {
-                message: format!(
-                    "{title} is not sold in {country}, the billing country of {name}"
-                ),
+                message: format!("{title} is not sold in {country}, the billing country of {name}"),
                 country,
                 contacts: detail.map(|d| d.publisher),
             });
@@ -693,7 +690,11 @@ impl AppCore {
             }),
             terms_of_use_uri: review.terms_of_use_uri.clone(),
         };
-        let mut reviews = self.orders.reviews.lock().unwrap_or_else(|p| p.into_inner());
+        let mut reviews = self
+            .orders
+            .reviews
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         if reviews.len() >= MAX_REVIEWS {
             // Drop the oldest that is not in flight.
             if let Some(old) = reviews
@@ -722,37 +723,44 @@ impl AppCore {
     /// a later call returns the first confirmation, and after a failure the review is used up.
     /// Returns without waiting for the activation link; poll [`AppCore::activation_link`].
     pub async fn place_order(&self, review_id: &str) -> Result<OrderConfirmation> {
-        let (review, email) = {
-            let mut reviews = self.orders.reviews.lock().unwrap_or_else(|p| p.into_inner());
-            let slot = reviews.get_mut(review_id).ok_or_else(|| {
-                Error::not_found(
-                    format!("review {review_id}"),
-                    "Review the order again; reviews are kept only while the app runs",
-                )
-            })?;
-            match &slot.state {
-                PlaceState::InFlight => {
-                    return Err(Error::refused(
-                        "this order is already being placed",
-                        "Wait for its confirmation; it is placed once",
-                    ))
-                }
-                PlaceState::Placed(c) => return Ok((**c).clone()),
-                PlaceState::Failed(why) => {
-                    return Err(Error::refused(
+        let (review, email) =
+            {
+                let mut reviews = self
+                    .orders
+                    .reviews
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner());
+                let slot = reviews.get_mut(review_id).ok_or_else(|| {
+                    Error::not_found(
+                        format!("review {review_id}"),
+                        "Review the order again; reviews are kept only while the app runs",
+                    )
+                })?;
+                match &slot.state {
+                    PlaceState::InFlight => {
+                        return Err(Error::refused(
+                            "this order is already being placed",
+                            "Wait for its confirmation; it is placed once",
+                        ))
+                    }
+                    PlaceState::Placed(c) => return Ok((**c).clone()),
+                    PlaceState::Failed(why) => return Err(Error::refused(
                         format!("this review was already sent and failed ({why})"),
                         "Check the Orders view for its outcome before reviewing the order again",
-                    ))
+                    )),
+                    PlaceState::Ready => slot.state = PlaceState::InFlight,
                 }
-                PlaceState::Ready => slot.state = PlaceState::InFlight,
-            }
-            (slot.review.clone(), slot.customer_email.clone())
-        };
+                (slot.review.clone(), slot.customer_email.clone())
+            };
         let result = match self.connection().await {
             Ok(c) => orders::place_with(c, &review, Duration::ZERO).await,
             Err(e) => Err(e),
         };
-        let mut reviews = self.orders.reviews.lock().unwrap_or_else(|p| p.into_inner());
+        let mut reviews = self
+            .orders
+            .reviews
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         let set = |reviews: &mut HashMap<String, ReviewSlot>, s: PlaceState| {
             if let Some(slot) = reviews.get_mut(review_id) {
                 slot.state = s;

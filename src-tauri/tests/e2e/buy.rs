@@ -19,7 +19,9 @@ use crate::common::*;
 /// A US customer and a SaaS product with a paid term sold in the US, found in a sandbox built
 /// from the same seed and size as the app's embedded one (so the app has the same data).
 async fn buyable_pair() -> (String, String, String) {
-    let sb = Sandbox::start(SandboxConfig::default()).await.expect("sandbox");
+    let sb = Sandbox::start(SandboxConfig::default())
+        .await
+        .expect("sandbox");
     let dir = tempfile::tempdir().expect("tempdir");
     let conn = Connection::open(ConnectOptions {
         endpoint: Some(sb.url().clone()),
@@ -30,10 +32,14 @@ async fn buyable_pair() -> (String, String, String) {
     .await
     .expect("connection");
     let client = &conn.client;
-    let customers = cspdesk::customers::list(client, None).await.expect("customers");
+    let customers = cspdesk::customers::list(client, None)
+        .await
+        .expect("customers");
     let mut us_customer = None;
     for c in &customers {
-        let full = cspdesk::customers::get(client, &c.id).await.expect("customer");
+        let full = cspdesk::customers::get(client, &c.id)
+            .await
+            .expect("customer");
         if full.billing_country() == Some("US") {
             us_customer = Some(full);
             break;
@@ -189,6 +195,20 @@ async fn buy_for_a_customer_up_to_the_activation_link() {
         )
         .await?;
         shot(&c, "buy-9-customer-1280x800").await?;
+
+        // "Buy…" from the customer: the first step picks a SaaS offer sold in their country.
+        click(&c, "#customer-buy").await?;
+        wait_css(&c, "#buy-offers li[data-key]", Duration::from_secs(20)).await?;
+        shot(&c, "buy-10-from-customer-1280x800").await?;
+        c.find(Locator::Css(".pick-search")).await?.send_keys("\u{e00c}").await?; // Esc closes
+        wait_for(
+            &c,
+            "the buy flow closed",
+            "document.getElementById('buy-flow') === null",
+            Duration::from_secs(5),
+            |v| v == &Value::Bool(true),
+        )
+        .await?;
         Ok::<_, CmdError>(())
     }
     .await;
