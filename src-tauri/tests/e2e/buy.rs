@@ -2,6 +2,7 @@
 //! customer → pick the customer (availability checked) → plan → review → Place order (clicked
 //! twice) → the activation link on screen → the Orders view lists the one order.
 
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use cspdesk::catalog::sync::load_offers;
@@ -16,9 +17,19 @@ use serde_json::Value;
 
 use crate::common::*;
 
-/// A US customer and a SaaS product with a paid term sold in the US, found in a sandbox built
-/// from the same seed and size as the app's embedded one (so the app has the same data).
-async fn buyable_pair() -> (String, String, String) {
+/// What the test buys, found in a sandbox built from the same seed and size as the app's
+/// embedded one (so the app has the same data).
+struct Pick {
+    customer_id: String,
+    customer_name: String,
+    product_id: String,
+    /// A customer billed in a country the product is not sold in.
+    elsewhere: Option<(String, String, String)>,
+}
+
+/// A US customer, a SaaS product with a paid term sold in the US, and a customer billed in a
+/// country where that product is not sold.
+async fn buyable_pair() -> Pick {
     let sb = Sandbox::start(SandboxConfig::default())
         .await
         .expect("sandbox");
@@ -35,17 +46,21 @@ async fn buyable_pair() -> (String, String, String) {
     let customers = cspdesk::customers::list(client, None)
         .await
         .expect("customers");
-    let mut us_customer = None;
+    let mut billed = Vec::new();
     for c in &customers {
         let full = cspdesk::customers::get(client, &c.id)
             .await
             .expect("customer");
-        if full.billing_country() == Some("US") {
-            us_customer = Some(full);
-            break;
+        if let Some(country) = full.billing_country() {
+            billed.push((full.clone(), country.to_string()));
         }
     }
-    let customer = us_customer.expect("a customer billed in the US");
+    let (customer, _) = billed
+        .iter()
+        .find(|(_, country)| country == "US")
+        .expect("a customer billed in the US")
+        .clone();
+    let mut sold_in: HashMap<String, HashSet<String>> = HashMap::new();
     let products = paging::collect_all(client, api::products("US", "OnlineServices"))
         .await
         .expect("products");
@@ -53,23 +68,48 @@ async fn buyable_pair() -> (String, String, String) {
         let skus = paging::collect_all(client, api::skus(&p.id, "US"))
             .await
             .expect("skus");
+        let mut buyable = false;
         for sku in skus {
             let avs = paging::collect_all(client, api::availabilities(&p.id, &sku.id, "US"))
                 .await
                 .expect("availabilities");
-            if avs
+            buyable |= avs
                 .iter()
-                .any(|a| a.is_purchasable && a.terms.iter().any(|t| !t.is_trial()))
-            {
-                return (
-                    customer.id.clone(),
-                    customer.company_profile.company_name.clone(),
-                    p.id.clone(),
-                );
+                .any(|a| a.is_purchasable && a.terms.iter().any(|t| !t.is_trial()));
+        }
+        if !buyable {
+            continue;
+        }
+        let mut elsewhere = None;
+        for (c, country) in billed.iter().filter(|(_, k)| k != "US") {
+            if !sold_in.contains_key(country) {
+                let ids = paging::collect_all(client, api::products(country, "OnlineServices"))
+                    .await
+                    .expect("products")
+                    .into_iter()
+                    .map(|p| p.id)
+                    .collect();
+                sold_in.insert(country.clone(), ids);
+            }
+            if !sold_in[country].contains(&p.id) {
+                elsewhere = Some((
+                    c.id.clone(),
+                    c.company_profile.company_name.clone(),
+                    country.clone(),
+                ));
+                break;
             }
         }
+        if elsewhere.is_some() {
+            return Pick {
+                customer_id: customer.id.clone(),
+                customer_name: customer.company_profile.company_name.clone(),
+                product_id: p.id.clone(),
+                elsewhere,
+            };
+        }
     }
-    panic!("no buyable SaaS offer in the US");
+    panic!("no buyable SaaS offer in the US that some customer's country lacks");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -77,7 +117,12 @@ async fn buy_for_a_customer_up_to_the_activation_link() {
     if !enabled() {
         return;
     }
-    let (customer_id, customer_name, product_id) = buyable_pair().await;
+    let Pick {
+        customer_id,
+        customer_name,
+        product_id,
+        elsewhere,
+    } = buyable_pair().await;
     let (_driver, data_dir) = start_driver("e2e-buy", None);
     let c = session().await;
     let steps = async {
@@ -105,6 +150,19 @@ async fn buy_for_a_customer_up_to_the_activation_link() {
         // Buy for a customer → step 1: pick the customer.
         click(&c, "#buy-button").await?;
         wait_css(&c, "#buy-customers li[data-key]", Duration::from_secs(15)).await?;
+        // A customer billed where the offer is not sold: the country is named, nothing advances.
+        if let Some((other_id, other_name, country)) = &elsewhere {
+            let search = c.find(Locator::Css(".pick-search")).await?;
+            search.send_keys(other_name).await?;
+            let other = format!("#buy-customers li[data-key='{other_id}']");
+            wait_css(&c, &other, Duration::from_secs(10)).await?;
+            click(&c, &other).await?;
+            wait_css(&c, "#not-sold", Duration::from_secs(30)).await?;
+            let msg = text_of(&c, "#not-sold").await?;
+            assert!(msg.contains(&format!("Not sold in {country}")), "{msg}");
+            shot(&c, "buy-3-not-sold-1280x800").await?;
+            search.clear().await?;
+        }
         let first_word: String = customer_name.split_whitespace().next().unwrap_or("").into();
         c.find(Locator::Css(".pick-search")).await?.send_keys(&first_word).await?;
         let item = format!("#buy-customers li[data-key='{customer_id}']");

@@ -290,9 +290,9 @@ function CustomerPanel({
               <table className="mini" id="customer-subscriptions">
                 <colgroup>
                   <col />
-                  <col style={{ width: "32px" }} />
-                  <col style={{ width: "124px" }} />
-                  <col style={{ width: "84px" }} />
+                  <col style={{ width: "28px" }} />
+                  <col style={{ width: "136px" }} />
+                  <col style={{ width: "80px" }} />
                 </colgroup>
                 <thead>
                   <tr>

@@ -183,16 +183,6 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
         </ol>
         {error && <ErrorBanner error={error.err} what={error.what} onDismiss={() => setError(null)} />}
         <div className="modal-body">
-          {step === 1 && !fromCustomer && (
-            <CustomerStep
-              checking={checking}
-              selected={customer?.id ?? null}
-              onPick={pickCustomer}
-            />
-          )}
-          {step === 1 && fromCustomer && customer && (
-            <OfferStep market={market} checking={checking} selected={offer?.productId ?? null} onPick={pickOffer} />
-          )}
           {step === 1 && options?.notSold && (
             <div className="not-sold" id="not-sold" role="alert">
               <strong>Not sold in {options.notSold.country}.</strong> {options.notSold.message}.
@@ -228,6 +218,16 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
               )}
               <div className="muted">Pick another {fromCustomer ? "offer" : "customer"}, or ask the publisher.</div>
             </div>
+          )}
+          {step === 1 && !fromCustomer && (
+            <CustomerStep
+              checking={checking}
+              selected={customer?.id ?? null}
+              onPick={pickCustomer}
+            />
+          )}
+          {step === 1 && fromCustomer && customer && (
+            <OfferStep market={market} checking={checking} selected={offer?.productId ?? null} onPick={pickOffer} />
           )}
           {step === 2 && options && (
             <PlanStep
