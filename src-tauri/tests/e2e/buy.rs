@@ -253,6 +253,9 @@ async fn buy_for_a_customer_up_to_the_activation_link() {
         )
         .await?;
         shot(&c, "buy-9-customer-1280x800").await?;
+        c.set_window_size(1024, 700).await?;
+        shot(&c, "buy-9-customer-1024x700").await?;
+        c.set_window_size(1280, 800).await?;
 
         // "Buy…" from the customer: the first step picks a SaaS offer sold in their country.
         click(&c, "#customer-buy").await?;

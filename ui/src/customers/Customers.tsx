@@ -291,8 +291,8 @@ function CustomerPanel({
                 <colgroup>
                   <col />
                   <col style={{ width: "28px" }} />
-                  <col style={{ width: "136px" }} />
-                  <col style={{ width: "80px" }} />
+                  <col style={{ width: "92px" }} />
+                  <col style={{ width: "74px" }} />
                 </colgroup>
                 <thead>
                   <tr>
@@ -308,10 +308,12 @@ function CustomerPanel({
                       <td>{s.friendlyName || s.offerName}</td>
                       <td className="num">{s.quantity}</td>
                       <td>
-                        <span className={s.status === "pending" ? "pill warn" : "pill"}>{s.status === "pending" ? "waiting for activation" : s.statusLabel}</span>
+                        <span className={s.status === "pending" ? "pill warn" : "pill"} title={s.status === "pending" ? "Waiting for activation by the customer" : s.statusLabel}>
+                          {s.status === "pending" ? "to activate" : s.statusLabel}
+                        </span>
                       </td>
                       <td title={s.cancellationDeadline ? dateTime(s.cancellationDeadline) : ""}>
-                        {s.canCancel && s.cancellationDeadline ? timeLeft(s.cancellationDeadline) : <span className="muted">–</span>}
+                        {s.canCancel && s.cancellationDeadline ? timeLeft(s.cancellationDeadline).replace(/^in /, "") : <span className="muted">–</span>}
                       </td>
                     </tr>
                   ))}
