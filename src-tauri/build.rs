@@ -25,7 +25,13 @@ fn main() {
             "open_exported_file",
             "reveal_exported_file",
             // orders
-            //
+            "customers",
+            "customer_detail",
+            "purchase_options",
+            "review_order",
+            "place_order",
+            "activation_link",
+            "orders",
             // subscriptions
             //
             // support

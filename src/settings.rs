@@ -481,12 +481,19 @@ impl Settings {
             .unwrap_or(FALLBACK_MARKET)
     }
 
-    /// The folder exports go to when no file is named.
+    /// The folder exports go to when no file is named: the setting, else the first of
+    /// Downloads, Documents and the home folder that exists, else the working directory.
     pub fn export_dir(&self) -> PathBuf {
-        self.export_dir
-            .clone()
-            .or_else(|| {
-                directories::UserDirs::new().and_then(|d| d.download_dir().map(Path::to_path_buf))
+        if let Some(d) = &self.export_dir {
+            return d.clone();
+        }
+        directories::UserDirs::new()
+            .and_then(|u| {
+                [u.download_dir(), u.document_dir(), Some(u.home_dir())]
+                    .into_iter()
+                    .flatten()
+                    .find(|d| d.is_dir())
+                    .map(Path::to_path_buf)
             })
             .unwrap_or_else(|| PathBuf::from("."))
     }

@@ -41,7 +41,13 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::prices::open_exported_file,
             commands::prices::reveal_exported_file,
             // orders
-            //
+            commands::orders::customers,
+            commands::orders::customer_detail,
+            commands::orders::purchase_options,
+            commands::orders::review_order,
+            commands::orders::place_order,
+            commands::orders::activation_link,
+            commands::orders::orders,
             // subscriptions
             //
             // support
@@ -78,6 +84,8 @@ pub fn run() {
             tauri::async_runtime::spawn(async move {
                 if let Err(e) = core.connection().await {
                     tracing::error!(error = %e, "could not connect");
+                } else if let Err(e) = core.reconcile_orders().await {
+                    tracing::warn!(error = %e, "orders journal not reconciled");
                 }
             });
             app.manage(state);

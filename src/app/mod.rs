@@ -137,6 +137,8 @@ pub struct AppCore {
     cancel: Arc<AtomicBool>,
     /// Settings file and sign-in (`account.rs`).
     account: account::AccountState,
+    /// The buy flow's reviews and in-flight guard, the customer cache (see `orders.rs`).
+    orders: orders::OrdersState,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -167,6 +169,7 @@ impl AppCore {
             indexes: RwLock::new(HashMap::new()),
             sync_lock: Mutex::new(()),
             cancel: Arc::new(AtomicBool::new(false)),
+            orders: orders::OrdersState::default(),
         }
     }
 
@@ -212,6 +215,11 @@ impl AppCore {
             endpoint,
             data_dir: c.data_dir.display().to_string(),
         })
+    }
+
+    /// Where exports go when no file is named (the settings' export folder or its fallback).
+    pub(crate) fn export_dir(&self) -> PathBuf {
+        self.opts.settings.export_dir()
     }
 
     pub fn markets(&self) -> Vec<Market> {

@@ -446,26 +446,6 @@ impl AppCore {
             .unwrap_or_default()
     }
 
-    /// Where exports go by default: the settings' `export_dir`, else Downloads, else Documents,
-    /// else the home folder, else the data folder.
-    async fn export_dir(&self) -> Result<PathBuf> {
-        if let Some(d) = &self.opts.settings.export_dir {
-            return Ok(d.clone());
-        }
-        let user = directories::UserDirs::new();
-        let found = user.as_ref().and_then(|u| {
-            [u.download_dir(), u.document_dir(), Some(u.home_dir())]
-                .into_iter()
-                .flatten()
-                .find(|d| d.is_dir())
-                .map(Path::to_path_buf)
-        });
-        match found {
-            Some(d) => Ok(d),
-            None => Ok(self.connection().await?.data_dir.clone()),
-        }
-    }
-
     /// A dated file name for a price list of `markets` that does not replace an existing file,
     /// e.g. `~/Downloads/pricelist-US-GB-2026-11-21.xlsx`.
     pub async fn default_price_list_path(
@@ -477,7 +457,7 @@ impl AppCore {
             .iter()
             .map(|m| market_code(m))
             .collect::<Result<Vec<_>>>()?;
-        let dir = self.export_dir().await?;
+        let dir = self.export_dir();
         let name = format!(
             "pricelist-{}-{}",
             if markets.is_empty() {
@@ -499,7 +479,7 @@ impl AppCore {
         format: PriceFormat,
     ) -> Result<String> {
         let market = market_code(market)?;
-        let dir = self.export_dir().await?;
+        let dir = self.export_dir();
         let name = format!("price-changes-{market}-{from}-to-{to}");
         Ok(free_name(&dir, &name, format.ext()).display().to_string())
     }

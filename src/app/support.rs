@@ -600,10 +600,6 @@ fn checked_note(n: NoteInput) -> Result<NewNote> {
 }
 
 impl AppCore {
-    fn export_dir(&self) -> PathBuf {
-        self.opts.settings.export_dir()
-    }
-
     /// The current period's unbilled charges first, then every invoice, newest first; each with
     /// its billing period's rule in words.
     pub async fn invoices(&self) -> Result<Vec<InvoiceSummary>> {

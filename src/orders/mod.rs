@@ -165,7 +165,8 @@ fn window_text(hours: u32) -> String {
     }
 }
 
-fn options_of(av: &Availability) -> Vec<PurchaseOption> {
+/// The terms and billing cycles an availability offers, each with the cancellation window that applies.
+pub fn options_of(av: &Availability) -> Vec<PurchaseOption> {
     av.terms
         .iter()
         .map(|t| {
@@ -511,7 +512,18 @@ fn is_refusal(e: &Error) -> bool {
 }
 
 /// Place the reviewed order. Never two orders for one call, and nothing lost on a crash.
+/// Waits up to 20 s for the activation link.
 pub async fn place(conn: &Connection, review: &Review) -> Result<Confirmation> {
+    place_with(conn, review, Duration::from_secs(20)).await
+}
+
+/// [`place`], waiting at most `link_patience` for the activation link (the desktop app shows the
+/// confirmation at once and polls for the link with [`poll_activation_link`] while it shows).
+pub async fn place_with(
+    conn: &Connection,
+    review: &Review,
+    link_patience: Duration,
+) -> Result<Confirmation> {
     let store = &conn.store;
     let client = &conn.client;
     let entry = journal::start(
@@ -565,7 +577,7 @@ pub async fn place(conn: &Connection, review: &Review) -> Result<Confirmation> {
         order.status.as_str(),
         Utc::now(),
     )?;
-    confirm(conn, entry.id, order).await
+    confirm_with(conn, entry.id, order, link_patience).await
 }
 
 /// A failed cart or checkout call: a refusal closes the journal entry (nothing was ordered);
@@ -590,6 +602,16 @@ fn unknown_outcome(e: Error, id: i64) -> Error {
 
 /// Gather the confirmation of a placed order: subscription, deadline, activation link.
 pub async fn confirm(conn: &Connection, journal_id: i64, order: Order) -> Result<Confirmation> {
+    confirm_with(conn, journal_id, order, Duration::from_secs(20)).await
+}
+
+/// [`confirm`], waiting at most `link_patience` for the activation link.
+pub async fn confirm_with(
+    conn: &Connection,
+    journal_id: i64,
+    order: Order,
+    link_patience: Duration,
+) -> Result<Confirmation> {
     let store = &conn.store;
     let entry = journal::get(store, journal_id)?;
     let subscription = paging::collect_all(
@@ -603,7 +625,7 @@ pub async fn confirm(conn: &Connection, journal_id: i64, order: Order) -> Result
         journal::set_subscription(store, journal_id, &s.id, None, Utc::now())?;
     }
     let activation_link =
-        poll_activation_link(conn, &entry.customer_id, &order.id, Duration::from_secs(20)).await?;
+        poll_activation_link(conn, &entry.customer_id, &order.id, link_patience).await?;
     let cancellation_allowed_until = subscription.as_ref().and_then(|s| {
         s.cancellation_allowed_until_date
             .or_else(|| s.refund_options.iter().filter_map(|r| r.expires_at).max())

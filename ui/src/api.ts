@@ -3,7 +3,15 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { openUrl } from "@tauri-apps/plugin-opener";
 
+import type { ActivationLinkView } from "./bindings/ActivationLinkView";
 import type { ConnectionStatus } from "./bindings/ConnectionStatus";
+import type { CustomerDetail } from "./bindings/CustomerDetail";
+import type { CustomerRow } from "./bindings/CustomerRow";
+import type { OrderConfirmation } from "./bindings/OrderConfirmation";
+import type { OrderReview } from "./bindings/OrderReview";
+import type { OrderRow } from "./bindings/OrderRow";
+import type { PurchaseChoice } from "./bindings/PurchaseChoice";
+import type { PurchaseOptions } from "./bindings/PurchaseOptions";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { ExportResult } from "./bindings/ExportResult";
 import type { InvoiceSummary } from "./bindings/InvoiceSummary";
@@ -154,6 +162,35 @@ export async function saveSpreadsheetAs(defaultPath: string, formats: PriceForma
 }
 
 // ---- Customers, buy flow, orders (issue 5)
+
+/** Customers whose company name, domain or tenant id contains `search`; `refresh` re-reads the list. */
+export const customers = (search: string, refresh = false): Promise<CustomerRow[]> =>
+  call("customers", { search, refresh });
+
+/** Billing country, subscriptions and the orders placed from this app. */
+export const customerDetail = (customerId: string): Promise<CustomerDetail> =>
+  call("customer_detail", { customerId });
+
+/** What the offer sells in the customer's billing country (or why it is not sold there). */
+export const purchaseOptions = (
+  customerId: string,
+  productId: string,
+  market: string,
+  offerKey: string | null,
+): Promise<PurchaseOptions> => call("purchase_options", { customerId, productId, market, offerKey });
+
+/** Check a choice against every rule; the answer's `reviewId` places it. */
+export const reviewOrder = (choice: PurchaseChoice): Promise<OrderReview> => call("review_order", { choice });
+
+/** Place a reviewed order; one review places at most one order. */
+export const placeOrder = (reviewId: string): Promise<OrderConfirmation> => call("place_order", { reviewId });
+
+/** The order's activation link, waiting up to `waitSecs` with backoff; null while Partner Center has none. */
+export const activationLink = (customerId: string, orderId: string, waitSecs: number): Promise<ActivationLinkView | null> =>
+  call("activation_link", { customerId, orderId, waitSecs });
+
+/** The orders journal, newest first, optionally for one customer. */
+export const orders = (customerId: string | null): Promise<OrderRow[]> => call("orders", { customerId });
 
 // ---- Subscriptions (issue 6)
 

@@ -9,6 +9,7 @@
 
 mod common;
 // One module per area:
+mod buy;
 mod marketplace;
 mod prices;
 mod publishers;

@@ -1,7 +1,363 @@
-// The Customers view (placeholder until its issue lands).
-import type { ViewProps } from "../shell/nav";
-import { Placeholder } from "../shell/Placeholder";
+// The Customers view: the list with search (company name, domain, tenant id), and a customer's
+// detail on the right: billing country, subscriptions, orders placed from this app, and "Buy…".
+// Keyboard: Ctrl+F search, arrows move, Enter opens, Esc closes the panel or clears the search.
+// Params: `customerId` (opens that customer's detail).
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
-export function Customers({ navigate }: ViewProps) {
-  return <Placeholder view="customers" navigate={navigate} />;
+import * as api from "../api";
+import type { IpcError } from "../api";
+import type { CustomerDetail } from "../bindings/CustomerDetail";
+import type { CustomerRow } from "../bindings/CustomerRow";
+import { ago, dateTime } from "../format";
+import { BuyFlow } from "../orders/BuyFlow";
+import { STATE_LABELS, timeLeft } from "../orders/buy";
+import "../orders/orders.css";
+import { ErrorBanner } from "../shell/ErrorBanner";
+import type { ViewProps } from "../shell/nav";
+
+type SortKey = "companyName" | "domain" | "tenantId";
+
+export function Customers({ market, markets, params, navigate }: ViewProps) {
+  const [search, setSearch] = useState("");
+  const [rows, setRows] = useState<CustomerRow[] | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [openId, setOpenId] = useState<string | null>(params.customerId ?? null);
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: "companyName", desc: false });
+  const [refresh, setRefresh] = useState(0);
+  const searchRef = useRef<HTMLInputElement | null>(null);
+  const bodyRef = useRef<HTMLDivElement | null>(null);
+
+  useEffect(() => {
+    if (params.customerId) setOpenId(params.customerId);
+  }, [params.customerId]);
+
+  useEffect(() => {
+    let live = true;
+    const t = setTimeout(
+      () => {
+        api
+          .customers(search, refresh > 0)
+          .then((r) => {
+            if (!live) return;
+            setRows(r);
+            setError(null);
+          })
+          .catch((e: unknown) => live && setError(e as IpcError));
+      },
+      search ? 100 : 0,
+    );
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [search, refresh]);
+
+  const sorted = useMemo(() => {
+    const r = [...(rows ?? [])];
+    r.sort((a, b) => a[sort.key].localeCompare(b[sort.key]) * (sort.desc ? -1 : 1));
+    return r;
+  }, [rows, sort]);
+
+  useEffect(() => setSelected(null), [search]);
+
+  // A customer opened from elsewhere (params) is scrolled into view.
+  useEffect(() => {
+    if (!openId) return;
+    bodyRef.current?.querySelector(`tr[data-id="${CSS.escape(openId)}"]`)?.scrollIntoView({ block: "nearest" });
+  }, [openId, sorted]);
+
+  const openAt = (i: number) => {
+    setSelected(i);
+    const r = sorted[i];
+    if (r) setOpenId(r.id);
+  };
+
+  const keyRef = useRef<(e: KeyboardEvent) => void>(() => {});
+  keyRef.current = (e: KeyboardEvent) => {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
+      e.preventDefault();
+      searchRef.current?.focus();
+      searchRef.current?.select();
+      return;
+    }
+    if (e.defaultPrevented || document.querySelector(".modal-backdrop")) return;
+    if (e.key === "Escape") {
+      if (openId) setOpenId(null);
+      else if (search) setSearch("");
+      return;
+    }
+    const t = document.activeElement;
+    const inText = t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement;
+    if (inText && t !== searchRef.current) return;
+    if (t instanceof HTMLButtonElement && e.key === "Enter") return;
+    const n = sorted.length;
+    if (n === 0) return;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      const d = e.key === "ArrowDown" ? 1 : -1;
+      const next = selected === null ? (d > 0 ? 0 : n - 1) : Math.min(n - 1, Math.max(0, selected + d));
+      setSelected(next);
+      const r = sorted[next];
+      if (openId && r) setOpenId(r.id);
+      bodyRef.current?.focus();
+      bodyRef.current?.querySelector(`[data-index="${next}"]`)?.scrollIntoView({ block: "nearest" });
+    } else if (e.key === "Enter") {
+      e.preventDefault();
+      openAt(selected ?? 0);
+    }
+  };
+  useEffect(() => {
+    const on = (e: KeyboardEvent) => keyRef.current(e);
+    window.addEventListener("keydown", on);
+    return () => window.removeEventListener("keydown", on);
+  }, []);
+
+  const header = (key: SortKey, label: string) => (
+    <th
+      className="sortable"
+      aria-sort={sort.key === key ? (sort.desc ? "descending" : "ascending") : "none"}
+      onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : false }))}
+    >
+      {label}
+      {sort.key === key && <span className="sort-arrow">{sort.desc ? " ▼" : " ▲"}</span>}
+    </th>
+  );
+
+  return (
+    <div className="view customers-view" aria-label="Customers">
+      <div className="toolbar">
+        <h1>Customers</h1>
+        <input
+          ref={searchRef}
+          type="search"
+          id="customer-search"
+          className="search"
+          placeholder="Search company name, domain or tenant id (Ctrl+F)"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+        <span className="result-count" id="customer-count">
+          {rows ? `${rows.length} ${rows.length === 1 ? "customer" : "customers"}` : "Loading…"}
+        </span>
+        <span className="spacer" />
+        <button type="button" onClick={() => setRefresh((r) => r + 1)} title="Read the customer list from Partner Center again">
+          Refresh
+        </button>
+      </div>
+      {error && <ErrorBanner error={error} what="The customers could not be listed" onRetry={() => setRefresh((r) => r + 1)} />}
+      <div className={openId ? "content with-detail" : "content"}>
+        <div className="list">
+          <div className="grid-wrap" ref={bodyRef} tabIndex={0} aria-label="Customers list">
+            {rows && rows.length === 0 ? (
+              <div className="muted" style={{ padding: 24, textAlign: "center" }}>
+                No customer matches “{search}”.{" "}
+                <button type="button" className="link" onClick={() => setSearch("")}>
+                  Clear search
+                </button>
+              </div>
+            ) : (
+              <table className="grid" id="customer-table">
+                <colgroup>
+                  <col style={{ width: "38%" }} />
+                  <col style={{ width: "28%" }} />
+                  <col />
+                </colgroup>
+                <thead>
+                  <tr>
+                    {header("companyName", "Company")}
+                    {header("domain", "Domain")}
+                    {header("tenantId", "Tenant ID")}
+                  </tr>
+                </thead>
+                <tbody>
+                  {sorted.map((c, i) => (
+                    <tr
+                      key={c.id}
+                      data-index={i}
+                      data-id={c.id}
+                      className={selected === i || openId === c.id ? "selected" : ""}
+                      onClick={() => openAt(i)}
+                      aria-selected={openId === c.id}
+                    >
+                      <td className="c-title">{c.companyName}</td>
+                      <td>{c.domain}</td>
+                      <td>
+                        <code className="small">{c.tenantId}</code>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        </div>
+        {openId && <CustomerPanel id={openId} market={market} marketCodes={markets.map((m) => m.code)} navigate={navigate} onClose={() => setOpenId(null)} />}
+      </div>
+    </div>
+  );
+}
+
+function CustomerPanel({
+  id,
+  market,
+  marketCodes,
+  navigate,
+  onClose,
+}: {
+  id: string;
+  market: string;
+  marketCodes: string[];
+  navigate: ViewProps["navigate"];
+  onClose: () => void;
+}) {
+  const [d, setD] = useState<CustomerDetail | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const [buying, setBuying] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    setD((old) => (old?.id === id ? old : null));
+    api
+      .customerDetail(id)
+      .then((x) => live && setD(x))
+      .catch((e: unknown) => live && setError(e as IpcError));
+    return () => {
+      live = false;
+    };
+  }, [id, attempt]);
+
+  const closeBuy = useCallback(() => {
+    setBuying(false);
+    setAttempt((a) => a + 1);
+  }, []);
+
+  // Offers are searched in the customer's own market when it is one the app knows.
+  const buyMarket = d?.billingCountry && marketCodes.includes(d.billingCountry) ? d.billingCountry : market;
+
+  return (
+    <aside className="detail" id="customer-detail" aria-label="Customer detail">
+      <div className="detail-head">
+        <div>
+          <h2 id="customer-title">{d?.companyName ?? (error ? "Customer" : "Loading…")}</h2>
+          {d && <div className="muted">{d.domain}</div>}
+        </div>
+        <button type="button" className="ghost close" onClick={onClose} aria-label="Close detail (Esc)" title="Close (Esc)">
+          ✕
+        </button>
+      </div>
+      {error && <ErrorBanner error={error} what="The customer could not be shown" onRetry={() => setAttempt((a) => a + 1)} />}
+      {d && (
+        <div className="detail-body">
+          <section>
+            <dl className="contacts">
+              <dt>Billing country</dt>
+              <dd id="customer-country">{d.billingCountry ?? <span className="muted">not in the billing profile</span>}</dd>
+              <dt>Tenant ID</dt>
+              <dd>
+                <code className="small">{d.tenantId}</code>
+              </dd>
+              {d.email && (
+                <>
+                  <dt>Billing email</dt>
+                  <dd>{d.email}</dd>
+                </>
+              )}
+            </dl>
+            <div className="detail-actions">
+              <button
+                type="button"
+                className="primary"
+                id="customer-buy"
+                disabled={!d.billingCountry}
+                title={d.billingCountry ? `Buy a SaaS offer sold in ${d.billingCountry}` : "Complete the billing profile in Partner Center first"}
+                onClick={() => setBuying(true)}
+              >
+                Buy…
+              </button>
+              <button type="button" onClick={() => navigate("orders", { customerId: d.id })}>
+                All orders
+              </button>
+            </div>
+          </section>
+          <section>
+            <h3>Subscriptions ({d.subscriptions.length})</h3>
+            {d.subscriptions.length === 0 ? (
+              <p className="muted">No subscriptions.</p>
+            ) : (
+              <table className="mini" id="customer-subscriptions">
+                <colgroup>
+                  <col />
+                  <col style={{ width: "28px" }} />
+                  <col style={{ width: "92px" }} />
+                  <col style={{ width: "74px" }} />
+                </colgroup>
+                <thead>
+                  <tr>
+                    <th>Offer</th>
+                    <th>Qty</th>
+                    <th>Status</th>
+                    <th>Cancel by</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.subscriptions.map((s) => (
+                    <tr key={s.id} title={`${s.friendlyName || s.offerName} · ${s.publisherName} · ${s.termDuration} ${s.billingCycle}${s.autoRenewEnabled ? " · auto-renews" : ""}`}>
+                      <td>{s.friendlyName || s.offerName}</td>
+                      <td className="num">{s.quantity}</td>
+                      <td>
+                        <span className={s.status === "pending" ? "pill warn" : "pill"} title={s.status === "pending" ? "Waiting for activation by the customer" : s.statusLabel}>
+                          {s.status === "pending" ? "to activate" : s.statusLabel}
+                        </span>
+                      </td>
+                      <td title={s.cancellationDeadline ? dateTime(s.cancellationDeadline) : ""}>
+                        {s.canCancel && s.cancellationDeadline ? timeLeft(s.cancellationDeadline).replace(/^in /, "") : <span className="muted">–</span>}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+          <section>
+            <h3>Orders from this app ({d.orders.length})</h3>
+            {d.orders.length === 0 ? (
+              <p className="muted">None yet.</p>
+            ) : (
+              <table className="mini" id="customer-orders">
+                <colgroup>
+                  <col />
+                  <col style={{ width: "110px" }} />
+                  <col style={{ width: "70px" }} />
+                </colgroup>
+                <thead>
+                  <tr>
+                    <th>Offer</th>
+                    <th>State</th>
+                    <th>Placed</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.orders.map((o) => (
+                    <tr key={o.id} title={o.orderId ? `Order ${o.orderId}` : (o.error ?? "")} data-order={o.orderId ?? ""}>
+                      <td>
+                        {o.productTitle} × {o.quantity}
+                      </td>
+                      <td>
+                        <span className={`pill state ${o.state}`}>{STATE_LABELS[o.state]}</span>
+                      </td>
+                      <td title={dateTime(o.createdAt)}>{ago(o.createdAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        </div>
+      )}
+      {buying && d && <BuyFlow market={buyMarket} customer={{ id: d.id, name: d.companyName }} onClose={closeBuy} navigate={navigate} />}
+    </aside>
+  );
 }

@@ -7,6 +7,7 @@ import type { IpcError } from "../api";
 import type { OfferDetail } from "../bindings/OfferDetail";
 import type { OfferRow } from "../bindings/OfferRow";
 import { TYPE_LABELS } from "../format";
+import { BuyFlow } from "../orders/BuyFlow";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { Navigate } from "../shell/nav";
 
@@ -41,8 +42,10 @@ function Link({ uri, children }: { uri: string; children: React.ReactNode }) {
 }
 
 /** Memoized: typing in the search must not re-render an open detail. */
-export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview, onClose }: Props) {
+export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview, onClose, navigate }: Props) {
   const [detail, setDetail] = useState<OfferDetail | null>(null);
+  // The buy flow is a modal owned by this panel (buying spends money, so it may block the window).
+  const [buying, setBuying] = useState(false);
   const [error, setError] = useState<IpcError | null>(null);
   const [attempt, setAttempt] = useState(0);
 
@@ -105,15 +108,23 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
                   <strong>Can be bought through CSP.</strong> Buying subscribes the customer and accepts the
                   publisher's terms below.
                 </div>
-                <span className="tooltip-wrap" title="Ordering for a customer arrives with the ordering release; until then, buy in Partner Center.">
-                  <button type="button" className="primary" disabled id="buy-button">
+                {d.productId ? (
+                  <button type="button" className="primary tooltip-wrap" id="buy-button" onClick={() => setBuying(true)}>
                     Buy for a customer
                   </button>
-                </span>
+                ) : (
+                  <span className="muted">Not in the Partner Center catalog of {d.market}; it cannot be ordered from here.</span>
+                )}
               </>
             ) : (
-              <div>
+              <div id="buy-not-csp">
                 <strong>Not sold through CSP.</strong> {d.purchaseNote}
+                {d.type !== "saas" && (
+                  <div className="small">
+                    Only SaaS offers can be bought for a customer here. Go to the{" "}
+                    <Link uri="https://portal.azure.com/#create/hub">Azure portal</Link> to deploy it under the customer's Azure subscription.
+                  </div>
+                )}
               </div>
             )}
           </section>
@@ -240,6 +251,14 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
             <p className="muted small">Among the markets synced on this computer.</p>
           </section>
         </div>
+      )}
+      {buying && d?.productId && (
+        <BuyFlow
+          market={market}
+          offer={{ key: d.key, productId: d.productId, title: d.title, publisherName: d.publisher.name }}
+          onClose={() => setBuying(false)}
+          navigate={navigate}
+        />
       )}
     </aside>
   );

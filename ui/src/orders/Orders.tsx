@@ -1,7 +1,147 @@
-// The Orders view (placeholder until its issue lands).
-import type { ViewProps } from "../shell/nav";
-import { Placeholder } from "../shell/Placeholder";
+// The Orders view: the journal of orders placed from this app, with their state, filterable by
+// customer. Params: `customerId` (pre-selects the customer filter).
+import { useCallback, useEffect, useMemo, useState } from "react";
 
-export function Orders({ navigate }: ViewProps) {
-  return <Placeholder view="orders" navigate={navigate} />;
+import * as api from "../api";
+import type { IpcError } from "../api";
+import type { OrderRow } from "../bindings/OrderRow";
+import { ago, dateTime } from "../format";
+import { ErrorBanner } from "../shell/ErrorBanner";
+import type { ViewProps } from "../shell/nav";
+import { STATE_LABELS, durationLabel, isOpen } from "./buy";
+import "./orders.css";
+
+export function Orders({ params, navigate }: ViewProps) {
+  const [customerId, setCustomerId] = useState<string>(params.customerId ?? "");
+  const [all, setAll] = useState<OrderRow[] | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [selected, setSelected] = useState<number | null>(null);
+
+  useEffect(() => setCustomerId(params.customerId ?? ""), [params.customerId]);
+
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      setAll(await api.orders(null));
+    } catch (e) {
+      setError(e as IpcError);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // The customers that have orders, for the filter.
+  const customers = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const o of all ?? []) m.set(o.customerId, o.customerName);
+    if (customerId && !m.has(customerId)) m.set(customerId, customerId);
+    return [...m.entries()].sort((a, b) => a[1].localeCompare(b[1]));
+  }, [all, customerId]);
+
+  const rows = useMemo(() => (all ?? []).filter((o) => !customerId || o.customerId === customerId), [all, customerId]);
+  const open = rows.filter((o) => isOpen(o.state)).length;
+
+  return (
+    <div className="view orders-view" aria-label="Orders">
+      <div className="toolbar">
+        <h1>Orders</h1>
+        <label className="filter-label" htmlFor="orders-customer">
+          Customer
+        </label>
+        <select id="orders-customer" value={customerId} onChange={(e) => setCustomerId(e.target.value)}>
+          <option value="">All customers</option>
+          {customers.map(([id, name]) => (
+            <option key={id} value={id}>
+              {name}
+            </option>
+          ))}
+        </select>
+        <span className="result-count" id="orders-count">
+          {all ? `${rows.length} ${rows.length === 1 ? "order" : "orders"}` : "Loading…"}
+        </span>
+        {open > 0 && (
+          <span className="pill warn" title="Checked against Partner Center at start, so none is placed twice">
+            {open} with an unknown outcome
+          </span>
+        )}
+        <span className="spacer" />
+        <button type="button" onClick={() => void load()}>
+          Refresh
+        </button>
+      </div>
+      {error && <ErrorBanner error={error} what="The orders could not be listed" onRetry={() => void load()} />}
+      <div className="grid-wrap">
+        {all && rows.length === 0 ? (
+          <div className="empty-inline muted" style={{ padding: 24, textAlign: "center" }}>
+            No orders placed from this app{customerId ? " for this customer" : ""} yet. Buy from an offer's detail in the Marketplace, or from a customer.{" "}
+            <button type="button" className="link" onClick={() => navigate("customers")}>
+              Customers
+            </button>
+          </div>
+        ) : (
+          <table className="grid" id="orders-table">
+            <colgroup>
+              <col style={{ width: "16%" }} />
+              <col />
+              <col style={{ width: "8%" }} />
+              <col style={{ width: "14%" }} />
+              <col style={{ width: "15%" }} />
+              <col style={{ width: "17%" }} />
+              <col style={{ width: "12%" }} />
+            </colgroup>
+            <thead>
+              <tr>
+                <th>Customer</th>
+                <th>Offer</th>
+                <th className="num">Qty</th>
+                <th>Term</th>
+                <th>State</th>
+                <th>Order</th>
+                <th>Placed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((o, i) => (
+                <tr
+                  key={o.id}
+                  data-order={o.orderId ?? ""}
+                  className={selected === i ? "selected" : ""}
+                  onClick={() => setSelected(i)}
+                  title={o.error ?? `MS-RequestId ${o.checkoutRequestId}`}
+                >
+                  <td>
+                    <button type="button" className="link" onClick={() => navigate("customers", { customerId: o.customerId })}>
+                      {o.customerName}
+                    </button>
+                  </td>
+                  <td>
+                    {o.productTitle} <span className="muted">· {o.skuId}</span>
+                  </td>
+                  <td className="num">{o.quantity}</td>
+                  <td>{o.trial ? `Trial, ${durationLabel(o.termDuration)}` : `${durationLabel(o.termDuration)}, ${o.billingCycle}`}</td>
+                  <td>
+                    <span className={`pill state ${o.state}`}>{STATE_LABELS[o.state]}</span>
+                    {o.status && o.state === "placed" && <span className="muted small"> · {o.status}</span>}
+                  </td>
+                  <td title={o.orderId ?? "No order in Partner Center"}>
+                    <code className="small">{o.orderId ?? "–"}</code>
+                  </td>
+                  <td title={dateTime(o.createdAt)}>{ago(o.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      {selected !== null && rows[selected]?.error && (
+        <div className="banner" role="note">
+          <div>
+            <strong>{STATE_LABELS[rows[selected].state]}:</strong> {rows[selected].error}
+          </div>
+        </div>
+      )}
+    </div>
+  );
 }
