@@ -18,6 +18,17 @@ fn main() {
             // orders
             //
             // subscriptions
+            "list_subscriptions",
+            "subscription_badges",
+            "get_subscription",
+            "cancel_subscription",
+            "set_auto_renew",
+            "set_auto_renew_bulk",
+            "quantity_bounds",
+            "set_quantity",
+            "activation_link",
+            "cancellation_policy",
+            "export_subscriptions",
             //
             // support
             //

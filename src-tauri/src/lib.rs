@@ -34,6 +34,17 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             // orders
             //
             // subscriptions
+            commands::subscriptions::list_subscriptions,
+            commands::subscriptions::subscription_badges,
+            commands::subscriptions::get_subscription,
+            commands::subscriptions::cancel_subscription,
+            commands::subscriptions::set_auto_renew,
+            commands::subscriptions::set_auto_renew_bulk,
+            commands::subscriptions::quantity_bounds,
+            commands::subscriptions::set_quantity,
+            commands::subscriptions::activation_link,
+            commands::subscriptions::cancellation_policy,
+            commands::subscriptions::export_subscriptions,
             //
             // support
             //
