@@ -60,8 +60,13 @@ async fn closing_soon_and_waiting_sets_follow_the_clock() {
         .unwrap();
     assert!(all.counts.all as usize == all.rows.len() && all.rows.len() > 20);
     assert!(
-        all.rows.iter().any(|r| r.status == SubscriptionState::Cancelled)
-            && all.rows.iter().any(|r| r.status == SubscriptionState::Suspended)
+        all.rows
+            .iter()
+            .any(|r| r.status == SubscriptionState::Cancelled)
+            && all
+                .rows
+                .iter()
+                .any(|r| r.status == SubscriptionState::Suspended)
     );
     let soon = core
         .list_subscriptions(None, SubscriptionSet::ClosingSoon)
@@ -69,7 +74,10 @@ async fn closing_soon_and_waiting_sets_follow_the_clock() {
         .unwrap();
     assert_eq!(soon.counts, all.counts);
     assert_eq!(soon.rows.len(), soon.counts.closing_soon as usize);
-    assert!(!soon.rows.is_empty(), "the sandbox seeds windows closing today");
+    assert!(
+        !soon.rows.is_empty(),
+        "the sandbox seeds windows closing today"
+    );
     for r in &soon.rows {
         let d = r.deadline.as_ref().unwrap();
         assert!(r.can_cancel && d.at > soon.now && d.at - soon.now <= Duration::hours(24));
@@ -85,7 +93,10 @@ async fn closing_soon_and_waiting_sets_follow_the_clock() {
         .list_subscriptions(None, SubscriptionSet::WaitingForActivation)
         .await
         .unwrap();
-    assert_eq!(waiting.rows.len(), all.counts.waiting_for_activation as usize);
+    assert_eq!(
+        waiting.rows.len(),
+        all.counts.waiting_for_activation as usize
+    );
     assert!(waiting
         .rows
         .iter()
@@ -121,7 +132,10 @@ async fn closing_soon_and_waiting_sets_follow_the_clock() {
     assert!(!later.rows.iter().any(|r| r.id == first.id));
     let badges = core.subscription_badges().await.unwrap();
     assert!(!badges.urgent.iter().any(|u| u.subscription_id == first.id));
-    let gone = core.subscription(&first.customer_id, &first.id).await.unwrap();
+    let gone = core
+        .subscription(&first.customer_id, &first.id)
+        .await
+        .unwrap();
     assert!(!gone.can_cancel);
 }
 
@@ -184,20 +198,32 @@ async fn bulk_auto_renew_reports_each_row_and_reads_back() {
     assert_eq!(results.len(), 3);
     assert_eq!(results[1].subscription_id, suspended.id);
     assert!(!results[1].ok, "{:?}", results[1]);
-    assert!(results[1].error.as_deref().is_some_and(|e| e.contains("suspended")), "{:?}", results[1]);
+    assert!(
+        results[1]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("suspended")),
+        "{:?}",
+        results[1]
+    );
     // The others, read back.
     for (i, row) in [(0, on[0]), (2, on[1])] {
         assert_eq!(results[i].subscription_id, row.id);
         assert!(results[i].ok, "{:?}", results[i]);
         assert_eq!(results[i].auto_renew_enabled, Some(want));
         assert_eq!(
-            core.subscription(&row.customer_id, &row.id).await.unwrap().auto_renew_enabled,
+            core.subscription(&row.customer_id, &row.id)
+                .await
+                .unwrap()
+                .auto_renew_enabled,
             want
         );
     }
     // One at a time, read back.
     assert_eq!(
-        core.set_auto_renew(&on[0].customer_id, &on[0].id, !want).await.unwrap(),
+        core.set_auto_renew(&on[0].customer_id, &on[0].id, !want)
+            .await
+            .unwrap(),
         !want
     );
     assert!(matches!(
@@ -234,7 +260,10 @@ async fn activation_queue_before_and_after_the_landing_page_and_seat_bounds() {
         .await
         .unwrap();
     assert!(!after.rows.iter().any(|r| r.id == sid));
-    assert_eq!(after.counts.waiting_for_activation + 1, waiting.counts.waiting_for_activation);
+    assert_eq!(
+        after.counts.waiting_for_activation + 1,
+        waiting.counts.waiting_for_activation
+    );
     assert_eq!(
         core.subscription(&cid, &sid).await.unwrap().status,
         SubscriptionState::Active
@@ -243,9 +272,16 @@ async fn activation_queue_before_and_after_the_landing_page_and_seat_bounds() {
     // Seats: outside the plan's bounds refused before anything is sent; inside, read back.
     let bounds = core.quantity_bounds(&cid, &sid).await.unwrap();
     assert!(bounds.min >= 1 && bounds.max >= bounds.min && !bounds.plan_name.is_empty());
-    let err = core.set_quantity(&cid, &sid, bounds.max + 1).await.unwrap_err();
+    let err = core
+        .set_quantity(&cid, &sid, bounds.max + 1)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("outside"), "{err}");
-    let q = if bounds.max > bounds.min { bounds.min + 1 } else { bounds.min };
+    let q = if bounds.max > bounds.min {
+        bounds.min + 1
+    } else {
+        bounds.min
+    };
     assert_eq!(core.set_quantity(&cid, &sid, q).await.unwrap().quantity, q);
 }
 
@@ -294,7 +330,9 @@ async fn export_writes_the_listed_rows_in_order_and_names_a_bad_extension() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains(".xlsx or .csv"), "{err}");
-    assert!(!std::fs::read_dir(dir.path())
+    assert!(!std::fs::read_dir(dir.path()).unwrap().any(|e| e
         .unwrap()
-        .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".partial")));
+        .file_name()
+        .to_string_lossy()
+        .ends_with(".partial")));
 }

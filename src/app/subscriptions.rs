@@ -567,7 +567,11 @@ impl AppCore {
             )
         })?;
         Ok(QuantityBounds {
-            plan_name: if s.title.is_empty() { plan } else { s.title.clone() },
+            plan_name: if s.title.is_empty() {
+                plan
+            } else {
+                s.title.clone()
+            },
             min: s.minimum_quantity.max(1),
             max: s.maximum_quantity.max(1),
             unit_type: sub.unit_type,
@@ -660,10 +664,9 @@ impl AppCore {
             .collect();
         let table = export_table(&chosen);
         let out = path.clone();
-        let rows =
-            tokio::task::spawn_blocking(move || tabular::write(&out, format, &[table]))
-                .await
-                .map_err(|e| Error::Invalid(format!("the export stopped: {e}")))??;
+        let rows = tokio::task::spawn_blocking(move || tabular::write(&out, format, &[table]))
+            .await
+            .map_err(|e| Error::Invalid(format!("the export stopped: {e}")))??;
         Ok(SubscriptionExport {
             path: path.display().to_string(),
             rows: rows as u32,

@@ -35,7 +35,10 @@ pub async fn get_subscription(
     customer_id: String,
     subscription_id: String,
 ) -> Result<SubscriptionItem, IpcError> {
-    Ok(state.core.subscription(&customer_id, &subscription_id).await?)
+    Ok(state
+        .core
+        .subscription(&customer_id, &subscription_id)
+        .await?)
 }
 
 #[tauri::command]
