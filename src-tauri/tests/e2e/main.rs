@@ -10,4 +10,5 @@
 mod common;
 // One module per area:
 mod marketplace;
+mod subscriptions;
 //

@@ -14,7 +14,10 @@ import { ErrorBanner } from "../shell/ErrorBanner";
 import type { Navigate } from "../shell/nav";
 import { StatusPill } from "./Subscriptions";
 import { BILLING_LABELS, cancelRule, countdown, localDate, localDateTime, termLabel, waitingFor } from "./time";
-import { useNow } from "./useNow";
+import { useNow } from "./useNow";import { SUBSCRIPTIONS_CHANGED } from "./useBadges";
+
+/** Tell the sidebar badges to count again after a cancel. */
+const changed = () => window.dispatchEvent(new Event(SUBSCRIPTIONS_CHANGED));
 
 interface Props {
   sub: SubscriptionItem;
@@ -181,6 +184,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
           onDone={(s) => {
             setConfirming(false);
             onChange(s);
+            changed();
             toast(`${s.productName} for ${s.customerName} is ${s.status === "cancelled" ? "cancelled" : s.status} (read back from Partner Center)`);
           }}
         />

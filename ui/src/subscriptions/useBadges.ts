@@ -10,6 +10,9 @@ import type { UrgentSubscription } from "../bindings/UrgentSubscription";
 import type { View } from "../shell/Sidebar";
 import { duration, skewOf } from "./time";
 
+/** Dispatched on `window` after a cancel; the badges count again. */
+export const SUBSCRIPTIONS_CHANGED = "cspdesk:subscriptions-changed";
+
 const POLL_MS = 60_000;
 const NOTIFIED_KEY = "cspdesk.subscriptions.notified";
 const ASKED_KEY = "cspdesk.subscriptions.notificationPermissionAsked";
@@ -86,9 +89,13 @@ export function useBadges(status: ConnectionStatus | null): Badges {
     };
     void poll();
     const t = window.setInterval(() => void poll(), POLL_MS);
+    // A cancel in the Subscriptions view counts again at once.
+    const again = () => void poll();
+    window.addEventListener(SUBSCRIPTIONS_CHANGED, again);
     return () => {
       live = false;
       window.clearInterval(t);
+      window.removeEventListener(SUBSCRIPTIONS_CHANGED, again);
     };
   }, [status]);
   return badges;
