@@ -435,15 +435,15 @@ impl AppCore {
             .filter(|i| i.can_cancel)
             .filter_map(|i| {
                 let at = i.deadline.as_ref()?.at;
-                (at >= now && at - now < Duration::hours(URGENT_HOURS)).then(|| {
+                (at >= now && at - now < Duration::hours(URGENT_HOURS)).then_some(
                     UrgentSubscription {
                         customer_id: i.customer_id,
                         subscription_id: i.id,
                         customer_name: i.customer_name,
                         product_name: i.product_name,
                         deadline: at,
-                    }
-                })
+                    },
+                )
             })
             .collect();
         urgent.sort_by_key(|u| u.deadline);

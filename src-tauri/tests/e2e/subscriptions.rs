@@ -35,6 +35,7 @@ async fn subscriptions_countdown_then_cancel() {
         c.set_window_size(1280, 800).await?;
         // The sidebar entry (the window paints before the embedded sandbox is up).
         truthy(&c, "sidebar", "Array.from(document.querySelectorAll('.nav-item')).some(b => b.textContent.includes('Subscriptions'))", T).await?;
+        let t0 = std::time::Instant::now();
         c.execute(
             "Array.from(document.querySelectorAll('.nav-item')).find(b => b.textContent.includes('Subscriptions')).click(); return true;",
             vec![],
@@ -42,7 +43,10 @@ async fn subscriptions_countdown_then_cancel() {
         .await?;
         truthy(&c, "subscription rows", "document.querySelector('#subs-table .tr') !== null", Duration::from_secs(120)).await?;
         let total = c.execute("return document.querySelectorAll('#subs-table .tr').length;", vec![]).await?;
-        eprintln!("e2e: {total} subscriptions listed");
+        eprintln!(
+            "e2e: {total} subscriptions across all customers on screen {:.0} ms after opening the view (first launch, catalog sync running)",
+            t0.elapsed().as_secs_f64() * 1e3
+        );
         shot(&c, "subscriptions-all-1280x800").await?;
 
         // Closing soon: every row counts down, and the badge says how many.
