@@ -86,7 +86,7 @@ pub enum Command {
     /// Orders of marketplace SaaS for customers.
     #[command(subcommand)]
     Orders(orders::OrdersCmd),
-    /// Subscriptions: deadlines, cancel, auto-renew, seats.
+    /// Subscriptions: deadlines, cancel, auto-renew, plans and seats.
     #[command(subcommand)]
     Subscriptions(subscriptions::SubscriptionsCmd),
     /// A pending subscription's activation link (fetched anew when older than 24 hours).

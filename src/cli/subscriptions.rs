@@ -3,7 +3,7 @@
 use chrono::Utc;
 use clap::Subcommand;
 
-use cspdesk::subscriptions::{self, policy::CancellationPolicy, ListFilter};
+use cspdesk::subscriptions::{self, plans, policy::CancellationPolicy, ListFilter};
 use cspdesk::{Error, Result};
 
 use super::{output, Global};
@@ -35,15 +35,23 @@ pub enum SubscriptionsCmd {
         #[arg(value_parser = ["on", "off"])]
         value: String,
     },
-    /// Change the seat count.
+    /// Change the plan (to one Partner Center lists as eligible) or the seat count, or both.
     Change {
         #[arg(long)]
         customer: String,
         subscription_id: String,
+        /// New seat count, within the plan's bounds.
         #[arg(long)]
         quantity: Option<u32>,
+        /// Target plan: a SKU id, an offer id (product:sku:availability) or a plan title.
         #[arg(long, value_name = "SKU_OR_OFFER")]
         plan: Option<String>,
+    },
+    /// The plans a subscription can move to, and why the others of its product cannot be chosen.
+    Plans {
+        #[arg(long)]
+        customer: String,
+        subscription_id: String,
     },
 }
 
@@ -185,17 +193,93 @@ pub async fn run(g: &Global, cmd: SubscriptionsCmd) -> Result<()> {
                 if g.json {
                     return output::json(&s);
                 }
-                println!("Subscription {} now has {} seats.", s.id, s.quantity);
+                println!(
+                    "Subscription {} now has {}.",
+                    s.id,
+                    plans::seats(s.quantity)
+                );
                 Ok(())
             }
-            (None, Some(_)) => Err(Error::refused(
-                "plan changes are not available in this version",
-                "Change the plan in Partner Center",
-            )),
-            _ => Err(Error::Invalid(
-                "give exactly one of --quantity N or --plan SKU_OR_OFFER".into(),
+            (q, Some(target)) => {
+                let c = plans::change_plan(&conn.client, &customer, &subscription_id, &target, q)
+                    .await?;
+                if g.json {
+                    return output::json(&c);
+                }
+                println!("{}", c.message);
+                if c.plan_changed {
+                    println!(
+                        "Read back from Partner Center: {} ({}), {}, {}.",
+                        c.subscription.offer_name,
+                        c.subscription.offer_id,
+                        plans::seats(c.subscription.quantity),
+                        c.subscription.status
+                    );
+                    println!("Upfront monthly and annual charges are prorated.");
+                }
+                Ok(())
+            }
+            (None, None) => Err(Error::Invalid(
+                "give --plan SKU_OR_OFFER, --quantity N, or both".into(),
             )),
         },
+        SubscriptionsCmd::Plans {
+            customer,
+            subscription_id,
+        } => {
+            let choices = plans::plan_options(&conn.client, &customer, &subscription_id).await?;
+            if g.json {
+                return output::json(&choices);
+            }
+            let cur = &choices.current;
+            println!(
+                "{} is on {} ({}), {}, {}.",
+                choices.subscription_id,
+                cur.title,
+                cur.sku_id,
+                plans::seats(cur.quantity),
+                cur.status
+            );
+            let bounds = |o: &plans::PlanOption| match (o.minimum_quantity, o.maximum_quantity) {
+                (Some(a), Some(b)) => format!("{a}-{b}"),
+                _ => String::new(),
+            };
+            if choices.eligible.is_empty() {
+                println!("Partner Center lists no plan it can move to now.");
+            } else {
+                println!();
+                let rows: Vec<Vec<String>> = choices
+                    .eligible
+                    .iter()
+                    .map(|o| {
+                        vec![
+                            o.sku_id.clone(),
+                            o.title.clone(),
+                            bounds(o),
+                            o.offer_id.clone(),
+                        ]
+                    })
+                    .collect();
+                output::table(&["SKU", "CAN MOVE TO", "SEATS", "OFFER ID"], &rows);
+            }
+            if !choices.unavailable.is_empty() {
+                println!();
+                println!("Not available:");
+                for o in &choices.unavailable {
+                    println!(
+                        "  {} {}: {}",
+                        o.sku_id,
+                        o.title,
+                        o.reason.as_deref().unwrap_or("not eligible")
+                    );
+                }
+            }
+            println!();
+            for n in &choices.notes {
+                println!("{n}");
+            }
+            Ok(())
+        }
     }
 }
 

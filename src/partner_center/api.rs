@@ -211,6 +211,37 @@ pub fn subscription_activation_links(
     )
 }
 
+/// `GET …/subscriptions/{id}/upgrades`: the plans the subscription may move to, each with
+/// `isEligible` and the reasons when it is not.
+pub fn subscription_upgrades(customer_id: &str, id: &str) -> Request<Collection<Upgrade>> {
+    Request::get(
+        Host::PartnerCenter,
+        format!(
+            "/v1/customers/{}/subscriptions/{}/upgrades",
+            enc(customer_id),
+            enc(id)
+        ),
+    )
+}
+
+/// `POST …/subscriptions/{id}/upgrades` with one `Upgrade` (as listed, `quantity` set).
+pub fn upgrade_subscription(
+    customer_id: &str,
+    id: &str,
+    upgrade: &Upgrade,
+) -> Result<Request<UpgradeResult>> {
+    Request::new(
+        Method::POST,
+        Host::PartnerCenter,
+        format!(
+            "/v1/customers/{}/subscriptions/{}/upgrades",
+            enc(customer_id),
+            enc(id)
+        ),
+    )
+    .json(upgrade)
+}
+
 pub fn invoices() -> Request<Collection<Invoice>> {
     Request::get(Host::PartnerCenter, "/v1/invoices")
 }

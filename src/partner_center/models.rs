@@ -684,6 +684,134 @@ impl Subscription {
     }
 }
 
+// ---------------------------------------------------------------- plan changes (upgrades)
+
+open_enum! {
+    /// `Upgrade.upgradeType` / `UpgradeResult.upgradeType` (upgrade resources, learn.microsoft.com).
+    #[derive(Default)]
+    pub enum UpgradeType {
+        #[default]
+        None = "none", UpgradeOnly = "upgrade_only",
+        UpgradeWithLicenseTransfer = "upgrade_with_license_transfer",
+    }
+}
+
+open_enum! {
+    /// `UpgradeError.code`. The .NET SDK's `UpgradeErrorCode` numbers them 0..9 in this order;
+    /// a numeric code is read as the same variant.
+    #[derive(Default)]
+    pub enum UpgradeErrorCode {
+        #[default]
+        Other = "other",
+        DelegatedAdminPermissionsDisabled = "delegated_admin_permissions_disabled",
+        SubscriptionStatusNotActive = "subscription_status_not_active",
+        ConflictingServiceTypes = "conflicting_service_types",
+        ConcurrencyConflicts = "concurrency_conflicts",
+        UserContextRequired = "user_context_required",
+        SubscriptionAddOnsPresent = "subscription_add_ons_present",
+        SubscriptionDoesNotHaveAnyUpgradePaths = "subscription_does_not_have_any_upgrade_paths",
+        SubscriptionTargetOfferNotFound = "subscription_target_offer_not_found",
+        SubscriptionNotProvisioned = "subscription_not_provisioned",
+    }
+}
+
+/// Reads `UpgradeError.code` as a string or as the SDK's enum number.
+mod upgrade_code {
+    use super::UpgradeErrorCode;
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Value;
+
+    const BY_NUMBER: &[&str] = &[
+        "other",
+        "delegated_admin_permissions_disabled",
+        "subscription_status_not_active",
+        "conflicting_service_types",
+        "concurrency_conflicts",
+        "user_context_required",
+        "subscription_add_ons_present",
+        "subscription_does_not_have_any_upgrade_paths",
+        "subscription_target_offer_not_found",
+        "subscription_not_provisioned",
+    ];
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<UpgradeErrorCode, D::Error> {
+        Ok(match Option::<Value>::deserialize(d)? {
+            Some(Value::String(s)) => UpgradeErrorCode::from_wire(&s),
+            Some(Value::Number(n)) => n
+                .as_u64()
+                .and_then(|i| BY_NUMBER.get(i as usize))
+                .map(|w| UpgradeErrorCode::from_wire(w))
+                .unwrap_or_else(|| UpgradeErrorCode::Unknown(n.to_string())),
+            _ => UpgradeErrorCode::Other,
+        })
+    }
+}
+
+/// `UpgradeError`: why an upgrade cannot be performed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
+pub struct UpgradeError {
+    #[serde(deserialize_with = "upgrade_code::deserialize")]
+    pub code: UpgradeErrorCode,
+    pub description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_details: Option<String>,
+}
+
+/// `Upgrade.targetOffer`: an `Offer` resource. For marketplace SaaS its `id` is the target's
+/// catalog item id (`product:sku:availability`, like `Subscription.offerId`). Fields not
+/// modelled are kept in `extra` so a POST sends the offer back as it was listed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
+pub struct UpgradeOffer {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub minimum_quantity: u32,
+    pub maximum_quantity: u32,
+    pub rank: i64,
+    pub supported_billing_cycles: Vec<BillingCycle>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl UpgradeOffer {
+    /// `productId` and `skuId` from `id` (`product:sku:availability`).
+    pub fn product_and_sku(&self) -> (Option<&str>, Option<&str>) {
+        let mut parts = self.id.split(':');
+        (parts.next().filter(|s| !s.is_empty()), parts.next())
+    }
+}
+
+/// `Upgrade`: one plan a subscription may (or may not) move to. Also the body of
+/// `POST …/subscriptions/{id}/upgrades`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
+pub struct Upgrade {
+    pub target_offer: UpgradeOffer,
+    pub upgrade_type: UpgradeType,
+    pub is_eligible: bool,
+    pub quantity: u32,
+    pub upgrade_errors: Vec<UpgradeError>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `UpgradeResult`: the answer to `POST …/upgrades`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
+pub struct UpgradeResult {
+    pub source_subscription_id: String,
+    pub target_subscription_id: String,
+    pub upgrade_type: UpgradeType,
+    pub upgrade_errors: Vec<UpgradeError>,
+    pub license_errors: Vec<Value>,
+}
+
 // ---------------------------------------------------------------- invoices
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

@@ -32,6 +32,7 @@ mod seedstate;
 mod state;
 mod subscriptions;
 mod terms;
+mod upgrades;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -351,6 +352,10 @@ fn router(app: Shared) -> Router {
         .route(
             "/v1/customers/{cid}/subscriptions/{sid}",
             get(subscriptions::get_one).patch(subscriptions::patch),
+        )
+        .route(
+            "/v1/customers/{cid}/subscriptions/{sid}/upgrades",
+            get(upgrades::list).post(upgrades::perform),
         )
         .route(
             "/v1/customers/{cid}/subscriptions/{sid}/activationlinks",

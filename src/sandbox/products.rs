@@ -33,6 +33,7 @@ pub(crate) struct Product {
     pub flags: u8,
 }
 
+#[derive(Clone)]
 pub(crate) struct Sku {
     pub index: usize,
     pub id: String,
@@ -272,6 +273,12 @@ impl Catalog {
                 sku
             })
             .collect()
+    }
+
+    /// Whether the product's publisher blocks downgrades (a move to a lower plan): about half of
+    /// the publishers, fixed by the seed. Plans are ordered by price, lowest first.
+    pub fn blocks_downgrades(&self, p: &Product) -> bool {
+        mix(self.seed, 0xD0_3E ^ u64::from(p.publisher)).is_multiple_of(2)
     }
 
     pub fn sku(&self, p: &Product, sku_id: &str) -> Option<Sku> {

@@ -2,6 +2,7 @@
 //! the window, auto-renew. Every time-dependent rule takes `now` from the caller, so tests inject
 //! the clock and nothing depends on today's date.
 
+pub mod plans;
 pub mod policy;
 
 use chrono::{DateTime, Duration, Utc};
@@ -12,7 +13,7 @@ use serde::Serialize;
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::partner_center::models::{Customer, Subscription, SubscriptionStatus};
-use crate::partner_center::{api, paging};
+use crate::partner_center::{api, paging, Client};
 use policy::{deadline, CancellationPolicy, Deadline};
 
 /// How long a fetched activation link's token is good for.
@@ -323,38 +324,80 @@ pub async fn set_quantity(
     id: &str,
     quantity: u32,
 ) -> Result<Subscription> {
-    let mut sub = conn
-        .client
-        .execute(&api::subscription(customer_id, id))
-        .await?;
+    set_quantity_with(&conn.client, customer_id, id, quantity).await
+}
+
+/// [`set_quantity`] with only a client (the plan changes reuse it).
+pub(crate) async fn set_quantity_with(
+    client: &Client,
+    customer_id: &str,
+    id: &str,
+    quantity: u32,
+) -> Result<Subscription> {
+    let mut sub = client.execute(&api::subscription(customer_id, id)).await?;
     if let (Some(product), Some(sku)) = sub.product_and_sku() {
-        let country = crate::customers::get(&conn.client, customer_id)
-            .await?
-            .billing_country()
-            .unwrap_or("US")
-            .to_string();
-        if let Ok(skus) = paging::collect_all(&conn.client, api::skus(product, &country)).await {
-            if let Some(s) = skus.iter().find(|s| s.id == sku) {
-                let (min, max) = (s.minimum_quantity.max(1), s.maximum_quantity.max(1));
-                if quantity < min || quantity > max {
-                    return Err(Error::refused(
-                        format!(
-                            "quantity {quantity} is outside what {} allows ({min} to {max})",
-                            s.title
-                        ),
-                        format!("Choose a quantity from {min} to {max}"),
-                    ));
-                }
-            }
+        if let Some(bounds) = plan_bounds(client, customer_id, product, sku).await? {
+            bounds.check(quantity)?;
         }
     }
     sub.quantity = quantity;
-    conn.client
+    client
         .execute(&api::patch_subscription(customer_id, &sub)?)
         .await?;
-    conn.client
-        .execute(&api::subscription(customer_id, id))
-        .await
+    client.execute(&api::subscription(customer_id, id)).await
+}
+
+/// The seat bounds of a plan (its SKU's `minimumQuantity`..`maximumQuantity`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PlanBounds {
+    pub title: String,
+    pub min: u32,
+    pub max: u32,
+}
+
+impl PlanBounds {
+    pub(crate) fn new(title: &str, min: u32, max: u32) -> Self {
+        let min = min.max(1);
+        PlanBounds {
+            title: title.to_string(),
+            min,
+            max: max.max(min),
+        }
+    }
+
+    /// Refuses a quantity outside the bounds, naming them.
+    pub(crate) fn check(&self, quantity: u32) -> Result<()> {
+        let PlanBounds { title, min, max } = self;
+        if quantity < *min || quantity > *max {
+            return Err(Error::refused(
+                format!("quantity {quantity} is outside what {title} allows ({min} to {max})"),
+                format!("Choose a quantity from {min} to {max}"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The bounds of `product`/`sku` in the customer's billing country; `None` when the catalog
+/// cannot be read or does not list the SKU (the server still enforces its bounds).
+pub(crate) async fn plan_bounds(
+    client: &Client,
+    customer_id: &str,
+    product: &str,
+    sku: &str,
+) -> Result<Option<PlanBounds>> {
+    let country = crate::customers::get(client, customer_id)
+        .await?
+        .billing_country()
+        .unwrap_or("US")
+        .to_string();
+    let Ok(skus) = paging::collect_all(client, api::skus(product, &country)).await else {
+        return Ok(None);
+    };
+    Ok(skus
+        .iter()
+        .find(|s| s.id == sku)
+        .map(|s| PlanBounds::new(&s.title, s.minimum_quantity, s.maximum_quantity)))
 }
 
 /// An activation link with its age and expiry.

@@ -1,0 +1,670 @@
+//! Plan changes of marketplace SaaS subscriptions (issue 6, item 6).
+//!
+//! # What Partner Center offers, and where it was found
+//!
+//! * `GET /v1/customers/{customer_id}/subscriptions/{subscription_id}/upgrades` returns a
+//!   `ResourceCollection<Upgrade>` ("Manage orders - Get upgrades for a subscription",
+//!   learn.microsoft.com/rest/api/partner-center/manage-orders/get-upgrades-for-a-subscription).
+//! * `POST` to the same path takes one `Upgrade` as the body and answers `200` with an
+//!   `UpgradeResult` ("Manage orders - Perform a subscription upgrade", …/perform-a-subscription-upgrade).
+//!   `MS-RequestId` is "used for idempotency of requests" on both.
+//! * `Upgrade` = `{targetOffer: Offer, upgradeType: none|upgrade_only|upgrade_with_license_transfer,
+//!   isEligible: bool, quantity: int ("defaults to the source subscription quantity"),
+//!   upgradeErrors: [UpgradeError], attributes}`; `UpgradeError` = `{code, description,
+//!   additionalDetails}` with `code` one of `other, delegated_admin_permissions_disabled,
+//!   subscription_status_not_active, conflicting_service_types, concurrency_conflicts,
+//!   user_context_required, subscription_add_ons_present,
+//!   subscription_does_not_have_any_upgrade_paths, subscription_target_offer_not_found,
+//!   subscription_not_provisioned`; `UpgradeResult` = `{sourceSubscriptionId,
+//!   targetSubscriptionId, upgradeType, upgradeErrors, licenseErrors}` ("Upgrade resources",
+//!   learn.microsoft.com/partner-center/developer/upgrade-resources; .NET SDK classes `Upgrade`,
+//!   `UpgradeResult`, `UpgradeErrorCode`, which numbers the codes 0..9 in that order).
+//! * The newer transitions API (not called by this version; documented for the next one):
+//!   `GET …/subscriptions/{id}/transitioneligibilities?eligibilityType=immediate|scheduled`
+//!   returns `ResourceCollection<TransitionEligibility>` = `{catalogItemId, title, description,
+//!   quantity, eligibilities: [{isEligible, transitionType, errors: [{code, description}]}]}`;
+//!   `POST …/subscriptions/{id}/transitions` takes `{fromCatalogItemId, toCatalogItemId,
+//!   fromSubscriptionId, toSubscriptionId, quantity, termDuration, billingCycle, promotionId,
+//!   transitionType: transition_only|transition_with_license_transfer}` and answers a
+//!   `Transition` (learn.microsoft.com/partner-center/developer/transition-a-new-commerce-subscription,
+//!   …/transition-resources, …/rest/api/partner-center/manage-orders/create-a-transition-for-a-subscription;
+//!   `TransitionErrorCode` adds `offer_does_not_support_billing_cycle`, `conversions_not_found`,
+//!   `user_license_error`). The shared reference (`partner-center-api.md` §7.1, Appendix A)
+//!   only lists the paths.
+//!
+//! # Assumptions where the docs are silent (NOT FOUND)
+//!
+//! * The upgrade resources page says it "applies only to traditional license-based services";
+//!   nothing documents `/upgrades` for marketplace SaaS. We assume it lists the *other plans of
+//!   the same product* (for SaaS a plan change keeps the subscription id), with `targetOffer.id`
+//!   the target's catalog item id `product:sku:availability` as in `Subscription.offerId`, and
+//!   `targetOffer.minimumQuantity`/`maximumQuantity` the plan's seat bounds.
+//! * A publisher that blocks downgrades: we assume Partner Center *lists* the lower plan with
+//!   `isEligible: false`, `upgradeType: none` and an `UpgradeError` (`code: other`) whose
+//!   description gives the reason, since the `Upgrade` resource exists to say why a move cannot
+//!   be made. If Partner Center instead omits a plan, it is still shown here as missing, with a
+//!   reason in our words (from the product's SKU list in the catalog).
+//! * A plan change "takes effect once approved" (the publisher acknowledges the SaaS
+//!   `ChangePlan`): after the POST we read the subscription back; if its `offerId` is not the
+//!   target yet the change is reported as waiting for approval, not as failed.
+//! * Proration of upfront monthly/annual charges is Partner Center's: we only say so.
+//! * A refusal of the POST itself comes back in the usual `{code, description}` error body,
+//!   and an `UpgradeResult` with `upgradeErrors` is treated as a refusal too.
+
+use serde::Serialize;
+
+use super::{plan_bounds, set_quantity_with, PlanBounds};
+use crate::error::{Error, Result};
+use crate::partner_center::models::{Sku, Subscription, Upgrade, UpgradeErrorCode};
+use crate::partner_center::{api, paging, Client};
+
+/// What a partner needs to know before a plan change, shown with the choices.
+pub const PLAN_CHANGE_NOTES: &[&str] = &[
+    "A customer can change plan at any time in the billing cycle.",
+    "The change takes effect once the publisher approves it.",
+    "Upfront monthly and annual charges are prorated.",
+];
+
+/// The plan a subscription is on now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CurrentPlan {
+    /// `product:sku:availability`.
+    pub offer_id: String,
+    pub product_id: String,
+    pub sku_id: String,
+    /// The plan's (SKU's) title, e.g. `Premium`.
+    pub title: String,
+    pub offer_name: String,
+    pub quantity: u32,
+    /// Seat bounds of the plan, when the catalog gives them.
+    pub minimum_quantity: Option<u32>,
+    pub maximum_quantity: Option<u32>,
+    pub status: String,
+    pub billing_cycle: String,
+    pub term_duration: String,
+}
+
+/// One plan the subscription may, or may not, move to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlanOption {
+    /// The target's catalog item id (`targetOffer.id`), empty for a plan Partner Center did
+    /// not list.
+    pub offer_id: String,
+    pub product_id: String,
+    pub sku_id: String,
+    pub title: String,
+    pub description: String,
+    /// Partner Center's `isEligible`.
+    pub is_eligible: bool,
+    /// Whether Partner Center listed the plan at all.
+    pub listed: bool,
+    /// Partner Center's `upgradeType` (`none`, `upgrade_only`, …).
+    pub upgrade_type: String,
+    /// Why it cannot be chosen, in words (`None` when eligible).
+    pub reason: Option<String>,
+    /// `upgradeErrors[].code`.
+    pub error_codes: Vec<String>,
+    pub minimum_quantity: Option<u32>,
+    pub maximum_quantity: Option<u32>,
+}
+
+/// The plans a subscription can move to, and those it cannot with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlanChoices {
+    pub customer_id: String,
+    pub subscription_id: String,
+    pub current: CurrentPlan,
+    /// Listed by Partner Center as eligible: the only targets offered.
+    pub eligible: Vec<PlanOption>,
+    /// Listed as not eligible, or not listed at all, each with its reason.
+    pub unavailable: Vec<PlanOption>,
+    /// Proration and approval notes to show with the choices.
+    pub notes: Vec<String>,
+}
+
+/// A plan, as named in a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlanRef {
+    pub offer_id: String,
+    pub sku_id: String,
+    pub title: String,
+}
+
+/// The subscription as read back after a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ChangedSubscription {
+    pub id: String,
+    pub offer_id: String,
+    pub offer_name: String,
+    pub friendly_name: String,
+    pub quantity: u32,
+    pub status: String,
+    pub billing_cycle: String,
+    pub term_duration: String,
+    pub auto_renew_enabled: bool,
+}
+
+impl From<&Subscription> for ChangedSubscription {
+    fn from(s: &Subscription) -> Self {
+        ChangedSubscription {
+            id: s.id.clone(),
+            offer_id: s.offer_id.clone(),
+            offer_name: s.offer_name.clone(),
+            friendly_name: s.friendly_name.clone(),
+            quantity: s.quantity,
+            status: s.status.to_string(),
+            billing_cycle: s.billing_cycle.to_string(),
+            term_duration: s.term_duration.clone(),
+            auto_renew_enabled: s.auto_renew_enabled,
+        }
+    }
+}
+
+/// The outcome of [`change_plan`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlanChange {
+    pub customer_id: String,
+    pub subscription_id: String,
+    pub from: PlanRef,
+    pub to: PlanRef,
+    /// Whether a plan change was sent (false for a quantity change on the same plan).
+    pub plan_changed: bool,
+    /// The read-back subscription is on the target plan.
+    pub applied: bool,
+    /// Sent and accepted, but the subscription is not on the target yet: the publisher has
+    /// still to approve it.
+    pub pending_approval: bool,
+    /// `UpgradeResult.upgradeType`, empty when no plan change was sent.
+    pub upgrade_type: String,
+    /// `UpgradeResult.targetSubscriptionId` (for SaaS the same subscription).
+    pub target_subscription_id: String,
+    /// The subscription as read back from Partner Center after the change.
+    pub subscription: ChangedSubscription,
+    /// One sentence for the user.
+    pub message: String,
+}
+
+/// Words for an `UpgradeError` code that came without a description.
+fn code_words(code: &UpgradeErrorCode) -> &'static str {
+    match code {
+        UpgradeErrorCode::DelegatedAdminPermissionsDisabled => {
+            "the customer has removed the partner's administrative permissions"
+        }
+        UpgradeErrorCode::SubscriptionStatusNotActive => "the subscription is not active",
+        UpgradeErrorCode::ConflictingServiceTypes => "the service types conflict",
+        UpgradeErrorCode::ConcurrencyConflicts => {
+            "another change to this subscription is in progress"
+        }
+        UpgradeErrorCode::UserContextRequired => "it needs a signed-in user (App+User)",
+        UpgradeErrorCode::SubscriptionAddOnsPresent => "the subscription has add-ons",
+        UpgradeErrorCode::SubscriptionDoesNotHaveAnyUpgradePaths => {
+            "the subscription has no plan it can move to"
+        }
+        UpgradeErrorCode::SubscriptionTargetOfferNotFound => {
+            "the plan is not one this subscription can move to"
+        }
+        UpgradeErrorCode::SubscriptionNotProvisioned => "the subscription is not provisioned yet",
+        _ => "Partner Center gives no reason",
+    }
+}
+
+fn reason_of(u: &Upgrade) -> String {
+    let words: Vec<String> = u
+        .upgrade_errors
+        .iter()
+        .map(|e| {
+            let d = e.description.trim();
+            let mut w = if d.is_empty() {
+                code_words(&e.code).to_string()
+            } else {
+                d.trim_end_matches('.').to_string()
+            };
+            if let Some(extra) = e
+                .additional_details
+                .as_deref()
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+            {
+                w = format!("{w} ({})", extra.trim_end_matches('.'));
+            }
+            w
+        })
+        .collect();
+    if words.is_empty() {
+        "Partner Center lists it as not eligible and gives no reason".into()
+    } else {
+        let mut s = words.join(". ");
+        if let Some(first) = s.get(..1) {
+            s = first.to_uppercase() + &s[1..];
+        }
+        s
+    }
+}
+
+/// `1 seat`, `5 seats`.
+pub fn seats(n: u32) -> String {
+    if n == 1 {
+        "1 seat".into()
+    } else {
+        format!("{n} seats")
+    }
+}
+
+fn bound(n: u32) -> Option<u32> {
+    (n > 0).then_some(n)
+}
+
+/// Everything both operations need: the subscription, the listed upgrades, the catalog SKUs.
+struct Context {
+    sub: Subscription,
+    upgrades: Vec<Upgrade>,
+    choices: PlanChoices,
+}
+
+async fn context(client: &Client, customer_id: &str, subscription_id: &str) -> Result<Context> {
+    let sub = client
+        .execute(&api::subscription(customer_id, subscription_id))
+        .await?;
+    let upgrades = paging::collect_all(
+        client,
+        api::subscription_upgrades(customer_id, subscription_id),
+    )
+    .await?;
+    let (p, s) = sub.product_and_sku();
+    let (product_id, sku_id) = (
+        p.unwrap_or_default().to_string(),
+        s.unwrap_or_default().to_string(),
+    );
+    // The product's plans from the catalog: titles, bounds, and which plans were not listed.
+    let skus: Vec<Sku> = if product_id.is_empty() {
+        vec![]
+    } else {
+        let country = crate::customers::get(client, customer_id)
+            .await?
+            .billing_country()
+            .unwrap_or("US")
+            .to_string();
+        paging::collect_all(client, api::skus(&product_id, &country))
+            .await
+            .unwrap_or_default()
+    };
+    let sku_of = |id: &str| skus.iter().find(|s| s.id.eq_ignore_ascii_case(id));
+    let current_sku = sku_of(&sku_id);
+    let current_title = current_sku
+        .map(|s| s.title.clone())
+        .unwrap_or_else(|| sub.offer_name.clone());
+    let current = CurrentPlan {
+        offer_id: sub.offer_id.clone(),
+        product_id: product_id.clone(),
+        sku_id: sku_id.clone(),
+        title: current_title,
+        offer_name: sub.offer_name.clone(),
+        quantity: sub.quantity,
+        minimum_quantity: current_sku.and_then(|s| bound(s.minimum_quantity)),
+        maximum_quantity: current_sku.and_then(|s| bound(s.maximum_quantity)),
+        status: sub.status.to_string(),
+        billing_cycle: sub.billing_cycle.to_string(),
+        term_duration: sub.term_duration.clone(),
+    };
+    let mut eligible = vec![];
+    let mut unavailable = vec![];
+    for u in &upgrades {
+        let t = &u.target_offer;
+        let (p, s) = t.product_and_sku();
+        let (p, s) = (
+            p.unwrap_or_default().to_string(),
+            s.unwrap_or_default().to_string(),
+        );
+        let sku = sku_of(&s);
+        let option = PlanOption {
+            offer_id: t.id.clone(),
+            product_id: p,
+            sku_id: s,
+            title: sku
+                .map(|k| k.title.clone())
+                .filter(|x| !x.is_empty())
+                .unwrap_or_else(|| t.name.clone()),
+            description: if t.description.is_empty() {
+                sku.map(|k| k.description.clone()).unwrap_or_default()
+            } else {
+                t.description.clone()
+            },
+            is_eligible: u.is_eligible,
+            listed: true,
+            upgrade_type: u.upgrade_type.to_string(),
+            reason: (!u.is_eligible).then(|| reason_of(u)),
+            error_codes: u
+                .upgrade_errors
+                .iter()
+                .map(|e| e.code.to_string())
+                .collect(),
+            minimum_quantity: bound(t.minimum_quantity)
+                .or_else(|| sku.and_then(|k| bound(k.minimum_quantity))),
+            maximum_quantity: bound(t.maximum_quantity)
+                .or_else(|| sku.and_then(|k| bound(k.maximum_quantity))),
+        };
+        if u.is_eligible {
+            eligible.push(option);
+        } else {
+            unavailable.push(option);
+        }
+    }
+    // Plans of the product Partner Center did not list at all.
+    for k in &skus {
+        if k.id.eq_ignore_ascii_case(&sku_id) {
+            continue;
+        }
+        let listed = eligible
+            .iter()
+            .chain(&unavailable)
+            .any(|o| o.sku_id.eq_ignore_ascii_case(&k.id));
+        if listed {
+            continue;
+        }
+        unavailable.push(PlanOption {
+            offer_id: String::new(),
+            product_id: product_id.clone(),
+            sku_id: k.id.clone(),
+            title: k.title.clone(),
+            description: k.description.clone(),
+            is_eligible: false,
+            listed: false,
+            upgrade_type: String::new(),
+            reason: Some(format!(
+                "Partner Center does not list {} as a plan {} can move to; the publisher may not allow this change",
+                k.title, current.title
+            )),
+            error_codes: vec![],
+            minimum_quantity: bound(k.minimum_quantity),
+            maximum_quantity: bound(k.maximum_quantity),
+        });
+    }
+    let choices = PlanChoices {
+        customer_id: customer_id.to_string(),
+        subscription_id: sub.id.clone(),
+        current,
+        eligible,
+        unavailable,
+        notes: PLAN_CHANGE_NOTES.iter().map(|s| s.to_string()).collect(),
+    };
+    Ok(Context {
+        sub,
+        upgrades,
+        choices,
+    })
+}
+
+/// The plans a subscription may move to (only those Partner Center lists as eligible), and the
+/// others of its product with the reason each cannot be chosen.
+pub async fn plan_options(
+    client: &Client,
+    customer_id: &str,
+    subscription_id: &str,
+) -> Result<PlanChoices> {
+    Ok(context(client, customer_id, subscription_id).await?.choices)
+}
+
+/// Whether `target` (a SKU id, an offer id `product:sku[:availability]`, or a plan title) names
+/// this plan.
+fn names(target: &str, offer_id: &str, product_id: &str, sku_id: &str, title: &str) -> bool {
+    let t = target.trim();
+    if t.is_empty() {
+        return false;
+    }
+    if t.contains(':') {
+        let mut parts = t.split(':');
+        let (p, s, a) = (parts.next(), parts.next(), parts.next());
+        return match a {
+            Some(_) => !offer_id.is_empty() && t.eq_ignore_ascii_case(offer_id),
+            None => {
+                p.is_some_and(|p| p.eq_ignore_ascii_case(product_id))
+                    && s.is_some_and(|s| s.eq_ignore_ascii_case(sku_id))
+            }
+        };
+    }
+    t.eq_ignore_ascii_case(sku_id) || (!title.is_empty() && t.eq_ignore_ascii_case(title))
+}
+
+fn list_of(options: &[PlanOption]) -> String {
+    options
+        .iter()
+        .map(|o| format!("{} ({})", o.title, o.sku_id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Move a subscription to another plan (`target`: SKU id, offer id or plan title), optionally
+/// with a new seat count, or, when `target` is the current plan, change only the seat count.
+/// Refuses, before anything is sent, a target Partner Center does not list as eligible and a
+/// quantity outside the target plan's bounds. Reads the subscription back afterwards.
+pub async fn change_plan(
+    client: &Client,
+    customer_id: &str,
+    subscription_id: &str,
+    target: &str,
+    quantity: Option<u32>,
+) -> Result<PlanChange> {
+    let Context {
+        sub,
+        upgrades,
+        choices,
+    } = context(client, customer_id, subscription_id).await?;
+    let cur = &choices.current;
+    let from = PlanRef {
+        offer_id: cur.offer_id.clone(),
+        sku_id: cur.sku_id.clone(),
+        title: cur.title.clone(),
+    };
+    let choose_hint = if choices.eligible.is_empty() {
+        "Partner Center lists no plan this subscription can move to now".to_string()
+    } else {
+        format!("Plans it can move to: {}", list_of(&choices.eligible))
+    };
+
+    if names(
+        target,
+        &cur.offer_id,
+        &cur.product_id,
+        &cur.sku_id,
+        &cur.title,
+    ) {
+        let Some(q) = quantity else {
+            return Err(Error::refused(
+                format!("subscription {} is already on {}", sub.id, cur.title),
+                choose_hint,
+            ));
+        };
+        let s = set_quantity_with(client, customer_id, subscription_id, q).await?;
+        return Ok(PlanChange {
+            customer_id: customer_id.to_string(),
+            subscription_id: s.id.clone(),
+            to: from.clone(),
+            from,
+            plan_changed: false,
+            applied: s.quantity == q,
+            pending_approval: false,
+            upgrade_type: String::new(),
+            target_subscription_id: s.id.clone(),
+            message: format!("{} now has {}.", s.id, seats(s.quantity)),
+            subscription: ChangedSubscription::from(&s),
+        });
+    }
+
+    let find = |list: &[PlanOption]| {
+        list.iter()
+            .find(|o| names(target, &o.offer_id, &o.product_id, &o.sku_id, &o.title))
+            .cloned()
+    };
+    let option = match (find(&choices.eligible), find(&choices.unavailable)) {
+        (Some(o), _) => o,
+        (None, Some(o)) => {
+            return Err(Error::refused(
+                format!(
+                    "{} cannot move from {} to {}: {}",
+                    sub.id,
+                    cur.title,
+                    o.title,
+                    o.reason.as_deref().unwrap_or("it is not eligible")
+                ),
+                choose_hint,
+            ))
+        }
+        (None, None) => {
+            return Err(Error::refused(
+                format!("`{target}` is not a plan of {}", cur.offer_name),
+                format!("{choose_hint}. Give a SKU id, an offer id or a plan title"),
+            ))
+        }
+    };
+    let q = quantity.unwrap_or(sub.quantity);
+    if let (Some(min), Some(max)) = (option.minimum_quantity, option.maximum_quantity) {
+        PlanBounds::new(&option.title, min, max).check(q)?;
+    } else if let Some(b) =
+        plan_bounds(client, customer_id, &option.product_id, &option.sku_id).await?
+    {
+        b.check(q)?;
+    }
+    let Some(mut upgrade) = upgrades
+        .into_iter()
+        .find(|u| u.is_eligible && u.target_offer.id == option.offer_id)
+    else {
+        return Err(Error::Invalid(format!(
+            "the listed upgrade to {} disappeared while it was being sent",
+            option.title
+        )));
+    };
+    upgrade.quantity = q;
+    let result = client
+        .execute(&api::upgrade_subscription(
+            customer_id,
+            subscription_id,
+            &upgrade,
+        )?)
+        .await?;
+    if !result.upgrade_errors.is_empty() {
+        let words = reason_of(&Upgrade {
+            upgrade_errors: result.upgrade_errors.clone(),
+            ..Default::default()
+        });
+        return Err(Error::refused(
+            format!(
+                "Partner Center did not move {} to {}: {words}",
+                sub.id, option.title
+            ),
+            "Check the subscription in Partner Center, then try again",
+        ));
+    }
+    let target_id = if result.target_subscription_id.is_empty() {
+        subscription_id.to_string()
+    } else {
+        result.target_subscription_id.clone()
+    };
+    let after = client
+        .execute(&api::subscription(customer_id, &target_id))
+        .await?;
+    let (_, after_sku) = after.product_and_sku();
+    let applied = after_sku.is_some_and(|s| s.eq_ignore_ascii_case(&option.sku_id));
+    let message = if applied {
+        format!(
+            "{} moved from {} to {} with {}.",
+            after.id,
+            from.title,
+            option.title,
+            seats(after.quantity)
+        )
+    } else {
+        format!(
+            "The change of {} from {} to {} was accepted and takes effect once the publisher approves it.",
+            after.id, from.title, option.title
+        )
+    };
+    Ok(PlanChange {
+        customer_id: customer_id.to_string(),
+        subscription_id: subscription_id.to_string(),
+        from,
+        to: PlanRef {
+            offer_id: option.offer_id.clone(),
+            sku_id: option.sku_id.clone(),
+            title: option.title.clone(),
+        },
+        plan_changed: true,
+        applied,
+        pending_approval: !applied,
+        upgrade_type: result.upgrade_type.to_string(),
+        target_subscription_id: target_id,
+        subscription: ChangedSubscription::from(&after),
+        message,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::partner_center::json::decode;
+    use crate::partner_center::models::Collection;
+
+    #[test]
+    fn targets_are_named_by_sku_offer_or_title() {
+        let offer = "DZH318Z0ABCD:0002:DZH318Z0WXYZ";
+        assert!(names("0002", offer, "DZH318Z0ABCD", "0002", "Premium"));
+        assert!(names(offer, offer, "DZH318Z0ABCD", "0002", "Premium"));
+        assert!(names(
+            "dzh318z0abcd:0002",
+            offer,
+            "DZH318Z0ABCD",
+            "0002",
+            "Premium"
+        ));
+        assert!(names("premium", offer, "DZH318Z0ABCD", "0002", "Premium"));
+        assert!(!names("0001", offer, "DZH318Z0ABCD", "0002", "Premium"));
+        assert!(!names(
+            "DZH318Z0ABCD:0002:OTHER",
+            offer,
+            "DZH318Z0ABCD",
+            "0002",
+            "Premium"
+        ));
+        assert!(!names("", offer, "DZH318Z0ABCD", "0002", "Premium"));
+    }
+
+    #[test]
+    fn upgrades_read_tolerantly_with_reasons_in_words() {
+        let c: Collection<Upgrade> = decode(
+            br#"{"totalCount":2,"items":[
+              {"targetOffer":{"id":"P:0003:A","name":"Premium","minimumQuantity":1,"maximumQuantity":100,"isAddOn":false},
+               "upgradeType":"upgrade_only","isEligible":true,"quantity":5,"upgradeErrors":[]},
+              {"TargetOffer":{"Id":"P:0001:A","Name":"Basic"},"UpgradeType":"none","IsEligible":false,
+               "UpgradeErrors":[{"Code":8,"Description":""},{"code":"other","description":"The publisher does not allow downgrades from Standard to Basic."}]}
+            ]}"#,
+            "upgrades",
+        )
+        .unwrap();
+        assert_eq!(c.items.len(), 2);
+        let blocked = &c.items[1];
+        assert!(!blocked.is_eligible);
+        assert_eq!(
+            blocked.upgrade_errors[0].code,
+            UpgradeErrorCode::SubscriptionTargetOfferNotFound
+        );
+        assert_eq!(
+            reason_of(blocked),
+            "The plan is not one this subscription can move to. The publisher does not allow downgrades from Standard to Basic"
+        );
+        // Unmodelled offer fields survive for the POST body.
+        let body = serde_json::to_value(&c.items[0]).unwrap();
+        assert_eq!(body["targetOffer"]["isAddOn"], false);
+        assert_eq!(body["upgradeType"], "upgrade_only");
+    }
+}
