@@ -29,6 +29,8 @@ fn main() {
             "activation_link",
             "cancellation_policy",
             "export_subscriptions",
+            "plan_options",
+            "change_plan",
             //
             // support
             //

@@ -336,3 +336,79 @@ async fn export_writes_the_listed_rows_in_order_and_names_a_bad_extension() {
         .to_string_lossy()
         .ends_with(".partial")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_choices_offer_only_eligible_targets_and_a_change_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (core, _clock) = core(dir.path()).await;
+    let all = core
+        .list_subscriptions(None, SubscriptionSet::All)
+        .await
+        .unwrap();
+    let mut upgrade = None;
+    let mut blocked = None;
+    for s in all
+        .rows
+        .iter()
+        .filter(|s| s.status == SubscriptionState::Active && !s.is_trial)
+    {
+        let choices = core.plan_options(&s.customer_id, &s.id).await.unwrap();
+        assert!(choices
+            .eligible
+            .iter()
+            .all(|o| o.is_eligible && o.reason.is_none()));
+        assert!(choices
+            .unavailable
+            .iter()
+            .all(|o| !o.is_eligible && o.reason.is_some()));
+        if blocked.is_none() {
+            if let Some(o) = choices.unavailable.iter().find(|o| {
+                o.reason
+                    .as_deref()
+                    .is_some_and(|r| r.contains("does not allow downgrades"))
+            }) {
+                blocked = Some((s.clone(), o.clone()));
+            }
+        }
+        if upgrade.is_none() {
+            if let Some(o) = choices
+                .eligible
+                .iter()
+                .find(|o| o.maximum_quantity.is_none_or(|m| s.quantity <= m))
+            {
+                upgrade = Some((s.clone(), o.clone()));
+            }
+        }
+        if upgrade.is_some() && blocked.is_some() {
+            break;
+        }
+    }
+    let (s, target) = upgrade.expect("an active subscription with an eligible plan");
+    let done = core
+        .change_plan(&s.customer_id, &s.id, &target.offer_id, None)
+        .await
+        .unwrap();
+    assert!(done.applied, "{}", done.message);
+    let after = core.subscription(&s.customer_id, &s.id).await.unwrap();
+    assert_eq!(after.sku_id, target.sku_id);
+    assert_eq!(after.plan_name, target.title);
+    assert_eq!(after.quantity, s.quantity);
+
+    let (s, o) = blocked.expect("a subscription whose publisher blocks downgrades");
+    let err = core
+        .change_plan(&s.customer_id, &s.id, &o.offer_id, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Refused { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("does not allow downgrades"),
+        "{err}"
+    );
+    assert_eq!(
+        core.subscription(&s.customer_id, &s.id)
+            .await
+            .unwrap()
+            .sku_id,
+        s.sku_id
+    );
+}

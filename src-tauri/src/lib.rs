@@ -45,6 +45,8 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::subscriptions::activation_link,
             commands::subscriptions::cancellation_policy,
             commands::subscriptions::export_subscriptions,
+            commands::subscriptions::plan_options,
+            commands::subscriptions::change_plan,
             //
             // support
             //

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::partner_center::models::{Customer, Subscription};
 use crate::partner_center::paging;
 use crate::pricelist::export::ExportFormat;
+use crate::subscriptions::plans::{self, PlanChange, PlanChoices};
 use crate::subscriptions::policy::{CancellationPolicy, DeadlineSource};
 use crate::subscriptions::{self as core, ListFilter, StatusLabel, SubscriptionRow};
 use crate::tabular::{self, Cell, Table};
@@ -623,6 +624,39 @@ impl AppCore {
                 .filter(|e| e.contains('@')),
             now,
         })
+    }
+
+    /// The plans the subscription may move to (only those Partner Center lists as eligible), and
+    /// the others with the reason each is missing or blocked.
+    pub async fn plan_options(
+        &self,
+        customer_id: &str,
+        subscription_id: &str,
+    ) -> Result<PlanChoices> {
+        let c = self.connection().await?;
+        plans::plan_options(&c.client, customer_id, subscription_id).await
+    }
+
+    /// Move the subscription to `target` (an eligible plan's offer id or SKU), optionally with a
+    /// new seat count; read back from Partner Center (it may wait for the publisher's approval).
+    pub async fn change_plan(
+        &self,
+        customer_id: &str,
+        subscription_id: &str,
+        target: &str,
+        quantity: Option<u32>,
+    ) -> Result<PlanChange> {
+        let c = self.connection().await?;
+        let done =
+            plans::change_plan(&c.client, customer_id, subscription_id, target, quantity).await?;
+        tracing::info!(
+            customer_id,
+            subscription_id,
+            target,
+            applied = done.applied,
+            "plan change"
+        );
+        Ok(done)
     }
 
     /// The cancellation policy in force, with its source.

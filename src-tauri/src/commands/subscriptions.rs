@@ -6,6 +6,7 @@ use cspdesk::app::subscriptions::{
     ActivationLinkInfo, AutoRenewResult, PolicyInfo, QuantityBounds, SubscriptionBadges,
     SubscriptionExport, SubscriptionItem, SubscriptionList, SubscriptionRef, SubscriptionSet,
 };
+use cspdesk::subscriptions::plans::{PlanChange, PlanChoices};
 use tauri::State;
 
 use crate::{AppState, IpcError};
@@ -135,5 +136,33 @@ pub async fn export_subscriptions(
     Ok(state
         .core
         .export_subscriptions(path, customer_id, keys)
+        .await?)
+}
+
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(state), err(Debug))]
+pub async fn plan_options(
+    state: State<'_, AppState>,
+    customer_id: String,
+    subscription_id: String,
+) -> Result<PlanChoices, IpcError> {
+    Ok(state
+        .core
+        .plan_options(&customer_id, &subscription_id)
+        .await?)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn change_plan(
+    state: State<'_, AppState>,
+    customer_id: String,
+    subscription_id: String,
+    target: String,
+    quantity: Option<u32>,
+) -> Result<PlanChange, IpcError> {
+    Ok(state
+        .core
+        .change_plan(&customer_id, &subscription_id, &target, quantity)
         .await?)
 }
