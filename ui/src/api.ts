@@ -4,6 +4,8 @@ import { openUrl } from "@tauri-apps/plugin-opener";
 
 import type { ActivationLinkInfo } from "./bindings/ActivationLinkInfo";
 import type { AutoRenewResult } from "./bindings/AutoRenewResult";
+import type { PlanChange } from "./bindings/PlanChange";
+import type { PlanChoices } from "./bindings/PlanChoices";
 import type { PolicyInfo } from "./bindings/PolicyInfo";
 import type { QuantityBounds } from "./bindings/QuantityBounds";
 import type { SubscriptionBadges } from "./bindings/SubscriptionBadges";
@@ -134,6 +136,14 @@ export const activationLink = (customerId: string, subscriptionId: string): Prom
   call("activation_link", { customerId, subscriptionId });
 
 export const cancellationPolicy = (): Promise<PolicyInfo> => call("cancellation_policy");
+
+/** The plans Partner Center lists as eligible targets, and the others with the reason. */
+export const planOptions = (customerId: string, subscriptionId: string): Promise<PlanChoices> =>
+  call("plan_options", { customerId, subscriptionId });
+
+/** Move to an eligible plan (offer id), optionally with a new seat count; read back. */
+export const changePlan = (customerId: string, subscriptionId: string, target: string, quantity: number | null): Promise<PlanChange> =>
+  call("change_plan", { customerId, subscriptionId, target, quantity });
 
 /** Export the rows named (in that order) to .xlsx or .csv. */
 export const exportSubscriptions = (path: string, keys: SubscriptionRef[]): Promise<SubscriptionExport> =>

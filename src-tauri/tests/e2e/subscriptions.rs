@@ -115,6 +115,25 @@ async fn subscriptions_countdown_then_cancel() {
         let waiting = text_of(&c, "#waiting-for").await?;
         assert!(waiting.starts_with("waiting for"), "{waiting}");
         shot(&c, "waiting-activation-1024x700").await?;
+
+        // Change plan: only eligible plans can be picked; the others say why not.
+        click(&c, "#seg-all").await?;
+        c.find(fantoccini::Locator::Id("subs-status"))
+            .await?
+            .select_by_value("active")
+            .await?;
+        truthy(&c, "active rows", "Array.from(document.querySelectorAll('#subs-table .tr .c-status')).every(s => s.textContent === 'Active') && document.querySelector('#subs-table .tr') !== null", T).await?;
+        click(&c, "#subs-table .tr").await?;
+        wait_css(&c, "#change-plan", T).await?;
+        click(&c, "#change-plan").await?;
+        truthy(&c, "plan choices", "document.querySelector('#plan-dialog .plan-choice, #plan-none, #plan-error') !== null", T).await?;
+        let eligible = c.execute("return document.querySelectorAll('#plan-dialog .plan-choice input[type=radio]').length;", vec![]).await?;
+        let unavailable = c.execute("return document.querySelectorAll('#plan-unavailable li').length;", vec![]).await?;
+        eprintln!("e2e: plan dialog lists {eligible} eligible and {unavailable} unavailable plans");
+        assert!(text_of(&c, "#plan-error").await?.is_empty(), "plan choices load");
+        shot(&c, "change-plan-1024x700").await?;
+        c.find(fantoccini::Locator::Css("body")).await?.send_keys("\u{e00c}").await?; // Esc closes it
+        truthy(&c, "plan dialog closed", "document.getElementById('plan-dialog') === null", T).await?;
         Ok::<_, CmdError>(())
     }
     .await;

@@ -12,6 +12,7 @@ import type { QuantityBounds } from "../bindings/QuantityBounds";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { Navigate } from "../shell/nav";
+import { PlanDialog } from "./PlanDialog";
 import { StatusPill } from "./Subscriptions";
 import { BILLING_LABELS, cancelRule, countdown, localDate, localDateTime, termLabel, waitingFor } from "./time";
 import { useNow } from "./useNow";import { SUBSCRIPTIONS_CHANGED } from "./useBadges";
@@ -47,6 +48,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
   const now = useNow(skew, fine ? 1000 : 60_000);
   const rule = cancelRule(sub, now);
   const [confirming, setConfirming] = useState(false);
+  const [changingPlan, setChangingPlan] = useState(false);
   const [error, setError] = useState<{ what: string; e: IpcError } | null>(null);
   const [renewBusy, setRenewBusy] = useState(false);
 
@@ -151,6 +153,20 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
 
         <Seats sub={sub} onChange={onChange} toast={toast} />
 
+        {sub.status === "active" && (
+          <section>
+            <h3>Plan</h3>
+            <div className="cancel-row">
+              <span>
+                <strong>{sub.planName}</strong>
+              </span>
+              <button type="button" id="change-plan" onClick={() => setChangingPlan(true)}>
+                Change plan…
+              </button>
+            </div>
+          </section>
+        )}
+
         <section>
           <h3>Subscription</h3>
           <dl className="contacts facts">
@@ -176,6 +192,21 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
           </button>
         </section>
       </div>
+      {changingPlan && (
+        <PlanDialog
+          sub={sub}
+          onClose={() => setChangingPlan(false)}
+          onDone={(c) => {
+            setChangingPlan(false);
+            toast(c.message);
+            // The item as Partner Center now has it (plan name, seats, deadline).
+            api
+              .getSubscription(sub.customerId, sub.id)
+              .then(onChange)
+              .catch((e: unknown) => setError({ what: "The subscription could not be read back", e: e as IpcError }));
+          }}
+        />
+      )}
       {confirming && (
         <CancelDialog
           sub={sub}
