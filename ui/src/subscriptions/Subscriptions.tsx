@@ -50,19 +50,27 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { key: "customer", label: "Customer", width: "minmax(90px, 1.3fr)", drop: 0, render: (s) => <span title={s.customerName}>{s.customerName}</span> },
+  { key: "customer", label: "Customer", width: "minmax(90px, 1.4fr)", drop: 0, render: (s) => <span title={s.customerName}>{s.customerName}</span> },
   { key: "product", label: "Product", width: "minmax(90px, 1.8fr)", drop: 0, render: (s) => <span title={s.friendlyName || s.productName}>{s.productName}</span> },
   { key: "publisher", label: "Publisher", width: "minmax(90px, 1.1fr)", drop: 2, render: (s) => <span title={s.publisherName}>{s.publisherName}</span> },
   { key: "plan", label: "Plan", width: "minmax(70px, 0.9fr)", drop: 3, render: (s) => <span title={s.planName}>{s.planName}</span> },
   { key: "quantity", label: "Qty", width: "44px", drop: 4, render: (s) => <span className="num">{s.quantity}</span> },
   {
     key: "term",
-    label: "Term",
-    width: "64px",
+    label: "Term · billing",
+    width: "118px",
     drop: 5,
-    render: (s) => (s.isTrial ? <span className="pill trial" title={`Free trial; ${termLabel(s.termDuration)}`}>Trial</span> : termLabel(s.termDuration)),
+    render: (s) =>
+      s.isTrial ? (
+        <span className="pill trial" title={`Free trial; ${termLabel(s.termDuration)}`}>
+          Trial
+        </span>
+      ) : (
+        <span title={`${termLabel(s.termDuration)} term, billed ${(BILLING_LABELS[s.billingCycle] ?? s.billingCycle).toLowerCase()}`}>
+          {termLabel(s.termDuration)} · {(BILLING_LABELS[s.billingCycle] ?? s.billingCycle).toLowerCase()}
+        </span>
+      ),
   },
-  { key: "billing", label: "Billing", width: "62px", drop: 5, render: (s) => BILLING_LABELS[s.billingCycle] ?? s.billingCycle },
   { key: "status", label: "Status", width: "132px", drop: 0, render: (s) => <StatusPill status={s.status} /> },
   { key: "autoRenew", label: "Renew", width: "52px", drop: 3, render: (s) => (s.autoRenewEnabled ? "On" : <span className="muted">Off</span>) },
   { key: "created", label: "Created", width: "92px", drop: 4, render: (s) => localDate(s.creationDate) },
