@@ -312,6 +312,38 @@ async fn a_repeated_upgrade_request_id_is_applied_once() {
     assert_eq!(after.offer_id, target.offer_id);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_whose_answers_are_all_lost_is_known_from_the_read_back() {
+    let sb = common::sandbox().await;
+    let (conn, _dir) = common::connection(&sb).await;
+    let all = choices_of_active(&conn, sb.clock().now()).await;
+    let (customer, sub, choices) = all
+        .into_iter()
+        .find(|(_, s, c)| {
+            c.eligible
+                .iter()
+                .any(|o| o.maximum_quantity.is_none_or(|m| s.quantity <= m))
+        })
+        .expect("an active subscription with an eligible plan");
+    let target = choices
+        .eligible
+        .iter()
+        .find(|o| o.maximum_quantity.is_none_or(|m| sub.quantity <= m))
+        .unwrap();
+    // Every write is applied and then its connection cut; reads are answered.
+    sb.set_faults("drop-after-commit=100%".parse().unwrap());
+    let change = plans::change_plan(&conn.client, &customer, &sub.id, &target.sku_id, None).await;
+    sb.set_faults(Default::default());
+    let change = change.expect("the read-back shows the change was made");
+    assert!(sb.stats().dropped >= 1, "{:?}", sb.stats());
+    assert!(change.applied && change.plan_changed);
+    assert_eq!(change.subscription.offer_id, target.offer_id);
+    // Applied once: the retries replayed, so nothing else moved.
+    let after = read(&conn.client, &customer, &sub.id).await;
+    assert_eq!(after.offer_id, target.offer_id);
+    assert_eq!(after.quantity, sub.quantity);
+}
+
 // ---------------------------------------------------------------- CLI
 
 fn cli(url: &str, dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {

@@ -50,12 +50,14 @@
 //! * Proration of upfront monthly/annual charges is Partner Center's: we only say so.
 //! * A refusal of the POST itself comes back in the usual `{code, description}` error body,
 //!   and an `UpgradeResult` with `upgradeErrors` is treated as a refusal too.
+//! * When every answer to the POST is lost (its retries reuse one `MS-RequestId`), the
+//!   subscription read back tells whether the change was made; only if not is the error shown.
 
 use serde::Serialize;
 
 use super::{plan_bounds, set_quantity_with, PlanBounds};
 use crate::error::{Error, Result};
-use crate::partner_center::models::{Sku, Subscription, Upgrade, UpgradeErrorCode};
+use crate::partner_center::models::{Sku, Subscription, Upgrade, UpgradeErrorCode, UpgradeResult};
 use crate::partner_center::{api, paging, Client};
 
 /// What a partner needs to know before a plan change, shown with the choices.
@@ -546,13 +548,33 @@ pub async fn change_plan(
         )));
     };
     upgrade.quantity = q;
-    let result = client
+    // Retries of the POST reuse one MS-RequestId, so Partner Center applies it at most once.
+    let result = match client
         .execute(&api::upgrade_subscription(
             customer_id,
             subscription_id,
             &upgrade,
         )?)
-        .await?;
+        .await
+    {
+        Ok(r) => r,
+        // Every answer was lost: the change may have been made. The subscription says.
+        Err(e @ Error::Network { .. }) => {
+            let now = client
+                .execute(&api::subscription(customer_id, subscription_id))
+                .await?;
+            if now.product_and_sku().1 != Some(option.sku_id.as_str()) {
+                return Err(e);
+            }
+            UpgradeResult {
+                source_subscription_id: subscription_id.to_string(),
+                target_subscription_id: subscription_id.to_string(),
+                upgrade_type: upgrade.upgrade_type.clone(),
+                ..Default::default()
+            }
+        }
+        Err(e) => return Err(e),
+    };
     if !result.upgrade_errors.is_empty() {
         let words = reason_of(&Upgrade {
             upgrade_errors: result.upgrade_errors.clone(),
