@@ -116,13 +116,36 @@ async fn subscriptions_countdown_then_cancel() {
         assert!(waiting.starts_with("waiting for"), "{waiting}");
         shot(&c, "waiting-activation-1024x700").await?;
 
-        // Change plan: only eligible plans can be picked; the others say why not.
+        // Bulk auto-renew off for a suspended and an active subscription (both on): Partner
+        // Center refuses the suspended one; each row reports its own result.
         click(&c, "#seg-all").await?;
+        // The detail closed, so the table has room for the Renew column.
+        c.execute("document.querySelector('#sub-detail .close')?.click(); return true;", vec![]).await?;
+        const TICK_OFF_ROW: &str = "(() => { const r = Array.from(document.querySelectorAll('#subs-table .tr')).find(r => r.querySelector('.c-autoRenew')?.textContent === 'On' && !r.querySelector('input').checked); if (!r) return false; r.querySelector('input').click(); return true; })()";
+        for status in ["suspended", "active"] {
+            c.find(fantoccini::Locator::Id("subs-status"))
+                .await?
+                .select_by_value(status)
+                .await?;
+            let label = if status == "active" { "Active" } else { "Suspended" };
+            truthy(&c, status, &format!("document.querySelector('#subs-table .tr') !== null && Array.from(document.querySelectorAll('#subs-table .tr .c-status')).every(s => s.textContent === '{label}')"), T).await?;
+            assert_eq!(c.execute(&format!("return {TICK_OFF_ROW};"), vec![]).await?, Value::Bool(true), "a {status} row with auto-renew on");
+        }
+        assert!(text_of(&c, "#bulk-bar").await?.contains("2 selected"));
+        click(&c, "#bulk-renew-off").await?;
+        truthy(&c, "bulk results", "document.querySelectorAll('#bulk-results li').length === 2", T).await?;
+        let ok = c.execute("return document.querySelectorAll('#bulk-results li.ok').length;", vec![]).await?;
+        let failed = text_of(&c, "#bulk-results li.failed").await?;
+        assert_eq!(ok, Value::from(1), "the active one changed");
+        assert!(failed.contains("suspended"), "the suspended one failed in Partner Center's words: {failed}");
+        assert!(text_of(&c, "#bulk-bar").await?.contains("1 selected"), "the failed row stays ticked");
+        shot(&c, "bulk-auto-renew-1024x700").await?;
+
+        // Change plan: only eligible plans can be picked; the others say why not.
         c.find(fantoccini::Locator::Id("subs-status"))
             .await?
             .select_by_value("active")
             .await?;
-        truthy(&c, "active rows", "Array.from(document.querySelectorAll('#subs-table .tr .c-status')).every(s => s.textContent === 'Active') && document.querySelector('#subs-table .tr') !== null", T).await?;
         click(&c, "#subs-table .tr").await?;
         wait_css(&c, "#change-plan", T).await?;
         click(&c, "#change-plan").await?;

@@ -72,7 +72,7 @@ const COLUMNS: Column[] = [
       ),
   },
   { key: "status", label: "Status", width: "132px", drop: 0, render: (s) => <StatusPill status={s.status} /> },
-  { key: "autoRenew", label: "Renew", width: "52px", drop: 3, render: (s) => (s.autoRenewEnabled ? "On" : <span className="muted">Off</span>) },
+  { key: "autoRenew", label: "Renew", width: "52px", drop: 2, render: (s) => (s.autoRenewEnabled ? "On" : <span className="muted">Off</span>) },
   { key: "created", label: "Created", width: "92px", drop: 4, render: (s) => localDate(s.creationDate) },
   { key: "commitmentEnd", label: "Term ends", width: "92px", drop: 6, render: (s) => localDate(s.commitmentEndDate) },
   { key: "deadline", label: "Cancel by", width: "minmax(112px, 1fr)", drop: 1, render: (s, now) => <DeadlineCell s={s} now={now} /> },
@@ -82,7 +82,7 @@ function dropLevel(width: number): number {
   if (width < 520) return 0;
   if (width < 640) return 1;
   if (width < 760) return 2;
-  if (width < 880) return 3;
+  if (width < 920) return 3;
   if (width < 1000) return 4;
   if (width < 1120) return 5;
   return 99;
