@@ -67,7 +67,7 @@ const COLUMNS: Column[] = [
         </span>
       ) : (
         <span title={`${termLabel(s.termDuration)} term, billed ${(BILLING_LABELS[s.billingCycle] ?? s.billingCycle).toLowerCase()}`}>
-          {termLabel(s.termDuration)} · {(BILLING_LABELS[s.billingCycle] ?? s.billingCycle).toLowerCase()}
+          {termLabel(s.termDuration).replace(/ months?$/, " mo").replace(/ years?$/, " yr")} · {(BILLING_LABELS[s.billingCycle] ?? s.billingCycle).toLowerCase()}
         </span>
       ),
   },
@@ -83,8 +83,8 @@ function dropLevel(width: number): number {
   if (width < 640) return 1;
   if (width < 760) return 2;
   if (width < 920) return 3;
-  if (width < 1000) return 4;
-  if (width < 1120) return 5;
+  if (width < 1050) return 4;
+  if (width < 1170) return 5;
   return 99;
 }
 
