@@ -19,7 +19,8 @@ const pad = (n: number) => String(n).padStart(2, "0");
  * With `seconds`, under a day the seconds show too ("3 h 12 min 05 s"), so a live countdown ticks.
  */
 export function duration(ms: number, seconds = false): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
+  // Whole seconds rounded up: a countdown reads "59 s" until the 59th second has passed.
+  const total = Math.max(0, Math.ceil(ms / 1000));
   const d = Math.floor(total / 86400);
   const h = Math.floor((total % 86400) / 3600);
   const m = Math.floor((total % 3600) / 60);
