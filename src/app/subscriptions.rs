@@ -378,11 +378,6 @@ fn customer_filter(customer_id: Option<String>) -> Option<String> {
 }
 
 impl AppCore {
-    /// "now" as the connection sees it (the embedded sandbox's clock, else the system's).
-    pub async fn subscriptions_now(&self) -> Result<DateTime<Utc>> {
-        Ok(now_of(self.connection().await?))
-    }
-
     /// Every subscription of one customer or of all, as items, with `now` and the policy.
     async fn all_items(
         &self,
