@@ -33,6 +33,19 @@ fn main() {
             "activation_link",
             "orders",
             // subscriptions
+            "list_subscriptions",
+            "subscription_badges",
+            "get_subscription",
+            "cancel_subscription",
+            "set_auto_renew",
+            "set_auto_renew_bulk",
+            "quantity_bounds",
+            "set_quantity",
+            "activation_link",
+            "cancellation_policy",
+            "export_subscriptions",
+            "plan_options",
+            "change_plan",
             //
             // support
             "list_invoices",

@@ -49,6 +49,19 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::orders::activation_link,
             commands::orders::orders,
             // subscriptions
+            commands::subscriptions::list_subscriptions,
+            commands::subscriptions::subscription_badges,
+            commands::subscriptions::get_subscription,
+            commands::subscriptions::cancel_subscription,
+            commands::subscriptions::set_auto_renew,
+            commands::subscriptions::set_auto_renew_bulk,
+            commands::subscriptions::quantity_bounds,
+            commands::subscriptions::set_quantity,
+            commands::subscriptions::activation_link,
+            commands::subscriptions::cancellation_policy,
+            commands::subscriptions::export_subscriptions,
+            commands::subscriptions::plan_options,
+            commands::subscriptions::change_plan,
             //
             // support
             commands::support::list_invoices,

@@ -6,7 +6,7 @@ pub mod plans;
 pub mod policy;
 
 use chrono::{DateTime, Duration, Utc};
-use futures::{StreamExt, TryStreamExt};
+use futures::{FutureExt, StreamExt, TryStreamExt};
 use rusqlite::params;
 use serde::Serialize;
 
@@ -119,15 +119,23 @@ pub async fn list(
         None => crate::customers::list(&conn.client, None).await?,
     };
     let client = &conn.client;
-    let per_customer: Vec<Vec<SubscriptionRow>> =
-        futures::stream::iter(customers.iter().map(|c| async move {
-            let subs = paging::collect_all(client, api::subscriptions(&c.id)).await?;
-            Ok::<_, Error>(
-                subs.into_iter()
-                    .map(|s| SubscriptionRow::new(c, s, policy, now))
-                    .collect(),
-            )
-        }))
+    // Collected first (boxed, no closure in the stream's type) so that a caller that must be
+    // Send, such as a desktop command, can await it.
+    let fetches: Vec<_> = customers
+        .iter()
+        .map(|c| {
+            async move {
+                let subs = paging::collect_all(client, api::subscriptions(&c.id)).await?;
+                Ok::<_, Error>(
+                    subs.into_iter()
+                        .map(|s| SubscriptionRow::new(c, s, policy, now))
+                        .collect(),
+                )
+            }
+            .boxed()
+        })
+        .collect();
+    let per_customer: Vec<Vec<SubscriptionRow>> = futures::stream::iter(fetches)
         .buffered(8)
         .try_collect()
         .await?;
@@ -272,37 +280,41 @@ pub async fn set_auto_renew_bulk(
     targets: &[(String, String)],
     on: bool,
 ) -> Vec<RowResult> {
-    futures::stream::iter(targets.iter().map(|(c, s)| async move {
-        match set_auto_renew(conn, c, s, on).await {
-            Ok(v) if v == on => RowResult {
-                customer_id: c.clone(),
-                subscription_id: s.clone(),
-                ok: true,
-                auto_renew_enabled: Some(v),
-                error: None,
-            },
-            Ok(v) => RowResult {
-                customer_id: c.clone(),
-                subscription_id: s.clone(),
-                ok: false,
-                auto_renew_enabled: Some(v),
-                error: Some(format!(
-                    "Partner Center still reports auto-renew {}",
-                    if v { "on" } else { "off" }
-                )),
-            },
-            Err(e) => RowResult {
-                customer_id: c.clone(),
-                subscription_id: s.clone(),
-                ok: false,
-                auto_renew_enabled: None,
-                error: Some(e.to_string()),
-            },
-        }
-    }))
-    .buffered(6)
-    .collect()
-    .await
+    let changes: Vec<_> = targets
+        .iter()
+        .map(|(c, s)| {
+            async move {
+                match set_auto_renew(conn, c, s, on).await {
+                    Ok(v) if v == on => RowResult {
+                        customer_id: c.clone(),
+                        subscription_id: s.clone(),
+                        ok: true,
+                        auto_renew_enabled: Some(v),
+                        error: None,
+                    },
+                    Ok(v) => RowResult {
+                        customer_id: c.clone(),
+                        subscription_id: s.clone(),
+                        ok: false,
+                        auto_renew_enabled: Some(v),
+                        error: Some(format!(
+                            "Partner Center still reports auto-renew {}",
+                            if v { "on" } else { "off" }
+                        )),
+                    },
+                    Err(e) => RowResult {
+                        customer_id: c.clone(),
+                        subscription_id: s.clone(),
+                        ok: false,
+                        auto_renew_enabled: None,
+                        error: Some(e.to_string()),
+                    },
+                }
+            }
+            .boxed()
+        })
+        .collect();
+    futures::stream::iter(changes).buffered(6).collect().await
 }
 
 /// Change the seat count within the plan's bounds (PATCH `quantity`), read back.

@@ -25,7 +25,7 @@ import { Sidebar, type View } from "./shell/Sidebar";
 import { Toast, useToast } from "./shell/Toast";
 import { TopBar } from "./shell/TopBar";
 import { Subscriptions } from "./subscriptions/Subscriptions";
-import { useBadges } from "./subscriptions/useBadges";
+import { badgeTitles, useBadges } from "./subscriptions/useBadges";
 
 export interface SyncRun {
   progress: Progress | null;
@@ -131,7 +131,7 @@ export function App() {
 
   return (
     <div className="app">
-      <Sidebar view={view} onSelect={(v) => navigate(v)} badges={badges} />
+      <Sidebar view={view} onSelect={(v) => navigate(v)} badges={badges} badgeTitles={badgeTitles(badges)} />
       <div className="main">
         <TopBar
           status={status}

@@ -4,6 +4,18 @@ import { save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { openUrl } from "@tauri-apps/plugin-opener";
 
 import type { ActivationLinkView } from "./bindings/ActivationLinkView";
+import type { ActivationLinkInfo } from "./bindings/ActivationLinkInfo";
+import type { AutoRenewResult } from "./bindings/AutoRenewResult";
+import type { PlanChange } from "./bindings/PlanChange";
+import type { PlanChoices } from "./bindings/PlanChoices";
+import type { PolicyInfo } from "./bindings/PolicyInfo";
+import type { QuantityBounds } from "./bindings/QuantityBounds";
+import type { SubscriptionBadges } from "./bindings/SubscriptionBadges";
+import type { SubscriptionExport } from "./bindings/SubscriptionExport";
+import type { SubscriptionItem } from "./bindings/SubscriptionItem";
+import type { SubscriptionList } from "./bindings/SubscriptionList";
+import type { SubscriptionRef } from "./bindings/SubscriptionRef";
+import type { SubscriptionSet } from "./bindings/SubscriptionSet";
 import type { ConnectionStatus } from "./bindings/ConnectionStatus";
 import type { CustomerDetail } from "./bindings/CustomerDetail";
 import type { CustomerRow } from "./bindings/CustomerRow";
@@ -193,6 +205,51 @@ export const activationLink = (customerId: string, orderId: string, waitSecs: nu
 export const orders = (customerId: string | null): Promise<OrderRow[]> => call("orders", { customerId });
 
 // ---- Subscriptions (issue 6)
+
+/** Subscriptions of one customer (or all) in `set`, with the counts of every set and the core's `now`. */
+export const listSubscriptions = (customerId: string | null, set: SubscriptionSet = "all"): Promise<SubscriptionList> =>
+  call("list_subscriptions", { customerId, set });
+
+/** Counts for the sidebar badges, and the windows closing in under 2 hours. */
+export const subscriptionBadges = (): Promise<SubscriptionBadges> => call("subscription_badges");
+
+export const getSubscription = (customerId: string, subscriptionId: string): Promise<SubscriptionItem> =>
+  call("get_subscription", { customerId, subscriptionId });
+
+/** Cancel inside the window; the subscription as read back from Partner Center. */
+export const cancelSubscription = (customerId: string, subscriptionId: string): Promise<SubscriptionItem> =>
+  call("cancel_subscription", { customerId, subscriptionId });
+
+/** The value read back from Partner Center. */
+export const setAutoRenew = (customerId: string, subscriptionId: string, on: boolean): Promise<boolean> =>
+  call("set_auto_renew", { customerId, subscriptionId, on });
+
+export const setAutoRenewBulk = (targets: SubscriptionRef[], on: boolean): Promise<AutoRenewResult[]> =>
+  call("set_auto_renew_bulk", { targets, on });
+
+export const quantityBounds = (customerId: string, subscriptionId: string): Promise<QuantityBounds> =>
+  call("quantity_bounds", { customerId, subscriptionId });
+
+export const setQuantity = (customerId: string, subscriptionId: string, quantity: number): Promise<SubscriptionItem> =>
+  call("set_quantity", { customerId, subscriptionId, quantity });
+
+/** The activation link: the one held if under 24 h old, else fetched anew. */
+export const activationLink = (customerId: string, subscriptionId: string): Promise<ActivationLinkInfo> =>
+  call("activation_link", { customerId, subscriptionId });
+
+export const cancellationPolicy = (): Promise<PolicyInfo> => call("cancellation_policy");
+
+/** The plans Partner Center lists as eligible targets, and the others with the reason. */
+export const planOptions = (customerId: string, subscriptionId: string): Promise<PlanChoices> =>
+  call("plan_options", { customerId, subscriptionId });
+
+/** Move to an eligible plan (offer id), optionally with a new seat count; read back. */
+export const changePlan = (customerId: string, subscriptionId: string, target: string, quantity: number | null): Promise<PlanChange> =>
+  call("change_plan", { customerId, subscriptionId, target, quantity });
+
+/** Export the rows named (in that order) to .xlsx or .csv. */
+export const exportSubscriptions = (path: string, keys: SubscriptionRef[]): Promise<SubscriptionExport> =>
+  call("export_subscriptions", { path, customerId: null, keys });
 
 // ---- Invoices and publishers (issue 7)
 

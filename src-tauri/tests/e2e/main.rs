@@ -14,4 +14,5 @@ mod marketplace;
 mod prices;
 mod publishers;
 mod settings;
+mod subscriptions;
 //

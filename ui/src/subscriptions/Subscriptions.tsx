@@ -1,7 +1,567 @@
-// The Subscriptions view (placeholder until its issue lands).
-import type { ViewProps } from "../shell/nav";
-import { Placeholder } from "../shell/Placeholder";
+// The Subscriptions view: All · Closing soon · Waiting for activation across customers (or one,
+// with params.customerId), filters, sortable columns, checkboxes for bulk auto-renew, export,
+// and the detail panel with the live countdown, Cancel, auto-renew, seats and the activation link.
+// Keyboard: Ctrl+F search, arrows move, Enter opens, Esc closes the detail or clears the search.
+import { save } from "@tauri-apps/plugin-dialog";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
-export function Subscriptions({ navigate }: ViewProps) {
-  return <Placeholder view="subscriptions" navigate={navigate} />;
+import * as api from "../api";
+import type { IpcError } from "../api";
+import type { AutoRenewResult } from "../bindings/AutoRenewResult";
+import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import type { SubscriptionList } from "../bindings/SubscriptionList";
+import type { SubscriptionState } from "../bindings/SubscriptionState";
+import { count } from "../format";
+import { ErrorBanner } from "../shell/ErrorBanner";
+import type { ViewProps } from "../shell/nav";
+import { SubscriptionDetail } from "./SubscriptionDetail";
+import "./subscriptions.css";
+import {
+  BILLING_LABELS,
+  EMPTY_LIST_FILTER,
+  type ListFilter,
+  STATUS_LABELS,
+  type Segment,
+  type Sort,
+  type SortKey,
+  countdown,
+  inSegment,
+  keyOfRow,
+  localDate,
+  localDateTime,
+  matches,
+  skewOf,
+  sortRows,
+  termLabel,
+  waitingFor,
+} from "./time";
+import { useNow } from "./useNow";
+
+/** How often the list is read again from Partner Center while the view is open. */
+const REFRESH_MS = 120_000;
+
+interface Column {
+  key: SortKey;
+  label: string;
+  width: string;
+  /** Narrower tables drop columns with a higher number first. */
+  drop: number;
+  render: (s: SubscriptionItem, now: number) => React.ReactNode;
+}
+
+const COLUMNS: Column[] = [
+  { key: "customer", label: "Customer", width: "minmax(90px, 1.4fr)", drop: 0, render: (s) => <span title={s.customerName}>{s.customerName}</span> },
+  { key: "product", label: "Product", width: "minmax(90px, 1.8fr)", drop: 0, render: (s) => <span title={s.friendlyName || s.productName}>{s.productName}</span> },
+  { key: "publisher", label: "Publisher", width: "minmax(90px, 1.1fr)", drop: 2, render: (s) => <span title={s.publisherName}>{s.publisherName}</span> },
+  { key: "plan", label: "Plan", width: "minmax(70px, 0.9fr)", drop: 3, render: (s) => <span title={s.planName}>{s.planName}</span> },
+  { key: "quantity", label: "Qty", width: "44px", drop: 4, render: (s) => <span className="num">{s.quantity}</span> },
+  {
+    key: "term",
+    label: "Term · billing",
+    width: "118px",
+    drop: 5,
+    render: (s) =>
+      s.isTrial ? (
+        <span className="pill trial" title={`Free trial; ${termLabel(s.termDuration)}`}>
+          Trial
+        </span>
+      ) : (
+        <span title={`${termLabel(s.termDuration)} term, billed ${(BILLING_LABELS[s.billingCycle] ?? s.billingCycle).toLowerCase()}`}>
+          {termLabel(s.termDuration).replace(/ months?$/, " mo").replace(/ years?$/, " yr")} · {(BILLING_LABELS[s.billingCycle] ?? s.billingCycle).toLowerCase()}
+        </span>
+      ),
+  },
+  { key: "status", label: "Status", width: "132px", drop: 0, render: (s) => <StatusPill status={s.status} /> },
+  { key: "autoRenew", label: "Renew", width: "52px", drop: 2, render: (s) => (s.autoRenewEnabled ? "On" : <span className="muted">Off</span>) },
+  { key: "created", label: "Created", width: "92px", drop: 4, render: (s) => localDate(s.creationDate) },
+  { key: "commitmentEnd", label: "Term ends", width: "92px", drop: 6, render: (s) => localDate(s.commitmentEndDate) },
+  { key: "deadline", label: "Cancel by", width: "minmax(112px, 1fr)", drop: 1, render: (s, now) => <DeadlineCell s={s} now={now} /> },
+];
+
+function dropLevel(width: number): number {
+  if (width < 520) return 0;
+  if (width < 640) return 1;
+  if (width < 760) return 2;
+  if (width < 920) return 3;
+  if (width < 1050) return 4;
+  if (width < 1170) return 5;
+  return 99;
+}
+
+export function StatusPill({ status, trial }: { status: SubscriptionState; trial?: boolean }) {
+  return (
+    <span className="status-cell">
+      <span className={`pill status-${status}`}>{STATUS_LABELS[status]}</span>
+      {trial && <span className="pill trial">Trial</span>}
+    </span>
+  );
+}
+
+function DeadlineCell({ s, now }: { s: SubscriptionItem; now: number }) {
+  if (!s.deadline) return <span className="muted">–</span>;
+  const at = Date.parse(s.deadline.at);
+  const open = (s.status === "active" || s.status === "pendingFulfillment") && now <= at;
+  const title = `${localDateTime(s.deadline.at)} · from ${s.deadline.source}`;
+  if (!open) return <span className="muted" title={title}>{localDate(s.deadline.at)}</span>;
+  const soon = at - now <= 24 * 3_600_000;
+  return (
+    <span className={soon ? "deadline soon" : "deadline"} title={title}>
+      {countdown(s.deadline.at, now)}
+    </span>
+  );
+}
+
+const SEGMENTS: Array<{ id: Segment; label: string }> = [
+  { id: "all", label: "All" },
+  { id: "closingSoon", label: "Closing soon" },
+  { id: "waiting", label: "Waiting for activation" },
+];
+
+const isTextInput = (el: Element | null) =>
+  el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
+
+export function Subscriptions({ params, navigate, toast }: ViewProps) {
+  const [list, setList] = useState<SubscriptionList | null>(null);
+  const [skew, setSkew] = useState(0);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [filter, setFilter] = useState<ListFilter>(() => ({
+    ...EMPTY_LIST_FILTER,
+    customerId: params.customerId ?? "",
+    segment: (params.segment as Segment | undefined) ?? "all",
+  }));
+  const [sort, setSort] = useState<Sort>({ key: "created", descending: true });
+  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
+  const [openKey, setOpenKey] = useState<string | null>(null);
+  const [cursor, setCursor] = useState<number | null>(null);
+  const [bulk, setBulk] = useState<{ on: boolean; results: AutoRenewResult[] } | null>(null);
+  const [bulkBusy, setBulkBusy] = useState(false);
+  const [bulkError, setBulkError] = useState<IpcError | null>(null);
+  const [exportError, setExportError] = useState<IpcError | null>(null);
+  const [width, setWidth] = useState(1000);
+  const searchRef = useRef<HTMLInputElement | null>(null);
+  const bodyRef = useRef<HTMLDivElement | null>(null);
+  const boxRef = useRef<HTMLDivElement | null>(null);
+  const seq = useRef(0);
+  const now = useNow(skew, 60_000);
+
+  // A navigate() here with other params (e.g. from Customers) applies them.
+  useEffect(() => {
+    setFilter((f) => ({ ...f, customerId: params.customerId ?? "", segment: (params.segment as Segment | undefined) ?? f.segment }));
+    if (params.subscriptionId && params.customerId) setOpenKey(`${params.customerId}/${params.subscriptionId}`);
+  }, [params]);
+
+  const load = useCallback(async () => {
+    const mine = ++seq.current;
+    setLoading(true);
+    try {
+      const l = await api.listSubscriptions(null, "all");
+      if (mine !== seq.current) return;
+      setSkew(skewOf(l.now));
+      setList(l);
+      setError(null);
+    } catch (e) {
+      if (mine === seq.current) setError(e as IpcError);
+    } finally {
+      if (mine === seq.current) setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+    const t = window.setInterval(() => void load(), REFRESH_MS);
+    return () => window.clearInterval(t);
+  }, [load]);
+
+  useEffect(() => {
+    const el = boxRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(([entry]) => entry && setWidth(entry.contentRect.width));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const rows = list?.rows ?? [];
+  const customers = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const r of rows) m.set(r.customerId, r.customerName);
+    return [...m.entries()].sort((a, b) => a[1].localeCompare(b[1]));
+  }, [rows]);
+  const publishers = useMemo(() => [...new Set(rows.map((r) => r.publisherName))].filter(Boolean).sort((a, b) => a.localeCompare(b)), [rows]);
+
+  // The segment counts follow the other filters (customer, status, publisher, search).
+  const counts = useMemo(() => {
+    const base = rows.filter((r) => matches(r, { ...filter, segment: "all" }, now));
+    return {
+      all: base.length,
+      closingSoon: base.filter((r) => inSegment(r, "closingSoon", now)).length,
+      waiting: base.filter((r) => inSegment(r, "waiting", now)).length,
+    };
+  }, [rows, filter, now]);
+
+  const shown = useMemo(() => {
+    const f = rows.filter((r) => matches(r, filter, now));
+    // Closing soon reads best closing-first until a column is picked.
+    return sortRows(f, sort);
+  }, [rows, filter, sort, now]);
+
+  const byKey = useMemo(() => new Map(rows.map((r) => [keyOfRow(r), r])), [rows]);
+  const open = openKey ? byKey.get(openKey) ?? null : null;
+
+  const onSegment = (s: Segment) => {
+    setFilter((f) => ({ ...f, segment: s }));
+    if (s === "closingSoon") setSort({ key: "deadline", descending: false });
+    setCursor(null);
+  };
+
+  const replace = useCallback((item: SubscriptionItem) => {
+    setList((l) => (l ? { ...l, rows: l.rows.map((r) => (keyOfRow(r) === keyOfRow(item) ? item : r)) } : l));
+  }, []);
+
+  const toggle = (k: string) =>
+    setChecked((c) => {
+      const n = new Set(c);
+      if (n.has(k)) n.delete(k);
+      else n.add(k);
+      return n;
+    });
+  const shownKeys = shown.map(keyOfRow);
+  const allChecked = shownKeys.length > 0 && shownKeys.every((k) => checked.has(k));
+  const checkedRows = [...checked].map((k) => byKey.get(k)).filter((r): r is SubscriptionItem => !!r);
+
+  const runBulk = async (on: boolean) => {
+    setBulkBusy(true);
+    setBulkError(null);
+    setBulk(null);
+    try {
+      const targets = checkedRows.map((r) => ({ customerId: r.customerId, subscriptionId: r.id }));
+      const results = await api.setAutoRenewBulk(targets, on);
+      setBulk({ on, results });
+      // The values read back, into the rows.
+      setList((l) =>
+        l
+          ? {
+              ...l,
+              rows: l.rows.map((r) => {
+                const res = results.find((x) => x.customerId === r.customerId && x.subscriptionId === r.id);
+                return res && res.autoRenewEnabled !== null ? { ...r, autoRenewEnabled: res.autoRenewEnabled } : r;
+              }),
+            }
+          : l,
+      );
+      const ok = results.filter((r) => r.ok).length;
+      if (ok === results.length) {
+        toast(`Auto-renew turned ${on ? "on" : "off"} for ${ok} subscription${ok === 1 ? "" : "s"} (read back from Partner Center)`);
+        setChecked(new Set());
+      } else {
+        // Keep only the failed rows ticked, to retry them.
+        setChecked(new Set(results.filter((r) => !r.ok).map((r) => `${r.customerId}/${r.subscriptionId}`)));
+      }
+    } catch (e) {
+      setBulkError(e as IpcError);
+    } finally {
+      setBulkBusy(false);
+    }
+  };
+
+  const doExport = async () => {
+    setExportError(null);
+    const day = new Date(now).toISOString().slice(0, 10);
+    const path = await save({
+      title: "Export subscriptions",
+      defaultPath: `subscriptions-${day}.xlsx`,
+      filters: [
+        { name: "Excel workbook", extensions: ["xlsx"] },
+        { name: "CSV", extensions: ["csv"] },
+      ],
+    }).catch((e: unknown) => {
+      setExportError(api.toIpcError(e));
+      return null;
+    });
+    if (!path) return;
+    try {
+      const done = await api.exportSubscriptions(
+        path,
+        shown.map((r) => ({ customerId: r.customerId, subscriptionId: r.id })),
+      );
+      toast(`Exported ${count(done.rows)} subscriptions to ${done.path}`);
+    } catch (e) {
+      setExportError(e as IpcError);
+    }
+  };
+
+  // Keyboard: Ctrl+F, arrows, Enter, Esc.
+  const move = (delta: number) => {
+    if (shown.length === 0) return;
+    const next = Math.min(shown.length - 1, Math.max(0, (cursor ?? -1) + delta));
+    setCursor(next);
+    const r = shown[next];
+    if (r && openKey) setOpenKey(keyOfRow(r));
+    bodyRef.current?.querySelector(`[data-index="${next}"]`)?.scrollIntoView({ block: "nearest" });
+  };
+  const keyRef = useRef<(e: KeyboardEvent) => void>(() => {});
+  keyRef.current = (e: KeyboardEvent) => {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
+      e.preventDefault();
+      searchRef.current?.focus();
+      searchRef.current?.select();
+      return;
+    }
+    if (e.defaultPrevented || document.querySelector(".modal-backdrop")) return;
+    const target = document.activeElement;
+    if (e.key === "Escape") {
+      if (openKey) setOpenKey(null);
+      else if (filter.search) setFilter((f) => ({ ...f, search: "" }));
+      return;
+    }
+    if (isTextInput(target) && target !== searchRef.current) return;
+    if (target instanceof HTMLButtonElement && e.key === "Enter") return;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      if (target === searchRef.current) bodyRef.current?.focus();
+      move(e.key === "ArrowDown" ? 1 : -1);
+    } else if (e.key === "Enter" && cursor !== null && target !== searchRef.current) {
+      const r = shown[cursor];
+      if (r) setOpenKey(keyOfRow(r));
+    }
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => keyRef.current(e);
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const level = dropLevel(width);
+  const columns = COLUMNS.filter((c) => c.drop <= level);
+  const template = ["28px", ...columns.map((c) => c.width)].join(" ");
+  const onSort = (key: SortKey) => setSort((s) => (s.key === key ? { key, descending: !s.descending } : { key, descending: key === "created" }));
+
+  const empty =
+    list && shown.length === 0
+      ? filter.segment === "closingSoon"
+        ? "No cancellation window closes within 24 hours."
+        : filter.segment === "waiting"
+          ? "Nothing is waiting for activation."
+          : "No subscription matches these filters."
+      : null;
+  const filtered = filter.customerId !== "" || filter.status !== "" || filter.publisher !== "" || filter.search !== "";
+
+  return (
+    <div className="view subscriptions">
+      <div className="filters">
+        <div className="filter-row">
+          <div className="segmented" role="tablist" aria-label="Subscription sets">
+            {SEGMENTS.map((s) => (
+              <button
+                key={s.id}
+                type="button"
+                role="tab"
+                id={`seg-${s.id}`}
+                aria-selected={filter.segment === s.id}
+                className={filter.segment === s.id ? "seg on" : "seg"}
+                onClick={() => onSegment(s.id)}
+              >
+                {s.label} <span className="count">{list ? count(counts[s.id]) : ""}</span>
+              </button>
+            ))}
+          </div>
+          <span className="spacer" />
+          <button type="button" onClick={() => void load()} disabled={loading} title="Read the subscriptions again from Partner Center">
+            {loading ? "Refreshing…" : "Refresh"}
+          </button>
+          <button type="button" id="export-subs" onClick={() => void doExport()} disabled={shown.length === 0} title="Export the rows shown to .xlsx or .csv">
+            Export…
+          </button>
+        </div>
+        <div className="filter-row">
+          <input
+            ref={searchRef}
+            type="search"
+            className="search"
+            id="subs-search"
+            placeholder="Search… (Ctrl+F)"
+            title="Search customers, products, plans, publishers and subscription ids (Ctrl+F)"
+            value={filter.search}
+            onChange={(e) => setFilter((f) => ({ ...f, search: e.target.value }))}
+            aria-label="Search subscriptions"
+          />
+          <select aria-label="Customer" id="subs-customer" value={filter.customerId} onChange={(e) => setFilter((f) => ({ ...f, customerId: e.target.value }))}>
+            <option value="">All customers</option>
+            {filter.customerId && !customers.some(([id]) => id === filter.customerId) && <option value={filter.customerId}>{filter.customerId}</option>}
+            {customers.map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </select>
+          <select aria-label="Status" id="subs-status" value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value as ListFilter["status"] }))}>
+            <option value="">All statuses</option>
+            {(["pendingFulfillment", "active", "suspended", "cancelled"] as const).map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+          <select aria-label="Publisher" id="subs-publisher" className="publisher-select" value={filter.publisher} onChange={(e) => setFilter((f) => ({ ...f, publisher: e.target.value }))}>
+            <option value="">All publishers</option>
+            {publishers.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+          {filtered && (
+            <button type="button" className="link" onClick={() => setFilter((f) => ({ ...EMPTY_LIST_FILTER, segment: f.segment }))}>
+              Clear filters
+            </button>
+          )}
+          <span className="result-count" id="subs-count">
+            {list ? `${count(shown.length)} shown` : ""}
+          </span>
+        </div>
+      </div>
+      {error && <ErrorBanner error={error} what="The subscriptions could not be listed" onRetry={() => void load()} />}
+      {exportError && <ErrorBanner error={exportError} what="The export failed" hint={exportError.kind === "invalid" ? "Choose a file name ending in .xlsx or .csv in a folder you can write to." : undefined} onDismiss={() => setExportError(null)} />}
+      {bulkError && <ErrorBanner error={bulkError} what="Auto-renew could not be changed" onDismiss={() => setBulkError(null)} />}
+      {checked.size > 0 && (
+        <div className="bulk-bar" id="bulk-bar">
+          <strong>{checked.size} selected</strong>
+          <button type="button" disabled={bulkBusy} onClick={() => void runBulk(true)} id="bulk-renew-on">
+            Auto-renew on
+          </button>
+          <button type="button" disabled={bulkBusy} onClick={() => void runBulk(false)} id="bulk-renew-off">
+            Auto-renew off
+          </button>
+          {bulkBusy && <span className="muted">Changing {checked.size} and reading each back…</span>}
+          <span className="spacer" />
+          <button type="button" className="ghost" onClick={() => setChecked(new Set())}>
+            Clear selection
+          </button>
+        </div>
+      )}
+      {bulk && (
+        <BulkResults
+          bulk={bulk}
+          names={(r) => {
+            const s = byKey.get(`${r.customerId}/${r.subscriptionId}`);
+            return s ? `${s.customerName} · ${s.productName}` : r.subscriptionId;
+          }}
+          onClose={() => setBulk(null)}
+        />
+      )}
+      <div className={open ? "content with-detail" : "content"}>
+        <div className="list" ref={boxRef}>
+          {!list && !error && <div className="empty">Reading subscriptions from every customer…</div>}
+          {empty && (
+            <div className="empty" id="subs-empty">
+              {empty}{" "}
+              {filtered && (
+                <button type="button" className="link" onClick={() => setFilter((f) => ({ ...EMPTY_LIST_FILTER, segment: f.segment }))}>
+                  Clear filters
+                </button>
+              )}
+            </div>
+          )}
+          <div className="table subs-table">
+            <div className="thead" role="row" style={{ gridTemplateColumns: template }}>
+              <div className="th">
+                <input
+                  type="checkbox"
+                  aria-label="Select all shown"
+                  checked={allChecked}
+                  onChange={() => setChecked(allChecked ? new Set() : new Set(shownKeys))}
+                />
+              </div>
+              {columns.map((c) => (
+                <div
+                  key={c.key}
+                  role="columnheader"
+                  className={`th sortable c-${c.key}`}
+                  data-col={c.key}
+                  aria-sort={sort.key === c.key ? (sort.descending ? "descending" : "ascending") : "none"}
+                  onClick={() => onSort(c.key)}
+                  title="Sort"
+                >
+                  {c.label}
+                  {sort.key === c.key && <span className="sort-arrow">{sort.descending ? " ▼" : " ▲"}</span>}
+                </div>
+              ))}
+            </div>
+            <div className="tbody" id="subs-table" ref={bodyRef} role="grid" aria-label="Subscriptions" aria-rowcount={shown.length} tabIndex={0}>
+              {shown.map((s, i) => {
+                const k = keyOfRow(s);
+                const sel = k === openKey || cursor === i;
+                return (
+                  <div
+                    key={k}
+                    role="row"
+                    data-index={i}
+                    data-id={s.id}
+                    aria-selected={sel}
+                    className={`tr static${sel ? " selected" : ""}`}
+                    style={{ gridTemplateColumns: template }}
+                    onClick={() => {
+                      setCursor(i);
+                      setOpenKey(k);
+                    }}
+                  >
+                    <div className="td" onClick={(e) => e.stopPropagation()}>
+                      <input type="checkbox" aria-label={`Select ${s.productName} for ${s.customerName}`} checked={checked.has(k)} onChange={() => toggle(k)} />
+                    </div>
+                    {columns.map((c) => (
+                      <div key={c.key} role="gridcell" className={`td c-${c.key}`}>
+                        {c.render(s, now)}
+                      </div>
+                    ))}
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+          {filter.segment === "waiting" && shown.length > 0 && (
+            <div className="list-foot muted">
+              Oldest waiting: {waitingFor(shown.reduce<string | null>((a, r) => (!a || (r.creationDate && r.creationDate < a) ? r.creationDate : a), null), now).replace("waiting for ", "")}. Open one for its activation link.
+            </div>
+          )}
+        </div>
+        {open && list && (
+          <SubscriptionDetail
+            key={openKey}
+            sub={open}
+            skew={skew}
+            policy={list.policy}
+            onChange={replace}
+            onClose={() => setOpenKey(null)}
+            navigate={navigate}
+            toast={toast}
+          />
+        )}
+      </div>
+    </div>
+  );
+}
+
+function BulkResults({ bulk, names, onClose }: { bulk: { on: boolean; results: AutoRenewResult[] }; names: (r: AutoRenewResult) => string; onClose: () => void }) {
+  const failed = bulk.results.filter((r) => !r.ok);
+  return (
+    <div className={failed.length ? "bulk-results has-failures" : "bulk-results"} id="bulk-results" role="status">
+      <div className="bulk-results-head">
+        <strong>
+          Auto-renew {bulk.on ? "on" : "off"}: {bulk.results.length - failed.length} of {bulk.results.length} changed
+          {failed.length ? `, ${failed.length} failed (still ticked, to try again)` : ""}.
+        </strong>
+        <button type="button" className="ghost" onClick={onClose} aria-label="Dismiss">
+          ✕
+        </button>
+      </div>
+      <ul>
+        {bulk.results.map((r) => (
+          <li key={`${r.customerId}/${r.subscriptionId}`} className={r.ok ? "ok" : "failed"}>
+            <span aria-hidden="true">{r.ok ? "✓" : "✕"}</span> {names(r)} —{" "}
+            {r.ok ? `auto-renew ${r.autoRenewEnabled ? "on" : "off"} (read back)` : r.error}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
 }

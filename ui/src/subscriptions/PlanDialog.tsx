@@ -1,0 +1,145 @@
+// "Change plan": only the plans Partner Center lists as eligible can be picked; the others are
+// listed with the reason they are missing or blocked (e.g. the publisher blocks downgrades).
+// A plan change spends money, so it is a confirmation that blocks the window.
+import { useEffect, useRef, useState } from "react";
+
+import * as api from "../api";
+import type { IpcError } from "../api";
+import type { PlanChange } from "../bindings/PlanChange";
+import type { PlanChoices } from "../bindings/PlanChoices";
+import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+
+interface Props {
+  sub: SubscriptionItem;
+  onClose: () => void;
+  onDone: (c: PlanChange) => void;
+}
+
+function bounds(min: number | null, max: number | null): string {
+  if (min === null && max === null) return "";
+  return `${min ?? 1} to ${max ?? "any number of"} seats`;
+}
+
+export function PlanDialog({ sub, onClose, onDone }: Props) {
+  const [choices, setChoices] = useState<PlanChoices | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [target, setTarget] = useState<string>("");
+  const [qty, setQty] = useState(String(sub.quantity));
+  const [busy, setBusy] = useState(false);
+  const closeRef = useRef<HTMLButtonElement | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    closeRef.current?.focus();
+    api
+      .planOptions(sub.customerId, sub.id)
+      .then((c) => {
+        if (!live) return;
+        setChoices(c);
+        if (c.eligible.length === 1) setTarget(c.eligible[0]!.offerId);
+      })
+      .catch((e: unknown) => live && setError(e as IpcError));
+    return () => {
+      live = false;
+    };
+  }, [sub.customerId, sub.id]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape" && !busy) {
+        e.preventDefault();
+        e.stopPropagation();
+        onClose();
+      }
+    };
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
+  }, [busy, onClose]);
+
+  const picked = choices?.eligible.find((o) => o.offerId === target) ?? null;
+  const n = Number(qty);
+  const qtyOk =
+    Number.isInteger(n) && n >= 1 && (!picked || ((picked.minimumQuantity === null || n >= picked.minimumQuantity) && (picked.maximumQuantity === null || n <= picked.maximumQuantity)));
+
+  const confirm = async () => {
+    if (!picked) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onDone(await api.changePlan(sub.customerId, sub.id, picked.offerId, n === sub.quantity ? null : n));
+    } catch (e) {
+      setError(e as IpcError);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="modal-backdrop">
+      <div className="modal plan-modal" role="dialog" aria-modal="true" aria-labelledby="plan-dialog-title" id="plan-dialog">
+        <h2 id="plan-dialog-title">Change plan</h2>
+        <p className="muted">
+          {sub.productName} for {sub.customerName}. Now on <strong>{choices?.current.title ?? sub.planName}</strong> with {sub.quantity} seats.
+        </p>
+        {!choices && !error && <p className="muted">Asking Partner Center which plans this subscription can move to…</p>}
+        {choices && (
+          <>
+            {choices.eligible.length === 0 ? (
+              <p id="plan-none">Partner Center lists no plan this subscription can move to.</p>
+            ) : (
+              <fieldset className="plan-choices">
+                <legend>Plans it can move to</legend>
+                {choices.eligible.map((o) => (
+                  <label key={o.offerId} className="plan-choice">
+                    <input type="radio" name="plan" value={o.offerId} checked={target === o.offerId} onChange={() => setTarget(o.offerId)} />
+                    <span>
+                      <strong>{o.title}</strong>
+                      {o.description && <span className="muted"> — {o.description}</span>}
+                      {bounds(o.minimumQuantity, o.maximumQuantity) && <span className="muted small"> ({bounds(o.minimumQuantity, o.maximumQuantity)})</span>}
+                    </span>
+                  </label>
+                ))}
+              </fieldset>
+            )}
+            {choices.unavailable.length > 0 && (
+              <div className="plan-unavailable" id="plan-unavailable">
+                <div className="muted small">Not available</div>
+                <ul>
+                  {choices.unavailable.map((o) => (
+                    <li key={o.offerId || o.skuId}>
+                      <strong>{o.title}</strong>: {o.reason}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
+            {picked && (
+              <label className="plan-qty">
+                Seats{" "}
+                <input type="number" value={qty} onChange={(e) => setQty(e.target.value)} aria-invalid={!qtyOk} min={picked.minimumQuantity ?? 1} max={picked.maximumQuantity ?? undefined} />
+                {!qtyOk && <span className="inline-error"> {bounds(picked.minimumQuantity, picked.maximumQuantity) || "a whole number of seats"}</span>}
+              </label>
+            )}
+            <ul className="plan-notes muted small">
+              {choices.notes.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+          </>
+        )}
+        {error && (
+          <div className="dialog-error" role="alert" id="plan-error">
+            <strong>{choices ? "Partner Center did not change the plan." : "The plans could not be read."}</strong> {error.message}
+          </div>
+        )}
+        <div className="modal-actions">
+          <button type="button" ref={closeRef} onClick={onClose} disabled={busy}>
+            Close
+          </button>
+          <button type="button" className="primary" id="confirm-plan" onClick={() => void confirm()} disabled={busy || !picked || !qtyOk}>
+            {busy ? "Changing…" : picked ? `Change to ${picked.title}` : "Change plan"}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { act } from "react";
+import { createRoot } from "react-dom/client";
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+import type { PolicyInfo } from "../bindings/PolicyInfo";
+import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import { SubscriptionDetail } from "./SubscriptionDetail";
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const NOW = Date.parse("2026-11-21T08:00:00Z");
+const POLICY: PolicyInfo = { monthlyHours: 24, annualHours: 336, source: "Partner Center rule", sourceUrl: null, origin: "default" };
+
+function sub(over: Partial<SubscriptionItem> = {}): SubscriptionItem {
+  return {
+    id: "s1",
+    customerId: "c1",
+    customerName: "Contoso",
+    offerId: "P:S:A",
+    productId: "P",
+    skuId: "S",
+    productName: "Fabrikam CRM",
+    planName: "Pro",
+    friendlyName: "",
+    publisherName: "Fabrikam",
+    quantity: 5,
+    unitType: "Licenses",
+    termDuration: "P1M",
+    billingCycle: "monthly",
+    status: "active",
+    isTrial: false,
+    autoRenewEnabled: true,
+    creationDate: "2026-11-20T12:00:00Z",
+    effectiveStartDate: null,
+    commitmentEndDate: null,
+    deadline: { at: "2026-11-21T11:12:00Z", kind: "subscriptionField", source: "cancellationAllowedUntilDate on the subscription" },
+    canCancel: true,
+    closingSoon: true,
+    refund: "Full refund",
+    orderId: "o1",
+    ...over,
+  };
+}
+
+let host: HTMLDivElement | null = null;
+afterEach(() => {
+  host?.remove();
+  clearMocks();
+  vi.useRealTimers();
+});
+
+function render(s: SubscriptionItem, onChange: (s: SubscriptionItem) => void = () => {}): HTMLDivElement {
+  vi.useFakeTimers({ now: NOW, toFake: ["Date", "setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+  mockIPC((cmd) => {
+    if (cmd === "quantity_bounds") return { planName: "Pro", min: 1, max: 50, unitType: "Licenses" };
+    if (cmd === "cancel_subscription") return { ...s, status: "cancelled", canCancel: false };
+    throw { kind: "notFound", message: `unexpected ${cmd}`, retryable: false };
+  });
+  host = document.createElement("div");
+  document.body.append(host);
+  const root = createRoot(host);
+  act(() =>
+    root.render(<SubscriptionDetail sub={s} skew={0} policy={POLICY} onChange={onChange} onClose={() => {}} navigate={() => {}} toast={() => {}} />),
+  );
+  return host;
+}
+
+const cancelButton = (el: HTMLElement) => el.querySelector<HTMLButtonElement>("#cancel-button")!;
+
+describe("SubscriptionDetail", () => {
+  it("inside the window: a ticking countdown and Cancel enabled", () => {
+    const el = render(sub());
+    expect(el.querySelector("#countdown")?.textContent).toBe("Closes in 3 h 12 min 00 s");
+    expect(cancelButton(el).disabled).toBe(false);
+    act(() => vi.advanceTimersByTime(1005));
+    expect(el.querySelector("#countdown")?.textContent).toBe("Closes in 3 h 11 min 59 s");
+    expect(el.querySelector("#deadline-source")?.textContent).toContain("cancellationAllowedUntilDate");
+  });
+
+  it("after the window: Cancel disabled, saying when it closed", () => {
+    const el = render(sub({ deadline: { at: "2026-11-21T07:00:00Z", kind: "subscriptionField", source: "x" } }));
+    expect(cancelButton(el).disabled).toBe(true);
+    expect(el.querySelector("#cancel-reason")?.textContent).toMatch(/^The cancellation window closed on .+\.$/);
+    expect(el.querySelector("#countdown")).toBeNull();
+  });
+
+  it("a computed deadline shows the policy and its source", () => {
+    const el = render(sub({ deadline: { at: "2026-11-21T11:12:00Z", kind: "policy", source: "policy: Partner Center rule" } }));
+    expect(el.querySelector("#deadline-source")?.textContent).toContain("monthly 24 hours, annual 14 days. Partner Center rule");
+  });
+
+  it("Cancel asks first, naming customer, product and refund, then shows what Partner Center read back", async () => {
+    const changed: SubscriptionItem[] = [];
+    const el = render(sub(), (s) => changed.push(s));
+    act(() => cancelButton(el).click());
+    const dialog = document.querySelector("#cancel-dialog")!;
+    expect(dialog.querySelector("#confirm-customer")?.textContent).toBe("Contoso");
+    expect(dialog.querySelector("#confirm-product")?.textContent).toContain("Fabrikam CRM");
+    expect(dialog.querySelector("#confirm-refund")?.textContent).toBe("Full refund");
+    await act(async () => {
+      document.querySelector<HTMLButtonElement>("#confirm-cancel")!.click();
+      await vi.runOnlyPendingTimersAsync();
+    });
+    expect(changed.at(-1)?.status).toBe("cancelled");
+    expect(document.querySelector("#cancel-dialog")).toBeNull();
+  });
+});

@@ -1,0 +1,473 @@
+// One subscription: the live countdown to its cancellation deadline (with the absolute date in
+// the user's locale and where the deadline comes from), Cancel inside the window behind a
+// confirmation, auto-renew, seats within the plan's bounds, the activation link while pending
+// fulfillment, and the way to the publisher's contacts.
+import { useEffect, useRef, useState } from "react";
+
+import * as api from "../api";
+import type { IpcError } from "../api";
+import type { ActivationLinkInfo } from "../bindings/ActivationLinkInfo";
+import type { PolicyInfo } from "../bindings/PolicyInfo";
+import type { QuantityBounds } from "../bindings/QuantityBounds";
+import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import { ErrorBanner } from "../shell/ErrorBanner";
+import type { Navigate } from "../shell/nav";
+import { PlanDialog } from "./PlanDialog";
+import { StatusPill } from "./Subscriptions";
+import { BILLING_LABELS, cancelRule, countdown, localDate, localDateTime, termLabel, waitingFor } from "./time";
+import { useNow } from "./useNow";import { SUBSCRIPTIONS_CHANGED } from "./useBadges";
+
+/** Tell the sidebar badges to count again after a cancel. */
+const changed = () => window.dispatchEvent(new Event(SUBSCRIPTIONS_CHANGED));
+
+interface Props {
+  sub: SubscriptionItem;
+  skew: number;
+  policy: PolicyInfo;
+  onChange: (s: SubscriptionItem) => void;
+  onClose: () => void;
+  navigate: Navigate;
+  toast: (m: string) => void;
+}
+
+const SOURCE_LABEL: Record<string, string> = {
+  subscriptionField: "From the subscription (cancellationAllowedUntilDate)",
+  refundOption: "From the subscription's refund option (refundOptions.expiresAt)",
+  policy: "Computed from the purchase time and the cancellation policy",
+};
+
+function hours(h: number): string {
+  return h % 24 === 0 && h >= 48 ? `${h / 24} days` : `${h} hours`;
+}
+
+export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navigate, toast }: Props) {
+  // Seconds tick while the window closes within a day; minutes otherwise.
+  const deadlineAt = sub.deadline ? Date.parse(sub.deadline.at) : null;
+  const coarse = useNow(skew, 60_000);
+  const fine = deadlineAt !== null && deadlineAt - coarse < 86_400_000 && deadlineAt > coarse;
+  const now = useNow(skew, fine ? 1000 : 60_000);
+  const rule = cancelRule(sub, now);
+  const [confirming, setConfirming] = useState(false);
+  const [changingPlan, setChangingPlan] = useState(false);
+  const [error, setError] = useState<{ what: string; e: IpcError } | null>(null);
+  const [renewBusy, setRenewBusy] = useState(false);
+
+  const toggleRenew = async () => {
+    setRenewBusy(true);
+    setError(null);
+    try {
+      const v = await api.setAutoRenew(sub.customerId, sub.id, !sub.autoRenewEnabled);
+      onChange({ ...sub, autoRenewEnabled: v });
+      toast(`Auto-renew is ${v ? "on" : "off"} for ${sub.productName} (read back from Partner Center)`);
+    } catch (e) {
+      setError({ what: "Auto-renew could not be changed", e: e as IpcError });
+    } finally {
+      setRenewBusy(false);
+    }
+  };
+
+  return (
+    <aside className="detail sub-detail" id="sub-detail" aria-label="Subscription detail">
+      <div className="detail-head">
+        <div>
+          <h2 id="sub-title">{sub.productName}</h2>
+          <div className="detail-sub">
+            <span id="sub-status">
+              <StatusPill status={sub.status} trial={sub.isTrial} />
+            </span>
+            <span className="muted" id="sub-customer">
+              {sub.customerName}
+            </span>
+          </div>
+        </div>
+        <button type="button" className="ghost close" onClick={onClose} aria-label="Close detail (Esc)" title="Close (Esc)">
+          ✕
+        </button>
+      </div>
+      {error && <ErrorBanner error={error.e} what={error.what} onDismiss={() => setError(null)} />}
+      <div className="detail-body">
+        <section className="cancel-section" id="cancel-section">
+          <h3>Cancellation</h3>
+          {sub.deadline ? (
+            <>
+              {rule.enabled ? (
+                <div className={deadlineAt! - now <= 2 * 3_600_000 ? "countdown urgent" : "countdown"} id="countdown" aria-live="off">
+                  Closes {countdown(sub.deadline.at, now, fine)}
+                </div>
+              ) : null}
+              <div>
+                {rule.enabled ? "Cancel by " : "Window closed "}
+                <strong id="deadline-date">{localDateTime(sub.deadline.at)}</strong>
+              </div>
+              <div className="muted small" id="deadline-source" title={sub.deadline.source}>
+                {SOURCE_LABEL[sub.deadline.kind]}
+                {sub.deadline.kind === "policy" && (
+                  <>
+                    : monthly {hours(policy.monthlyHours)}, annual {hours(policy.annualHours)}. {policy.source}
+                  </>
+                )}
+              </div>
+            </>
+          ) : (
+            <div className="muted">Partner Center gives no cancellation window for this subscription.</div>
+          )}
+          <div className="cancel-row">
+            <button
+              type="button"
+              className="danger"
+              id="cancel-button"
+              disabled={!rule.enabled}
+              onClick={() => {
+                setError(null);
+                setConfirming(true);
+              }}
+            >
+              Cancel subscription…
+            </button>
+            {rule.enabled ? <span className="muted small">{sub.refund}</span> : <span className="muted small" id="cancel-reason">{rule.reason}</span>}
+          </div>
+          <details className="policy">
+            <summary>Cancellation policy</summary>
+            <p>
+              When the subscription gives no deadline of its own: monthly billing {hours(policy.monthlyHours)}, annual {hours(policy.annualHours)} after
+              purchase. {policy.source}
+            </p>
+            {policy.sourceUrl && (
+              <p>
+                <ExtLink uri={policy.sourceUrl}>{policy.sourceUrl}</ExtLink>
+              </p>
+            )}
+            <p className="muted small">Read from {policy.origin}.</p>
+          </details>
+        </section>
+
+        {sub.status === "pendingFulfillment" && <Activation sub={sub} now={now} toast={toast} />}
+
+        <section>
+          <h3>Auto-renew</h3>
+          <label className="check toggle">
+            <input type="checkbox" id="auto-renew" checked={sub.autoRenewEnabled} disabled={renewBusy || sub.status === "cancelled" || sub.status === "suspended"} onChange={() => void toggleRenew()} />
+            {renewBusy ? "Changing…" : sub.autoRenewEnabled ? "Renews at the end of the term" : "Ends at the end of the term"}
+          </label>
+        </section>
+
+        <Seats sub={sub} onChange={onChange} toast={toast} />
+
+        {sub.status === "active" && (
+          <section>
+            <h3>Plan</h3>
+            <div className="cancel-row">
+              <span>
+                <strong>{sub.planName}</strong>
+              </span>
+              <button type="button" id="change-plan" onClick={() => setChangingPlan(true)}>
+                Change plan…
+              </button>
+            </div>
+          </section>
+        )}
+
+        <section>
+          <h3>Subscription</h3>
+          <dl className="contacts facts">
+            <dt>Plan</dt>
+            <dd>{sub.planName}</dd>
+            <dt>Publisher</dt>
+            <dd>{sub.publisherName}</dd>
+            <dt>Term</dt>
+            <dd>
+              {termLabel(sub.termDuration)}, billed {(BILLING_LABELS[sub.billingCycle] ?? sub.billingCycle).toLowerCase()}
+            </dd>
+            <dt>Created</dt>
+            <dd>{sub.creationDate ? localDateTime(sub.creationDate) : "–"}</dd>
+            <dt>Term ends</dt>
+            <dd>{localDate(sub.commitmentEndDate) || "–"}</dd>
+            <dt>Order</dt>
+            <dd className="mono">{sub.orderId || "–"}</dd>
+            <dt>Id</dt>
+            <dd className="mono">{sub.id}</dd>
+          </dl>
+          <button type="button" id="publisher-contacts" onClick={() => navigate("publishers", { customerId: sub.customerId, subscriptionId: sub.id })}>
+            Publisher contacts
+          </button>
+        </section>
+      </div>
+      {changingPlan && (
+        <PlanDialog
+          sub={sub}
+          onClose={() => setChangingPlan(false)}
+          onDone={(c) => {
+            setChangingPlan(false);
+            toast(c.message);
+            // The item as Partner Center now has it (plan name, seats, deadline).
+            api
+              .getSubscription(sub.customerId, sub.id)
+              .then(onChange)
+              .catch((e: unknown) => setError({ what: "The subscription could not be read back", e: e as IpcError }));
+          }}
+        />
+      )}
+      {confirming && (
+        <CancelDialog
+          sub={sub}
+          now={now}
+          onClose={() => setConfirming(false)}
+          onDone={(s) => {
+            setConfirming(false);
+            onChange(s);
+            changed();
+            toast(`${s.productName} for ${s.customerName} is ${s.status === "cancelled" ? "cancelled" : s.status} (read back from Partner Center)`);
+          }}
+        />
+      )}
+    </aside>
+  );
+}
+
+function ExtLink({ uri, children }: { uri: string; children: React.ReactNode }) {
+  const [err, setErr] = useState<string | null>(null);
+  return (
+    <>
+      <a
+        href={uri}
+        onClick={(e) => {
+          e.preventDefault();
+          setErr(null);
+          api.openLink(uri).catch((x: IpcError) => setErr(x.message));
+        }}
+      >
+        {children}
+      </a>
+      {err && <span className="inline-error"> (could not open: {err})</span>}
+    </>
+  );
+}
+
+/** The only thing that blocks the window: cancelling cannot be undone. */
+function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; now: number; onClose: () => void; onDone: (s: SubscriptionItem) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<IpcError | null>(null);
+  const keepRef = useRef<HTMLButtonElement | null>(null);
+  useEffect(() => keepRef.current?.focus(), []);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape" && !busy) {
+        e.preventDefault();
+        e.stopPropagation();
+        onClose();
+      }
+    };
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
+  }, [busy, onClose]);
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onDone(await api.cancelSubscription(sub.customerId, sub.id));
+    } catch (e) {
+      setError(e as IpcError);
+      setBusy(false);
+    }
+  };
+  const rule = cancelRule(sub, now);
+  return (
+    <div className="modal-backdrop">
+      <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="cancel-dialog-title" id="cancel-dialog">
+        <h2 id="cancel-dialog-title">Cancel this subscription?</h2>
+        <dl className="contacts">
+          <dt>Customer</dt>
+          <dd id="confirm-customer">{sub.customerName}</dd>
+          <dt>Product</dt>
+          <dd id="confirm-product">
+            {sub.productName} · {sub.planName}
+            {sub.quantity > 1 ? ` · ${sub.quantity} ${sub.unitType || "seats"}` : ""}
+          </dd>
+          <dt>Refund</dt>
+          <dd id="confirm-refund">{sub.refund}</dd>
+          {sub.deadline && (
+            <>
+              <dt>Window</dt>
+              <dd>
+                closes {countdown(sub.deadline.at, now)} ({localDateTime(sub.deadline.at)})
+              </dd>
+            </>
+          )}
+        </dl>
+        <p>The customer loses access, Partner Center stops billing it, and this cannot be undone.</p>
+        {error && (
+          <div className="dialog-error" role="alert" id="cancel-error">
+            <strong>Partner Center did not cancel it.</strong> {error.message}
+          </div>
+        )}
+        <div className="modal-actions">
+          <button type="button" ref={keepRef} onClick={onClose} disabled={busy}>
+            Keep subscription
+          </button>
+          <button type="button" className="danger" id="confirm-cancel" onClick={() => void confirm()} disabled={busy || !rule.enabled}>
+            {busy ? "Cancelling…" : "Cancel subscription"}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; toast: (m: string) => void }) {
+  const [link, setLink] = useState<ActivationLinkInfo | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    api
+      .activationLink(sub.customerId, sub.id)
+      .then((l) => {
+        if (!live) return;
+        setLink(l);
+      })
+      .catch((e: unknown) => live && setError(e as IpcError));
+    return () => {
+      live = false;
+    };
+  }, [sub.customerId, sub.id, attempt]);
+
+  /** The link again before each use: the core fetches a fresh one when the held one is 24 h old. */
+  const fresh = async (): Promise<ActivationLinkInfo | null> => {
+    try {
+      const l = await api.activationLink(sub.customerId, sub.id);
+      setLink(l);
+      setError(null);
+      return l;
+    } catch (e) {
+      setError(e as IpcError);
+      return null;
+    }
+  };
+  const copy = async () => {
+    const l = await fresh();
+    if (!l) return;
+    try {
+      await navigator.clipboard.writeText(l.uri);
+      toast(l.refreshed ? "A fresh activation link was fetched and copied" : "Activation link copied");
+    } catch {
+      setError(new api.IpcError("unknown", "The clipboard could not be written to; select the link and copy it by hand.", false));
+    }
+  };
+  const openIt = async () => {
+    const l = await fresh();
+    if (l) await api.openLink(l.uri).catch((e: unknown) => setError(api.toIpcError(e)));
+  };
+  const email = async () => {
+    const l = await fresh();
+    if (!l) return;
+    const subject = `Activate your ${sub.productName} subscription`;
+    const body =
+      `Hello,\n\nyour ${sub.productName} (${sub.planName}) subscription is ready to be set up. ` +
+      `Please complete the activation on the publisher's site:\n\n${l.uri}\n\n` +
+      `The link is valid until ${localDateTime(l.expiresAt)}. Billing starts once the publisher has assigned the licenses.\n`;
+    const to = l.customerEmail ?? "";
+    const uri = `mailto:${encodeURIComponent(to)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
+    await api.openLink(uri).catch((e: unknown) => setError(api.toIpcError(e)));
+  };
+  return (
+    <section className="activation" id="activation">
+      <h3>Activation</h3>
+      <p>
+        <strong>Pending fulfillment</strong>, <span id="waiting-for">{waitingFor(sub.creationDate, now)}</span>. The customer (or you) completes setup on
+        the publisher's site; billing starts once the publisher assigns the licenses.
+      </p>
+      {error && <ErrorBanner error={error} what="The activation link could not be fetched" onRetry={() => setAttempt((a) => a + 1)} />}
+      {link && (
+        <>
+          <input className="link-box" readOnly value={link.uri} aria-label="Activation link" id="activation-link" onFocus={(e) => e.target.select()} />
+          <div className="muted small" id="link-expiry">
+            {Date.parse(link.expiresAt) > now
+              ? `Link valid until ${localDateTime(link.expiresAt)} (${countdown(link.expiresAt, now).replace("in ", "")} left); a fresh one is fetched before each use once it is 24 h old.`
+              : "This link has expired; Copy, Open and Email fetch a fresh one."}
+          </div>
+          <div className="button-row">
+            <button type="button" onClick={() => void copy()} id="link-copy">
+              Copy
+            </button>
+            <button type="button" onClick={() => void openIt()} id="link-open">
+              Open
+            </button>
+            <button type="button" onClick={() => void email()} id="link-email" title={link.customerEmail ? `Email to ${link.customerEmail}` : "Opens an email with the link; add the customer's address"}>
+              Email to customer
+            </button>
+          </div>
+        </>
+      )}
+      {!link && !error && <p className="muted">Fetching the activation link…</p>}
+    </section>
+  );
+}
+
+function Seats({ sub, onChange, toast }: { sub: SubscriptionItem; onChange: (s: SubscriptionItem) => void; toast: (m: string) => void }) {
+  const [bounds, setBounds] = useState<QuantityBounds | null>(null);
+  const [value, setValue] = useState(String(sub.quantity));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<IpcError | null>(null);
+  const editable = sub.status === "active" || sub.status === "pendingFulfillment";
+  useEffect(() => setValue(String(sub.quantity)), [sub.quantity]);
+  useEffect(() => {
+    if (!editable) return;
+    let live = true;
+    api
+      .quantityBounds(sub.customerId, sub.id)
+      .then((b) => live && setBounds(b))
+      .catch((e: unknown) => live && setError(e as IpcError));
+    return () => {
+      live = false;
+    };
+  }, [sub.customerId, sub.id, editable]);
+
+  const n = Number(value);
+  const valid = Number.isInteger(n) && (!bounds || (n >= bounds.min && n <= bounds.max));
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await api.setQuantity(sub.customerId, sub.id, n);
+      onChange(s);
+      toast(`${s.productName} now has ${s.quantity} seats (read back from Partner Center)`);
+    } catch (e) {
+      setError(e as IpcError);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section>
+      <h3>Seats</h3>
+      {error && <ErrorBanner error={error} what="The seat count could not be changed" onDismiss={() => setError(null)} />}
+      {editable ? (
+        <div className="seats">
+          <input
+            type="number"
+            id="quantity"
+            min={bounds?.min ?? 1}
+            max={bounds?.max}
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            aria-label="Seats"
+            aria-invalid={!valid}
+          />
+          <button type="button" onClick={() => void save()} disabled={busy || !valid || n === sub.quantity} id="quantity-save">
+            {busy ? "Saving…" : "Change"}
+          </button>
+          <span className={valid ? "muted small" : "inline-error"}>
+            {bounds ? `${bounds.planName} allows ${bounds.min} to ${bounds.max}` : "reading the plan's bounds…"}
+          </span>
+        </div>
+      ) : (
+        <p>
+          {sub.quantity} {sub.unitType || "seats"}
+        </p>
+      )}
+    </section>
+  );
+}
