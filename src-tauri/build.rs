@@ -30,7 +30,7 @@ fn main() {
             "purchase_options",
             "review_order",
             "place_order",
-            "activation_link",
+            "order_activation_link",
             "orders",
             // subscriptions
             "list_subscriptions",
@@ -41,7 +41,7 @@ fn main() {
             "set_auto_renew_bulk",
             "quantity_bounds",
             "set_quantity",
-            "activation_link",
+            "subscription_activation_link",
             "cancellation_policy",
             "export_subscriptions",
             "plan_options",

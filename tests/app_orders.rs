@@ -138,7 +138,7 @@ async fn a_double_place_gives_one_order_with_its_link_in_the_customer_detail() {
     let link = match ok.activation_link.clone() {
         Some(l) => l,
         None => core
-            .activation_link(&cid, &ok.order_id, 15)
+            .order_activation_link(&cid, &ok.order_id, 15)
             .await
             .unwrap()
             .expect("the publisher link within 15 s"),

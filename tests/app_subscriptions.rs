@@ -243,14 +243,14 @@ async fn activation_queue_before_and_after_the_landing_page_and_seat_bounds() {
         .unwrap();
     assert!(waiting.rows.iter().any(|r| r.id == sid));
 
-    let link = core.activation_link(&cid, &sid).await.unwrap();
+    let link = core.subscription_activation_link(&cid, &sid).await.unwrap();
     assert!(link.refreshed && link.uri.starts_with("http"));
     assert_eq!(link.expires_at - link.fetched_at, Duration::hours(24));
     clock.advance(Duration::hours(2));
-    let held = core.activation_link(&cid, &sid).await.unwrap();
+    let held = core.subscription_activation_link(&cid, &sid).await.unwrap();
     assert!(!held.refreshed && held.uri == link.uri && held.expires_at == link.expires_at);
     clock.advance(Duration::hours(23));
-    let fresh = core.activation_link(&cid, &sid).await.unwrap();
+    let fresh = core.subscription_activation_link(&cid, &sid).await.unwrap();
     assert!(fresh.refreshed, "a link older than 24 h is fetched anew");
     assert!(fresh.expires_at > link.expires_at);
 

@@ -46,7 +46,7 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::orders::purchase_options,
             commands::orders::review_order,
             commands::orders::place_order,
-            commands::orders::activation_link,
+            commands::orders::order_activation_link,
             commands::orders::orders,
             // subscriptions
             commands::subscriptions::list_subscriptions,
@@ -57,7 +57,7 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::subscriptions::set_auto_renew_bulk,
             commands::subscriptions::quantity_bounds,
             commands::subscriptions::set_quantity,
-            commands::subscriptions::activation_link,
+            commands::subscriptions::subscription_activation_link,
             commands::subscriptions::cancellation_policy,
             commands::subscriptions::export_subscriptions,
             commands::subscriptions::plan_options,

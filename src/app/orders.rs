@@ -387,7 +387,7 @@ pub struct OrderConfirmation {
     pub plan: String,
     pub line_items: Vec<OrderLine>,
     pub subscription_id: Option<String>,
-    /// `None` until Partner Center has it: poll with [`AppCore::activation_link`].
+    /// `None` until Partner Center has it: poll with [`AppCore::order_activation_link`].
     pub activation_link: Option<ActivationLinkView>,
     /// Until when the subscription can be cancelled with a refund.
     pub cancellation_allowed_until: Option<DateTime<Utc>>,
@@ -721,7 +721,7 @@ impl AppCore {
     /// Place the reviewed order ([`orders::place`]: journal first, `MS-RequestId`s kept). One
     /// review places at most one order: a second call while the first is in flight is refused,
     /// a later call returns the first confirmation, and after a failure the review is used up.
-    /// Returns without waiting for the activation link; poll [`AppCore::activation_link`].
+    /// Returns without waiting for the activation link; poll [`AppCore::order_activation_link`].
     pub async fn place_order(&self, review_id: &str) -> Result<OrderConfirmation> {
         let (review, email) =
             {
@@ -781,7 +781,7 @@ impl AppCore {
 
     /// The order's activation link, polled with backoff for up to `wait_secs` (at most 30 s);
     /// `None` when Partner Center does not have it yet (call again).
-    pub async fn activation_link(
+    pub async fn order_activation_link(
         &self,
         customer_id: &str,
         order_id: &str,

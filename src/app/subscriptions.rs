@@ -596,7 +596,7 @@ impl AppCore {
 
     /// The activation link of a subscription pending fulfillment: the one held if under 24 hours
     /// old, else fetched anew; with its expiry and the customer's email.
-    pub async fn activation_link(
+    pub async fn subscription_activation_link(
         &self,
         customer_id: &str,
         subscription_id: &str,

@@ -198,8 +198,8 @@ export const reviewOrder = (choice: PurchaseChoice): Promise<OrderReview> => cal
 export const placeOrder = (reviewId: string): Promise<OrderConfirmation> => call("place_order", { reviewId });
 
 /** The order's activation link, waiting up to `waitSecs` with backoff; null while Partner Center has none. */
-export const activationLink = (customerId: string, orderId: string, waitSecs: number): Promise<ActivationLinkView | null> =>
-  call("activation_link", { customerId, orderId, waitSecs });
+export const orderActivationLink = (customerId: string, orderId: string, waitSecs: number): Promise<ActivationLinkView | null> =>
+  call("order_activation_link", { customerId, orderId, waitSecs });
 
 /** The orders journal, newest first, optionally for one customer. */
 export const orders = (customerId: string | null): Promise<OrderRow[]> => call("orders", { customerId });
@@ -234,8 +234,8 @@ export const setQuantity = (customerId: string, subscriptionId: string, quantity
   call("set_quantity", { customerId, subscriptionId, quantity });
 
 /** The activation link: the one held if under 24 h old, else fetched anew. */
-export const activationLink = (customerId: string, subscriptionId: string): Promise<ActivationLinkInfo> =>
-  call("activation_link", { customerId, subscriptionId });
+export const subscriptionActivationLink = (customerId: string, subscriptionId: string): Promise<ActivationLinkInfo> =>
+  call("subscription_activation_link", { customerId, subscriptionId });
 
 export const cancellationPolicy = (): Promise<PolicyInfo> => call("cancellation_policy");
 

@@ -62,7 +62,7 @@ pub async fn place_order(
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn activation_link(
+pub async fn order_activation_link(
     state: State<'_, AppState>,
     customer_id: String,
     order_id: String,
@@ -70,7 +70,7 @@ pub async fn activation_link(
 ) -> Result<Option<ActivationLinkView>, IpcError> {
     Ok(state
         .core
-        .activation_link(&customer_id, &order_id, wait_secs)
+        .order_activation_link(&customer_id, &order_id, wait_secs)
         .await?)
 }
 

@@ -108,14 +108,14 @@ pub async fn set_quantity(
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn activation_link(
+pub async fn subscription_activation_link(
     state: State<'_, AppState>,
     customer_id: String,
     subscription_id: String,
 ) -> Result<ActivationLinkInfo, IpcError> {
     Ok(state
         .core
-        .activation_link(&customer_id, &subscription_id)
+        .subscription_activation_link(&customer_id, &subscription_id)
         .await?)
 }
 

@@ -661,7 +661,7 @@ function Confirmation({ c }: { c: OrderConfirmation }) {
     void (async () => {
       while (live && Date.now() - started < 120_000) {
         try {
-          const l = await api.activationLink(c.customerId, c.orderId, 15);
+          const l = await api.orderActivationLink(c.customerId, c.orderId, 15);
           if (!live) return;
           if (l) {
             setLink(l);

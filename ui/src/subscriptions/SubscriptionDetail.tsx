@@ -323,7 +323,7 @@ function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; t
     let live = true;
     setError(null);
     api
-      .activationLink(sub.customerId, sub.id)
+      .subscriptionActivationLink(sub.customerId, sub.id)
       .then((l) => {
         if (!live) return;
         setLink(l);
@@ -337,7 +337,7 @@ function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; t
   /** The link again before each use: the core fetches a fresh one when the held one is 24 h old. */
   const fresh = async (): Promise<ActivationLinkInfo | null> => {
     try {
-      const l = await api.activationLink(sub.customerId, sub.id);
+      const l = await api.subscriptionActivationLink(sub.customerId, sub.id);
       setLink(l);
       setError(null);
       return l;
