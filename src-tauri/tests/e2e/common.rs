@@ -54,11 +54,23 @@ pub async fn session() -> Client {
         // E2E_APP: another build of the app (e.g. target/release/cspdesk-app) to measure.
         serde_json::json!({ "application": std::env::var("E2E_APP").ok().filter(|a| !a.is_empty()).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(APP)) }),
     );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect("http://127.0.0.1:4444")
-        .await
-        .expect("webdriver session (launches the app)")
+    // A driver that has just opened its port may drop the first request: try a few times.
+    let mut tries = 0;
+    loop {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect("http://127.0.0.1:4444")
+            .await
+        {
+            Ok(c) => return c,
+            Err(e) if tries < 3 => {
+                tries += 1;
+                eprintln!("e2e: webdriver session failed ({e}); retrying");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+            Err(e) => panic!("webdriver session (launches the app): {e}"),
+        }
+    }
 }
 
 /// Poll `script` (a JS expression returning a value) until `ok` holds.
@@ -139,11 +151,16 @@ pub fn peak_rss() -> Vec<(String, u64)> {
 /// Free ports, a fresh data dir `target/<name>` (optionally seeded with a store file), and
 /// tauri-driver started with the app's environment. Drop the guard to stop the driver.
 pub fn start_driver(name: &str, presynced: Option<&str>) -> (KillOnDrop, PathBuf) {
+    // The previous test's WebKitWebDriver can hold its port for a moment after its driver exits.
+    let start = Instant::now();
     for p in [4444u16, 4445] {
-        assert!(
-            TcpStream::connect(("127.0.0.1", p)).is_err(),
-            "port {p} in use (stale driver?)"
-        );
+        while TcpStream::connect(("127.0.0.1", p)).is_ok() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "port {p} still in use after 20 s (a stale tauri-driver or WebKitWebDriver?)"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
     let data_dir = target_dir().join(name);
     let _ = std::fs::remove_dir_all(&data_dir);

@@ -21,18 +21,6 @@ async fn is_true(c: &Client, what: &str, js: &str, timeout: Duration) -> Result<
         .map(|_| ())
 }
 
-/// The previous test's WebKitWebDriver can hold its port for a moment after its driver exits.
-fn wait_ports_free() {
-    let start = std::time::Instant::now();
-    while [4444u16, 4445]
-        .iter()
-        .any(|p| std::net::TcpStream::connect(("127.0.0.1", *p)).is_ok())
-        && start.elapsed() < Duration::from_secs(10)
-    {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// Wait for the first launch's catalog (so views do not race it), then open `view`.
 async fn open_view(c: &Client, label: &str) -> Result<(), CmdError> {
     is_true(
@@ -76,7 +64,6 @@ async fn publishers_search_open_contacts_and_a_note() {
     if !enabled() {
         return;
     }
-    wait_ports_free();
     let (_driver, data_dir) = start_driver("e2e-publishers", None);
     let c = session().await;
     let result = async {
@@ -177,7 +164,6 @@ async fn invoice_line_to_its_publishers_contacts() {
     if !enabled() {
         return;
     }
-    wait_ports_free();
     let (_driver, _data_dir) = start_driver("e2e-invoices", None);
     let c = session().await;
     let result = async {

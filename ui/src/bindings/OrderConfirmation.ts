@@ -11,7 +11,7 @@ export type OrderConfirmation = { reviewId: string, journalId: number, orderId: 
  */
 status: string, customerId: string, customerName: string, customerEmail: string | null, productTitle: string, publisherName: string, plan: string, lineItems: Array<OrderLine>, subscriptionId: string | null, 
 /**
- * `None` until Partner Center has it: poll with [`AppCore::activation_link`].
+ * `None` until Partner Center has it: poll with [`AppCore::order_activation_link`].
  */
 activationLink: ActivationLinkView | null, 
 /**
