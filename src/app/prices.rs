@@ -19,10 +19,9 @@ use serde::{Deserialize, Serialize};
 use super::{market_code, AppCore};
 use crate::catalog::query::OfferFilter;
 use crate::error::{Error, Result};
-use crate::pricelist::diff::{ChangeKind, PriceChange};
+use crate::pricelist::diff::ChangeKind;
 use crate::pricelist::export::ExportFormat;
 use crate::pricelist::{self, snapshot, ExportRequest};
-use crate::tabular::{Cell, Table};
 
 /// A snapshot day (`YYYY-MM-DD` over IPC).
 pub type Day = NaiveDate;
@@ -175,69 +174,8 @@ pub struct FetchedSnapshot {
     pub rows: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum PriceChangeKind {
-    New,
-    Removed,
-    Increase,
-    Decrease,
-}
-
-impl From<ChangeKind> for PriceChangeKind {
-    fn from(k: ChangeKind) -> Self {
-        match k {
-            ChangeKind::New => PriceChangeKind::New,
-            ChangeKind::Removed => PriceChangeKind::Removed,
-            ChangeKind::Increase => PriceChangeKind::Increase,
-            ChangeKind::Decrease => PriceChangeKind::Decrease,
-        }
-    }
-}
-
-/// One line of the Changes table.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct PriceChangeRow {
-    pub kind: PriceChangeKind,
-    pub product_id: String,
-    pub product: String,
-    pub sku_id: String,
-    pub plan: String,
-    pub publisher: String,
-    /// ISO 8601 duration, e.g. P1M or P1Y.
-    pub term: String,
-    pub billing_plan: String,
-    pub currency: String,
-    pub old_price: Option<f64>,
-    pub new_price: Option<f64>,
-    /// new − old
-    pub amount: Option<f64>,
-    /// (new − old) / old × 100
-    pub percent: Option<f64>,
-}
-
-impl From<PriceChange> for PriceChangeRow {
-    fn from(c: PriceChange) -> Self {
-        PriceChangeRow {
-            kind: c.kind.into(),
-            product_id: c.product_id,
-            product: c.product,
-            sku_id: c.sku_id,
-            plan: c.plan,
-            publisher: c.publisher,
-            term: c.term,
-            billing_plan: c.billing_plan,
-            currency: c.currency,
-            old_price: c.old_price,
-            new_price: c.new_price,
-            amount: c.amount,
-            percent: c.percent,
-        }
-    }
-}
+/// One change between two snapshots (the core's type; `PriceChangeRow` in the UI's bindings).
+pub use crate::pricelist::diff::{ChangeKind as PriceChangeKind, PriceChange as PriceChangeRow};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -380,61 +318,6 @@ fn free_name(dir: &Path, name: &str, ext: &str) -> PathBuf {
         .map(|n| dir.join(format!("{name}-{n}.{ext}")))
         .find(|p| !p.exists())
         .unwrap_or(first)
-}
-
-fn money_cell(v: Option<f64>, currency: &str) -> Cell {
-    v.map(|v| Cell::Money(v, currency.to_string()))
-        .unwrap_or(Cell::Empty)
-}
-
-fn kind_label(k: PriceChangeKind) -> &'static str {
-    match k {
-        PriceChangeKind::New => ChangeKind::New.label(),
-        PriceChangeKind::Removed => ChangeKind::Removed.label(),
-        PriceChangeKind::Increase => ChangeKind::Increase.label(),
-        PriceChangeKind::Decrease => ChangeKind::Decrease.label(),
-    }
-}
-
-/// The changes as the CLI's `prices diff --out` writes them.
-fn changes_table(rows: &[PriceChangeRow]) -> Table {
-    let headers = [
-        "Change",
-        "Product ID",
-        "Product",
-        "SKU ID",
-        "Plan",
-        "Publisher",
-        "Term",
-        "Billing plan",
-        "Old price",
-        "New price",
-        "Amount",
-        "Percent",
-    ];
-    Table {
-        name: "Changes".into(),
-        headers: headers.iter().map(|h| h.to_string()).collect(),
-        rows: rows
-            .iter()
-            .map(|c| {
-                vec![
-                    Cell::Text(kind_label(c.kind).into()),
-                    Cell::Text(c.product_id.clone()),
-                    Cell::Text(c.product.clone()),
-                    Cell::Text(c.sku_id.clone()),
-                    Cell::Text(c.plan.clone()),
-                    Cell::Text(c.publisher.clone()),
-                    Cell::Text(c.term.clone()),
-                    Cell::Text(c.billing_plan.clone()),
-                    money_cell(c.old_price, &c.currency),
-                    money_cell(c.new_price, &c.currency),
-                    money_cell(c.amount, &c.currency),
-                    c.percent.map(Cell::Number).unwrap_or(Cell::Empty),
-                ]
-            })
-            .collect(),
-    }
 }
 
 impl AppCore {
@@ -699,7 +582,7 @@ impl AppCore {
                 ChangeKind::Increase => answer.summary.increases += 1,
                 ChangeKind::Decrease => answer.summary.decreases += 1,
             }
-            answer.changes.push(ch.into());
+            answer.changes.push(ch);
         }
         Ok(answer)
     }
@@ -721,7 +604,11 @@ impl AppCore {
                 "there are no changes to export yet".to_string()
             })));
         }
-        let rows = crate::tabular::write(&out, format.core(), &[changes_table(&changes.changes)])?;
+        let rows = crate::tabular::write(
+            &out,
+            format.core(),
+            &[crate::pricelist::diff::changes_table(&changes.changes)],
+        )?;
         WRITTEN
             .lock()
             .unwrap_or_else(|p| p.into_inner())

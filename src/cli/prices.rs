@@ -263,53 +263,11 @@ fn write_changes_csv(
     path: &std::path::Path,
     changes: &[cspdesk::pricelist::diff::PriceChange],
 ) -> Result<()> {
-    use cspdesk::tabular::{Cell, Table};
-    let headers = [
-        "Change",
-        "Product ID",
-        "Product",
-        "SKU ID",
-        "Plan",
-        "Publisher",
-        "Term",
-        "Billing plan",
-        "Old price",
-        "New price",
-        "Amount",
-        "Percent",
-    ];
-    let money = |v: Option<f64>, cur: &str| {
-        v.map(|v| Cell::Money(v, cur.to_string()))
-            .unwrap_or(Cell::Empty)
-    };
-    let rows = changes
-        .iter()
-        .map(|c| {
-            vec![
-                Cell::Text(c.kind.label().into()),
-                Cell::Text(c.product_id.clone()),
-                Cell::Text(c.product.clone()),
-                Cell::Text(c.sku_id.clone()),
-                Cell::Text(c.plan.clone()),
-                Cell::Text(c.publisher.clone()),
-                Cell::Text(c.term.clone()),
-                Cell::Text(c.billing_plan.clone()),
-                money(c.old_price, &c.currency),
-                money(c.new_price, &c.currency),
-                money(c.amount, &c.currency),
-                c.percent.map(Cell::Number).unwrap_or(Cell::Empty),
-            ]
-        })
-        .collect();
     let format = ExportFormat::parse(path.extension().and_then(|e| e.to_str()).unwrap_or("csv"))?;
     cspdesk::tabular::write(
         path,
         format,
-        &[Table {
-            name: "Changes".into(),
-            headers: headers.iter().map(|h| h.to_string()).collect(),
-            rows,
-        }],
+        &[cspdesk::pricelist::diff::changes_table(changes)],
     )?;
     Ok(())
 }

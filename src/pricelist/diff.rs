@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::sheet::SheetRow;
+use crate::tabular::{Cell, Table};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "PriceChangeKind")]
 pub enum ChangeKind {
     New,
     Removed,
@@ -28,8 +30,9 @@ impl ChangeKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "PriceChangeRow")]
 pub struct PriceChange {
     pub kind: ChangeKind,
     pub product_id: String,
@@ -124,6 +127,52 @@ pub fn diff(from: &[SheetRow], to: &[SheetRow]) -> Vec<PriceChange> {
             .then_with(|| x.sku_id.cmp(&y.sku_id))
     });
     out
+}
+
+/// The changes as a sheet (`prices diff --out` and the app's "Export changes"): one row per
+/// change with its kind, the product and plan, and old/new price, amount and percent.
+pub fn changes_table(changes: &[PriceChange]) -> Table {
+    let headers = [
+        "Change",
+        "Product ID",
+        "Product",
+        "SKU ID",
+        "Plan",
+        "Publisher",
+        "Term",
+        "Billing plan",
+        "Old price",
+        "New price",
+        "Amount",
+        "Percent",
+    ];
+    let money = |v: Option<f64>, currency: &str| {
+        v.map(|v| Cell::Money(v, currency.to_string()))
+            .unwrap_or(Cell::Empty)
+    };
+    Table {
+        name: "Changes".into(),
+        headers: headers.iter().map(|h| h.to_string()).collect(),
+        rows: changes
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::Text(c.kind.label().into()),
+                    Cell::Text(c.product_id.clone()),
+                    Cell::Text(c.product.clone()),
+                    Cell::Text(c.sku_id.clone()),
+                    Cell::Text(c.plan.clone()),
+                    Cell::Text(c.publisher.clone()),
+                    Cell::Text(c.term.clone()),
+                    Cell::Text(c.billing_plan.clone()),
+                    money(c.old_price, &c.currency),
+                    money(c.new_price, &c.currency),
+                    money(c.amount, &c.currency),
+                    c.percent.map(Cell::Number).unwrap_or(Cell::Empty),
+                ]
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]
