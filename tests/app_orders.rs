@@ -108,11 +108,15 @@ async fn a_double_place_gives_one_order_with_its_link_in_the_customer_detail() {
         .unwrap()
         .len();
 
-    // Step 4: a double click: two places of one review at once.
+    // Step 4: a double click: two places of one review at once. The sandbox answers slowly here
+    // so the first is certainly still in flight when the second arrives (on a loaded machine an
+    // instant loopback answer could otherwise finish the first before the second is polled).
+    sb.set_faults("latency=200ms".parse().unwrap());
     let (a, b2) = tokio::join!(
         core.place_order(&review.review_id),
         core.place_order(&review.review_id)
     );
+    sb.set_faults(Default::default());
     let (ok, refused) = match (a, b2) {
         (Ok(c), Err(e)) | (Err(e), Ok(c)) => (c, e),
         (Ok(x), Ok(y)) => panic!("both placed: {} and {}", x.order_id, y.order_id),

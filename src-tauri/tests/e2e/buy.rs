@@ -270,6 +270,42 @@ async fn buy_for_a_customer_up_to_the_activation_link() {
             |v| v == &Value::Bool(true),
         )
         .await?;
+
+        // Who supports this? The customer's subscription → its publisher's contacts, with the
+        // subscription's details for "Contact publisher".
+        let sub_id = c
+            .execute(
+                "return document.querySelector('#customer-subscriptions tr[data-subscription]').dataset.subscription;",
+                vec![],
+            )
+            .await?;
+        let sub_id = sub_id.as_str().unwrap_or_default().to_string();
+        assert!(!sub_id.is_empty(), "the customer's subscriptions are listed");
+        click(
+            &c,
+            &format!("#customer-subscriptions tr[data-subscription='{sub_id}'] .publisher-contacts"),
+        )
+        .await?;
+        wait_for(
+            &c,
+            "the subscription's publisher contacts",
+            "document.getElementById('ctx-subscription-id')?.textContent ?? ''",
+            Duration::from_secs(20),
+            |v| v.as_str() == Some(sub_id.as_str()),
+        )
+        .await?;
+        wait_css(&c, "#publisher-contacts", Duration::from_secs(10)).await?;
+        let mailto = c
+            .execute(
+                "return document.getElementById('contact-publisher').getAttribute('href');",
+                vec![],
+            )
+            .await?;
+        assert!(
+            mailto.as_str().is_some_and(|m| m.starts_with("mailto:") && m.contains(&sub_id)),
+            "Contact publisher carries the subscription id: {mailto}"
+        );
+        shot(&c, "buy-11-customer-subscription-contacts-1280x800").await?;
         Ok::<_, CmdError>(())
     }
     .await;

@@ -293,6 +293,7 @@ function CustomerPanel({
                   <col style={{ width: "28px" }} />
                   <col style={{ width: "92px" }} />
                   <col style={{ width: "74px" }} />
+                  <col style={{ width: "26px" }} />
                 </colgroup>
                 <thead>
                   <tr>
@@ -300,12 +301,24 @@ function CustomerPanel({
                     <th>Qty</th>
                     <th>Status</th>
                     <th>Cancel by</th>
+                    <th title="Publisher contacts">
+                      <span aria-hidden="true">☏</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {d.subscriptions.map((s) => (
-                    <tr key={s.id} title={`${s.friendlyName || s.offerName} · ${s.publisherName} · ${s.termDuration} ${s.billingCycle}${s.autoRenewEnabled ? " · auto-renews" : ""}`}>
-                      <td>{s.friendlyName || s.offerName}</td>
+                    <tr key={s.id} data-subscription={s.id} title={`${s.friendlyName || s.offerName} · ${s.publisherName} · ${s.termDuration} ${s.billingCycle}${s.autoRenewEnabled ? " · auto-renews" : ""}`}>
+                      <td>
+                        <button
+                          type="button"
+                          className="link"
+                          title="Open in Subscriptions: cancel, auto-renew, seats, plan, activation link"
+                          onClick={() => navigate("subscriptions", { customerId: d.id, subscriptionId: s.id })}
+                        >
+                          {s.friendlyName || s.offerName}
+                        </button>
+                      </td>
                       <td className="num">{s.quantity}</td>
                       <td>
                         <span className={s.status === "pending" ? "pill warn" : "pill"} title={s.status === "pending" ? "Waiting for activation by the customer" : s.statusLabel}>
@@ -314,6 +327,17 @@ function CustomerPanel({
                       </td>
                       <td title={s.cancellationDeadline ? dateTime(s.cancellationDeadline) : ""}>
                         {s.canCancel && s.cancellationDeadline ? timeLeft(s.cancellationDeadline).replace(/^in /, "") : <span className="muted">–</span>}
+                      </td>
+                      <td>
+                        <button
+                          type="button"
+                          className="link publisher-contacts"
+                          title={`Publisher contacts: ${s.publisherName}'s support for this subscription`}
+                          aria-label={`Publisher contacts for ${s.friendlyName || s.offerName}`}
+                          onClick={() => navigate("publishers", { customerId: d.id, subscriptionId: s.id })}
+                        >
+                          ☏
+                        </button>
                       </td>
                     </tr>
                   ))}
