@@ -392,7 +392,15 @@ async fn sign_in_refusals_and_cancel() {
         let core = core.clone();
         tokio::spawn(async move { core.sign_in(|_| Ok(())).await })
     };
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Until the first is waiting (no fixed sleep: a loaded machine may take its time).
+    let start = std::time::Instant::now();
+    while !core.signing_in() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the sign-in never started waiting"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let e = core.sign_in(|_| Ok(())).await.unwrap_err();
     assert!(e.to_string().contains("already waiting"), "{e}");
     core.cancel_sign_in();

@@ -216,6 +216,18 @@ async fn invoice_lines_window_filter_total_and_export() {
         .await
         .unwrap();
     assert_eq!((res.rows, res.format.as_str()), (by_pub.total, "xlsx"));
+    // "Open file" and "Show in folder" act on it (the app wrote it); on nothing else.
+    assert_eq!(core.written_file(&res.path).await.unwrap(), out);
+    let other = dir.path().join("not-ours.xlsx");
+    std::fs::write(&other, b"x").unwrap();
+    let refused = core
+        .written_file(&other.display().to_string())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, cspdesk::Error::Refused { .. }),
+        "{refused}"
+    );
     let mut wb: Xlsx<_> = calamine::open_workbook(&out).unwrap();
     let range = wb.worksheet_range(&id).unwrap();
     let rows: Vec<_> = range.rows().collect();

@@ -646,6 +646,9 @@ impl AppCore {
         }
         let auth = self.sign_in_auth()?;
         auth.config().require_client_id()?;
+        // Listen for Cancel before saying a sign-in is waiting, so a Cancel pressed right away
+        // is never missed.
+        let cancelled = self.account.cancel.notified();
         if self.account.signing_in.swap(true, Ordering::SeqCst) {
             return Err(Error::refused(
                 "A sign-in is already waiting for the browser",
@@ -659,7 +662,6 @@ impl AppCore {
             }
         }
         let _done = Done(&self.account.signing_in);
-        let cancelled = self.account.cancel.notified();
         let was = self.whoami(false).await?;
         let checked_open = move |url: &Url| {
             check_openable(url)?;
@@ -678,6 +680,11 @@ impl AppCore {
             who: self.whoami(false).await?,
             restart_needed,
         })
+    }
+
+    /// Whether a sign-in is waiting for the browser.
+    pub fn signing_in(&self) -> bool {
+        self.account.signing_in.load(Ordering::SeqCst)
     }
 
     /// Stops a sign-in that is waiting for the browser (it then fails as cancelled).

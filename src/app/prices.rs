@@ -232,8 +232,17 @@ pub struct WrittenFile {
 static CANCELS: LazyLock<Mutex<HashMap<String, Arc<AtomicBool>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
-/// Files this process wrote outside the price-list history (the changes exports).
+/// Files this process wrote outside the price-list history (changes, invoice lines, notes and
+/// subscription exports): the only other files "Open file" and "Show in folder" act on.
 static WRITTEN: LazyLock<Mutex<HashSet<PathBuf>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
+
+/// Note that this process wrote `path`, so the window may open or reveal it.
+pub(crate) fn remember_written(path: &Path) {
+    WRITTEN
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(path.to_path_buf());
+}
 
 fn cancel_flag(id: &str) -> Arc<AtomicBool> {
     CANCELS
@@ -609,10 +618,7 @@ impl AppCore {
             format.core(),
             &[crate::pricelist::diff::changes_table(&changes.changes)],
         )?;
-        WRITTEN
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(out.clone());
+        remember_written(&out);
         Ok(WrittenFile {
             path: out.display().to_string(),
             rows,

@@ -536,6 +536,7 @@ fn export_target(
 }
 
 fn export_result(path: &Path, rows: u64, format: ExportFormat) -> ExportResult {
+    super::prices::remember_written(path);
     ExportResult {
         path: path.display().to_string(),
         rows: u32::try_from(rows).unwrap_or(u32::MAX),

@@ -169,6 +169,22 @@ pub fn start_driver(name: &str, presynced: Option<&str>) -> (KillOnDrop, PathBuf
         std::fs::copy(store, data_dir.join("cspdesk.sqlite")).expect("copy the presynced store");
     }
     let mut driver = Command::new("tauri-driver");
+    // Never the developer's own settings: unless the test chose a file, a fresh one in the data
+    // dir that sends exports to `<data dir>/exports`.
+    if std::env::var_os("CSPDESK_SETTINGS").is_none() {
+        let exports = data_dir.join("exports");
+        std::fs::create_dir_all(&exports).expect("exports dir");
+        let file = data_dir.join("settings.toml");
+        std::fs::write(
+            &file,
+            format!(
+                "export_dir = {}\n",
+                toml_string(&exports.display().to_string())
+            ),
+        )
+        .expect("settings file");
+        driver.env("CSPDESK_SETTINGS", &file);
+    }
     if presynced.is_some() {
         driver.env("CSPDESK_ENDPOINT", "http://127.0.0.1:9");
     } else {
@@ -226,4 +242,9 @@ pub async fn text_of(c: &Client, css: &str) -> Result<String, CmdError> {
         .as_str()
         .unwrap_or("")
         .to_string())
+}
+
+/// A TOML basic string.
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }

@@ -152,6 +152,20 @@ async fn publishers_search_open_contacts_and_a_note() {
         shot(&c, "publishers-1280x800").await?;
         c.set_window_size(1024, 700).await?;
         shot(&c, "publishers-1024x700").await?;
+
+        // Export the notes to the export folder: the file is there, with Open file / Show in folder.
+        c.set_window_size(1280, 800).await?;
+        click(&c, "#export-notes").await?;
+        wait_css(&c, "#notes-saved", Duration::from_secs(20)).await?;
+        let saved = text_of(&c, "#notes-saved code").await?;
+        assert!(
+            saved.starts_with(&data_dir.join("exports").display().to_string()) && saved.ends_with(".xlsx"),
+            "{saved}"
+        );
+        assert!(std::path::Path::new(&saved).is_file(), "{saved} written");
+        let buttons = text_of(&c, "#notes-saved").await?;
+        assert!(buttons.contains("Open file") && buttons.contains("Show in folder"), "{buttons}");
+        shot(&c, "publishers-notes-exported-1280x800").await?;
         Ok::<_, CmdError>(())
     }
     .await;

@@ -13,6 +13,7 @@ import type { LineSortKey } from "../bindings/LineSortKey";
 import type { LineWindow } from "../bindings/LineWindow";
 import { moveSelection, windowFor } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { SavedFile } from "../shell/SavedFile";
 import type { ViewProps } from "../shell/nav";
 import "./invoices.css";
 import {
@@ -447,9 +448,7 @@ export function Invoices({ navigate, toast }: ViewProps) {
             <ErrorBanner error={exportError} what="The lines could not be exported" hint="Choose another folder with Save as…, or check that the file is not open in another program." onDismiss={() => setExportError(null)} />
           )}
           {lastExport && !exportError && (
-            <p className="export-note small" id="export-note">
-              Saved to <code>{lastExport}</code>
-            </p>
+            <SavedFile path={lastExport} id="export-note" onDismiss={() => setLastExport(null)} />
           )}
           <div className={open ? "content with-detail" : "content"}>
             <div className="list" ref={boxRef}>

@@ -14,6 +14,7 @@ import type { PublisherRow } from "../bindings/PublisherRow";
 import type { SubscriptionInfo } from "../bindings/SubscriptionInfo";
 import { moveSelection } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { SavedFile } from "../shell/SavedFile";
 import type { ViewProps } from "../shell/nav";
 import "./publishers.css";
 import { type ContactLink, contactLinks, mailtoLink, offersText, openWith, searchPublishers, telLink } from "./publishers";
@@ -59,6 +60,7 @@ export function Publishers({ market, params, toast }: ViewProps) {
   const [lookup, setLookup] = useState<Lookup | null>(null);
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<IpcError | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement | null>(null);
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const seq = useRef(0);
@@ -228,7 +230,8 @@ export function Publishers({ market, params, toast }: ViewProps) {
     setExporting(true);
     try {
       const r = await api.exportPublisherNotes(path, path ? null : "xlsx");
-      toast(`Exported ${r.rows} ${r.rows === 1 ? "note" : "notes"} to ${r.path}`);
+      toast(`Exported ${r.rows} ${r.rows === 1 ? "note" : "notes"}`);
+      setSaved(r.path);
     } catch (e) {
       setExportError(e as IpcError);
     } finally {
@@ -244,6 +247,7 @@ export function Publishers({ market, params, toast }: ViewProps) {
       {listError && (
         <ErrorBanner error={listError} what={`The publishers of the ${market} catalog could not be listed`} onRetry={() => setListAttempt((a) => a + 1)} />
       )}
+      {saved && !exportError && <SavedFile path={saved} id="notes-saved" onDismiss={() => setSaved(null)} />}
       {exportError && (
         <ErrorBanner error={exportError} what="The notes could not be exported" hint="Choose another folder with Save as…, or check that the file is not open in another program." onDismiss={() => setExportError(null)} />
       )}

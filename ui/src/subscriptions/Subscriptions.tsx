@@ -13,6 +13,7 @@ import type { SubscriptionList } from "../bindings/SubscriptionList";
 import type { SubscriptionState } from "../bindings/SubscriptionState";
 import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { SavedFile } from "../shell/SavedFile";
 import type { ViewProps } from "../shell/nav";
 import { SubscriptionDetail } from "./SubscriptionDetail";
 import "./subscriptions.css";
@@ -138,6 +139,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
   const [bulkBusy, setBulkBusy] = useState(false);
   const [bulkError, setBulkError] = useState<IpcError | null>(null);
   const [exportError, setExportError] = useState<IpcError | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
   const [width, setWidth] = useState(1000);
   const searchRef = useRef<HTMLInputElement | null>(null);
   const bodyRef = useRef<HTMLDivElement | null>(null);
@@ -284,7 +286,8 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
         path,
         shown.map((r) => ({ customerId: r.customerId, subscriptionId: r.id })),
       );
-      toast(`Exported ${count(done.rows)} subscriptions to ${done.path}`);
+      toast(`Exported ${count(done.rows)} subscriptions`);
+      setSaved(done.path);
     } catch (e) {
       setExportError(e as IpcError);
     }
@@ -421,6 +424,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
         </div>
       </div>
       {error && <ErrorBanner error={error} what="The subscriptions could not be listed" onRetry={() => void load()} />}
+      {saved && !exportError && <SavedFile path={saved} id="subscriptions-saved" onDismiss={() => setSaved(null)} />}
       {exportError && <ErrorBanner error={exportError} what="The export failed" hint={exportError.kind === "invalid" ? "Choose a file name ending in .xlsx or .csv in a folder you can write to." : undefined} onDismiss={() => setExportError(null)} />}
       {bulkError && <ErrorBanner error={bulkError} what="Auto-renew could not be changed" onDismiss={() => setBulkError(null)} />}
       {checked.size > 0 && (
