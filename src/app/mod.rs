@@ -23,6 +23,7 @@ use crate::secrets::Secret;
 
 // One file per area of the app; each adds its own `impl AppCore` block and IPC types.
 pub mod account;
+mod files;
 pub mod orders;
 pub mod prices;
 pub mod subscriptions;
@@ -139,6 +140,8 @@ pub struct AppCore {
     account: account::AccountState,
     /// The buy flow's reviews and in-flight guard, the customer cache (see `orders.rs`).
     orders: orders::OrdersState,
+    /// Files exported in this session (see `files.rs`).
+    written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -170,6 +173,7 @@ impl AppCore {
             sync_lock: Mutex::new(()),
             cancel: Arc::new(AtomicBool::new(false)),
             orders: orders::OrdersState::default(),
+            written: Default::default(),
         }
     }
 

@@ -7,7 +7,7 @@
 //! two snapshots in a shape a table can show. Files are only ever opened or revealed when this
 //! app wrote them ([`AppCore::written_file`]).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
@@ -231,18 +231,6 @@ pub struct WrittenFile {
 /// Cancel flags of running exports, by the export id the UI chose.
 static CANCELS: LazyLock<Mutex<HashMap<String, Arc<AtomicBool>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
-
-/// Files this process wrote outside the price-list history (changes, invoice lines, notes and
-/// subscription exports): the only other files "Open file" and "Show in folder" act on.
-static WRITTEN: LazyLock<Mutex<HashSet<PathBuf>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
-
-/// Note that this process wrote `path`, so the window may open or reveal it.
-pub(crate) fn remember_written(path: &Path) {
-    WRITTEN
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(path.to_path_buf());
-}
 
 fn cancel_flag(id: &str) -> Arc<AtomicBool> {
     CANCELS
@@ -618,43 +606,11 @@ impl AppCore {
             format.core(),
             &[crate::pricelist::diff::changes_table(&changes.changes)],
         )?;
-        remember_written(&out);
+        self.remember_written(&out);
         Ok(WrittenFile {
             path: out.display().to_string(),
             rows,
         })
-    }
-
-    /// `path`, if this app wrote it (a price-list export on record, or a changes export of this
-    /// session) and it is still there. The window opens or reveals only such files.
-    pub async fn written_file(&self, path: &str) -> Result<PathBuf> {
-        let p = PathBuf::from(path);
-        let c = self.connection().await?;
-        let known = WRITTEN
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(&p)
-            || c.store
-                .conn()
-                .query_row(
-                    "SELECT EXISTS(SELECT 1 FROM price_exports WHERE path = ?1)",
-                    [path],
-                    |r| r.get::<_, bool>(0),
-                )
-                .map_err(Error::from)?;
-        if !known {
-            return Err(Error::refused(
-                format!("{path} was not written by a CSP Desk export"),
-                "Only files CSP Desk exported are opened from here; open others from your file manager",
-            ));
-        }
-        if !p.is_file() {
-            return Err(Error::not_found(
-                format!("the file {path}"),
-                "It was moved or deleted since the export: export again",
-            ));
-        }
-        Ok(p)
     }
 }
 

@@ -696,7 +696,7 @@ impl AppCore {
         let rows = tokio::task::spawn_blocking(move || tabular::write(&out, format, &[table]))
             .await
             .map_err(|e| Error::Invalid(format!("the export stopped: {e}")))??;
-        super::prices::remember_written(&path);
+        self.remember_written(&path);
         Ok(SubscriptionExport {
             path: path.display().to_string(),
             rows: rows as u32,

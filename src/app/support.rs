@@ -536,7 +536,6 @@ fn export_target(
 }
 
 fn export_result(path: &Path, rows: u64, format: ExportFormat) -> ExportResult {
-    super::prices::remember_written(path);
     ExportResult {
         path: path.display().to_string(),
         rows: u32::try_from(rows).unwrap_or(u32::MAX),
@@ -722,6 +721,7 @@ impl AppCore {
                 .await
                 .map_err(|e| Error::Invalid(format!("the export stopped: {e}")))??;
         tracing::info!(path = %out.display(), rows = n, "invoice lines exported");
+        self.remember_written(&out);
         Ok(export_result(&out, n, format))
     }
 
@@ -857,6 +857,7 @@ impl AppCore {
             tokio::task::spawn_blocking(move || publishers::export_notes(&store, &out2, format))
                 .await
                 .map_err(|e| Error::Invalid(format!("the export stopped: {e}")))??;
+        self.remember_written(&out);
         Ok(export_result(&out, n, format))
     }
 }

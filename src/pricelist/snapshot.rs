@@ -119,6 +119,15 @@ pub fn record_export(
 }
 
 /// When the last export finished, and where it went.
+/// Whether a price-list export to `path` is on record.
+pub fn was_exported(store: &Store, path: &str) -> Result<bool> {
+    Ok(store.conn().query_row(
+        "SELECT EXISTS(SELECT 1 FROM price_exports WHERE path = ?1)",
+        [path],
+        |r| r.get::<_, bool>(0),
+    )?)
+}
+
 pub fn last_export(store: &Store) -> Result<Option<(DateTime<Utc>, String, u64)>> {
     let conn = store.conn();
     let mut stmt =
