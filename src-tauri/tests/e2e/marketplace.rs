@@ -52,6 +52,35 @@ fn screen_rows(v: &Value) -> Vec<(u32, String, String)> {
 }
 
 /// Wait until the screen shows the core's answer for `filter`, then assert it does.
+/// The filter bar's box is sized by script (it is contained so a keystroke does not relay out the
+/// view): it must be exactly as tall as its content, and the table must start below it.
+async fn assert_filter_bar_fits(c: &Client, when: &str) -> Result<(), CmdError> {
+    let fit = c
+        .execute(
+            "const box = document.querySelector('.marketplace .contained'); const bar = box.firstElementChild; const table = document.querySelector('#offer-table').getBoundingClientRect(); return [box.getBoundingClientRect().height, bar.getBoundingClientRect().height, box.getBoundingClientRect().bottom, table.top];",
+            vec![],
+        )
+        .await?;
+    let v: Vec<f64> = fit
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    assert_eq!(v.len(), 4, "filter bar not found ({when}): {fit}");
+    assert!(
+        (v[0] - v[1]).abs() < 0.5,
+        "filter bar box {} px tall for {} px of content ({when})",
+        v[0],
+        v[1]
+    );
+    assert!(
+        v[3] + 0.5 >= v[2],
+        "the table starts at {} px, above the filter bar's bottom at {} px ({when})",
+        v[3],
+        v[2]
+    );
+    Ok(())
+}
+
 async fn assert_rows_match(
     c: &Client,
     index: &OfferIndex,
@@ -185,6 +214,7 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         assert!(!index.is_empty(), "the app synced no offers");
         let mut filter = OfferFilter::default();
         assert_rows_match(&c, &index, &filter, "all offers").await?;
+        assert_filter_bar_fits(&c, "1280x800").await?;
         shot(&c, "marketplace-1280x800").await?;
 
         // Type: SaaS.
@@ -211,6 +241,14 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         click(&c, &format!("[data-category='{cat}'] input")).await?;
         filter.categories = vec![cat.clone()];
         assert_rows_match(&c, &index, &filter, &format!("+ category {cat}")).await?;
+        // The open picker lies over the table, not under it.
+        let on_top = c
+            .execute(
+                "const p = document.querySelector('.popover').getBoundingClientRect(); const x = p.left + p.width / 2, y = p.bottom - 8; return document.querySelector('.popover').contains(document.elementFromPoint(x, y));",
+                vec![],
+            )
+            .await?;
+        assert_eq!(on_top, Value::Bool(true), "the category picker is drawn under the table");
         shot(&c, "category-picker-1280x800").await?;
         click(&c, ".popover-foot button:last-child").await?;
 
@@ -492,6 +530,7 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let (w, h) = c.get_window_size().await?;
         eprintln!("e2e: window is now {w}x{h}");
+        assert_filter_bar_fits(&c, "1024x700 with the detail open").await?;
         shot(&c, "detail-1024x700").await?;
         c.find(Locator::Id("search")).await?.send_keys("\u{e00c}").await?; // Esc: clear search
         c.find(Locator::Css("body")).await?.send_keys("\u{e00c}").await?; // Esc: close panel
@@ -503,6 +542,7 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
             |v| v == &Value::Bool(true),
         )
         .await?;
+        assert_filter_bar_fits(&c, "1024x700").await?;
         shot(&c, "marketplace-1024x700").await?;
 
         let rss = peak_rss();

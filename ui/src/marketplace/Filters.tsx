@@ -7,6 +7,7 @@ import type { OfferFilter } from "../bindings/OfferFilter";
 import type { OfferType } from "../bindings/OfferType";
 import type { PublisherOption } from "../bindings/PublisherOption";
 import { count } from "../format";
+import { Contained } from "../shell/Contained";
 import { EMPTY_FILTER } from "./windowing";
 
 interface Props {
@@ -26,7 +27,7 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
   const toggleType = (t: OfferType) =>
     onChange({ ...filter, types: filter.types.includes(t) ? filter.types.filter((x) => x !== t) : [...filter.types, t] });
   return (
-    <div className="filters" role="search">
+    <Contained className="filters" role="search">
       <div className="filter-row">
         <input
           ref={searchRef}
@@ -87,7 +88,7 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
           </button>
         )}
       </div>
-    </div>
+    </Contained>
   );
 }
 
