@@ -35,6 +35,7 @@ import {
   periodTitle,
   totalsText,
 } from "./lines";
+import { useWidth } from "../shell/useWidth";
 
 const ROW_HEIGHT = 30;
 
@@ -72,9 +73,8 @@ export function Invoices({ navigate, toast }: ViewProps) {
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<IpcError | null>(null);
   const [lastExport, setLastExport] = useState<string | null>(null);
-  const [width, setWidth] = useState(800);
+  const [boxRef, width] = useWidth(800);
   const scrollRef = useRef<HTMLDivElement | null>(null);
-  const boxRef = useRef<HTMLDivElement | null>(null);
   const customerRef = useRef<HTMLInputElement | null>(null);
   const seq = useRef(0);
   const refreshNext = useRef(false);
@@ -136,13 +136,6 @@ export function Invoices({ navigate, toast }: ViewProps) {
     setExportError(null);
   }, [invoiceId]);
 
-  useEffect(() => {
-    const el = boxRef.current;
-    if (!el) return;
-    const ro = new ResizeObserver(([entry]) => entry && setWidth(entry.contentRect.width));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   const current = data?.w ?? null;
   const total = current?.total ?? 0;

@@ -2,12 +2,13 @@
 // rendered. The column model and sort state come from TanStack Table; rows from TanStack Virtual.
 import { type ColumnDef, type SortingState, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type ReactNode, type RefObject, memo, useEffect, useMemo, useRef, useState } from "react";
+import { type ReactNode, type RefObject, memo, useEffect, useMemo } from "react";
 
 import type { OfferRow } from "../bindings/OfferRow";
 import type { SortKey } from "../bindings/SortKey";
 import { TYPE_LABELS } from "../format";
 import { type LoadedWindow, type SortState, rowAt } from "./windowing";
+import { useWidth } from "../shell/useWidth";
 
 export const ROW_HEIGHT = 28;
 
@@ -84,15 +85,7 @@ interface Props {
 
 /** Memoized: typing re-renders the filters, not the table, until the new rows arrive. */
 export const OfferTable = memo(function OfferTable({ total, win, sort, onSort, selected, onSelect, onOpen, onRange, scrollRef, resetKey, onKeyDown }: Props) {
-  const [width, setWidth] = useState(900);
-  const boxRef = useRef<HTMLDivElement | null>(null);
-  useEffect(() => {
-    const el = boxRef.current;
-    if (!el) return;
-    const ro = new ResizeObserver(([entry]) => entry && setWidth(entry.contentRect.width));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  const [boxRef, width] = useWidth(900);
 
   const sorting: SortingState = useMemo(() => [{ id: sort.key, desc: sort.descending }], [sort]);
   const table = useReactTable<OfferRow>({

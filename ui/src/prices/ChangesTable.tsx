@@ -5,6 +5,7 @@ import { type ReactNode, memo, useEffect, useRef, useState } from "react";
 
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
 import { type ChangeSort, type ChangeSortKey, KIND_LABELS, formatMoney, formatPercent, termLabel } from "./prices";
+import { useWidth } from "../shell/useWidth";
 
 const ROW_HEIGHT = 28;
 
@@ -72,17 +73,9 @@ interface Props {
 }
 
 export const ChangesTable = memo(function ChangesTable({ rows, sort, onSort }: Props) {
-  const [width, setWidth] = useState(900);
+  const [boxRef, width] = useWidth(900);
   const [selected, setSelected] = useState<number | null>(null);
-  const boxRef = useRef<HTMLDivElement | null>(null);
   const scrollRef = useRef<HTMLDivElement | null>(null);
-  useEffect(() => {
-    const el = boxRef.current;
-    if (!el) return;
-    const ro = new ResizeObserver(([entry]) => entry && setWidth(entry.contentRect.width));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
   const columns = visibleFor(width);
   const template = columns.map((c) => c.width).join(" ");
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });

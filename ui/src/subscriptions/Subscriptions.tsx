@@ -37,6 +37,7 @@ import {
   waitingFor,
 } from "./time";
 import { useNow } from "./useNow";
+import { useWidth } from "../shell/useWidth";
 
 /** How often the list is read again from Partner Center while the view is open. */
 const REFRESH_MS = 120_000;
@@ -140,10 +141,9 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
   const [bulkError, setBulkError] = useState<IpcError | null>(null);
   const [exportError, setExportError] = useState<IpcError | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const [width, setWidth] = useState(1000);
+  const [boxRef, width] = useWidth(1000);
   const searchRef = useRef<HTMLInputElement | null>(null);
   const bodyRef = useRef<HTMLDivElement | null>(null);
-  const boxRef = useRef<HTMLDivElement | null>(null);
   const seq = useRef(0);
   const now = useNow(skew, 60_000);
 
@@ -175,13 +175,6 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
     return () => window.clearInterval(t);
   }, [load]);
 
-  useEffect(() => {
-    const el = boxRef.current;
-    if (!el) return;
-    const ro = new ResizeObserver(([entry]) => entry && setWidth(entry.contentRect.width));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   const rows = list?.rows ?? [];
   const customers = useMemo(() => {
