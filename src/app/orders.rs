@@ -358,16 +358,6 @@ pub struct OrderLine {
     pub subscription_id: Option<String>,
 }
 
-/// An activation link and until when its token is good.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ActivationLinkView {
-    pub uri: String,
-    pub fetched_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-}
-
 /// The confirmation after checkout.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -388,18 +378,10 @@ pub struct OrderConfirmation {
     pub line_items: Vec<OrderLine>,
     pub subscription_id: Option<String>,
     /// `None` until Partner Center has it: poll with [`AppCore::order_activation_link`].
-    pub activation_link: Option<ActivationLinkView>,
+    pub activation_link: Option<orders::ActivationLinkInfo>,
     /// Until when the subscription can be cancelled with a refund.
     pub cancellation_allowed_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
-}
-
-fn link_view(l: orders::ActivationLinkInfo) -> ActivationLinkView {
-    ActivationLinkView {
-        uri: l.uri,
-        fetched_at: l.fetched_at,
-        expires_at: l.expires_at,
-    }
 }
 
 fn confirmation(
@@ -437,7 +419,7 @@ fn confirmation(
             .as_ref()
             .map(|s| s.id.clone())
             .or(c.journal.subscription_id.clone()),
-        activation_link: c.activation_link.map(link_view),
+        activation_link: c.activation_link,
         cancellation_allowed_until: c.cancellation_allowed_until,
         created_at: c.order.creation_date.unwrap_or(c.journal.created_at),
     }
@@ -786,14 +768,10 @@ impl AppCore {
         customer_id: &str,
         order_id: &str,
         wait_secs: u32,
-    ) -> Result<Option<ActivationLinkView>> {
+    ) -> Result<Option<orders::ActivationLinkInfo>> {
         let c = self.connection().await?;
         let patience = Duration::from_secs(wait_secs as u64).min(MAX_LINK_WAIT);
-        Ok(
-            orders::poll_activation_link(c, customer_id, order_id, patience)
-                .await?
-                .map(link_view),
-        )
+        orders::poll_activation_link(c, customer_id, order_id, patience).await
     }
 
     /// The orders journal, newest first, optionally for one customer.

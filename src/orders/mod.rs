@@ -96,9 +96,10 @@ pub struct Review {
     pub terms_of_use_uri: Option<String>,
 }
 
-/// An activation link and how long it is good for.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// An activation link and how long it is good for (`OrderActivationLink` in the UI bindings).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "OrderActivationLink")]
 pub struct ActivationLinkInfo {
     pub uri: String,
     pub fetched_at: DateTime<Utc>,

@@ -3,7 +3,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { openUrl } from "@tauri-apps/plugin-opener";
 
-import type { ActivationLinkView } from "./bindings/ActivationLinkView";
+import type { OrderActivationLink } from "./bindings/OrderActivationLink";
 import type { ActivationLinkInfo } from "./bindings/ActivationLinkInfo";
 import type { AutoRenewResult } from "./bindings/AutoRenewResult";
 import type { PlanChange } from "./bindings/PlanChange";
@@ -198,7 +198,7 @@ export const reviewOrder = (choice: PurchaseChoice): Promise<OrderReview> => cal
 export const placeOrder = (reviewId: string): Promise<OrderConfirmation> => call("place_order", { reviewId });
 
 /** The order's activation link, waiting up to `waitSecs` with backoff; null while Partner Center has none. */
-export const orderActivationLink = (customerId: string, orderId: string, waitSecs: number): Promise<ActivationLinkView | null> =>
+export const orderActivationLink = (customerId: string, orderId: string, waitSecs: number): Promise<OrderActivationLink | null> =>
   call("order_activation_link", { customerId, orderId, waitSecs });
 
 /** The orders journal, newest first, optionally for one customer. */

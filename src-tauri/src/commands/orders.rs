@@ -1,8 +1,8 @@
 //! Customers, the buy flow (review, place, confirmation) and the orders journal (issue 5).
 
 use cspdesk::app::orders::{
-    ActivationLinkView, CustomerDetail, CustomerRow, OrderConfirmation, OrderReview, OrderRow,
-    PurchaseChoice, PurchaseOptions,
+    CustomerDetail, CustomerRow, OrderConfirmation, OrderReview, OrderRow, PurchaseChoice,
+    PurchaseOptions,
 };
 use tauri::State;
 
@@ -67,7 +67,7 @@ pub async fn order_activation_link(
     customer_id: String,
     order_id: String,
     wait_secs: u32,
-) -> Result<Option<ActivationLinkView>, IpcError> {
+) -> Result<Option<cspdesk::orders::ActivationLinkInfo>, IpcError> {
     Ok(state
         .core
         .order_activation_link(&customer_id, &order_id, wait_secs)

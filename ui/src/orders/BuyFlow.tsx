@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 import * as api from "../api";
 import type { IpcError } from "../api";
-import type { ActivationLinkView } from "../bindings/ActivationLinkView";
+import type { OrderActivationLink } from "../bindings/OrderActivationLink";
 import type { CustomerRow } from "../bindings/CustomerRow";
 import type { OfferRow } from "../bindings/OfferRow";
 import type { OrderConfirmation } from "../bindings/OrderConfirmation";
@@ -644,7 +644,7 @@ function ReviewStep({ review: r }: { review: OrderReview }) {
 }
 
 function Confirmation({ c }: { c: OrderConfirmation }) {
-  const [link, setLink] = useState<ActivationLinkView | null>(c.activationLink);
+  const [link, setLink] = useState<OrderActivationLink | null>(c.activationLink);
   const [polling, setPolling] = useState(c.activationLink === null);
   const [pollError, setPollError] = useState<IpcError | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
