@@ -142,6 +142,10 @@ pub struct AppCore {
     orders: orders::OrdersState,
     /// Files exported in this session (see `files.rs`).
     written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// Cancel flags of running price exports (see `prices.rs`).
+    export_cancels: prices::ExportCancels,
+    /// The lines of the last invoices read (see `support.rs`).
+    invoice_lines: support::InvoiceLines,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -174,6 +178,8 @@ impl AppCore {
             cancel: Arc::new(AtomicBool::new(false)),
             orders: orders::OrdersState::default(),
             written: Default::default(),
+            export_cancels: Default::default(),
+            invoice_lines: Default::default(),
         }
     }
 

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -228,12 +228,11 @@ pub struct WrittenFile {
     pub rows: u64,
 }
 
-/// Cancel flags of running exports, by the export id the UI chose.
-static CANCELS: LazyLock<Mutex<HashMap<String, Arc<AtomicBool>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+/// Cancel flags of running exports, by the export id the UI chose (a field of [`AppCore`]).
+pub(super) type ExportCancels = Arc<Mutex<HashMap<String, Arc<AtomicBool>>>>;
 
-fn cancel_flag(id: &str) -> Arc<AtomicBool> {
-    CANCELS
+fn cancel_flag(cancels: &ExportCancels, id: &str) -> Arc<AtomicBool> {
+    cancels
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .entry(id.to_string())
@@ -242,13 +241,13 @@ fn cancel_flag(id: &str) -> Arc<AtomicBool> {
 }
 
 /// Drops the export's cancel flag when the export ends, however it ends.
-struct CancelGuard(String);
+struct CancelGuard(ExportCancels, String);
 impl Drop for CancelGuard {
     fn drop(&mut self) {
-        CANCELS
+        self.0
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .remove(&self.0);
+            .remove(&self.1);
     }
 }
 
@@ -418,8 +417,8 @@ impl AppCore {
         progress: impl Fn(ExportProgress) + Send + Sync,
     ) -> Result<PriceExportDone> {
         let started = Instant::now();
-        let cancel = cancel_flag(&req.export_id);
-        let _guard = CancelGuard(req.export_id.clone());
+        let cancel = cancel_flag(&self.export_cancels, &req.export_id);
+        let _guard = CancelGuard(self.export_cancels.clone(), req.export_id.clone());
         if req.markets.is_empty() {
             return Err(Error::Invalid(
                 "no market is picked: pick at least one market to export".into(),
@@ -509,7 +508,7 @@ impl AppCore {
 
     /// Ask the export named `export_id` to stop; it leaves no file.
     pub fn cancel_price_export(&self, export_id: &str) {
-        cancel_flag(export_id).store(true, Ordering::Relaxed);
+        cancel_flag(&self.export_cancels, export_id).store(true, Ordering::Relaxed);
     }
 
     /// The changes of `market` between two snapshot days (default: the two newest). With fewer
@@ -648,13 +647,14 @@ mod tests {
 
     #[test]
     fn a_cancel_flag_belongs_to_one_export() {
-        let a = cancel_flag("test-a");
-        let b = cancel_flag("test-b");
+        let cancels = ExportCancels::default();
+        let a = cancel_flag(&cancels, "test-a");
+        let b = cancel_flag(&cancels, "test-b");
         a.store(true, Ordering::Relaxed);
         assert!(!b.load(Ordering::Relaxed));
-        drop(CancelGuard("test-a".into()));
-        assert!(!cancel_flag("test-a").load(Ordering::Relaxed));
-        drop(CancelGuard("test-a".into()));
-        drop(CancelGuard("test-b".into()));
+        drop(CancelGuard(cancels.clone(), "test-a".into()));
+        assert!(!cancel_flag(&cancels, "test-a").load(Ordering::Relaxed));
+        drop(CancelGuard(cancels.clone(), "test-a".into()));
+        drop(CancelGuard(cancels.clone(), "test-b".into()));
     }
 }

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -369,15 +369,15 @@ pub struct SubscriptionLookup {
 
 // ---- The lines of the last invoices read, so the table can sort and scroll without refetching.
 
-struct Cached {
+pub(super) struct Cached {
     at: Instant,
     fetched_at: DateTime<Utc>,
     lines: Arc<Vec<InvoiceLineItem>>,
 }
 
 type CacheKey = (PathBuf, String);
-static LINES: LazyLock<Mutex<HashMap<CacheKey, Cached>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+/// The cache itself, a field of [`AppCore`].
+pub(super) type InvoiceLines = Mutex<HashMap<CacheKey, Cached>>;
 
 /// How long a copy of an invoice's lines is used: an issued invoice does not change; the
 /// unbilled period grows as the month goes on.
@@ -643,14 +643,14 @@ impl AppCore {
         let c = self.connection().await?;
         let key = (c.data_dir.clone(), id.clone());
         if !refresh {
-            let cache = LINES.lock().unwrap_or_else(|p| p.into_inner());
+            let cache = self.invoice_lines.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(hit) = cache.get(&key).filter(|h| h.at.elapsed() < max_age(&id)) {
                 return Ok((hit.lines.clone(), hit.fetched_at));
             }
         }
         let lines = Arc::new(billing::line_items(&c.client, &id, &LineFilter::default()).await?);
         let fetched_at = Utc::now();
-        let mut cache = LINES.lock().unwrap_or_else(|p| p.into_inner());
+        let mut cache = self.invoice_lines.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() >= CACHED_INVOICES {
             if let Some(oldest) = cache
                 .iter()
