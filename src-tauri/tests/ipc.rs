@@ -1,25 +1,12 @@
 //! Wiring smoke test through real IPC on the mock runtime: commands are registered, answers
 //! serialise, and a core error crosses as `{kind, message, retryable}`.
 
+mod common;
+
+use common::{mock_app, request};
 use cspdesk::app::AppCore;
 use cspdesk::connection::ConnectOptions;
-use cspdesk_app::{build_app, AppState};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-
-fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
-    InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        // The local origin on Linux/macOS; anything else counts as remote content.
-        url: "tauri://localhost".parse().expect("url"),
-        body: InvokeBody::Json(body),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    }
-}
+use tauri::test::get_ipc_response;
 
 #[test]
 fn commands_answer_and_errors_have_a_kind() {
@@ -28,13 +15,7 @@ fn commands_answer_and_errors_have_a_kind() {
         data_dir: Some(dir.path().to_path_buf()),
         ..Default::default()
     });
-    let app = build_app(mock_builder())
-        .manage(AppState::new(core))
-        .build(mock_context(noop_assets()))
-        .expect("app builds");
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("webview");
+    let (_app, webview) = mock_app(core);
 
     let markets = get_ipc_response(&webview, request("markets", serde_json::json!({})))
         .expect("markets answers")

@@ -2,27 +2,15 @@
 //! sends them (camelCase), a wrong field comes back named, a save writes the file, and a
 //! sign-in on the sandbox connection is refused with its reason as `{kind, message}`.
 
+mod common;
+
+use common::{mock_app, request};
 use cspdesk::app::AppCore;
 use cspdesk::auth::MemoryStore;
 use cspdesk::connection::ConnectOptions;
 use cspdesk::settings::Settings;
-use cspdesk_app::{build_app, AppState};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-
-fn request(cmd: &str, body: Value) -> InvokeRequest {
-    InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().expect("url"),
-        body: InvokeBody::Json(body),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    }
-}
+use tauri::test::get_ipc_response;
 
 #[test]
 fn settings_and_sign_in_cross_ipc() {
@@ -34,13 +22,7 @@ fn settings_and_sign_in_cross_ipc() {
         ..Default::default()
     })
     .with_settings_file(Settings::load(&path));
-    let app = build_app(mock_builder())
-        .manage(AppState::new(core))
-        .build(mock_context(noop_assets()))
-        .expect("app builds");
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("webview");
+    let (_app, webview) = mock_app(core);
     let call = |cmd: &str, body: Value| {
         get_ipc_response(&webview, request(cmd, body))
             .map(|r| r.deserialize::<Value>().expect("json"))

@@ -2,25 +2,13 @@
 //! the UI sends (camelCase, dates as `YYYY-MM-DD`, formats as `xlsx`/`csv`) reach the core, and
 //! a file CSP Desk did not write is refused rather than opened.
 
+mod common;
+
+use common::{mock_app, request};
 use cspdesk::app::AppCore;
 use cspdesk::connection::ConnectOptions;
-use cspdesk_app::{build_app, AppState};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-
-fn request(cmd: &str, body: Value) -> InvokeRequest {
-    InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().expect("url"),
-        body: InvokeBody::Json(body),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    }
-}
+use tauri::test::get_ipc_response;
 
 #[test]
 fn price_commands_take_the_ui_arguments_and_refuse_foreign_files() {
@@ -31,13 +19,7 @@ fn price_commands_take_the_ui_arguments_and_refuse_foreign_files() {
         ..Default::default()
     };
     opts.settings.export_dir = Some(dir.path().to_path_buf());
-    let app = build_app(mock_builder())
-        .manage(AppState::new(AppCore::new(opts)))
-        .build(mock_context(noop_assets()))
-        .expect("app builds");
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("webview");
+    let (_app, webview) = mock_app(AppCore::new(opts));
     let call = |cmd: &str, body: Value| {
         get_ipc_response(&webview, request(cmd, body))
             .map(|r| r.deserialize::<Value>().expect("json"))
