@@ -110,6 +110,33 @@ pub async fn click(c: &Client, css: &str) -> Result<(), CmdError> {
     c.find(Locator::Css(css)).await?.click().await
 }
 
+/// Keys typed into a field that lives in its own frame (`shell/FramedInput.tsx`, e.g. the
+/// Marketplace search `#search`): into the frame, the keys, and back out to the page.
+pub async fn framed_keys(c: &Client, id: &str, keys: &str) -> Result<(), CmdError> {
+    let frame = c
+        .find(Locator::XPath(&format!(
+            "//iframe[contains(@class, 'framed-input')][@data-field='{id}']"
+        )))
+        .await?;
+    frame.enter_frame().await?;
+    let sent = match c.find(Locator::Id(id)).await {
+        Ok(field) => field.send_keys(keys).await,
+        Err(e) => Err(e),
+    };
+    c.enter_parent_frame().await?;
+    sent
+}
+
+/// The id of the focused element, looking into a focused frame.
+pub async fn focused_id(c: &Client) -> Result<Value, CmdError> {
+    c.execute(
+        "const a = document.activeElement; \
+         return ((a && a.contentDocument) ? a.contentDocument.activeElement : a).id;",
+        vec![],
+    )
+    .await
+}
+
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;

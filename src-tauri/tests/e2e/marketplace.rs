@@ -303,7 +303,8 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         assert_rows_match(&c, &index, &filter, "cleared").await?;
         c.execute("window.__cspdesk.keystrokes = []; window.__cspdesk.ipc = []; window.__cspdesk.breakdown = [];", vec![])
             .await?;
-        let search = c.find(Locator::Id("search")).await?;
+        // The search field lives in its own frame (ui/src/shell/FramedInput.tsx).
+        let search = c.find(Locator::Css("iframe[data-field='search']")).await?;
         let word = index.offers()[index.len() / 2]
             .title
             .split_whitespace()
@@ -340,18 +341,18 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
                 continue;
             }
             for ch in word.chars() {
-                search.send_keys(&ch.to_string()).await?;
+                framed_keys(&c, "search", &ch.to_string()).await?;
                 tokio::time::sleep(pace).await;
                 typed += 1;
             }
             for _ in word.chars() {
-                search.send_keys("\u{e003}").await?; // Backspace
+                framed_keys(&c, "search", "\u{e003}").await?; // Backspace
                 tokio::time::sleep(pace).await;
                 typed += 1;
             }
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
-        search.send_keys(&word).await?;
+        framed_keys(&c, "search", &word).await?;
         filter.search = word.clone();
         assert_rows_match(&c, &index, &filter, &format!("search `{word}`")).await?;
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -427,21 +428,20 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         shot(&c, "search-1280x800").await?;
 
         // Esc clears the search; Ctrl+F focuses it again.
-        search.send_keys("\u{e00c}").await?; // Escape
+        framed_keys(&c, "search", "\u{e00c}").await?; // Escape
         filter.search.clear();
         assert_rows_match(&c, &index, &filter, "Esc cleared the search").await?;
-        c.find(Locator::Id("result-count")).await?.click().await?; // focus off the search
+        // Focus off the search, onto the table (where a user would be), then Ctrl+F.
+        c.execute("document.getElementById('offer-table').focus();", vec![])
+            .await?;
         c.active_element()
             .await?
             .send_keys("\u{e009}f\u{e000}")
             .await?;
-        let focused = c
-            .execute("return document.activeElement.id;", vec![])
-            .await?;
-        assert_eq!(focused, "search", "Ctrl+F focuses the search");
+        assert_eq!(focused_id(&c).await?, "search", "Ctrl+F focuses the search");
 
         // Keyboard: Down, Down, Enter opens the second row's detail.
-        search.send_keys("\u{e015}").await?; // ArrowDown: into the table, first row
+        framed_keys(&c, "search", "\u{e015}").await?; // ArrowDown: into the table, first row
         c.active_element().await?.send_keys("\u{e015}").await?;
         c.active_element().await?.send_keys("\u{e007}").await?; // Enter
         let (_, rows) = core_rows(&index, &filter);
@@ -483,7 +483,7 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         if let Some(saas) = saas {
             let key = index.offers()[saas].key().to_string();
             let title = index.offers()[saas].title.clone();
-            c.find(Locator::Id("search")).await?.send_keys(&title).await?;
+            framed_keys(&c, "search", &title).await?;
             wait_for(
                 &c,
                 "the SaaS row",

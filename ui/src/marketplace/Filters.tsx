@@ -8,6 +8,7 @@ import type { OfferType } from "../bindings/OfferType";
 import type { PublisherOption } from "../bindings/PublisherOption";
 import { count } from "../format";
 import { Contained } from "../shell/Contained";
+import { FramedInput, type FramedInputHandle } from "../shell/FramedInput";
 import { EMPTY_FILTER } from "./windowing";
 
 interface Props {
@@ -17,8 +18,8 @@ interface Props {
   total: number | null;
   onChange: (f: OfferFilter) => void;
   onSearch: (text: string) => void;
-  searchRef: RefObject<HTMLInputElement | null>;
-  onSearchKey: (e: React.KeyboardEvent<HTMLInputElement>) => void;
+  searchRef: RefObject<FramedInputHandle | null>;
+  onSearchKey: (e: KeyboardEvent) => void;
 }
 
 export function Filters({ market, filter, facets, total, onChange, onSearch, searchRef, onSearchKey }: Props) {
@@ -29,19 +30,16 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
   return (
     <Contained className="filters" role="search">
       <div className="filter-row">
-        <input
+        <FramedInput
           ref={searchRef}
           id="search"
-          type="search"
           className="search"
           placeholder="Search offers  (Ctrl+F)"
           title="Words in the title, publisher or description"
-          aria-label="Search offers"
+          label="Search offers"
           value={filter.search}
-          onChange={(e) => onSearch(e.target.value)}
+          onInput={onSearch}
           onKeyDown={onSearchKey}
-          autoComplete="off"
-          spellCheck={false}
         />
         <CategoryPicker filter={filter} facets={facets} onChange={onChange} />
         <PublisherPicker market={market} filter={filter} facets={facets} onChange={onChange} />
@@ -82,11 +80,11 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
         <span className="result-count" id="result-count" aria-live="polite">
           {total === null ? "…" : `${count(total)} ${total === 1 ? "offer" : "offers"}`}
         </span>
-        {active && (
-          <button type="button" className="ghost" onClick={() => onChange(EMPTY_FILTER)} id="clear-filters">
-            Clear filters
-          </button>
-        )}
+        {/* Always there, disabled when there is nothing to clear: a button that comes and goes
+            with the first key typed costs WebKitGTK a relayout on that key. */}
+        <button type="button" className="ghost" onClick={() => onChange(EMPTY_FILTER)} id="clear-filters" disabled={!active}>
+          Clear filters
+        </button>
       </div>
     </Contained>
   );

@@ -9,6 +9,7 @@ import type { Facets } from "../bindings/Facets";
 import type { OfferFilter } from "../bindings/OfferFilter";
 import { recordFirstRows, recordIpc, recordKeystroke } from "../perf";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import type { FramedInputHandle } from "../shell/FramedInput";
 import type { Navigate } from "../shell/nav";
 import { DetailPanel } from "./DetailPanel";
 import { Filters } from "./Filters";
@@ -36,8 +37,12 @@ interface Loaded {
   answeredAt: number;
 }
 
+// A focused frame is a focused FramedInput (the search field).
 const isTextInput = (el: Element | null) =>
-  el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
+  el instanceof HTMLInputElement ||
+  el instanceof HTMLTextAreaElement ||
+  el instanceof HTMLSelectElement ||
+  el instanceof HTMLIFrameElement;
 
 export function Marketplace({ market, ready, version, syncing, filterRef, navigate }: Props) {
   const [filter, setFilter] = useState<OfferFilter>(() => filterRef.current);
@@ -48,7 +53,7 @@ export function Marketplace({ market, ready, version, syncing, filterRef, naviga
   const [selected, setSelected] = useState<number | null>(null);
   const [openKey, setOpenKey] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
-  const searchRef = useRef<HTMLInputElement | null>(null);
+  const searchRef = useRef<FramedInputHandle | null>(null);
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const seq = useRef(0);
   const inflight = useRef<string | null>(null);
@@ -75,12 +80,17 @@ export function Marketplace({ market, ready, version, syncing, filterRef, naviga
         if (mine !== seq.current) return;
         // Commit in this task, so the rows make the very next frame instead of waiting for
         // React's scheduler to run after it.
-        flushSync(() =>
-          setData({ query: JSON.stringify([market, f, sort, version]), total: w.total, facets: w.facets, win: { offset: w.offset, rows: w.rows }, keystrokeAt: typedAt, answeredAt }),
-        );
-        setError(null);
+        // The search text joins the state here, with its rows: a keystroke renders once.
+        flushSync(() => {
+          setFilter((cur) => (cur.search === f.search ? cur : { ...cur, search: f.search }));
+          setData({ query: JSON.stringify([market, f, sort, version]), total: w.total, facets: w.facets, win: { offset: w.offset, rows: w.rows }, keystrokeAt: typedAt, answeredAt });
+          setError(null);
+        });
       } catch (e) {
-        if (mine === seq.current) setError(e as IpcError);
+        if (mine === seq.current) {
+          setFilter((cur) => (cur.search === f.search ? cur : { ...cur, search: f.search }));
+          setError(e as IpcError);
+        }
       } finally {
         if (inflight.current === key) inflight.current = null;
       }
@@ -139,15 +149,27 @@ export function Marketplace({ market, ready, version, syncing, filterRef, naviga
 
   // Typing sends the query at once, from the handler: the re-render of the input then runs
   // while the core answers, instead of before the request leaves.
+  // The text stays in the field (it is not written back), and joins the filter state when its
+  // rows arrive, so the keystroke itself renders nothing: the edit and the rows take two frames,
+  // not three.
   const onSearch = (text: string) => {
     keystrokeAt.current = performance.now();
     const next = { ...filter, search: text };
-    setFilter(next);
-    if (ready) {
-      const { first, last } = visible.current;
-      const w = windowFor(0, Math.max(30, last - first), Number.MAX_SAFE_INTEGER);
-      void fetchFor(next, w.offset, w.limit);
+    if (!ready) {
+      setFilter(next);
+      return;
     }
+    const { first, last } = visible.current;
+    const w = windowFor(0, Math.max(30, last - first), Number.MAX_SAFE_INTEGER);
+    void fetchFor(next, w.offset, w.limit);
+  };
+
+  // What the field holds now: it can be a key ahead of `filter.search` while its rows load.
+  const typedSearch = () => searchRef.current?.element()?.value ?? filter.search;
+  const clearSearch = () => {
+    const field = searchRef.current?.element();
+    if (field) field.value = "";
+    onSearch("");
   };
 
   const total = data?.total ?? 0;
@@ -182,7 +204,7 @@ export function Marketplace({ market, ready, version, syncing, filterRef, naviga
   keyRef.current = onTableKeyNow;
   const onTableKey = useCallback((e: React.KeyboardEvent) => keyRef.current(e), []);
 
-  const onSearchKey = (e: React.KeyboardEvent<HTMLInputElement>) => {
+  const onSearchKey = (e: KeyboardEvent) => {
     if (e.key === "ArrowDown" || e.key === "Enter") {
       e.preventDefault();
       scrollRef.current?.focus();
@@ -190,7 +212,7 @@ export function Marketplace({ market, ready, version, syncing, filterRef, naviga
     } else if (e.key === "Escape") {
       e.preventDefault();
       e.stopPropagation();
-      if (filter.search !== "") onSearch("");
+      if (typedSearch() !== "") clearSearch();
       else if (openKey) setOpenKey(null);
     }
   };
@@ -209,7 +231,7 @@ export function Marketplace({ market, ready, version, syncing, filterRef, naviga
       const target = document.activeElement;
       if (e.key === "Escape") {
         if (openKey) setOpenKey(null);
-        else if (filter.search !== "") onSearch("");
+        else if (typedSearch() !== "") clearSearch();
         return;
       }
       if (isTextInput(target) || target === scrollRef.current) return;
