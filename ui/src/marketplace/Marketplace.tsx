@@ -14,7 +14,7 @@ import type { Navigate } from "../shell/nav";
 import { DetailPanel } from "./DetailPanel";
 import { Filters } from "./Filters";
 import { OfferTable, ROW_HEIGHT } from "./OfferTable";
-import { EMPTY_FILTER, type LoadedWindow, type SortState, buildQuery, covers, moveSelection, rowAt, windowFor } from "./windowing";
+import { EMPTY_FILTER, type LoadedWindow, type Shown, type SortState, buildQuery, covers, moveSelection, rowAt, sameOnScreen, windowFor } from "./windowing";
 
 interface Props {
   market: string;
@@ -34,6 +34,8 @@ interface Loaded {
   query: string;
   /** performance.now() of the keystroke this answer is for */
   keystrokeAt: number | null;
+  /** This answer shows exactly what the one before showed (see perf.ts) */
+  alreadyShown: boolean;
   answeredAt: number;
 }
 
@@ -60,6 +62,9 @@ export function Marketplace({ market, ready, version, syncing, filterRef, naviga
   const keystrokeAt = useRef<number | null>(null);
   const visible = useRef({ first: 0, last: 40 });
 
+  // What the last committed answer shows, to tell whether a new one changes the screen.
+  const shown = useRef<Shown | null>(null);
+
   // The last query asked for, so an effect does not repeat what a handler already sent.
   const requested = useRef<string | null>(null);
 
@@ -81,9 +86,12 @@ export function Marketplace({ market, ready, version, syncing, filterRef, naviga
         // Commit in this task, so the rows make the very next frame instead of waiting for
         // React's scheduler to run after it.
         // The search text joins the state here, with its rows: a keystroke renders once.
+        const next = { total: w.total, facets: w.facets, win: { offset: w.offset, rows: w.rows } };
+        const alreadyShown = sameOnScreen(shown.current, next);
+        shown.current = next;
         flushSync(() => {
           setFilter((cur) => (cur.search === f.search ? cur : { ...cur, search: f.search }));
-          setData({ query: JSON.stringify([market, f, sort, version]), total: w.total, facets: w.facets, win: { offset: w.offset, rows: w.rows }, keystrokeAt: typedAt, answeredAt });
+          setData({ ...next, query: JSON.stringify([market, f, sort, version]), keystrokeAt: typedAt, answeredAt, alreadyShown });
           setError(null);
         });
       } catch (e) {
@@ -118,12 +126,13 @@ export function Marketplace({ market, ready, version, syncing, filterRef, naviga
   useEffect(() => {
     setOpenKey(null);
     setData(null);
+    shown.current = null;
   }, [market]);
 
   useLayoutEffect(() => {
     if (!data) return;
     if (data.win.rows.length > 0) recordFirstRows();
-    if (data.keystrokeAt !== null) recordKeystroke(data.keystrokeAt, data.answeredAt);
+    if (data.keystrokeAt !== null) recordKeystroke(data.keystrokeAt, data.answeredAt, data.alreadyShown);
   }, [data]);
 
   // The table's callbacks read the latest state through a ref, so they keep their identity

@@ -119,9 +119,10 @@ export const OfferTable = memo(function OfferTable({ total, win, sort, onSort, s
     onRange(first, last);
   }, [first, last, onRange]);
 
-  // A new filter or sort starts at the top of the list.
+  // A new filter or sort starts at the top of the list. Already there (the usual case while
+  // typing): no scroll command, which would re-render the table once more after the rows.
   useEffect(() => {
-    virtualizer.scrollToOffset(0);
+    if ((scrollRef.current?.scrollTop ?? 0) !== 0) virtualizer.scrollToOffset(0);
   }, [resetKey]);
 
   useEffect(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { OfferRow } from "../bindings/OfferRow";
-import { EMPTY_FILTER, buildQuery, covers, moveSelection, rowAt, windowFor } from "./windowing";
+import { EMPTY_FILTER, buildQuery, covers, moveSelection, rowAt, sameOnScreen, windowFor } from "./windowing";
 
 const row = (i: number): OfferRow => ({
   key: `K${i}`,
@@ -70,5 +70,24 @@ describe("selection and queries", () => {
       offset: 40,
       limit: 80,
     });
+  });
+});
+
+describe("sameOnScreen", () => {
+  const shown = (keys: number[], total = 8, facets: unknown = { trial: 1 }) => ({
+    total,
+    facets,
+    win: { offset: 0, rows: keys.map(row) },
+  });
+  it("holds when the count, the facet counts and the rows are all the same", () => {
+    expect(sameOnScreen(shown([1, 2, 3]), shown([1, 2, 3]))).toBe(true);
+  });
+  it("fails on anything a user would see change", () => {
+    expect(sameOnScreen(null, shown([1]))).toBe(false);
+    expect(sameOnScreen(shown([1, 2, 3]), shown([1, 3, 2]))).toBe(false);
+    expect(sameOnScreen(shown([1, 2, 3]), shown([1, 2]))).toBe(false);
+    expect(sameOnScreen(shown([1, 2, 3]), shown([1, 2, 3], 9))).toBe(false);
+    expect(sameOnScreen(shown([1, 2, 3]), shown([1, 2, 3], 8, { trial: 2 }))).toBe(false);
+    expect(sameOnScreen(shown([1]), { ...shown([1]), win: { offset: 40, rows: [row(1)] } })).toBe(false);
   });
 });

@@ -35,6 +35,23 @@ export function covers(win: LoadedWindow | null, first: number, last: number, to
 }
 
 /** The row at absolute index `i`, if loaded. */
+/** What the table and the filter bar show for one answer. */
+export interface Shown {
+  total: number;
+  facets: unknown;
+  win: LoadedWindow;
+}
+
+/** Whether `next` would show exactly what `prev` shows: the same count, the same facet counts
+ * and the same rows in the same places. Then the keystroke's rows are on screen already. */
+export function sameOnScreen(prev: Shown | null, next: Shown): boolean {
+  if (!prev || prev.total !== next.total || prev.win.offset !== next.win.offset) return false;
+  const a = prev.win.rows;
+  const b = next.win.rows;
+  if (a.length !== b.length || a.some((r, i) => r.key !== b[i]?.key)) return false;
+  return JSON.stringify(prev.facets) === JSON.stringify(next.facets);
+}
+
 export function rowAt(win: LoadedWindow | null, i: number): OfferRow | undefined {
   if (!win) return undefined;
   return win.rows[i - win.offset];

@@ -55,12 +55,19 @@ describe("FramedInput", () => {
 
   it("focuses and selects through its handle", () => {
     const { field, ref } = mount("cloud", () => {});
+    // From a control elsewhere on the page, as Ctrl+F from the table does.
+    const other = document.body.appendChild(document.createElement("button"));
+    other.focus();
     act(() => {
       ref.current?.focus();
       ref.current?.select();
     });
     expect(field.ownerDocument.activeElement).toBe(field);
+    expect(document.activeElement?.tagName).toBe("IFRAME");
+    expect(field.selectionStart).toBe(0);
+    expect(field.selectionEnd).toBe(5);
     expect(ref.current?.element()).toBe(field);
+    other.remove();
   });
 
   it("hands keys to the page, and passes unhandled shortcuts on to the window", () => {

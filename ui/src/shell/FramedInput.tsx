@@ -41,7 +41,11 @@ export const FramedInput = forwardRef<FramedInputHandle, Props>(function FramedI
   latest.current = props;
 
   useImperativeHandle(ref, () => ({
-    focus: () => field.current?.focus(),
+    // WebKit moves the focus into a child frame's element only once that frame's window has it.
+    focus: () => {
+      frame.current?.contentWindow?.focus();
+      field.current?.focus();
+    },
     select: () => field.current?.select(),
     element: () => field.current,
   }));
