@@ -104,6 +104,9 @@ const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL
      );
      CREATE INDEX publisher_notes_publisher ON publisher_notes (publisher);",
+    // 6: the plan's name as the review showed it, so the Orders view need not show a SKU id
+    // (entries written before this have none)
+    "ALTER TABLE orders_journal ADD COLUMN plan TEXT;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -291,6 +294,41 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn orders_journal_entries_from_schema_6_keep_everything_and_have_no_plan() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.sqlite");
+        {
+            // A database as version 6 left it, with one order in its journal.
+            let c = Connection::open(&p).unwrap();
+            for sql in &MIGRATIONS[..6] {
+                c.execute_batch(sql).unwrap();
+            }
+            c.pragma_update(None, "user_version", 6).unwrap();
+            c.execute_batch(
+                "INSERT INTO orders_journal (customer_id, customer_name, product_id, product_title, sku_id, catalog_item_id, \
+                 quantity, term, billing_cycle, trial, cart_request_id, checkout_request_id, order_id, state, created_at, updated_at) \
+                 VALUES ('c1', 'Contoso', 'P1', 'Ironsight', '0001', 'P1:0001:A', 5, 'P1Y', 'monthly', 0, 'r1', 'r2', 'O-1', \
+                 'placed', '2026-11-01T10:00:00Z', '2026-11-01T10:00:05Z')",
+            )
+            .unwrap();
+        }
+        let s = Store::open(&p).unwrap();
+        let entries = crate::orders::journal::list(&s, None).unwrap();
+        assert_eq!(entries.len(), 1);
+        let e = &entries[0];
+        assert_eq!(
+            (
+                e.customer_name.as_str(),
+                e.sku_id.as_str(),
+                e.order_id.as_deref(),
+                e.quantity
+            ),
+            ("Contoso", "0001", Some("O-1"), 5)
+        );
+        assert_eq!(e.plan, None, "no plan name was kept before version 7");
     }
 
     #[test]

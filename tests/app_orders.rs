@@ -171,6 +171,12 @@ async fn a_double_place_gives_one_order_with_its_link_in_the_customer_detail() {
     // The Orders view, filtered by customer.
     let mine = core.orders(Some(&cid)).await.unwrap();
     assert_eq!(mine.len(), 1);
+    assert_eq!(
+        mine[0].plan.as_deref(),
+        Some(review.plan.as_str()),
+        "the Orders view names the plan the review showed"
+    );
+    assert_ne!(review.plan, mine[0].sku_id, "a plan name, not the SKU id");
     let all = core.orders(None).await.unwrap();
     assert_eq!(all.len(), 1);
     let other = core

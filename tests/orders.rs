@@ -348,6 +348,11 @@ async fn a_crash_between_journal_and_response_reconciles_to_one_order() {
     let entries = list.as_array().unwrap();
     assert_eq!(entries.len(), 1, "{list}");
     assert_eq!(entries[0]["state"], "placed", "{list}");
+    assert_eq!(
+        entries[0]["plan"].as_str(),
+        Some(b.sku.title.as_str()),
+        "the journal kept the plan's name through the crash: {list}"
+    );
     let order_id = entries[0]["orderId"].as_str().unwrap().to_string();
     let (conn, _d2) = common::connection(&sb).await;
     let after = orders_of(&conn, &b.customer.id).await;

@@ -146,6 +146,8 @@ pub struct OrderRow {
     pub product_id: String,
     pub product_title: String,
     pub sku_id: String,
+    /// The plan's name, for orders placed since it is kept.
+    pub plan: Option<String>,
     pub quantity: u32,
     pub term_duration: String,
     pub billing_cycle: String,
@@ -172,6 +174,7 @@ impl From<JournalEntry> for OrderRow {
             product_id: e.product_id,
             product_title: e.product_title,
             sku_id: e.sku_id,
+            plan: e.plan,
             quantity: e.quantity,
             term_duration: e.term_duration,
             billing_cycle: e.billing_cycle,

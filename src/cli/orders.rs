@@ -139,6 +139,7 @@ pub async fn run(g: &Global, cmd: OrdersCmd) -> Result<()> {
                         e.created_at.format("%Y-%m-%d %H:%M").to_string(),
                         e.customer_name.clone(),
                         e.product_title.clone(),
+                        e.plan.clone().unwrap_or_else(|| e.sku_id.clone()),
                         e.quantity.to_string(),
                         e.state.as_str().into(),
                         e.status.clone().unwrap_or_default(),
@@ -148,7 +149,8 @@ pub async fn run(g: &Global, cmd: OrdersCmd) -> Result<()> {
                 .collect();
             output::table(
                 &[
-                    "#", "CREATED", "CUSTOMER", "PRODUCT", "QTY", "STATE", "STATUS", "ORDER ID",
+                    "#", "CREATED", "CUSTOMER", "PRODUCT", "PLAN", "QTY", "STATE", "STATUS",
+                    "ORDER ID",
                 ],
                 &rows,
             );

@@ -61,6 +61,8 @@ pub struct JournalEntry {
     pub product_id: String,
     pub product_title: String,
     pub sku_id: String,
+    /// The plan's name as the review showed it (none for entries from before it was kept).
+    pub plan: Option<String>,
     pub catalog_item_id: String,
     pub quantity: u32,
     pub term_duration: String,
@@ -87,6 +89,8 @@ pub struct NewEntry {
     pub product_id: String,
     pub product_title: String,
     pub sku_id: String,
+    /// The plan's name (the SKU's title).
+    pub plan: String,
     pub catalog_item_id: String,
     pub quantity: u32,
     pub term_duration: String,
@@ -95,7 +99,7 @@ pub struct NewEntry {
 }
 
 const COLUMNS: &str = "id, customer_id, customer_name, product_id, product_title, sku_id, catalog_item_id, quantity, term, \
-    billing_cycle, trial, cart_request_id, checkout_request_id, cart_id, order_id, subscription_id, state, status, error, created_at, updated_at";
+    billing_cycle, trial, cart_request_id, checkout_request_id, cart_id, order_id, subscription_id, state, status, error, created_at, updated_at, plan";
 
 fn time(s: String) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(&s)
@@ -126,6 +130,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<JournalEntry> {
         error: r.get(18)?,
         created_at: time(r.get(19)?),
         updated_at: time(r.get(20)?),
+        plan: r.get(21)?,
     })
 }
 
@@ -137,11 +142,11 @@ pub fn start(store: &Store, e: &NewEntry, now: DateTime<Utc>) -> Result<JournalE
         let conn = store.conn();
         conn.execute(
             "INSERT INTO orders_journal (customer_id, customer_name, product_id, product_title, sku_id, catalog_item_id, quantity, term, \
-             billing_cycle, trial, cart_request_id, checkout_request_id, state, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+             billing_cycle, trial, cart_request_id, checkout_request_id, state, created_at, updated_at, plan) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)",
             params![
                 e.customer_id, e.customer_name, e.product_id, e.product_title, e.sku_id, e.catalog_item_id, e.quantity, e.term_duration,
-                e.billing_cycle, e.trial, cart_rid, checkout_rid, JournalState::Started.as_str(), now.to_rfc3339()
+                e.billing_cycle, e.trial, cart_rid, checkout_rid, JournalState::Started.as_str(), now.to_rfc3339(), e.plan
             ],
         )?;
         conn.last_insert_rowid()

@@ -535,6 +535,7 @@ pub async fn place_with(
             product_id: review.product_id.clone(),
             product_title: review.product_title.clone(),
             sku_id: review.sku_id.clone(),
+            plan: review.plan.clone(),
             catalog_item_id: review.catalog_item_id.clone(),
             quantity: review.quantity,
             term_duration: review.chosen.term_duration.clone(),

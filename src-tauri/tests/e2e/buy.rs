@@ -242,6 +242,14 @@ async fn buy_for_a_customer_up_to_the_activation_link() {
             )
             .await?;
         assert_eq!(rows, Value::from(1));
+        // It names the plan the review showed, not the SKU id.
+        let plan = entries[0].plan.clone().expect("the journal keeps the plan's name");
+        let product_cell = text_of(&c, &format!("#orders-table tr[data-order='{order_id}'] td:nth-child(2)")).await?;
+        assert!(
+            product_cell.contains(&plan) && !product_cell.contains(&format!("· {}", entries[0].sku_id)),
+            "{product_cell} (plan {plan}, SKU {})",
+            entries[0].sku_id
+        );
         shot(&c, "buy-8-orders-1280x800").await?;
 
         // The customer's detail shows the order and the pending subscription.

@@ -8,7 +8,11 @@ export type OrderRow = {
 /**
  * The journal entry's id.
  */
-id: number, customerId: string, customerName: string, productId: string, productTitle: string, skuId: string, quantity: number, termDuration: string, billingCycle: string, trial: boolean, 
+id: number, customerId: string, customerName: string, productId: string, productTitle: string, skuId: string, 
+/**
+ * The plan's name, for orders placed since it is kept.
+ */
+plan: string | null, quantity: number, termDuration: string, billingCycle: string, trial: boolean, 
 /**
  * Partner Center's order id, once known.
  */

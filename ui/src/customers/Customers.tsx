@@ -367,7 +367,8 @@ function CustomerPanel({
                   {d.orders.map((o) => (
                     <tr key={o.id} title={o.orderId ? `Order ${o.orderId}` : (o.error ?? "")} data-order={o.orderId ?? ""}>
                       <td>
-                        {o.productTitle} × {o.quantity}
+                        {o.productTitle}
+                        {o.plan && <span className="muted"> · {o.plan}</span>} × {o.quantity}
                       </td>
                       <td>
                         <span className={`pill state ${o.state}`}>{STATE_LABELS[o.state]}</span>

@@ -117,7 +117,7 @@ export function Orders({ params, navigate }: ViewProps) {
                     </button>
                   </td>
                   <td>
-                    {o.productTitle} <span className="muted">· {o.skuId}</span>
+                    {o.productTitle} <span className="muted" title={`SKU ${o.skuId}`}>· {o.plan ?? o.skuId}</span>
                   </td>
                   <td className="num">{o.quantity}</td>
                   <td>{o.trial ? `Trial, ${durationLabel(o.termDuration)}` : `${durationLabel(o.termDuration)}, ${o.billingCycle}`}</td>
