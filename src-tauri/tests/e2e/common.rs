@@ -137,6 +137,13 @@ pub async fn focused_id(c: &Client) -> Result<Value, CmdError> {
     .await
 }
 
+/// The items of a JSON array a script returned, as `item` reads them (those it cannot are left out).
+pub fn array_of<T>(v: &Value, item: impl Fn(&Value) -> Option<T>) -> Vec<T> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(item).collect())
+        .unwrap_or_default()
+}
+
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;

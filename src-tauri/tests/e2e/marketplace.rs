@@ -36,19 +36,13 @@ fn core_rows(index: &OfferIndex, filter: &OfferFilter) -> (u32, Vec<(u32, String
 }
 
 fn screen_rows(v: &Value) -> Vec<(u32, String, String)> {
-    v.as_array()
-        .map(|rows| {
-            rows.iter()
-                .map(|r| {
-                    (
-                        r[0].as_u64().unwrap_or(0) as u32,
-                        r[1].as_str().unwrap_or("").to_string(),
-                        r[2].as_str().unwrap_or("").to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    array_of(v, |r| {
+        Some((
+            r[0].as_u64().unwrap_or(0) as u32,
+            r[1].as_str().unwrap_or("").to_string(),
+            r[2].as_str().unwrap_or("").to_string(),
+        ))
+    })
 }
 
 /// Wait until the screen shows the core's answer for `filter`, then assert it does.
@@ -61,10 +55,7 @@ async fn assert_filter_bar_fits(c: &Client, when: &str) -> Result<(), CmdError> 
             vec![],
         )
         .await?;
-    let v: Vec<f64> = fit
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_f64).collect())
-        .unwrap_or_default();
+    let v = array_of(&fit, Value::as_f64);
     assert_eq!(v.len(), 4, "filter bar not found ({when}): {fit}");
     assert!(
         (v[0] - v[1]).abs() < 0.5,
@@ -356,12 +347,12 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         filter.search = word.clone();
         assert_rows_match(&c, &index, &filter, &format!("search `{word}`")).await?;
         tokio::time::sleep(Duration::from_millis(200)).await;
-        let ipc = c.execute("return window.__cspdesk.ipc;", vec![]).await?;
-        let mut ipc: Vec<f64> = ipc
-            .as_array()
-            .map(|a| a.iter().filter_map(Value::as_f64).collect())
-            .unwrap_or_default();
-        ipc.sort_by(f64::total_cmp);
+        let sorted = |v: &Value| {
+            let mut ms = array_of(v, Value::as_f64);
+            ms.sort_by(f64::total_cmp);
+            ms
+        };
+        let ipc = sorted(&c.execute("return window.__cspdesk.ipc;", vec![]).await?);
         eprintln!(
             "e2e: query_offers round trip through IPC over {} calls: p50 {:.1} ms, p99 {:.1} ms",
             ipc.len(),
@@ -408,16 +399,8 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
             )
             .await?;
         eprintln!("e2e: query_offers while idle (70 rows) [median, max] ms: {idle}");
-        let read = |v: &Value| {
-            let mut ms: Vec<f64> = v
-                .as_array()
-                .map(|a| a.iter().filter_map(Value::as_f64).collect())
-                .unwrap_or_default();
-            ms.sort_by(f64::total_cmp);
-            ms
-        };
-        let ms = read(&c.execute("return window.__cspdesk.keystrokes;", vec![]).await?);
-        let done = read(&c.execute("return window.__cspdesk.painted;", vec![]).await?);
+        let ms = sorted(&c.execute("return window.__cspdesk.keystrokes;", vec![]).await?);
+        let done = sorted(&c.execute("return window.__cspdesk.painted;", vec![]).await?);
         let shown = c
             .execute("return window.__cspdesk.alreadyShown;", vec![])
             .await?;

@@ -113,10 +113,7 @@ async fn publishers_search_open_contacts_and_a_note() {
                 vec![],
             )
             .await?;
-        let hrefs: Vec<String> = hrefs
-            .as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
-            .unwrap_or_default();
+        let hrefs = array_of(&hrefs, |v| v.as_str().map(String::from));
         assert!(!hrefs.is_empty(), "no contact links for {name}");
         assert!(
             hrefs.iter().all(|h| h.starts_with("https://") || h.starts_with("mailto:") || h.starts_with("tel:")),

@@ -14,7 +14,7 @@ import type { Navigate } from "../shell/nav";
 import { DetailPanel } from "./DetailPanel";
 import { Filters } from "./Filters";
 import { OfferTable, ROW_HEIGHT } from "./OfferTable";
-import { EMPTY_FILTER, type LoadedWindow, type Shown, type SortState, buildQuery, covers, moveSelection, rowAt, sameOnScreen, windowFor } from "./windowing";
+import { EMPTY_FILTER, type LoadedWindow, type SortState, buildQuery, covers, moveSelection, rowAt, sameOnScreen, windowFor } from "./windowing";
 
 interface Props {
   market: string;
@@ -62,9 +62,6 @@ export function Marketplace({ market, ready, version, syncing, filterRef, naviga
   const keystrokeAt = useRef<number | null>(null);
   const visible = useRef({ first: 0, last: 40 });
 
-  // What the last committed answer shows, to tell whether a new one changes the screen.
-  const shown = useRef<Shown | null>(null);
-
   // The last query asked for, so an effect does not repeat what a handler already sent.
   const requested = useRef<string | null>(null);
 
@@ -75,6 +72,8 @@ export function Marketplace({ market, ready, version, syncing, filterRef, naviga
       inflight.current = key;
       requested.current = key;
       const mine = ++seq.current;
+      // The typed text joins the filter state once its query is answered (see onSearch).
+      const withSearch = (cur: OfferFilter) => (cur.search === f.search ? cur : { ...cur, search: f.search });
       const typedAt = keystrokeAt.current;
       keystrokeAt.current = null;
       try {
@@ -87,16 +86,15 @@ export function Marketplace({ market, ready, version, syncing, filterRef, naviga
         // React's scheduler to run after it.
         // The search text joins the state here, with its rows: a keystroke renders once.
         const next = { total: w.total, facets: w.facets, win: { offset: w.offset, rows: w.rows } };
-        const alreadyShown = sameOnScreen(shown.current, next);
-        shown.current = next;
+        const alreadyShown = sameOnScreen(latest.current.data, next);
         flushSync(() => {
-          setFilter((cur) => (cur.search === f.search ? cur : { ...cur, search: f.search }));
+          setFilter(withSearch);
           setData({ ...next, query: JSON.stringify([market, f, sort, version]), keystrokeAt: typedAt, answeredAt, alreadyShown });
           setError(null);
         });
       } catch (e) {
         if (mine === seq.current) {
-          setFilter((cur) => (cur.search === f.search ? cur : { ...cur, search: f.search }));
+          setFilter(withSearch);
           setError(e as IpcError);
         }
       } finally {
@@ -126,7 +124,6 @@ export function Marketplace({ market, ready, version, syncing, filterRef, naviga
   useEffect(() => {
     setOpenKey(null);
     setData(null);
-    shown.current = null;
   }, [market]);
 
   useLayoutEffect(() => {

@@ -34,7 +34,6 @@ export function covers(win: LoadedWindow | null, first: number, last: number, to
   return first >= win.offset && lastNeeded < win.offset + win.rows.length;
 }
 
-/** The row at absolute index `i`, if loaded. */
 /** What the table and the filter bar show for one answer. */
 export interface Shown {
   total: number;
@@ -52,6 +51,7 @@ export function sameOnScreen(prev: Shown | null, next: Shown): boolean {
   return JSON.stringify(prev.facets) === JSON.stringify(next.facets);
 }
 
+/** The row at absolute index `i`, if loaded. */
 export function rowAt(win: LoadedWindow | null, i: number): OfferRow | undefined {
   if (!win) return undefined;
   return win.rows[i - win.offset];

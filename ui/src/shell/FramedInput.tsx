@@ -6,7 +6,7 @@
 // it. The same field inside a child frame costs nothing extra. Measured in the app under Xvfb with
 // X key events, key → answer → DOM change → next frame: top document p99 16–20 ms, child frame
 // p99 7–8 ms. The frame holds only the field; the page keeps the state and the handlers.
-import { type CSSProperties, forwardRef, useImperativeHandle, useLayoutEffect, useRef } from "react";
+import { forwardRef, useImperativeHandle, useLayoutEffect, useRef } from "react";
 
 export interface FramedInputHandle {
   focus(): void;
@@ -18,7 +18,6 @@ export interface FramedInputHandle {
 interface Props {
   id: string;
   className?: string;
-  type?: "search" | "text";
   value: string;
   placeholder?: string;
   title?: string;
@@ -27,7 +26,6 @@ interface Props {
   /** Keys pressed in the field. Keys left unhandled that carry Ctrl, Alt or Meta are passed on
    * to the page's window, so window-wide shortcuts keep working while the field has the focus. */
   onKeyDown?: (e: KeyboardEvent) => void;
-  style?: CSSProperties;
 }
 
 /** Room around the field inside the frame, so its focus ring (2 px + 1 px offset) is not cut;
@@ -54,7 +52,7 @@ export const FramedInput = forwardRef<FramedInputHandle, Props>(function FramedI
     const f = frame.current;
     const doc = f?.contentDocument;
     if (!f || !doc) return;
-    const { id, type = "search", placeholder, title, label } = latest.current;
+    const { id, placeholder, title, label } = latest.current;
     // The page's own style sheets, so the field looks like every other one, in both themes.
     doc.head.replaceChildren(
       ...Array.from(document.querySelectorAll('style, link[rel="stylesheet"]'), (s) => s.cloneNode(true)),
@@ -68,7 +66,7 @@ export const FramedInput = forwardRef<FramedInputHandle, Props>(function FramedI
     doc.documentElement.lang = document.documentElement.lang;
     const input = doc.createElement("input");
     input.id = id;
-    input.type = type;
+    input.type = "search";
     input.autocomplete = "off";
     input.spellcheck = false;
     if (placeholder) input.placeholder = placeholder;
@@ -113,7 +111,6 @@ export const FramedInput = forwardRef<FramedInputHandle, Props>(function FramedI
       className={props.className ? `framed-input ${props.className}` : "framed-input"}
       title={props.label}
       data-field={props.id}
-      style={props.style}
     />
   );
 });
