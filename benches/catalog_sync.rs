@@ -7,12 +7,12 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use cspdesk::catalog::sync::{fetch, SyncOptions};
-use cspdesk::connection::SANDBOX_TOKEN;
-use cspdesk::partner_center::auth::StaticToken;
-use cspdesk::partner_center::{Client, ClientConfig, Endpoints};
-use cspdesk::sandbox::{Sandbox, SandboxConfig, SANDBOX_ARM_SUBSCRIPTION};
-use cspdesk::secrets::Secret;
+use cspdesk_core::catalog::sync::{fetch, SyncOptions};
+use cspdesk_core::connection::SANDBOX_TOKEN;
+use cspdesk_core::partner_center::auth::StaticToken;
+use cspdesk_core::partner_center::{Client, ClientConfig, Endpoints};
+use cspdesk_core::secrets::Secret;
+use cspdesk_sandbox::{Sandbox, SandboxConfig, SANDBOX_ARM_SUBSCRIPTION};
 
 fn client(sb: &Sandbox, max_rps: Option<f64>) -> Client {
     let mut cfg = ClientConfig::new(
@@ -27,7 +27,11 @@ async fn run(
     sb: &Sandbox,
     concurrency: usize,
     max_rps: Option<f64>,
-) -> (f64, usize, cspdesk::partner_center::client::StatsSnapshot) {
+) -> (
+    f64,
+    usize,
+    cspdesk_core::partner_center::client::StatsSnapshot,
+) {
     let c = client(sb, max_rps);
     let mut opts = SyncOptions::new("US");
     opts.concurrency = concurrency;

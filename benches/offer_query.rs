@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
-use cspdesk::catalog::query::{OfferFilter, OfferIndex, OfferQuery, PublisherFilter, SortKey};
-use cspdesk::catalog::{MatchKind, Offer, OfferType};
+use cspdesk_core::catalog::query::{OfferFilter, OfferIndex, OfferQuery, PublisherFilter, SortKey};
+use cspdesk_core::catalog::{MatchKind, Offer, OfferType};
 
 const N: usize = 100_000;
 

@@ -10,8 +10,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use cspdesk::pricelist::export::{write_csv, write_xlsx, ExportControl, SheetInput};
-use cspdesk::pricelist::rows::PriceRow;
+use cspdesk_core::pricelist::export::{write_csv, write_xlsx, ExportControl, SheetInput};
+use cspdesk_core::pricelist::rows::PriceRow;
 
 /// Row `i` of the benchmark; `benches/xlsxwriter_baseline.py` builds the same rows.
 fn row(i: u64) -> PriceRow {

@@ -29,8 +29,8 @@ step "fuzzing: each target for a bounded time"
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}" cargo test --test fuzz --locked -- --nocapture
 
 if [ -d ui/src/bindings ]; then
-  step "bindings are fresh"
-  git diff --exit-code -- ui/src/bindings || { echo "ui/src/bindings is stale: run 'cargo test' and commit the result" >&2; exit 1; }
+  step "bindings and capabilities are fresh"
+  git diff --exit-code -- ui/src/bindings src-tauri/capabilities || { echo "ui/src/bindings or src-tauri/capabilities is stale: run 'cargo test' and commit the result" >&2; exit 1; }
   untracked=$(git ls-files --others --exclude-standard ui/src/bindings)
   [ -z "$untracked" ] || { echo "new bindings not committed: $untracked" >&2; exit 1; }
 fi

@@ -1,72 +1,92 @@
-//! Declares the app's commands so each needs an explicit permission in `capabilities/`.
+//! Declares the app's commands, from the one list in `src/commands/list.rs`: each needs an
+//! explicit permission, each capability file grants its area's commands, and the UI gets the
+//! union of their names (`ui/src/bindings/Command.ts`).
+
+use std::path::Path;
+
+macro_rules! commands {
+    ($($capability:ident: { $($area:ident: [$($command:ident),* $(,)?]),* $(,)? }),* $(,)?) => {
+        &[$((stringify!($capability), &[$($(stringify!($command)),*),*] as &[&str])),*]
+    };
+}
+
+/// `(capability file, its commands)`.
+const COMMANDS: &[(&str, &[&str])] = include!("src/commands/list.rs");
+
 fn main() {
+    println!("cargo:rerun-if-changed=src/commands/list.rs");
     // `generate_context!` needs `frontendDist` to exist at compile time; the UI build fills it.
     // Creating it here keeps build output out of git.
     std::fs::create_dir_all("../ui/dist").expect("creating ui/dist");
-    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
-        tauri_build::AppManifest::new().commands(&[
-            "connection_status",
-            "markets",
-            "last_sync",
-            "sync_catalog",
-            "cancel_sync",
-            "query_offers",
-            "offer_detail",
-            "publishers",
-            // prices
-            "price_list_status",
-            "default_price_list_path",
-            "export_prices",
-            "cancel_price_export",
-            "fetch_price_snapshots",
-            "price_changes",
-            "default_changes_path",
-            "export_price_changes",
-            "open_exported_file",
-            "reveal_exported_file",
-            // orders
-            "customers",
-            "customer_detail",
-            "purchase_options",
-            "review_order",
-            "place_order",
-            "order_activation_link",
-            "orders",
-            // subscriptions
-            "list_subscriptions",
-            "subscription_badges",
-            "get_subscription",
-            "cancel_subscription",
-            "set_auto_renew",
-            "set_auto_renew_bulk",
-            "quantity_bounds",
-            "set_quantity",
-            "subscription_activation_link",
-            "cancellation_policy",
-            "export_subscriptions",
-            "plan_options",
-            "change_plan",
-            //
-            // support
-            "list_invoices",
-            "invoice_lines",
-            "export_invoice_lines",
-            "list_publishers",
-            "publisher_detail",
-            "publisher_for_subscription",
-            "add_publisher_note",
-            "delete_publisher_note",
-            "export_publisher_notes",
-            //
-            // account
-            "read_settings",
-            "save_settings",
-            "whoami",
-            "sign_in",
-            "cancel_sign_in",
-            "sign_out",
-            "restart_app",
-        ]),
-    ))
+    let all: Vec<&str> = COMMANDS
+        .iter()
+        .flat_map(|(_, c)| c.iter().copied())
+        .collect();
+    for (capability, commands) in COMMANDS {
+        grant(capability, commands);
+    }
+    write_if_changed(
+        Path::new("../ui/src/bindings/Command.ts"),
+        &command_union(&all),
+    );
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(
+            tauri_build::AppManifest::new().commands(Box::leak(all.into_boxed_slice())),
+        ),
+    )
     .expect("tauri build script");
+}
+
+/// Rewrites the app's own grants (`allow-<command>`) of `capabilities/<name>.json` from the list,
+/// keeping its description, windows and plugin grants (`plugin:…`) as written.
+fn grant(name: &str, commands: &[&str]) {
+    let path = Path::new("capabilities").join(format!("{name}.json"));
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (every capability in the list needs its file)",
+            path.display()
+        )
+    });
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let plugins: Vec<serde_json::Value> = doc["permissions"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|p| match p {
+                    serde_json::Value::String(s) => s.contains(':'),
+                    _ => true,
+                })
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut permissions: Vec<serde_json::Value> = commands
+        .iter()
+        .map(|c| serde_json::Value::String(format!("allow-{}", c.replace('_', "-"))))
+        .collect();
+    permissions.extend(plugins);
+    doc["permissions"] = serde_json::Value::Array(permissions);
+    let mut out = serde_json::to_string_pretty(&doc).expect("JSON");
+    out.push('\n');
+    write_if_changed(&path, &out);
+}
+
+fn command_union(all: &[&str]) -> String {
+    let mut out = String::from(
+        "// Generated by src-tauri/build.rs from src-tauri/src/commands/list.rs. Do not edit this file manually.\n\n\
+         /**\n * Every command the desktop app answers.\n */\nexport type Command =",
+    );
+    for c in all {
+        out.push_str(&format!("\n  | \"{c}\""));
+    }
+    out.push_str(";\n");
+    out
+}
+
+fn write_if_changed(path: &Path, text: &str) {
+    if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
+        std::fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+    }
 }

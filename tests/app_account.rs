@@ -10,14 +10,15 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cspdesk::app::account::{desktop_options, ConnectionChoice, SettingsValues};
-use cspdesk::app::AppCore;
-use cspdesk::auth::MemoryStore;
-use cspdesk::connection::{ConnectOptions, Connection, Mode};
-use cspdesk::partner_center::auth::Audience;
-use cspdesk::sandbox::{Sandbox, SANDBOX_ARM_SUBSCRIPTION, SANDBOX_TENANT_ID, SANDBOX_USER};
-use cspdesk::settings::{ConnectionKind, Settings};
-use cspdesk::{customers, Error};
+use cspdesk_core::app::account::{desktop_options, ConnectionChoice, SettingsValues};
+use cspdesk_core::app::AppCore;
+use cspdesk_core::auth::MemoryStore;
+use cspdesk_core::connection::{ConnectOptions, Connection, Mode};
+use cspdesk_core::error::AuthReason;
+use cspdesk_core::partner_center::auth::Audience;
+use cspdesk_core::settings::{ConnectionKind, Settings};
+use cspdesk_core::{customers, Error};
+use cspdesk_sandbox::{Sandbox, SANDBOX_ARM_SUBSCRIPTION, SANDBOX_TENANT_ID, SANDBOX_USER};
 
 use auth_support as support;
 
@@ -34,6 +35,7 @@ fn desktop_core(settings_path: &Path, data_dir: &Path, store: Arc<MemoryStore>) 
     };
     opts.secrets = Some(store);
     opts.sandbox_offers = Some(60);
+    opts.sandbox_starter = Some(cspdesk_sandbox::starter());
     AppCore::new(opts).with_settings_file(loaded)
 }
 
@@ -47,11 +49,11 @@ fn values_for(sb: &Sandbox) -> SettingsValues {
     SettingsValues {
         connection: ConnectionChoice::PartnerCenter,
         tenant_id: String::new(),
-        client_id: cspdesk::sandbox::SANDBOX_CLIENT_ID.into(),
+        client_id: cspdesk_sandbox::SANDBOX_CLIENT_ID.into(),
         arm_subscription: String::new(),
         markets: vec!["US".into()],
         export_dir: String::new(),
-        endpoints: cspdesk::app::account::EndpointValues {
+        endpoints: cspdesk_core::app::account::EndpointValues {
             partner_center: url.clone(),
             partner_api: url.clone(),
             arm: url.clone(),
@@ -78,13 +80,14 @@ async fn settings_are_saved_and_read_back_without_a_secret() {
     assert!(!view.default_export_dir.is_empty());
 
     // Saved as Partner Center on the sandbox, signed in, saved again with a new default market.
+    assert_eq!(core.status().await.unwrap().mode, Mode::EmbeddedSandbox);
     let saved = core.save_settings(values_for(&sb)).unwrap();
     assert!(saved.saved, "{saved:?}");
-    assert!(
-        saved.restart_needed,
-        "the connection in use was the sandbox"
+    assert_eq!(
+        core.status().await.unwrap().mode,
+        Mode::PartnerCenter,
+        "the saved connection is used at once, with no restart"
     );
-    let core = desktop_core(&path, dir.path(), store.clone());
     core.sign_in(support::browser(SANDBOX_USER, "accept"))
         .await
         .unwrap();
@@ -92,10 +95,11 @@ async fn settings_are_saved_and_read_back_without_a_secret() {
     assert_eq!(values, values_for(&sb).tap_urls());
     values.markets = vec!["gb".into(), "US".into()];
     values.export_dir = dir.path().join("exports").display().to_string();
+    let before = core.connection().await.unwrap();
     let saved = core.save_settings(values).unwrap();
     assert!(saved.saved && saved.errors.is_empty(), "{saved:?}");
     assert!(
-        !saved.restart_needed,
+        Arc::ptr_eq(&before, &core.connection().await.unwrap()),
         "markets and folder need no reconnect"
     );
     assert_eq!(core.settings().default_market(), "GB");
@@ -229,6 +233,7 @@ async fn browser_sign_in_who_is_signed_in_and_sign_out() {
         "{who:?}"
     );
     assert_eq!(core.status().await.unwrap().mode, Mode::PartnerCenter);
+    let before_sign_in = core.connection().await.unwrap();
 
     // The desktop hands an `open` closure; the "browser" clicks through the consent page.
     let opened = Arc::new(Mutex::new(None));
@@ -252,15 +257,14 @@ async fn browser_sign_in_who_is_signed_in_and_sign_out() {
     assert_eq!(change.who.username.as_deref(), Some(SANDBOX_USER));
     assert_eq!(change.who.tenant_id.as_deref(), Some(SANDBOX_TENANT_ID));
     assert!(change.who.signed_in_at.is_some());
-    assert!(
-        change.restart_needed,
-        "the open connection runs on the sandbox token: restart to use the sign-in"
-    );
 
-    // After the restart: the signed-in connection.
-    let core = desktop_core(&path, dir.path(), store.clone());
+    // The same core, with no restart: the next call opens a connection on the sign-in.
     assert_eq!(core.status().await.unwrap().mode, Mode::PartnerCenter);
     let c = core.connection().await.unwrap();
+    assert!(
+        !Arc::ptr_eq(&c, &before_sign_in),
+        "the connection opened on the sandbox's token was replaced"
+    );
     assert!(!customers::list(&c.client, None).await.unwrap().is_empty());
 
     // Which audiences work: no Azure subscription set, so the marketplace details are not.
@@ -309,10 +313,13 @@ async fn browser_sign_in_who_is_signed_in_and_sign_out() {
         "{arm}"
     );
 
-    // Sign out: the refresh token leaves the keychain; the live connection asks for a restart.
+    // Sign out: the refresh token leaves the keychain, and the signed-in connection is dropped.
     let out = core.sign_out().await.unwrap();
     assert!(!out.who.signed_in && !out.who.expired);
-    assert!(out.restart_needed);
+    assert!(
+        !Arc::ptr_eq(&c, &core.connection().await.unwrap()),
+        "no call is made on the old sign-in's connection after a sign-out"
+    );
     assert!(
         store
             .keys()
@@ -342,7 +349,7 @@ async fn a_revoked_sign_in_asks_to_sign_in_again_and_works_again_in_place() {
     sb.revoke_refresh_tokens();
     let e = customers::list(&c.client, None).await.unwrap_err();
     assert!(
-        matches!(&e, Error::Auth { message } if message.contains("Sign in again") && message.contains("work you had open is kept")),
+        matches!(&e, Error::Auth { message, reason: AuthReason::Expired } if message.contains("Sign in again") && message.contains("work you had open is kept")),
         "{e}"
     );
     let who = core.whoami(false).await.unwrap();
@@ -354,7 +361,6 @@ async fn a_revoked_sign_in_asks_to_sign_in_again_and_works_again_in_place() {
         .sign_in(support::browser(SANDBOX_USER, "accept"))
         .await
         .unwrap();
-    assert!(!change.restart_needed);
     assert!(change.who.signed_in && !change.who.expired);
     assert!(!customers::list(&c.client, None).await.unwrap().is_empty());
 }
@@ -483,6 +489,7 @@ async fn the_desktop_connects_as_the_settings_say_with_env_overrides() {
     );
     assert_eq!(opts.data_dir.as_deref(), Some(other.path()));
     let core = AppCore::new(ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         secrets: Some(MemoryStore::new()),
         ..opts
     });

@@ -1,13 +1,14 @@
 //! `AppCore` (the desktop app's facade) against the embedded sandbox: first query syncs,
 //! windows are bounded, facets and publisher counts agree with the rows, detail has contacts.
 
-use cspdesk::app::{AppCore, MAX_WINDOW};
-use cspdesk::catalog::query::{OfferFilter, OfferQuery, PublisherFilter};
-use cspdesk::catalog::OfferType;
-use cspdesk::connection::{ConnectOptions, Mode};
+use cspdesk_core::app::{AppCore, MAX_WINDOW};
+use cspdesk_core::catalog::query::{OfferFilter, OfferQuery, PublisherFilter};
+use cspdesk_core::catalog::OfferType;
+use cspdesk_core::connection::{ConnectOptions, Mode};
 
 fn core(dir: &std::path::Path) -> AppCore {
     AppCore::new(ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         data_dir: Some(dir.to_path_buf()),
         sandbox_offers: Some(300),
         ..Default::default()
@@ -98,7 +99,9 @@ async fn first_query_syncs_then_windows_and_detail_work() {
         .unwrap()
         .rows
         .into_iter()
-        .find(|r| r.purchasable && r.match_kind != cspdesk::catalog::MatchKind::PartnerCenterOnly)
+        .find(|r| {
+            r.purchasable && r.match_kind != cspdesk_core::catalog::MatchKind::PartnerCenterOnly
+        })
         .expect("a purchasable SaaS offer matched to the marketplace");
     let d = core.offer_detail("US", &saas_row.key).await.unwrap();
     assert!(d.purchasable);
@@ -125,7 +128,7 @@ async fn first_query_syncs_then_windows_and_detail_work() {
 
     // unknown keys are NotFound
     let err = core.offer_detail("US", "nope").await.unwrap_err();
-    assert!(matches!(err, cspdesk::Error::NotFound { .. }), "{err}");
+    assert!(matches!(err, cspdesk_core::Error::NotFound { .. }), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,14 +4,18 @@
 
 mod common;
 
-use cspdesk::app::orders::{OrderState, PurchaseChoice};
-use cspdesk::app::AppCore;
-use cspdesk::partner_center::{api, paging};
-use cspdesk::Error;
+use cspdesk_core::app::orders::{OrderState, PurchaseChoice};
+use cspdesk_core::app::AppCore;
+use cspdesk_core::partner_center::{api, paging};
+use cspdesk_core::Error;
 
 async fn app(
-    sb: &cspdesk::sandbox::Sandbox,
-) -> (AppCore, cspdesk::partner_center::Client, tempfile::TempDir) {
+    sb: &cspdesk_sandbox::Sandbox,
+) -> (
+    AppCore,
+    cspdesk_core::partner_center::Client,
+    tempfile::TempDir,
+) {
     let (conn, dir) = common::connection(sb).await;
     let client = conn.client.clone();
     (AppCore::with_connection(conn), client, dir)

@@ -8,17 +8,18 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use calamine::{Data, Reader, Xlsx};
-use cspdesk::app::prices::{
+use cspdesk_core::app::prices::{
     ChangesState, ExportPhase, ExportProgress, PriceChangeKind, PriceExportRequest, PriceFormat,
 };
-use cspdesk::app::AppCore;
-use cspdesk::catalog::query::{OfferFilter, OfferQuery, PublisherFilter};
-use cspdesk::connection::ConnectOptions;
-use cspdesk::pricelist;
-use cspdesk::Error;
+use cspdesk_core::app::AppCore;
+use cspdesk_core::catalog::query::{OfferFilter, OfferQuery, PublisherFilter};
+use cspdesk_core::connection::ConnectOptions;
+use cspdesk_core::pricelist;
+use cspdesk_core::Error;
 
 fn core(dir: &Path) -> AppCore {
     AppCore::new(ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         data_dir: Some(dir.to_path_buf()),
         sandbox_offers: Some(300),
         ..Default::default()
@@ -194,6 +195,7 @@ async fn default_path_uses_the_settings_export_dir_and_skips_taken_names() {
     let data = tempfile::tempdir().unwrap();
     let exports = tempfile::tempdir().unwrap();
     let mut opts = ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         data_dir: Some(data.path().to_path_buf()),
         sandbox_offers: Some(50),
         ..Default::default()
@@ -358,17 +360,21 @@ async fn changes_between_snapshots_of_different_days() {
 
     // Two earlier days, with the sandbox's clock moved on between them so prices drift.
     let conn = core.connection().await.unwrap();
-    let clock = conn.sandbox.as_ref().expect("the embedded sandbox").clock();
+    let clock = conn
+        .embedded_sandbox()
+        .and_then(|s| s.downcast_ref::<cspdesk_sandbox::Sandbox>())
+        .expect("the embedded sandbox")
+        .clock();
     let today = chrono::Utc::now().date_naive();
     let day1 = today - chrono::Duration::days(10);
-    pricelist::fetch_snapshot(conn, "GB", false, Some(day1))
+    pricelist::fetch_snapshot(&conn, "GB", false, Some(day1))
         .await
         .unwrap();
     let mut day2 = day1;
     for d in 1..=5 {
         clock.advance(chrono::Duration::days(1));
         day2 = day1 + chrono::Duration::days(d);
-        pricelist::fetch_snapshot(conn, "GB", false, Some(day2))
+        pricelist::fetch_snapshot(&conn, "GB", false, Some(day2))
             .await
             .unwrap();
         let c = core

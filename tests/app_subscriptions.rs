@@ -7,29 +7,30 @@
 mod common;
 
 use chrono::Duration;
-use cspdesk::app::subscriptions::{
+use cspdesk_core::app::subscriptions::{
     DeadlineKind, SubscriptionRef, SubscriptionSet, SubscriptionState,
 };
-use cspdesk::app::AppCore;
-use cspdesk::connection::ConnectOptions;
-use cspdesk::orders::{self, PurchaseRequest};
-use cspdesk::sandbox::SandboxClock;
-use cspdesk::Error;
+use cspdesk_core::app::AppCore;
+use cspdesk_core::connection::ConnectOptions;
+use cspdesk_core::orders::{self, PurchaseRequest};
+use cspdesk_core::Error;
+use cspdesk_sandbox::SandboxClock;
 
 async fn core(dir: &std::path::Path) -> (AppCore, SandboxClock) {
     let core = AppCore::new(ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         sandbox: true,
         data_dir: Some(dir.to_path_buf()),
         sandbox_offers: Some(300),
-        secrets: Some(cspdesk::auth::MemoryStore::new()),
+        secrets: Some(cspdesk_core::auth::MemoryStore::new()),
         ..Default::default()
     });
     let clock = core
         .connection()
         .await
         .unwrap()
-        .sandbox
-        .as_ref()
+        .embedded_sandbox()
+        .and_then(|s| s.downcast_ref::<cspdesk_sandbox::Sandbox>())
         .expect("embedded sandbox")
         .clock();
     (core, clock)
@@ -45,8 +46,8 @@ async fn buy(core: &AppCore, skip: usize) -> (String, String) {
         sku_id: b.sku.id.clone(),
         ..Default::default()
     };
-    let review = orders::review(conn, &req).await.unwrap();
-    let placed = orders::place(conn, &review).await.unwrap();
+    let review = orders::review(&conn, &req).await.unwrap();
+    let placed = orders::place(&conn, &review).await.unwrap();
     (b.customer.id, placed.subscription.expect("subscription").id)
 }
 
@@ -189,7 +190,7 @@ async fn bulk_auto_renew_reports_each_row_and_reads_back() {
         .take(2)
         .collect();
     assert_eq!(on.len(), 2);
-    let r = |i: &cspdesk::app::subscriptions::SubscriptionItem| SubscriptionRef {
+    let r = |i: &cspdesk_core::app::subscriptions::SubscriptionItem| SubscriptionRef {
         customer_id: i.customer_id.clone(),
         subscription_id: i.id.clone(),
     };

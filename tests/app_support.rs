@@ -3,12 +3,12 @@
 //! that survive a catalog sync, and the lookup from a subscription to its publisher's contacts.
 
 use calamine::{Data, Reader, Xlsx};
-use cspdesk::app::support::{LineQuery, LineSortKey, NoteInput, UNBILLED};
-use cspdesk::app::AppCore;
-use cspdesk::connection::ConnectOptions;
-use cspdesk::error::Error;
-use cspdesk::partner_center::{api, paging};
-use cspdesk::settings::Settings;
+use cspdesk_core::app::support::{LineQuery, LineSortKey, NoteInput, UNBILLED};
+use cspdesk_core::app::AppCore;
+use cspdesk_core::connection::ConnectOptions;
+use cspdesk_core::error::Error;
+use cspdesk_core::partner_center::{api, paging};
+use cspdesk_core::settings::Settings;
 
 fn core(dir: &std::path::Path) -> AppCore {
     let settings = Settings {
@@ -16,6 +16,7 @@ fn core(dir: &std::path::Path) -> AppCore {
         ..Default::default()
     };
     AppCore::new(ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         data_dir: Some(dir.to_path_buf()),
         sandbox_offers: Some(300),
         settings,
@@ -225,7 +226,7 @@ async fn invoice_lines_window_filter_total_and_export() {
         .await
         .unwrap_err();
     assert!(
-        matches!(refused, cspdesk::Error::Refused { .. }),
+        matches!(refused, cspdesk_core::Error::Refused { .. }),
         "{refused}"
     );
     let mut wb: Xlsx<_> = calamine::open_workbook(&out).unwrap();

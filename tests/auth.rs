@@ -9,13 +9,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
-use cspdesk::auth::{Auth, MemoryStore, SecretStore};
-use cspdesk::catalog::sync::{self, SyncOptions};
-use cspdesk::connection::{ConnectOptions, Connection, Mode, SANDBOX_TOKEN};
-use cspdesk::partner_center::auth::{Audience, TokenProvider};
-use cspdesk::sandbox::{SANDBOX_CLIENT_ID, SANDBOX_TENANT_ID, SANDBOX_USER};
-use cspdesk::settings::{ConnectionKind, EndpointOverrides, Settings};
-use cspdesk::{customers, pricelist, Error};
+use cspdesk_core::auth::{Auth, MemoryStore, SecretStore};
+use cspdesk_core::catalog::sync::{self, SyncOptions};
+use cspdesk_core::connection::{ConnectOptions, Connection, Mode, SANDBOX_TOKEN};
+use cspdesk_core::partner_center::auth::{Audience, TokenProvider};
+use cspdesk_core::settings::{ConnectionKind, EndpointOverrides, Settings};
+use cspdesk_core::{customers, pricelist, Error};
+use cspdesk_sandbox::{SANDBOX_CLIENT_ID, SANDBOX_TENANT_ID, SANDBOX_USER};
 use serde_json::Value;
 use sha2::Digest;
 
@@ -41,7 +41,7 @@ fn refresh_token(store: &MemoryStore) -> String {
     store.get(&key).unwrap().unwrap().expose().to_string()
 }
 
-async fn sync_catalog(conn: &Connection) -> cspdesk::Result<sync::SyncReport> {
+async fn sync_catalog(conn: &Connection) -> cspdesk_core::Result<sync::SyncReport> {
     let mut opts = SyncOptions::new("US");
     opts.arm_subscription = conn.arm_subscription.clone();
     sync::sync(&conn.client, &conn.store, &opts, &|_| {}).await
@@ -49,7 +49,7 @@ async fn sync_catalog(conn: &Connection) -> cspdesk::Result<sync::SyncReport> {
 
 fn auth_message(e: &Error) -> &str {
     match e {
-        Error::Auth { message } => message,
+        Error::Auth { message, .. } => message,
         other => panic!("expected Error::Auth, got {other:?}"),
     }
 }
@@ -522,6 +522,7 @@ async fn a_refused_audience_leaves_the_rest_working() {
 async fn partner_center_without_a_sign_in_says_how() {
     let dir = tempfile::tempdir().unwrap();
     let e = Connection::open(ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         settings: Settings {
             connection: ConnectionKind::PartnerCenter,
             ..Default::default()
@@ -539,6 +540,7 @@ async fn partner_center_without_a_sign_in_says_how() {
 
     // A plain-http override off this machine is refused before anything is sent.
     let e = Connection::open(ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         settings: Settings {
             connection: ConnectionKind::PartnerCenter,
             endpoints: EndpointOverrides {

@@ -9,12 +9,12 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cspdesk::auth::MemoryStore;
-use cspdesk::catalog::sync::{self, SyncOptions};
-use cspdesk::connection::{ConnectOptions, Connection};
-use cspdesk::sandbox::SANDBOX_USER;
-use cspdesk::settings::Settings;
-use cspdesk::{customers, pricelist};
+use cspdesk_core::auth::MemoryStore;
+use cspdesk_core::catalog::sync::{self, SyncOptions};
+use cspdesk_core::connection::{ConnectOptions, Connection};
+use cspdesk_core::settings::Settings;
+use cspdesk_core::{customers, pricelist};
+use cspdesk_sandbox::SANDBOX_USER;
 
 use auth_support as support;
 
@@ -71,6 +71,7 @@ async fn no_token_in_logs_store_or_settings() {
     sb.set_access_token_lifetime(Duration::from_secs(20));
     let data = dir.path().join("data");
     let conn = Connection::open(ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         settings: settings.settings,
         secrets: Some(store.clone()),
         data_dir: Some(data.clone()),

@@ -3,9 +3,9 @@
 mod common;
 
 use calamine::{Data, Reader, Xlsx};
-use cspdesk::billing::{self, LineFilter};
-use cspdesk::partner_center::{api, paging};
-use cspdesk::pricelist::export::ExportFormat;
+use cspdesk_core::billing::{self, LineFilter};
+use cspdesk_core::partner_center::{api, paging};
+use cspdesk_core::pricelist::export::ExportFormat;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn line_items_span_pages_and_export_reads_back() {

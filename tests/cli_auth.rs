@@ -7,8 +7,8 @@ mod auth_support;
 use std::io::BufRead;
 use std::process::{Command, Stdio};
 
-use cspdesk::auth::{KeyringStore, SecretStore};
-use cspdesk::secrets::Secret;
+use cspdesk_core::auth::{KeyringStore, SecretStore};
+use cspdesk_core::secrets::Secret;
 
 fn cspdesk(settings: &std::path::Path, keychain: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cspdesk"));
@@ -125,7 +125,7 @@ fn login_with_a_device_code_then_whoami_and_logout() {
     let page = rt.block_on(auth_support::approve_device_code(
         &format!("{url}devicelogin"),
         &code,
-        cspdesk::sandbox::SANDBOX_USER,
+        cspdesk_sandbox::SANDBOX_USER,
     ));
     assert!(page.contains("You have signed in"), "{page}");
     let out = child.wait_with_output().unwrap();
@@ -137,8 +137,8 @@ fn login_with_a_device_code_then_whoami_and_logout() {
     let (ok, out, err) = run(with_endpoint(&["whoami"]));
     assert!(ok, "{err}");
     assert!(
-        out.contains(cspdesk::sandbox::SANDBOX_USER)
-            && out.contains(cspdesk::sandbox::SANDBOX_TENANT_ID),
+        out.contains(cspdesk_sandbox::SANDBOX_USER)
+            && out.contains(cspdesk_sandbox::SANDBOX_TENANT_ID),
         "{out}"
     );
 

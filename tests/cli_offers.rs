@@ -197,3 +197,32 @@ async fn customers_list_prints_a_json_array_and_searches() {
     .await
     .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_prints_the_servers_words_and_the_request_id_on_one_line() {
+    let sb = common::sandbox_with(60, "").await;
+    let cli = Cli {
+        url: sb.url().to_string(),
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let (ok, _, err) = tokio::task::spawn_blocking(move || {
+        cli.run(&[
+            "activation-link",
+            "--customer",
+            "no-such-customer",
+            "no-such-subscription",
+        ])
+    })
+    .await
+    .unwrap();
+    assert!(!ok);
+    let line = err.trim_end().lines().last().unwrap_or_default();
+    assert!(line.starts_with("error: "), "{err}");
+    assert!(line.contains("HTTP 404"), "the server's answer: {line}");
+    let id = line
+        .split("request id ")
+        .nth(1)
+        .map(|s| s.trim_end_matches(']'))
+        .unwrap_or_else(|| panic!("no request id in {line}"));
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "a request id: {id}");
+}

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use axum::routing::get;
 use axum::Router;
-use cspdesk::partner_center::auth::StaticToken;
-use cspdesk::partner_center::models::{BillingCycle, SubscriptionStatus};
-use cspdesk::partner_center::{api, Client, ClientConfig, Endpoints};
-use cspdesk::secrets::Secret;
-use cspdesk::Error;
+use cspdesk_core::partner_center::auth::StaticToken;
+use cspdesk_core::partner_center::models::{BillingCycle, SubscriptionStatus};
+use cspdesk_core::partner_center::{api, Client, ClientConfig, Endpoints};
+use cspdesk_core::secrets::Secret;
+use cspdesk_core::Error;
 
 async fn serve(router: Router) -> url::Url {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -104,8 +104,9 @@ async fn a_repeating_continuation_token_stops_paging() {
         }),
     ))
     .await;
-    let err = cspdesk::partner_center::paging::collect_all(&client(&url), api::customers(1, None))
-        .await
-        .unwrap_err();
+    let err =
+        cspdesk_core::partner_center::paging::collect_all(&client(&url), api::customers(1, None))
+            .await
+            .unwrap_err();
     assert!(matches!(err, Error::PagingLoop { .. }), "{err:?}");
 }

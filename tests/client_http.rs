@@ -5,9 +5,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use cspdesk::partner_center::models::{BillingCycle, CartLineItem, NewCart};
-use cspdesk::partner_center::{api, paging};
-use cspdesk::Error;
+use cspdesk_core::partner_center::models::{BillingCycle, CartLineItem, NewCart};
+use cspdesk_core::partner_center::{api, paging};
+use cspdesk_core::Error;
 use futures::TryStreamExt;
 
 #[tokio::test]
@@ -22,7 +22,7 @@ async fn customers_page_across_three_or_more_pages() {
     let ids: Vec<String> = pages
         .iter()
         .flatten()
-        .map(|c: &cspdesk::partner_center::models::Customer| c.id.clone())
+        .map(|c: &cspdesk_core::partner_center::models::Customer| c.id.clone())
         .collect();
     let unique: std::collections::HashSet<_> = ids.iter().collect();
     assert_eq!(ids.len(), 50, "the sandbox has 50 customers");
@@ -152,7 +152,7 @@ async fn checkout_with_dropped_connections_yields_exactly_one_order_each() {
         .find(|c| c.company_profile.company_name.len() > 1)
         .cloned()
         .unwrap();
-    let full = cspdesk::customers::get(&client, &customer.id)
+    let full = cspdesk_core::customers::get(&client, &customer.id)
         .await
         .unwrap();
     let country = full.billing_country().unwrap().to_string();

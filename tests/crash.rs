@@ -61,10 +61,10 @@ async fn kill_during_sync_keeps_the_previous_catalog() {
     .await
     .unwrap();
     sb.set_faults(Default::default());
-    let store = cspdesk::store::Store::open(&d.join("cspdesk.sqlite"))
+    let store = cspdesk_core::store::Store::open(&d.join("cspdesk.sqlite"))
         .expect("the store opens after the kill");
     assert_eq!(store.integrity_check().unwrap(), "ok");
-    let offers = cspdesk::catalog::sync::load_offers(&store, "US").unwrap();
+    let offers = cspdesk_core::catalog::sync::load_offers(&store, "US").unwrap();
     assert_eq!(
         offers.len() as u64,
         first["offers"].as_u64().unwrap(),
@@ -125,6 +125,6 @@ async fn kill_during_export_leaves_no_file_and_the_next_export_is_complete() {
         1,
         "only the finished export remains: {leftovers:?}"
     );
-    let store = cspdesk::store::Store::open(&dir.path().join("cspdesk.sqlite")).unwrap();
+    let store = cspdesk_core::store::Store::open(&dir.path().join("cspdesk.sqlite")).unwrap();
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }

@@ -6,11 +6,11 @@
 
 use std::time::{Duration, Instant};
 
-use cspdesk::error::Service;
-use cspdesk::partner_center::client::map_error;
-use cspdesk::partner_center::json::decode;
-use cspdesk::partner_center::models::*;
-use cspdesk::pricelist::sheet;
+use cspdesk_core::error::Service;
+use cspdesk_core::partner_center::client::map_error;
+use cspdesk_core::partner_center::json::decode;
+use cspdesk_core::partner_center::models::*;
+use cspdesk_core::pricelist::sheet;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
@@ -273,10 +273,10 @@ fn settings_doc() -> impl Strategy<Value = String> {
 #[test]
 fn fuzz_settings_file() {
     fuzz("settings", settings_doc(), |doc| {
-        match cspdesk::settings::Settings::from_toml(&doc) {
+        match cspdesk_core::settings::Settings::from_toml(&doc) {
             Ok(s) => {
                 // A file that parses renders back to one that parses to the same settings.
-                let again = cspdesk::settings::Settings::from_toml(&s.render());
+                let again = cspdesk_core::settings::Settings::from_toml(&s.render());
                 assert!(
                     again.is_ok(),
                     "rendered settings do not parse: {:?}\n{}",

@@ -5,10 +5,10 @@ mod common;
 
 use std::process::Command;
 
-use cspdesk::orders::{self, journal::JournalState, PurchaseRequest};
-use cspdesk::partner_center::models::SubscriptionStatus;
-use cspdesk::partner_center::{api, paging};
-use cspdesk::Error;
+use cspdesk_core::orders::{self, journal::JournalState, PurchaseRequest};
+use cspdesk_core::partner_center::models::SubscriptionStatus;
+use cspdesk_core::partner_center::{api, paging};
+use cspdesk_core::Error;
 
 fn request(b: &common::Buyable) -> PurchaseRequest {
     PurchaseRequest {
@@ -70,7 +70,7 @@ async fn a_country_the_offer_is_not_sold_in_is_named() {
         .await
         .unwrap();
     for c in customers {
-        let full = cspdesk::customers::get(client, &c.id).await.unwrap();
+        let full = cspdesk_core::customers::get(client, &c.id).await.unwrap();
         let country = full.billing_country().unwrap().to_string();
         let here: std::collections::HashSet<String> =
             paging::collect_all(client, api::products(&country, "OnlineServices"))
@@ -223,7 +223,7 @@ async fn only_listed_terms_and_the_trial_are_offered() {
     );
 }
 
-async fn orders_of(conn: &cspdesk::connection::Connection, customer: &str) -> Vec<String> {
+async fn orders_of(conn: &cspdesk_core::connection::Connection, customer: &str) -> Vec<String> {
     paging::collect_all(&conn.client, api::orders(customer))
         .await
         .unwrap()

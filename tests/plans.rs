@@ -7,16 +7,16 @@ mod common;
 
 use std::process::Command;
 
-use cspdesk::partner_center::models::{Subscription, SubscriptionStatus};
-use cspdesk::partner_center::{api, Client};
-use cspdesk::subscriptions::plans::{self, PlanChoices};
-use cspdesk::subscriptions::{self, policy::CancellationPolicy, ListFilter};
-use cspdesk::Error;
+use cspdesk_core::partner_center::models::{Subscription, SubscriptionStatus};
+use cspdesk_core::partner_center::{api, Client};
+use cspdesk_core::subscriptions::plans::{self, PlanChoices};
+use cspdesk_core::subscriptions::{self, policy::CancellationPolicy, ListFilter};
+use cspdesk_core::Error;
 use serde_json::Value;
 
 /// Active seeded subscriptions (customer id, subscription) with their plan choices.
 async fn choices_of_active(
-    conn: &cspdesk::connection::Connection,
+    conn: &cspdesk_core::connection::Connection,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<(String, Subscription, PlanChoices)> {
     let rows = subscriptions::list(
@@ -165,7 +165,7 @@ async fn a_blocked_downgrade_is_not_offered_and_is_refused_with_the_reason() {
         }
     }
     // And by the server, if a client sends it anyway.
-    let listed = cspdesk::partner_center::paging::collect_all(
+    let listed = cspdesk_core::partner_center::paging::collect_all(
         &conn.client,
         api::subscription_upgrades(&customer, &sub.id),
     )
@@ -289,7 +289,7 @@ async fn a_repeated_upgrade_request_id_is_applied_once() {
         .iter()
         .find(|o| o.maximum_quantity.is_none_or(|m| sub.quantity <= m))
         .unwrap();
-    let listed = cspdesk::partner_center::paging::collect_all(
+    let listed = cspdesk_core::partner_center::paging::collect_all(
         &conn.client,
         api::subscription_upgrades(&customer, &sub.id),
     )

@@ -9,12 +9,12 @@ use std::io::Read;
 use std::sync::atomic::AtomicBool;
 
 use calamine::{Data, Reader, Xlsx};
-use cspdesk::catalog::query::{OfferFilter, PublisherFilter};
-use cspdesk::catalog::OfferType;
-use cspdesk::pricelist::export::ExportFormat;
-use cspdesk::pricelist::rows::{AFTER_TRIAL, HEADERS, TRIAL};
-use cspdesk::pricelist::{self, ExportRequest};
-use cspdesk::Error;
+use cspdesk_core::catalog::query::{OfferFilter, PublisherFilter};
+use cspdesk_core::catalog::OfferType;
+use cspdesk_core::pricelist::export::ExportFormat;
+use cspdesk_core::pricelist::rows::{AFTER_TRIAL, HEADERS, TRIAL};
+use cspdesk_core::pricelist::{self, ExportRequest};
+use cspdesk_core::Error;
 
 fn req(markets: &[&str], format: ExportFormat, out: std::path::PathBuf) -> ExportRequest {
     ExportRequest {

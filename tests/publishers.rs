@@ -3,12 +3,12 @@
 
 mod common;
 
-use cspdesk::catalog::sync::{self, SyncOptions};
-use cspdesk::catalog::MatchKind;
-use cspdesk::pricelist::export::ExportFormat;
-use cspdesk::publishers::{self, NewNote};
+use cspdesk_core::catalog::sync::{self, SyncOptions};
+use cspdesk_core::catalog::MatchKind;
+use cspdesk_core::pricelist::export::ExportFormat;
+use cspdesk_core::publishers::{self, NewNote};
 
-async fn synced(conn: &cspdesk::connection::Connection, market: &str) {
+async fn synced(conn: &cspdesk_core::connection::Connection, market: &str) {
     let mut o = SyncOptions::new(market);
     o.arm_subscription = conn.arm_subscription.clone();
     sync::sync(&conn.client, &conn.store, &o, &|_| {})
@@ -68,14 +68,14 @@ async fn from_a_subscription_straight_to_its_publishers_contacts() {
     let sb = common::sandbox().await;
     let (conn, _dir) = common::connection(&sb).await;
     let b = common::buyable(&conn.client, 0, false).await;
-    let req = cspdesk::orders::PurchaseRequest {
+    let req = cspdesk_core::orders::PurchaseRequest {
         customer_id: b.customer.id.clone(),
         product_id: b.product.id.clone(),
         sku_id: b.sku.id.clone(),
         ..Default::default()
     };
-    let review = cspdesk::orders::review(&conn, &req).await.unwrap();
-    let c = cspdesk::orders::place(&conn, &review).await.unwrap();
+    let review = cspdesk_core::orders::review(&conn, &req).await.unwrap();
+    let c = cspdesk_core::orders::place(&conn, &review).await.unwrap();
     let sub = c.subscription.unwrap();
     let (view, ctx, mailto) = publishers::for_subscription(&conn, &b.customer.id, &sub.id)
         .await

@@ -4,7 +4,7 @@ mod sandbox_support;
 
 use std::time::{Duration, Instant};
 
-use cspdesk::sandbox::{SandboxConfig, SANDBOX_ARM_SUBSCRIPTION};
+use cspdesk_sandbox::{SandboxConfig, SANDBOX_ARM_SUBSCRIPTION};
 use reqwest::{Method, StatusCode};
 use sandbox_support::*;
 use serde_json::{json, Value};

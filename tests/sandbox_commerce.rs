@@ -4,7 +4,7 @@ mod sandbox_support;
 
 use std::time::Duration;
 
-use cspdesk::sandbox::{FaultSpec, Sandbox, SandboxConfig};
+use cspdesk_sandbox::{FaultSpec, Sandbox, SandboxConfig};
 use reqwest::{Method, StatusCode};
 use sandbox_support::*;
 use serde_json::{json, Value};
@@ -384,7 +384,7 @@ async fn state_survives_restart() {
         .await
         .err()
         .expect("seed mismatch is refused");
-    assert!(matches!(err, cspdesk::Error::Invalid(_)), "{err}");
+    assert!(matches!(err, cspdesk_core::Error::Invalid(_)), "{err}");
 }
 
 #[tokio::test]

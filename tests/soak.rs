@@ -5,10 +5,10 @@
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn soak_against_a_faulty_sandbox() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = cspdesk::soak::SoakConfig::new(dir.path().to_path_buf());
+    let mut cfg = cspdesk_soak::SoakConfig::new(dir.path().to_path_buf());
     cfg.offers = 300;
     cfg.max_duration = std::time::Duration::from_secs(420);
-    let report = cspdesk::soak::run(&cfg).await.expect("soak runs");
+    let report = cspdesk_soak::run(&cfg).await.expect("soak runs");
     eprintln!("{}", serde_json::to_string_pretty(&report).unwrap());
     for c in &report.checks {
         assert!(c.ok, "{}: {}", c.name, c.detail);

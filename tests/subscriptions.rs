@@ -5,17 +5,17 @@
 mod common;
 
 use chrono::Duration;
-use cspdesk::orders::{self, PurchaseRequest};
-use cspdesk::partner_center::models::SubscriptionStatus;
-use cspdesk::subscriptions::{self, policy::CancellationPolicy, ListFilter, StatusLabel};
-use cspdesk::Error;
+use cspdesk_core::orders::{self, PurchaseRequest};
+use cspdesk_core::partner_center::models::SubscriptionStatus;
+use cspdesk_core::subscriptions::{self, policy::CancellationPolicy, ListFilter, StatusLabel};
+use cspdesk_core::Error;
 
 async fn bought(
-    conn: &cspdesk::connection::Connection,
+    conn: &cspdesk_core::connection::Connection,
     skip: usize,
 ) -> (
     common::Buyable,
-    cspdesk::partner_center::models::Subscription,
+    cspdesk_core::partner_center::models::Subscription,
 ) {
     let b = common::buyable(&conn.client, skip, false).await;
     let req = PurchaseRequest {
@@ -31,11 +31,11 @@ async fn bought(
 }
 
 async fn bought_and_active(
-    conn: &cspdesk::connection::Connection,
+    conn: &cspdesk_core::connection::Connection,
     skip: usize,
 ) -> (
     common::Buyable,
-    cspdesk::partner_center::models::Subscription,
+    cspdesk_core::partner_center::models::Subscription,
 ) {
     let (b, sub) = bought(conn, skip).await;
     let link = subscriptions::activation_link(conn, &b.customer.id, &sub.id, chrono::Utc::now())

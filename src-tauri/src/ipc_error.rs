@@ -1,25 +1,11 @@
-//! The error DTO that crosses IPC: `{kind, message, retryable}`. The UI branches on `kind`
-//! and shows `message`, which already says what happened and what to do.
+//! The error DTO that crosses IPC. The UI branches on `kind` (and on `reason` for a refused
+//! sign-in), shows `message`, which already says what happened and what to do, and offers `code`
+//! and `requestId` in a copyable details line for Microsoft's support. Every field is decided in
+//! the core ([`cspdesk_core::Error::kind`] and friends); this only copies them.
 
 use serde::Serialize;
 
-/// What kind of failure, as the UI branches on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum ErrorKind {
-    Network,
-    Throttled,
-    Api,
-    Auth,
-    NotFound,
-    Refused,
-    Invalid,
-    Decode,
-    Cancelled,
-    Store,
-    Unknown,
-}
+pub use cspdesk_core::error::{AuthReason, ErrorKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -28,6 +14,12 @@ pub struct IpcError {
     pub kind: ErrorKind,
     pub message: String,
     pub retryable: bool,
+    /// Why access was refused (sign-in, consent, MFA, tenant, role), when it was.
+    pub reason: Option<AuthReason>,
+    /// Partner Center's or the Partner API's error code.
+    pub code: Option<String>,
+    /// The `MS-RequestId` of the failed call.
+    pub request_id: Option<String>,
 }
 
 impl std::fmt::Display for IpcError {
@@ -36,32 +28,14 @@ impl std::fmt::Display for IpcError {
     }
 }
 
-impl From<cspdesk::Error> for IpcError {
-    fn from(e: cspdesk::Error) -> Self {
-        use cspdesk::Error as E;
-        let kind = match &e {
-            E::Network { .. } => ErrorKind::Network,
-            E::Throttled { .. } => ErrorKind::Throttled,
-            E::Auth { .. } => ErrorKind::Auth,
-            E::Api { status, .. } | E::PartnerApi { status, .. } | E::Http { status, .. } => {
-                match status {
-                    401 | 403 => ErrorKind::Auth,
-                    404 => ErrorKind::NotFound,
-                    _ => ErrorKind::Api,
-                }
-            }
-            E::PagingLoop { .. } => ErrorKind::Api,
-            E::Decode { .. } => ErrorKind::Decode,
-            E::Refused { .. } => ErrorKind::Refused,
-            E::NotFound { .. } => ErrorKind::NotFound,
-            E::Invalid(_) => ErrorKind::Invalid,
-            E::Store(_) | E::Io { .. } => ErrorKind::Store,
-            E::Cancelled => ErrorKind::Cancelled,
-            _ => ErrorKind::Unknown,
-        };
+impl From<cspdesk_core::Error> for IpcError {
+    fn from(e: cspdesk_core::Error) -> Self {
         IpcError {
-            kind,
+            kind: e.kind(),
             retryable: e.is_retryable(),
+            reason: e.auth_reason(),
+            code: e.code().map(str::to_string),
+            request_id: e.request_id().map(str::to_string),
             message: e.to_string(),
         }
     }
@@ -73,19 +47,19 @@ mod tests {
 
     #[test]
     fn core_errors_map_to_kinds() {
-        let e: IpcError = cspdesk::Error::not_found("offer X", "Sync again").into();
+        let e: IpcError = cspdesk_core::Error::not_found("offer X", "Sync again").into();
         assert_eq!(e.kind, ErrorKind::NotFound);
         assert!(!e.retryable);
         assert!(e.message.contains("Sync again"));
-        let e: IpcError = cspdesk::Error::Cancelled.into();
+        let e: IpcError = cspdesk_core::Error::Cancelled.into();
         assert_eq!(e.kind, ErrorKind::Cancelled);
-        let e: IpcError = cspdesk::Error::Api {
-            service: cspdesk::error::Service::PartnerCenter,
+        let e: IpcError = cspdesk_core::Error::Api {
+            service: cspdesk_core::error::Service::PartnerCenter,
             what: "GET /v1/products".into(),
             status: 503,
             code: "x".into(),
             description: "busy".into(),
-            request_id: None,
+            request_id: Some("9c1d".into()),
         }
         .into();
         assert_eq!(e.kind, ErrorKind::Api);
@@ -93,5 +67,22 @@ mod tests {
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["kind"], "api");
         assert_eq!(json["retryable"], true);
+        assert_eq!(json["code"], "x");
+        assert_eq!(json["requestId"], "9c1d");
+    }
+
+    #[test]
+    fn keychain_internal_and_auth_reasons_keep_their_kind() {
+        let e: IpcError = cspdesk_core::Error::Keychain("locked".into()).into();
+        assert_eq!(e.kind, ErrorKind::Keychain);
+        let e: IpcError = cspdesk_core::Error::Internal("worker panicked".into()).into();
+        assert_eq!(e.kind, ErrorKind::Internal);
+        let e: IpcError =
+            cspdesk_core::Error::auth(AuthReason::MfaRequired, "complete the MFA prompt").into();
+        assert_eq!(
+            (e.kind, e.reason),
+            (ErrorKind::Auth, Some(AuthReason::MfaRequired))
+        );
+        assert_eq!(serde_json::to_value(&e).unwrap()["reason"], "mfaRequired");
     }
 }

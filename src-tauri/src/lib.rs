@@ -2,7 +2,7 @@
 //!
 //! [`run`] starts the real app; [`build_app`] wires plugins and commands onto any runtime, so a
 //! test can pass `tauri::test::mock_builder()` and call the commands through real IPC. The shell
-//! deliberately holds no logic: each command calls one [`cspdesk::app::AppCore`] method.
+//! deliberately holds no logic: each command calls one [`cspdesk_core::app::AppCore`] method.
 
 mod commands;
 pub mod ipc_error;
@@ -14,75 +14,20 @@ use tauri::{Manager, Runtime};
 pub use ipc_error::{ErrorKind, IpcError};
 pub use state::AppState;
 
+/// The invoke handler of every command in `commands/list.rs` (see there).
+macro_rules! commands {
+    ($($capability:ident: { $($area:ident: [$($command:ident),* $(,)?]),* $(,)? }),* $(,)?) => {
+        tauri::generate_handler![$($($(commands::$area::$command,)*)*)*]
+    };
+}
+
 /// Plugins and commands, on any runtime.
 pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
-        .invoke_handler(tauri::generate_handler![
-            commands::connection::connection_status,
-            commands::connection::markets,
-            commands::catalog::last_sync,
-            commands::catalog::sync_catalog,
-            commands::catalog::cancel_sync,
-            commands::catalog::query_offers,
-            commands::catalog::offer_detail,
-            commands::catalog::publishers,
-            // prices
-            commands::prices::price_list_status,
-            commands::prices::default_price_list_path,
-            commands::prices::export_prices,
-            commands::prices::cancel_price_export,
-            commands::prices::fetch_price_snapshots,
-            commands::prices::price_changes,
-            commands::prices::default_changes_path,
-            commands::prices::export_price_changes,
-            commands::prices::open_exported_file,
-            commands::prices::reveal_exported_file,
-            // orders
-            commands::orders::customers,
-            commands::orders::customer_detail,
-            commands::orders::purchase_options,
-            commands::orders::review_order,
-            commands::orders::place_order,
-            commands::orders::order_activation_link,
-            commands::orders::orders,
-            // subscriptions
-            commands::subscriptions::list_subscriptions,
-            commands::subscriptions::subscription_badges,
-            commands::subscriptions::get_subscription,
-            commands::subscriptions::cancel_subscription,
-            commands::subscriptions::set_auto_renew,
-            commands::subscriptions::set_auto_renew_bulk,
-            commands::subscriptions::quantity_bounds,
-            commands::subscriptions::set_quantity,
-            commands::subscriptions::subscription_activation_link,
-            commands::subscriptions::cancellation_policy,
-            commands::subscriptions::export_subscriptions,
-            commands::subscriptions::plan_options,
-            commands::subscriptions::change_plan,
-            //
-            // support
-            commands::support::list_invoices,
-            commands::support::invoice_lines,
-            commands::support::export_invoice_lines,
-            commands::support::list_publishers,
-            commands::support::publisher_detail,
-            commands::support::publisher_for_subscription,
-            commands::support::add_publisher_note,
-            commands::support::delete_publisher_note,
-            commands::support::export_publisher_notes,
-            //
-            // account
-            commands::account::read_settings,
-            commands::account::save_settings,
-            commands::account::whoami,
-            commands::account::sign_in,
-            commands::account::cancel_sign_in,
-            commands::account::sign_out,
-            commands::account::restart_app,
-        ])
+        .invoke_handler(include!("commands/list.rs"))
 }
 
 /// Without a GPU (no DRM render node), WebKitGTK's accelerated compositing runs on software

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use cspdesk::app::account::desktop_settings_path;
-use cspdesk::app::AppCore;
+use cspdesk_core::app::account::desktop_settings_path;
+use cspdesk_core::app::AppCore;
 
 pub struct AppState {
     pub core: Arc<AppCore>,
@@ -25,9 +25,13 @@ impl AppState {
     pub fn from_env(
         data_dir: PathBuf,
         log_guard: Option<tracing_appender::non_blocking::WorkerGuard>,
-    ) -> cspdesk::Result<AppState> {
+    ) -> cspdesk_core::Result<AppState> {
         Ok(AppState {
-            core: Arc::new(AppCore::for_desktop(desktop_settings_path(), data_dir)?),
+            core: Arc::new(AppCore::for_desktop(
+                desktop_settings_path(),
+                data_dir,
+                Some(cspdesk_sandbox::starter()),
+            )?),
             _log_guard: log_guard,
         })
     }

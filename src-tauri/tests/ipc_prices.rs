@@ -5,8 +5,8 @@
 mod common;
 
 use common::{mock_app, request};
-use cspdesk::app::AppCore;
-use cspdesk::connection::ConnectOptions;
+use cspdesk_core::app::AppCore;
+use cspdesk_core::connection::ConnectOptions;
 use serde_json::{json, Value};
 use tauri::test::get_ipc_response;
 

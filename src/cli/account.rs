@@ -5,11 +5,9 @@ use std::sync::Arc;
 use clap::Subcommand;
 use url::Url;
 
-use cspdesk::auth::{check_openable, Auth, AuthConfig, KeyringStore, BROWSER_TIMEOUT};
-use cspdesk::partner_center::Endpoints;
-use cspdesk::sandbox::SANDBOX_CLIENT_ID;
-use cspdesk::settings::{self, ConnectionKind};
-use cspdesk::{Error, Result};
+use cspdesk_core::auth::{check_openable, Auth, KeyringStore, BROWSER_TIMEOUT};
+use cspdesk_core::settings::{self, ConnectionKind};
+use cspdesk_core::{Error, Result};
 
 use super::{output, Global};
 
@@ -21,34 +19,20 @@ pub enum SettingsCmd {
     Path,
 }
 
-/// The authority to sign in at: `--authority`, a loopback `--endpoint` (a sandbox), or the
-/// settings'. `explicit` tells whether the command line named one.
+/// The authority to sign in at, and whether the command line named it (the core's rule).
 fn authority(g: &Global) -> Result<(Url, bool)> {
-    if let Some(a) = &g.authority {
-        Endpoints::check_secure(a)?;
-        return Ok((a.clone(), true));
-    }
-    if let Some(e) = g.endpoint.as_ref().filter(|u| Endpoints::is_loopback(u)) {
-        return Ok((e.clone(), true));
-    }
-    Ok((g.settings().endpoints()?.authority, false))
+    let t = g.connect_options().sign_in_target()?;
+    Ok((t.authority, t.explicit))
 }
 
 fn auth(g: &Global, tenant: Option<String>, client_id: Option<String>) -> Result<Auth> {
-    let s = g.settings();
-    let (authority, _) = authority(g)?;
-    let tenant = tenant.unwrap_or_else(|| s.tenant().to_string());
-    let client_id = client_id
-        .or_else(|| s.client_id.clone())
-        .or_else(|| Endpoints::is_loopback(&authority).then(|| SANDBOX_CLIENT_ID.to_string()))
-        .unwrap_or_default();
     Auth::new(
-        AuthConfig::new(authority, tenant, client_id)?,
+        g.connect_options().auth_config(tenant, client_id)?,
         Arc::new(KeyringStore::new()),
     )
 }
 
-fn describe(a: &cspdesk::auth::Account) -> String {
+fn describe(a: &cspdesk_core::auth::Account) -> String {
     let who = match (&a.username, &a.name) {
         (Some(u), Some(n)) => format!("{n} <{u}>"),
         (Some(u), None) => u.clone(),

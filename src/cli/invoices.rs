@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use cspdesk::billing::{self, LineFilter};
-use cspdesk::pricelist::export::ExportFormat;
-use cspdesk::Result;
+use cspdesk_core::billing::{self, LineFilter};
+use cspdesk_core::pricelist::export::ExportFormat;
+use cspdesk_core::Result;
 
 use super::{output, Global};
 

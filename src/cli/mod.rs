@@ -18,10 +18,10 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use url::Url;
 
-use cspdesk::connection::{ConnectOptions, Connection};
-use cspdesk::secrets::Secret;
-use cspdesk::settings::Settings;
-use cspdesk::{customers, Result};
+use cspdesk_core::connection::{ConnectOptions, Connection};
+use cspdesk_core::secrets::Secret;
+use cspdesk_core::settings::Settings;
+use cspdesk_core::{customers, Result};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -114,7 +114,7 @@ pub enum Command {
         toggles: usize,
         #[arg(long, default_value_t = 50)]
         cancels: usize,
-        #[arg(long, default_value = cspdesk::soak::DEFAULT_FAULTS)]
+        #[arg(long, default_value = cspdesk_soak::DEFAULT_FAULTS)]
         faults: String,
         /// Stop starting new work after this many seconds.
         #[arg(long, default_value_t = 600)]
@@ -183,7 +183,7 @@ impl Global {
         market.unwrap_or_else(|| {
             let m = &self.settings().markets;
             if m.is_empty() {
-                cspdesk::settings::FALLBACK_MARKET.to_string()
+                cspdesk_core::settings::FALLBACK_MARKET.to_string()
             } else {
                 m.join(",")
             }
@@ -206,6 +206,7 @@ impl Global {
                 .map(Secret::new),
             arm_subscription: self.arm_subscription.clone(),
             sandbox_offers: None,
+            sandbox_starter: Some(cspdesk_sandbox::starter()),
         }
     }
 
@@ -236,9 +237,29 @@ pub fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", error_line(&e));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The one line a failed command prints: the core's words, then what Microsoft's support asks
+/// for (Partner Center's code, unless the words already carry it, and the request id).
+fn error_line(e: &cspdesk_core::Error) -> String {
+    let text = e.to_string();
+    let extra: Vec<String> = [
+        e.code()
+            .filter(|c| !text.contains(&format!("code {c}")) && !text.contains(&format!(", {c})")))
+            .map(|c| format!("code {c}")),
+        e.request_id().map(|r| format!("request id {r}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if extra.is_empty() {
+        format!("error: {text}")
+    } else {
+        format!("error: {text} [{}]", extra.join(" · "))
     }
 }
 
@@ -284,15 +305,15 @@ async fn run(cli: Cli) -> Result<()> {
             seconds,
         } => {
             let dir = tempfile::tempdir()
-                .map_err(|e| cspdesk::Error::io("creating a scratch folder", e))?;
-            let mut cfg = cspdesk::soak::SoakConfig::new(dir.path().to_path_buf());
+                .map_err(|e| cspdesk_core::Error::io("creating a scratch folder", e))?;
+            let mut cfg = cspdesk_soak::SoakConfig::new(dir.path().to_path_buf());
             cfg.offers = offers;
             cfg.orders = orders;
             cfg.toggles = toggles;
             cfg.cancels = cancels;
             cfg.faults = faults;
             cfg.max_duration = std::time::Duration::from_secs(seconds);
-            let report = cspdesk::soak::run(&cfg).await?;
+            let report = cspdesk_soak::run(&cfg).await?;
             if g.json {
                 output::json(&report)?;
             } else {
@@ -315,7 +336,7 @@ async fn run(cli: Cli) -> Result<()> {
             if report.passed() {
                 Ok(())
             } else {
-                Err(cspdesk::Error::Invalid(
+                Err(cspdesk_core::Error::Invalid(
                     "the soak found a problem (see the checks above)".into(),
                 ))
             }

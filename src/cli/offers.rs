@@ -3,11 +3,11 @@
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use cspdesk::catalog::query::{OfferIndex, OfferQuery, SortKey};
-use cspdesk::catalog::sync::{self, Phase, Progress, SyncOptions, SyncReport};
-use cspdesk::catalog::{categories, Offer};
-use cspdesk::connection::Connection;
-use cspdesk::{Error, Result};
+use cspdesk_core::catalog::query::{OfferIndex, OfferQuery, SortKey};
+use cspdesk_core::catalog::sync::{self, Phase, Progress, SyncOptions, SyncReport};
+use cspdesk_core::catalog::{categories, Offer};
+use cspdesk_core::connection::Connection;
+use cspdesk_core::{Error, Result};
 
 use super::prices::FilterArgs;
 use super::{output, Global};

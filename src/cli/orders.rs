@@ -2,9 +2,9 @@
 
 use clap::Subcommand;
 
-use cspdesk::orders::{self, PurchaseRequest};
-use cspdesk::partner_center::models::BillingCycle;
-use cspdesk::{Error, Result};
+use cspdesk_core::orders::{self, PurchaseRequest};
+use cspdesk_core::partner_center::models::BillingCycle;
+use cspdesk_core::{Error, Result};
 
 use super::{output, Global};
 

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use cspdesk::{Error, Result};
+use cspdesk_core::{Error, Result};
 
 pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     let s = serde_json::to_string_pretty(value)

@@ -7,11 +7,11 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use cspdesk::catalog::query::{OfferFilter, PublisherFilter};
-use cspdesk::catalog::OfferType;
-use cspdesk::pricelist::export::ExportFormat;
-use cspdesk::pricelist::{self, diff::ChangeKind, ExportRequest};
-use cspdesk::{Error, Result};
+use cspdesk_core::catalog::query::{OfferFilter, PublisherFilter};
+use cspdesk_core::catalog::OfferType;
+use cspdesk_core::pricelist::export::ExportFormat;
+use cspdesk_core::pricelist::{self, diff::ChangeKind, ExportRequest};
+use cspdesk_core::{Error, Result};
 
 use super::{output, Global};
 
@@ -140,7 +140,7 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
                 None => {
                     let dir = g.settings().export_dir();
                     std::fs::create_dir_all(&dir).map_err(|e| {
-                        cspdesk::Error::io(format!("creating {}", dir.display()), e)
+                        cspdesk_core::Error::io(format!("creating {}", dir.display()), e)
                     })?;
                     dir.join(format!(
                         "pricelist-{}-{}.{}",
@@ -243,7 +243,7 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
     }
 }
 
-fn report_bad_rows(market: &str, bad: &[cspdesk::pricelist::sheet::BadRow]) {
+fn report_bad_rows(market: &str, bad: &[cspdesk_core::pricelist::sheet::BadRow]) {
     if bad.is_empty() {
         return;
     }
@@ -261,13 +261,13 @@ fn report_bad_rows(market: &str, bad: &[cspdesk::pricelist::sheet::BadRow]) {
 
 fn write_changes_csv(
     path: &std::path::Path,
-    changes: &[cspdesk::pricelist::diff::PriceChange],
+    changes: &[cspdesk_core::pricelist::diff::PriceChange],
 ) -> Result<()> {
     let format = ExportFormat::parse(path.extension().and_then(|e| e.to_str()).unwrap_or("csv"))?;
-    cspdesk::tabular::write(
+    cspdesk_core::tabular::write(
         path,
         format,
-        &[cspdesk::pricelist::diff::changes_table(changes)],
+        &[cspdesk_core::pricelist::diff::changes_table(changes)],
     )?;
     Ok(())
 }

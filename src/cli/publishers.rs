@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use cspdesk::pricelist::export::ExportFormat;
-use cspdesk::publishers::{self, NewNote, PublisherView};
-use cspdesk::{Error, Result};
+use cspdesk_core::pricelist::export::ExportFormat;
+use cspdesk_core::publishers::{self, NewNote, PublisherView};
+use cspdesk_core::{Error, Result};
 
 use super::{output, Global};
 

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use cspdesk::sandbox::{FaultSpec, Sandbox, SandboxConfig};
-use cspdesk::{Error, Result};
+use cspdesk_core::{Error, Result};
+use cspdesk_sandbox::{FaultSpec, Sandbox, SandboxConfig};
 
 use super::Global;
 

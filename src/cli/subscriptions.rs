@@ -1,10 +1,9 @@
 //! `cspdesk subscriptions …` and `cspdesk activation-link`.
 
-use chrono::Utc;
 use clap::Subcommand;
 
-use cspdesk::subscriptions::{self, plans, policy::CancellationPolicy, ListFilter};
-use cspdesk::{Error, Result};
+use cspdesk_core::subscriptions::{self, plans, policy::CancellationPolicy, ListFilter};
+use cspdesk_core::{Error, Result};
 
 use super::{output, Global};
 
@@ -58,7 +57,7 @@ pub enum SubscriptionsCmd {
 pub async fn run(g: &Global, cmd: SubscriptionsCmd) -> Result<()> {
     let conn = g.connect().await?;
     let policy = CancellationPolicy::load(&conn.data_dir)?;
-    let now = Utc::now();
+    let now = conn.now();
     match cmd {
         SubscriptionsCmd::List {
             customer,
@@ -285,7 +284,7 @@ pub async fn run(g: &Global, cmd: SubscriptionsCmd) -> Result<()> {
 
 pub async fn activation_link(g: &Global, customer: &str, id: &str) -> Result<()> {
     let conn = g.connect().await?;
-    let link = subscriptions::activation_link(&conn, customer, id, Utc::now()).await?;
+    let link = subscriptions::activation_link(&conn, customer, id, conn.now()).await?;
     if g.json {
         return output::json(&link);
     }

@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use cspdesk::auth::{Auth, AuthConfig, MemoryStore};
-use cspdesk::connection::{ConnectOptions, Connection};
-use cspdesk::sandbox::{Sandbox, SandboxConfig, SANDBOX_CLIENT_ID};
-use cspdesk::settings::{ConnectionKind, EndpointOverrides, Settings};
+use cspdesk_core::auth::{Auth, AuthConfig, MemoryStore};
+use cspdesk_core::connection::{ConnectOptions, Connection};
+use cspdesk_core::settings::{ConnectionKind, EndpointOverrides, Settings};
+use cspdesk_sandbox::{Sandbox, SandboxConfig, SANDBOX_CLIENT_ID};
 use url::Url;
 
 pub async fn sandbox() -> Sandbox {
@@ -45,8 +45,9 @@ pub async fn connect(
     sandbox: &Sandbox,
     store: Arc<MemoryStore>,
     dir: &std::path::Path,
-) -> cspdesk::Result<Connection> {
+) -> cspdesk_core::Result<Connection> {
     Connection::open(ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         settings: settings_for(sandbox),
         secrets: Some(store),
         data_dir: Some(dir.to_path_buf()),
@@ -94,7 +95,7 @@ pub async fn click_through(url: Url, username: &str, decision: &str) {
 pub fn browser(
     username: &'static str,
     decision: &'static str,
-) -> impl FnOnce(&Url) -> cspdesk::Result<()> + Send {
+) -> impl FnOnce(&Url) -> cspdesk_core::Result<()> + Send {
     move |url: &Url| {
         let url = url.clone();
         tokio::spawn(async move { click_through(url, username, decision).await });

@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use cspdesk::connection::SANDBOX_TOKEN;
-use cspdesk::partner_center::auth::StaticToken;
-use cspdesk::partner_center::retry::RetryPolicy;
-use cspdesk::partner_center::{Client, ClientConfig, Endpoints};
-use cspdesk::sandbox::{FaultSpec, Sandbox, SandboxConfig};
-use cspdesk::secrets::Secret;
+use cspdesk_core::connection::SANDBOX_TOKEN;
+use cspdesk_core::partner_center::auth::StaticToken;
+use cspdesk_core::partner_center::retry::RetryPolicy;
+use cspdesk_core::partner_center::{Client, ClientConfig, Endpoints};
+use cspdesk_core::secrets::Secret;
+use cspdesk_sandbox::{FaultSpec, Sandbox, SandboxConfig};
 
 pub async fn sandbox_with(offers: usize, faults: &str) -> Sandbox {
     let faults: FaultSpec = faults.parse().expect("fault spec");
@@ -49,37 +49,41 @@ pub fn fast_retry(attempts: u32) -> RetryPolicy {
 }
 
 /// A CSP Desk connection (store in a temp dir) to `sandbox`.
-pub async fn connection(sandbox: &Sandbox) -> (cspdesk::connection::Connection, tempfile::TempDir) {
+pub async fn connection(
+    sandbox: &Sandbox,
+) -> (cspdesk_core::connection::Connection, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let conn = cspdesk::connection::Connection::open(cspdesk::connection::ConnectOptions {
-        endpoint: Some(sandbox.url().clone()),
-        data_dir: Some(dir.path().to_path_buf()),
-        // Never the OS keychain in tests.
-        secrets: Some(cspdesk::auth::MemoryStore::new()),
-        ..Default::default()
-    })
-    .await
-    .expect("connection");
+    let conn =
+        cspdesk_core::connection::Connection::open(cspdesk_core::connection::ConnectOptions {
+            sandbox_starter: Some(cspdesk_sandbox::starter()),
+            endpoint: Some(sandbox.url().clone()),
+            data_dir: Some(dir.path().to_path_buf()),
+            // Never the OS keychain in tests.
+            secrets: Some(cspdesk_core::auth::MemoryStore::new()),
+            ..Default::default()
+        })
+        .await
+        .expect("connection");
     (conn, dir)
 }
 
 /// A customer and a purchasable SaaS offer (product, sku, availability) sold in its billing country.
 pub struct Buyable {
-    pub customer: cspdesk::partner_center::models::Customer,
+    pub customer: cspdesk_core::partner_center::models::Customer,
     pub country: String,
-    pub product: cspdesk::partner_center::models::Product,
-    pub sku: cspdesk::partner_center::models::Sku,
-    pub availability: cspdesk::partner_center::models::Availability,
+    pub product: cspdesk_core::partner_center::models::Product,
+    pub sku: cspdesk_core::partner_center::models::Sku,
+    pub availability: cspdesk_core::partner_center::models::Availability,
 }
 
 pub async fn buyable(client: &Client, skip: usize, want_trial: bool) -> Buyable {
-    use cspdesk::partner_center::{api, paging};
+    use cspdesk_core::partner_center::{api, paging};
     let customers = paging::collect_all(client, api::customers(100, None))
         .await
         .unwrap();
     let mut seen = 0;
     for c in customers {
-        let full = cspdesk::customers::get(client, &c.id).await.unwrap();
+        let full = cspdesk_core::customers::get(client, &c.id).await.unwrap();
         let Some(country) = full.billing_country().map(str::to_string) else {
             continue;
         };

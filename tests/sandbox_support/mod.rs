@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use cspdesk::sandbox::{Sandbox, SandboxConfig};
+use cspdesk_sandbox::{Sandbox, SandboxConfig};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 

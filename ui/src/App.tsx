@@ -146,7 +146,7 @@ export function App() {
           onAccount={() => navigate("settings")}
         />
         {status?.sandbox && <SandboxBanner status={status} onConnect={() => navigate("settings")} />}
-        <SessionBanner toast={show} onRestart={() => void api.restartApp()} onSettings={() => navigate("settings")} />
+        <SessionBanner toast={show} onSettings={() => navigate("settings")} />
         {connectError && (
           <ErrorBanner
             error={connectError}

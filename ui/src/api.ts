@@ -24,6 +24,7 @@ import type { OrderReview } from "./bindings/OrderReview";
 import type { OrderRow } from "./bindings/OrderRow";
 import type { PurchaseChoice } from "./bindings/PurchaseChoice";
 import type { PurchaseOptions } from "./bindings/PurchaseOptions";
+import type { Command } from "./bindings/Command";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { ExportResult } from "./bindings/ExportResult";
 import type { InvoiceSummary } from "./bindings/InvoiceSummary";
@@ -48,33 +49,74 @@ import type { PriceChanges } from "./bindings/PriceChanges";
 import type { PriceExportDone } from "./bindings/PriceExportDone";
 import type { PriceExportRequest } from "./bindings/PriceExportRequest";
 import type { PriceFormat } from "./bindings/PriceFormat";
+import type { AuthReason } from "./bindings/AuthReason";
+import type { IpcError as WireError } from "./bindings/IpcError";
 import type { PriceListStatus } from "./bindings/PriceListStatus";
 import type { WrittenFile } from "./bindings/WrittenFile";
 
-const KINDS: ReadonlySet<string> = new Set<ErrorKind>([
-  "network",
-  "throttled",
-  "api",
-  "auth",
-  "notFound",
-  "refused",
-  "invalid",
-  "decode",
-  "cancelled",
-  "store",
-  "unknown",
-]);
+// Every kind the core sends, keyed by the generated union: the compiler fails here when the
+// core adds or drops a kind, so this cannot drift from `ErrorKind`.
+const KIND_NAMES: Record<ErrorKind, true> = {
+  network: true,
+  throttled: true,
+  api: true,
+  auth: true,
+  notFound: true,
+  refused: true,
+  invalid: true,
+  decode: true,
+  cancelled: true,
+  store: true,
+  keychain: true,
+  internal: true,
+  unknown: true,
+};
+const REASON_NAMES: Record<AuthReason, true> = {
+  signedOut: true,
+  expired: true,
+  consentRequired: true,
+  mfaRequired: true,
+  wrongTenant: true,
+  roleMissing: true,
+  appRegistration: true,
+  declined: true,
+  other: true,
+};
+
+const isKind = (k: unknown): k is ErrorKind => typeof k === "string" && k in KIND_NAMES;
+const isReason = (r: unknown): r is AuthReason => typeof r === "string" && r in REASON_NAMES;
+const text = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 
 /** A failed command: `kind` is what the UI branches on; `message` says what happened and what to do. */
 export class IpcError extends Error {
   readonly kind: ErrorKind;
   readonly retryable: boolean;
+  /** Why access was refused, when it was. */
+  readonly reason: AuthReason | null;
+  /** Partner Center's error code, when it sent one. */
+  readonly code: string | null;
+  /** The MS-RequestId of the failed call, for Microsoft's support. */
+  readonly requestId: string | null;
 
-  constructor(kind: ErrorKind, message: string, retryable: boolean) {
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    retryable: boolean,
+    more: { reason?: AuthReason | null; code?: string | null; requestId?: string | null } = {},
+  ) {
     super(message);
     this.name = "IpcError";
     this.kind = kind;
     this.retryable = retryable;
+    this.reason = more.reason ?? null;
+    this.code = more.code ?? null;
+    this.requestId = more.requestId ?? null;
+  }
+
+  /** "code 800002 · request id 9c1d…": what support staff quote to Microsoft, if anything. */
+  get details(): string | null {
+    const parts = [this.code && `code ${this.code}`, this.requestId && `request id ${this.requestId}`].filter(Boolean);
+    return parts.length ? parts.join(" · ") : null;
   }
 }
 
@@ -82,15 +124,19 @@ export class IpcError extends Error {
 export function toIpcError(e: unknown): IpcError {
   if (e instanceof IpcError) return e;
   if (typeof e === "object" && e !== null) {
-    const o = e as Record<string, unknown>;
-    const kind = typeof o.kind === "string" && KINDS.has(o.kind) ? (o.kind as ErrorKind) : "unknown";
+    const o = e as Partial<Record<keyof WireError, unknown>>;
+    const kind = isKind(o.kind) ? o.kind : "unknown";
     const message = typeof o.message === "string" ? o.message : JSON.stringify(e);
-    return new IpcError(kind, message, o.retryable === true);
+    return new IpcError(kind, message, o.retryable === true, {
+      reason: isReason(o.reason) ? o.reason : null,
+      code: text(o.code),
+      requestId: text(o.requestId),
+    });
   }
   return new IpcError("unknown", String(e), false);
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(cmd: Command, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
@@ -308,7 +354,6 @@ export const cancelSignIn = (): Promise<void> => call("cancel_sign_in");
 export const signOut = (): Promise<import("./bindings/AccountChange").AccountChange> => call("sign_out");
 
 /** Restarts CSP Desk so the connection is opened anew from the saved settings. */
-export const restartApp = (): Promise<void> => call("restart_app");
 
 /** The folder picker (export folder); null when the person closed it. */
 export async function chooseFolder(title: string, defaultPath?: string): Promise<string | null> {

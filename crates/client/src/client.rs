@@ -509,7 +509,7 @@ impl Client {
                     tracing::info!(%what, attempt, ?delay, error = %failure, "retrying");
                     tokio::time::sleep(delay).await;
                 }
-                None => return Err(failure),
+                None => return Err(failure.with_request_id(&request_id)),
             }
         }
     }
@@ -592,23 +592,27 @@ fn with_hint(e: Error, hint: Option<String>) -> Error {
             status,
             code,
             message,
+            request_id,
         } => Error::PartnerApi {
             service,
             what,
             status,
             code,
             message: add(message),
+            request_id,
         },
         Error::Http {
             service,
             what,
             status,
             body,
+            request_id,
         } => Error::Http {
             service,
             what,
             status,
             body: add(body),
+            request_id,
         },
         other => other,
     }
@@ -623,6 +627,10 @@ fn map_error_words(
     body: &[u8],
 ) -> Error {
     let what = what.to_string();
+    let request_id = headers
+        .get("MS-RequestId")
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
     let parsed: Option<Value> = serde_json::from_slice(body).ok().map(|mut v| {
         json::normalize_keys(&mut v);
         v
@@ -645,6 +653,7 @@ fn map_error_words(
                     what,
                     message,
                     retry_after,
+                    request_id,
                 };
             }
             return Error::PartnerApi {
@@ -653,6 +662,7 @@ fn map_error_words(
                 status,
                 code,
                 message,
+                request_id,
             };
         }
         let message = text(v.get("description")).or_else(|| text(v.get("message")));
@@ -662,6 +672,7 @@ fn map_error_words(
                 what,
                 message: message.unwrap_or_else(|| "Rate limit is exceeded.".into()),
                 retry_after,
+                request_id,
             };
         }
         if v.get("code").is_some() || v.get("description").is_some() {
@@ -671,10 +682,7 @@ fn map_error_words(
                 status,
                 code: text(v.get("code")).unwrap_or_else(|| "unknown".into()),
                 description: message.unwrap_or_default(),
-                request_id: headers
-                    .get("MS-RequestId")
-                    .and_then(|h| h.to_str().ok())
-                    .map(str::to_string),
+                request_id,
             };
         }
         if let Some(m) = message {
@@ -683,6 +691,7 @@ fn map_error_words(
                 what,
                 status,
                 body: m,
+                request_id,
             };
         }
     }
@@ -692,6 +701,7 @@ fn map_error_words(
             what,
             message: "Rate limit is exceeded.".into(),
             retry_after,
+            request_id,
         };
     }
     let mut body = String::from_utf8_lossy(body).trim().to_string();
@@ -716,6 +726,7 @@ fn map_error_words(
         what,
         status,
         body,
+        request_id,
     }
 }
 

@@ -1,4 +1,4 @@
-//! The one error type of the core.
+//! The one error type of the client and the core.
 //!
 //! Every variant carries what the user needs to act: the server's own words for API failures
 //! (all three body shapes Partner Center, its throttling gateway and the Partner API use), the
@@ -9,6 +9,57 @@ use std::time::Duration;
 
 /// Result alias used across the core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a sign-in or a call was not allowed: what the person has to do differs for each, so the
+/// app and the CLI say it in plain words and the UI can branch on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum AuthReason {
+    /// Nobody is signed in (or the sign-in was removed).
+    SignedOut,
+    /// The sign-in expired or was revoked: sign in again.
+    Expired,
+    /// An administrator has not consented to a permission the app needs.
+    ConsentRequired,
+    /// The tenant requires multi-factor authentication for this.
+    MfaRequired,
+    /// The account or the settings point at another tenant.
+    WrongTenant,
+    /// The account lacks the Partner Center role (or Azure access) the call needs.
+    RoleMissing,
+    /// The app registration is not set up for this sign-in (client id, redirect, public flows).
+    AppRegistration,
+    /// The person declined the sign-in, or its code expired before use.
+    Declined,
+    /// Anything else the identity service or a service said no to.
+    Other,
+}
+
+/// What kind of failure, as the UI branches on it and the CLI names it. Decided here, once, by
+/// an exhaustive match on [`Error`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ErrorKind {
+    Network,
+    Throttled,
+    Api,
+    Auth,
+    NotFound,
+    Refused,
+    /// The user's input (a file, an argument, a field).
+    Invalid,
+    Decode,
+    Cancelled,
+    Store,
+    /// The OS keychain that keeps the sign-in.
+    Keychain,
+    /// CSP Desk itself failed; not the user's input.
+    Internal,
+    /// Never sent by the core: the UI's name for an answer it could not read.
+    Unknown,
+}
 
 /// Which remote service an error came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +98,7 @@ pub enum Error {
     },
 
     /// Partner Center's error body `{code, description, data, source}` (code may be a number).
+    /// `request_id` is the `MS-RequestId` Microsoft's support asks for.
     #[error("{service} refused {what} (HTTP {status}, code {code}): {description}")]
     Api {
         service: Service,
@@ -64,6 +116,7 @@ pub enum Error {
         what: String,
         message: String,
         retry_after: Option<Duration>,
+        request_id: Option<String>,
     },
 
     /// Partner API error body `{error: {code, message}}`.
@@ -74,6 +127,7 @@ pub enum Error {
         status: u16,
         code: String,
         message: String,
+        request_id: Option<String>,
     },
 
     /// A non-success answer with a body in none of the known shapes.
@@ -83,6 +137,7 @@ pub enum Error {
         what: String,
         status: u16,
         body: String,
+        request_id: Option<String>,
     },
 
     /// The body did not match the model. `path` is the JSON path, e.g. `items[3].skus[0].id`.
@@ -93,9 +148,9 @@ pub enum Error {
         message: String,
     },
 
-    /// Not signed in, token refused, or a role is missing.
+    /// Not signed in, token refused, consent or MFA missing, wrong tenant: `reason` says which.
     #[error("{message}")]
-    Auth { message: String },
+    Auth { reason: AuthReason, message: String },
 
     /// A request the user asked for that the domain rules refuse (non-SaaS purchase, country,
     /// quantity bounds, cancel outside the window, …). `hint` says what to do instead.
@@ -106,9 +161,15 @@ pub enum Error {
     #[error("{what} not found. {hint}")]
     NotFound { what: String, hint: String },
 
-    /// A malformed input file or argument (CSV row, settings file, fault spec…).
+    /// A malformed input file or argument (CSV row, settings file, fault spec…): the user's
+    /// input, and only that.
     #[error("{0}")]
     Invalid(String),
+
+    /// CSP Desk itself failed: a worker that panicked, a spreadsheet the writer could not build.
+    /// Not the user's input; the message says what failed, and the logs have the rest.
+    #[error("{0}")]
+    Internal(String),
 
     /// The continuation token came back unchanged: the server is looping.
     #[error(
@@ -157,6 +218,31 @@ impl Error {
         }
     }
 
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Network { .. } => ErrorKind::Network,
+            Error::Throttled { .. } => ErrorKind::Throttled,
+            Error::Api { status, .. }
+            | Error::PartnerApi { status, .. }
+            | Error::Http { status, .. } => match status {
+                401 | 403 => ErrorKind::Auth,
+                404 => ErrorKind::NotFound,
+                _ => ErrorKind::Api,
+            },
+            Error::PagingLoop { .. } => ErrorKind::Api,
+            Error::Decode { .. } => ErrorKind::Decode,
+            Error::Auth { .. } => ErrorKind::Auth,
+            Error::Refused { .. } => ErrorKind::Refused,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Invalid(_) => ErrorKind::Invalid,
+            Error::Internal(_) => ErrorKind::Internal,
+            Error::Keychain(_) => ErrorKind::Keychain,
+            Error::Store(_) | Error::Io { .. } => ErrorKind::Store,
+            Error::Cancelled => ErrorKind::Cancelled,
+        }
+    }
+
     /// HTTP status of a server refusal, if any.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -173,6 +259,63 @@ impl Error {
         match self {
             Error::Api { code, .. } | Error::PartnerApi { code, .. } => Some(code),
             _ => None,
+        }
+    }
+
+    /// The request id of the call that failed (`MS-RequestId`), which Microsoft's support asks
+    /// for.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { request_id, .. }
+            | Error::PartnerApi { request_id, .. }
+            | Error::Http { request_id, .. }
+            | Error::Throttled { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Fills in the request id of the call, where the answer did not carry one.
+    pub fn with_request_id(mut self, id: &str) -> Self {
+        if let Error::Api { request_id, .. }
+        | Error::PartnerApi { request_id, .. }
+        | Error::Http { request_id, .. }
+        | Error::Throttled { request_id, .. } = &mut self
+        {
+            request_id.get_or_insert_with(|| id.to_string());
+        }
+        self
+    }
+
+    /// "code 800002 · request id 9c1…": what to quote to Microsoft's support, if anything.
+    pub fn details(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            self.code().map(|c| format!("code {c}")),
+            self.request_id().map(|r| format!("request id {r}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| parts.join(" · "))
+    }
+
+    /// Why access was refused, for a sign-in refusal or a service's 401/403.
+    pub fn auth_reason(&self) -> Option<AuthReason> {
+        match self {
+            Error::Auth { reason, .. } => Some(*reason),
+            Error::Api { status: 401, .. }
+            | Error::PartnerApi { status: 401, .. }
+            | Error::Http { status: 401, .. } => Some(AuthReason::Expired),
+            Error::Api { status: 403, .. }
+            | Error::PartnerApi { status: 403, .. }
+            | Error::Http { status: 403, .. } => Some(AuthReason::RoleMissing),
+            _ => None,
+        }
+    }
+
+    pub fn auth(reason: AuthReason, message: impl Into<String>) -> Self {
+        Error::Auth {
+            reason,
+            message: message.into(),
         }
     }
 

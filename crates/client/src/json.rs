@@ -118,7 +118,7 @@ macro_rules! open_enum {
             }
             /// Parse a wire value; never fails.
             pub fn from_wire(s: &str) -> Self {
-                $(if $crate::partner_center::json::wire_eq(s, $wire) { return $name::$variant; })+
+                $(if $crate::json::wire_eq(s, $wire) { return $name::$variant; })+
                 $name::Unknown(s.to_string())
             }
         }

@@ -914,7 +914,7 @@ impl InvoiceLineItem {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::partner_center::json::decode;
+    use crate::json::decode;
 
     #[test]
     fn unknown_enum_value_is_kept() {

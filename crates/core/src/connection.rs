@@ -9,19 +9,20 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use url::Url;
 
 use crate::auth::{KeyringStore, OAuthTokens, SecretStore, SIGN_IN};
 use crate::error::{Error, Result};
 use crate::partner_center::auth::{StaticToken, TokenProvider};
+pub use crate::partner_center::embedded::{Clock, RunningSandbox, SandboxStart, SandboxStarter};
+use crate::partner_center::sandbox_ids::SANDBOX_ARM_SUBSCRIPTION;
 use crate::partner_center::{Client, ClientConfig, Endpoints};
-use crate::sandbox::{Sandbox, SandboxConfig, SANDBOX_ARM_SUBSCRIPTION};
 use crate::secrets::Secret;
 use crate::settings::{ConnectionKind, Settings};
 use crate::store::Store;
 
-/// The token the sandbox accepts from a client that has not signed in.
-pub const SANDBOX_TOKEN: &str = "sandbox-access-token";
+pub use crate::partner_center::sandbox_ids::SANDBOX_TOKEN;
 
 /// Where the data lives when nothing says otherwise.
 pub fn default_data_dir() -> PathBuf {
@@ -30,8 +31,10 @@ pub fn default_data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".cspdesk"))
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ConnectOptions {
+    /// Starts the built-in sandbox when the settings or `sandbox` ask for it.
+    pub sandbox_starter: Option<SandboxStarter>,
     /// The settings file's contents (connection, endpoint overrides, ARM subscription).
     pub settings: Settings,
     /// Where the sign-in is kept; `None`: the OS keychain.
@@ -49,6 +52,74 @@ pub struct ConnectOptions {
     pub arm_subscription: Option<String>,
     /// Catalog size of an embedded sandbox.
     pub sandbox_offers: Option<usize>,
+}
+
+impl std::fmt::Debug for ConnectOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectOptions")
+            .field("settings", &self.settings)
+            .field("endpoint", &self.endpoint)
+            .field("partner_api", &self.partner_api)
+            .field("arm_endpoint", &self.arm_endpoint)
+            .field("authority", &self.authority)
+            .field("sandbox", &self.sandbox)
+            .field("data_dir", &self.data_dir)
+            .field("has_sandbox_starter", &self.sandbox_starter.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where to sign in, decided once for the CLI, the app and the connection.
+#[derive(Debug, Clone)]
+pub struct SignInTarget {
+    /// An explicit `--authority`, a loopback endpoint (a sandbox serves the sign-in too), or the
+    /// settings' authority.
+    pub authority: Url,
+    /// The command line or the environment named it (not the settings).
+    pub explicit: bool,
+}
+
+impl ConnectOptions {
+    /// Where to sign in: `authority`, else a loopback `endpoint` (a sandbox), else the
+    /// settings'. An explicit authority must be https (or loopback).
+    pub fn sign_in_target(&self) -> Result<SignInTarget> {
+        if let Some(a) = &self.authority {
+            Endpoints::check_secure(a)?;
+            return Ok(SignInTarget {
+                authority: a.clone(),
+                explicit: true,
+            });
+        }
+        if let Some(e) = self.endpoint.as_ref().filter(|u| Endpoints::is_loopback(u)) {
+            return Ok(SignInTarget {
+                authority: e.clone(),
+                explicit: true,
+            });
+        }
+        Ok(SignInTarget {
+            authority: self.settings.endpoints()?.authority,
+            explicit: false,
+        })
+    }
+
+    /// The app registration and tenant to sign in with: the given ones, else the settings',
+    /// else (on a sandbox) the sandbox's own app registration.
+    pub fn auth_config(
+        &self,
+        tenant: Option<String>,
+        client_id: Option<String>,
+    ) -> Result<crate::auth::AuthConfig> {
+        let authority = self.sign_in_target()?.authority;
+        let tenant = tenant.unwrap_or_else(|| self.settings.tenant().to_string());
+        let client_id = client_id
+            .or_else(|| self.settings.client_id.clone())
+            .or_else(|| {
+                Endpoints::is_loopback(&authority)
+                    .then(|| crate::partner_center::sandbox_ids::SANDBOX_CLIENT_ID.to_string())
+            })
+            .unwrap_or_default();
+        crate::auth::AuthConfig::new(authority, tenant, client_id)
+    }
 }
 
 /// What the app or CLI is connected to.
@@ -70,8 +141,10 @@ pub struct Connection {
     pub mode: Mode,
     pub data_dir: PathBuf,
     pub arm_subscription: Option<String>,
-    /// Kept alive while the connection lives.
-    pub sandbox: Option<Sandbox>,
+    /// The clock every deadline reads.
+    pub clock: Clock,
+    /// The embedded sandbox, kept alive while the connection lives.
+    sandbox: Option<RunningSandbox>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -93,16 +166,20 @@ impl Connection {
             opts.endpoint.is_some() || opts.partner_api.is_some() || opts.arm_endpoint.is_some();
         let wants_sandbox = opts.settings.connection == ConnectionKind::Sandbox;
         if opts.sandbox || (!explicit && opts.access_token.is_none() && wants_sandbox) {
-            let mut cfg = SandboxConfig {
-                state: Some(data_dir.join("sandbox.sqlite")),
-                ..Default::default()
-            };
-            if let Some(n) = opts.sandbox_offers {
-                cfg.offers = n;
-            }
-            let sandbox = Sandbox::start(cfg).await?;
+            let start = opts.sandbox_starter.as_ref().ok_or_else(|| {
+                Error::Invalid(
+                    "this build has no built-in sandbox: configure a Partner Center account in \
+                     the settings, or give an --endpoint"
+                        .into(),
+                )
+            })?;
+            let sandbox = start(SandboxStart {
+                state: data_dir.join("sandbox.sqlite"),
+                offers: opts.sandbox_offers,
+            })
+            .await?;
             let client = Client::new(ClientConfig::new(
-                Endpoints::single(sandbox.url()),
+                Endpoints::single(&sandbox.url),
                 sandbox_tokens(),
             ))?;
             return Ok(Connection {
@@ -111,6 +188,7 @@ impl Connection {
                 mode: Mode::EmbeddedSandbox,
                 data_dir,
                 arm_subscription: Some(SANDBOX_ARM_SUBSCRIPTION.to_string()),
+                clock: sandbox.clock.clone(),
                 sandbox: Some(sandbox),
             });
         }
@@ -146,12 +224,13 @@ impl Connection {
             (None, Some(oauth), _) => Arc::new(oauth),
             (None, None, true) => sandbox_tokens(),
             (None, None, false) => {
-                return Err(Error::Auth {
-                    message: format!(
+                return Err(Error::auth(
+                    crate::error::AuthReason::SignedOut,
+                    format!(
                         "You are not signed in to Partner Center. {SIGN_IN}, set CSPDESK_ACCESS_TOKEN \
                          to a bearer token, or set connection = \"sandbox\" in the settings to use the built-in sandbox"
                     ),
-                })
+                ))
             }
         };
         let arm_subscription = opts
@@ -171,12 +250,29 @@ impl Connection {
             mode,
             data_dir,
             arm_subscription,
+            clock: Clock::system(),
             sandbox: None,
         })
     }
 
     pub fn is_sandbox(&self) -> bool {
         self.mode == Mode::EmbeddedSandbox
+    }
+
+    /// The embedded sandbox's base URL, when this connection started one.
+    pub fn sandbox_url(&self) -> Option<&Url> {
+        self.sandbox.as_ref().map(|s| &s.url)
+    }
+
+    /// The embedded sandbox itself, for a test that needs its switches or its clock
+    /// (`downcast_ref::<cspdesk_sandbox::Sandbox>()`).
+    pub fn embedded_sandbox(&self) -> Option<&(dyn std::any::Any + Send + Sync)> {
+        self.sandbox.as_ref().map(|s| s.guard.as_ref())
+    }
+
+    /// "Now", as every deadline reads it.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 }
 

@@ -1,18 +1,18 @@
-//! CSP Desk core.
+//! CSP Desk core: every rule the desktop app and the `cspdesk` CLI share, with no dependency on
+//! Tauri and none on the sandbox.
 //!
-//! Everything the desktop app and the `cspdesk` CLI do lives here, with no dependency on Tauri:
-//! the Partner Center client ([`partner_center`]), the built-in Partner Center simulator
-//! ([`sandbox`]), the local SQLite [`store`], and the domain modules built on them.
+//! The domains (catalog, price lists, orders, subscriptions, billing, publishers), the local
+//! SQLite [`store`], the [`settings`], the sign-in ([`auth`]) and the [`connection`] live here.
+//! They talk to Microsoft through [`partner_center`] (the `cspdesk-client` crate). The built-in
+//! simulator is a separate crate: the CLI and the app hand it to [`connection`] as a starter, so
+//! this crate never links an HTTP server of its own beyond the sign-in's loopback redirect.
 
-pub mod auth;
-pub mod error;
-pub mod partner_center;
-pub mod sandbox;
-pub mod secrets;
-pub mod settings;
-
+pub use cspdesk_client as partner_center;
+pub use cspdesk_client::{error, secrets};
 pub use error::{Error, Result};
+
 pub mod app;
+pub mod auth;
 pub mod billing;
 pub mod catalog;
 pub mod connection;
@@ -20,7 +20,7 @@ pub mod customers;
 pub mod orders;
 pub mod pricelist;
 pub mod publishers;
-pub mod soak;
+pub mod settings;
 pub mod store;
 pub mod subscriptions;
 pub mod tabular;

@@ -80,7 +80,7 @@ pub(crate) fn round_price(v: f64, decimals: i32) -> f64 {
 
 /// Azure Marketplace category ids with their display names (the catalog module's list: the
 /// first 20 are the Azure (IT) categories, the rest app (business) categories).
-pub(crate) use crate::catalog::categories::CATEGORIES;
+pub(crate) use cspdesk_client::categories::CATEGORIES;
 
 /// Display name of an Azure Marketplace category id ("security" → "Security").
 pub fn category_display_name(id: &str) -> Option<&'static str> {

@@ -12,7 +12,7 @@
 //! routes check it, so a Partner Center token is refused by the Partner API (the well-known
 //! trap) and ARM can be told to refuse a user without an Azure subscription. Tokens the
 //! sandbox did not issue are accepted as before (any bearer, including
-//! [`crate::connection::SANDBOX_TOKEN`]), so scripts and the embedded sandbox need no sign-in.
+//! [`cspdesk_client::sandbox_ids::SANDBOX_TOKEN`]), so scripts and the embedded sandbox need no sign-in.
 //! What it deliberately does not do: sign tokens, or persist sign-ins (a restarted sandbox has
 //! forgotten every refresh token, which the app must survive by asking to sign in again).
 
@@ -195,6 +195,8 @@ impl Identity {
         f(&mut g)
     }
 
+    // The switches below are for tests only (feature `test-switches`).
+    #[cfg(feature = "test-switches")]
     pub fn revoke_refresh_tokens(&self) {
         self.with(|s| {
             let all: Vec<String> = s.refresh.drain().map(|(k, _)| k).collect();
@@ -202,20 +204,24 @@ impl Identity {
         });
     }
 
+    #[cfg(feature = "test-switches")]
     pub fn set_access_token_lifetime(&self, d: std::time::Duration) {
         self.with(|s| {
             s.access_lifetime = Duration::from_std(d).unwrap_or(Duration::seconds(3599));
         });
     }
 
+    #[cfg(feature = "test-switches")]
     pub fn set_arm_refused(&self, refused: bool) {
         self.with(|s| s.arm_refused = refused);
     }
 
+    #[cfg(feature = "test-switches")]
     pub fn refuse_scope(&self, scope_prefix: &str, aadsts: u32) {
         self.with(|s| s.refused_scopes.push((scope_prefix.to_string(), aadsts)));
     }
 
+    #[cfg(feature = "test-switches")]
     pub fn issued(&self) -> Vec<String> {
         self.with(|s| s.issued.clone())
     }

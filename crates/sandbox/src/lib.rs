@@ -49,12 +49,11 @@ pub use data::category_display_name;
 pub use faults::{FaultSpec, FaultStats};
 pub use identity::{SANDBOX_DOMAIN, SANDBOX_USER};
 
-/// Tenant id of the simulated partner.
-pub const SANDBOX_TENANT_ID: &str = "5b1d6a3e-0c4f-4e7a-9d2b-7f3c1e8a9b40";
-/// An application (client) id for signing in to a sandbox without an app registration.
-pub const SANDBOX_CLIENT_ID: &str = "c5d3e4f1-0a2b-4c6d-8e9f-1a2b3c4d5e6f";
-/// The Azure subscription id used in ARM paths.
-pub const SANDBOX_ARM_SUBSCRIPTION: &str = "0f3a9c2e-7b1d-4c58-a6e2-3d9b8f1c4e70";
+use cspdesk_client::{Error, Result};
+
+pub use cspdesk_client::sandbox_ids::{
+    SANDBOX_ARM_SUBSCRIPTION, SANDBOX_CLIENT_ID, SANDBOX_TENANT_ID, SANDBOX_TOKEN,
+};
 
 /// How to start a sandbox.
 #[derive(Debug, Clone)]
@@ -178,21 +177,19 @@ pub struct Sandbox {
 
 impl Sandbox {
     /// Generates the world, binds, spawns the server task and returns once listening.
-    pub async fn start(cfg: SandboxConfig) -> crate::Result<Sandbox> {
-        let listener = tokio::net::TcpListener::bind(cfg.addr).await.map_err(|e| {
-            crate::Error::io(format!("could not start the sandbox on {}", cfg.addr), e)
-        })?;
+    pub async fn start(cfg: SandboxConfig) -> Result<Sandbox> {
+        let listener = tokio::net::TcpListener::bind(cfg.addr)
+            .await
+            .map_err(|e| Error::io(format!("could not start the sandbox on {}", cfg.addr), e))?;
         let local = listener
             .local_addr()
-            .map_err(|e| crate::Error::io("could not read the sandbox's address", e))?;
+            .map_err(|e| Error::io("could not read the sandbox's address", e))?;
         let url = Url::parse(&format!("http://{local}/"))
-            .map_err(|e| crate::Error::Invalid(format!("sandbox address {local}: {e}")))?;
+            .map_err(|e| Error::Invalid(format!("sandbox address {local}: {e}")))?;
         let (seed, offers) = (cfg.seed, cfg.offers);
         let cat = tokio::task::spawn_blocking(move || products::Catalog::generate(seed, offers))
             .await
-            .map_err(|e| {
-                crate::Error::Invalid(format!("sandbox catalog generation failed: {e}"))
-            })?;
+            .map_err(|e| Error::Invalid(format!("sandbox catalog generation failed: {e}")))?;
         let (store, loaded) = match &cfg.state {
             Some(path) => {
                 let (s, l) = persist::Store::open(path, seed, offers)?;
@@ -257,37 +254,42 @@ impl Sandbox {
         self.app.clock.clone()
     }
 
+    #[cfg(feature = "test-switches")]
     /// Revokes every refresh token issued so far (as a password reset or an admin would): the
     /// next renewal answers `invalid_grant` AADSTS50173. Access tokens live on until they expire.
     pub fn revoke_refresh_tokens(&self) {
         self.app.identity.revoke_refresh_tokens();
     }
 
+    #[cfg(feature = "test-switches")]
     /// Lifetime of the access tokens issued from now on (default 3599 s). Below 30 s, a client
     /// that renews 30 s early renews on every call.
     pub fn set_access_token_lifetime(&self, d: std::time::Duration) {
         self.app.identity.set_access_token_lifetime(d);
     }
 
+    #[cfg(feature = "test-switches")]
     /// Makes ARM answer 403 `AuthorizationFailed` to signed-in users, as it does for a user
     /// without an Azure subscription to read the catalog through.
     pub fn set_arm_refused(&self, refused: bool) {
         self.app.identity.set_arm_refused(refused);
     }
 
+    #[cfg(feature = "test-switches")]
     /// Makes the token endpoint refuse renewals for scopes starting with `scope_prefix` with
     /// `invalid_grant` and `AADSTS{aadsts}` (65001: no consent; 50076: MFA required).
     pub fn refuse_scope(&self, scope_prefix: &str, aadsts: u32) {
         self.app.identity.refuse_scope(scope_prefix, aadsts);
     }
 
+    #[cfg(feature = "test-switches")]
     /// Every code and token the sign-in endpoints have handed out, for leak tests.
-    pub fn issued_secrets(&self) -> Vec<crate::secrets::Secret> {
+    pub fn issued_secrets(&self) -> Vec<cspdesk_client::secrets::Secret> {
         self.app
             .identity
             .issued()
             .into_iter()
-            .map(crate::secrets::Secret::new)
+            .map(cspdesk_client::secrets::Secret::new)
             .collect()
     }
 
@@ -407,4 +409,28 @@ fn router(app: Shared) -> Router {
         })
         .layer(from_fn(http::request_ids))
         .with_state(app)
+}
+
+/// Starts a sandbox for a core connection's embedded mode (state in the given file): what the
+/// CLI and the desktop pass as `ConnectOptions::sandbox_starter`.
+pub fn starter() -> cspdesk_client::embedded::SandboxStarter {
+    use cspdesk_client::embedded::{Clock, RunningSandbox, SandboxStart};
+    std::sync::Arc::new(|start: SandboxStart| {
+        Box::pin(async move {
+            let mut cfg = SandboxConfig {
+                state: Some(start.state),
+                ..Default::default()
+            };
+            if let Some(n) = start.offers {
+                cfg.offers = n;
+            }
+            let sandbox = Sandbox::start(cfg).await?;
+            let clock = sandbox.clock();
+            Ok(RunningSandbox {
+                url: sandbox.url().clone(),
+                clock: Clock::from_fn(move || clock.now()),
+                guard: Box::new(sandbox),
+            })
+        })
+    })
 }

@@ -14,14 +14,14 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use serde::Serialize;
 
-use crate::connection::{ConnectOptions, Connection};
-use crate::error::{Error, Result};
-use crate::orders::{self, journal::JournalState, PurchaseRequest};
-use crate::partner_center::client::StatsSnapshot;
-use crate::partner_center::{api, paging};
-use crate::pricelist::{self, export::ExportFormat, ExportRequest};
-use crate::sandbox::{FaultSpec, FaultStats, Sandbox, SandboxConfig};
-use crate::subscriptions::{self, policy::CancellationPolicy};
+use cspdesk_core::connection::{ConnectOptions, Connection};
+use cspdesk_core::error::{Error, Result};
+use cspdesk_core::orders::{self, journal::JournalState, PurchaseRequest};
+use cspdesk_core::partner_center::client::StatsSnapshot;
+use cspdesk_core::partner_center::{api, paging};
+use cspdesk_core::pricelist::{self, export::ExportFormat, ExportRequest};
+use cspdesk_core::subscriptions::{self, policy::CancellationPolicy};
+use cspdesk_sandbox::{FaultSpec, FaultStats, Sandbox, SandboxConfig};
 
 pub const DEFAULT_FAULTS: &str = "latency=0-200ms,429=10%,5xx=5%,drop-after-commit=2%";
 
@@ -95,10 +95,10 @@ fn check(checks: &mut Vec<Check>, name: &str, ok: bool, detail: String) {
 
 /// Customers and SaaS plans they can buy (sold in their billing country), from the synced catalog.
 async fn shopping_list(conn: &Connection, want: usize) -> Result<Vec<PurchaseRequest>> {
-    let customers = crate::customers::list(&conn.client, None).await?;
+    let customers = cspdesk_core::customers::list(&conn.client, None).await?;
     let mut by_country: HashMap<String, Vec<String>> = HashMap::new();
     for c in &customers {
-        let full = crate::customers::get(&conn.client, &c.id).await?;
+        let full = cspdesk_core::customers::get(&conn.client, &c.id).await?;
         if let Some(cc) = full.billing_country() {
             by_country
                 .entry(cc.to_ascii_uppercase())
@@ -166,12 +166,14 @@ pub async fn run(cfg: &SoakConfig) -> Result<SoakReport> {
     })
     .await?;
     let conn = Connection::open(ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         endpoint: Some(sandbox.url().clone()),
         data_dir: Some(cfg.data_dir.clone()),
         ..Default::default()
     })
     .await?;
     let verify = Connection::open(ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         endpoint: Some(sandbox.url().clone()),
         data_dir: Some(cfg.data_dir.join("verify")),
         ..Default::default()
@@ -197,9 +199,10 @@ pub async fn run(cfg: &SoakConfig) -> Result<SoakReport> {
     sandbox.set_faults(faults.clone());
 
     // 1. Sync under faults.
-    let mut sync_opts = crate::catalog::sync::SyncOptions::new("US");
+    let mut sync_opts = cspdesk_core::catalog::sync::SyncOptions::new("US");
     sync_opts.arm_subscription = conn.arm_subscription.clone();
-    let sync = crate::catalog::sync::sync(&conn.client, &conn.store, &sync_opts, &|_| {}).await;
+    let sync =
+        cspdesk_core::catalog::sync::sync(&conn.client, &conn.store, &sync_opts, &|_| {}).await;
     check(
         &mut checks,
         "catalog sync completes under faults",
@@ -385,7 +388,10 @@ pub async fn run(cfg: &SoakConfig) -> Result<SoakReport> {
     let (mut cancelled, mut cancel_failed) = (0, 0);
     for (c, s) in active.iter().rev().take(cfg.cancels) {
         match subscriptions::cancel(&conn, c, s, &policy, sandbox.clock().now()).await {
-            Ok(sub) if sub.status == crate::partner_center::models::SubscriptionStatus::Deleted => {
+            Ok(sub)
+                if sub.status
+                    == cspdesk_core::partner_center::models::SubscriptionStatus::Deleted =>
+            {
                 cancelled += 1
             }
             _ => cancel_failed += 1,
@@ -439,7 +445,8 @@ async fn activate(link: &str) -> bool {
     let Ok(target) = url.join(&url.path().replace("/landing", "/activate")) else {
         return false;
     };
-    let Ok(http) = crate::partner_center::client::build_http_client(Duration::from_secs(30)) else {
+    let Ok(http) = cspdesk_core::partner_center::client::build_http_client(Duration::from_secs(30))
+    else {
         return false;
     };
     http.post(target)

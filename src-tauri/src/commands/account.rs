@@ -1,6 +1,8 @@
 //! Settings, sign-in and sign-out, who is signed in (issue 8).
 
-use cspdesk::app::account::{AccountChange, SaveOutcome, SettingsValues, SettingsView, WhoAmI};
+use cspdesk_core::app::account::{
+    AccountChange, SaveOutcome, SettingsValues, SettingsView, WhoAmI,
+};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
@@ -38,11 +40,11 @@ pub async fn sign_in<R: Runtime>(
     Ok(state
         .core
         .sign_in(move |url| {
-            cspdesk::auth::check_openable(url)?;
+            cspdesk_core::auth::check_openable(url)?;
             app.opener()
                 .open_url(url.as_str(), None::<&str>)
                 .map_err(|e| {
-                    cspdesk::Error::refused(
+                    cspdesk_core::Error::refused(
                         format!("The browser could not be started ({e})"),
                         format!("Open this address in a browser yourself: {url}"),
                     )
@@ -62,13 +64,4 @@ pub async fn cancel_sign_in(state: State<'_, AppState>) -> Result<(), IpcError> 
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn sign_out(state: State<'_, AppState>) -> Result<AccountChange, IpcError> {
     Ok(state.core.sign_out().await?)
-}
-
-/// Restarts CSP Desk so that a new connection is opened from the saved settings (the open
-/// connection cannot be replaced in place; see `cspdesk::app::account`). The UI asks first.
-#[tauri::command]
-#[tracing::instrument(skip(app))]
-pub fn restart_app<R: Runtime>(app: AppHandle<R>) {
-    tracing::info!("restarting to apply the settings");
-    app.restart();
 }

@@ -1,9 +1,9 @@
 //! The marketplace catalog: sync with progress, windowed queries, one offer's detail.
 
-use cspdesk::app::PublisherOption;
-use cspdesk::catalog::detail::OfferDetail;
-use cspdesk::catalog::query::{OfferFilter, OfferQuery, OfferWindow};
-use cspdesk::catalog::sync::{Progress, SyncState};
+use cspdesk_core::app::PublisherOption;
+use cspdesk_core::catalog::detail::OfferDetail;
+use cspdesk_core::catalog::query::{OfferFilter, OfferQuery, OfferWindow};
+use cspdesk_core::catalog::sync::{Progress, SyncState};
 use tauri::ipc::Channel;
 use tauri::State;
 

@@ -1,6 +1,6 @@
 //! What the app is connected to, and the markets it can show.
 
-use cspdesk::app::{ConnectionStatus, Market};
+use cspdesk_core::app::{ConnectionStatus, Market};
 use tauri::State;
 
 use crate::{AppState, IpcError};

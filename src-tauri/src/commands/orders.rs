@@ -1,6 +1,6 @@
 //! Customers, the buy flow (review, place, confirmation) and the orders journal (issue 5).
 
-use cspdesk::app::orders::{
+use cspdesk_core::app::orders::{
     CustomerDetail, CustomerRow, OrderConfirmation, OrderReview, OrderRow, PurchaseChoice,
     PurchaseOptions,
 };
@@ -67,7 +67,7 @@ pub async fn order_activation_link(
     customer_id: String,
     order_id: String,
     wait_secs: u32,
-) -> Result<Option<cspdesk::orders::ActivationLinkInfo>, IpcError> {
+) -> Result<Option<cspdesk_core::orders::ActivationLinkInfo>, IpcError> {
     Ok(state
         .core
         .order_activation_link(&customer_id, &order_id, wait_secs)

@@ -4,7 +4,7 @@
 //! Desk wrote it: the opener plugin's `open_path` scope is a static glob and `reveal_item_in_dir`
 //! has no scope at all, so granting those to the window would let it open any file.
 
-use cspdesk::app::prices::{
+use cspdesk_core::app::prices::{
     Day, ExportProgress, FetchedSnapshot, PriceChanges, PriceExportDone, PriceExportRequest,
     PriceFormat, PriceListStatus, WrittenFile,
 };
@@ -108,9 +108,12 @@ pub async fn export_price_changes(
 
 fn opener_error(what: &str, path: &str, e: impl std::fmt::Display) -> IpcError {
     IpcError {
-        kind: ErrorKind::Unknown,
+        kind: ErrorKind::Internal,
         message: format!("{what} {path} failed ({e}). Open it from your file manager"),
         retryable: false,
+        reason: None,
+        code: None,
+        request_id: None,
     }
 }
 

@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use cspdesk::app::subscriptions::{
+use cspdesk_core::app::subscriptions::{
     ActivationLinkInfo, AutoRenewResult, PolicyInfo, QuantityBounds, SubscriptionBadges,
     SubscriptionExport, SubscriptionItem, SubscriptionList, SubscriptionRef, SubscriptionSet,
 };
-use cspdesk::subscriptions::plans::{PlanChange, PlanChoices};
+use cspdesk_core::subscriptions::plans::{PlanChange, PlanChoices};
 use tauri::State;
 
 use crate::{AppState, IpcError};

@@ -1,6 +1,6 @@
 //! Invoices and their line items, publishers with contacts and local notes (issue 7).
 
-use cspdesk::app::support::{
+use cspdesk_core::app::support::{
     ExportResult, InvoiceSummary, LineQuery, LineWindow, NoteInput, PublisherDetail, PublisherNote,
     PublisherRow, SubscriptionLookup,
 };

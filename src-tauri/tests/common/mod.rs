@@ -1,8 +1,8 @@
 //! Shared by the `ipc*` tests: the app on Tauri's mock runtime, and a command call made the way
 //! the UI makes it.
 
-use cspdesk::app::AppCore;
 use cspdesk_app::{build_app, AppState};
+use cspdesk_core::app::AppCore;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;

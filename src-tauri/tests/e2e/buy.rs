@@ -5,12 +5,12 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use cspdesk::catalog::sync::load_offers;
-use cspdesk::connection::{ConnectOptions, Connection};
-use cspdesk::orders::journal;
-use cspdesk::partner_center::{api, paging};
-use cspdesk::sandbox::{Sandbox, SandboxConfig};
-use cspdesk::store::Store;
+use cspdesk_core::catalog::sync::load_offers;
+use cspdesk_core::connection::{ConnectOptions, Connection};
+use cspdesk_core::orders::journal;
+use cspdesk_core::partner_center::{api, paging};
+use cspdesk_core::store::Store;
+use cspdesk_sandbox::{Sandbox, SandboxConfig};
 use fantoccini::error::CmdError;
 use fantoccini::Locator;
 use serde_json::Value;
@@ -37,18 +37,18 @@ async fn buyable_pair() -> Pick {
     let conn = Connection::open(ConnectOptions {
         endpoint: Some(sb.url().clone()),
         data_dir: Some(dir.path().to_path_buf()),
-        secrets: Some(cspdesk::auth::MemoryStore::new()),
+        secrets: Some(cspdesk_core::auth::MemoryStore::new()),
         ..Default::default()
     })
     .await
     .expect("connection");
     let client = &conn.client;
-    let customers = cspdesk::customers::list(client, None)
+    let customers = cspdesk_core::customers::list(client, None)
         .await
         .expect("customers");
     let mut billed = Vec::new();
     for c in &customers {
-        let full = cspdesk::customers::get(client, &c.id)
+        let full = cspdesk_core::customers::get(client, &c.id)
             .await
             .expect("customer");
         if let Some(country) = full.billing_country() {

@@ -4,10 +4,10 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use cspdesk::catalog::query::{OfferFilter, OfferIndex, OfferQuery, PublisherFilter};
-use cspdesk::catalog::sync::load_offers;
-use cspdesk::catalog::OfferType;
-use cspdesk::store::Store;
+use cspdesk_core::catalog::query::{OfferFilter, OfferIndex, OfferQuery, PublisherFilter};
+use cspdesk_core::catalog::sync::load_offers;
+use cspdesk_core::catalog::OfferType;
+use cspdesk_core::store::Store;
 use fantoccini::error::CmdError;
 use fantoccini::{Client, Locator};
 use serde_json::Value;

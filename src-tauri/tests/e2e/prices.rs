@@ -6,10 +6,10 @@
 use std::time::{Duration, Instant};
 
 use calamine::{Reader, Xlsx};
-use cspdesk::pricelist::diff::{self, ChangeKind};
-use cspdesk::pricelist::sheet::PriceSheet;
-use cspdesk::pricelist::snapshot;
-use cspdesk::store::Store;
+use cspdesk_core::pricelist::diff::{self, ChangeKind};
+use cspdesk_core::pricelist::sheet::PriceSheet;
+use cspdesk_core::pricelist::snapshot;
+use cspdesk_core::store::Store;
 use fantoccini::error::CmdError;
 use fantoccini::{Client, Locator};
 use serde_json::Value;

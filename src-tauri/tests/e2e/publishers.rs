@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use cspdesk::catalog::sync::load_offers;
-use cspdesk::catalog::OfferType;
-use cspdesk::store::Store;
+use cspdesk_core::catalog::sync::load_offers;
+use cspdesk_core::catalog::OfferType;
+use cspdesk_core::store::Store;
 use fantoccini::error::CmdError;
 use fantoccini::{Client, Locator};
 use serde_json::Value;

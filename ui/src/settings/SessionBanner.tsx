@@ -14,16 +14,15 @@ export const SETTINGS_OPENED = "cspdesk:settings-opened";
 
 interface Props {
   toast: (m: string) => void;
-  onRestart: () => void;
   /** Open the Settings view. */
   onSettings: () => void;
 }
 
-export function SessionBanner({ toast, onRestart, onSettings }: Props) {
+export function SessionBanner({ toast, onSettings }: Props) {
   return (
     <>
       <SettingsProblemBanner onSettings={onSettings} />
-      <SignInAgain toast={toast} onRestart={onRestart} />
+      <SignInAgain toast={toast} />
     </>
   );
 }
@@ -69,21 +68,9 @@ function SettingsProblemBanner({ onSettings }: Pick<Props, "onSettings">) {
   );
 }
 
-function SignInAgain({ toast, onRestart }: Omit<Props, "onSettings">) {
+function SignInAgain({ toast }: Omit<Props, "onSettings">) {
   const { who } = useWhoAmI();
   const signIn = useSignIn(toast);
-  if (signIn.restartNeeded) {
-    return (
-      <div className="banner session-banner" role="status">
-        <div>Signed in. CSP Desk needs a restart to use the sign-in for this connection.</div>
-        <div className="banner-actions">
-          <button type="button" className="primary" onClick={onRestart}>
-            Restart now
-          </button>
-        </div>
-      </div>
-    );
-  }
   if (!who || !who.signInNeeded || !who.expired) return null;
   return (
     <>

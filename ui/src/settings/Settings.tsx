@@ -61,24 +61,20 @@ function Field({
 function Account({
   toast,
   saved,
-  restart,
   reconnect,
 }: {
   toast: (m: string) => void;
   saved: SettingsValues | null;
-  restart: () => void;
   reconnect: () => void;
 }) {
   const { who, error } = useWhoAmI();
   const [checking, setChecking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [outError, setOutError] = useState<IpcError | null>(null);
-  const [outRestart, setOutRestart] = useState(false);
-  // In place when the connection can take it: the window reconnects (a connection that failed
-  // for want of a sign-in opens now) and the audiences are checked.
+  // The core opens a new connection on the sign-in: the window reconnects and the audiences
+  // are checked.
   const afterSignIn = useCallback(
-    (c: AccountChange) => {
-      if (c.restartNeeded) return;
+    (_c: AccountChange) => {
       reconnect();
       void refreshWhoAmI(true);
     },
@@ -103,7 +99,7 @@ function Account({
     try {
       const c = await api.signOut();
       setWhoAmI(c.who);
-      setOutRestart(c.restartNeeded);
+      reconnect();
       toast("Signed out: the sign-in was removed from the keychain");
     } catch (e) {
       setOutError(e as IpcError);
@@ -202,18 +198,6 @@ function Account({
           . The sign-in is kept in your system's keychain, never in the settings file.
         </p>
       )}
-      {(signIn.restartNeeded || outRestart) && (
-        <div className="notice" role="status">
-          <span>
-            {outRestart
-              ? "Signed out. Restart CSP Desk to close the connection that still holds this session's access."
-              : "Signed in. Restart CSP Desk to connect with this sign-in."}
-          </span>
-          <button type="button" className="primary" onClick={restart}>
-            Restart now
-          </button>
-        </div>
-      )}
       {signIn.error && (
         <ErrorBanner error={signIn.error} what="The sign-in did not finish" hint="" onDismiss={signIn.clearError} />
       )}
@@ -231,7 +215,7 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
   const [touched, setTouched] = useState(false);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<IpcError | null>(null);
-  const [savedNote, setSavedNote] = useState<{ restart: boolean; at: Date } | null>(null);
+  const [savedNote, setSavedNote] = useState<{ at: Date } | null>(null);
   const [showAdvanced, setShowAdvanced] = useState(false);
 
   const load = useCallback(async () => {
@@ -294,10 +278,10 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
       setView(fresh);
       setValues(fresh.values);
       setTouched(false);
-      setSavedNote({ restart: out.restartNeeded, at: new Date() });
-      toast(out.restartNeeded ? "Settings saved; restart to connect with them" : "Settings saved");
+      setSavedNote({ at: new Date() });
+      toast("Settings saved");
       void refreshWhoAmI();
-      if (!out.restartNeeded) reconnect();
+      reconnect();
     } catch (e) {
       setSaveError(e as IpcError);
     } finally {
@@ -316,11 +300,6 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [save]);
-
-  const restart = () => {
-    toast("Restarting CSP Desk…");
-    window.setTimeout(() => void api.restartApp(), 400);
-  };
 
   const chooseFolder = async () => {
     try {
@@ -402,7 +381,7 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
             </div>
           )}
 
-          <Account toast={toast} saved={view.values} restart={restart} reconnect={reconnect} />
+          <Account toast={toast} saved={view.values} reconnect={reconnect} />
 
           <form
             className="settings-form"
@@ -604,17 +583,11 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
                 {savedNote ? (
                   <>
                     <span className="dot ok" aria-hidden="true" /> Saved at {savedNote.at.toLocaleTimeString()}.
-                    {savedNote.restart && " CSP Desk connects with the new settings after a restart."}
                   </>
                 ) : dirty ? (
                   <span className="muted">Unsaved changes</span>
                 ) : null}
               </span>
-              {savedNote?.restart && (
-                <button type="button" className="primary" onClick={restart} id="restart-app">
-                  Restart now
-                </button>
-              )}
             </footer>
           </form>
         </div>

@@ -61,10 +61,10 @@ describe("sign in again", () => {
   it("appears when the sign-in expired, and signs in again in place", async () => {
     api.whoami.mockResolvedValue(expired);
     api.readSettings.mockResolvedValue(noProblem);
-    api.signIn.mockResolvedValue({ who: signedIn, restartNeeded: false });
+    api.signIn.mockResolvedValue({ who: signedIn });
     setWhoAmI(expired);
     const toast = vi.fn();
-    const el = await render(<SessionBanner toast={toast} onRestart={() => {}} onSettings={() => {}} />);
+    const el = await render(<SessionBanner toast={toast} onSettings={() => {}} />);
     expect(el.querySelector("#session-banner")?.textContent).toContain("expired or was revoked");
     expect(el.textContent).toContain("stays as it is");
     const button = Array.from(el.querySelectorAll("button")).find((b) => b.textContent === "Sign in again");
@@ -83,7 +83,7 @@ describe("sign in again", () => {
     });
     setWhoAmI(signedIn);
     const open = vi.fn();
-    const el = await render(<SessionBanner toast={() => {}} onRestart={() => {}} onSettings={open} />);
+    const el = await render(<SessionBanner toast={() => {}} onSettings={open} />);
     const banner = el.querySelector("#settings-problem-banner")?.textContent ?? "";
     expect(banner).toContain("(line 3)");
     expect(banner).toContain("“nope” is not a GUID");

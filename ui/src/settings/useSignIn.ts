@@ -10,8 +10,6 @@ import { describeAccount, setWhoAmI } from "./account";
 export interface SignIn {
   waiting: boolean;
   error: IpcError | null;
-  /** The open connection could not take the sign-in: offer a restart. */
-  restartNeeded: boolean;
   start: () => Promise<AccountChange | null>;
   cancel: () => void;
   clearError: () => void;
@@ -20,7 +18,6 @@ export interface SignIn {
 export function useSignIn(toast: (m: string) => void, onDone?: (c: AccountChange) => void): SignIn {
   const [waiting, setWaiting] = useState(false);
   const [error, setError] = useState<IpcError | null>(null);
-  const [restartNeeded, setRestartNeeded] = useState(false);
 
   const start = useCallback(async () => {
     setError(null);
@@ -28,7 +25,6 @@ export function useSignIn(toast: (m: string) => void, onDone?: (c: AccountChange
     try {
       const change = await api.signIn();
       setWhoAmI(change.who);
-      setRestartNeeded(change.restartNeeded);
       toast(`Signed in as ${describeAccount(change.who)}`);
       onDone?.(change);
       return change;
@@ -44,5 +40,5 @@ export function useSignIn(toast: (m: string) => void, onDone?: (c: AccountChange
 
   const cancel = useCallback(() => void api.cancelSignIn(), []);
   const clearError = useCallback(() => setError(null), []);
-  return { waiting, error, restartNeeded, start, cancel, clearError };
+  return { waiting, error, start, cancel, clearError };
 }

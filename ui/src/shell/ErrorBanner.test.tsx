@@ -37,4 +37,14 @@ describe("ErrorBanner", () => {
     act(() => button?.click());
     expect(retried).toBe(1);
   });
+
+  it("shows Partner Center's code and the request id in a copyable details line", () => {
+    const el = render(
+      new IpcError("api", "Partner Center refused the order", false, { code: "800002", requestId: "9c1d-42" }),
+    );
+    expect(el.querySelector("#error-details")?.textContent).toBe("code 800002 · request id 9c1d-42");
+    expect(Array.from(el.querySelectorAll("button")).some((b) => b.textContent === "Copy")).toBe(true);
+    const plain = render(new IpcError("invalid", "not a market", false));
+    expect(plain.querySelector("#error-details")).toBeNull();
+  });
 });

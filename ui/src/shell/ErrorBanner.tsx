@@ -1,10 +1,11 @@
 // An error in the view it belongs to: what happened, and what to do (by kind).
 import type { IpcError } from "../api";
+import type { ErrorKind } from "../bindings/ErrorKind";
 
-const NEXT_STEP: Record<string, string> = {
+const NEXT_STEP: Record<ErrorKind, string> = {
   network: "Check the network connection, then try again.",
   throttled: "Partner Center is limiting requests; wait a moment, then try again.",
-  auth: "Check the access token (CSPDESK_ACCESS_TOKEN) and the account's roles, then restart CSP Desk.",
+  auth: "Sign in again from Settings (or check CSPDESK_ACCESS_TOKEN, if you set one), and the account's roles in Partner Center.",
   api: "The service refused the request; the message above has its reason.",
   decode: "The service answered in an unexpected shape; try again, and report it if it persists.",
   store: "The local database could not be used; check free disk space and permissions of the data folder.",
@@ -12,6 +13,8 @@ const NEXT_STEP: Record<string, string> = {
   invalid: "Check the input and try again.",
   refused: "",
   cancelled: "",
+  keychain: "The system keychain could not be used; unlock it (or sign in to your desktop session), then try again.",
+  internal: "CSP Desk failed, not your input; the log file in the app's log folder has the details.",
   unknown: "Try again; if it persists, the log file in the app's log folder has the details.",
 };
 
@@ -25,12 +28,28 @@ interface Props {
 }
 
 export function ErrorBanner({ error, what, hint, onRetry, onDismiss }: Props) {
-  const next = hint ?? NEXT_STEP[error.kind] ?? NEXT_STEP.unknown;
+  const next = hint ?? NEXT_STEP[error.kind];
   return (
     <div className="banner error-banner" role="alert" data-kind={error.kind}>
       <div>
         <strong>{what}.</strong> {error.message}
         {next && <div className="next-step">{next}</div>}
+        {error.details && (
+          <div className="error-details">
+            <span className="muted">Details for Microsoft support: </span>
+            <code className="selectable" id="error-details">
+              {error.details}
+            </code>{" "}
+            <button
+              type="button"
+              className="link"
+              onClick={() => void navigator.clipboard?.writeText(error.details ?? "")}
+              aria-label="Copy the details"
+            >
+              Copy
+            </button>
+          </div>
+        )}
       </div>
       <div className="banner-actions">
         {onRetry && (

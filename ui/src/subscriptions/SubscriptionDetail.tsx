@@ -14,7 +14,7 @@ import { ErrorBanner } from "../shell/ErrorBanner";
 import type { Navigate } from "../shell/nav";
 import { PlanDialog } from "./PlanDialog";
 import { StatusPill } from "./Subscriptions";
-import { BILLING_LABELS, cancelRule, countdown, localDate, localDateTime, termLabel, waitingFor } from "./time";
+import { BILLING_LABELS, cancelRule, closingSoon, countdown, localDate, localDateTime, termLabel, urgent, waitingFor } from "./time";
 import { useNow } from "./useNow";import { SUBSCRIPTIONS_CHANGED } from "./useBadges";
 
 /** Tell the sidebar badges to count again after a cancel. */
@@ -42,9 +42,8 @@ function hours(h: number): string {
 
 export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navigate, toast }: Props) {
   // Seconds tick while the window closes within a day; minutes otherwise.
-  const deadlineAt = sub.deadline ? Date.parse(sub.deadline.at) : null;
   const coarse = useNow(skew, 60_000);
-  const fine = deadlineAt !== null && deadlineAt - coarse < 86_400_000 && deadlineAt > coarse;
+  const fine = closingSoon(sub, coarse);
   const now = useNow(skew, fine ? 1000 : 60_000);
   const rule = cancelRule(sub, now);
   const [confirming, setConfirming] = useState(false);
@@ -91,7 +90,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
           {sub.deadline ? (
             <>
               {rule.enabled ? (
-                <div className={deadlineAt! - now <= 2 * 3_600_000 ? "countdown urgent" : "countdown"} id="countdown" aria-live="off">
+                <div className={urgent(sub, now) ? "countdown urgent" : "countdown"} id="countdown" aria-live="off">
                   Closes {countdown(sub.deadline.at, now, fine)}
                 </div>
               ) : null}

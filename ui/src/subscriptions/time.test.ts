@@ -31,6 +31,9 @@ function sub(over: Partial<SubscriptionItem> = {}): SubscriptionItem {
     deadline: { at: "2026-11-21T11:12:00Z", kind: "subscriptionField", source: "cancellationAllowedUntilDate on the subscription" },
     canCancel: true,
     closingSoon: true,
+    closingSoonFrom: "2026-11-20T11:12:00Z",
+    urgent: false,
+    urgentFrom: "2026-11-21T09:12:00Z",
     refund: "Full refund",
     orderId: "o1",
     ...over,
@@ -93,7 +96,9 @@ describe("the Cancel rule", () => {
 
   it("closing soon means open and within 24 h", () => {
     expect(closingSoon(sub(), NOW)).toBe(true);
-    expect(closingSoon(sub({ deadline: { at: "2026-11-23T08:00:00Z", kind: "policy", source: "policy" } }), NOW)).toBe(false);
+    // The core sends the deadline and the instant it starts closing soon (24 h before it).
+    const later = { at: "2026-11-23T08:00:00Z", kind: "policy", source: "policy" } as const;
+    expect(closingSoon(sub({ deadline: later, closingSoonFrom: "2026-11-22T08:00:00Z" }), NOW)).toBe(false);
     expect(closingSoon(sub(), Date.parse("2026-11-21T12:00:00Z"))).toBe(false);
     expect(closingSoon(sub({ status: "cancelled" }), NOW)).toBe(false);
   });

@@ -8,9 +8,6 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-/** Deadlines within this are "closing soon"; under URGENT_MS they notify. */
-export const CLOSING_SOON_MS = DAY;
-export const URGENT_MS = 2 * HOUR;
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -79,9 +76,14 @@ export function cancelRule(s: SubscriptionItem, now: number, fmt: (iso: string) 
   return { enabled: true, reason: null };
 }
 
-/** Open and closing within 24 h of `now`. */
+/** Open, and past the instant the core says the window starts "closing soon". */
 export function closingSoon(s: SubscriptionItem, now: number): boolean {
-  return windowOpen(s, now) && Date.parse(s.deadline!.at) - now <= CLOSING_SOON_MS;
+  return windowOpen(s, now) && s.closingSoonFrom !== null && now >= Date.parse(s.closingSoonFrom);
+}
+
+/** Open, and past the instant the core says the window becomes urgent. */
+export function urgent(s: SubscriptionItem, now: number): boolean {
+  return windowOpen(s, now) && s.urgentFrom !== null && now >= Date.parse(s.urgentFrom);
 }
 
 export const localDateTime = (iso: string): string =>

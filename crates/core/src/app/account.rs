@@ -5,13 +5,10 @@
 //! are one sign-in. [`desktop_options`] turns the file into the connect options; the
 //! `CSPDESK_*` variables still override it (tests, E2E, a token from elsewhere).
 //!
-//! Reconnecting: [`AppCore::connection`] hands out `&Connection` borrowed from a `OnceCell`, so
-//! the connection cannot be swapped while views hold it without changing that signature (which
-//! every area calls). So settings that change the connection take effect on restart (the save
-//! says so and the UI offers "Restart now"); a sign-in takes effect in place whenever it can
-//! (a connection that failed for want of a sign-in is retried on the next call, and a live
-//! OAuth connection reads the refresh token from the keychain at each renewal), and says when
-//! it cannot.
+//! Reconnecting: [`AppCore::connection`] hands out an `Arc<Connection>` from a swappable slot.
+//! Saving settings that change the connection, signing in and signing out drop the slot's
+//! connection, so the next call opens one on the new settings or sign-in, with no restart;
+//! work in flight finishes on the connection it started with.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,12 +20,11 @@ use tokio::sync::Notify;
 use url::Url;
 
 use super::{options_from_env, AppCore};
-use crate::auth::{check_openable, Auth, AuthConfig, KeyringStore, SecretStore, BROWSER_TIMEOUT};
+use crate::auth::{check_openable, Auth, KeyringStore, SecretStore, BROWSER_TIMEOUT};
 use crate::connection::{ConnectOptions, Mode};
 use crate::error::{Error, Result};
 use crate::partner_center::auth::{Audience, TokenProvider};
 use crate::partner_center::Endpoints;
-use crate::sandbox::SANDBOX_CLIENT_ID;
 use crate::settings::{self, ConnectionKind, EndpointOverrides, LoadedSettings, Settings};
 
 /// The settings file the desktop uses: `CSPDESK_SETTINGS`, else the CLI's default path.
@@ -169,8 +165,6 @@ pub struct SaveOutcome {
     pub saved: bool,
     pub errors: Vec<FieldError>,
     pub path: String,
-    /// The connection in use differs from the saved settings: restart CSP Desk to apply them.
-    pub restart_needed: bool,
 }
 
 /// One of the three token audiences, and what it gives.
@@ -218,8 +212,6 @@ pub struct WhoAmI {
 #[ts(export)]
 pub struct AccountChange {
     pub who: WhoAmI,
-    /// The open connection cannot take the change in place: restart CSP Desk.
-    pub restart_needed: bool,
 }
 
 // ---------- conversions ----------
@@ -390,9 +382,14 @@ impl AppCore {
     /// The desktop's core: the settings file at `settings_path` (a malformed one is reported,
     /// kept aside, and the defaults used), the environment on top, data in `default_data_dir`
     /// unless `CSPDESK_DATA_DIR`.
-    pub fn for_desktop(settings_path: PathBuf, default_data_dir: PathBuf) -> Result<AppCore> {
+    pub fn for_desktop(
+        settings_path: PathBuf,
+        default_data_dir: PathBuf,
+        sandbox_starter: Option<crate::connection::SandboxStarter>,
+    ) -> Result<AppCore> {
         let loaded = Settings::load(&settings_path);
-        let opts = desktop_options(&loaded.settings, default_data_dir)?;
+        let mut opts = desktop_options(&loaded.settings, default_data_dir)?;
+        opts.sandbox_starter = sandbox_starter;
         Ok(AppCore::new(opts).with_settings_file(loaded))
     }
 
@@ -419,17 +416,17 @@ impl AppCore {
 
     fn overridden_by(&self) -> Vec<String> {
         let mut out = vec![];
-        if self.opts.access_token.is_some() {
+        if self.opts().access_token.is_some() {
             out.push(
                 "CSPDESK_ACCESS_TOKEN is set: this run uses that token, not the sign-in".into(),
             );
         }
-        if let Some(e) = &self.opts.endpoint {
+        if let Some(e) = &self.opts().endpoint {
             out.push(format!(
                 "CSPDESK_ENDPOINT is set: this run talks to {e}, not to the connection chosen here"
             ));
         }
-        if self.opts.arm_subscription.is_some() {
+        if self.opts().arm_subscription.is_some() {
             out.push("CSPDESK_ARM_SUBSCRIPTION is set: it replaces the Azure subscription id for this run".into());
         }
         out
@@ -461,14 +458,17 @@ impl AppCore {
                     saved: false,
                     errors,
                     path: path.display().to_string(),
-                    restart_needed: false,
                 })
             }
         };
         settings.save(&path)?;
         tracing::info!(path = %path.display(), "settings saved");
-        let restart_needed = !same_connection(&settings, &self.opts.settings);
+        let reconnect = !same_connection(&settings, &self.opts().settings);
+        super::write_lock(&self.opts).settings = settings.clone();
         write(&self.account.current, settings);
+        if reconnect {
+            self.reconnect();
+        }
         // The problem was about the old file; the new one is good.
         write(&self.account.problem, None);
         write(&self.account.warnings, vec![]);
@@ -476,41 +476,28 @@ impl AppCore {
             saved: true,
             errors: vec![],
             path: path.display().to_string(),
-            restart_needed,
         })
     }
 
     fn secrets(&self) -> Arc<dyn SecretStore> {
-        self.opts
+        self.opts()
             .secrets
-            .clone()
             .unwrap_or_else(|| Arc::new(KeyringStore::new()))
     }
 
     /// Where to sign in, as the connection would: `CSPDESK_ENDPOINT` when it is a sandbox on
     /// loopback, else the saved settings' authority.
     fn sign_in_auth(&self) -> Result<Auth> {
-        let s = self.settings();
-        let authority = match (&self.opts.authority, &self.opts.endpoint) {
-            (Some(a), _) => a.clone(),
-            (None, Some(e)) if Endpoints::is_loopback(e) => e.clone(),
-            _ => s.endpoints()?.authority,
-        };
-        let client_id = s
-            .client_id
-            .clone()
-            .or_else(|| Endpoints::is_loopback(&authority).then(|| SANDBOX_CLIENT_ID.to_string()))
-            .unwrap_or_default();
-        Auth::new(
-            AuthConfig::new(authority, s.tenant(), client_id)?,
-            self.secrets(),
-        )
+        // The saved settings, which the next connection uses.
+        let mut opts = self.opts();
+        opts.settings = self.settings();
+        Auth::new(opts.auth_config(None, None)?, self.secrets())
     }
 
     /// Whether this run needs a sign-in at all, and if not, why.
     fn no_sign_in_reason(&self) -> Option<String> {
-        let explicit = self.opts.endpoint.is_some();
-        if self.opts.access_token.is_some() {
+        let explicit = self.opts().endpoint.is_some();
+        if self.opts().access_token.is_some() {
             return Some(
                 "This run uses the access token from CSPDESK_ACCESS_TOKEN: no sign-in is needed."
                     .into(),
@@ -574,7 +561,7 @@ impl AppCore {
             return Ok(vec![]);
         };
         let arm_subscription = self
-            .opts
+            .opts()
             .arm_subscription
             .clone()
             .or_else(|| s.arm_subscription.clone());
@@ -610,8 +597,7 @@ impl AppCore {
     /// `sub` shows only on a call. One small search, on the open signed-in connection only.
     async fn probe_arm(&self, sub: &str) -> Option<String> {
         let c = self
-            .conn
-            .get()
+            .connected()
             .filter(|c| c.mode != Mode::EmbeddedSandbox)?;
         let probe = crate::partner_center::api::arm_products(sub, Some("cspdesk access check"));
         match c.client.execute(&probe).await {
@@ -662,7 +648,6 @@ impl AppCore {
             }
         }
         let _done = Done(&self.account.signing_in);
-        let was = self.whoami(false).await?;
         let checked_open = move |url: &Url| {
             check_openable(url)?;
             open(url)
@@ -672,13 +657,10 @@ impl AppCore {
             () = cancelled => return Err(Error::Cancelled),
         };
         tracing::info!(username = ?account.username, "signed in from the desktop");
-        // A connection opened while nobody was signed in runs on the sandbox's static token
-        // (or failed to open, and is retried on the next call); one opened on a sign-in reads
-        // the new refresh token from the keychain at its next renewal.
-        let restart_needed = self.conn.initialized() && !was.signed_in && !was.expired;
+        // The next call opens a connection on the new sign-in; work in flight ends on the old.
+        self.reconnect();
         Ok(AccountChange {
             who: self.whoami(false).await?,
-            restart_needed,
         })
     }
 
@@ -692,19 +674,14 @@ impl AppCore {
         self.account.cancel.notify_waiters();
     }
 
-    /// Signs out: deletes the refresh token and the account from the keychain. Access tokens
-    /// the open connection holds in memory end with the process, so a live Partner Center
-    /// connection asks for a restart.
+    /// Signs out: deletes the refresh token and the account from the keychain, and drops the
+    /// open connection, so no call is made on the old sign-in's tokens from then on.
     pub async fn sign_out(&self) -> Result<AccountChange> {
         let auth = self.sign_in_auth()?;
         auth.sign_out().await?;
-        let restart_needed = self
-            .conn
-            .get()
-            .is_some_and(|c| c.mode != Mode::EmbeddedSandbox && self.opts.access_token.is_none());
+        self.reconnect();
         Ok(AccountChange {
             who: self.whoami(false).await?,
-            restart_needed,
         })
     }
 }

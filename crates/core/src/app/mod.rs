@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use serde::Serialize;
-use tokio::sync::{Mutex, OnceCell};
+use tokio::sync::Mutex;
 
 use crate::catalog::detail::{self, OfferDetail};
 use crate::catalog::query::{OfferFilter, OfferIndex, OfferQuery, OfferWindow, PublisherFilter};
@@ -130,8 +130,13 @@ pub fn options_from_env(default_data_dir: PathBuf) -> Result<ConnectOptions> {
 
 /// The core as the desktop app sees it.
 pub struct AppCore {
-    opts: ConnectOptions,
-    conn: OnceCell<Connection>,
+    /// How to connect; a settings change replaces it (see `account.rs`).
+    opts: RwLock<ConnectOptions>,
+    /// The open connection, if any. Swapped (not mutated) when the settings or the sign-in
+    /// change, so work in flight finishes on the connection it started on.
+    conn: RwLock<Option<Arc<Connection>>>,
+    /// One open at a time.
+    opening: Mutex<()>,
     indexes: RwLock<HashMap<String, Arc<OfferIndex>>>,
     /// One catalog sync at a time.
     sync_lock: Mutex<()>,
@@ -151,9 +156,14 @@ pub struct AppCore {
 impl std::fmt::Debug for AppCore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppCore")
-            .field("connected", &self.conn.initialized())
+            .field("connected", &self.connected().is_some())
             .finish()
     }
+}
+
+fn write_lock<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn market_code(market: &str) -> Result<String> {
@@ -171,8 +181,9 @@ impl AppCore {
     pub fn new(opts: ConnectOptions) -> AppCore {
         AppCore {
             account: account::AccountState::new(&opts),
-            opts,
-            conn: OnceCell::new(),
+            opts: RwLock::new(opts),
+            conn: Default::default(),
+            opening: Mutex::new(()),
             indexes: RwLock::new(HashMap::new()),
             sync_lock: Mutex::new(()),
             cancel: Arc::new(AtomicBool::new(false)),
@@ -186,22 +197,55 @@ impl AppCore {
     /// An already open connection (tests).
     pub fn with_connection(conn: Connection) -> AppCore {
         let core = AppCore::new(ConnectOptions::default());
-        core.conn
-            .set(conn)
-            .expect("a fresh OnceCell is always empty");
+        *write_lock(&core.conn) = Some(Arc::new(conn));
         core
     }
 
     /// The connection, opened (and the embedded sandbox started) on first use. A failed open is
     /// retried on the next call.
-    pub async fn connection(&self) -> Result<&Connection> {
+    pub async fn connection(&self) -> Result<Arc<Connection>> {
+        if let Some(c) = self.connected() {
+            return Ok(c);
+        }
+        let _one = self.opening.lock().await;
+        if let Some(c) = self.connected() {
+            return Ok(c);
+        }
+        let conn = Arc::new(Connection::open(self.opts()).await?);
+        tracing::info!(mode = ?conn.mode, data_dir = %conn.data_dir.display(), "connected");
+        *write_lock(&self.conn) = Some(conn.clone());
+        Ok(conn)
+    }
+
+    /// The open connection, if there is one.
+    pub(crate) fn connected(&self) -> Option<Arc<Connection>> {
         self.conn
-            .get_or_try_init(|| async {
-                let conn = Connection::open(self.opts.clone()).await?;
-                tracing::info!(mode = ?conn.mode, data_dir = %conn.data_dir.display(), "connected");
-                Ok::<_, Error>(conn)
-            })
-            .await
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Drops the open connection: the next call opens one with the current options. Work in
+    /// flight keeps the connection it holds until it ends. What was read through the old one
+    /// (the catalog indexes, the invoice lines) is dropped with it.
+    pub(crate) fn reconnect(&self) {
+        let old = write_lock(&self.conn).take();
+        write_lock(&self.indexes).clear();
+        self.invoice_lines
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+        if let Some(c) = old {
+            tracing::info!(mode = ?c.mode, "connection closed; the next call reconnects");
+        }
+    }
+
+    /// The connection options as they stand.
+    pub(crate) fn opts(&self) -> ConnectOptions {
+        self.opts
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     pub async fn status(&self) -> Result<ConnectionStatus> {
@@ -229,7 +273,7 @@ impl AppCore {
 
     /// Where exports go when no file is named (the settings' export folder or its fallback).
     pub(crate) fn export_dir(&self) -> PathBuf {
-        self.opts.settings.export_dir()
+        self.opts().settings.export_dir()
     }
 
     pub fn markets(&self) -> Vec<Market> {
@@ -265,7 +309,7 @@ impl AppCore {
         opts.cancel = self.cancel.clone();
         let report = sync::sync(&c.client, &c.store, &opts, &progress).await?;
         tracing::info!(market = %market, offers = report.offers, "catalog synced");
-        self.rebuild_index(c, &market).await?;
+        self.rebuild_index(&c, &market).await?;
         sync::last_sync(&c.store, &market)?
             .ok_or_else(|| Error::Invalid("the sync finished but left no record".into()))
     }
@@ -313,7 +357,7 @@ impl AppCore {
                 return Ok(i.clone());
             }
         }
-        self.rebuild_index(c, &market).await
+        self.rebuild_index(&c, &market).await
     }
 
     /// One window of the marketplace with facet counts. The window is capped at [`MAX_WINDOW`].

@@ -577,7 +577,7 @@ impl AppCore {
                     product_id: product_id.to_string(),
                     ..Default::default()
                 };
-                orders::review(c, &req).await?;
+                orders::review(&c, &req).await?;
             }
             let skus = paging::collect_all(&c.client, api::skus(&p.id, &country)).await?;
             for sku in skus {
@@ -647,7 +647,7 @@ impl AppCore {
                 .map(BillingCycle::from_wire),
             trial: choice.trial,
         };
-        let review = orders::review(c, &req).await?;
+        let review = orders::review(&c, &req).await?;
         let email = crate::customers::get(&c.client, &review.customer_id)
             .await
             .ok()
@@ -738,7 +738,7 @@ impl AppCore {
                 (slot.review.clone(), slot.customer_email.clone())
             };
         let result = match self.connection().await {
-            Ok(c) => orders::place_with(c, &review, Duration::ZERO).await,
+            Ok(c) => orders::place_with(&c, &review, Duration::ZERO).await,
             Err(e) => Err(e),
         };
         let mut reviews = self
@@ -774,7 +774,7 @@ impl AppCore {
     ) -> Result<Option<orders::ActivationLinkInfo>> {
         let c = self.connection().await?;
         let patience = Duration::from_secs(wait_secs as u64).min(MAX_LINK_WAIT);
-        orders::poll_activation_link(c, customer_id, order_id, patience).await
+        orders::poll_activation_link(&c, customer_id, order_id, patience).await
     }
 
     /// The orders journal, newest first, optionally for one customer.
@@ -795,7 +795,7 @@ impl AppCore {
         self.orders
             .reconciled
             .get_or_try_init(|| async {
-                changed = Some(reconcile(c).await?);
+                changed = Some(reconcile(&c).await?);
                 Ok::<_, Error>(())
             })
             .await?;

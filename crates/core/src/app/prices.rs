@@ -397,7 +397,7 @@ impl AppCore {
         let mut out = Vec::new();
         for m in markets {
             let m = market_code(m)?;
-            let sheet = pricelist::fetch_snapshot(c, &m, false, Some(day)).await?;
+            let sheet = pricelist::fetch_snapshot(&c, &m, false, Some(day)).await?;
             out.push(FetchedSnapshot {
                 market: m,
                 day,
@@ -475,7 +475,7 @@ impl AppCore {
         };
         // Cancel also stops the fetching, not only the writing: the export future is dropped
         // (nothing is written before every sheet is in).
-        let export = pricelist::export(c, &core_req, &cancel, &on_rows);
+        let export = pricelist::export(&c, &core_req, &cancel, &on_rows);
         let watch = async {
             while !cancel.load(Ordering::Relaxed) {
                 tokio::time::sleep(Duration::from_millis(50)).await;
@@ -568,7 +568,7 @@ impl AppCore {
                 )));
             }
         }
-        let report = pricelist::changes(c, &market, from, to)?;
+        let report = pricelist::changes(&c, &market, from, to)?;
         answer.from = Some(report.from);
         answer.to = Some(report.to);
         for ch in report.changes {

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::AppCore;
@@ -21,11 +21,6 @@ use crate::subscriptions::plans::{self, PlanChange, PlanChoices};
 use crate::subscriptions::policy::{CancellationPolicy, DeadlineSource};
 use crate::subscriptions::{self as core, ListFilter, StatusLabel, SubscriptionRow};
 use crate::tabular::{self, Cell, Table};
-
-/// The "Closing soon" horizon: deadlines within this many hours.
-pub const CLOSING_SOON_HOURS: i64 = 24;
-/// Windows with less than this left are urgent (desktop notification).
-pub const URGENT_HOURS: i64 = 2;
 
 /// Which set of subscriptions to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
@@ -120,8 +115,14 @@ pub struct SubscriptionItem {
     pub deadline: Option<CancellationDeadline>,
     /// Cancel is allowed now (open status and inside the window).
     pub can_cancel: bool,
-    /// Inside the window and closing within 24 hours.
+    /// Inside the window and closing within 24 hours (the core's rule, at the time of the answer).
     pub closing_soon: bool,
+    /// From when the window counts as closing soon (the view's countdown compares with this).
+    pub closing_soon_from: Option<DateTime<Utc>>,
+    /// The window closes in under 2 hours (a desktop notification).
+    pub urgent: bool,
+    /// From when the window counts as urgent (the countdown turns red).
+    pub urgent_from: Option<DateTime<Utc>>,
     /// What cancelling refunds, e.g. "Full refund".
     pub refund: String,
     pub order_id: String,
@@ -247,10 +248,7 @@ pub struct SubscriptionExport {
 /// "now" as the connection sees it: the embedded sandbox's clock (so a test or a demo can move
 /// it), else the system clock.
 fn now_of(c: &Connection) -> DateTime<Utc> {
-    c.sandbox
-        .as_ref()
-        .map(|s| s.clock().now())
-        .unwrap_or_else(Utc::now)
+    c.now()
 }
 
 fn policy_of(c: &Connection) -> Result<(CancellationPolicy, PolicyInfo)> {
@@ -316,9 +314,10 @@ impl SubscriptionItem {
                 source,
             }
         });
-        let closing_soon = r
-            .time_left(now)
-            .is_some_and(|left| left <= Duration::hours(CLOSING_SOON_HOURS));
+        let closing_soon = r.closing_soon(now);
+        let closing_soon_from = r.closing_soon_from();
+        let urgent = r.urgent(now);
+        let urgent_from = r.urgent_from();
         let s = &r.subscription;
         let (product_name, plan_name) = product_and_plan(s);
         let (product_id, sku_id) = s.product_and_sku();
@@ -346,6 +345,9 @@ impl SubscriptionItem {
             deadline,
             can_cancel: r.can_cancel,
             closing_soon,
+            closing_soon_from,
+            urgent,
+            urgent_from,
             refund: refund_text(s),
             order_id: s.order_id.clone(),
         }
@@ -384,13 +386,13 @@ impl AppCore {
         customer_id: Option<String>,
     ) -> Result<(DateTime<Utc>, Vec<SubscriptionItem>, PolicyInfo)> {
         let c = self.connection().await?;
-        let (policy, info) = policy_of(c)?;
-        let now = now_of(c);
+        let (policy, info) = policy_of(&c)?;
+        let now = now_of(&c);
         let filter = ListFilter {
             customer_id: customer_filter(customer_id),
             ..Default::default()
         };
-        let rows = core::list(c, &filter, &policy, now).await?;
+        let rows = core::list(&c, &filter, &policy, now).await?;
         let items = rows
             .into_iter()
             .map(|r| SubscriptionItem::from_row(r, now))
@@ -428,18 +430,16 @@ impl AppCore {
         let counts = counts_of(&items);
         let mut urgent: Vec<UrgentSubscription> = items
             .into_iter()
-            .filter(|i| i.can_cancel)
+            .filter(|i| i.urgent)
             .filter_map(|i| {
                 let at = i.deadline.as_ref()?.at;
-                (at >= now && at - now < Duration::hours(URGENT_HOURS)).then_some(
-                    UrgentSubscription {
-                        customer_id: i.customer_id,
-                        subscription_id: i.id,
-                        customer_name: i.customer_name,
-                        product_name: i.product_name,
-                        deadline: at,
-                    },
-                )
+                Some(UrgentSubscription {
+                    customer_id: i.customer_id,
+                    subscription_id: i.id,
+                    customer_name: i.customer_name,
+                    product_name: i.product_name,
+                    deadline: at,
+                })
             })
             .collect();
         urgent.sort_by_key(|u| u.deadline);
@@ -457,8 +457,8 @@ impl AppCore {
         subscription_id: &str,
     ) -> Result<SubscriptionItem> {
         let c = self.connection().await?;
-        let (policy, _) = policy_of(c)?;
-        let now = now_of(c);
+        let (policy, _) = policy_of(&c)?;
+        let now = now_of(&c);
         let customer = crate::customers::get(&c.client, customer_id).await?;
         let sub = c
             .client
@@ -478,10 +478,10 @@ impl AppCore {
         subscription_id: &str,
     ) -> Result<SubscriptionItem> {
         let c = self.connection().await?;
-        let (policy, _) = policy_of(c)?;
-        let now = now_of(c);
+        let (policy, _) = policy_of(&c)?;
+        let now = now_of(&c);
         let customer = crate::customers::get(&c.client, customer_id).await?;
-        let sub = core::cancel(c, customer_id, subscription_id, &policy, now).await?;
+        let sub = core::cancel(&c, customer_id, subscription_id, &policy, now).await?;
         tracing::info!(customer_id, subscription_id, status = %sub.status, "subscription cancelled");
         Ok(item_of(&customer, sub, &policy, now))
     }
@@ -494,7 +494,7 @@ impl AppCore {
         on: bool,
     ) -> Result<bool> {
         let c = self.connection().await?;
-        core::set_auto_renew(c, customer_id, subscription_id, on).await
+        core::set_auto_renew(&c, customer_id, subscription_id, on).await
     }
 
     /// Auto-renew on or off for many; each row reports its own outcome and the value read back.
@@ -515,7 +515,7 @@ impl AppCore {
             .map(|t| (t.customer_id, t.subscription_id))
             .collect();
         let c = self.connection().await?;
-        let results = core::set_auto_renew_bulk(c, &pairs, on).await;
+        let results = core::set_auto_renew_bulk(&c, &pairs, on).await;
         Ok(results
             .into_iter()
             .map(|r| AutoRenewResult {
@@ -587,10 +587,10 @@ impl AppCore {
             ));
         }
         let c = self.connection().await?;
-        let (policy, _) = policy_of(c)?;
-        let now = now_of(c);
+        let (policy, _) = policy_of(&c)?;
+        let now = now_of(&c);
         let customer = crate::customers::get(&c.client, customer_id).await?;
-        let sub = core::set_quantity(c, customer_id, subscription_id, quantity).await?;
+        let sub = core::set_quantity(&c, customer_id, subscription_id, quantity).await?;
         Ok(item_of(&customer, sub, &policy, now))
     }
 
@@ -602,8 +602,8 @@ impl AppCore {
         subscription_id: &str,
     ) -> Result<ActivationLinkInfo> {
         let c = self.connection().await?;
-        let now = now_of(c);
-        let link = core::activation_link(c, customer_id, subscription_id, now).await?;
+        let now = now_of(&c);
+        let link = core::activation_link(&c, customer_id, subscription_id, now).await?;
         let customer = crate::customers::get(&c.client, customer_id).await?;
         Ok(ActivationLinkInfo {
             subscription_id: link.subscription_id,
@@ -657,7 +657,7 @@ impl AppCore {
     /// The cancellation policy in force, with its source.
     pub async fn cancellation_policy(&self) -> Result<PolicyInfo> {
         let c = self.connection().await?;
-        Ok(policy_of(c)?.1)
+        Ok(policy_of(&c)?.1)
     }
 
     /// Export the listed subscriptions (`keys`, in the order shown) to `.xlsx` or `.csv`, read

@@ -773,7 +773,7 @@ impl AppCore {
         }
         self.index(&market).await?;
         let c = self.connection().await?;
-        let view = publishers::show(c, &market, name.trim()).await?;
+        let view = publishers::show(&c, &market, name.trim()).await?;
         Ok(PublisherDetail::from_view(view, Some(market)))
     }
 
@@ -792,7 +792,7 @@ impl AppCore {
         }
         let c = self.connection().await?;
         let (view, ctx, mailto) =
-            publishers::for_subscription(c, customer_id, subscription_id).await?;
+            publishers::for_subscription(&c, customer_id, subscription_id).await?;
         // The catalog the lookup read: the customer's market, when it is synced.
         let country = crate::customers::get(&c.client, customer_id)
             .await

@@ -184,10 +184,12 @@ impl Auth {
     }
 
     async fn keep(&self, grant: oauth::Grant) -> Result<Account> {
-        let refresh_token = grant.refresh_token.clone().ok_or_else(|| Error::Auth {
-            message: "Microsoft Entra ID did not return a refresh token, so CSP Desk could not stay signed in. \
-                      Check that the app registration may request offline_access, then sign in again"
-                .into(),
+        let refresh_token = grant.refresh_token.clone().ok_or_else(|| {
+            Error::auth(
+                crate::error::AuthReason::AppRegistration,
+                "Microsoft Entra ID did not return a refresh token, so CSP Desk could not stay signed in. \
+                 Check that the app registration may request offline_access, then sign in again",
+            )
         })?;
         let claims = grant
             .id_token

@@ -22,7 +22,7 @@ use oauth2::{
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::error::{Error, Result, Service};
+use crate::error::{AuthReason, Error, Result, Service};
 use crate::partner_center::auth::Audience;
 use crate::partner_center::Endpoints;
 use crate::secrets::Secret;
@@ -229,61 +229,67 @@ pub(crate) fn explain(error: &str, description: Option<&str>, scope: Option<&str
     } else {
         format!("(Entra ID: {error}: {first_line})")
     };
+    use AuthReason as R;
     let mut session_dead = false;
-    let plain = match (code, error) {
-        (Some(65001), _) | (_, "consent_required") => format!(
+    let (reason, plain) = match (code, error) {
+        (Some(65001), _) | (_, "consent_required") => (R::ConsentRequired, format!(
             "CSP Desk has no consent to use {} for this account. Ask a Global Administrator of your partner \
              tenant to grant admin consent to the app registration (Microsoft Entra admin center → App \
              registrations → the app → API permissions → Grant admin consent), then sign in again",
             what_needs(scope)
-        ),
-        (Some(50076 | 50079 | 50074 | 50072 | 50158), _) => format!(
+        )),
+        (Some(50076 | 50079 | 50074 | 50072 | 50158), _) => (R::MfaRequired, format!(
             "Your organization requires multi-factor authentication (MFA) for {}. Sign in again interactively \
              (in the app: Sign in; on the command line: cspdesk login) and complete the MFA prompt; \
              if MFA is not set up for your account yet, set it up at https://aka.ms/mfasetup first",
             what_needs(scope)
-        ),
-        (Some(50020), _) => "The account you signed in with belongs to another organization and is not a \
+        )),
+        (Some(50020), _) => (R::WrongTenant, "The account you signed in with belongs to another organization and is not a \
              member of this tenant. Sign in with an account of your partner tenant, or set tenant_id in the \
              settings to your partner tenant's id"
-            .to_string(),
-        (Some(90072), _) => "The account you signed in with does not exist in the tenant CSP Desk signs in to. \
+            .to_string()),
+        (Some(90072), _) => (R::WrongTenant, "The account you signed in with does not exist in the tenant CSP Desk signs in to. \
              Sign in with an account of your partner tenant, or check tenant_id in the settings"
-            .to_string(),
-        (Some(700016), _) => "The application (client) id is not known in this tenant. Check client_id and \
+            .to_string()),
+        (Some(700016), _) => (R::AppRegistration, "The application (client) id is not known in this tenant. Check client_id and \
              tenant_id in the settings: the app must be registered in your partner tenant (or consented to there)"
-            .to_string(),
-        (Some(90002 | 90023), _) => {
+            .to_string()),
+        (Some(90002 | 90023), _) => (
+            R::WrongTenant,
             "The tenant was not found. Check tenant_id in the settings (your partner tenant's directory id or domain)"
-                .to_string()
-        }
-        (Some(7000218), _) => "The app registration does not allow this sign-in method. In the Microsoft Entra \
+                .to_string(),
+        ),
+        (Some(7000218), _) => (R::AppRegistration, "The app registration does not allow this sign-in method. In the Microsoft Entra \
              admin center, open the app registration → Authentication and set \"Allow public client flows\" to Yes"
-            .to_string(),
-        (Some(50011 | 500113), _) => "The app registration does not accept CSP Desk's redirect address. Add \
+            .to_string()),
+        (Some(50011 | 500113), _) => (R::AppRegistration, "The app registration does not accept CSP Desk's redirect address. Add \
              http://localhost as a redirect URI of the \"Mobile and desktop applications\" platform of the app \
              registration"
-            .to_string(),
-        (Some(65004), _) | (_, "access_denied" | "authorization_declined") => {
-            "The sign-in was declined. Start it again and accept the request".to_string()
-        }
-        (_, "expired_token") => {
-            "The sign-in code expired before it was used. Start the sign-in again".to_string()
-        }
-        (_, "bad_verification_code") => {
-            "The sign-in code was not recognized. Start the sign-in again".to_string()
-        }
+            .to_string()),
+        (Some(65004), _) | (_, "access_denied" | "authorization_declined") => (
+            R::Declined,
+            "The sign-in was declined. Start it again and accept the request".to_string(),
+        ),
+        (_, "expired_token") => (
+            R::Declined,
+            "The sign-in code expired before it was used. Start the sign-in again".to_string(),
+        ),
+        (_, "bad_verification_code") => (
+            R::Declined,
+            "The sign-in code was not recognized. Start the sign-in again".to_string(),
+        ),
         (Some(50173 | 70008 | 700082 | 50132 | 50133 | 70043 | 700084 | 9002313), _)
         | (None, "invalid_grant") => {
             session_dead = true;
-            format!("Your sign-in has expired or was revoked. {SIGN_IN_AGAIN}; the work you had open is kept")
+            (
+                R::Expired,
+                format!("Your sign-in has expired or was revoked. {SIGN_IN_AGAIN}; the work you had open is kept"),
+            )
         }
-        _ => format!("Sign-in to {} failed", what_needs(scope)),
+        _ => (R::Other, format!("Sign-in to {} failed", what_needs(scope))),
     };
     Refusal {
-        error: Error::Auth {
-            message: format!("{plain} {words}"),
-        },
+        error: Error::auth(reason, format!("{plain} {words}")),
         session_dead,
     }
 }
@@ -304,19 +310,21 @@ fn request_error<T: ErrorResponseType + std::fmt::Display + 'static>(
             what: what.to_string(),
             source: *source,
         }),
-        RequestTokenError::Request(other) => Refusal::from(Error::Auth {
-            message: format!("could not reach Microsoft Entra ID ({what}): {other}"),
-        }),
+        RequestTokenError::Request(other) => Refusal::from(Error::auth(
+            AuthReason::Other,
+            format!("could not reach Microsoft Entra ID ({what}): {other}"),
+        )),
         // Never echo the body: it may hold tokens.
-        RequestTokenError::Parse(e, _body) => Refusal::from(Error::Auth {
-            message: format!(
+        RequestTokenError::Parse(e, _body) => Refusal::from(Error::auth(
+            AuthReason::Other,
+            format!(
                 "Microsoft Entra ID sent an answer to {what} that CSP Desk could not read (at `{}`)",
                 e.path()
             ),
-        }),
-        RequestTokenError::Other(m) => Refusal::from(Error::Auth {
-            message: format!("{what}: {m}"),
-        }),
+        )),
+        RequestTokenError::Other(m) => {
+            Refusal::from(Error::auth(AuthReason::Other, format!("{what}: {m}")))
+        }
     }
 }
 
@@ -355,73 +363,113 @@ fn html_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn page(title: &str, body: &str) -> axum::response::Html<String> {
-    axum::response::Html(format!(
+fn page(title: &str, body: &str) -> String {
+    format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>{t}</title></head>\
          <body style=\"font-family:system-ui,sans-serif;max-width:36em;margin:4em auto\">\
          <h1>{t}</h1><p>{b}</p></body></html>",
         t = html_escape(title),
         b = html_escape(body)
-    ))
+    )
 }
 
-/// Serves the loopback redirect until the first answer that carries a code or an error.
+/// The query of one HTTP request's first line (`GET /?code=…&state=… HTTP/1.1`). The head is
+/// read up to its blank line, at most 16 KiB; anything else is `None`.
+async fn read_query(
+    sock: &mut tokio::net::TcpStream,
+) -> Option<std::collections::HashMap<String, String>> {
+    use tokio::io::AsyncReadExt;
+    let mut head = Vec::with_capacity(1024);
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = sock.read(&mut buf).await.ok()?;
+        if n == 0 || head.len() > 16 * 1024 {
+            return None;
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    let line = head.split(|b| *b == b'\n').next()?;
+    let target = std::str::from_utf8(line).ok()?.split(' ').nth(1)?;
+    let query = target.split_once('?').map_or("", |(_, q)| q);
+    Some(
+        url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect(),
+    )
+}
+
+/// Answers one connection on the loopback redirect. Returns what it carried when that was the
+/// sign-in's answer (a code or an error).
+async fn answer_redirect(mut sock: tokio::net::TcpStream) -> Option<Redirect> {
+    use tokio::io::AsyncWriteExt;
+    let q = tokio::time::timeout(Duration::from_secs(30), read_query(&mut sock))
+        .await
+        .ok()
+        .flatten()?;
+    let done = q.contains_key("code") || q.contains_key("error");
+    let html = if !done {
+        page(
+            "CSP Desk",
+            "Waiting for the sign-in to finish. You can close this tab.",
+        )
+    } else if q.contains_key("code") {
+        page(
+            "Signed in to CSP Desk",
+            "You can close this tab and go back to CSP Desk.",
+        )
+    } else {
+        let detail = q.get("error_description").cloned().unwrap_or_default();
+        page(
+            "Sign-in did not complete",
+            &format!(
+                "{} You can close this tab and go back to CSP Desk.",
+                detail.lines().next().unwrap_or("")
+            ),
+        )
+    };
+    let reply = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\n\
+         connection: close\r\ncache-control: no-store\r\n\r\n{html}",
+        html.len()
+    );
+    let _ = sock.write_all(reply.as_bytes()).await;
+    let _ = sock.shutdown().await;
+    done.then(|| Redirect {
+        code: q.get("code").cloned(),
+        state: q.get("state").cloned(),
+        error: q.get("error").cloned(),
+        error_description: q.get("error_description").cloned(),
+    })
+}
+
+/// Serves the loopback redirect until the first answer that carries a code or an error. Each
+/// connection is answered on its own task, so a browser's idle pre-connection holds up nothing.
 async fn serve_redirect(
     listener: tokio::net::TcpListener,
     tx: tokio::sync::oneshot::Sender<Redirect>,
 ) {
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex};
-    let tx = Arc::new(Mutex::new(Some(tx)));
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let stop = Arc::new(Mutex::new(Some(stop_tx)));
-    let handler = move |axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>| {
-        let tx = tx.clone();
-        let stop = stop.clone();
-        async move {
-            if !q.contains_key("code") && !q.contains_key("error") {
-                return page(
-                    "CSP Desk",
-                    "Waiting for the sign-in to finish. You can close this tab.",
-                );
-            }
-            let ok = q.contains_key("code");
-            let detail = q.get("error_description").cloned().unwrap_or_default();
-            let r = Redirect {
-                code: q.get("code").cloned(),
-                state: q.get("state").cloned(),
-                error: q.get("error").cloned(),
-                error_description: q.get("error_description").cloned(),
-            };
-            let sender = tx.lock().unwrap_or_else(|p| p.into_inner()).take();
-            if let Some(sender) = sender {
-                let _ = sender.send(r);
-            }
-            if let Some(s) = stop.lock().unwrap_or_else(|p| p.into_inner()).take() {
-                let _ = s.send(());
-            }
-            if ok {
-                page(
-                    "Signed in to CSP Desk",
-                    "You can close this tab and go back to CSP Desk.",
-                )
-            } else {
-                page(
-                    "Sign-in did not complete",
-                    &format!(
-                        "{} You can close this tab and go back to CSP Desk.",
-                        detail.lines().next().unwrap_or("")
-                    ),
-                )
+    let (got_tx, mut got_rx) = tokio::sync::mpsc::channel::<Redirect>(1);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((sock, _)) => {
+                    let got = got_tx.clone();
+                    tokio::spawn(async move {
+                        if let Some(r) = answer_redirect(sock).await {
+                            let _ = got.send(r).await;
+                        }
+                    });
+                }
+                Err(e) => {
+                    tracing::warn!("sign-in redirect listener stopped: {e}");
+                    return;
+                }
+            },
+            Some(r) = got_rx.recv() => {
+                let _ = tx.send(r);
+                return;
             }
         }
-    };
-    let app = axum::Router::new().route("/", axum::routing::get(handler));
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        let _ = stop_rx.await;
-    });
-    if let Err(e) = server.await {
-        tracing::warn!("sign-in redirect listener stopped: {e}");
     }
 }
 
@@ -465,32 +513,35 @@ pub(crate) async fn authorization_code(
     server.abort();
     let answer = match answer {
         Ok(Ok(a)) => a,
-        Ok(Err(_)) => return Err(Error::Auth {
-            message:
-                "the sign-in listener stopped before the browser came back. Start the sign-in again"
-                    .into(),
-        }),
+        Ok(Err(_)) => return Err(Error::auth(
+            AuthReason::Other,
+            "the sign-in listener stopped before the browser came back. Start the sign-in again",
+        )),
         Err(_) => {
-            return Err(Error::Auth {
-                message: format!(
+            return Err(Error::auth(
+                AuthReason::Declined,
+                format!(
                     "the sign-in was not finished in the browser within {} minutes. Start it again",
                     timeout.as_secs().div_ceil(60)
                 ),
-            })
+            ))
         }
     };
     if answer.state.as_deref() != Some(state.secret().as_str()) {
-        return Err(Error::Auth {
-            message: "the browser came back with an answer to another sign-in (state mismatch), so it was \
-                      ignored. Start the sign-in again"
-                .into(),
-        });
+        return Err(Error::auth(
+            AuthReason::Other,
+            "the browser came back with an answer to another sign-in (state mismatch), so it was \
+             ignored. Start the sign-in again",
+        ));
     }
     if let Some(error) = &answer.error {
         return Err(explain(error, answer.error_description.as_deref(), None).error);
     }
-    let code = answer.code.ok_or_else(|| Error::Auth {
-        message: "the browser came back without a sign-in code. Start the sign-in again".into(),
+    let code = answer.code.ok_or_else(|| {
+        Error::auth(
+            AuthReason::Other,
+            "the browser came back without a sign-in code. Start the sign-in again",
+        )
     })?;
     let resp = client
         .exchange_code(AuthorizationCode::new(code))

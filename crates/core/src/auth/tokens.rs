@@ -94,8 +94,11 @@ impl OAuthTokens {
         let (store, key) = (self.store.clone(), self.keys.refresh_token.clone());
         let refresh_token = run_blocking(move || store.get(&key))
             .await?
-            .ok_or_else(|| Error::Auth {
-                message: format!("You are not signed in to Partner Center. {SIGN_IN}"),
+            .ok_or_else(|| {
+                Error::auth(
+                    crate::error::AuthReason::SignedOut,
+                    format!("You are not signed in to Partner Center. {SIGN_IN}"),
+                )
             })?;
         tracing::debug!(?audience, "renewing the access token");
         match oauth::refresh(&self.cfg, &self.http, &refresh_token, audience.scope()).await {

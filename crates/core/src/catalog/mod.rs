@@ -6,7 +6,7 @@
 //! offer records how it matched ([`MatchKind`]), and products found in only one source stay
 //! visible rather than being dropped.
 
-pub mod categories;
+pub use crate::partner_center::categories;
 pub mod detail;
 pub mod query;
 pub mod sync;

@@ -499,9 +499,9 @@ fn cart_for(r: &Review) -> NewCart {
             .find(|p| !p.trial)
             .map(|p| p.term_duration.clone())
             .unwrap_or_else(|| "P1M".into());
-        line.renews_to = Some(RenewsTo {
-            term_duration: paid,
-        });
+        let mut renews_to = RenewsTo::default();
+        renews_to.term_duration = paid;
+        line.renews_to = Some(renews_to);
     }
     NewCart {
         line_items: vec![line],

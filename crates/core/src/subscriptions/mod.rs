@@ -96,7 +96,42 @@ impl SubscriptionRow {
             .map(|d| d.at - now)
             .filter(|d| *d >= Duration::zero())
     }
+
+    /// The window is open and closes within [`CLOSING_SOON_HOURS`]: the "Closing soon" set,
+    /// `--closing-within 24h` and the badge.
+    pub fn closing_soon(&self, now: DateTime<Utc>) -> bool {
+        self.time_left(now)
+            .is_some_and(|left| left <= Duration::hours(CLOSING_SOON_HOURS))
+    }
+
+    /// From when the window counts as closing soon, if it can be cancelled at all. A view that
+    /// counts down locally compares its clock with this, rather than restating the rule.
+    pub fn closing_soon_from(&self) -> Option<DateTime<Utc>> {
+        self.deadline
+            .as_ref()
+            .filter(|_| self.can_cancel)
+            .map(|d| d.at - Duration::hours(CLOSING_SOON_HOURS))
+    }
+
+    /// From when the window counts as urgent, if it can be cancelled at all.
+    pub fn urgent_from(&self) -> Option<DateTime<Utc>> {
+        self.deadline
+            .as_ref()
+            .filter(|_| self.can_cancel)
+            .map(|d| d.at - Duration::hours(URGENT_HOURS))
+    }
+
+    /// The window closes in under [`URGENT_HOURS`]: one desktop notification each.
+    pub fn urgent(&self, now: DateTime<Utc>) -> bool {
+        self.time_left(now)
+            .is_some_and(|left| left < Duration::hours(URGENT_HOURS))
+    }
 }
+
+/// The "Closing soon" horizon: deadlines within this many hours.
+pub const CLOSING_SOON_HOURS: i64 = 24;
+/// Windows with less than this left are urgent (desktop notification).
+pub const URGENT_HOURS: i64 = 2;
 
 /// List filters.
 #[derive(Debug, Clone, Default)]

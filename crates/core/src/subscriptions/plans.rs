@@ -566,20 +566,18 @@ pub async fn change_plan(
             if now.product_and_sku().1 != Some(option.sku_id.as_str()) {
                 return Err(e);
             }
-            UpgradeResult {
-                source_subscription_id: subscription_id.to_string(),
-                target_subscription_id: subscription_id.to_string(),
-                upgrade_type: upgrade.upgrade_type.clone(),
-                ..Default::default()
-            }
+            let mut done = UpgradeResult::default();
+            done.source_subscription_id = subscription_id.to_string();
+            done.target_subscription_id = subscription_id.to_string();
+            done.upgrade_type = upgrade.upgrade_type.clone();
+            done
         }
         Err(e) => return Err(e),
     };
     if !result.upgrade_errors.is_empty() {
-        let words = reason_of(&Upgrade {
-            upgrade_errors: result.upgrade_errors.clone(),
-            ..Default::default()
-        });
+        let mut refused = Upgrade::default();
+        refused.upgrade_errors = result.upgrade_errors.clone();
+        let words = reason_of(&refused);
         return Err(Error::refused(
             format!(
                 "Partner Center did not move {} to {}: {words}",
