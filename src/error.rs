@@ -21,6 +21,10 @@ pub enum Service {
     Arm,
     /// Microsoft Entra ID (sign-in)
     Identity,
+    /// Microsoft Graph (billing reconciliation exports)
+    Graph,
+    /// Azure Blob Storage (the files of a billing reconciliation export, behind a SAS token)
+    BlobStorage,
 }
 
 impl std::fmt::Display for Service {
@@ -30,6 +34,8 @@ impl std::fmt::Display for Service {
             Service::PartnerApi => "Partner API",
             Service::Arm => "Azure Resource Manager",
             Service::Identity => "Microsoft Entra ID",
+            Service::Graph => "Microsoft Graph",
+            Service::BlobStorage => "Azure Blob Storage",
         })
     }
 }
@@ -66,14 +72,26 @@ pub enum Error {
         retry_after: Option<Duration>,
     },
 
-    /// Partner API error body `{error: {code, message}}`.
-    #[error("{service} refused {what} (HTTP {status}, {code}): {message}")]
+    /// Partner API, ARM and Graph error body `{error: {code, message}}`.
+    #[error("{service} refused {what} (HTTP {status}, {code}): {message}{}", request_hint(.request_id))]
     PartnerApi {
         service: Service,
         what: String,
         status: u16,
         code: String,
         message: String,
+        request_id: Option<String>,
+    },
+
+    /// A long-running export (Microsoft Graph billing reconciliation) ended `failed`, with the
+    /// service's own code and words, and what to do.
+    #[error("{service} could not finish {what} (code {code}): {message}. {hint}")]
+    ExportFailed {
+        service: Service,
+        what: String,
+        code: String,
+        message: String,
+        hint: String,
     },
 
     /// A non-success answer with a body in none of the known shapes.
@@ -136,6 +154,13 @@ pub enum Error {
     Cancelled,
 }
 
+fn request_hint(id: &Option<String>) -> String {
+    match id {
+        Some(id) if !id.is_empty() => format!(" (request id {id})"),
+        _ => String::new(),
+    }
+}
+
 fn retry_hint(after: Option<Duration>) -> String {
     match after {
         Some(d) => format!(". Try again in {} s", d.as_secs().max(1)),
@@ -171,7 +196,19 @@ impl Error {
     /// Partner Center / Partner API error code, if any.
     pub fn code(&self) -> Option<&str> {
         match self {
-            Error::Api { code, .. } | Error::PartnerApi { code, .. } => Some(code),
+            Error::Api { code, .. }
+            | Error::PartnerApi { code, .. }
+            | Error::ExportFailed { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The request id the server gave its refusal, if any (to quote to Microsoft support).
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { request_id, .. } | Error::PartnerApi { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }

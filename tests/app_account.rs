@@ -268,9 +268,17 @@ async fn browser_sign_in_who_is_signed_in_and_sign_out() {
     let names: Vec<&str> = who.audiences.iter().map(|a| a.audience.as_str()).collect();
     assert_eq!(
         names,
-        ["Partner Center", "Partner API", "Azure Resource Manager"]
+        [
+            "Partner Center",
+            "Partner API",
+            "Azure Resource Manager",
+            "Microsoft Graph"
+        ]
     );
-    assert!(who.audiences[0].ok && who.audiences[1].ok, "{who:?}");
+    assert!(
+        who.audiences[0].ok && who.audiences[1].ok && who.audiences[3].ok,
+        "{who:?}"
+    );
     let arm = who.audiences[2].problem.clone().unwrap();
     assert!(
         arm.starts_with(

@@ -233,7 +233,7 @@ pub fn build(
                     .flat_map(|p| p.availabilities.iter())
                     .filter(|a| a.has_free_trials)
                     .flat_map(|a| a.terms.iter())
-                    .map(|t| t.term_units.clone())
+                    .map(|t| t.unit().to_string())
                     .find(|u| !u.is_empty())
                     .map(|u| duration_label(&u))
             })
@@ -376,17 +376,19 @@ pub async fn arm_detail(
             return Ok(d.clone());
         }
     }
-    let req = api::arm_product(
-        subscription,
-        unique_product_id,
-        &market.to_ascii_uppercase(),
-    )
-    .cast::<serde_json::Value>();
-    let what = req.describe();
-    let fetched = client.execute(&req).await.and_then(|mut v| {
-        tolerate_bare_prices(&mut v);
-        json::decode_value::<ArmProductDetail>(v, &what)
-    });
+    let market_code = market.to_ascii_uppercase();
+    let fetched = crate::partner_center::arm::versioned(client, |version| {
+        let req = api::arm_product_at(subscription, unique_product_id, &market_code, version)
+            .cast::<serde_json::Value>();
+        async move {
+            let what = req.describe();
+            client.execute(&req).await.and_then(|mut v| {
+                tolerate_bare_prices(&mut v);
+                json::decode_value::<ArmProductDetail>(v, &what)
+            })
+        }
+    })
+    .await;
     match fetched {
         Ok(mut d) => {
             if d.unique_product_id.is_empty() {

@@ -7,6 +7,7 @@ pub mod api;
 pub mod arm;
 pub mod auth;
 pub mod client;
+pub mod graph;
 pub mod json;
 pub mod models;
 pub mod paging;

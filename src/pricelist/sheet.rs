@@ -387,11 +387,18 @@ fn read_row(
     })
 }
 
+/// What the price sheet download accepts: the CSV, or the zip it may come in.
+pub const PRICE_SHEET_ACCEPT: &str =
+    "text/csv, application/zip, application/octet-stream;q=0.9, */*;q=0.5";
+
 /// Download and parse one market's marketplace price sheet.
 pub async fn fetch(client: &Client, market: &str, skip_bad_rows: bool) -> Result<PriceSheet> {
     let raw = client
         .execute_raw(
-            &api::price_sheet(market, MARKETPLACE_VIEW).header("Accept-Encoding", "deflate"),
+            &api::price_sheet(market, MARKETPLACE_VIEW)
+                .header("Accept-Encoding", "deflate")
+                // A file, not JSON (the client sends client-request-id to the Partner API).
+                .header("Accept", PRICE_SHEET_ACCEPT),
         )
         .await?;
     let csv = unpack(&raw.body)?;

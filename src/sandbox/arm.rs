@@ -16,7 +16,10 @@ use super::products::{Catalog, Kind, Product, Sku, Term, F_ARM, F_PC};
 use super::Shared;
 
 const PAGE: usize = 100;
-const API_VERSION: &str = "2023-01-01-preview";
+/// The version of the public ARM spec: `value`/`nextLink` pages, `market` and `language`.
+const API_VERSION: &str = "2025-05-01";
+/// The version Microsoft's MCP server sends: `items`/`nextPageLink` pages, `storefront`.
+const PREVIEW_API_VERSION: &str = "2023-01-01-preview";
 
 fn plan_pricing(p: &Product, s: &Sku) -> Vec<&'static str> {
     if p.kind != Kind::SaaS {
@@ -106,8 +109,9 @@ fn summary(cat: &Catalog, p: &Product, day: NaiveDate) -> Value {
     })
 }
 
-/// Checks the subscription id and api-version; `Err` is a ready ARM error.
-fn guard(sub: &str, q: &Query) -> Result<(), Response> {
+/// Checks the subscription id and api-version (both versions are served unless the sandbox is
+/// told to refuse the newer one); `Err` is a ready ARM error. `Ok` is the version asked for.
+fn guard(app: &super::App, sub: &str, q: &Query) -> Result<&'static str, Response> {
     if !sub.eq_ignore_ascii_case(super::SANDBOX_ARM_SUBSCRIPTION) {
         return Err(error_obj(
             StatusCode::NOT_FOUND,
@@ -122,7 +126,27 @@ fn guard(sub: &str, q: &Query) -> Result<(), Response> {
             "The api-version query parameter (?api-version=) is required for all requests.",
         ));
     }
-    Ok(())
+    let asked = q.get("api-version").unwrap_or("").trim();
+    let preview_only = app
+        .arm_preview_only
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let supported = if preview_only {
+        format!("'{PREVIEW_API_VERSION}'")
+    } else {
+        format!("'{API_VERSION}, {PREVIEW_API_VERSION}'")
+    };
+    match asked {
+        v if v == PREVIEW_API_VERSION => Ok(PREVIEW_API_VERSION),
+        v if v == API_VERSION && !preview_only => Ok(API_VERSION),
+        v => Err(error_obj(
+            StatusCode::BAD_REQUEST,
+            "NoRegisteredProviderFound",
+            &format!(
+                "No registered resource provider found for location 'global' and API version '{v}' for type \
+                 'products'. The supported api-versions are {supported}. The supported locations are ''."
+            ),
+        )),
+    }
 }
 
 /// `GET /subscriptions/{sub}/providers/Microsoft.Marketplace/products?api-version=…[&$search=][&$skiptoken=]`.
@@ -132,9 +156,10 @@ pub(crate) async fn list(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let q = Query::parse(raw.as_deref());
-    if let Err(r) = guard(&sub, &q) {
-        return r;
-    }
+    let version = match guard(&app, &sub, &q) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
     let (start, search) = match q.get("$skiptoken") {
         Some(tok) => match decode_token(tok).as_deref() {
             Some([kind, start, search]) if kind == "arm" => {
@@ -173,12 +198,21 @@ pub(crate) async fn list(
         }
         i += 1;
     }
-    let mut body = json!({"value": value});
+    // The two versions wrap a page differently (reference §14.3).
+    let (items_key, next_key) = if version == API_VERSION {
+        ("value", "nextLink")
+    } else {
+        ("items", "nextPageLink")
+    };
+    let mut body = json!({});
+    body[items_key] = json!(value);
+    body[next_key] = Value::Null;
     if (i..cat.products.len()).any(matches) {
+        // An opaque continuation inside the server's own link (2025-05-01 defines no $skiptoken).
         let tok = encode_token(&["arm", &i.to_string(), &search]);
-        let path = format!("subscriptions/{sub}/providers/Microsoft.Marketplace/products?api-version={API_VERSION}&$skiptoken={tok}");
+        let path = format!("subscriptions/{sub}/providers/Microsoft.Marketplace/products?api-version={version}&$skiptoken={tok}");
         if let Ok(u) = app.base.join(&path) {
-            body["nextLink"] = json!(u.to_string());
+            body[next_key] = json!(u.to_string());
         }
     }
     http::ok(&body)
@@ -193,7 +227,7 @@ fn term_json(cat: &Catalog, p: &Product, s: &Sku, t: Term, market: usize, day: N
     );
     json!({
         "termId": Catalog::term_id(p, s, Some(t)),
-        "termUnits": t.duration(),
+        "termUnit": t.duration(),
         "price": {"currencyCode": m.currency, "listPrice": total, "msrp": total},
         "billingPlan": {"billingPeriod": if t.charge_months() == 12 { "P1Y" } else { "P1M" }, "price": price},
         "isAutorenewable": true,
@@ -209,7 +243,7 @@ pub(crate) async fn get_one(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let q = Query::parse(raw.as_deref());
-    if let Err(r) = guard(&sub, &q) {
+    if let Err(r) = guard(&app, &sub, &q) {
         return r;
     }
     let market = q.get("market").unwrap_or("US");
@@ -247,7 +281,7 @@ pub(crate) async fn get_one(
             if s.trial {
                 terms.push(json!({
                     "termId": Catalog::term_id(p, s, None),
-                    "termUnits": "P1M",
+                    "termUnit": "P1M",
                     "price": {"currencyCode": MARKETS[mi].currency, "listPrice": 0, "msrp": 0},
                     "billingPlan": null,
                     "isAutorenewable": false,
