@@ -169,6 +169,45 @@ pub fn purchase_note(offer: &Offer) -> Option<String> {
     })
 }
 
+/// Everything the detail panel (and `cspdesk offers show`) shows about `offer`: the stored
+/// offer plus, when it matched the marketplace catalog and an Azure subscription is set, the
+/// publisher's contacts and legal links from ARM. A missing ARM detail is a note, not an error.
+pub async fn offer_detail(
+    conn: &crate::connection::Connection,
+    offer: &Offer,
+    market: &str,
+) -> Result<OfferDetail> {
+    let (arm, note) = match (&offer.marketplace_id, &conn.arm_subscription) {
+        (None, _) => (
+            None,
+            Some("This offer did not match an Azure Marketplace entry, so publisher contacts and legal links are not known.".to_string()),
+        ),
+        (Some(_), None) => (
+            None,
+            Some("No Azure subscription is set to read the marketplace catalog through (Settings → Azure subscription id), so publisher contacts and legal links are not known.".to_string()),
+        ),
+        (Some(id), Some(sub)) => {
+            match arm_detail(&conn.client, &conn.store, sub, id, market).await {
+                Ok(d) => (Some(d), None),
+                Err(e) => {
+                    tracing::warn!(error = %e, "marketplace detail unavailable");
+                    let why = match (&e, e.status()) {
+                        (Error::Network { .. }, _) => "it could not be reached".to_string(),
+                        (_, Some(status)) => format!("it answered HTTP {status}"),
+                        _ => e.to_string(),
+                    };
+                    let note = format!(
+                        "Publisher contacts and legal links are missing: the Azure Marketplace catalog could not be read ({why}). Open the offer again later; the rest comes from Partner Center."
+                    );
+                    (None, Some(note))
+                }
+            }
+        }
+    };
+    let markets = markets_of(&conn.store, offer.key())?;
+    Ok(build(offer, arm.as_ref(), markets, note))
+}
+
 /// The detail DTO from the stored offer and, when known, the ARM product detail.
 pub fn build(
     offer: &Offer,
