@@ -12,5 +12,6 @@ pub mod json;
 pub mod models;
 pub mod paging;
 pub mod retry;
+pub mod transitions;
 
 pub use client::{Client, ClientConfig, Endpoints, Host, Request};

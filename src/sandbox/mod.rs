@@ -33,6 +33,7 @@ mod seedstate;
 mod state;
 mod subscriptions;
 mod terms;
+mod transitions;
 mod upgrades;
 
 use std::net::SocketAddr;
@@ -160,6 +161,8 @@ pub(crate) struct App {
     pub arm_preview_only: std::sync::atomic::AtomicBool,
     /// Services told to refuse every call (status per service), whatever the token.
     pub refusals: Mutex<Vec<(http::Svc, u16)>>,
+    /// Transition eligibilities list a SaaS subscription's other plans (optimistic reading).
+    pub optimistic_plan_changes: std::sync::atomic::AtomicBool,
 }
 
 /// A service the sandbox plays, for [`Sandbox::refuse`].
@@ -231,6 +234,7 @@ impl Sandbox {
             graph: graph::Exports::default(),
             arm_preview_only: std::sync::atomic::AtomicBool::new(false),
             refusals: Mutex::new(vec![]),
+            optimistic_plan_changes: std::sync::atomic::AtomicBool::new(false),
         });
         if fresh {
             let changes = seedstate::generate(&app.cat, app.clock.now());
@@ -292,6 +296,15 @@ impl Sandbox {
     /// without an Azure subscription to read the catalog through.
     pub fn set_arm_refused(&self, refused: bool) {
         self.app.identity.set_arm_refused(refused);
+    }
+
+    /// Plan changes of marketplace SaaS: by default the eligibility probe lists nothing (the
+    /// reference's safest reading); `true` lists the other plans as eligible, so the change
+    /// flow behind the probe can be exercised.
+    pub fn set_optimistic_plan_changes(&self, on: bool) {
+        self.app
+            .optimistic_plan_changes
+            .store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Makes `service` refuse every call with `status` (401: the sign-in is not accepted; 403:
@@ -432,6 +445,14 @@ fn router(app: Shared) -> Router {
         .route(
             "/v1/customers/{cid}/subscriptions/{sid}/activationlinks",
             get(subscriptions::links),
+        )
+        .route(
+            "/v1/customers/{cid}/subscriptions/{sid}/transitionEligibilities",
+            get(transitions::list),
+        )
+        .route(
+            "/v1/customers/{cid}/subscriptions/{sid}/transitioneligibilities",
+            get(transitions::list),
         )
         .route("/v1/invoices", get(billing::list_invoices))
         .route(
