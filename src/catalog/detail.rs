@@ -276,6 +276,14 @@ pub fn build(
                     .find(|u| !u.is_empty())
                     .map(|u| duration_label(&u))
             })
+        })
+        .or_else(|| {
+            // A trial SKU's or the marketplace's trial, attached to its paid plan (catalog::trials).
+            offer
+                .skus
+                .iter()
+                .find_map(|s| s.trial.as_ref())
+                .map(|t| duration_label(&t.length))
         });
 
     let mut publisher = PublisherContacts {
@@ -513,6 +521,8 @@ mod tests {
             skus: vec![OfferSku {
                 sku,
                 availabilities: vec![avail],
+                trial: None,
+                trial_of: None,
             }],
             marketplace_id: Some("contoso.sentinel".into()),
             match_kind: MatchKind::Exact,

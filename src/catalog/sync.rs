@@ -146,6 +146,8 @@ pub async fn fetch(
                         offer_skus.push(OfferSku {
                             sku,
                             availabilities,
+                            trial: None,
+                            trial_of: None,
                         });
                     }
                     let n = done.fetch_add(1, Ordering::Relaxed) + 1;

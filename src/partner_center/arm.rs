@@ -61,6 +61,8 @@ pub struct ArmPlanSummary {
     pub display_name: String,
     pub sku_id: String,
     pub csp_state: String,
+    /// `FreeTrial` here marks this plan's free trial (reference §16.2).
+    pub pricing_types: Vec<String>,
     pub summary: String,
     pub description: String,
     pub is_private: bool,

@@ -21,7 +21,22 @@ const API_VERSION: &str = "2025-05-01";
 /// The version Microsoft's MCP server sends: `items`/`nextPageLink` pages, `storefront`.
 const PREVIEW_API_VERSION: &str = "2023-01-01-preview";
 
-fn plan_pricing(p: &Product, s: &Sku) -> Vec<&'static str> {
+/// The third trial shape (reference §16): about one SaaS product in ten without a Partner Center
+/// trial has one in the marketplace catalog only (`FreeTrial` on its first plan,
+/// `hasFreeTrials` on that plan's availability), as ARM may say what Partner Center does not.
+fn arm_only_trial(p: &Product, s: &Sku, skus: &[Sku]) -> bool {
+    p.kind == Kind::SaaS
+        && !skus.iter().any(|k| k.trial)
+        && mix(p.seed, 77).is_multiple_of(10)
+        && skus.first().is_some_and(|f| f.id == s.id)
+}
+
+/// Whether the marketplace says `s` has a free trial (Partner Center's trial, or ARM's own).
+fn arm_trial(p: &Product, s: &Sku, skus: &[Sku]) -> bool {
+    s.trial || arm_only_trial(p, s, skus)
+}
+
+fn plan_pricing(p: &Product, s: &Sku, skus: &[Sku]) -> Vec<&'static str> {
     if p.kind != Kind::SaaS {
         return vec![match mix(p.seed, 31) % 3 {
             0 => "Byol",
@@ -30,7 +45,7 @@ fn plan_pricing(p: &Product, s: &Sku) -> Vec<&'static str> {
         }];
     }
     let mut v = vec![if s.max_q > 1 { "PerUser" } else { "FlatRate" }];
-    if s.trial {
+    if arm_trial(p, s, skus) {
         v.push("FreeTrial");
     }
     v
@@ -42,7 +57,7 @@ fn summary(cat: &Catalog, p: &Product, day: NaiveDate) -> Value {
     let categories = cat.categories(p);
     let mut pricing: Vec<&str> = Vec::new();
     for s in &skus {
-        for t in plan_pricing(p, s) {
+        for t in plan_pricing(p, s, &skus) {
             if !pricing.contains(&t) {
                 pricing.push(t);
             }
@@ -63,7 +78,7 @@ fn summary(cat: &Catalog, p: &Product, day: NaiveDate) -> Value {
                 "skuId": s.id,
                 "cspState": csp,
                 "categoryIds": categories,
-                "pricingTypes": plan_pricing(p, s),
+                "pricingTypes": plan_pricing(p, s, &skus),
                 "summary": s.description,
                 "description": s.description,
                 "isPrivate": false,
@@ -100,7 +115,7 @@ fn summary(cat: &Catalog, p: &Product, day: NaiveDate) -> Value {
         "longSummary": description,
         "description": description,
         "pricingTypes": pricing,
-        "hasFreeTrials": skus.iter().any(|s| s.trial),
+        "hasFreeTrials": skus.iter().any(|s| arm_trial(p, s, &skus)),
         "popularity": (unit(mix(p.seed, 44)) * 1000.0).round() / 10.0,
         "ratingAverage": 3.0 + (unit(mix(p.seed, 45)) * 20.0).round() / 10.0,
         "startingPrice": starting,
@@ -278,7 +293,7 @@ pub(crate) async fn get_one(
                 .iter()
                 .map(|t| term_json(cat, p, s, *t, mi, day))
                 .collect();
-            if s.trial {
+            if arm_trial(p, s, &skus) {
                 terms.push(json!({
                     "termId": Catalog::term_id(p, s, None),
                     "termUnit": "P1M",
@@ -288,14 +303,14 @@ pub(crate) async fn get_one(
                 }));
             }
             let availabilities = if sold {
-                json!([{"id": cat.availability_id(p, s, mi), "hasFreeTrials": s.trial, "pricingAudience": "DirectCommercial", "terms": terms}])
+                json!([{"id": cat.availability_id(p, s, mi), "hasFreeTrials": arm_trial(p, s, &skus), "pricingAudience": "DirectCommercial", "terms": terms}])
             } else {
                 json!([])
             };
             plan["availabilities"] = availabilities;
             plan["minQuantity"] = json!(s.min_q);
             plan["maxQuantity"] = json!(s.max_q);
-            plan["hasFreeTrials"] = json!(s.trial);
+            plan["hasFreeTrials"] = json!(arm_trial(p, s, &skus));
         }
     }
     let mut links = vec![
