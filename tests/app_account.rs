@@ -272,9 +272,17 @@ async fn browser_sign_in_who_is_signed_in_and_sign_out() {
     let names: Vec<&str> = who.audiences.iter().map(|a| a.audience.as_str()).collect();
     assert_eq!(
         names,
-        ["Partner Center", "Partner API", "Azure Resource Manager"]
+        [
+            "Partner Center",
+            "Partner API",
+            "Azure Resource Manager",
+            "Microsoft Graph"
+        ]
     );
-    assert!(who.audiences[0].ok && who.audiences[1].ok, "{who:?}");
+    assert!(
+        who.audiences[0].ok && who.audiences[1].ok && who.audiences[3].ok,
+        "{who:?}"
+    );
     let arm = who.audiences[2].problem.clone().unwrap();
     assert!(
         arm.starts_with(
@@ -489,7 +497,7 @@ async fn the_desktop_connects_as_the_settings_say_with_env_overrides() {
     );
     assert_eq!(opts.data_dir.as_deref(), Some(other.path()));
     let core = AppCore::new(ConnectOptions {
-        sandbox_starter: Some(cspdesk_sandbox::starter()),
+       sandbox_starter: Some(cspdesk_sandbox::starter()),
         secrets: Some(MemoryStore::new()),
         ..opts
     });

@@ -18,7 +18,7 @@ use cspdesk_sandbox::SandboxClock;
 
 async fn core(dir: &std::path::Path) -> (AppCore, SandboxClock) {
     let core = AppCore::new(ConnectOptions {
-        sandbox_starter: Some(cspdesk_sandbox::starter()),
+       sandbox_starter: Some(cspdesk_sandbox::starter()),
         sandbox: true,
         data_dir: Some(dir.to_path_buf()),
         sandbox_offers: Some(300),
@@ -342,6 +342,14 @@ async fn export_writes_the_listed_rows_in_order_and_names_a_bad_extension() {
 async fn plan_choices_offer_only_eligible_targets_and_a_change_reads_back() {
     let dir = tempfile::tempdir().unwrap();
     let (core, _clock) = core(dir.path()).await;
+    // The flow behind the eligibility probe: the sandbox's optimistic reading lists plans.
+    core.connection()
+        .await
+        .unwrap()
+        .sandbox
+        .as_ref()
+        .unwrap()
+        .set_optimistic_plan_changes(true);
     let all = core
         .list_subscriptions(None, SubscriptionSet::All)
         .await

@@ -1,5 +1,6 @@
-//! No token leaks: sign in, work, then look for every token the sign-in handed out in the
-//! debug logs, the SQLite store and the settings file. None may be there.
+//! No token leaks: sign in, work, then look for every token the sign-in handed out, and every
+//! SAS token of a billing export, in the logs (at `trace`), the SQLite store and the settings
+//! file. None may be there.
 //!
 //! Its own test binary, because it installs the process-wide `tracing` subscriber.
 
@@ -46,7 +47,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 async fn no_token_in_logs_store_or_settings() {
     let logs = Captured::default();
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+        .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))
         .with_writer(logs.clone())
         .with_ansi(false)
         .init();
@@ -71,7 +72,7 @@ async fn no_token_in_logs_store_or_settings() {
     sb.set_access_token_lifetime(Duration::from_secs(20));
     let data = dir.path().join("data");
     let conn = Connection::open(ConnectOptions {
-        sandbox_starter: Some(cspdesk_sandbox::starter()),
+       sandbox_starter: Some(cspdesk_sandbox::starter()),
         settings: settings.settings,
         secrets: Some(store.clone()),
         data_dir: Some(data.clone()),
@@ -88,13 +89,42 @@ async fn no_token_in_logs_store_or_settings() {
     pricelist::fetch_snapshot(&conn, "US", false, None)
         .await
         .unwrap();
+    // Invoice lines through Graph's export (SAS-token downloads), kept in the store; then a
+    // download refused because its link expired, logged as an app would.
+    let invoices = cspdesk_core::billing::invoices(&conn.client).await.unwrap();
+    let fast = cspdesk_core::partner_center::graph::ExportOptions {
+        first_poll: Duration::from_millis(50),
+        ..Default::default()
+    };
+    let got = cspdesk_core::billing::fetch_lines(
+        &conn.client,
+        Some(&conn.store),
+        &invoices[0].id,
+        &fast,
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    tracing::info!(lines = got.lines.len(), "invoice read");
+    sb.set_graph_exports(cspdesk_sandbox::GraphExportOptions {
+        sas_lifetime: chrono::Duration::zero(),
+        ..Default::default()
+    });
+    let e = cspdesk_core::billing::fetch_lines(&conn.client, None, &invoices[1].id, &fast, &|_| {})
+        .await
+        .unwrap_err();
+    tracing::error!(error = %e, debug = ?e, "as an app would log it");
+    let sas = sb.issued_sas_signatures();
+    assert!(sas.len() >= 2, "{} export links issued", sas.len());
+
     // And a failure: the refusal is logged and shown, without the token.
     sb.revoke_refresh_tokens();
     let e = customers::list(&conn.client, None).await.unwrap_err();
     tracing::error!(error = %e, debug = ?e, "as an app would log it");
     drop(conn);
 
-    let secrets = sb.issued_secrets();
+    let mut secrets = sb.issued_secrets();
+    secrets.extend(sas);
     assert!(secrets.len() > 10, "{} secrets issued", secrets.len());
     let logs = logs.0.lock().unwrap().clone();
     assert!(

@@ -159,6 +159,26 @@ async fn every_filter_and_the_search_of_offers_list() {
         let id = text(saas, "productId");
         let shown = cli.json(&["offers", "show", &id, "--market", "GB"]);
         assert_eq!(shown["productId"], saas["productId"]);
+        // What the app's detail panel shows: contacts and legal links (or why they are
+        // missing), and whether CSP can sell it.
+        assert_eq!(shown["purchasable"], true, "{shown}");
+        assert!(
+            shown["publisher"]["supportUri"].is_string() || shown["marketplaceNote"].is_string(),
+            "{shown}"
+        );
+        if shown["publisher"]["supportUri"].is_string() {
+            assert!(shown["termsOfUseUri"].is_string() && shown["privacyPolicyUri"].is_string());
+        }
+        let (ok, text, _) = cli.run(&["offers", "show", &id, "--market", "GB"]);
+        assert!(ok);
+        for label in [
+            "Support:",
+            "Terms of use:",
+            "Privacy:",
+            "CSP:          can be sold through CSP",
+        ] {
+            assert!(text.contains(label), "{label} in {text}");
+        }
         let (ok, _, err) = cli.run(&["offers", "show", "NOPE00000000", "--market", "GB"]);
         assert!(!ok && err.contains("not found"), "{err}");
 

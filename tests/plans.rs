@@ -55,6 +55,7 @@ fn sku_of(s: &Subscription) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_eligible_upgrade_is_performed_and_read_back_from_the_server() {
     let sb = common::sandbox().await;
+    sb.set_optimistic_plan_changes(true);
     let (conn, _dir) = common::connection(&sb).await;
     let all = choices_of_active(&conn, sb.clock().now()).await;
     let (customer, sub, choices) = all
@@ -115,6 +116,7 @@ async fn an_eligible_upgrade_is_performed_and_read_back_from_the_server() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_blocked_downgrade_is_not_offered_and_is_refused_with_the_reason() {
     let sb = common::sandbox().await;
+    sb.set_optimistic_plan_changes(true);
     let (conn, _dir) = common::connection(&sb).await;
     let all = choices_of_active(&conn, sb.clock().now()).await;
     let (customer, sub, choices) = all
@@ -213,6 +215,7 @@ async fn a_blocked_downgrade_is_not_offered_and_is_refused_with_the_reason() {
 #[tokio::test(flavor = "multi_thread")]
 async fn quantities_outside_the_plan_bounds_are_refused_before_any_write() {
     let sb = common::sandbox().await;
+    sb.set_optimistic_plan_changes(true);
     let (conn, _dir) = common::connection(&sb).await;
     let all = choices_of_active(&conn, sb.clock().now()).await;
     let (customer, sub, choices) = all
@@ -274,6 +277,7 @@ async fn quantities_outside_the_plan_bounds_are_refused_before_any_write() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_repeated_upgrade_request_id_is_applied_once() {
     let sb = common::sandbox().await;
+    sb.set_optimistic_plan_changes(true);
     let (conn, _dir) = common::connection(&sb).await;
     let all = choices_of_active(&conn, sb.clock().now()).await;
     let (customer, sub, choices) = all
@@ -315,6 +319,7 @@ async fn a_repeated_upgrade_request_id_is_applied_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_change_whose_answers_are_all_lost_is_known_from_the_read_back() {
     let sb = common::sandbox().await;
+    sb.set_optimistic_plan_changes(true);
     let (conn, _dir) = common::connection(&sb).await;
     let all = choices_of_active(&conn, sb.clock().now()).await;
     let (customer, sub, choices) = all
@@ -364,6 +369,7 @@ fn cli(url: &str, dir: &std::path::Path, args: &[&str]) -> (bool, String, String
 #[tokio::test(flavor = "multi_thread")]
 async fn cli_plans_and_change_print_partner_center_json() {
     let sb = common::sandbox().await;
+    sb.set_optimistic_plan_changes(true);
     let (conn, _dir) = common::connection(&sb).await;
     let all = choices_of_active(&conn, sb.clock().now()).await;
     // One subscription with an eligible upgrade and, ideally, one with a blocked downgrade.
@@ -469,4 +475,80 @@ async fn cli_plans_and_change_print_partner_center_json() {
     })
     .await
     .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn by_default_no_plan_is_offered_and_the_portal_is_linked_but_seats_still_change() {
+    // The sandbox's default follows the safest reading: the eligibility probe lists nothing
+    // for marketplace SaaS, so no plan change is claimed.
+    let sb = common::sandbox().await;
+    let (conn, _dir) = common::connection(&sb).await;
+    // Third-party marketplace subscriptions (Microsoft's own products keep `/upgrades`).
+    let all: Vec<_> = choices_of_active(&conn, sb.clock().now())
+        .await
+        .into_iter()
+        .filter(|(_, s, _)| !s.is_microsoft_product)
+        .collect();
+    assert!(all.len() >= 3, "{}", all.len());
+    for (customer, sub, c) in &all {
+        assert!(c.eligible.is_empty(), "{c:?}");
+        let why = c.not_offered.as_deref().unwrap();
+        assert!(why.contains("lists no plan"), "{why}");
+        let link = c.portal_link.as_deref().unwrap();
+        assert!(
+            link.starts_with("https://partner.microsoft.com/")
+                && link.contains(customer.as_str())
+                && link.contains(&sub.id),
+            "{link}"
+        );
+        assert!(c.unavailable.iter().all(|o| o
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("Partner Center portal")));
+    }
+    // A change is refused plainly, before anything is written, pointing at the portal.
+    let (customer, sub, c) = all
+        .iter()
+        .find(|(_, _, c)| !c.unavailable.is_empty())
+        .expect("a subscription whose product has other plans");
+    let err = plans::change_plan(
+        &conn.client,
+        customer,
+        &sub.id,
+        &c.unavailable[0].sku_id,
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, Error::Refused { .. }), "{err:?}");
+    let t = err.to_string();
+    assert!(
+        t.contains("lists no plan") && t.contains(c.portal_link.as_deref().unwrap()),
+        "{t}"
+    );
+    assert_eq!(
+        read(&conn.client, customer, &sub.id).await.offer_id,
+        sub.offer_id
+    );
+
+    // Seat changes on the current plan are not affected.
+    let (customer, sub, c) = all
+        .iter()
+        .find(|(_, s, c)| c.current.maximum_quantity.is_none_or(|m| s.quantity < m))
+        .expect("a subscription with room for one more seat");
+    let change = plans::change_plan(
+        &conn.client,
+        customer,
+        &sub.id,
+        &c.current.sku_id,
+        Some(sub.quantity + 1),
+    )
+    .await
+    .unwrap();
+    assert!(!change.plan_changed && change.applied);
+    assert_eq!(
+        read(&conn.client, customer, &sub.id).await.quantity,
+        sub.quantity + 1
+    );
 }

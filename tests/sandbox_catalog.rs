@@ -205,7 +205,7 @@ async fn arm_catalog_paging_and_detail() {
     let base = format!(
         "/subscriptions/{SANDBOX_ARM_SUBSCRIPTION}/providers/Microsoft.Marketplace/products"
     );
-    let mut next = Some(env.url(&format!("{base}?api-version=2023-01-01-preview")));
+    let mut next = Some(env.url(&format!("{base}?api-version=2025-05-01")));
     let mut seen = std::collections::HashSet::new();
     let mut pages = 0;
     let mut first = None;
@@ -247,9 +247,7 @@ async fn arm_catalog_paging_and_detail() {
     }
     let id = first["uniqueProductId"].as_str().unwrap();
     let detail = env
-        .get(&format!(
-            "{base}/{id}?api-version=2023-01-01-preview&market=US"
-        ))
+        .get(&format!("{base}/{id}?api-version=2025-05-01&market=US"))
         .await;
     assert_eq!(detail.status, StatusCode::OK);
     assert!(detail.body["links"]
@@ -260,16 +258,12 @@ async fn arm_catalog_paging_and_detail() {
     assert!(detail.body["supportUri"].is_string());
     assert!(detail.body["plans"][0]["availabilities"].is_array());
     let missing = env
-        .get(&format!(
-            "{base}/nobody.nothing?api-version=2023-01-01-preview"
-        ))
+        .get(&format!("{base}/nobody.nothing?api-version=2025-05-01"))
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body["error"]["code"].is_string());
     let search = env
-        .get(&format!(
-            "{base}?api-version=2023-01-01-preview&$search=zzzzzz"
-        ))
+        .get(&format!("{base}?api-version=2025-05-01&$search=zzzzzz"))
         .await;
     assert_eq!(search.body["value"], json!([]));
 }
@@ -347,7 +341,7 @@ async fn starts_with_100k_offers() {
         .await;
     assert_eq!(page.body["items"].as_array().unwrap().len(), 1000);
     assert!(page.body["continuationToken"].is_string());
-    let arm = env.get(&format!("/subscriptions/{SANDBOX_ARM_SUBSCRIPTION}/providers/Microsoft.Marketplace/products?api-version=2023-01-01-preview")).await;
+    let arm = env.get(&format!("/subscriptions/{SANDBOX_ARM_SUBSCRIPTION}/providers/Microsoft.Marketplace/products?api-version=2025-05-01")).await;
     assert_eq!(arm.body["value"].as_array().unwrap().len(), 100);
     eprintln!("100k startup: {took:?}");
 }

@@ -18,7 +18,9 @@ pub enum InvoicesCmd {
         #[arg(long)]
         customer: Option<String>,
     },
-    /// One invoice's marketplace line items (`unbilled` for the current period).
+    /// One invoice's marketplace line items (`unbilled` for the current period,
+    /// `unbilled-last` for the previous one). Recent invoices are exported by Microsoft Graph,
+    /// which can take minutes; a billed invoice is read once, then kept locally.
     Show {
         invoice_id: String,
         #[arg(long)]
@@ -107,7 +109,24 @@ pub async fn run(g: &Global, cmd: InvoicesCmd) -> Result<()> {
                 publisher,
                 product,
             };
-            let lines = billing::line_items(&conn.client, &invoice_id, &filter).await?;
+            let progress = |p: billing::ExportProgress| {
+                eprintln!("{}", billing::describe_progress(&p));
+            };
+            let got = billing::fetch_lines(
+                &conn.client,
+                Some(&conn.store),
+                &invoice_id,
+                &Default::default(),
+                &progress,
+            )
+            .await?;
+            eprintln!(
+                "Lines from {}{}",
+                got.route.label(),
+                if got.cached { " (kept locally)" } else { "" }
+            );
+            let mut lines = got.lines;
+            lines.retain(|l| filter.matches(l));
             if let Some(path) = &out {
                 let format = ExportFormat::parse(
                     path.extension().and_then(|e| e.to_str()).unwrap_or("csv"),

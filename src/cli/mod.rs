@@ -3,6 +3,7 @@
 //! to stderr with the server's words and a non-zero exit.
 
 mod account;
+mod doctor;
 mod invoices;
 mod offers;
 mod orders;
@@ -123,6 +124,9 @@ pub enum Command {
     /// The built-in Partner Center simulator.
     #[command(subcommand)]
     Sandbox(sandbox_cmd::SandboxCmd),
+    /// Check the connection: one read-only call to Partner Center, the Partner API, ARM and
+    /// Microsoft Graph, each answered or refused and why, with its request id.
+    Doctor,
     /// Sign in to Partner Center (App+User); the sign-in is kept in the OS keychain.
     Login {
         /// Sign in with a code entered on another device's browser (for SSH and headless use).
@@ -296,6 +300,7 @@ async fn run(cli: Cli) -> Result<()> {
             subscription_id,
         } => subscriptions::activation_link(g, &customer, &subscription_id).await,
         Command::Sandbox(cmd) => sandbox_cmd::run(g, cmd).await,
+        Command::Doctor => doctor::run(g).await,
         Command::Soak {
             offers,
             orders,

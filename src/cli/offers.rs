@@ -3,9 +3,10 @@
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use cspdesk_core::catalog::detail::{self, OfferDetail};
 use cspdesk_core::catalog::query::{OfferIndex, OfferQuery, SortKey};
 use cspdesk_core::catalog::sync::{self, Phase, Progress, SyncOptions, SyncReport};
-use cspdesk_core::catalog::{categories, Offer};
+use cspdesk_core::catalog::Offer;
 use cspdesk_core::connection::Connection;
 use cspdesk_core::{Error, Result};
 
@@ -117,50 +118,93 @@ pub async fn run(g: &Global, cmd: OffersCmd) -> Result<()> {
                 .into_iter()
                 .find(|o| o.product_id.as_deref() == Some(product_id.as_str()) || o.marketplace_id.as_deref() == Some(product_id.as_str()))
                 .ok_or_else(|| Error::not_found(format!("offer {product_id} in market {}", market.to_uppercase()), "Check the id with `cspdesk offers list`, or run `cspdesk offers sync` for that market"))?;
+            let detail = detail::offer_detail(&conn, &offer, &market.to_uppercase()).await?;
             if g.json {
-                return output::json(&offer);
+                return output::json(&detail);
             }
-            print_offer(&offer);
+            print_detail(&detail);
             Ok(())
         }
     }
 }
 
-fn print_offer(o: &Offer) {
+/// The detail panel's content, in the same order: who sells it and how to reach them, whether
+/// CSP can sell it (and why not), the legal links, then the plans.
+fn print_detail(d: &OfferDetail) {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "not known".into());
     println!(
         "{}  ({})",
-        o.title,
-        o.product_id
+        d.title,
+        d.product_id
             .as_deref()
-            .unwrap_or("not available through CSP")
+            .unwrap_or("not in the Partner Center catalog")
     );
-    println!("Publisher:  {}", o.publisher_name);
-    println!("Type:       {}", o.offer_type.label());
-    let cats: Vec<String> = o
-        .categories
-        .iter()
-        .map(|c| categories::display_name(c))
-        .collect();
-    println!("Categories: {}", cats.join(", "));
-    println!("Free trial: {}", if o.free_trial { "yes" } else { "no" });
-    if !o.purchasable_through_csp() {
-        println!("Buying:     not through CSP — {} offers are managed and billed through the Azure portal", o.offer_type.label());
+    println!(
+        "Publisher:    {}{}",
+        d.publisher.name,
+        if d.publisher.microsoft {
+            " (Microsoft)"
+        } else {
+            ""
+        }
+    );
+    println!("Support:      {}", opt(&d.publisher.support_uri));
+    if let Some(e) = &d.publisher.email {
+        println!("Email:        {e}");
     }
-    println!("\n{}\n", o.description);
-    for s in &o.skus {
+    if let Some(p) = &d.publisher.phone {
+        println!("Phone:        {p}");
+    }
+    for l in &d.publisher.links {
+        println!("Link:         {} — {}", l.label, l.uri);
+    }
+    println!("Type:         {}", d.type_label);
+    println!("Categories:   {}", d.categories.join(", "));
+    println!(
+        "Free trial:   {}",
+        match (d.free_trial, &d.trial_length) {
+            (true, Some(l)) => format!("yes, {l}"),
+            (true, None) => "yes".into(),
+            _ => "no".into(),
+        }
+    );
+    match &d.purchase_note {
+        None if d.purchasable => println!("CSP:          can be sold through CSP"),
+        note => println!(
+            "CSP:          cannot be sold through CSP — {}",
+            note.clone().unwrap_or_default()
+        ),
+    }
+    println!("Terms of use: {}", opt(&d.terms_of_use_uri));
+    println!("CSP terms:    {}", opt(&d.csp_terms_uri));
+    println!("Privacy:      {}", opt(&d.privacy_policy_uri));
+    if !d.markets.is_empty() {
+        println!("Markets:      {}", d.markets.join(", "));
+    }
+    if let Some(n) = &d.marketplace_note {
+        println!("Note:         {n}");
+    }
+    println!("\n{}\n", d.description);
+    for p in &d.plans {
         println!(
-            "Plan {} — {} (quantity {}–{})",
-            s.sku.id, s.sku.title, s.sku.minimum_quantity, s.sku.maximum_quantity
+            "Plan {} — {} (quantity {}–{}){}",
+            p.id,
+            p.title,
+            p.min_quantity,
+            p.max_quantity,
+            if p.trial { ", free trial" } else { "" }
         );
-        for a in &s.availabilities {
-            for t in &a.terms {
-                println!(
-                    "    {} {:<8} {}",
-                    t.duration,
-                    t.billing_cycle.as_str(),
-                    t.description
-                );
-            }
+        for t in &p.terms {
+            println!(
+                "    {:<8} {:<10} {}{}",
+                t.duration_label,
+                t.billing_label,
+                t.description,
+                t.refund_window
+                    .as_ref()
+                    .map(|w| format!(" (refund within {w})"))
+                    .unwrap_or_default()
+            );
         }
     }
 }

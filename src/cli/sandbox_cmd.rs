@@ -26,6 +26,10 @@ pub enum SandboxCmd {
         /// e.g. "latency=0-200ms,rate=500/s,429=10%,5xx=5%,drop-after-commit=2%"
         #[arg(long, default_value = "")]
         faults: String,
+        /// List a SaaS subscription's other plans as eligible for a plan change (by default the
+        /// sandbox follows the safest reading of the docs: none).
+        #[arg(long)]
+        optimistic_plan_changes: bool,
     },
 }
 
@@ -37,6 +41,7 @@ pub async fn run(_g: &Global, cmd: SandboxCmd) -> Result<()> {
             offers,
             state,
             faults,
+            optimistic_plan_changes,
         } => {
             let faults: FaultSpec = faults.parse()?;
             let sandbox = Sandbox::start(SandboxConfig {
@@ -47,6 +52,7 @@ pub async fn run(_g: &Global, cmd: SandboxCmd) -> Result<()> {
                 faults,
             })
             .await?;
+            sandbox.set_optimistic_plan_changes(optimistic_plan_changes);
             let url = sandbox.url().as_str().trim_end_matches('/').to_string();
             println!("listening on {url}");
             use std::io::Write;

@@ -243,7 +243,10 @@ pub async fn run(g: &Global, cmd: SubscriptionsCmd) -> Result<()> {
                 (Some(a), Some(b)) => format!("{a}-{b}"),
                 _ => String::new(),
             };
-            if choices.eligible.is_empty() {
+            if let (Some(why), Some(link)) = (&choices.not_offered, &choices.portal_link) {
+                println!("{why}.");
+                println!("Change the plan in the Partner Center portal: {link}");
+            } else if choices.eligible.is_empty() {
                 println!("Partner Center lists no plan it can move to now.");
             } else {
                 println!();

@@ -13,8 +13,12 @@ use super::models::*;
 use super::paging::ArmPage;
 use crate::error::Result;
 
-/// The ARM api-version of the marketplace catalog.
-pub const ARM_API_VERSION: &str = "2023-01-01-preview";
+/// The ARM api-version of the marketplace catalog: the one the public ARM spec defines.
+pub const ARM_API_VERSION: &str = "2025-05-01";
+/// The version Microsoft's own Azure MCP server sends; used only when ARM refuses the newer one.
+pub const ARM_PREVIEW_API_VERSION: &str = "2023-01-01-preview";
+/// The catalog's language (the spec's default).
+pub const ARM_LANGUAGE: &str = "en";
 
 fn enc(segment: &str) -> String {
     url::form_urlencoded::byte_serialize(segment.as_bytes())
@@ -284,9 +288,21 @@ pub fn price_sheet(market: &str, view: &str) -> Request<()> {
     )
 }
 
+/// One page of the marketplace catalog (US market) at the current api-version.
 pub fn arm_products(
     subscription_id: &str,
     search: Option<&str>,
+) -> Request<ArmPage<ArmProductSummary>> {
+    arm_products_at(subscription_id, "US", search, ARM_API_VERSION)
+}
+
+/// The catalog list at `version`: `2025-05-01` takes `market` and `language`; the preview
+/// takes `storefront=any` as Microsoft's MCP server sends it.
+pub fn arm_products_at(
+    subscription_id: &str,
+    market: &str,
+    search: Option<&str>,
+    version: &str,
 ) -> Request<ArmPage<ArmProductSummary>> {
     let mut r = Request::get(
         Host::Arm,
@@ -295,18 +311,33 @@ pub fn arm_products(
             enc(subscription_id)
         ),
     )
-    .query("api-version", ARM_API_VERSION)
-    .query("storefront", "any");
+    .query("api-version", version);
+    r = if version == ARM_PREVIEW_API_VERSION {
+        r.query("storefront", "any")
+    } else {
+        r.query("market", market.to_ascii_uppercase())
+    };
+    r = r.query("language", ARM_LANGUAGE);
     if let Some(s) = search {
         r = r.query("$search", s);
     }
     r
 }
 
+/// One product's detail at the current api-version.
 pub fn arm_product(
     subscription_id: &str,
     unique_product_id: &str,
     market: &str,
+) -> Request<ArmProductDetail> {
+    arm_product_at(subscription_id, unique_product_id, market, ARM_API_VERSION)
+}
+
+pub fn arm_product_at(
+    subscription_id: &str,
+    unique_product_id: &str,
+    market: &str,
+    version: &str,
 ) -> Request<ArmProductDetail> {
     Request::get(
         Host::Arm,
@@ -316,8 +347,9 @@ pub fn arm_product(
             enc(unique_product_id)
         ),
     )
-    .query("api-version", ARM_API_VERSION)
+    .query("api-version", version)
     .query("market", market)
+    .query("language", ARM_LANGUAGE)
 }
 
 /// `GET …/carts/{id}`: a cart's status (`Active`, `Ordered`).

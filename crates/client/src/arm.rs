@@ -6,6 +6,52 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::api::{ARM_API_VERSION, ARM_PREVIEW_API_VERSION};
+use super::Client;
+use crate::error::{Error, Result};
+
+/// Whether ARM refused the api-version itself (reference §14.4): HTTP 400 with
+/// `NoRegisteredProviderFound`, or a code naming the api-version. Nothing else is a version
+/// problem (401/403/404/429/5xx never fall back).
+pub fn is_version_refusal(e: &Error) -> bool {
+    e.status() == Some(400)
+        && e.code().is_some_and(|c| {
+            c.eq_ignore_ascii_case("NoRegisteredProviderFound")
+                || c.to_ascii_lowercase().contains("apiversion")
+        })
+}
+
+/// Runs an ARM catalog call at `2025-05-01`, or at the preview when ARM refuses the newer
+/// version; the version that answered is logged and kept for the rest of the client's run.
+pub async fn versioned<T, F, Fut>(client: &Client, call: F) -> Result<T>
+where
+    F: Fn(&'static str) -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let known = client.arm_api_version();
+    let first = known.unwrap_or(ARM_API_VERSION);
+    match call(first).await {
+        Ok(v) => {
+            if known.is_none() {
+                tracing::info!(api_version = first, "the ARM marketplace catalog answered");
+                client.set_arm_api_version(first);
+            }
+            Ok(v)
+        }
+        Err(e) if first == ARM_API_VERSION && is_version_refusal(&e) => {
+            tracing::warn!(error = %e, "ARM refused api-version {ARM_API_VERSION}; trying {ARM_PREVIEW_API_VERSION}");
+            let v = call(ARM_PREVIEW_API_VERSION).await?;
+            tracing::info!(
+                api_version = ARM_PREVIEW_API_VERSION,
+                "the ARM marketplace catalog answered (fallback)"
+            );
+            client.set_arm_api_version(ARM_PREVIEW_API_VERSION);
+            Ok(v)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
@@ -15,6 +61,8 @@ pub struct ArmPlanSummary {
     pub display_name: String,
     pub sku_id: String,
     pub csp_state: String,
+    /// `FreeTrial` here marks this plan's free trial (reference §16.2).
+    pub pricing_types: Vec<String>,
     pub summary: String,
     pub description: String,
     pub is_private: bool,
@@ -97,10 +145,24 @@ pub struct ArmBillingPlan {
 #[non_exhaustive]
 pub struct ArmTerm {
     pub term_id: String,
+    /// `P1M`, `P1Y`: the spelling of both public specs.
+    pub term_unit: String,
+    /// The plural spelling Microsoft's MCP server model uses; read when `termUnit` is absent.
     pub term_units: String,
     pub price: Option<ArmPrice>,
     pub billing_plan: Option<ArmBillingPlan>,
     pub is_autorenewable: Option<bool>,
+}
+
+impl ArmTerm {
+    /// The term's length (`P1M`), under either spelling.
+    pub fn unit(&self) -> &str {
+        if self.term_unit.is_empty() {
+            &self.term_units
+        } else {
+            &self.term_unit
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

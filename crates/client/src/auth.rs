@@ -9,7 +9,7 @@ use futures::future::BoxFuture;
 use crate::error::Result;
 use crate::secrets::Secret;
 
-/// The three token audiences CSP Desk needs.
+/// The four token audiences CSP Desk needs, all from the one sign-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Audience {
     /// `https://api.partnercenter.microsoft.com`
@@ -18,6 +18,9 @@ pub enum Audience {
     PartnerApi,
     /// `https://management.azure.com` (marketplace catalog)
     Arm,
+    /// `https://graph.microsoft.com` with `PartnerBilling.Read.All` (invoice line items,
+    /// billing reconciliation v2, reference §13.2)
+    Graph,
 }
 
 impl Audience {
@@ -27,6 +30,7 @@ impl Audience {
             Audience::PartnerCenter => "https://api.partnercenter.microsoft.com/user_impersonation",
             Audience::PartnerApi => "https://api.partner.microsoft.com/.default",
             Audience::Arm => "https://management.azure.com/.default",
+            Audience::Graph => "https://graph.microsoft.com/PartnerBilling.Read.All",
         }
     }
 }

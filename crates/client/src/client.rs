@@ -1,4 +1,4 @@
-//! The one HTTP transport for Partner Center, the Partner API and ARM.
+//! The one HTTP transport for Partner Center, the Partner API, ARM and Microsoft Graph.
 //!
 //! `build_http_client` is the only place a `reqwest::Client` is made for the APIs (timeouts, user
 //! agent, gzip); `build_oauth_http_client`, next to it, the only one for sign-in (no redirects).
@@ -34,6 +34,8 @@ pub struct Endpoints {
     pub partner_api: Url,
     pub arm: Url,
     pub authority: Url,
+    /// Microsoft Graph (billing reconciliation v2).
+    pub graph: Url,
 }
 
 impl Endpoints {
@@ -45,6 +47,7 @@ impl Endpoints {
             partner_api: u("https://api.partner.microsoft.com/"),
             arm: u("https://management.azure.com/"),
             authority: u("https://login.microsoftonline.com/"),
+            graph: u("https://graph.microsoft.com/"),
         }
     }
 
@@ -55,6 +58,7 @@ impl Endpoints {
             partner_api: base.clone(),
             arm: base.clone(),
             authority: base.clone(),
+            graph: base.clone(),
         }
     }
 
@@ -81,12 +85,13 @@ impl Endpoints {
     }
 }
 
-/// Which of the three services a request goes to.
+/// Which of the services a request goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Host {
     PartnerCenter,
     PartnerApi,
     Arm,
+    Graph,
 }
 
 impl Host {
@@ -95,6 +100,7 @@ impl Host {
             Host::PartnerCenter => Service::PartnerCenter,
             Host::PartnerApi => Service::PartnerApi,
             Host::Arm => Service::Arm,
+            Host::Graph => Service::Graph,
         }
     }
     fn audience(self) -> Audience {
@@ -102,6 +108,7 @@ impl Host {
             Host::PartnerCenter => Audience::PartnerCenter,
             Host::PartnerApi => Audience::PartnerApi,
             Host::Arm => Audience::Arm,
+            Host::Graph => Audience::Graph,
         }
     }
 }
@@ -117,6 +124,9 @@ pub struct Request<T> {
     pub body: Option<Value>,
     /// A caller-chosen `MS-RequestId` (the orders journal); otherwise one is made per call.
     pub request_id: Option<String>,
+    /// A write that may be sent twice without harm (starting a read-only report export), so a
+    /// dropped connection or a 5xx is retried like a read.
+    pub repeatable: bool,
     _out: PhantomData<fn() -> T>,
 }
 
@@ -130,6 +140,7 @@ impl<T> Clone for Request<T> {
             headers: self.headers.clone(),
             body: self.body.clone(),
             request_id: self.request_id.clone(),
+            repeatable: self.repeatable,
             _out: PhantomData,
         }
     }
@@ -145,6 +156,7 @@ impl<T> Request<T> {
             headers: vec![],
             body: None,
             request_id: None,
+            repeatable: false,
             _out: PhantomData,
         }
     }
@@ -169,6 +181,11 @@ impl<T> Request<T> {
         self.request_id = Some(id.into());
         self
     }
+    /// Marks a write as safe to send again (see [`Request::repeatable`]).
+    pub fn repeatable(mut self) -> Self {
+        self.repeatable = true;
+        self
+    }
     /// Same request, another output type.
     pub fn cast<U>(self) -> Request<U> {
         Request {
@@ -179,6 +196,7 @@ impl<T> Request<T> {
             headers: self.headers,
             body: self.body,
             request_id: self.request_id,
+            repeatable: self.repeatable,
             _out: PhantomData,
         }
     }
@@ -187,7 +205,7 @@ impl<T> Request<T> {
         format!("{} {}", self.method, self.path)
     }
     fn safety(&self) -> Safety {
-        if self.method == Method::GET || self.method == Method::HEAD {
+        if self.method == Method::GET || self.method == Method::HEAD || self.repeatable {
             Safety::Read
         } else if self.host == Host::PartnerCenter {
             Safety::IdempotentWrite
@@ -284,6 +302,8 @@ struct Inner {
     locale: String,
     pacer: Option<Pacer>,
     stats: ClientStats,
+    /// The ARM catalog api-version that answered in this run (see `arm::versioned`).
+    arm_version: std::sync::Mutex<Option<&'static str>>,
 }
 
 /// The Partner Center client. Cheap to clone.
@@ -332,6 +352,7 @@ impl Client {
             &cfg.endpoints.partner_api,
             &cfg.endpoints.arm,
             &cfg.endpoints.authority,
+            &cfg.endpoints.graph,
         ] {
             Endpoints::check_secure(url)?;
         }
@@ -344,6 +365,7 @@ impl Client {
                 locale: cfg.locale,
                 pacer: cfg.max_rps.map(Pacer::new),
                 stats: ClientStats::default(),
+                arm_version: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -355,6 +377,24 @@ impl Client {
     /// The underlying reqwest client (shared with the OAuth2 flows).
     pub fn http(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+
+    /// The ARM catalog api-version that answered earlier in this run, if any.
+    pub fn arm_api_version(&self) -> Option<&'static str> {
+        *self
+            .inner
+            .arm_version
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Remembers the ARM catalog api-version that answered.
+    pub fn set_arm_api_version(&self, v: &'static str) {
+        *self
+            .inner
+            .arm_version
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(v);
     }
 
     pub fn stats(&self) -> StatsSnapshot {
@@ -373,6 +413,7 @@ impl Client {
             Host::PartnerCenter => &self.inner.endpoints.partner_center,
             Host::PartnerApi => &self.inner.endpoints.partner_api,
             Host::Arm => &self.inner.endpoints.arm,
+            Host::Graph => &self.inner.endpoints.graph,
         }
     }
 
@@ -396,6 +437,102 @@ impl Client {
         json::decode(&raw.body, &req.describe())
     }
 
+    /// The request with every header CSP Desk sends: the bearer token for the host's audience,
+    /// `Accept: application/json` unless the request names its own, the request and correlation
+    /// ids (and `client-request-id` for the Partner API and Graph), then the request's headers.
+    async fn builder<T>(
+        &self,
+        req: &Request<T>,
+        url: &Url,
+        request_id: &str,
+        correlation_id: &str,
+    ) -> Result<reqwest::RequestBuilder> {
+        let token = self.inner.tokens.token(req.host.audience()).await?;
+        let mut rb = self
+            .inner
+            .http
+            .request(req.method.clone(), url.clone())
+            .header(AUTHORIZATION, format!("Bearer {}", token.expose()));
+        if !req
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("accept"))
+        {
+            rb = rb.header(ACCEPT, "application/json");
+        }
+        rb = rb
+            .header("MS-RequestId", request_id)
+            .header("MS-CorrelationId", correlation_id)
+            .header("X-Locale", &self.inner.locale)
+            .header("MS-PartnerCenter-Client", "CSP Desk");
+        if matches!(req.host, Host::PartnerApi | Host::Graph) {
+            rb = rb.header("client-request-id", request_id);
+        }
+        for (k, v) in &req.headers {
+            rb = rb.header(k.as_str(), v.as_str());
+        }
+        if let Some(body) = &req.body {
+            rb = rb
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_string());
+        } else if req.method != Method::GET {
+            rb = rb.header(reqwest::header::CONTENT_LENGTH, "0");
+        }
+        Ok(rb)
+    }
+
+    /// One attempt, no retries, reading at most `max_bytes` of the body (a connection check:
+    /// the price sheet's first bytes, not the whole file). Refusals map as for [`Client::execute_raw`].
+    pub async fn probe<T>(&self, req: &Request<T>, max_bytes: usize) -> Result<RawResponse> {
+        let what = req.describe();
+        let service = req.host.service();
+        let url = self.url_for(req)?;
+        let request_id = req
+            .request_id
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let correlation_id = uuid::Uuid::new_v4().to_string();
+        let rb = self
+            .builder(req, &url, &request_id, &correlation_id)
+            .await?;
+        self.inner.stats.requests.fetch_add(1, Ordering::Relaxed);
+        let network = |e: reqwest::Error| Error::Network {
+            service,
+            what: what.clone(),
+            source: e,
+        };
+        let mut resp = rb.send().await.map_err(network)?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let mut body = bytes::BytesMut::new();
+        while body.len() < max_bytes {
+            match resp.chunk().await.map_err(network)? {
+                Some(c) => body.extend_from_slice(&c),
+                None => break,
+            }
+        }
+        let body = body.freeze();
+        if (200..300).contains(&status) {
+            return Ok(RawResponse {
+                status,
+                headers,
+                body,
+            });
+        }
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        Err(map_error(
+            service,
+            &what,
+            status,
+            retry_after,
+            &headers,
+            &body,
+        ))
+    }
+
     /// Send with retries; return the successful raw answer.
     pub async fn execute_raw<T>(&self, req: &Request<T>) -> Result<RawResponse> {
         let what = req.describe();
@@ -414,30 +551,9 @@ impl Client {
             if let Some(p) = &self.inner.pacer {
                 p.wait().await;
             }
-            let token = self.inner.tokens.token(req.host.audience()).await?;
-            let mut rb = self
-                .inner
-                .http
-                .request(req.method.clone(), url.clone())
-                .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
-                .header(ACCEPT, "application/json")
-                .header("MS-RequestId", &request_id)
-                .header("MS-CorrelationId", &correlation_id)
-                .header("X-Locale", &self.inner.locale)
-                .header("MS-PartnerCenter-Client", "CSP Desk");
-            if req.host == Host::PartnerApi {
-                rb = rb.header("client-request-id", &request_id);
-            }
-            for (k, v) in &req.headers {
-                rb = rb.header(k.as_str(), v.as_str());
-            }
-            if let Some(body) = &req.body {
-                rb = rb
-                    .header(CONTENT_TYPE, "application/json")
-                    .body(body.to_string());
-            } else if req.method != Method::GET {
-                rb = rb.header(reqwest::header::CONTENT_LENGTH, "0");
-            }
+            let rb = self
+                .builder(req, &url, &request_id, &correlation_id)
+                .await?;
             stats.requests.fetch_add(1, Ordering::Relaxed);
             tracing::debug!(%what, attempt, request_id = %request_id, "request");
             let (outcome, failure) = match rb.send().await {
@@ -551,6 +667,17 @@ fn access_hint(service: Service, what: &str, status: u16) -> Option<String> {
         (Service::PartnerApi, 401 | 403) => Some(format!(
             "Price sheets need a sign-in (App+User) with the Admin Agent or Sales Agent role in Partner Center ({ASSIGN})"
         )),
+        (Service::Graph, 401) => Some(format!(
+            "Microsoft Graph did not accept the sign-in for billing data. {}",
+            crate::auth::oauth::SIGN_IN_AGAIN
+        )),
+        (Service::Graph, 403) => Some(
+            "Invoice line items come from Microsoft Graph's billing reconciliation, which needs the \
+             PartnerBilling.Read.All permission on the app registration with admin consent (Microsoft Entra \
+             admin center → App registrations → the app → API permissions), and a partner-tenant account \
+             allowed to read billing (Admin Agent in Partner Center; Billing Administrator in Entra)"
+                .to_string(),
+        ),
         (Service::Arm, 401 | 403) => Some(
             "Reading the marketplace catalog needs an Azure subscription your account can read (e.g. the Reader \
              role), set as arm_subscription in the settings; everything else keeps working without it"
@@ -558,6 +685,22 @@ fn access_hint(service: Service, what: &str, status: u16) -> Option<String> {
         ),
         _ => None,
     }
+}
+
+/// The request id a service put on its answer: `MS-RequestId` (Partner Center), `request-id`
+/// (Microsoft Graph), `x-ms-request-id` (ARM, Blob Storage), or the echoed `client-request-id`.
+pub fn response_request_id(headers: &HeaderMap) -> Option<String> {
+    [
+        "MS-RequestId",
+        "request-id",
+        "x-ms-request-id",
+        "client-request-id",
+    ]
+    .iter()
+    .find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
+    .map(str::trim)
+    .filter(|v| !v.is_empty())
+    .map(str::to_string)
 }
 
 fn with_hint(e: Error, hint: Option<String>) -> Error {
@@ -627,10 +770,7 @@ fn map_error_words(
     body: &[u8],
 ) -> Error {
     let what = what.to_string();
-    let request_id = headers
-        .get("MS-RequestId")
-        .and_then(|h| h.to_str().ok())
-        .map(str::to_string);
+    let request_id = response_request_id(headers);
     let parsed: Option<Value> = serde_json::from_slice(body).ok().map(|mut v| {
         json::normalize_keys(&mut v);
         v

@@ -72,6 +72,10 @@ pub enum Service {
     Arm,
     /// Microsoft Entra ID (sign-in)
     Identity,
+    /// Microsoft Graph (billing reconciliation exports)
+    Graph,
+    /// Azure Blob Storage (the files of a billing reconciliation export, behind a SAS token)
+    BlobStorage,
 }
 
 impl std::fmt::Display for Service {
@@ -81,6 +85,8 @@ impl std::fmt::Display for Service {
             Service::PartnerApi => "Partner API",
             Service::Arm => "Azure Resource Manager",
             Service::Identity => "Microsoft Entra ID",
+            Service::Graph => "Microsoft Graph",
+            Service::BlobStorage => "Azure Blob Storage",
         })
     }
 }
@@ -119,7 +125,7 @@ pub enum Error {
         request_id: Option<String>,
     },
 
-    /// Partner API error body `{error: {code, message}}`.
+    /// Partner API, ARM and Graph error body `{error: {code, message}}`.
     #[error("{service} refused {what} (HTTP {status}, {code}): {message}")]
     PartnerApi {
         service: Service,
@@ -128,6 +134,17 @@ pub enum Error {
         code: String,
         message: String,
         request_id: Option<String>,
+    },
+
+    /// A long-running export (Microsoft Graph billing reconciliation) ended `failed`, with the
+    /// service's own code and words, and what to do.
+    #[error("{service} could not finish {what} (code {code}): {message}. {hint}")]
+    ExportFailed {
+        service: Service,
+        what: String,
+        code: String,
+        message: String,
+        hint: String,
     },
 
     /// A non-success answer with a body in none of the known shapes.
@@ -230,7 +247,7 @@ impl Error {
                 404 => ErrorKind::NotFound,
                 _ => ErrorKind::Api,
             },
-            Error::PagingLoop { .. } => ErrorKind::Api,
+            Error::PagingLoop { .. } | Error::ExportFailed { .. } => ErrorKind::Api,
             Error::Decode { .. } => ErrorKind::Decode,
             Error::Auth { .. } => ErrorKind::Auth,
             Error::Refused { .. } => ErrorKind::Refused,
@@ -257,7 +274,9 @@ impl Error {
     /// Partner Center / Partner API error code, if any.
     pub fn code(&self) -> Option<&str> {
         match self {
-            Error::Api { code, .. } | Error::PartnerApi { code, .. } => Some(code),
+            Error::Api { code, .. }
+            | Error::PartnerApi { code, .. }
+            | Error::ExportFailed { code, .. } => Some(code),
             _ => None,
         }
     }

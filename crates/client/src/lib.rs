@@ -13,12 +13,14 @@ pub mod categories;
 pub mod client;
 pub mod embedded;
 pub mod error;
+pub mod graph;
 pub mod json;
 pub mod models;
 pub mod paging;
 pub mod retry;
 pub mod sandbox_ids;
 pub mod secrets;
+pub mod transitions;
 
 pub use client::{Client, ClientConfig, Endpoints, Host, Request};
 pub use error::{Error, Result};

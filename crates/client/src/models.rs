@@ -895,6 +895,9 @@ pub struct InvoiceLineItem {
     pub charge_end_date: Option<DateTime<Utc>>,
     pub term_and_billing_cycle: String,
     pub billing_frequency: String,
+    /// Fields CSP Desk does not model (v2 adds `tier2MpnId`, `productCategory`, …), kept as sent.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 impl InvoiceLineItem {

@@ -207,11 +207,13 @@ impl Connection {
             partner_api: pick(&opts.partner_api, &base.partner_api),
             arm: pick(&opts.arm_endpoint, &base.arm),
             authority: pick(&opts.authority, &base.authority),
+            graph: pick(&None, &base.graph),
         };
         let all_loopback = [
             &endpoints.partner_center,
             &endpoints.partner_api,
             &endpoints.arm,
+            &endpoints.graph,
         ]
         .iter()
         .all(|u| Endpoints::is_loopback(u));

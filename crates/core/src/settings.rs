@@ -465,6 +465,11 @@ impl Settings {
             partner_api: pick(&e.partner_api, ms.partner_api)?,
             arm: pick(&e.arm, ms.arm)?,
             authority: pick(&e.authority, ms.authority)?,
+            // No override of its own: a sandbox set as the Partner Center endpoint serves Graph too.
+            graph: match &e.partner_center {
+                Some(u) if Endpoints::is_loopback(u) => u.clone(),
+                _ => ms.graph,
+            },
         })
     }
 

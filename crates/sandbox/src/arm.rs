@@ -16,9 +16,27 @@ use super::products::{Catalog, Kind, Product, Sku, Term, F_ARM, F_PC};
 use super::Shared;
 
 const PAGE: usize = 100;
-const API_VERSION: &str = "2023-01-01-preview";
+/// The version of the public ARM spec: `value`/`nextLink` pages, `market` and `language`.
+const API_VERSION: &str = "2025-05-01";
+/// The version Microsoft's MCP server sends: `items`/`nextPageLink` pages, `storefront`.
+const PREVIEW_API_VERSION: &str = "2023-01-01-preview";
 
-fn plan_pricing(p: &Product, s: &Sku) -> Vec<&'static str> {
+/// The third trial shape (reference §16): about one SaaS product in ten without a Partner Center
+/// trial has one in the marketplace catalog only (`FreeTrial` on its first plan,
+/// `hasFreeTrials` on that plan's availability), as ARM may say what Partner Center does not.
+fn arm_only_trial(p: &Product, s: &Sku, skus: &[Sku]) -> bool {
+    p.kind == Kind::SaaS
+        && !skus.iter().any(|k| k.trial)
+        && mix(p.seed, 77).is_multiple_of(10)
+        && skus.first().is_some_and(|f| f.id == s.id)
+}
+
+/// Whether the marketplace says `s` has a free trial (Partner Center's trial, or ARM's own).
+fn arm_trial(p: &Product, s: &Sku, skus: &[Sku]) -> bool {
+    s.trial || arm_only_trial(p, s, skus)
+}
+
+fn plan_pricing(p: &Product, s: &Sku, skus: &[Sku]) -> Vec<&'static str> {
     if p.kind != Kind::SaaS {
         return vec![match mix(p.seed, 31) % 3 {
             0 => "Byol",
@@ -27,7 +45,7 @@ fn plan_pricing(p: &Product, s: &Sku) -> Vec<&'static str> {
         }];
     }
     let mut v = vec![if s.max_q > 1 { "PerUser" } else { "FlatRate" }];
-    if s.trial {
+    if arm_trial(p, s, skus) {
         v.push("FreeTrial");
     }
     v
@@ -39,7 +57,7 @@ fn summary(cat: &Catalog, p: &Product, day: NaiveDate) -> Value {
     let categories = cat.categories(p);
     let mut pricing: Vec<&str> = Vec::new();
     for s in &skus {
-        for t in plan_pricing(p, s) {
+        for t in plan_pricing(p, s, &skus) {
             if !pricing.contains(&t) {
                 pricing.push(t);
             }
@@ -60,7 +78,7 @@ fn summary(cat: &Catalog, p: &Product, day: NaiveDate) -> Value {
                 "skuId": s.id,
                 "cspState": csp,
                 "categoryIds": categories,
-                "pricingTypes": plan_pricing(p, s),
+                "pricingTypes": plan_pricing(p, s, &skus),
                 "summary": s.description,
                 "description": s.description,
                 "isPrivate": false,
@@ -97,7 +115,7 @@ fn summary(cat: &Catalog, p: &Product, day: NaiveDate) -> Value {
         "longSummary": description,
         "description": description,
         "pricingTypes": pricing,
-        "hasFreeTrials": skus.iter().any(|s| s.trial),
+        "hasFreeTrials": skus.iter().any(|s| arm_trial(p, s, &skus)),
         "popularity": (unit(mix(p.seed, 44)) * 1000.0).round() / 10.0,
         "ratingAverage": 3.0 + (unit(mix(p.seed, 45)) * 20.0).round() / 10.0,
         "startingPrice": starting,
@@ -106,8 +124,9 @@ fn summary(cat: &Catalog, p: &Product, day: NaiveDate) -> Value {
     })
 }
 
-/// Checks the subscription id and api-version; `Err` is a ready ARM error.
-fn guard(sub: &str, q: &Query) -> Result<(), Response> {
+/// Checks the subscription id and api-version (both versions are served unless the sandbox is
+/// told to refuse the newer one); `Err` is a ready ARM error. `Ok` is the version asked for.
+fn guard(app: &super::App, sub: &str, q: &Query) -> Result<&'static str, Response> {
     if !sub.eq_ignore_ascii_case(super::SANDBOX_ARM_SUBSCRIPTION) {
         return Err(error_obj(
             StatusCode::NOT_FOUND,
@@ -122,7 +141,27 @@ fn guard(sub: &str, q: &Query) -> Result<(), Response> {
             "The api-version query parameter (?api-version=) is required for all requests.",
         ));
     }
-    Ok(())
+    let asked = q.get("api-version").unwrap_or("").trim();
+    let preview_only = app
+        .arm_preview_only
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let supported = if preview_only {
+        format!("'{PREVIEW_API_VERSION}'")
+    } else {
+        format!("'{API_VERSION}, {PREVIEW_API_VERSION}'")
+    };
+    match asked {
+        v if v == PREVIEW_API_VERSION => Ok(PREVIEW_API_VERSION),
+        v if v == API_VERSION && !preview_only => Ok(API_VERSION),
+        v => Err(error_obj(
+            StatusCode::BAD_REQUEST,
+            "NoRegisteredProviderFound",
+            &format!(
+                "No registered resource provider found for location 'global' and API version '{v}' for type \
+                 'products'. The supported api-versions are {supported}. The supported locations are ''."
+            ),
+        )),
+    }
 }
 
 /// `GET /subscriptions/{sub}/providers/Microsoft.Marketplace/products?api-version=…[&$search=][&$skiptoken=]`.
@@ -132,9 +171,10 @@ pub(crate) async fn list(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let q = Query::parse(raw.as_deref());
-    if let Err(r) = guard(&sub, &q) {
-        return r;
-    }
+    let version = match guard(&app, &sub, &q) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
     let (start, search) = match q.get("$skiptoken") {
         Some(tok) => match decode_token(tok).as_deref() {
             Some([kind, start, search]) if kind == "arm" => {
@@ -173,12 +213,21 @@ pub(crate) async fn list(
         }
         i += 1;
     }
-    let mut body = json!({"value": value});
+    // The two versions wrap a page differently (reference §14.3).
+    let (items_key, next_key) = if version == API_VERSION {
+        ("value", "nextLink")
+    } else {
+        ("items", "nextPageLink")
+    };
+    let mut body = json!({});
+    body[items_key] = json!(value);
+    body[next_key] = Value::Null;
     if (i..cat.products.len()).any(matches) {
+        // An opaque continuation inside the server's own link (2025-05-01 defines no $skiptoken).
         let tok = encode_token(&["arm", &i.to_string(), &search]);
-        let path = format!("subscriptions/{sub}/providers/Microsoft.Marketplace/products?api-version={API_VERSION}&$skiptoken={tok}");
+        let path = format!("subscriptions/{sub}/providers/Microsoft.Marketplace/products?api-version={version}&$skiptoken={tok}");
         if let Ok(u) = app.base.join(&path) {
-            body["nextLink"] = json!(u.to_string());
+            body[next_key] = json!(u.to_string());
         }
     }
     http::ok(&body)
@@ -193,7 +242,7 @@ fn term_json(cat: &Catalog, p: &Product, s: &Sku, t: Term, market: usize, day: N
     );
     json!({
         "termId": Catalog::term_id(p, s, Some(t)),
-        "termUnits": t.duration(),
+        "termUnit": t.duration(),
         "price": {"currencyCode": m.currency, "listPrice": total, "msrp": total},
         "billingPlan": {"billingPeriod": if t.charge_months() == 12 { "P1Y" } else { "P1M" }, "price": price},
         "isAutorenewable": true,
@@ -209,7 +258,7 @@ pub(crate) async fn get_one(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let q = Query::parse(raw.as_deref());
-    if let Err(r) = guard(&sub, &q) {
+    if let Err(r) = guard(&app, &sub, &q) {
         return r;
     }
     let market = q.get("market").unwrap_or("US");
@@ -244,24 +293,24 @@ pub(crate) async fn get_one(
                 .iter()
                 .map(|t| term_json(cat, p, s, *t, mi, day))
                 .collect();
-            if s.trial {
+            if arm_trial(p, s, &skus) {
                 terms.push(json!({
                     "termId": Catalog::term_id(p, s, None),
-                    "termUnits": "P1M",
+                    "termUnit": "P1M",
                     "price": {"currencyCode": MARKETS[mi].currency, "listPrice": 0, "msrp": 0},
                     "billingPlan": null,
                     "isAutorenewable": false,
                 }));
             }
             let availabilities = if sold {
-                json!([{"id": cat.availability_id(p, s, mi), "hasFreeTrials": s.trial, "pricingAudience": "DirectCommercial", "terms": terms}])
+                json!([{"id": cat.availability_id(p, s, mi), "hasFreeTrials": arm_trial(p, s, &skus), "pricingAudience": "DirectCommercial", "terms": terms}])
             } else {
                 json!([])
             };
             plan["availabilities"] = availabilities;
             plan["minQuantity"] = json!(s.min_q);
             plan["maxQuantity"] = json!(s.max_q);
-            plan["hasFreeTrials"] = json!(s.trial);
+            plan["hasFreeTrials"] = json!(arm_trial(p, s, &skus));
         }
     }
     let mut links = vec![

@@ -29,19 +29,19 @@ fn month_start(y: i32, m: u32) -> DateTime<Utc> {
 }
 
 /// Start of the month `back` months before the one containing `now`.
-fn month_back(now: DateTime<Utc>, back: i32) -> DateTime<Utc> {
+pub(crate) fn month_back(now: DateTime<Utc>, back: i32) -> DateTime<Utc> {
     let idx = now.year() * 12 + now.month0() as i32 - back;
     month_start(idx.div_euclid(12), idx.rem_euclid(12) as u32 + 1)
 }
 
-struct Invoice {
-    id: String,
-    start: DateTime<Utc>,
+pub(crate) struct Invoice {
+    pub id: String,
+    pub start: DateTime<Utc>,
     date: DateTime<Utc>,
 }
 
 impl Invoice {
-    fn end(&self) -> DateTime<Utc> {
+    pub fn end(&self) -> DateTime<Utc> {
         add_months(self.start, 1)
     }
 }
@@ -203,7 +203,7 @@ fn row(app: &App, s: &SubRec, c: &Charge, invoice: &str) -> Option<Value> {
 }
 
 /// Rows for charges starting in `[from, to)`, in a stable order.
-fn rows(app: &App, from: DateTime<Utc>, to: DateTime<Utc>, invoice: &str) -> Vec<Value> {
+pub(crate) fn rows(app: &App, from: DateTime<Utc>, to: DateTime<Utc>, invoice: &str) -> Vec<Value> {
     let now = app.clock.now();
     let subs: Vec<SubRec> = app.with_state(|st| st.subs.values().cloned().collect());
     let mut out: Vec<(DateTime<Utc>, String, &'static str, Value)> = Vec::new();
@@ -269,7 +269,7 @@ pub(crate) async fn list_invoices(State(app): State<Shared>) -> Response {
     http::ok(&http::collection(items, "/invoices"))
 }
 
-fn find(app: &App, iid: &str) -> Result<Invoice, Response> {
+pub(crate) fn find(app: &App, iid: &str) -> Result<Invoice, Response> {
     let id = iid.strip_prefix("OneTime-").unwrap_or(iid);
     invoices(app)
         .into_iter()

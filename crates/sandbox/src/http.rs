@@ -21,11 +21,19 @@ pub(crate) enum Svc {
     Arm,
     Saas,
     Publisher,
+    /// Microsoft Graph (`/v1.0/reports/…`, billing reconciliation).
+    Graph,
+    /// Azure Blob Storage (`/blob/…`, the export files; SAS, no bearer).
+    Blob,
 }
 
 impl Svc {
     pub fn of(path: &str) -> Svc {
-        if path.starts_with("/v1.0/") {
+        if path.starts_with("/v1.0/reports/") {
+            Svc::Graph
+        } else if path.starts_with("/blob/") {
+            Svc::Blob
+        } else if path.starts_with("/v1.0/") {
             Svc::PartnerApi
         } else if path.starts_with("/subscriptions/") {
             Svc::Arm
@@ -94,6 +102,25 @@ pub(crate) fn service_error(svc: Svc, status: StatusCode, pc_code: u64, message:
                 _ => "BadRequest",
             };
             error_obj(status, code, message)
+        }
+        Svc::Graph => {
+            let code = match status.as_u16() {
+                401 => "InvalidAuthenticationToken",
+                503 => "serviceNotAvailable",
+                s if s >= 500 => "generalException",
+                404 => "NotFound",
+                _ => "BadRequest",
+            };
+            super::graph::graph_error(status, code, message)
+        }
+        Svc::Blob => {
+            let code = match status.as_u16() {
+                503 => "ServerBusy",
+                s if s >= 500 => "InternalError",
+                404 => "ResourceNotFound",
+                _ => "InvalidQueryParameterValue",
+            };
+            super::graph::blob_error(status, code, message)
         }
     }
 }
@@ -304,6 +331,17 @@ pub(crate) async fn require_bearer(
     req: Request,
     next: Next,
 ) -> Response {
+    let svc = Svc::of(req.uri().path());
+    let refused = app
+        .refusals
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .find(|(s, _)| *s == svc)
+        .map(|(_, status)| *status);
+    if let Some(status) = refused {
+        return refusal(svc, status);
+    }
     let token = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -312,13 +350,11 @@ pub(crate) async fn require_bearer(
         .filter(|(scheme, token)| scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
         .map(|(_, token)| token.trim().to_string());
     if let Some(token) = token {
-        let svc = Svc::of(req.uri().path());
         return match app.identity.check_access(&token, svc, app.clock.now()) {
             Ok(()) => next.run(req).await,
             Err(refusal) => refusal,
         };
     }
-    let svc = Svc::of(req.uri().path());
     let mut resp = match svc {
         Svc::PartnerApi => service_error(
             svc,
@@ -332,6 +368,12 @@ pub(crate) async fn require_bearer(
             800001,
             "Authentication failed. The 'Authorization' header is missing.",
         ),
+        Svc::Graph => service_error(
+            svc,
+            StatusCode::UNAUTHORIZED,
+            800001,
+            "Access token is empty.",
+        ),
         _ => pc_error(
             StatusCode::UNAUTHORIZED,
             800001,
@@ -342,6 +384,48 @@ pub(crate) async fn require_bearer(
         header::WWW_AUTHENTICATE,
         HeaderValue::from_static("Bearer realm=\"sandbox\""),
     );
+    resp
+}
+
+/// The answer of a service told to refuse (see `Sandbox::refuse`), in its own words.
+fn refusal(svc: Svc, status: u16) -> Response {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
+    let mut resp = match (svc, status) {
+        (_, 401) => service_error(
+            svc,
+            StatusCode::UNAUTHORIZED,
+            800001,
+            "The access token is not valid for this service.",
+        ),
+        (Svc::PartnerCenter, _) => pc_error(
+            code,
+            900150,
+            "The supplied role does not have the rights to perform the requested operation",
+        ),
+        (Svc::PartnerApi, _) => error_obj(
+            code,
+            "unAuthorized",
+            "Caller is not authorized to access the resource.",
+        ),
+        (Svc::Graph, _) => super::graph::graph_error(
+            code,
+            "Forbidden",
+            "Insufficient privileges to complete the operation. The caller needs the PartnerBilling.Read.All \
+             permission and a billing role in the partner tenant.",
+        ),
+        _ => error_obj(
+            code,
+            "AuthorizationFailed",
+            "The client does not have authorization to perform action 'Microsoft.Marketplace/products/read' \
+             over the scope of the subscription, or the scope is invalid.",
+        ),
+    };
+    if status == 401 {
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"sandbox\", error=\"invalid_token\""),
+        );
+    }
     resp
 }
 

@@ -250,7 +250,8 @@ impl Identity {
             Svc::PartnerCenter => PARTNER_CENTER_AUD,
             Svc::PartnerApi => PARTNER_API_AUD,
             Svc::Arm => ARM_AUD,
-            Svc::Saas | Svc::Publisher => return Ok(()),
+            Svc::Graph => GRAPH_AUD,
+            Svc::Saas | Svc::Publisher | Svc::Blob => return Ok(()),
         };
         if grant.aud != want {
             return Err(unauthorized(
@@ -279,7 +280,9 @@ fn unauthorized(svc: Svc, arm_code: &str, message: &str) -> Response {
     let mut resp = match svc {
         Svc::PartnerCenter | Svc::Publisher => pc_error(StatusCode::UNAUTHORIZED, 800001, message),
         Svc::PartnerApi => service_error(svc, StatusCode::UNAUTHORIZED, 0, message),
-        Svc::Arm | Svc::Saas => error_obj(StatusCode::UNAUTHORIZED, arm_code, message),
+        Svc::Arm | Svc::Saas | Svc::Graph | Svc::Blob => {
+            error_obj(StatusCode::UNAUTHORIZED, arm_code, message)
+        }
     };
     resp.headers_mut().insert(
         header::WWW_AUTHENTICATE,
@@ -410,6 +413,8 @@ fn audience_of(scope: &str) -> Result<String, Response> {
             || lower.starts_with("https://management.core.windows.net")
         {
             ARM_AUD
+        } else if lower.starts_with("https://graph.microsoft.com") {
+            GRAPH_AUD
         } else {
             return Err(bad(
                 "invalid_resource",

@@ -21,6 +21,7 @@ mod catalog;
 mod customers;
 mod data;
 mod faults;
+mod graph;
 mod http;
 mod identity;
 mod orders;
@@ -32,6 +33,7 @@ mod seedstate;
 mod state;
 mod subscriptions;
 mod terms;
+mod transitions;
 mod upgrades;
 
 use std::net::SocketAddr;
@@ -47,6 +49,7 @@ use url::Url;
 
 pub use data::category_display_name;
 pub use faults::{FaultSpec, FaultStats};
+pub use graph::GraphExportOptions;
 pub use identity::{SANDBOX_DOMAIN, SANDBOX_USER};
 
 use cspdesk_client::{Error, Result};
@@ -152,6 +155,22 @@ pub(crate) struct App {
     pub faults: faults::Faults,
     pub write_lock: tokio::sync::Mutex<()>,
     pub identity: identity::Identity,
+    pub graph: graph::Exports,
+    /// ARM refuses api-version 2025-05-01 (an older ARM deployment), serving only the preview.
+    pub arm_preview_only: std::sync::atomic::AtomicBool,
+    /// Services told to refuse every call (status per service), whatever the token.
+    pub refusals: Mutex<Vec<(http::Svc, u16)>>,
+    /// Transition eligibilities list a SaaS subscription's other plans (optimistic reading).
+    pub optimistic_plan_changes: std::sync::atomic::AtomicBool,
+}
+
+/// A service the sandbox plays, for [`Sandbox::refuse`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SandboxService {
+    PartnerCenter,
+    PartnerApi,
+    Arm,
+    Graph,
 }
 
 pub(crate) type Shared = Arc<App>;
@@ -209,6 +228,10 @@ impl Sandbox {
             faults: faults::Faults::new(cfg.faults.clone()),
             write_lock: tokio::sync::Mutex::new(()),
             identity: identity::Identity::default(),
+            graph: graph::Exports::default(),
+            arm_preview_only: std::sync::atomic::AtomicBool::new(false),
+            refusals: Mutex::new(vec![]),
+            optimistic_plan_changes: std::sync::atomic::AtomicBool::new(false),
         });
         if fresh {
             let changes = seedstate::generate(&app.cat, app.clock.now());
@@ -275,11 +298,73 @@ impl Sandbox {
         self.app.identity.set_arm_refused(refused);
     }
 
+    /// Plan changes of marketplace SaaS: by default the eligibility probe lists nothing (the
+    /// reference's safest reading); `true` lists the other plans as eligible, so the change
+    /// flow behind the probe can be exercised.
+    pub fn set_optimistic_plan_changes(&self, on: bool) {
+        self.app
+            .optimistic_plan_changes
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Makes `service` refuse every call with `status` (401: the sign-in is not accepted; 403:
+    /// a role or permission is missing), in the service's own error shape; `None` lifts it.
+    pub fn refuse(&self, service: SandboxService, status: Option<u16>) {
+        let svc = match service {
+            SandboxService::PartnerCenter => http::Svc::PartnerCenter,
+            SandboxService::PartnerApi => http::Svc::PartnerApi,
+            SandboxService::Arm => http::Svc::Arm,
+            SandboxService::Graph => http::Svc::Graph,
+        };
+        let mut r = self
+            .app
+            .refusals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        r.retain(|(s, _)| *s != svc);
+        if let Some(status) = status {
+            r.push((svc, status));
+        }
+    }
+
+    /// Makes ARM refuse api-version `2025-05-01` with `NoRegisteredProviderFound`, serving only
+    /// `2023-01-01-preview` (its `items`/`nextPageLink` pages).
+    pub fn set_arm_preview_only(&self, on: bool) {
+        self.app
+            .arm_preview_only
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
     #[cfg(feature = "test-switches")]
     /// Makes the token endpoint refuse renewals for scopes starting with `scope_prefix` with
     /// `invalid_grant` and `AADSTS{aadsts}` (65001: no consent; 50076: MFA required).
     pub fn refuse_scope(&self, scope_prefix: &str, aadsts: u32) {
         self.app.identity.refuse_scope(scope_prefix, aadsts);
+    }
+
+    /// How the Graph billing reconciliation exports behave from now on (speed, failures,
+    /// damaged files, SAS lifetime, a 403 for a missing permission).
+    pub fn set_graph_exports(&self, o: GraphExportOptions) {
+        self.app.graph.set(o);
+    }
+
+    /// The signature of every SAS token the Graph exports' manifests handed out (the secret
+    /// part of the token), for leak tests.
+    pub fn issued_sas_signatures(&self) -> Vec<cspdesk_client::secrets::Secret> {
+        self.app
+            .graph
+            .issued_signatures()
+            .into_iter()
+            .map(cspdesk_client::secrets::Secret::new)
+            .collect()
+    }
+
+    /// Export files served so far (refused ones included).
+    pub fn graph_downloads(&self) -> u64 {
+        self.app
+            .graph
+            .downloads
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     #[cfg(feature = "test-switches")]
@@ -363,6 +448,14 @@ fn router(app: Shared) -> Router {
             "/v1/customers/{cid}/subscriptions/{sid}/activationlinks",
             get(subscriptions::links),
         )
+        .route(
+            "/v1/customers/{cid}/subscriptions/{sid}/transitionEligibilities",
+            get(transitions::list),
+        )
+        .route(
+            "/v1/customers/{cid}/subscriptions/{sid}/transitioneligibilities",
+            get(transitions::list),
+        )
         .route("/v1/invoices", get(billing::list_invoices))
         .route(
             "/v1/invoices/unbilled/lineitems",
@@ -371,6 +464,22 @@ fn router(app: Shared) -> Router {
         .route("/v1/invoices/{iid}", get(billing::get_invoice))
         .route("/v1/invoices/{iid}/lineitems", get(billing::line_items))
         .route("/v1.0/sales/{*rest}", get(pricesheet::get))
+        .route(
+            "/v1.0/reports/partners/billing/reconciliation/billed/export",
+            post(graph::billed_export),
+        )
+        .route(
+            "/v1.0/reports/partners/billing/reconciliation/unbilled/export",
+            post(graph::unbilled_export),
+        )
+        .route(
+            "/v1.0/reports/partners/billing/operations/{id}",
+            get(graph::get_operation),
+        )
+        .route(
+            "/v1.0/reports/partners/billing/manifests/{id}",
+            get(graph::get_manifest),
+        )
         .route(
             "/subscriptions/{sub}/providers/Microsoft.Marketplace/products",
             get(arm::list),
@@ -391,12 +500,17 @@ fn router(app: Shared) -> Router {
         .route_layer(from_fn_with_state(app.clone(), state::idempotency))
         .route_layer(from_fn_with_state(app.clone(), faults::layer))
         .route_layer(from_fn_with_state(app.clone(), http::require_bearer));
+    // Export files: behind their SAS token, not a bearer; faults apply.
+    let blobs = Router::new()
+        .route("/blob/{*path}", get(graph::get_blob))
+        .route_layer(from_fn_with_state(app.clone(), faults::layer));
     let pages = Router::new()
         .route("/publisher/{pid}/landing", get(publisher::landing))
         .route("/publisher/{pid}/activate", post(publisher::activate));
     Router::new()
         .merge(api)
         .merge(saas)
+        .merge(blobs)
         .merge(pages)
         .merge(identity::routes())
         .fallback(|| async { http::not_found_route() })

@@ -198,7 +198,9 @@ impl super::App {
 
 /// Idempotency: (method, path, MS-RequestId) → the first answer, replayed without re-applying.
 pub(crate) async fn idempotency(State(app): State<Shared>, req: Request, next: Next) -> Response {
-    let write = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH);
+    // Graph does not de-duplicate on MS-RequestId: a repeated export start is a new export.
+    let write = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH)
+        && super::http::Svc::of(req.uri().path()) != super::http::Svc::Graph;
     let sent_id = req
         .headers()
         .get("ms-requestid")

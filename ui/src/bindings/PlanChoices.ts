@@ -17,4 +17,12 @@ unavailable: Array<PlanOption>,
 /**
  * Proration and approval notes to show with the choices.
  */
-notes: Array<string>, };
+notes: Array<string>, 
+/**
+ * When Partner Center offers no plan change for this subscription: why, in plain words.
+ */
+notOffered?: string, 
+/**
+ * The subscription's page in the Partner Center portal, to change the plan there.
+ */
+portalLink?: string, };

@@ -167,12 +167,12 @@ pub struct SaveOutcome {
     pub path: String,
 }
 
-/// One of the three token audiences, and what it gives.
+/// One of the four token audiences, and what it gives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct AudienceCheck {
-    /// `Partner Center`, `Partner API`, `Azure Resource Manager`.
+    /// `Partner Center`, `Partner API`, `Azure Resource Manager`, `Microsoft Graph`.
     pub audience: String,
     /// The features that need it.
     pub serves: String,
@@ -377,6 +377,7 @@ fn same_connection(a: &Settings, b: &Settings) -> bool {
 const PARTNER_CENTER_SERVES: &str = "customers, orders, subscriptions and invoices";
 const PARTNER_API_SERVES: &str = "price lists";
 const ARM_SERVES: &str = "marketplace categories and publisher contacts";
+const GRAPH_SERVES: &str = "invoice line items (billing reconciliation)";
 
 impl AppCore {
     /// The desktop's core: the settings file at `settings_path` (a malformed one is reported,
@@ -574,6 +575,7 @@ impl AppCore {
             ),
             (Audience::PartnerApi, "Partner API", PARTNER_API_SERVES),
             (Audience::Arm, "Azure Resource Manager", ARM_SERVES),
+            (Audience::Graph, "Microsoft Graph", GRAPH_SERVES),
         ] {
             let problem = match (tokens.token(audience).await, &arm_subscription) {
                 (Err(e), _) => Some(format!("{serves} unavailable: {e}")),

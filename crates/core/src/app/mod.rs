@@ -404,35 +404,7 @@ impl AppCore {
             )
         })?;
         let c = self.connection().await?;
-        let (arm, note) = match (&offer.marketplace_id, &c.arm_subscription) {
-            (None, _) => (
-                None,
-                Some("This offer did not match an Azure Marketplace entry, so publisher contacts and legal links are not known.".to_string()),
-            ),
-            (Some(_), None) => (
-                None,
-                Some("No Azure subscription is set to read the marketplace catalog through (Settings → Azure subscription id), so publisher contacts and legal links are not known.".to_string()),
-            ),
-            (Some(id), Some(sub)) => {
-                match detail::arm_detail(&c.client, &c.store, sub, id, &market).await {
-                    Ok(d) => (Some(d), None),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "marketplace detail unavailable");
-                        let why = match (&e, e.status()) {
-                            (Error::Network { .. }, _) => "it could not be reached".to_string(),
-                            (_, Some(status)) => format!("it answered HTTP {status}"),
-                            _ => e.to_string(),
-                        };
-                        let note = format!(
-                            "Publisher contacts and legal links are missing: the Azure Marketplace catalog could not be read ({why}). Open the offer again later; the rest comes from Partner Center."
-                        );
-                        (None, Some(note))
-                    }
-                }
-            }
-        };
-        let markets = detail::markets_of(&c.store, key)?;
-        Ok(detail::build(&offer, arm.as_ref(), markets, note))
+        detail::offer_detail(c, &offer, &market).await
     }
 }
 

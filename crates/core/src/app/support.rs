@@ -648,7 +648,15 @@ impl AppCore {
                 return Ok((hit.lines.clone(), hit.fetched_at));
             }
         }
-        let lines = Arc::new(billing::line_items(&c.client, &id, &LineFilter::default()).await?);
+        let got = billing::fetch_lines(
+            &c.client,
+            Some(&c.store),
+            &id,
+            &Default::default(),
+            &|p| tracing::info!(invoice = %id, "{}", billing::describe_progress(&p)),
+        )
+        .await?;
+        let lines = Arc::new(got.lines);
         let fetched_at = Utc::now();
         let mut cache = self.invoice_lines.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() >= CACHED_INVOICES {

@@ -215,6 +215,9 @@ fn what_needs(scope: Option<&str>) -> &'static str {
         Some(s) if s == Audience::Arm.scope() => {
             "Azure Resource Manager (the marketplace catalog's categories, contacts and trials)"
         }
+        Some(s) if s == Audience::Graph.scope() => {
+            "Microsoft Graph's billing reconciliation (PartnerBilling.Read.All: invoice line items)"
+        }
         _ => "Partner Center",
     }
 }

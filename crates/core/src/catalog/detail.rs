@@ -169,6 +169,45 @@ pub fn purchase_note(offer: &Offer) -> Option<String> {
     })
 }
 
+/// Everything the detail panel (and `cspdesk offers show`) shows about `offer`: the stored
+/// offer plus, when it matched the marketplace catalog and an Azure subscription is set, the
+/// publisher's contacts and legal links from ARM. A missing ARM detail is a note, not an error.
+pub async fn offer_detail(
+    conn: &crate::connection::Connection,
+    offer: &Offer,
+    market: &str,
+) -> Result<OfferDetail> {
+    let (arm, note) = match (&offer.marketplace_id, &conn.arm_subscription) {
+        (None, _) => (
+            None,
+            Some("This offer did not match an Azure Marketplace entry, so publisher contacts and legal links are not known.".to_string()),
+        ),
+        (Some(_), None) => (
+            None,
+            Some("No Azure subscription is set to read the marketplace catalog through (Settings → Azure subscription id), so publisher contacts and legal links are not known.".to_string()),
+        ),
+        (Some(id), Some(sub)) => {
+            match arm_detail(&conn.client, &conn.store, sub, id, market).await {
+                Ok(d) => (Some(d), None),
+                Err(e) => {
+                    tracing::warn!(error = %e, "marketplace detail unavailable");
+                    let why = match (&e, e.status()) {
+                        (Error::Network { .. }, _) => "it could not be reached".to_string(),
+                        (_, Some(status)) => format!("it answered HTTP {status}"),
+                        _ => e.to_string(),
+                    };
+                    let note = format!(
+                        "Publisher contacts and legal links are missing: the Azure Marketplace catalog could not be read ({why}). Open the offer again later; the rest comes from Partner Center."
+                    );
+                    (None, Some(note))
+                }
+            }
+        }
+    };
+    let markets = markets_of(&conn.store, offer.key())?;
+    Ok(build(offer, arm.as_ref(), markets, note))
+}
+
 /// The detail DTO from the stored offer and, when known, the ARM product detail.
 pub fn build(
     offer: &Offer,
@@ -233,10 +272,18 @@ pub fn build(
                     .flat_map(|p| p.availabilities.iter())
                     .filter(|a| a.has_free_trials)
                     .flat_map(|a| a.terms.iter())
-                    .map(|t| t.term_units.clone())
+                    .map(|t| t.unit().to_string())
                     .find(|u| !u.is_empty())
                     .map(|u| duration_label(&u))
             })
+        })
+        .or_else(|| {
+            // A trial SKU's or the marketplace's trial, attached to its paid plan (catalog::trials).
+            offer
+                .skus
+                .iter()
+                .find_map(|s| s.trial.as_ref())
+                .map(|t| duration_label(&t.length))
         });
 
     let mut publisher = PublisherContacts {
@@ -376,17 +423,19 @@ pub async fn arm_detail(
             return Ok(d.clone());
         }
     }
-    let req = api::arm_product(
-        subscription,
-        unique_product_id,
-        &market.to_ascii_uppercase(),
-    )
-    .cast::<serde_json::Value>();
-    let what = req.describe();
-    let fetched = client.execute(&req).await.and_then(|mut v| {
-        tolerate_bare_prices(&mut v);
-        json::decode_value::<ArmProductDetail>(v, &what)
-    });
+    let market_code = market.to_ascii_uppercase();
+    let fetched = crate::partner_center::arm::versioned(client, |version| {
+        let req = api::arm_product_at(subscription, unique_product_id, &market_code, version)
+            .cast::<serde_json::Value>();
+        async move {
+            let what = req.describe();
+            client.execute(&req).await.and_then(|mut v| {
+                tolerate_bare_prices(&mut v);
+                json::decode_value::<ArmProductDetail>(v, &what)
+            })
+        }
+    })
+    .await;
     match fetched {
         Ok(mut d) => {
             if d.unique_product_id.is_empty() {
@@ -472,6 +521,8 @@ mod tests {
             skus: vec![OfferSku {
                 sku,
                 availabilities: vec![avail],
+                trial: None,
+                trial_of: None,
             }],
             marketplace_id: Some("contoso.sentinel".into()),
             match_kind: MatchKind::Exact,

@@ -10,6 +10,7 @@ pub use crate::partner_center::categories;
 pub mod detail;
 pub mod query;
 pub mod sync;
+pub mod trials;
 
 use std::collections::HashMap;
 
@@ -106,11 +107,18 @@ pub struct OfferSku {
     #[serde(flatten)]
     pub sku: Sku,
     pub availabilities: Vec<Availability>,
+    /// This paid plan's free trial, in whichever shape it came (see [`trials`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial: Option<trials::SkuTrial>,
+    /// For a trial SKU (`isTrial`): the paid plan it turns into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_of: Option<String>,
 }
 
 impl OfferSku {
     pub fn has_trial(&self) -> bool {
-        self.sku.is_trial
+        self.trial.is_some()
+            || self.sku.is_trial
             || self
                 .availabilities
                 .iter()
@@ -208,7 +216,9 @@ pub fn join(market: &str, products: Vec<FetchedProduct>, arm: &[ArmProductSummar
             .as_ref()
             .map(|s| s.id.as_str())
             .unwrap_or(p.product_type.id.as_str());
-        let sku_trial = fp.skus.iter().any(OfferSku::has_trial);
+        let mut skus = fp.skus;
+        trials::attach(&mut skus, hit.map(|(i, _)| &arm[i]));
+        let sku_trial = skus.iter().any(OfferSku::has_trial);
         let mut offer = Offer {
             product_id: Some(p.id.clone()),
             market: market.to_string(),
@@ -220,7 +230,7 @@ pub fn join(market: &str, products: Vec<FetchedProduct>, arm: &[ArmProductSummar
             offer_type: OfferType::from_source(pc_type),
             categories: vec![],
             free_trial: sku_trial,
-            skus: fp.skus,
+            skus,
             marketplace_id: None,
             match_kind: MatchKind::PartnerCenterOnly,
         };
@@ -229,7 +239,8 @@ pub fn join(market: &str, products: Vec<FetchedProduct>, arm: &[ArmProductSummar
             let a = &arm[i];
             offer.publisher_id = Some(a.publisher_id.clone());
             offer.categories = a.category_ids.clone();
-            offer.free_trial = sku_trial || a.has_free_trial();
+            // With SKUs, the rule in `trials` has already placed the marketplace's flag on them.
+            offer.free_trial = sku_trial || (offer.skus.is_empty() && a.has_free_trial());
             offer.marketplace_id = Some(a.unique_product_id.clone());
             offer.match_kind = kind;
             if offer.offer_type == OfferType::Other {

@@ -99,7 +99,11 @@ pub async fn fetch(
             done: 0,
             total: 0,
         });
-        match paging::collect_all(client, api::arm_products(sub, None)).await {
+        let listed = crate::partner_center::arm::versioned(client, |version| {
+            paging::collect_all(client, api::arm_products_at(sub, market, None, version))
+        })
+        .await;
+        match listed {
             Ok(items) => Ok((items, None)),
             Err(Error::Cancelled) => Err(Error::Cancelled),
             Err(e) => {
@@ -142,6 +146,8 @@ pub async fn fetch(
                         offer_skus.push(OfferSku {
                             sku,
                             availabilities,
+                            trial: None,
+                            trial_of: None,
                         });
                     }
                     let n = done.fetch_add(1, Ordering::Relaxed) + 1;

@@ -93,7 +93,9 @@ pub async fn fetch_snapshot(
     skip_bad_rows: bool,
     day: Option<NaiveDate>,
 ) -> Result<sheet::PriceSheet> {
-    let sheet = sheet::fetch(&conn.client, market, skip_bad_rows).await?;
+    let logs = conn.data_dir.join("logs");
+    let sheet =
+        sheet::fetch_keeping_sample(&conn.client, market, skip_bad_rows, Some(&logs)).await?;
     let now = Utc::now();
     snapshot::save(
         &conn.store,

@@ -264,9 +264,11 @@ pub fn parse(csv_bytes: &[u8], market: &str, skip_bad_rows: bool) -> Result<Pric
     for (col, name, aliases, required) in COLUMNS {
         let found = folded.iter().position(|h| aliases.contains(&h.as_str()));
         if found.is_none() && *required {
+            let line = String::from_utf8_lossy(bytes.split(|&b| b == b'\n').next().unwrap_or(b""));
             return Err(Error::Invalid(format!(
-                "price sheet for {market}: required column {name} is missing (columns found: {})",
-                headers.iter().collect::<Vec<_>>().join(", ")
+                "price sheet for {market}: {MISSING_COLUMN} {name} is missing (columns found: {}). The header line was: {}",
+                headers.iter().collect::<Vec<_>>().join(", "),
+                line.trim_end_matches('\r').chars().take(1000).collect::<String>()
             )));
         }
         pos[*col as usize] = found;
@@ -387,15 +389,68 @@ fn read_row(
     })
 }
 
+/// What the price sheet download accepts: the CSV, or the zip it may come in.
+pub const PRICE_SHEET_ACCEPT: &str =
+    "text/csv, application/zip, application/octet-stream;q=0.9, */*;q=0.5";
+
+/// Words of the missing-column error (it is the one a changed sheet layout gives).
+const MISSING_COLUMN: &str = "required column";
+
 /// Download and parse one market's marketplace price sheet.
 pub async fn fetch(client: &Client, market: &str, skip_bad_rows: bool) -> Result<PriceSheet> {
+    fetch_keeping_sample(client, market, skip_bad_rows, None).await
+}
+
+/// [`fetch`]; when a required column is missing and `sample_dir` is given (the folder beside
+/// the logs), the sheet's first lines are saved there for a bug report and the error names the
+/// file.
+pub async fn fetch_keeping_sample(
+    client: &Client,
+    market: &str,
+    skip_bad_rows: bool,
+    sample_dir: Option<&std::path::Path>,
+) -> Result<PriceSheet> {
     let raw = client
         .execute_raw(
-            &api::price_sheet(market, MARKETPLACE_VIEW).header("Accept-Encoding", "deflate"),
+            &api::price_sheet(market, MARKETPLACE_VIEW)
+                .header("Accept-Encoding", "deflate")
+                // A file, not JSON (the client sends client-request-id to the Partner API).
+                .header("Accept", PRICE_SHEET_ACCEPT),
         )
         .await?;
     let csv = unpack(&raw.body)?;
-    parse(&csv, market, skip_bad_rows)
+    match (parse(&csv, market, skip_bad_rows), sample_dir) {
+        (Err(Error::Invalid(m)), Some(dir)) if m.contains(MISSING_COLUMN) => {
+            Err(Error::Invalid(match save_sample(dir, market, &csv) {
+                Ok(path) => format!(
+                    "{m}. The sheet's first lines are saved in {} for a bug report",
+                    path.display()
+                ),
+                Err(e) => format!("{m}. (The first lines could not be saved: {e})"),
+            }))
+        }
+        (result, _) => result,
+    }
+}
+
+/// The first 20 lines of a sheet, as received, in `dir/pricesheet-{market}-{UTC time}.csv`.
+fn save_sample(dir: &std::path::Path, market: &str, csv: &[u8]) -> Result<std::path::PathBuf> {
+    let end = csv
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .nth(19)
+        .map_or(csv.len(), |(i, _)| i + 1);
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    let path = dir.join(format!(
+        "pricesheet-{}-{}.csv",
+        market.to_ascii_uppercase(),
+        chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+    ));
+    std::fs::write(&path, &csv[..end])
+        .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    Ok(path)
 }
 
 #[cfg(test)]
@@ -432,6 +487,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("SkuId"), "{err}");
+        assert!(
+            err.contains("The header line was: ProductId,UnitPrice"),
+            "{err}"
+        );
     }
 
     #[test]

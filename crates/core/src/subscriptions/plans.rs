@@ -32,6 +32,17 @@
 //!   `user_license_error`). The shared reference (`partner-center-api.md` §7.1, Appendix A)
 //!   only lists the paths.
 //!
+//! # The probe in front of it (reference §15)
+//!
+//! No Partner Center operation for changing the plan of a third-party SaaS subscription is
+//! documented; `/upgrades` is documented for license-based offers only. So for a marketplace
+//! subscription (`isMicrosoftProduct: false`) the plans are first probed with
+//! `GET …/transitionEligibilities?eligibilityType=immediate`. Only when that call succeeds and
+//! lists an eligible item does the flow below run. When it is refused or lists nothing, no plan
+//! is offered: the choices say so in plain words and link to the subscription's page in the
+//! Partner Center portal, and a change is refused before anything is sent. Seat changes on the
+//! current plan are not affected. A plan change is never emulated by cancel and re-buy.
+//!
 //! # Assumptions where the docs are silent (NOT FOUND)
 //!
 //! * The upgrade resources page says it "applies only to traditional license-based services";
@@ -128,6 +139,53 @@ pub struct PlanChoices {
     pub unavailable: Vec<PlanOption>,
     /// Proration and approval notes to show with the choices.
     pub notes: Vec<String>,
+    /// When Partner Center offers no plan change for this subscription: why, in plain words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub not_offered: Option<String>,
+    /// The subscription's page in the Partner Center portal, to change the plan there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub portal_link: Option<String>,
+}
+
+/// The subscription's page in the Partner Center portal.
+/// ASSUMPTION: the portal's deep-link layout is not documented; this is the customer's
+/// subscriptions page as the portal addresses it today.
+pub fn portal_link(customer_id: &str, subscription_id: &str) -> String {
+    format!(
+        "https://partner.microsoft.com/dashboard/commerce2/customers/{customer_id}/subscriptions/{subscription_id}"
+    )
+}
+
+/// What the eligibility probe found.
+enum Probe {
+    /// A Microsoft product: `/upgrades` is documented for it; no probe.
+    NotNeeded,
+    /// At least one eligible item: the plan change flow may run.
+    Offered,
+    /// Refused or nothing eligible: why, in plain words.
+    NotOffered(String),
+}
+
+async fn probe(client: &Client, sub: &Subscription, customer_id: &str) -> Probe {
+    if sub.is_microsoft_product {
+        return Probe::NotNeeded;
+    }
+    let req = crate::partner_center::transitions::eligibilities(customer_id, &sub.id);
+    match paging::collect_all(client, req).await {
+        Ok(items) if items.iter().any(|i| i.any_eligible()) => Probe::Offered,
+        Ok(_) => Probe::NotOffered(
+            "Partner Center lists no plan this marketplace subscription can move to through its API".into(),
+        ),
+        Err(e) => {
+            tracing::info!(error = %e, "plan change eligibility refused");
+            Probe::NotOffered(format!(
+                "Partner Center does not offer plan changes for this marketplace subscription through its API \
+                 (the eligibility check was refused: {e})"
+            ))
+        }
+    }
 }
 
 /// A plan, as named in a change.
@@ -279,11 +337,19 @@ async fn context(client: &Client, customer_id: &str, subscription_id: &str) -> R
     let sub = client
         .execute(&api::subscription(customer_id, subscription_id))
         .await?;
-    let upgrades = paging::collect_all(
-        client,
-        api::subscription_upgrades(customer_id, subscription_id),
-    )
-    .await?;
+    let not_offered = match probe(client, &sub, customer_id).await {
+        Probe::NotOffered(why) => Some(why),
+        Probe::NotNeeded | Probe::Offered => None,
+    };
+    let upgrades = if not_offered.is_some() {
+        vec![]
+    } else {
+        paging::collect_all(
+            client,
+            api::subscription_upgrades(customer_id, subscription_id),
+        )
+        .await?
+    };
     let (p, s) = sub.product_and_sku();
     let (product_id, sku_id) = (
         p.unwrap_or_default().to_string(),
@@ -384,10 +450,16 @@ async fn context(client: &Client, customer_id: &str, subscription_id: &str) -> R
             is_eligible: false,
             listed: false,
             upgrade_type: String::new(),
-            reason: Some(format!(
-                "Partner Center does not list {} as a plan {} can move to; the publisher may not allow this change",
-                k.title, current.title
-            )),
+            reason: Some(match &not_offered {
+                Some(_) => format!(
+                    "{} cannot be chosen here: change the plan in the Partner Center portal",
+                    k.title
+                ),
+                None => format!(
+                    "Partner Center does not list {} as a plan {} can move to; the publisher may not allow this change",
+                    k.title, current.title
+                ),
+            }),
             error_codes: vec![],
             minimum_quantity: bound(k.minimum_quantity),
             maximum_quantity: bound(k.maximum_quantity),
@@ -400,6 +472,10 @@ async fn context(client: &Client, customer_id: &str, subscription_id: &str) -> R
         eligible,
         unavailable,
         notes: PLAN_CHANGE_NOTES.iter().map(|s| s.to_string()).collect(),
+        portal_link: not_offered
+            .as_ref()
+            .map(|_| portal_link(customer_id, &sub.id)),
+        not_offered,
     };
     Ok(Context {
         sub,
@@ -504,6 +580,15 @@ pub async fn change_plan(
         });
     }
 
+    if let (Some(why), Some(link)) = (&choices.not_offered, &choices.portal_link) {
+        return Err(Error::refused(
+            why.clone(),
+            format!(
+                "Change the plan in the Partner Center portal ({link}: the customer's subscription → Change plan) \
+                 or through the publisher. Seat changes on the current plan still work here"
+            ),
+        ));
+    }
     let find = |list: &[PlanOption]| {
         list.iter()
             .find(|o| names(target, &o.offer_id, &o.product_id, &o.sku_id, &o.title))
