@@ -153,6 +153,8 @@ pub(crate) struct App {
     pub faults: faults::Faults,
     pub write_lock: tokio::sync::Mutex<()>,
     pub identity: identity::Identity,
+    /// The day's price sheets, built once (reference §8: the sheet changes at most daily).
+    pub sheets: pricesheet::SheetCache,
 }
 
 pub(crate) type Shared = Arc<App>;
@@ -212,6 +214,7 @@ impl Sandbox {
             faults: faults::Faults::new(cfg.faults.clone()),
             write_lock: tokio::sync::Mutex::new(()),
             identity: identity::Identity::default(),
+            sheets: pricesheet::SheetCache::default(),
         });
         if fresh {
             let changes = seedstate::generate(&app.cat, app.clock.now());
