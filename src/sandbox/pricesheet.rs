@@ -342,7 +342,14 @@ pub(crate) async fn get(
                 "sandbox: price sheet cut off (sheet-drop)",
             )),
         ];
-        axum::body::Body::from_stream(futures::stream::iter(parts))
+        // The error waits a moment, so the headers and the first half are on the wire first.
+        let parts = futures::StreamExt::then(futures::stream::iter(parts), |part| async move {
+            if part.is_err() {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            part
+        });
+        axum::body::Body::from_stream(parts)
     } else {
         axum::body::Body::from(body)
     };
