@@ -1,155 +1,555 @@
-//! Benchmark: 1,000,000 price rows to `.xlsx` (constant-memory) and to `.csv`, with wall time and
-//! peak RSS, and the same rows through Python XlsxWriter in `constant_memory` mode as the baseline.
+//! Benchmark: the price list as a user waits for it. A sandbox with 100,000 offers runs as its own
+//! process (`cspdesk sandbox serve`); the export runs as another (`cspdesk prices export`, the
+//! release binary), fetching over loopback, parsing, joining, applying the trial rule and
+//! writing. Wall time and peak RSS (the exporting process's own, from `getrusage` of a child
+//! measured alone) are printed for:
 //!
-//! `cargo bench --bench pricelist_export` (rows: `EXPORT_BENCH_ROWS`, default 1,000,000). Each
-//! writer runs in its own child process so its peak RSS (VmHWM) is its own. The Python baseline
-//! needs `pip install xlsxwriter`; it is skipped with a note when that is missing.
+//! - 5 markets (about 1M rows) to `.xlsx`: the first export of the day, then again from the day's
+//!   snapshot, then to `.csv`;
+//! - about 20 markets (about 4.4M rows) to `.xlsx` (`PRICELIST_BENCH_LARGE=0` skips it);
+//! - `prices diff` over the 5 markets' two days of snapshots;
+//! - the writer alone (1M synthetic rows, in-process), labelled as such;
+//! - Python XlsxWriter `constant_memory` writing the same rows as the 5-market export, in the
+//!   same run (`pip install xlsxwriter`; skipped with a note when missing).
+//!
+//! The sandbox builds each day's sheet once and keeps it ready; its serving time is reported
+//! apart. Catalogs are synced once into `target/pricelist-bench/` and reused by later runs.
+//! `cargo bench --bench pricelist_export`.
 
-use std::process::Command;
-use std::sync::atomic::AtomicBool;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use cspdesk_core::pricelist::export::{write_csv, write_xlsx, ExportControl, SheetInput};
-use cspdesk_core::pricelist::rows::PriceRow;
+use cspdesk_core::pricelist::export::{write_rows, ExportFormat};
+use cspdesk_core::pricelist::rows::OutRow;
+use cspdesk_core::pricelist::sheet::PriceSheet;
+use cspdesk_core::pricelist::snapshot;
 
-/// Row `i` of the benchmark; `benches/xlsxwriter_baseline.py` builds the same rows.
-fn row(i: u64) -> PriceRow {
-    let price = ((i * 37) % 10_000) as f64 / 100.0 + 1.0;
-    PriceRow {
-        market: "GB".into(),
-        currency: "GBP".into(),
-        product_id: format!("DZH318Z0{:04X}", (i / 4) % 65_536),
-        product: format!("Product {}", i / 4),
-        sku_id: format!("000{}", 1 + i % 3),
-        plan: "Standard".into(),
-        publisher: format!("Publisher {}", i % 300),
-        offer_type: "SaaS".into(),
-        category: "Security".into(),
-        term: if i.is_multiple_of(2) {
-            "P1M".into()
-        } else {
-            "P1Y".into()
-        },
-        billing_plan: if i.is_multiple_of(2) {
-            "Monthly".into()
-        } else {
-            "Annual".into()
-        },
-        unit_price: price,
-        erp_price: Some((price * 1.2 * 100.0).round() / 100.0),
-        effective_start: NaiveDate::from_ymd_opt(2026, 1, 1),
-        effective_end: NaiveDate::from_ymd_opt(2026, 12, 31),
-        free_trial: "No".into(),
-    }
+const SMALL: [&str; 5] = ["US", "GB", "DE", "FR", "JP"];
+const LARGE: [&str; 20] = [
+    "US", "GB", "DE", "FR", "JP", "NL", "IT", "ES", "IE", "SE", "NO", "DK", "CH", "PL", "AU", "NZ",
+    "CA", "BR", "IN", "SG",
+];
+
+/// Runs a command alone under Python's `getrusage(RUSAGE_CHILDREN)`: its wall time and peak RSS.
+const MEASURE: &str = r#"
+import resource, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+secs = time.perf_counter() - t
+if p.returncode != 0:
+    sys.stderr.write(p.stderr.decode(errors="replace"))
+print(f"MEASURE rc={p.returncode} secs={secs:.3f} maxrss_kib={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+"#;
+
+struct Measured {
+    secs: f64,
+    rss_mib: f64,
 }
 
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
+fn measure(cmd: &mut Command) -> Measured {
+    let program = cmd.get_program().to_owned();
+    let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
+    let envs: Vec<_> = cmd
+        .get_envs()
+        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned())))
+        .collect();
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(MEASURE)
+        .arg(program)
+        .args(args)
+        .envs(envs)
+        .output()
+        .expect("python3 runs the measurement");
+    let text = String::from_utf8_lossy(&o.stdout);
+    let line = text
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
-
-fn child(mode: &str, rows: u64, out: &std::path::Path) {
-    let cancel = AtomicBool::new(false);
-    let progress = |_n: u64| {};
-    let ctl = ExportControl {
-        cancel: &cancel,
-        progress: &progress,
-    };
-    let t = Instant::now();
-    let n = match mode {
-        "xlsx" => write_xlsx(
-            out,
-            vec![SheetInput {
-                name: "GB".into(),
-                currency: "GBP".into(),
-                rows: Box::new((0..rows).map(row)),
-            }],
-            &ctl,
-        ),
-        _ => write_csv(out, &mut (0..rows).map(row), false, &ctl),
+        .find(|l| l.starts_with("MEASURE"))
+        .unwrap_or_else(|| panic!("measure: {}", String::from_utf8_lossy(&o.stderr)));
+    if !line.contains("rc=0") {
+        panic!("failed: {line}\n{}", String::from_utf8_lossy(&o.stderr));
     }
-    .expect("export");
-    let secs = t.elapsed().as_secs_f64();
-    let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
-    println!(
-        "RESULT {mode} rows={n} secs={secs:.3} peak_rss_mib={:.1} bytes={size}",
-        peak_rss_mib()
-    );
+    Measured {
+        secs: field(line, "secs"),
+        rss_mib: field(line, "maxrss_kib") / 1024.0,
+    }
 }
 
-fn parse(line: &str, key: &str) -> f64 {
+fn field(line: &str, key: &str) -> f64 {
     line.split_whitespace()
         .find_map(|p| p.strip_prefix(&format!("{key}=")))
         .and_then(|v| v.parse().ok())
         .unwrap_or(f64::NAN)
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let rows: u64 = std::env::var("EXPORT_BENCH_ROWS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
-    if let Some(pos) = args.iter().position(|a| a == "--child") {
-        child(&args[pos + 1], rows, std::path::Path::new(&args[pos + 2]));
-        return;
+struct SandboxProcess {
+    child: Child,
+    url: String,
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
-    let dir = tempfile::tempdir().expect("tempdir");
-    let me = std::env::current_exe().expect("exe");
-    let mut rust_xlsx = f64::NAN;
-    for mode in ["xlsx", "csv"] {
-        let out = dir.path().join(format!("bench.{mode}"));
-        let o = Command::new(&me)
-            .args(["--child", mode])
-            .arg(&out)
-            .env("EXPORT_BENCH_ROWS", rows.to_string())
-            .output()
-            .expect("child");
-        let text = String::from_utf8_lossy(&o.stdout);
-        let line = text
-            .lines()
-            .find(|l| l.starts_with("RESULT"))
-            .unwrap_or_else(|| panic!("child failed: {}", String::from_utf8_lossy(&o.stderr)));
-        let (secs, rss) = (parse(line, "secs"), parse(line, "peak_rss_mib"));
-        let target = if mode == "xlsx" {
-            "target <= 6 s, <= 64 MiB"
-        } else {
-            "target <= 1.5 s"
+}
+
+fn start_sandbox(bin: &Path, offers: usize) -> SandboxProcess {
+    let mut child = Command::new(bin)
+        .args(["sandbox", "serve", "--offers", &offers.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sandbox starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("sandbox says where it listens");
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("sandbox said {line:?}"))
+        .to_string();
+    SandboxProcess { child, url }
+}
+
+fn cli(bin: &Path, url: &str, data: &Path) -> Command {
+    let mut c = Command::new(bin);
+    c.arg("--endpoint")
+        .arg(url)
+        .arg("--data-dir")
+        .arg(data)
+        .env("CSPDESK_ACCESS_TOKEN", "sandbox-access-token")
+        .env("RUST_LOG", "warn");
+    c
+}
+
+fn run(cmd: &mut Command) {
+    let o = cmd.output().expect("runs");
+    assert!(
+        o.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// GET every market's sheet (zipped, as the client asks): the sandbox builds and keeps them.
+fn warm_sandbox(url: &str, markets: &[&str]) -> (f64, f64, Vec<u64>) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let get = |m: &str| {
+            let u = format!(
+                "{url}/v1.0/sales/pricesheets(Market='{m}',PricesheetView='marketplace')/$value"
+            );
+            let http = http.clone();
+            async move {
+                http.get(u)
+                    .header("Authorization", "Bearer sandbox-access-token")
+                    .header("Accept-Encoding", "deflate")
+                    .send()
+                    .await
+                    .expect("sheet")
+                    .bytes()
+                    .await
+                    .expect("body")
+                    .len() as u64
+            }
         };
-        println!("rust {mode}: {rows} rows in {secs:.2} s, peak RSS {rss:.1} MiB ({target})");
-        if mode == "xlsx" {
-            rust_xlsx = secs;
+        let t = Instant::now();
+        for m in markets {
+            get(m).await;
+        }
+        let build = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let mut bytes = Vec::new();
+        for m in markets {
+            bytes.push(get(m).await);
+        }
+        (build, t.elapsed().as_secs_f64(), bytes)
+    })
+}
+
+/// Give `to` a copy of `from`'s synced catalog (bench setup only).
+fn copy_catalog(data: &Path, from: &str, to: &str) {
+    let store = open_store(data);
+    let conn = store.conn();
+    conn.execute("DELETE FROM offers WHERE market = ?1", [to])
+        .expect("offers");
+    conn.execute(
+        "INSERT INTO offers (market, key, json) SELECT ?2, key, json FROM offers WHERE market = ?1",
+        [from, to],
+    )
+    .expect("copy offers");
+    conn.execute(
+        "INSERT OR REPLACE INTO catalog_sync (market, fetched_at, offers, arm_products, arm_error) \
+         SELECT ?2, fetched_at, offers, arm_products, arm_error FROM catalog_sync WHERE market = ?1",
+        [from, to],
+    )
+    .expect("copy sync state");
+}
+
+/// Forget every snapshot (files and index), as on a new day.
+fn clear_snapshots(data: &Path) {
+    open_store(data)
+        .conn()
+        .execute("DELETE FROM price_snapshots", [])
+        .expect("snapshot index");
+    let dir = data.join("price-snapshots");
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            let _ = std::fs::remove_file(e.path());
         }
     }
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/xlsxwriter_baseline.py");
-    let out = dir.path().join("python.xlsx");
+}
+
+fn dir_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn count_csv_rows(path: &Path) -> u64 {
+    let f = std::fs::File::open(path).expect("csv");
+    BufReader::new(f).lines().count() as u64 - 1
+}
+
+/// Row `i` of the writer-only figure.
+fn synthetic(i: u64, buf: &mut [String; 4]) -> OutRow<'_> {
+    use std::fmt::Write as _;
+    for b in buf.iter_mut() {
+        b.clear();
+    }
+    let _ = write!(buf[0], "DZH318Z0{:04X}", (i / 4) % 65_536);
+    let _ = write!(buf[1], "Product {}", i / 4);
+    let _ = write!(buf[2], "000{}", 1 + i % 3);
+    let _ = write!(buf[3], "Publisher {}", i % 300);
+    let price = ((i * 37) % 10_000) as f64 / 100.0 + 1.0;
+    let [a, b, c, d] = buf;
+    OutRow {
+        market: "GB",
+        currency: "GBP",
+        product_id: a,
+        product: b,
+        sku_id: c,
+        plan: "Standard",
+        publisher: d,
+        offer_type: "SaaS",
+        category: "Security",
+        term: if i.is_multiple_of(2) { "P1M" } else { "P1Y" },
+        billing_plan: if i.is_multiple_of(2) {
+            "Monthly"
+        } else {
+            "Annual"
+        },
+        unit_price: price,
+        erp_price: Some((price * 1.2 * 100.0).round() / 100.0),
+        effective_start: NaiveDate::from_ymd_opt(2026, 1, 1),
+        effective_end: NaiveDate::from_ymd_opt(2026, 12, 31),
+        free_trial: "No",
+    }
+}
+
+/// `--child writer ROWS OUT`: the writer alone, fed synthetic rows (no fetch, parse or join).
+fn child_writer(rows: u64, out: &Path) {
+    let t = Instant::now();
+    let mut buf: [String; 4] = Default::default();
+    let n = write_rows(out, ExportFormat::Xlsx, "GB", "GBP", |sink| {
+        for i in 0..rows {
+            sink.row(&synthetic(i, &mut buf))?;
+        }
+        Ok(())
+    })
+    .expect("writes");
+    println!("WRITER rows={n} secs={:.3}", t.elapsed().as_secs_f64());
+}
+
+fn open_store(data: &Path) -> cspdesk_core::store::Store {
+    cspdesk_core::store::Store::open(&data.join("cspdesk.sqlite")).expect("the bench's store")
+}
+
+/// `--child next-day DATA MARKETS`: a next day's snapshot made from today's.
+fn child_next_day(data: &Path, markets: &str) {
+    let store = open_store(data);
+    for m in markets.split(',') {
+        let today = snapshot::list(&store, m).expect("snapshots")[0].day;
+        let mut rows = snapshot::load(&store, m, today).expect("today's rows");
+        let mut added = Vec::new();
+        for (i, r) in rows.iter_mut().enumerate() {
+            if i % 50 == 7 && r.unit_price > 0.0 {
+                r.unit_price = (r.unit_price * 1.05 * 100.0).round() / 100.0;
+            }
+            if i % 200 == 11 {
+                let mut n = r.clone();
+                n.sku_id = format!("{}-N", n.sku_id);
+                added.push(n);
+            }
+        }
+        let mut i = 0;
+        rows.retain(|_| {
+            i += 1;
+            i % 200 != 3
+        });
+        rows.extend(added);
+        let sheet = PriceSheet {
+            market: m.to_string(),
+            rows,
+            bad_rows: Vec::new(),
+        };
+        snapshot::save(
+            &store,
+            &sheet,
+            today + chrono::Duration::days(1),
+            chrono::Utc::now(),
+        )
+        .expect("next day's snapshot");
+    }
+}
+
+/// `--child diff DATA MARKETS`: the changes of each market between its two newest snapshots.
+fn child_diff(data: &Path, markets: &str) {
+    let store = open_store(data);
+    let mut n = 0;
+    for m in markets.split(',') {
+        n += cspdesk_core::pricelist::changes_in(&store, m, None, None)
+            .expect("changes")
+            .changes
+            .len();
+    }
+    println!("DIFF changes={n}");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(pos) = args.iter().position(|a| a == "--child") {
+        match args[pos + 1].as_str() {
+            "next-day" => child_next_day(Path::new(&args[pos + 2]), &args[pos + 3]),
+            "diff" => child_diff(Path::new(&args[pos + 2]), &args[pos + 3]),
+            "writer" => child_writer(
+                args[pos + 2].parse().expect("rows"),
+                Path::new(&args[pos + 3]),
+            ),
+            other => panic!("unknown child {other}"),
+        }
+        return;
+    }
+    if args.iter().any(|a| a == "--list") {
+        return;
+    }
+    let offers: usize = std::env::var("PRICELIST_BENCH_OFFERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let large = std::env::var("PRICELIST_BENCH_LARGE").map_or(true, |v| v != "0");
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_cspdesk"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = root
+        .join("target/pricelist-bench")
+        .join(format!("offers-{offers}"));
+    std::fs::create_dir_all(&data).expect("bench data dir");
+    let work = tempfile::tempdir().expect("tempdir");
+    let me = std::env::current_exe().expect("exe");
+
+    println!("pricelist_export: {offers} offers, 2 cores shared with the sandbox process");
+    let sandbox = start_sandbox(&bin, offers);
+    let markets: Vec<&str> = if large {
+        LARGE.to_vec()
+    } else {
+        SMALL.to_vec()
+    };
+
+    // Catalogs: synced once, reused by later runs (not part of an export's time). Syncing a
+    // 100k-offer catalog takes minutes a market here, so by default the 15 markets only the
+    // large run needs get a copy of US's catalog (PRICELIST_BENCH_SYNC_ALL=1 syncs them too).
+    let sync_all = std::env::var("PRICELIST_BENCH_SYNC_ALL").is_ok_and(|v| v == "1");
+    for m in &markets {
+        let marker = data.join(format!(".synced-{m}"));
+        if marker.exists() || data.join(format!(".copied-{m}")).exists() {
+            continue;
+        }
+        if !sync_all && !SMALL.contains(m) {
+            copy_catalog(&data, "US", m);
+            std::fs::write(data.join(format!(".copied-{m}")), b"").expect("marker");
+            println!("setup: catalog of {m} copied from US's");
+            continue;
+        }
+        let t = Instant::now();
+        run(cli(&bin, &sandbox.url, &data).args(["offers", "sync", "--market", m]));
+        println!(
+            "setup: catalog of {m} synced in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+        std::fs::write(&marker, b"").expect("marker");
+    }
+
+    let (build, serve, sizes) = warm_sandbox(&sandbox.url, &markets);
+    println!(
+        "sandbox: builds the day's {} sheets in {build:.2} s (once a day), then serves them ({:.1} MB zipped) in {serve:.2} s",
+        markets.len(),
+        sizes.iter().sum::<u64>() as f64 / 1e6
+    );
+    // The 5 markets come first in both lists.
+    let small_zipped: u64 = sizes.iter().take(SMALL.len()).sum();
+
+    let small = SMALL.join(",");
+    let xlsx = work.path().join("small.xlsx");
+    let csv = work.path().join("small.csv");
+
+    // 1. 5 markets, first export of the day: fetch + parse + join + trial rule + write .xlsx.
+    clear_snapshots(&data);
+    let first = measure(
+        cli(&bin, &sandbox.url, &data)
+            .args([
+                "prices", "export", "--market", &small, "--format", "xlsx", "--out",
+            ])
+            .arg(&xlsx),
+    );
+    let snapshot_bytes = dir_bytes(&data.join("price-snapshots"));
+    // 2. The same from today's snapshot.
+    let again = measure(
+        cli(&bin, &sandbox.url, &data)
+            .args([
+                "prices", "export", "--market", &small, "--format", "xlsx", "--out",
+            ])
+            .arg(&xlsx),
+    );
+    // 3. To .csv (from the snapshot), and once more on a fresh day.
+    let csv_snap = measure(
+        cli(&bin, &sandbox.url, &data)
+            .args([
+                "prices", "export", "--market", &small, "--format", "csv", "--out",
+            ])
+            .arg(&csv),
+    );
+    let rows = count_csv_rows(&csv);
+    clear_snapshots(&data);
+    let csv_first = measure(
+        cli(&bin, &sandbox.url, &data)
+            .args([
+                "prices", "export", "--market", &small, "--format", "csv", "--out",
+            ])
+            .arg(&csv),
+    );
+    println!(
+        "1. {rows} rows, 5 markets, first export of the day to .xlsx: {:.2} s, peak RSS {:.1} MiB (target <= 6 s, <= 64 MiB)",
+        first.secs, first.rss_mib
+    );
+    println!(
+        "2. the same from today's snapshot: {:.2} s, peak RSS {:.1} MiB (target <= 5 s)",
+        again.secs, again.rss_mib
+    );
+    println!(
+        "3. to .csv: {:.2} s from the snapshot, {:.2} s first of the day; peak RSS {:.1} MiB (target <= 1.5 s)",
+        csv_snap.secs, csv_first.secs, csv_first.rss_mib.max(csv_snap.rss_mib)
+    );
+    println!(
+        "   store growth: {:.1} MB of snapshots for 5 markets = {:.2} x the zipped sheets the sandbox served (target <= 1.2 x)",
+        snapshot_bytes as f64 / 1e6,
+        snapshot_bytes as f64 / (small_zipped as f64).max(1.0)
+    );
+
+    // 4. About 20 markets.
+    if large {
+        clear_snapshots(&data);
+        let big = work.path().join("large.xlsx");
+        let large_run = measure(
+            cli(&bin, &sandbox.url, &data)
+                .args([
+                    "prices",
+                    "export",
+                    "--market",
+                    &LARGE.join(","),
+                    "--format",
+                    "xlsx",
+                    "--out",
+                ])
+                .arg(&big),
+        );
+        let big_csv = work.path().join("large.csv");
+        run(cli(&bin, &sandbox.url, &data)
+            .args([
+                "prices",
+                "export",
+                "--market",
+                &LARGE.join(","),
+                "--format",
+                "csv",
+                "--out",
+            ])
+            .arg(&big_csv));
+        println!(
+            "4. {} rows, 20 markets, first export of the day to .xlsx: {:.2} s, peak RSS {:.1} MiB (target <= 25 s, <= 96 MiB)",
+            count_csv_rows(&big_csv),
+            large_run.secs,
+            large_run.rss_mib
+        );
+    }
+
+    // 5. Changes between two days of the 5 markets: today's snapshots, and a next day made from
+    // them (1 price in 50 moved, 1 row in 200 gone, as many new).
+    run(cli(&bin, &sandbox.url, &data).args(["prices", "fetch", "--market", &small]));
+    run(Command::new(&me)
+        .args(["--child", "next-day"])
+        .arg(&data)
+        .arg(&small));
+    let diff = measure(
+        Command::new(&me)
+            .args(["--child", "diff"])
+            .arg(&data)
+            .arg(&small),
+    );
+    println!(
+        "5. prices diff of two {rows}-row days (5 markets, one process): {:.2} s, peak RSS {:.1} MiB (target <= 3 s, <= 64 MiB)",
+        diff.secs, diff.rss_mib
+    );
+
+    // 6. The writer alone.
+    let w = work.path().join("writer.xlsx");
+    let writer = measure(
+        Command::new(&me)
+            .args(["--child", "writer", "1000000"])
+            .arg(&w),
+    );
+    println!(
+        "6. writer only (1,000,000 synthetic rows, no fetch/parse/join): {:.2} s, peak RSS {:.1} MiB",
+        writer.secs, writer.rss_mib
+    );
+
+    // 7. Python XlsxWriter, the same rows as export 1.
+    drop(sandbox);
+    let script = root.join("benches/xlsxwriter_baseline.py");
+    let py_out = work.path().join("python.xlsx");
     let t = Instant::now();
     match Command::new("python3")
         .arg(&script)
-        .arg(rows.to_string())
-        .arg(&out)
+        .arg(&csv)
+        .arg(&py_out)
         .output()
     {
         Ok(o) if o.status.success() => {
             let py = t.elapsed().as_secs_f64();
-            println!("python XlsxWriter constant_memory: {rows} rows in {py:.2} s");
+            println!("7. python XlsxWriter constant_memory, the same {rows} rows (read from the .csv export): {py:.2} s");
             println!(
-                "ratio python/rust xlsx: {:.1}x (target >= 10x)",
-                py / rust_xlsx
+                "   ratio python / rust whole path (first export of the day): {:.1}x (target >= 15x); python / rust from the snapshot: {:.1}x",
+                py / first.secs,
+                py / again.secs
             );
         }
         Ok(o) => println!(
-            "python baseline skipped: {}",
+            "7. python baseline skipped: {}",
             String::from_utf8_lossy(&o.stderr).trim()
         ),
-        Err(e) => println!("python baseline skipped: {e}"),
+        Err(e) => println!("7. python baseline skipped: {e}"),
     }
 }

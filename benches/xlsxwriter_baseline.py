@@ -1,4 +1,10 @@
-"""Baseline for benches/pricelist_export.rs: the same rows through Python XlsxWriter (constant_memory)."""
+"""Baseline for benches/pricelist_export.rs: Python XlsxWriter (constant_memory) writes the same rows
+as CSP Desk's export, read from CSP Desk's .csv export of the same markets: one sheet per market,
+the same header, text, numbers with the currency's format, real dates, a frozen header and a filter.
+
+python3 xlsxwriter_baseline.py EXPORT.csv OUT.xlsx
+"""
+import csv
 import datetime
 import sys
 
@@ -7,42 +13,59 @@ try:
 except ImportError:
     sys.exit("xlsxwriter is not installed: pip install xlsxwriter")
 
-HEADERS = ["Market", "Currency", "Product ID", "Product", "SKU ID", "Plan", "Publisher", "Type", "Category",
-           "Term", "Billing plan", "Unit price", "ERP price", "Effective start", "Effective end", "Free trial"]
+SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "AUD": "$", "NZD": "$", "CAD": "$",
+           "SGD": "$", "MXN": "$", "INR": "₹", "BRL": "R$", "ZAR": "R", "SEK": "kr", "NOK": "kr",
+           "DKK": "kr", "PLN": "zł", "CHF": "CHF"}
 
 
-def main(rows: int, out: str) -> None:
+def price_format(currency):
+    decimals = "#,##0" if currency == "JPY" else "#,##0.00"
+    s = SYMBOLS.get(currency, "")
+    if not s:
+        return '%s "%s"' % (decimals, currency)
+    if s in ("kr", "zł", "CHF"):
+        return '%s "%s"' % (decimals, s)
+    return '"%s"%s' % (s, decimals)
+
+
+def main(src, out):
     wb = xlsxwriter.Workbook(out, {"constant_memory": True})
-    ws = wb.add_worksheet("GB")
-    bold = wb.add_format({"bold": True})
-    money = wb.add_format({"num_format": '"£"#,##0.00'})
+    bold = wb.add_format({"bold": True, "align": "center", "bg_color": "#DDE7F3"})
     date = wb.add_format({"num_format": "yyyy-mm-dd"})
-    ws.freeze_panes(1, 0)
-    for c, h in enumerate(HEADERS):
-        ws.write_string(0, c, h, bold)
-    start, end = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
-    for i in range(rows):
-        r = i + 1
-        price = ((i * 37) % 10000) / 100.0 + 1.0
-        ws.write_string(r, 0, "GB")
-        ws.write_string(r, 1, "GBP")
-        ws.write_string(r, 2, "DZH318Z0%04X" % ((i // 4) % 65536))
-        ws.write_string(r, 3, "Product %d" % (i // 4))
-        ws.write_string(r, 4, "000%d" % (1 + i % 3))
-        ws.write_string(r, 5, "Standard")
-        ws.write_string(r, 6, "Publisher %d" % (i % 300))
-        ws.write_string(r, 7, "SaaS")
-        ws.write_string(r, 8, "Security")
-        ws.write_string(r, 9, "P1M" if i % 2 == 0 else "P1Y")
-        ws.write_string(r, 10, "Monthly" if i % 2 == 0 else "Annual")
-        ws.write_number(r, 11, price, money)
-        ws.write_number(r, 12, round(price * 1.2 * 100) / 100, money)
-        ws.write_datetime(r, 13, start, date)
-        ws.write_datetime(r, 14, end, date)
-        ws.write_string(r, 15, "No")
-    ws.autofilter(0, 0, rows, len(HEADERS) - 1)
+    ws, market, r, headers = None, None, 0, None
+
+    def close():
+        if ws is not None:
+            ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
+
+    with open(src, newline="", encoding="utf-8-sig") as f:
+        rows = csv.reader(f)
+        headers = next(rows)
+        for row in rows:
+            if row[0] != market:
+                close()
+                market, r = row[0], 0
+                ws = wb.add_worksheet(market)
+                money = wb.add_format({"num_format": price_format(row[1])})
+                ws.set_column(11, 12, 13, money)
+                ws.set_column(13, 14, 14, date)
+                ws.freeze_panes(1, 0)
+                for c, h in enumerate(headers):
+                    ws.write_string(0, c, h, bold)
+            r += 1
+            for c in range(11):
+                if row[c]:
+                    ws.write_string(r, c, row[c])
+            ws.write_number(r, 11, float(row[11]), money)
+            if row[12]:
+                ws.write_number(r, 12, float(row[12]), money)
+            for c in (13, 14):
+                if row[c]:
+                    ws.write_datetime(r, c, datetime.datetime.strptime(row[c], "%Y-%m-%d"), date)
+            ws.write_string(r, 15, row[15])
+    close()
     wb.close()
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), sys.argv[2])
+    main(sys.argv[1], sys.argv[2])

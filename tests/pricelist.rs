@@ -261,3 +261,252 @@ async fn diff_between_two_days_lists_changes_with_amount_and_percent() {
     let latest = pricelist::changes(&conn, "GB", None, None).unwrap();
     assert!(latest.from < latest.to);
 }
+
+fn snapshot_files(conn: &cspdesk_core::connection::Connection) -> Vec<String> {
+    let dir = cspdesk_core::pricelist::snapshot::dir(&conn.store);
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    files_in(&dir)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_row_mid_sheet_stops_with_line_and_column_and_leaves_nothing() {
+    let sb = common::sandbox_with(300, "sheet-bad-line=40").await;
+    let (conn, dir) = common::connection(&sb).await;
+    let out = dir.path().join("bad.xlsx");
+    let cancel = AtomicBool::new(false);
+    let err = pricelist::export(
+        &conn,
+        &req(&["GB"], ExportFormat::Xlsx, out.clone()),
+        &cancel,
+        &|_| {},
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("line 40") && err.contains("UnitPrice") && err.contains("twelve"),
+        "{err}"
+    );
+    assert!(err.contains("--skip-bad-rows"), "{err}");
+    assert!(!out.exists());
+    assert!(
+        !files_in(dir.path()).iter().any(|f| f.ends_with(".partial")),
+        "{:?}",
+        files_in(dir.path())
+    );
+    assert!(
+        snapshot_files(&conn).is_empty(),
+        "{:?}",
+        snapshot_files(&conn)
+    );
+    assert!(pricelist::snapshot::list(&conn.store, "GB")
+        .unwrap()
+        .is_empty());
+
+    // With --skip-bad-rows: counted and listed, every good row kept.
+    let mut r = req(&["GB"], ExportFormat::Csv, dir.path().join("skipped.csv"));
+    r.skip_bad_rows = true;
+    let report = pricelist::export(&conn, &r, &cancel, &|_| {})
+        .await
+        .unwrap();
+    let m = &report.markets[0];
+    assert_eq!(m.bad_rows.len(), 1);
+    assert_eq!(
+        (m.bad_rows[0].line, m.bad_rows[0].column.as_str()),
+        (40, "UnitPrice")
+    );
+    sb.set_faults(cspdesk_sandbox::FaultSpec::default());
+    let clean = pricelist::fetch_snapshot(
+        &conn,
+        "GB",
+        false,
+        Some(chrono::NaiveDate::from_ymd_opt(2001, 1, 1).unwrap()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(m.sheet_rows, clean.rows.len() - 1, "every good row is kept");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dropped_connection_starts_the_sheet_again_and_keeps_no_partial_snapshot() {
+    let sb = common::sandbox_with(300, "").await;
+    let (conn, dir) = common::connection(&sb).await;
+    let cancel = AtomicBool::new(false);
+    // The catalog first, so that the only drop is the sheet's.
+    pricelist::ensure_catalog(&conn, "GB").await.unwrap();
+    sb.set_faults("sheet-drop=1".parse().unwrap());
+    let out = dir.path().join("after-drop.csv");
+    let report = pricelist::export(
+        &conn,
+        &req(&["GB"], ExportFormat::Csv, out.clone()),
+        &cancel,
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(sb.stats().dropped, 1, "the sheet was cut off once");
+    let lines = std::fs::read_to_string(&out).unwrap().lines().count() as u64;
+    assert_eq!(lines, report.rows + 1);
+    assert_eq!(
+        snapshot_files(&conn),
+        vec![format!("GB-{}.zip", report.day)]
+    );
+
+    // Cut off every time: the export fails after its attempts, leaving nothing.
+    sb.set_faults("sheet-drop=10".parse().unwrap());
+    let mut r = req(&["GB"], ExportFormat::Xlsx, dir.path().join("never.xlsx"));
+    r.day = chrono::NaiveDate::from_ymd_opt(2001, 1, 2);
+    let err = pricelist::export(&conn, &r, &cancel, &|_| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Network { .. }), "{err:?}");
+    assert!(!dir.path().join("never.xlsx").exists());
+    assert_eq!(
+        snapshot_files(&conn),
+        vec![format!("GB-{}.zip", report.day)]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_export_the_same_day_reads_the_snapshot_and_fetches_nothing() {
+    let sb = common::sandbox_with(300, "").await;
+    let (conn, dir) = common::connection(&sb).await;
+    let cancel = AtomicBool::new(false);
+    let first = pricelist::export(
+        &conn,
+        &req(&["GB", "US"], ExportFormat::Csv, dir.path().join("a.csv")),
+        &cancel,
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    let requests = sb.stats().requests;
+    let snaps = snapshot_files(&conn);
+    let second = pricelist::export(
+        &conn,
+        &req(&["GB", "US"], ExportFormat::Csv, dir.path().join("b.csv")),
+        &cancel,
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(sb.stats().requests, requests, "nothing fetched");
+    assert_eq!(
+        snapshot_files(&conn),
+        snaps,
+        "the snapshot is written once a day"
+    );
+    assert_eq!(first.rows, second.rows);
+    assert_eq!(
+        std::fs::read(dir.path().join("a.csv")).unwrap(),
+        std::fs::read(dir.path().join("b.csv")).unwrap()
+    );
+    // The snapshot is the zipped sheet as it arrived: about its size, nothing more.
+    let zipped = reqwest::Client::new()
+        .get(
+            sb.url()
+                .join("v1.0/sales/pricesheets(Market='GB',PricesheetView='marketplace')/$value")
+                .unwrap(),
+        )
+        .header("Authorization", "Bearer sandbox-access-token")
+        .header("Accept-Encoding", "deflate")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .len() as u64;
+    let kept = std::fs::metadata(pricelist::snapshot::file(&conn.store, "GB", first.day))
+        .unwrap()
+        .len();
+    assert_eq!(kept, zipped);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancelled_mid_write_leaves_no_file_and_no_half_snapshot() {
+    let sb = common::sandbox_with(5000, "").await;
+    let (conn, dir) = common::connection(&sb).await;
+    let out = dir.path().join("cancelled.xlsx");
+    let cancel = AtomicBool::new(false);
+    let err = pricelist::export(
+        &conn,
+        &req(&["US", "GB"], ExportFormat::Xlsx, out.clone()),
+        &cancel,
+        &|rows| {
+            if rows > 0 {
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, Error::Cancelled), "{err:?}");
+    assert!(!out.exists());
+    assert!(
+        !files_in(dir.path()).iter().any(|f| f.ends_with(".partial")),
+        "{:?}",
+        files_in(dir.path())
+    );
+    assert!(
+        snapshot_files(&conn)
+            .iter()
+            .all(|f| !f.ends_with(".partial")),
+        "{:?}",
+        snapshot_files(&conn)
+    );
+}
+
+/// Unmounts a test's tmpfs.
+struct Unmount(std::path::PathBuf);
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_disk_gives_a_clear_error_and_keeps_the_previous_file() {
+    // A 256 KiB disk: mounting one needs root, so elsewhere this says so and stops.
+    let mnt = tempfile::tempdir().unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
+        .arg(mnt.path())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: mounting a small tmpfs needs root");
+        return;
+    }
+    let _unmount = Unmount(mnt.path().to_path_buf());
+    let sb = common::sandbox_with(2000, "").await;
+    let (conn, _dir) = common::connection(&sb).await;
+    let cancel = AtomicBool::new(false);
+    for (format, name) in [
+        (ExportFormat::Csv, "prices.csv"),
+        (ExportFormat::Xlsx, "prices.xlsx"),
+    ] {
+        let out = mnt.path().join(name);
+        std::fs::write(&out, b"yesterday's list").unwrap();
+        let err = pricelist::export(
+            &conn,
+            &req(&["US", "GB"], format, out.clone()),
+            &cancel,
+            &|_| {},
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("the disk is full") && err.contains(name),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&out).unwrap(), b"yesterday's list");
+        let mut left = files_in(mnt.path());
+        left.sort();
+        assert!(left.iter().all(|f| f.starts_with("prices.")), "{left:?}");
+    }
+}

@@ -111,15 +111,12 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
             let market = g.markets_or_default(market);
             let mut out = Vec::new();
             for m in pricelist::parse_markets(&market)? {
-                let sheet = pricelist::fetch_snapshot(&conn, &m, skip_bad_rows, None).await?;
-                report_bad_rows(&m, &sheet.bad_rows);
-                out.push(serde_json::json!({"market": m, "rows": sheet.rows.len(), "badRows": sheet.bad_rows}));
+                let taken = pricelist::take_snapshot(&conn, &m, skip_bad_rows, None).await?;
+                report_bad_rows(&m, &taken.bad_rows);
                 if !g.json {
-                    println!(
-                        "{m}: {} price rows kept as today's snapshot",
-                        sheet.rows.len()
-                    );
+                    println!("{m}: {} price rows kept as today's snapshot", taken.rows);
                 }
+                out.push(taken);
             }
             if g.json {
                 output::json(&out)?;

@@ -223,6 +223,11 @@ pub struct RawResponse {
     pub body: bytes::Bytes,
 }
 
+enum Answer {
+    Read(RawResponse),
+    Streaming(reqwest::Response),
+}
+
 /// Counters for benchmarks and the soak test.
 #[derive(Debug, Default)]
 pub struct ClientStats {
@@ -535,6 +540,23 @@ impl Client {
 
     /// Send with retries; return the successful raw answer.
     pub async fn execute_raw<T>(&self, req: &Request<T>) -> Result<RawResponse> {
+        match self.send_with_retries(req, false).await? {
+            Answer::Read(raw) => Ok(raw),
+            Answer::Streaming(_) => unreachable!("asked for the whole body"),
+        }
+    }
+
+    /// Send with retries (for failures before the body); return the successful answer with its
+    /// body still to be read, for large downloads read as they arrive. A connection that drops
+    /// mid-body is the caller's to retry.
+    pub async fn execute_streamed<T>(&self, req: &Request<T>) -> Result<reqwest::Response> {
+        match self.send_with_retries(req, true).await? {
+            Answer::Streaming(resp) => Ok(resp),
+            Answer::Read(_) => unreachable!("asked for the body unread"),
+        }
+    }
+
+    async fn send_with_retries<T>(&self, req: &Request<T>, stream: bool) -> Result<Answer> {
         let what = req.describe();
         let service = req.host.service();
         let url = self.url_for(req)?;
@@ -568,6 +590,9 @@ impl Client {
                         },
                     )
                 }
+                Ok(resp) if stream && resp.status().is_success() => {
+                    return Ok(Answer::Streaming(resp));
+                }
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     let headers = resp.headers().clone();
@@ -585,11 +610,11 @@ impl Client {
                             )
                         }
                         Ok(body) if (200..300).contains(&status) => {
-                            return Ok(RawResponse {
+                            return Ok(Answer::Read(RawResponse {
                                 status,
                                 headers,
                                 body,
-                            });
+                            }));
                         }
                         Ok(body) => {
                             let retry_after = headers

@@ -1,14 +1,66 @@
-//! Small tables to `.xlsx` or `.csv` (invoices, changes, notes): typed cells, a frozen bold
-//! header, an autofilter, currency and date formats, and the same write-to-temp-then-rename
-//! discipline as the price list, so a failed export leaves no file.
+//! The export formats and what every writer shares: the format names, currency number formats,
+//! and the write-to-temp-then-rename discipline, so a failed export leaves no file. Also small
+//! tables to `.xlsx` or `.csv` (invoices, changes, notes): typed cells, a frozen bold header, an
+//! autofilter. The price list's streaming writer ([`crate::pricelist::export`]) builds on this
+//! module; this module never depends on it.
 
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::pricelist::export::{price_format, ExportFormat};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ExportFormat {
+    Xlsx,
+    Csv,
+}
+
+impl ExportFormat {
+    pub fn parse(s: &str) -> Result<ExportFormat> {
+        match s.trim().to_ascii_lowercase().trim_start_matches('.') {
+            "xlsx" => Ok(ExportFormat::Xlsx),
+            "csv" => Ok(ExportFormat::Csv),
+            other => Err(Error::Invalid(format!(
+                "unknown export format `{other}`: use xlsx or csv"
+            ))),
+        }
+    }
+}
+
+/// A currency's symbol, for the number format.
+pub fn currency_symbol(code: &str) -> &str {
+    match code.to_ascii_uppercase().as_str() {
+        "USD" | "AUD" | "NZD" | "CAD" | "SGD" | "MXN" => "$",
+        "GBP" => "£",
+        "EUR" => "€",
+        "JPY" => "¥",
+        "INR" => "₹",
+        "BRL" => "R$",
+        "ZAR" => "R",
+        "PLN" => "zł",
+        "SEK" | "NOK" | "DKK" => "kr",
+        "CHF" => "CHF",
+        _ => "",
+    }
+}
+
+/// The Excel number format for unit prices in `currency`.
+pub fn price_format(currency: &str) -> String {
+    let decimals = if currency.eq_ignore_ascii_case("JPY") {
+        "#,##0"
+    } else {
+        "#,##0.00"
+    };
+    match currency_symbol(currency) {
+        "" => format!("{decimals} \"{}\"", currency.to_ascii_uppercase()),
+        s @ ("kr" | "zł" | "CHF") => format!("{decimals} \"{s}\""),
+        s => format!("\"{s}\"{decimals}"),
+    }
+}
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,8 +90,8 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// A temporary file beside `out`, to be renamed into place when complete.
-pub(crate) fn temp_beside(out: &Path) -> Result<tempfile::NamedTempFile> {
+/// The folder `out` goes to, which must exist.
+pub(crate) fn target_dir(out: &Path) -> Result<&Path> {
     let dir = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -50,15 +102,37 @@ pub(crate) fn temp_beside(out: &Path) -> Result<tempfile::NamedTempFile> {
             dir.display()
         )));
     }
+    Ok(dir)
+}
+
+/// A temporary file beside `out`, to be renamed into place when complete.
+pub(crate) fn temp_beside(out: &Path) -> Result<tempfile::NamedTempFile> {
+    let dir = target_dir(out)?;
     let stem = out
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "export".into());
+    remove_stale(dir, &format!(".{stem}."), ".partial");
     tempfile::Builder::new()
         .prefix(&format!(".{stem}."))
         .suffix(".partial")
         .tempfile_in(dir)
         .map_err(|e| Error::io(format!("creating a temporary file in {}", dir.display()), e))
+}
+
+/// Remove what an earlier write that was killed left behind (`prefix…suffix` files in `dir`).
+/// Two writes to the same file at once are not supported: the later one wins.
+pub(crate) fn remove_stale(dir: &Path, prefix: &str, suffix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(prefix) && name.ends_with(suffix) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 pub(crate) fn persist(tmp: tempfile::NamedTempFile, out: &Path) -> Result<PathBuf> {
@@ -161,4 +235,23 @@ pub fn write(out: &Path, format: ExportFormat, tables: &[Table]) -> Result<u64> 
     }
     persist(tmp, out)?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn price_formats_carry_the_currency() {
+        assert_eq!(price_format("GBP"), "\"£\"#,##0.00");
+        assert_eq!(price_format("JPY"), "\"¥\"#,##0");
+        assert_eq!(price_format("SEK"), "#,##0.00 \"kr\"");
+        assert_eq!(price_format("XYZ"), "#,##0.00 \"XYZ\"");
+    }
+
+    #[test]
+    fn format_names() {
+        assert_eq!(ExportFormat::parse("XLSX").unwrap(), ExportFormat::Xlsx);
+        assert!(ExportFormat::parse("pdf").is_err());
+    }
 }

@@ -35,6 +35,12 @@ pub struct FaultSpec {
     pub server_error_pct: f64,
     /// Share of writes (0–100) whose connection is dropped after the change was committed.
     pub drop_after_commit_pct: f64,
+    /// Price sheets: the next N answers are cut off halfway through the body.
+    pub sheet_drops: u32,
+    /// Price sheets: the row on this line (the header is line 1) carries an unreadable price.
+    pub sheet_bad_line: Option<u64>,
+    /// Price sheets: rows come in a shuffled order instead of product by product.
+    pub sheet_unsorted: bool,
 }
 
 /// Counters of what the sandbox did.
@@ -133,10 +139,23 @@ impl FromStr for FaultSpec {
                 }
                 "5xx" => spec.server_error_pct = parse_pct(part, value)?,
                 "drop-after-commit" => spec.drop_after_commit_pct = parse_pct(part, value)?,
+                "sheet-drop" => {
+                    spec.sheet_drops = value.trim().parse().map_err(|_| bad(part, "expected a whole number like 1"))?;
+                }
+                "sheet-bad-line" => {
+                    let v: u64 = value.trim().parse().map_err(|_| bad(part, "expected a line number like 100"))?;
+                    if v < 2 {
+                        return Err(bad(part, "line 1 is the header: name line 2 or later"));
+                    }
+                    spec.sheet_bad_line = Some(v);
+                }
+                "sheet-unsorted" => {
+                    spec.sheet_unsorted = matches!(value.trim(), "1" | "true" | "yes" | "on");
+                }
                 other => {
                     return Err(bad(
                         part,
-                        &format!("unknown fault `{other}` (expected latency, rate, 429, 429-every, 5xx, drop-after-commit)"),
+                        &format!("unknown fault `{other}` (expected latency, rate, 429, 429-every, 5xx, drop-after-commit, sheet-drop, sheet-bad-line, sheet-unsorted)"),
                     ))
                 }
             }
@@ -191,6 +210,20 @@ impl Faults {
 
     fn spec(&self) -> FaultSpec {
         self.spec.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// The price-sheet switches: whether to cut this answer off (counting it against
+    /// `sheet-drop`), the line to spoil, and whether to shuffle the rows.
+    pub fn price_sheet(&self) -> (bool, Option<u64>, bool) {
+        let Ok(mut spec) = self.spec.write() else {
+            return (false, None, false);
+        };
+        let drop = spec.sheet_drops > 0;
+        if drop {
+            spec.sheet_drops -= 1;
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+        (drop, spec.sheet_bad_line, spec.sheet_unsorted)
     }
 
     pub fn stats(&self) -> FaultStats {

@@ -155,6 +155,8 @@ pub(crate) struct App {
     pub faults: faults::Faults,
     pub write_lock: tokio::sync::Mutex<()>,
     pub identity: identity::Identity,
+    /// The day's price sheets, built once (reference §8: the sheet changes at most daily).
+    pub sheets: pricesheet::SheetCache,
     pub graph: graph::Exports,
     /// ARM refuses api-version 2025-05-01 (an older ARM deployment), serving only the preview.
     pub arm_preview_only: std::sync::atomic::AtomicBool,
@@ -228,6 +230,7 @@ impl Sandbox {
             faults: faults::Faults::new(cfg.faults.clone()),
             write_lock: tokio::sync::Mutex::new(()),
             identity: identity::Identity::default(),
+            sheets: pricesheet::SheetCache::default(),
             graph: graph::Exports::default(),
             arm_preview_only: std::sync::atomic::AtomicBool::new(false),
             refusals: Mutex::new(vec![]),

@@ -1,11 +1,19 @@
 //! Partner API price sheet: `GET /v1.0/sales/pricesheets(Market='US',PricesheetView='marketplace')/$value`
 //! (reference §8). Answers a CSV of every SaaS plan sold in the market at the sandbox day's
 //! prices, or a zip holding it when the client accepts `deflate`, as the real API does.
+//!
+//! A sheet is built once per market, day and encoding and kept ready ([`SheetCache`]), so a
+//! client's download measures the client, not the sandbox. Test switches (see
+//! [`super::faults::FaultSpec`]) shuffle the rows, spoil one line's price, or cut the answer off
+//! halfway.
 
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::Response;
+use bytes::Bytes;
 use chrono::{Datelike, NaiveDate};
+use std::collections::VecDeque;
+use std::sync::Mutex;
 
 use super::data::{market_index, mix, MARKETS};
 use super::http::{error_obj, Query};
@@ -101,12 +109,51 @@ fn us_date(d: NaiveDate) -> String {
 /// `Monthly`, yearly amount for `Annual`), `ERP Price` equals it (no documented marketplace
 /// margin), `Tags` is `SaaS` (`Trial` on zero-price trial rows), dates are the day the price
 /// took effect and `12/31/9999 11:59:59 PM`.
-pub(crate) fn csv(cat: &Catalog, market: usize, day: NaiveDate) -> Vec<u8> {
-    let m = &MARKETS[market];
+/// The test switches: `bad_line` gets an unreadable price, `unsorted` shuffles the rows
+/// (the same way every time).
+fn sheet_csv(
+    cat: &Catalog,
+    market: usize,
+    day: NaiveDate,
+    bad_line: Option<u64>,
+    unsorted: bool,
+) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Always)
         .from_writer(Vec::new());
     let _ = w.write_record(HEADER);
+    if bad_line.is_none() && !unsorted {
+        rows(cat, market, day, &mut |r| {
+            let _ = w.write_record(r);
+        });
+        return w.into_inner().unwrap_or_default();
+    }
+    let mut all: Vec<Vec<String>> = Vec::new();
+    rows(cat, market, day, &mut |r| {
+        all.push(r.iter().map(|f| f.to_string()).collect())
+    });
+    if unsorted {
+        let mut keyed: Vec<(u64, Vec<String>)> = all
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (mix(i as u64, 77), r))
+            .collect();
+        keyed.sort_by_key(|(k, _)| *k);
+        all = keyed.into_iter().map(|(_, r)| r).collect();
+    }
+    for (i, mut r) in all.into_iter().enumerate() {
+        // Line 1 is the header; the first row is line 2.
+        if bad_line == Some(i as u64 + 2) {
+            r[11] = "twelve".into();
+        }
+        let _ = w.write_record(&r);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// Every row of a market's sheet, in catalog order.
+fn rows(cat: &Catalog, market: usize, day: NaiveDate, emit: &mut dyn FnMut(&[&str])) {
+    let m = &MARKETS[market];
     for (i, p) in cat.products.iter().enumerate() {
         if p.kind != Kind::SaaS
             || p.flags & F_PC == 0
@@ -120,7 +167,7 @@ pub(crate) fn csv(cat: &Catalog, market: usize, day: NaiveDate) -> Vec<u8> {
             if sku.trial && mix(p.seed, 999) & 1 == 0 {
                 // Only about half the trial plans get their zero-price row: clients must cope.
                 let since = us_date(day - chrono::Duration::days(30));
-                let _ = w.write_record([
+                emit(&[
                     p.title.as_str(),
                     &p.id,
                     &sku.id,
@@ -145,7 +192,7 @@ pub(crate) fn csv(cat: &Catalog, market: usize, day: NaiveDate) -> Vec<u8> {
                 let (price, since) = cat.price(p, &sku, *t, market, day);
                 let price = price.to_string();
                 let since = us_date(since);
-                let _ = w.write_record([
+                emit(&[
                     p.title.as_str(),
                     &p.id,
                     &sku.id,
@@ -168,7 +215,35 @@ pub(crate) fn csv(cat: &Catalog, market: usize, day: NaiveDate) -> Vec<u8> {
             }
         }
     }
-    w.into_inner().unwrap_or_default()
+}
+
+/// Built sheets by market, day, encoding and test switches; the oldest go first past
+/// [`SheetCache::KEEP`].
+#[derive(Default)]
+pub(crate) struct SheetCache {
+    built: Mutex<VecDeque<(SheetKey, Bytes)>>,
+}
+
+type SheetKey = (usize, NaiveDate, bool, Option<u64>, bool);
+
+impl SheetCache {
+    const KEEP: usize = 48;
+
+    fn get(&self, key: &SheetKey) -> Option<Bytes> {
+        let built = self.built.lock().unwrap_or_else(|p| p.into_inner());
+        built.iter().find(|(k, _)| k == key).map(|(_, b)| b.clone())
+    }
+
+    fn put(&self, key: SheetKey, body: Bytes) {
+        let mut built = self.built.lock().unwrap_or_else(|p| p.into_inner());
+        if built.iter().any(|(k, _)| *k == key) {
+            return;
+        }
+        if built.len() >= Self::KEEP {
+            built.pop_front();
+        }
+        built.push_back((key, body));
+    }
 }
 
 fn zip(csv: &[u8]) -> Option<Vec<u8>> {
@@ -230,24 +305,55 @@ pub(crate) async fn get(
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().contains("deflate"));
-    let app2 = app.clone();
-    let built = tokio::task::spawn_blocking(move || {
-        let body = csv(&app2.cat, mi, day);
-        if wants_zip {
-            zip(&body)
-        } else {
-            Some(body)
+    let (cut_off, bad_line, unsorted) = app.faults.price_sheet();
+    let key: SheetKey = (mi, day, wants_zip, bad_line, unsorted);
+    let body = match app.sheets.get(&key) {
+        Some(body) => body,
+        None => {
+            let app2 = app.clone();
+            let built = tokio::task::spawn_blocking(move || {
+                let body = sheet_csv(&app2.cat, mi, day, bad_line, unsorted);
+                if wants_zip {
+                    zip(&body)
+                } else {
+                    Some(body)
+                }
+            })
+            .await;
+            let Ok(Some(body)) = built else {
+                return error_obj(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "generalException",
+                    "The price sheet could not be produced.",
+                );
+            };
+            let body = Bytes::from(body);
+            app.sheets.put(key, body.clone());
+            body
         }
-    })
-    .await;
-    let Ok(Some(body)) = built else {
-        return error_obj(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "generalException",
-            "The price sheet could not be produced.",
-        );
     };
-    let mut resp = Response::new(axum::body::Body::from(body));
+    let body = if cut_off {
+        // Half the sheet, then the connection drops.
+        let half = body.slice(..body.len() / 2);
+        let parts: Vec<std::result::Result<Bytes, std::io::Error>> = vec![
+            Ok(half),
+            Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "sandbox: price sheet cut off (sheet-drop)",
+            )),
+        ];
+        // The error waits a moment, so the headers and the first half are on the wire first.
+        let parts = futures::StreamExt::then(futures::stream::iter(parts), |part| async move {
+            if part.is_err() {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            part
+        });
+        axum::body::Body::from_stream(parts)
+    } else {
+        axum::body::Body::from(body)
+    };
+    let mut resp = Response::new(body);
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -397,11 +397,11 @@ impl AppCore {
         let mut out = Vec::new();
         for m in markets {
             let m = market_code(m)?;
-            let sheet = pricelist::fetch_snapshot(&c, &m, false, Some(day)).await?;
+            let taken = pricelist::take_snapshot(&c, &m, false, Some(day)).await?;
             out.push(FetchedSnapshot {
                 market: m,
                 day,
-                rows: sheet.rows.len() as u64,
+                rows: taken.rows,
             });
         }
         Ok(out)
@@ -473,18 +473,9 @@ impl AppCore {
             skip_bad_rows: false,
             day: None,
         };
-        // Cancel also stops the fetching, not only the writing: the export future is dropped
-        // (nothing is written before every sheet is in).
-        let export = pricelist::export(&c, &core_req, &cancel, &on_rows);
-        let watch = async {
-            while !cancel.load(Ordering::Relaxed) {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        };
-        let report = tokio::select! {
-            r = export => r?,
-            _ = watch => return Err(Error::Cancelled),
-        };
+        // The core watches the cancel flag while it fetches and while it writes, and returns
+        // only once its temporary files are gone.
+        let report = pricelist::export(&c, &core_req, &cancel, &on_rows).await?;
         tracing::info!(rows = report.rows, path = %report.path.display(), "price list exported");
         Ok(PriceExportDone {
             path: report.path.display().to_string(),

@@ -1,12 +1,21 @@
 //! Changes between two snapshots of a market: new and removed offers, price increases and
 //! decreases with the amount and percent. A price is identified by product, plan, term and
 //! billing plan; zero-price trial markers are left out (they are not prices).
+//!
+//! The days' rows stream from their snapshot files; what is held is one price per key and day
+//! (a hash of the key and the price) and the changes found, never the rows.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::sheet::SheetRow;
+use super::sheet::{RawRow, RowView, SheetReader, SheetRow};
+use super::snapshot;
+use crate::error::Result;
+use crate::store::Store;
 use crate::tabular::{Cell, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, ts_rs::TS)]
@@ -51,40 +60,74 @@ pub struct PriceChange {
     pub percent: Option<f64>,
 }
 
-type Key = (String, String, String, String);
-
-fn keyed(rows: &[SheetRow]) -> BTreeMap<Key, &SheetRow> {
-    rows.iter()
-        .filter(|r| !r.is_trial_marker())
-        .map(|r| {
-            (
-                (
-                    r.product_id.clone(),
-                    r.sku_id.clone(),
-                    r.term_duration.clone(),
-                    r.billing_plan.to_ascii_lowercase(),
-                ),
-                r,
-            )
-        })
-        .collect()
+/// A day's rows, read as often as the diff needs (a snapshot file streams them each time).
+pub trait DayRows {
+    fn each(&self, f: &mut dyn FnMut(&RowView<'_>) -> Result<()>) -> Result<()>;
 }
 
-fn change(kind: ChangeKind, r: &SheetRow, old: Option<f64>, new: Option<f64>) -> PriceChange {
+/// Rows in memory.
+pub struct Rows<'a>(pub &'a [SheetRow]);
+
+impl DayRows for Rows<'_> {
+    fn each(&self, f: &mut dyn FnMut(&RowView<'_>) -> Result<()>) -> Result<()> {
+        self.0.iter().try_for_each(|r| f(&r.view()))
+    }
+}
+
+/// A market's snapshot of a day, streamed from its file (bad rows, accepted when it was taken,
+/// left out).
+pub struct SnapshotRows<'a> {
+    pub store: &'a Store,
+    pub market: &'a str,
+    pub day: NaiveDate,
+}
+
+impl DayRows for SnapshotRows<'_> {
+    fn each(&self, f: &mut dyn FnMut(&RowView<'_>) -> Result<()>) -> Result<()> {
+        if !snapshot::file(self.store, self.market, self.day).is_file() {
+            // A snapshot from before snapshots were files.
+            let rows = snapshot::load(self.store, self.market, self.day)?;
+            return Rows(&rows).each(f);
+        }
+        snapshot::read(self.store, self.market, self.day, |r| {
+            let mut reader = SheetReader::new(r, self.market, true)?;
+            let mut slot = RawRow::default();
+            while reader.next_row(&mut slot)? {
+                f(&reader.view(&slot))?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// A price's identity: product, plan, term and billing plan (any case), hashed. Two prices
+/// share a hash with odds of about 1 in 10^13 for a million prices.
+fn key_hash(r: &RowView<'_>) -> u64 {
+    let mut h = DefaultHasher::new();
+    r.product_id.hash(&mut h);
+    r.sku_id.hash(&mut h);
+    r.term_duration.hash(&mut h);
+    for b in r.billing_plan.bytes() {
+        b.to_ascii_lowercase().hash(&mut h);
+    }
+    h.finish()
+}
+
+fn change(kind: ChangeKind, r: &RowView<'_>, old: Option<f64>, new: Option<f64>) -> PriceChange {
     let amount = old.zip(new).map(|(o, n)| ((n - o) * 100.0).round() / 100.0);
     let percent = old
         .zip(new)
         .and_then(|(o, n)| (o != 0.0).then(|| (((n - o) / o * 100.0) * 100.0).round() / 100.0));
     PriceChange {
         kind,
-        product_id: r.product_id.clone(),
-        product: r.product_title.clone(),
-        sku_id: r.sku_id.clone(),
-        plan: r.sku_title.clone(),
-        publisher: r.publisher.clone(),
-        term: r.term_duration.clone(),
-        billing_plan: r.billing_plan.clone(),
-        currency: r.currency.clone(),
+        product_id: r.product_id.into(),
+        product: r.product_title.into(),
+        sku_id: r.sku_id.into(),
+        plan: r.sku_title.into(),
+        publisher: r.publisher.into(),
+        term: r.term_duration.into(),
+        billing_plan: r.billing_plan.into(),
+        currency: r.currency.into(),
         old_price: old,
         new_price: new,
         amount,
@@ -92,41 +135,79 @@ fn change(kind: ChangeKind, r: &SheetRow, old: Option<f64>, new: Option<f64>) ->
     }
 }
 
-/// Changes from `from` to `to`, grouped by kind then product.
-pub fn diff(from: &[SheetRow], to: &[SheetRow]) -> Vec<PriceChange> {
-    let (a, b) = (keyed(from), keyed(to));
-    let mut out = Vec::new();
-    for (k, new) in &b {
-        match a.get(k) {
-            None => out.push(change(ChangeKind::New, new, None, Some(new.unit_price))),
-            Some(old) if (new.unit_price - old.unit_price).abs() > 1e-9 => {
-                let kind = if new.unit_price > old.unit_price {
+/// Changes from `from` to `to`, grouped by kind then product. Memory: one price per key of each
+/// day (16 bytes) and the changes; the days' rows stream past (`from` twice when prices were
+/// removed, `to` once).
+pub fn diff_days(from: &dyn DayRows, to: &dyn DayRows) -> Result<Vec<PriceChange>> {
+    // The later row of a key wins, within a day.
+    let mut old: HashMap<u64, f64> = HashMap::new();
+    from.each(&mut |r| {
+        if !r.is_trial_marker() {
+            old.insert(key_hash(r), r.unit_price);
+        }
+        Ok(())
+    })?;
+    let mut new_keys: HashSet<u64> = HashSet::with_capacity(old.len());
+    let mut moved: HashMap<u64, PriceChange> = HashMap::new();
+    to.each(&mut |r| {
+        if r.is_trial_marker() {
+            return Ok(());
+        }
+        let k = key_hash(r);
+        new_keys.insert(k);
+        let c = match old.get(&k) {
+            None => Some(change(ChangeKind::New, r, None, Some(r.unit_price))),
+            Some(&o) if (r.unit_price - o).abs() > 1e-9 => {
+                let kind = if r.unit_price > o {
                     ChangeKind::Increase
                 } else {
                     ChangeKind::Decrease
                 };
-                out.push(change(
-                    kind,
-                    new,
-                    Some(old.unit_price),
-                    Some(new.unit_price),
-                ));
+                Some(change(kind, r, Some(o), Some(r.unit_price)))
             }
-            Some(_) => {}
-        }
+            Some(_) => None,
+        };
+        match c {
+            Some(c) => moved.insert(k, c),
+            None => moved.remove(&k),
+        };
+        Ok(())
+    })?;
+    old.retain(|k, _| !new_keys.contains(k));
+    drop(new_keys);
+    let mut removed: HashMap<u64, PriceChange> = HashMap::new();
+    if !old.is_empty() {
+        from.each(&mut |r| {
+            if !r.is_trial_marker() {
+                let k = key_hash(r);
+                if old.contains_key(&k) {
+                    removed.insert(k, change(ChangeKind::Removed, r, Some(r.unit_price), None));
+                }
+            }
+            Ok(())
+        })?;
     }
-    for (k, old) in &a {
-        if !b.contains_key(k) {
-            out.push(change(ChangeKind::Removed, old, Some(old.unit_price), None));
-        }
-    }
+    let mut out: Vec<PriceChange> = moved.into_values().chain(removed.into_values()).collect();
     out.sort_by(|x, y| {
         x.kind
             .cmp(&y.kind)
             .then_with(|| x.product.cmp(&y.product))
             .then_with(|| x.sku_id.cmp(&y.sku_id))
+            .then_with(|| x.product_id.cmp(&y.product_id))
+            .then_with(|| x.term.cmp(&y.term))
+            .then_with(|| {
+                x.billing_plan
+                    .to_ascii_lowercase()
+                    .cmp(&y.billing_plan.to_ascii_lowercase())
+            })
     });
-    out
+    Ok(out)
+}
+
+/// Changes from `from` to `to` (rows in memory), grouped by kind then product.
+pub fn diff(from: &[SheetRow], to: &[SheetRow]) -> Vec<PriceChange> {
+    // Rows in memory cannot fail to read.
+    diff_days(&Rows(from), &Rows(to)).unwrap_or_default()
 }
 
 /// The changes as a sheet (`prices diff --out` and the app's "Export changes"): one row per

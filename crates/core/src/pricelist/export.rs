@@ -1,98 +1,266 @@
-//! Writing price rows to `.xlsx` (rust_xlsxwriter, constant-memory mode) or `.csv`.
+//! Writing price rows to `.xlsx` (rust_xlsxwriter, constant-memory mode) or `.csv`, on a thread
+//! of its own.
 //!
-//! Files are written to a temporary file beside the target and renamed into place only when
-//! complete, so a failed or cancelled export leaves no file (and never a half-written one).
-//! Rows arrive through an iterator, so memory stays flat however many rows there are.
+//! Rows arrive over a bounded channel in batches ([`RowBatch`]: the rows' text in one buffer),
+//! so the sheet is read and joined on one core while the other writes, and memory holds a few
+//! batches whatever the number of rows. The file is written to a temporary file beside the
+//! target and renamed into place only when complete, so a failed, cancelled or killed export
+//! leaves no file (and an earlier file of that name stays as it was).
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender};
 
-use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook};
-use serde::{Deserialize, Serialize};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 
-use super::rows::{PriceRow, HEADERS};
+use super::rows::{OutRow, RowSink, HEADERS};
 use crate::error::{Error, Result};
-use crate::tabular::{persist, temp_beside};
+pub use crate::tabular::{currency_symbol, price_format, ExportFormat};
+use crate::tabular::{persist, target_dir, temp_beside};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ExportFormat {
-    Xlsx,
-    Csv,
+/// Rows a batch holds before it is sent.
+pub const BATCH_ROWS: usize = 2048;
+
+/// Batches in flight between the two threads.
+pub const CHANNEL_BATCHES: usize = 8;
+
+/// Where the writer reports the rows it wrote and learns of a cancel.
+#[derive(Debug, Default)]
+pub struct WriteProgress {
+    pub rows: AtomicU64,
+    pub cancel: AtomicBool,
 }
 
-impl ExportFormat {
-    pub fn parse(s: &str) -> Result<ExportFormat> {
-        match s.trim().to_ascii_lowercase().trim_start_matches('.') {
-            "xlsx" => Ok(ExportFormat::Xlsx),
-            "csv" => Ok(ExportFormat::Csv),
-            other => Err(Error::Invalid(format!(
-                "unknown export format `{other}`: use xlsx or csv"
-            ))),
+/// What the reading side sends the writer.
+pub enum Msg {
+    /// The next market's sheet starts (xlsx: a worksheet with the currency's price format).
+    Sheet {
+        name: String,
+        currency: String,
+    },
+    Rows(RowBatch),
+    /// Every row was sent: save the file.
+    Finish,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct BatchRow {
+    text: [(u32, u32); 11],
+    unit_price: f64,
+    erp_price: Option<f64>,
+    effective_start: Option<NaiveDate>,
+    effective_end: Option<NaiveDate>,
+    free_trial: &'static str,
+}
+
+/// Rows on their way to the writer: their text in one buffer, no allocation per field.
+#[derive(Debug, Default)]
+pub struct RowBatch {
+    text: String,
+    rows: Vec<BatchRow>,
+}
+
+impl RowBatch {
+    pub fn with_capacity(rows: usize) -> RowBatch {
+        RowBatch {
+            text: String::with_capacity(rows * 160),
+            rows: Vec::with_capacity(rows),
         }
     }
-}
 
-/// One sheet of the workbook: a market's rows.
-pub struct SheetInput<'a> {
-    pub name: String,
-    pub currency: String,
-    pub rows: Box<dyn Iterator<Item = PriceRow> + 'a>,
-}
+    pub fn push(&mut self, r: &OutRow<'_>) {
+        let mut span = |s: &str| {
+            let start = self.text.len() as u32;
+            self.text.push_str(s);
+            (start, s.len() as u32)
+        };
+        let text = [
+            span(r.market),
+            span(r.currency),
+            span(r.product_id),
+            span(r.product),
+            span(r.sku_id),
+            span(r.plan),
+            span(r.publisher),
+            span(r.offer_type),
+            span(r.category),
+            span(r.term),
+            span(r.billing_plan),
+        ];
+        self.rows.push(BatchRow {
+            text,
+            unit_price: r.unit_price,
+            erp_price: r.erp_price,
+            effective_start: r.effective_start,
+            effective_end: r.effective_end,
+            free_trial: r.free_trial,
+        });
+    }
 
-/// Progress and cancellation for long exports.
-pub struct ExportControl<'a> {
-    pub cancel: &'a AtomicBool,
-    /// Called with the number of rows written so far (every few thousand rows, and at the end).
-    pub progress: &'a (dyn Fn(u64) + Send + Sync),
-}
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
 
-const PROGRESS_EVERY: u64 = 4096;
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
 
-/// A currency's symbol, for the number format.
-pub fn currency_symbol(code: &str) -> &str {
-    match code.to_ascii_uppercase().as_str() {
-        "USD" | "AUD" | "NZD" | "CAD" | "SGD" | "MXN" => "$",
-        "GBP" => "£",
-        "EUR" => "€",
-        "JPY" => "¥",
-        "INR" => "₹",
-        "BRL" => "R$",
-        "ZAR" => "R",
-        "PLN" => "zł",
-        "SEK" | "NOK" | "DKK" => "kr",
-        "CHF" => "CHF",
-        _ => "",
+    pub fn iter(&self) -> impl Iterator<Item = OutRow<'_>> {
+        self.rows.iter().map(|b| {
+            let t = |i: usize| {
+                let (s, l) = b.text[i];
+                &self.text[s as usize..(s + l) as usize]
+            };
+            OutRow {
+                market: t(0),
+                currency: t(1),
+                product_id: t(2),
+                product: t(3),
+                sku_id: t(4),
+                plan: t(5),
+                publisher: t(6),
+                offer_type: t(7),
+                category: t(8),
+                term: t(9),
+                billing_plan: t(10),
+                unit_price: b.unit_price,
+                erp_price: b.erp_price,
+                effective_start: b.effective_start,
+                effective_end: b.effective_end,
+                free_trial: b.free_trial,
+            }
+        })
     }
 }
 
-/// The Excel number format for unit prices in `currency`.
-pub fn price_format(currency: &str) -> String {
-    let decimals = if currency.eq_ignore_ascii_case("JPY") {
-        "#,##0"
-    } else {
-        "#,##0.00"
-    };
-    match currency_symbol(currency) {
-        "" => format!("{decimals} \"{}\"", currency.to_ascii_uppercase()),
-        s @ ("kr" | "zł" | "CHF") => format!("{decimals} \"{s}\""),
-        s => format!("\"{s}\"{decimals}"),
+/// The reading side's end of the channel: rows go out in batches, a market's sheet is
+/// announced before its first row.
+pub struct BatchSender {
+    tx: SyncSender<Msg>,
+    batch: RowBatch,
+    /// The market whose sheet is yet to be announced.
+    pending_sheet: Option<String>,
+    /// Rows sent for the current market.
+    pub market_rows: u64,
+}
+
+impl BatchSender {
+    pub fn new(tx: SyncSender<Msg>) -> BatchSender {
+        BatchSender {
+            tx,
+            batch: RowBatch::with_capacity(BATCH_ROWS),
+            pending_sheet: None,
+            market_rows: 0,
+        }
+    }
+
+    fn send(&self, msg: Msg) -> Result<()> {
+        // The writer only hangs up when it failed; its error is the one reported.
+        self.tx.send(msg).map_err(|_| Error::Cancelled)
+    }
+
+    /// The next rows are `market`'s.
+    pub fn start_market(&mut self, market: &str) -> Result<()> {
+        self.flush()?;
+        self.pending_sheet = Some(market.to_string());
+        self.market_rows = 0;
+        Ok(())
+    }
+
+    /// Announce the current market's sheet (once), with its currency.
+    pub fn announce(&mut self, currency: &str) -> Result<()> {
+        if let Some(name) = self.pending_sheet.take() {
+            self.send(Msg::Sheet {
+                name,
+                currency: currency.to_string(),
+            })?;
+        }
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let full = std::mem::replace(&mut self.batch, RowBatch::with_capacity(BATCH_ROWS));
+        self.send(Msg::Rows(full))
+    }
+
+    /// Every row was sent.
+    pub fn finish(mut self) -> Result<()> {
+        self.flush()?;
+        self.send(Msg::Finish)
     }
 }
 
-fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Error {
-    Error::Invalid(format!("writing the spreadsheet failed: {e}"))
+impl RowSink for BatchSender {
+    fn row(&mut self, r: &OutRow<'_>) -> Result<()> {
+        self.batch.push(r);
+        self.market_rows += 1;
+        if self.batch.len() >= BATCH_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
 }
 
-fn excel_date(d: chrono::NaiveDate) -> Result<ExcelDateTime> {
+/// A channel between the reading side and [`write`].
+pub fn channel() -> (SyncSender<Msg>, Receiver<Msg>) {
+    std::sync::mpsc::sync_channel(CHANNEL_BATCHES)
+}
+
+/// Write what arrives on `rx` to `out` until [`Msg::Finish`]. Returns the rows written. If the
+/// channel closes without `Finish` (the reading side failed) nothing is written.
+pub fn write(
+    out: &Path,
+    format: ExportFormat,
+    bom: bool,
+    rx: Receiver<Msg>,
+    progress: &WriteProgress,
+) -> Result<u64> {
+    match format {
+        ExportFormat::Xlsx => write_xlsx(out, rx, progress),
+        ExportFormat::Csv => write_csv(out, bom, rx, progress),
+    }
+}
+
+fn check_cancel(progress: &WriteProgress) -> Result<()> {
+    if progress.cancel.load(Ordering::Relaxed) {
+        return Err(Error::Cancelled);
+    }
+    Ok(())
+}
+
+/// A write failure that says which file, and says so plainly when the disk is full.
+fn io_error(out: &Path, e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        return Error::Invalid(format!(
+            "the disk is full: {} could not be written (nothing was changed; free some space and export again)",
+            out.display()
+        ));
+    }
+    Error::io(format!("writing {}", out.display()), e)
+}
+
+fn xlsx_err(out: &Path, e: XlsxError) -> Error {
+    match e {
+        XlsxError::IoError(e) | XlsxError::ZipError(zip::result::ZipError::Io(e)) => {
+            io_error(out, e)
+        }
+        e => Error::Invalid(format!("writing the spreadsheet failed: {e}")),
+    }
+}
+
+fn excel_date(d: NaiveDate) -> std::result::Result<ExcelDateTime, XlsxError> {
     use chrono::Datelike;
-    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).map_err(xlsx_err)
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
 }
 
-/// Write an `.xlsx` workbook with one sheet per market. Returns the rows written.
-pub fn write_xlsx(out: &Path, sheets: Vec<SheetInput<'_>>, ctl: &ExportControl<'_>) -> Result<u64> {
-    let tmp = temp_beside(out)?;
+fn write_xlsx(out: &Path, rx: Receiver<Msg>, progress: &WriteProgress) -> Result<u64> {
+    target_dir(out)?;
+    let xe = |e: XlsxError| xlsx_err(out, e);
     let mut workbook = Workbook::new();
     // Level 1: about half the save time of the default 6 for a somewhat larger file (rust_xlsxwriter docs).
     workbook.set_zip_compression_level(1);
@@ -106,182 +274,216 @@ pub fn write_xlsx(out: &Path, sheets: Vec<SheetInput<'_>>, ctl: &ExportControl<'
     ];
     let mut written = 0u64;
     let mut used_names = std::collections::HashSet::new();
-    for sheet in sheets {
-        let price_fmt = Format::new().set_num_format(price_format(&sheet.currency));
-        let ws = workbook
-            .add_worksheet_with_constant_memory()
-            .map_err(xlsx_err)?;
-        let mut name: String = sheet
-            .name
-            .chars()
-            .filter(|c| !"[]:*?/\\".contains(*c))
-            .take(31)
-            .collect();
-        if name.is_empty() || !used_names.insert(name.to_lowercase()) {
-            name = format!("Sheet{}", used_names.len() + 1);
-            used_names.insert(name.to_lowercase());
+    let mut sheet: Option<(usize, u32)> = None; // (worksheet index, last row)
+    let close = |wb: &mut Workbook, sheet: Option<(usize, u32)>| -> Result<()> {
+        if let Some((i, row)) = sheet {
+            let ws = wb.worksheet_from_index(i).map_err(xe)?;
+            ws.autofilter(0, 0, row.max(1), (HEADERS.len() - 1) as u16)
+                .map_err(xe)?;
         }
-        ws.set_name(&name).map_err(xlsx_err)?;
-        for (i, w) in widths.iter().enumerate() {
-            ws.set_column_width(i as u16, *w).map_err(xlsx_err)?;
-        }
-        // Column formats instead of per-cell ones: unformatted cells take their column's
-        // format, which spares a format lookup per cell (a tenth of the run time at 1M rows).
-        ws.set_column_range_format(11, 12, &price_fmt)
-            .map_err(xlsx_err)?;
-        ws.set_column_range_format(13, 14, &date_fmt)
-            .map_err(xlsx_err)?;
-        for (c, h) in HEADERS.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &header)
-                .map_err(xlsx_err)?;
-        }
-        ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
-        let mut row = 0u32;
-        for r in sheet.rows {
-            row += 1;
-            let texts = [
-                &r.market,
-                &r.currency,
-                &r.product_id,
-                &r.product,
-                &r.sku_id,
-                &r.plan,
-                &r.publisher,
-                &r.offer_type,
-                &r.category,
-                &r.term,
-                &r.billing_plan,
-            ];
-            for (c, t) in texts.iter().enumerate() {
-                if !t.is_empty() {
-                    ws.write_string(row, c as u16, t.as_str())
-                        .map_err(xlsx_err)?;
+        Ok(())
+    };
+    loop {
+        let Ok(msg) = rx.recv() else {
+            // The reading side stopped without finishing: leave nothing.
+            return Err(Error::Cancelled);
+        };
+        check_cancel(progress)?;
+        match msg {
+            Msg::Sheet { name, currency } => {
+                close(&mut workbook, sheet)?;
+                let price_fmt = Format::new().set_num_format(price_format(&currency));
+                let ws = workbook.add_worksheet_with_constant_memory().map_err(xe)?;
+                let mut name: String = name
+                    .chars()
+                    .filter(|c| !"[]:*?/\\".contains(*c))
+                    .take(31)
+                    .collect();
+                if name.is_empty() || !used_names.insert(name.to_lowercase()) {
+                    name = format!("Sheet{}", used_names.len() + 1);
+                    used_names.insert(name.to_lowercase());
                 }
-            }
-            ws.write_number(row, 11, r.unit_price).map_err(xlsx_err)?;
-            if let Some(erp) = r.erp_price {
-                ws.write_number(row, 12, erp).map_err(xlsx_err)?;
-            }
-            if let Some(d) = r.effective_start {
-                ws.write_datetime(row, 13, excel_date(d)?)
-                    .map_err(xlsx_err)?;
-            }
-            if let Some(d) = r.effective_end {
-                ws.write_datetime(row, 14, excel_date(d)?)
-                    .map_err(xlsx_err)?;
-            }
-            ws.write_string(row, 15, r.free_trial.as_str())
-                .map_err(xlsx_err)?;
-            written += 1;
-            if written.is_multiple_of(PROGRESS_EVERY) {
-                if ctl.cancel.load(Ordering::Relaxed) {
-                    return Err(Error::Cancelled);
+                ws.set_name(&name).map_err(xe)?;
+                for (i, w) in widths.iter().enumerate() {
+                    ws.set_column_width(i as u16, *w).map_err(xe)?;
                 }
-                (ctl.progress)(written);
+                // Column formats instead of per-cell ones: unformatted cells take their column's
+                // format, which spares a format lookup per cell (a tenth of the run time at 1M rows).
+                ws.set_column_range_format(11, 12, &price_fmt).map_err(xe)?;
+                ws.set_column_range_format(13, 14, &date_fmt).map_err(xe)?;
+                for (c, h) in HEADERS.iter().enumerate() {
+                    ws.write_string_with_format(0, c as u16, *h, &header)
+                        .map_err(xe)?;
+                }
+                ws.set_freeze_panes(1, 0).map_err(xe)?;
+                sheet = Some((workbook.worksheets().len() - 1, 0));
             }
+            Msg::Rows(batch) => {
+                let Some((index, row)) = sheet.as_mut() else {
+                    return Err(Error::Invalid(
+                        "price rows arrived before their market's sheet".into(),
+                    ));
+                };
+                let ws = workbook.worksheet_from_index(*index).map_err(xe)?;
+                for r in batch.iter() {
+                    *row += 1;
+                    let texts = [
+                        r.market,
+                        r.currency,
+                        r.product_id,
+                        r.product,
+                        r.sku_id,
+                        r.plan,
+                        r.publisher,
+                        r.offer_type,
+                        r.category,
+                        r.term,
+                        r.billing_plan,
+                    ];
+                    for (c, t) in texts.iter().enumerate() {
+                        if !t.is_empty() {
+                            ws.write_string(*row, c as u16, *t).map_err(xe)?;
+                        }
+                    }
+                    ws.write_number(*row, 11, r.unit_price).map_err(xe)?;
+                    if let Some(erp) = r.erp_price {
+                        ws.write_number(*row, 12, erp).map_err(xe)?;
+                    }
+                    if let Some(d) = r.effective_start {
+                        ws.write_datetime(*row, 13, excel_date(d).map_err(xe)?)
+                            .map_err(xe)?;
+                    }
+                    if let Some(d) = r.effective_end {
+                        ws.write_datetime(*row, 14, excel_date(d).map_err(xe)?)
+                            .map_err(xe)?;
+                    }
+                    ws.write_string(*row, 15, r.free_trial).map_err(xe)?;
+                }
+                written += batch.len() as u64;
+                progress.rows.store(written, Ordering::Relaxed);
+            }
+            Msg::Finish => break,
         }
-        ws.autofilter(0, 0, row.max(1), (HEADERS.len() - 1) as u16)
-            .map_err(xlsx_err)?;
     }
-    if ctl.cancel.load(Ordering::Relaxed) {
-        return Err(Error::Cancelled);
-    }
-    workbook.save(tmp.path()).map_err(xlsx_err)?;
+    close(&mut workbook, sheet)?;
+    check_cancel(progress)?;
+    // Until now the cells waited in the workbook's own (unnamed) temporary files; the file
+    // beside the target only exists while it is saved.
+    let tmp = temp_beside(out)?;
+    workbook.save(tmp.path()).map_err(xe)?;
+    check_cancel(progress)?;
     persist(tmp, out)?;
-    (ctl.progress)(written);
     Ok(written)
 }
 
-/// Write a UTF-8 CSV (optionally with a BOM for Excel). Returns the rows written.
-pub fn write_csv(
-    out: &Path,
-    rows: &mut dyn Iterator<Item = PriceRow>,
-    bom: bool,
-    ctl: &ExportControl<'_>,
-) -> Result<u64> {
+fn write_csv(out: &Path, bom: bool, rx: Receiver<Msg>, progress: &WriteProgress) -> Result<u64> {
     let tmp = temp_beside(out)?;
-    let io = |e: std::io::Error| Error::io(format!("writing {}", out.display()), e);
+    let io = |e: std::io::Error| io_error(out, e);
     let mut file = BufWriter::with_capacity(1 << 16, tmp.as_file());
     if bom {
         file.write_all(b"\xEF\xBB\xBF").map_err(io)?;
     }
     let mut w = csv::Writer::from_writer(file);
-    let csv_err = |e: csv::Error| Error::Invalid(format!("writing {}: {e}", out.display()));
+    let csv_err = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(e) => io_error(out, e),
+        other => Error::Invalid(format!("writing {}: {other:?}", out.display())),
+    };
     w.write_record(HEADERS).map_err(csv_err)?;
     let mut written = 0u64;
-    let mut price = String::new();
-    let mut erp = String::new();
-    for r in rows {
-        price.clear();
-        erp.clear();
-        use std::fmt::Write as _;
-        let _ = write!(price, "{}", r.unit_price);
-        if let Some(e) = r.erp_price {
-            let _ = write!(erp, "{e}");
-        }
-        let start = r
-            .effective_start
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default();
-        let end = r
-            .effective_end
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default();
-        w.write_record([
-            r.market.as_str(),
-            &r.currency,
-            &r.product_id,
-            &r.product,
-            &r.sku_id,
-            &r.plan,
-            &r.publisher,
-            &r.offer_type,
-            &r.category,
-            &r.term,
-            &r.billing_plan,
-            &price,
-            &erp,
-            &start,
-            &end,
-            &r.free_trial,
-        ])
-        .map_err(csv_err)?;
-        written += 1;
-        if written.is_multiple_of(PROGRESS_EVERY) {
-            if ctl.cancel.load(Ordering::Relaxed) {
-                return Err(Error::Cancelled);
+    let (mut price, mut erp, mut start, mut end) =
+        (String::new(), String::new(), String::new(), String::new());
+    loop {
+        let Ok(msg) = rx.recv() else {
+            return Err(Error::Cancelled);
+        };
+        check_cancel(progress)?;
+        let batch = match msg {
+            Msg::Sheet { .. } => continue,
+            Msg::Rows(batch) => batch,
+            Msg::Finish => break,
+        };
+        for r in batch.iter() {
+            use std::fmt::Write as _;
+            price.clear();
+            erp.clear();
+            start.clear();
+            end.clear();
+            let _ = write!(price, "{}", r.unit_price);
+            if let Some(e) = r.erp_price {
+                let _ = write!(erp, "{e}");
             }
-            (ctl.progress)(written);
+            if let Some(d) = r.effective_start {
+                let _ = write!(start, "{}", d.format("%Y-%m-%d"));
+            }
+            if let Some(d) = r.effective_end {
+                let _ = write!(end, "{}", d.format("%Y-%m-%d"));
+            }
+            w.write_record([
+                r.market,
+                r.currency,
+                r.product_id,
+                r.product,
+                r.sku_id,
+                r.plan,
+                r.publisher,
+                r.offer_type,
+                r.category,
+                r.term,
+                r.billing_plan,
+                &price,
+                &erp,
+                &start,
+                &end,
+                r.free_trial,
+            ])
+            .map_err(csv_err)?;
         }
+        written += batch.len() as u64;
+        progress.rows.store(written, Ordering::Relaxed);
     }
     let file = w
         .into_inner()
-        .map_err(|e| Error::Invalid(format!("writing {}: {}", out.display(), e.error())))?;
+        .map_err(|e| io(std::io::Error::other(e.error().to_string())))?;
     let file = file.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
-    if ctl.cancel.load(Ordering::Relaxed) {
-        return Err(Error::Cancelled);
-    }
+    check_cancel(progress)?;
     persist(tmp, out)?;
-    (ctl.progress)(written);
     Ok(written)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The writer alone (the benchmark's writer-only figure): one market's rows, made by `produce`
+/// into the sink it is given, written on the writer's thread.
+pub fn write_rows(
+    out: &Path,
+    format: ExportFormat,
+    market: &str,
+    currency: &str,
+    produce: impl FnOnce(&mut dyn RowSink) -> Result<()>,
+) -> Result<u64> {
+    let progress = WriteProgress::default();
+    let (tx, rx) = channel();
+    std::thread::scope(|s| {
+        let writer = s.spawn(|| write(out, format, false, rx, &progress));
+        let mut sender = BatchSender::new(tx);
+        let sent = (|| {
+            sender.start_market(market)?;
+            sender.announce(currency)?;
+            produce(&mut sender)?;
+            sender.finish()
+        })();
+        let written = writer
+            .join()
+            .map_err(|_| Error::Invalid("the writer thread failed".into()))?;
+        settle(sent, written).map(|((), n)| n)
+    })
+}
 
-    #[test]
-    fn price_formats_carry_the_currency() {
-        assert_eq!(price_format("GBP"), "\"£\"#,##0.00");
-        assert_eq!(price_format("JPY"), "\"¥\"#,##0");
-        assert_eq!(price_format("SEK"), "#,##0.00 \"kr\"");
-        assert_eq!(price_format("XYZ"), "#,##0.00 \"XYZ\"");
-    }
-
-    #[test]
-    fn format_names() {
-        assert_eq!(ExportFormat::parse("XLSX").unwrap(), ExportFormat::Xlsx);
-        assert!(ExportFormat::parse("pdf").is_err());
+/// The outcome of the two sides: the reading side's error first, unless it only failed because
+/// the writer hung up (then the writer's error says why).
+pub fn settle<T>(read: Result<T>, written: Result<u64>) -> Result<(T, u64)> {
+    match (read, written) {
+        (Ok(t), Ok(n)) => Ok((t, n)),
+        (Ok(_), Err(e)) | (Err(Error::Cancelled), Err(e)) => Err(e),
+        (Err(e), _) => Err(e),
     }
 }

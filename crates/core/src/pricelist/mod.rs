@@ -1,26 +1,42 @@
 //! The daily price list: fetch a market's marketplace price sheet, keep one snapshot per market
 //! per day, expand free trials into their two rows, apply the marketplace filters, and export to
 //! `.xlsx` or `.csv`; plus the changes between two snapshots.
+//!
+//! An export streams: each sheet is read as it downloads (or from today's snapshot), joined and
+//! written row by row on two threads ([`pipeline`]), so its memory follows the catalog, not the
+//! number of rows. The CLI and the app both call [`export`].
 
 pub mod diff;
 pub mod export;
+pub mod lookup;
+pub mod pipeline;
 pub mod rows;
 pub mod sheet;
 pub mod snapshot;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::catalog::query::{OfferFilter, OfferIndex, OfferQuery};
+use crate::catalog::query::{OfferFilter, OfferIndex};
 use crate::catalog::sync::{self as catalog_sync, SyncOptions};
 use crate::connection::Connection;
 use crate::error::{Error, Result};
-use export::{ExportControl, ExportFormat, SheetInput};
-use sheet::{BadRow, SheetRow};
+use crate::partner_center::{api, Client};
+use export::{ExportFormat, WriteProgress};
+use pipeline::{BodyChunks, Finished, Job, MarketJob};
+use sheet::{BadRow, PriceSheet};
+
+/// The price-sheet view CSP Desk reads.
+pub use sheet::MARKETPLACE_VIEW;
+
+/// Attempts at a sheet whose connection drops mid-way (each starts from the beginning).
+const FETCH_ATTEMPTS: u32 = 3;
 
 #[derive(Debug, Clone)]
 pub struct ExportRequest {
@@ -73,44 +89,151 @@ pub fn parse_markets(s: &str) -> Result<Vec<String>> {
     Ok(markets)
 }
 
-/// The catalog of a market, synced first if it never was.
-pub async fn catalog(conn: &Connection, market: &str) -> Result<OfferIndex> {
+/// Sync the catalog of `market` if it never was (the export joins the sheet to it).
+pub async fn ensure_catalog(conn: &Connection, market: &str) -> Result<()> {
     if catalog_sync::last_sync(&conn.store, market)?.is_none() {
         let mut opts = SyncOptions::new(market);
         opts.arm_subscription = conn.arm_subscription.clone();
         catalog_sync::sync(&conn.client, &conn.store, &opts, &|_| {}).await?;
     }
+    Ok(())
+}
+
+/// The catalog of a market, synced first if it never was.
+pub async fn catalog(conn: &Connection, market: &str) -> Result<OfferIndex> {
+    ensure_catalog(conn, market).await?;
     Ok(OfferIndex::new(catalog_sync::load_offers(
         &conn.store,
         market,
     )?))
 }
 
-/// Fetch today's sheet of `market` and keep it as the day's snapshot.
+/// A snapshot just taken.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotTaken {
+    pub market: String,
+    pub day: NaiveDate,
+    pub rows: u64,
+    pub bad_rows: Vec<BadRow>,
+    /// Size of the snapshot file (the sheet, zipped).
+    pub bytes: u64,
+}
+
+/// Download the sheet of `market` and keep it as the snapshot of `day` (today, UTC, when
+/// `None`), replacing one taken earlier that day. The sheet is read as it arrives, in memory
+/// that does not grow with it; a connection that drops mid-way starts it again.
+pub async fn take_snapshot(
+    conn: &Connection,
+    market: &str,
+    skip_bad_rows: bool,
+    day: Option<NaiveDate>,
+) -> Result<SnapshotTaken> {
+    let market = market.to_ascii_uppercase();
+    let day = day.unwrap_or_else(|| Utc::now().date_naive());
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let (tx, rx) = tokio::sync::mpsc::channel(16);
+        let store = conn.store.clone();
+        let m = market.clone();
+        let read = tokio::task::spawn_blocking(move || {
+            pipeline::snapshot_only(&store, &m, rx, skip_bad_rows, day)
+        });
+        let (downloaded, read) = tokio::join!(download(&conn.client, &market, tx), read);
+        let read =
+            read.map_err(|e| Error::Invalid(format!("reading the price sheet failed: {e}")))?;
+        match (downloaded, read) {
+            (Ok(()), Ok((rows, bad_rows))) => {
+                let bytes = std::fs::metadata(snapshot::file(&conn.store, &market, day))
+                    .map(|m| m.len())
+                    .unwrap_or(0);
+                return Ok(SnapshotTaken {
+                    market,
+                    day,
+                    rows,
+                    bad_rows,
+                    bytes,
+                });
+            }
+            (Err(e), _) if dropped(&e) && attempt < FETCH_ATTEMPTS => {
+                tracing::warn!(%market, attempt, error = %e, "price sheet cut off; fetching it again");
+            }
+            (Err(e), _) => return Err(e),
+            (Ok(()), Err(e)) => return Err(e),
+        }
+    }
+}
+
+/// Fetch today's sheet of `market`, keep it as the day's snapshot, and return its rows (all in
+/// memory: for one market's prices, not for exports).
 pub async fn fetch_snapshot(
     conn: &Connection,
     market: &str,
     skip_bad_rows: bool,
     day: Option<NaiveDate>,
-) -> Result<sheet::PriceSheet> {
-    let logs = conn.data_dir.join("logs");
-    let sheet =
-        sheet::fetch_keeping_sample(&conn.client, market, skip_bad_rows, Some(&logs)).await?;
-    let now = Utc::now();
-    snapshot::save(
-        &conn.store,
-        &sheet,
-        day.unwrap_or_else(|| now.date_naive()),
-        now,
-    )?;
-    Ok(sheet)
+) -> Result<PriceSheet> {
+    let taken = take_snapshot(conn, market, skip_bad_rows, day).await?;
+    Ok(PriceSheet {
+        rows: snapshot::load(&conn.store, &taken.market, taken.day)?,
+        market: taken.market,
+        bad_rows: taken.bad_rows,
+    })
+}
+
+/// A connection that dropped mid-sheet (worth starting again), as opposed to a refusal.
+fn dropped(e: &Error) -> bool {
+    matches!(e, Error::Network { .. })
+}
+
+/// Stream the sheet of `market` into `tx`, chunk by chunk. A failure is also sent down the
+/// channel (so the reading side stops) and returned (so the caller knows why).
+async fn download(
+    client: &Client,
+    market: &str,
+    tx: tokio::sync::mpsc::Sender<std::io::Result<bytes::Bytes>>,
+) -> Result<()> {
+    // A file, not JSON; the client sends client-request-id to the Partner API.
+    let req = api::price_sheet(market, MARKETPLACE_VIEW)
+        .header("Accept-Encoding", "deflate")
+        .header("Accept", sheet::PRICE_SHEET_ACCEPT);
+    let fail = |e: &Error| std::io::Error::other(e.to_string());
+    let mut resp = match client.execute_streamed(&req).await {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = tx.send(Err(fail(&e))).await;
+            return Err(e);
+        }
+    };
+    loop {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                if tx.send(Ok(chunk)).await.is_err() {
+                    // The reading side stopped (an error or a cancel of its own).
+                    return Ok(());
+                }
+            }
+            Ok(None) => return Ok(()),
+            Err(source) => {
+                let e = Error::Network {
+                    service: crate::error::Service::PartnerApi,
+                    what: req.describe(),
+                    source,
+                };
+                let _ = tx.send(Err(fail(&e))).await;
+                return Err(e);
+            }
+        }
+    }
 }
 
 fn is_filtering(f: &OfferFilter) -> bool {
     f != &OfferFilter::default()
 }
 
-/// Fetch, snapshot, expand and write. Nothing is written unless every market succeeded.
+/// Fetch (or read today's snapshot), join, expand and write, streaming. Nothing is written
+/// unless every market succeeded. `progress` gets the rows written so far, a few times a second
+/// and at the end; `cancel` stops it (fetching or writing) and leaves no file.
 pub async fn export(
     conn: &Connection,
     req: &ExportRequest,
@@ -118,58 +241,32 @@ pub async fn export(
     progress: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<ExportReport> {
     let day = req.day.unwrap_or_else(|| Utc::now().date_naive());
-    let mut prepared: Vec<(MarketSummary, Vec<rows::PriceRow>)> = Vec::new();
-    for market in &req.markets {
-        let sheet = fetch_snapshot(conn, market, req.skip_bad_rows, Some(day)).await?;
-        let index = catalog(conn, market).await?;
-        let info = rows::catalog_info(index.offers());
-        let allowed: Option<HashSet<String>> = is_filtering(&req.filter).then(|| {
-            let q = OfferQuery {
-                filter: req.filter.clone(),
-                limit: usize::MAX,
-                ..Default::default()
-            };
-            index
-                .query(&q)
-                .rows
-                .into_iter()
-                .filter_map(|r| r.product_id)
-                .collect()
-        });
-        let keep = |p: &str| allowed.as_ref().is_none_or(|a| a.contains(p));
-        let built = rows::build(&sheet.rows, &info, &keep);
-        let currency = sheet
-            .rows
-            .first()
-            .map(|r| r.currency.clone())
-            .unwrap_or_default();
-        prepared.push((
-            MarketSummary {
-                market: market.clone(),
-                currency,
-                sheet_rows: sheet.rows.len(),
-                rows: built.len(),
-                bad_rows: sheet.bad_rows,
-            },
-            built,
-        ));
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Cancelled);
     }
-    let ctl = ExportControl { cancel, progress };
-    let total = match req.format {
-        ExportFormat::Xlsx => {
-            let sheets = prepared
-                .iter()
-                .map(|(m, r)| SheetInput {
-                    name: m.market.clone(),
-                    currency: m.currency.clone(),
-                    rows: Box::new(r.iter().cloned()),
-                })
-                .collect();
-            export::write_xlsx(&req.out, sheets, &ctl)?
-        }
-        ExportFormat::Csv => {
-            let mut all = prepared.iter().flat_map(|(_, r)| r.iter().cloned());
-            export::write_csv(&req.out, &mut all, req.bom, &ctl)?
+    for market in &req.markets {
+        ensure_catalog(conn, market).await?;
+    }
+    let mut unsorted: HashSet<String> = HashSet::new();
+    let mut drops = 0;
+    let (rows, markets) = loop {
+        match export_once(conn, req, day, &unsorted, cancel, progress).await {
+            Ok(Finished::Done { rows, markets }) => break (rows, markets),
+            // Read that market again from the snapshot just kept, in passes.
+            Ok(Finished::Unsorted(market)) if !unsorted.contains(&market) => {
+                tracing::info!(%market, "price sheet not grouped by plan; reading it in passes");
+                unsorted.insert(market);
+            }
+            Ok(Finished::Unsorted(market)) => {
+                return Err(Error::Invalid(format!(
+                    "the price sheet for {market} could not be put in order"
+                )))
+            }
+            Err(e) if dropped(&e) && drops + 1 < FETCH_ATTEMPTS => {
+                drops += 1;
+                tracing::warn!(error = %e, "price sheet cut off; starting the export again");
+            }
+            Err(e) => return Err(e),
         }
     };
     let fmt = match req.format {
@@ -181,15 +278,125 @@ pub async fn export(
         &req.markets,
         fmt,
         &req.out.display().to_string(),
-        total,
+        rows,
     )?;
+    progress(rows);
     Ok(ExportReport {
         path: req.out.clone(),
         format: req.format,
-        rows: total,
+        rows,
         day,
-        markets: prepared.into_iter().map(|(m, _)| m).collect(),
+        markets,
     })
+}
+
+/// One run of the pipeline: markets with a snapshot of `day` are read from it, the others
+/// downloaded (one after the other, each streaming into the pipeline as it reads).
+async fn export_once(
+    conn: &Connection,
+    req: &ExportRequest,
+    day: NaiveDate,
+    unsorted: &HashSet<String>,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<Finished> {
+    let mut jobs = Vec::new();
+    let mut fetches: Vec<(
+        String,
+        tokio::sync::mpsc::Sender<std::io::Result<bytes::Bytes>>,
+    )> = Vec::new();
+    for market in &req.markets {
+        let market = market.to_ascii_uppercase();
+        let body: Option<BodyChunks> = if snapshot::exists(&conn.store, &market, day)? {
+            None
+        } else {
+            let (tx, rx) = tokio::sync::mpsc::channel(16);
+            fetches.push((market.clone(), tx));
+            Some(rx)
+        };
+        jobs.push(MarketJob {
+            unsorted: unsorted.contains(&market),
+            market,
+            body,
+        });
+    }
+    let shared = Arc::new(WriteProgress::default());
+    let job = Job {
+        store: conn.store.clone(),
+        markets: jobs,
+        format: req.format,
+        out: req.out.clone(),
+        bom: req.bom,
+        filter: is_filtering(&req.filter).then(|| req.filter.clone()),
+        skip_bad_rows: req.skip_bad_rows,
+        day,
+        progress: shared.clone(),
+    };
+    // Stops the pipeline however this future ends (also when it is dropped).
+    struct StopOnDrop(Arc<WriteProgress>);
+    impl Drop for StopOnDrop {
+        fn drop(&mut self) {
+            self.0.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+    let stop = StopOnDrop(shared.clone());
+    let mut pipeline = tokio::task::spawn_blocking(move || pipeline::run(job));
+    // The downloads, one market after the other; aborting them (on cancel) ends the bodies the
+    // pipeline waits for.
+    let client = conn.client.clone();
+    let mut downloads = tokio::spawn(async move {
+        for (market, tx) in fetches {
+            download(&client, &market, tx).await?;
+        }
+        Ok::<(), Error>(())
+    });
+    let mut downloaded: Option<Result<()>> = None;
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    let mut shown = 0u64;
+    let finished = loop {
+        tokio::select! {
+            r = &mut pipeline => break r,
+            r = &mut downloads, if downloaded.is_none() => {
+                downloaded = Some(r.unwrap_or_else(|e| Err(Error::Invalid(format!("the download stopped: {e}")))));
+            }
+            _ = tick.tick() => {
+                let n = shared.rows.load(Ordering::Relaxed);
+                if n > shown {
+                    shown = n;
+                    progress(n);
+                }
+                if cancel.load(Ordering::Relaxed) {
+                    shared.cancel.store(true, Ordering::Relaxed);
+                    downloads.abort();
+                }
+            }
+        }
+    };
+    drop(stop);
+    let finished = finished
+        .map_err(|e| Error::Invalid(format!("the price-list export stopped unexpectedly: {e}")))?;
+    // A cancel that came after the file was complete changes nothing: the file is there.
+    if finished.is_err() && cancel.load(Ordering::Relaxed) {
+        return Err(Error::Cancelled);
+    }
+    if finished.is_err() && downloaded.is_none() {
+        // Why did the body stop? The download knows (it ends promptly once the pipeline stops).
+        match tokio::time::timeout(Duration::from_secs(5), &mut downloads).await {
+            Ok(r) => {
+                downloaded =
+                    Some(r.unwrap_or_else(|e| {
+                        Err(Error::Invalid(format!("the download stopped: {e}")))
+                    }))
+            }
+            Err(_) => downloads.abort(),
+        }
+    }
+    downloads.abort();
+    match (finished, downloaded) {
+        // The download's own error says why the sheet stopped short.
+        (Err(_), Some(Err(e))) => Err(e),
+        (finished, _) => finished,
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -208,7 +415,17 @@ pub fn changes(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<DiffReport> {
-    let snaps = snapshot::list(&conn.store, market)?;
+    changes_in(&conn.store, market, from, to)
+}
+
+/// [`changes`], from a store.
+pub fn changes_in(
+    store: &crate::store::Store,
+    market: &str,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<DiffReport> {
+    let snaps = snapshot::list(store, market)?;
     let days: Vec<NaiveDate> = snaps.iter().map(|s| s.day).collect();
     let pick = |d: NaiveDate| -> Result<NaiveDate> {
         days.contains(&d).then_some(d).ok_or_else(|| {
@@ -245,12 +462,17 @@ pub fn changes(
             )
         })?,
     };
-    let a: Vec<SheetRow> = snapshot::load(&conn.store, market, from)?;
-    let b: Vec<SheetRow> = snapshot::load(&conn.store, market, to)?;
+    let market = market.to_ascii_uppercase();
+    let day = |day| diff::SnapshotRows {
+        store,
+        market: &market,
+        day,
+    };
+    let changes = diff::diff_days(&day(from), &day(to))?;
     Ok(DiffReport {
-        market: market.to_ascii_uppercase(),
+        market: market.clone(),
         from,
         to,
-        changes: diff::diff(&a, &b),
+        changes,
     })
 }

@@ -12,7 +12,6 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::partner_center::{api, Client};
 
 /// The price-sheet view CSP Desk reads.
 pub const MARKETPLACE_VIEW: &str = "marketplace";
@@ -43,10 +42,28 @@ pub struct SheetRow {
 impl SheetRow {
     /// A zero-price row that announces a free trial.
     pub fn is_trial_marker(&self) -> bool {
-        self.unit_price == 0.0
-            && (self.tags.to_ascii_lowercase().contains("trial")
-                || self.billing_plan.eq_ignore_ascii_case("none")
-                || self.billing_plan.is_empty())
+        is_trial_marker(self.unit_price, &self.tags, &self.billing_plan)
+    }
+
+    /// The row's fields, borrowed.
+    pub fn view(&self) -> RowView<'_> {
+        RowView {
+            product_id: &self.product_id,
+            sku_id: &self.sku_id,
+            product_title: &self.product_title,
+            sku_title: &self.sku_title,
+            publisher: &self.publisher,
+            unit_of_measure: &self.unit_of_measure,
+            term_duration: &self.term_duration,
+            billing_plan: &self.billing_plan,
+            market: &self.market,
+            currency: &self.currency,
+            tags: &self.tags,
+            unit_price: self.unit_price,
+            erp_price: self.erp_price,
+            effective_start: self.effective_start,
+            effective_end: self.effective_end,
+        }
     }
 }
 
@@ -171,6 +188,9 @@ fn fold_header(h: &str) -> String {
 /// Parse a price-sheet date: `M/d/yyyy h:mm:ss AM/PM` (documented), or ISO `yyyy-mm-dd[Thh:mm:ss]`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
+    if let Some(d) = parse_us_date(s.as_bytes()) {
+        return Some(d);
+    }
     for f in [
         "%m/%d/%Y %I:%M:%S %p",
         "%m/%d/%Y %H:%M:%S",
@@ -188,6 +208,49 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         }
     }
     None
+}
+
+/// The documented shape, `M/d/yyyy h:mm:ss AM`, without chrono's general parser (a tenth of
+/// the time, and there are two dates on every row). Anything else is left to [`parse_date`]'s
+/// formats, so this never accepts what they would refuse.
+fn parse_us_date(b: &[u8]) -> Option<NaiveDate> {
+    fn digits(b: &[u8], i: &mut usize, max: usize) -> Option<(u32, usize)> {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() && *i - start < max {
+            *i += 1;
+        }
+        let n = b[start..*i]
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        (*i > start).then_some((n, *i - start))
+    }
+    fn expect(b: &[u8], i: &mut usize, c: u8) -> Option<()> {
+        (b.get(*i) == Some(&c)).then(|| *i += 1)
+    }
+    let mut i = 0;
+    let (month, _) = digits(b, &mut i, 2)?;
+    expect(b, &mut i, b'/')?;
+    let (day, _) = digits(b, &mut i, 2)?;
+    expect(b, &mut i, b'/')?;
+    let (year, year_digits) = digits(b, &mut i, 4)?;
+    expect(b, &mut i, b' ')?;
+    let (hour, _) = digits(b, &mut i, 2)?;
+    let rest = b.get(i..)?;
+    // ":mm:ss AM"
+    if year_digits != 4 || rest.len() != 9 || rest[0] != b':' || rest[3] != b':' || rest[6] != b' '
+    {
+        return None;
+    }
+    let two = |x: &[u8]| -> Option<u32> {
+        (x[0].is_ascii_digit() && x[1].is_ascii_digit())
+            .then(|| u32::from(x[0] - b'0') * 10 + u32::from(x[1] - b'0'))
+    };
+    let (min, sec) = (two(&rest[1..3])?, two(&rest[4..6])?);
+    let ampm = &rest[7..9];
+    if !(1..=12).contains(&hour) || min > 59 || sec > 59 || (ampm != b"AM" && ampm != b"PM") {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year as i32, month, day)
 }
 
 fn parse_price(s: &str) -> std::result::Result<f64, String> {
@@ -231,107 +294,324 @@ pub fn unpack(body: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Parse CSV bytes. `market` fills rows whose Market column is missing.
-pub fn parse(csv_bytes: &[u8], market: &str, skip_bad_rows: bool) -> Result<PriceSheet> {
-    let bytes = csv_bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(csv_bytes);
-    // The documented header closes its last name with a typographic quote (`"ERP Price“`),
-    // which would swallow the file as one unterminated field: straighten quotes in line 1.
-    let fixed;
-    let bytes = match bytes.iter().position(|&b| b == b'\n') {
-        Some(nl) if std::str::from_utf8(&bytes[..nl]).is_ok_and(|h| h.contains(['“', '”'])) => {
-            let header = std::str::from_utf8(&bytes[..nl])
-                .unwrap_or_default()
-                .replace(['“', '”'], "\"");
-            fixed = [header.as_bytes(), &bytes[nl..]].concat();
-            &fixed[..]
-        }
-        _ => bytes,
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
-    let headers = rdr
-        .headers()
-        .map_err(|e| {
-            Error::Invalid(format!(
-                "price sheet for {market}: the header line cannot be read: {e}"
-            ))
-        })?
-        .clone();
-    let folded: Vec<String> = headers.iter().map(fold_header).collect();
-    let mut pos: [Option<usize>; 15] = [None; 15];
-    for (col, name, aliases, required) in COLUMNS {
-        let found = folded.iter().position(|h| aliases.contains(&h.as_str()));
-        if found.is_none() && *required {
-            let line = String::from_utf8_lossy(bytes.split(|&b| b == b'\n').next().unwrap_or(b""));
-            return Err(Error::Invalid(format!(
-                "price sheet for {market}: {MISSING_COLUMN} {name} is missing (columns found: {}). The header line was: {}",
-                headers.iter().collect::<Vec<_>>().join(", "),
-                line.trim_end_matches('\r').chars().take(1000).collect::<String>()
-            )));
-        }
-        pos[*col as usize] = found;
-    }
-    let mut sheet = PriceSheet {
-        market: market.to_ascii_uppercase(),
-        ..Default::default()
-    };
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = rdr.position().line() + 1;
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let bad = BadRow {
-                    line,
-                    column: "(row)".into(),
-                    value: String::new(),
-                    reason: format!("unreadable CSV: {e}"),
-                };
-                if skip_bad_rows {
-                    sheet.bad_rows.push(bad);
-                    continue;
-                }
+/// What the price sheet download accepts: the CSV, or the zip it may come in (not JSON).
+pub const PRICE_SHEET_ACCEPT: &str =
+    "text/csv, application/zip, application/octet-stream;q=0.9, */*;q=0.5";
+
+/// Column positions of a sheet, found from its header by name.
+#[derive(Debug, Clone, Copy)]
+pub struct Columns([Option<usize>; 15]);
+
+impl Columns {
+    fn from_header(headers: &csv::StringRecord, market: &str) -> Result<Columns> {
+        let folded: Vec<String> = headers.iter().map(fold_header).collect();
+        let mut pos: [Option<usize>; 15] = [None; 15];
+        for (col, name, aliases, required) in COLUMNS {
+            let found = folded.iter().position(|h| aliases.contains(&h.as_str()));
+            if found.is_none() && *required {
                 return Err(Error::Invalid(format!(
-                    "price sheet for {market}: {bad}. Use --skip-bad-rows to skip such rows"
+                    "price sheet for {market}: required column {name} is missing (columns found: {}). The header line was: {}",
+                    headers.iter().collect::<Vec<_>>().join(", "),
+                    headers.iter().collect::<Vec<_>>().join(",").chars().take(1000).collect::<String>()
                 )));
             }
+            pos[*col as usize] = found;
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(line);
-        if record.iter().all(|f| f.is_empty()) {
-            continue;
+        Ok(Columns(pos))
+    }
+
+    fn get<'r>(&self, r: &'r csv::StringRecord, c: Col) -> &'r str {
+        self.0[c as usize].and_then(|i| r.get(i)).unwrap_or("")
+    }
+}
+
+/// One checked row as read, its text still in the CSV record (no copy per field).
+#[derive(Debug, Clone, Default)]
+pub struct RawRow {
+    record: csv::StringRecord,
+    /// The row's market: its Market column in upper case, or the sheet's when that is empty.
+    market: String,
+    /// 1-based line in the CSV.
+    pub line: u64,
+    pub unit_price: f64,
+    pub erp_price: Option<f64>,
+    pub effective_start: Option<NaiveDate>,
+    pub effective_end: Option<NaiveDate>,
+}
+
+/// The fields of a [`RawRow`], by name.
+#[derive(Debug, Clone, Copy)]
+pub struct RowView<'a> {
+    pub product_id: &'a str,
+    pub sku_id: &'a str,
+    pub product_title: &'a str,
+    pub sku_title: &'a str,
+    pub publisher: &'a str,
+    pub unit_of_measure: &'a str,
+    pub term_duration: &'a str,
+    pub billing_plan: &'a str,
+    /// The Market column in upper case, or the sheet's market when the column is empty.
+    pub market: &'a str,
+    pub currency: &'a str,
+    pub tags: &'a str,
+    pub unit_price: f64,
+    pub erp_price: Option<f64>,
+    pub effective_start: Option<NaiveDate>,
+    pub effective_end: Option<NaiveDate>,
+}
+
+impl RowView<'_> {
+    /// A zero-price row that announces a free trial (see [`SheetRow::is_trial_marker`]).
+    pub fn is_trial_marker(&self) -> bool {
+        is_trial_marker(self.unit_price, self.tags, self.billing_plan)
+    }
+}
+
+fn is_trial_marker(price: f64, tags: &str, billing_plan: &str) -> bool {
+    price == 0.0
+        && (tags.to_ascii_lowercase().contains("trial")
+            || billing_plan.eq_ignore_ascii_case("none")
+            || billing_plan.is_empty())
+}
+
+/// Reads a price sheet row by row as its bytes arrive: the header by name, then each row
+/// checked (a bad row is an error naming line and column, or is counted and listed when
+/// skipping). Memory stays that of one row whatever the sheet's length.
+pub struct SheetReader<R: Read> {
+    rdr: csv::Reader<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>,
+    cols: Columns,
+    market: String,
+    skip_bad_rows: bool,
+    /// Rows that could not be read (only when skipping; the first error otherwise).
+    pub bad_rows: Vec<BadRow>,
+    /// Good rows read so far.
+    pub rows: u64,
+    /// The first good row's currency.
+    pub currency: Option<String>,
+}
+
+impl<R: Read> SheetReader<R> {
+    /// Read the header. `market` fills rows whose Market column is missing.
+    pub fn new(mut r: R, market: &str, skip_bad_rows: bool) -> Result<SheetReader<R>> {
+        // The header line, byte by byte (it is short), so that nothing past it is consumed.
+        let mut first = Vec::new();
+        let mut byte = [0u8; 1];
+        loop {
+            match r.read(&mut byte) {
+                Ok(0) => break,
+                Ok(_) => {
+                    first.push(byte[0]);
+                    if byte[0] == b'\n' {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Err(Error::io(
+                        format!("reading the price sheet for {market}"),
+                        e,
+                    ))
+                }
+            }
         }
-        match read_row(&record, &pos, line, &sheet.market) {
-            Ok(row) => sheet.rows.push(row),
-            Err(bad) if skip_bad_rows => sheet.bad_rows.push(bad),
-            Err(bad) => {
-                return Err(Error::Invalid(format!(
-                    "price sheet for {market}: {bad}. Use --skip-bad-rows to skip such rows"
-                )))
+        if first.starts_with(b"\xEF\xBB\xBF") {
+            first.drain(..3);
+        }
+        // The documented header closes its last name with a typographic quote (`"ERP Price“`),
+        // which would swallow the file as one unterminated field: straighten quotes in line 1.
+        if let Ok(h) = std::str::from_utf8(&first) {
+            if h.contains(['“', '”']) {
+                first = h.replace(['“', '”'], "\"").into_bytes();
+            }
+        }
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .buffer_capacity(1 << 16)
+            .from_reader(std::io::Cursor::new(first).chain(r));
+        let headers = rdr
+            .headers()
+            .map_err(|e| {
+                Error::Invalid(format!(
+                    "price sheet for {market}: the header line cannot be read: {e}"
+                ))
+            })?
+            .clone();
+        let cols = Columns::from_header(&headers, market)?;
+        Ok(SheetReader {
+            rdr,
+            cols,
+            market: market.to_ascii_uppercase(),
+            skip_bad_rows,
+            bad_rows: Vec::new(),
+            rows: 0,
+            currency: None,
+        })
+    }
+
+    /// The sheet's market, upper case.
+    pub fn market(&self) -> &str {
+        &self.market
+    }
+
+    /// The sheet's columns, to read rows with after the reader is gone.
+    pub fn columns(&self) -> Columns {
+        self.cols
+    }
+
+    /// The next good row into `slot`; `false` at the end of the sheet.
+    pub fn next_row(&mut self, slot: &mut RawRow) -> Result<bool> {
+        loop {
+            let line = self.rdr.position().line() + 1;
+            match self.rdr.read_record(&mut slot.record) {
+                Ok(false) => return Ok(false),
+                Ok(true) => {}
+                Err(e) => {
+                    if let csv::ErrorKind::Io(_) = e.kind() {
+                        let csv::ErrorKind::Io(io) = e.into_kind() else {
+                            unreachable!("checked above")
+                        };
+                        return Err(Error::io(
+                            format!("reading the price sheet for {}", self.market),
+                            io,
+                        ));
+                    }
+                    self.bad(BadRow {
+                        line,
+                        column: "(row)".into(),
+                        value: String::new(),
+                        reason: format!("unreadable CSV: {e}"),
+                    })?;
+                    continue;
+                }
+            }
+            let line = slot.record.position().map(|p| p.line()).unwrap_or(line);
+            if slot.record.iter().all(|f| f.is_empty()) {
+                continue;
+            }
+            match check_row(&slot.record, &self.cols, line) {
+                Ok(parsed) => {
+                    slot.line = line;
+                    (
+                        slot.unit_price,
+                        slot.erp_price,
+                        slot.effective_start,
+                        slot.effective_end,
+                    ) = parsed;
+                    self.rows += 1;
+                    let market = self.cols.get(&slot.record, Col::Market);
+                    slot.market.clear();
+                    slot.market.push_str(if market.is_empty() {
+                        &self.market
+                    } else {
+                        market
+                    });
+                    slot.market.make_ascii_uppercase();
+                    if self.currency.is_none() {
+                        self.currency = Some(self.cols.get(&slot.record, Col::Currency).into());
+                    }
+                    return Ok(true);
+                }
+                Err(bad) => self.bad(bad)?,
             }
         }
     }
-    Ok(sheet)
+
+    fn bad(&mut self, bad: BadRow) -> Result<()> {
+        if !self.skip_bad_rows {
+            return Err(Error::Invalid(format!(
+                "price sheet for {}: {bad}. Use --skip-bad-rows to skip such rows",
+                self.market
+            )));
+        }
+        self.bad_rows.push(bad);
+        Ok(())
+    }
+
+    /// The fields of `row`, which this reader read.
+    pub fn view<'a>(&self, row: &'a RawRow) -> RowView<'a> {
+        self.cols.view(row)
+    }
+
+    /// `row` as an owned [`SheetRow`].
+    pub fn owned(&self, row: &RawRow) -> SheetRow {
+        self.view(row).to_owned_row()
+    }
 }
 
-fn read_row(
+impl Columns {
+    /// The fields of `row`, read with these columns.
+    pub fn view<'a>(&self, row: &'a RawRow) -> RowView<'a> {
+        let get = |c: Col| self.get(&row.record, c);
+        RowView {
+            product_id: get(Col::ProductId),
+            sku_id: get(Col::SkuId),
+            product_title: get(Col::ProductTitle),
+            sku_title: get(Col::SkuTitle),
+            publisher: get(Col::Publisher),
+            unit_of_measure: get(Col::UnitOfMeasure),
+            term_duration: get(Col::TermDuration),
+            billing_plan: get(Col::BillingPlan),
+            market: &row.market,
+            currency: get(Col::Currency),
+            tags: get(Col::Tags),
+            unit_price: row.unit_price,
+            erp_price: row.erp_price,
+            effective_start: row.effective_start,
+            effective_end: row.effective_end,
+        }
+    }
+}
+
+impl RowView<'_> {
+    pub fn to_owned_row(&self) -> SheetRow {
+        SheetRow {
+            product_id: self.product_id.into(),
+            sku_id: self.sku_id.into(),
+            product_title: self.product_title.into(),
+            sku_title: self.sku_title.into(),
+            publisher: self.publisher.into(),
+            unit_of_measure: self.unit_of_measure.into(),
+            term_duration: self.term_duration.into(),
+            billing_plan: self.billing_plan.into(),
+            market: self.market.into(),
+            currency: self.currency.into(),
+            unit_price: self.unit_price,
+            erp_price: self.erp_price,
+            effective_start: self.effective_start,
+            effective_end: self.effective_end,
+            tags: self.tags.into(),
+        }
+    }
+}
+
+/// Parse CSV bytes. `market` fills rows whose Market column is missing.
+pub fn parse(csv_bytes: &[u8], market: &str, skip_bad_rows: bool) -> Result<PriceSheet> {
+    let mut reader = SheetReader::new(csv_bytes, market, skip_bad_rows)?;
+    let mut rows = Vec::new();
+    let mut slot = RawRow::default();
+    while reader.next_row(&mut slot)? {
+        rows.push(reader.owned(&slot));
+    }
+    Ok(PriceSheet {
+        market: reader.market.clone(),
+        rows,
+        bad_rows: reader.bad_rows,
+    })
+}
+
+type Checked = (f64, Option<f64>, Option<NaiveDate>, Option<NaiveDate>);
+
+fn check_row(
     r: &csv::StringRecord,
-    pos: &[Option<usize>; 15],
+    cols: &Columns,
     line: u64,
-    market: &str,
-) -> std::result::Result<SheetRow, BadRow> {
-    let get = |c: Col| {
-        pos[c as usize]
-            .and_then(|i| r.get(i))
-            .unwrap_or("")
-            .to_string()
-    };
-    let bad = |column: &str, value: String, reason: String| BadRow {
+) -> std::result::Result<Checked, BadRow> {
+    let get = |c: Col| cols.get(r, c);
+    let bad = |column: &str, value: &str, reason: String| BadRow {
         line,
         column: column.into(),
-        value,
+        value: value.into(),
         reason,
     };
     let product_id = get(Col::ProductId);
@@ -343,19 +623,19 @@ fn read_row(
         return Err(bad("SkuId", sku_id, "is empty".into()));
     }
     let price_raw = get(Col::UnitPrice);
-    let unit_price = parse_price(&price_raw).map_err(|e| bad("UnitPrice", price_raw.clone(), e))?;
+    let unit_price = parse_price(price_raw).map_err(|e| bad("UnitPrice", price_raw, e))?;
     let erp_raw = get(Col::ErpPrice);
     let erp_price = if erp_raw.is_empty() {
         None
     } else {
-        Some(parse_price(&erp_raw).map_err(|e| bad("ERP Price", erp_raw.clone(), e))?)
+        Some(parse_price(erp_raw).map_err(|e| bad("ERP Price", erp_raw, e))?)
     };
     let date = |c: Col, name: &str| -> std::result::Result<Option<NaiveDate>, BadRow> {
         let raw = get(c);
         if raw.is_empty() {
             return Ok(None);
         }
-        parse_date(&raw).map(Some).ok_or_else(|| {
+        parse_date(raw).map(Some).ok_or_else(|| {
             bad(
                 name,
                 raw,
@@ -365,92 +645,7 @@ fn read_row(
     };
     let effective_start = date(Col::EffectiveStart, "EffectiveStartDate")?;
     let effective_end = date(Col::EffectiveEnd, "EffectiveEndDate")?;
-    let market_col = get(Col::Market);
-    Ok(SheetRow {
-        product_id,
-        sku_id,
-        product_title: get(Col::ProductTitle),
-        sku_title: get(Col::SkuTitle),
-        publisher: get(Col::Publisher),
-        unit_of_measure: get(Col::UnitOfMeasure),
-        term_duration: get(Col::TermDuration),
-        billing_plan: get(Col::BillingPlan),
-        market: if market_col.is_empty() {
-            market.to_string()
-        } else {
-            market_col.to_ascii_uppercase()
-        },
-        currency: get(Col::Currency),
-        unit_price,
-        erp_price,
-        effective_start,
-        effective_end,
-        tags: get(Col::Tags),
-    })
-}
-
-/// What the price sheet download accepts: the CSV, or the zip it may come in.
-pub const PRICE_SHEET_ACCEPT: &str =
-    "text/csv, application/zip, application/octet-stream;q=0.9, */*;q=0.5";
-
-/// Words of the missing-column error (it is the one a changed sheet layout gives).
-const MISSING_COLUMN: &str = "required column";
-
-/// Download and parse one market's marketplace price sheet.
-pub async fn fetch(client: &Client, market: &str, skip_bad_rows: bool) -> Result<PriceSheet> {
-    fetch_keeping_sample(client, market, skip_bad_rows, None).await
-}
-
-/// [`fetch`]; when a required column is missing and `sample_dir` is given (the folder beside
-/// the logs), the sheet's first lines are saved there for a bug report and the error names the
-/// file.
-pub async fn fetch_keeping_sample(
-    client: &Client,
-    market: &str,
-    skip_bad_rows: bool,
-    sample_dir: Option<&std::path::Path>,
-) -> Result<PriceSheet> {
-    let raw = client
-        .execute_raw(
-            &api::price_sheet(market, MARKETPLACE_VIEW)
-                .header("Accept-Encoding", "deflate")
-                // A file, not JSON (the client sends client-request-id to the Partner API).
-                .header("Accept", PRICE_SHEET_ACCEPT),
-        )
-        .await?;
-    let csv = unpack(&raw.body)?;
-    match (parse(&csv, market, skip_bad_rows), sample_dir) {
-        (Err(Error::Invalid(m)), Some(dir)) if m.contains(MISSING_COLUMN) => {
-            Err(Error::Invalid(match save_sample(dir, market, &csv) {
-                Ok(path) => format!(
-                    "{m}. The sheet's first lines are saved in {} for a bug report",
-                    path.display()
-                ),
-                Err(e) => format!("{m}. (The first lines could not be saved: {e})"),
-            }))
-        }
-        (result, _) => result,
-    }
-}
-
-/// The first 20 lines of a sheet, as received, in `dir/pricesheet-{market}-{UTC time}.csv`.
-fn save_sample(dir: &std::path::Path, market: &str, csv: &[u8]) -> Result<std::path::PathBuf> {
-    let end = csv
-        .iter()
-        .enumerate()
-        .filter(|(_, &b)| b == b'\n')
-        .nth(19)
-        .map_or(csv.len(), |(i, _)| i + 1);
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-    let path = dir.join(format!(
-        "pricesheet-{}-{}.csv",
-        market.to_ascii_uppercase(),
-        chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
-    ));
-    std::fs::write(&path, &csv[..end])
-        .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
-    Ok(path)
+    Ok((unit_price, erp_price, effective_start, effective_end))
 }
 
 #[cfg(test)]
@@ -511,6 +706,34 @@ mod tests {
         assert_eq!(
             (s.bad_rows[1].line, s.bad_rows[1].column.as_str()),
             (4, "EffectiveStartDate")
+        );
+    }
+
+    #[test]
+    fn the_documented_date_shape_reads_as_chrono_would() {
+        for s in [
+            "2/1/2019 12:00:00 AM",
+            "12/31/9999 11:59:59 PM",
+            "2/4/2021 8:35:31 PM",
+            "02/30/2021 1:00:00 AM",
+            "2/1/2019 13:00:00 AM",
+            "2/1/19 12:00:00 AM",
+            "2/1/2019 12:00:00 am",
+            "2/1/2019",
+            "2019-02-01",
+        ] {
+            let slow = NaiveDateTime::parse_from_str(s, "%m/%d/%Y %I:%M:%S %p").map(|d| d.date());
+            if let Some(fast) = parse_us_date(s.as_bytes()) {
+                assert_eq!(Ok(fast), slow, "{s}");
+            }
+        }
+        assert_eq!(
+            parse_date("12/31/9999 11:59:59 PM"),
+            NaiveDate::from_ymd_opt(9999, 12, 31)
+        );
+        assert_eq!(
+            parse_date("2/1/2019 12:00:00 am"),
+            NaiveDate::from_ymd_opt(2019, 2, 1)
         );
     }
 
