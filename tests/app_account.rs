@@ -497,7 +497,7 @@ async fn the_desktop_connects_as_the_settings_say_with_env_overrides() {
     );
     assert_eq!(opts.data_dir.as_deref(), Some(other.path()));
     let core = AppCore::new(ConnectOptions {
-       sandbox_starter: Some(cspdesk_sandbox::starter()),
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         secrets: Some(MemoryStore::new()),
         ..opts
     });

@@ -8,7 +8,7 @@ use cspdesk_core::connection::{ConnectOptions, Mode};
 
 fn core(dir: &std::path::Path) -> AppCore {
     AppCore::new(ConnectOptions {
-       sandbox_starter: Some(cspdesk_sandbox::starter()),
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         data_dir: Some(dir.to_path_buf()),
         sandbox_offers: Some(300),
         ..Default::default()

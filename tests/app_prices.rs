@@ -19,7 +19,7 @@ use cspdesk_core::Error;
 
 fn core(dir: &Path) -> AppCore {
     AppCore::new(ConnectOptions {
-       sandbox_starter: Some(cspdesk_sandbox::starter()),
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         data_dir: Some(dir.to_path_buf()),
         sandbox_offers: Some(300),
         ..Default::default()
@@ -195,7 +195,7 @@ async fn default_path_uses_the_settings_export_dir_and_skips_taken_names() {
     let data = tempfile::tempdir().unwrap();
     let exports = tempfile::tempdir().unwrap();
     let mut opts = ConnectOptions {
-       sandbox_starter: Some(cspdesk_sandbox::starter()),
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         data_dir: Some(data.path().to_path_buf()),
         sandbox_offers: Some(50),
         ..Default::default()

@@ -18,7 +18,7 @@ use cspdesk_sandbox::SandboxClock;
 
 async fn core(dir: &std::path::Path) -> (AppCore, SandboxClock) {
     let core = AppCore::new(ConnectOptions {
-       sandbox_starter: Some(cspdesk_sandbox::starter()),
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         sandbox: true,
         data_dir: Some(dir.to_path_buf()),
         sandbox_offers: Some(300),
@@ -346,8 +346,8 @@ async fn plan_choices_offer_only_eligible_targets_and_a_change_reads_back() {
     core.connection()
         .await
         .unwrap()
-        .sandbox
-        .as_ref()
+        .embedded_sandbox()
+        .and_then(|s| s.downcast_ref::<cspdesk_sandbox::Sandbox>())
         .unwrap()
         .set_optimistic_plan_changes(true);
     let all = core

@@ -16,7 +16,7 @@ fn core(dir: &std::path::Path) -> AppCore {
         ..Default::default()
     };
     AppCore::new(ConnectOptions {
-       sandbox_starter: Some(cspdesk_sandbox::starter()),
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         data_dir: Some(dir.to_path_buf()),
         sandbox_offers: Some(300),
         settings,

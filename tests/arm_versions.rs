@@ -9,8 +9,8 @@ use cspdesk_core::error::Service;
 use cspdesk_core::partner_center::api::{self, ARM_API_VERSION, ARM_PREVIEW_API_VERSION};
 use cspdesk_core::partner_center::arm::{self, ArmProductSummary, ArmTerm};
 use cspdesk_core::partner_center::{json, paging, Client};
-use cspdesk_sandbox::SANDBOX_ARM_SUBSCRIPTION;
 use cspdesk_core::Error;
+use cspdesk_sandbox::SANDBOX_ARM_SUBSCRIPTION;
 
 async fn list(client: &Client) -> Vec<ArmProductSummary> {
     arm::versioned(client, |v| {

@@ -522,7 +522,7 @@ async fn a_refused_audience_leaves_the_rest_working() {
 async fn partner_center_without_a_sign_in_says_how() {
     let dir = tempfile::tempdir().unwrap();
     let e = Connection::open(ConnectOptions {
-       sandbox_starter: Some(cspdesk_sandbox::starter()),
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         settings: Settings {
             connection: ConnectionKind::PartnerCenter,
             ..Default::default()
@@ -540,7 +540,7 @@ async fn partner_center_without_a_sign_in_says_how() {
 
     // A plain-http override off this machine is refused before anything is sent.
     let e = Connection::open(ConnectOptions {
-       sandbox_starter: Some(cspdesk_sandbox::starter()),
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         settings: Settings {
             connection: ConnectionKind::PartnerCenter,
             endpoints: EndpointOverrides {

@@ -72,7 +72,7 @@ async fn no_token_in_logs_store_or_settings() {
     sb.set_access_token_lifetime(Duration::from_secs(20));
     let data = dir.path().join("data");
     let conn = Connection::open(ConnectOptions {
-       sandbox_starter: Some(cspdesk_sandbox::starter()),
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         settings: settings.settings,
         secrets: Some(store.clone()),
         data_dir: Some(data.clone()),

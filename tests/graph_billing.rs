@@ -12,8 +12,8 @@ use cspdesk_core::billing::{self, Route};
 use cspdesk_core::partner_center::graph::{ExportOptions, ExportProgress};
 use cspdesk_core::partner_center::models::InvoiceLineItem;
 use cspdesk_core::partner_center::{api, paging, Client};
-use cspdesk_sandbox::{GraphExportOptions, Sandbox};
 use cspdesk_core::Error;
+use cspdesk_sandbox::{GraphExportOptions, Sandbox};
 
 async fn v1(client: &Client, id: &str) -> Vec<InvoiceLineItem> {
     paging::collect_all(client, api::invoice_line_items(id, 2000))

@@ -47,7 +47,7 @@ pub async fn connect(
     dir: &std::path::Path,
 ) -> cspdesk_core::Result<Connection> {
     Connection::open(ConnectOptions {
-       sandbox_starter: Some(cspdesk_sandbox::starter()),
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         settings: settings_for(sandbox),
         secrets: Some(store),
         data_dir: Some(dir.to_path_buf()),

@@ -55,7 +55,7 @@ pub async fn connection(
     let dir = tempfile::tempdir().expect("tempdir");
     let conn =
         cspdesk_core::connection::Connection::open(cspdesk_core::connection::ConnectOptions {
-           sandbox_starter: Some(cspdesk_sandbox::starter()),
+            sandbox_starter: Some(cspdesk_sandbox::starter()),
             endpoint: Some(sandbox.url().clone()),
             data_dir: Some(dir.path().to_path_buf()),
             // Never the OS keychain in tests.

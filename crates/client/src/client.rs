@@ -694,7 +694,7 @@ fn access_hint(service: Service, what: &str, status: u16) -> Option<String> {
         )),
         (Service::Graph, 401) => Some(format!(
             "Microsoft Graph did not accept the sign-in for billing data. {}",
-            crate::auth::oauth::SIGN_IN_AGAIN
+            crate::error::SIGN_IN_AGAIN
         )),
         (Service::Graph, 403) => Some(
             "Invoice line items come from Microsoft Graph's billing reconciliation, which needs the \

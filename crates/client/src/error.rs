@@ -7,6 +7,10 @@
 
 use std::time::Duration;
 
+/// What a person is told to do when the sign-in has to happen again.
+pub const SIGN_IN_AGAIN: &str =
+    "Sign in again (in the app: Sign in; on the command line: cspdesk login --device-code)";
+
 /// Result alias used across the core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -266,6 +266,7 @@ pub async fn run_export(
         what: start.describe(),
         status: raw.status,
         body: "the export was accepted without a Location header to follow".into(),
+        request_id: crate::client::response_request_id(&raw.headers),
     })?;
     progress(ExportProgress::Started {
         what: what.to_string(),

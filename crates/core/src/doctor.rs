@@ -176,6 +176,7 @@ pub async fn check(conn: &Connection) -> ConnectionReport {
             what: req.describe(),
             status: raw.status,
             body: "an operation that should not exist was found".into(),
+            request_id: response_request_id(&raw.headers),
         }),
     };
     checks.push(match graph_result {

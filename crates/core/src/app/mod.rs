@@ -404,7 +404,7 @@ impl AppCore {
             )
         })?;
         let c = self.connection().await?;
-        detail::offer_detail(c, &offer, &market).await
+        detail::offer_detail(&c, &offer, &market).await
     }
 }
 

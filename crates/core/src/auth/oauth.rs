@@ -27,9 +27,7 @@ use crate::partner_center::auth::Audience;
 use crate::partner_center::Endpoints;
 use crate::secrets::Secret;
 
-/// What a person is told to do when the sign-in has to happen again.
-pub const SIGN_IN_AGAIN: &str =
-    "Sign in again (in the app: Sign in; on the command line: cspdesk login --device-code)";
+pub use crate::error::SIGN_IN_AGAIN;
 
 /// What a person is told to do when nobody is signed in.
 pub const SIGN_IN: &str =
