@@ -62,6 +62,7 @@ fn main() {
             "read_settings",
             "save_settings",
             "whoami",
+            "check_connection",
             "sign_in",
             "cancel_sign_in",
             "sign_out",

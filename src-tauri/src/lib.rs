@@ -78,6 +78,7 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::account::read_settings,
             commands::account::save_settings,
             commands::account::whoami,
+            commands::account::check_connection,
             commands::account::sign_in,
             commands::account::cancel_sign_in,
             commands::account::sign_out,

@@ -13,6 +13,7 @@ import { dateTime } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
 import { describeAccount, refreshWhoAmI, setWhoAmI, useWhoAmI } from "./account";
+import { ConnectionCheck } from "./ConnectionCheck";
 import { SETTINGS_OPENED } from "./SessionBanner";
 import "./settings.css";
 import { useSignIn } from "./useSignIn";
@@ -403,6 +404,7 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
           )}
 
           <Account toast={toast} saved={view.values} restart={restart} reconnect={reconnect} />
+          <ConnectionCheck />
 
           <form
             className="settings-form"
