@@ -8,6 +8,7 @@ import * as api from "../api";
 import type { IpcError } from "../api";
 import type { ConnectionReport } from "../bindings/ConnectionReport";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { ServiceList } from "./ServiceList";
 
 export function ConnectionCheck() {
   const [report, setReport] = useState<ConnectionReport | null>(null);
@@ -37,25 +38,22 @@ export function ConnectionCheck() {
         </button>
       </div>
       {report && (
-        <ul className="audiences" id="connection-report" aria-live="polite">
-          {report.checks.map((c) => (
-            <li key={c.service} className={c.ok ? "ok" : "no"}>
-              <span className="mark" aria-hidden="true">
-                {c.ok ? "✓" : "!"}
-              </span>
-              <span>
-                <strong>{c.service}</strong> <span className="muted">— {c.serves}</span>
-                <div className={c.ok ? "muted" : "audience-problem"}>{c.message}</div>
-                {c.requestId && (
-                  <div className="muted small">
-                    Request id <code>{c.requestId}</code>
-                    {c.status !== null && <> · HTTP {c.status}</>}
-                  </div>
-                )}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <ServiceList
+          id="connection-report"
+          live
+          items={report.checks.map((c) => ({
+            name: c.service,
+            serves: c.serves,
+            ok: c.ok,
+            detail: c.message,
+            more: c.requestId && (
+              <div className="muted small">
+                Request id <code>{c.requestId}</code>
+                {c.status !== null && <> · HTTP {c.status}</>}
+              </div>
+            ),
+          }))}
+        />
       )}
       {error && <ErrorBanner error={error} what="The connection check did not run" onDismiss={() => setError(null)} />}
     </section>
