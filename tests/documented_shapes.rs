@@ -339,3 +339,88 @@ fn arm_product_detail() {
         assert_eq!(bp.price.as_ref().unwrap().list_price, Some(10.0));
     });
 }
+
+#[test]
+fn partner_center_customers() {
+    use cspdesk_core::partner_center::models::{Customer, Relationship};
+    both("pc-customers.json", |b| {
+        let c: Collection<Customer> = json::decode(b, "customers").unwrap();
+        assert_eq!(c.items.len(), 2);
+        let x = &c.items[0];
+        assert_eq!(x.id, "b44bb1fb-c595-45b0-9e09-d657365580bf");
+        assert_eq!(x.company_profile.tenant_id, "<guid>");
+        assert_eq!(x.company_profile.domain, "domain");
+        assert_eq!(x.company_profile.company_name, "companyName");
+        assert_eq!(x.relationship_to_partner, Relationship::Reseller);
+        assert!(
+            x.billing_profile.is_none(),
+            "the list carries no billing profile"
+        );
+    });
+}
+
+#[test]
+fn partner_center_subscription() {
+    use cspdesk_core::partner_center::models::{BillingCycle, Subscription, SubscriptionStatus};
+    both("pc-subscription.json", |b| {
+        let s: Subscription = json::decode(b, "subscription").unwrap();
+        assert_eq!(s.id, "6e7aa601-629e-461b-8933-0898c3cc3c7c");
+        assert_eq!(s.offer_id, "DZH318Z0BXWC:0001:DZH318Z0BMJX");
+        assert_eq!(s.product_and_sku(), (Some("DZH318Z0BXWC"), Some("0001")));
+        assert_eq!(
+            (s.offer_name.as_str(), s.friendly_name.as_str()),
+            ("offer Name", "friendly Name")
+        );
+        assert_eq!(s.quantity, 1);
+        assert_eq!(s.unit_type, "License(s)");
+        assert_eq!(s.status, SubscriptionStatus::Deleted);
+        assert!(!s.auto_renew_enabled && !s.is_trial && !s.is_microsoft_product);
+        assert_eq!(s.billing_type, "license");
+        assert_eq!(s.billing_cycle, BillingCycle::Monthly);
+        assert_eq!(s.term_duration, "P1M");
+        assert_eq!(
+            s.commitment_end_date
+                .unwrap()
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            "2019-02-08 00:21"
+        );
+        assert_eq!(s.refund_options.len(), 1);
+        assert_eq!(
+            s.refund_options[0]
+                .expires_at
+                .unwrap()
+                .format("%Y-%m-%d")
+                .to_string(),
+            "2019-01-10"
+        );
+        assert_eq!(s.publisher_name, "publishe rName");
+        assert_eq!(s.order_id, "ImxjLNL4_fOc-2KoyOxGTZcrlIquzls11");
+        // Unmodelled fields are kept, so a PATCH sends the whole resource back.
+        assert_eq!(s.extra["contractType"], "subscription");
+        assert_eq!(s.extra["hasPurchasableAddons"], false);
+    });
+}
+
+#[test]
+fn partner_center_transition_eligibilities() {
+    use cspdesk_core::partner_center::transitions::TransitionEligibility;
+    both("pc-transition-eligibilities.json", |b| {
+        let c: Collection<TransitionEligibility> = json::decode(b, "eligibilities").unwrap();
+        let e = &c.items[0];
+        assert_eq!(e.catalog_item_id, "CFQ7TTC0KZCR:0001:CFQ7TTC0K71H");
+        assert_eq!(e.title, "Microsoft 365 E5 Test Sku Title");
+        assert_eq!(e.quantity, Some(1));
+        assert!(e.any_eligible());
+        assert_eq!(e.eligibilities[0].transition_type, "transition_only");
+        let refused = &e.eligibilities[1];
+        assert!(!refused.is_eligible);
+        assert_eq!(
+            refused.errors[0].code, "3",
+            "a numeric code is read as text"
+        );
+        assert!(refused.errors[0]
+            .description
+            .contains("conflicting services"));
+    });
+}

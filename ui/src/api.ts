@@ -344,6 +344,10 @@ export const saveSettings = (
 /** Who is signed in (keychain only); with `check`, one token request per audience too. */
 export const whoami = (check: boolean): Promise<import("./bindings/WhoAmI").WhoAmI> => call("whoami", { check });
 
+/** Settings → Check connection: one read-only call per service, answered or refused and why. */
+export const checkConnection = (): Promise<import("./bindings/ConnectionReport").ConnectionReport> =>
+  call("check_connection");
+
 /** Opens the sign-in page in the system browser and waits (up to 5 min) for it to come back. */
 export const signIn = (): Promise<import("./bindings/AccountChange").AccountChange> => call("sign_in");
 

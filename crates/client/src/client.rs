@@ -486,17 +486,26 @@ impl Client {
         Ok(rb)
     }
 
-    /// One attempt, no retries, reading at most `max_bytes` of the body (a connection check:
-    /// the price sheet's first bytes, not the whole file). Refusals map as for [`Client::execute_raw`].
-    pub async fn probe<T>(&self, req: &Request<T>, max_bytes: usize) -> Result<RawResponse> {
-        let what = req.describe();
-        let service = req.host.service();
-        let url = self.url_for(req)?;
+    /// What names one logical call: its description, service, URL, `MS-RequestId` (the
+    /// caller's, or a new one kept across retries) and a fresh `MS-CorrelationId`.
+    fn call_of<T>(&self, req: &Request<T>) -> Result<(String, Service, Url, String, String)> {
         let request_id = req
             .request_id
             .clone()
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let correlation_id = uuid::Uuid::new_v4().to_string();
+        Ok((
+            req.describe(),
+            req.host.service(),
+            self.url_for(req)?,
+            request_id,
+            uuid::Uuid::new_v4().to_string(),
+        ))
+    }
+
+    /// One attempt, no retries, reading at most `max_bytes` of the body (a connection check:
+    /// the price sheet's first bytes, not the whole file). Refusals map as for [`Client::execute_raw`].
+    pub async fn probe<T>(&self, req: &Request<T>, max_bytes: usize) -> Result<RawResponse> {
+        let (what, service, url, request_id, correlation_id) = self.call_of(req)?;
         let rb = self
             .builder(req, &url, &request_id, &correlation_id)
             .await?;
@@ -557,14 +566,7 @@ impl Client {
     }
 
     async fn send_with_retries<T>(&self, req: &Request<T>, stream: bool) -> Result<Answer> {
-        let what = req.describe();
-        let service = req.host.service();
-        let url = self.url_for(req)?;
-        let request_id = req
-            .request_id
-            .clone()
-            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let correlation_id = uuid::Uuid::new_v4().to_string();
+        let (what, service, url, request_id, correlation_id) = self.call_of(req)?;
         let safety = req.safety();
         let stats = &self.inner.stats;
         let mut attempt = 0u32;

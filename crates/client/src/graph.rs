@@ -65,7 +65,7 @@ pub fn unbilled_export(currency: &str, period: &str) -> Result<Request<Value>> {
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct OperationError {
-    #[serde(deserialize_with = "string_or_number")]
+    #[serde(deserialize_with = "super::json::string_or_number")]
     pub code: String,
     pub message: String,
     #[serde(flatten)]
@@ -724,14 +724,6 @@ const LINE_FIELDS: &[&str] = &[
     "termAndBillingCycle",
     "billingFrequency",
 ];
-
-fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::String(s)) => s,
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    })
-}
 
 #[cfg(test)]
 mod tests {

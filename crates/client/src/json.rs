@@ -88,6 +88,16 @@ fn decode_error(what: &str, path: &str, message: String) -> Error {
     }
 }
 
+/// A field documented as a string that arrives as a number too (`"5000"` / `5000`).
+pub fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    use serde::Deserialize;
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::String(s)) => s,
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    })
+}
+
 /// Compare two wire spellings ignoring case, `_`, `-` and spaces (`one_time` = `OneTime`).
 pub fn wire_eq(a: &str, b: &str) -> bool {
     fn norm(s: &str) -> impl Iterator<Item = char> + '_ {

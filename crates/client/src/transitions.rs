@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::client::{Host, Request};
@@ -15,7 +15,7 @@ use super::models::Collection;
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct TransitionError {
-    #[serde(deserialize_with = "string_or_number")]
+    #[serde(deserialize_with = "super::json::string_or_number")]
     pub code: String,
     pub description: String,
 }
@@ -69,12 +69,4 @@ pub fn eligibilities(
         ),
     )
     .query("eligibilityType", "immediate")
-}
-
-fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::String(s)) => s,
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    })
 }

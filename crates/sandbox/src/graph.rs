@@ -202,18 +202,22 @@ fn attribute_set_ok(v: &Value) -> Result<(), Response> {
     }
 }
 
+/// What both export starts check first: a refusal asked for, the JSON body, its attributeSet.
+fn export_body(app: &App, body: &[u8]) -> Result<Value, Response> {
+    if let Some(r) = refused_if_asked(app) {
+        return Err(r);
+    }
+    let v = body_of(body)?;
+    attribute_set_ok(&v)?;
+    Ok(v)
+}
+
 /// `POST /v1.0/reports/partners/billing/reconciliation/billed/export`
 pub(crate) async fn billed_export(State(app): State<Shared>, body: Bytes) -> Response {
-    if let Some(r) = refused_if_asked(&app) {
-        return r;
-    }
-    let v = match body_of(&body) {
+    let v = match export_body(&app, &body) {
         Ok(v) => v,
         Err(r) => return r,
     };
-    if let Err(r) = attribute_set_ok(&v) {
-        return r;
-    }
     let Some(invoice) = ci_str(&v, "invoiceId").filter(|s| !s.trim().is_empty()) else {
         return graph_error(
             StatusCode::BAD_REQUEST,
@@ -226,16 +230,10 @@ pub(crate) async fn billed_export(State(app): State<Shared>, body: Bytes) -> Res
 
 /// `POST /v1.0/reports/partners/billing/reconciliation/unbilled/export`
 pub(crate) async fn unbilled_export(State(app): State<Shared>, body: Bytes) -> Response {
-    if let Some(r) = refused_if_asked(&app) {
-        return r;
-    }
-    let v = match body_of(&body) {
+    let v = match export_body(&app, &body) {
         Ok(v) => v,
         Err(r) => return r,
     };
-    if let Err(r) = attribute_set_ok(&v) {
-        return r;
-    }
     let period = ci_str(&v, "billingPeriod").unwrap_or("").to_string();
     if !["current", "last"]
         .iter()

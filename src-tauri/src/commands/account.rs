@@ -3,6 +3,7 @@
 use cspdesk_core::app::account::{
     AccountChange, SaveOutcome, SettingsValues, SettingsView, WhoAmI,
 };
+use cspdesk_core::doctor::ConnectionReport;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
@@ -27,6 +28,13 @@ pub async fn save_settings(
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn whoami(state: State<'_, AppState>, check: bool) -> Result<WhoAmI, IpcError> {
     Ok(state.core.whoami(check).await?)
+}
+
+/// Settings → Check connection: one read-only call per service, answered or refused and why.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn check_connection(state: State<'_, AppState>) -> Result<ConnectionReport, IpcError> {
+    Ok(state.core.check_connection().await?)
 }
 
 /// Opens the sign-in page in the system browser (the core checks the link first) and waits

@@ -66,6 +66,14 @@ commands! {
         ],
     },
     account: {
-        account: [read_settings, save_settings, whoami, sign_in, cancel_sign_in, sign_out],
+        account: [
+            read_settings,
+            save_settings,
+            whoami,
+            sign_in,
+            cancel_sign_in,
+            sign_out,
+            check_connection,
+        ],
     },
 }

@@ -13,6 +13,8 @@ import { dateTime } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
 import { describeAccount, refreshWhoAmI, setWhoAmI, useWhoAmI } from "./account";
+import { ConnectionCheck } from "./ConnectionCheck";
+import { ServiceList } from "./ServiceList";
 import { SETTINGS_OPENED } from "./SessionBanner";
 import "./settings.css";
 import { useSignIn } from "./useSignIn";
@@ -143,19 +145,9 @@ function Account({
           </button>
         </div>
         {who.audiences.length > 0 && (
-          <ul className="audiences">
-            {who.audiences.map((a) => (
-              <li key={a.audience} className={a.ok ? "ok" : "no"}>
-                <span className="mark" aria-hidden="true">
-                  {a.ok ? "✓" : "!"}
-                </span>
-                <span>
-                  <strong>{a.audience}</strong> <span className="muted">— {a.serves}</span>
-                  {a.problem && <div className="audience-problem">{a.problem}</div>}
-                </span>
-              </li>
-            ))}
-          </ul>
+          <ServiceList
+            items={who.audiences.map((a) => ({ name: a.audience, serves: a.serves, ok: a.ok, detail: a.problem }))}
+          />
         )}
       </>
     );
@@ -382,6 +374,7 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
           )}
 
           <Account toast={toast} saved={view.values} reconnect={reconnect} />
+          <ConnectionCheck />
 
           <form
             className="settings-form"

@@ -83,7 +83,27 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
         {!choices && !error && <p className="muted">Asking Partner Center which plans this subscription can move to…</p>}
         {choices && (
           <>
-            {choices.eligible.length === 0 ? (
+            {choices.notOffered ? (
+              <p id="plan-none">
+                {choices.notOffered}.{" "}
+                {choices.portalLink && (
+                  <>
+                    Change the plan in the{" "}
+                    <a
+                      href={choices.portalLink}
+                      id="plan-portal"
+                      onClick={(e) => {
+                        e.preventDefault();
+                        void api.openLink(choices.portalLink ?? "");
+                      }}
+                    >
+                      Partner Center portal
+                    </a>{" "}
+                    or through the publisher; seat changes still work here.
+                  </>
+                )}
+              </p>
+            ) : choices.eligible.length === 0 ? (
               <p id="plan-none">Partner Center lists no plan this subscription can move to.</p>
             ) : (
               <fieldset className="plan-choices">

@@ -595,6 +595,12 @@ impl AppCore {
         Ok(out)
     }
 
+    /// Settings → Check connection: one read-only call per service (see [`crate::doctor`]).
+    pub async fn check_connection(&self) -> Result<crate::doctor::ConnectionReport> {
+        let c = self.connection().await?;
+        Ok(crate::doctor::check(c).await)
+    }
+
     /// ARM gives tokens to anyone; whether it lets this account read the marketplace through
     /// `sub` shows only on a call. One small search, on the open signed-in connection only.
     async fn probe_arm(&self, sub: &str) -> Option<String> {

@@ -1,0 +1,61 @@
+// Settings → Check connection: one read-only call per service (Partner Center, the Partner API,
+// ARM, Microsoft Graph), each shown as answered or refused with why in plain words and the
+// call's request id to quote to Microsoft support. The words come from the core (`doctor`),
+// the same ones `cspdesk doctor` prints.
+import { useState } from "react";
+
+import * as api from "../api";
+import type { IpcError } from "../api";
+import type { ConnectionReport } from "../bindings/ConnectionReport";
+import { ErrorBanner } from "../shell/ErrorBanner";
+import { ServiceList } from "./ServiceList";
+
+export function ConnectionCheck() {
+  const [report, setReport] = useState<ConnectionReport | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [error, setError] = useState<IpcError | null>(null);
+
+  const run = async () => {
+    setChecking(true);
+    setError(null);
+    try {
+      setReport(await api.checkConnection());
+    } catch (e) {
+      setError(e as IpcError);
+    } finally {
+      setChecking(false);
+    }
+  };
+
+  return (
+    <section className="settings-section" aria-labelledby="check-h">
+      <h2 id="check-h">Connection check</h2>
+      <div className="account-row">
+        <span className="muted">One read-only call to each service, to see what answers and what is refused.</span>
+        <span className="spacer" />
+        <button type="button" id="check-connection" onClick={() => void run()} disabled={checking}>
+          {checking ? "Checking…" : "Check connection"}
+        </button>
+      </div>
+      {report && (
+        <ServiceList
+          id="connection-report"
+          live
+          items={report.checks.map((c) => ({
+            name: c.service,
+            serves: c.serves,
+            ok: c.ok,
+            detail: c.message,
+            more: c.requestId && (
+              <div className="muted small">
+                Request id <code>{c.requestId}</code>
+                {c.status !== null && <> · HTTP {c.status}</>}
+              </div>
+            ),
+          }))}
+        />
+      )}
+      {error && <ErrorBanner error={error} what="The connection check did not run" onDismiss={() => setError(null)} />}
+    </section>
+  );
+}
