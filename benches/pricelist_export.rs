@@ -407,45 +407,30 @@ fn main() {
     // The 5 markets come first in both lists.
     let small_zipped: u64 = sizes.iter().take(SMALL.len()).sum();
 
+    let export = |markets: &str, format: &str, out: &Path| {
+        measure(
+            cli(&bin, &sandbox.url, &data)
+                .args([
+                    "prices", "export", "--market", markets, "--format", format, "--out",
+                ])
+                .arg(out),
+        )
+    };
     let small = SMALL.join(",");
     let xlsx = work.path().join("small.xlsx");
     let csv = work.path().join("small.csv");
 
     // 1. 5 markets, first export of the day: fetch + parse + join + trial rule + write .xlsx.
     clear_snapshots(&data);
-    let first = measure(
-        cli(&bin, &sandbox.url, &data)
-            .args([
-                "prices", "export", "--market", &small, "--format", "xlsx", "--out",
-            ])
-            .arg(&xlsx),
-    );
+    let first = export(&small, "xlsx", &xlsx);
     let snapshot_bytes = dir_bytes(&data.join("price-snapshots"));
     // 2. The same from today's snapshot.
-    let again = measure(
-        cli(&bin, &sandbox.url, &data)
-            .args([
-                "prices", "export", "--market", &small, "--format", "xlsx", "--out",
-            ])
-            .arg(&xlsx),
-    );
+    let again = export(&small, "xlsx", &xlsx);
     // 3. To .csv (from the snapshot), and once more on a fresh day.
-    let csv_snap = measure(
-        cli(&bin, &sandbox.url, &data)
-            .args([
-                "prices", "export", "--market", &small, "--format", "csv", "--out",
-            ])
-            .arg(&csv),
-    );
+    let csv_snap = export(&small, "csv", &csv);
     let rows = count_csv_rows(&csv);
     clear_snapshots(&data);
-    let csv_first = measure(
-        cli(&bin, &sandbox.url, &data)
-            .args([
-                "prices", "export", "--market", &small, "--format", "csv", "--out",
-            ])
-            .arg(&csv),
-    );
+    let csv_first = export(&small, "csv", &csv);
     println!(
         "1. {rows} rows, 5 markets, first export of the day to .xlsx: {:.2} s ({:.2} s CPU), peak RSS {:.1} MiB (target <= 6 s, <= 64 MiB)",
         first.secs, first.cpu, first.rss_mib
@@ -468,19 +453,7 @@ fn main() {
     if large {
         clear_snapshots(&data);
         let big = work.path().join("large.xlsx");
-        let large_run = measure(
-            cli(&bin, &sandbox.url, &data)
-                .args([
-                    "prices",
-                    "export",
-                    "--market",
-                    &LARGE.join(","),
-                    "--format",
-                    "xlsx",
-                    "--out",
-                ])
-                .arg(&big),
-        );
+        let large_run = export(&LARGE.join(","), "xlsx", &big);
         let big_csv = work.path().join("large.csv");
         run(cli(&bin, &sandbox.url, &data)
             .args([
