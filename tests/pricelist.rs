@@ -262,6 +262,22 @@ async fn diff_between_two_days_lists_changes_with_amount_and_percent() {
     assert!(latest.from < latest.to);
 }
 
+/// Export `markets` to `out` with the default request, never cancelled.
+async fn export_to(
+    conn: &cspdesk_core::connection::Connection,
+    markets: &[&str],
+    format: ExportFormat,
+    out: std::path::PathBuf,
+) -> cspdesk_core::Result<pricelist::ExportReport> {
+    pricelist::export(
+        conn,
+        &req(markets, format, out),
+        &AtomicBool::new(false),
+        &|_| {},
+    )
+    .await
+}
+
 fn snapshot_files(conn: &cspdesk_core::connection::Connection) -> Vec<String> {
     let dir = cspdesk_core::pricelist::snapshot::dir(&conn.store);
     if !dir.is_dir() {
@@ -276,15 +292,10 @@ async fn a_bad_row_mid_sheet_stops_with_line_and_column_and_leaves_nothing() {
     let (conn, dir) = common::connection(&sb).await;
     let out = dir.path().join("bad.xlsx");
     let cancel = AtomicBool::new(false);
-    let err = pricelist::export(
-        &conn,
-        &req(&["GB"], ExportFormat::Xlsx, out.clone()),
-        &cancel,
-        &|_| {},
-    )
-    .await
-    .unwrap_err()
-    .to_string();
+    let err = export_to(&conn, &["GB"], ExportFormat::Xlsx, out.clone())
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("line 40") && err.contains("UnitPrice") && err.contains("twelve"),
         "{err}"
@@ -338,14 +349,9 @@ async fn a_dropped_connection_starts_the_sheet_again_and_keeps_no_partial_snapsh
     pricelist::ensure_catalog(&conn, "GB").await.unwrap();
     sb.set_faults("sheet-drop=1".parse().unwrap());
     let out = dir.path().join("after-drop.csv");
-    let report = pricelist::export(
-        &conn,
-        &req(&["GB"], ExportFormat::Csv, out.clone()),
-        &cancel,
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    let report = export_to(&conn, &["GB"], ExportFormat::Csv, out.clone())
+        .await
+        .unwrap();
     assert_eq!(sb.stats().dropped, 1, "the sheet was cut off once");
     let lines = std::fs::read_to_string(&out).unwrap().lines().count() as u64;
     assert_eq!(lines, report.rows + 1);
@@ -373,22 +379,21 @@ async fn a_dropped_connection_starts_the_sheet_again_and_keeps_no_partial_snapsh
 async fn a_second_export_the_same_day_reads_the_snapshot_and_fetches_nothing() {
     let sb = common::sandbox_with(300, "").await;
     let (conn, dir) = common::connection(&sb).await;
-    let cancel = AtomicBool::new(false);
-    let first = pricelist::export(
+    let first = export_to(
         &conn,
-        &req(&["GB", "US"], ExportFormat::Csv, dir.path().join("a.csv")),
-        &cancel,
-        &|_| {},
+        &["GB", "US"],
+        ExportFormat::Csv,
+        dir.path().join("a.csv"),
     )
     .await
     .unwrap();
     let requests = sb.stats().requests;
     let snaps = snapshot_files(&conn);
-    let second = pricelist::export(
+    let second = export_to(
         &conn,
-        &req(&["GB", "US"], ExportFormat::Csv, dir.path().join("b.csv")),
-        &cancel,
-        &|_| {},
+        &["GB", "US"],
+        ExportFormat::Csv,
+        dir.path().join("b.csv"),
     )
     .await
     .unwrap();
@@ -484,22 +489,16 @@ async fn a_full_disk_gives_a_clear_error_and_keeps_the_previous_file() {
     let _unmount = Unmount(mnt.path().to_path_buf());
     let sb = common::sandbox_with(2000, "").await;
     let (conn, _dir) = common::connection(&sb).await;
-    let cancel = AtomicBool::new(false);
     for (format, name) in [
         (ExportFormat::Csv, "prices.csv"),
         (ExportFormat::Xlsx, "prices.xlsx"),
     ] {
         let out = mnt.path().join(name);
         std::fs::write(&out, b"yesterday's list").unwrap();
-        let err = pricelist::export(
-            &conn,
-            &req(&["US", "GB"], format, out.clone()),
-            &cancel,
-            &|_| {},
-        )
-        .await
-        .unwrap_err()
-        .to_string();
+        let err = export_to(&conn, &["US", "GB"], format, out.clone())
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("the disk is full") && err.contains(name),
             "{err}"

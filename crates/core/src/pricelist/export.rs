@@ -71,24 +71,11 @@ impl RowBatch {
     }
 
     pub fn push(&mut self, r: &OutRow<'_>) {
-        let mut span = |s: &str| {
+        let text = r.texts().map(|s| {
             let start = self.text.len() as u32;
             self.text.push_str(s);
             (start, s.len() as u32)
-        };
-        let text = [
-            span(r.market),
-            span(r.currency),
-            span(r.product_id),
-            span(r.product),
-            span(r.sku_id),
-            span(r.plan),
-            span(r.publisher),
-            span(r.offer_type),
-            span(r.category),
-            span(r.term),
-            span(r.billing_plan),
-        ];
+        });
         self.rows.push(BatchRow {
             text,
             unit_price: r.unit_price,
@@ -327,20 +314,7 @@ fn write_xlsx(out: &Path, rx: Receiver<Msg>, progress: &WriteProgress) -> Result
                 let ws = workbook.worksheet_from_index(*index).map_err(xe)?;
                 for r in batch.iter() {
                     *row += 1;
-                    let texts = [
-                        r.market,
-                        r.currency,
-                        r.product_id,
-                        r.product,
-                        r.sku_id,
-                        r.plan,
-                        r.publisher,
-                        r.offer_type,
-                        r.category,
-                        r.term,
-                        r.billing_plan,
-                    ];
-                    for (c, t) in texts.iter().enumerate() {
+                    for (c, t) in r.texts().iter().enumerate() {
                         if !t.is_empty() {
                             ws.write_string(*row, c as u16, *t).map_err(xe)?;
                         }
@@ -418,18 +392,19 @@ fn write_csv(out: &Path, bom: bool, rx: Receiver<Msg>, progress: &WriteProgress)
             if let Some(d) = r.effective_end {
                 let _ = write!(end, "{}", d.format("%Y-%m-%d"));
             }
+            let [a, b, c, d, e, f, g, h, i, j, k] = r.texts();
             w.write_record([
-                r.market,
-                r.currency,
-                r.product_id,
-                r.product,
-                r.sku_id,
-                r.plan,
-                r.publisher,
-                r.offer_type,
-                r.category,
-                r.term,
-                r.billing_plan,
+                a,
+                b,
+                c,
+                d,
+                e,
+                f,
+                g,
+                h,
+                i,
+                j,
+                k,
                 &price,
                 &erp,
                 &start,

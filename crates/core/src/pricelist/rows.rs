@@ -62,6 +62,25 @@ pub struct OutRow<'a> {
     pub free_trial: &'static str,
 }
 
+impl<'a> OutRow<'a> {
+    /// The text columns, in [`HEADERS`] order (the first eleven).
+    pub fn texts(&self) -> [&'a str; 11] {
+        [
+            self.market,
+            self.currency,
+            self.product_id,
+            self.product,
+            self.sku_id,
+            self.plan,
+            self.publisher,
+            self.offer_type,
+            self.category,
+            self.term,
+            self.billing_plan,
+        ]
+    }
+}
+
 /// Where export rows go, one at a time.
 pub trait RowSink {
     fn row(&mut self, r: &OutRow<'_>) -> Result<()>;
