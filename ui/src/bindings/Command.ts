@@ -56,4 +56,5 @@ export type Command =
   | "whoami"
   | "sign_in"
   | "cancel_sign_in"
-  | "sign_out";
+  | "sign_out"
+  | "check_connection";

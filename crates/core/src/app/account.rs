@@ -598,7 +598,7 @@ impl AppCore {
     /// Settings → Check connection: one read-only call per service (see [`crate::doctor`]).
     pub async fn check_connection(&self) -> Result<crate::doctor::ConnectionReport> {
         let c = self.connection().await?;
-        Ok(crate::doctor::check(c).await)
+        Ok(crate::doctor::check(&c).await)
     }
 
     /// ARM gives tokens to anyone; whether it lets this account read the marketplace through
