@@ -137,9 +137,17 @@ async fn no_token_in_logs_store_or_settings() {
         settings_file.display().to_string(),
         std::fs::read(&settings_file).unwrap(),
     ));
-    for entry in std::fs::read_dir(&data).unwrap() {
-        let path = entry.unwrap().path();
-        haystacks.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+    // Every file the data dir holds, in its folders too (the price snapshots live in one).
+    let mut dirs = vec![data.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                haystacks.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+            }
+        }
     }
     assert!(
         haystacks

@@ -12,6 +12,7 @@ use tauri::test::get_ipc_response;
 fn commands_answer_and_errors_have_a_kind() {
     let dir = tempfile::tempdir().expect("tempdir");
     let core = AppCore::new(ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         data_dir: Some(dir.path().to_path_buf()),
         ..Default::default()
     });

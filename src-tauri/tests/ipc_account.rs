@@ -17,6 +17,7 @@ fn settings_and_sign_in_cross_ipc() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("settings.toml");
     let core = AppCore::new(ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         data_dir: Some(dir.path().to_path_buf()),
         secrets: Some(MemoryStore::new()),
         ..Default::default()

@@ -14,6 +14,7 @@ use tauri::test::get_ipc_response;
 fn price_commands_take_the_ui_arguments_and_refuse_foreign_files() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut opts = ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         data_dir: Some(dir.path().to_path_buf()),
         sandbox_offers: Some(20),
         ..Default::default()

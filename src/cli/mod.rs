@@ -255,7 +255,9 @@ fn error_line(e: &cspdesk_core::Error) -> String {
         e.code()
             .filter(|c| !text.contains(&format!("code {c}")) && !text.contains(&format!(", {c})")))
             .map(|c| format!("code {c}")),
-        e.request_id().map(|r| format!("request id {r}")),
+        e.request_id()
+            .filter(|r| !text.contains(*r))
+            .map(|r| format!("request id {r}")),
     ]
     .into_iter()
     .flatten()

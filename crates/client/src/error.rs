@@ -130,7 +130,7 @@ pub enum Error {
     },
 
     /// Partner API, ARM and Graph error body `{error: {code, message}}`.
-    #[error("{service} refused {what} (HTTP {status}, {code}): {message}")]
+    #[error("{service} refused {what} (HTTP {status}, {code}): {message}{}", request_hint(.request_id))]
     PartnerApi {
         service: Service,
         what: String,
@@ -216,6 +216,13 @@ pub enum Error {
     /// The user cancelled long work.
     #[error("cancelled")]
     Cancelled,
+}
+
+fn request_hint(id: &Option<String>) -> String {
+    match id {
+        Some(id) if !id.is_empty() => format!(" (request id {id})"),
+        _ => String::new(),
+    }
 }
 
 fn retry_hint(after: Option<Duration>) -> String {

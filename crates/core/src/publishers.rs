@@ -51,9 +51,12 @@ pub struct PublisherOffer {
     pub request_mailto: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A note or contact the support staff added to a publisher (kept locally).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "PublisherNote")]
 pub struct Note {
+    #[ts(type = "number")]
     pub id: i64,
     pub publisher: String,
     pub publisher_name: String,

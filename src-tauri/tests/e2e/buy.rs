@@ -35,6 +35,7 @@ async fn buyable_pair() -> Pick {
         .expect("sandbox");
     let dir = tempfile::tempdir().expect("tempdir");
     let conn = Connection::open(ConnectOptions {
+        sandbox_starter: Some(cspdesk_sandbox::starter()),
         endpoint: Some(sb.url().clone()),
         data_dir: Some(dir.path().to_path_buf()),
         secrets: Some(cspdesk_core::auth::MemoryStore::new()),

@@ -4,8 +4,4 @@ import type { WhoAmI } from "./WhoAmI";
 /**
  * The outcome of a sign-in or sign-out.
  */
-export type AccountChange = { who: WhoAmI, 
-/**
- * The open connection cannot take the change in place: restart CSP Desk.
- */
-restartNeeded: boolean, };
+export type AccountChange = { who: WhoAmI, };

@@ -4,8 +4,4 @@ import type { FieldError } from "./FieldError";
 /**
  * The outcome of saving: saved, or the fields to correct (nothing written then).
  */
-export type SaveOutcome = { saved: boolean, errors: Array<FieldError>, path: string, 
-/**
- * The connection in use differs from the saved settings: restart CSP Desk to apply them.
- */
-restartNeeded: boolean, };
+export type SaveOutcome = { saved: boolean, errors: Array<FieldError>, path: string, };

@@ -23,9 +23,21 @@ termDuration: string, billingCycle: string, status: SubscriptionState, isTrial: 
  */
 canCancel: boolean, 
 /**
- * Inside the window and closing within 24 hours.
+ * Inside the window and closing within 24 hours (the core's rule, at the time of the answer).
  */
 closingSoon: boolean, 
+/**
+ * From when the window counts as closing soon (the view's countdown compares with this).
+ */
+closingSoonFrom: string | null, 
+/**
+ * The window closes in under 2 hours (a desktop notification).
+ */
+urgent: boolean, 
+/**
+ * From when the window counts as urgent (the countdown turns red).
+ */
+urgentFrom: string | null, 
 /**
  * What cancelling refunds, e.g. "Full refund".
  */

@@ -5,8 +5,6 @@ import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import type { SubscriptionState } from "../bindings/SubscriptionState";
 
 const MIN = 60_000;
-const HOUR = 60 * MIN;
-const DAY = 24 * HOUR;
 
 
 const pad = (n: number) => String(n).padStart(2, "0");

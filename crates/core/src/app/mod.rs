@@ -334,27 +334,25 @@ impl AppCore {
         Ok(index)
     }
 
+    fn cached_index(&self, market: &str) -> Option<Arc<OfferIndex>> {
+        self.indexes
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(market)
+            .cloned()
+    }
+
     /// The market's index: cached, else built from the store, syncing first if never synced.
     pub async fn index(&self, market: &str) -> Result<Arc<OfferIndex>> {
         let market = market_code(market)?;
-        if let Some(i) = self
-            .indexes
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&market)
-        {
-            return Ok(i.clone());
+        if let Some(i) = self.cached_index(&market) {
+            return Ok(i);
         }
         let c = self.connection().await?;
         if sync::last_sync(&c.store, &market)?.is_none() {
             self.sync(&market, |_| {}).await?;
-            if let Some(i) = self
-                .indexes
-                .read()
-                .unwrap_or_else(|p| p.into_inner())
-                .get(&market)
-            {
-                return Ok(i.clone());
+            if let Some(i) = self.cached_index(&market) {
+                return Ok(i);
             }
         }
         self.rebuild_index(&c, &market).await

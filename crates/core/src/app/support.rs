@@ -19,7 +19,7 @@ use crate::catalog::detail::PublisherContacts;
 use crate::error::{Error, Result};
 use crate::partner_center::models::{Invoice, InvoiceLineItem};
 use crate::pricelist::export::ExportFormat;
-use crate::publishers::{self, NewNote, Note, PublisherView, SubscriptionContext};
+use crate::publishers::{self, NewNote, PublisherView, SubscriptionContext};
 
 /// The id the current, not yet invoiced, billing period goes by.
 pub const UNBILLED: &str = "unbilled";
@@ -237,39 +237,8 @@ pub struct PublisherOfferRow {
     pub request_mailto: Option<String>,
 }
 
-/// A note or contact the support staff added to a publisher (kept locally).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct PublisherNote {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub publisher: String,
-    pub publisher_name: String,
-    /// `note` or `contact`.
-    pub kind: String,
-    pub text: String,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<Note> for PublisherNote {
-    fn from(n: Note) -> Self {
-        PublisherNote {
-            id: n.id,
-            publisher: n.publisher,
-            publisher_name: n.publisher_name,
-            kind: n.kind,
-            text: n.text,
-            name: n.name,
-            email: n.email,
-            phone: n.phone,
-            created_at: n.created_at,
-        }
-    }
-}
+/// A publisher note crosses IPC as the core's own type (`PublisherNote` in the bindings).
+pub use crate::publishers::Note as PublisherNote;
 
 /// A new note or contact, as the form sends it.
 #[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
@@ -327,7 +296,7 @@ impl PublisherDetail {
                     request_mailto: o.request_mailto,
                 })
                 .collect(),
-            notes: v.notes.into_iter().map(PublisherNote::from).collect(),
+            notes: v.notes,
         }
     }
 }
@@ -830,7 +799,7 @@ impl AppCore {
         }
         let note = checked_note(note)?;
         let c = self.connection().await?;
-        Ok(publishers::add_note(&c.store, publisher_name.trim(), &note)?.into())
+        publishers::add_note(&c.store, publisher_name.trim(), &note)
     }
 
     pub async fn delete_publisher_note(&self, id: i64) -> Result<()> {

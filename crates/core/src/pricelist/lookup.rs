@@ -117,6 +117,16 @@ struct LeanSku {
     is_trial: bool,
     #[serde(default)]
     availabilities: Vec<LeanAvailability>,
+    /// The free trial the catalog attached to this paid plan, in whichever shape it came
+    /// (`catalog::trials` decides; the price list only reads it).
+    #[serde(default)]
+    trial: Option<LeanTrial>,
+}
+
+#[derive(Deserialize)]
+struct LeanTrial {
+    #[serde(default)]
+    length: String,
 }
 
 #[derive(Deserialize)]
@@ -234,11 +244,17 @@ impl ProductLookup {
         let start = self.plans.len() as u32;
         for s in &o.skus {
             let trial = s
-                .availabilities
-                .iter()
-                .flat_map(|a| a.terms.iter())
-                .find(|t| t.billing_cycle == Some(BillingCycle::None))
-                .map(|t| t.duration.as_str())
+                .trial
+                .as_ref()
+                .map(|t| t.length.as_str())
+                .filter(|l| !l.is_empty())
+                .or_else(|| {
+                    s.availabilities
+                        .iter()
+                        .flat_map(|a| a.terms.iter())
+                        .find(|t| t.billing_cycle == Some(BillingCycle::None))
+                        .map(|t| t.duration.as_str())
+                })
                 .or_else(|| s.is_trial.then_some("P1M"));
             let plan = Plan {
                 sku: self.intern(&s.id),
@@ -294,6 +310,7 @@ impl ProductLookup {
                         .into_iter()
                         .collect(),
                 }],
+                trial: None,
             }],
         });
         l
