@@ -51,6 +51,8 @@ pub use data::category_display_name;
 pub use faults::{FaultSpec, FaultStats};
 pub use graph::GraphExportOptions;
 pub use identity::{SANDBOX_DOMAIN, SANDBOX_USER};
+/// The price sheet's columns as the sandbox writes them (the documented header).
+pub use pricesheet::HEADER as PRICE_SHEET_HEADER;
 
 use cspdesk_client::{Error, Result};
 

@@ -22,7 +22,7 @@ use super::Shared;
 
 /// ASSUMPTION: the `marketplace` view's columns are undocumented; the `updatedlicensebased`
 /// header is used (same product/sku/term/billing-plan model).
-pub(crate) const HEADER: [&str; 18] = [
+pub const HEADER: [&str; 18] = [
     "ProductTitle",
     "ProductId",
     "SkuId",
