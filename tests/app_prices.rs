@@ -9,12 +9,13 @@ use std::sync::{Arc, Mutex};
 
 use calamine::{Data, Reader, Xlsx};
 use cspdesk_core::app::prices::{
-    ChangesState, ExportPhase, ExportProgress, PriceChangeKind, PriceExportRequest, PriceFormat,
+    ChangesState, ExportPhase, ExportProgress, PriceChangeKind, PriceExportRequest,
 };
 use cspdesk_core::app::AppCore;
 use cspdesk_core::catalog::query::{OfferFilter, OfferQuery, PublisherFilter};
 use cspdesk_core::connection::ConnectOptions;
 use cspdesk_core::pricelist;
+use cspdesk_core::tabular::ExportFormat;
 use cspdesk_core::Error;
 
 fn core(dir: &Path) -> AppCore {
@@ -26,7 +27,7 @@ fn core(dir: &Path) -> AppCore {
     })
 }
 
-fn request(id: &str, market: &str, format: PriceFormat, path: &Path) -> PriceExportRequest {
+fn request(id: &str, market: &str, format: ExportFormat, path: &Path) -> PriceExportRequest {
     PriceExportRequest {
         export_id: id.into(),
         markets: vec![market.into()],
@@ -84,7 +85,7 @@ async fn export_with_filters_writes_the_rows_and_is_remembered() {
     let sink = events.clone();
     let all = core
         .export_prices(
-            request("t-all", "us", PriceFormat::Xlsx, &all_path),
+            request("t-all", "us", ExportFormat::Xlsx, &all_path),
             move |p| sink.lock().unwrap().push(p),
         )
         .await
@@ -127,7 +128,7 @@ async fn export_with_filters_writes_the_rows_and_is_remembered() {
         .filter_map(|r| r.product_id)
         .collect();
     let some_path = out.path().join("one-publisher"); // the extension is added
-    let mut req = request("t-some", "US", PriceFormat::Xlsx, &some_path);
+    let mut req = request("t-some", "US", ExportFormat::Xlsx, &some_path);
     req.filter = filter;
     let some = core.export_prices(req, |_| {}).await.unwrap();
     let some_file = out.path().join("one-publisher.xlsx");
@@ -152,7 +153,7 @@ async fn export_with_filters_writes_the_rows_and_is_remembered() {
 
     // CSV with a byte-order mark.
     let csv_path = out.path().join("prices.csv");
-    let mut req = request("t-csv", "US", PriceFormat::Csv, &csv_path);
+    let mut req = request("t-csv", "US", ExportFormat::Csv, &csv_path);
     req.bom = true;
     let csv = core.export_prices(req, |_| {}).await.unwrap();
     let bytes = std::fs::read(&csv_path).unwrap();
@@ -180,7 +181,7 @@ async fn export_with_filters_writes_the_rows_and_is_remembered() {
 
     // The default path is dated, in the settings' export folder, and never replaces a file.
     let default = core
-        .default_price_list_path(&["US".into(), "gb".into()], PriceFormat::Xlsx)
+        .default_price_list_path(&["US".into(), "gb".into()], ExportFormat::Xlsx)
         .await
         .unwrap();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
@@ -204,7 +205,7 @@ async fn default_path_uses_the_settings_export_dir_and_skips_taken_names() {
     let core = AppCore::new(opts);
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let first = core
-        .default_price_list_path(&["US".into()], PriceFormat::Csv)
+        .default_price_list_path(&["US".into()], ExportFormat::Csv)
         .await
         .unwrap();
     assert_eq!(
@@ -217,7 +218,7 @@ async fn default_path_uses_the_settings_export_dir_and_skips_taken_names() {
     );
     std::fs::write(&first, b"taken").unwrap();
     let second = core
-        .default_price_list_path(&["US".into()], PriceFormat::Csv)
+        .default_price_list_path(&["US".into()], ExportFormat::Csv)
         .await
         .unwrap();
     assert!(
@@ -233,7 +234,7 @@ async fn cancelled_or_refused_exports_leave_no_file() {
     let core = Arc::new(core(data.path()));
 
     // Cancelled while it fetches the price sheet (the first progress point).
-    for format in [PriceFormat::Xlsx, PriceFormat::Csv] {
+    for format in [ExportFormat::Xlsx, ExportFormat::Csv] {
         let path = out
             .path()
             .join(format!("cancelled.{format:?}").to_lowercase());
@@ -261,7 +262,7 @@ async fn cancelled_or_refused_exports_leave_no_file() {
             request(
                 "t-early",
                 "US",
-                PriceFormat::Xlsx,
+                ExportFormat::Xlsx,
                 &out.path().join("early.xlsx"),
             ),
             |_| {},
@@ -274,7 +275,12 @@ async fn cancelled_or_refused_exports_leave_no_file() {
     // A market that has no price sheet: the cause, and no file.
     let err = core
         .export_prices(
-            request("t-xx", "XX", PriceFormat::Xlsx, &out.path().join("xx.xlsx")),
+            request(
+                "t-xx",
+                "XX",
+                ExportFormat::Xlsx,
+                &out.path().join("xx.xlsx"),
+            ),
             |_| {},
         )
         .await
@@ -285,7 +291,7 @@ async fn cancelled_or_refused_exports_leave_no_file() {
     // Bad paths are refused with what to do.
     let err = core
         .export_prices(
-            request("t-bad", "US", PriceFormat::Xlsx, &out.path().join("x.csv")),
+            request("t-bad", "US", ExportFormat::Xlsx, &out.path().join("x.csv")),
             |_| {},
         )
         .await
@@ -299,7 +305,7 @@ async fn cancelled_or_refused_exports_leave_no_file() {
             request(
                 "t-bad",
                 "US",
-                PriceFormat::Xlsx,
+                ExportFormat::Xlsx,
                 &out.path().join("no/x.xlsx"),
             ),
             |_| {},
@@ -318,7 +324,7 @@ async fn cancelled_or_refused_exports_leave_no_file() {
     // The cancelled ids are spent: the same id exports fine afterwards.
     let path = out.path().join("after.xlsx");
     let done = core
-        .export_prices(request("t-cancel", "US", PriceFormat::Xlsx, &path), |_| {})
+        .export_prices(request("t-cancel", "US", ExportFormat::Xlsx, &path), |_| {})
         .await
         .unwrap();
     assert!(done.rows > 0 && path.is_file());
@@ -352,7 +358,7 @@ async fn changes_between_snapshots_of_different_days() {
             None,
             None,
             &out.path().join("c.xlsx").display().to_string(),
-            PriceFormat::Xlsx,
+            ExportFormat::Xlsx,
         )
         .await
         .unwrap_err();
@@ -441,7 +447,7 @@ async fn changes_between_snapshots_of_different_days() {
 
     // The changes exported, read back.
     let path = core
-        .default_changes_path("GB", day1, day2, PriceFormat::Xlsx)
+        .default_changes_path("GB", day1, day2, ExportFormat::Xlsx)
         .await
         .unwrap();
     assert!(
@@ -450,7 +456,7 @@ async fn changes_between_snapshots_of_different_days() {
     );
     let path = out.path().join("changes.xlsx").display().to_string();
     let written = core
-        .export_price_changes("GB", Some(day1), Some(day2), &path, PriceFormat::Xlsx)
+        .export_price_changes("GB", Some(day1), Some(day2), &path, ExportFormat::Xlsx)
         .await
         .unwrap();
     assert_eq!(written.rows as usize, c.changes.len());
@@ -473,7 +479,7 @@ async fn several_markets_export_to_one_sheet_each() {
     let out = tempfile::tempdir().unwrap();
     let core = core(data.path());
     let path = out.path().join("two.xlsx");
-    let mut req = request("t-two", "US", PriceFormat::Xlsx, &path);
+    let mut req = request("t-two", "US", ExportFormat::Xlsx, &path);
     req.markets = vec!["us".into(), "GB".into(), "US".into()]; // a repeat is dropped
     let done = core.export_prices(req, |_| {}).await.unwrap();
     let markets: Vec<&str> = done.markets.iter().map(|m| m.market.as_str()).collect();

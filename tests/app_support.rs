@@ -3,12 +3,14 @@
 //! that survive a catalog sync, and the lookup from a subscription to its publisher's contacts.
 
 use calamine::{Data, Reader, Xlsx};
-use cspdesk_core::app::support::{LineQuery, LineSortKey, NoteInput, UNBILLED};
+use cspdesk_core::app::invoices::{LineQuery, LineSortKey, UNBILLED};
+use cspdesk_core::app::publishers::NoteInput;
 use cspdesk_core::app::AppCore;
 use cspdesk_core::connection::ConnectOptions;
 use cspdesk_core::error::Error;
 use cspdesk_core::partner_center::{api, paging};
 use cspdesk_core::settings::Settings;
+use cspdesk_core::tabular::ExportFormat;
 
 fn core(dir: &std::path::Path) -> AppCore {
     let settings = Settings {
@@ -216,7 +218,10 @@ async fn invoice_lines_window_filter_total_and_export() {
         )
         .await
         .unwrap();
-    assert_eq!((res.rows, res.format.as_str()), (by_pub.total, "xlsx"));
+    assert_eq!(
+        (res.rows, res.format),
+        (u64::from(by_pub.total), ExportFormat::Xlsx)
+    );
     // "Open file" and "Show in folder" act on it (the app wrote it); on nothing else.
     assert_eq!(core.written_file(&res.path).await.unwrap(), out);
     let other = dir.path().join("not-ours.xlsx");
@@ -252,7 +257,7 @@ async fn invoice_lines_window_filter_total_and_export() {
     let billed = &list[1].id;
     let billed_lines = core.invoice_lines(q(billed)).await.unwrap().all;
     let res = core
-        .export_invoice_lines(q(billed), None, Some("csv".into()))
+        .export_invoice_lines(q(billed), None, Some(ExportFormat::Csv))
         .await
         .unwrap();
     let expected = dir
@@ -363,7 +368,7 @@ async fn publisher_notes_survive_a_catalog_sync_and_export() {
 
     // Export every note, read it back.
     let res = core
-        .export_publisher_notes(None, Some("xlsx".into()))
+        .export_publisher_notes(None, Some(ExportFormat::Xlsx))
         .await
         .unwrap();
     assert_eq!(res.rows, 2);

@@ -77,9 +77,10 @@ async fn from_a_subscription_straight_to_its_publishers_contacts() {
     let review = cspdesk_core::orders::review(&conn, &req).await.unwrap();
     let c = cspdesk_core::orders::place(&conn, &review).await.unwrap();
     let sub = c.subscription.unwrap();
-    let (view, ctx, mailto) = publishers::for_subscription(&conn, &b.customer.id, &sub.id)
+    let found = publishers::for_subscription(&conn, &b.customer.id, &sub.id)
         .await
         .unwrap();
+    let (view, ctx, mailto) = (found.publisher, found.subscription, found.contact_mailto);
     assert_eq!(view.summary.name, b.product.publisher_name);
     assert!(view
         .offers

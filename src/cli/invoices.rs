@@ -90,7 +90,7 @@ pub async fn run(g: &Global, cmd: InvoicesCmd) -> Result<()> {
                 })
                 .collect();
             output::table(&["INVOICE", "DATE", "TOTAL", "BILLING PERIOD"], &rows);
-            let current = billing::period_of(chrono::Utc::now().date_naive());
+            let current = billing::period_of(conn.now().date_naive());
             eprintln!(
                 "Current period (unbilled, `cspdesk invoices show unbilled`): {}",
                 current.label
@@ -104,11 +104,8 @@ pub async fn run(g: &Global, cmd: InvoicesCmd) -> Result<()> {
             product,
             out,
         } => {
-            let filter = LineFilter {
-                customer,
-                publisher,
-                product,
-            };
+            let invoice_id = billing::invoice_id(&invoice_id)?;
+            let filter = LineFilter::new(customer, publisher, product);
             let progress = |p: billing::ExportProgress| {
                 eprintln!("{}", billing::describe_progress(&p));
             };

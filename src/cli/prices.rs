@@ -139,11 +139,11 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
                     std::fs::create_dir_all(&dir).map_err(|e| {
                         cspdesk_core::Error::io(format!("creating {}", dir.display()), e)
                     })?;
+                    let format = ExportFormat::parse(&format)?;
                     dir.join(format!(
-                        "pricelist-{}-{}.{}",
-                        markets.join("-"),
-                        chrono::Utc::now().format("%Y-%m-%d"),
-                        format.trim().to_ascii_lowercase()
+                        "{}.{}",
+                        pricelist::export_name(&markets, conn.now().date_naive()),
+                        format.ext()
                     ))
                 }
             };

@@ -137,18 +137,17 @@ pub async fn run(g: &Global, cmd: PublishersCmd) -> Result<()> {
             market,
         } => match (name, subscription, customer) {
             (None, Some(sub), Some(cust)) => {
-                let (view, ctx, mailto) = publishers::for_subscription(&conn, &cust, &sub).await?;
+                let found = publishers::for_subscription(&conn, &cust, &sub).await?;
                 if g.json {
-                    return output::json(
-                        &serde_json::json!({"publisher": view, "subscription": ctx, "contactMailto": mailto}),
-                    );
+                    return output::json(&found);
                 }
+                let ctx = &found.subscription;
                 println!(
                     "{} — {} (subscription {}, order {})\n",
                     ctx.customer_name, ctx.product, ctx.subscription_id, ctx.order_id
                 );
-                print_view(&view);
-                println!("\nContact publisher: {mailto}");
+                print_view(&found.publisher);
+                println!("\nContact publisher: {}", found.contact_mailto);
                 Ok(())
             }
             (Some(name), None, _) => {

@@ -901,6 +901,11 @@ pub struct InvoiceLineItem {
 }
 
 impl InvoiceLineItem {
+    /// What the line charges the customer: its total, else its subtotal.
+    pub fn amount(&self) -> Option<f64> {
+        self.total_for_customer.or(self.subtotal)
+    }
+
     /// A $0 trial line (`productQualifiers` contains `Trial`, or a zero price on a trial term).
     pub fn is_trial(&self) -> bool {
         self.product_qualifiers

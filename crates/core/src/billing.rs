@@ -26,11 +26,16 @@ use crate::partner_center::models::{Invoice, InvoiceLineItem};
 use crate::partner_center::{api, paging, Client};
 use crate::store::Store;
 
+pub mod lines;
+pub use lines::{invoice_id, CurrencyTotal, LineCache, LineSortKey, UNBILLED};
+
 /// Page size for invoice line items (Partner Center's maximum is 2000).
 pub const LINE_PAGE_SIZE: u32 = 2000;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A billing period and its rule in words (`BillingPeriodInfo` over IPC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "BillingPeriodInfo")]
 pub struct BillingPeriod {
     pub start: NaiveDate,
     pub end: NaiveDate,

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::detail::{self, PublisherContacts};
 use crate::catalog::sync as catalog_sync;
@@ -69,8 +69,12 @@ pub struct Note {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Default)]
+/// A new note or contact, as the form or the command line gives it; [`add_note`] checks it.
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, rename = "NoteInput")]
 pub struct NewNote {
+    /// `note` or `contact`.
     pub kind: String,
     pub text: String,
     pub name: Option<String>,
@@ -231,12 +235,30 @@ pub async fn show(conn: &Connection, market: &str, name: &str) -> Result<Publish
     })
 }
 
+/// The publisher behind a customer's subscription, and where it was found.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionPublisher {
+    pub publisher: PublisherView,
+    pub subscription: SubscriptionContext,
+    /// "Contact publisher": an email with the subscription's details.
+    pub contact_mailto: String,
+    /// The market whose catalog was read: the customer's, else one that has the product.
+    pub market: String,
+}
+
 /// The publisher behind a customer's subscription, with the subscription's details for an email.
 pub async fn for_subscription(
     conn: &Connection,
     customer_id: &str,
     subscription_id: &str,
-) -> Result<(PublisherView, SubscriptionContext, String)> {
+) -> Result<SubscriptionPublisher> {
+    let (customer_id, subscription_id) = (customer_id.trim(), subscription_id.trim());
+    if customer_id.is_empty() || subscription_id.is_empty() {
+        return Err(Error::Invalid(
+            "a customer id and a subscription id are both needed to find the publisher".into(),
+        ));
+    }
     let sub = conn
         .client
         .execute(&api::subscription(customer_id, subscription_id))
@@ -283,8 +305,12 @@ pub async fn for_subscription(
         subscription_id: sub.id.clone(),
         order_id: sub.order_id.clone(),
     };
-    let mailto = contact_mailto(&view.contacts, &ctx);
-    Ok((view, ctx, mailto))
+    Ok(SubscriptionPublisher {
+        contact_mailto: contact_mailto(&view.contacts, &ctx),
+        publisher: view,
+        subscription: ctx,
+        market,
+    })
 }
 
 fn enc(s: &str) -> String {
@@ -365,16 +391,19 @@ pub fn all_notes(store: &Store) -> Result<Vec<Note>> {
 
 /// Add a note or contact to a publisher.
 pub fn add_note(store: &Store, publisher_name: &str, n: &NewNote) -> Result<Note> {
-    if n.text.trim().is_empty() && n.email.is_none() && n.phone.is_none() {
+    let publisher_name = publisher_name.trim();
+    if publisher_name.is_empty() {
+        return Err(Error::Invalid(
+            "no publisher named: open a publisher first".into(),
+        ));
+    }
+    let n = checked_note(n)?;
+    if n.text.is_empty() && n.email.is_none() && n.phone.is_none() {
         return Err(Error::Invalid(
             "a note needs text, an email or a phone number".into(),
         ));
     }
-    let kind = if n.kind == "contact" {
-        "contact"
-    } else {
-        "note"
-    };
+    let kind = n.kind.as_str();
     let id = {
         let conn = store.conn();
         conn.execute(
@@ -389,11 +418,71 @@ pub fn add_note(store: &Store, publisher_name: &str, n: &NewNote) -> Result<Note
         .ok_or_else(|| Error::Invalid("the note was not saved".into()))
 }
 
+/// Delete a note; one that is not there (deleted elsewhere) is "not found".
 pub fn delete_note(store: &Store, id: i64) -> Result<()> {
-    store
+    let gone = store
         .conn()
         .execute("DELETE FROM publisher_notes WHERE id = ?1", params![id])?;
+    if gone == 0 {
+        return Err(Error::not_found(
+            format!("note #{id}"),
+            "It was already deleted; the list is refreshed",
+        ));
+    }
     Ok(())
+}
+
+fn opt_text(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// A note checked field by field, trimmed: the email and phone must look like one, the kind is
+/// `note` (the default) or `contact`.
+fn checked_note(n: &NewNote) -> Result<NewNote> {
+    let email = opt_text(&n.email);
+    let phone = opt_text(&n.phone);
+    if let Some(e) = &email {
+        let ok = e
+            .split_once('@')
+            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+            && !e.contains(char::is_whitespace);
+        if !ok {
+            return Err(Error::Invalid(format!(
+                "`{e}` is not an email address: write it as name@example.com, or leave it empty"
+            )));
+        }
+    }
+    if let Some(p) = &phone {
+        let digits = p.chars().filter(char::is_ascii_digit).count();
+        if digits < 3
+            || !p
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-().x/".contains(c))
+        {
+            return Err(Error::Invalid(format!(
+                "`{p}` is not a phone number: use digits with an optional + and spaces, or leave it empty"
+            )));
+        }
+    }
+    let kind = match n.kind.trim() {
+        "" | "note" => "note",
+        "contact" => "contact",
+        other => {
+            return Err(Error::Invalid(format!(
+                "`{other}` is not a kind of note: use note or contact"
+            )))
+        }
+    };
+    Ok(NewNote {
+        kind: kind.into(),
+        text: n.text.trim().to_string(),
+        name: opt_text(&n.name),
+        email,
+        phone,
+    })
 }
 
 /// Export every note to `.xlsx` or `.csv`.
@@ -439,4 +528,43 @@ pub fn export_notes(
             rows,
         }],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_are_checked_and_trimmed() {
+        let n = checked_note(&NewNote {
+            kind: "contact".into(),
+            text: " Partner desk ".into(),
+            email: Some(" ana@example.com ".into()),
+            phone: Some("+1 (425) 555-0100".into()),
+            name: Some("  ".into()),
+        })
+        .unwrap();
+        assert_eq!(
+            (n.text.as_str(), n.email.as_deref(), n.name),
+            ("Partner desk", Some("ana@example.com"), None)
+        );
+        let bad = checked_note(&NewNote {
+            email: Some("ana at example".into()),
+            ..Default::default()
+        });
+        assert!(bad
+            .unwrap_err()
+            .to_string()
+            .contains("not an email address"));
+        assert!(checked_note(&NewNote {
+            phone: Some("call me".into()),
+            ..Default::default()
+        })
+        .is_err());
+        assert!(checked_note(&NewNote {
+            kind: "memo".into(),
+            ..Default::default()
+        })
+        .is_err());
+    }
 }

@@ -20,6 +20,8 @@ use url::Url;
 use crate::error::{Error, Result};
 use crate::partner_center::Endpoints;
 
+pub mod form;
+
 /// File name inside the config dir.
 pub const FILE_NAME: &str = "settings.toml";
 

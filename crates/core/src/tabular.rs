@@ -12,14 +12,24 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The file format of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum ExportFormat {
     Xlsx,
     Csv,
 }
 
 impl ExportFormat {
+    /// The file extension, without the dot.
+    pub fn ext(self) -> &'static str {
+        match self {
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Csv => "csv",
+        }
+    }
+
     pub fn parse(s: &str) -> Result<ExportFormat> {
         match s.trim().to_ascii_lowercase().trim_start_matches('.') {
             "xlsx" => Ok(ExportFormat::Xlsx),
@@ -29,6 +39,139 @@ impl ExportFormat {
             ))),
         }
     }
+}
+
+/// A finished export: where it went, how many data rows, in which format. Every export of the
+/// app and the CLI answers with this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExportResult {
+    pub path: String,
+    #[ts(type = "number")]
+    pub rows: u64,
+    pub format: ExportFormat,
+}
+
+impl ExportResult {
+    pub fn new(path: &Path, rows: u64, format: ExportFormat) -> ExportResult {
+        ExportResult {
+            path: path.display().to_string(),
+            rows,
+            format,
+        }
+    }
+}
+
+/// Where an export goes. A path typed or picked is checked and completed ([`checked_path`]);
+/// with none, `name` in `folder` (created when missing) in `format` (xlsx when not given), as a
+/// name that never replaces an earlier file ([`free_name`]).
+pub fn export_path(
+    requested: Option<&str>,
+    format: Option<ExportFormat>,
+    folder: &Path,
+    name: &str,
+) -> Result<(PathBuf, ExportFormat)> {
+    match requested.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(raw) => checked_path(raw, format),
+        None => {
+            let format = format.unwrap_or(ExportFormat::Xlsx);
+            std::fs::create_dir_all(folder).map_err(|e| {
+                Error::io(
+                    format!(
+                        "creating the export folder {} (choose another with Save as…)",
+                        folder.display()
+                    ),
+                    e,
+                )
+            })?;
+            Ok((free_name(folder, name, format.ext()), format))
+        }
+    }
+}
+
+fn home() -> Option<PathBuf> {
+    directories::UserDirs::new().map(|d| d.home_dir().to_path_buf())
+}
+
+/// Checks a path typed or picked by the user and completes it: `~/` is the home folder; the
+/// path must be a full path to a file in a folder that exists; its extension, when it has one,
+/// is the format (and must agree with `format` when both are given); without one, `format`'s
+/// (xlsx when not given) is added.
+pub fn checked_path(raw: &str, format: Option<ExportFormat>) -> Result<(PathBuf, ExportFormat)> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(Error::Invalid(
+            "no file is named to write to: type a path or use Save as…".into(),
+        ));
+    }
+    let mut path = match raw.strip_prefix("~/") {
+        Some(rest) => home()
+            .ok_or_else(|| Error::Invalid("the home folder is not known: type a full path".into()))?
+            .join(rest),
+        None => PathBuf::from(raw),
+    };
+    if !path.is_absolute() {
+        return Err(Error::Invalid(format!(
+            "`{raw}` is not a full path: start it with / (or ~/), or use Save as…"
+        )));
+    }
+    let wanted = format.unwrap_or(ExportFormat::Xlsx);
+    if path.is_dir() {
+        return Err(Error::Invalid(format!(
+            "{} is a folder: add a file name such as export.{}",
+            path.display(),
+            wanted.ext()
+        )));
+    }
+    let format = match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_string)
+    {
+        None => {
+            path.set_extension(wanted.ext());
+            wanted
+        }
+        Some(ext) => {
+            let by_name = ExportFormat::parse(&ext).map_err(|_| {
+                Error::Invalid(format!(
+                    "{} does not end in .xlsx or .csv: choose one of those file types",
+                    path.display()
+                ))
+            })?;
+            match format {
+                Some(f) if f != by_name => {
+                    return Err(Error::Invalid(format!(
+                        "the file name ends in .{ext} but the format is {}: change the name or the format",
+                        f.ext()
+                    )))
+                }
+                _ => by_name,
+            }
+        }
+    };
+    let parent = path.parent().unwrap_or(Path::new("/"));
+    if !parent.is_dir() {
+        return Err(Error::Invalid(format!(
+            "the folder {} does not exist: pick another with Save as…, or create it first",
+            parent.display()
+        )));
+    }
+    Ok((path, format))
+}
+
+/// `name.ext` in `dir`, or `name-2.ext`, `name-3.ext`… when taken, so a default never replaces
+/// an earlier file.
+pub fn free_name(dir: &Path, name: &str, ext: &str) -> PathBuf {
+    let first = dir.join(format!("{name}.{ext}"));
+    if !first.exists() {
+        return first;
+    }
+    (2..1000)
+        .map(|n| dir.join(format!("{name}-{n}.{ext}")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
 }
 
 /// A currency's symbol, for the number format.
@@ -145,8 +288,13 @@ pub(crate) fn persist(tmp: tempfile::NamedTempFile, out: &Path) -> Result<PathBu
     Ok(out.to_path_buf())
 }
 
-fn xe(e: rust_xlsxwriter::XlsxError) -> Error {
-    Error::Invalid(format!("writing the spreadsheet failed: {e}"))
+/// A spreadsheet writer's failure: the disk's own error when it is one, else ours (no fault of
+/// what the user typed).
+pub(crate) fn xe(e: rust_xlsxwriter::XlsxError) -> Error {
+    match e {
+        rust_xlsxwriter::XlsxError::IoError(io) => Error::io("writing the spreadsheet", io),
+        e => Error::Internal(format!("writing the spreadsheet failed: {e}")),
+    }
 }
 
 /// Write `tables` (one sheet each for xlsx; concatenated for csv). Returns data rows written.
@@ -247,6 +395,45 @@ mod tests {
         assert_eq!(price_format("JPY"), "\"¥\"#,##0");
         assert_eq!(price_format("SEK"), "#,##0.00 \"kr\"");
         assert_eq!(price_format("XYZ"), "#,##0.00 \"XYZ\"");
+    }
+
+    #[test]
+    fn typed_paths_are_checked_and_completed() {
+        use ExportFormat::{Csv, Xlsx};
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display().to_string();
+        let p = checked_path(&format!("{d}/prices"), Some(Xlsx)).unwrap();
+        assert_eq!(p, (dir.path().join("prices.xlsx"), Xlsx));
+        assert_eq!(
+            checked_path(&format!("{d}/prices.CSV"), None).unwrap().1,
+            Csv
+        );
+        let e = checked_path(&format!("{d}/prices.csv"), Some(Xlsx)).unwrap_err();
+        assert!(e.to_string().contains("ends in .csv"), "{e}");
+        let e = checked_path(&format!("{d}/lines.pdf"), None).unwrap_err();
+        assert!(e.to_string().contains(".xlsx or .csv"), "{e}");
+        let e = checked_path("prices.xlsx", Some(Xlsx)).unwrap_err();
+        assert!(e.to_string().contains("not a full path"), "{e}");
+        let e = checked_path(&format!("{d}/nope/prices.xlsx"), None).unwrap_err();
+        assert!(e.to_string().contains("does not exist"), "{e}");
+        let e = checked_path(&d, None).unwrap_err();
+        assert!(e.to_string().contains("is a folder"), "{e}");
+        assert!(checked_path("  ", None).is_err());
+    }
+
+    #[test]
+    fn default_names_never_replace_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = free_name(dir.path(), "pricelist-US-2026-11-21", "xlsx");
+        assert_eq!(a, dir.path().join("pricelist-US-2026-11-21.xlsx"));
+        std::fs::write(&a, b"x").unwrap();
+        let b = free_name(dir.path(), "pricelist-US-2026-11-21", "xlsx");
+        assert_eq!(b, dir.path().join("pricelist-US-2026-11-21-2.xlsx"));
+        // With no path asked for, the export folder is made and a free name is used.
+        let folder = dir.path().join("exports");
+        let (p, f) = export_path(None, Some(ExportFormat::Csv), &folder, "notes").unwrap();
+        assert_eq!((p, f), (folder.join("notes.csv"), ExportFormat::Csv));
+        assert!(folder.is_dir());
     }
 
     #[test]

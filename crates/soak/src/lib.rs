@@ -125,7 +125,7 @@ async fn shopping_list(conn: &Connection, want: usize) -> Result<Vec<PurchaseReq
                         (
                             o.product_id.clone().unwrap_or_default(),
                             s.sku.id.clone(),
-                            s.sku.minimum_quantity.max(1),
+                            cspdesk_core::subscriptions::PlanBounds::of(&s.sku).min,
                         )
                     })
             })

@@ -1,8 +1,8 @@
 //! Customers, the buy flow (review, place, confirmation) and the orders journal (issue 5).
 
+use cspdesk_core::app::customers::{CustomerDetail, CustomerRow};
 use cspdesk_core::app::orders::{
-    CustomerDetail, CustomerRow, OrderConfirmation, OrderReview, OrderRow, PurchaseChoice,
-    PurchaseOptions,
+    OrderConfirmation, OrderReview, OrderRow, PurchaseChoice, PurchaseOptions,
 };
 use tauri::State;
 

@@ -6,8 +6,9 @@
 
 use cspdesk_core::app::prices::{
     Day, ExportProgress, FetchedSnapshot, PriceChanges, PriceExportDone, PriceExportRequest,
-    PriceFormat, PriceListStatus, WrittenFile,
+    PriceListStatus,
 };
+use cspdesk_core::tabular::{ExportFormat, ExportResult};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -27,7 +28,7 @@ pub async fn price_list_status(
 pub async fn default_price_list_path(
     state: State<'_, AppState>,
     markets: Vec<String>,
-    format: PriceFormat,
+    format: ExportFormat,
 ) -> Result<String, IpcError> {
     Ok(state.core.default_price_list_path(&markets, format).await?)
 }
@@ -82,7 +83,7 @@ pub async fn default_changes_path(
     market: String,
     from: Day,
     to: Day,
-    format: PriceFormat,
+    format: ExportFormat,
 ) -> Result<String, IpcError> {
     Ok(state
         .core
@@ -98,8 +99,8 @@ pub async fn export_price_changes(
     from: Option<Day>,
     to: Option<Day>,
     path: String,
-    format: PriceFormat,
-) -> Result<WrittenFile, IpcError> {
+    format: ExportFormat,
+) -> Result<ExportResult, IpcError> {
     Ok(state
         .core
         .export_price_changes(&market, from, to, &path, format)

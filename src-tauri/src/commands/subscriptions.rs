@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use cspdesk_core::app::subscriptions::{
     ActivationLinkInfo, AutoRenewResult, PolicyInfo, QuantityBounds, SubscriptionBadges,
-    SubscriptionExport, SubscriptionItem, SubscriptionList, SubscriptionRef, SubscriptionSet,
+    SubscriptionItem, SubscriptionList, SubscriptionRef, SubscriptionSet,
 };
 use cspdesk_core::subscriptions::plans::{PlanChange, PlanChoices};
+use cspdesk_core::tabular::ExportResult;
 use tauri::State;
 
 use crate::{AppState, IpcError};
@@ -132,7 +133,7 @@ pub async fn export_subscriptions(
     path: PathBuf,
     customer_id: Option<String>,
     keys: Vec<SubscriptionRef>,
-) -> Result<SubscriptionExport, IpcError> {
+) -> Result<ExportResult, IpcError> {
     Ok(state
         .core
         .export_subscriptions(path, customer_id, keys)

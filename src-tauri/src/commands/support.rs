@@ -1,9 +1,10 @@
 //! Invoices and their line items, publishers with contacts and local notes (issue 7).
 
-use cspdesk_core::app::support::{
-    ExportResult, InvoiceSummary, LineQuery, LineWindow, NoteInput, PublisherDetail, PublisherNote,
-    PublisherRow, SubscriptionLookup,
+use cspdesk_core::app::invoices::{InvoiceSummary, LineQuery, LineWindow};
+use cspdesk_core::app::publishers::{
+    NoteInput, PublisherDetail, PublisherNote, PublisherRow, SubscriptionLookup,
 };
+use cspdesk_core::tabular::{ExportFormat, ExportResult};
 use tauri::State;
 
 use crate::{AppState, IpcError};
@@ -29,7 +30,7 @@ pub async fn export_invoice_lines(
     state: State<'_, AppState>,
     query: LineQuery,
     path: Option<String>,
-    format: Option<String>,
+    format: Option<ExportFormat>,
 ) -> Result<ExportResult, IpcError> {
     Ok(state.core.export_invoice_lines(query, path, format).await?)
 }
@@ -88,7 +89,7 @@ pub async fn delete_publisher_note(state: State<'_, AppState>, id: i64) -> Resul
 pub async fn export_publisher_notes(
     state: State<'_, AppState>,
     path: Option<String>,
-    format: Option<String>,
+    format: Option<ExportFormat>,
 ) -> Result<ExportResult, IpcError> {
     Ok(state.core.export_publisher_notes(path, format).await?)
 }

@@ -15,6 +15,8 @@ use serde::Serialize;
 use tokio::sync::Mutex;
 
 use crate::catalog::detail::{self, OfferDetail};
+pub use crate::catalog::markets::Market;
+use crate::catalog::markets::{self, market_code};
 use crate::catalog::query::{OfferFilter, OfferIndex, OfferQuery, OfferWindow, PublisherFilter};
 use crate::catalog::sync::{self, Progress, SyncOptions, SyncState};
 use crate::connection::{ConnectOptions, Connection, Mode};
@@ -23,53 +25,16 @@ use crate::secrets::Secret;
 
 // One file per area of the app; each adds its own `impl AppCore` block and IPC types.
 pub mod account;
+pub mod customers;
 mod files;
+pub mod invoices;
 pub mod orders;
 pub mod prices;
+pub mod publishers;
 pub mod subscriptions;
-pub mod support;
 
 /// Largest window one query may return: the UI asks for the visible rows plus overscan.
 pub const MAX_WINDOW: usize = 500;
-
-/// A market the partner can sell in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct Market {
-    /// ISO 3166 alpha-2, upper case.
-    pub code: String,
-    pub name: String,
-    pub currency: String,
-}
-
-const MARKETS: &[(&str, &str, &str)] = &[
-    ("US", "United States", "USD"),
-    ("GB", "United Kingdom", "GBP"),
-    ("DE", "Germany", "EUR"),
-    ("FR", "France", "EUR"),
-    ("NL", "Netherlands", "EUR"),
-    ("IT", "Italy", "EUR"),
-    ("ES", "Spain", "EUR"),
-    ("IE", "Ireland", "EUR"),
-    ("SE", "Sweden", "SEK"),
-    ("NO", "Norway", "NOK"),
-    ("DK", "Denmark", "DKK"),
-    ("CH", "Switzerland", "CHF"),
-    ("PL", "Poland", "PLN"),
-    ("JP", "Japan", "JPY"),
-    ("AU", "Australia", "AUD"),
-    ("NZ", "New Zealand", "NZD"),
-    ("CA", "Canada", "CAD"),
-    ("BR", "Brazil", "BRL"),
-    ("IN", "India", "INR"),
-    ("SG", "Singapore", "SGD"),
-    ("ZA", "South Africa", "ZAR"),
-    ("MX", "Mexico", "MXN"),
-    ("AT", "Austria", "EUR"),
-    ("BE", "Belgium", "EUR"),
-    ("FI", "Finland", "EUR"),
-];
 
 /// A publisher the type-ahead offers, with the rows picking it would give.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -145,12 +110,14 @@ pub struct AppCore {
     account: account::AccountState,
     /// The buy flow's reviews and in-flight guard, the customer cache (see `orders.rs`).
     orders: orders::OrdersState,
+    /// The customer list as last read (see `customers.rs`).
+    customers: customers::CustomerCache,
     /// Files exported in this session (see `files.rs`).
     written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     /// Cancel flags of running price exports (see `prices.rs`).
     export_cancels: prices::ExportCancels,
-    /// The lines of the last invoices read (see `support.rs`).
-    invoice_lines: support::InvoiceLines,
+    /// The lines of the last invoices read.
+    invoice_lines: crate::billing::LineCache,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -166,17 +133,6 @@ fn write_lock<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn market_code(market: &str) -> Result<String> {
-    let m = market.trim().to_ascii_uppercase();
-    if m.len() == 2 && m.chars().all(|c| c.is_ascii_alphabetic()) {
-        Ok(m)
-    } else {
-        Err(Error::Invalid(format!(
-            "`{market}` is not a market: use a two-letter country code such as US or GB"
-        )))
-    }
-}
-
 impl AppCore {
     pub fn new(opts: ConnectOptions) -> AppCore {
         AppCore {
@@ -188,6 +144,7 @@ impl AppCore {
             sync_lock: Mutex::new(()),
             cancel: Arc::new(AtomicBool::new(false)),
             orders: orders::OrdersState::default(),
+            customers: Default::default(),
             written: Default::default(),
             export_cancels: Default::default(),
             invoice_lines: Default::default(),
@@ -231,10 +188,7 @@ impl AppCore {
     pub(crate) fn reconnect(&self) {
         let old = write_lock(&self.conn).take();
         write_lock(&self.indexes).clear();
-        self.invoice_lines
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clear();
+        self.invoice_lines.clear();
         if let Some(c) = old {
             tracing::info!(mode = ?c.mode, "connection closed; the next call reconnects");
         }
@@ -277,14 +231,7 @@ impl AppCore {
     }
 
     pub fn markets(&self) -> Vec<Market> {
-        MARKETS
-            .iter()
-            .map(|(code, name, currency)| Market {
-                code: (*code).into(),
-                name: (*name).into(),
-                currency: (*currency).into(),
-            })
-            .collect()
+        markets::all()
     }
 
     /// When the market was last synced, if ever.
@@ -326,7 +273,7 @@ impl AppCore {
             sync::load_offers(&store, &m).map(|o| Arc::new(OfferIndex::new(o)))
         })
         .await
-        .map_err(|e| Error::Invalid(format!("building the offer index failed: {e}")))??;
+        .map_err(|e| Error::Internal(format!("building the offer index failed: {e}")))??;
         self.indexes
             .write()
             .unwrap_or_else(|p| p.into_inner())
@@ -416,8 +363,6 @@ mod tests {
         let markets = core.markets();
         assert_eq!(markets[0].code, "US");
         assert!(markets.iter().all(|m| m.code.len() == 2));
-        assert_eq!(market_code(" gb ").unwrap(), "GB");
-        assert!(matches!(market_code("usa"), Err(Error::Invalid(_))));
     }
 
     #[test]

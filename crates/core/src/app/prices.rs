@@ -8,7 +8,7 @@
 //! app wrote them ([`AppCore::written_file`]).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -16,39 +16,16 @@ use std::time::Instant;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{market_code, AppCore};
+use super::AppCore;
+use crate::catalog::markets::{currency_of, market_code};
 use crate::catalog::query::OfferFilter;
 use crate::error::{Error, Result};
 use crate::pricelist::diff::ChangeKind;
-use crate::pricelist::export::ExportFormat;
 use crate::pricelist::{self, snapshot, ExportRequest};
+use crate::tabular::{self, ExportFormat, ExportResult};
 
 /// A snapshot day (`YYYY-MM-DD` over IPC).
 pub type Day = NaiveDate;
-
-/// The file format of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum PriceFormat {
-    Xlsx,
-    Csv,
-}
-
-impl PriceFormat {
-    fn core(self) -> ExportFormat {
-        match self {
-            PriceFormat::Xlsx => ExportFormat::Xlsx,
-            PriceFormat::Csv => ExportFormat::Csv,
-        }
-    }
-    fn ext(self) -> &'static str {
-        match self {
-            PriceFormat::Xlsx => "xlsx",
-            PriceFormat::Csv => "csv",
-        }
-    }
-}
 
 /// What the Export button sends.
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
@@ -58,7 +35,7 @@ pub struct PriceExportRequest {
     /// Names this export for [`AppCore::cancel_price_export`]; any string unique to the export.
     pub export_id: String,
     pub markets: Vec<String>,
-    pub format: PriceFormat,
+    pub format: ExportFormat,
     /// Start a CSV with a byte-order mark, so Excel reads it as UTF-8.
     #[serde(default)]
     pub bom: bool,
@@ -118,7 +95,7 @@ pub struct MarketExport {
 #[ts(export)]
 pub struct PriceExportDone {
     pub path: String,
-    pub format: PriceFormat,
+    pub format: ExportFormat,
     #[ts(type = "number")]
     pub rows: u64,
     /// The snapshot day the prices come from.
@@ -218,16 +195,6 @@ pub struct PriceChanges {
     pub changes: Vec<PriceChangeRow>,
 }
 
-/// A file written by an export.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct WrittenFile {
-    pub path: String,
-    #[ts(type = "number")]
-    pub rows: u64,
-}
-
 /// Cancel flags of running exports, by the export id the UI chose (a field of [`AppCore`]).
 pub(super) type ExportCancels = Arc<Mutex<HashMap<String, Arc<AtomicBool>>>>;
 
@@ -251,102 +218,24 @@ impl Drop for CancelGuard {
     }
 }
 
-fn home() -> Option<PathBuf> {
-    directories::UserDirs::new().map(|d| d.home_dir().to_path_buf())
-}
-
-/// Check and normalize an output path typed or picked by the user.
-fn output_path(raw: &str, format: PriceFormat) -> Result<PathBuf> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Err(Error::Invalid(
-            "no file is named to write to: type a path or use Save as…".into(),
-        ));
-    }
-    let mut path = match raw.strip_prefix("~/") {
-        Some(rest) => home()
-            .ok_or_else(|| Error::Invalid("the home folder is not known: type a full path".into()))?
-            .join(rest),
-        None => PathBuf::from(raw),
-    };
-    if !path.is_absolute() {
-        return Err(Error::Invalid(format!(
-            "`{raw}` is not a full path: start it with / (or ~/), or use Save as…"
-        )));
-    }
-    if path.is_dir() {
-        return Err(Error::Invalid(format!(
-            "{} is a folder: add a file name such as pricelist.{}",
-            path.display(),
-            format.ext()
-        )));
-    }
-    match path.extension().and_then(|e| e.to_str()) {
-        None => {
-            path.set_extension(format.ext());
-        }
-        Some(ext) if ext.eq_ignore_ascii_case(format.ext()) => {}
-        Some(ext) => {
-            return Err(Error::Invalid(format!(
-                "the file name ends in .{ext} but the format is {}: change the name or the format",
-                format.ext()
-            )))
-        }
-    }
-    let parent = path.parent().unwrap_or(Path::new("/"));
-    if !parent.is_dir() {
-        return Err(Error::Invalid(format!(
-            "the folder {} does not exist: pick another with Save as…, or create it first",
-            parent.display()
-        )));
-    }
-    Ok(path)
-}
-
-/// `name.ext` in `dir`, or `name-2.ext`, `name-3.ext`… when taken, so a default never replaces
-/// an earlier file.
-fn free_name(dir: &Path, name: &str, ext: &str) -> PathBuf {
-    let first = dir.join(format!("{name}.{ext}"));
-    if !first.exists() {
-        return first;
-    }
-    (2..1000)
-        .map(|n| dir.join(format!("{name}-{n}.{ext}")))
-        .find(|p| !p.exists())
-        .unwrap_or(first)
-}
-
 impl AppCore {
-    fn currency_of(&self, market: &str) -> String {
-        self.markets()
-            .into_iter()
-            .find(|m| m.code == market)
-            .map(|m| m.currency)
-            .unwrap_or_default()
-    }
-
     /// A dated file name for a price list of `markets` that does not replace an existing file,
     /// e.g. `~/Downloads/pricelist-US-GB-2026-11-21.xlsx`.
     pub async fn default_price_list_path(
         &self,
         markets: &[String],
-        format: PriceFormat,
+        format: ExportFormat,
     ) -> Result<String> {
         let markets = markets
             .iter()
             .map(|m| market_code(m))
             .collect::<Result<Vec<_>>>()?;
+        let c = self.connection().await?;
         let dir = self.export_dir();
-        let name = format!(
-            "pricelist-{}-{}",
-            if markets.is_empty() {
-                "all".to_string()
-            } else {
-                markets.join("-")
-            },
-            Utc::now().format("%Y-%m-%d")
-        );
-        Ok(free_name(&dir, &name, format.ext()).display().to_string())
+        let name = pricelist::export_name(&markets, c.now().date_naive());
+        Ok(tabular::free_name(&dir, &name, format.ext())
+            .display()
+            .to_string())
     }
 
     /// A file name for the changes of `market` between two days.
@@ -355,12 +244,14 @@ impl AppCore {
         market: &str,
         from: NaiveDate,
         to: NaiveDate,
-        format: PriceFormat,
+        format: ExportFormat,
     ) -> Result<String> {
         let market = market_code(market)?;
         let dir = self.export_dir();
         let name = format!("price-changes-{market}-{from}-to-{to}");
-        Ok(free_name(&dir, &name, format.ext()).display().to_string())
+        Ok(tabular::free_name(&dir, &name, format.ext())
+            .display()
+            .to_string())
     }
 
     /// The snapshots of each market and the last export.
@@ -371,7 +262,7 @@ impl AppCore {
             let m = market_code(m)?;
             let snaps = snapshot::list(&c.store, &m)?;
             out.push(MarketSnapshots {
-                currency: self.currency_of(&m),
+                currency: currency_of(&m).unwrap_or_default().to_string(),
                 last_fetched_at: snaps.first().map(|s| s.fetched_at),
                 days: snaps.iter().map(|s| s.day).collect(),
                 market: m,
@@ -431,7 +322,7 @@ impl AppCore {
                 markets.push(m);
             }
         }
-        let out = output_path(&req.path, req.format)?;
+        let (out, _) = tabular::checked_path(&req.path, Some(req.format))?;
         let c = self.connection().await?;
         let elapsed = || started.elapsed().as_millis() as u64;
         progress(ExportProgress {
@@ -466,9 +357,9 @@ impl AppCore {
         };
         let core_req = ExportRequest {
             markets: markets.clone(),
-            format: req.format.core(),
+            format: req.format,
             out: out.clone(),
-            bom: req.bom && req.format == PriceFormat::Csv,
+            bom: req.bom && req.format == ExportFormat::Csv,
             filter: req.filter.clone(),
             skip_bad_rows: false,
             day: None,
@@ -517,7 +408,7 @@ impl AppCore {
             .map(|s| s.day)
             .collect();
         let mut answer = PriceChanges {
-            currency: self.currency_of(&market),
+            currency: currency_of(&market).unwrap_or_default().to_string(),
             market: market.clone(),
             state: ChangesState::Ready,
             snapshots: days.clone(),
@@ -582,9 +473,9 @@ impl AppCore {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
         path: &str,
-        format: PriceFormat,
-    ) -> Result<WrittenFile> {
-        let out = output_path(path, format)?;
+        format: ExportFormat,
+    ) -> Result<ExportResult> {
+        let (out, format) = tabular::checked_path(path, Some(format))?;
         let changes = self.price_changes(market, from, to).await?;
         if changes.state != ChangesState::Ready {
             return Err(Error::Invalid(changes.message.unwrap_or_else(|| {
@@ -593,48 +484,17 @@ impl AppCore {
         }
         let rows = crate::tabular::write(
             &out,
-            format.core(),
+            format,
             &[crate::pricelist::diff::changes_table(&changes.changes)],
         )?;
         self.remember_written(&out);
-        Ok(WrittenFile {
-            path: out.display().to_string(),
-            rows,
-        })
+        Ok(ExportResult::new(&out, rows, format))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn output_paths_are_checked_and_completed() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path().display().to_string();
-        let p = output_path(&format!("{d}/prices"), PriceFormat::Xlsx).unwrap();
-        assert_eq!(p, dir.path().join("prices.xlsx"));
-        assert!(output_path(&format!("{d}/prices.CSV"), PriceFormat::Csv).is_ok());
-        let e = output_path(&format!("{d}/prices.csv"), PriceFormat::Xlsx).unwrap_err();
-        assert!(e.to_string().contains("ends in .csv"), "{e}");
-        let e = output_path("prices.xlsx", PriceFormat::Xlsx).unwrap_err();
-        assert!(e.to_string().contains("not a full path"), "{e}");
-        let e = output_path(&format!("{d}/nope/prices.xlsx"), PriceFormat::Xlsx).unwrap_err();
-        assert!(e.to_string().contains("does not exist"), "{e}");
-        let e = output_path(&d, PriceFormat::Xlsx).unwrap_err();
-        assert!(e.to_string().contains("is a folder"), "{e}");
-        assert!(output_path("  ", PriceFormat::Xlsx).is_err());
-    }
-
-    #[test]
-    fn default_names_never_replace_a_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = free_name(dir.path(), "pricelist-US-2026-11-21", "xlsx");
-        assert_eq!(a, dir.path().join("pricelist-US-2026-11-21.xlsx"));
-        std::fs::write(&a, b"x").unwrap();
-        let b = free_name(dir.path(), "pricelist-US-2026-11-21", "xlsx");
-        assert_eq!(b, dir.path().join("pricelist-US-2026-11-21-2.xlsx"));
-    }
 
     #[test]
     fn a_cancel_flag_belongs_to_one_export() {

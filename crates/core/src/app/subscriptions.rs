@@ -15,12 +15,13 @@ use super::AppCore;
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::partner_center::models::{Customer, Subscription};
-use crate::partner_center::paging;
-use crate::pricelist::export::ExportFormat;
 use crate::subscriptions::plans::{self, PlanChange, PlanChoices};
 use crate::subscriptions::policy::{CancellationPolicy, DeadlineSource};
-use crate::subscriptions::{self as core, ListFilter, StatusLabel, SubscriptionRow};
-use crate::tabular::{self, Cell, Table};
+pub use crate::subscriptions::QuantityBounds;
+use crate::subscriptions::{
+    self as core, product_and_plan, refund_text, ListFilter, StatusLabel, SubscriptionRow,
+};
+use crate::tabular::{self, Cell, ExportResult, Table};
 
 /// Which set of subscriptions to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
@@ -208,17 +209,6 @@ pub struct AutoRenewResult {
     pub error: Option<String>,
 }
 
-/// The seat bounds of a subscription's plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct QuantityBounds {
-    pub plan_name: String,
-    pub min: u32,
-    pub max: u32,
-    pub unit_type: String,
-}
-
 /// An activation link with its age and expiry, and where to email it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -234,15 +224,6 @@ pub struct ActivationLinkInfo {
     /// The customer's contact email from Partner Center, when it has one.
     pub customer_email: Option<String>,
     pub now: DateTime<Utc>,
-}
-
-/// A finished export.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SubscriptionExport {
-    pub path: String,
-    pub rows: u32,
 }
 
 /// "now" as the connection sees it: the embedded sandbox's clock (so a test or a demo can move
@@ -267,31 +248,6 @@ fn policy_of(c: &Connection) -> Result<(CancellationPolicy, PolicyInfo)> {
         origin,
     };
     Ok((p, info))
-}
-
-/// Product and plan from the offer name `Product - Plan`; the SKU id when it has no plan part.
-fn product_and_plan(s: &Subscription) -> (String, String) {
-    let sku = s.product_and_sku().1.unwrap_or_default().to_string();
-    let name = if s.offer_name.is_empty() {
-        &s.friendly_name
-    } else {
-        &s.offer_name
-    };
-    match name.rsplit_once(" - ") {
-        Some((product, plan)) if !product.trim().is_empty() && !plan.trim().is_empty() => {
-            (product.trim().to_string(), plan.trim().to_string())
-        }
-        _ if name.is_empty() => (s.id.clone(), sku),
-        _ => (name.clone(), sku),
-    }
-}
-
-fn refund_text(s: &Subscription) -> String {
-    let best = s.refund_options.iter().max_by_key(|r| r.expires_at);
-    match best {
-        Some(r) => format!("{} refund", r.kind),
-        None => "Full refund (inside the cancellation window)".to_string(),
-    }
 }
 
 impl SubscriptionItem {
@@ -535,43 +491,7 @@ impl AppCore {
         subscription_id: &str,
     ) -> Result<QuantityBounds> {
         let c = self.connection().await?;
-        let sub = c
-            .client
-            .execute(&crate::partner_center::api::subscription(
-                customer_id,
-                subscription_id,
-            ))
-            .await?;
-        let (_, plan) = product_and_plan(&sub);
-        let (Some(product), Some(sku)) = sub.product_and_sku() else {
-            return Err(Error::not_found(
-                format!("the plan of subscription {subscription_id}"),
-                "Its offer id names no product and plan; change the seat count in Partner Center",
-            ));
-        };
-        let customer = crate::customers::get(&c.client, customer_id).await?;
-        let country = customer.billing_country().unwrap_or("US").to_string();
-        let skus = paging::collect_all(
-            &c.client,
-            crate::partner_center::api::skus(product, &country),
-        )
-        .await?;
-        let s = skus.iter().find(|s| s.id == sku).ok_or_else(|| {
-            Error::not_found(
-                format!("plan {sku} of product {product} in {country}"),
-                "The plan may have been withdrawn; check the offer in the Marketplace view",
-            )
-        })?;
-        Ok(QuantityBounds {
-            plan_name: if s.title.is_empty() {
-                plan
-            } else {
-                s.title.clone()
-            },
-            min: s.minimum_quantity.max(1),
-            max: s.maximum_quantity.max(1),
-            unit_type: sub.unit_type,
-        })
+        core::quantity_bounds(&c.client, customer_id, subscription_id).await
     }
 
     /// Change the seat count within the plan's bounds; the subscription as read back.
@@ -667,17 +587,8 @@ impl AppCore {
         path: PathBuf,
         customer_id: Option<String>,
         keys: Vec<SubscriptionRef>,
-    ) -> Result<SubscriptionExport> {
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let format = ExportFormat::parse(&ext).map_err(|_| {
-            Error::Invalid(format!(
-                "{} has no .xlsx or .csv extension: choose a file name ending in .xlsx or .csv",
-                path.display()
-            ))
-        })?;
+    ) -> Result<ExportResult> {
+        let (path, format) = tabular::checked_path(&path.display().to_string(), None)?;
         let (_, items, _) = self.all_items(customer_id).await?;
         let by_key: std::collections::HashMap<(&str, &str), &SubscriptionItem> = items
             .iter()
@@ -695,12 +606,9 @@ impl AppCore {
         let out = path.clone();
         let rows = tokio::task::spawn_blocking(move || tabular::write(&out, format, &[table]))
             .await
-            .map_err(|e| Error::Invalid(format!("the export stopped: {e}")))??;
+            .map_err(|e| Error::Internal(format!("the export stopped: {e}")))??;
         self.remember_written(&path);
-        Ok(SubscriptionExport {
-            path: path.display().to_string(),
-            rows: rows as u32,
-        })
+        Ok(ExportResult::new(&path, rows, format))
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub use crate::partner_center::categories;
 pub mod detail;
+pub mod markets;
 pub mod query;
 pub mod sync;
 pub mod trials;

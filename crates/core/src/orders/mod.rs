@@ -9,6 +9,7 @@
 //! [`reconcile`] settles journal entries whose outcome is unknown (after a crash) against
 //! Partner Center.
 
+pub mod buy;
 pub mod journal;
 
 use std::time::Duration;
@@ -25,6 +26,7 @@ use crate::partner_center::models::{
 };
 use crate::partner_center::{api, paging};
 use crate::pricelist::{sheet::SheetRow, snapshot};
+use crate::subscriptions::PlanBounds;
 use journal::{JournalEntry, JournalState, NewEntry};
 
 /// What the user asked to buy.
@@ -349,20 +351,10 @@ pub async fn review(conn: &Connection, req: &PurchaseRequest) -> Result<Review> 
             "Choose another plan or contact the publisher",
         ));
     }
-    let (min, max) = (
-        sku.minimum_quantity.max(1),
-        sku.maximum_quantity.max(sku.minimum_quantity.max(1)),
-    );
+    let bounds = PlanBounds::of(&sku);
+    let (min, max) = (bounds.min, bounds.max);
     let quantity = req.quantity.unwrap_or(min);
-    if quantity < min || quantity > max {
-        return Err(Error::refused(
-            format!(
-                "quantity {quantity} is outside what {} allows ({min} to {max})",
-                sku.title
-            ),
-            format!("Choose a quantity from {min} to {max}"),
-        ));
-    }
+    bounds.check(quantity)?;
     let options = options_of(&av);
     let offered = || {
         options

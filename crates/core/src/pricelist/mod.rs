@@ -74,19 +74,31 @@ pub struct ExportReport {
 pub fn parse_markets(s: &str) -> Result<Vec<String>> {
     let markets: Vec<String> = s
         .split(',')
-        .map(|m| m.trim().to_ascii_uppercase())
-        .filter(|m| !m.is_empty())
-        .collect();
-    if markets.is_empty()
-        || markets
-            .iter()
-            .any(|m| m.len() != 2 || !m.chars().all(|c| c.is_ascii_alphabetic()))
-    {
+        .filter(|m| !m.trim().is_empty())
+        .map(crate::catalog::markets::market_code)
+        .collect::<Result<_>>()
+        .map_err(|_| {
+            Error::Invalid(format!(
+                "`{s}` is not a list of two-letter market codes, e.g. GB or GB,US"
+            ))
+        })?;
+    if markets.is_empty() {
         return Err(Error::Invalid(format!(
             "`{s}` is not a list of two-letter market codes, e.g. GB or GB,US"
         )));
     }
     Ok(markets)
+}
+
+/// The file name (without extension) of a price list of `markets` exported on `day`, e.g.
+/// `pricelist-US-GB-2026-11-21` (`all` when no market is named).
+pub fn export_name(markets: &[String], day: NaiveDate) -> String {
+    let markets = if markets.is_empty() {
+        "all".to_string()
+    } else {
+        markets.join("-")
+    };
+    format!("pricelist-{markets}-{}", day.format("%Y-%m-%d"))
 }
 
 /// Sync the catalog of `market` if it never was (the export joins the sheet to it).

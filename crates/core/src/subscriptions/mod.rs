@@ -382,16 +382,17 @@ pub(crate) async fn set_quantity_with(
     client.execute(&api::subscription(customer_id, id)).await
 }
 
-/// The seat bounds of a plan (its SKU's `minimumQuantity`..`maximumQuantity`).
+/// The seat bounds of a plan (its SKU's `minimumQuantity`..`maximumQuantity`, at least one
+/// seat, and a maximum never below the minimum). Every seat-count rule reads them from here.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct PlanBounds {
+pub struct PlanBounds {
     pub title: String,
     pub min: u32,
     pub max: u32,
 }
 
 impl PlanBounds {
-    pub(crate) fn new(title: &str, min: u32, max: u32) -> Self {
+    pub fn new(title: &str, min: u32, max: u32) -> Self {
         let min = min.max(1);
         PlanBounds {
             title: title.to_string(),
@@ -400,8 +401,13 @@ impl PlanBounds {
         }
     }
 
+    /// The bounds of a plan as the catalog lists it.
+    pub fn of(sku: &crate::partner_center::models::Sku) -> Self {
+        PlanBounds::new(&sku.title, sku.minimum_quantity, sku.maximum_quantity)
+    }
+
     /// Refuses a quantity outside the bounds, naming them.
-    pub(crate) fn check(&self, quantity: u32) -> Result<()> {
+    pub fn check(&self, quantity: u32) -> Result<()> {
         let PlanBounds { title, min, max } = self;
         if quantity < *min || quantity > *max {
             return Err(Error::refused(
@@ -413,26 +419,114 @@ impl PlanBounds {
     }
 }
 
-/// The bounds of `product`/`sku` in the customer's billing country; `None` when the catalog
-/// cannot be read or does not list the SKU (the server still enforces its bounds).
+/// The bounds of `product`/`sku` in the customer's billing country, for a check before a
+/// change; `None` when the catalog cannot be read or does not list the SKU (the server still
+/// enforces its bounds, so an unreadable catalog does not block the change).
 pub(crate) async fn plan_bounds(
     client: &Client,
     customer_id: &str,
     product: &str,
     sku: &str,
 ) -> Result<Option<PlanBounds>> {
-    let country = crate::customers::get(client, customer_id)
+    let country = customer_country(client, customer_id).await?;
+    Ok(catalog_bounds(client, product, sku, &country)
+        .await
+        .ok()
+        .flatten())
+}
+
+async fn customer_country(client: &Client, customer_id: &str) -> Result<String> {
+    Ok(crate::customers::get(client, customer_id)
         .await?
         .billing_country()
         .unwrap_or("US")
-        .to_string();
-    let Ok(skus) = paging::collect_all(client, api::skus(product, &country)).await else {
-        return Ok(None);
+        .to_string())
+}
+
+/// The bounds of `product`/`sku` as the catalog of `country` lists them.
+async fn catalog_bounds(
+    client: &Client,
+    product: &str,
+    sku: &str,
+    country: &str,
+) -> Result<Option<PlanBounds>> {
+    let skus = paging::collect_all(client, api::skus(product, country)).await?;
+    Ok(skus.iter().find(|s| s.id == sku).map(PlanBounds::of))
+}
+
+/// The seat bounds of a subscription's plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct QuantityBounds {
+    pub plan_name: String,
+    pub min: u32,
+    pub max: u32,
+    pub unit_type: String,
+}
+
+/// The seat bounds of a subscription's plan, from the catalog in the customer's billing
+/// country, for the seat-count dialog and `subscriptions quantity`: unlike the check before a
+/// change, a catalog that cannot be read or a plan it does not list is an error here.
+pub async fn quantity_bounds(
+    client: &Client,
+    customer_id: &str,
+    subscription_id: &str,
+) -> Result<QuantityBounds> {
+    let sub = client
+        .execute(&api::subscription(customer_id, subscription_id))
+        .await?;
+    let (Some(product), Some(sku)) = sub.product_and_sku() else {
+        return Err(Error::not_found(
+            format!("the plan of subscription {subscription_id}"),
+            "Its offer id names no product and plan; change the seat count in Partner Center",
+        ));
     };
-    Ok(skus
-        .iter()
-        .find(|s| s.id == sku)
-        .map(|s| PlanBounds::new(&s.title, s.minimum_quantity, s.maximum_quantity)))
+    let country = customer_country(client, customer_id).await?;
+    let bounds = catalog_bounds(client, product, sku, &country)
+        .await?
+        .ok_or_else(|| {
+            Error::not_found(
+                format!("plan {sku} of product {product} in {country}"),
+                "The plan may have been withdrawn; check the offer in the Marketplace view",
+            )
+        })?;
+    Ok(QuantityBounds {
+        plan_name: if bounds.title.is_empty() {
+            product_and_plan(&sub).1
+        } else {
+            bounds.title
+        },
+        min: bounds.min,
+        max: bounds.max,
+        unit_type: sub.unit_type,
+    })
+}
+
+/// Product and plan from the offer name `Product - Plan`; the SKU id when it has no plan part.
+pub fn product_and_plan(s: &Subscription) -> (String, String) {
+    let sku = s.product_and_sku().1.unwrap_or_default().to_string();
+    let name = if s.offer_name.is_empty() {
+        &s.friendly_name
+    } else {
+        &s.offer_name
+    };
+    match name.rsplit_once(" - ") {
+        Some((product, plan)) if !product.trim().is_empty() && !plan.trim().is_empty() => {
+            (product.trim().to_string(), plan.trim().to_string())
+        }
+        _ if name.is_empty() => (s.id.clone(), sku),
+        _ => (name.clone(), sku),
+    }
+}
+
+/// The refund a cancellation would get, in words: the best of the subscription's refund options.
+pub fn refund_text(s: &Subscription) -> String {
+    let best = s.refund_options.iter().max_by_key(|r| r.expires_at);
+    match best {
+        Some(r) => format!("{} refund", r.kind),
+        None => "Full refund (inside the cancellation window)".to_string(),
+    }
 }
 
 /// An activation link with its age and expiry.

@@ -1,0 +1,242 @@
+//! The Settings form: the settings as text fields, checked field by field with the settings
+//! file's own validators (so the form and the file agree word for word), and which changes need
+//! a new connection.
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::{ConnectionKind, EndpointOverrides, Settings};
+use crate::partner_center::Endpoints;
+
+/// Where CSP Desk connects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum ConnectionChoice {
+    Sandbox,
+    PartnerCenter,
+}
+
+/// The endpoint overrides as the form edits them (empty: Microsoft's default).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct EndpointValues {
+    pub partner_center: String,
+    pub partner_api: String,
+    pub arm: String,
+    pub authority: String,
+}
+
+/// The settings as the form edits them: text fields, empty meaning "not set".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SettingsValues {
+    pub connection: ConnectionChoice,
+    pub tenant_id: String,
+    pub client_id: String,
+    pub arm_subscription: String,
+    /// Two-letter codes; the first is the default market.
+    pub markets: Vec<String>,
+    pub export_dir: String,
+    pub endpoints: EndpointValues,
+}
+
+/// A setting the form must correct, named by its field (`clientId`, `endpoints.arm`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+pub fn values_of(s: &Settings) -> SettingsValues {
+    let u = |u: &Option<Url>| u.as_ref().map(|u| u.to_string()).unwrap_or_default();
+    SettingsValues {
+        connection: match s.connection {
+            ConnectionKind::Sandbox => ConnectionChoice::Sandbox,
+            ConnectionKind::PartnerCenter => ConnectionChoice::PartnerCenter,
+        },
+        tenant_id: s.tenant_id.clone().unwrap_or_default(),
+        client_id: s.client_id.clone().unwrap_or_default(),
+        arm_subscription: s.arm_subscription.clone().unwrap_or_default(),
+        markets: s.markets.clone(),
+        export_dir: s
+            .export_dir
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        endpoints: EndpointValues {
+            partner_center: u(&s.endpoints.partner_center),
+            partner_api: u(&s.endpoints.partner_api),
+            arm: u(&s.endpoints.arm),
+            authority: u(&s.endpoints.authority),
+        },
+    }
+}
+
+fn toml_str(v: &str) -> String {
+    toml::Value::String(v.to_string()).to_string()
+}
+
+/// Checks each field with the settings file's own validators (so the form and the file agree
+/// word for word), then builds the settings. `Err` lists every field to correct.
+pub fn settings_from_values(v: &SettingsValues) -> std::result::Result<Settings, Vec<FieldError>> {
+    let mut errors = vec![];
+    fn check(errors: &mut Vec<FieldError>, field: &str, toml_text: String) -> Option<Settings> {
+        match Settings::from_toml(&toml_text) {
+            Ok(s) => Some(s),
+            Err(p) => {
+                errors.push(FieldError {
+                    field: field.to_string(),
+                    message: p.message,
+                });
+                None
+            }
+        }
+    }
+    let opt = |key: &str, value: &str| {
+        let value = value.trim();
+        if value.is_empty() {
+            String::new()
+        } else {
+            format!("{key} = {}", toml_str(value))
+        }
+    };
+    let tenant = check(&mut errors, "tenantId", opt("tenant_id", &v.tenant_id));
+    let client = check(&mut errors, "clientId", opt("client_id", &v.client_id));
+    let arm = check(
+        &mut errors,
+        "armSubscription",
+        opt("arm_subscription", &v.arm_subscription),
+    );
+    let markets: Vec<toml::Value> = v
+        .markets
+        .iter()
+        .map(|m| m.trim())
+        .filter(|m| !m.is_empty())
+        .map(|m| toml::Value::String(m.to_string()))
+        .collect();
+    let markets = if markets.is_empty() {
+        errors.push(FieldError {
+            field: "markets".into(),
+            message: "pick at least one market: the first is the default".into(),
+        });
+        None
+    } else {
+        let list = toml::Value::Array(markets);
+        check(&mut errors, "markets", format!("markets = {list}"))
+    };
+    let export = check(&mut errors, "exportDir", opt("export_dir", &v.export_dir));
+    let e = &v.endpoints;
+    let mut endpoint = |field: &str, key: &str, value: &str| {
+        check(
+            &mut errors,
+            &format!("endpoints.{field}"),
+            format!("[endpoints]\n{}", opt(key, value)),
+        )
+    };
+    let pc = endpoint("partnerCenter", "partner_center", &e.partner_center);
+    let papi = endpoint("partnerApi", "partner_api", &e.partner_api);
+    let armep = endpoint("arm", "arm", &e.arm);
+    let auth = endpoint("authority", "authority", &e.authority);
+    let (
+        Some(tenant),
+        Some(client),
+        Some(arm),
+        Some(markets),
+        Some(export),
+        Some(pc),
+        Some(papi),
+        Some(armep),
+        Some(auth),
+    ) = (tenant, client, arm, markets, export, pc, papi, armep, auth)
+    else {
+        return Err(errors);
+    };
+    let s = Settings {
+        connection: match v.connection {
+            ConnectionChoice::Sandbox => ConnectionKind::Sandbox,
+            ConnectionChoice::PartnerCenter => ConnectionKind::PartnerCenter,
+        },
+        tenant_id: tenant.tenant_id,
+        client_id: client.client_id,
+        arm_subscription: arm.arm_subscription,
+        markets: markets.markets,
+        export_dir: export.export_dir,
+        endpoints: EndpointOverrides {
+            partner_center: pc.endpoints.partner_center,
+            partner_api: papi.endpoints.partner_api,
+            arm: armep.endpoints.arm,
+            authority: auth.endpoints.authority,
+        },
+    };
+    // Partner Center needs an app registration to sign in with (a sandbox authority has its own).
+    let sandbox_authority = s
+        .endpoints
+        .authority
+        .as_ref()
+        .is_some_and(Endpoints::is_loopback);
+    if s.connection == ConnectionKind::PartnerCenter && s.client_id.is_none() && !sandbox_authority
+    {
+        return Err(vec![FieldError {
+            field: "clientId".into(),
+            message: "Partner Center needs the application (client) id of your app registration to sign in with: \
+                      copy it from the Microsoft Entra admin center (App registrations → CSP Desk → Overview)"
+                .into(),
+        }]);
+    }
+    Ok(s)
+}
+
+/// Whether two settings connect the same way (markets and the export folder do not matter).
+pub fn same_connection(a: &Settings, b: &Settings) -> bool {
+    a.connection == b.connection
+        && a.tenant_id == b.tenant_id
+        && a.client_id == b.client_id
+        && a.arm_subscription == b.arm_subscription
+        && a.endpoints == b.endpoints
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values() -> SettingsValues {
+        values_of(&Settings::default())
+    }
+
+    #[test]
+    fn form_values_are_checked_field_by_field() {
+        let mut v = values();
+        assert_eq!(settings_from_values(&v).unwrap(), Settings::default());
+        v.client_id = "nope".into();
+        v.markets = vec!["USA".into()];
+        v.endpoints.arm = "http://proxy.example.com".into();
+        let errors = settings_from_values(&v).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["clientId", "markets", "endpoints.arm"],
+            "{errors:?}"
+        );
+        assert!(errors[0].message.contains("not a GUID"), "{errors:?}");
+        assert!(errors[2].message.contains("https://"), "{errors:?}");
+
+        let mut v = values();
+        v.connection = ConnectionChoice::PartnerCenter;
+        let errors = settings_from_values(&v).unwrap_err();
+        assert_eq!(errors[0].field, "clientId");
+        v.client_id = " 11111111-2222-3333-4444-555555555555 ".into();
+        v.markets = vec!["gb".into(), "".into(), "us".into()];
+        let s = settings_from_values(&v).unwrap();
+        assert_eq!(
+            s.client_id.as_deref(),
+            Some("11111111-2222-3333-4444-555555555555")
+        );
+        assert_eq!(s.markets, ["GB", "US"]);
+        assert_eq!(values_of(&s).markets, ["GB", "US"]);
+    }
+}
