@@ -11,7 +11,6 @@ import type { PlanChoices } from "./bindings/PlanChoices";
 import type { PolicyInfo } from "./bindings/PolicyInfo";
 import type { QuantityBounds } from "./bindings/QuantityBounds";
 import type { SubscriptionBadges } from "./bindings/SubscriptionBadges";
-import type { SubscriptionExport } from "./bindings/SubscriptionExport";
 import type { SubscriptionItem } from "./bindings/SubscriptionItem";
 import type { SubscriptionList } from "./bindings/SubscriptionList";
 import type { SubscriptionRef } from "./bindings/SubscriptionRef";
@@ -48,11 +47,10 @@ import type { FetchedSnapshot } from "./bindings/FetchedSnapshot";
 import type { PriceChanges } from "./bindings/PriceChanges";
 import type { PriceExportDone } from "./bindings/PriceExportDone";
 import type { PriceExportRequest } from "./bindings/PriceExportRequest";
-import type { PriceFormat } from "./bindings/PriceFormat";
+import type { ExportFormat } from "./bindings/ExportFormat";
 import type { AuthReason } from "./bindings/AuthReason";
 import type { IpcError as WireError } from "./bindings/IpcError";
 import type { PriceListStatus } from "./bindings/PriceListStatus";
-import type { WrittenFile } from "./bindings/WrittenFile";
 
 // Every kind the core sends, keyed by the generated union: the compiler fails here when the
 // core adds or drops a kind, so this cannot drift from `ErrorKind`.
@@ -176,7 +174,7 @@ export const publishers = (market: string, prefix: string, filter: OfferFilter):
 export const priceListStatus = (markets: string[]): Promise<PriceListStatus> => call("price_list_status", { markets });
 
 /** A dated file name in the export folder that does not replace an existing file. */
-export const defaultPriceListPath = (markets: string[], format: PriceFormat): Promise<string> =>
+export const defaultPriceListPath = (markets: string[], format: ExportFormat): Promise<string> =>
   call("default_price_list_path", { markets, format });
 
 /** Export the price list; progress arrives through a channel. Cancel with `cancelPriceExport(request.exportId)`. */
@@ -195,10 +193,10 @@ export const fetchPriceSnapshots = (markets: string[]): Promise<FetchedSnapshot[
 export const priceChanges = (market: string, from: string | null, to: string | null): Promise<PriceChanges> =>
   call("price_changes", { market, from, to });
 
-export const defaultChangesPath = (market: string, from: string, to: string, format: PriceFormat): Promise<string> =>
+export const defaultChangesPath = (market: string, from: string, to: string, format: ExportFormat): Promise<string> =>
   call("default_changes_path", { market, from, to, format });
 
-export const exportPriceChanges = (market: string, from: string | null, to: string | null, path: string, format: PriceFormat): Promise<WrittenFile> =>
+export const exportPriceChanges = (market: string, from: string | null, to: string | null, path: string, format: ExportFormat): Promise<ExportResult> =>
   call("export_price_changes", { market, from, to, path, format });
 
 /** Open a file CSP Desk exported with the system's default app. */
@@ -208,7 +206,7 @@ export const openExportedFile = (path: string): Promise<void> => call("open_expo
 export const revealExportedFile = (path: string): Promise<void> => call("reveal_exported_file", { path });
 
 /** The system's Save as… dialog for a spreadsheet in one of `formats`; null when the user closed it. */
-export async function saveSpreadsheetAs(defaultPath: string, formats: PriceFormat[]): Promise<string | null> {
+export async function saveSpreadsheetAs(defaultPath: string, formats: ExportFormat[]): Promise<string | null> {
   try {
     return await saveDialog({
       defaultPath,
@@ -294,7 +292,7 @@ export const changePlan = (customerId: string, subscriptionId: string, target: s
   call("change_plan", { customerId, subscriptionId, target, quantity });
 
 /** Export the rows named (in that order) to .xlsx or .csv. */
-export const exportSubscriptions = (path: string, keys: SubscriptionRef[]): Promise<SubscriptionExport> =>
+export const exportSubscriptions = (path: string, keys: SubscriptionRef[]): Promise<ExportResult> =>
   call("export_subscriptions", { path, customerId: null, keys });
 
 // ---- Invoices and publishers (issue 7)
@@ -306,7 +304,7 @@ export const listInvoices = (): Promise<InvoiceSummary[]> => call("list_invoices
 export const invoiceLines = (query: LineQuery): Promise<LineWindow> => call("invoice_lines", { query });
 
 /** Export the lines matching `query`'s filters to `path` (.xlsx/.csv), or to the export folder when null. */
-export const exportInvoiceLines = (query: LineQuery, path: string | null, format: "xlsx" | "csv" | null): Promise<ExportResult> =>
+export const exportInvoiceLines = (query: LineQuery, path: string | null, format: ExportFormat | null): Promise<ExportResult> =>
   call("export_invoice_lines", { query, path, format });
 
 export const listPublishers = (market: string, search: string | null): Promise<PublisherRow[]> =>
@@ -324,7 +322,7 @@ export const addPublisherNote = (publisher: string, note: NoteInput): Promise<Pu
 
 export const deletePublisherNote = (id: number): Promise<void> => call("delete_publisher_note", { id });
 
-export const exportPublisherNotes = (path: string | null, format: "xlsx" | "csv" | null): Promise<ExportResult> =>
+export const exportPublisherNotes = (path: string | null, format: ExportFormat | null): Promise<ExportResult> =>
   call("export_publisher_notes", { path, format });
 
 /** "Save as…": the file the user picks for an export, .xlsx or .csv (null when they cancel). */

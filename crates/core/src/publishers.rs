@@ -69,7 +69,7 @@ pub struct Note {
     pub created_at: DateTime<Utc>,
 }
 
-/// A new note or contact, as the form or the command line gives it; [`add_note`] checks it.
+/// A new note or contact, as the form or the command line gives it (checked when added).
 #[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
 #[ts(export, rename = "NoteInput")]

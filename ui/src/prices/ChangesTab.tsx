@@ -7,7 +7,7 @@ import * as api from "../api";
 import type { IpcError } from "../api";
 import type { PriceChangeKind } from "../bindings/PriceChangeKind";
 import type { PriceChanges } from "../bindings/PriceChanges";
-import type { WrittenFile } from "../bindings/WrittenFile";
+import type { ExportResult } from "../bindings/ExportResult";
 import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
@@ -28,7 +28,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
   const [find, setFind] = useState("");
   const [sort, setSort] = useState<ChangeSort>({ key: "kind", descending: false });
   const [fetching, setFetching] = useState(false);
-  const [written, setWritten] = useState<WrittenFile | null>(null);
+  const [written, setWritten] = useState<ExportResult | null>(null);
   const [actionError, setActionError] = useState<{ what: string; error: IpcError; hint?: string } | null>(null);
   const findRef = useRef<HTMLInputElement | null>(null);
 

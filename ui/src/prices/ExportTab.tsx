@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import * as api from "../api";
 import type { IpcError } from "../api";
 import type { FacetCount } from "../bindings/FacetCount";
-import type { PriceFormat } from "../bindings/PriceFormat";
+import type { ExportFormat } from "../bindings/ExportFormat";
 import type { PriceListStatus } from "../bindings/PriceListStatus";
 import { count, dateTime } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
@@ -15,7 +15,7 @@ import { cancelExport, resetExport, startExport, useExportRun } from "./exportRu
 import { dayLabel, filterChips, formatElapsed, formatRate, newExportId, prettyId, withFormat } from "./prices";
 
 // The choices survive leaving the view (a path typed by hand is not lost).
-const remembered: { markets: string[] | null; format: PriceFormat; bom: boolean; applyFilters: boolean; path: string | null } = {
+const remembered: { markets: string[] | null; format: ExportFormat; bom: boolean; applyFilters: boolean; path: string | null } = {
   markets: null,
   format: "xlsx",
   bom: true,
@@ -25,7 +25,7 @@ const remembered: { markets: string[] | null; format: PriceFormat; bom: boolean;
 
 export function ExportTab({ market, markets, filter, navigate, toast, onShowChanges }: ViewProps & { onShowChanges: () => void }) {
   const [chosen, setChosen] = useState<string[]>(() => remembered.markets ?? [market]);
-  const [format, setFormat] = useState<PriceFormat>(remembered.format);
+  const [format, setFormat] = useState<ExportFormat>(remembered.format);
   const [bom, setBom] = useState(remembered.bom);
   const [applyFilters, setApplyFilters] = useState(remembered.applyFilters);
   // null: follow the default path; a string: what the user typed or picked.
@@ -101,7 +101,7 @@ export function ExportTab({ market, markets, filter, navigate, toast, onShowChan
 
   const path = customPath ?? defaultPath;
 
-  const pickFormat = (f: PriceFormat) => {
+  const pickFormat = (f: ExportFormat) => {
     setFormat(f);
     if (customPath !== null) setCustomPath(withFormat(customPath, f));
   };

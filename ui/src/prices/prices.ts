@@ -3,7 +3,7 @@
 import type { OfferFilter } from "../bindings/OfferFilter";
 import type { PriceChangeKind } from "../bindings/PriceChangeKind";
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
-import type { PriceFormat } from "../bindings/PriceFormat";
+import type { ExportFormat } from "../bindings/ExportFormat";
 import { TYPE_LABELS } from "../format";
 
 export interface Chip {
@@ -161,7 +161,7 @@ export function filterChanges(rows: readonly PriceChangeRow[], kinds: ReadonlySe
 }
 
 /** The path with the format's extension, when it ends in the other format's (or none). */
-export function withFormat(path: string, format: PriceFormat): string {
+export function withFormat(path: string, format: ExportFormat): string {
   const other = format === "xlsx" ? "csv" : "xlsx";
   if (path.toLowerCase().endsWith(`.${other}`)) return `${path.slice(0, -other.length)}${format}`;
   if (path.trim() && !/\.[A-Za-z0-9]{1,5}$/.test(path)) return `${path}.${format}`;
@@ -169,7 +169,7 @@ export function withFormat(path: string, format: PriceFormat): string {
 }
 
 /** The format a picked file name asks for: .csv is CSV, anything else a workbook. */
-export const formatOf = (path: string): PriceFormat => (path.trim().toLowerCase().endsWith(".csv") ? "csv" : "xlsx");
+export const formatOf = (path: string): ExportFormat => (path.trim().toLowerCase().endsWith(".csv") ? "csv" : "xlsx");
 
 /** "21 Nov 2026" from "2026-11-21" (a snapshot day, no time zone shift). */
 export function dayLabel(day: string): string {
