@@ -8,7 +8,7 @@ pub mod policy;
 use chrono::{DateTime, Duration, Utc};
 use futures::{FutureExt, StreamExt, TryStreamExt};
 use rusqlite::params;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::connection::Connection;
 use crate::error::{Error, Result};
@@ -140,6 +140,68 @@ pub struct ListFilter {
     pub pending_activation: bool,
     /// Only subscriptions whose cancellation window closes within this time.
     pub closing_within: Option<Duration>,
+}
+
+/// Which set of subscriptions to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum SubscriptionSet {
+    #[default]
+    All,
+    /// Cancellation window open and closing within 24 hours.
+    ClosingSoon,
+    /// Pending fulfillment: waiting for the customer or partner to activate on the publisher's site.
+    WaitingForActivation,
+}
+
+/// How many are in each set, for the tabs and the sidebar badges.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SubscriptionCounts {
+    pub all: u32,
+    pub closing_soon: u32,
+    pub waiting_for_activation: u32,
+}
+
+impl SubscriptionCounts {
+    /// How many of `rows` are in each set at `now`.
+    pub fn of(rows: &[SubscriptionRow], now: DateTime<Utc>) -> SubscriptionCounts {
+        let n = |set| rows.iter().filter(|r| r.in_set(set, now)).count() as u32;
+        SubscriptionCounts {
+            all: n(SubscriptionSet::All),
+            closing_soon: n(SubscriptionSet::ClosingSoon),
+            waiting_for_activation: n(SubscriptionSet::WaitingForActivation),
+        }
+    }
+}
+
+impl SubscriptionRow {
+    /// Whether the subscription is in `set` at `now`.
+    pub fn in_set(&self, set: SubscriptionSet, now: DateTime<Utc>) -> bool {
+        match set {
+            SubscriptionSet::All => true,
+            SubscriptionSet::ClosingSoon => self.closing_soon(now),
+            SubscriptionSet::WaitingForActivation => {
+                self.status_label == StatusLabel::PendingFulfillment
+            }
+        }
+    }
+}
+
+/// The rows in `set` at `now`, in the order given, except "closing soon", which lists the one
+/// closing first on top.
+pub fn in_set(
+    rows: Vec<SubscriptionRow>,
+    set: SubscriptionSet,
+    now: DateTime<Utc>,
+) -> Vec<SubscriptionRow> {
+    let mut rows: Vec<SubscriptionRow> = rows.into_iter().filter(|r| r.in_set(set, now)).collect();
+    if set == SubscriptionSet::ClosingSoon {
+        rows.sort_by_key(|r| r.deadline.as_ref().map(|d| d.at));
+    }
+    rows
 }
 
 /// Subscriptions of one customer, or of every customer, newest first.
@@ -611,6 +673,60 @@ impl DisplayName for Subscription {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sub(json: &str) -> Subscription {
+        crate::partner_center::json::decode(json.as_bytes(), "sub").unwrap()
+    }
+
+    #[test]
+    fn product_and_plan_come_from_the_offer_name() {
+        let s = sub(r#"{"id":"s1","offerId":"P1:S1:A1","offerName":"Contoso CRM - Pro - Annual"}"#);
+        assert_eq!(
+            product_and_plan(&s),
+            ("Contoso CRM - Pro".into(), "Annual".into())
+        );
+        let s = sub(r#"{"id":"s1","offerId":"P1:S1:A1","offerName":"Contoso CRM"}"#);
+        assert_eq!(product_and_plan(&s), ("Contoso CRM".into(), "S1".into()));
+    }
+
+    #[test]
+    fn closing_soon_needs_an_open_window_within_24_hours() {
+        let policy = CancellationPolicy::default();
+        let customer = Customer::default();
+        let now: DateTime<Utc> = "2026-11-21T08:00:00Z".parse().unwrap();
+        let with = |status: &str, until: &str| {
+            SubscriptionRow::new(
+                &customer,
+                sub(&format!(
+                    r#"{{"id":"x","status":"{status}","billingCycle":"monthly","cancellationAllowedUntilDate":"{until}"}}"#
+                )),
+                &policy,
+                now,
+            )
+        };
+        let soon = with("active", "2026-11-21T10:00:00Z");
+        assert!(soon.can_cancel && soon.in_set(SubscriptionSet::ClosingSoon, now));
+        assert!(matches!(
+            soon.deadline.as_ref().unwrap().source,
+            policy::DeadlineSource::CancellationAllowedUntilDate
+        ));
+        let later = with("active", "2026-11-23T10:00:00Z");
+        assert!(!later.in_set(SubscriptionSet::ClosingSoon, now));
+        let closed = with("active", "2026-11-21T07:59:00Z");
+        assert!(!closed.can_cancel && !closed.in_set(SubscriptionSet::ClosingSoon, now));
+        let gone = with("deleted", "2026-11-21T10:00:00Z");
+        assert!(!gone.in_set(SubscriptionSet::ClosingSoon, now));
+        let rows = vec![later, soon, closed, gone];
+        assert_eq!(
+            SubscriptionCounts::of(&rows, now),
+            SubscriptionCounts {
+                all: 4,
+                closing_soon: 1,
+                waiting_for_activation: 0
+            }
+        );
+        assert_eq!(in_set(rows, SubscriptionSet::ClosingSoon, now).len(), 1);
+    }
 
     #[test]
     fn durations() {

@@ -37,7 +37,39 @@ impl Default for CancellationPolicy {
     }
 }
 
+/// The cancellation policy as data, with its source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PolicyInfo {
+    pub monthly_hours: u32,
+    pub annual_hours: u32,
+    pub source: String,
+    pub source_url: Option<String>,
+    /// The file it was read from: the data folder's override, or the default shipped with CSP Desk.
+    pub origin: String,
+}
+
 impl CancellationPolicy {
+    /// The policy in force for `dir` ([`CancellationPolicy::load`]), with where it came from.
+    pub fn in_force(dir: &Path) -> Result<(CancellationPolicy, PolicyInfo)> {
+        let p = CancellationPolicy::load(dir)?;
+        let file = dir.join("cancellation_policy.json");
+        let origin = if file.is_file() {
+            format!("{} (overrides the default)", file.display())
+        } else {
+            "the default shipped with CSP Desk (data/cancellation_policy.json)".to_string()
+        };
+        let info = PolicyInfo {
+            monthly_hours: p.monthly_hours,
+            annual_hours: p.annual_hours,
+            source: p.source.clone(),
+            source_url: p.source_url.clone(),
+            origin,
+        };
+        Ok((p, info))
+    }
+
     /// The policy in `dir/cancellation_policy.json`, or the shipped default.
     pub fn load(dir: &Path) -> Result<CancellationPolicy> {
         let path = dir.join("cancellation_policy.json");
