@@ -9,6 +9,7 @@
 //! What it deliberately does not do: validate id_token signatures. The claims are decoded for
 //! display only (who is signed in, to which tenant); every real decision is the server's.
 
+pub mod audiences;
 pub mod oauth;
 pub mod store;
 pub mod tokens;

@@ -8,21 +8,24 @@
 //! app wrote them ([`AppCore::written_file`]).
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+mod changes;
+mod snapshots;
+pub use changes::*;
+pub use snapshots::*;
+
 use super::AppCore;
-use crate::catalog::markets::{currency_of, market_code};
+use crate::catalog::markets::market_code;
 use crate::catalog::query::OfferFilter;
 use crate::error::{Error, Result};
-use crate::pricelist::diff::ChangeKind;
-use crate::pricelist::{self, snapshot, ExportRequest};
-use crate::tabular::{self, ExportFormat, ExportResult};
+use crate::pricelist::{self, ExportRequest};
+use crate::tabular::{self, ExportFormat};
 
 /// A snapshot day (`YYYY-MM-DD` over IPC).
 pub type Day = NaiveDate;
@@ -105,96 +108,6 @@ pub struct PriceExportDone {
     pub elapsed_ms: u64,
 }
 
-/// One market's snapshots.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct MarketSnapshots {
-    pub market: String,
-    pub currency: String,
-    /// Days with a snapshot, newest first.
-    pub days: Vec<NaiveDate>,
-    /// When the newest snapshot was fetched.
-    pub last_fetched_at: Option<DateTime<Utc>>,
-}
-
-/// The last finished price-list export.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct LastExport {
-    pub at: DateTime<Utc>,
-    pub path: String,
-    #[ts(type = "number")]
-    pub rows: u64,
-    /// Whether the file is still where it was written.
-    pub exists: bool,
-}
-
-/// What the Price lists view shows before anything runs.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct PriceListStatus {
-    pub markets: Vec<MarketSnapshots>,
-    pub last_export: Option<LastExport>,
-}
-
-/// A snapshot just fetched.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct FetchedSnapshot {
-    pub market: String,
-    pub day: NaiveDate,
-    #[ts(type = "number")]
-    pub rows: u64,
-}
-
-/// One change between two snapshots (the core's type; `PriceChangeRow` in the UI's bindings).
-pub use crate::pricelist::diff::{ChangeKind as PriceChangeKind, PriceChange as PriceChangeRow};
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ChangeSummary {
-    pub new: u32,
-    pub removed: u32,
-    pub increases: u32,
-    pub decreases: u32,
-}
-
-/// Whether there is anything to compare yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum ChangesState {
-    /// No snapshot of the market yet.
-    NoSnapshot,
-    /// One snapshot so far; changes appear after the next day's.
-    OneSnapshot,
-    /// `from` and `to` are set and `changes` lists what moved.
-    Ready,
-}
-
-/// The Changes tab for one market.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct PriceChanges {
-    pub market: String,
-    pub currency: String,
-    pub state: ChangesState,
-    /// Days with a snapshot, newest first (what the from/to pickers offer).
-    pub snapshots: Vec<NaiveDate>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    /// Says what the state means and what to do, when it is not `ready`.
-    pub message: Option<String>,
-    pub summary: ChangeSummary,
-    pub changes: Vec<PriceChangeRow>,
-}
-
 /// Cancel flags of running exports, by the export id the UI chose (a field of [`AppCore`]).
 pub(super) type ExportCancels = Arc<Mutex<HashMap<String, Arc<AtomicBool>>>>;
 
@@ -236,66 +149,6 @@ impl AppCore {
         Ok(tabular::free_name(&dir, &name, format.ext())
             .display()
             .to_string())
-    }
-
-    /// A file name for the changes of `market` between two days.
-    pub async fn default_changes_path(
-        &self,
-        market: &str,
-        from: NaiveDate,
-        to: NaiveDate,
-        format: ExportFormat,
-    ) -> Result<String> {
-        let market = market_code(market)?;
-        let dir = self.export_dir();
-        let name = format!("price-changes-{market}-{from}-to-{to}");
-        Ok(tabular::free_name(&dir, &name, format.ext())
-            .display()
-            .to_string())
-    }
-
-    /// The snapshots of each market and the last export.
-    pub async fn price_list_status(&self, markets: &[String]) -> Result<PriceListStatus> {
-        let c = self.connection().await?;
-        let mut out = Vec::new();
-        for m in markets {
-            let m = market_code(m)?;
-            let snaps = snapshot::list(&c.store, &m)?;
-            out.push(MarketSnapshots {
-                currency: currency_of(&m).unwrap_or_default().to_string(),
-                last_fetched_at: snaps.first().map(|s| s.fetched_at),
-                days: snaps.iter().map(|s| s.day).collect(),
-                market: m,
-            });
-        }
-        let last_export = snapshot::last_export(&c.store)?.map(|(at, path, rows)| LastExport {
-            exists: Path::new(&path).is_file(),
-            at,
-            path,
-            rows,
-        });
-        Ok(PriceListStatus {
-            markets: out,
-            last_export,
-        })
-    }
-
-    /// Fetch today's price sheet of each market and keep it as the day's snapshot (replacing an
-    /// earlier one of the same day).
-    pub async fn fetch_price_snapshots(&self, markets: &[String]) -> Result<Vec<FetchedSnapshot>> {
-        let c = self.connection().await?;
-        let day = Utc::now().date_naive();
-        let mut out = Vec::new();
-        for m in markets {
-            let m = market_code(m)?;
-            let taken = pricelist::take_snapshot(&c, &m, false, Some(day)).await?;
-            out.push(FetchedSnapshot {
-                market: m,
-                day,
-                rows: taken.rows,
-            });
-        }
-        Ok(out)
     }
 
     /// Export the price list: fetch each market's sheet (kept as today's snapshot), apply the
@@ -391,104 +244,6 @@ impl AppCore {
     /// Ask the export named `export_id` to stop; it leaves no file.
     pub fn cancel_price_export(&self, export_id: &str) {
         cancel_flag(&self.export_cancels, export_id).store(true, Ordering::Relaxed);
-    }
-
-    /// The changes of `market` between two snapshot days (default: the two newest). With fewer
-    /// than two snapshots the answer says so (state `noSnapshot` / `oneSnapshot`) instead of failing.
-    pub async fn price_changes(
-        &self,
-        market: &str,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-    ) -> Result<PriceChanges> {
-        let market = market_code(market)?;
-        let c = self.connection().await?;
-        let days: Vec<NaiveDate> = snapshot::list(&c.store, &market)?
-            .into_iter()
-            .map(|s| s.day)
-            .collect();
-        let mut answer = PriceChanges {
-            currency: currency_of(&market).unwrap_or_default().to_string(),
-            market: market.clone(),
-            state: ChangesState::Ready,
-            snapshots: days.clone(),
-            from: None,
-            to: None,
-            message: None,
-            summary: ChangeSummary::default(),
-            changes: Vec::new(),
-        };
-        match days.as_slice() {
-            [] => {
-                answer.state = ChangesState::NoSnapshot;
-                answer.message = Some(format!(
-                    "No price snapshot of {market} yet. Fetch today's snapshot (an export keeps one too); changes appear once there are two days' snapshots."
-                ));
-                return Ok(answer);
-            }
-            [only] => {
-                answer.state = ChangesState::OneSnapshot;
-                answer.to = Some(*only);
-                answer.message = Some(if *only == Utc::now().date_naive() {
-                    format!("One snapshot of {market} so far (today's); changes appear after tomorrow's.")
-                } else {
-                    format!("One snapshot of {market} so far ({only}); fetch today's snapshot to see what changed since.")
-                });
-                return Ok(answer);
-            }
-            _ => {}
-        }
-        if let (Some(f), Some(t)) = (from, to) {
-            if f == t {
-                return Err(Error::Invalid(
-                    "From and To are the same day: pick two different snapshots".into(),
-                ));
-            }
-            if f > t {
-                return Err(Error::Invalid(format!(
-                    "From ({f}) is after To ({t}): pick an earlier From"
-                )));
-            }
-        }
-        let report = pricelist::changes(&c, &market, from, to)?;
-        answer.from = Some(report.from);
-        answer.to = Some(report.to);
-        for ch in report.changes {
-            match ch.kind {
-                ChangeKind::New => answer.summary.new += 1,
-                ChangeKind::Removed => answer.summary.removed += 1,
-                ChangeKind::Increase => answer.summary.increases += 1,
-                ChangeKind::Decrease => answer.summary.decreases += 1,
-            }
-            answer.changes.push(ch);
-        }
-        Ok(answer)
-    }
-
-    /// Write the changes of `market` between two days to `path` (`.xlsx` or `.csv`, by
-    /// `format`), as `cspdesk prices diff --out` does.
-    pub async fn export_price_changes(
-        &self,
-        market: &str,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-        path: &str,
-        format: ExportFormat,
-    ) -> Result<ExportResult> {
-        let (out, format) = tabular::checked_path(path, Some(format))?;
-        let changes = self.price_changes(market, from, to).await?;
-        if changes.state != ChangesState::Ready {
-            return Err(Error::Invalid(changes.message.unwrap_or_else(|| {
-                "there are no changes to export yet".to_string()
-            })));
-        }
-        let rows = crate::tabular::write(
-            &out,
-            format,
-            &[crate::pricelist::diff::changes_table(&changes.changes)],
-        )?;
-        self.remember_written(&out);
-        Ok(ExportResult::new(&out, rows, format))
     }
 }
 

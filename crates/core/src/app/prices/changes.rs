@@ -1,0 +1,171 @@
+//! The Changes tab: what moved between two days' price snapshots of a market, and its export.
+
+use chrono::{NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::app::AppCore;
+use crate::catalog::markets::{currency_of, market_code};
+use crate::error::{Error, Result};
+use crate::pricelist::diff::ChangeKind;
+use crate::pricelist::{self, snapshot};
+use crate::tabular::{self, ExportFormat, ExportResult};
+
+/// One change between two snapshots (the core's type; `PriceChangeRow` in the UI's bindings).
+pub use crate::pricelist::diff::{ChangeKind as PriceChangeKind, PriceChange as PriceChangeRow};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ChangeSummary {
+    pub new: u32,
+    pub removed: u32,
+    pub increases: u32,
+    pub decreases: u32,
+}
+
+/// Whether there is anything to compare yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ChangesState {
+    /// No snapshot of the market yet.
+    NoSnapshot,
+    /// One snapshot so far; changes appear after the next day's.
+    OneSnapshot,
+    /// `from` and `to` are set and `changes` lists what moved.
+    Ready,
+}
+
+/// The Changes tab for one market.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PriceChanges {
+    pub market: String,
+    pub currency: String,
+    pub state: ChangesState,
+    /// Days with a snapshot, newest first (what the from/to pickers offer).
+    pub snapshots: Vec<NaiveDate>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Says what the state means and what to do, when it is not `ready`.
+    pub message: Option<String>,
+    pub summary: ChangeSummary,
+    pub changes: Vec<PriceChangeRow>,
+}
+
+impl AppCore {
+    /// A file name for the changes of `market` between two days.
+    pub async fn default_changes_path(
+        &self,
+        market: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        format: ExportFormat,
+    ) -> Result<String> {
+        let market = market_code(market)?;
+        let dir = self.export_dir();
+        let name = format!("price-changes-{market}-{from}-to-{to}");
+        Ok(tabular::free_name(&dir, &name, format.ext())
+            .display()
+            .to_string())
+    }
+
+    /// The changes of `market` between two snapshot days (default: the two newest). With fewer
+    /// than two snapshots the answer says so (state `noSnapshot` / `oneSnapshot`) instead of failing.
+    pub async fn price_changes(
+        &self,
+        market: &str,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<PriceChanges> {
+        let market = market_code(market)?;
+        let c = self.connection().await?;
+        let days: Vec<NaiveDate> = snapshot::list(&c.store, &market)?
+            .into_iter()
+            .map(|s| s.day)
+            .collect();
+        let mut answer = PriceChanges {
+            currency: currency_of(&market).unwrap_or_default().to_string(),
+            market: market.clone(),
+            state: ChangesState::Ready,
+            snapshots: days.clone(),
+            from: None,
+            to: None,
+            message: None,
+            summary: ChangeSummary::default(),
+            changes: Vec::new(),
+        };
+        match days.as_slice() {
+            [] => {
+                answer.state = ChangesState::NoSnapshot;
+                answer.message = Some(format!(
+                    "No price snapshot of {market} yet. Fetch today's snapshot (an export keeps one too); changes appear once there are two days' snapshots."
+                ));
+                return Ok(answer);
+            }
+            [only] => {
+                answer.state = ChangesState::OneSnapshot;
+                answer.to = Some(*only);
+                answer.message = Some(if *only == Utc::now().date_naive() {
+                    format!("One snapshot of {market} so far (today's); changes appear after tomorrow's.")
+                } else {
+                    format!("One snapshot of {market} so far ({only}); fetch today's snapshot to see what changed since.")
+                });
+                return Ok(answer);
+            }
+            _ => {}
+        }
+        if let (Some(f), Some(t)) = (from, to) {
+            if f == t {
+                return Err(Error::Invalid(
+                    "From and To are the same day: pick two different snapshots".into(),
+                ));
+            }
+            if f > t {
+                return Err(Error::Invalid(format!(
+                    "From ({f}) is after To ({t}): pick an earlier From"
+                )));
+            }
+        }
+        let report = pricelist::changes(&c, &market, from, to)?;
+        answer.from = Some(report.from);
+        answer.to = Some(report.to);
+        for ch in report.changes {
+            match ch.kind {
+                ChangeKind::New => answer.summary.new += 1,
+                ChangeKind::Removed => answer.summary.removed += 1,
+                ChangeKind::Increase => answer.summary.increases += 1,
+                ChangeKind::Decrease => answer.summary.decreases += 1,
+            }
+            answer.changes.push(ch);
+        }
+        Ok(answer)
+    }
+
+    /// Write the changes of `market` between two days to `path` (`.xlsx` or `.csv`, by
+    /// `format`), as `cspdesk prices diff --out` does.
+    pub async fn export_price_changes(
+        &self,
+        market: &str,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        path: &str,
+        format: ExportFormat,
+    ) -> Result<ExportResult> {
+        let (out, format) = tabular::checked_path(path, Some(format))?;
+        let changes = self.price_changes(market, from, to).await?;
+        if changes.state != ChangesState::Ready {
+            return Err(Error::Invalid(changes.message.unwrap_or_else(|| {
+                "there are no changes to export yet".to_string()
+            })));
+        }
+        let rows = crate::tabular::write(
+            &out,
+            format,
+            &[crate::pricelist::diff::changes_table(&changes.changes)],
+        )?;
+        self.remember_written(&out);
+        Ok(ExportResult::new(&out, rows, format))
+    }
+}
