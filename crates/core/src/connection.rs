@@ -304,3 +304,36 @@ async fn signed_in_tokens(
 fn sandbox_tokens() -> Arc<dyn TokenProvider> {
     Arc::new(StaticToken(Secret::new(SANDBOX_TOKEN)))
 }
+/// Connection settings from the environment: `CSPDESK_ENDPOINT`, `CSPDESK_ACCESS_TOKEN`,
+/// `CSPDESK_ARM_SUBSCRIPTION`, `CSPDESK_SANDBOX_OFFERS`, `CSPDESK_DATA_DIR`. The desktop puts
+/// them over the settings file ([`account::desktop_options`]); alone, with none of the first two
+/// set, the embedded sandbox is used.
+pub fn options_from_env(default_data_dir: PathBuf) -> Result<ConnectOptions> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let endpoint = match var("CSPDESK_ENDPOINT") {
+        Some(u) => Some(url::Url::parse(&u).map_err(|e| {
+            Error::Invalid(format!(
+                "CSPDESK_ENDPOINT `{u}` is not a URL ({e}); unset it to use the built-in sandbox"
+            ))
+        })?),
+        None => None,
+    };
+    let sandbox_offers = match var("CSPDESK_SANDBOX_OFFERS") {
+        Some(n) => Some(n.parse().map_err(|_| {
+            Error::Invalid(format!("CSPDESK_SANDBOX_OFFERS `{n}` is not a number"))
+        })?),
+        None => None,
+    };
+    Ok(ConnectOptions {
+        endpoint,
+        access_token: var("CSPDESK_ACCESS_TOKEN").map(Secret::new),
+        arm_subscription: var("CSPDESK_ARM_SUBSCRIPTION"),
+        data_dir: Some(
+            var("CSPDESK_DATA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or(default_data_dir),
+        ),
+        sandbox_offers,
+        ..Default::default()
+    })
+}
