@@ -4,6 +4,8 @@
 //!
 //! Its own test binary, because it installs the process-wide `tracing` subscriber.
 
+#[allow(dead_code)] // this binary uses part of the shared helpers
+#[path = "it/support/auth_support.rs"]
 mod auth_support;
 
 use std::io::Write;

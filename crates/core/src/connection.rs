@@ -309,7 +309,15 @@ fn sandbox_tokens() -> Arc<dyn TokenProvider> {
 /// them over the settings file ([`account::desktop_options`]); alone, with none of the first two
 /// set, the embedded sandbox is used.
 pub fn options_from_env(default_data_dir: PathBuf) -> Result<ConnectOptions> {
-    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    options_from_vars(default_data_dir, |k| std::env::var(k).ok())
+}
+
+/// [`options_from_env`] with the variables read through `lookup` (tests give their own).
+pub fn options_from_vars(
+    default_data_dir: PathBuf,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<ConnectOptions> {
+    let var = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
     let endpoint = match var("CSPDESK_ENDPOINT") {
         Some(u) => Some(url::Url::parse(&u).map_err(|e| {
             Error::Invalid(format!(

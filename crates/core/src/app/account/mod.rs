@@ -20,7 +20,8 @@ use tokio::sync::Notify;
 mod sign_in;
 pub use sign_in::*;
 
-use super::{options_from_env, AppCore};
+use super::AppCore;
+use crate::connection::options_from_vars;
 use crate::connection::ConnectOptions;
 use crate::error::Result;
 use crate::settings::form::{same_connection, values_of};
@@ -39,9 +40,18 @@ pub fn desktop_settings_path() -> PathBuf {
 }
 
 /// The desktop's connect options: the settings file's, with the `CSPDESK_*` variables of
-/// [`options_from_env`] on top (an endpoint or token from the environment wins).
+/// [`crate::connection::options_from_env`] on top (an endpoint or token from the environment wins).
 pub fn desktop_options(settings: &Settings, default_data_dir: PathBuf) -> Result<ConnectOptions> {
-    let mut opts = options_from_env(default_data_dir)?;
+    desktop_options_with(settings, default_data_dir, |k| std::env::var(k).ok())
+}
+
+/// [`desktop_options`] with the variables read through `lookup` (tests give their own).
+pub fn desktop_options_with(
+    settings: &Settings,
+    default_data_dir: PathBuf,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<ConnectOptions> {
+    let mut opts = options_from_vars(default_data_dir, lookup)?;
     opts.settings = settings.clone();
     Ok(opts)
 }

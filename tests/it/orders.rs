@@ -1,7 +1,7 @@
 //! Buying marketplace SaaS against the sandbox: the happy path to an activated subscription, every
 //! refusal, and exactly-once under dropped connections, throttling and a crash.
 
-mod common;
+use crate::support::common;
 
 use std::process::Command;
 

@@ -1,7 +1,7 @@
 //! Publishers against the sandbox: contacts from the marketplace, notes that survive a catalog
 //! sync and can be exported, the lookup from a subscription, and the emails composed.
 
-mod common;
+use crate::support::common;
 
 use cspdesk_core::catalog::sync::{self, SyncOptions};
 use cspdesk_core::catalog::MatchKind;

@@ -1,5 +1,4 @@
 //! Shared test setup: a sandbox on loopback and a client pointed at it.
-#![allow(dead_code)]
 
 use std::sync::Arc;
 

@@ -1,5 +1,4 @@
 //! Helpers shared by the sandbox HTTP tests: a started sandbox plus a reqwest client.
-#![allow(dead_code)]
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! Invoices against the sandbox: line items across pages, filters, trial lines, export read back.
 
-mod common;
+use crate::support::common;
 
 use calamine::{Data, Reader, Xlsx};
 use cspdesk_core::billing::{self, LineFilter};

@@ -3,7 +3,7 @@
 //! tokens (the Partner API refuses a Partner Center token) and a refused audience that leaves
 //! the rest working.
 
-mod auth_support;
+use crate::support::auth_support;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -4,7 +4,7 @@
 //! with one failing row, the seat bounds, the activation queue before and after the publisher's
 //! landing page activates, and the export of the listed rows.
 
-mod common;
+use crate::support::common;
 
 use chrono::Duration;
 use cspdesk_core::app::subscriptions::{

@@ -4,13 +4,13 @@
 //! audiences work, a revoked sign-in, sign-out, and the connect options the desktop takes from
 //! the settings with the `CSPDESK_*` variables on top.
 
-mod auth_support;
+use crate::support::auth_support;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cspdesk_core::app::account::{desktop_options, ConnectionChoice, SettingsValues};
+use cspdesk_core::app::account::{desktop_options_with, ConnectionChoice, SettingsValues};
 use cspdesk_core::app::AppCore;
 use cspdesk_core::auth::MemoryStore;
 use cspdesk_core::connection::{ConnectOptions, Connection, Mode};
@@ -22,17 +22,13 @@ use cspdesk_sandbox::{Sandbox, SANDBOX_ARM_SUBSCRIPTION, SANDBOX_TENANT_ID, SAND
 
 use auth_support as support;
 
-/// Tests that read or set `CSPDESK_*` variables take this first.
-static ENV: Mutex<()> = Mutex::new(());
-
 /// The desktop's core over `settings_path`, as `AppCore::for_desktop` builds it, but with an
 /// in-memory keychain and a small sandbox catalog.
 fn desktop_core(settings_path: &Path, data_dir: &Path, store: Arc<MemoryStore>) -> AppCore {
     let loaded = Settings::load(settings_path);
-    let mut opts = {
-        let _env = ENV.lock().unwrap_or_else(|p| p.into_inner());
-        desktop_options(&loaded.settings, data_dir.to_path_buf()).unwrap()
-    };
+    // No `CSPDESK_*` variable of the test's own environment reaches it.
+    let mut opts =
+        desktop_options_with(&loaded.settings, data_dir.to_path_buf(), |_| None).unwrap();
     opts.secrets = Some(store);
     opts.sandbox_offers = Some(60);
     opts.sandbox_starter = Some(cspdesk_sandbox::starter());
@@ -434,23 +430,14 @@ async fn sign_in_refusals_and_cancel() {
 async fn the_desktop_connects_as_the_settings_say_with_env_overrides() {
     let sb = support::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    const VARS: [&str; 4] = [
-        "CSPDESK_ENDPOINT",
-        "CSPDESK_ACCESS_TOKEN",
-        "CSPDESK_ARM_SUBSCRIPTION",
-        "CSPDESK_DATA_DIR",
-    ];
-    // `desktop_options` with the variables as given (the lock keeps other tests out meanwhile).
+    // `desktop_options` with the variables as given (and no others).
     let with_env = |vars: &[(&str, &str)], settings: &Settings| {
-        let _env = ENV.lock().unwrap_or_else(|p| p.into_inner());
-        for (k, v) in vars {
-            std::env::set_var(k, v);
-        }
-        let opts = desktop_options(settings, dir.path().to_path_buf());
-        for k in VARS {
-            std::env::remove_var(k);
-        }
-        opts.unwrap()
+        desktop_options_with(settings, dir.path().to_path_buf(), |k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        })
+        .unwrap()
     };
 
     // Default settings: the built-in sandbox.

@@ -1,6 +1,6 @@
 //! `cspdesk offers sync|list|show` end to end: the real binary against a sandbox on loopback.
 
-mod common;
+use crate::support::common;
 
 use std::process::Command;
 

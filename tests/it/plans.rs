@@ -3,7 +3,7 @@
 //! by the server, nothing changed), seat bounds, idempotent retries of the POST, and the CLI's
 //! `subscriptions plans|change --json` through the real binary.
 
-mod common;
+use crate::support::common;
 
 use std::process::Command;
 

@@ -2,8 +2,8 @@
 //! refusal injected (role, permission, sign-in, missing setting, consent), each said in plain
 //! words with the call's request id.
 
-mod auth_support;
-mod common;
+use crate::support::auth_support;
+use crate::support::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! (by our rule and by the server), auto-renew read back, bulk with a failing row, seat bounds,
 //! and the activation queue before and after the publisher activates.
 
-mod common;
+use crate::support::common;
 
 use chrono::Duration;
 use cspdesk_core::orders::{self, PurchaseRequest};

@@ -3,7 +3,7 @@
 //! copy of billed lines, and every way it can go wrong (a legacy refusal, a failed or endless
 //! export, a damaged file, a refused or expired SAS token, throttling, a missing permission).
 
-mod common;
+use crate::support::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

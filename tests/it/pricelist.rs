@@ -2,7 +2,7 @@
 //! calamine (header, number and date formats, filters), CSV with BOM, multi-market, diffs, and
 //! cancelled or failed exports leaving no file.
 
-mod common;
+use crate::support::common;
 
 use std::collections::HashMap;
 use std::io::Read;

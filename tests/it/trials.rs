@@ -2,7 +2,7 @@
 //! flag alone), each attached to the paid plan it turns into; the offer, its detail and the
 //! `--trial` filter agree on them.
 
-mod common;
+use crate::support::common;
 
 use cspdesk_core::catalog::detail;
 use cspdesk_core::catalog::query::{OfferIndex, OfferQuery, SortKey};

@@ -1,6 +1,6 @@
 //! Sandbox catalog, customers, billing, price sheet and ARM over real HTTP.
 
-mod sandbox_support;
+use crate::support::sandbox_support;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! store is intact and consistent, the previous catalog is still there, and the export is either
 //! complete or absent. (A kill during checkout is covered in `orders.rs` with a failpoint.)
 
-mod common;
+use crate::support::common;
 
 use std::process::{Command, Stdio};
 use std::time::Duration;

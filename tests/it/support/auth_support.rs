@@ -1,6 +1,5 @@
 //! Shared setup for the sign-in tests: a sandbox, an [`Auth`] pointed at it with an in-memory
 //! keychain, and a scripted "browser" that clicks through the sandbox's consent page.
-#![allow(dead_code)]
 
 use std::sync::Arc;
 

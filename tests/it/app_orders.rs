@@ -2,7 +2,7 @@
 //! options, one order per review even when "Place order" is pressed twice at once, the activation
 //! link, and the customer's detail and the Orders view listing the order.
 
-mod common;
+use crate::support::common;
 
 use cspdesk_core::app::orders::{OrderState, PurchaseChoice};
 use cspdesk_core::app::AppCore;

@@ -5,7 +5,7 @@
 //! `BLESS_GOLDEN=1 cargo test --test pricelist_golden` rewrites the fixtures; only do that when
 //! the output is meant to change.
 
-mod common;
+use crate::support::common;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! / `logout` against a sandbox (that part needs a usable OS keychain, e.g. a kernel session
 //! keyring as `scripts/test.sh` provides, and is skipped without one).
 
-mod auth_support;
+use crate::support::auth_support;
 
 use std::io::BufRead;
 use std::process::{Command, Stdio};

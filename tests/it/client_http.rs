@@ -1,7 +1,7 @@
 //! The Partner Center client against the sandbox over real HTTP: paging, throttling, retries,
 //! the three error shapes, and exactly-once checkout when the connection drops after commit.
 
-mod common;
+use crate::support::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,6 @@
 //! Sandbox purchases, activation, subscriptions, faults and persistence over real HTTP.
 
-mod sandbox_support;
+use crate::support::sandbox_support;
 
 use std::time::Duration;
 

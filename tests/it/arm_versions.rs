@@ -2,7 +2,7 @@
 //! and `language` and its `value`/`nextLink` pages first; `2023-01-01-preview` only when ARM
 //! refuses the newer version; the term length read under both spellings.
 
-mod common;
+use crate::support::common;
 
 use cspdesk_core::catalog::detail;
 use cspdesk_core::error::Service;

@@ -1,0 +1,7 @@
+//! What the integration tests share: a sandbox with a client or a connection pointed at it
+//! (`common`), raw HTTP against the sandbox (`sandbox_support`), and the sign-in with a scripted
+//! browser (`auth_support`).
+
+pub mod auth_support;
+pub mod common;
+pub mod sandbox_support;
