@@ -90,7 +90,7 @@ async fn a_double_place_gives_one_order_with_its_link_in_the_customer_detail() {
         availability_id: Some(plan.availability_id.clone()),
         quantity: plan.maximum_quantity + 1,
         term_duration: Some(term.term_duration.clone()),
-        billing_cycle: Some(term.billing_cycle.clone()),
+        billing_cycle: Some(term.billing_cycle.as_str().to_string()),
         trial: false,
     };
     let err = core.review_order(choice.clone()).await.unwrap_err();
@@ -102,10 +102,14 @@ async fn a_double_place_gives_one_order_with_its_link_in_the_customer_detail() {
     // Step 3: the review has the price and the cancellation window.
     choice.quantity = plan.minimum_quantity;
     let review = core.review_order(choice).await.unwrap();
-    let price = review.price.clone().expect("a price from the price list");
+    let price = review
+        .review
+        .price
+        .clone()
+        .expect("a price from the price list");
     assert!(price.unit_price > 0.0 && !price.currency.is_empty());
-    assert_eq!(review.chosen.term_duration, term.term_duration);
-    assert!(review.chosen.cancellation.hours >= 24);
+    assert_eq!(review.review.chosen.term_duration, term.term_duration);
+    assert!(review.review.chosen.cancellation.hours >= 24);
 
     let before = paging::collect_all(&client, api::orders(&cid))
         .await
@@ -138,7 +142,7 @@ async fn a_double_place_gives_one_order_with_its_link_in_the_customer_detail() {
 
     assert_eq!(ok.status, "pending");
     assert_eq!(ok.line_items.len(), 1);
-    assert_eq!(ok.line_items[0].quantity, review.quantity);
+    assert_eq!(ok.line_items[0].quantity, review.review.quantity);
     assert!(ok.cancellation_allowed_until.is_some());
     let sub_id = ok.subscription_id.clone().expect("the subscription");
 
@@ -177,10 +181,13 @@ async fn a_double_place_gives_one_order_with_its_link_in_the_customer_detail() {
     assert_eq!(mine.len(), 1);
     assert_eq!(
         mine[0].plan.as_deref(),
-        Some(review.plan.as_str()),
+        Some(review.review.plan.as_str()),
         "the Orders view names the plan the review showed"
     );
-    assert_ne!(review.plan, mine[0].sku_id, "a plan name, not the SKU id");
+    assert_ne!(
+        review.review.plan, mine[0].sku_id,
+        "a plan name, not the SKU id"
+    );
     let all = core.orders(None).await.unwrap();
     assert_eq!(all.len(), 1);
     let other = core

@@ -6,6 +6,12 @@
 //! [`RetryPolicy`] (one `MS-RequestId` across every retry of a logical call), and maps failures
 //! to [`Error`] with the server's own words. Base URLs are injectable through [`Endpoints`], so
 //! the sandbox and Microsoft differ only in configuration.
+//!
+//! Why one file of about a thousand lines: building the HTTP clients, sending with the
+//! Partner Center headers, retrying (429 with `Retry-After`, drops on safe calls), streaming
+//! bodies and mapping every failure to the one `Error` with the server's words, code and request
+//! id are one path that every call takes in order, and the unit tests of that path sit beside
+//! it. Split, the retry loop and the error mapping would each need the other's internals.
 
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};

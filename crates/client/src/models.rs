@@ -4,6 +4,11 @@
 //! dates accept the several ISO-8601 spellings Partner Center emits, numbers may arrive quoted)
 //! and writes camelCase with Partner Center's own field names. `Subscription` keeps fields this
 //! version does not model in `extra`, because a PATCH must send the full resource back.
+//!
+//! Why one file of about a thousand lines: it is the contract's resource list, one struct per
+//! resource with its documented fields, and they refer to each other (an order's line items, a
+//! subscription's refund options); splitting by resource would only scatter the cross
+//! references. There is no logic here beyond tolerant reading.
 
 use std::collections::BTreeMap;
 

@@ -45,3 +45,14 @@ pub async fn get(client: &Client, id: &str) -> Result<Customer> {
     }
     Ok(customer)
 }
+
+/// Where to email the customer (an activation link, an order confirmation): the billing
+/// contact's email, else the company's; only something that looks like an address.
+pub fn contact_email(c: &Customer) -> Option<String> {
+    c.billing_profile
+        .as_ref()
+        .and_then(|b| b.email.clone())
+        .filter(|e| e.contains('@'))
+        .or_else(|| c.company_profile.email.clone())
+        .filter(|e| e.contains('@') && !e.trim().is_empty())
+}

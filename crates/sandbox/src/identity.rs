@@ -15,6 +15,12 @@
 //! [`cspdesk_client::sandbox_ids::SANDBOX_TOKEN`]), so scripts and the embedded sandbox need no sign-in.
 //! What it deliberately does not do: sign tokens, or persist sign-ins (a restarted sandbox has
 //! forgotten every refresh token, which the app must survive by asking to sign in again).
+//!
+//! Why one file of about a thousand lines: the authorize and consent pages, the three grants
+//! (code with PKCE, refresh with rotation, device code) and the token checks of the API routes
+//! share one private state (codes, grants, consents, spent tokens) and one error shape. Split,
+//! each part would need that state made public to the others; kept together, no other module
+//! of the sandbox can touch it.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;

@@ -18,6 +18,7 @@ use crate::orders::{self, PurchaseRequest};
 use crate::partner_center::models::BillingCycle;
 
 pub use crate::orders::buy::{NotSold, PlanChoice, PurchaseOptions, TermChoice, WindowInfo};
+pub use crate::orders::{Price as PriceInfo, Review};
 
 /// Longest one `activation_link` call waits; the UI calls again while it shows the spinner.
 const MAX_LINK_WAIT: Duration = Duration::from_secs(30);
@@ -39,41 +40,16 @@ pub struct PurchaseChoice {
     pub trial: bool,
 }
 
-/// The price from the price list.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct PriceInfo {
-    pub unit_price: f64,
-    pub total: f64,
-    /// ISO 4217, the market's currency.
-    pub currency: String,
-    /// e.g. "price list of GB, 2026-11-21".
-    pub source: String,
-}
-
-/// The review step: everything checked, nothing sent yet.
+/// The review step: everything checked, nothing sent yet; the core's [`Review`] under the id
+/// to place it with.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct OrderReview {
     /// Pass to [`AppCore::place_order`]; one review places at most one order.
     pub review_id: String,
-    pub customer_id: String,
-    pub customer_name: String,
-    pub country: String,
-    pub product_id: String,
-    pub product_title: String,
-    pub publisher_name: String,
-    pub sku_id: String,
-    pub plan: String,
-    pub quantity: u32,
-    pub minimum_quantity: u32,
-    pub maximum_quantity: u32,
-    pub chosen: TermChoice,
-    /// `None` when the price list has no row for this plan and term.
-    pub price: Option<PriceInfo>,
-    pub terms_of_use_uri: Option<String>,
+    #[serde(flatten)]
+    pub review: Review,
 }
 
 /// One line of the placed order.
@@ -199,28 +175,7 @@ impl AppCore {
             trial: choice.trial,
         };
         let (review_id, Reviewed { review, .. }) = self.orders.reviews.review(&c, &req).await?;
-        Ok(OrderReview {
-            review_id,
-            customer_id: review.customer_id,
-            customer_name: review.customer_name,
-            country: review.country,
-            product_id: review.product_id,
-            product_title: review.product_title,
-            publisher_name: review.publisher_name,
-            sku_id: review.sku_id,
-            plan: review.plan,
-            quantity: review.quantity,
-            minimum_quantity: review.minimum_quantity,
-            maximum_quantity: review.maximum_quantity,
-            chosen: TermChoice::from(&review.chosen),
-            price: review.price.map(|p| PriceInfo {
-                unit_price: p.unit_price,
-                total: p.total,
-                currency: p.currency,
-                source: p.source,
-            }),
-            terms_of_use_uri: review.terms_of_use_uri,
-        })
+        Ok(OrderReview { review_id, review })
     }
 
     /// Place the reviewed order, at most once per review ([`ReviewBook::place`]). Returns without

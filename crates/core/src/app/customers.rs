@@ -10,7 +10,6 @@ use serde::Serialize;
 use super::orders::OrderRow;
 use super::AppCore;
 use crate::error::Result;
-use crate::orders::buy::billing_email;
 use crate::orders::journal;
 use crate::partner_center::models::Customer;
 use crate::partner_center::{api, paging};
@@ -158,13 +157,10 @@ impl AppCore {
                 }
             })
             .collect();
-        let orders = journal::list(&c.store, Some(&customer.id))?
-            .into_iter()
-            .map(OrderRow::from)
-            .collect();
+        let orders = journal::list(&c.store, Some(&customer.id))?;
         Ok(CustomerDetail {
             billing_country: customer.billing_country().map(str::to_ascii_uppercase),
-            email: billing_email(&customer),
+            email: crate::customers::contact_email(&customer),
             id: customer.id,
             company_name: customer.company_profile.company_name,
             domain: customer.company_profile.domain,

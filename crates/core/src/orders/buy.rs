@@ -18,47 +18,7 @@ use crate::partner_center::models::Customer;
 use crate::partner_center::{api, paging};
 use crate::subscriptions::PlanBounds;
 
-/// The cancellation window a term gives.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct WindowInfo {
-    pub hours: u32,
-    /// e.g. "24 hours after purchase".
-    pub text: String,
-    /// `availability` (the term's own policy) or `policy` (the marketplace default).
-    pub source: String,
-}
-
-/// One term + billing cycle the availability lists (or its free trial).
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct TermChoice {
-    /// `P1M`, `P1Y`, …
-    pub term_duration: String,
-    /// `monthly`, `annual`, …
-    pub billing_cycle: String,
-    pub description: String,
-    pub trial: bool,
-    pub cancellation: WindowInfo,
-}
-
-impl From<&PurchaseOption> for TermChoice {
-    fn from(o: &PurchaseOption) -> Self {
-        TermChoice {
-            term_duration: o.term_duration.clone(),
-            billing_cycle: o.billing_cycle.as_str().to_string(),
-            description: o.description.clone(),
-            trial: o.trial,
-            cancellation: WindowInfo {
-                hours: o.cancellation.hours,
-                text: o.cancellation.text.clone(),
-                source: o.cancellation.source.clone(),
-            },
-        }
-    }
-}
+pub use super::{CancellationWindow as WindowInfo, PurchaseOption as TermChoice};
 
 /// A plan (SKU) sold in the customer's billing country, with what its availability lists.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -71,7 +31,7 @@ pub struct PlanChoice {
     pub availability_id: String,
     pub minimum_quantity: u32,
     pub maximum_quantity: u32,
-    pub terms: Vec<TermChoice>,
+    pub terms: Vec<PurchaseOption>,
 }
 
 /// Why the offer cannot be bought for this customer, and whom to ask.
@@ -116,15 +76,6 @@ pub fn billing_country(c: &Customer) -> Result<String> {
                 "Complete the customer's billing profile in Partner Center first",
             )
         })
-}
-
-/// Where to email the customer: the billing contact, else the company's email.
-pub fn billing_email(c: &Customer) -> Option<String> {
-    c.billing_profile
-        .as_ref()
-        .and_then(|b| b.email.clone())
-        .or_else(|| c.company_profile.email.clone())
-        .filter(|e| !e.trim().is_empty())
 }
 
 /// What `product_id` sells in the customer's billing country: its plans with the terms and
@@ -186,7 +137,7 @@ pub async fn purchase_options(
                 availability_id: av.id.clone(),
                 minimum_quantity: bounds.min,
                 maximum_quantity: bounds.max,
-                terms: options_of(&av).iter().map(TermChoice::from).collect(),
+                terms: options_of(&av),
             });
         }
     }
@@ -259,7 +210,7 @@ impl ReviewBook {
         let customer_email = crate::customers::get(&c.client, &review.customer_id)
             .await
             .ok()
-            .and_then(|c| billing_email(&c));
+            .and_then(|c| crate::customers::contact_email(&c));
         let reviewed = Reviewed {
             review,
             customer_email,

@@ -10,9 +10,10 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::store::Store;
 
-/// Where an entry stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Where an entry stands (`OrderState` in the UI's bindings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "OrderState")]
 pub enum JournalState {
     /// Written; the cart request may or may not have reached Partner Center.
     Started,
@@ -51,10 +52,13 @@ impl JournalState {
     }
 }
 
-/// One order placed (or attempted) from this app.
-#[derive(Debug, Clone, Serialize)]
+/// One order placed (or attempted) from this app (`OrderRow` in the UI's bindings).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "OrderRow")]
 pub struct JournalEntry {
+    /// The journal entry's id.
+    #[ts(type = "number")]
     pub id: i64,
     pub customer_id: String,
     pub customer_name: String,
@@ -69,6 +73,7 @@ pub struct JournalEntry {
     pub billing_cycle: String,
     pub trial: bool,
     pub cart_request_id: String,
+    /// The `MS-RequestId` the checkout was (or will be) sent with.
     pub checkout_request_id: String,
     pub cart_id: Option<String>,
     pub order_id: Option<String>,

@@ -43,9 +43,11 @@ pub struct PurchaseRequest {
     pub trial: bool,
 }
 
-/// How long after purchase a subscription can be cancelled with a refund, and where that came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// How long after purchase a subscription can be cancelled with a refund, and where that came
+/// from (`WindowInfo` in the UI's bindings).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "WindowInfo")]
 pub struct CancellationWindow {
     pub hours: u32,
     /// e.g. "24 hours after purchase".
@@ -54,19 +56,26 @@ pub struct CancellationWindow {
     pub source: String,
 }
 
-/// One term + billing cycle the availability offers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One term + billing cycle the availability offers, or its free trial (`TermChoice` in the UI's
+/// bindings).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "TermChoice")]
 pub struct PurchaseOption {
+    /// `P1M`, `P1Y`, …
     pub term_duration: String,
+    /// `monthly`, `annual`, …
+    #[ts(type = "string")]
     pub billing_cycle: BillingCycle,
     pub description: String,
     pub trial: bool,
     pub cancellation: CancellationWindow,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The price from the price list (`PriceInfo` in the UI's bindings).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "PriceInfo")]
 pub struct Price {
     pub unit_price: f64,
     pub total: f64,
@@ -76,8 +85,9 @@ pub struct Price {
 }
 
 /// Everything the review step shows before the order is placed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Review {
     pub customer_id: String,
     pub customer_name: String,

@@ -421,6 +421,11 @@ pub async fn set_quantity(
     id: &str,
     quantity: u32,
 ) -> Result<Subscription> {
+    if quantity == 0 {
+        return Err(Error::Invalid(
+            "a quantity of 0 is not a seat count: to end the subscription, cancel it or turn auto-renew off".into(),
+        ));
+    }
     set_quantity_with(&conn.client, customer_id, id, quantity).await
 }
 

@@ -204,11 +204,6 @@ impl AppCore {
         subscription_id: &str,
         quantity: u32,
     ) -> Result<SubscriptionItem> {
-        if quantity == 0 {
-            return Err(Error::Invalid(
-                "a quantity of 0 is not a seat count: to end the subscription, cancel it or turn auto-renew off".into(),
-            ));
-        }
         let c = self.connection().await?;
         let (policy, _) = policy_of(&c)?;
         let now = now_of(&c);
@@ -235,11 +230,7 @@ impl AppCore {
             expires_at: link.expires_at,
             refreshed: link.refreshed,
             customer_name: customer.company_profile.company_name.clone(),
-            customer_email: customer
-                .company_profile
-                .email
-                .clone()
-                .filter(|e| e.contains('@')),
+            customer_email: crate::customers::contact_email(&customer),
             now,
         })
     }
