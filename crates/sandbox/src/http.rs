@@ -125,6 +125,45 @@ pub(crate) fn service_error(svc: Svc, status: StatusCode, pc_code: u64, message:
     }
 }
 
+/// Text for an HTML page.
+pub(crate) fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// A page the sandbox shows a person (the sign-in, a publisher's landing page): the shared look,
+/// `width` px wide, the page's own `css`, its `body`, and a footer naming what it simulates.
+pub(crate) fn html_page(
+    status: StatusCode,
+    title: &str,
+    width: u32,
+    css: &str,
+    body: &str,
+    simulated: &str,
+) -> Response {
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>\
+         body{{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;background:#f3f5f8;color:#1b1f24;margin:0}}\
+         main{{max-width:{width}px;margin:48px auto;background:#fff;border-radius:10px;box-shadow:0 2px 12px #0002;padding:32px}}\
+         button{{background:#0f6cbd;color:#fff;border:0;border-radius:6px;padding:10px 22px;font-size:1rem;cursor:pointer}}\
+         .err{{color:#b10e1c;font-weight:700}} footer{{margin-top:28px;color:#8a94a3;font-size:.8rem}}\
+         {css}</style></head><body><main>{body}\
+         <footer>CSP Desk sandbox — {simulated}</footer></main></body></html>",
+        t = esc(title)
+    );
+    let mut resp = Response::new(Body::from(page));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    resp
+}
+
 pub(crate) fn not_found_route() -> Response {
     pc_error(StatusCode::NOT_FOUND, 1000, "Not found")
 }

@@ -36,7 +36,7 @@ use rand::RngCore;
 use serde_json::{json, Value};
 use sha2::Digest;
 
-use super::http::{self as wire, error_obj, pc_error, service_error, Svc};
+use super::http::{self as wire, error_obj, esc, html_page, pc_error, service_error, Svc};
 use super::{Shared, SANDBOX_TENANT_ID};
 
 /// The sandbox tenant's domain; accounts must be in it.
@@ -332,35 +332,17 @@ fn bad(error: &str, code: u32, message: &str) -> Response {
     entra_error(StatusCode::BAD_REQUEST, error, code, message)
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 fn html(status: StatusCode, title: &str, body: &str) -> Response {
-    let page = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>\
-         body{{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;background:#f3f5f8;color:#1b1f24;margin:0}}\
-         main{{max-width:460px;margin:48px auto;background:#fff;border-radius:10px;box-shadow:0 2px 12px #0002;padding:32px}}\
-         h1{{font-size:1.3rem;margin:0 0 16px}} label{{display:block;margin:12px 0 4px;color:#5a6472}}\
-         input{{width:100%;box-sizing:border-box;padding:8px;font-size:1rem}} ul{{padding-left:20px}}\
-         button{{background:#0f6cbd;color:#fff;border:0;border-radius:6px;padding:10px 22px;font-size:1rem;cursor:pointer;margin:18px 8px 0 0}}\
-         button.no{{background:#fff;color:#1b1f24;border:1px solid #8a94a3}} .err{{color:#b10e1c;font-weight:700}}\
-         footer{{margin-top:28px;color:#8a94a3;font-size:.8rem}}</style></head><body><main>{body}\
-         <footer>CSP Desk sandbox — simulated Microsoft Entra ID sign-in</footer></main></body></html>",
-        t = esc(title)
-    );
-    let mut resp = Response::new(axum::body::Body::from(page));
-    *resp.status_mut() = status;
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    resp
+    html_page(
+        status,
+        title,
+        460,
+        "h1{margin:0 0 16px;font-size:1.3rem} label{display:block;margin:12px 0 4px;color:#5a6472}\
+         input{width:100%;box-sizing:border-box;padding:8px;font-size:1rem} ul{padding-left:20px}\
+         button{margin:18px 8px 0 0} button.no{background:#fff;color:#1b1f24;border:1px solid #8a94a3}",
+        body,
+        "simulated Microsoft Entra ID sign-in",
+    )
 }
 
 fn redirect(to: &str) -> Response {

@@ -4,45 +4,27 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-use super::http::{self, ci_str, error_obj, parse_body, Query};
+use super::http::{self, ci_str, error_obj, esc, html_page, parse_body, Query};
 use super::state::{store_failed, Change, Mutable, SubRec};
 use super::subscriptions::{add_months, new_etag};
 use super::{App, Shared};
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>\
-         body{{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;background:#f3f5f8;color:#1b1f24;margin:0}}\
-         main{{max-width:560px;margin:48px auto;background:#fff;border-radius:10px;box-shadow:0 2px 12px #0002;padding:32px}}\
-         h1{{font-size:1.4rem;margin:0 0 4px}} .pub{{color:#5a6472;margin:0 0 24px}}\
-         dl{{display:grid;grid-template-columns:max-content 1fr;gap:8px 16px}} dt{{color:#5a6472}} dd{{margin:0;font-weight:600}}\
-         button{{background:#0f6cbd;color:#fff;border:0;border-radius:6px;padding:10px 22px;font-size:1rem;cursor:pointer}}\
-         .ok{{color:#107c10;font-weight:700;font-size:1.2rem}} .err{{color:#b10e1c;font-weight:700}}\
-         footer{{margin-top:28px;color:#8a94a3;font-size:.8rem}}</style></head><body><main>{body}\
-         <footer>CSP Desk sandbox — simulated publisher page</footer></main></body></html>",
-        t = esc(title)
-    );
-    let mut resp = Response::new(axum::body::Body::from(html));
-    *resp.status_mut() = status;
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    resp
+    html_page(
+        status,
+        title,
+        560,
+        "h1{font-size:1.4rem;margin:0 0 4px} .pub{color:#5a6472;margin:0 0 24px}\
+         dl{display:grid;grid-template-columns:max-content 1fr;gap:8px 16px} dt{color:#5a6472} dd{margin:0;font-weight:600}\
+         .ok{color:#107c10;font-weight:700;font-size:1.2rem}",
+        body,
+        "simulated publisher page",
+    )
 }
 
 fn expired_page() -> Response {
