@@ -3,14 +3,11 @@ import type { PriceInfo } from "./PriceInfo";
 import type { TermChoice } from "./TermChoice";
 
 /**
- * The review step: everything checked, nothing sent yet.
+ * The review step: everything checked, nothing sent yet; the core's [`Review`] under the id
+ * to place it with.
  */
 export type OrderReview = { 
 /**
  * Pass to [`AppCore::place_order`]; one review places at most one order.
  */
-reviewId: string, customerId: string, customerName: string, country: string, productId: string, productTitle: string, publisherName: string, skuId: string, plan: string, quantity: number, minimumQuantity: number, maximumQuantity: number, chosen: TermChoice, 
-/**
- * `None` when the price list has no row for this plan and term.
- */
-price: PriceInfo | null, termsOfUseUri: string | null, };
+reviewId: string, customerId: string, customerName: string, country: string, productId: string, productTitle: string, publisherName: string, skuId: string, plan: string, availabilityId: string, catalogItemId: string, quantity: number, minimumQuantity: number, maximumQuantity: number, options: Array<TermChoice>, chosen: TermChoice, price: PriceInfo | null, termsOfUseUri: string | null, };

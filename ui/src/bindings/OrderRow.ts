@@ -2,7 +2,7 @@
 import type { OrderState } from "./OrderState";
 
 /**
- * One entry of the orders journal (an order placed, or attempted, from this app).
+ * One order placed (or attempted) from this app (`OrderRow` in the UI's bindings).
  */
 export type OrderRow = { 
 /**
@@ -10,18 +10,14 @@ export type OrderRow = {
  */
 id: number, customerId: string, customerName: string, productId: string, productTitle: string, skuId: string, 
 /**
- * The plan's name, for orders placed since it is kept.
+ * The plan's name as the review showed it (none for entries from before it was kept).
  */
-plan: string | null, quantity: number, termDuration: string, billingCycle: string, trial: boolean, 
-/**
- * Partner Center's order id, once known.
- */
-orderId: string | null, subscriptionId: string | null, state: OrderState, 
-/**
- * Partner Center's order status (`pending`, `completed`…), when known.
- */
-status: string | null, error: string | null, 
+plan: string | null, catalogItemId: string, quantity: number, termDuration: string, billingCycle: string, trial: boolean, cartRequestId: string, 
 /**
  * The `MS-RequestId` the checkout was (or will be) sent with.
  */
-checkoutRequestId: string, createdAt: string, updatedAt: string, };
+checkoutRequestId: string, cartId: string | null, orderId: string | null, subscriptionId: string | null, state: OrderState, 
+/**
+ * Partner Center's order status (`pending`, `completed`…), when known.
+ */
+status: string | null, error: string | null, createdAt: string, updatedAt: string, };

@@ -2,7 +2,8 @@
 import type { WindowInfo } from "./WindowInfo";
 
 /**
- * One term + billing cycle the availability lists (or its free trial).
+ * One term + billing cycle the availability offers, or its free trial (`TermChoice` in the UI's
+ * bindings).
  */
 export type TermChoice = { 
 /**
