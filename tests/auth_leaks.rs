@@ -5,8 +5,8 @@
 //! Its own test binary, because it installs the process-wide `tracing` subscriber.
 
 #[allow(dead_code)] // this binary uses part of the shared helpers
-#[path = "it/support/auth_support.rs"]
-mod auth_support;
+#[path = "it/support/mod.rs"]
+mod shared;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -19,7 +19,7 @@ use cspdesk_core::settings::Settings;
 use cspdesk_core::{customers, pricelist};
 use cspdesk_sandbox::SANDBOX_USER;
 
-use auth_support as support;
+use shared::auth_support as support;
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);

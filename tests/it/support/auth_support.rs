@@ -6,16 +6,12 @@ use std::sync::Arc;
 use cspdesk_core::auth::{Auth, AuthConfig, MemoryStore};
 use cspdesk_core::connection::{ConnectOptions, Connection};
 use cspdesk_core::settings::{ConnectionKind, EndpointOverrides, Settings};
-use cspdesk_sandbox::{Sandbox, SandboxConfig, SANDBOX_CLIENT_ID};
+use cspdesk_sandbox::{Sandbox, SANDBOX_CLIENT_ID};
 use url::Url;
 
+/// A small sandbox: the sign-in tests need few offers.
 pub async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig {
-        offers: 120,
-        ..Default::default()
-    })
-    .await
-    .expect("sandbox starts")
+    super::common::sandbox_with(120, "").await
 }
 
 pub fn auth(sandbox: &Sandbox, store: Arc<MemoryStore>) -> Auth {

@@ -11,13 +11,12 @@ use cspdesk_sandbox::{FaultSpec, Sandbox, SandboxConfig};
 
 pub async fn sandbox_with(offers: usize, faults: &str) -> Sandbox {
     let faults: FaultSpec = faults.parse().expect("fault spec");
-    Sandbox::start(SandboxConfig {
+    super::start_sandbox(SandboxConfig {
         offers,
         faults,
         ..Default::default()
     })
     .await
-    .expect("sandbox starts")
 }
 
 pub async fn sandbox() -> Sandbox {

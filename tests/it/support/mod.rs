@@ -5,3 +5,10 @@
 pub mod auth_support;
 pub mod common;
 pub mod sandbox_support;
+
+use cspdesk_sandbox::{Sandbox, SandboxConfig};
+
+/// The one way the tests start a sandbox.
+pub async fn start_sandbox(cfg: SandboxConfig) -> Sandbox {
+    Sandbox::start(cfg).await.expect("sandbox starts")
+}

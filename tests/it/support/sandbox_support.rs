@@ -12,9 +12,8 @@ pub struct Env {
 }
 
 pub async fn start_with(cfg: SandboxConfig) -> Env {
-    let sb = Sandbox::start(cfg).await.expect("sandbox starts");
     Env {
-        sb,
+        sb: super::start_sandbox(cfg).await,
         http: Client::new(),
     }
 }
