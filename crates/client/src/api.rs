@@ -276,6 +276,31 @@ pub fn unbilled_line_items(
         .query("period", period)
 }
 
+/// The price sheet's columns as documented for the `updatedlicensebased` view (reference
+/// §9). ASSUMPTION: the `marketplace` view's columns are undocumented; the same header is
+/// expected (same product/SKU/term/billing-plan model). Readers find columns by name, so an
+/// added or reordered column is no harm.
+pub const PRICE_SHEET_HEADER: [&str; 18] = [
+    "ProductTitle",
+    "ProductId",
+    "SkuId",
+    "SkuTitle",
+    "Publisher",
+    "SkuDescription",
+    "UnitOfMeasure",
+    "TermDuration",
+    "BillingPlan",
+    "Market",
+    "Currency",
+    "UnitPrice",
+    "PricingTierRangeMin",
+    "PricingTierRangeMax",
+    "EffectiveStartDate",
+    "EffectiveEndDate",
+    "Tags",
+    "ERP Price",
+];
+
 /// The price sheet of one market and view, as CSV (possibly zipped). Partner API host.
 pub fn price_sheet(market: &str, view: &str) -> Request<()> {
     Request::get(

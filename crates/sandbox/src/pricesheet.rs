@@ -20,28 +20,8 @@ use super::http::{error_obj, Query};
 use super::products::{Catalog, Kind, F_PC};
 use super::Shared;
 
-/// ASSUMPTION: the `marketplace` view's columns are undocumented; the `updatedlicensebased`
-/// header is used (same product/sku/term/billing-plan model).
-pub const HEADER: [&str; 18] = [
-    "ProductTitle",
-    "ProductId",
-    "SkuId",
-    "SkuTitle",
-    "Publisher",
-    "SkuDescription",
-    "UnitOfMeasure",
-    "TermDuration",
-    "BillingPlan",
-    "Market",
-    "Currency",
-    "UnitPrice",
-    "PricingTierRangeMin",
-    "PricingTierRangeMax",
-    "EffectiveStartDate",
-    "EffectiveEndDate",
-    "Tags",
-    "ERP Price",
-];
+/// The documented columns, in the documented order.
+pub use cspdesk_client::api::PRICE_SHEET_HEADER as HEADER;
 
 const VIEWS: &[&str] = &[
     "azure_consumption",

@@ -216,24 +216,8 @@ pub fn save(store: &Store, sheet: &PriceSheet, day: NaiveDate, at: DateTime<Utc>
     {
         let mut w = csv::Writer::from_writer(&mut pending);
         let err = |e: csv::Error| Error::Invalid(format!("writing the snapshot: {e}"));
-        w.write_record([
-            "ProductTitle",
-            "ProductId",
-            "SkuId",
-            "SkuTitle",
-            "Publisher",
-            "UnitOfMeasure",
-            "TermDuration",
-            "BillingPlan",
-            "Market",
-            "Currency",
-            "UnitPrice",
-            "EffectiveStartDate",
-            "EffectiveEndDate",
-            "Tags",
-            "ERP Price",
-        ])
-        .map_err(err)?;
+        w.write_record(crate::partner_center::api::PRICE_SHEET_HEADER)
+            .map_err(err)?;
         let date = |d: Option<NaiveDate>| {
             d.map(|d| format!("{}/{}/{} 12:00:00 AM", d.month(), d.day(), d.year()))
                 .unwrap_or_default()
@@ -245,12 +229,15 @@ pub fn save(store: &Store, sheet: &PriceSheet, day: NaiveDate, at: DateTime<Utc>
                 &r.sku_id,
                 &r.sku_title,
                 &r.publisher,
+                "", // SkuDescription
                 &r.unit_of_measure,
                 &r.term_duration,
                 &r.billing_plan,
                 &r.market,
                 &r.currency,
                 &r.unit_price.to_string(),
+                "", // PricingTierRangeMin
+                "", // PricingTierRangeMax
                 &date(r.effective_start),
                 &date(r.effective_end),
                 &r.tags,
