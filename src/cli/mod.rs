@@ -5,6 +5,7 @@
 mod account;
 mod doctor;
 mod invoices;
+mod margins;
 mod offers;
 mod orders;
 mod output;
@@ -105,6 +106,9 @@ pub enum Command {
     /// The daily marketplace price list.
     #[command(subcommand)]
     Prices(prices::PricesCmd),
+    /// Your margin rules: your sell prices on top of Microsoft's price list.
+    #[command(subcommand)]
+    Margins(margins::MarginsCmd),
     /// Real work against a faulty sandbox, then exactly-once and integrity checks.
     Soak {
         #[arg(long, default_value_t = 400)]
@@ -295,6 +299,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Prices(cmd) => prices::run(g, cmd).await,
         Command::Invoices(cmd) => invoices::run(g, cmd).await,
         Command::Publishers(cmd) => publishers::run(g, cmd).await,
+        Command::Margins(cmd) => margins::run(g, cmd),
         Command::Orders(cmd) => orders::run(g, cmd).await,
         Command::Subscriptions(cmd) => subscriptions::run(g, cmd).await,
         Command::ActivationLink {

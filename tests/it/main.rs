@@ -25,6 +25,7 @@ mod crash;
 mod doctor;
 mod documented_shapes;
 mod graph_billing;
+mod margins;
 mod orders;
 mod plans;
 mod pricelist;

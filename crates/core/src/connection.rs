@@ -158,10 +158,7 @@ impl std::fmt::Debug for Connection {
 
 impl Connection {
     pub async fn open(opts: ConnectOptions) -> Result<Connection> {
-        let data_dir = opts.data_dir.clone().unwrap_or_else(default_data_dir);
-        std::fs::create_dir_all(&data_dir)
-            .map_err(|e| Error::io(format!("creating {}", data_dir.display()), e))?;
-        let store = Arc::new(Store::open(&data_dir.join("cspdesk.sqlite"))?);
+        let (data_dir, store) = open_store(&opts)?;
         let explicit =
             opts.endpoint.is_some() || opts.partner_api.is_some() || opts.arm_endpoint.is_some();
         let wants_sandbox = opts.settings.connection == ConnectionKind::Sandbox;
@@ -299,6 +296,16 @@ async fn signed_in_tokens(
             None
         }
     }
+}
+
+/// The data folder these options name (made when missing) and its store, without connecting:
+/// for what needs only local data, such as the margin rules.
+pub fn open_store(opts: &ConnectOptions) -> Result<(PathBuf, Arc<Store>)> {
+    let data_dir = opts.data_dir.clone().unwrap_or_else(default_data_dir);
+    std::fs::create_dir_all(&data_dir)
+        .map_err(|e| Error::io(format!("creating {}", data_dir.display()), e))?;
+    let store = Arc::new(Store::open(&data_dir.join("cspdesk.sqlite"))?);
+    Ok((data_dir, store))
 }
 
 fn sandbox_tokens() -> Arc<dyn TokenProvider> {

@@ -20,6 +20,7 @@ pub mod customers;
 pub mod doctor;
 pub mod orders;
 pub mod pricelist;
+pub mod pricing;
 pub mod publishers;
 pub mod settings;
 pub mod store;

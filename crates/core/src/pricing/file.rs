@@ -1,0 +1,399 @@
+//! Margin rules as a small file a team can share: TOML (`[[rule]]` tables) or CSV (one rule a
+//! row), chosen by the file's extension. Reading names the line (and for CSV the column) of
+//! anything it cannot use, and reads nothing into the store until the whole file is good.
+//!
+//! ```toml
+//! [[rule]]
+//! markup = "20%"      # a percentage; `fixed = 1.50` adds an amount (both may be set)
+//! on = "unit"         # or "erp": the percentage of the ERP price
+//! round = "0.99"      # 0.99 | 0.95 | 0.49 | 0.05 | 1 | none
+//! type = "SaaS"       # and/or publisher, category, product, sku, market
+//! promotion = false   # true lets the rule sell below cost
+//! ```
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{check, MarginRule, MarkupBasis, NewRule, Rounding, RuleScope};
+use crate::error::{Error, Result};
+
+/// One rule as the file spells it.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct Spelled {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    markup: Option<Markup>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    round: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    product_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sku: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    market: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    promotion: bool,
+}
+
+/// `"20%"`, `"20"` or `20`.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(untagged)]
+enum Markup {
+    Number(f64),
+    Text(String),
+}
+
+/// A percentage as typed: `20%`, `20`, `-5 %`.
+pub fn parse_percent(s: &str) -> Result<f64> {
+    let t = s.trim().trim_end_matches('%').trim();
+    t.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "`{s}` is not a markup: write a percentage such as 20%"
+            ))
+        })
+}
+
+impl Spelled {
+    fn rule(self) -> Result<NewRule> {
+        let percent = match self.markup {
+            None => None,
+            Some(Markup::Number(n)) => Some(n),
+            Some(Markup::Text(t)) => Some(parse_percent(&t)?),
+        };
+        let basis = match self.on.as_deref().map(|s| s.trim().to_ascii_lowercase()) {
+            None => MarkupBasis::Unit,
+            Some(s) if s.is_empty() || s == "unit" => MarkupBasis::Unit,
+            Some(s) if s == "erp" => MarkupBasis::Erp,
+            Some(s) => {
+                return Err(Error::Invalid(format!(
+                    "`on = {s}`: a markup is taken of the unit price (unit) or the ERP price (erp)"
+                )))
+            }
+        };
+        check(&NewRule {
+            percent,
+            fixed: self.fixed,
+            basis,
+            rounding: Rounding::parse(self.round.as_deref().unwrap_or(""))?,
+            scope: RuleScope {
+                product_type: self.product_type,
+                publisher: self.publisher,
+                category: self.category,
+                product_id: self.product,
+                sku_id: self.sku,
+                market: self.market,
+            },
+            promotion: self.promotion,
+        })
+    }
+
+    fn of(r: &NewRule) -> Spelled {
+        let s = r.scope.clone();
+        Spelled {
+            markup: r.percent.map(|p| Markup::Text(format!("{p}%"))),
+            fixed: r.fixed,
+            on: (r.basis == MarkupBasis::Erp).then(|| "erp".into()),
+            round: (r.rounding != Rounding::None).then(|| r.rounding.as_str().into()),
+            product_type: s.product_type,
+            publisher: s.publisher,
+            category: s.category,
+            product: s.product_id,
+            sku: s.sku_id,
+            market: s.market,
+            promotion: r.promotion,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct TomlFile {
+    #[serde(default)]
+    rule: Vec<toml::Spanned<Spelled>>,
+}
+
+fn line_of(text: &str, at: usize) -> usize {
+    text[..at.min(text.len())].matches('\n').count() + 1
+}
+
+fn is_csv(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+/// Read the rules of a TOML text; `what` names it in errors.
+pub fn from_toml(text: &str, what: &str) -> Result<Vec<NewRule>> {
+    let file: TomlFile = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+        Error::Invalid(format!("{what}, line {line}: {}", e.message()))
+    })?;
+    file.rule
+        .into_iter()
+        .map(|spanned| {
+            let line = line_of(text, spanned.span().start);
+            spanned.into_inner().rule().map_err(|e| {
+                Error::Invalid(format!("{what}, the rule at line {line}: {}", plain(e)))
+            })
+        })
+        .collect()
+}
+
+fn plain(e: Error) -> String {
+    match e {
+        Error::Invalid(m) => m,
+        e => e.to_string(),
+    }
+}
+
+const CSV_HEADER: [&str; 11] = [
+    "markup",
+    "fixed",
+    "on",
+    "round",
+    "type",
+    "publisher",
+    "category",
+    "product",
+    "sku",
+    "market",
+    "promotion",
+];
+
+/// Read the rules of a CSV text (a header row naming the columns, any order); `what` names it.
+pub fn from_csv(text: &str, what: &str) -> Result<Vec<NewRule>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header = rdr
+        .headers()
+        .map_err(|e| Error::Invalid(format!("{what}, line 1: {e}")))?
+        .clone();
+    let col = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
+    if let Some(unknown) = header
+        .iter()
+        .position(|h| !CSV_HEADER.iter().any(|k| k.eq_ignore_ascii_case(h)))
+    {
+        return Err(Error::Invalid(format!(
+            "{what}, line 1, column {}: `{}` is not a rule column (use {})",
+            unknown + 1,
+            &header[unknown],
+            CSV_HEADER.join(", ")
+        )));
+    }
+    let mut out = vec![];
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| Error::Invalid(format!("{what}: {e}")))?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let get = |name: &str| {
+            col(name)
+                .and_then(|i| rec.get(i))
+                .map(str::to_string)
+                .filter(|s| !s.is_empty())
+        };
+        let at = |name: &str, e: Error| {
+            let c = col(name)
+                .map(|i| format!(", column {}", i + 1))
+                .unwrap_or_default();
+            Error::Invalid(format!("{what}, line {line}{c}: {}", plain(e)))
+        };
+        let fixed = match get("fixed") {
+            Some(f) => Some(
+                f.parse::<f64>()
+                    .map_err(|_| at("fixed", Error::Invalid(format!("`{f}` is not an amount"))))?,
+            ),
+            None => None,
+        };
+        let promotion = match get("promotion").map(|p| p.to_ascii_lowercase()) {
+            None => false,
+            Some(p) if ["yes", "true", "1", "y"].contains(&p.as_str()) => true,
+            Some(p) if ["no", "false", "0", "n"].contains(&p.as_str()) => false,
+            Some(p) => {
+                return Err(at(
+                    "promotion",
+                    Error::Invalid(format!("`{p}` is not yes or no")),
+                ))
+            }
+        };
+        let spelled = Spelled {
+            markup: get("markup").map(Markup::Text),
+            fixed,
+            on: get("on"),
+            round: get("round"),
+            product_type: get("type"),
+            publisher: get("publisher"),
+            category: get("category"),
+            product: get("product"),
+            sku: get("sku"),
+            market: get("market"),
+            promotion,
+        };
+        out.push(
+            spelled
+                .rule()
+                .map_err(|e| Error::Invalid(format!("{what}, line {line}: {}", plain(e))))?,
+        );
+    }
+    Ok(out)
+}
+
+/// Read a rules file (`.csv`, else TOML).
+pub fn read(path: &Path) -> Result<Vec<NewRule>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    let what = path.display().to_string();
+    if is_csv(path) {
+        from_csv(&text, &what)
+    } else {
+        from_toml(&text, &what)
+    }
+}
+
+/// The rules as TOML.
+pub fn to_toml(rules: &[MarginRule]) -> Result<String> {
+    let file = TomlFile {
+        rule: rules
+            .iter()
+            .map(|r| toml::Spanned::new(0..0, Spelled::of(&r.rule)))
+            .collect(),
+    };
+    let body = toml::to_string(&file)
+        .map_err(|e| Error::Internal(format!("writing the rules as TOML: {e}")))?;
+    Ok(format!(
+        "# CSP Desk margin rules (cspdesk margins import FILE)\n{body}"
+    ))
+}
+
+/// The rules as CSV.
+pub fn to_csv(rules: &[MarginRule]) -> Result<String> {
+    let mut w = csv::Writer::from_writer(vec![]);
+    let err = |e: csv::Error| Error::Internal(format!("writing the rules as CSV: {e}"));
+    w.write_record(CSV_HEADER).map_err(err)?;
+    for r in rules {
+        let s = Spelled::of(&r.rule);
+        let text = |v: Option<String>| v.unwrap_or_default();
+        w.write_record([
+            r.rule.percent.map(|p| format!("{p}%")).unwrap_or_default(),
+            s.fixed.map(|f| f.to_string()).unwrap_or_default(),
+            text(s.on),
+            text(s.round),
+            text(s.product_type),
+            text(s.publisher),
+            text(s.category),
+            text(s.product),
+            text(s.sku),
+            text(s.market),
+            if s.promotion {
+                "yes".into()
+            } else {
+                String::new()
+            },
+        ])
+        .map_err(err)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::Internal(format!("writing the rules as CSV: {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Write the rules to `path` (`.csv`, else TOML), through a temporary file renamed into place.
+pub fn write(path: &Path, rules: &[MarginRule]) -> Result<()> {
+    let text = if is_csv(path) {
+        to_csv(rules)?
+    } else {
+        to_toml(rules)?
+    };
+    let tmp = crate::tabular::temp_beside(path)?;
+    std::fs::write(tmp.path(), text)
+        .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    crate::tabular::persist(tmp, path)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOML: &str = r#"
+# a team's rules
+[[rule]]
+markup = "20%"
+round = "0.99"
+
+[[rule]]
+markup = 35
+on = "erp"
+publisher = "Contoso"
+market = "gb"
+
+[[rule]]
+fixed = -2
+product = "P1"
+sku = "S1"
+promotion = true
+"#;
+
+    fn stored(rules: Vec<NewRule>) -> Vec<MarginRule> {
+        rules
+            .into_iter()
+            .enumerate()
+            .map(|(i, rule)| MarginRule {
+                id: i as i64 + 1,
+                rule,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn toml_and_csv_read_back_what_they_write() {
+        let rules = from_toml(TOML, "rules.toml").unwrap();
+        assert_eq!(rules.len(), 3);
+        assert_eq!(rules[0].percent, Some(20.0));
+        assert_eq!(rules[0].rounding, Rounding::Up99);
+        assert_eq!(rules[1].basis, MarkupBasis::Erp);
+        assert_eq!(rules[1].scope.market.as_deref(), Some("GB"));
+        assert!(rules[2].promotion && rules[2].fixed == Some(-2.0));
+        let again = from_toml(&to_toml(&stored(rules.clone())).unwrap(), "x").unwrap();
+        assert_eq!(again, rules);
+        let csv = to_csv(&stored(rules.clone())).unwrap();
+        assert_eq!(from_csv(&csv, "x").unwrap(), rules);
+    }
+
+    #[test]
+    fn a_bad_file_names_the_line() {
+        let bad = TOML.replace("round = \"0.99\"", "round = \"0.98\"");
+        let e = from_toml(&bad, "rules.toml").unwrap_err().to_string();
+        assert!(e.contains("rules.toml, the rule at line 3"), "{e}");
+        assert!(e.contains("0.98"), "{e}");
+        let e = from_toml("[[rule]]\nmarkup = \"20%\"\ncolour = \"red\"\n", "r.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 3"), "{e}");
+        let e = from_toml("[[rule]]\nmarkup = -5\n", "r.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("below cost") && e.contains("line 1"), "{e}");
+        let e = from_csv("markup,fixed\n20%,\n10%,abc\n", "r.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("r.csv, line 3, column 2"), "{e}");
+        let e = from_csv("markup,colour\n20%,red\n", "r.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 1, column 2"), "{e}");
+    }
+}
