@@ -22,6 +22,7 @@ pub mod orders;
 pub mod pricelist;
 pub mod pricing;
 pub mod publishers;
+pub mod schedule;
 pub mod settings;
 pub mod store;
 pub mod subscriptions;
