@@ -163,9 +163,10 @@ fn rows(cat: &Catalog, market: usize, day: NaiveDate, emit: &mut dyn FnMut(&[&st
             continue;
         }
         let publisher = &cat.publisher(p).name;
-        for sku in cat.skus(p) {
-            if sku.trial && mix(p.seed, 999) & 1 == 0 {
-                // Only about half the trial plans get their zero-price row: clients must cope.
+        for sku in cat.listed_skus(p) {
+            if sku.is_trial || (sku.trial && mix(p.seed, 999) & 1 == 0) {
+                // Only about half the trial terms get their zero-price row: clients must cope.
+                // A trial SKU's zero row is its only price.
                 let since = us_date(day - chrono::Duration::days(30));
                 emit(&[
                     p.title.as_str(),
