@@ -607,6 +607,7 @@ impl AppCore {
         &self,
         invoice_id: &str,
         refresh: bool,
+        progress: billing::Progress<'_>,
     ) -> Result<(Arc<Vec<InvoiceLineItem>>, DateTime<Utc>)> {
         let id = invoice_key(invoice_id)?;
         let c = self.connection().await?;
@@ -617,13 +618,10 @@ impl AppCore {
                 return Ok((hit.lines.clone(), hit.fetched_at));
             }
         }
-        let got = billing::fetch_lines(
-            &c.client,
-            Some(&c.store),
-            &id,
-            &Default::default(),
-            &|p| tracing::info!(invoice = %id, "{}", billing::describe_progress(&p)),
-        )
+        let got = billing::fetch_lines(&c.client, Some(&c.store), &id, &Default::default(), &|p| {
+            tracing::info!(invoice = %id, "{}", billing::describe_progress(&p));
+            progress(p)
+        })
         .await?;
         let lines = Arc::new(got.lines);
         let fetched_at = Utc::now();
@@ -651,7 +649,17 @@ impl AppCore {
     /// A window of an invoice's marketplace lines under the filters, sorted, with totals.
     /// The window is capped at [`MAX_WINDOW`].
     pub async fn invoice_lines(&self, q: LineQuery) -> Result<LineWindow> {
-        let (all, fetched_at) = self.all_lines(&q.invoice_id, q.refresh).await?;
+        self.invoice_lines_telling(q, &|_| {}).await
+    }
+
+    /// [`AppCore::invoice_lines`]; `progress` hears how a Graph export that has to run first
+    /// is getting on (the events the CLI prints).
+    pub async fn invoice_lines_telling(
+        &self,
+        q: LineQuery,
+        progress: billing::Progress<'_>,
+    ) -> Result<LineWindow> {
+        let (all, fetched_at) = self.all_lines(&q.invoice_id, q.refresh, progress).await?;
         let rows = select(&all, &q);
         let offset = (q.offset as usize).min(rows.len());
         let limit = (q.limit as usize).clamp(1, MAX_WINDOW);
@@ -684,7 +692,7 @@ impl AppCore {
         format: Option<String>,
     ) -> Result<ExportResult> {
         let id = invoice_key(&q.invoice_id)?;
-        let (all, _) = self.all_lines(&id, q.refresh).await?;
+        let (all, _) = self.all_lines(&id, q.refresh, &|_| {}).await?;
         let (out, format) = export_target(
             path.as_deref(),
             format.as_deref(),
