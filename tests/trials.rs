@@ -11,15 +11,25 @@ use cspdesk_core::catalog::trials::TrialSource;
 use cspdesk_core::pricelist::export::ExportFormat;
 use cspdesk_core::pricelist::{self, ExportRequest};
 
-#[tokio::test(flavor = "multi_thread")]
-async fn every_trial_shape_is_attached_to_a_paid_plan_and_agrees_everywhere() {
+/// A sandbox of 600 offers and a connection with its US catalog synced (ARM included).
+async fn synced_us() -> (
+    cspdesk_sandbox::Sandbox,
+    cspdesk_core::connection::Connection,
+    tempfile::TempDir,
+) {
     let sb = common::sandbox_with(600, "").await;
-    let (conn, _dir) = common::connection(&sb).await;
+    let (conn, dir) = common::connection(&sb).await;
     let mut opts = SyncOptions::new("US");
     opts.arm_subscription = conn.arm_subscription.clone();
     sync::sync(&conn.client, &conn.store, &opts, &|_| {})
         .await
         .unwrap();
+    (sb, conn, dir)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_trial_shape_is_attached_to_a_paid_plan_and_agrees_everywhere() {
+    let (_sb, conn, _dir) = synced_us().await;
     let offers = sync::load_offers(&conn.store, "US").unwrap();
     let with_source = |src: TrialSource| {
         offers
@@ -84,13 +94,7 @@ async fn every_trial_shape_is_attached_to_a_paid_plan_and_agrees_everywhere() {
 /// row and its paid row, once, with no row for the trial SKU of its own.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_trial_sku_is_the_paid_plans_trial_in_the_price_list() {
-    let sb = common::sandbox_with(600, "").await;
-    let (conn, dir) = common::connection(&sb).await;
-    let mut opts = SyncOptions::new("US");
-    opts.arm_subscription = conn.arm_subscription.clone();
-    sync::sync(&conn.client, &conn.store, &opts, &|_| {})
-        .await
-        .unwrap();
+    let (_sb, conn, dir) = synced_us().await;
     let offers = sync::load_offers(&conn.store, "US").unwrap();
     let pairs: Vec<(&cspdesk_core::catalog::Offer, String, String)> = offers
         .iter()
