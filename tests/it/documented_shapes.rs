@@ -424,3 +424,353 @@ fn partner_center_transition_eligibilities() {
             .contains("conflicting services"));
     });
 }
+
+#[test]
+fn partner_center_billing_profile() {
+    use cspdesk_core::partner_center::models::BillingProfile;
+    both("pc-billing-profile.json", |b| {
+        let p: BillingProfile = json::decode(b, "billing profile").unwrap();
+        assert_eq!(p.id, "<billing-profile-id>");
+        assert_eq!(
+            (p.first_name.as_deref(), p.last_name.as_deref()),
+            (Some("FirstName"), Some("LastName"))
+        );
+        assert_eq!(p.email.as_deref(), Some("email@sample.com"));
+        assert_eq!(p.culture.as_deref(), Some("en-US"));
+        assert_eq!(p.language.as_deref(), Some("en"));
+        assert_eq!(p.company_name.as_deref(), Some("CompanyName"));
+        // The customer's market: the billing country.
+        let a = &p.default_address;
+        assert_eq!(a.country, "US");
+        assert_eq!(
+            (
+                a.city.as_deref(),
+                a.state.as_deref(),
+                a.postal_code.as_deref()
+            ),
+            (Some("Redmond"), Some("WA"), Some("98052"))
+        );
+        assert_eq!(a.address_line1.as_deref(), Some("1 Microsoft Way"));
+        assert_eq!(a.phone_number.as_deref(), Some("4255555555"));
+    });
+}
+
+#[test]
+fn partner_center_products() {
+    use cspdesk_core::partner_center::models::Product;
+    both("pc-products.json", |b| {
+        let c: Collection<Product> = json::decode(b, "products").unwrap();
+        let p = &c.items[0];
+        assert_eq!(p.id, "DZH318Z0BQ3Q");
+        assert_eq!(p.title, "Virtual Machines DSv2 Series");
+        assert!(p.description.starts_with("Dsv2-series instances"));
+        assert_eq!(p.product_type.id, "Azure");
+        assert_eq!(p.product_type.display_name, "Azure");
+        let sub = p.product_type.sub_type.as_ref().unwrap();
+        assert_eq!(
+            (sub.id.as_str(), sub.display_name.as_str()),
+            ("VirtualMachines", "VirtualMachines")
+        );
+        assert!(!p.is_saas(), "a virtual machine is not SaaS");
+        assert!(p.is_microsoft_product);
+        assert_eq!(p.publisher_name, "Microsoft");
+        assert!(c.next_token().is_none(), "the list comes whole");
+    });
+}
+
+#[test]
+fn partner_center_sku() {
+    use cspdesk_core::partner_center::models::{BillingCycle, Sku};
+    both("pc-sku.json", |b| {
+        let s: Sku = json::decode(b, "sku").unwrap();
+        assert_eq!(s.id, "0001");
+        assert_eq!(s.product_id, "CFQ7TTC0LH18");
+        assert_eq!(s.title, "Microsoft 365 Business Basic");
+        assert!(s.description.starts_with("Best for businesses"));
+        assert_eq!((s.minimum_quantity, s.maximum_quantity), (1, 300));
+        assert!(!s.is_trial);
+        assert_eq!(
+            s.supported_billing_cycles,
+            vec![BillingCycle::Annual, BillingCycle::Monthly]
+        );
+        assert_eq!(s.purchase_prerequisites, vec!["MicrosoftCloudAgreement"]);
+        assert!(s.provisioning_variables.is_empty());
+    });
+}
+
+#[test]
+fn partner_center_availabilities() {
+    use cspdesk_core::partner_center::models::{Availability, BillingCycle, RefundType};
+    both("pc-availabilities.json", |b| {
+        let c: Collection<Availability> = json::decode(b, "availabilities").unwrap();
+        let a = &c.items[0];
+        assert_eq!(a.id, "DZH318XZXVNF");
+        assert_eq!(
+            (a.product_id.as_str(), a.sku_id.as_str()),
+            ("DZH318Z0BQ3Q", "0001")
+        );
+        assert_eq!(a.catalog_item_id, "DZH318Z0BQ3Q:0001:DZH318XZXVNF");
+        assert_eq!(
+            (
+                a.default_currency.code.as_str(),
+                a.default_currency.symbol.as_str()
+            ),
+            ("USD", "$")
+        );
+        assert_eq!(
+            (a.segment.as_str(), a.country.as_str()),
+            ("commercial", "US")
+        );
+        assert!(a.is_purchasable && !a.is_renewable);
+        assert_eq!(a.terms[0].duration, "P1Y");
+        assert_eq!(a.terms[0].description, "1 Year Prepaid");
+    });
+    both("pc-availability-nce.json", |b| {
+        let a: Availability = json::decode(b, "availability").unwrap();
+        assert_eq!(a.catalog_item_id, "CFQ7TTC0LH18:0001:CFQ7TTC0K971");
+        assert!(a.is_purchasable && a.is_renewable);
+        let t = &a.terms[0];
+        assert_eq!(t.id, "5aeco6mffyxo");
+        assert_eq!(t.duration, "P1Y");
+        assert_eq!(
+            t.description,
+            "One-Year commitment for monthly/yearly billing"
+        );
+        // Capitalised on terms, snake_case elsewhere: both read.
+        assert_eq!(t.billing_cycle, BillingCycle::Annual);
+        assert!(!t.is_trial());
+        let r = &t.cancellation_policies[0].refund_options[0];
+        assert_eq!(
+            (r.sequence_id, r.kind.clone(), r.expires_after.as_str()),
+            (0, RefundType::Full, "P1D")
+        );
+    });
+}
+
+#[test]
+fn partner_center_cart() {
+    use cspdesk_core::partner_center::models::{BillingCycle, Cart, CartStatus};
+    both("pc-cart.json", |b| {
+        let c: Cart = json::decode(b, "cart").unwrap();
+        assert_eq!(c.id, "3655b1a0-b1c9-4268-9824-577fdbc4d0be");
+        assert_eq!(c.status, CartStatus::Active);
+        assert_eq!(
+            c.creation_timestamp
+                .unwrap()
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+            "2019-01-16 00:45:41"
+        );
+        assert_eq!(
+            c.expiration_timestamp
+                .unwrap()
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+            "2019-01-16 01:00:54"
+        );
+        assert_eq!(c.line_items.len(), 6);
+        let saas = &c.line_items[4];
+        assert_eq!(saas.catalog_item_id, "DZH318Z0BXWC:0002:DZH318Z0BMRV");
+        assert_eq!(saas.billing_cycle, BillingCycle::Monthly);
+        assert_eq!(saas.term_duration.as_deref(), Some("P1M"));
+        assert_eq!(saas.currency_code.as_deref(), Some("USD"));
+        assert_eq!(saas.order_group.as_deref(), Some("1"));
+        // The SaaS free trial: billing cycle none, one month, renewing to a year.
+        let trial = &c.line_items[5];
+        assert_eq!(trial.id, 5);
+        assert_eq!(trial.quantity, 10);
+        assert_eq!(trial.billing_cycle, BillingCycle::None);
+        assert_eq!(trial.renews_to.as_ref().unwrap().term_duration, "P1Y");
+        assert_eq!(
+            c.line_items[1]
+                .provisioning_context
+                .get("scope")
+                .and_then(Value::as_str),
+            Some("shared")
+        );
+    });
+}
+
+#[test]
+fn partner_center_checkout_orders() {
+    use cspdesk_core::partner_center::models::{BillingCycle, CartCheckoutResult, OrderStatus};
+    both("pc-checkout.json", |b| {
+        let r: CartCheckoutResult = json::decode(b, "checkout").unwrap();
+        assert_eq!(r.orders.len(), 3);
+        let saas = &r.orders[2];
+        assert_eq!(saas.id, "HVu_cO8Ea7fNRQP4ia1QTpZap-kg_7P71");
+        assert_eq!(saas.alternate_id.as_deref(), Some("55a4e6854d54"));
+        assert_eq!(
+            saas.reference_customer_id,
+            "28045616-f6b9-462f-9701-0d89b5e65c44"
+        );
+        assert_eq!(saas.billing_cycle, BillingCycle::Monthly);
+        assert_eq!(saas.currency_symbol.as_deref(), Some("$"));
+        assert_eq!(saas.status, OrderStatus::Pending);
+        assert_eq!(saas.transaction_type.as_deref(), Some("UserPurchase"));
+        assert!(saas.creation_date.is_some());
+        let l = &saas.line_items[0];
+        assert_eq!(l.offer_id, "DZH318Z0BXWC:0002:DZH318Z0BMRV");
+        assert_eq!(
+            l.subscription_id, None,
+            "a SaaS line has no subscription yet at checkout"
+        );
+        assert_eq!(l.term_duration.as_deref(), Some("P1M"));
+        assert_eq!(
+            l.friendly_name.as_deref(),
+            Some("Barracuda WaaS - Medium Plan")
+        );
+        assert_eq!(r.orders[0].status, OrderStatus::Completed);
+        assert_eq!(
+            r.orders[0].line_items[0].subscription_id.as_deref(),
+            Some("EF2E1307-86E6-40E3-A794-872403FBD31C")
+        );
+        assert_eq!(r.orders[1].billing_cycle, BillingCycle::OneTime);
+        assert!(r.order_errors.is_empty());
+    });
+}
+
+#[test]
+fn partner_center_activation_links() {
+    use cspdesk_core::partner_center::models::ActivationLink;
+    both("pc-activation-links.json", |b| {
+        let c: Collection<ActivationLink> = json::decode(b, "activation links").unwrap();
+        assert_eq!(c.items.len(), 1);
+        assert_eq!(c.items[0].line_item_number, 0);
+        assert_eq!(c.items[0].link.uri, "<link populated here>");
+        assert_eq!(c.items[0].link.method, "GET");
+    });
+}
+
+#[test]
+fn partner_center_upgrades() {
+    use cspdesk_core::partner_center::models::{Upgrade, UpgradeErrorCode, UpgradeType};
+    both("pc-upgrades.json", |b| {
+        let c: Collection<Upgrade> = json::decode(b, "upgrades").unwrap();
+        let ok = &c.items[0];
+        assert_eq!(ok.target_offer.id, "796B6B5F-613C-4E24-A17C-EBA730D49C02");
+        assert_eq!(ok.target_offer.name, "Office 365 Enterprise E3");
+        assert_eq!(
+            (
+                ok.target_offer.minimum_quantity,
+                ok.target_offer.maximum_quantity
+            ),
+            (1, 10000)
+        );
+        assert_eq!(ok.target_offer.rank, 30);
+        assert_eq!(ok.upgrade_type, UpgradeType::UpgradeWithLicenseTransfer);
+        assert!(ok.is_eligible);
+        assert_eq!(ok.quantity, 25);
+        // The legacy Offer's other fields are kept.
+        assert_eq!(ok.target_offer.extra["billing"], "license");
+        let no = &c.items[1];
+        assert!(!no.is_eligible);
+        assert_eq!(no.upgrade_type, UpgradeType::None);
+        let e = &no.upgrade_errors[0];
+        assert_eq!(e.code, UpgradeErrorCode::SubscriptionAddOnsPresent);
+        assert_eq!(
+            e.description,
+            "The subscription has add-ons that must be removed first."
+        );
+        assert_eq!(e.additional_details.as_deref(), Some("Add-on 9B8D8B2E"));
+    });
+}
+
+#[test]
+fn price_sheet_header_and_row() {
+    use cspdesk_core::pricelist::sheet;
+    let raw = String::from_utf8(fixture("pricesheet-updatedlicensebased.csv")).unwrap();
+    let check = |csv: &str| {
+        let s = sheet::parse(csv.as_bytes(), "US", false).unwrap();
+        assert_eq!(s.rows.len(), 1);
+        let r = &s.rows[0];
+        assert_eq!(r.product_title, "Advanced Communications");
+        assert_eq!(
+            (r.product_id.as_str(), r.sku_id.as_str()),
+            ("CFQ7TTC0HDK0", "0001")
+        );
+        assert_eq!(r.sku_title, "Advanced Communications");
+        assert_eq!(r.publisher, "Microsoft Corporation");
+        assert_eq!(r.unit_of_measure, "");
+        assert_eq!(
+            (r.term_duration.as_str(), r.billing_plan.as_str()),
+            ("P1Y", "Annual")
+        );
+        assert_eq!((r.market.as_str(), r.currency.as_str()), ("US", "USD"));
+        assert_eq!(r.unit_price, 115.2);
+        assert_eq!(
+            r.erp_price,
+            Some(144.0),
+            "the ERP Price column with its typographic quote"
+        );
+        assert_eq!(
+            r.effective_start,
+            chrono::NaiveDate::from_ymd_opt(2019, 2, 1)
+        );
+        assert_eq!(r.effective_end, chrono::NaiveDate::from_ymd_opt(2021, 2, 4));
+        assert_eq!(r.tags, "License");
+    };
+    check(&raw);
+    // An unknown column first and last (the `both` of a CSV).
+    let with_unknown: String = raw
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let extra = if i == 0 {
+                "\"UnknownFutureColumn\""
+            } else {
+                "\"x\""
+            };
+            format!("{extra},{l},{extra}\r\n")
+        })
+        .collect();
+    check(&with_unknown);
+}
+
+#[test]
+fn entra_token_answers() {
+    use cspdesk_core::auth::oauth;
+    both("entra-token.json", |b| {
+        let t = oauth::read_token_answer(b).unwrap();
+        assert_eq!(t.token_type.to_ascii_lowercase(), "bearer");
+        assert_eq!(
+            t.access_token.expose(),
+            "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.access"
+        );
+        assert_eq!(t.expires_in, std::time::Duration::from_secs(3599));
+        assert_eq!(
+            t.refresh_token.as_ref().map(|s| s.expose()),
+            Some("0.AAAA-refresh-token-value")
+        );
+        assert_eq!(
+            t.id_token.as_ref().map(|s| s.expose()),
+            Some("eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.id")
+        );
+        assert_eq!(
+            t.scopes,
+            vec!["https://api.partnercenter.microsoft.com/user_impersonation"]
+        );
+    });
+    both("entra-devicecode.json", |b| {
+        let d = oauth::read_device_code_answer(b).unwrap();
+        assert_eq!(d.user_code, "FGKY5RTWN");
+        assert_eq!(d.verification_uri, "https://microsoft.com/devicelogin");
+        assert_eq!(d.expires_in, std::time::Duration::from_secs(900));
+        assert!(
+            d.message.contains("enter the code FGKY5RTWN"),
+            "{}",
+            d.message
+        );
+    });
+    both("entra-error.json", |b| {
+        let e = oauth::read_token_error(b).unwrap().to_string();
+        assert!(
+            e.contains("The provided value for the input parameter 'scope' is not valid"),
+            "{e}"
+        );
+        assert!(
+            !e.contains("Trace ID"),
+            "only the first line of Entra's words: {e}"
+        );
+    });
+}

@@ -509,3 +509,73 @@ async fn a_full_disk_gives_a_clear_error_and_keeps_the_previous_file() {
         assert!(left.iter().all(|f| f.starts_with("prices.")), "{left:?}");
     }
 }
+
+/// A sheet whose layout changed (a required column gone): the error quotes the header line as
+/// it came and names a file beside the logs holding the sheet's first 20 lines, for a bug
+/// report; no export file, no snapshot. Both when exporting and when only fetching the sheet.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sheet_missing_a_column_quotes_its_header_and_keeps_its_first_lines() {
+    let sb = common::sandbox().await;
+    sb.drop_sheet_column(Some("SkuId"));
+    let (conn, dir) = common::connection(&sb).await;
+    let logs = dir.path().join("logs");
+    let served_header = cspdesk_sandbox::PRICE_SHEET_HEADER
+        .iter()
+        .filter(|h| **h != "SkuId")
+        .map(|h| format!("\"{h}\""))
+        .collect::<Vec<_>>()
+        .join(",");
+
+    let out = dir.path().join("prices.xlsx");
+    let err = export_to(&conn, &["GB"], ExportFormat::Xlsx, out.clone())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("required column SkuId is missing"), "{err}");
+    assert!(
+        err.contains(&format!("The header line was: {served_header}")),
+        "{err}"
+    );
+    let saved: Vec<std::path::PathBuf> = std::fs::read_dir(&logs)
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .collect();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    let name = saved[0].file_name().unwrap().to_string_lossy().to_string();
+    assert!(
+        name.starts_with("pricesheet-GB-") && name.ends_with(".csv"),
+        "{name}"
+    );
+    assert!(err.contains(&saved[0].display().to_string()), "{err}");
+    let sample = std::fs::read_to_string(&saved[0]).unwrap();
+    let lines: Vec<&str> = sample.lines().collect();
+    assert_eq!(lines.len(), 20, "{sample}");
+    assert_eq!(lines[0], served_header);
+    let fields = |l: &str| l.matches("\",\"").count();
+    assert_eq!(fields(lines[1]), fields(&served_header), "{}", lines[1]);
+    assert!(!out.exists());
+    assert!(
+        snapshot_files(&conn).is_empty(),
+        "{:?}",
+        snapshot_files(&conn)
+    );
+
+    // Fetching the sheet alone says the same, and keeps another sample.
+    let err = pricelist::take_snapshot(&conn, "US", false, None)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("price sheet for US: required column SkuId"),
+        "{err}"
+    );
+    assert!(err.contains("pricesheet-US-"), "{err}");
+    assert_eq!(std::fs::read_dir(&logs).unwrap().count(), 2);
+
+    // The sheet whole again: the export goes through.
+    sb.drop_sheet_column(None);
+    export_to(&conn, &["GB"], ExportFormat::Xlsx, out.clone())
+        .await
+        .unwrap();
+    assert!(out.exists());
+}

@@ -3,6 +3,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { openUrl } from "@tauri-apps/plugin-opener";
 
+import type { GraphExportProgress } from "./bindings/GraphExportProgress";
 import type { OrderActivationLink } from "./bindings/OrderActivationLink";
 import type { ActivationLinkInfo } from "./bindings/ActivationLinkInfo";
 import type { AutoRenewResult } from "./bindings/AutoRenewResult";
@@ -300,8 +301,14 @@ export const exportSubscriptions = (path: string, keys: SubscriptionRef[]): Prom
 /** The current (unbilled) period first, then every invoice, newest first, each with its rule in words. */
 export const listInvoices = (): Promise<InvoiceSummary[]> => call("list_invoices");
 
-/** A window of an invoice's marketplace lines under the filters, with totals. */
-export const invoiceLines = (query: LineQuery): Promise<LineWindow> => call("invoice_lines", { query });
+/** A window of an invoice's marketplace lines under the filters, with totals. When the lines
+ * come from a Microsoft Graph export first (minutes, for a recent invoice), `onProgress` hears
+ * how it is getting on through a channel. */
+export function invoiceLines(query: LineQuery, onProgress?: (p: GraphExportProgress) => void): Promise<LineWindow> {
+  const channel = new Channel<GraphExportProgress>();
+  if (onProgress) channel.onmessage = onProgress;
+  return call("invoice_lines", { query, onProgress: channel });
+}
 
 /** Export the lines matching `query`'s filters to `path` (.xlsx/.csv), or to the export folder when null. */
 export const exportInvoiceLines = (query: LineQuery, path: string | null, format: ExportFormat | null): Promise<ExportResult> =>

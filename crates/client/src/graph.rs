@@ -206,27 +206,40 @@ impl Manifest {
     }
 }
 
-/// What a long export is doing, for a progress line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What a long export is doing, for a progress line (the CLI's stderr, the app's Invoices view).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", tag = "stage")]
+#[ts(export, rename = "GraphExportProgress")]
 pub enum ExportProgress {
     /// The export was accepted.
     Started { what: String },
     /// Graph is still preparing it.
     Waiting {
         status: String,
+        #[ts(type = "number")]
         waited_secs: u64,
+        #[ts(type = "number")]
         next_check_secs: u64,
     },
-    /// Files are being downloaded.
+    /// Files are being downloaded: file `file` of `files`, `lines` read so far (all files),
+    /// told again as lines come in.
     Downloading {
+        #[ts(type = "number")]
         file: usize,
+        #[ts(type = "number")]
         files: usize,
+        #[ts(type = "number")]
         lines: usize,
     },
     /// All files read.
-    Done { lines: usize },
+    Done {
+        #[ts(type = "number")]
+        lines: usize,
+    },
 }
+
+/// How often a download tells how many lines it has read.
+const LINES_EVERY: Duration = Duration::from_millis(250);
 
 /// How long to wait for an export, and how often to look.
 #[derive(Debug, Clone, PartialEq)]
@@ -284,12 +297,16 @@ pub async fn run_export(
     let mut all = Vec::new();
     let files = manifest.blobs.len();
     for (i, blob) in manifest.blobs.iter().enumerate() {
-        progress(ExportProgress::Downloading {
-            file: i + 1,
-            files,
-            lines: all.len(),
-        });
-        let lines = match download(client, &manifest, blob).await {
+        let before = all.len();
+        let told = |lines: usize| {
+            progress(ExportProgress::Downloading {
+                file: i + 1,
+                files,
+                lines: before + lines,
+            })
+        };
+        told(0);
+        let lines = match download(client, &manifest, blob, &told).await {
             Err(e) if is_damaged(&e) => {
                 tracing::warn!(file = %blob.name, error = %e, "billing export file not read; fetching it once more");
                 if let Error::Throttled {
@@ -299,7 +316,7 @@ pub async fn run_export(
                 {
                     tokio::time::sleep((*d).min(opts.max_poll.max(Duration::from_secs(1)))).await;
                 }
-                download(client, &manifest, blob).await?
+                download(client, &manifest, blob, &told).await?
             }
             other => other?,
         };
@@ -434,10 +451,13 @@ const GZIP_FAILED: &str = "the file failed its gzip check";
 
 /// One blob: a plain GET with the SAS token (no Graph token: another host), gunzipped and split
 /// into lines while it streams in. All of its lines, or an error.
+/// One export file's lines; `lines_read` hears the count of lines read so far, a few times a
+/// second while the file streams in.
 async fn download(
     client: &Client,
     manifest: &Manifest,
     blob: &ManifestBlob,
+    lines_read: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<Vec<InvoiceLineItem>> {
     let what = format!("billing export file {}", blob.name);
     let url = manifest.blob_url(blob)?;
@@ -457,9 +477,19 @@ async fn download(
     }
     let (tx, rx) = tokio::sync::mpsc::channel::<std::result::Result<bytes::Bytes, String>>(16);
     let name = blob.name.clone();
-    let decoder = tokio::task::spawn_blocking(move || decode_lines(ChannelReader::new(rx), &name));
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = count.clone();
+    let decoder = tokio::task::spawn_blocking(move || {
+        decode_lines_counting(ChannelReader::new(rx), &name, &counter)
+    });
     let mut resp = resp;
+    let mut told = (Instant::now(), 0usize);
     loop {
+        let n = count.load(std::sync::atomic::Ordering::Relaxed);
+        if n != told.1 && told.0.elapsed() >= LINES_EVERY {
+            lines_read(n);
+            told = (Instant::now(), n);
+        }
         let item = match resp.chunk().await {
             Ok(Some(c)) => Ok(c),
             Ok(None) => break,
@@ -590,7 +620,16 @@ impl std::error::Error for TransportBroke {}
 
 /// Gunzips (when the bytes are gzip; a server that already decoded them is accepted too) and
 /// decodes one JSON object a line. The first bad byte or line fails the whole file.
-pub fn decode_lines(mut input: impl Read, name: &str) -> Result<Vec<InvoiceLineItem>> {
+pub fn decode_lines(input: impl Read, name: &str) -> Result<Vec<InvoiceLineItem>> {
+    decode_lines_counting(input, name, &std::sync::atomic::AtomicUsize::new(0))
+}
+
+/// [`decode_lines`], counting the lines read in `count` as it goes.
+fn decode_lines_counting(
+    mut input: impl Read,
+    name: &str,
+    count: &std::sync::atomic::AtomicUsize,
+) -> Result<Vec<InvoiceLineItem>> {
     let what = format!("billing export file {name}");
     let mut magic = [0u8; 2];
     let mut have = 0;
@@ -628,7 +667,10 @@ pub fn decode_lines(mut input: impl Read, name: &str) -> Result<Vec<InvoiceLineI
             continue;
         }
         match decode_line(text.as_bytes(), &what, n) {
-            Ok(l) => out.push(l),
+            Ok(l) => {
+                out.push(l);
+                count.store(out.len(), std::sync::atomic::Ordering::Relaxed);
+            }
             Err(bad) => {
                 // A damaged stream can yield a garbled line before its checksum is reached:
                 // read on, so a failed gzip check is reported as such (and fetched again).

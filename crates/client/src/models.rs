@@ -438,8 +438,9 @@ pub struct CartLineItem {
     pub renews_to: Option<RenewsTo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_group: Option<String>,
+    /// Documented as a string dictionary; kept as sent, whatever a value turns out to be.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub provisioning_context: BTreeMap<String, String>,
+    pub provisioning_context: BTreeMap<String, Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<CartLineItemError>,
 }

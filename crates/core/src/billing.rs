@@ -20,8 +20,8 @@ use futures::TryStreamExt;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-pub use crate::partner_center::graph::ExportProgress;
-use crate::partner_center::graph::{self, ExportOptions, Progress};
+use crate::partner_center::graph::{self, ExportOptions};
+pub use crate::partner_center::graph::{ExportProgress, Progress};
 use crate::partner_center::models::{Invoice, InvoiceLineItem};
 use crate::partner_center::{api, paging, Client};
 use crate::store::Store;

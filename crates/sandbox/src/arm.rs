@@ -26,14 +26,15 @@ const PREVIEW_API_VERSION: &str = "2023-01-01-preview";
 /// `hasFreeTrials` on that plan's availability), as ARM may say what Partner Center does not.
 fn arm_only_trial(p: &Product, s: &Sku, skus: &[Sku]) -> bool {
     p.kind == Kind::SaaS
-        && !skus.iter().any(|k| k.trial)
+        && !skus.iter().any(|k| k.trial || k.trial_sku)
         && mix(p.seed, 77).is_multiple_of(10)
         && skus.first().is_some_and(|f| f.id == s.id)
 }
 
-/// Whether the marketplace says `s` has a free trial (Partner Center's trial, or ARM's own).
+/// Whether the marketplace says `s` has a free trial (Partner Center's trial term or trial SKU,
+/// or ARM's own). A trial SKU is not a plan here: the paid plan it turns into says `FreeTrial`.
 fn arm_trial(p: &Product, s: &Sku, skus: &[Sku]) -> bool {
-    s.trial || arm_only_trial(p, s, skus)
+    s.trial || s.trial_sku || arm_only_trial(p, s, skus)
 }
 
 fn plan_pricing(p: &Product, s: &Sku, skus: &[Sku]) -> Vec<&'static str> {

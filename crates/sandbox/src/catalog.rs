@@ -47,6 +47,9 @@ pub(crate) fn sku_json(cat: &Catalog, p: &Product, s: &Sku, country: &str) -> Va
     if s.terms.contains(&Term::Y1Annual) {
         cycles.push("annual");
     }
+    if s.is_trial {
+        cycles.push("none");
+    }
     let publisher = cat.publisher(p);
     json!({
         "id": s.id,
@@ -55,7 +58,7 @@ pub(crate) fn sku_json(cat: &Catalog, p: &Product, s: &Sku, country: &str) -> Va
         "description": s.description,
         "minimumQuantity": s.min_q,
         "maximumQuantity": s.max_q,
-        "isTrial": false,
+        "isTrial": s.is_trial,
         "supportedBillingCycles": cycles,
         "purchasePrerequisites": [],
         "inventoryVariables": [],
@@ -98,11 +101,21 @@ pub(crate) fn availability_json(cat: &Catalog, p: &Product, s: &Sku, market: usi
         terms.push(trial_term_json(p, s));
     }
     let saas = p.kind == Kind::SaaS;
-    let term_ids: Vec<String> = s
-        .terms
-        .iter()
-        .map(|t| Catalog::term_id(p, s, Some(*t)))
-        .collect();
+    let term_ids: Vec<String> = if s.is_trial {
+        vec![Catalog::term_id(p, s, None)]
+    } else {
+        s.terms
+            .iter()
+            .map(|t| Catalog::term_id(p, s, Some(*t)))
+            .collect()
+    };
+    // A trial SKU renews to the paid plan it turns into.
+    let renew_to = if s.is_trial {
+        cat.skus(p).into_iter().find(|k| k.trial_sku).map(|k| k.id)
+    } else {
+        None
+    };
+    let renew_to = renew_to.as_deref().unwrap_or(&s.id);
     json!({
         "id": aid,
         "productId": p.id,
@@ -115,7 +128,7 @@ pub(crate) fn availability_json(cat: &Catalog, p: &Product, s: &Sku, market: usi
         "isRenewable": saas,
         "renewalInstructions": [{
             "applicableTermIds": term_ids,
-            "renewalOptions": [{"renewToId": format!("{}:{}", p.id, s.id), "isAutoRenewable": true}],
+            "renewalOptions": [{"renewToId": format!("{}:{renew_to}", p.id), "isAutoRenewable": true}],
         }],
         "terms": terms,
         "links": {"self": link(format!("/products/{}/skus/{}/availabilities/{}?country={}", p.id, s.id, aid, m.code))},
@@ -255,7 +268,7 @@ pub(crate) async fn list_skus(
             let code = MARKETS[m].code;
             let items = app
                 .cat
-                .skus(p)
+                .listed_skus(p)
                 .iter()
                 .map(|s| sku_json(&app.cat, p, s, code))
                 .collect();

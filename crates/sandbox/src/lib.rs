@@ -166,6 +166,8 @@ pub(crate) struct App {
     pub refusals: Mutex<Vec<(http::Svc, u16)>>,
     /// Transition eligibilities list a SaaS subscription's other plans (optimistic reading).
     pub optimistic_plan_changes: std::sync::atomic::AtomicBool,
+    /// Price sheets leave this column out (header and rows), as a changed layout would.
+    pub sheet_without_column: std::sync::Mutex<Option<String>>,
 }
 
 /// A service the sandbox plays, for [`Sandbox::refuse`].
@@ -237,6 +239,7 @@ impl Sandbox {
             arm_preview_only: std::sync::atomic::AtomicBool::new(false),
             refusals: Mutex::new(vec![]),
             optimistic_plan_changes: std::sync::atomic::AtomicBool::new(false),
+            sheet_without_column: std::sync::Mutex::new(None),
         });
         if fresh {
             let changes = seedstate::generate(&app.cat, app.clock.now());
@@ -338,6 +341,17 @@ impl Sandbox {
         self.app
             .arm_preview_only
             .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    #[cfg(feature = "test-switches")]
+    /// Serves price sheets without the column `name` of [`PRICE_SHEET_HEADER`] (in the header
+    /// and in every row), as a changed layout would; `None` serves them whole again.
+    pub fn drop_sheet_column(&self, name: Option<&str>) {
+        *self
+            .app
+            .sheet_without_column
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = name.map(str::to_string);
     }
 
     #[cfg(feature = "test-switches")]

@@ -90,17 +90,33 @@ fn us_date(d: NaiveDate) -> String {
 /// margin), `Tags` is `SaaS` (`Trial` on zero-price trial rows), dates are the day the price
 /// took effect and `12/31/9999 11:59:59 PM`.
 /// The test switches: `bad_line` gets an unreadable price, `unsorted` shuffles the rows
-/// (the same way every time).
+/// (the same way every time), `without` leaves that column out.
 fn sheet_csv(
     cat: &Catalog,
     market: usize,
     day: NaiveDate,
     bad_line: Option<u64>,
     unsorted: bool,
+    without: Option<&str>,
 ) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Always)
         .from_writer(Vec::new());
+    if let Some(name) = without {
+        let drop = HEADER.iter().position(|h| h.eq_ignore_ascii_case(name));
+        let keep = |r: &[&str]| -> Vec<String> {
+            r.iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != drop)
+                .map(|(_, f)| f.to_string())
+                .collect()
+        };
+        let _ = w.write_record(keep(&HEADER));
+        rows(cat, market, day, &mut |r| {
+            let _ = w.write_record(keep(r));
+        });
+        return w.into_inner().unwrap_or_default();
+    }
     let _ = w.write_record(HEADER);
     if bad_line.is_none() && !unsorted {
         rows(cat, market, day, &mut |r| {
@@ -143,9 +159,10 @@ fn rows(cat: &Catalog, market: usize, day: NaiveDate, emit: &mut dyn FnMut(&[&st
             continue;
         }
         let publisher = &cat.publisher(p).name;
-        for sku in cat.skus(p) {
-            if sku.trial && mix(p.seed, 999) & 1 == 0 {
-                // Only about half the trial plans get their zero-price row: clients must cope.
+        for sku in cat.listed_skus(p) {
+            if sku.is_trial || (sku.trial && mix(p.seed, 999) & 1 == 0) {
+                // Only about half the trial terms get their zero-price row: clients must cope.
+                // A trial SKU's zero row is its only price.
                 let since = us_date(day - chrono::Duration::days(30));
                 emit(&[
                     p.title.as_str(),
@@ -204,7 +221,7 @@ pub(crate) struct SheetCache {
     built: Mutex<VecDeque<(SheetKey, Bytes)>>,
 }
 
-type SheetKey = (usize, NaiveDate, bool, Option<u64>, bool);
+type SheetKey = (usize, NaiveDate, bool, Option<u64>, bool, Option<String>);
 
 impl SheetCache {
     const KEEP: usize = 48;
@@ -286,13 +303,18 @@ pub(crate) async fn get(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().contains("deflate"));
     let (cut_off, bad_line, unsorted) = app.faults.price_sheet();
-    let key: SheetKey = (mi, day, wants_zip, bad_line, unsorted);
+    let without = app
+        .sheet_without_column
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    let key: SheetKey = (mi, day, wants_zip, bad_line, unsorted, without.clone());
     let body = match app.sheets.get(&key) {
         Some(body) => body,
         None => {
             let app2 = app.clone();
             let built = tokio::task::spawn_blocking(move || {
-                let body = sheet_csv(&app2.cat, mi, day, bad_line, unsorted);
+                let body = sheet_csv(&app2.cat, mi, day, bad_line, unsorted, without.as_deref());
                 if wants_zip {
                     zip(&body)
                 } else {

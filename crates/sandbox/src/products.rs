@@ -43,7 +43,13 @@ pub(crate) struct Sku {
     pub min_q: u32,
     pub max_q: u32,
     pub terms: Vec<Term>,
+    /// The plan has a free trial: a trial term on a paid plan, or the trial SKU itself.
     pub trial: bool,
+    /// A trial SKU (`isTrial: true`, reference §16 shape 2): its only term is the free month,
+    /// and it renews to [`Sku::trial_sku`]'s paid plan.
+    pub is_trial: bool,
+    /// A separate trial SKU turns into this paid plan (see [`Catalog::listed_skus`]).
+    pub trial_sku: bool,
     base_usd: f64,
 }
 
@@ -243,6 +249,10 @@ impl Catalog {
             rng.gen_range(49.0..2500.0)
         };
         let trial_product = p.kind == Kind::SaaS && rng.gen::<f64>() < 0.15;
+        // Decided without drawing from `rng`, so every other product keeps its plans.
+        let trial_sku_product =
+            p.kind == Kind::SaaS && !trial_product && mix(p.seed, 0x75C1).is_multiple_of(12);
+        let last = tiers.len() - 1;
         tiers
             .iter()
             .enumerate()
@@ -267,6 +277,8 @@ impl Catalog {
                     max_q,
                     terms,
                     trial: trial_product && i == 0,
+                    is_trial: false,
+                    trial_sku: trial_sku_product && i == last,
                     base_usd: (base * 100.0).round() / 100.0,
                 };
                 base *= rng.gen_range(1.6..2.6);
@@ -281,8 +293,50 @@ impl Catalog {
         mix(self.seed, 0xD0_3E ^ u64::from(p.publisher)).is_multiple_of(2)
     }
 
+    /// The second trial shape (reference §16): about one SaaS product in twelve without a
+    /// trial term models its free month as a SKU of its own (`isTrial: true`), titled as the
+    /// paid plan it turns into plus "Free Trial". That plan is the product's top one, so the
+    /// trial rule has to match by title (not take the first plan). Not in [`Catalog::skus`]:
+    /// only the catalog, carts and price sheets list it ([`Catalog::listed_skus`]).
+    fn trial_sku_of(&self, paid: &[Sku]) -> Option<Sku> {
+        let target = paid.iter().find(|s| s.trial_sku)?;
+        let title: &'static str = match target.title {
+            "Standard" => "Standard Free Trial",
+            "Enterprise" => "Enterprise Free Trial",
+            "Professional" => "Professional Free Trial",
+            "Premium" => "Premium Free Trial",
+            "Pro" => "Pro Free Trial",
+            "Business" => "Business Free Trial",
+            "Ultimate" => "Ultimate Free Trial",
+            _ => "Free Trial",
+        };
+        Some(Sku {
+            index: paid.len(),
+            id: format!("{:04}", paid.len() + 1),
+            title,
+            plan_id: data::slug(title),
+            description: format!("One month of the {} plan, free.", target.title),
+            min_q: target.min_q,
+            max_q: target.max_q,
+            terms: Vec::new(),
+            trial: true,
+            is_trial: true,
+            trial_sku: false,
+            base_usd: 0.0,
+        })
+    }
+
+    /// Every SKU Partner Center lists: the paid plans, then the trial SKU if there is one.
+    pub fn listed_skus(&self, p: &Product) -> Vec<Sku> {
+        let mut skus = self.skus(p);
+        if let Some(t) = self.trial_sku_of(&skus) {
+            skus.push(t);
+        }
+        skus
+    }
+
     pub fn sku(&self, p: &Product, sku_id: &str) -> Option<Sku> {
-        self.skus(p).into_iter().find(|s| s.id == sku_id)
+        self.listed_skus(p).into_iter().find(|s| s.id == sku_id)
     }
 
     pub fn categories(&self, p: &Product) -> Vec<&'static str> {

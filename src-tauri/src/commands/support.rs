@@ -4,7 +4,9 @@ use cspdesk_core::app::invoices::{InvoiceSummary, LineQuery, LineWindow};
 use cspdesk_core::app::publishers::{
     NoteInput, PublisherDetail, PublisherNote, PublisherRow, SubscriptionLookup,
 };
+use cspdesk_core::billing::ExportProgress;
 use cspdesk_core::tabular::{ExportFormat, ExportResult};
+use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::{AppState, IpcError};
@@ -16,12 +18,16 @@ pub async fn list_invoices(state: State<'_, AppState>) -> Result<Vec<InvoiceSumm
 }
 
 #[tauri::command]
-#[tracing::instrument(level = "debug", skip(state), err(Debug))]
+#[tracing::instrument(level = "debug", skip(state, on_progress), err(Debug))]
 pub async fn invoice_lines(
     state: State<'_, AppState>,
     query: LineQuery,
+    on_progress: Channel<ExportProgress>,
 ) -> Result<LineWindow, IpcError> {
-    Ok(state.core.invoice_lines(query).await?)
+    let send = move |p: ExportProgress| {
+        let _ = on_progress.send(p);
+    };
+    Ok(state.core.invoice_lines_telling(query, &send).await?)
 }
 
 #[tauri::command]

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 import * as api from "../api";
 import type { IpcError } from "../api";
+import type { GraphExportProgress } from "../bindings/GraphExportProgress";
 import type { InvoiceSummary } from "../bindings/InvoiceSummary";
 import type { LineRow } from "../bindings/LineRow";
 import type { LineSortKey } from "../bindings/LineSortKey";
@@ -15,6 +16,7 @@ import { moveSelection, windowFor } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { SavedFile } from "../shell/SavedFile";
 import type { ViewProps } from "../shell/nav";
+import { ExportStatus } from "./ExportStatus";
 import "./invoices.css";
 import {
   DEFAULT_LINE_SORT,
@@ -67,6 +69,8 @@ export function Invoices({ navigate, toast }: ViewProps) {
   const [data, setData] = useState<Loaded | null>(null);
   const [linesError, setLinesError] = useState<IpcError | null>(null);
   const [loading, setLoading] = useState(false);
+  /** A Graph export running for the lines being read (cleared when they arrive). */
+  const [exportProgress, setExportProgress] = useState<GraphExportProgress | null>(null);
   const [refreshTick, setRefreshTick] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
   const [open, setOpen] = useState<LineRow | null>(null);
@@ -105,15 +109,21 @@ export function Invoices({ navigate, toast }: ViewProps) {
       const refresh = refreshNext.current;
       refreshNext.current = false;
       setLoading(true);
+      setExportProgress(null);
       try {
-        const w = await api.invoiceLines(buildLineQuery(invoiceId, filters, sort, offset, limit, refresh));
+        const w = await api.invoiceLines(buildLineQuery(invoiceId, filters, sort, offset, limit, refresh), (p) => {
+          if (mine === seq.current) setExportProgress(p);
+        });
         if (mine !== seq.current) return;
         setData({ key: queryKey, w });
         setLinesError(null);
       } catch (e) {
         if (mine === seq.current) setLinesError(e as IpcError);
       } finally {
-        if (mine === seq.current) setLoading(false);
+        if (mine === seq.current) {
+          setLoading(false);
+          setExportProgress(null);
+        }
       }
     },
     [invoiceId, filters, sort, queryKey],
@@ -445,7 +455,8 @@ export function Invoices({ navigate, toast }: ViewProps) {
           )}
           <div className={open ? "content with-detail" : "content"}>
             <div className="list" ref={boxRef}>
-              {inv && !current && !linesError && <div className="empty">Reading the invoice's line items from Partner Center…</div>}
+              {inv && !current && !linesError && !exportProgress && <div className="empty">Reading the invoice's line items from Partner Center…</div>}
+              {exportProgress && !linesError && <ExportStatus progress={exportProgress} />}
               {current && current.total === 0 && (
                 <div className="empty" id="lines-empty">
                   {filtered ? (

@@ -1,6 +1,7 @@
 // The Invoices view's data logic: queries, windows, money and period wording. Pure functions,
 // so they are tested without a webview.
 import type { CurrencyTotal } from "../bindings/CurrencyTotal";
+import type { GraphExportProgress } from "../bindings/GraphExportProgress";
 import type { InvoiceSummary } from "../bindings/InvoiceSummary";
 import type { LineQuery } from "../bindings/LineQuery";
 import type { LineRow } from "../bindings/LineRow";
@@ -145,4 +146,35 @@ export function countText(shown: number, all: number, trials: number, filtered: 
   const of = filtered ? ` of ${all.toLocaleString()}` : "";
   const t = trials > 0 ? ` · ${trials} ${trials === 1 ? "trial" : "trials"}` : "";
   return `${lines}${of}${t}`;
+}
+
+/** A Graph export's progress in words: the stage, what it is doing, and how far along the
+ * files it is (`null` while nobody knows: requested or being prepared). */
+export interface ExportStage {
+  stage: string;
+  detail: string;
+  fraction: number | null;
+}
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+export function exportStage(p: GraphExportProgress): ExportStage {
+  switch (p.stage) {
+    case "started":
+      return { stage: "Requested", detail: `Microsoft Graph accepted ${p.what}`, fraction: null };
+    case "waiting":
+      return {
+        stage: "Running",
+        detail: `Microsoft Graph is preparing the lines (${p.status}, ${p.waited_secs} s so far; next check in ${p.next_check_secs} s)`,
+        fraction: null,
+      };
+    case "downloading":
+      return {
+        stage: `Downloading file ${p.file} of ${p.files}`,
+        detail: `${count(p.lines)} ${p.lines === 1 ? "line" : "lines"} read`,
+        fraction: p.files > 0 ? (p.file - 1) / p.files : null,
+      };
+    case "done":
+      return { stage: "Read", detail: `${count(p.lines)} ${p.lines === 1 ? "line" : "lines"} read`, fraction: 1 };
+  }
 }

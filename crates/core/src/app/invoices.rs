@@ -148,16 +148,24 @@ impl AppCore {
     /// A window of an invoice's marketplace lines under the filters, sorted, with totals.
     /// The window is capped at [`MAX_WINDOW`].
     pub async fn invoice_lines(&self, q: LineQuery) -> Result<LineWindow> {
+        self.invoice_lines_telling(q, &|_| {}).await
+    }
+
+    /// [`AppCore::invoice_lines`]; `progress` hears how a Graph export that has to run first
+    /// is getting on (the events the CLI prints).
+    pub async fn invoice_lines_telling(
+        &self,
+        q: LineQuery,
+        progress: billing::Progress<'_>,
+    ) -> Result<LineWindow> {
         let c = self.connection().await?;
         let id = billing::invoice_id(&q.invoice_id)?;
         let (all, fetched_at) = self
             .invoice_lines
-            .lines(
-                &c,
-                &id,
-                q.refresh,
-                &|p| tracing::info!(invoice = %id, "{}", billing::describe_progress(&p)),
-            )
+            .lines(&c, &id, q.refresh, &|p| {
+                tracing::info!(invoice = %id, "{}", billing::describe_progress(&p));
+                progress(p)
+            })
             .await?;
         let rows = q.select(&all);
         let offset = (q.offset as usize).min(rows.len());

@@ -583,6 +583,10 @@ pub(crate) async fn device_code_start(
         .request_async(http)
         .await
         .map_err(|e| request_error(e, "starting the device code sign-in", None).error)?;
+    Ok(device_code(details))
+}
+
+fn device_code(details: DeviceAuthorizationResponse<DeviceFields>) -> DeviceCode {
     let user_code = details.user_code().secret().clone();
     let verification_uri = details.verification_uri().to_string();
     let message = details.extra_fields().message.clone().unwrap_or_else(|| {
@@ -590,13 +594,13 @@ pub(crate) async fn device_code_start(
             "To sign in, open {verification_uri} in a web browser and enter the code {user_code}."
         )
     });
-    Ok(DeviceCode {
+    DeviceCode {
         user_code,
         verification_uri,
         message,
         expires_in: details.expires_in(),
         details,
-    })
+    }
 }
 
 pub(crate) async fn device_code_finish(
@@ -736,4 +740,59 @@ mod tests {
             .require_client_id()
             .is_err());
     }
+}
+
+// ---------- the token endpoint's answers, read by the types the sign-in reads them with ----------
+
+/// What CSP Desk takes from a success answer of Entra's token endpoint. Public for the
+/// documented-shape test (`tests/documented_shapes.rs`), which reads Microsoft's samples through
+/// the same types the sign-in does.
+#[derive(Debug)]
+pub struct TokenAnswer {
+    pub token_type: String,
+    pub access_token: Secret,
+    pub expires_in: Duration,
+    pub refresh_token: Option<Secret>,
+    pub id_token: Option<Secret>,
+    pub scopes: Vec<String>,
+}
+
+/// Reads a success answer of the token endpoint as the sign-in does.
+pub fn read_token_answer(body: &[u8]) -> Result<TokenAnswer> {
+    let r: EntraTokenResponse =
+        crate::partner_center::json::decode(body, "the token endpoint's answer")?;
+    let token_type = r.token_type().as_ref().to_string();
+    let scopes = r
+        .scopes()
+        .map(|s| s.iter().map(|s| s.to_string()).collect())
+        .unwrap_or_default();
+    let g = grant(r);
+    Ok(TokenAnswer {
+        token_type,
+        access_token: g.access_token,
+        expires_in: g.expires_in,
+        refresh_token: g.refresh_token,
+        id_token: g.id_token,
+        scopes,
+    })
+}
+
+/// Reads an error answer of the token endpoint as the sign-in does, and returns the error a
+/// person would be shown.
+pub fn read_token_error(body: &[u8]) -> Result<Error> {
+    let r: BasicErrorResponse =
+        crate::partner_center::json::decode(body, "the token endpoint's error")?;
+    Ok(explain(
+        r.error().as_ref(),
+        r.error_description().map(String::as_str),
+        None,
+    )
+    .error)
+}
+
+/// Reads the device code endpoint's answer as the sign-in does.
+pub fn read_device_code_answer(body: &[u8]) -> Result<DeviceCode> {
+    let details: DeviceAuthorizationResponse<DeviceFields> =
+        crate::partner_center::json::decode(body, "the device code endpoint's answer")?;
+    Ok(device_code(details))
 }

@@ -41,6 +41,8 @@ struct Plan {
     title: Span,
     /// The trial term, when the plan has a free trial.
     trial: Option<Span>,
+    /// A trial SKU that the catalog attached to a paid plan (`trialOf`).
+    folded: bool,
 }
 
 /// What the catalog knows about one product.
@@ -76,6 +78,17 @@ impl<'a> ProductInfo<'a> {
                     p.trial.map(|t| self.lookup.str(t)),
                 )
             })
+    }
+
+    /// Whether `sku` is a trial SKU that turns into one of the product's paid plans: that
+    /// plan's rows carry the trial, so the trial SKU's own rows are not exported again.
+    pub fn folded_into_paid_plan(&self, sku: &str) -> bool {
+        let (start, len) = self.product.plans;
+        self.lookup.plans[start as usize..(start + len) as usize]
+            .iter()
+            .rev()
+            .find(|p| self.lookup.str(p.sku) == sku)
+            .is_some_and(|p| p.folded)
     }
 }
 
@@ -121,6 +134,9 @@ struct LeanSku {
     /// (`catalog::trials` decides; the price list only reads it).
     #[serde(default)]
     trial: Option<LeanTrial>,
+    /// For a trial SKU: the paid plan the catalog attached it to.
+    #[serde(default)]
+    trial_of: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -260,6 +276,7 @@ impl ProductLookup {
                 sku: self.intern(&s.id),
                 title: self.intern(&s.title),
                 trial: trial.map(|t| self.intern(t)),
+                folded: s.is_trial && s.trial_of.is_some(),
             };
             self.plans.push(plan);
         }
@@ -311,6 +328,7 @@ impl ProductLookup {
                         .collect(),
                 }],
                 trial: None,
+                trial_of: None,
             }],
         });
         l

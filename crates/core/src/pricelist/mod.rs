@@ -149,8 +149,9 @@ pub async fn take_snapshot(
         let (tx, rx) = tokio::sync::mpsc::channel(16);
         let store = conn.store.clone();
         let m = market.clone();
+        let samples = Some(logs_dir(conn));
         let read = tokio::task::spawn_blocking(move || {
-            pipeline::snapshot_only(&store, &m, rx, skip_bad_rows, day)
+            pipeline::snapshot_only(&store, &m, rx, skip_bad_rows, day, samples)
         });
         let (downloaded, read) = tokio::join!(download(&conn.client, &market, tx), read);
         let read =
@@ -191,6 +192,11 @@ pub async fn fetch_snapshot(
         market: taken.market,
         bad_rows: taken.bad_rows,
     })
+}
+
+/// The folder beside the logs where a sheet with an unexpected header leaves its first lines.
+fn logs_dir(conn: &Connection) -> std::path::PathBuf {
+    conn.data_dir.join("logs")
 }
 
 /// A connection that dropped mid-sheet (worth starting again), as opposed to a refusal.
@@ -343,6 +349,7 @@ async fn export_once(
         skip_bad_rows: req.skip_bad_rows,
         day,
         progress: shared.clone(),
+        samples: Some(logs_dir(conn)),
     };
     // Stops the pipeline however this future ends (also when it is dropped).
     struct StopOnDrop(Arc<WriteProgress>);

@@ -62,6 +62,9 @@ pub struct Job {
     pub skip_bad_rows: bool,
     pub day: NaiveDate,
     pub progress: Arc<WriteProgress>,
+    /// Where a downloading sheet's first lines are kept when its header is not as expected
+    /// (the folder beside the logs); `None` keeps nothing.
+    pub samples: Option<std::path::PathBuf>,
 }
 
 pub enum Finished {
@@ -115,7 +118,7 @@ fn read_markets(job: &mut Job, mut sink: BatchSender) -> Result<Read> {
             (Some(body), _) => fetch_into(job, &mj.market, body, &mut plans, &mut sink)?,
             // Bad rows in a snapshot were accepted when it was taken: skip them again.
             (None, false) => snapshot::read(&job.store, &mj.market, job.day, |r| {
-                read_sorted(r, &mj.market, true, &mut plans, &mut sink)
+                read_sorted(r, &mj.market, true, None, &mut plans, &mut sink)
             })?,
             (None, true) => read_unsorted(job, &mj.market, &mut plans, &mut sink)?,
         };
@@ -252,10 +255,11 @@ fn read_sorted<R: std::io::Read>(
     r: R,
     market: &str,
     skip_bad_rows: bool,
+    samples: Option<&std::path::Path>,
     plans: &mut Plans<'_>,
     sink: &mut BatchSender,
 ) -> Result<SheetRead> {
-    let mut reader = SheetReader::new(r, market, skip_bad_rows)?;
+    let mut reader = SheetReader::keeping_sample(r, market, skip_bad_rows, samples)?;
     let cols = reader.columns();
     let mut slot = RawRow::default();
     let mut n = 0u32;
@@ -405,6 +409,7 @@ pub fn snapshot_only(
     body: BodyChunks,
     skip_bad_rows: bool,
     day: NaiveDate,
+    samples: Option<std::path::PathBuf>,
 ) -> Result<(u64, Vec<BadRow>)> {
     let lookup = ProductLookup::default();
     let progress = WriteProgress::default();
@@ -420,6 +425,7 @@ pub fn snapshot_only(
         skip_bad_rows,
         day,
         progress: Arc::new(WriteProgress::default()),
+        samples,
     };
     // Nothing is sent: the sender only satisfies the reading code.
     let (tx, _rx) = export::channel();
@@ -465,6 +471,7 @@ fn fetch_into(
                     &mut entry,
                     market,
                     job.skip_bad_rows,
+                    job.samples.as_deref(),
                     plans,
                     sink,
                 )?),
@@ -490,6 +497,7 @@ fn fetch_into(
                 &mut tee,
                 market,
                 job.skip_bad_rows,
+                job.samples.as_deref(),
                 plans,
                 sink,
             )?)
@@ -503,7 +511,14 @@ fn fetch_into(
                 .flush()
                 .map_err(|e| Error::io("writing the snapshot", e))?;
             snapshot::read_file(pending.path(), |r| {
-                read_sorted(r, market, job.skip_bad_rows, plans, sink)
+                read_sorted(
+                    r,
+                    market,
+                    job.skip_bad_rows,
+                    job.samples.as_deref(),
+                    plans,
+                    sink,
+                )
             })?
         }
     };

@@ -5,6 +5,9 @@
 //! trial's term, then the paid row with the price and term that apply after the trial. Zero rows
 //! in the source are dropped and the pairs are rebuilt, so the result is the same whether or not
 //! the source carried the zero row, as long as the catalog (or the zero row) says there is a trial.
+//! A trial that comes as its own SKU (`isTrial`, reference §16 shape 2) is exported as the pair
+//! of the paid plan the catalog attached it to (`catalog::trials`); the trial SKU's own rows are
+//! left out, so the trial is listed once.
 //!
 //! The rule works on one plan's rows at a time ([`expand_plan`]) and hands each export row to a
 //! [`RowSink`] as it is made, borrowing its text from the sheet and the catalog: no export row is
@@ -128,6 +131,9 @@ pub fn expand_plan(
     let Some(first) = rows.first() else {
         return Ok(());
     };
+    if info.is_some_and(|i| i.folded_into_paid_plan(first.sku_id)) {
+        return Ok(());
+    }
     let catalog_trial = info.and_then(|i| i.plan(first.sku_id)).and_then(|p| p.1);
     let marker = rows.iter().find(|r| r.is_trial_marker());
     let trial_term = catalog_trial.or_else(|| {

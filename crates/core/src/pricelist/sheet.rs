@@ -294,6 +294,71 @@ pub fn unpack(body: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// How many of a sheet's first lines are kept when its header is not as expected.
+pub const SAMPLE_LINES: usize = 20;
+
+/// The header line as received (BOM and line end aside), at most 1000 characters.
+fn header_text(line: &[u8]) -> String {
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+    String::from_utf8_lossy(line)
+        .trim_end_matches(['\r', '\n'])
+        .chars()
+        .take(1000)
+        .collect()
+}
+
+/// The missing-column error: `m` plus the header line as it came, and, with `sample_dir`, the
+/// sheet's first lines saved there (the header, then what `rest` still holds), named.
+fn missing_column(
+    m: String,
+    market: &str,
+    header: &[u8],
+    rest: impl Read,
+    sample_dir: Option<&std::path::Path>,
+) -> Error {
+    let m = format!("{m}. The header line was: {}", header_text(header));
+    let Some(dir) = sample_dir else {
+        return Error::Invalid(m);
+    };
+    Error::Invalid(match save_sample(dir, market, header, rest) {
+        Ok(path) => format!(
+            "{m}. The sheet's first {SAMPLE_LINES} lines are saved in {} for a bug report",
+            path.display()
+        ),
+        Err(e) => format!("{m}. (The first lines could not be saved: {e})"),
+    })
+}
+
+/// `header` and the lines after it, up to [`SAMPLE_LINES`] in all (and at most 1 MiB), as
+/// received, in `dir/pricesheet-{market}-{UTC time}.csv`.
+fn save_sample(
+    dir: &std::path::Path,
+    market: &str,
+    header: &[u8],
+    rest: impl Read,
+) -> Result<std::path::PathBuf> {
+    use std::io::BufRead;
+    let mut sample = header.to_vec();
+    let mut rest = std::io::BufReader::new(rest.take(1 << 20));
+    for _ in 1..SAMPLE_LINES {
+        // A read error ends the sample early: what arrived is still worth keeping.
+        match rest.read_until(b'\n', &mut sample) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    let path = dir.join(format!(
+        "pricesheet-{}-{}.csv",
+        market.to_ascii_uppercase(),
+        chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ")
+    ));
+    std::fs::write(&path, &sample)
+        .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    Ok(path)
+}
+
 /// What the price sheet download accepts: the CSV, or the zip it may come in (not JSON).
 pub const PRICE_SHEET_ACCEPT: &str =
     "text/csv, application/zip, application/octet-stream;q=0.9, */*;q=0.5";
@@ -310,9 +375,8 @@ impl Columns {
             let found = folded.iter().position(|h| aliases.contains(&h.as_str()));
             if found.is_none() && *required {
                 return Err(Error::Invalid(format!(
-                    "price sheet for {market}: required column {name} is missing (columns found: {}). The header line was: {}",
+                    "price sheet for {market}: required column {name} is missing (columns found: {})",
                     headers.iter().collect::<Vec<_>>().join(", "),
-                    headers.iter().collect::<Vec<_>>().join(",").chars().take(1000).collect::<String>()
                 )));
             }
             pos[*col as usize] = found;
@@ -392,7 +456,19 @@ pub struct SheetReader<R: Read> {
 
 impl<R: Read> SheetReader<R> {
     /// Read the header. `market` fills rows whose Market column is missing.
-    pub fn new(mut r: R, market: &str, skip_bad_rows: bool) -> Result<SheetReader<R>> {
+    pub fn new(r: R, market: &str, skip_bad_rows: bool) -> Result<SheetReader<R>> {
+        Self::keeping_sample(r, market, skip_bad_rows, None)
+    }
+
+    /// [`SheetReader::new`]; when a required column is missing and `sample_dir` is given (the
+    /// folder beside the logs), the sheet's first [`SAMPLE_LINES`] lines, as received, are saved
+    /// there for a bug report and the error names the file.
+    pub fn keeping_sample(
+        mut r: R,
+        market: &str,
+        skip_bad_rows: bool,
+        sample_dir: Option<&std::path::Path>,
+    ) -> Result<SheetReader<R>> {
         // The header line, byte by byte (it is short), so that nothing past it is consumed.
         let mut first = Vec::new();
         let mut byte = [0u8; 1];
@@ -414,6 +490,7 @@ impl<R: Read> SheetReader<R> {
                 }
             }
         }
+        let received = first.clone();
         if first.starts_with(b"\xEF\xBB\xBF") {
             first.drain(..3);
         }
@@ -424,20 +501,34 @@ impl<R: Read> SheetReader<R> {
                 first = h.replace(['“', '”'], "\"").into_bytes();
             }
         }
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(true)
-            .trim(csv::Trim::All)
+        let builder = || {
+            let mut b = csv::ReaderBuilder::new();
+            b.flexible(true).trim(csv::Trim::All);
+            b
+        };
+        let header_error = |e: csv::Error| {
+            Error::Invalid(format!(
+                "price sheet for {market}: the header line cannot be read: {e}"
+            ))
+        };
+        // The header line on its own first, so that a missing column is known before any
+        // further byte is read: then the lines after it are still there to keep.
+        if let Ok(headers) = builder().from_reader(first.as_slice()).headers() {
+            if let Err(Error::Invalid(m)) = Columns::from_header(headers, market) {
+                return Err(missing_column(m, market, &received, r, sample_dir));
+            }
+        }
+        let mut rdr = builder()
             .buffer_capacity(1 << 16)
             .from_reader(std::io::Cursor::new(first).chain(r));
-        let headers = rdr
-            .headers()
-            .map_err(|e| {
-                Error::Invalid(format!(
-                    "price sheet for {market}: the header line cannot be read: {e}"
-                ))
-            })?
-            .clone();
-        let cols = Columns::from_header(&headers, market)?;
+        let headers = rdr.headers().map_err(header_error)?.clone();
+        let cols = Columns::from_header(&headers, market).map_err(|e| match e {
+            Error::Invalid(m) => Error::Invalid(format!(
+                "{m}. The header line was: {}",
+                header_text(&received)
+            )),
+            e => e,
+        })?;
         Ok(SheetReader {
             rdr,
             cols,
