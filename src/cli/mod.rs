@@ -12,6 +12,7 @@ mod output;
 mod prices;
 mod publishers;
 mod sandbox_cmd;
+mod schedule;
 mod subscriptions;
 
 use std::path::PathBuf;
@@ -109,6 +110,9 @@ pub enum Command {
     /// Your margin rules: your sell prices on top of Microsoft's price list.
     #[command(subcommand)]
     Margins(margins::MarginsCmd),
+    /// The daily price-list export that runs by itself.
+    #[command(subcommand)]
+    Schedule(schedule::ScheduleCmd),
     /// Real work against a faulty sandbox, then exactly-once and integrity checks.
     Soak {
         #[arg(long, default_value_t = 400)]
@@ -300,6 +304,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Invoices(cmd) => invoices::run(g, cmd).await,
         Command::Publishers(cmd) => publishers::run(g, cmd).await,
         Command::Margins(cmd) => margins::run(g, cmd),
+        Command::Schedule(cmd) => schedule::run(g, cmd).await,
         Command::Orders(cmd) => orders::run(g, cmd).await,
         Command::Subscriptions(cmd) => subscriptions::run(g, cmd).await,
         Command::ActivationLink {

@@ -33,6 +33,7 @@ mod pricelist_golden;
 mod publishers;
 mod sandbox_catalog;
 mod sandbox_commerce;
+mod schedule;
 mod soak;
 mod subscriptions;
 mod trials;

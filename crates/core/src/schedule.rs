@@ -52,6 +52,11 @@ pub struct ScheduleRun {
     /// Why it failed, in the words of the error.
     pub error: Option<String>,
     pub files: Vec<String>,
+    /// Rows written, over every file.
+    #[ts(type = "number")]
+    pub rows: u64,
+    /// Started by hand ("Run now", `schedule run --manual`) rather than by the OS schedule.
+    pub manual: bool,
 }
 
 /// Where the schedule is registered.
@@ -78,7 +83,9 @@ CREATE TABLE IF NOT EXISTS schedule_runs (
     finished_at TEXT,
     ok INTEGER NOT NULL DEFAULT 0,
     error TEXT,
-    files TEXT NOT NULL DEFAULT '[]'
+    files TEXT NOT NULL DEFAULT '[]',
+    rows INTEGER NOT NULL DEFAULT 0,
+    manual INTEGER NOT NULL DEFAULT 0
 )";
 
 /// Checks what was asked: a time of day, at least one market and format, a folder.
@@ -161,42 +168,123 @@ pub fn clear(store: &Store) -> Result<()> {
 }
 
 /// Records the start of a run; returns its id.
-pub fn run_started(store: &Store, at: DateTime<Utc>) -> Result<i64> {
+fn run_started(store: &Store, at: DateTime<Utc>, manual: bool) -> Result<i64> {
     let conn = store.conn();
     conn.execute_batch(TABLES)?;
     conn.execute(
-        "INSERT INTO schedule_runs (started_at) VALUES (?1)",
-        params![at.to_rfc3339()],
+        "INSERT INTO schedule_runs (started_at, manual) VALUES (?1, ?2)",
+        params![at.to_rfc3339(), manual],
     )?;
     Ok(conn.last_insert_rowid())
 }
 
 /// Records how a run ended.
-pub fn run_finished(
+fn run_finished(
     store: &Store,
     id: i64,
     at: DateTime<Utc>,
-    outcome: &std::result::Result<Vec<PathBuf>, String>,
+    outcome: &std::result::Result<&RunOutcome, String>,
 ) -> Result<()> {
-    let (ok, error, files) = match outcome {
-        Ok(files) => (
+    let (ok, error, files, rows) = match outcome {
+        Ok(o) => (
             true,
             None,
-            files.iter().map(|f| f.display().to_string()).collect(),
+            o.files.iter().map(|f| f.display().to_string()).collect(),
+            o.rows,
         ),
-        Err(e) => (false, Some(e.clone()), vec![]),
+        Err(e) => (false, Some(e.clone()), vec![], 0),
     };
     store.conn().execute(
-        "UPDATE schedule_runs SET finished_at = ?1, ok = ?2, error = ?3, files = ?4 WHERE id = ?5",
+        "UPDATE schedule_runs SET finished_at = ?1, ok = ?2, error = ?3, files = ?4, rows = ?5 WHERE id = ?6",
         params![
             at.to_rfc3339(),
             ok,
             error,
             serde_json::to_string(&files).unwrap_or_else(|_| "[]".into()),
+            rows as i64,
             id
         ],
     )?;
     Ok(())
+}
+
+/// What a run wrote, and the old dated files it removed.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunOutcome {
+    pub files: Vec<PathBuf>,
+    pub rows: u64,
+    pub removed: Vec<PathBuf>,
+}
+
+/// One run of the schedule `s`, recorded whatever happens: `connect` opens the connection, so
+/// a run that cannot reach the services or is signed out is recorded with its reason. Each
+/// file (one per format, every market in it) is written to a temporary file and renamed, so a
+/// failed run leaves no part and keeps the earlier day's file. Dated files older than
+/// `keep_days` are removed after a run that succeeded. The CLI's `schedule run` (what the OS
+/// runs) and the app's "Run now" both come here.
+pub async fn run<C, F>(
+    store: &Store,
+    s: &ScheduleSettings,
+    manual: bool,
+    connect: F,
+    cancel: &std::sync::atomic::AtomicBool,
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<RunOutcome>
+where
+    C: std::borrow::Borrow<crate::connection::Connection>,
+    F: std::future::Future<Output = Result<C>>,
+{
+    let id = run_started(store, Utc::now(), manual)?;
+    let outcome = match connect.await {
+        Ok(conn) => export_all(conn.borrow(), s, cancel, progress).await,
+        Err(e) => Err(e),
+    };
+    run_finished(
+        store,
+        id,
+        Utc::now(),
+        &outcome.as_ref().map_err(ToString::to_string),
+    )?;
+    let mut done = outcome?;
+    done.removed = prune(
+        Path::new(&s.dir),
+        s.keep_days,
+        chrono::Local::now().date_naive(),
+    );
+    Ok(done)
+}
+
+async fn export_all(
+    conn: &crate::connection::Connection,
+    s: &ScheduleSettings,
+    cancel: &std::sync::atomic::AtomicBool,
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<RunOutcome> {
+    let day = conn.now().date_naive();
+    std::fs::create_dir_all(&s.dir).map_err(|e| Error::io(format!("creating {}", s.dir), e))?;
+    let mut done = RunOutcome::default();
+    for format in &s.formats {
+        let out = Path::new(&s.dir).join(format!(
+            "{}.{}",
+            crate::pricelist::export_name(&s.markets, day),
+            format.ext()
+        ));
+        let req = crate::pricelist::ExportRequest {
+            markets: s.markets.clone(),
+            format: *format,
+            out,
+            bom: false,
+            filter: Default::default(),
+            skip_bad_rows: false,
+            day: Some(day),
+        };
+        let base = done.rows;
+        let report = crate::pricelist::export(conn, &req, cancel, &|n| progress(base + n)).await?;
+        done.rows += report.rows;
+        done.files.push(report.path);
+    }
+    Ok(done)
 }
 
 /// Every run, newest first.
@@ -204,7 +292,7 @@ pub fn history(store: &Store) -> Result<Vec<ScheduleRun>> {
     let conn = store.conn();
     conn.execute_batch(TABLES)?;
     let mut stmt = conn.prepare(
-        "SELECT id, started_at, finished_at, ok, error, files FROM schedule_runs ORDER BY id DESC",
+        "SELECT id, started_at, finished_at, ok, error, files, rows, manual FROM schedule_runs ORDER BY id DESC",
     )?;
     let time = |s: String| {
         DateTime::parse_from_rfc3339(&s)
@@ -219,6 +307,8 @@ pub fn history(store: &Store) -> Result<Vec<ScheduleRun>> {
             ok: r.get(3)?,
             error: r.get(4)?,
             files: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
+            rows: r.get::<_, i64>(6)?.max(0) as u64,
+            manual: r.get(7)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -327,7 +417,7 @@ pub fn cron_line(at: &str, command: &[String]) -> Result<String> {
     ))
 }
 
-fn run(cmd: &mut Command, what: &str) -> Result<String> {
+fn run_tool(cmd: &mut Command, what: &str) -> Result<String> {
     let out = cmd
         .output()
         .map_err(|e| Error::io(format!("running {what}"), e))?;
@@ -451,11 +541,11 @@ pub fn register(at: &str, command: &[String]) -> Result<Registration> {
             std::fs::write(&p, text)
                 .map_err(|e| Error::io(format!("writing {}", p.display()), e))?;
         }
-        run(
+        run_tool(
             Command::new("systemctl").args(["--user", "daemon-reload"]),
             "systemctl --user daemon-reload",
         )?;
-        run(
+        run_tool(
             Command::new("systemctl").args(["--user", "enable", "--now", &format!("{UNIT}.timer")]),
             "systemctl --user enable",
         )?;
@@ -470,7 +560,7 @@ pub fn register(at: &str, command: &[String]) -> Result<Registration> {
     }
     if cfg!(windows) {
         let t = at.to_string();
-        run(
+        run_tool(
             Command::new("schtasks").args([
                 "/Create",
                 "/F",
@@ -533,7 +623,7 @@ fn register_launchd(at: &str, command: &[String]) -> Result<Registration> {
     }
     std::fs::write(&p, plist).map_err(|e| Error::io(format!("writing {}", p.display()), e))?;
     let _ = Command::new("launchctl").arg("unload").arg(&p).output();
-    run(
+    run_tool(
         Command::new("launchctl").arg("load").arg(&p),
         "launchctl load",
     )?;
