@@ -95,6 +95,9 @@ pub struct ProductLookup {
     /// Sorted by id.
     products: Vec<Product>,
     plans: Vec<Plan>,
+    /// Product id's hash → position in `products` (open addressing, `u32::MAX` empty): one or
+    /// two probes a plan, where a binary search missed the cache a dozen times.
+    index: Vec<u32>,
     filtering: bool,
 }
 
@@ -218,6 +221,7 @@ impl ProductLookup {
         lookup.text.shrink_to_fit();
         lookup.products.shrink_to_fit();
         lookup.plans.shrink_to_fit();
+        lookup.index_products();
         Ok(lookup)
     }
 
@@ -251,10 +255,30 @@ impl ProductLookup {
     }
 
     fn find(&self, id: &str) -> Option<&Product> {
-        self.products
-            .binary_search_by(|p| self.str(p.id).cmp(id))
-            .ok()
-            .map(|i| &self.products[i])
+        let mask = self.index.len().checked_sub(1)?;
+        let mut slot = fnv1a(id) as usize & mask;
+        loop {
+            let i = *self.index.get(slot)?;
+            let p = self.products.get(i as usize)?;
+            if self.str(p.id) == id {
+                return Some(p);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// Build [`ProductLookup::index`] (product ids are unique).
+    fn index_products(&mut self) {
+        let size = (self.products.len() * 2).next_power_of_two().max(16);
+        let mut index = vec![u32::MAX; size];
+        for (i, p) in self.products.iter().enumerate() {
+            let mut slot = fnv1a(span_str(&self.text, p.id)) as usize & (size - 1);
+            while index[slot] != u32::MAX {
+                slot = (slot + 1) & (size - 1);
+            }
+            index[slot] = i as u32;
+        }
+        self.index = index;
     }
 
     fn str(&self, s: Span) -> &str {
@@ -481,13 +505,22 @@ fn read_saved(file: &Path, version: &str) -> std::io::Result<Option<ProductLooku
     if !plans_fit || r.read(&mut [0u8])? != 0 {
         return Err(bad("plans"));
     }
-    Ok(Some(ProductLookup {
+    let mut lookup = ProductLookup {
         text,
         interned: HashMap::new(),
         products,
         plans,
+        index: Vec::new(),
         filtering: false,
-    }))
+    };
+    lookup.index_products();
+    Ok(Some(lookup))
+}
+
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn span_str(text: &str, s: Span) -> &str {
@@ -521,6 +554,7 @@ impl ProductLookup {
                 trial: None,
             }],
         });
+        l.index_products();
         l
     }
 }
