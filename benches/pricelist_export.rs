@@ -35,14 +35,14 @@ const LARGE: [&str; 20] = [
 
 /// Runs a command alone under Python's `getrusage(RUSAGE_CHILDREN)`: its wall time and peak RSS.
 const MEASURE: &str = r#"
-import resource, subprocess, sys, time
+import os, resource, subprocess, sys, time
 t = time.perf_counter()
 p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 secs = time.perf_counter() - t
 if p.returncode != 0:
     sys.stderr.write(p.stderr.decode(errors="replace"))
 u = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(f"MEASURE rc={p.returncode} secs={secs:.3f} cpu={u.ru_utime + u.ru_stime:.3f} maxrss_kib={u.ru_maxrss}")
+print(f"MEASURE rc={p.returncode} secs={secs:.3f} cpu={u.ru_utime + u.ru_stime:.3f} maxrss_kib={u.ru_maxrss} load={os.getloadavg()[0]:.2f}")
 "#;
 
 struct Measured {
@@ -51,6 +51,8 @@ struct Measured {
     /// includes waiting for a core).
     cpu: f64,
     rss_mib: f64,
+    /// The machine's 1-minute load average when it ended (2 cores: above 2, processes waited).
+    load: f64,
 }
 
 fn measure(cmd: &mut Command) -> Measured {
@@ -80,7 +82,16 @@ fn measure(cmd: &mut Command) -> Measured {
         secs: field(line, "secs"),
         cpu: field(line, "cpu"),
         rss_mib: field(line, "maxrss_kib") / 1024.0,
+        load: field(line, "load"),
     }
+}
+
+/// The 1-minute load average now.
+fn load_now() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next()?.parse().ok())
+        .unwrap_or(f64::NAN)
 }
 
 fn field(line: &str, key: &str) -> f64 {
@@ -432,16 +443,16 @@ fn main() {
     clear_snapshots(&data);
     let csv_first = export(&small, "csv", &csv);
     println!(
-        "1. {rows} rows, 5 markets, first export of the day to .xlsx: {:.2} s ({:.2} s CPU), peak RSS {:.1} MiB (target <= 6 s, <= 64 MiB)",
-        first.secs, first.cpu, first.rss_mib
+        "1. {rows} rows, 5 markets, first export of the day to .xlsx: {:.2} s ({:.2} s CPU, load {:.1}), peak RSS {:.1} MiB (target <= 6 s, <= 64 MiB)",
+        first.secs, first.cpu, first.load, first.rss_mib
     );
     println!(
-        "2. the same from today's snapshot: {:.2} s ({:.2} s CPU), peak RSS {:.1} MiB (target <= 5 s)",
-        again.secs, again.cpu, again.rss_mib
+        "2. the same from today's snapshot: {:.2} s ({:.2} s CPU, load {:.1}), peak RSS {:.1} MiB (target <= 5 s)",
+        again.secs, again.cpu, again.load, again.rss_mib
     );
     println!(
-        "3. to .csv: {:.2} s ({:.2} s CPU) from the snapshot, {:.2} s ({:.2} s CPU) first of the day; peak RSS {:.1} MiB (target <= 1.5 s)",
-        csv_snap.secs, csv_snap.cpu, csv_first.secs, csv_first.cpu, csv_first.rss_mib.max(csv_snap.rss_mib)
+        "3. to .csv: {:.2} s ({:.2} s CPU, load {:.1}) from the snapshot, {:.2} s ({:.2} s CPU, load {:.1}) first of the day; peak RSS {:.1} MiB (target <= 1.5 s)",
+        csv_snap.secs, csv_snap.cpu, csv_snap.load, csv_first.secs, csv_first.cpu, csv_first.load, csv_first.rss_mib.max(csv_snap.rss_mib)
     );
     println!(
         "   store growth: {:.1} MB of snapshots for 5 markets = {:.2} x the zipped sheets the sandbox served (target <= 1.2 x)",
@@ -467,10 +478,11 @@ fn main() {
             ])
             .arg(&big_csv));
         println!(
-            "4. {} rows, 20 markets, first export of the day to .xlsx: {:.2} s ({:.2} s CPU), peak RSS {:.1} MiB (target <= 25 s, <= 96 MiB)",
+            "4. {} rows, 20 markets, first export of the day to .xlsx: {:.2} s ({:.2} s CPU, load {:.1}), peak RSS {:.1} MiB (target <= 25 s, <= 96 MiB)",
             count_csv_rows(&big_csv),
             large_run.secs,
             large_run.cpu,
+            large_run.load,
             large_run.rss_mib
         );
     }
@@ -489,8 +501,8 @@ fn main() {
             .arg(&small),
     );
     println!(
-        "5. prices diff of two {rows}-row days (5 markets, one process): {:.2} s ({:.2} s CPU), peak RSS {:.1} MiB (target <= 3 s, <= 64 MiB)",
-        diff.secs, diff.cpu, diff.rss_mib
+        "5. prices diff of two {rows}-row days (5 markets, one process): {:.2} s ({:.2} s CPU, load {:.1}), peak RSS {:.1} MiB (target <= 3 s, <= 64 MiB)",
+        diff.secs, diff.cpu, diff.load, diff.rss_mib
     );
 
     // 6. The writer alone.
@@ -501,8 +513,8 @@ fn main() {
             .arg(&w),
     );
     println!(
-        "6. writer only (1,000,000 synthetic rows, no fetch/parse/join): {:.2} s ({:.2} s CPU), peak RSS {:.1} MiB",
-        writer.secs, writer.cpu, writer.rss_mib
+        "6. writer only (1,000,000 synthetic rows, no fetch/parse/join; calibration): {:.2} s ({:.2} s CPU, load {:.1}), peak RSS {:.1} MiB",
+        writer.secs, writer.cpu, writer.load, writer.rss_mib
     );
 
     // 7. Python XlsxWriter, the same rows as export 1 (PRICELIST_BENCH_PYTHON=0 skips it).
@@ -521,7 +533,10 @@ fn main() {
     {
         Ok(o) if o.status.success() => {
             let py = t.elapsed().as_secs_f64();
-            println!("7. python XlsxWriter constant_memory, the same {rows} rows (read from the .csv export): {py:.2} s");
+            println!(
+                "7. python XlsxWriter constant_memory, the same {rows} rows (read from the .csv export): {py:.2} s (load {:.1})",
+                load_now()
+            );
             println!(
                 "   ratio python / rust whole path (first export of the day): {:.1}x (target >= 15x); python / rust from the snapshot: {:.1}x",
                 py / first.secs,

@@ -341,6 +341,33 @@ async fn a_bad_row_mid_sheet_stops_with_line_and_column_and_leaves_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_bad_row_in_a_workbook_of_several_markets_stops_it_and_leaves_nothing() {
+    // Several markets' worksheets are written at once; a bad row in any stops them all.
+    let sb = common::sandbox_with(300, "sheet-bad-line=40").await;
+    let (conn, dir) = common::connection(&sb).await;
+    let out = dir.path().join("bad.xlsx");
+    let err = export_to(&conn, &["GB", "US", "DE"], ExportFormat::Xlsx, out.clone())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("line 40") && err.contains("UnitPrice") && err.contains("--skip-bad-rows"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    assert!(
+        !files_in(dir.path()).iter().any(|f| f.ends_with(".partial")),
+        "{:?}",
+        files_in(dir.path())
+    );
+    assert!(
+        snapshot_files(&conn).is_empty(),
+        "{:?}",
+        snapshot_files(&conn)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_dropped_connection_starts_the_sheet_again_and_keeps_no_partial_snapshot() {
     let sb = common::sandbox_with(300, "").await;
     let (conn, dir) = common::connection(&sb).await;

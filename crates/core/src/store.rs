@@ -4,6 +4,12 @@
 //! WAL mode, `synchronous=NORMAL`, versioned migrations keyed on `PRAGMA user_version`. A file
 //! from a newer CSP Desk is refused with a clear error rather than silently downgraded, and it or a
 //! corrupt file is moved aside with a timestamp (never deleted or overwritten).
+//!
+//! Integrity is checked (`PRAGMA quick_check`) only when the last session did not end cleanly:
+//! SQLite removes the write-ahead log when the last connection closes, so a `-wal` file found
+//! before opening means a process was killed or crashed mid-session (or is still running). A
+//! full check reads the whole file, seconds for a store of synced catalogs, so a clean open does
+//! not pay it; a damaged header is still refused on every open.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -173,6 +179,8 @@ impl Store {
     }
 
     fn open_checked(path: &Path) -> std::result::Result<Store, OpenError> {
+        // Looked at before opening: opening creates the log.
+        let unclean = wal_path(path).exists();
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -188,11 +196,14 @@ impl Store {
             .map_err(classify)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(classify)?;
-        let check: String = conn
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))
-            .map_err(classify)?;
-        if check != "ok" {
-            return Err(OpenError::Corrupt(check));
+        if unclean {
+            tracing::info!(path = %path.display(), "the last session did not close the store: checking it");
+            let check: String = conn
+                .query_row("PRAGMA quick_check", [], |r| r.get(0))
+                .map_err(classify)?;
+            if check != "ok" {
+                return Err(OpenError::Corrupt(check));
+            }
         }
         migrate(&conn)?;
         Ok(Store {
@@ -257,6 +268,11 @@ fn migrate(conn: &Connection) -> std::result::Result<(), OpenError> {
         tracing::info!(version = next, "store migrated");
     }
     Ok(())
+}
+
+/// The write-ahead log of the database at `path`.
+fn wal_path(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}-wal", path.display()))
 }
 
 /// Move a database (and its WAL/SHM) aside as `<name>.<why>-<timestamp>`.
@@ -353,6 +369,45 @@ mod tests {
         assert!(kept
             .iter()
             .any(|e| e.file_name().to_string_lossy().contains(".newer-")));
+    }
+
+    #[test]
+    fn a_store_damaged_when_a_session_did_not_close_is_found_and_moved_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.sqlite");
+        {
+            let s = Store::open(&p).unwrap();
+            s.conn()
+                .execute_batch(
+                    "CREATE TABLE filler (x BLOB);
+                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+                     INSERT INTO filler SELECT randomblob(500) FROM n;",
+                )
+                .unwrap();
+        }
+        assert!(!wal_path(&p).exists(), "a clean close leaves no log");
+        // A session that is killed: it wrote, and never closed, so its log stays.
+        let killed = Connection::open(&p).unwrap();
+        killed
+            .execute("INSERT INTO filler VALUES (x'00')", [])
+            .unwrap();
+        std::mem::forget(killed);
+        assert!(wal_path(&p).exists());
+        // Meanwhile a page in the middle of the file was damaged.
+        let len = std::fs::metadata(&p).unwrap().len();
+        let page = 4096 * (len / 4096 / 2);
+        let mut bytes = std::fs::read(&p).unwrap();
+        bytes[page as usize..page as usize + 4096].fill(0x55);
+        std::fs::write(&p, &bytes).unwrap();
+
+        let err = Store::open(&p).unwrap_err().to_string();
+        assert!(
+            err.contains("is damaged") && err.contains("moved aside"),
+            "{err}"
+        );
+        assert!(!p.exists(), "moved aside, never used as it was");
+        // the next open starts fresh
+        Store::open(&p).unwrap();
     }
 
     #[test]

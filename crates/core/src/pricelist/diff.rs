@@ -135,26 +135,77 @@ fn change(kind: ChangeKind, r: &RowView<'_>, old: Option<f64>, new: Option<f64>)
     }
 }
 
-/// Changes from `from` to `to`, grouped by kind then product. Memory: one price per key of each
-/// day (16 bytes) and the changes; the days' rows stream past (`from` twice when prices were
-/// removed, `to` once).
-pub fn diff_days(from: &dyn DayRows, to: &dyn DayRows) -> Result<Vec<PriceChange>> {
-    // The later row of a key wins, within a day.
-    let mut old: HashMap<u64, f64> = HashMap::new();
-    from.each(&mut |r| {
+/// Each day's price per key (the later row of a key wins, within a day).
+fn prices(day: &dyn DayRows) -> Result<HashMap<u64, f64>> {
+    let mut prices = HashMap::new();
+    day.each(&mut |r| {
         if !r.is_trial_marker() {
-            old.insert(key_hash(r), r.unit_price);
+            prices.insert(key_hash(r), r.unit_price);
         }
         Ok(())
     })?;
-    let mut new_keys: HashSet<u64> = HashSet::with_capacity(old.len());
+    Ok(prices)
+}
+
+/// Changes from `from` to `to`, grouped by kind then product. Memory: one price per key of each
+/// day (16 bytes) and the changes; the days' rows stream past twice each (`from` only once when
+/// no price was removed), two at a time on two threads: first both days' prices, then `to`'s
+/// new and moved prices beside `from`'s removed ones.
+pub fn diff_days(
+    from: &(dyn DayRows + Sync),
+    to: &(dyn DayRows + Sync),
+) -> Result<Vec<PriceChange>> {
+    let (old, new) = std::thread::scope(|s| {
+        let old = s.spawn(|| prices(from));
+        let new = prices(to);
+        (join(old), new)
+    });
+    let (old, new) = (old?, new?);
+    let gone: HashSet<u64> = old
+        .keys()
+        .filter(|k| !new.contains_key(k))
+        .copied()
+        .collect();
+    drop(new);
+    let (moved, removed) = std::thread::scope(|s| {
+        let removed = s.spawn(|| removed_prices(from, &gone));
+        let moved = moved_prices(to, &old);
+        (moved, join(removed))
+    });
+    let (moved, removed) = (moved?, removed?);
+    let mut out: Vec<PriceChange> = moved.into_values().chain(removed.into_values()).collect();
+    out.sort_by(|x, y| {
+        x.kind
+            .cmp(&y.kind)
+            .then_with(|| x.product.cmp(&y.product))
+            .then_with(|| x.sku_id.cmp(&y.sku_id))
+            .then_with(|| x.product_id.cmp(&y.product_id))
+            .then_with(|| x.term.cmp(&y.term))
+            .then_with(|| {
+                x.billing_plan
+                    .to_ascii_lowercase()
+                    .cmp(&y.billing_plan.to_ascii_lowercase())
+            })
+    });
+    Ok(out)
+}
+
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    h.join().unwrap_or_else(|_| {
+        Err(crate::error::Error::Invalid(
+            "the price diff stopped unexpectedly".into(),
+        ))
+    })
+}
+
+/// `to`'s new prices and moved ones, by key (the later row of a key wins).
+fn moved_prices(to: &dyn DayRows, old: &HashMap<u64, f64>) -> Result<HashMap<u64, PriceChange>> {
     let mut moved: HashMap<u64, PriceChange> = HashMap::new();
     to.each(&mut |r| {
         if r.is_trial_marker() {
             return Ok(());
         }
         let k = key_hash(r);
-        new_keys.insert(k);
         let c = match old.get(&k) {
             None => Some(change(ChangeKind::New, r, None, Some(r.unit_price))),
             Some(&o) if (r.unit_price - o).abs() > 1e-9 => {
@@ -173,35 +224,26 @@ pub fn diff_days(from: &dyn DayRows, to: &dyn DayRows) -> Result<Vec<PriceChange
         };
         Ok(())
     })?;
-    old.retain(|k, _| !new_keys.contains(k));
-    drop(new_keys);
+    Ok(moved)
+}
+
+/// `from`'s prices of the keys `to` no longer has (`gone`), by key (the later row of a key
+/// wins). `from` is not read when there are none.
+fn removed_prices(from: &dyn DayRows, gone: &HashSet<u64>) -> Result<HashMap<u64, PriceChange>> {
     let mut removed: HashMap<u64, PriceChange> = HashMap::new();
-    if !old.is_empty() {
-        from.each(&mut |r| {
-            if !r.is_trial_marker() {
-                let k = key_hash(r);
-                if old.contains_key(&k) {
-                    removed.insert(k, change(ChangeKind::Removed, r, Some(r.unit_price), None));
-                }
-            }
-            Ok(())
-        })?;
+    if gone.is_empty() {
+        return Ok(removed);
     }
-    let mut out: Vec<PriceChange> = moved.into_values().chain(removed.into_values()).collect();
-    out.sort_by(|x, y| {
-        x.kind
-            .cmp(&y.kind)
-            .then_with(|| x.product.cmp(&y.product))
-            .then_with(|| x.sku_id.cmp(&y.sku_id))
-            .then_with(|| x.product_id.cmp(&y.product_id))
-            .then_with(|| x.term.cmp(&y.term))
-            .then_with(|| {
-                x.billing_plan
-                    .to_ascii_lowercase()
-                    .cmp(&y.billing_plan.to_ascii_lowercase())
-            })
-    });
-    Ok(out)
+    from.each(&mut |r| {
+        if !r.is_trial_marker() {
+            let k = key_hash(r);
+            if gone.contains(&k) {
+                removed.insert(k, change(ChangeKind::Removed, r, Some(r.unit_price), None));
+            }
+        }
+        Ok(())
+    })?;
+    Ok(removed)
 }
 
 /// Changes from `from` to `to` (rows in memory), grouped by kind then product.

@@ -360,14 +360,21 @@ async fn export_once(
     }
     let stop = StopOnDrop(shared.clone());
     let mut pipeline = tokio::task::spawn_blocking(move || pipeline::run(job));
-    // The downloads, one market after the other; aborting them (on cancel) ends the bodies the
-    // pipeline waits for.
+    // The downloads, in the markets' order, as many at once as the pipeline reads markets at
+    // once (each waits for its reader); aborting them (on cancel) ends the bodies the pipeline
+    // waits for.
     let client = conn.client.clone();
+    let at_once = pipeline::markets_read_at_once(req.format, req.markets.len());
     let mut downloads = tokio::spawn(async move {
-        for (market, tx) in fetches {
-            download(&client, &market, tx).await?;
-        }
-        Ok::<(), Error>(())
+        use futures::{StreamExt as _, TryStreamExt as _};
+        futures::stream::iter(fetches)
+            .map(|(market, tx)| {
+                let client = &client;
+                async move { download(client, &market, tx).await }
+            })
+            .buffer_unordered(at_once)
+            .try_for_each(|()| async { Ok(()) })
+            .await
     });
     let mut downloaded: Option<Result<()>> = None;
     let mut tick = tokio::time::interval(Duration::from_millis(100));

@@ -77,16 +77,27 @@ pub enum Finished {
     Unsorted(String),
 }
 
-/// Run an export: read on this thread, write on another.
+/// Run an export. A .csv file, or a single market: read on this thread, write on another. An
+/// .xlsx of several markets: two lanes, each reading a market and writing its worksheet on a
+/// thread pair of its own, take the markets in turn, so both cores write (the writer is the
+/// slower side); the workbook is saved once both are done.
 pub fn run(mut job: Job) -> Result<Finished> {
+    job.progress.rows.store(0, Ordering::Relaxed);
+    let markets = std::mem::take(&mut job.markets);
+    let names: Vec<String> = markets.iter().map(|m| m.market.clone()).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let queue = Queue::new(markets);
+    if markets_read_at_once(job.format, names.len()) > 1 {
+        return run_lanes(&job, &names, &queue);
+    }
     let (tx, rx) = export::channel();
     let progress = job.progress.clone();
     let (format, bom, out) = (job.format, job.bom, job.out.clone());
     std::thread::scope(|s| {
-        let writer = s.spawn(|| export::write(&out, format, bom, rx, &progress));
+        let writer = s.spawn(|| export::write(&out, format, bom, &names, rx, &progress));
         // Dropping the sender without `Finish` (on an error, or an unsorted sheet) tells the
         // writer to leave nothing.
-        let read = read_markets(&mut job, BatchSender::new(tx));
+        let read = read_markets(&job, &queue, BatchSender::new(tx));
         let written = writer
             .join()
             .map_err(|_| Error::Invalid("the price-list writer stopped unexpectedly".into()))?;
@@ -96,23 +107,148 @@ pub fn run(mut job: Job) -> Result<Finished> {
             Err(e) => Err(e),
         };
         let (markets, rows) = export::settle(read, written)?;
-        Ok(Finished::Done { rows, markets })
+        Ok(Finished::Done {
+            rows,
+            markets: markets.into_iter().map(|(_, m)| m).collect(),
+        })
     })
 }
 
-enum Read {
-    Done(Vec<MarketSummary>),
+/// Lanes of an .xlsx export that write markets' worksheets at once.
+const LANES: usize = 2;
+
+/// How many markets an export of `markets` to `format` reads at once.
+pub fn markets_read_at_once(format: ExportFormat, markets: usize) -> usize {
+    if format == ExportFormat::Xlsx && markets > 1 {
+        LANES
+    } else {
+        1
+    }
+}
+
+fn run_lanes(job: &Job, names: &[&str], queue: &Queue) -> Result<Finished> {
+    let book = export::XlsxBook::new(&job.out, names.iter().copied())?;
+    let lane = |lane: usize| {
+        let (tx, rx) = export::channel();
+        std::thread::scope(|s| {
+            let writer = s.spawn(|| export::write_xlsx_lane(&book, rx, &job.progress));
+            let read = read_markets(job, queue, BatchSender::new(tx));
+            if !matches!(read, Ok(Read::Done(_))) {
+                // The other lane stops after its market: the export failed or starts again.
+                queue.stop(lane);
+            }
+            let written = writer
+                .join()
+                .map_err(|_| Error::Invalid("the price-list writer stopped unexpectedly".into()))
+                .and_then(|w| w);
+            match read {
+                Ok(Read::Unsorted(market)) => Ok(Lane::Unsorted(market)),
+                Ok(Read::Done(markets)) => export::settle(Ok(markets), written).map(Lane::Done),
+                // Stopped because its writer failed: the writer says why.
+                Err(Error::Cancelled) => Err(written.err().unwrap_or(Error::Cancelled)),
+                Err(e) => Err(e),
+            }
+        })
+    };
+    let mut lanes: Vec<Result<Lane>> = std::thread::scope(|s| {
+        let lanes: Vec<_> = (0..LANES).map(|i| s.spawn(move || lane(i))).collect();
+        lanes
+            .into_iter()
+            .map(|l| {
+                l.join().unwrap_or_else(|_| {
+                    Err(Error::Invalid(
+                        "the price-list reader stopped unexpectedly".into(),
+                    ))
+                })
+            })
+            .collect()
+    });
+    // The lane that stopped first says why (the others were only stopped).
+    if let Some(first) = queue.stopped_by() {
+        return match lanes.swap_remove(first)? {
+            Lane::Unsorted(market) => Ok(Finished::Unsorted(market)),
+            Lane::Done(_) => Err(Error::Invalid(
+                "a price-list lane stopped without a reason".into(),
+            )),
+        };
+    }
+    let (mut summaries, mut rows) = (Vec::new(), 0u64);
+    for lane in lanes {
+        match lane? {
+            Lane::Done((markets, n)) => {
+                summaries.extend(markets);
+                rows += n;
+            }
+            Lane::Unsorted(market) => return Ok(Finished::Unsorted(market)),
+        }
+    }
+    book.save(&job.progress)?;
+    summaries.sort_by_key(|(i, _)| *i);
+    Ok(Finished::Done {
+        rows,
+        markets: summaries.into_iter().map(|(_, m)| m).collect(),
+    })
+}
+
+/// How one lane of [`run_lanes`] ended.
+enum Lane {
+    Done((Vec<(usize, MarketSummary)>, u64)),
     Unsorted(String),
 }
 
-fn read_markets(job: &mut Job, mut sink: BatchSender) -> Result<Read> {
+/// The markets of an export not yet taken, with their place in it.
+struct Queue {
+    markets: std::sync::Mutex<std::collections::VecDeque<(usize, MarketJob)>>,
+    /// The lane that stopped the others, if one did.
+    stopped_by: std::sync::Mutex<Option<usize>>,
+}
+
+impl Queue {
+    fn new(markets: Vec<MarketJob>) -> Queue {
+        Queue {
+            markets: std::sync::Mutex::new(markets.into_iter().enumerate().collect()),
+            stopped_by: std::sync::Mutex::new(None),
+        }
+    }
+
+    fn next(&self) -> Option<(usize, MarketJob)> {
+        self.markets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop_front()
+    }
+
+    /// No market is taken any more: `lane` failed, or found an unsorted sheet.
+    fn stop(&self, lane: usize) {
+        self.stopped_by
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert(lane);
+        self.markets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
+    fn stopped_by(&self) -> Option<usize> {
+        *self.stopped_by.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+enum Read {
+    /// The summaries of the markets read, with their place in the export.
+    Done(Vec<(usize, MarketSummary)>),
+    Unsorted(String),
+}
+
+fn read_markets(job: &Job, queue: &Queue, mut sink: BatchSender) -> Result<Read> {
     let mut summaries = Vec::new();
-    for mj in std::mem::take(&mut job.markets) {
+    while let Some((index, mj)) = queue.next() {
         let mut lookup = ProductLookup::load(&job.store, &mj.market)?;
         if let Some(filter) = &job.filter {
             lookup.keep_only(&chosen_products(&job.store, &mj.market, filter)?);
         }
-        sink.start_market(&mj.market)?;
+        sink.start_market(&mj.market, index)?;
         let mut plans = Plans::new(&lookup, &job.progress);
         let read = match (mj.body, mj.unsorted) {
             (Some(body), _) => fetch_into(job, &mj.market, body, &mut plans, &mut sink)?,
@@ -126,13 +262,16 @@ fn read_markets(job: &mut Job, mut sink: BatchSender) -> Result<Read> {
             return Ok(Read::Unsorted(mj.market));
         }
         sink.announce(read.currency.as_deref().unwrap_or_default())?;
-        summaries.push(MarketSummary {
-            market: mj.market.clone(),
-            currency: read.currency.unwrap_or_default(),
-            sheet_rows: read.rows as usize,
-            rows: sink.market_rows as usize,
-            bad_rows: read.bad_rows,
-        });
+        summaries.push((
+            index,
+            MarketSummary {
+                market: mj.market.clone(),
+                currency: read.currency.unwrap_or_default(),
+                sheet_rows: read.rows as usize,
+                rows: sink.market_rows as usize,
+                bad_rows: read.bad_rows,
+            },
+        ));
     }
     sink.finish()?;
     Ok(Read::Done(summaries))
