@@ -86,6 +86,8 @@ pub enum PricesCmd {
         skip_bad_rows: bool,
         #[command(flatten)]
         filters: FilterArgs,
+        #[command(flatten)]
+        customer: CustomerArgs,
     },
     /// Changes between two snapshots: new, removed, price increases and decreases.
     Diff {
@@ -130,8 +132,10 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
             bom,
             skip_bad_rows,
             filters,
+            customer,
         } => {
             let markets = pricelist::parse_markets(&g.markets_or_default(market))?;
+            let customer = customer.export();
             let out = match out {
                 Some(out) => out,
                 None => {
@@ -140,11 +144,12 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
                         cspdesk_core::Error::io(format!("creating {}", dir.display()), e)
                     })?;
                     let format = ExportFormat::parse(&format)?;
-                    dir.join(format!(
-                        "{}.{}",
-                        pricelist::export_name(&markets, conn.now().date_naive()),
-                        format.ext()
-                    ))
+                    let day = conn.now().date_naive();
+                    let name = match customer {
+                        Some(_) => pricelist::customer_export_name(&markets, day),
+                        None => pricelist::export_name(&markets, day),
+                    };
+                    dir.join(format!("{name}.{}", format.ext()))
                 }
             };
             let req = ExportRequest {
@@ -155,6 +160,7 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
                 filter: filters.to_filter()?,
                 skip_bad_rows,
                 day: None,
+                customer,
             };
             let bar = ProgressBar::new_spinner();
             bar.set_style(
@@ -267,4 +273,47 @@ fn write_changes_csv(
         &[cspdesk_core::pricelist::diff::changes_table(changes)],
     )?;
     Ok(())
+}
+
+/// `prices export --customer-prices …`: the customer's price list (issue 20).
+#[derive(clap::Args, Debug)]
+pub struct CustomerArgs {
+    /// Write a customer price list: the partner's sell prices (the margin rules applied) in
+    /// the `Unit price` column, no cost or ERP columns, a header block above the table.
+    #[arg(long)]
+    customer_prices: bool,
+    /// With --customer-prices: add the cost, ERP price, margin and rule columns (for the
+    /// account manager, not for the customer).
+    #[arg(long)]
+    internal: bool,
+    /// The customer's name, in the header block.
+    #[arg(long, value_name = "NAME")]
+    customer: Option<String>,
+    /// The partner's name, in the header block.
+    #[arg(long, value_name = "NAME")]
+    partner: Option<String>,
+    /// Days the prices hold, from today (default 30).
+    #[arg(long, value_name = "DAYS")]
+    valid_days: Option<u32>,
+    /// Price with the rules in this TOML or CSV file instead of the stored ones (implies
+    /// --customer-prices).
+    #[arg(long, value_name = "FILE")]
+    margin: Option<PathBuf>,
+}
+
+impl CustomerArgs {
+    fn export(self) -> Option<pricelist::CustomerExport> {
+        let wanted = self.customer_prices || self.margin.is_some() || self.internal;
+        wanted.then(|| pricelist::CustomerExport {
+            list: pricelist::layout::CustomerList {
+                customer: self.customer.unwrap_or_default(),
+                partner: self.partner.unwrap_or_default(),
+                valid_days: self
+                    .valid_days
+                    .unwrap_or(pricelist::layout::DEFAULT_VALID_DAYS),
+                internal: self.internal,
+            },
+            rules_file: self.margin,
+        })
+    }
 }

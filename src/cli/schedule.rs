@@ -32,6 +32,15 @@ pub enum ScheduleCmd {
         /// Remove dated files older than this many days.
         #[arg(long, default_value_t = 30)]
         keep_days: u32,
+        /// Also write the customer price list (the margin rules applied) of each format.
+        #[arg(long)]
+        customer_prices: bool,
+        /// The customer's name in the customer price list's header block.
+        #[arg(long, value_name = "NAME")]
+        customer: Option<String>,
+        /// The partner's name in the customer price list's header block.
+        #[arg(long, value_name = "NAME")]
+        partner: Option<String>,
     },
     /// The schedule and where it is registered.
     Show,
@@ -85,6 +94,9 @@ pub async fn run(g: &Global, cmd: ScheduleCmd) -> Result<()> {
             format,
             dir,
             keep_days,
+            customer_prices,
+            customer,
+            partner,
         } => {
             let formats = format
                 .split(',')
@@ -99,7 +111,13 @@ pub async fn run(g: &Global, cmd: ScheduleCmd) -> Result<()> {
                     .unwrap_or_else(|| g.settings().export_dir())
                     .display()
                     .to_string(),
-                customer_prices: false,
+                customer_prices,
+                customer_list: cspdesk_core::pricelist::layout::CustomerList {
+                    customer: customer.unwrap_or_default(),
+                    partner: partner.unwrap_or_default(),
+                    valid_days: cspdesk_core::pricelist::layout::DEFAULT_VALID_DAYS,
+                    internal: false,
+                },
                 keep_days,
             })?;
             let command = scheduled_command(g, &data_dir)?;

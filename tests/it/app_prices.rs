@@ -35,6 +35,7 @@ fn request(id: &str, market: &str, format: ExportFormat, path: &Path) -> PriceEx
         bom: false,
         path: path.display().to_string(),
         filter: OfferFilter::default(),
+        customer: None,
     }
 }
 

@@ -22,6 +22,7 @@ mod cli_offers;
 mod client_decoding;
 mod client_http;
 mod crash;
+mod customer_prices;
 mod doctor;
 mod documented_shapes;
 mod graph_billing;

@@ -25,6 +25,7 @@ fn req(markets: &[&str], format: ExportFormat, out: std::path::PathBuf) -> Expor
         filter: OfferFilter::default(),
         skip_bad_rows: false,
         day: None,
+        customer: None,
     }
 }
 

@@ -119,6 +119,7 @@ async fn export_all(sheet: &str) {
             },
             skip_bad_rows: false,
             day,
+            customer: None,
         };
         pricelist::export(&conn, &req, &cancel, &|_| {})
             .await

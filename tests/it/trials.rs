@@ -144,6 +144,7 @@ async fn a_trial_sku_is_the_paid_plans_trial_in_the_price_list() {
         filter: Default::default(),
         skip_bad_rows: false,
         day: None,
+        customer: None,
     };
     pricelist::export(&conn, &req, &Default::default(), &|_| {})
         .await

@@ -35,6 +35,9 @@ pub struct ScheduleSettings {
     pub dir: String,
     /// Also write the customer price lists (with the margin rules).
     pub customer_prices: bool,
+    /// Who the customer price lists are for (their header block).
+    #[serde(default)]
+    pub customer_list: crate::pricelist::layout::CustomerList,
     /// Dated files older than this many days are removed after a run.
     pub keep_days: u32,
 }
@@ -264,20 +267,30 @@ async fn export_all(
     let day = conn.now().date_naive();
     std::fs::create_dir_all(&s.dir).map_err(|e| Error::io(format!("creating {}", s.dir), e))?;
     let mut done = RunOutcome::default();
-    for format in &s.formats {
-        let out = Path::new(&s.dir).join(format!(
-            "{}.{}",
-            crate::pricelist::export_name(&s.markets, day),
-            format.ext()
-        ));
+    let lists = [None].into_iter().chain(s.customer_prices.then(|| {
+        Some(crate::pricelist::CustomerExport {
+            list: s.customer_list.clone(),
+            rules_file: None,
+        })
+    }));
+    let jobs: Vec<_> = lists
+        .flat_map(|c| s.formats.iter().map(move |f| (c.clone(), *f)))
+        .collect();
+    for (customer, format) in jobs {
+        let name = match customer {
+            Some(_) => crate::pricelist::customer_export_name(&s.markets, day),
+            None => crate::pricelist::export_name(&s.markets, day),
+        };
+        let out = Path::new(&s.dir).join(format!("{name}.{}", format.ext()));
         let req = crate::pricelist::ExportRequest {
             markets: s.markets.clone(),
-            format: *format,
+            format,
             out,
             bom: false,
             filter: Default::default(),
             skip_bad_rows: false,
             day: Some(day),
+            customer,
         };
         let base = done.rows;
         let report = crate::pricelist::export(conn, &req, cancel, &|n| progress(base + n)).await?;
@@ -706,6 +719,7 @@ mod tests {
             formats: vec![ExportFormat::Xlsx],
             dir: "/tmp/x".into(),
             customer_prices: false,
+            customer_list: Default::default(),
             keep_days: 0,
         };
         let c = check(&ok).unwrap();

@@ -234,6 +234,7 @@ pub async fn run(cfg: &SoakConfig) -> Result<SoakReport> {
             filter: Default::default(),
             skip_bad_rows: false,
             day: None,
+            customer: None,
         };
         match pricelist::export(&conn, &req, &AtomicBool::new(false), &|_| {}).await {
             Ok(r) => {

@@ -7,4 +7,12 @@ export type ScheduleRun = { id: number, startedAt: string, finishedAt: string | 
 /**
  * Why it failed, in the words of the error.
  */
-error: string | null, files: Array<string>, };
+error: string | null, files: Array<string>, 
+/**
+ * Rows written, over every file.
+ */
+rows: number, 
+/**
+ * Started by hand ("Run now", `schedule run --manual`) rather than by the OS schedule.
+ */
+manual: boolean, };

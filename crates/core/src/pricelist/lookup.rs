@@ -401,7 +401,15 @@ impl ProductLookup {
             let t = p.trial.map_or((u32::MAX, 0), |t| (t.0, t.1));
             put(
                 w,
-                &[p.sku.0, p.sku.1, p.title.0, p.title.1, t.0, t.1, p.folded as u32],
+                &[
+                    p.sku.0,
+                    p.sku.1,
+                    p.title.0,
+                    p.title.1,
+                    t.0,
+                    t.1,
+                    p.folded as u32,
+                ],
             )?;
         }
         Ok(())

@@ -8,6 +8,7 @@
 
 pub mod diff;
 pub mod export;
+pub mod layout;
 pub mod lookup;
 pub mod pipeline;
 pub mod rows;
@@ -28,6 +29,7 @@ use crate::catalog::sync::{self as catalog_sync, SyncOptions};
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::partner_center::{api, Client};
+use crate::store::Store;
 use export::{ExportFormat, WriteProgress};
 use pipeline::{BodyChunks, Finished, Job, MarketJob};
 use sheet::{BadRow, PriceSheet};
@@ -48,6 +50,33 @@ pub struct ExportRequest {
     pub skip_bad_rows: bool,
     /// The snapshot's day; today (UTC) when `None`.
     pub day: Option<NaiveDate>,
+    /// A customer price list instead of the partner's own (issue 20).
+    pub customer: Option<CustomerExport>,
+}
+
+/// A customer price list: who it is for, and where its margin rules come from.
+#[derive(Debug, Clone)]
+pub struct CustomerExport {
+    pub list: layout::CustomerList,
+    /// A rules file (`--margin FILE`) instead of the rules kept in the store.
+    pub rules_file: Option<PathBuf>,
+}
+
+impl CustomerExport {
+    /// The file's layout on `day`: its rules read (a bad rules file names its line), its block.
+    fn layout(&self, store: &Store, day: NaiveDate) -> Result<layout::Layout> {
+        let rules = match &self.rules_file {
+            Some(f) => crate::pricing::RuleSet::new(
+                crate::pricing::file::read(f)?
+                    .into_iter()
+                    .zip(1..)
+                    .map(|(rule, id)| crate::pricing::MarginRule { id, rule })
+                    .collect(),
+            ),
+            None => crate::pricing::store::rule_set(store)?,
+        };
+        Ok(layout::Layout::customer(&self.list, Arc::new(rules), day))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -99,6 +128,11 @@ pub fn export_name(markets: &[String], day: NaiveDate) -> String {
         markets.join("-")
     };
     format!("pricelist-{markets}-{}", day.format("%Y-%m-%d"))
+}
+
+/// The default name of a customer price list of `markets` on `day` (no extension).
+pub fn customer_export_name(markets: &[String], day: NaiveDate) -> String {
+    export_name(markets, day).replacen("pricelist-", "customer-prices-", 1)
 }
 
 /// Sync the catalog of `market` if it never was (the export joins the sheet to it).
@@ -350,6 +384,10 @@ async fn export_once(
         day,
         progress: shared.clone(),
         samples: Some(logs_dir(conn)),
+        layout: Arc::new(match &req.customer {
+            Some(c) => c.layout(&conn.store, day)?,
+            None => layout::Layout::plain(),
+        }),
     };
     // Stops the pipeline however this future ends (also when it is dropped).
     struct StopOnDrop(Arc<WriteProgress>);

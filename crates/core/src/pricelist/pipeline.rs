@@ -26,6 +26,7 @@ use bytes::Bytes;
 use chrono::{NaiveDate, Utc};
 
 use super::export::{self, BatchSender, ExportFormat, WriteProgress};
+use super::layout::Layout;
 use super::lookup::ProductLookup;
 use super::rows::expand_plan;
 use super::sheet::{BadRow, Columns, RawRow, RowView, SheetReader};
@@ -65,6 +66,8 @@ pub struct Job {
     /// Where a downloading sheet's first lines are kept when its header is not as expected
     /// (the folder beside the logs); `None` keeps nothing.
     pub samples: Option<std::path::PathBuf>,
+    /// The file's columns, and the rules that price its rows in a customer's list.
+    pub layout: Arc<Layout>,
 }
 
 pub enum Finished {
@@ -94,10 +97,11 @@ pub fn run(mut job: Job) -> Result<Finished> {
     let progress = job.progress.clone();
     let (format, bom, out) = (job.format, job.bom, job.out.clone());
     std::thread::scope(|s| {
-        let writer = s.spawn(|| export::write(&out, format, bom, &names, rx, &progress));
+        let layout = &job.layout;
+        let writer = s.spawn(|| export::write(&out, format, bom, &names, layout, rx, &progress));
         // Dropping the sender without `Finish` (on an error, or an unsorted sheet) tells the
         // writer to leave nothing.
-        let read = read_markets(&job, &queue, BatchSender::new(tx));
+        let read = read_markets(&job, &queue, BatchSender::new(tx, job.layout.clone()));
         let written = writer
             .join()
             .map_err(|_| Error::Invalid("the price-list writer stopped unexpectedly".into()))?;
@@ -127,12 +131,12 @@ pub fn markets_read_at_once(format: ExportFormat, markets: usize) -> usize {
 }
 
 fn run_lanes(job: &Job, names: &[&str], queue: &Queue) -> Result<Finished> {
-    let book = export::XlsxBook::new(&job.out, names.iter().copied())?;
+    let book = export::XlsxBook::new(&job.out, names.iter().copied(), job.layout.clone())?;
     let lane = |lane: usize| {
         let (tx, rx) = export::channel();
         std::thread::scope(|s| {
             let writer = s.spawn(|| export::write_xlsx_lane(&book, rx, &job.progress));
-            let read = read_markets(job, queue, BatchSender::new(tx));
+            let read = read_markets(job, queue, BatchSender::new(tx, job.layout.clone()));
             if !matches!(read, Ok(Read::Done(_))) {
                 // The other lane stops after its market: the export failed or starts again.
                 queue.stop(lane);
@@ -565,10 +569,12 @@ pub fn snapshot_only(
         day,
         progress: Arc::new(WriteProgress::default()),
         samples,
+        layout: Arc::new(Layout::plain()),
     };
     // Nothing is sent: the sender only satisfies the reading code.
     let (tx, _rx) = export::channel();
-    let read = fetch_into(&job, market, body, &mut plans, &mut BatchSender::new(tx))?;
+    let mut sender = BatchSender::new(tx, job.layout.clone());
+    let read = fetch_into(&job, market, body, &mut plans, &mut sender)?;
     Ok((read.rows, read.bad_rows))
 }
 

@@ -98,7 +98,8 @@ impl Rounding {
             n * 100 + ending
         };
         let out = match self {
-            Rounding::None => return price.max(0.0),
+            // To the price sheet's precision (4 places), without the float's noise.
+            Rounding::None => return ((price * 10_000.0).round() / 10_000.0).max(0.0),
             Rounding::Up99 => up_to(99),
             Rounding::Up95 => up_to(95),
             Rounding::Up49 => up_to(49),
@@ -378,13 +379,52 @@ impl RuleSet {
 
     /// The row's sell price under its winning rule (its cost when no rule applies).
     pub fn price<'a>(&'a self, row: &Row) -> Priced<'a> {
+        self.price_with(row, self.winner(row))
+    }
+
+    /// [`RuleSet::price`] for rows that come plan by plan (a price list): the winner is looked
+    /// up once per plan and market, and kept in `cache` for the plan's next rows. Also returns
+    /// the winner's place in [`RuleSet::rules`].
+    pub fn price_cached<'a>(
+        &'a self,
+        row: &Row,
+        cache: &mut WinnerCache,
+    ) -> (Priced<'a>, Option<usize>) {
+        if self.rules.is_empty() {
+            return (self.price_with(row, None), None);
+        }
+        let same = cache.key.0 == row.market
+            && cache.key.1 == row.product_id
+            && cache.key.2 == row.sku_id
+            && cache.key.3 == row.publisher
+            && cache.filled;
+        if !same {
+            cache.key.0.clear();
+            cache.key.0.push_str(row.market);
+            cache.key.1.clear();
+            cache.key.1.push_str(row.product_id);
+            cache.key.2.clear();
+            cache.key.2.push_str(row.sku_id);
+            cache.key.3.clear();
+            cache.key.3.push_str(row.publisher);
+            cache.winner = self
+                .winner(row)
+                .and_then(|w| self.rules.iter().position(|r| r.id == w.id));
+            cache.filled = true;
+        }
+        let priced = self.price_with(row, cache.winner.map(|i| &self.rules[i]));
+        let at = priced.rule.and(cache.winner);
+        (priced, at)
+    }
+
+    fn price_with<'a>(&'a self, row: &Row, winner: Option<&'a MarginRule>) -> Priced<'a> {
         if row.trial && row.cost == 0.0 {
             return Priced {
                 sell: 0.0,
                 rule: None,
             };
         }
-        let Some(rule) = self.winner(row) else {
+        let Some(rule) = winner else {
             return Priced {
                 sell: row.cost,
                 rule: None,
@@ -395,6 +435,16 @@ impl RuleSet {
             rule: Some(rule),
         }
     }
+}
+
+/// The last plan's winning rule, for [`RuleSet::price_cached`]. The key holds every field a
+/// rule's level reads that can change within a plan's rows: market, product, plan, publisher
+/// (type and category are the product's).
+#[derive(Debug, Default)]
+pub struct WinnerCache {
+    key: (String, String, String, String),
+    winner: Option<usize>,
+    filled: bool,
 }
 
 /// The sell price `rule` gives a row costing `cost` with ERP price `erp`.

@@ -24,7 +24,8 @@ use super::AppCore;
 use crate::catalog::markets::market_code;
 use crate::catalog::query::OfferFilter;
 use crate::error::{Error, Result};
-use crate::pricelist::{self, ExportRequest};
+use crate::pricelist::layout::CustomerList;
+use crate::pricelist::{self, CustomerExport, ExportRequest};
 use crate::tabular::{self, ExportFormat};
 
 /// A snapshot day (`YYYY-MM-DD` over IPC).
@@ -47,6 +48,10 @@ pub struct PriceExportRequest {
     /// The marketplace's filters (type, category, publisher, trial, search).
     #[serde(default)]
     pub filter: OfferFilter,
+    /// A customer price list (the partner's sell prices under the margin rules) instead of
+    /// the partner's own.
+    #[serde(default)]
+    pub customer: Option<CustomerList>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -216,6 +221,10 @@ impl AppCore {
             filter: req.filter.clone(),
             skip_bad_rows: false,
             day: None,
+            customer: req.customer.clone().map(|list| CustomerExport {
+                list,
+                rules_file: None,
+            }),
         };
         // The core watches the cancel flag while it fetches and while it writes, and returns
         // only once its temporary files are gone.
