@@ -101,6 +101,20 @@ pub enum PricesCmd {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Customers touched by price changes: the changes of each market's newest snapshot
+    /// matched against the plans held in active subscriptions, removed plans first, then by
+    /// next renewal.
+    Impact {
+        /// Default: the settings' markets.
+        #[arg(long, value_name = "CC[,CC…]")]
+        market: Option<String>,
+        /// Compare with the snapshot this many days before the newest (default: the one before).
+        #[arg(long, value_name = "N")]
+        days: Option<u32>,
+        /// Also write the list to this .xlsx or .csv file (by extension).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
@@ -180,6 +194,69 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
                 return output::json(&report);
             }
             println!("{} rows written to {}", report.rows, report.path.display());
+            Ok(())
+        }
+        PricesCmd::Impact { market, days, out } => {
+            let markets = pricelist::parse_markets(&g.markets_or_default(market))?;
+            let report = pricelist::impact::impact(&conn, &markets, days).await?;
+            if let Some(path) = &out {
+                let format = ExportFormat::parse(
+                    path.extension().and_then(|e| e.to_str()).unwrap_or("csv"),
+                )?;
+                cspdesk_core::tabular::write(
+                    path,
+                    format,
+                    &[pricelist::impact::table(&report.rows)],
+                )?;
+            }
+            for s in &report.skipped {
+                eprintln!("skipped {s}");
+            }
+            if g.json {
+                return output::json(&report.rows);
+            }
+            for s in &report.spans {
+                eprintln!(
+                    "{}: {} changes from {} to {}",
+                    s.market, s.changes, s.from, s.to
+                );
+            }
+            let rows: Vec<Vec<String>> = report
+                .rows
+                .iter()
+                .map(|r| {
+                    let money = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
+                    vec![
+                        r.renewal
+                            .map(|d| d.format("%Y-%m-%d").to_string())
+                            .unwrap_or_default(),
+                        r.customer_name.clone(),
+                        r.subscription.clone(),
+                        format!("{} / {}", r.product, r.plan),
+                        r.kind.label().into(),
+                        format!(
+                            "{} → {} {}",
+                            money(r.old_price),
+                            money(r.new_price),
+                            r.currency
+                        ),
+                        r.percent.map(|p| format!("{p:+.1}%")).unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            output::table(
+                &[
+                    "RENEWAL",
+                    "CUSTOMER",
+                    "SUBSCRIPTION",
+                    "PRODUCT / PLAN",
+                    "CHANGE",
+                    "PRICE",
+                    "PERCENT",
+                ],
+                &rows,
+            );
+            eprintln!("{} subscriptions touched", report.rows.len());
             Ok(())
         }
         PricesCmd::Diff {

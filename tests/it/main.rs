@@ -26,6 +26,7 @@ mod customer_prices;
 mod doctor;
 mod documented_shapes;
 mod graph_billing;
+mod impact;
 mod margins;
 mod orders;
 mod plans;

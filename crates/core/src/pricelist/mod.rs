@@ -8,6 +8,7 @@
 
 pub mod diff;
 pub mod export;
+pub mod impact;
 pub mod layout;
 pub mod lookup;
 pub mod pipeline;
