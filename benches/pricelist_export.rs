@@ -94,6 +94,50 @@ fn load_now() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// 50 margin rules over the products of a plain .csv export: one for everything, ten per
+/// publisher, ten per category, twenty-nine per product.
+fn fifty_rules(csv_path: &Path) -> String {
+    let mut rdr = csv::Reader::from_path(csv_path).expect("the plain export");
+    let headers = rdr.headers().expect("header").clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let (publisher, category, product) = (at("Publisher"), at("Category"), at("Product ID"));
+    let (mut publishers, mut categories, mut products) = (vec![], vec![], vec![]);
+    for r in rdr.records().take(200_000) {
+        let r = r.expect("row");
+        let mut keep = |v: &mut Vec<String>, s: &str, n: usize| {
+            if v.len() < n && !s.is_empty() && !v.iter().any(|x| x == s) {
+                v.push(s.to_string());
+            }
+        };
+        keep(&mut publishers, &r[publisher], 10);
+        keep(
+            &mut categories,
+            r[category].split(',').next().unwrap_or("").trim(),
+            10,
+        );
+        keep(&mut products, &r[product], 29);
+    }
+    let mut toml = String::from("[[rule]]\nmarkup = \"20%\"\nround = \"0.99\"\n");
+    let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+    for (i, p) in publishers.iter().enumerate() {
+        toml += &format!(
+            "[[rule]]\nmarkup = \"{}%\"\npublisher = \"{}\"\n",
+            10 + i,
+            quote(p)
+        );
+    }
+    for c in &categories {
+        toml += &format!(
+            "[[rule]]\nmarkup = \"15%\"\nround = \"0.95\"\ncategory = \"{}\"\n",
+            quote(c)
+        );
+    }
+    for p in &products {
+        toml += &format!("[[rule]]\nfixed = 2.5\nproduct = \"{}\"\n", quote(p));
+    }
+    toml
+}
+
 fn field(line: &str, key: &str) -> f64 {
     line.split_whitespace()
         .find_map(|p| p.strip_prefix(&format!("{key}=")))
@@ -458,6 +502,41 @@ fn main() {
         "   store growth: {:.1} MB of snapshots for 5 markets = {:.2} x the zipped sheets the sandbox served (target <= 1.2 x)",
         snapshot_bytes as f64 / 1e6,
         snapshot_bytes as f64 / (small_zipped as f64).max(1.0)
+    );
+
+    // 3b. A customer price list with 50 margin rules against the plain list, both to .xlsx
+    // from today's snapshot, back to back.
+    let rules = work.path().join("rules.toml");
+    std::fs::write(&rules, fifty_rules(&csv)).expect("rules file");
+    let plain = export(&small, "xlsx", &xlsx);
+    let customer_xlsx = work.path().join("customer.xlsx");
+    let customer = measure(
+        cli(&bin, &sandbox.url, &data)
+            .args([
+                "prices",
+                "export",
+                "--market",
+                &small,
+                "--format",
+                "xlsx",
+                "--customer-prices",
+                "--customer",
+                "Fabrikam",
+                "--margin",
+            ])
+            .arg(&rules)
+            .arg("--out")
+            .arg(&customer_xlsx),
+    );
+    println!(
+        "3b. customer price list, 50 rules, {rows} rows to .xlsx from the snapshot: {:.2} s ({:.2} s CPU, load {:.1}), peak RSS {:.1} MiB; the plain list just before: {:.2} s ({:.2} s CPU) = {:+.1} % (target <= +10 %)",
+        customer.secs,
+        customer.cpu,
+        customer.load,
+        customer.rss_mib,
+        plain.secs,
+        plain.cpu,
+        (customer.secs / plain.secs - 1.0) * 100.0
     );
 
     // 4. About 20 markets.

@@ -214,7 +214,12 @@ pub fn check(rule: &NewRule) -> Result<NewRule> {
     r.scope = RuleScope {
         product_type: clean(&s.product_type),
         publisher: clean(&s.publisher),
-        category: clean(&s.category),
+        // An id or a name, any case: kept as the name a price list shows.
+        category: clean(&s.category).map(|c| {
+            crate::partner_center::categories::display_name(
+                &crate::partner_center::categories::resolve(&c),
+            )
+        }),
         product_id: clean(&s.product_id),
         sku_id: clean(&s.sku_id),
         market: match clean(&s.market) {
@@ -278,6 +283,11 @@ enum Level {
     All,
 }
 
+/// A row's categories: the price list shows them joined by ", ".
+fn categories_of(joined: &str) -> impl Iterator<Item = &str> {
+    joined.split(", ").map(str::trim).filter(|c| !c.is_empty())
+}
+
 /// The rules, indexed for lookups by what they apply to.
 #[derive(Debug, Default)]
 pub struct RuleSet {
@@ -336,7 +346,10 @@ impl RuleSet {
                 .publisher
                 .as_deref()
                 .is_none_or(|p| fold_name(p) == fold_name(row.publisher))
-            && eq(&rule.category, row.category)
+            && rule
+                .category
+                .as_deref()
+                .is_none_or(|c| categories_of(row.category).any(|r| r.eq_ignore_ascii_case(c)))
             && eq(&rule.product_id, row.product_id)
             && eq(&rule.sku_id, row.sku_id)
             && eq(&rule.market, row.market)
@@ -356,10 +369,18 @@ impl RuleSet {
             ),
             (Level::Product, low(row.product_id)),
             (Level::Publisher, fold_name(row.publisher)),
-            (Level::Category, low(row.category)),
             (Level::Type, low(row.product_type)),
             (Level::All, String::new()),
         ];
+        let categories: Vec<(Level, String)> = categories_of(row.category)
+            .map(|c| (Level::Category, low(c)))
+            .collect();
+        // A row of several categories: any of them (the first listed wins a tie).
+        let keys = keys[..3]
+            .iter()
+            .cloned()
+            .chain(categories)
+            .chain(keys[3..].iter().cloned());
         let market = row.market.to_ascii_uppercase();
         for (level, key) in keys {
             for m in [market.as_str(), ""] {
@@ -487,6 +508,41 @@ mod tests {
             erp: Some(12.0),
             trial: false,
         }
+    }
+
+    #[test]
+    fn a_category_rule_matches_any_of_a_rows_categories_by_id_or_name() {
+        let by = |c: &str, id: i64, percent: f64| MarginRule {
+            id,
+            rule: check(&NewRule {
+                percent: Some(percent),
+                scope: RuleScope {
+                    category: Some(c.into()),
+                    ..Default::default()
+                },
+                ..Default::default()
+            })
+            .unwrap(),
+        };
+        let set = RuleSet::new(vec![
+            by("it-and-management-tools", 1, 10.0),
+            by("SECURITY", 2, 20.0),
+        ]);
+        assert_eq!(
+            set.rules()[0].rule.scope.category.as_deref(),
+            Some("IT & Management Tools")
+        );
+        let mut r = row("GB", "Contoso", "P1", "S1");
+        r.category = "Security, Containers, IT & Management Tools";
+        assert_eq!(
+            set.winner(&r).map(|w| w.id),
+            Some(2),
+            "the row's first category"
+        );
+        r.category = "Containers, IT & Management Tools";
+        assert_eq!(set.winner(&r).map(|w| w.id), Some(1));
+        r.category = "Containers";
+        assert_eq!(set.winner(&r), None);
     }
 
     #[test]
