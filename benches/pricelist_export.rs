@@ -104,7 +104,7 @@ fn fifty_rules(csv_path: &Path) -> String {
     let (mut publishers, mut categories, mut products) = (vec![], vec![], vec![]);
     for r in rdr.records().take(200_000) {
         let r = r.expect("row");
-        let mut keep = |v: &mut Vec<String>, s: &str, n: usize| {
+        let keep = |v: &mut Vec<String>, s: &str, n: usize| {
             if v.len() < n && !s.is_empty() && !v.iter().any(|x| x == s) {
                 v.push(s.to_string());
             }

@@ -56,35 +56,6 @@ pub enum ScheduleCmd {
     },
 }
 
-/// The command the OS runs: this program with the options that say where its data, settings
-/// and services are.
-fn scheduled_command(g: &Global, data_dir: &std::path::Path) -> Result<Vec<String>> {
-    let exe = std::env::current_exe().map_err(|e| Error::io("finding this program", e))?;
-    let mut cmd = vec![
-        exe.display().to_string(),
-        "--data-dir".into(),
-        data_dir.display().to_string(),
-        "--settings".into(),
-        g.settings_path().display().to_string(),
-    ];
-    for (flag, url) in [
-        ("--endpoint", &g.endpoint),
-        ("--partner-api", &g.partner_api),
-        ("--arm-endpoint", &g.arm_endpoint),
-        ("--authority", &g.authority),
-    ] {
-        if let Some(u) = url {
-            cmd.push(flag.into());
-            cmd.push(u.to_string());
-        }
-    }
-    if g.sandbox {
-        cmd.push("--sandbox".into());
-    }
-    cmd.extend(["schedule".into(), "run".into()]);
-    Ok(cmd)
-}
-
 pub async fn run(g: &Global, cmd: ScheduleCmd) -> Result<()> {
     let (data_dir, store) = open_store(&g.connect_options())?;
     match cmd {
@@ -120,7 +91,9 @@ pub async fn run(g: &Global, cmd: ScheduleCmd) -> Result<()> {
                 },
                 keep_days,
             })?;
-            let command = scheduled_command(g, &data_dir)?;
+            let exe = std::env::current_exe().map_err(|e| Error::io("finding this program", e))?;
+            let command =
+                schedule::command(&exe, &data_dir, &g.settings_path(), &g.connect_options());
             let reg = schedule::register(&settings.at, &command)?;
             schedule::save(&store, &settings, chrono::Utc::now())?;
             if g.json {

@@ -12,6 +12,7 @@ mod app_account;
 mod app_core;
 mod app_orders;
 mod app_prices;
+mod app_pricing;
 mod app_subscriptions;
 mod app_support;
 mod arm_versions;

@@ -534,6 +534,67 @@ fn systemd_dir() -> Result<PathBuf> {
         .ok_or_else(|| Error::Invalid("the home folder is not known".into()))
 }
 
+/// The command the OS runs: the `cspdesk` program `exe` with the options that say where the
+/// data, the settings and the services are, so a scheduled run records into the same store the
+/// app and the CLI read.
+pub fn command(
+    exe: &Path,
+    data_dir: &Path,
+    settings: &Path,
+    opts: &crate::connection::ConnectOptions,
+) -> Vec<String> {
+    let mut cmd = vec![
+        exe.display().to_string(),
+        "--data-dir".into(),
+        data_dir.display().to_string(),
+        "--settings".into(),
+        settings.display().to_string(),
+    ];
+    for (flag, url) in [
+        ("--endpoint", &opts.endpoint),
+        ("--partner-api", &opts.partner_api),
+        ("--arm-endpoint", &opts.arm_endpoint),
+        ("--authority", &opts.authority),
+    ] {
+        if let Some(u) = url {
+            cmd.push(flag.into());
+            cmd.push(u.to_string());
+        }
+    }
+    if opts.sandbox {
+        cmd.push("--sandbox".into());
+    }
+    cmd.extend(["schedule".into(), "run".into()]);
+    cmd
+}
+
+/// The installed `cspdesk` CLI the desktop app schedules: beside the app's own program (a
+/// package installs both in one folder), else on the PATH.
+pub fn installed_cli() -> Result<PathBuf> {
+    let name = if cfg!(windows) {
+        "cspdesk.exe"
+    } else {
+        "cspdesk"
+    };
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(|d| d.join(name)))
+        .filter(|p| p.is_file());
+    let on_path = || {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join(name))
+                .find(|p| p.is_file())
+        })
+    };
+    beside.or_else(on_path).ok_or_else(|| {
+        Error::not_found(
+            "the cspdesk command-line program",
+            "The daily export runs the installed `cspdesk` CLI: install the CSP Desk package, or put cspdesk on the PATH",
+        )
+    })
+}
+
 /// Registers `command` to run every day at `at` (local time), replacing an earlier
 /// registration. Says why when it cannot, with the cron line to add by hand.
 pub fn register(at: &str, command: &[String]) -> Result<Registration> {

@@ -98,14 +98,15 @@ fn home() -> Option<PathBuf> {
 /// path must be a full path to a file in a folder that exists; its extension, when it has one,
 /// is the format (and must agree with `format` when both are given); without one, `format`'s
 /// (xlsx when not given) is added.
-pub fn checked_path(raw: &str, format: Option<ExportFormat>) -> Result<(PathBuf, ExportFormat)> {
+/// A path typed or picked by the user: `~/` is the home folder, and it must be a full path.
+pub fn user_path(raw: &str) -> Result<PathBuf> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Err(Error::Invalid(
-            "no file is named to write to: type a path or use Save as…".into(),
+            "no file is named: type a path or use Save as…".into(),
         ));
     }
-    let mut path = match raw.strip_prefix("~/") {
+    let path = match raw.strip_prefix("~/") {
         Some(rest) => home()
             .ok_or_else(|| Error::Invalid("the home folder is not known: type a full path".into()))?
             .join(rest),
@@ -116,6 +117,11 @@ pub fn checked_path(raw: &str, format: Option<ExportFormat>) -> Result<(PathBuf,
             "`{raw}` is not a full path: start it with / (or ~/), or use Save as…"
         )));
     }
+    Ok(path)
+}
+
+pub fn checked_path(raw: &str, format: Option<ExportFormat>) -> Result<(PathBuf, ExportFormat)> {
+    let mut path = user_path(raw)?;
     let wanted = format.unwrap_or(ExportFormat::Xlsx);
     if path.is_dir() {
         return Err(Error::Invalid(format!(

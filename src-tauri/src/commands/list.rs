@@ -23,6 +23,19 @@ commands! {
             open_exported_file,
             reveal_exported_file,
         ],
+        pricing: [
+            margin_rules,
+            add_margin_rule,
+            remove_margin_rule,
+            import_margin_rules,
+            export_margin_rules,
+            schedule_status,
+            set_schedule,
+            remove_schedule,
+            run_schedule_now,
+            price_impact,
+            export_price_impact,
+        ],
     },
     orders: {
         orders: [

@@ -6,5 +6,6 @@ pub mod catalog;
 pub mod connection;
 pub mod orders;
 pub mod prices;
+pub mod pricing;
 pub mod subscriptions;
 pub mod support;

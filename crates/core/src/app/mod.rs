@@ -31,6 +31,7 @@ mod files;
 pub mod invoices;
 pub mod orders;
 pub mod prices;
+pub mod pricing;
 pub mod publishers;
 pub mod subscriptions;
 
