@@ -15,6 +15,7 @@ import { exportStage } from "./lines";
   unobserve() {}
   disconnect() {}
 };
+// eslint-disable-next-line @typescript-eslint/unbound-method -- read only to see whether jsdom has it
 Element.prototype.scrollTo ??= function () {};
 
 const api = vi.hoisted(() => ({

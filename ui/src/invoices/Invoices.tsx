@@ -151,6 +151,7 @@ export function Invoices({ navigate, toast }: ViewProps) {
   const total = current?.total ?? 0;
   const win = current ? { offset: current.offset, rows: current.rows } : null;
 
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the table is memoized by hand
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scrollRef.current,

@@ -123,11 +123,11 @@ export const OfferTable = memo(function OfferTable({ total, win, sort, onSort, s
   // typing): no scroll command, which would re-render the table once more after the rows.
   useEffect(() => {
     if ((scrollRef.current?.scrollTop ?? 0) !== 0) virtualizer.scrollToOffset(0);
-  }, [resetKey]);
+  }, [resetKey, scrollRef, virtualizer]);
 
   useEffect(() => {
     if (selected !== null) virtualizer.scrollToIndex(selected, { align: "auto" });
-  }, [selected]);
+  }, [selected, virtualizer]);
 
   return (
     <div className="table" ref={boxRef}>

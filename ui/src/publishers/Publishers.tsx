@@ -136,6 +136,7 @@ export function Publishers({ market, params, toast }: ViewProps) {
     if (i >= 0) setSelected(i);
   }, [detail?.key, shown]);
 
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the table is memoized by hand
   const virtualizer = useVirtualizer({
     count: shown.length,
     getScrollElement: () => scrollRef.current,

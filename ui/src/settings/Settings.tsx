@@ -6,7 +6,6 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 
 import * as api from "../api";
 import type { IpcError } from "../api";
-import type { AccountChange } from "../bindings/AccountChange";
 import type { SettingsValues } from "../bindings/SettingsValues";
 import type { SettingsView } from "../bindings/SettingsView";
 import { dateTime } from "../format";
@@ -76,7 +75,7 @@ function Account({
   // The core opens a new connection on the sign-in: the window reconnects and the audiences
   // are checked.
   const afterSignIn = useCallback(
-    (_c: AccountChange) => {
+    () => {
       reconnect();
       void refreshWhoAmI(true);
     },

@@ -58,12 +58,13 @@ function render(s: SubscriptionItem, onChange: (s: SubscriptionItem) => void = (
   mockIPC((cmd) => {
     if (cmd === "quantity_bounds") return { planName: "Pro", min: 1, max: 50, unitType: "Licenses" };
     if (cmd === "cancel_subscription") return { ...s, status: "cancelled", canCancel: false };
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- Tauri rejects with the IpcError DTO, a plain object
     throw { kind: "notFound", message: `unexpected ${cmd}`, retryable: false };
   });
   host = document.createElement("div");
   document.body.append(host);
   const root = createRoot(host);
-  act(() =>
+  void act(() =>
     root.render(<SubscriptionDetail sub={s} skew={0} policy={POLICY} onChange={onChange} onClose={() => {}} navigate={() => {}} toast={() => {}} />),
   );
   return host;
@@ -76,7 +77,9 @@ describe("SubscriptionDetail", () => {
     const el = render(sub());
     expect(el.querySelector("#countdown")?.textContent).toBe("Closes in 3 h 12 min 00 s");
     expect(cancelButton(el).disabled).toBe(false);
-    act(() => vi.advanceTimersByTime(1005));
+    act(() => {
+      vi.advanceTimersByTime(1005);
+    });
     expect(el.querySelector("#countdown")?.textContent).toBe("Closes in 3 h 11 min 59 s");
     expect(el.querySelector("#deadline-source")?.textContent).toContain("cancellationAllowedUntilDate");
   });

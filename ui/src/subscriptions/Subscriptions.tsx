@@ -176,7 +176,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
   }, [load]);
 
 
-  const rows = list?.rows ?? [];
+  const rows = useMemo(() => list?.rows ?? [], [list]);
   const customers = useMemo(() => {
     const m = new Map<string, string>();
     for (const r of rows) m.set(r.customerId, r.customerName);
