@@ -24,7 +24,7 @@ export default tseslint.config(
   {
     // `await act(async () => …)` is React's way to let a test flush the microtasks an update
     // queues, with or without an await inside.
-    files: ["**/*.test.ts", "**/*.test.tsx"],
+    files: ["**/*.test.ts", "**/*.test.tsx", "src/testing.tsx"],
     rules: { "@typescript-eslint/require-await": "off" },
   },
   { files: ["eslint.config.js"], extends: [tseslint.configs.disableTypeChecked], languageOptions: { globals: globals.node } },

@@ -7,12 +7,10 @@ import type { ConnectionStatus } from "./bindings/ConnectionStatus";
 import type { Market } from "./bindings/Market";
 import type { Progress } from "./bindings/Progress";
 import type { SyncState } from "./bindings/SyncState";
-import type { OfferFilter } from "./bindings/OfferFilter";
 import { Customers } from "./customers/Customers";
 import { count } from "./format";
 import { Invoices } from "./invoices/Invoices";
 import { Marketplace } from "./marketplace/Marketplace";
-import { EMPTY_FILTER } from "./marketplace/windowing";
 import { Orders } from "./orders/Orders";
 import { PriceLists } from "./prices/PriceLists";
 import { Publishers } from "./publishers/Publishers";
@@ -34,9 +32,6 @@ export interface SyncRun {
 export function App() {
   const [view, setView] = useState<View>("marketplace");
   const [params, setParams] = useState<NavParams>({});
-  // The marketplace's filters, kept across views (the Price lists view exports with them).
-  // A ref, not state: the marketplace updates it on every keystroke without re-rendering the window.
-  const filterRef = useRef<OfferFilter>(EMPTY_FILTER);
   const [status, setStatus] = useState<ConnectionStatus | null>(null);
   const [connectError, setConnectError] = useState<IpcError | null>(null);
   const [markets, setMarkets] = useState<Market[]>([]);
@@ -124,7 +119,6 @@ export function App() {
     status,
     params,
     navigate,
-    filter: filterRef.current,
     toast: show,
     reconnect: () => void connect(),
   };
@@ -169,7 +163,6 @@ export function App() {
             ready={ready}
             version={catalogVersion}
             syncing={syncRun !== null}
-            filterRef={filterRef}
             navigate={navigate}
           />
         )}

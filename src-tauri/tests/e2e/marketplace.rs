@@ -294,8 +294,7 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         assert_rows_match(&c, &index, &filter, "cleared").await?;
         c.execute("window.__cspdesk.keystrokes = []; window.__cspdesk.ipc = []; window.__cspdesk.breakdown = [];", vec![])
             .await?;
-        // The search field lives in its own frame (ui/src/shell/FramedInput.tsx).
-        let search = c.find(Locator::Css("iframe[data-field='search']")).await?;
+        let search = c.find(Locator::Id("search")).await?;
         let word = index.offers()[index.len() / 2]
             .title
             .split_whitespace()
@@ -332,18 +331,18 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
                 continue;
             }
             for ch in word.chars() {
-                framed_keys(&c, "search", &ch.to_string()).await?;
+                keys_to(&c, "search", &ch.to_string()).await?;
                 tokio::time::sleep(pace).await;
                 typed += 1;
             }
             for _ in word.chars() {
-                framed_keys(&c, "search", "\u{e003}").await?; // Backspace
+                keys_to(&c, "search", "\u{e003}").await?; // Backspace
                 tokio::time::sleep(pace).await;
                 typed += 1;
             }
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
-        framed_keys(&c, "search", &word).await?;
+        keys_to(&c, "search", &word).await?;
         filter.search = word.clone();
         assert_rows_match(&c, &index, &filter, &format!("search `{word}`")).await?;
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -422,7 +421,7 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         shot(&c, "search-1280x800").await?;
 
         // Esc clears the search; Ctrl+F focuses it again.
-        framed_keys(&c, "search", "\u{e00c}").await?; // Escape
+        keys_to(&c, "search", "\u{e00c}").await?; // Escape
         filter.search.clear();
         assert_rows_match(&c, &index, &filter, "Esc cleared the search").await?;
         // Focus off the search, onto the table (where a user would be), then Ctrl+F.
@@ -435,7 +434,7 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         assert_eq!(focused_id(&c).await?, "search", "Ctrl+F focuses the search");
 
         // Keyboard: Down, Down, Enter opens the second row's detail.
-        framed_keys(&c, "search", "\u{e015}").await?; // ArrowDown: into the table, first row
+        keys_to(&c, "search", "\u{e015}").await?; // ArrowDown: into the table, first row
         c.active_element().await?.send_keys("\u{e015}").await?;
         c.active_element().await?.send_keys("\u{e007}").await?; // Enter
         let (_, rows) = core_rows(&index, &filter);
@@ -477,7 +476,7 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         if let Some(saas) = saas {
             let key = index.offers()[saas].key().to_string();
             let title = index.offers()[saas].title.clone();
-            framed_keys(&c, "search", &title).await?;
+            keys_to(&c, "search", &title).await?;
             wait_for(
                 &c,
                 "the SaaS row",
@@ -526,7 +525,7 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         eprintln!("e2e: window is now {w}x{h}");
         assert_filter_bar_fits(&c, "1024x700 with the detail open").await?;
         shot(&c, "detail-1024x700").await?;
-        framed_keys(&c, "search", "\u{e00c}").await?; // Esc: clear search
+        keys_to(&c, "search", "\u{e00c}").await?; // Esc: clear search
         c.find(Locator::Css("body")).await?.send_keys("\u{e00c}").await?; // Esc: close panel
         wait_for(
             &c,

@@ -8,15 +8,6 @@ import type { LineWindow } from "../bindings/LineWindow";
 import type { ViewProps } from "../shell/nav";
 import { exportStage } from "./lines";
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-// What jsdom lacks and the view's table uses.
-(globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= class {
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-};
-// eslint-disable-next-line @typescript-eslint/unbound-method -- read only to see whether jsdom has it
-Element.prototype.scrollTo ??= function () {};
 
 const api = vi.hoisted(() => ({
   listInvoices: vi.fn(),

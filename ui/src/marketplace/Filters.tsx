@@ -8,7 +8,7 @@ import type { OfferType } from "../bindings/OfferType";
 import type { PublisherOption } from "../bindings/PublisherOption";
 import { count } from "../format";
 import { Contained } from "../shell/Contained";
-import { FramedInput, type FramedInputHandle } from "../shell/FramedInput";
+import { SearchField } from "../shell/SearchField";
 import { EMPTY_FILTER } from "./windowing";
 
 interface Props {
@@ -18,8 +18,8 @@ interface Props {
   total: number | null;
   onChange: (f: OfferFilter) => void;
   onSearch: (text: string) => void;
-  searchRef: RefObject<FramedInputHandle | null>;
-  onSearchKey: (e: KeyboardEvent) => void;
+  searchRef: RefObject<HTMLInputElement | null>;
+  onSearchKey: (e: React.KeyboardEvent) => void;
 }
 
 export function Filters({ market, filter, facets, total, onChange, onSearch, searchRef, onSearchKey }: Props) {
@@ -28,9 +28,9 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
   const toggleType = (t: OfferType) =>
     onChange({ ...filter, types: filter.types.includes(t) ? filter.types.filter((x) => x !== t) : [...filter.types, t] });
   return (
-    <Contained className="filters" role="search">
+    <Contained className="filters" role="search" label="Offers">
       <div className="filter-row">
-        <FramedInput
+        <SearchField
           ref={searchRef}
           id="search"
           className="search"
@@ -38,7 +38,7 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
           title="Words in the title, publisher or description"
           label="Search offers"
           value={filter.search}
-          onInput={onSearch}
+          onSearch={onSearch}
           onKeyDown={onSearchKey}
         />
         <CategoryPicker filter={filter} facets={facets} onChange={onChange} />

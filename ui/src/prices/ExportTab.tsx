@@ -8,6 +8,7 @@ import type { FacetCount } from "../bindings/FacetCount";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { PriceListStatus } from "../bindings/PriceListStatus";
 import { count, dateTime } from "../format";
+import { keptFilter } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
 import { priceErrorHint } from "./errors";
@@ -23,7 +24,9 @@ const remembered: { markets: string[] | null; format: ExportFormat; bom: boolean
   path: null,
 };
 
-export function ExportTab({ market, markets, filter, navigate, toast, onShowChanges }: ViewProps & { onShowChanges: () => void }) {
+export function ExportTab({ market, markets, navigate, toast, onShowChanges }: ViewProps & { onShowChanges: () => void }) {
+  // The marketplace's current filters (type, category, publisher, trial, search).
+  const [filter] = useState(keptFilter);
   const [chosen, setChosen] = useState<string[]>(() => remembered.markets ?? [market]);
   const [format, setFormat] = useState<ExportFormat>(remembered.format);
   const [bom, setBom] = useState(remembered.bom);

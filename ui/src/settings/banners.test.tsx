@@ -4,7 +4,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { WhoAmI } from "../bindings/WhoAmI";
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const who = (over: Partial<WhoAmI>): WhoAmI => ({
   connection: "partner-center",

@@ -3,7 +3,6 @@
 // `publisher`; customers: `customerId`; buy flow: `offerKey`).
 import type { ConnectionStatus } from "../bindings/ConnectionStatus";
 import type { Market } from "../bindings/Market";
-import type { OfferFilter } from "../bindings/OfferFilter";
 import type { View } from "./Sidebar";
 
 export type NavParams = Readonly<Record<string, string>>;
@@ -18,8 +17,6 @@ export interface ViewProps {
   /** Parameters from the last `navigate` to this view (empty otherwise). */
   params: NavParams;
   navigate: Navigate;
-  /** The marketplace's current filters (type, category, publisher, trial, search). */
-  filter: OfferFilter;
   /** Short success message at the bottom of the window. */
   toast: (message: string) => void;
   /** Reopen the connection after settings or sign-in changed it. */

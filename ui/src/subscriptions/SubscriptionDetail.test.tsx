@@ -7,7 +7,6 @@ import type { PolicyInfo } from "../bindings/PolicyInfo";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import { SubscriptionDetail } from "./SubscriptionDetail";
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const NOW = Date.parse("2026-11-21T08:00:00Z");
 const POLICY: PolicyInfo = { monthlyHours: 24, annualHours: 336, source: "Partner Center rule", sourceUrl: null, origin: "default" };
