@@ -39,7 +39,7 @@ afterEach(() => {
 
 async function view() {
   api.queryOffers.mockImplementation((_m: string, q: OfferQuery) => Promise.resolve(answer(q)));
-  const el = await mount(<Marketplace market="US" ready version={1} syncing={false} navigate={() => {}} />);
+  const el = await mount(<Marketplace market="US" ready catalog="2026-11-20T10:00:00Z" syncing={false} navigate={() => {}} />);
   const field = el.querySelector<HTMLInputElement>("#search")!;
   return { el, field };
 }

@@ -17,22 +17,23 @@ import { EMPTY_FILTER, type LoadedWindow, keepFilter, keptFilter, type SortState
 interface Props {
   market: string;
   ready: boolean;
-  version: number;
+  /** When the market's catalog was synced: a new sync asks again. */
+  catalog: string;
   syncing: boolean;
   navigate: Navigate;
 }
 
 /** One window of the list under a filter and sort: only the visible rows cross IPC. The
- * catalog changes only with a sync, which bumps `version`, so an answer never goes stale. */
-const offersQuery = (market: string, version: number, filter: OfferFilter, sort: SortState, offset: number, limit: number) =>
+ * catalog changes only with a sync, which changes `catalog`, so an answer never goes stale. */
+const offersQuery = (market: string, catalog: string, filter: OfferFilter, sort: SortState, offset: number, limit: number) =>
   queryOptions({
-    queryKey: ["offers", market, version, filter, sort, offset, limit] as const,
+    queryKey: ["offers", market, catalog, filter, sort, offset, limit] as const,
     queryFn: async () => {
       const sent = performance.now();
       const w = await api.queryOffers(market, buildQuery(filter, sort, offset, limit));
       const answeredAt = performance.now();
       recordIpc(answeredAt - sent);
-      const question = JSON.stringify([market, version, filter, sort]);
+      const question = JSON.stringify([market, catalog, filter, sort]);
       return { w, win: { offset: w.offset, rows: w.rows } satisfies LoadedWindow, question, answeredAt };
     },
     staleTime: Infinity,
@@ -45,12 +46,12 @@ const top = (span: number) => windowFor(0, span, Number.MAX_SAFE_INTEGER);
 // Arrows and Enter move in the table when no field has the focus.
 const isField = (el: Element | null) => el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
 
-export function Marketplace({ market, ready, version, syncing, navigate }: Props) {
+export function Marketplace({ market, ready, catalog, syncing, navigate }: Props) {
   const client = useQueryClient();
   const [filter, setFilter] = useState<OfferFilter>(keptFilter);
   const [sort, setSort] = useState<SortState>({ key: "title", descending: false });
   // The question, less its window: a new one starts at the top, with nothing selected.
-  const question = JSON.stringify([market, version, filter, sort]);
+  const question = JSON.stringify([market, catalog, filter, sort]);
   // How many rows the table shows at once (changes with the window's height, not on scroll).
   const [span, setSpan] = useState(30);
   const [asked, setAsked] = useState({ question, ...top(span) });
@@ -65,7 +66,7 @@ export function Marketplace({ market, ready, version, syncing, navigate }: Props
   useEffect(() => keepFilter(filter), [filter]);
 
   const offers = useQuery({
-    ...offersQuery(market, version, filter, sort, win.offset, win.limit),
+    ...offersQuery(market, catalog, filter, sort, win.offset, win.limit),
     enabled: ready,
     // The rows shown stay while the next answer is on its way; another market's never do.
     placeholderData: (prev, prevQuery) => (prevQuery?.queryKey[1] === market ? prev : undefined),
@@ -109,7 +110,7 @@ export function Marketplace({ market, ready, version, syncing, navigate }: Props
   const onSearch = (text: string) => {
     typed.current = { search: text, at: performance.now() };
     const next = { ...filter, search: text };
-    if (ready) void client.prefetchQuery(offersQuery(market, version, next, sort, 0, top(span).limit));
+    if (ready) void client.prefetchQuery(offersQuery(market, catalog, next, sort, 0, top(span).limit));
     startTransition(() => setFilter((f) => ({ ...f, search: text })));
   };
   const clearSearch = () => {

@@ -1,3 +1,4 @@
+import { QueryClientProvider } from "@tanstack/react-query";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { act } from "react";
 import { createRoot } from "react-dom/client";
@@ -5,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { PolicyInfo } from "../bindings/PolicyInfo";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import { newQueryClient } from "../query";
 import { SubscriptionDetail } from "./SubscriptionDetail";
 
 
@@ -64,7 +66,11 @@ function render(s: SubscriptionItem, onChange: (s: SubscriptionItem) => void = (
   document.body.append(host);
   const root = createRoot(host);
   void act(() =>
-    root.render(<SubscriptionDetail sub={s} skew={0} policy={POLICY} onChange={onChange} onClose={() => {}} navigate={() => {}} toast={() => {}} />),
+    root.render(
+      <QueryClientProvider client={newQueryClient()}>
+        <SubscriptionDetail sub={s} skew={0} policy={POLICY} onChange={onChange} onClose={() => {}} navigate={() => {}} toast={() => {}} />
+      </QueryClientProvider>,
+    ),
   );
   return host;
 }
