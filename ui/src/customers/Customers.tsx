@@ -2,64 +2,40 @@
 // detail on the right: billing country, subscriptions, orders placed from this app, and "Buy…".
 // Keyboard: Ctrl+F search, arrows move, Enter opens, Esc closes the panel or clears the search.
 // Params: `customerId` (opens that customer's detail).
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
-import type { CustomerDetail } from "../bindings/CustomerDetail";
-import type { CustomerRow } from "../bindings/CustomerRow";
 import { ago, dateTime } from "../format";
 import { BuyFlow } from "../orders/BuyFlow";
 import { STATE_LABELS, timeLeft } from "../orders/buy";
 import "../orders/orders.css";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
+import { useDebounced } from "../shell/useDebounced";
 
 type SortKey = "companyName" | "domain" | "tenantId";
 
 export function Customers({ market, markets, params, navigate }: ViewProps) {
   const [search, setSearch] = useState("");
-  const [rows, setRows] = useState<CustomerRow[] | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [selected, setSelected] = useState<number | null>(null);
+  const asked = useDebounced(search, search ? 100 : 0);
+  // Refresh re-reads the list from Partner Center (and every search after it does too).
+  const [refreshes, setRefreshes] = useState(0);
+  const refresh = () => setRefreshes((r) => r + 1);
+  const listed = useQuery({ queryKey: ["customers", asked, refreshes], queryFn: () => api.customers(asked, refreshes > 0), placeholderData: keepPreviousData });
+  const rows = listed.data ?? null;
+  const [cursor, setSelected] = useState({ search, index: null as number | null });
+  const selected = cursor.search === search ? cursor.index : null;
   const [openId, setOpenId] = useState<string | null>(params.customerId ?? null);
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: "companyName", desc: false });
-  const [refresh, setRefresh] = useState(0);
   const searchRef = useRef<HTMLInputElement | null>(null);
   const bodyRef = useRef<HTMLDivElement | null>(null);
-
-  useEffect(() => {
-    if (params.customerId) setOpenId(params.customerId);
-  }, [params.customerId]);
-
-  useEffect(() => {
-    let live = true;
-    const t = setTimeout(
-      () => {
-        api
-          .customers(search, refresh > 0)
-          .then((r) => {
-            if (!live) return;
-            setRows(r);
-            setError(null);
-          })
-          .catch((e: unknown) => live && setError(e as IpcError));
-      },
-      search ? 100 : 0,
-    );
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [search, refresh]);
 
   const sorted = useMemo(() => {
     const r = [...(rows ?? [])];
     r.sort((a, b) => a[sort.key].localeCompare(b[sort.key]) * (sort.desc ? -1 : 1));
     return r;
   }, [rows, sort]);
-
-  useEffect(() => setSelected(null), [search]);
 
   // A customer opened from elsewhere (params) is scrolled into view.
   useEffect(() => {
@@ -68,7 +44,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps) {
   }, [openId, sorted]);
 
   const openAt = (i: number) => {
-    setSelected(i);
+    setSelected({ search, index: i });
     const r = sorted[i];
     if (r) setOpenId(r.id);
   };
@@ -97,7 +73,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps) {
       e.preventDefault();
       const d = e.key === "ArrowDown" ? 1 : -1;
       const next = selected === null ? (d > 0 ? 0 : n - 1) : Math.min(n - 1, Math.max(0, selected + d));
-      setSelected(next);
+      setSelected({ search, index: next });
       const r = sorted[next];
       if (openId && r) setOpenId(r.id);
       bodyRef.current?.focus();
@@ -141,11 +117,11 @@ export function Customers({ market, markets, params, navigate }: ViewProps) {
           {rows ? `${rows.length} ${rows.length === 1 ? "customer" : "customers"}` : "Loading…"}
         </span>
         <span className="spacer" />
-        <button type="button" onClick={() => setRefresh((r) => r + 1)} title="Read the customer list from Partner Center again">
+        <button type="button" onClick={refresh} title="Read the customer list from Partner Center again">
           Refresh
         </button>
       </div>
-      {error && <ErrorBanner error={error} what="The customers could not be listed" onRetry={() => setRefresh((r) => r + 1)} />}
+      {listed.error && <ErrorBanner error={listed.error} what="The customers could not be listed" onRetry={refresh} />}
       <div className={openId ? "content with-detail" : "content"}>
         <div className="list">
           <div className="grid-wrap" ref={bodyRef} tabIndex={0} aria-label="Customers list">
@@ -211,28 +187,15 @@ function CustomerPanel({
   navigate: ViewProps["navigate"];
   onClose: () => void;
 }) {
-  const [d, setD] = useState<CustomerDetail | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [attempt, setAttempt] = useState(0);
+  const detail = useQuery({ queryKey: ["customer", id], queryFn: () => api.customerDetail(id) });
+  const d = detail.data ?? null;
+  const error = detail.error;
   const [buying, setBuying] = useState(false);
-
-  useEffect(() => {
-    let live = true;
-    setError(null);
-    setD((old) => (old?.id === id ? old : null));
-    api
-      .customerDetail(id)
-      .then((x) => live && setD(x))
-      .catch((e: unknown) => live && setError(e as IpcError));
-    return () => {
-      live = false;
-    };
-  }, [id, attempt]);
-
-  const closeBuy = useCallback(() => {
+  // After the buy flow: its orders and subscriptions, read again.
+  const closeBuy = () => {
     setBuying(false);
-    setAttempt((a) => a + 1);
-  }, []);
+    void detail.refetch();
+  };
 
   // Offers are searched in the customer's own market when it is one the app knows.
   const buyMarket = d?.billingCountry && marketCodes.includes(d.billingCountry) ? d.billingCountry : market;
@@ -248,7 +211,7 @@ function CustomerPanel({
           ✕
         </button>
       </div>
-      {error && <ErrorBanner error={error} what="The customer could not be shown" onRetry={() => setAttempt((a) => a + 1)} />}
+      {error && <ErrorBanner error={error} what="The customer could not be shown" onRetry={() => void detail.refetch()} />}
       {d && (
         <div className="detail-body">
           <section>

@@ -1,4 +1,5 @@
 // The filters above the table. Every value shows how many offers it would give.
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { type RefObject, useEffect, useRef, useState } from "react";
 
 import * as api from "../api";
@@ -166,25 +167,15 @@ function CategoryPicker({ filter, facets, onChange }: Pick<Props, "filter" | "fa
 
 function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "market" | "filter" | "facets" | "onChange">) {
   const [text, setText] = useState("");
-  const [options, setOptions] = useState<PublisherOption[]>([]);
-  const [highlight, setHighlight] = useState(0);
+  const [highlighted, setHighlight] = useState({ text: "", index: 0 });
   const [open, setOpen] = useState(false);
   const p = filter.publisher;
-
-  useEffect(() => {
-    if (!open || text.trim().length === 0) {
-      setOptions((o) => (o.length ? [] : o));
-      return;
-    }
-    let live = true;
-    api
-      .publishers(market, text.trim(), filter)
-      .then((o) => live && (setOptions(o), setHighlight(0)))
-      .catch(() => live && setOptions([]));
-    return () => {
-      live = false;
-    };
-  }, [text, open, market, filter]);
+  const prefix = text.trim();
+  // A failed look-up offers nothing; the type-ahead is a shortcut, the filters still work.
+  const found = useQuery({ queryKey: ["publishers", market, prefix, filter], queryFn: () => api.publishers(market, prefix, filter), enabled: open && prefix !== "", placeholderData: keepPreviousData });
+  const options: PublisherOption[] = open && prefix !== "" ? (found.data ?? []) : [];
+  // The first suggestion is highlighted again for each new text.
+  const highlight = highlighted.text === text ? highlighted.index : 0;
 
   const pick = (name: string) => {
     onChange({ ...filter, publisher: { kind: "named", name } });
@@ -245,11 +236,11 @@ function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "mark
               if (e.key === "ArrowDown") {
                 e.preventDefault();
                 e.stopPropagation();
-                setHighlight((h) => Math.min(options.length - 1, h + 1));
+                setHighlight({ text, index: Math.min(options.length - 1, highlight + 1) });
               } else if (e.key === "ArrowUp") {
                 e.preventDefault();
                 e.stopPropagation();
-                setHighlight((h) => Math.max(0, h - 1));
+                setHighlight({ text, index: Math.max(0, highlight - 1) });
               } else if (e.key === "Enter") {
                 e.stopPropagation();
                 const o = options[highlight];

@@ -1,10 +1,9 @@
 // The Orders view: the journal of orders placed from this app, with their state, filterable by
 // customer. Params: `customerId` (pre-selects the customer filter).
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
-import type { OrderRow } from "../bindings/OrderRow";
 import { ago, dateTime } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
@@ -13,24 +12,11 @@ import "./orders.css";
 
 export function Orders({ params, navigate }: ViewProps) {
   const [customerId, setCustomerId] = useState<string>(params.customerId ?? "");
-  const [all, setAll] = useState<OrderRow[] | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
+  const journal = useQuery({ queryKey: ["orders"], queryFn: () => api.orders(null) });
+  const all = journal.data ?? null;
+  const error = journal.error;
+  const load = () => void journal.refetch();
   const [selected, setSelected] = useState<number | null>(null);
-
-  useEffect(() => setCustomerId(params.customerId ?? ""), [params.customerId]);
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setAll(await api.orders(null));
-    } catch (e) {
-      setError(e as IpcError);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   // The customers that have orders, for the filter.
   const customers = useMemo(() => {
@@ -67,11 +53,11 @@ export function Orders({ params, navigate }: ViewProps) {
           </span>
         )}
         <span className="spacer" />
-        <button type="button" onClick={() => void load()}>
+        <button type="button" onClick={load}>
           Refresh
         </button>
       </div>
-      {error && <ErrorBanner error={error} what="The orders could not be listed" onRetry={() => void load()} />}
+      {error && <ErrorBanner error={error} what="The orders could not be listed" onRetry={load} />}
       <div className="grid-wrap">
         {all && rows.length === 0 ? (
           <div className="empty-inline muted" style={{ padding: 24, textAlign: "center" }}>
