@@ -26,8 +26,7 @@ describe("api", () => {
     });
     const err = await offerDetail("US", "X").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IpcError);
-    expect((err as IpcError).kind).toBe("notFound");
-    expect((err as IpcError).message).toContain("Sync again");
+    expect(err).toMatchObject({ kind: "notFound", message: expect.stringContaining("Sync again") as unknown });
   });
 
   it("maps unknown error shapes to kind unknown", () => {

@@ -21,7 +21,7 @@ export function newQueryClient(): QueryClient {
     defaultOptions: {
       // A failed call shows its banner with Retry; nothing is repeated behind the user's back,
       // and a desktop window coming to the front is no reason to ask again.
-      queries: { retry: false, refetchOnWindowFocus: false, refetchOnReconnect: false, staleTime: 0 },
+      queries: { retry: false, refetchOnWindowFocus: false, refetchOnReconnect: false, refetchIntervalInBackground: true },
       mutations: { retry: false },
     },
   });

@@ -46,7 +46,7 @@ export async function startExport(request: PriceExportRequest, toast: (m: string
     set({ state: "done", result });
     toast(`Price list exported: ${count(result.rows)} rows`);
   } catch (e) {
-    const error = e as IpcError;
+    const error = api.toIpcError(e);
     if (error.kind === "cancelled") {
       set({ state: "idle" });
       toast("Export cancelled; no file was written");

@@ -5,14 +5,15 @@ import type { ReactNode } from "react";
 
 import * as api from "../api";
 
-export function ExternalLink({ uri, id, children }: { uri: string; id?: string; children: ReactNode }) {
+export function ExternalLink({ uri, id, className, children }: { uri: string; id?: string; className?: string; children: ReactNode }) {
   const open = useMutation({ mutationFn: api.openLink });
   return (
     <>
       <a
         href={uri}
         id={id}
-        title={uri}
+        className={className}
+        title={uri.startsWith("mailto:") ? "Compose an email" : uri}
         onClick={(e) => {
           e.preventDefault();
           open.mutate(uri);

@@ -12,7 +12,7 @@ import type { SubscriptionList } from "../bindings/SubscriptionList";
 import type { SubscriptionState } from "../bindings/SubscriptionState";
 import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { SavedFile } from "../shell/SavedFile";
+import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
 import { SubscriptionDetail } from "./SubscriptionDetail";
 import "./subscriptions.css";
@@ -216,14 +216,14 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
     },
   });
 
-  const exporter = useMutation({
-    mutationFn: async () => {
-      const path = await api.saveSpreadsheetAs(`subscriptions-${new Date(now).toISOString().slice(0, 10)}.xlsx`, ["xlsx", "csv"], "Export subscriptions");
-      return path ? api.exportSubscriptions(path, shown.map((r) => ({ customerId: r.customerId, subscriptionId: r.id }))) : null;
-    },
-    onSuccess: (done) => done && toast(`Exported ${count(done.rows)} subscriptions`),
+  const exporter = useExport({
+    write: (path) => api.exportSubscriptions(path ?? "", shown.map((r) => ({ customerId: r.customerId, subscriptionId: r.id }))),
+    done: (r) => `Exported ${count(r.rows)} subscriptions`,
+    toast,
+    what: "The export failed",
+    hint: (e) => (e.kind === "invalid" ? "Choose a file name ending in .xlsx or .csv in a folder you can write to." : undefined),
+    id: "subscriptions-saved",
   });
-  const exportError = exporter.error;
 
   // Keyboard: Ctrl+F, arrows, Enter, Esc.
   const move = (delta: number) => {
@@ -304,7 +304,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
           <button type="button" onClick={() => void listed.refetch()} disabled={listed.isFetching} title="Read the subscriptions again from Partner Center">
             {listed.isFetching ? "Refreshing…" : "Refresh"}
           </button>
-          <button type="button" id="export-subs" onClick={() => exporter.mutate()} disabled={shown.length === 0} title="Export the rows shown to .xlsx or .csv">
+          <button type="button" id="export-subs" onClick={() => exporter.start(`subscriptions-${new Date(now).toISOString().slice(0, 10)}.xlsx`)} disabled={shown.length === 0} title="Export the rows shown to .xlsx or .csv">
             Export…
           </button>
         </div>
@@ -356,8 +356,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
         </div>
       </div>
       {listed.error && <ErrorBanner error={listed.error} what="The subscriptions could not be listed" onRetry={() => void listed.refetch()} />}
-      {exporter.data && <SavedFile path={exporter.data.path} id="subscriptions-saved" onDismiss={exporter.reset} />}
-      {exportError && <ErrorBanner error={exportError} what="The export failed" hint={exportError.kind === "invalid" ? "Choose a file name ending in .xlsx or .csv in a folder you can write to." : undefined} onDismiss={exporter.reset} />}
+      {exporter.status}
       {bulk.error && <ErrorBanner error={bulk.error} what="Auto-renew could not be changed" onDismiss={bulk.reset} />}
       {checked.size > 0 && (
         <div className="bulk-bar" id="bulk-bar">
