@@ -1,8 +1,5 @@
 // The UI's lint: typescript-eslint's type-aware rules and the React Hooks rules, zero warnings
 // (`npm run lint`, run in the gate). The generated bindings are ts-rs output and not linted.
-// eslint-suppressions.json lists, per file, the React Hooks findings that issue 18's data layer
-// and shortcut layer replace (effects that load data, refs read during render); it shrinks with
-// each of those commits (`npx eslint . --prune-suppressions`) and goes away with the last one.
 import js from "@eslint/js";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";

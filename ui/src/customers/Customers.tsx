@@ -12,6 +12,8 @@ import { STATE_LABELS, timeLeft } from "../orders/buy";
 import "../orders/orders.css";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
+import { SearchField } from "../shell/SearchField";
+import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { useDebounced } from "../shell/useDebounced";
 
 type SortKey = "companyName" | "domain" | "tenantId";
@@ -49,45 +51,30 @@ export function Customers({ market, markets, params, navigate }: ViewProps) {
     if (r) setOpenId(r.id);
   };
 
-  const keyRef = useRef<(e: KeyboardEvent) => void>(() => {});
-  keyRef.current = (e: KeyboardEvent) => {
-    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
-      e.preventDefault();
-      searchRef.current?.focus();
-      searchRef.current?.select();
-      return;
-    }
-    if (e.defaultPrevented || document.querySelector(".modal-backdrop")) return;
-    if (e.key === "Escape") {
+  // Arrows and Enter move in the list from the search field too.
+  const move = (e: { key: string }) => {
+    const n = sorted.length;
+    if (n === 0) return false;
+    if (e.key === "Enter") return openAt(selected ?? 0);
+    const d = e.key === "ArrowDown" ? 1 : -1;
+    const next = selected === null ? (d > 0 ? 0 : n - 1) : Math.min(n - 1, Math.max(0, selected + d));
+    setSelected({ search, index: next });
+    const r = sorted[next];
+    if (openId && r) setOpenId(r.id);
+    bodyRef.current?.focus();
+    bodyRef.current?.querySelector(`[data-index="${next}"]`)?.scrollIntoView({ block: "nearest" });
+  };
+  useShortcuts({
+    "Mod+f": () => focusSearch(searchRef.current),
+    Escape: () => {
       if (openId) setOpenId(null);
       else if (search) setSearch("");
-      return;
-    }
-    const t = document.activeElement;
-    const inText = t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement;
-    if (inText && t !== searchRef.current) return;
-    if (t instanceof HTMLButtonElement && e.key === "Enter") return;
-    const n = sorted.length;
-    if (n === 0) return;
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      e.preventDefault();
-      const d = e.key === "ArrowDown" ? 1 : -1;
-      const next = selected === null ? (d > 0 ? 0 : n - 1) : Math.min(n - 1, Math.max(0, selected + d));
-      setSelected({ search, index: next });
-      const r = sorted[next];
-      if (openId && r) setOpenId(r.id);
-      bodyRef.current?.focus();
-      bodyRef.current?.querySelector(`[data-index="${next}"]`)?.scrollIntoView({ block: "nearest" });
-    } else if (e.key === "Enter") {
-      e.preventDefault();
-      openAt(selected ?? 0);
-    }
-  };
-  useEffect(() => {
-    const on = (e: KeyboardEvent) => keyRef.current(e);
-    window.addEventListener("keydown", on);
-    return () => window.removeEventListener("keydown", on);
-  }, []);
+      else return false;
+    },
+    ArrowDown: move,
+    ArrowUp: move,
+    Enter: move,
+  });
 
   const header = (key: SortKey, label: string) => (
     <th
@@ -104,14 +91,15 @@ export function Customers({ market, markets, params, navigate }: ViewProps) {
     <div className="view customers-view" aria-label="Customers">
       <div className="toolbar">
         <h1>Customers</h1>
-        <input
+        <SearchField
           ref={searchRef}
-          type="search"
           id="customer-search"
           className="search"
+          label="Search customers"
           placeholder="Search company name, domain or tenant id (Ctrl+F)"
           value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          onSearch={setSearch}
+          onKeyDown={(e) => ["ArrowDown", "ArrowUp", "Enter"].includes(e.key) && move(e) !== false && e.preventDefault()}
         />
         <span className="result-count" id="customer-count">
           {rows ? `${rows.length} ${rows.length === 1 ? "customer" : "customers"}` : "Loading…"}

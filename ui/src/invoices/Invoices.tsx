@@ -14,6 +14,8 @@ import { moveSelection, windowFor } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
+import { composing } from "../shell/SearchField";
+import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { ExportStatus } from "./ExportStatus";
 import "./invoices.css";
 import {
@@ -156,7 +158,7 @@ export function Invoices({ navigate, toast }: ViewProps) {
   const doExport = (saveAs: boolean) => inv && exporter.start(saveAs ? exportFileName(inv, "xlsx") : undefined);
 
   const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
-  const onTableKey = (e: React.KeyboardEvent) => {
+  const onTableKey = (e: { key: string; preventDefault(): void }) => {
     const deltas: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -total, End: total };
     const d = deltas[e.key];
     if (d !== undefined) {
@@ -173,33 +175,28 @@ export function Invoices({ navigate, toast }: ViewProps) {
     }
   };
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
-        e.preventDefault();
-        customerRef.current?.focus();
-        customerRef.current?.select();
-        return;
-      }
-      if (e.defaultPrevented) return;
-      if (e.key === "Escape") {
-        if (open) setOpen(null);
-        else if (hasFilters(filters)) setFilters(EMPTY_LINE_FILTERS);
-        return;
-      }
-      const t = document.activeElement;
-      if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || t instanceof HTMLButtonElement) return;
-      if (t === scrollRef.current) return;
-      if (["ArrowDown", "ArrowUp", "Enter", "PageDown", "PageUp"].includes(e.key)) {
-        scrollRef.current?.focus();
-        onTableKey(e as unknown as React.KeyboardEvent);
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+  // Ctrl+F filters by customer; Esc closes the line or clears the filters; arrows and Enter move
+  // in the table from anywhere but a field.
+  const toTable = (e: KeyboardEvent) => {
+    scrollRef.current?.focus();
+    onTableKey(e);
+  };
+  useShortcuts({
+    "Mod+f": () => focusSearch(customerRef.current),
+    Escape: () => {
+      if (open) setOpen(null);
+      else if (hasFilters(filters)) setFilters(EMPTY_LINE_FILTERS);
+      else return false;
+    },
+    ArrowDown: toTable,
+    ArrowUp: toTable,
+    PageDown: toTable,
+    PageUp: toTable,
+    Enter: toTable,
   });
 
   const onFilterKey = (e: React.KeyboardEvent<HTMLInputElement>, key: keyof LineFilters) => {
+    if (composing(e)) return;
     if (e.key === "Escape" && filters[key] !== "") {
       e.preventDefault();
       e.stopPropagation();

@@ -8,6 +8,7 @@ import type { OfferFilter } from "../bindings/OfferFilter";
 import { recordFirstRows, recordIpc, recordKeystroke } from "../perf";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { Navigate } from "../shell/nav";
+import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { useEvent } from "../shell/useEvent";
 import { DetailPanel } from "./DetailPanel";
 import { Filters } from "./Filters";
@@ -42,9 +43,6 @@ const offersQuery = (market: string, catalog: string, filter: OfferFilter, sort:
 
 /** The first window of a new question, for `span` visible rows. */
 const top = (span: number) => windowFor(0, span, Number.MAX_SAFE_INTEGER);
-
-// Arrows and Enter move in the table when no field has the focus.
-const isField = (el: Element | null) => el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
 
 export function Marketplace({ market, ready, catalog, syncing, navigate }: Props) {
   const client = useQueryClient();
@@ -156,33 +154,24 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
     }
   };
 
-  // Window-wide keys: Ctrl+F focuses the search; Esc closes the panel or clears the search;
-  // arrows and Enter work when no text field has the focus.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.isComposing || e.keyCode === 229) return;
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
-        e.preventDefault();
-        searchRef.current?.focus();
-        searchRef.current?.select();
-        return;
-      }
-      if (e.defaultPrevented) return;
-      const target = document.activeElement;
-      if (e.key === "Escape") {
-        if (openKey) setOpened(null);
-        else if (typedSearch() !== "") clearSearch();
-        return;
-      }
-      if (isField(target) || target === scrollRef.current) return;
-      if (target instanceof HTMLButtonElement && e.key === "Enter") return;
-      if (["ArrowDown", "ArrowUp", "Enter", "PageDown", "PageUp"].includes(e.key)) {
-        scrollRef.current?.focus();
-        onTableKey(e);
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+  // Ctrl+F focuses the search; Esc closes the panel or clears the search; arrows and Enter move
+  // in the table from anywhere but a field.
+  const toTable = (e: KeyboardEvent) => {
+    scrollRef.current?.focus();
+    onTableKey(e);
+  };
+  useShortcuts({
+    "Mod+f": () => focusSearch(searchRef.current),
+    Escape: () => {
+      if (openKey) setOpened(null);
+      else if (typedSearch() !== "") clearSearch();
+      else return false;
+    },
+    ArrowDown: toTable,
+    ArrowUp: toTable,
+    PageDown: toTable,
+    PageUp: toTable,
+    Enter: toTable,
   });
 
   return (

@@ -16,6 +16,7 @@ import { dateTime } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
+import { useShortcuts } from "../shell/shortcuts";
 import { useDebounced } from "../shell/useDebounced";
 import { type BuyCustomer, type BuyOffer, type PlanStep, buyStep, copyText, durationLabel, isHttps, mailtoFor, money, planStepError, termKey, termLabel, timeLeft } from "./buy";
 
@@ -69,17 +70,7 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
       : place.error && { what: "The order was not confirmed", err: place.error, reset: place.reset };
 
   // Esc closes, except while an order is being placed.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape" && !placing) {
-        e.preventDefault();
-        e.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener("keydown", onKey, true);
-    return () => window.removeEventListener("keydown", onKey, true);
-  }, [onClose, placing]);
+  useShortcuts({ Escape: () => void (placing || onClose()) }, { modal: true });
 
   useEffect(() => {
     dialogRef.current?.focus();

@@ -2,7 +2,7 @@
 // (click to show or hide a kind), the sortable table, and the changes exported to a file.
 // With fewer than two snapshots it says so and offers "Fetch today's snapshot".
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
 import type { PriceChangeKind } from "../bindings/PriceChangeKind";
@@ -10,6 +10,8 @@ import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
+import { SearchField } from "../shell/SearchField";
+import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { ChangesTable } from "./ChangesTable";
 import { priceErrorHint } from "./errors";
 import { type ChangeSort, KIND_LABELS, dayLabel, filterChanges, formatOf, sortChanges, withFormat } from "./prices";
@@ -59,17 +61,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
   };
 
   // Ctrl+F finds in the list; Esc clears the search.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
-        e.preventDefault();
-        findRef.current?.focus();
-        findRef.current?.select();
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  useShortcuts({ "Mod+f": () => focusSearch(findRef.current) });
 
   const rows = useMemo(() => sortChanges(filterChanges(data?.changes ?? [], kinds, find), sort), [data, kinds, find, sort]);
 
@@ -171,17 +163,15 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
               ))}
             </span>
             <span className="spacer" />
-            <input
+            <SearchField
               ref={findRef}
-              type="search"
+              id="changes-find"
               className="changes-find"
               placeholder="Find product or SKU"
-              aria-label="Find a product, plan or SKU"
+              label="Find a product, plan or SKU"
               value={find}
-              onChange={(e) => setFind(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === "Escape") setFind("");
-              }}
+              onSearch={setFind}
+              onKeyDown={(e) => e.key === "Escape" && setFind("")}
             />
             <button type="button" id="export-changes" disabled={total === 0} onClick={exportChanges} title={`To .xlsx or .csv (prices in ${currency})`}>
               Export changes…

@@ -17,6 +17,8 @@ import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { ViewProps } from "../shell/nav";
+import { SearchField } from "../shell/SearchField";
+import { focusSearch, inField, useShortcuts } from "../shell/shortcuts";
 import "./publishers.css";
 import { type ContactLink, type OpenWith, contactLinks, mailtoLink, offersText, openWith, searchPublishers, telLink } from "./publishers";
 
@@ -96,7 +98,7 @@ export function Publishers({ market, params, toast }: ViewProps) {
     if (p) openPublisher(p.name);
   };
 
-  const onListKey = (e: React.KeyboardEvent) => {
+  const onListKey = (e: { key: string; preventDefault(): void }) => {
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
     const deltas: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -shown.length, End: shown.length };
     const d = deltas[e.key];
@@ -125,30 +127,25 @@ export function Publishers({ market, params, toast }: ViewProps) {
     }
   };
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
-        e.preventDefault();
-        searchRef.current?.focus();
-        searchRef.current?.select();
-        return;
-      }
-      if (e.defaultPrevented) return;
-      const t = document.activeElement;
-      const typing = t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement;
-      if (e.key === "Escape" && !typing) {
-        if (detail) close();
-        else if (search !== "") setSearch("");
-        return;
-      }
-      if (typing || t instanceof HTMLButtonElement || t instanceof HTMLAnchorElement || t === scrollRef.current) return;
-      if (["ArrowDown", "ArrowUp", "Enter", "PageDown", "PageUp"].includes(e.key)) {
-        scrollRef.current?.focus();
-        onListKey(e as unknown as React.KeyboardEvent);
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+  // Ctrl+F searches; Esc closes the publisher or clears the search (a field keeps its Esc, so
+  // a note being written is not lost); arrows and Enter move in the list from anywhere else.
+  const toList = (e: KeyboardEvent) => {
+    scrollRef.current?.focus();
+    onListKey(e);
+  };
+  useShortcuts({
+    "Mod+f": () => focusSearch(searchRef.current),
+    Escape: () => {
+      if (inField(document.activeElement)) return false;
+      if (detail) close();
+      else if (search !== "") setSearch("");
+      else return false;
+    },
+    ArrowDown: toList,
+    ArrowUp: toList,
+    PageDown: toList,
+    PageUp: toList,
+    Enter: toList,
   });
 
   // Notes added or deleted: into the publisher shown and its row's count.
@@ -178,19 +175,18 @@ export function Publishers({ market, params, toast }: ViewProps) {
       <div className="publishers-body">
         <div className="pub-list">
           <div className="pub-list-head">
-            <input
+            <SearchField
               ref={searchRef}
               id="publisher-search"
-              type="search"
               className="pub-search"
               placeholder="Search publishers  Ctrl+F"
               value={search}
-              onChange={(e) => {
-                setSearch(e.target.value);
+              onSearch={(text) => {
+                setSearch(text);
                 setSelected(null);
               }}
               onKeyDown={onSearchKey}
-              aria-label="Search publishers by name or id"
+              label="Search publishers by name or id"
             />
             <div className="pub-list-meta muted" id="publisher-count">
               {list ? (search.trim() ? `${shown.length.toLocaleString()} of ${list.length.toLocaleString()} publishers · ${market}` : `${list.length.toLocaleString()} publishers · ${market}`) : "Loading publishers…"}

@@ -11,6 +11,7 @@ import type { SettingsView } from "../bindings/SettingsView";
 import { dateTime } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
+import { useShortcuts } from "../shell/shortcuts";
 import { describeAccount, refreshWhoAmI, setWhoAmI, useWhoAmI } from "./account";
 import { ConnectionCheck } from "./ConnectionCheck";
 import { ServiceList } from "./ServiceList";
@@ -268,17 +269,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
     saving.mutate(values);
   };
 
-  // Ctrl+S saves.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
-        e.preventDefault();
-        save();
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  });
+  useShortcuts({ "Mod+s": save });
 
   const folder = useMutation({
     mutationFn: () => api.chooseFolder("Folder for exports", values.exportDir || view.defaultExportDir),

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import type { PlanChange } from "../bindings/PlanChange";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import { useShortcuts } from "../shell/shortcuts";
 
 interface Props {
   sub: SubscriptionItem;
@@ -35,17 +36,7 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
   const closeRef = useRef<HTMLButtonElement | null>(null);
   useEffect(() => closeRef.current?.focus(), []);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape" && !busy) {
-        e.preventDefault();
-        e.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener("keydown", onKey, true);
-    return () => window.removeEventListener("keydown", onKey, true);
-  }, [busy, onClose]);
+  useShortcuts({ Escape: () => void (busy || onClose()) }, { modal: true });
 
   const picked = choices?.eligible.find((o) => o.offerId === target) ?? null;
   const n = Number(qty);

@@ -11,6 +11,7 @@ import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
+import { useShortcuts } from "../shell/shortcuts";
 import { PlanDialog } from "./PlanDialog";
 import { StatusPill } from "./Subscriptions";
 import { BILLING_LABELS, cancelRule, closingSoon, countdown, localDate, localDateTime, termLabel, urgent, waitingFor } from "./time";
@@ -215,17 +216,7 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
   const error = cancel.error;
   const keepRef = useRef<HTMLButtonElement | null>(null);
   useEffect(() => keepRef.current?.focus(), []);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape" && !busy) {
-        e.preventDefault();
-        e.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener("keydown", onKey, true);
-    return () => window.removeEventListener("keydown", onKey, true);
-  }, [busy, onClose]);
+  useShortcuts({ Escape: () => void (busy || onClose()) }, { modal: true });
 
   const rule = cancelRule(sub, now);
   return (

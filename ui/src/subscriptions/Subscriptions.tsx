@@ -3,7 +3,7 @@
 // and the detail panel with the live countdown, Cancel, auto-renew, seats and the activation link.
 // Keyboard: Ctrl+F search, arrows move, Enter opens, Esc closes the detail or clears the search.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
 import type { AutoRenewResult } from "../bindings/AutoRenewResult";
@@ -14,6 +14,8 @@ import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
+import { SearchField } from "../shell/SearchField";
+import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { SubscriptionDetail } from "./SubscriptionDetail";
 import "./subscriptions.css";
 import {
@@ -117,9 +119,6 @@ const SEGMENTS: Array<{ id: Segment; label: string }> = [
   { id: "closingSoon", label: "Closing soon" },
   { id: "waiting", label: "Waiting for activation" },
 ];
-
-const isTextInput = (el: Element | null) =>
-  el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
 
 const LIST = ["subscriptions", "list"];
 
@@ -234,37 +233,22 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
     if (r && openKey) setOpenKey(keyOfRow(r));
     bodyRef.current?.querySelector(`[data-index="${next}"]`)?.scrollIntoView({ block: "nearest" });
   };
-  const keyRef = useRef<(e: KeyboardEvent) => void>(() => {});
-  keyRef.current = (e: KeyboardEvent) => {
-    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
-      e.preventDefault();
-      searchRef.current?.focus();
-      searchRef.current?.select();
-      return;
-    }
-    if (e.defaultPrevented || document.querySelector(".modal-backdrop")) return;
-    const target = document.activeElement;
-    if (e.key === "Escape") {
+  const arrow = (e: { key: string }) => move(e.key === "ArrowDown" ? 1 : -1);
+  useShortcuts({
+    "Mod+f": () => focusSearch(searchRef.current),
+    Escape: () => {
       if (openKey) setOpenKey(null);
       else if (filter.search) setFilter((f) => ({ ...f, search: "" }));
-      return;
-    }
-    if (isTextInput(target) && target !== searchRef.current) return;
-    if (target instanceof HTMLButtonElement && e.key === "Enter") return;
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      e.preventDefault();
-      if (target === searchRef.current) bodyRef.current?.focus();
-      move(e.key === "ArrowDown" ? 1 : -1);
-    } else if (e.key === "Enter" && cursor !== null && target !== searchRef.current) {
-      const r = shown[cursor];
-      if (r) setOpenKey(keyOfRow(r));
-    }
-  };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => keyRef.current(e);
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+      else return false;
+    },
+    ArrowDown: arrow,
+    ArrowUp: arrow,
+    Enter: () => {
+      const r = cursor === null ? undefined : shown[cursor];
+      if (!r) return false;
+      setOpenKey(keyOfRow(r));
+    },
+  });
 
   const level = dropLevel(width);
   const columns = COLUMNS.filter((c) => c.drop <= level);
@@ -309,16 +293,22 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
           </button>
         </div>
         <div className="filter-row">
-          <input
+          <SearchField
             ref={searchRef}
-            type="search"
             className="search"
             id="subs-search"
+            label="Search subscriptions"
             placeholder="Search… (Ctrl+F)"
             title="Search customers, products, plans, publishers and subscription ids (Ctrl+F)"
             value={filter.search}
-            onChange={(e) => setFilter((f) => ({ ...f, search: e.target.value }))}
-            aria-label="Search subscriptions"
+            onSearch={(search) => setFilter((f) => ({ ...f, search }))}
+            onKeyDown={(e) => {
+              // Arrows move in the list from the search field too.
+              if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+              e.preventDefault();
+              bodyRef.current?.focus();
+              arrow(e);
+            }}
           />
           <select aria-label="Customer" id="subs-customer" value={filter.customerId} onChange={(e) => setFilter((f) => ({ ...f, customerId: e.target.value }))}>
             <option value="">All customers</option>
