@@ -57,7 +57,7 @@ const shortDate = (iso: string | null) => (iso ? new Date(iso).toLocaleDateStrin
 /** The first window of a new question. */
 const TOP = { offset: 0, limit: 200 };
 
-export function Invoices({ navigate, toast }: ViewProps) {
+export function Invoices({ navigate }: ViewProps) {
   const listed = useQuery({ queryKey: ["invoices"], queryFn: api.listInvoices });
   const invoices = listed.data ?? null;
   const [picked, setInvoiceId] = useState<string | null>(null);
@@ -148,8 +148,7 @@ export function Invoices({ navigate, toast }: ViewProps) {
 
   const exporter = useExport({
     write: (path) => api.exportInvoiceLines(buildLineQuery(invoiceId ?? "", filters, sort, 0, 1), path, path ? null : "xlsx"),
-    done: (r) => `Exported ${r.rows.toLocaleString()} ${r.rows === 1 ? "line" : "lines"} to ${r.path}`,
-    toast,
+    summary: (r) => `${r.rows.toLocaleString()} ${r.rows === 1 ? "line" : "lines"}`,
     what: "The lines could not be exported",
     hint: () => "Choose another folder with Save as…, or check that the file is not open in another program.",
     id: "export-note",

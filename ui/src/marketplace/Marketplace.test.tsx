@@ -121,3 +121,21 @@ describe("the Marketplace search", () => {
     expect(searched()).toEqual(["", "한"]);
   });
 });
+
+describe("the CSP column", () => {
+  it("says CSP does not sell a marketplace-only SaaS offer, and Portal only for what the portal deploys", async () => {
+    const { CspCell } = await import("./OfferTable");
+    const el = await mount(
+      <>
+        <CspCell purchasable saas />
+        <CspCell purchasable={false} saas />
+        <CspCell purchasable={false} saas={false} />
+      </>,
+    );
+    const cells = [...el.children].map((c) => [c.textContent, c.getAttribute("title")]);
+    expect(cells[0]?.[0]).toBe("CSP");
+    expect(cells[1]?.[0]).toBe("Not in CSP");
+    expect(cells[1]?.[1]).toContain("CSP does not sell this offer");
+    expect(cells[2]?.[0]).toBe("Portal");
+  });
+});

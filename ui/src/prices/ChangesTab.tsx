@@ -48,8 +48,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
   const exporter = useExport({
     // The name picked decides the format: .csv writes CSV, anything else a workbook.
     write: (path) => api.exportPriceChanges(market, data?.from ?? null, data?.to ?? null, withFormat(path ?? "", formatOf(path ?? "")), formatOf(path ?? "")),
-    done: (w) => `Changes exported: ${count(w.rows)} rows`,
-    toast,
+    summary: (w) => `${count(w.rows)} ${w.rows === 1 ? "change" : "changes"}`,
     what: "The changes were not exported (no file was written)",
     id: "changes-written",
   });

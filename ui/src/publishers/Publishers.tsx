@@ -12,6 +12,8 @@ import type { PublisherDetail } from "../bindings/PublisherDetail";
 import type { PublisherNote } from "../bindings/PublisherNote";
 import type { PublisherRow } from "../bindings/PublisherRow";
 import type { SubscriptionInfo } from "../bindings/SubscriptionInfo";
+import { TYPE_LABELS } from "../format";
+import { CspCell } from "../marketplace/OfferTable";
 import { moveSelection } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
@@ -157,8 +159,7 @@ export function Publishers({ market, params, toast }: ViewProps) {
 
   const exporter = useExport({
     write: (path) => api.exportPublisherNotes(path, path ? null : "xlsx"),
-    done: (r) => `Exported ${r.rows} ${r.rows === 1 ? "note" : "notes"}`,
-    toast,
+    summary: (r) => `${r.rows} ${r.rows === 1 ? "note" : "notes"}`,
     what: "The notes could not be exported",
     hint: () => "Choose another folder with Save as…, or check that the file is not open in another program.",
     id: "notes-saved",
@@ -400,23 +401,11 @@ function Offers({ detail }: { detail: PublisherDetail }) {
               {o.title}
             </span>
             <span className="muted small">{o.typeLabel}</span>
-            {o.purchasable ? (
-              <span className="pill csp" title="Can be bought for a customer through CSP">
-                CSP
-              </span>
-            ) : o.requestMailto ? (
-              <>
-                <span className="pill warn" title="Not offered to CSP partners in Partner Center">
-                  Not in CSP
-                </span>
-                <Link href={o.requestMailto} className="request-offer">
-                  Request this offer
-                </Link>
-              </>
-            ) : (
-              <span className="muted small" title="Managed and billed through the Azure portal">
-                Portal
-              </span>
+            <CspCell purchasable={o.purchasable} saas={o.requestMailto !== null || o.typeLabel === TYPE_LABELS.saas} />
+            {o.requestMailto && (
+              <Link href={o.requestMailto} className="request-offer">
+                Request this offer
+              </Link>
             )}
           </li>
         ))}

@@ -9,13 +9,14 @@ import * as api from "../api";
 import type { ExportResult } from "../bindings/ExportResult";
 import { ErrorBanner } from "./ErrorBanner";
 
-export function SavedFile({ path, id, onDismiss }: { path: string; id?: string; onDismiss?: () => void }) {
+export function SavedFile({ path, id, summary, onDismiss }: { path: string; id?: string; summary?: string; onDismiss?: () => void }) {
   const open = useMutation({ mutationFn: (reveal: boolean) => (reveal ? api.revealExportedFile(path) : api.openExportedFile(path)) });
   return (
     <>
       <div className="saved-file" id={id} role="status">
         <span className="saved-file-path">
-          Saved to <code>{path}</code>
+          {summary ? `${summary} saved to ` : "Saved to "}
+          <code>{path}</code>
         </span>
         <button type="button" className="small" onClick={() => open.mutate(false)}>
           Open file
@@ -37,9 +38,8 @@ export function SavedFile({ path, id, onDismiss }: { path: string; id?: string; 
 interface Options {
   /** Writes the file: to `path` as picked in Save as…, or to the export folder when null. */
   write: (path: string | null) => Promise<ExportResult>;
-  /** The toast once written, e.g. "Exported 12 notes". */
-  done: (r: ExportResult) => string;
-  toast: (m: string) => void;
+  /** What was written, e.g. "12 notes" (said on the "Saved to" line, not in a toast). */
+  summary: (r: ExportResult) => string;
   /** What failed, e.g. "The export failed". */
   what: string;
   /** What to do when it failed, if the view knows better than the error's kind. */
@@ -58,18 +58,17 @@ export interface Export {
   reset: () => void;
 }
 
-export function useExport({ write, done, toast, what, hint, id }: Options): Export {
+export function useExport({ write, summary, what, hint, id }: Options): Export {
   const m = useMutation({
     mutationFn: async (saveAs: string | Promise<string> | undefined) => {
       const path = saveAs === undefined ? null : await api.saveSpreadsheetAs(await saveAs, ["xlsx", "csv"]);
       return saveAs !== undefined && path === null ? null : write(path);
     },
-    onSuccess: (r) => r && toast(done(r)),
   });
   const status = m.error ? (
     <ErrorBanner error={m.error} what={what} hint={hint?.(m.error)} onDismiss={m.reset} />
   ) : (
-    m.data && <SavedFile path={m.data.path} id={id} onDismiss={m.reset} />
+    m.data && <SavedFile path={m.data.path} id={id} summary={summary(m.data)} onDismiss={m.reset} />
   );
   return { start: m.mutate, busy: m.isPending, status, reset: m.reset };
 }

@@ -217,8 +217,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
 
   const exporter = useExport({
     write: (path) => api.exportSubscriptions(path ?? "", shown.map((r) => ({ customerId: r.customerId, subscriptionId: r.id }))),
-    done: (r) => `Exported ${count(r.rows)} subscriptions`,
-    toast,
+    summary: (r) => `${count(r.rows)} ${r.rows === 1 ? "subscription" : "subscriptions"}`,
     what: "The export failed",
     hint: (e) => (e.kind === "invalid" ? "Choose a file name ending in .xlsx or .csv in a folder you can write to." : undefined),
     id: "subscriptions-saved",
