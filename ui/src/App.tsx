@@ -1,6 +1,6 @@
 // The window: sidebar, top bar, sandbox banner, and the current view.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import * as api from "./api";
 import type { Progress } from "./bindings/Progress";
@@ -13,10 +13,10 @@ import { PriceLists } from "./prices/PriceLists";
 import { Publishers } from "./publishers/Publishers";
 import { SessionBanner } from "./settings/SessionBanner";
 import { Settings } from "./settings/Settings";
-import type { NavParams, ViewProps } from "./shell/nav";
+import type { Route } from "./shell/nav";
 import { ErrorBanner } from "./shell/ErrorBanner";
 import { SandboxBanner } from "./shell/SandboxBanner";
-import { Sidebar, type View } from "./shell/Sidebar";
+import { Sidebar } from "./shell/Sidebar";
 import { Toast, useToast } from "./shell/Toast";
 import { TopBar } from "./shell/TopBar";
 import { Subscriptions } from "./subscriptions/Subscriptions";
@@ -28,8 +28,7 @@ export interface SyncRun {
 
 export function App() {
   const client = useQueryClient();
-  const [view, setView] = useState<View>("marketplace");
-  const [params, setParams] = useState<NavParams>({});
+  const [route, navigate] = useState<Route>({ view: "marketplace" });
   const { toast, show } = useToast();
 
   const connection = useQuery({
@@ -75,25 +74,14 @@ export function App() {
   const syncError = (sync.error?.kind === "cancelled" ? null : sync.error) ?? stored.error;
 
   const { badges, titles } = useBadges(status);
-  const navigate = useCallback((v: View, p?: NavParams) => {
-    setParams(p ?? {});
-    setView(v);
-  }, []);
-  // A navigate() with other params opens the view anew, with them.
-  const viewKey = JSON.stringify(params);
-  const props: ViewProps = {
-    market,
-    markets,
-    status,
-    params,
-    navigate,
-    toast: show,
-    reconnect: connect,
-  };
+  // A navigate() to another route opens the view anew, with it.
+  const key = JSON.stringify(route);
+  const props = { key, market, markets, status, navigate, toast: show, reconnect: connect };
+  const toSettings = () => navigate({ view: "settings" });
 
   return (
     <div className="app">
-      <Sidebar view={view} onSelect={(v) => navigate(v)} badges={badges} badgeTitles={titles} />
+      <Sidebar view={route.view} onSelect={(view) => navigate({ view })} badges={badges} badgeTitles={titles} />
       <div className="main">
         <TopBar
           status={status}
@@ -105,10 +93,10 @@ export function App() {
           syncRun={syncRun}
           onSync={() => start(market)}
           onCancel={() => void api.cancelSync()}
-          onAccount={() => navigate("settings")}
+          onAccount={toSettings}
         />
-        {status?.sandbox && <SandboxBanner status={status} onConnect={() => navigate("settings")} />}
-        <SessionBanner toast={show} onSettings={() => navigate("settings")} />
+        {status?.sandbox && <SandboxBanner status={status} onConnect={toSettings} />}
+        <SessionBanner toast={show} onSettings={toSettings} />
         {connection.error && (
           <ErrorBanner
             error={connection.error}
@@ -125,7 +113,7 @@ export function App() {
             onDismiss={sync.reset}
           />
         )}
-        {view === "marketplace" && (
+        {route.view === "marketplace" && (
           <Marketplace
             market={market}
             ready={lastSync !== null}
@@ -134,13 +122,13 @@ export function App() {
             navigate={navigate}
           />
         )}
-        {view === "price-lists" && <PriceLists key={viewKey} {...props} />}
-        {view === "customers" && <Customers key={viewKey} {...props} />}
-        {view === "subscriptions" && <Subscriptions key={viewKey} {...props} />}
-        {view === "orders" && <Orders key={viewKey} {...props} />}
-        {view === "invoices" && <Invoices key={viewKey} {...props} />}
-        {view === "publishers" && <Publishers key={viewKey} {...props} />}
-        {view === "settings" && <Settings key={viewKey} {...props} />}
+        {route.view === "price-lists" && <PriceLists {...props} params={route} />}
+        {route.view === "customers" && <Customers {...props} params={route} />}
+        {route.view === "subscriptions" && <Subscriptions {...props} params={route} />}
+        {route.view === "orders" && <Orders {...props} params={route} />}
+        {route.view === "invoices" && <Invoices {...props} params={route} />}
+        {route.view === "publishers" && <Publishers {...props} params={route} />}
+        {route.view === "settings" && <Settings {...props} params={route} />}
       </div>
       <Toast toast={toast} />
     </div>

@@ -18,7 +18,7 @@ import { useDebounced } from "../shell/useDebounced";
 
 type SortKey = "companyName" | "domain" | "tenantId";
 
-export function Customers({ market, markets, params, navigate }: ViewProps) {
+export function Customers({ market, markets, params, navigate }: ViewProps<"customers">) {
   const [search, setSearch] = useState("");
   const asked = useDebounced(search, search ? 100 : 0);
   // Refresh re-reads the list from Partner Center (and every search after it does too).
@@ -228,7 +228,7 @@ function CustomerPanel({
               >
                 Buy…
               </button>
-              <button type="button" onClick={() => navigate("orders", { customerId: d.id })}>
+              <button type="button" onClick={() => navigate({ view: "orders", customerId: d.id })}>
                 All orders
               </button>
             </div>
@@ -265,7 +265,7 @@ function CustomerPanel({
                           type="button"
                           className="link"
                           title="Open in Subscriptions: cancel, auto-renew, seats, plan, activation link"
-                          onClick={() => navigate("subscriptions", { customerId: d.id, subscriptionId: s.id })}
+                          onClick={() => navigate({ view: "subscriptions", customerId: d.id, subscriptionId: s.id })}
                         >
                           {s.friendlyName || s.offerName}
                         </button>
@@ -285,7 +285,7 @@ function CustomerPanel({
                           className="link publisher-contacts"
                           title={`Publisher contacts: ${s.publisherName}'s support for this subscription`}
                           aria-label={`Publisher contacts for ${s.friendlyName || s.offerName}`}
-                          onClick={() => navigate("publishers", { customerId: d.id, subscriptionId: s.id })}
+                          onClick={() => navigate({ view: "publishers", customerId: d.id, subscriptionId: s.id })}
                         >
                           ☏
                         </button>

@@ -138,7 +138,7 @@ export function Invoices({ navigate }: ViewProps) {
   const inv = invoices?.find((i) => i.id === invoiceId) ?? null;
   const currency = current?.rows[0]?.currency ?? inv?.currencyCode ?? "USD";
 
-  const toContacts = useCallback((r: LineRow) => navigate("publishers", contactsParams(r)), [navigate]);
+  const toContacts = useCallback((r: LineRow) => navigate(contactsParams(r)), [navigate]);
 
   const openAt = (i: number) => {
     setSelected(i);

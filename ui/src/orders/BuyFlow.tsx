@@ -219,7 +219,7 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
                 id="buy-show-orders"
                 onClick={() => {
                   onClose();
-                  navigate("orders", { customerId: s.confirmation.customerId });
+                  navigate({ view: "orders", customerId: s.confirmation.customerId });
                 }}
               >
                 Show in Orders

@@ -10,7 +10,7 @@ import type { ViewProps } from "../shell/nav";
 import { STATE_LABELS, durationLabel, isOpen } from "./buy";
 import "./orders.css";
 
-export function Orders({ params, navigate }: ViewProps) {
+export function Orders({ params, navigate }: ViewProps<"orders">) {
   const [customerId, setCustomerId] = useState<string>(params.customerId ?? "");
   const journal = useQuery({ queryKey: ["orders"], queryFn: () => api.orders(null) });
   const all = journal.data ?? null;
@@ -62,7 +62,7 @@ export function Orders({ params, navigate }: ViewProps) {
         {all && rows.length === 0 ? (
           <div className="empty-inline muted" style={{ padding: 24, textAlign: "center" }}>
             No orders placed from this app{customerId ? " for this customer" : ""} yet. Buy from an offer's detail in the Marketplace, or from a customer.{" "}
-            <button type="button" className="link" onClick={() => navigate("customers")}>
+            <button type="button" className="link" onClick={() => navigate({ view: "customers" })}>
               Customers
             </button>
           </div>
@@ -98,7 +98,7 @@ export function Orders({ params, navigate }: ViewProps) {
                   title={o.error ?? `MS-RequestId ${o.checkoutRequestId}`}
                 >
                   <td>
-                    <button type="button" className="link" onClick={() => navigate("customers", { customerId: o.customerId })}>
+                    <button type="button" className="link" onClick={() => navigate({ view: "customers", customerId: o.customerId })}>
                       {o.customerName}
                     </button>
                   </td>

@@ -190,7 +190,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
                       </span>
                     ))}
                   </div>
-                  <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate("marketplace")}>
+                  <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate({ view: "marketplace" })}>
                     Edit in Marketplace
                   </button>
                 </div>
@@ -210,7 +210,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
                 <span className="muted" id="price-filter-chips">
                   None: every offer of the price sheet.
                 </span>
-                <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate("marketplace")}>
+                <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate({ view: "marketplace" })}>
                   Filter in Marketplace
                 </button>
               </div>

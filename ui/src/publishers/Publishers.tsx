@@ -44,7 +44,7 @@ async function readShown(market: string, what: Exclude<OpenWith, { kind: "browse
   return { detail: r.publisher, lookup: { subscription: r.subscription, mailto: r.contactMailto } };
 }
 
-export function Publishers({ market, params, toast }: ViewProps) {
+export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
   const client = useQueryClient();
   const listKey = ["publisher-list", market];
   const listed = useQuery({ queryKey: listKey, queryFn: () => api.listPublishers(market, null) });

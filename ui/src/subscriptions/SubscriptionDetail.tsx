@@ -177,7 +177,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
             <dt>Id</dt>
             <dd className="mono">{sub.id}</dd>
           </dl>
-          <button type="button" id="publisher-contacts" onClick={() => navigate("publishers", { customerId: sub.customerId, subscriptionId: sub.id })}>
+          <button type="button" id="publisher-contacts" onClick={() => navigate({ view: "publishers", customerId: sub.customerId, subscriptionId: sub.id })}>
             Publisher contacts
           </button>
         </section>

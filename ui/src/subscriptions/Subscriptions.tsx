@@ -122,7 +122,7 @@ const SEGMENTS: Array<{ id: Segment; label: string }> = [
 
 const LIST = ["subscriptions", "list"];
 
-export function Subscriptions({ params, navigate, toast }: ViewProps) {
+export function Subscriptions({ params, navigate, toast }: ViewProps<"subscriptions">) {
   const client = useQueryClient();
   const listed = useQuery({ queryKey: LIST, queryFn: () => api.listSubscriptions(null, "all"), refetchInterval: REFRESH_MS });
   const list = listed.data ?? null;
@@ -130,7 +130,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
   const [filter, setFilter] = useState<ListFilter>(() => ({
     ...EMPTY_LIST_FILTER,
     customerId: params.customerId ?? "",
-    segment: (params.segment as Segment | undefined) ?? "all",
+    segment: params.segment ?? "all",
   }));
   const [sort, setSort] = useState<Sort>({ key: "created", descending: true });
   const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());

@@ -7,7 +7,7 @@ import { useEffect } from "react";
 import * as api from "../api";
 import type { ConnectionStatus } from "../bindings/ConnectionStatus";
 import type { UrgentSubscription } from "../bindings/UrgentSubscription";
-import type { View } from "../shell/Sidebar";
+import type { View } from "../shell/nav";
 import { duration, skewOf } from "./time";
 
 const POLL_MS = 60_000;
