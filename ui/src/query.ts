@@ -14,7 +14,7 @@ declare module "@tanstack/react-query" {
 
 // Answers reach the views in the task that received them (a microtask, not a timer), so the
 // rows for a keystroke make the very next frame.
-notifyManager.setScheduler(queueMicrotask);
+notifyManager.setScheduler((run) => queueMicrotask(run));
 
 export function newQueryClient(): QueryClient {
   return new QueryClient({
