@@ -9,7 +9,7 @@ import type { OfferType } from "../bindings/OfferType";
 import type { PublisherOption } from "../bindings/PublisherOption";
 import { count } from "../format";
 import { Contained } from "../shell/Contained";
-import { SearchField } from "../shell/SearchField";
+import { SearchField, composing } from "../shell/SearchField";
 import { EMPTY_FILTER } from "./windowing";
 
 interface Props {
@@ -127,7 +127,7 @@ function CategoryPicker({ filter, facets, onChange }: Pick<Props, "filter" | "fa
           aria-multiselectable="true"
           aria-label="Categories"
           onKeyDown={(e) => {
-            if (e.key === "Escape") {
+            if (e.key === "Escape" && !composing(e)) {
               e.stopPropagation();
               setOpen(false);
             }
@@ -233,6 +233,7 @@ function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "mark
             onFocus={() => setOpen(true)}
             onBlur={() => setTimeout(() => setOpen(false), 150)}
             onKeyDown={(e) => {
+              if (composing(e)) return;
               if (e.key === "ArrowDown") {
                 e.preventDefault();
                 e.stopPropagation();

@@ -16,6 +16,7 @@ import { dateTime } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
+import { composing } from "../shell/SearchField";
 import { useShortcuts } from "../shell/shortcuts";
 import { useDebounced } from "../shell/useDebounced";
 import { type BuyCustomer, type BuyOffer, type PlanStep, buyStep, copyText, durationLabel, isHttps, mailtoFor, money, planStepError, termKey, termLabel, timeLeft } from "./buy";
@@ -278,6 +279,7 @@ function PickList<T>({
   const hl = highlighted.items === items ? highlighted.index : 0;
   const setHl = (index: number) => setHighlighted({ items, index });
   const onKey = (e: React.KeyboardEvent) => {
+    if (composing(e)) return;
     if (e.key === "ArrowDown") {
       e.preventDefault();
       setHl(Math.min(items.length - 1, hl + 1));

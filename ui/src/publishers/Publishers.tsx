@@ -19,7 +19,7 @@ import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { ViewProps } from "../shell/nav";
-import { SearchField } from "../shell/SearchField";
+import { SearchField, composing } from "../shell/SearchField";
 import { focusSearch, inField, useShortcuts } from "../shell/shortcuts";
 import "./publishers.css";
 import { type ContactLink, type OpenWith, contactLinks, mailtoLink, offersText, openWith, searchPublishers, telLink } from "./publishers";
@@ -530,7 +530,7 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
           value={text}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) add(e);
+            if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !composing(e)) add(e);
           }}
           aria-label="Note"
         />
