@@ -12,8 +12,8 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 if [ -f ui/package.json ]; then
-  step "UI: typecheck, tests, build"
-  (cd ui && npm run typecheck && npm test && npm run build)
+  step "UI: typecheck, lint, tests, build"
+  (cd ui && npm run typecheck && npm run lint && npm test && npm run build)
 fi
 
 step "build everything once"

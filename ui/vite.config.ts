@@ -11,9 +11,12 @@ export default defineConfig({
     emptyOutDir: true,
     target: "safari16",
     sourcemap: false,
+    // One bundle, read from the app's own binary: its size is no download to split.
+    chunkSizeWarningLimit: 1024,
   },
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
+    setupFiles: ["src/testing.tsx"],
   },
 });

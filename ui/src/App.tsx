@@ -1,185 +1,134 @@
 // The window: sidebar, top bar, sandbox banner, and the current view.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
 
 import * as api from "./api";
-import type { IpcError } from "./api";
-import type { ConnectionStatus } from "./bindings/ConnectionStatus";
-import type { Market } from "./bindings/Market";
 import type { Progress } from "./bindings/Progress";
-import type { SyncState } from "./bindings/SyncState";
-import type { OfferFilter } from "./bindings/OfferFilter";
 import { Customers } from "./customers/Customers";
 import { count } from "./format";
 import { Invoices } from "./invoices/Invoices";
 import { Marketplace } from "./marketplace/Marketplace";
-import { EMPTY_FILTER } from "./marketplace/windowing";
 import { Orders } from "./orders/Orders";
 import { PriceLists } from "./prices/PriceLists";
 import { Publishers } from "./publishers/Publishers";
 import { SessionBanner } from "./settings/SessionBanner";
 import { Settings } from "./settings/Settings";
-import type { NavParams, ViewProps } from "./shell/nav";
+import type { Route } from "./shell/nav";
 import { ErrorBanner } from "./shell/ErrorBanner";
 import { SandboxBanner } from "./shell/SandboxBanner";
-import { Sidebar, type View } from "./shell/Sidebar";
+import { Sidebar } from "./shell/Sidebar";
 import { Toast, useToast } from "./shell/Toast";
 import { TopBar } from "./shell/TopBar";
 import { Subscriptions } from "./subscriptions/Subscriptions";
-import { badgeTitles, useBadges } from "./subscriptions/useBadges";
+import { useBadges } from "./subscriptions/useBadges";
 
 export interface SyncRun {
   progress: Progress | null;
 }
 
 export function App() {
-  const [view, setView] = useState<View>("marketplace");
-  const [params, setParams] = useState<NavParams>({});
-  // The marketplace's filters, kept across views (the Price lists view exports with them).
-  // A ref, not state: the marketplace updates it on every keystroke without re-rendering the window.
-  const filterRef = useRef<OfferFilter>(EMPTY_FILTER);
-  const [status, setStatus] = useState<ConnectionStatus | null>(null);
-  const [connectError, setConnectError] = useState<IpcError | null>(null);
-  const [markets, setMarkets] = useState<Market[]>([]);
-  const [market, setMarket] = useState("US");
-  const [lastSync, setLastSync] = useState<SyncState | null>(null);
-  const [syncRun, setSyncRun] = useState<SyncRun | null>(null);
-  const [syncError, setSyncError] = useState<IpcError | null>(null);
-  // Bumped after each sync so the marketplace asks again.
-  const [catalogVersion, setCatalogVersion] = useState(0);
-  const [ready, setReady] = useState(false);
+  const client = useQueryClient();
+  const [route, navigate] = useState<Route>({ view: "marketplace" });
   const { toast, show } = useToast();
-  const syncing = useRef(false);
-  const marketSet = useRef(false);
 
-  const connect = useCallback(async () => {
-    setConnectError(null);
-    try {
-      const [s, m, first] = await Promise.all([api.connectionStatus(), api.markets(), api.readSettings()]);
-      // The settings' default market, on the first connect only (before the catalog loads).
-      if (!marketSet.current) setMarket(first.values.markets[0] ?? "US");
-      marketSet.current = true;
-      setStatus(s);
-      setMarkets(m);
-    } catch (e) {
-      setConnectError(e as IpcError);
-    }
-  }, []);
-
-  useEffect(() => {
-    void connect();
-  }, [connect]);
-
-  const sync = useCallback(
-    async (m: string) => {
-      if (syncing.current) return;
-      syncing.current = true;
-      setSyncError(null);
-      setSyncRun({ progress: null });
-      try {
-        const s = await api.syncCatalog(m, (p) => setSyncRun({ progress: p }));
-        setLastSync(s);
-        setReady(true);
-        setCatalogVersion((v) => v + 1);
-        show(`Catalog for ${m} synced: ${count(s.offers)} offers`);
-      } catch (e) {
-        const err = e as IpcError;
-        if (err.kind === "cancelled") show("Sync cancelled; the previous catalog is kept");
-        else setSyncError(err);
-      } finally {
-        syncing.current = false;
-        setSyncRun(null);
-      }
+  const connection = useQuery({
+    queryKey: ["connection"],
+    queryFn: async () => {
+      const [status, markets, settings] = await Promise.all([api.connectionStatus(), api.markets(), api.readSettings()]);
+      return { status, markets, defaultMarket: settings.values.markets[0] ?? "US" };
     },
-    [show],
-  );
+    staleTime: Infinity,
+  });
+  const status = connection.data?.status ?? null;
+  const markets = connection.data?.markets ?? [];
+  // The settings' default market until the user picks one.
+  const [picked, setMarket] = useState<string | null>(null);
+  const market = picked ?? connection.data?.defaultMarket ?? "US";
+  const connect = () => void connection.refetch();
 
-  // On connect and on each market change: show the stored catalog, or sync it first.
+  // On connect and on each market change: the stored catalog, or a sync first.
+  const lastSyncKey = ["catalog", market, connection.dataUpdatedAt];
+  const stored = useQuery({ queryKey: lastSyncKey, queryFn: () => api.lastSync(market), enabled: status !== null });
+  const lastSync = stored.data ?? null;
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const sync = useMutation({
+    mutationFn: (m: string) => {
+      setProgress(null);
+      return api.syncCatalog(m, setProgress);
+    },
+    onSuccess: (s, m) => {
+      client.setQueryData(["catalog", m, connection.dataUpdatedAt], s);
+      show(`Catalog for ${m} synced: ${count(s.offers)} offers`);
+    },
+    onError: (e) => e.kind === "cancelled" && show("Sync cancelled; the previous catalog is kept"),
+  });
+  const start = sync.mutate;
+  const autoSynced = useRef<string | null>(null);
+  const storedKey = JSON.stringify(lastSyncKey);
   useEffect(() => {
-    if (!status) return;
-    let live = true;
-    setReady(false);
-    setSyncError(null);
-    api
-      .lastSync(market)
-      .then((s) => {
-        if (!live) return;
-        setLastSync(s);
-        if (s) setReady(true);
-        else void sync(market);
-      })
-      .catch((e: unknown) => live && setSyncError(e as IpcError));
-    return () => {
-      live = false;
-    };
-  }, [status, market, sync]);
+    if (stored.data !== null || autoSynced.current === storedKey) return;
+    autoSynced.current = storedKey;
+    start(market);
+  }, [stored.data, storedKey, market, start]);
+  const syncRun: SyncRun | null = sync.isPending ? { progress } : null;
+  const syncError = (sync.error?.kind === "cancelled" ? null : sync.error) ?? stored.error;
 
-  const badges = useBadges(status);
-  const navigate = useCallback((v: View, p?: NavParams) => {
-    setParams(p ?? {});
-    setView(v);
-  }, []);
-  const props: ViewProps = {
-    market,
-    markets,
-    status,
-    params,
-    navigate,
-    filter: filterRef.current,
-    toast: show,
-    reconnect: () => void connect(),
-  };
+  const { badges, titles } = useBadges(status);
+  // A navigate() to another route opens the view anew, with it.
+  const key = JSON.stringify(route);
+  const props = { key, market, markets, status, navigate, toast: show, reconnect: connect };
+  const toSettings = () => navigate({ view: "settings" });
 
   return (
     <div className="app">
-      <Sidebar view={view} onSelect={(v) => navigate(v)} badges={badges} badgeTitles={badgeTitles(badges)} />
+      <Sidebar view={route.view} onSelect={(view) => navigate({ view })} badges={badges} badgeTitles={titles} />
       <div className="main">
         <TopBar
           status={status}
-          connectFailed={connectError !== null}
+          connectFailed={connection.error !== null}
           markets={markets}
           market={market}
           onMarket={setMarket}
           lastSync={lastSync}
           syncRun={syncRun}
-          onSync={() => void sync(market)}
+          onSync={() => start(market)}
           onCancel={() => void api.cancelSync()}
-          onAccount={() => navigate("settings")}
+          onAccount={toSettings}
         />
-        {status?.sandbox && <SandboxBanner status={status} onConnect={() => navigate("settings")} />}
-        <SessionBanner toast={show} onSettings={() => navigate("settings")} />
-        {connectError && (
+        {status?.sandbox && <SandboxBanner status={status} onConnect={toSettings} />}
+        <SessionBanner toast={show} onSettings={toSettings} />
+        {connection.error && (
           <ErrorBanner
-            error={connectError}
+            error={connection.error}
             what="CSP Desk could not connect"
-            hint={connectError.kind === "auth" ? "Sign in from Settings (the account button in the top bar), or choose the sandbox there." : "With no tenant configured it starts its built-in sandbox: check that the data folder is writable, or unset CSPDESK_ENDPOINT and CSPDESK_ACCESS_TOKEN to use the sandbox."}
-            onRetry={() => void connect()}
+            hint={connection.error.kind === "auth" ? "Sign in from Settings (the account button in the top bar), or choose the sandbox there." : "With no tenant configured it starts its built-in sandbox: check that the data folder is writable, or unset CSPDESK_ENDPOINT and CSPDESK_ACCESS_TOKEN to use the sandbox."}
+            onRetry={connect}
           />
         )}
         {syncError && (
           <ErrorBanner
             error={syncError}
             what={`The catalog for ${market} could not be synced`}
-            onRetry={() => void sync(market)}
-            onDismiss={() => setSyncError(null)}
+            onRetry={() => start(market)}
+            onDismiss={sync.reset}
           />
         )}
-        {view === "marketplace" && (
+        {route.view === "marketplace" && (
           <Marketplace
             market={market}
-            ready={ready}
-            version={catalogVersion}
+            ready={lastSync !== null}
+            catalog={lastSync?.fetchedAt ?? ""}
             syncing={syncRun !== null}
-            filterRef={filterRef}
             navigate={navigate}
           />
         )}
-        {view === "price-lists" && <PriceLists {...props} />}
-        {view === "customers" && <Customers {...props} />}
-        {view === "subscriptions" && <Subscriptions {...props} />}
-        {view === "orders" && <Orders {...props} />}
-        {view === "invoices" && <Invoices {...props} />}
-        {view === "publishers" && <Publishers {...props} />}
-        {view === "settings" && <Settings {...props} />}
+        {route.view === "price-lists" && <PriceLists {...props} params={route} />}
+        {route.view === "customers" && <Customers {...props} params={route} />}
+        {route.view === "subscriptions" && <Subscriptions {...props} params={route} />}
+        {route.view === "orders" && <Orders {...props} params={route} />}
+        {route.view === "invoices" && <Invoices {...props} params={route} />}
+        {route.view === "publishers" && <Publishers {...props} params={route} />}
+        {route.view === "settings" && <Settings {...props} params={route} />}
       </div>
       <Toast toast={toast} />
     </div>

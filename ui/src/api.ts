@@ -1,6 +1,9 @@
-// The only module that talks to the Rust side: one function per command, errors as IpcError.
+// The only module that talks to the Rust side and to Tauri's plugins (dialog, opener,
+// notification): one function per command, its types from the generated bindings, and every
+// failure rejected as an IpcError (the data layer, query.ts, registers it as the error type).
 import { Channel, invoke } from "@tauri-apps/api/core";
-import { save as saveDialog } from "@tauri-apps/plugin-dialog";
+import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
+import { isPermissionGranted, requestPermission, sendNotification } from "@tauri-apps/plugin-notification";
 import { openUrl } from "@tauri-apps/plugin-opener";
 
 import type { GraphExportProgress } from "./bindings/GraphExportProgress";
@@ -135,13 +138,16 @@ export function toIpcError(e: unknown): IpcError {
   return new IpcError("unknown", String(e), false);
 }
 
-async function call<T>(cmd: Command, args?: Record<string, unknown>): Promise<T> {
+/** `p`, rejected with an IpcError when it fails. */
+async function typed<T>(p: Promise<T>): Promise<T> {
   try {
-    return await invoke<T>(cmd, args);
+    return await p;
   } catch (e) {
     throw toIpcError(e);
   }
 }
+
+const call = <T>(cmd: Command, args?: Record<string, unknown>): Promise<T> => typed(invoke<T>(cmd, args));
 
 export const connectionStatus = (): Promise<ConnectionStatus> => call("connection_status");
 
@@ -206,17 +212,11 @@ export const openExportedFile = (path: string): Promise<void> => call("open_expo
 /** Show a file CSP Desk exported in its folder. */
 export const revealExportedFile = (path: string): Promise<void> => call("reveal_exported_file", { path });
 
+const FORMAT_NAMES: Record<ExportFormat, string> = { xlsx: "Excel workbook (.xlsx)", csv: "CSV, comma-separated (.csv)" };
+
 /** The system's Save as… dialog for a spreadsheet in one of `formats`; null when the user closed it. */
-export async function saveSpreadsheetAs(defaultPath: string, formats: ExportFormat[]): Promise<string | null> {
-  try {
-    return await saveDialog({
-      defaultPath,
-      filters: formats.map((f) => (f === "xlsx" ? { name: "Excel workbook (.xlsx)", extensions: ["xlsx"] } : { name: "CSV, comma-separated (.csv)", extensions: ["csv"] })),
-    });
-  } catch (e) {
-    throw toIpcError(e);
-  }
-}
+export const saveSpreadsheetAs = (defaultPath: string, formats: ExportFormat[], title?: string): Promise<string | null> =>
+  typed(saveDialog({ title, defaultPath, filters: formats.map((f) => ({ name: FORMAT_NAMES[f], extensions: [f] })) }));
 
 // ---- Customers, buy flow, orders (issue 5)
 
@@ -362,26 +362,27 @@ export const cancelSignIn = (): Promise<void> => call("cancel_sign_in");
 /** Deletes the sign-in from the keychain. */
 export const signOut = (): Promise<import("./bindings/AccountChange").AccountChange> => call("sign_out");
 
-/** Restarts CSP Desk so the connection is opened anew from the saved settings. */
-
 /** The folder picker (export folder); null when the person closed it. */
-export async function chooseFolder(title: string, defaultPath?: string): Promise<string | null> {
-  try {
-    const { open } = await import("@tauri-apps/plugin-dialog");
-    const picked = await open({ directory: true, multiple: false, title, defaultPath });
-    return typeof picked === "string" ? picked : null;
-  } catch (e) {
-    throw toIpcError(e);
-  }
-}
+export const chooseFolder = (title: string, defaultPath?: string): Promise<string | null> =>
+  typed(openDialog({ directory: true, multiple: false, title, defaultPath }));
 
 // ---- Shared
 
 /** Open a publisher link (https, mailto, tel) with the system's handler. */
-export async function openLink(url: string): Promise<void> {
-  try {
-    await openUrl(url);
-  } catch (e) {
-    throw toIpcError(e);
-  }
+export const openLink = (url: string): Promise<void> => typed(openUrl(url));
+
+/** A desktop notification, if the user allows them. Permission is asked once: the first time
+ * there is something to say (`asked` remembers that it was). */
+export async function notify(n: { title: string; body: string }, asked: { get(): boolean; set(): void }): Promise<boolean> {
+  return typed(
+    (async () => {
+      let ok = await isPermissionGranted();
+      if (!ok && !asked.get()) {
+        asked.set();
+        ok = (await requestPermission()) === "granted";
+      }
+      if (ok) sendNotification(n);
+      return ok;
+    })(),
+  );
 }

@@ -1,4 +1,6 @@
 // Timings the E2E test reads back (window.__cspdesk): keystroke → rows on screen, and first rows.
+// Only in the E2E's build (`vite build --mode e2e`, scripts/e2e.sh): in any other build the log is
+// a constant null, so the bundler drops it with the global, and the calls below do nothing.
 
 interface PerfLog {
   /** ms from a search keystroke to the start of the frame that paints its rows (see recordKeystroke) */
@@ -21,10 +23,10 @@ declare global {
   }
 }
 
-function log(): PerfLog {
-  if (!window.__cspdesk) window.__cspdesk = { keystrokes: [], painted: [], ipc: [], breakdown: [], alreadyShown: 0, firstRows: null };
-  return window.__cspdesk;
-}
+const log: PerfLog | null =
+  import.meta.env.MODE === "e2e"
+    ? (window.__cspdesk = { keystrokes: [], painted: [], ipc: [], breakdown: [], alreadyShown: 0, firstRows: null })
+    : null;
 
 const keep = <T>(a: T[], v: T) => {
   a.push(v);
@@ -38,9 +40,10 @@ const keep = <T>(a: T[], v: T) => {
  * same matches), both end at the commit: there is nothing new to paint, and a frame would only
  * time WebKit's wait for its next display refresh. The E2E prints how many samples ended so. */
 export function recordKeystroke(startedAt: number, answeredAt: number, alreadyShown: boolean): void {
+  const l = log;
+  if (!l) return;
   const committed = performance.now();
   const push = (start: number, done: number) => {
-    const l = log();
     keep(l.keystrokes, start - startedAt);
     keep(l.painted, done - startedAt);
     keep(l.breakdown, [answeredAt - startedAt, committed - answeredAt, start - committed, done - start]);
@@ -59,10 +62,10 @@ export function recordKeystroke(startedAt: number, answeredAt: number, alreadySh
 }
 
 export function recordFirstRows(): void {
-  const l = log();
-  if (l.firstRows === null) requestAnimationFrame(() => (l.firstRows = performance.now()));
+  const l = log;
+  if (l && l.firstRows === null) requestAnimationFrame(() => (l.firstRows = performance.now()));
 }
 
 export function recordIpc(ms: number): void {
-  keep(log().ipc, ms);
+  if (log) keep(log.ipc, ms);
 }

@@ -140,7 +140,7 @@ async fn buy_for_a_customer_up_to_the_activation_link() {
 
         // Marketplace → Type: SaaS → search the offer → its detail.
         click(&c, "[data-type='saas']").await?;
-        framed_keys(&c, "search", &title).await?;
+        keys_to(&c, "search", &title).await?;
         let row = format!("#offer-table .tr[data-key='{key}']");
         wait_css(&c, &row, Duration::from_secs(10)).await?;
         shot(&c, "buy-1-marketplace-saas-1280x800").await?;

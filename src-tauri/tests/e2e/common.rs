@@ -110,31 +110,15 @@ pub async fn click(c: &Client, css: &str) -> Result<(), CmdError> {
     c.find(Locator::Css(css)).await?.click().await
 }
 
-/// Keys typed into a field that lives in its own frame (`shell/FramedInput.tsx`, e.g. the
-/// Marketplace search `#search`): into the frame, the keys, and back out to the page.
-pub async fn framed_keys(c: &Client, id: &str, keys: &str) -> Result<(), CmdError> {
-    let frame = c
-        .find(Locator::XPath(&format!(
-            "//iframe[contains(@class, 'framed-input')][@data-field='{id}']"
-        )))
-        .await?;
-    frame.enter_frame().await?;
-    let sent = match c.find(Locator::Id(id)).await {
-        Ok(field) => field.send_keys(keys).await,
-        Err(e) => Err(e),
-    };
-    c.enter_parent_frame().await?;
-    sent
+/// Keys typed into the field with id `id` (e.g. the Marketplace search `#search`).
+pub async fn keys_to(c: &Client, id: &str, keys: &str) -> Result<(), CmdError> {
+    c.find(Locator::Id(id)).await?.send_keys(keys).await
 }
 
-/// The id of the focused element, looking into a focused frame.
+/// The id of the focused element.
 pub async fn focused_id(c: &Client) -> Result<Value, CmdError> {
-    c.execute(
-        "const a = document.activeElement; \
-         return ((a && a.contentDocument) ? a.contentDocument.activeElement : a).id;",
-        vec![],
-    )
-    .await
+    c.execute("return document.activeElement?.id ?? null;", vec![])
+        .await
 }
 
 /// The items of a JSON array a script returned, as `item` reads them (those it cannot are left out).

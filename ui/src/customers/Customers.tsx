@@ -2,64 +2,42 @@
 // detail on the right: billing country, subscriptions, orders placed from this app, and "Buy…".
 // Keyboard: Ctrl+F search, arrows move, Enter opens, Esc closes the panel or clears the search.
 // Params: `customerId` (opens that customer's detail).
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
-import type { CustomerDetail } from "../bindings/CustomerDetail";
-import type { CustomerRow } from "../bindings/CustomerRow";
 import { ago, dateTime } from "../format";
 import { BuyFlow } from "../orders/BuyFlow";
 import { STATE_LABELS, timeLeft } from "../orders/buy";
 import "../orders/orders.css";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
+import { SearchField } from "../shell/SearchField";
+import { focusSearch, useShortcuts } from "../shell/shortcuts";
+import { useDebounced } from "../shell/useDebounced";
 
 type SortKey = "companyName" | "domain" | "tenantId";
 
-export function Customers({ market, markets, params, navigate }: ViewProps) {
+export function Customers({ market, markets, params, navigate }: ViewProps<"customers">) {
   const [search, setSearch] = useState("");
-  const [rows, setRows] = useState<CustomerRow[] | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [selected, setSelected] = useState<number | null>(null);
+  const asked = useDebounced(search, search ? 100 : 0);
+  // Refresh re-reads the list from Partner Center (and every search after it does too).
+  const [refreshes, setRefreshes] = useState(0);
+  const refresh = () => setRefreshes((r) => r + 1);
+  const listed = useQuery({ queryKey: ["customers", asked, refreshes], queryFn: () => api.customers(asked, refreshes > 0), placeholderData: keepPreviousData });
+  const rows = listed.data ?? null;
+  const [cursor, setSelected] = useState({ search, index: null as number | null });
+  const selected = cursor.search === search ? cursor.index : null;
   const [openId, setOpenId] = useState<string | null>(params.customerId ?? null);
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: "companyName", desc: false });
-  const [refresh, setRefresh] = useState(0);
   const searchRef = useRef<HTMLInputElement | null>(null);
   const bodyRef = useRef<HTMLDivElement | null>(null);
-
-  useEffect(() => {
-    if (params.customerId) setOpenId(params.customerId);
-  }, [params.customerId]);
-
-  useEffect(() => {
-    let live = true;
-    const t = setTimeout(
-      () => {
-        api
-          .customers(search, refresh > 0)
-          .then((r) => {
-            if (!live) return;
-            setRows(r);
-            setError(null);
-          })
-          .catch((e: unknown) => live && setError(e as IpcError));
-      },
-      search ? 100 : 0,
-    );
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [search, refresh]);
 
   const sorted = useMemo(() => {
     const r = [...(rows ?? [])];
     r.sort((a, b) => a[sort.key].localeCompare(b[sort.key]) * (sort.desc ? -1 : 1));
     return r;
   }, [rows, sort]);
-
-  useEffect(() => setSelected(null), [search]);
 
   // A customer opened from elsewhere (params) is scrolled into view.
   useEffect(() => {
@@ -68,50 +46,35 @@ export function Customers({ market, markets, params, navigate }: ViewProps) {
   }, [openId, sorted]);
 
   const openAt = (i: number) => {
-    setSelected(i);
+    setSelected({ search, index: i });
     const r = sorted[i];
     if (r) setOpenId(r.id);
   };
 
-  const keyRef = useRef<(e: KeyboardEvent) => void>(() => {});
-  keyRef.current = (e: KeyboardEvent) => {
-    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
-      e.preventDefault();
-      searchRef.current?.focus();
-      searchRef.current?.select();
-      return;
-    }
-    if (e.defaultPrevented || document.querySelector(".modal-backdrop")) return;
-    if (e.key === "Escape") {
+  // Arrows and Enter move in the list from the search field too.
+  const move = (e: { key: string }) => {
+    const n = sorted.length;
+    if (n === 0) return false;
+    if (e.key === "Enter") return openAt(selected ?? 0);
+    const d = e.key === "ArrowDown" ? 1 : -1;
+    const next = selected === null ? (d > 0 ? 0 : n - 1) : Math.min(n - 1, Math.max(0, selected + d));
+    setSelected({ search, index: next });
+    const r = sorted[next];
+    if (openId && r) setOpenId(r.id);
+    bodyRef.current?.focus();
+    bodyRef.current?.querySelector(`[data-index="${next}"]`)?.scrollIntoView({ block: "nearest" });
+  };
+  useShortcuts({
+    "Mod+f": () => focusSearch(searchRef.current),
+    Escape: () => {
       if (openId) setOpenId(null);
       else if (search) setSearch("");
-      return;
-    }
-    const t = document.activeElement;
-    const inText = t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement;
-    if (inText && t !== searchRef.current) return;
-    if (t instanceof HTMLButtonElement && e.key === "Enter") return;
-    const n = sorted.length;
-    if (n === 0) return;
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      e.preventDefault();
-      const d = e.key === "ArrowDown" ? 1 : -1;
-      const next = selected === null ? (d > 0 ? 0 : n - 1) : Math.min(n - 1, Math.max(0, selected + d));
-      setSelected(next);
-      const r = sorted[next];
-      if (openId && r) setOpenId(r.id);
-      bodyRef.current?.focus();
-      bodyRef.current?.querySelector(`[data-index="${next}"]`)?.scrollIntoView({ block: "nearest" });
-    } else if (e.key === "Enter") {
-      e.preventDefault();
-      openAt(selected ?? 0);
-    }
-  };
-  useEffect(() => {
-    const on = (e: KeyboardEvent) => keyRef.current(e);
-    window.addEventListener("keydown", on);
-    return () => window.removeEventListener("keydown", on);
-  }, []);
+      else return false;
+    },
+    ArrowDown: move,
+    ArrowUp: move,
+    Enter: move,
+  });
 
   const header = (key: SortKey, label: string) => (
     <th
@@ -128,24 +91,25 @@ export function Customers({ market, markets, params, navigate }: ViewProps) {
     <div className="view customers-view" aria-label="Customers">
       <div className="toolbar">
         <h1>Customers</h1>
-        <input
+        <SearchField
           ref={searchRef}
-          type="search"
           id="customer-search"
           className="search"
+          label="Search customers"
           placeholder="Search company name, domain or tenant id (Ctrl+F)"
           value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          onSearch={setSearch}
+          onKeyDown={(e) => ["ArrowDown", "ArrowUp", "Enter"].includes(e.key) && move(e) !== false && e.preventDefault()}
         />
         <span className="result-count" id="customer-count">
           {rows ? `${rows.length} ${rows.length === 1 ? "customer" : "customers"}` : "Loading…"}
         </span>
         <span className="spacer" />
-        <button type="button" onClick={() => setRefresh((r) => r + 1)} title="Read the customer list from Partner Center again">
+        <button type="button" onClick={refresh} title="Read the customer list from Partner Center again">
           Refresh
         </button>
       </div>
-      {error && <ErrorBanner error={error} what="The customers could not be listed" onRetry={() => setRefresh((r) => r + 1)} />}
+      {listed.error && <ErrorBanner error={listed.error} what="The customers could not be listed" onRetry={refresh} />}
       <div className={openId ? "content with-detail" : "content"}>
         <div className="list">
           <div className="grid-wrap" ref={bodyRef} tabIndex={0} aria-label="Customers list">
@@ -211,28 +175,15 @@ function CustomerPanel({
   navigate: ViewProps["navigate"];
   onClose: () => void;
 }) {
-  const [d, setD] = useState<CustomerDetail | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [attempt, setAttempt] = useState(0);
+  const detail = useQuery({ queryKey: ["customer", id], queryFn: () => api.customerDetail(id) });
+  const d = detail.data ?? null;
+  const error = detail.error;
   const [buying, setBuying] = useState(false);
-
-  useEffect(() => {
-    let live = true;
-    setError(null);
-    setD((old) => (old?.id === id ? old : null));
-    api
-      .customerDetail(id)
-      .then((x) => live && setD(x))
-      .catch((e: unknown) => live && setError(e as IpcError));
-    return () => {
-      live = false;
-    };
-  }, [id, attempt]);
-
-  const closeBuy = useCallback(() => {
+  // After the buy flow: its orders and subscriptions, read again.
+  const closeBuy = () => {
     setBuying(false);
-    setAttempt((a) => a + 1);
-  }, []);
+    void detail.refetch();
+  };
 
   // Offers are searched in the customer's own market when it is one the app knows.
   const buyMarket = d?.billingCountry && marketCodes.includes(d.billingCountry) ? d.billingCountry : market;
@@ -248,7 +199,7 @@ function CustomerPanel({
           ✕
         </button>
       </div>
-      {error && <ErrorBanner error={error} what="The customer could not be shown" onRetry={() => setAttempt((a) => a + 1)} />}
+      {error && <ErrorBanner error={error} what="The customer could not be shown" onRetry={() => void detail.refetch()} />}
       {d && (
         <div className="detail-body">
           <section>
@@ -277,7 +228,7 @@ function CustomerPanel({
               >
                 Buy…
               </button>
-              <button type="button" onClick={() => navigate("orders", { customerId: d.id })}>
+              <button type="button" onClick={() => navigate({ view: "orders", customerId: d.id })}>
                 All orders
               </button>
             </div>
@@ -314,7 +265,7 @@ function CustomerPanel({
                           type="button"
                           className="link"
                           title="Open in Subscriptions: cancel, auto-renew, seats, plan, activation link"
-                          onClick={() => navigate("subscriptions", { customerId: d.id, subscriptionId: s.id })}
+                          onClick={() => navigate({ view: "subscriptions", customerId: d.id, subscriptionId: s.id })}
                         >
                           {s.friendlyName || s.offerName}
                         </button>
@@ -334,7 +285,7 @@ function CustomerPanel({
                           className="link publisher-contacts"
                           title={`Publisher contacts: ${s.publisherName}'s support for this subscription`}
                           aria-label={`Publisher contacts for ${s.friendlyName || s.offerName}`}
-                          onClick={() => navigate("publishers", { customerId: d.id, subscriptionId: s.id })}
+                          onClick={() => navigate({ view: "publishers", customerId: d.id, subscriptionId: s.id })}
                         >
                           ☏
                         </button>

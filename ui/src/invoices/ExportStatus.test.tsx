@@ -1,21 +1,13 @@
 import { act } from "react";
-import { createRoot } from "react-dom/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { GraphExportProgress } from "../bindings/GraphExportProgress";
 import type { InvoiceSummary } from "../bindings/InvoiceSummary";
 import type { LineWindow } from "../bindings/LineWindow";
 import type { ViewProps } from "../shell/nav";
+import { mount } from "../testing";
 import { exportStage } from "./lines";
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-// What jsdom lacks and the view's table uses.
-(globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= class {
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-};
-Element.prototype.scrollTo ??= function () {};
 
 const api = vi.hoisted(() => ({
   listInvoices: vi.fn(),
@@ -53,11 +45,7 @@ const empty: LineWindow = {
 };
 
 let host: HTMLDivElement | null = null;
-afterEach(() => {
-  host?.remove();
-  host = null;
-  vi.clearAllMocks();
-});
+afterEach(() => vi.clearAllMocks());
 
 const status = () => host!.querySelector("#export-status");
 
@@ -88,11 +76,8 @@ describe("Graph export progress", () => {
           finish = resolve;
         }),
     );
-    host = document.createElement("div");
-    document.body.append(host);
-    const root = createRoot(host);
     const props = { navigate: vi.fn(), toast: vi.fn(), params: {} } as unknown as ViewProps;
-    await act(async () => root.render(<Invoices {...props} />));
+    host = await mount(<Invoices {...props} />);
     expect(api.invoiceLines).toHaveBeenCalledTimes(1);
     expect(status()).toBeNull();
 
@@ -112,6 +97,5 @@ describe("Graph export progress", () => {
     await act(async () => finish(empty));
     expect(status()).toBeNull();
     expect(host.querySelector("#lines-empty")!.textContent).toContain("no marketplace line items");
-    await act(async () => root.unmount());
   });
 });

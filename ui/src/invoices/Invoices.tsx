@@ -2,20 +2,20 @@
 // period's marketplace line items on the right (sortable, filtered, with totals in the invoice's
 // currency), export to .xlsx/.csv, and for each line a way to its publisher's contacts.
 // Keyboard: Ctrl+F filters by customer, arrows move, Enter opens a line, Esc closes or clears.
+import { useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
 import type { GraphExportProgress } from "../bindings/GraphExportProgress";
-import type { InvoiceSummary } from "../bindings/InvoiceSummary";
 import type { LineRow } from "../bindings/LineRow";
 import type { LineSortKey } from "../bindings/LineSortKey";
-import type { LineWindow } from "../bindings/LineWindow";
 import { moveSelection, windowFor } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { SavedFile } from "../shell/SavedFile";
+import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
+import { composing } from "../shell/SearchField";
+import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { ExportStatus } from "./ExportStatus";
 import "./invoices.css";
 import {
@@ -54,103 +54,68 @@ interface Column {
 
 const shortDate = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }) : "–");
 
-interface Loaded {
-  key: string;
-  w: LineWindow;
-}
+/** The first window of a new question. */
+const TOP = { offset: 0, limit: 200 };
 
-export function Invoices({ navigate, toast }: ViewProps) {
-  const [invoices, setInvoices] = useState<InvoiceSummary[] | null>(null);
-  const [listError, setListError] = useState<IpcError | null>(null);
-  const [listAttempt, setListAttempt] = useState(0);
-  const [invoiceId, setInvoiceId] = useState<string | null>(null);
+export function Invoices({ navigate }: ViewProps) {
+  const listed = useQuery({ queryKey: ["invoices"], queryFn: api.listInvoices });
+  const invoices = listed.data ?? null;
+  const [picked, setInvoiceId] = useState<string | null>(null);
+  const invoiceId = picked && invoices?.some((i) => i.id === picked) ? picked : invoices ? defaultInvoice(invoices) : null;
   const [filters, setFilters] = useState<LineFilters>(EMPTY_LINE_FILTERS);
   const [sort, setSort] = useState<LineSort>(DEFAULT_LINE_SORT);
-  const [data, setData] = useState<Loaded | null>(null);
-  const [linesError, setLinesError] = useState<IpcError | null>(null);
-  const [loading, setLoading] = useState(false);
-  /** A Graph export running for the lines being read (cleared when they arrive). */
-  const [exportProgress, setExportProgress] = useState<GraphExportProgress | null>(null);
-  const [refreshTick, setRefreshTick] = useState(0);
-  const [selected, setSelected] = useState<number | null>(null);
+  // Refresh reads the lines from Partner Center again: the next call asks for it, once.
+  const [refreshes, setRefreshes] = useState(0);
+  const refreshNext = useRef(false);
+  const refresh = () => {
+    refreshNext.current = true;
+    setRefreshes((n) => n + 1);
+  };
+  // The question, less its window: a new one starts at the top, with nothing selected.
+  const question = JSON.stringify([invoiceId, filters, sort, refreshes]);
+  const [asked, setAsked] = useState({ question, ...TOP });
+  const win0 = asked.question === question ? asked : { question, ...TOP };
+  /** A Graph export running for the lines being read. */
+  const [progress, setProgress] = useState<{ question: string; p: GraphExportProgress } | null>(null);
+  const lines = useQuery({
+    queryKey: ["invoice-lines", invoiceId, filters, sort, refreshes, win0.offset, win0.limit],
+    queryFn: () => {
+      const again = refreshNext.current;
+      refreshNext.current = false;
+      return api.invoiceLines(buildLineQuery(invoiceId ?? "", filters, sort, win0.offset, win0.limit, again), (p) => setProgress({ question, p }));
+    },
+    enabled: invoiceId !== null,
+    // The rows shown stay while the next answer is on its way; another invoice's never do.
+    placeholderData: (prev, prevQuery) => (prevQuery?.queryKey[1] === invoiceId ? prev : undefined),
+  });
+  const exportProgress = lines.isFetching && progress?.question === question ? progress.p : null;
+  const linesError = lines.error;
+  const [cursor, setCursor] = useState<{ question: string; index: number } | null>(null);
+  const selected = cursor?.question === question ? cursor.index : null;
+  const setSelected = (index: number | null) => setCursor(index === null ? null : { question, index });
   const [open, setOpen] = useState<LineRow | null>(null);
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<IpcError | null>(null);
-  const [lastExport, setLastExport] = useState<string | null>(null);
   const [boxRef, width] = useWidth(800);
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const customerRef = useRef<HTMLInputElement | null>(null);
-  const seq = useRef(0);
-  const refreshNext = useRef(false);
 
-  // The periods and invoices.
-  useEffect(() => {
-    let live = true;
-    setListError(null);
-    api
-      .listInvoices()
-      .then((list) => {
-        if (!live) return;
-        setInvoices(list);
-        setInvoiceId((cur) => (cur && list.some((i) => i.id === cur) ? cur : defaultInvoice(list)));
-      })
-      .catch((e: unknown) => live && setListError(e as IpcError));
-    return () => {
-      live = false;
-    };
-  }, [listAttempt]);
-
-  const queryKey = JSON.stringify([invoiceId, filters, sort, refreshTick]);
-
-  const fetchWindow = useCallback(
-    async (offset: number, limit: number) => {
-      if (!invoiceId) return;
-      const mine = ++seq.current;
-      const refresh = refreshNext.current;
-      refreshNext.current = false;
-      setLoading(true);
-      setExportProgress(null);
-      try {
-        const w = await api.invoiceLines(buildLineQuery(invoiceId, filters, sort, offset, limit, refresh), (p) => {
-          if (mine === seq.current) setExportProgress(p);
-        });
-        if (mine !== seq.current) return;
-        setData({ key: queryKey, w });
-        setLinesError(null);
-      } catch (e) {
-        if (mine === seq.current) setLinesError(e as IpcError);
-      } finally {
-        if (mine === seq.current) {
-          setLoading(false);
-          setExportProgress(null);
-        }
-      }
-    },
-    [invoiceId, filters, sort, queryKey],
-  );
+  const pick = (id: string) => {
+    if (id === invoiceId) return;
+    // A different invoice closes the open line and forgets the last export.
+    setInvoiceId(id);
+    setOpen(null);
+    exporter.reset();
+  };
 
   // A new invoice, filter or sort starts at the top.
   useEffect(() => {
-    if (!invoiceId) return;
-    setSelected(null);
     scrollRef.current?.scrollTo({ top: 0 });
-    void fetchWindow(0, 200);
-  }, [fetchWindow]);
+  }, [question]);
 
-  // A different invoice closes the open line.
-  useEffect(() => {
-    setOpen(null);
-    setData(null);
-    setLinesError(null);
-    setLastExport(null);
-    setExportError(null);
-  }, [invoiceId]);
-
-
-  const current = data?.w ?? null;
+  const current = lines.data ?? null;
   const total = current?.total ?? 0;
   const win = current ? { offset: current.offset, rows: current.rows } : null;
 
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the table is memoized by hand
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scrollRef.current,
@@ -160,20 +125,20 @@ export function Invoices({ navigate, toast }: ViewProps) {
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
+  // Only the visible window crosses IPC: the rows the virtualizer shows, once it has laid them out.
+  const uncovered = current !== null && !coversLines(win, first, last, total);
   useEffect(() => {
-    if (!current || coversLines(win, first, last, total)) return;
-    const w = windowFor(first, last, total);
-    void fetchWindow(w.offset, w.limit);
-  }, [first, last, current]);
+    if (uncovered) setAsked({ question, ...windowFor(first, last, total) });
+  }, [uncovered, question, first, last, total]);
 
   useEffect(() => {
     if (selected !== null) virtualizer.scrollToIndex(selected, { align: "auto" });
-  }, [selected]);
+  }, [selected, virtualizer]);
 
   const inv = invoices?.find((i) => i.id === invoiceId) ?? null;
   const currency = current?.rows[0]?.currency ?? inv?.currencyCode ?? "USD";
 
-  const toContacts = useCallback((r: LineRow) => navigate("publishers", contactsParams(r)), [navigate]);
+  const toContacts = useCallback((r: LineRow) => navigate(contactsParams(r)), [navigate]);
 
   const openAt = (i: number) => {
     setSelected(i);
@@ -181,33 +146,18 @@ export function Invoices({ navigate, toast }: ViewProps) {
     if (r) setOpen(r);
   };
 
-  const doExport = async (saveAs: boolean) => {
-    if (!inv) return;
-    setExportError(null);
-    let path: string | null = null;
-    if (saveAs) {
-      try {
-        path = await api.chooseExportPath(exportFileName(inv, "xlsx"));
-      } catch (e) {
-        setExportError(e as IpcError);
-        return;
-      }
-      if (path === null) return;
-    }
-    setExporting(true);
-    try {
-      const r = await api.exportInvoiceLines(buildLineQuery(inv.id, filters, sort, 0, 1), path, path ? null : "xlsx");
-      setLastExport(r.path);
-      toast(`Exported ${r.rows.toLocaleString()} ${r.rows === 1 ? "line" : "lines"} to ${r.path}`);
-    } catch (e) {
-      setExportError(e as IpcError);
-    } finally {
-      setExporting(false);
-    }
-  };
+  const exporter = useExport({
+    write: (path) => api.exportInvoiceLines(buildLineQuery(invoiceId ?? "", filters, sort, 0, 1), path, path ? null : "xlsx"),
+    summary: (r) => `${r.rows.toLocaleString()} ${r.rows === 1 ? "line" : "lines"}`,
+    what: "The lines could not be exported",
+    hint: () => "Choose another folder with Save as…, or check that the file is not open in another program.",
+    id: "export-note",
+  });
+  const exporting = exporter.busy;
+  const doExport = (saveAs: boolean) => inv && exporter.start(saveAs ? exportFileName(inv, "xlsx") : undefined);
 
   const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
-  const onTableKey = (e: React.KeyboardEvent) => {
+  const onTableKey = (e: { key: string; preventDefault(): void }) => {
     const deltas: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -total, End: total };
     const d = deltas[e.key];
     if (d !== undefined) {
@@ -224,33 +174,28 @@ export function Invoices({ navigate, toast }: ViewProps) {
     }
   };
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
-        e.preventDefault();
-        customerRef.current?.focus();
-        customerRef.current?.select();
-        return;
-      }
-      if (e.defaultPrevented) return;
-      if (e.key === "Escape") {
-        if (open) setOpen(null);
-        else if (hasFilters(filters)) setFilters(EMPTY_LINE_FILTERS);
-        return;
-      }
-      const t = document.activeElement;
-      if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || t instanceof HTMLButtonElement) return;
-      if (t === scrollRef.current) return;
-      if (["ArrowDown", "ArrowUp", "Enter", "PageDown", "PageUp"].includes(e.key)) {
-        scrollRef.current?.focus();
-        onTableKey(e as unknown as React.KeyboardEvent);
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+  // Ctrl+F filters by customer; Esc closes the line or clears the filters; arrows and Enter move
+  // in the table from anywhere but a field.
+  const toTable = (e: KeyboardEvent) => {
+    scrollRef.current?.focus();
+    onTableKey(e);
+  };
+  useShortcuts({
+    "Mod+f": () => focusSearch(customerRef.current),
+    Escape: () => {
+      if (open) setOpen(null);
+      else if (hasFilters(filters)) setFilters(EMPTY_LINE_FILTERS);
+      else return false;
+    },
+    ArrowDown: toTable,
+    ArrowUp: toTable,
+    PageDown: toTable,
+    PageUp: toTable,
+    Enter: toTable,
   });
 
   const onFilterKey = (e: React.KeyboardEvent<HTMLInputElement>, key: keyof LineFilters) => {
+    if (composing(e)) return;
     if (e.key === "Escape" && filters[key] !== "") {
       e.preventDefault();
       e.stopPropagation();
@@ -325,16 +270,14 @@ export function Invoices({ navigate, toast }: ViewProps) {
 
   return (
     <div className="view invoices">
-      {listError && (
-        <ErrorBanner error={listError} what="The invoices could not be listed" onRetry={() => setListAttempt((a) => a + 1)} />
-      )}
+      {listed.error && <ErrorBanner error={listed.error} what="The invoices could not be listed" onRetry={() => void listed.refetch()} />}
       <div className="invoices-body">
         <nav className="periods" aria-label="Billing periods" id="invoice-periods">
           <div className="periods-head">
             <h2>Billing periods</h2>
             <p className="muted small">Marketplace charges run from the first to the last day of a month; the invoice is available on the 8th of the next month.</p>
           </div>
-          {!invoices && !listError && <p className="muted periods-empty">Reading invoices from Partner Center…</p>}
+          {!invoices && !listed.error && <p className="muted periods-empty">Reading invoices from Partner Center…</p>}
           <ul>
             {invoices?.map((i) => (
               <li key={i.id}>
@@ -343,7 +286,7 @@ export function Invoices({ navigate, toast }: ViewProps) {
                   className={i.id === invoiceId ? "period on" : "period"}
                   aria-current={i.id === invoiceId ? "true" : undefined}
                   data-id={i.id}
-                  onClick={() => setInvoiceId(i.id)}
+                  onClick={() => pick(i.id)}
                 >
                   <span className="period-title">
                     {periodTitle(i)}
@@ -373,13 +316,13 @@ export function Invoices({ navigate, toast }: ViewProps) {
                 </p>
               </div>
               <div className="lines-actions">
-                <button type="button" onClick={() => ((refreshNext.current = true), setRefreshTick((t) => t + 1))} disabled={loading} title="Read the lines from Partner Center again">
+                <button type="button" onClick={refresh} disabled={lines.isFetching} title="Read the lines from Partner Center again">
                   Refresh
                 </button>
-                <button type="button" className="primary" id="export-lines" onClick={() => void doExport(false)} disabled={exporting || total === 0} title="Export the lines shown (with the filters) to an Excel workbook in the export folder">
+                <button type="button" className="primary" id="export-lines" onClick={() => doExport(false)} disabled={exporting || total === 0} title="Export the lines shown (with the filters) to an Excel workbook in the export folder">
                   {exporting ? "Exporting…" : "Export .xlsx"}
                 </button>
-                <button type="button" id="export-lines-as" onClick={() => void doExport(true)} disabled={exporting || total === 0} title="Choose where to save, as .xlsx or .csv">
+                <button type="button" id="export-lines-as" onClick={() => doExport(true)} disabled={exporting || total === 0} title="Choose where to save, as .xlsx or .csv">
                   Save as…
                 </button>
               </div>
@@ -444,15 +387,10 @@ export function Invoices({ navigate, toast }: ViewProps) {
             <ErrorBanner
               error={linesError}
               what="The line items could not be read"
-              onRetry={() => ((refreshNext.current = true), setRefreshTick((t) => t + 1))}
+              onRetry={refresh}
             />
           )}
-          {exportError && (
-            <ErrorBanner error={exportError} what="The lines could not be exported" hint="Choose another folder with Save as…, or check that the file is not open in another program." onDismiss={() => setExportError(null)} />
-          )}
-          {lastExport && !exportError && (
-            <SavedFile path={lastExport} id="export-note" onDismiss={() => setLastExport(null)} />
-          )}
+          {exporter.status}
           <div className={open ? "content with-detail" : "content"}>
             <div className="list" ref={boxRef}>
               {inv && !current && !linesError && !exportProgress && <div className="empty">Reading the invoice's line items from Partner Center…</div>}

@@ -75,6 +75,6 @@ describe("lines", () => {
   });
 
   it("goes to the publisher's contacts with the line's customer and subscription", () => {
-    expect(contactsParams(row({ customerId: "cust", subscriptionId: "sub" }))).toEqual({ customerId: "cust", subscriptionId: "sub" });
+    expect(contactsParams(row({ customerId: "cust", subscriptionId: "sub" }))).toEqual({ view: "publishers", customerId: "cust", subscriptionId: "sub" });
   });
 });

@@ -6,7 +6,8 @@ import type { InvoiceSummary } from "../bindings/InvoiceSummary";
 import type { LineQuery } from "../bindings/LineQuery";
 import type { LineRow } from "../bindings/LineRow";
 import type { LineSortKey } from "../bindings/LineSortKey";
-import type { NavParams } from "../shell/nav";
+import type { ExportFormat } from "../bindings/ExportFormat";
+import type { RouteTo } from "../shell/nav";
 
 export interface LineFilters {
   customer: string;
@@ -130,12 +131,12 @@ export function chargeLabel(row: LineRow): string {
 }
 
 /** Where "Publisher contacts" goes for a line. */
-export function contactsParams(row: LineRow): NavParams {
-  return { customerId: row.customerId, subscriptionId: row.subscriptionId };
+export function contactsParams(row: LineRow): RouteTo<"publishers"> {
+  return { view: "publishers", customerId: row.customerId, subscriptionId: row.subscriptionId };
 }
 
 /** The file name "Save as…" suggests. */
-export function exportFileName(inv: InvoiceSummary, ext: "xlsx" | "csv"): string {
+export function exportFileName(inv: InvoiceSummary, ext: ExportFormat): string {
   if (inv.unbilled && inv.period) return `unbilled-${inv.period.start.slice(0, 7)}-lines.${ext}`;
   return `invoice-${inv.id}-lines.${ext}`;
 }

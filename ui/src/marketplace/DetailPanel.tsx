@@ -1,14 +1,14 @@
 // The selected offer in full: publisher and contacts, description, plans and terms, trial,
 // markets, legal links, and whether (and how) it can be bought.
-import { memo, useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { memo, useState } from "react";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
-import type { OfferDetail } from "../bindings/OfferDetail";
 import type { OfferRow } from "../bindings/OfferRow";
 import { TYPE_LABELS } from "../format";
 import { BuyFlow } from "../orders/BuyFlow";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { ExternalLink as Link } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
 
 interface Props {
@@ -21,47 +21,13 @@ interface Props {
   navigate: Navigate;
 }
 
-function Link({ uri, children }: { uri: string; children: React.ReactNode }) {
-  const [err, setErr] = useState<string | null>(null);
-  return (
-    <>
-      <a
-        href={uri}
-        onClick={(e) => {
-          e.preventDefault();
-          setErr(null);
-          api.openLink(uri).catch((x: IpcError) => setErr(x.message));
-        }}
-        title={uri}
-      >
-        {children}
-      </a>
-      {err && <span className="inline-error"> (could not open: {err})</span>}
-    </>
-  );
-}
-
 /** Memoized: typing in the search must not re-render an open detail. */
 export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview, onClose, navigate }: Props) {
-  const [detail, setDetail] = useState<OfferDetail | null>(null);
+  const detail = useQuery({ queryKey: ["offer", market, offerKey], queryFn: () => api.offerDetail(market, offerKey) });
   // The buy flow is a modal owned by this panel (buying spends money, so it may block the window).
   const [buying, setBuying] = useState(false);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    setError(null);
-    api
-      .offerDetail(market, offerKey)
-      .then((d) => live && setDetail(d))
-      .catch((e: unknown) => live && setError(e as IpcError));
-    return () => {
-      live = false;
-    };
-  }, [market, offerKey, attempt]);
-
-  const d = detail && detail.key === offerKey ? detail : null;
+  const d = detail.data ?? null;
+  const error = detail.error;
   return (
     <aside className="detail" id="detail-panel" aria-label="Offer detail">
       <div className="detail-head">
@@ -88,7 +54,7 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
         </button>
       </div>
       {error && (
-        <ErrorBanner error={error} what="The offer could not be shown" onRetry={() => setAttempt((a) => a + 1)} />
+        <ErrorBanner error={error} what="The offer could not be shown" onRetry={() => void detail.refetch()} />
       )}
       {!d && !error && preview && (
         <div className="detail-body">

@@ -1,4 +1,5 @@
 // The filters above the table. Every value shows how many offers it would give.
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { type RefObject, useEffect, useRef, useState } from "react";
 
 import * as api from "../api";
@@ -8,7 +9,7 @@ import type { OfferType } from "../bindings/OfferType";
 import type { PublisherOption } from "../bindings/PublisherOption";
 import { count } from "../format";
 import { Contained } from "../shell/Contained";
-import { FramedInput, type FramedInputHandle } from "../shell/FramedInput";
+import { SearchField, composing } from "../shell/SearchField";
 import { EMPTY_FILTER } from "./windowing";
 
 interface Props {
@@ -18,8 +19,8 @@ interface Props {
   total: number | null;
   onChange: (f: OfferFilter) => void;
   onSearch: (text: string) => void;
-  searchRef: RefObject<FramedInputHandle | null>;
-  onSearchKey: (e: KeyboardEvent) => void;
+  searchRef: RefObject<HTMLInputElement | null>;
+  onSearchKey: (e: React.KeyboardEvent) => void;
 }
 
 export function Filters({ market, filter, facets, total, onChange, onSearch, searchRef, onSearchKey }: Props) {
@@ -28,9 +29,9 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
   const toggleType = (t: OfferType) =>
     onChange({ ...filter, types: filter.types.includes(t) ? filter.types.filter((x) => x !== t) : [...filter.types, t] });
   return (
-    <Contained className="filters" role="search">
+    <Contained className="filters" role="search" label="Offers">
       <div className="filter-row">
-        <FramedInput
+        <SearchField
           ref={searchRef}
           id="search"
           className="search"
@@ -38,7 +39,7 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
           title="Words in the title, publisher or description"
           label="Search offers"
           value={filter.search}
-          onInput={onSearch}
+          onSearch={onSearch}
           onKeyDown={onSearchKey}
         />
         <CategoryPicker filter={filter} facets={facets} onChange={onChange} />
@@ -126,7 +127,7 @@ function CategoryPicker({ filter, facets, onChange }: Pick<Props, "filter" | "fa
           aria-multiselectable="true"
           aria-label="Categories"
           onKeyDown={(e) => {
-            if (e.key === "Escape") {
+            if (e.key === "Escape" && !composing(e)) {
               e.stopPropagation();
               setOpen(false);
             }
@@ -166,25 +167,15 @@ function CategoryPicker({ filter, facets, onChange }: Pick<Props, "filter" | "fa
 
 function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "market" | "filter" | "facets" | "onChange">) {
   const [text, setText] = useState("");
-  const [options, setOptions] = useState<PublisherOption[]>([]);
-  const [highlight, setHighlight] = useState(0);
+  const [highlighted, setHighlight] = useState({ text: "", index: 0 });
   const [open, setOpen] = useState(false);
   const p = filter.publisher;
-
-  useEffect(() => {
-    if (!open || text.trim().length === 0) {
-      setOptions((o) => (o.length ? [] : o));
-      return;
-    }
-    let live = true;
-    api
-      .publishers(market, text.trim(), filter)
-      .then((o) => live && (setOptions(o), setHighlight(0)))
-      .catch(() => live && setOptions([]));
-    return () => {
-      live = false;
-    };
-  }, [text, open, market, filter]);
+  const prefix = text.trim();
+  // A failed look-up offers nothing; the type-ahead is a shortcut, the filters still work.
+  const found = useQuery({ queryKey: ["publishers", market, prefix, filter], queryFn: () => api.publishers(market, prefix, filter), enabled: open && prefix !== "", placeholderData: keepPreviousData });
+  const options: PublisherOption[] = open && prefix !== "" ? (found.data ?? []) : [];
+  // The first suggestion is highlighted again for each new text.
+  const highlight = highlighted.text === text ? highlighted.index : 0;
 
   const pick = (name: string) => {
     onChange({ ...filter, publisher: { kind: "named", name } });
@@ -242,14 +233,15 @@ function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "mark
             onFocus={() => setOpen(true)}
             onBlur={() => setTimeout(() => setOpen(false), 150)}
             onKeyDown={(e) => {
+              if (composing(e)) return;
               if (e.key === "ArrowDown") {
                 e.preventDefault();
                 e.stopPropagation();
-                setHighlight((h) => Math.min(options.length - 1, h + 1));
+                setHighlight({ text, index: Math.min(options.length - 1, highlight + 1) });
               } else if (e.key === "ArrowUp") {
                 e.preventDefault();
                 e.stopPropagation();
-                setHighlight((h) => Math.max(0, h - 1));
+                setHighlight({ text, index: Math.max(0, highlight - 1) });
               } else if (e.key === "Enter") {
                 e.stopPropagation();
                 const o = options[highlight];

@@ -46,21 +46,31 @@ const COLUMNS: Array<ColumnDef<OfferRow> & { id: string; meta: ColumnMeta }> = [
     id: "csp",
     header: "CSP",
     enableSorting: false,
-    meta: {
-      width: "60px",
-      render: (r) =>
-        r.purchasable ? (
-          <span className="pill csp" title="Can be bought for a customer through CSP">
-            CSP
-          </span>
-        ) : (
-          <span className="muted" title="Managed and billed through the Azure portal">
-            Portal
-          </span>
-        ),
-    },
+    meta: { width: "78px", render: (r) => <CspCell purchasable={r.purchasable} saas={r.type === "saas"} /> },
   },
 ];
+
+/** Whether CSP sells it: a SaaS offer it does not sell is bought from the publisher on the
+ * Azure Marketplace; other offers are deployed and billed through the Azure portal. */
+export function CspCell({ purchasable, saas }: { purchasable: boolean; saas: boolean }) {
+  if (purchasable)
+    return (
+      <span className="pill csp" title="Can be bought for a customer through CSP">
+        CSP
+      </span>
+    );
+  if (saas)
+    return (
+      <span className="pill warn" title="CSP does not sell this offer: the customer buys it from the publisher on the Azure Marketplace">
+        Not in CSP
+      </span>
+    );
+  return (
+    <span className="muted" title="Managed and billed through the Azure portal">
+      Portal
+    </span>
+  );
+}
 
 /** Columns that give way first when the table is narrow (detail panel open at 1024 px). */
 function hiddenFor(width: number): Record<string, boolean> {
@@ -88,6 +98,7 @@ export const OfferTable = memo(function OfferTable({ total, win, sort, onSort, s
   const [boxRef, width] = useWidth(900);
 
   const sorting: SortingState = useMemo(() => [{ id: sort.key, desc: sort.descending }], [sort]);
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the table is memoized by hand
   const table = useReactTable<OfferRow>({
     data: [],
     columns: COLUMNS,
@@ -123,11 +134,11 @@ export const OfferTable = memo(function OfferTable({ total, win, sort, onSort, s
   // typing): no scroll command, which would re-render the table once more after the rows.
   useEffect(() => {
     if ((scrollRef.current?.scrollTop ?? 0) !== 0) virtualizer.scrollToOffset(0);
-  }, [resetKey]);
+  }, [resetKey, scrollRef, virtualizer]);
 
   useEffect(() => {
     if (selected !== null) virtualizer.scrollToIndex(selected, { align: "auto" });
-  }, [selected]);
+  }, [selected, virtualizer]);
 
   return (
     <div className="table" ref={boxRef}>

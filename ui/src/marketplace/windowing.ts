@@ -80,3 +80,11 @@ export const EMPTY_FILTER: OfferFilter = {
   trialOnly: false,
   search: "",
 };
+
+/** The marketplace's filters, kept while the app runs: the view starts from them when it is
+ * opened again, and the Price lists view exports with them. */
+let kept: OfferFilter = EMPTY_FILTER;
+export const keptFilter = (): OfferFilter => kept;
+export const keepFilter = (f: OfferFilter): void => {
+  kept = f;
+};

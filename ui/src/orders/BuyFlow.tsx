@@ -2,13 +2,11 @@
 // 1 customer (opened from an offer; the availability in their billing country is checked here)
 //   or offer (opened from a customer), 2 plan / term / billing / quantity, 3 review (price from
 // the price list, cancellation window), Place order, 4 confirmation with the activation link.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import { useEffect, useReducer, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
-import type { OrderActivationLink } from "../bindings/OrderActivationLink";
 import type { CustomerRow } from "../bindings/CustomerRow";
-import type { OfferRow } from "../bindings/OfferRow";
 import type { OrderConfirmation } from "../bindings/OrderConfirmation";
 import type { OrderReview } from "../bindings/OrderReview";
 import type { PlanChoice } from "../bindings/PlanChoice";
@@ -16,16 +14,15 @@ import type { PurchaseOptions } from "../bindings/PurchaseOptions";
 import type { TermChoice } from "../bindings/TermChoice";
 import { dateTime } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
-import { copyText, durationLabel, isHttps, mailtoFor, money, planStepError, termKey, termLabel, timeLeft } from "./buy";
-import "./orders.css";
+import { composing } from "../shell/SearchField";
+import { useShortcuts } from "../shell/shortcuts";
+import { useDebounced } from "../shell/useDebounced";
+import { type BuyCustomer, type BuyOffer, type PlanStep, buyStep, copyText, durationLabel, isHttps, mailtoFor, money, planStepError, termKey, termLabel, timeLeft } from "./buy";
 
-export interface BuyOffer {
-  key: string | null;
-  productId: string;
-  title: string;
-  publisherName: string;
-}
+export type { BuyOffer } from "./buy";
+import "./orders.css";
 
 interface Props {
   /** The market the offer was found in (for its publisher contacts). */
@@ -33,128 +30,72 @@ interface Props {
   /** Given when opened from an offer: the first step picks the customer. */
   offer?: BuyOffer;
   /** Given when opened from a customer: the first step picks the offer. */
-  customer?: { id: string; name: string };
+  customer?: BuyCustomer;
   onClose: () => void;
   navigate: Navigate;
 }
-
-type Step = 1 | 2 | 3 | 4;
 
 const STEP_NAMES = (fromCustomer: boolean) => [fromCustomer ? "Offer" : "Customer", "Plan", "Review", "Confirmation"];
 
 export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer, onClose, navigate }: Props) {
   const fromCustomer = !initialOffer;
-  const [step, setStep] = useState<Step>(1);
-  const [offer, setOffer] = useState<BuyOffer | null>(initialOffer ?? null);
-  const [customer, setCustomer] = useState<{ id: string; name: string } | null>(initialCustomer ?? null);
-  const [options, setOptions] = useState<PurchaseOptions | null>(null);
-  const [checking, setChecking] = useState<string | null>(null);
-  const [plan, setPlan] = useState<PlanChoice | null>(null);
-  const [term, setTerm] = useState<TermChoice | null>(null);
-  const [quantity, setQuantity] = useState("1");
-  const [review, setReview] = useState<OrderReview | null>(null);
-  const [reviewing, setReviewing] = useState(false);
-  const [placing, setPlacing] = useState(false);
-  const placingRef = useRef(false);
-  const [confirmation, setConfirmation] = useState<OrderConfirmation | null>(null);
-  const [error, setError] = useState<{ what: string; err: IpcError } | null>(null);
+  const [s, dispatch] = useReducer(buyStep, { step: 1, offer: initialOffer ?? null, customer: initialCustomer ?? null, notSold: null });
+  const { step, offer, customer } = s;
   const dialogRef = useRef<HTMLDivElement | null>(null);
 
+  // Check the availability for a customer + offer: not sold there, or on to the plan step.
+  const check = useMutation({
+    mutationFn: ({ c, o }: { c: BuyCustomer; o: BuyOffer }) => api.purchaseOptions(c.id, o.productId, market, o.key),
+    onSuccess: (options) => dispatch({ type: "options", options }),
+  });
+  const review = useMutation({
+    mutationFn: (p: Required<PlanStep> & { c: BuyCustomer; o: BuyOffer }) =>
+      api.reviewOrder({
+        customerId: p.c.id,
+        productId: p.o.productId,
+        skuId: p.plan!.skuId,
+        availabilityId: p.plan!.availabilityId,
+        quantity: Number(p.quantity),
+        termDuration: p.term!.trial ? null : p.term!.termDuration,
+        billingCycle: p.term!.trial ? null : p.term!.billingCycle,
+        trial: p.term!.trial,
+      }),
+    onSuccess: (r) => dispatch({ type: "reviewed", review: r }),
+  });
+  const place = useMutation({ mutationFn: api.placeOrder, onSuccess: (c) => dispatch({ type: "placed", confirmation: c }) });
+  const placing = place.isPending;
+  const failed = check.error
+    ? { what: `${check.variables?.o.title} cannot be bought for ${check.variables?.c.name}`, err: check.error, reset: check.reset }
+    : review.error
+      ? { what: "The order did not pass the review", err: review.error, reset: review.reset }
+      : place.error && { what: "The order was not confirmed", err: place.error, reset: place.reset };
+
   // Esc closes, except while an order is being placed.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape" && !placingRef.current) {
-        e.preventDefault();
-        e.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener("keydown", onKey, true);
-    return () => window.removeEventListener("keydown", onKey, true);
-  }, [onClose]);
+  useShortcuts({ Escape: () => void (placing || onClose()) }, { modal: true });
 
   useEffect(() => {
     dialogRef.current?.focus();
   }, [step]);
 
-  // Check the availability for a customer + offer, then go to the plan step.
-  const check = useCallback(
-    async (c: { id: string; name: string }, o: BuyOffer) => {
-      setError(null);
-      setChecking(c.id + o.productId);
-      setOptions(null);
-      try {
-        const opts = await api.purchaseOptions(c.id, o.productId, market, o.key);
-        setOptions(opts);
-        if (!opts.notSold) {
-          const first = opts.plans[0] ?? null;
-          setPlan(first);
-          setTerm(first?.terms.find((t) => !t.trial) ?? first?.terms[0] ?? null);
-          setQuantity(String(first?.minimumQuantity ?? 1));
-          setStep(2);
-        }
-      } catch (e) {
-        setError({ what: `${o.title} cannot be bought for ${c.name}`, err: e as IpcError });
-      } finally {
-        setChecking(null);
-      }
-    },
-    [market],
-  );
-
   const pickCustomer = (c: CustomerRow) => {
     const picked = { id: c.id, name: c.companyName };
-    setCustomer(picked);
-    if (offer) void check(picked, offer);
+    dispatch({ type: "customer", customer: picked });
+    if (offer) check.mutate({ c: picked, o: offer });
   };
   const pickOffer = (o: BuyOffer) => {
-    setOffer(o);
-    if (customer) void check(customer, o);
+    dispatch({ type: "offer", offer: o });
+    if (customer) check.mutate({ c: customer, o });
   };
+  const checking = check.isPending && check.variables ? check.variables.c.id + check.variables.o.productId : null;
 
-  const planError = planStepError({ plan, term, quantity });
-
-  const toReview = async () => {
-    if (!plan || !term || !customer || !offer || planError) return;
-    setError(null);
-    setReviewing(true);
-    try {
-      const r = await api.reviewOrder({
-        customerId: customer.id,
-        productId: offer.productId,
-        skuId: plan.skuId,
-        availabilityId: plan.availabilityId,
-        quantity: Number(quantity),
-        termDuration: term.trial ? null : term.termDuration,
-        billingCycle: term.trial ? null : term.billingCycle,
-        trial: term.trial,
-      });
-      setReview(r);
-      setStep(3);
-    } catch (e) {
-      setError({ what: "The order did not pass the review", err: e as IpcError });
-    } finally {
-      setReviewing(false);
-    }
+  const planError = s.step === 2 ? planStepError(s) : null;
+  const toReview = () => {
+    if (s.step !== 2 || !customer || !offer || planError) return;
+    review.mutate({ plan: s.plan, term: s.term, quantity: s.quantity, c: customer, o: offer });
   };
-
-  const place = async () => {
-    // A second click while the first is in flight does nothing (and the core refuses it too).
-    if (!review || placingRef.current) return;
-    placingRef.current = true;
-    setPlacing(true);
-    setError(null);
-    try {
-      const c = await api.placeOrder(review.reviewId);
-      setConfirmation(c);
-      setStep(4);
-    } catch (e) {
-      setError({ what: "The order was not confirmed", err: e as IpcError });
-    } finally {
-      placingRef.current = false;
-      setPlacing(false);
-    }
-  };
+  // A second click while the first is in flight does nothing (and the core refuses it too).
+  const placeOrder = () => s.step === 3 && !place.isPending && place.mutate(s.review.reviewId);
+  const options = s.step === 1 ? s.notSold : null;
 
   const names = STEP_NAMES(fromCustomer);
   const title = offer ? `Buy ${offer.title}` : `Buy for ${customer?.name ?? "a customer"}`;
@@ -181,7 +122,7 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
             </li>
           ))}
         </ol>
-        {error && <ErrorBanner error={error.err} what={error.what} onDismiss={() => setError(null)} />}
+        {failed && <ErrorBanner error={failed.err} what={failed.what} onDismiss={failed.reset} />}
         <div className="modal-body">
           {step === 1 && options?.notSold && (
             <div className="not-sold" id="not-sold" role="alert">
@@ -194,7 +135,7 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
                     <>
                       <dt>Support</dt>
                       <dd>
-                        <ExternalLink uri={options.notSold.contacts.supportUri} />
+                        <ExternalLink uri={options.notSold.contacts.supportUri}>{options.notSold.contacts.supportUri}</ExternalLink>
                       </dd>
                     </>
                   )}
@@ -202,7 +143,7 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
                     <>
                       <dt>Email</dt>
                       <dd>
-                        <ExternalLink uri={`mailto:${options.notSold.contacts.email}`} label={options.notSold.contacts.email} />
+                        <ExternalLink uri={`mailto:${options.notSold.contacts.email}`}>{options.notSold.contacts.email}</ExternalLink>
                       </dd>
                     </>
                   )}
@@ -229,40 +170,36 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
           {step === 1 && fromCustomer && customer && (
             <OfferStep market={market} checking={checking} selected={offer?.productId ?? null} onPick={pickOffer} />
           )}
-          {step === 2 && options && (
+          {s.step === 2 && (
             <PlanStep
-              options={options}
-              plan={plan}
-              term={term}
-              quantity={quantity}
+              options={s.options}
+              plan={s.plan}
+              term={s.term}
+              quantity={s.quantity}
               error={planError}
-              onPlan={(p) => {
-                setPlan(p);
-                setTerm(p.terms.find((t) => !t.trial) ?? p.terms[0] ?? null);
-                setQuantity(String(p.minimumQuantity));
-              }}
-              onTerm={setTerm}
-              onQuantity={setQuantity}
+              onPlan={(plan) => dispatch({ type: "plan", plan })}
+              onTerm={(term) => dispatch({ type: "term", term })}
+              onQuantity={(quantity) => dispatch({ type: "quantity", quantity })}
             />
           )}
-          {step === 3 && review && <ReviewStep review={review} />}
-          {step === 4 && confirmation && <Confirmation c={confirmation} />}
+          {s.step === 3 && <ReviewStep review={s.review} />}
+          {s.step === 4 && <Confirmation c={s.confirmation} />}
         </div>
         <div className="modal-foot">
           {step === 2 && (
             <>
-              <button type="button" onClick={() => setStep(1)}>
+              <button type="button" onClick={() => dispatch({ type: "back" })}>
                 Back
               </button>
               <span className="spacer" />
-              <button type="button" className="primary" id="buy-review" disabled={planError !== null || reviewing} onClick={() => void toReview()} title={planError ?? ""}>
-                {reviewing ? "Checking…" : "Review order"}
+              <button type="button" className="primary" id="buy-review" disabled={planError !== null || review.isPending} onClick={toReview} title={planError ?? ""}>
+                {review.isPending ? "Checking…" : "Review order"}
               </button>
             </>
           )}
-          {step === 3 && (
+          {s.step === 3 && (
             <>
-              <button type="button" onClick={() => setStep(2)} disabled={placing}>
+              <button type="button" onClick={() => dispatch({ type: "back" })} disabled={placing}>
                 Back
               </button>
               <span className="spacer" />
@@ -271,19 +208,19 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
                   <span className="spinner" aria-hidden="true" /> Placing the order with Partner Center…
                 </span>
               )}
-              <button type="button" className="primary" id="buy-place" disabled={placing} aria-busy={placing} onClick={() => void place()}>
-                {placing ? "Placing…" : review?.price ? `Place order · ${money(review.price.total, review.price.currency)}` : "Place order"}
+              <button type="button" className="primary" id="buy-place" disabled={placing} aria-busy={placing} onClick={placeOrder}>
+                {placing ? "Placing…" : s.review.price ? `Place order · ${money(s.review.price.total, s.review.price.currency)}` : "Place order"}
               </button>
             </>
           )}
-          {step === 4 && confirmation && (
+          {s.step === 4 && (
             <>
               <button
                 type="button"
                 id="buy-show-orders"
                 onClick={() => {
                   onClose();
-                  navigate("orders", { customerId: confirmation.customerId });
+                  navigate({ view: "orders", customerId: s.confirmation.customerId });
                 }}
               >
                 Show in Orders
@@ -306,24 +243,6 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
         </div>
       </div>
     </div>
-  );
-}
-
-function ExternalLink({ uri, label }: { uri: string; label?: string }) {
-  const [err, setErr] = useState<string | null>(null);
-  return (
-    <>
-      <a
-        href={uri}
-        onClick={(e) => {
-          e.preventDefault();
-          api.openLink(uri).catch((x: IpcError) => setErr(x.message));
-        }}
-      >
-        {label ?? uri}
-      </a>
-      {err && <span className="inline-error"> (could not open: {err})</span>}
-    </>
   );
 }
 
@@ -355,15 +274,18 @@ function PickList<T>({
   empty: string;
   id: string;
 }) {
-  const [hl, setHl] = useState(0);
-  useEffect(() => setHl(0), [items]);
+  // The first item is highlighted again whenever the items change.
+  const [highlighted, setHighlighted] = useState({ items, index: 0 });
+  const hl = highlighted.items === items ? highlighted.index : 0;
+  const setHl = (index: number) => setHighlighted({ items, index });
   const onKey = (e: React.KeyboardEvent) => {
+    if (composing(e)) return;
     if (e.key === "ArrowDown") {
       e.preventDefault();
-      setHl((h) => Math.min(items.length - 1, h + 1));
+      setHl(Math.min(items.length - 1, hl + 1));
     } else if (e.key === "ArrowUp") {
       e.preventDefault();
-      setHl((h) => Math.max(0, h - 1));
+      setHl(Math.max(0, hl - 1));
     } else if (e.key === "Enter" && items[hl]) {
       e.preventDefault();
       onPick(items[hl]);
@@ -401,26 +323,14 @@ function PickList<T>({
   );
 }
 
+const NONE: never[] = [];
+
 function CustomerStep({ checking, selected, onPick }: { checking: string | null; selected: string | null; onPick: (c: CustomerRow) => void }) {
   const [search, setSearch] = useState("");
-  const [rows, setRows] = useState<CustomerRow[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<IpcError | null>(null);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    const t = setTimeout(() => {
-      api
-        .customers(search)
-        .then((r) => live && (setRows(r), setError(null)))
-        .catch((e: unknown) => live && setError(e as IpcError))
-        .finally(() => live && setLoading(false));
-    }, 120);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [search]);
+  const asked = useDebounced(search, 120);
+  const found = useQuery({ queryKey: ["customers", asked, 0], queryFn: () => api.customers(asked), placeholderData: keepPreviousData });
+  const rows = found.data ?? NONE;
+  const { isPending: loading, error } = found;
   return (
     <>
       {error && <ErrorBanner error={error} what="The customers could not be listed" />}
@@ -448,30 +358,18 @@ function CustomerStep({ checking, selected, onPick }: { checking: string | null;
 
 function OfferStep({ market, checking, selected, onPick }: { market: string; checking: string | null; selected: string | null; onPick: (o: BuyOffer) => void }) {
   const [search, setSearch] = useState("");
-  const [rows, setRows] = useState<OfferRow[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<IpcError | null>(null);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    const t = setTimeout(() => {
-      api
-        .queryOffers(market, {
-          filter: { types: ["saas"], categories: [], publisher: { kind: "any" }, trialOnly: false, search },
-          sort: "title",
-          descending: false,
-          offset: 0,
-          limit: 40,
-        })
-        .then((w) => live && (setRows(w.rows.filter((r) => r.purchasable && r.productId)), setError(null)))
-        .catch((e: unknown) => live && setError(e as IpcError))
-        .finally(() => live && setLoading(false));
-    }, 120);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [market, search]);
+  const asked = useDebounced(search, 120);
+  const found = useQuery({
+    queryKey: ["buy-offers", market, asked],
+    queryFn: async () => {
+      const filter = { types: ["saas" as const], categories: [], publisher: { kind: "any" as const }, trialOnly: false, search: asked };
+      const w = await api.queryOffers(market, { filter, sort: "title", descending: false, offset: 0, limit: 40 });
+      return w.rows.filter((r) => r.purchasable && r.productId);
+    },
+    placeholderData: keepPreviousData,
+  });
+  const rows = found.data ?? NONE;
+  const { isPending: loading, error } = found;
   return (
     <>
       {error && <ErrorBanner error={error} what={`The SaaS offers of ${market} could not be listed`} />}
@@ -632,7 +530,7 @@ function ReviewStep({ review: r }: { review: OrderReview }) {
             <tr>
               <th>Terms</th>
               <td>
-                Placing the order accepts the publisher's <ExternalLink uri={r.termsOfUseUri} label="terms of use" />.
+                Placing the order accepts the publisher's <ExternalLink uri={r.termsOfUseUri}>terms of use</ExternalLink>.
               </td>
             </tr>
           )}
@@ -644,44 +542,19 @@ function ReviewStep({ review: r }: { review: OrderReview }) {
 }
 
 function Confirmation({ c }: { c: OrderConfirmation }) {
-  const [link, setLink] = useState<OrderActivationLink | null>(c.activationLink);
-  const [polling, setPolling] = useState(c.activationLink === null);
-  const [pollError, setPollError] = useState<IpcError | null>(null);
+  // Poll for the publisher's link for up to 2 minutes; each call waits with backoff on the Rust side.
+  const [since, setSince] = useState(() => Date.now());
+  const poll = useQuery({
+    queryKey: ["order-activation", c.customerId, c.orderId, since],
+    queryFn: () => api.orderActivationLink(c.customerId, c.orderId, 15),
+    enabled: c.activationLink === null,
+    refetchInterval: (q) => (q.state.data || q.state.error || Date.now() - since >= 120_000 ? false : 10),
+  });
+  const link = c.activationLink ?? poll.data ?? null;
+  const pollError = poll.error;
+  const polling = !pollError && (poll.isFetching || poll.dataUpdatedAt - since < 120_000);
   const [copied, setCopied] = useState<string | null>(null);
-  const [openError, setOpenError] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  // Poll for the publisher's link; each call waits with backoff on the Rust side.
-  useEffect(() => {
-    if (link) return;
-    let live = true;
-    const started = Date.now();
-    setPolling(true);
-    setPollError(null);
-    void (async () => {
-      while (live && Date.now() - started < 120_000) {
-        try {
-          const l = await api.orderActivationLink(c.customerId, c.orderId, 15);
-          if (!live) return;
-          if (l) {
-            setLink(l);
-            setPolling(false);
-            return;
-          }
-        } catch (e) {
-          if (live) {
-            setPollError(e as IpcError);
-            setPolling(false);
-          }
-          return;
-        }
-      }
-      if (live) setPolling(false);
-    })();
-    return () => {
-      live = false;
-    };
-  }, [c.customerId, c.orderId, link, attempt]);
+  const open = useMutation({ mutationFn: api.openLink });
 
   const deadline = c.cancellationAllowedUntil ? dateTime(c.cancellationAllowedUntil) : null;
   return (
@@ -720,27 +593,21 @@ function Confirmation({ c }: { c: OrderConfirmation }) {
                 id="link-open"
                 disabled={!isHttps(link.uri)}
                 title={isHttps(link.uri) ? "Open the publisher's page in the browser" : "Only https links are opened"}
-                onClick={() => {
-                  setOpenError(null);
-                  api.openLink(link.uri).catch((x: IpcError) => setOpenError(x.message));
-                }}
+                onClick={() => open.mutate(link.uri)}
               >
                 Open
               </button>
               <button
                 type="button"
                 id="link-email"
-                onClick={() => {
-                  setOpenError(null);
-                  api.openLink(mailtoFor(c, link.uri, deadline)).catch((x: IpcError) => setOpenError(x.message));
-                }}
+                onClick={() => open.mutate(mailtoFor(c, link.uri, deadline))}
                 title={c.customerEmail ? `Compose an email to ${c.customerEmail}` : "Compose an email (the customer has no email in the billing profile)"}
               >
                 Email to customer
               </button>
               {copied && <span className="muted small">{copied}</span>}
               {!isHttps(link.uri) && <span className="muted small">Only https links open in the browser; copy this one.</span>}
-              {openError && <span className="inline-error">Could not open: {openError}</span>}
+              {open.error && <span className="inline-error">Could not open: {open.error.message}</span>}
             </div>
             <div className="muted small">Valid until about {dateTime(link.expiresAt)}; send it to the customer to start the subscription.</div>
           </>
@@ -751,7 +618,7 @@ function Confirmation({ c }: { c: OrderConfirmation }) {
         ) : (
           <div>
             {pollError ? <ErrorBanner error={pollError} what="The activation link could not be read" /> : <span className="muted">Partner Center has no link yet. </span>}
-            <button type="button" onClick={() => setAttempt((a) => a + 1)}>
+            <button type="button" onClick={() => setSince(Date.now())}>
               Check again
             </button>
             <div className="muted small">It also appears under Subscriptions as "Waiting for activation".</div>

@@ -1,36 +1,22 @@
 // The Orders view: the journal of orders placed from this app, with their state, filterable by
 // customer. Params: `customerId` (pre-selects the customer filter).
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
-import type { OrderRow } from "../bindings/OrderRow";
 import { ago, dateTime } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
 import { STATE_LABELS, durationLabel, isOpen } from "./buy";
 import "./orders.css";
 
-export function Orders({ params, navigate }: ViewProps) {
+export function Orders({ params, navigate }: ViewProps<"orders">) {
   const [customerId, setCustomerId] = useState<string>(params.customerId ?? "");
-  const [all, setAll] = useState<OrderRow[] | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
+  const journal = useQuery({ queryKey: ["orders"], queryFn: () => api.orders(null) });
+  const all = journal.data ?? null;
+  const error = journal.error;
+  const load = () => void journal.refetch();
   const [selected, setSelected] = useState<number | null>(null);
-
-  useEffect(() => setCustomerId(params.customerId ?? ""), [params.customerId]);
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setAll(await api.orders(null));
-    } catch (e) {
-      setError(e as IpcError);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   // The customers that have orders, for the filter.
   const customers = useMemo(() => {
@@ -67,16 +53,16 @@ export function Orders({ params, navigate }: ViewProps) {
           </span>
         )}
         <span className="spacer" />
-        <button type="button" onClick={() => void load()}>
+        <button type="button" onClick={load}>
           Refresh
         </button>
       </div>
-      {error && <ErrorBanner error={error} what="The orders could not be listed" onRetry={() => void load()} />}
+      {error && <ErrorBanner error={error} what="The orders could not be listed" onRetry={load} />}
       <div className="grid-wrap">
         {all && rows.length === 0 ? (
           <div className="empty-inline muted" style={{ padding: 24, textAlign: "center" }}>
             No orders placed from this app{customerId ? " for this customer" : ""} yet. Buy from an offer's detail in the Marketplace, or from a customer.{" "}
-            <button type="button" className="link" onClick={() => navigate("customers")}>
+            <button type="button" className="link" onClick={() => navigate({ view: "customers" })}>
               Customers
             </button>
           </div>
@@ -112,7 +98,7 @@ export function Orders({ params, navigate }: ViewProps) {
                   title={o.error ?? `MS-RequestId ${o.checkoutRequestId}`}
                 >
                   <td>
-                    <button type="button" className="link" onClick={() => navigate("customers", { customerId: o.customerId })}>
+                    <button type="button" className="link" onClick={() => navigate({ view: "customers", customerId: o.customerId })}>
                       {o.customerName}
                     </button>
                   </td>

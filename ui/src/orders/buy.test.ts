@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { PlanChoice } from "../bindings/PlanChoice";
 import type { TermChoice } from "../bindings/TermChoice";
-import { copyText, durationLabel, isHttps, mailtoFor, money, planStepError, quantityError, termLabel, timeLeft } from "./buy";
+import type { OrderConfirmation } from "../bindings/OrderConfirmation";
+import type { OrderReview } from "../bindings/OrderReview";
+import type { PurchaseOptions } from "../bindings/PurchaseOptions";
+import { type Buy, buyStep, copyText, durationLabel, isHttps, mailtoFor, money, planStepError, quantityError, termLabel, timeLeft } from "./buy";
 
 const monthly: TermChoice = {
   termDuration: "P1M",
@@ -111,5 +114,35 @@ describe("copy", () => {
     expect(await copyText("the link")).toBe(true);
     expect(copied).toBe("the link");
     expect(document.querySelector("textarea")).toBeNull();
+  });
+});
+
+describe("the buy wizard", () => {
+  const offer = { key: "k", productId: "P", title: "Fabrikam CRM", publisherName: "Fabrikam" };
+  const options: PurchaseOptions = { customerId: "c1", customerName: "Contoso", country: "US", productId: "P", productTitle: "Fabrikam CRM", publisherName: "Fabrikam", notSold: null, plans: [plan] };
+  const review = { reviewId: "r1" } as OrderReview;
+  const start: Buy = { step: 1, offer, customer: null, notSold: null };
+
+  it("stays on the customer step when the offer is not sold in their country", () => {
+    const notSold = { ...options, plans: [], notSold: { country: "FR", message: "Not sold in FR", contacts: null } } as PurchaseOptions;
+    const s = buyStep(buyStep(start, { type: "customer", customer: { id: "c1", name: "Contoso" } }), { type: "options", options: notSold });
+    expect(s).toMatchObject({ step: 1, notSold });
+    // Another customer hides the answer for the first.
+    expect(buyStep(s, { type: "customer", customer: { id: "c2", name: "Fabrikam" } })).toMatchObject({ step: 1, notSold: null });
+  });
+
+  it("goes to the plan with its first paid term and smallest quantity, then review, back, and placed", () => {
+    let s = buyStep(buyStep(start, { type: "customer", customer: { id: "c1", name: "Contoso" } }), { type: "options", options });
+    expect(s).toMatchObject({ step: 2, plan, term: monthly, quantity: "1" });
+    s = buyStep(buyStep(s, { type: "term", term: trial }), { type: "quantity", quantity: "3" });
+    s = buyStep(s, { type: "reviewed", review });
+    expect(s).toMatchObject({ step: 3, review, term: trial, quantity: "3" });
+    // Back keeps what was chosen; a review in the wrong step is ignored.
+    s = buyStep(s, { type: "back" });
+    expect(s).toMatchObject({ step: 2, term: trial, quantity: "3" });
+    expect(buyStep(s, { type: "placed", confirmation: {} as OrderConfirmation })).toBe(s);
+    s = buyStep(buyStep(s, { type: "reviewed", review }), { type: "placed", confirmation: { orderId: "o1" } as OrderConfirmation });
+    expect(s).toMatchObject({ step: 4, confirmation: { orderId: "o1" } });
+    expect(buyStep(s, { type: "back" })).toBe(s);
   });
 });

@@ -1,8 +1,76 @@
-// The buy flow's pure logic: labels, money, step validation, the customer email, copy.
+// The buy flow's pure logic: the wizard's states, labels, money, step validation, the customer
+// email, copy.
 import type { OrderConfirmation } from "../bindings/OrderConfirmation";
+import type { OrderReview } from "../bindings/OrderReview";
 import type { OrderState } from "../bindings/OrderState";
 import type { PlanChoice } from "../bindings/PlanChoice";
+import type { PurchaseOptions } from "../bindings/PurchaseOptions";
 import type { TermChoice } from "../bindings/TermChoice";
+
+export interface BuyOffer {
+  key: string | null;
+  productId: string;
+  title: string;
+  publisherName: string;
+}
+export interface BuyCustomer {
+  id: string;
+  name: string;
+}
+
+/** Where the wizard is: 1 customer (or offer), 2 plan, 3 review, 4 confirmation. Each step
+ * holds what it needs, so a step cannot be shown without it. */
+export type Buy = { offer: BuyOffer | null; customer: BuyCustomer | null } & (
+  | { step: 1; notSold: PurchaseOptions | null }
+  | ({ step: 2; options: PurchaseOptions } & PlanStep)
+  | ({ step: 3; options: PurchaseOptions; review: OrderReview } & PlanStep)
+  | { step: 4; confirmation: OrderConfirmation }
+);
+
+export type BuyEvent =
+  | { type: "customer"; customer: BuyCustomer }
+  | { type: "offer"; offer: BuyOffer }
+  /** The availability in the customer's billing country: not sold, or on to the plan. */
+  | { type: "options"; options: PurchaseOptions }
+  | { type: "plan"; plan: PlanChoice }
+  | { type: "term"; term: TermChoice }
+  | { type: "quantity"; quantity: string }
+  | { type: "reviewed"; review: OrderReview }
+  | { type: "placed"; confirmation: OrderConfirmation }
+  | { type: "back" };
+
+/** A plan with its first paid term (else its trial) and its smallest quantity. */
+const withPlan = (plan: PlanChoice | null): PlanStep => ({
+  plan,
+  term: plan?.terms.find((t) => !t.trial) ?? plan?.terms[0] ?? null,
+  quantity: String(plan?.minimumQuantity ?? 1),
+});
+
+export function buyStep(s: Buy, e: BuyEvent): Buy {
+  switch (e.type) {
+    case "customer":
+      return s.step === 1 ? { ...s, customer: e.customer, notSold: null } : s;
+    case "offer":
+      return s.step === 1 ? { ...s, offer: e.offer, notSold: null } : s;
+    case "options":
+      if (s.step !== 1) return s;
+      return e.options.notSold ? { ...s, notSold: e.options } : { offer: s.offer, customer: s.customer, step: 2, options: e.options, ...withPlan(e.options.plans[0] ?? null) };
+    case "plan":
+      return s.step === 2 ? { ...s, ...withPlan(e.plan) } : s;
+    case "term":
+      return s.step === 2 ? { ...s, term: e.term } : s;
+    case "quantity":
+      return s.step === 2 ? { ...s, quantity: e.quantity } : s;
+    case "reviewed":
+      return s.step === 2 ? { ...s, step: 3, review: e.review } : s;
+    case "placed":
+      return s.step === 3 ? { offer: s.offer, customer: s.customer, step: 4, confirmation: e.confirmation } : s;
+    case "back":
+      if (s.step === 3) return { offer: s.offer, customer: s.customer, step: 2, options: s.options, plan: s.plan, term: s.term, quantity: s.quantity };
+      if (s.step === 2) return { offer: s.offer, customer: s.customer, step: 1, notSold: null };
+      return s;
+  }
+}
 
 /** `P1M` → "1 month", `P1Y` → "1 year", `P3Y` → "3 years", `P30D` → "30 days". */
 export function durationLabel(iso: string): string {

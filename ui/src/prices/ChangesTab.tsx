@@ -1,16 +1,17 @@
 // The Changes tab: a market, two snapshot days (default: the two newest), the counts by kind
 // (click to show or hide a kind), the sortable table, and the changes exported to a file.
 // With fewer than two snapshots it says so and offers "Fetch today's snapshot".
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
 import type { PriceChangeKind } from "../bindings/PriceChangeKind";
-import type { PriceChanges } from "../bindings/PriceChanges";
-import type { ExportResult } from "../bindings/ExportResult";
 import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
+import { SearchField } from "../shell/SearchField";
+import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { ChangesTable } from "./ChangesTable";
 import { priceErrorHint } from "./errors";
 import { type ChangeSort, KIND_LABELS, dayLabel, filterChanges, formatOf, sortChanges, withFormat } from "./prices";
@@ -18,106 +19,50 @@ import { type ChangeSort, KIND_LABELS, dayLabel, filterChanges, formatOf, sortCh
 const ALL_KINDS: PriceChangeKind[] = ["increase", "decrease", "new", "removed"];
 
 export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
-  const [market, setMarket] = useState(topMarket);
-  const [from, setFrom] = useState<string | null>(null);
-  const [to, setTo] = useState<string | null>(null);
-  const [data, setData] = useState<PriceChanges | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<IpcError | null>(null);
+  // The market follows the top bar's, unless picked here; the two days, the two newest unless picked.
+  const [sel, setSel] = useState({ top: topMarket, market: topMarket, from: null as string | null, to: null as string | null });
+  const { market, from, to } = sel.top === topMarket ? sel : { market: topMarket, from: null, to: null };
+  const setFrom = (d: string | null) => setSel({ top: topMarket, market, from: d, to });
+  const setTo = (d: string | null) => setSel({ top: topMarket, market, from, to: d });
+  const changes = useQuery({
+    queryKey: ["price-changes", market, from, to],
+    queryFn: () => api.priceChanges(market, from, to),
+    // Other days of the same market keep the table until they arrive.
+    placeholderData: (prev, prevQuery) => (prevQuery?.queryKey[1] === market ? prev : undefined),
+  });
+  const data = changes.data ?? null;
+  const error = changes.error;
   const [kinds, setKinds] = useState<ReadonlySet<PriceChangeKind>>(new Set(ALL_KINDS));
   const [find, setFind] = useState("");
   const [sort, setSort] = useState<ChangeSort>({ key: "kind", descending: false });
-  const [fetching, setFetching] = useState(false);
-  const [written, setWritten] = useState<ExportResult | null>(null);
-  const [actionError, setActionError] = useState<{ what: string; error: IpcError; hint?: string } | null>(null);
   const findRef = useRef<HTMLInputElement | null>(null);
 
-  useEffect(() => {
-    setMarket(topMarket);
-  }, [topMarket]);
-
-  const load = useCallback(() => {
-    let live = true;
-    setLoading(true);
-    api
-      .priceChanges(market, from, to)
-      .then((d) => {
-        if (!live) return;
-        setData(d);
-        setError(null);
-      })
-      .catch((e: unknown) => live && setError(e as IpcError))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [market, from, to]);
-  useEffect(load, [load]);
+  const fetching = useMutation({
+    mutationFn: () => api.fetchPriceSnapshots([market]),
+    onSuccess: ([s]) => {
+      toast(`Today's snapshot of ${market} kept: ${count(s?.rows ?? 0)} price rows`);
+      setSel({ top: topMarket, market, from: null, to: null });
+      void changes.refetch();
+    },
+  });
+  const exporter = useExport({
+    // The name picked decides the format: .csv writes CSV, anything else a workbook.
+    write: (path) => api.exportPriceChanges(market, data?.from ?? null, data?.to ?? null, withFormat(path ?? "", formatOf(path ?? "")), formatOf(path ?? "")),
+    summary: (w) => `${count(w.rows)} ${w.rows === 1 ? "change" : "changes"}`,
+    what: "The changes were not exported (no file was written)",
+    id: "changes-written",
+  });
+  const exportChanges = () => data?.from && data.to && exporter.start(api.defaultChangesPath(market, data.from, data.to, "xlsx"));
 
   const pickMarket = (m: string) => {
-    setMarket(m);
-    setFrom(null);
-    setTo(null);
-    setData(null);
-    setWritten(null);
+    setSel({ top: topMarket, market: m, from: null, to: null });
+    exporter.reset();
   };
 
   // Ctrl+F finds in the list; Esc clears the search.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
-        e.preventDefault();
-        findRef.current?.focus();
-        findRef.current?.select();
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  useShortcuts({ "Mod+f": () => focusSearch(findRef.current) });
 
   const rows = useMemo(() => sortChanges(filterChanges(data?.changes ?? [], kinds, find), sort), [data, kinds, find, sort]);
-
-  const fetchToday = async () => {
-    setFetching(true);
-    setActionError(null);
-    try {
-      const [s] = await api.fetchPriceSnapshots([market]);
-      toast(`Today's snapshot of ${market} kept: ${count(s?.rows ?? 0)} price rows`);
-      setFrom(null);
-      setTo(null);
-      load();
-    } catch (e) {
-      const err = e as IpcError;
-      setActionError({ what: `Today's price sheet of ${market} could not be fetched`, error: err, hint: priceErrorHint(err, [market]) });
-    } finally {
-      setFetching(false);
-    }
-  };
-
-  const exportChanges = async () => {
-    if (!data?.from || !data.to) return;
-    setActionError(null);
-    try {
-      const suggested = await api.defaultChangesPath(market, data.from, data.to, "xlsx");
-      const picked = await api.saveSpreadsheetAs(suggested, ["xlsx", "csv"]);
-      if (!picked) return;
-      // The name picked decides the format: .csv writes CSV, anything else a workbook.
-      const format = formatOf(picked);
-      const w = await api.exportPriceChanges(market, data.from, data.to, withFormat(picked, format), format);
-      setWritten(w);
-      toast(`Changes exported: ${count(w.rows)} rows`);
-    } catch (e) {
-      setActionError({ what: "The changes were not exported (no file was written)", error: e as IpcError });
-    }
-  };
-
-  const fileAction = async (what: string, f: () => Promise<void>) => {
-    try {
-      await f();
-    } catch (e) {
-      setActionError({ what, error: e as IpcError });
-    }
-  };
 
   const toggleKind = (k: PriceChangeKind) => {
     const next = new Set(kinds);
@@ -140,8 +85,9 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
 
   return (
     <div className="prices-panel" id="panel-changes" role="tabpanel" aria-labelledby="tab-changes">
-      {error && <ErrorBanner error={error} what={`The changes of ${market} could not be read`} hint={priceErrorHint(error, [market])} onRetry={load} onDismiss={() => setError(null)} />}
-      {actionError && <ErrorBanner error={actionError.error} what={actionError.what} hint={actionError.hint} onDismiss={() => setActionError(null)} />}
+      {error && <ErrorBanner error={error} what={`The changes of ${market} could not be read`} hint={priceErrorHint(error, [market])} onRetry={() => void changes.refetch()} />}
+      {fetching.error && <ErrorBanner error={fetching.error} what={`Today's price sheet of ${market} could not be fetched`} hint={priceErrorHint(fetching.error, [market])} onDismiss={fetching.reset} />}
+      {exporter.status}
 
       <div className="changes-bar">
         <label className="inline-field">
@@ -180,30 +126,11 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
         )}
         <span className="spacer" />
         {(ready || error) && (
-          <button type="button" id="fetch-snapshot" disabled={fetching} onClick={() => void fetchToday()} title={`Fetch today's price sheet of ${market} and keep it as today's snapshot`}>
-            {fetching ? "Fetching…" : "Fetch today's snapshot"}
+          <button type="button" id="fetch-snapshot" disabled={fetching.isPending} onClick={() => fetching.mutate()} title={`Fetch today's price sheet of ${market} and keep it as today's snapshot`}>
+            {fetching.isPending ? "Fetching…" : "Fetch today's snapshot"}
           </button>
         )}
       </div>
-
-      {written && (
-        <div className="banner written-banner" id="changes-written">
-          <span>
-            ✓ {count(written.rows)} changes written to <span className="result-path inline">{written.path}</span>
-          </span>
-          <span className="banner-actions">
-            <button type="button" onClick={() => void fileAction("The file could not be opened", () => api.openExportedFile(written.path))}>
-              Open file
-            </button>
-            <button type="button" onClick={() => void fileAction("The folder could not be shown", () => api.revealExportedFile(written.path))}>
-              Show in folder
-            </button>
-            <button type="button" className="ghost" aria-label="Dismiss" onClick={() => setWritten(null)}>
-              ✕
-            </button>
-          </span>
-        </div>
-      )}
 
       {data && !ready && (
         <div className="changes-empty" id="changes-notice">
@@ -215,8 +142,8 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
               {data.to === new Date().toISOString().slice(0, 10) && " Fetching again replaces today's snapshot with the latest prices."}
             </p>
           )}
-          <button type="button" className="primary" id="fetch-snapshot" disabled={fetching} onClick={() => void fetchToday()}>
-            {fetching ? "Fetching…" : "Fetch today's snapshot"}
+          <button type="button" className="primary" id="fetch-snapshot" disabled={fetching.isPending} onClick={() => fetching.mutate()}>
+            {fetching.isPending ? "Fetching…" : "Fetch today's snapshot"}
           </button>
         </div>
       )}
@@ -235,19 +162,17 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
               ))}
             </span>
             <span className="spacer" />
-            <input
+            <SearchField
               ref={findRef}
-              type="search"
+              id="changes-find"
               className="changes-find"
               placeholder="Find product or SKU"
-              aria-label="Find a product, plan or SKU"
+              label="Find a product, plan or SKU"
               value={find}
-              onChange={(e) => setFind(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === "Escape") setFind("");
-              }}
+              onSearch={setFind}
+              onKeyDown={(e) => e.key === "Escape" && setFind("")}
             />
-            <button type="button" id="export-changes" disabled={total === 0} onClick={() => void exportChanges()} title={`To .xlsx or .csv (prices in ${currency})`}>
+            <button type="button" id="export-changes" disabled={total === 0} onClick={exportChanges} title={`To .xlsx or .csv (prices in ${currency})`}>
               Export changes…
             </button>
           </div>
@@ -258,7 +183,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
           </div>
         </>
       )}
-      {!data && loading && <div className="changes-empty muted">Reading the snapshots…</div>}
+      {!data && changes.isFetching && <div className="changes-empty muted">Reading the snapshots…</div>}
     </div>
   );
 }

@@ -83,7 +83,7 @@ export const ChangesTable = memo(function ChangesTable({ rows, sort, onSort }: P
   useEffect(() => {
     setSelected(null);
     virtualizer.scrollToOffset(0);
-  }, [rows]);
+  }, [rows, virtualizer]);
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (rows.length === 0) return;

@@ -1,13 +1,12 @@
 // The Export tab: markets, format, the marketplace's filters as chips, where to save, Export;
 // then a progress bar with rows written and rows/s (Cancel), then Open file / Show in folder.
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
-import type { FacetCount } from "../bindings/FacetCount";
 import type { ExportFormat } from "../bindings/ExportFormat";
-import type { PriceListStatus } from "../bindings/PriceListStatus";
 import { count, dateTime } from "../format";
+import { keptFilter } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
 import { priceErrorHint } from "./errors";
@@ -22,101 +21,66 @@ const remembered: { markets: string[] | null; format: ExportFormat; bom: boolean
   applyFilters: true,
   path: null,
 };
+const remember = (patch: Partial<typeof remembered>) => Object.assign(remembered, patch);
 
-export function ExportTab({ market, markets, filter, navigate, toast, onShowChanges }: ViewProps & { onShowChanges: () => void }) {
-  const [chosen, setChosen] = useState<string[]>(() => remembered.markets ?? [market]);
-  const [format, setFormat] = useState<ExportFormat>(remembered.format);
-  const [bom, setBom] = useState(remembered.bom);
-  const [applyFilters, setApplyFilters] = useState(remembered.applyFilters);
+export function ExportTab({ market, markets, navigate, toast, onShowChanges }: ViewProps & { onShowChanges: () => void }) {
+  // The marketplace's current filters (type, category, publisher, trial, search).
+  const [filter] = useState(keptFilter);
+  // The markets follow the top bar's until the user picks some here.
+  const [picked, setPicked] = useState<string[] | null>(remembered.markets);
+  const chosen = picked ?? [market];
+  const [choice, setChoice] = useState(() => ({ format: remembered.format, bom: remembered.bom, applyFilters: remembered.applyFilters, path: remembered.path }));
+  const change = (patch: Partial<typeof choice>) => {
+    remember(patch);
+    setChoice({ ...choice, ...patch });
+  };
+  const { format, bom, applyFilters } = choice;
   // null: follow the default path; a string: what the user typed or picked.
-  const [customPath, setCustomPath] = useState<string | null>(remembered.path);
-  const [defaultPath, setDefaultPath] = useState("");
-  const [status, setStatus] = useState<PriceListStatus | null>(null);
-  const [statusError, setStatusError] = useState<IpcError | null>(null);
-  const [categories, setCategories] = useState<FacetCount[]>([]);
-  const [matching, setMatching] = useState<number | null>(null);
-  const [actionError, setActionError] = useState<{ what: string; error: IpcError } | null>(null);
+  const customPath = choice.path;
+  const setCustomPath = (path: string | null) => change({ path });
   const run = useExportRun();
   const running = run.state === "running";
-
-  useEffect(() => {
-    Object.assign(remembered, { format, bom, applyFilters, path: customPath });
-  }, [format, bom, applyFilters, customPath]);
   const pickMarkets = (next: string[]) => {
-    remembered.markets = next;
-    setChosen(next);
+    remember({ markets: next });
+    setPicked(next);
   };
-
-  // Follow the top bar's market until the user picks markets here.
-  useEffect(() => {
-    if (remembered.markets === null) setChosen([market]);
-  }, [market]);
-
-  const chipsOf = useMemo(() => {
-    const label = (id: string) => categories.find((c) => c.value === id)?.label ?? prettyId(id);
-    return filterChips(filter, label);
-  }, [filter, categories]);
-  const filtering = chipsOf.length > 0;
 
   // Category labels and how many offers the filters match, in the top bar's (synced) market.
-  useEffect(() => {
-    if (!filtering) return;
-    let live = true;
-    api
-      .queryOffers(market, { filter, sort: "title", descending: false, offset: 0, limit: 1 })
-      .then((w) => {
-        if (!live) return;
-        setCategories(w.facets.categories);
-        setMatching(w.total);
-      })
-      .catch(() => live && setMatching(null));
-    return () => {
-      live = false;
-    };
-  }, [market, filter, filtering]);
+  const chipsBase = filterChips(filter);
+  const filtering = chipsBase.length > 0;
+  const matched = useQuery({
+    queryKey: ["offers", market, "count", filter],
+    queryFn: () => api.queryOffers(market, { filter, sort: "title", descending: false, offset: 0, limit: 1 }),
+    enabled: filtering,
+  });
+  const matching = matched.data?.total ?? null;
+  const chipsOf = useMemo(() => {
+    const categories = matched.data?.facets.categories ?? [];
+    return filterChips(filter, (id: string) => categories.find((c) => c.value === id)?.label ?? prettyId(id));
+  }, [filter, matched.data]);
 
+  // What the last export changed: the snapshot dates and the next default file name.
   const doneAt = run.state === "done" ? run.result.path : null;
-  const loadStatus = useCallback(() => {
-    api
-      .priceListStatus(chosen)
-      .then((s) => {
-        setStatus(s);
-        setStatusError(null);
-      })
-      .catch((e: unknown) => setStatusError(e as IpcError));
-  }, [chosen]);
-  useEffect(loadStatus, [loadStatus, doneAt]);
-
-  useEffect(() => {
-    if (chosen.length === 0) return;
-    let live = true;
-    api
-      .defaultPriceListPath(chosen, format)
-      .then((p) => live && setDefaultPath(p))
-      .catch(() => live && setDefaultPath(""));
-    return () => {
-      live = false;
-    };
-  }, [chosen, format, doneAt]);
+  const snapshots = useQuery({ queryKey: ["price-status", chosen, doneAt], queryFn: () => api.priceListStatus(chosen) });
+  const status = snapshots.data ?? null;
+  const suggested = useQuery({ queryKey: ["price-default-path", chosen, format, doneAt], queryFn: () => api.defaultPriceListPath(chosen, format), enabled: chosen.length > 0 });
+  const defaultPath = suggested.data ?? "";
 
   const path = customPath ?? defaultPath;
+  // Save as… and the result's Open file / Show in folder; what failed shows in place.
+  const action = useMutation({ mutationFn: ({ act }: { what: string; act: () => Promise<void> }) => act() });
+  const fileAction = (what: string, act: () => Promise<void>) => action.mutate({ what, act });
 
-  const pickFormat = (f: ExportFormat) => {
-    setFormat(f);
-    if (customPath !== null) setCustomPath(withFormat(customPath, f));
-  };
+  const pickFormat = (f: ExportFormat) => change({ format: f, path: customPath === null ? null : withFormat(customPath, f) });
 
-  const saveAs = async () => {
-    try {
+  const saveAs = () =>
+    fileAction("The Save as… dialog could not open", async () => {
       const picked = await api.saveSpreadsheetAs(path, [format]);
       if (picked) setCustomPath(withFormat(picked, format));
-    } catch (e) {
-      setActionError({ what: "The Save as… dialog could not open", error: e as IpcError });
-    }
-  };
+    });
 
   const exportNow = () => {
-    setActionError(null);
+    action.reset();
     void startExport(
       {
         exportId: newExportId(),
@@ -130,14 +94,6 @@ export function ExportTab({ market, markets, filter, navigate, toast, onShowChan
     );
   };
 
-  const fileAction = async (what: string, f: () => Promise<void>) => {
-    setActionError(null);
-    try {
-      await f();
-    } catch (e) {
-      setActionError({ what, error: e as IpcError });
-    }
-  };
 
   const available = markets.filter((m) => !chosen.includes(m.code));
   const nameOf = (code: string) => markets.find((m) => m.code === code)?.name ?? code;
@@ -146,11 +102,11 @@ export function ExportTab({ market, markets, filter, navigate, toast, onShowChan
 
   return (
     <div className="prices-panel" id="panel-export" role="tabpanel" aria-labelledby="tab-export">
-      {statusError && <ErrorBanner error={statusError} what="The snapshots could not be read" onRetry={loadStatus} onDismiss={() => setStatusError(null)} />}
+      {snapshots.error && <ErrorBanner error={snapshots.error} what="The snapshots could not be read" onRetry={() => void snapshots.refetch()} />}
       {run.state === "failed" && (
         <ErrorBanner error={run.error} what="The price list was not exported (no file was written)" hint={priceErrorHint(run.error, run.request.markets)} onRetry={exportNow} onDismiss={resetExport} />
       )}
-      {actionError && <ErrorBanner error={actionError.error} what={actionError.what} onDismiss={() => setActionError(null)} />}
+      {action.error && <ErrorBanner error={action.error} what={action.variables?.what ?? ""} onDismiss={action.reset} />}
 
       <div className="prices-scroll">
         <div className="export-form">
@@ -216,7 +172,7 @@ export function ExportTab({ market, markets, filter, navigate, toast, onShowChan
             </div>
             {format === "csv" && (
               <label className="check" title="A byte-order mark makes Excel read the file as UTF-8 (accents, currency symbols)">
-                <input type="checkbox" id="price-bom" checked={bom} disabled={running} onChange={(e) => setBom(e.target.checked)} />
+                <input type="checkbox" id="price-bom" checked={bom} disabled={running} onChange={(e) => change({ bom: e.target.checked })} />
                 Byte-order mark for Excel
               </label>
             )}
@@ -234,12 +190,12 @@ export function ExportTab({ market, markets, filter, navigate, toast, onShowChan
                       </span>
                     ))}
                   </div>
-                  <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate("marketplace")}>
+                  <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate({ view: "marketplace" })}>
                     Edit in Marketplace
                   </button>
                 </div>
                 <label className="check">
-                  <input type="checkbox" id="apply-filters" checked={applyFilters} disabled={running} onChange={(e) => setApplyFilters(e.target.checked)} />
+                  <input type="checkbox" id="apply-filters" checked={applyFilters} disabled={running} onChange={(e) => change({ applyFilters: e.target.checked })} />
                   Export only matching offers
                   {matching !== null && chosen.includes(market) && (
                     <span className="muted">
@@ -254,7 +210,7 @@ export function ExportTab({ market, markets, filter, navigate, toast, onShowChan
                 <span className="muted" id="price-filter-chips">
                   None: every offer of the price sheet.
                 </span>
-                <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate("marketplace")}>
+                <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate({ view: "marketplace" })}>
                   Filter in Marketplace
                 </button>
               </div>
@@ -275,7 +231,7 @@ export function ExportTab({ market, markets, filter, navigate, toast, onShowChan
                 placeholder="/home/you/Downloads/pricelist.xlsx"
                 onChange={(e) => setCustomPath(e.target.value)}
               />
-              <button type="button" id="price-save-as" disabled={running} onClick={() => void saveAs()}>
+              <button type="button" id="price-save-as" disabled={running} onClick={saveAs}>
                 Save as…
               </button>
             </div>
@@ -333,10 +289,10 @@ export function ExportTab({ market, markets, filter, navigate, toast, onShowChan
               {run.result.markets.map((m) => `${m.market} ${count(m.rows)} rows (${m.currency})`).join(" · ")}
             </div>
             <div className="run-line">
-              <button type="button" className="primary" id="price-open-file" onClick={() => void fileAction("The file could not be opened", () => api.openExportedFile(run.result.path))}>
+              <button type="button" className="primary" id="price-open-file" onClick={() => fileAction("The file could not be opened", () => api.openExportedFile(run.result.path))}>
                 Open file
               </button>
-              <button type="button" id="price-show-in-folder" onClick={() => void fileAction("The folder could not be shown", () => api.revealExportedFile(run.result.path))}>
+              <button type="button" id="price-show-in-folder" onClick={() => fileAction("The folder could not be shown", () => api.revealExportedFile(run.result.path))}>
                 Show in folder
               </button>
               <button type="button" className="link" onClick={onShowChanges}>
@@ -358,10 +314,10 @@ export function ExportTab({ market, markets, filter, navigate, toast, onShowChan
                 run.state !== "done" && (
                   <>
                     {" "}
-                    <button type="button" className="link" onClick={() => void fileAction("The file could not be opened", () => api.openExportedFile(lastExport.path))}>
+                    <button type="button" className="link" onClick={() => fileAction("The file could not be opened", () => api.openExportedFile(lastExport.path))}>
                       Open
                     </button>{" "}
-                    <button type="button" className="link" onClick={() => void fileAction("The folder could not be shown", () => api.revealExportedFile(lastExport.path))}>
+                    <button type="button" className="link" onClick={() => fileAction("The folder could not be shown", () => api.revealExportedFile(lastExport.path))}>
                       Show in folder
                     </button>
                   </>

@@ -13,8 +13,8 @@ type Tab = "export" | "changes";
 // The tab survives leaving the view and coming back.
 let lastTab: Tab = "export";
 
-export function PriceLists(props: ViewProps) {
-  const [tab, setTabState] = useState<Tab>(() => (props.params.tab === "changes" || props.params.tab === "export" ? props.params.tab : lastTab));
+export function PriceLists(props: ViewProps<"price-lists">) {
+  const [tab, setTabState] = useState<Tab>(() => props.params.tab ?? lastTab);
   const setTab = (t: Tab) => {
     lastTab = t;
     setTabState(t);

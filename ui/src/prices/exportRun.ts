@@ -7,7 +7,6 @@ import type { IpcError } from "../api";
 import type { ExportProgress } from "../bindings/ExportProgress";
 import type { PriceExportDone } from "../bindings/PriceExportDone";
 import type { PriceExportRequest } from "../bindings/PriceExportRequest";
-import { count } from "../format";
 
 export type ExportRun =
   | { state: "idle" }
@@ -35,7 +34,7 @@ export function useExportRun(): ExportRun {
 
 export const isRunning = (): boolean => run.state === "running";
 
-/** Start an export unless one runs. `toast` says how it ended. */
+/** Start an export unless one runs. `toast` says when it was cancelled. */
 export async function startExport(request: PriceExportRequest, toast: (m: string) => void): Promise<void> {
   if (run.state === "running") return;
   set({ state: "running", request, progress: null, cancelling: false });
@@ -43,10 +42,10 @@ export async function startExport(request: PriceExportRequest, toast: (m: string
     const result = await api.exportPrices(request, (progress) => {
       if (run.state === "running" && run.request.exportId === request.exportId) set({ ...run, progress });
     });
+    // The result card says where it went and how many rows (no toast over it).
     set({ state: "done", result });
-    toast(`Price list exported: ${count(result.rows)} rows`);
   } catch (e) {
-    const error = e as IpcError;
+    const error = api.toIpcError(e);
     if (error.kind === "cancelled") {
       set({ state: "idle" });
       toast("Export cancelled; no file was written");

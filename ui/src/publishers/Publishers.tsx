@@ -3,139 +3,87 @@
 // (with "Request this offer" for those CSP partners are not offered), and the staff's own notes.
 // Params: `{ customerId, subscriptionId }` shows that subscription's publisher with the
 // subscription's details and "Contact publisher"; `{ publisher }` opens one publisher.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
 import type { PublisherDetail } from "../bindings/PublisherDetail";
 import type { PublisherNote } from "../bindings/PublisherNote";
 import type { PublisherRow } from "../bindings/PublisherRow";
 import type { SubscriptionInfo } from "../bindings/SubscriptionInfo";
+import { TYPE_LABELS } from "../format";
+import { CspCell } from "../marketplace/OfferTable";
 import { moveSelection } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { SavedFile } from "../shell/SavedFile";
+import { useExport } from "../shell/Export";
+import { ExternalLink } from "../shell/ExternalLink";
 import type { ViewProps } from "../shell/nav";
+import { SearchField, composing } from "../shell/SearchField";
+import { focusSearch, inField, useShortcuts } from "../shell/shortcuts";
 import "./publishers.css";
-import { type ContactLink, contactLinks, mailtoLink, offersText, openWith, searchPublishers, telLink } from "./publishers";
+import { type ContactLink, type OpenWith, contactLinks, mailtoLink, offersText, openWith, searchPublishers, telLink } from "./publishers";
 
 const ROW_HEIGHT = 44;
 
-function Link({ href, children, id, className }: { href: string; children: React.ReactNode; id?: string; className?: string }) {
-  const [err, setErr] = useState<string | null>(null);
-  return (
-    <>
-      <a
-        href={href}
-        id={id}
-        className={className}
-        title={href.startsWith("mailto:") ? "Compose an email" : href}
-        onClick={(e) => {
-          e.preventDefault();
-          setErr(null);
-          api.openLink(href).catch((x: IpcError) => setErr(x.message));
-        }}
-      >
-        {children}
-      </a>
-      {err && <span className="inline-error"> Could not open it: {err}</span>}
-    </>
-  );
-}
+const Link = ({ href, children, id, className }: { href: string; children: React.ReactNode; id?: string; className?: string }) => (
+  <ExternalLink uri={href} id={id} className={className}>
+    {children}
+  </ExternalLink>
+);
 
 interface Lookup {
   subscription: SubscriptionInfo;
   mailto: string;
 }
 
-export function Publishers({ market, params, toast }: ViewProps) {
-  const [list, setList] = useState<PublisherRow[] | null>(null);
-  const [listError, setListError] = useState<IpcError | null>(null);
-  const [listAttempt, setListAttempt] = useState(0);
+/** One publisher, or the publisher of a customer's subscription (with that subscription). */
+async function readShown(market: string, what: Exclude<OpenWith, { kind: "browse" }>): Promise<{ detail: PublisherDetail; lookup: Lookup | null }> {
+  if (what.kind === "publisher") return { detail: await api.publisherDetail(market, what.name), lookup: null };
+  const r = await api.publisherForSubscription(what.customerId, what.subscriptionId);
+  return { detail: r.publisher, lookup: { subscription: r.subscription, mailto: r.contactMailto } };
+}
+
+export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
+  const client = useQueryClient();
+  const listKey = ["publisher-list", market];
+  const listed = useQuery({ queryKey: listKey, queryFn: () => api.listPublishers(market, null) });
+  const list = listed.data ?? null;
   const [search, setSearch] = useState("");
-  const [selected, setSelected] = useState<number | null>(null);
-  const [detail, setDetail] = useState<PublisherDetail | null>(null);
-  const [detailError, setDetailError] = useState<IpcError | null>(null);
-  const [loadingWhat, setLoadingWhat] = useState<string | null>(null);
-  const [lookup, setLookup] = useState<Lookup | null>(null);
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<IpcError | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
+  // What the view was opened with (a navigate() with other params opens it anew), then what is picked.
+  const [how, setHow] = useState<OpenWith>(() => openWith(params));
+  const shownKey = ["publisher", market, how];
+  const shownQ = useQuery({
+    queryKey: shownKey,
+    queryFn: () => readShown(market, how as Exclude<OpenWith, { kind: "browse" }>),
+    enabled: how.kind !== "browse",
+    // The publisher shown stays while the next one loads; a subscription's details do not.
+    placeholderData: (prev) => prev && { detail: prev.detail, lookup: null },
+  });
+  const shownData = how.kind === "browse" ? null : (shownQ.data ?? null);
+  const detail = shownData?.detail ?? null;
+  const lookup = shownData?.lookup ?? null;
+  const detailError = how.kind === "browse" ? null : shownQ.error;
+  const loadingWhat =
+    how.kind !== "browse" && shownQ.isFetching && (shownQ.isPlaceholderData || shownQ.data === undefined)
+      ? how.kind === "lookup"
+        ? `Finding the publisher of subscription ${how.subscriptionId}…`
+        : `Reading ${how.name}'s contacts and offers…`
+      : null;
+  const close = () => setHow({ kind: "browse" });
   const searchRef = useRef<HTMLInputElement | null>(null);
   const scrollRef = useRef<HTMLDivElement | null>(null);
-  const seq = useRef(0);
-  const [retry, setRetry] = useState<(() => void) | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    setListError(null);
-    api
-      .listPublishers(market, null)
-      .then((l) => live && setList(l))
-      .catch((e: unknown) => live && setListError(e as IpcError));
-    return () => {
-      live = false;
-    };
-  }, [market, listAttempt]);
 
   const shown = useMemo(() => searchPublishers(list ?? [], search), [list, search]);
 
-  const openPublisher = useCallback(
-    async (name: string) => {
-      const mine = ++seq.current;
-      setDetailError(null);
-      setLookup(null);
-      setLoadingWhat(`Reading ${name}'s contacts and offers…`);
-      try {
-        const d = await api.publisherDetail(market, name);
-        if (mine !== seq.current) return;
-        setDetail(d);
-      } catch (e) {
-        if (mine !== seq.current) return;
-        setDetailError(e as IpcError);
-        setRetry(() => () => void openPublisher(name));
-      } finally {
-        if (mine === seq.current) setLoadingWhat(null);
-      }
-    },
-    [market],
-  );
+  // The list's selection: the publisher shown, until the arrows (or a new search) move it.
+  const [cursor, setCursor] = useState<{ detail: string | null; index: number | null }>({ detail: null, index: null });
+  const detailIndex = detail ? shown.findIndex((p) => p.key === detail.key) : -1;
+  const selected = cursor.detail === (detail?.key ?? null) ? cursor.index : detailIndex >= 0 ? detailIndex : cursor.index;
+  const setSelected = (index: number | null) => setCursor({ detail: detail?.key ?? null, index });
+  const openPublisher = (name: string) => setHow({ kind: "publisher", name });
 
-  const openLookup = useCallback(async (customerId: string, subscriptionId: string) => {
-    const mine = ++seq.current;
-    setDetailError(null);
-    setDetail(null);
-    setLookup(null);
-    setLoadingWhat(`Finding the publisher of subscription ${subscriptionId}…`);
-    try {
-      const r = await api.publisherForSubscription(customerId, subscriptionId);
-      if (mine !== seq.current) return;
-      setDetail(r.publisher);
-      setLookup({ subscription: r.subscription, mailto: r.contactMailto });
-    } catch (e) {
-      if (mine !== seq.current) return;
-      setDetailError(e as IpcError);
-      setRetry(() => () => void openLookup(customerId, subscriptionId));
-    } finally {
-      if (mine === seq.current) setLoadingWhat(null);
-    }
-  }, []);
-
-  // What the view was opened with.
-  const how = openWith(params);
-  const howKey = JSON.stringify(how);
-  useEffect(() => {
-    if (how.kind === "lookup") void openLookup(how.customerId, how.subscriptionId);
-    else if (how.kind === "publisher") void openPublisher(how.name);
-  }, [howKey, openLookup, openPublisher]);
-
-  // Keep the list's selection on the publisher shown.
-  useEffect(() => {
-    if (!detail) return;
-    const i = shown.findIndex((p) => p.key === detail.key);
-    if (i >= 0) setSelected(i);
-  }, [detail?.key, shown]);
-
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the table is memoized by hand
   const virtualizer = useVirtualizer({
     count: shown.length,
     getScrollElement: () => scrollRef.current,
@@ -144,15 +92,15 @@ export function Publishers({ market, params, toast }: ViewProps) {
   });
   useEffect(() => {
     if (selected !== null && selected < shown.length) virtualizer.scrollToIndex(selected, { align: "auto" });
-  }, [selected]);
+  }, [selected, shown.length, virtualizer]);
 
   const openAt = (i: number) => {
     setSelected(i);
     const p = shown[i];
-    if (p) void openPublisher(p.name);
+    if (p) openPublisher(p.name);
   };
 
-  const onListKey = (e: React.KeyboardEvent) => {
+  const onListKey = (e: { key: string; preventDefault(): void }) => {
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
     const deltas: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -shown.length, End: shown.length };
     const d = deltas[e.key];
@@ -177,96 +125,69 @@ export function Publishers({ market, params, toast }: ViewProps) {
       e.preventDefault();
       e.stopPropagation();
       if (search !== "") setSearch("");
-      else setDetail(null);
+      else close();
     }
   };
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
-        e.preventDefault();
-        searchRef.current?.focus();
-        searchRef.current?.select();
-        return;
-      }
-      if (e.defaultPrevented) return;
-      const t = document.activeElement;
-      const typing = t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement;
-      if (e.key === "Escape" && !typing) {
-        if (detail) {
-          setDetail(null);
-          setLookup(null);
-        } else if (search !== "") setSearch("");
-        return;
-      }
-      if (typing || t instanceof HTMLButtonElement || t instanceof HTMLAnchorElement || t === scrollRef.current) return;
-      if (["ArrowDown", "ArrowUp", "Enter", "PageDown", "PageUp"].includes(e.key)) {
-        scrollRef.current?.focus();
-        onListKey(e as unknown as React.KeyboardEvent);
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+  // Ctrl+F searches; Esc closes the publisher or clears the search (a field keeps its Esc, so
+  // a note being written is not lost); arrows and Enter move in the list from anywhere else.
+  const toList = (e: KeyboardEvent) => {
+    scrollRef.current?.focus();
+    onListKey(e);
+  };
+  useShortcuts({
+    "Mod+f": () => focusSearch(searchRef.current),
+    Escape: () => {
+      if (inField(document.activeElement)) return false;
+      if (detail) close();
+      else if (search !== "") setSearch("");
+      else return false;
+    },
+    ArrowDown: toList,
+    ArrowUp: toList,
+    PageDown: toList,
+    PageUp: toList,
+    Enter: toList,
   });
 
+  // Notes added or deleted: into the publisher shown and its row's count.
   const onNotesChanged = (notes: PublisherNote[]) => {
     if (!detail) return;
-    setDetail({ ...detail, notes });
-    setList((l) => l?.map((p) => (p.key === detail.key ? { ...p, notes: notes.length } : p)) ?? l);
+    client.setQueryData<{ detail: PublisherDetail; lookup: Lookup | null }>(shownKey, (d) => d && { ...d, detail: { ...d.detail, notes } });
+    client.setQueryData<PublisherRow[]>(listKey, (l) => l?.map((p) => (p.key === detail.key ? { ...p, notes: notes.length } : p)));
   };
 
-  const exportNotes = async (saveAs: boolean) => {
-    setExportError(null);
-    let path: string | null = null;
-    if (saveAs) {
-      try {
-        path = await api.chooseExportPath(`publisher-notes-${new Date().toISOString().slice(0, 10)}.xlsx`);
-      } catch (e) {
-        setExportError(e as IpcError);
-        return;
-      }
-      if (path === null) return;
-    }
-    setExporting(true);
-    try {
-      const r = await api.exportPublisherNotes(path, path ? null : "xlsx");
-      toast(`Exported ${r.rows} ${r.rows === 1 ? "note" : "notes"}`);
-      setSaved(r.path);
-    } catch (e) {
-      setExportError(e as IpcError);
-    } finally {
-      setExporting(false);
-    }
-  };
+  const exporter = useExport({
+    write: (path) => api.exportPublisherNotes(path, path ? null : "xlsx"),
+    summary: (r) => `${r.rows} ${r.rows === 1 ? "note" : "notes"}`,
+    what: "The notes could not be exported",
+    hint: () => "Choose another folder with Save as…, or check that the file is not open in another program.",
+    id: "notes-saved",
+  });
+  const exporting = exporter.busy;
 
   const items = virtualizer.getVirtualItems();
   const totalNotes = list?.reduce((n, p) => n + p.notes, 0) ?? 0;
 
   return (
     <div className="view publishers">
-      {listError && (
-        <ErrorBanner error={listError} what={`The publishers of the ${market} catalog could not be listed`} onRetry={() => setListAttempt((a) => a + 1)} />
-      )}
-      {saved && !exportError && <SavedFile path={saved} id="notes-saved" onDismiss={() => setSaved(null)} />}
-      {exportError && (
-        <ErrorBanner error={exportError} what="The notes could not be exported" hint="Choose another folder with Save as…, or check that the file is not open in another program." onDismiss={() => setExportError(null)} />
-      )}
+      {listed.error && <ErrorBanner error={listed.error} what={`The publishers of the ${market} catalog could not be listed`} onRetry={() => void listed.refetch()} />}
+      {exporter.status}
       <div className="publishers-body">
         <div className="pub-list">
           <div className="pub-list-head">
-            <input
+            <SearchField
               ref={searchRef}
               id="publisher-search"
-              type="search"
               className="pub-search"
               placeholder="Search publishers  Ctrl+F"
               value={search}
-              onChange={(e) => {
-                setSearch(e.target.value);
+              onSearch={(text) => {
+                setSearch(text);
                 setSelected(null);
               }}
               onKeyDown={onSearchKey}
-              aria-label="Search publishers by name or id"
+              label="Search publishers by name or id"
             />
             <div className="pub-list-meta muted" id="publisher-count">
               {list ? (search.trim() ? `${shown.length.toLocaleString()} of ${list.length.toLocaleString()} publishers · ${market}` : `${list.length.toLocaleString()} publishers · ${market}`) : "Loading publishers…"}
@@ -316,10 +237,10 @@ export function Publishers({ market, params, toast }: ViewProps) {
               Notes: <strong>{totalNotes}</strong>
             </span>
             <span className="spacer" />
-            <button type="button" className="small" id="export-notes" disabled={exporting || totalNotes === 0} onClick={() => void exportNotes(false)} title={totalNotes === 0 ? "No notes yet" : "Export every publisher's notes to an Excel workbook in the export folder"}>
+            <button type="button" className="small" id="export-notes" disabled={exporting || totalNotes === 0} onClick={() => exporter.start()} title={totalNotes === 0 ? "No notes yet" : "Export every publisher's notes to an Excel workbook in the export folder"}>
               {exporting ? "Exporting…" : "Export"}
             </button>
-            <button type="button" className="small" disabled={exporting || totalNotes === 0} onClick={() => void exportNotes(true)} title="Choose where to save, as .xlsx or .csv">
+            <button type="button" className="small" disabled={exporting || totalNotes === 0} onClick={() => exporter.start(`publisher-notes-${new Date().toISOString().slice(0, 10)}.xlsx`)} title="Choose where to save, as .xlsx or .csv">
               Save as…
             </button>
           </div>
@@ -335,7 +256,7 @@ export function Publishers({ market, params, toast }: ViewProps) {
                   ? "Check that the subscription still exists under Subscriptions, or search for the publisher by name on the left."
                   : undefined
               }
-              onRetry={retry ?? undefined}
+              onRetry={() => void shownQ.refetch()}
             />
           )}
           {loadingWhat && (
@@ -361,7 +282,7 @@ export function Publishers({ market, params, toast }: ViewProps) {
                   {detail.market && detail.market !== market ? ` in the ${detail.market} catalog` : ""}
                 </span>
                 <span className="spacer" />
-                <button type="button" className="ghost close" onClick={() => (setDetail(null), setLookup(null))} aria-label="Close (Esc)" title="Close (Esc)">
+                <button type="button" className="ghost close" onClick={close} aria-label="Close (Esc)" title="Close (Esc)">
                   ✕
                 </button>
               </header>
@@ -371,7 +292,7 @@ export function Publishers({ market, params, toast }: ViewProps) {
                   <Contacts detail={detail} />
                   <Offers detail={detail} />
                 </div>
-                <Notes detail={detail} onChanged={onNotesChanged} toast={toast} />
+                <Notes key={detail.key} detail={detail} onChanged={onNotesChanged} toast={toast} />
               </div>
             </div>
           )}
@@ -480,23 +401,11 @@ function Offers({ detail }: { detail: PublisherDetail }) {
               {o.title}
             </span>
             <span className="muted small">{o.typeLabel}</span>
-            {o.purchasable ? (
-              <span className="pill csp" title="Can be bought for a customer through CSP">
-                CSP
-              </span>
-            ) : o.requestMailto ? (
-              <>
-                <span className="pill warn" title="Not offered to CSP partners in Partner Center">
-                  Not in CSP
-                </span>
-                <Link href={o.requestMailto} className="request-offer">
-                  Request this offer
-                </Link>
-              </>
-            ) : (
-              <span className="muted small" title="Managed and billed through the Azure portal">
-                Portal
-              </span>
+            <CspCell purchasable={o.purchasable} saas={o.requestMailto !== null || o.typeLabel === TYPE_LABELS.saas} />
+            {o.requestMailto && (
+              <Link href={o.requestMailto} className="request-offer">
+                Request this offer
+              </Link>
             )}
           </li>
         ))}
@@ -516,63 +425,54 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [phone, setPhone] = useState("");
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<IpcError | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
-
-  useEffect(() => {
-    setError(null);
-    setConfirming(null);
-  }, [detail.key]);
-
   const canAdd = text.trim() !== "" || email.trim() !== "" || phone.trim() !== "";
-
-  const add = async (e: React.FormEvent) => {
-    e.preventDefault();
-    if (!canAdd || saving) return;
-    setSaving(true);
-    setError(null);
-    try {
-      const n = await api.addPublisherNote(detail.name, {
-        kind,
-        text,
-        name: kind === "contact" ? name : null,
-        email: kind === "contact" ? email : null,
-        phone: kind === "contact" ? phone : null,
-      });
+  const adding = useMutation({
+    mutationFn: () => api.addPublisherNote(detail.name, { kind, text, name: kind === "contact" ? name : null, email: kind === "contact" ? email : null, phone: kind === "contact" ? phone : null }),
+    onSuccess: (n) => {
       onChanged([...detail.notes, n]);
       setText("");
       setName("");
       setEmail("");
       setPhone("");
       toast(kind === "contact" ? "Contact added" : "Note added");
-    } catch (x) {
-      setError(x as IpcError);
-    } finally {
-      setSaving(false);
-    }
-  };
-
-  const remove = async (id: number) => {
-    setError(null);
-    try {
-      await api.deletePublisherNote(id);
+    },
+  });
+  const removing = useMutation({
+    mutationFn: api.deletePublisherNote,
+    onMutate: () => adding.reset(),
+    onSuccess: (_, id) => {
       onChanged(detail.notes.filter((n) => n.id !== id));
       toast("Note deleted");
-    } catch (x) {
-      const err = x as IpcError;
-      if (err.kind === "notFound") onChanged(detail.notes.filter((n) => n.id !== id));
-      setError(err);
-    } finally {
-      setConfirming(null);
-    }
+    },
+    // A note already gone is gone from the list too.
+    onError: (e, id) => e.kind === "notFound" && onChanged(detail.notes.filter((n) => n.id !== id)),
+    onSettled: () => setConfirming(null),
+  });
+  const saving = adding.isPending;
+  const error = adding.error ?? removing.error;
+  const add = (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!canAdd || saving) return;
+    removing.reset();
+    adding.mutate();
   };
+  const remove = (id: number) => removing.mutate(id);
 
   return (
     <section className="pub-section pub-notes">
       <h3>Your notes ({detail.notes.length})</h3>
       <p className="muted small">Kept on this computer; a catalog sync never changes them.</p>
-      {error && <ErrorBanner error={error} what="The note could not be saved" onDismiss={() => setError(null)} />}
+      {error && (
+        <ErrorBanner
+          error={error}
+          what="The note could not be saved"
+          onDismiss={() => {
+            adding.reset();
+            removing.reset();
+          }}
+        />
+      )}
       <ul className="notes-list" id="notes-list">
         {detail.notes.map((n) => {
           const mail = n.email ? mailtoLink(n.email) : null;
@@ -590,7 +490,7 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
               {confirming === n.id ? (
                 <span className="confirm">
                   Delete?{" "}
-                  <button type="button" className="danger small" onClick={() => void remove(n.id)}>
+                  <button type="button" className="danger small" onClick={() => remove(n.id)}>
                     Delete
                   </button>{" "}
                   <button type="button" className="small" onClick={() => setConfirming(null)}>
@@ -607,7 +507,7 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
         })}
         {detail.notes.length === 0 && <li className="muted">No notes yet: add escalation paths, partner managers, what worked last time.</li>}
       </ul>
-      <form className="note-form" onSubmit={(e) => void add(e)}>
+      <form className="note-form" onSubmit={add}>
         <div className="segmented" role="radiogroup" aria-label="Kind">
           <button type="button" className={kind === "note" ? "seg on" : "seg"} aria-checked={kind === "note"} role="radio" onClick={() => setKind("note")}>
             Note
@@ -630,7 +530,7 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
           value={text}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) void add(e);
+            if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !composing(e)) add(e);
           }}
           aria-label="Note"
         />

@@ -2,7 +2,7 @@
 // with. Pure functions, so they are tested without a webview.
 import type { PublisherContacts } from "../bindings/PublisherContacts";
 import type { PublisherRow } from "../bindings/PublisherRow";
-import type { NavParams } from "../shell/nav";
+import type { RouteTo } from "../shell/nav";
 
 const fold = (s: string): string =>
   s
@@ -75,7 +75,7 @@ export type OpenWith =
   | { kind: "browse" };
 
 /** What the view was opened for: a subscription's publisher, one publisher, or the list. */
-export function openWith(params: NavParams): OpenWith {
+export function openWith(params: Omit<RouteTo<"publishers">, "view">): OpenWith {
   const customerId = params.customerId?.trim() ?? "";
   const subscriptionId = params.subscriptionId?.trim() ?? "";
   if (customerId && subscriptionId) return { kind: "lookup", customerId, subscriptionId };

@@ -1,10 +1,9 @@
 import { act } from "react";
-import { createRoot } from "react-dom/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { ConnectionReport } from "../bindings/ConnectionReport";
+import { mount } from "../testing";
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const api = vi.hoisted(() => ({ checkConnection: vi.fn() }));
 vi.mock("../api", () => api);
@@ -37,23 +36,15 @@ const report: ConnectionReport = {
   ],
 };
 
-let host: HTMLDivElement | null = null;
-afterEach(() => {
-  host?.remove();
-  host = null;
-  api.checkConnection.mockReset();
-});
+afterEach(() => api.checkConnection.mockReset());
 
 describe("ConnectionCheck", () => {
   it("shows what answered, what was refused and why, with request ids", async () => {
     api.checkConnection.mockResolvedValue(report);
-    host = document.createElement("div");
-    document.body.append(host);
-    const root = createRoot(host);
-    await act(async () => root.render(<ConnectionCheck />));
+    const host = await mount(<ConnectionCheck />);
     expect(host.querySelector("#connection-report")).toBeNull();
     await act(async () => {
-      (host!.querySelector("#check-connection") as HTMLButtonElement).click();
+      (host.querySelector("#check-connection") as HTMLButtonElement).click();
     });
     expect(api.checkConnection).toHaveBeenCalledTimes(1);
     const items = [...host.querySelectorAll("#connection-report li")];
@@ -62,6 +53,5 @@ describe("ConnectionCheck", () => {
     expect(graph).toContain("PartnerBilling.Read.All");
     expect(graph).toContain("rid-graph");
     expect(graph).toContain("HTTP 403");
-    await act(async () => root.unmount());
   });
 });

@@ -2,30 +2,16 @@
 // ARM, Microsoft Graph), each shown as answered or refused with why in plain words and the
 // call's request id to quote to Microsoft support. The words come from the core (`doctor`),
 // the same ones `cspdesk doctor` prints.
-import { useState } from "react";
+import { useMutation } from "@tanstack/react-query";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
-import type { ConnectionReport } from "../bindings/ConnectionReport";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ServiceList } from "./ServiceList";
 
 export function ConnectionCheck() {
-  const [report, setReport] = useState<ConnectionReport | null>(null);
-  const [checking, setChecking] = useState(false);
-  const [error, setError] = useState<IpcError | null>(null);
-
-  const run = async () => {
-    setChecking(true);
-    setError(null);
-    try {
-      setReport(await api.checkConnection());
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      setChecking(false);
-    }
-  };
+  const check = useMutation({ mutationFn: api.checkConnection });
+  const report = check.data;
+  const checking = check.isPending;
 
   return (
     <section className="settings-section" aria-labelledby="check-h">
@@ -33,7 +19,7 @@ export function ConnectionCheck() {
       <div className="account-row">
         <span className="muted">One read-only call to each service, to see what answers and what is refused.</span>
         <span className="spacer" />
-        <button type="button" id="check-connection" onClick={() => void run()} disabled={checking}>
+        <button type="button" id="check-connection" onClick={() => check.mutate()} disabled={checking}>
           {checking ? "Checking…" : "Check connection"}
         </button>
       </div>
@@ -55,7 +41,7 @@ export function ConnectionCheck() {
           }))}
         />
       )}
-      {error && <ErrorBanner error={error} what="The connection check did not run" onDismiss={() => setError(null)} />}
+      {check.error && <ErrorBanner error={check.error} what="The connection check did not run" onDismiss={check.reset} />}
     </section>
   );
 }

@@ -1,10 +1,10 @@
 // "Sign in again" when the sign-in expired or was revoked during work. It sits above the view,
 // which stays as it is (filters, selection, a half-filled form); the sign-in happens in place.
 import "./settings.css";
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
 import * as api from "../api";
-import type { SettingsFileProblem } from "../bindings/SettingsFileProblem";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { describeAccount, useWhoAmI } from "./account";
 import { useSignIn } from "./useSignIn";
@@ -29,17 +29,16 @@ export function SessionBanner({ toast, onSettings }: Props) {
 
 /** At startup: the settings file could not be used (its line), so the defaults are in use. */
 function SettingsProblemBanner({ onSettings }: Pick<Props, "onSettings">) {
-  const [problem, setProblem] = useState<SettingsFileProblem | null>(null);
+  // As the app started (a failed read shows no banner: the Settings view says why).
+  const { data } = useQuery({ queryKey: ["settings", "at start"], queryFn: api.readSettings, staleTime: Infinity });
+  const [dismissed, setDismissed] = useState(false);
   useEffect(() => {
-    api
-      .readSettings()
-      .then((v) => setProblem(v.problem))
-      .catch(() => setProblem(null));
     // The Settings view shows the same notice in full: this one goes once it has been opened.
-    const seen = () => setProblem(null);
+    const seen = () => setDismissed(true);
     window.addEventListener(SETTINGS_OPENED, seen);
     return () => window.removeEventListener(SETTINGS_OPENED, seen);
   }, []);
+  const problem = dismissed ? null : (data?.problem ?? null);
   if (!problem) return null;
   return (
     <div className="banner session-banner" role="alert" id="settings-problem-banner">
@@ -54,13 +53,13 @@ function SettingsProblemBanner({ onSettings }: Pick<Props, "onSettings">) {
         <button
           type="button"
           onClick={() => {
-            setProblem(null);
+            setDismissed(true);
             onSettings();
           }}
         >
           Open Settings
         </button>
-        <button type="button" className="ghost" aria-label="Dismiss" onClick={() => setProblem(null)}>
+        <button type="button" className="ghost" aria-label="Dismiss" onClick={() => setDismissed(true)}>
           ✕
         </button>
       </div>
@@ -88,7 +87,7 @@ function SignInAgain({ toast }: Omit<Props, "onSettings">) {
               </button>
             </>
           ) : (
-            <button type="button" className="primary" onClick={() => void signIn.start()}>
+            <button type="button" className="primary" onClick={signIn.start}>
               Sign in again
             </button>
           )}

@@ -2,16 +2,16 @@
 // the settings file with its explanation, validated as you type and again by the core on Save
 // (its words shown next to the field). A file that could not be read is named with its line.
 // Ctrl+S saves.
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
-import type { AccountChange } from "../bindings/AccountChange";
 import type { SettingsValues } from "../bindings/SettingsValues";
 import type { SettingsView } from "../bindings/SettingsView";
 import { dateTime } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
+import { useShortcuts } from "../shell/shortcuts";
 import { describeAccount, refreshWhoAmI, setWhoAmI, useWhoAmI } from "./account";
 import { ConnectionCheck } from "./ConnectionCheck";
 import { ServiceList } from "./ServiceList";
@@ -69,46 +69,32 @@ function Account({
   saved: SettingsValues | null;
   reconnect: () => void;
 }) {
+  const client = useQueryClient();
   const { who, error } = useWhoAmI();
-  const [checking, setChecking] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [outError, setOutError] = useState<IpcError | null>(null);
+  // Which audiences work (one token request each); a failed check leaves the answer as it was.
+  const audiences = useMutation({ mutationFn: () => api.whoami(true), onSuccess: (w) => setWhoAmI(client, w) });
+  const check = audiences.mutate;
+  const checking = audiences.isPending;
   // The core opens a new connection on the sign-in: the window reconnects and the audiences
   // are checked.
-  const afterSignIn = useCallback(
-    (_c: AccountChange) => {
-      reconnect();
-      void refreshWhoAmI(true);
-    },
-    [reconnect],
-  );
-  const signIn = useSignIn(toast, afterSignIn);
-
-  const check = useCallback(async () => {
-    setChecking(true);
-    await refreshWhoAmI(true);
-    setChecking(false);
-  }, []);
-  // Which audiences work: asked once when the view opens on a signed-in account.
+  const signIn = useSignIn(toast, () => {
+    reconnect();
+    check();
+  });
+  // Asked once when the view opens on a signed-in account.
   const signedIn = who?.signedIn ?? false;
   useEffect(() => {
-    if (signedIn) void check();
+    if (signedIn) check();
   }, [signedIn, check]);
 
-  const signOut = async () => {
-    setBusy(true);
-    setOutError(null);
-    try {
-      const c = await api.signOut();
-      setWhoAmI(c.who);
+  const out = useMutation({
+    mutationFn: api.signOut,
+    onSuccess: (c) => {
+      setWhoAmI(client, c.who);
       reconnect();
       toast("Signed out: the sign-in was removed from the keychain");
-    } catch (e) {
-      setOutError(e as IpcError);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
 
   let body: React.ReactNode;
   if (!who) {
@@ -137,10 +123,10 @@ function Account({
             {who.signedInAt && <span className="muted"> · since {dateTime(who.signedInAt)}</span>}
           </span>
           <span className="spacer" />
-          <button type="button" onClick={() => void check()} disabled={checking}>
+          <button type="button" onClick={() => check()} disabled={checking}>
             {checking ? "Checking…" : "Check access"}
           </button>
-          <button type="button" onClick={() => void signOut()} disabled={busy} id="sign-out">
+          <button type="button" onClick={() => out.mutate()} disabled={out.isPending} id="sign-out">
             Sign out
           </button>
         </div>
@@ -167,7 +153,7 @@ function Account({
           {pending && <div className="muted">{pending}</div>}
         </span>
         <span className="spacer" />
-        <button type="button" className="primary" onClick={() => void signIn.start()} id="sign-in">
+        <button type="button" className="primary" onClick={signIn.start} id="sign-in">
           {who.expired ? "Sign in again" : "Sign in"}
         </button>
       </div>
@@ -193,47 +179,52 @@ function Account({
       {signIn.error && (
         <ErrorBanner error={signIn.error} what="The sign-in did not finish" hint="" onDismiss={signIn.clearError} />
       )}
-      {outError && <ErrorBanner error={outError} what="Signing out failed" onDismiss={() => setOutError(null)} />}
+      {out.error && <ErrorBanner error={out.error} what="Signing out failed" onDismiss={out.reset} />}
     </section>
   );
 }
 
-export function Settings({ markets, toast, reconnect }: ViewProps) {
-  const [view, setView] = useState<SettingsView | null>(null);
-  const [loadError, setLoadError] = useState<IpcError | null>(null);
-  const [values, setValues] = useState<SettingsValues | null>(null);
-  const [otherMarkets, setOtherMarkets] = useState("");
+export function Settings(props: ViewProps) {
+  // Read anew each time the view opens (nothing kept once it closes).
+  const loaded = useQuery({ queryKey: ["settings"], queryFn: api.readSettings, gcTime: 0 });
+  useEffect(() => {
+    window.dispatchEvent(new Event(SETTINGS_OPENED));
+  }, []);
+  if (loaded.error) {
+    return (
+      <section className="view settings">
+        <ErrorBanner error={loaded.error} what="The settings could not be read" onRetry={() => void loaded.refetch()} />
+      </section>
+    );
+  }
+  if (!loaded.data) {
+    return (
+      <section className="view settings">
+        <p className="muted settings-loading">Reading the settings…</p>
+      </section>
+    );
+  }
+  return <SettingsForm {...props} loaded={loaded.data} />;
+}
+
+/** The form, from the settings as read when the view opened. */
+function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loaded: SettingsView }) {
+  const client = useQueryClient();
+  const [view, setView] = useState(loaded);
+  const [values, setValues] = useState(loaded.values);
+  const [otherMarkets, setOtherMarkets] = useState(() => loaded.values.markets.slice(1).join(", "));
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [touched, setTouched] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [saveError, setSaveError] = useState<IpcError | null>(null);
   const [savedNote, setSavedNote] = useState<{ at: Date } | null>(null);
-  const [showAdvanced, setShowAdvanced] = useState(false);
-
-  const load = useCallback(async () => {
-    setLoadError(null);
-    try {
-      const v = await api.readSettings();
-      setView(v);
-      setValues(v.values);
-      setOtherMarkets(v.values.markets.slice(1).join(", "));
-      setShowAdvanced(hasOverrides(v.values));
-    } catch (e) {
-      setLoadError(e as IpcError);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-    window.dispatchEvent(new Event(SETTINGS_OPENED));
-  }, [load]);
+  const [showAdvanced, setShowAdvanced] = useState(() => hasOverrides(loaded.values));
 
   const known = useMemo(() => markets.map((m) => m.code), [markets]);
-  const clientErrors = useMemo(() => (values ? validate(values, known) : {}), [values, known]);
+  const clientErrors = useMemo(() => validate(values, known), [values, known]);
   const errors: FieldErrors = { ...(touched ? clientErrors : {}), ...serverErrors };
-  const dirty = view !== null && values !== null && JSON.stringify(values) !== JSON.stringify(view.values);
+  const dirty = JSON.stringify(values) !== JSON.stringify(view.values);
 
   const edit = (patch: Partial<SettingsValues>) => {
-    setValues((v) => (v ? { ...v, ...patch } : v));
+    setValues((v) => ({ ...v, ...patch }));
     setTouched(true);
     setSavedNote(null);
     // The core's word on a field stands until that field changes.
@@ -249,73 +240,43 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
     edit({ markets: [first, ...parseMarkets(others).filter((m) => m !== first)] });
   };
 
-  const save = useCallback(async () => {
-    if (!values) return;
-    setTouched(true);
-    const local = validate(values, known);
-    if (Object.keys(local).length > 0) {
-      document.querySelector<HTMLElement>(".field.invalid input, .field.invalid select")?.focus();
-      return;
-    }
-    setSaving(true);
-    setSaveError(null);
-    try {
-      const out = await api.saveSettings(values);
-      if (!out.saved) {
+  const saving = useMutation({
+    mutationFn: async (v: SettingsValues) => {
+      const out = await api.saveSettings(v);
+      return { out, fresh: out.saved ? await api.readSettings() : null };
+    },
+    onSuccess: ({ out, fresh }) => {
+      if (!fresh) {
         setServerErrors(Object.fromEntries(out.errors.map((e) => [e.field, e.message])));
         return;
       }
       setServerErrors({});
-      const fresh = await api.readSettings();
       setView(fresh);
       setValues(fresh.values);
       setTouched(false);
       setSavedNote({ at: new Date() });
       toast("Settings saved");
-      void refreshWhoAmI();
+      void refreshWhoAmI(client);
       reconnect();
-    } catch (e) {
-      setSaveError(e as IpcError);
-    } finally {
-      setSaving(false);
+    },
+  });
+  const save = () => {
+    setTouched(true);
+    if (Object.keys(validate(values, known)).length > 0) {
+      document.querySelector<HTMLElement>(".field.invalid input, .field.invalid select")?.focus();
+      return;
     }
-  }, [values, known, toast, reconnect]);
-
-  // Ctrl+S saves.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
-        e.preventDefault();
-        void save();
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [save]);
-
-  const chooseFolder = async () => {
-    try {
-      const dir = await api.chooseFolder("Folder for exports", values?.exportDir || view?.defaultExportDir);
-      if (dir) edit({ exportDir: dir });
-    } catch (e) {
-      setSaveError(e as IpcError);
-    }
+    saving.mutate(values);
   };
 
-  if (loadError) {
-    return (
-      <section className="view settings">
-        <ErrorBanner error={loadError} what="The settings could not be read" onRetry={() => void load()} />
-      </section>
-    );
-  }
-  if (!view || !values) {
-    return (
-      <section className="view settings">
-        <p className="muted settings-loading">Reading the settings…</p>
-      </section>
-    );
-  }
+  useShortcuts({ "Mod+s": save });
+
+  const folder = useMutation({
+    mutationFn: () => api.chooseFolder("Folder for exports", values.exportDir || view.defaultExportDir),
+    onSuccess: (dir) => dir && edit({ exportDir: dir }),
+  });
+  const chooseFolder = () => folder.mutate();
+  const saveError = saving.error ?? folder.error;
 
   const partner = values.connection === "partner-center";
   const marketOptions = markets.length ? markets : [{ code: values.markets[0] ?? "US", name: "", currency: "" }];
@@ -380,7 +341,7 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
             className="settings-form"
             onSubmit={(e) => {
               e.preventDefault();
-              void save();
+              save();
             }}
             noValidate
           >
@@ -546,7 +507,7 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
                     spellCheck={false}
                     onChange={(e) => edit({ exportDir: e.target.value })}
                   />
-                  <button type="button" onClick={() => void chooseFolder()}>
+                  <button type="button" onClick={chooseFolder}>
                     Choose…
                   </button>
                 </div>
@@ -554,15 +515,19 @@ export function Settings({ markets, toast, reconnect }: ViewProps) {
             </section>
 
             {saveError && (
-              <ErrorBanner error={saveError} what="The settings could not be saved" onDismiss={() => setSaveError(null)} />
+              <ErrorBanner error={saveError} what="The settings could not be saved" onDismiss={() => {
+                  saving.reset();
+                  folder.reset();
+                }}
+              />
             )}
             <footer className="settings-foot">
-              <button type="submit" className="primary" id="save-settings" disabled={saving || !dirty}>
-                {saving ? "Saving…" : "Save"}
+              <button type="submit" className="primary" id="save-settings" disabled={saving.isPending || !dirty}>
+                {saving.isPending ? "Saving…" : "Save"}
               </button>
               <button
                 type="button"
-                disabled={saving || !dirty}
+                disabled={saving.isPending || !dirty}
                 onClick={() => {
                   setValues(view.values);
                   setOtherMarkets(view.values.markets.slice(1).join(", "));

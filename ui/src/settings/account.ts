@@ -1,78 +1,35 @@
 // Who is signed in, shared by the top bar, the "sign in again" banner and the Settings view.
-// One cached answer (keychain only, no network), refreshed on demand, when the window regains
-// focus, and every 15 s while someone watches (so a sign-in that expired during work shows).
-import { useEffect, useSyncExternalStore } from "react";
+// One cached answer in the data layer (keychain only, no network), asked again on demand, when
+// the window regains focus, and every 15 s while someone watches (so a sign-in that expired
+// during work shows).
+import { type QueryClient, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
 import type { WhoAmI } from "../bindings/WhoAmI";
 
-interface State {
-  who: WhoAmI | null;
-  error: IpcError | null;
-}
+const WHO = ["whoami"];
 
-let state: State = { who: null, error: null };
-const listeners = new Set<() => void>();
-let inFlight: Promise<void> | null = null;
-
-function set(next: State) {
-  state = next;
-  for (const l of listeners) l();
-}
-
-/** Asks again; `check` also tries each audience (Settings shows the result). */
-export function refreshWhoAmI(check = false): Promise<void> {
-  if (inFlight && !check) return inFlight;
-  const p = api
-    .whoami(check)
-    .then((who) => {
+export function useWhoAmI(): { who: WhoAmI | null; error: api.IpcError | null } {
+  const client = useQueryClient();
+  const q = useQuery({
+    queryKey: WHO,
+    queryFn: async () => {
+      const who = await api.whoami(false);
       // A plain refresh must not wipe the audience checks of the same account.
-      const keep = !check && state.who && state.who.username === who.username && who.signedIn;
-      set({ who: keep && state.who ? { ...who, audiences: state.who.audiences } : who, error: null });
-    })
-    .catch((e: unknown) => set({ who: state.who, error: e as IpcError }))
-    .finally(() => {
-      if (inFlight === p) inFlight = null;
-    });
-  inFlight = p;
-  return p;
+      const prev = client.getQueryData<WhoAmI>(WHO);
+      return prev && prev.username === who.username && who.signedIn ? { ...who, audiences: prev.audiences } : who;
+    },
+    refetchInterval: 15_000,
+    refetchOnWindowFocus: true,
+  });
+  return { who: q.data ?? null, error: q.error };
 }
 
-/** The answer a sign-in or sign-out returned, without asking again. */
-export function setWhoAmI(who: WhoAmI) {
-  set({ who, error: null });
-}
+/** The answer a sign-in, a sign-out or an audience check returned, without asking again. */
+export const setWhoAmI = (client: QueryClient, who: WhoAmI): void => void client.setQueryData(WHO, who);
 
-function subscribe(l: () => void) {
-  listeners.add(l);
-  return () => listeners.delete(l);
-}
-
-// One timer and one focus listener however many components watch.
-let watchers = 0;
-let timer: number | undefined;
-const onFocus = () => void refreshWhoAmI();
-
-function watch(): () => void {
-  if (watchers++ === 0) {
-    window.addEventListener("focus", onFocus);
-    timer = window.setInterval(() => void refreshWhoAmI(), 15_000);
-  }
-  if (!state.who) void refreshWhoAmI();
-  return () => {
-    if (--watchers === 0) {
-      window.removeEventListener("focus", onFocus);
-      window.clearInterval(timer);
-    }
-  };
-}
-
-export function useWhoAmI(): State {
-  const s = useSyncExternalStore(subscribe, () => state);
-  useEffect(watch, []);
-  return s;
-}
+/** Ask again (after the settings changed). */
+export const refreshWhoAmI = (client: QueryClient): Promise<void> => client.invalidateQueries({ queryKey: WHO });
 
 /** "Ann Lee <ann@contoso.com>", or whatever part is known. */
 export function describeAccount(who: WhoAmI): string {

@@ -1,10 +1,9 @@
 import { act } from "react";
-import { createRoot } from "react-dom/client";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { WhoAmI } from "../bindings/WhoAmI";
+import { mount } from "../testing";
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const who = (over: Partial<WhoAmI>): WhoAmI => ({
   connection: "partner-center",
@@ -35,22 +34,11 @@ vi.mock("../api", () => api);
 
 const { SessionBanner } = await import("./SessionBanner");
 const { AccountBadge } = await import("./AccountBadge");
-const { setWhoAmI } = await import("./account");
 
-let host: HTMLDivElement | null = null;
-const roots: ReturnType<typeof createRoot>[] = [];
-afterEach(() => {
-  act(() => roots.splice(0).forEach((r) => r.unmount()));
-  host?.remove();
-});
 beforeEach(() => vi.clearAllMocks());
 
 async function render(node: React.ReactNode): Promise<HTMLDivElement> {
-  host = document.createElement("div");
-  document.body.append(host);
-  const root = createRoot(host);
-  roots.push(root);
-  await act(async () => root.render(node));
+  const host = await mount(node);
   await act(async () => {});
   return host;
 }
@@ -62,7 +50,6 @@ describe("sign in again", () => {
     api.whoami.mockResolvedValue(expired);
     api.readSettings.mockResolvedValue(noProblem);
     api.signIn.mockResolvedValue({ who: signedIn });
-    setWhoAmI(expired);
     const toast = vi.fn();
     const el = await render(<SessionBanner toast={toast} onSettings={() => {}} />);
     expect(el.querySelector("#session-banner")?.textContent).toContain("expired or was revoked");
@@ -81,7 +68,6 @@ describe("sign in again", () => {
     api.readSettings.mockResolvedValue({
       problem: { line: 3, column: 13, message: "`nope` is not a GUID", movedTo: "/x/settings.toml.broken-1", text: "" },
     });
-    setWhoAmI(signedIn);
     const open = vi.fn();
     const el = await render(<SessionBanner toast={() => {}} onSettings={open} />);
     const banner = el.querySelector("#settings-problem-banner")?.textContent ?? "";
@@ -99,14 +85,12 @@ describe("sign in again", () => {
 describe("account badge", () => {
   it("shows who is signed in to which tenant, and nothing on the sandbox", async () => {
     api.whoami.mockResolvedValue(signedIn);
-    setWhoAmI(signedIn);
     const el = await render(<AccountBadge onOpen={() => {}} />);
     expect(el.textContent).toContain("ann@contoso.com");
     expect(el.textContent).toContain("tenant t-1");
 
     const sandbox = who({ connection: "sandbox", signInNeeded: false, note: "sandbox" });
     api.whoami.mockResolvedValue(sandbox);
-    act(() => setWhoAmI(sandbox));
     const none = await render(<AccountBadge onOpen={() => {}} />);
     expect(none.querySelector("#account-badge")).toBeNull();
   });

@@ -9,10 +9,12 @@ interface Props {
   /** Class of the inner element, which holds the content and its padding. */
   className: string;
   role?: string;
+  /** The accessible name of the inner element (a landmark's name). */
+  label?: string;
   children: ReactNode;
 }
 
-export function Contained({ className, role, children }: Props) {
+export function Contained({ className, role, label, children }: Props) {
   const outer = useRef<HTMLDivElement | null>(null);
   const inner = useRef<HTMLDivElement | null>(null);
   useLayoutEffect(() => {
@@ -30,7 +32,7 @@ export function Contained({ className, role, children }: Props) {
   }, []);
   return (
     <div ref={outer} className="contained">
-      <div ref={inner} className={className} role={role}>
+      <div ref={inner} className={className} role={role} aria-label={label}>
         {children}
       </div>
     </div>

@@ -6,7 +6,6 @@ import { IpcError } from "../api";
 import { ErrorBanner } from "./ErrorBanner";
 
 // React's act() needs this flag outside a test framework adapter.
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 let host: HTMLDivElement | null = null;
 afterEach(() => host?.remove());

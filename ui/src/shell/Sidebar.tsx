@@ -1,24 +1,15 @@
 // The left navigation, with count badges where one helps (closing soon, waiting for activation).
+import type { View } from "./nav";
 
-export type View =
-  | "marketplace"
-  | "price-lists"
-  | "customers"
-  | "subscriptions"
-  | "orders"
-  | "invoices"
-  | "publishers"
-  | "settings";
-
-export const VIEWS: Array<{ id: View; label: string; icon: string; coming: string }> = [
-  { id: "marketplace", label: "Marketplace", icon: "▦", coming: "" },
-  { id: "price-lists", label: "Price lists", icon: "≣", coming: "" },
-  { id: "customers", label: "Customers", icon: "◉", coming: "Your customers, their billing countries and their subscriptions are coming in a later release." },
-  { id: "subscriptions", label: "Subscriptions", icon: "↻", coming: "Subscriptions with the \"Closing soon\" and \"Waiting for activation\" lists are coming in a later release." },
-  { id: "orders", label: "Orders", icon: "▤", coming: "Orders and their activation links are coming with the ordering release." },
-  { id: "invoices", label: "Invoices", icon: "¤", coming: "Invoices and their marketplace line items are coming in a later release." },
-  { id: "publishers", label: "Publishers", icon: "☏", coming: "Publisher search with support contacts and your own notes is coming in a later release. Contacts already show in an offer's detail." },
-  { id: "settings", label: "Settings", icon: "⚙", coming: "" },
+export const VIEWS: Array<{ id: View; label: string; icon: string }> = [
+  { id: "marketplace", label: "Marketplace", icon: "▦" },
+  { id: "price-lists", label: "Price lists", icon: "≣" },
+  { id: "customers", label: "Customers", icon: "◉" },
+  { id: "subscriptions", label: "Subscriptions", icon: "↻" },
+  { id: "orders", label: "Orders", icon: "▤" },
+  { id: "invoices", label: "Invoices", icon: "¤" },
+  { id: "publishers", label: "Publishers", icon: "☏" },
+  { id: "settings", label: "Settings", icon: "⚙" },
 ];
 
 interface Props {
@@ -38,7 +29,7 @@ export function Sidebar({ view, onSelect, badges = {}, badgeTitles = {} }: Props
         className={view === v.id ? "nav-item active" : "nav-item"}
         aria-current={view === v.id ? "page" : undefined}
         onClick={() => onSelect(v.id)}
-        title={v.coming || v.label}
+        title={v.label}
       >
         <span className="nav-icon" aria-hidden="true">
           {v.icon}

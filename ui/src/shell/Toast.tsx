@@ -13,10 +13,11 @@ export function useToast() {
   return { toast, show };
 }
 
+/** Nothing at all once it has gone: no empty box is left at the bottom of the window. */
 export function Toast({ toast }: { toast: string | null }) {
   return (
-    <div className={toast ? "toast show" : "toast"} role="status" aria-live="polite">
-      {toast}
+    <div className="toast-region" role="status" aria-live="polite">
+      {toast && <div className="toast">{toast}</div>}
     </div>
   );
 }

@@ -1,13 +1,13 @@
 // "Change plan": only the plans Partner Center lists as eligible can be picked; the others are
 // listed with the reason they are missing or blocked (e.g. the publisher blocks downgrades).
 // A plan change spends money, so it is a confirmation that blocks the window.
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
 import type { PlanChange } from "../bindings/PlanChange";
-import type { PlanChoices } from "../bindings/PlanChoices";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import { useShortcuts } from "../shell/shortcuts";
 
 interface Props {
   sub: SubscriptionItem;
@@ -21,57 +21,29 @@ function bounds(min: number | null, max: number | null): string {
 }
 
 export function PlanDialog({ sub, onClose, onDone }: Props) {
-  const [choices, setChoices] = useState<PlanChoices | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [target, setTarget] = useState<string>("");
+  const plans = useQuery({ queryKey: ["subscription", sub.customerId, sub.id, "plans"], queryFn: () => api.planOptions(sub.customerId, sub.id) });
+  const choices = plans.data ?? null;
+  const [chosen, setTarget] = useState<string | null>(null);
+  // The only plan it can move to is picked already.
+  const target = chosen ?? (choices?.eligible.length === 1 ? choices.eligible[0]!.offerId : "");
   const [qty, setQty] = useState(String(sub.quantity));
-  const [busy, setBusy] = useState(false);
+  const change = useMutation({
+    mutationFn: (p: { offerId: string; quantity: number | null }) => api.changePlan(sub.customerId, sub.id, p.offerId, p.quantity),
+    onSuccess: onDone,
+  });
+  const busy = change.isPending;
+  const error = change.error ?? plans.error;
   const closeRef = useRef<HTMLButtonElement | null>(null);
+  useEffect(() => closeRef.current?.focus(), []);
 
-  useEffect(() => {
-    let live = true;
-    closeRef.current?.focus();
-    api
-      .planOptions(sub.customerId, sub.id)
-      .then((c) => {
-        if (!live) return;
-        setChoices(c);
-        if (c.eligible.length === 1) setTarget(c.eligible[0]!.offerId);
-      })
-      .catch((e: unknown) => live && setError(e as IpcError));
-    return () => {
-      live = false;
-    };
-  }, [sub.customerId, sub.id]);
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape" && !busy) {
-        e.preventDefault();
-        e.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener("keydown", onKey, true);
-    return () => window.removeEventListener("keydown", onKey, true);
-  }, [busy, onClose]);
+  useShortcuts({ Escape: () => void (busy || onClose()) }, { modal: true });
 
   const picked = choices?.eligible.find((o) => o.offerId === target) ?? null;
   const n = Number(qty);
   const qtyOk =
     Number.isInteger(n) && n >= 1 && (!picked || ((picked.minimumQuantity === null || n >= picked.minimumQuantity) && (picked.maximumQuantity === null || n <= picked.maximumQuantity)));
 
-  const confirm = async () => {
-    if (!picked) return;
-    setBusy(true);
-    setError(null);
-    try {
-      onDone(await api.changePlan(sub.customerId, sub.id, picked.offerId, n === sub.quantity ? null : n));
-    } catch (e) {
-      setError(e as IpcError);
-      setBusy(false);
-    }
-  };
+  const confirm = () => picked && change.mutate({ offerId: picked.offerId, quantity: n === sub.quantity ? null : n });
 
   return (
     <div className="modal-backdrop">
@@ -148,14 +120,14 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
         )}
         {error && (
           <div className="dialog-error" role="alert" id="plan-error">
-            <strong>{choices ? "Partner Center did not change the plan." : "The plans could not be read."}</strong> {error.message}
+            <strong>{change.error ? "Partner Center did not change the plan." : "The plans could not be read."}</strong> {error.message}
           </div>
         )}
         <div className="modal-actions">
           <button type="button" ref={closeRef} onClick={onClose} disabled={busy}>
             Close
           </button>
-          <button type="button" className="primary" id="confirm-plan" onClick={() => void confirm()} disabled={busy || !picked || !qtyOk}>
+          <button type="button" className="primary" id="confirm-plan" onClick={confirm} disabled={busy || !picked || !qtyOk}>
             {busy ? "Changing…" : picked ? `Change to ${picked.title}` : "Change plan"}
           </button>
         </div>

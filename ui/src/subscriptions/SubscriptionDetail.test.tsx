@@ -1,3 +1,4 @@
+import { QueryClientProvider } from "@tanstack/react-query";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { act } from "react";
 import { createRoot } from "react-dom/client";
@@ -5,9 +6,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { PolicyInfo } from "../bindings/PolicyInfo";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import { newQueryClient } from "../query";
 import { SubscriptionDetail } from "./SubscriptionDetail";
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const NOW = Date.parse("2026-11-21T08:00:00Z");
 const POLICY: PolicyInfo = { monthlyHours: 24, annualHours: 336, source: "Partner Center rule", sourceUrl: null, origin: "default" };
@@ -58,13 +59,18 @@ function render(s: SubscriptionItem, onChange: (s: SubscriptionItem) => void = (
   mockIPC((cmd) => {
     if (cmd === "quantity_bounds") return { planName: "Pro", min: 1, max: 50, unitType: "Licenses" };
     if (cmd === "cancel_subscription") return { ...s, status: "cancelled", canCancel: false };
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- Tauri rejects with the IpcError DTO, a plain object
     throw { kind: "notFound", message: `unexpected ${cmd}`, retryable: false };
   });
   host = document.createElement("div");
   document.body.append(host);
   const root = createRoot(host);
-  act(() =>
-    root.render(<SubscriptionDetail sub={s} skew={0} policy={POLICY} onChange={onChange} onClose={() => {}} navigate={() => {}} toast={() => {}} />),
+  void act(() =>
+    root.render(
+      <QueryClientProvider client={newQueryClient()}>
+        <SubscriptionDetail sub={s} skew={0} policy={POLICY} onChange={onChange} onClose={() => {}} navigate={() => {}} toast={() => {}} />
+      </QueryClientProvider>,
+    ),
   );
   return host;
 }
@@ -76,7 +82,9 @@ describe("SubscriptionDetail", () => {
     const el = render(sub());
     expect(el.querySelector("#countdown")?.textContent).toBe("Closes in 3 h 12 min 00 s");
     expect(cancelButton(el).disabled).toBe(false);
-    act(() => vi.advanceTimersByTime(1005));
+    act(() => {
+      vi.advanceTimersByTime(1005);
+    });
     expect(el.querySelector("#countdown")?.textContent).toBe("Closes in 3 h 11 min 59 s");
     expect(el.querySelector("#deadline-source")?.textContent).toContain("cancellationAllowedUntilDate");
   });

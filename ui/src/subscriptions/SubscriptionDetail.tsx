@@ -2,23 +2,20 @@
 // the user's locale and where the deadline comes from), Cancel inside the window behind a
 // confirmation, auto-renew, seats within the plan's bounds, the activation link while pending
 // fulfillment, and the way to the publisher's contacts.
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
-import type { ActivationLinkInfo } from "../bindings/ActivationLinkInfo";
 import type { PolicyInfo } from "../bindings/PolicyInfo";
-import type { QuantityBounds } from "../bindings/QuantityBounds";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
+import { useShortcuts } from "../shell/shortcuts";
 import { PlanDialog } from "./PlanDialog";
 import { StatusPill } from "./Subscriptions";
 import { BILLING_LABELS, cancelRule, closingSoon, countdown, localDate, localDateTime, termLabel, urgent, waitingFor } from "./time";
-import { useNow } from "./useNow";import { SUBSCRIPTIONS_CHANGED } from "./useBadges";
-
-/** Tell the sidebar badges to count again after a cancel. */
-const changed = () => window.dispatchEvent(new Event(SUBSCRIPTIONS_CHANGED));
+import { useNow } from "./useNow";
 
 interface Props {
   sub: SubscriptionItem;
@@ -48,22 +45,15 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
   const rule = cancelRule(sub, now);
   const [confirming, setConfirming] = useState(false);
   const [changingPlan, setChangingPlan] = useState(false);
-  const [error, setError] = useState<{ what: string; e: IpcError } | null>(null);
-  const [renewBusy, setRenewBusy] = useState(false);
-
-  const toggleRenew = async () => {
-    setRenewBusy(true);
-    setError(null);
-    try {
-      const v = await api.setAutoRenew(sub.customerId, sub.id, !sub.autoRenewEnabled);
+  const renew = useMutation({
+    mutationFn: () => api.setAutoRenew(sub.customerId, sub.id, !sub.autoRenewEnabled),
+    onSuccess: (v) => {
       onChange({ ...sub, autoRenewEnabled: v });
       toast(`Auto-renew is ${v ? "on" : "off"} for ${sub.productName} (read back from Partner Center)`);
-    } catch (e) {
-      setError({ what: "Auto-renew could not be changed", e: e as IpcError });
-    } finally {
-      setRenewBusy(false);
-    }
-  };
+    },
+  });
+  // After a plan change: the item as Partner Center now has it (plan name, seats, deadline).
+  const readBack = useMutation({ mutationFn: () => api.getSubscription(sub.customerId, sub.id), onSuccess: onChange });
 
   return (
     <aside className="detail sub-detail" id="sub-detail" aria-label="Subscription detail">
@@ -83,7 +73,8 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
           ✕
         </button>
       </div>
-      {error && <ErrorBanner error={error.e} what={error.what} onDismiss={() => setError(null)} />}
+      {renew.error && <ErrorBanner error={renew.error} what="Auto-renew could not be changed" onDismiss={renew.reset} />}
+      {readBack.error && <ErrorBanner error={readBack.error} what="The subscription could not be read back" onDismiss={readBack.reset} />}
       <div className="detail-body">
         <section className="cancel-section" id="cancel-section">
           <h3>Cancellation</h3>
@@ -117,7 +108,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
               id="cancel-button"
               disabled={!rule.enabled}
               onClick={() => {
-                setError(null);
+                renew.reset();
                 setConfirming(true);
               }}
             >
@@ -133,7 +124,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
             </p>
             {policy.sourceUrl && (
               <p>
-                <ExtLink uri={policy.sourceUrl}>{policy.sourceUrl}</ExtLink>
+                <ExternalLink uri={policy.sourceUrl}>{policy.sourceUrl}</ExternalLink>
               </p>
             )}
             <p className="muted small">Read from {policy.origin}.</p>
@@ -145,12 +136,12 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
         <section>
           <h3>Auto-renew</h3>
           <label className="check toggle">
-            <input type="checkbox" id="auto-renew" checked={sub.autoRenewEnabled} disabled={renewBusy || sub.status === "cancelled" || sub.status === "suspended"} onChange={() => void toggleRenew()} />
-            {renewBusy ? "Changing…" : sub.autoRenewEnabled ? "Renews at the end of the term" : "Ends at the end of the term"}
+            <input type="checkbox" id="auto-renew" checked={sub.autoRenewEnabled} disabled={renew.isPending || sub.status === "cancelled" || sub.status === "suspended"} onChange={() => renew.mutate()} />
+            {renew.isPending ? "Changing…" : sub.autoRenewEnabled ? "Renews at the end of the term" : "Ends at the end of the term"}
           </label>
         </section>
 
-        <Seats sub={sub} onChange={onChange} toast={toast} />
+        <Seats key={sub.quantity} sub={sub} onChange={onChange} toast={toast} />
 
         {sub.status === "active" && (
           <section>
@@ -186,7 +177,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
             <dt>Id</dt>
             <dd className="mono">{sub.id}</dd>
           </dl>
-          <button type="button" id="publisher-contacts" onClick={() => navigate("publishers", { customerId: sub.customerId, subscriptionId: sub.id })}>
+          <button type="button" id="publisher-contacts" onClick={() => navigate({ view: "publishers", customerId: sub.customerId, subscriptionId: sub.id })}>
             Publisher contacts
           </button>
         </section>
@@ -198,11 +189,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
           onDone={(c) => {
             setChangingPlan(false);
             toast(c.message);
-            // The item as Partner Center now has it (plan name, seats, deadline).
-            api
-              .getSubscription(sub.customerId, sub.id)
-              .then(onChange)
-              .catch((e: unknown) => setError({ what: "The subscription could not be read back", e: e as IpcError }));
+            readBack.mutate();
           }}
         />
       )}
@@ -214,7 +201,6 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
           onDone={(s) => {
             setConfirming(false);
             onChange(s);
-            changed();
             toast(`${s.productName} for ${s.customerName} is ${s.status === "cancelled" ? "cancelled" : s.status} (read back from Partner Center)`);
           }}
         />
@@ -223,53 +209,15 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
   );
 }
 
-function ExtLink({ uri, children }: { uri: string; children: React.ReactNode }) {
-  const [err, setErr] = useState<string | null>(null);
-  return (
-    <>
-      <a
-        href={uri}
-        onClick={(e) => {
-          e.preventDefault();
-          setErr(null);
-          api.openLink(uri).catch((x: IpcError) => setErr(x.message));
-        }}
-      >
-        {children}
-      </a>
-      {err && <span className="inline-error"> (could not open: {err})</span>}
-    </>
-  );
-}
-
 /** The only thing that blocks the window: cancelling cannot be undone. */
 function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; now: number; onClose: () => void; onDone: (s: SubscriptionItem) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<IpcError | null>(null);
+  const cancel = useMutation({ mutationFn: () => api.cancelSubscription(sub.customerId, sub.id), onSuccess: onDone });
+  const busy = cancel.isPending;
+  const error = cancel.error;
   const keepRef = useRef<HTMLButtonElement | null>(null);
   useEffect(() => keepRef.current?.focus(), []);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape" && !busy) {
-        e.preventDefault();
-        e.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener("keydown", onKey, true);
-    return () => window.removeEventListener("keydown", onKey, true);
-  }, [busy, onClose]);
+  useShortcuts({ Escape: () => void (busy || onClose()) }, { modal: true });
 
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onDone(await api.cancelSubscription(sub.customerId, sub.id));
-    } catch (e) {
-      setError(e as IpcError);
-      setBusy(false);
-    }
-  };
   const rule = cancelRule(sub, now);
   return (
     <div className="modal-backdrop">
@@ -304,7 +252,7 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
           <button type="button" ref={keepRef} onClick={onClose} disabled={busy}>
             Keep subscription
           </button>
-          <button type="button" className="danger" id="confirm-cancel" onClick={() => void confirm()} disabled={busy || !rule.enabled}>
+          <button type="button" className="danger" id="confirm-cancel" onClick={() => cancel.mutate()} disabled={busy || !rule.enabled}>
             {busy ? "Cancelling…" : "Cancel subscription"}
           </button>
         </div>
@@ -314,63 +262,30 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
 }
 
 function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; toast: (m: string) => void }) {
-  const [link, setLink] = useState<ActivationLinkInfo | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    setError(null);
-    api
-      .subscriptionActivationLink(sub.customerId, sub.id)
-      .then((l) => {
-        if (!live) return;
-        setLink(l);
-      })
-      .catch((e: unknown) => live && setError(e as IpcError));
-    return () => {
-      live = false;
-    };
-  }, [sub.customerId, sub.id, attempt]);
-
-  /** The link again before each use: the core fetches a fresh one when the held one is 24 h old. */
-  const fresh = async (): Promise<ActivationLinkInfo | null> => {
-    try {
-      const l = await api.subscriptionActivationLink(sub.customerId, sub.id);
-      setLink(l);
-      setError(null);
-      return l;
-    } catch (e) {
-      setError(e as IpcError);
-      return null;
-    }
-  };
-  const copy = async () => {
-    const l = await fresh();
-    if (!l) return;
-    try {
-      await navigator.clipboard.writeText(l.uri);
-      toast(l.refreshed ? "A fresh activation link was fetched and copied" : "Activation link copied");
-    } catch {
-      setError(new api.IpcError("unknown", "The clipboard could not be written to; select the link and copy it by hand.", false));
-    }
-  };
-  const openIt = async () => {
-    const l = await fresh();
-    if (l) await api.openLink(l.uri).catch((e: unknown) => setError(api.toIpcError(e)));
-  };
-  const email = async () => {
-    const l = await fresh();
-    if (!l) return;
-    const subject = `Activate your ${sub.productName} subscription`;
-    const body =
-      `Hello,\n\nyour ${sub.productName} (${sub.planName}) subscription is ready to be set up. ` +
-      `Please complete the activation on the publisher's site:\n\n${l.uri}\n\n` +
-      `The link is valid until ${localDateTime(l.expiresAt)}. Billing starts once the publisher has assigned the licenses.\n`;
-    const to = l.customerEmail ?? "";
-    const uri = `mailto:${encodeURIComponent(to)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
-    await api.openLink(uri).catch((e: unknown) => setError(api.toIpcError(e)));
-  };
+  const held = useQuery({ queryKey: ["subscription", sub.customerId, sub.id, "activation"], queryFn: () => api.subscriptionActivationLink(sub.customerId, sub.id) });
+  const link = held.data ?? null;
+  // The link again before each use: the core fetches a fresh one when the held one is 24 h old.
+  const use = useMutation({
+    mutationFn: async (how: "copy" | "open" | "email") => {
+      const fresh = await held.refetch({ throwOnError: true });
+      const l = fresh.data!;
+      if (how === "open") return api.openLink(l.uri);
+      if (how === "copy") {
+        await navigator.clipboard.writeText(l.uri).catch(() => {
+          throw new api.IpcError("unknown", "The clipboard could not be written to; select the link and copy it by hand.", false);
+        });
+        return toast(l.refreshed ? "A fresh activation link was fetched and copied" : "Activation link copied");
+      }
+      const subject = `Activate your ${sub.productName} subscription`;
+      const body =
+        `Hello,\n\nyour ${sub.productName} (${sub.planName}) subscription is ready to be set up. ` +
+        `Please complete the activation on the publisher's site:\n\n${l.uri}\n\n` +
+        `The link is valid until ${localDateTime(l.expiresAt)}. Billing starts once the publisher has assigned the licenses.\n`;
+      const to = l.customerEmail ?? "";
+      return api.openLink(`mailto:${encodeURIComponent(to)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`);
+    },
+  });
+  const error = use.error ?? held.error;
   return (
     <section className="activation" id="activation">
       <h3>Activation</h3>
@@ -378,7 +293,16 @@ function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; t
         <strong>Pending fulfillment</strong>, <span id="waiting-for">{waitingFor(sub.creationDate, now)}</span>. The customer (or you) completes setup on
         the publisher's site; billing starts once the publisher assigns the licenses.
       </p>
-      {error && <ErrorBanner error={error} what="The activation link could not be fetched" onRetry={() => setAttempt((a) => a + 1)} />}
+      {error && (
+        <ErrorBanner
+          error={error}
+          what="The activation link could not be fetched"
+          onRetry={() => {
+            use.reset();
+            void held.refetch();
+          }}
+        />
+      )}
       {link && (
         <>
           <input className="link-box" readOnly value={link.uri} aria-label="Activation link" id="activation-link" onFocus={(e) => e.target.select()} />
@@ -388,13 +312,13 @@ function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; t
               : "This link has expired; Copy, Open and Email fetch a fresh one."}
           </div>
           <div className="button-row">
-            <button type="button" onClick={() => void copy()} id="link-copy">
+            <button type="button" onClick={() => use.mutate("copy")} id="link-copy">
               Copy
             </button>
-            <button type="button" onClick={() => void openIt()} id="link-open">
+            <button type="button" onClick={() => use.mutate("open")} id="link-open">
               Open
             </button>
-            <button type="button" onClick={() => void email()} id="link-email" title={link.customerEmail ? `Email to ${link.customerEmail}` : "Opens an email with the link; add the customer's address"}>
+            <button type="button" onClick={() => use.mutate("email")} id="link-email" title={link.customerEmail ? `Email to ${link.customerEmail}` : "Opens an email with the link; add the customer's address"}>
               Email to customer
             </button>
           </div>
@@ -406,43 +330,29 @@ function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; t
 }
 
 function Seats({ sub, onChange, toast }: { sub: SubscriptionItem; onChange: (s: SubscriptionItem) => void; toast: (m: string) => void }) {
-  const [bounds, setBounds] = useState<QuantityBounds | null>(null);
   const [value, setValue] = useState(String(sub.quantity));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<IpcError | null>(null);
   const editable = sub.status === "active" || sub.status === "pendingFulfillment";
-  useEffect(() => setValue(String(sub.quantity)), [sub.quantity]);
-  useEffect(() => {
-    if (!editable) return;
-    let live = true;
-    api
-      .quantityBounds(sub.customerId, sub.id)
-      .then((b) => live && setBounds(b))
-      .catch((e: unknown) => live && setError(e as IpcError));
-    return () => {
-      live = false;
-    };
-  }, [sub.customerId, sub.id, editable]);
+  const held = useQuery({ queryKey: ["subscription", sub.customerId, sub.id, "bounds"], queryFn: () => api.quantityBounds(sub.customerId, sub.id), enabled: editable });
+  const bounds = held.data ?? null;
 
   const n = Number(value);
   const valid = Number.isInteger(n) && (!bounds || (n >= bounds.min && n <= bounds.max));
-  const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const s = await api.setQuantity(sub.customerId, sub.id, n);
+  const save = useMutation({
+    mutationFn: () => api.setQuantity(sub.customerId, sub.id, n),
+    onSuccess: (s) => {
       onChange(s);
       toast(`${s.productName} now has ${s.quantity} seats (read back from Partner Center)`);
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
+  const busy = save.isPending;
   return (
     <section>
       <h3>Seats</h3>
-      {error && <ErrorBanner error={error} what="The seat count could not be changed" onDismiss={() => setError(null)} />}
+      {save.error ? (
+        <ErrorBanner error={save.error} what="The seat count could not be changed" onDismiss={save.reset} />
+      ) : (
+        held.error && <ErrorBanner error={held.error} what="The plan's seat bounds could not be read" onRetry={() => void held.refetch()} />
+      )}
       {editable ? (
         <div className="seats">
           <input
@@ -455,7 +365,7 @@ function Seats({ sub, onChange, toast }: { sub: SubscriptionItem; onChange: (s: 
             aria-label="Seats"
             aria-invalid={!valid}
           />
-          <button type="button" onClick={() => void save()} disabled={busy || !valid || n === sub.quantity} id="quantity-save">
+          <button type="button" onClick={() => save.mutate()} disabled={busy || !valid || n === sub.quantity} id="quantity-save">
             {busy ? "Saving…" : "Change"}
           </button>
           <span className={valid ? "muted small" : "inline-error"}>

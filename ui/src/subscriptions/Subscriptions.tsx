@@ -2,19 +2,20 @@
 // with params.customerId), filters, sortable columns, checkboxes for bulk auto-renew, export,
 // and the detail panel with the live countdown, Cancel, auto-renew, seats and the activation link.
 // Keyboard: Ctrl+F search, arrows move, Enter opens, Esc closes the detail or clears the search.
-import { save } from "@tauri-apps/plugin-dialog";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { IpcError } from "../api";
 import type { AutoRenewResult } from "../bindings/AutoRenewResult";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import type { SubscriptionList } from "../bindings/SubscriptionList";
 import type { SubscriptionState } from "../bindings/SubscriptionState";
 import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { SavedFile } from "../shell/SavedFile";
+import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
+import { SearchField } from "../shell/SearchField";
+import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { SubscriptionDetail } from "./SubscriptionDetail";
 import "./subscriptions.css";
 import {
@@ -119,64 +120,29 @@ const SEGMENTS: Array<{ id: Segment; label: string }> = [
   { id: "waiting", label: "Waiting for activation" },
 ];
 
-const isTextInput = (el: Element | null) =>
-  el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
+const LIST = ["subscriptions", "list"];
 
-export function Subscriptions({ params, navigate, toast }: ViewProps) {
-  const [list, setList] = useState<SubscriptionList | null>(null);
-  const [skew, setSkew] = useState(0);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [loading, setLoading] = useState(false);
+export function Subscriptions({ params, navigate, toast }: ViewProps<"subscriptions">) {
+  const client = useQueryClient();
+  const listed = useQuery({ queryKey: LIST, queryFn: () => api.listSubscriptions(null, "all"), refetchInterval: REFRESH_MS });
+  const list = listed.data ?? null;
+  const skew = list ? skewOf(list.now) : 0;
   const [filter, setFilter] = useState<ListFilter>(() => ({
     ...EMPTY_LIST_FILTER,
     customerId: params.customerId ?? "",
-    segment: (params.segment as Segment | undefined) ?? "all",
+    segment: params.segment ?? "all",
   }));
   const [sort, setSort] = useState<Sort>({ key: "created", descending: true });
   const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
-  const [openKey, setOpenKey] = useState<string | null>(null);
+  // The window opens a view anew for each navigate() with other params (e.g. from Customers).
+  const [openKey, setOpenKey] = useState<string | null>(params.subscriptionId && params.customerId ? `${params.customerId}/${params.subscriptionId}` : null);
   const [cursor, setCursor] = useState<number | null>(null);
-  const [bulk, setBulk] = useState<{ on: boolean; results: AutoRenewResult[] } | null>(null);
-  const [bulkBusy, setBulkBusy] = useState(false);
-  const [bulkError, setBulkError] = useState<IpcError | null>(null);
-  const [exportError, setExportError] = useState<IpcError | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
   const [boxRef, width] = useWidth(1000);
   const searchRef = useRef<HTMLInputElement | null>(null);
   const bodyRef = useRef<HTMLDivElement | null>(null);
-  const seq = useRef(0);
   const now = useNow(skew, 60_000);
 
-  // A navigate() here with other params (e.g. from Customers) applies them.
-  useEffect(() => {
-    setFilter((f) => ({ ...f, customerId: params.customerId ?? "", segment: (params.segment as Segment | undefined) ?? f.segment }));
-    if (params.subscriptionId && params.customerId) setOpenKey(`${params.customerId}/${params.subscriptionId}`);
-  }, [params]);
-
-  const load = useCallback(async () => {
-    const mine = ++seq.current;
-    setLoading(true);
-    try {
-      const l = await api.listSubscriptions(null, "all");
-      if (mine !== seq.current) return;
-      setSkew(skewOf(l.now));
-      setList(l);
-      setError(null);
-    } catch (e) {
-      if (mine === seq.current) setError(e as IpcError);
-    } finally {
-      if (mine === seq.current) setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-    const t = window.setInterval(() => void load(), REFRESH_MS);
-    return () => window.clearInterval(t);
-  }, [load]);
-
-
-  const rows = list?.rows ?? [];
+  const rows = useMemo(() => list?.rows ?? [], [list]);
   const customers = useMemo(() => {
     const m = new Map<string, string>();
     for (const r of rows) m.set(r.customerId, r.customerName);
@@ -209,9 +175,15 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
     setCursor(null);
   };
 
-  const replace = useCallback((item: SubscriptionItem) => {
-    setList((l) => (l ? { ...l, rows: l.rows.map((r) => (keyOfRow(r) === keyOfRow(item) ? item : r)) } : l));
-  }, []);
+  /** Rows as Partner Center read them back, into the list; the badges count again. */
+  const patch = useCallback(
+    (changed: (r: SubscriptionItem) => SubscriptionItem) => {
+      client.setQueryData<SubscriptionList>(LIST, (l) => l && { ...l, rows: l.rows.map(changed) });
+      void client.invalidateQueries({ queryKey: ["subscriptions", "badges"] });
+    },
+    [client],
+  );
+  const replace = useCallback((item: SubscriptionItem) => patch((r) => (keyOfRow(r) === keyOfRow(item) ? item : r)), [patch]);
 
   const toggle = (k: string) =>
     setChecked((c) => {
@@ -224,26 +196,14 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
   const allChecked = shownKeys.length > 0 && shownKeys.every((k) => checked.has(k));
   const checkedRows = [...checked].map((k) => byKey.get(k)).filter((r): r is SubscriptionItem => !!r);
 
-  const runBulk = async (on: boolean) => {
-    setBulkBusy(true);
-    setBulkError(null);
-    setBulk(null);
-    try {
-      const targets = checkedRows.map((r) => ({ customerId: r.customerId, subscriptionId: r.id }));
-      const results = await api.setAutoRenewBulk(targets, on);
-      setBulk({ on, results });
+  const bulk = useMutation({
+    mutationFn: async (on: boolean) => ({ on, results: await api.setAutoRenewBulk(checkedRows.map((r) => ({ customerId: r.customerId, subscriptionId: r.id })), on) }),
+    onSuccess: ({ on, results }) => {
       // The values read back, into the rows.
-      setList((l) =>
-        l
-          ? {
-              ...l,
-              rows: l.rows.map((r) => {
-                const res = results.find((x) => x.customerId === r.customerId && x.subscriptionId === r.id);
-                return res && res.autoRenewEnabled !== null ? { ...r, autoRenewEnabled: res.autoRenewEnabled } : r;
-              }),
-            }
-          : l,
-      );
+      patch((r) => {
+        const res = results.find((x) => x.customerId === r.customerId && x.subscriptionId === r.id);
+        return res && res.autoRenewEnabled !== null ? { ...r, autoRenewEnabled: res.autoRenewEnabled } : r;
+      });
       const ok = results.filter((r) => r.ok).length;
       if (ok === results.length) {
         toast(`Auto-renew turned ${on ? "on" : "off"} for ${ok} subscription${ok === 1 ? "" : "s"} (read back from Partner Center)`);
@@ -252,39 +212,16 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
         // Keep only the failed rows ticked, to retry them.
         setChecked(new Set(results.filter((r) => !r.ok).map((r) => `${r.customerId}/${r.subscriptionId}`)));
       }
-    } catch (e) {
-      setBulkError(e as IpcError);
-    } finally {
-      setBulkBusy(false);
-    }
-  };
+    },
+  });
 
-  const doExport = async () => {
-    setExportError(null);
-    const day = new Date(now).toISOString().slice(0, 10);
-    const path = await save({
-      title: "Export subscriptions",
-      defaultPath: `subscriptions-${day}.xlsx`,
-      filters: [
-        { name: "Excel workbook", extensions: ["xlsx"] },
-        { name: "CSV", extensions: ["csv"] },
-      ],
-    }).catch((e: unknown) => {
-      setExportError(api.toIpcError(e));
-      return null;
-    });
-    if (!path) return;
-    try {
-      const done = await api.exportSubscriptions(
-        path,
-        shown.map((r) => ({ customerId: r.customerId, subscriptionId: r.id })),
-      );
-      toast(`Exported ${count(done.rows)} subscriptions`);
-      setSaved(done.path);
-    } catch (e) {
-      setExportError(e as IpcError);
-    }
-  };
+  const exporter = useExport({
+    write: (path) => api.exportSubscriptions(path ?? "", shown.map((r) => ({ customerId: r.customerId, subscriptionId: r.id }))),
+    summary: (r) => `${count(r.rows)} ${r.rows === 1 ? "subscription" : "subscriptions"}`,
+    what: "The export failed",
+    hint: (e) => (e.kind === "invalid" ? "Choose a file name ending in .xlsx or .csv in a folder you can write to." : undefined),
+    id: "subscriptions-saved",
+  });
 
   // Keyboard: Ctrl+F, arrows, Enter, Esc.
   const move = (delta: number) => {
@@ -295,37 +232,22 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
     if (r && openKey) setOpenKey(keyOfRow(r));
     bodyRef.current?.querySelector(`[data-index="${next}"]`)?.scrollIntoView({ block: "nearest" });
   };
-  const keyRef = useRef<(e: KeyboardEvent) => void>(() => {});
-  keyRef.current = (e: KeyboardEvent) => {
-    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
-      e.preventDefault();
-      searchRef.current?.focus();
-      searchRef.current?.select();
-      return;
-    }
-    if (e.defaultPrevented || document.querySelector(".modal-backdrop")) return;
-    const target = document.activeElement;
-    if (e.key === "Escape") {
+  const arrow = (e: { key: string }) => move(e.key === "ArrowDown" ? 1 : -1);
+  useShortcuts({
+    "Mod+f": () => focusSearch(searchRef.current),
+    Escape: () => {
       if (openKey) setOpenKey(null);
       else if (filter.search) setFilter((f) => ({ ...f, search: "" }));
-      return;
-    }
-    if (isTextInput(target) && target !== searchRef.current) return;
-    if (target instanceof HTMLButtonElement && e.key === "Enter") return;
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      e.preventDefault();
-      if (target === searchRef.current) bodyRef.current?.focus();
-      move(e.key === "ArrowDown" ? 1 : -1);
-    } else if (e.key === "Enter" && cursor !== null && target !== searchRef.current) {
-      const r = shown[cursor];
-      if (r) setOpenKey(keyOfRow(r));
-    }
-  };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => keyRef.current(e);
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+      else return false;
+    },
+    ArrowDown: arrow,
+    ArrowUp: arrow,
+    Enter: () => {
+      const r = cursor === null ? undefined : shown[cursor];
+      if (!r) return false;
+      setOpenKey(keyOfRow(r));
+    },
+  });
 
   const level = dropLevel(width);
   const columns = COLUMNS.filter((c) => c.drop <= level);
@@ -362,24 +284,30 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
             ))}
           </div>
           <span className="spacer" />
-          <button type="button" onClick={() => void load()} disabled={loading} title="Read the subscriptions again from Partner Center">
-            {loading ? "Refreshing…" : "Refresh"}
+          <button type="button" onClick={() => void listed.refetch()} disabled={listed.isFetching} title="Read the subscriptions again from Partner Center">
+            {listed.isFetching ? "Refreshing…" : "Refresh"}
           </button>
-          <button type="button" id="export-subs" onClick={() => void doExport()} disabled={shown.length === 0} title="Export the rows shown to .xlsx or .csv">
+          <button type="button" id="export-subs" onClick={() => exporter.start(`subscriptions-${new Date(now).toISOString().slice(0, 10)}.xlsx`)} disabled={shown.length === 0} title="Export the rows shown to .xlsx or .csv">
             Export…
           </button>
         </div>
         <div className="filter-row">
-          <input
+          <SearchField
             ref={searchRef}
-            type="search"
             className="search"
             id="subs-search"
+            label="Search subscriptions"
             placeholder="Search… (Ctrl+F)"
             title="Search customers, products, plans, publishers and subscription ids (Ctrl+F)"
             value={filter.search}
-            onChange={(e) => setFilter((f) => ({ ...f, search: e.target.value }))}
-            aria-label="Search subscriptions"
+            onSearch={(search) => setFilter((f) => ({ ...f, search }))}
+            onKeyDown={(e) => {
+              // Arrows move in the list from the search field too.
+              if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+              e.preventDefault();
+              bodyRef.current?.focus();
+              arrow(e);
+            }}
           />
           <select aria-label="Customer" id="subs-customer" value={filter.customerId} onChange={(e) => setFilter((f) => ({ ...f, customerId: e.target.value }))}>
             <option value="">All customers</option>
@@ -416,39 +344,38 @@ export function Subscriptions({ params, navigate, toast }: ViewProps) {
           </span>
         </div>
       </div>
-      {error && <ErrorBanner error={error} what="The subscriptions could not be listed" onRetry={() => void load()} />}
-      {saved && !exportError && <SavedFile path={saved} id="subscriptions-saved" onDismiss={() => setSaved(null)} />}
-      {exportError && <ErrorBanner error={exportError} what="The export failed" hint={exportError.kind === "invalid" ? "Choose a file name ending in .xlsx or .csv in a folder you can write to." : undefined} onDismiss={() => setExportError(null)} />}
-      {bulkError && <ErrorBanner error={bulkError} what="Auto-renew could not be changed" onDismiss={() => setBulkError(null)} />}
+      {listed.error && <ErrorBanner error={listed.error} what="The subscriptions could not be listed" onRetry={() => void listed.refetch()} />}
+      {exporter.status}
+      {bulk.error && <ErrorBanner error={bulk.error} what="Auto-renew could not be changed" onDismiss={bulk.reset} />}
       {checked.size > 0 && (
         <div className="bulk-bar" id="bulk-bar">
           <strong>{checked.size} selected</strong>
-          <button type="button" disabled={bulkBusy} onClick={() => void runBulk(true)} id="bulk-renew-on">
+          <button type="button" disabled={bulk.isPending} onClick={() => bulk.mutate(true)} id="bulk-renew-on">
             Auto-renew on
           </button>
-          <button type="button" disabled={bulkBusy} onClick={() => void runBulk(false)} id="bulk-renew-off">
+          <button type="button" disabled={bulk.isPending} onClick={() => bulk.mutate(false)} id="bulk-renew-off">
             Auto-renew off
           </button>
-          {bulkBusy && <span className="muted">Changing {checked.size} and reading each back…</span>}
+          {bulk.isPending && <span className="muted">Changing {checked.size} and reading each back…</span>}
           <span className="spacer" />
           <button type="button" className="ghost" onClick={() => setChecked(new Set())}>
             Clear selection
           </button>
         </div>
       )}
-      {bulk && (
+      {bulk.data && (
         <BulkResults
-          bulk={bulk}
+          bulk={bulk.data}
           names={(r) => {
             const s = byKey.get(`${r.customerId}/${r.subscriptionId}`);
             return s ? `${s.customerName} · ${s.productName}` : r.subscriptionId;
           }}
-          onClose={() => setBulk(null)}
+          onClose={bulk.reset}
         />
       )}
       <div className={open ? "content with-detail" : "content"}>
         <div className="list" ref={boxRef}>
-          {!list && !error && <div className="empty">Reading subscriptions from every customer…</div>}
+          {!list && !listed.error && <div className="empty">Reading subscriptions from every customer…</div>}
           {empty && (
             <div className="empty" id="subs-empty">
               {empty}{" "}

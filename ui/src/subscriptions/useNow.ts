@@ -2,18 +2,16 @@
 import { useEffect, useState } from "react";
 
 export function useNow(skew: number, everyMs: number): number {
-  const [now, setNow] = useState(() => Date.now() + skew);
+  const [local, setLocal] = useState(Date.now);
   useEffect(() => {
-    setNow(Date.now() + skew);
     // Tick on the boundary, so "in 3 h 12 min" turns over when the minute does.
     let timer = 0;
     const tick = () => {
-      const t = Date.now() + skew;
-      setNow(t);
-      timer = window.setTimeout(tick, everyMs - (t % everyMs) + 5);
+      setLocal(Date.now());
+      timer = window.setTimeout(tick, everyMs - ((Date.now() + skew) % everyMs) + 5);
     };
     timer = window.setTimeout(tick, everyMs - ((Date.now() + skew) % everyMs) + 5);
     return () => window.clearTimeout(timer);
   }, [skew, everyMs]);
-  return now;
+  return local + skew;
 }
