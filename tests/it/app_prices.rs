@@ -182,7 +182,7 @@ async fn export_with_filters_writes_the_rows_and_is_remembered() {
 
     // The default path is dated, in the settings' export folder, and never replaces a file.
     let default = core
-        .default_price_list_path(&["US".into(), "gb".into()], ExportFormat::Xlsx)
+        .default_price_list_path(&["US".into(), "gb".into()], ExportFormat::Xlsx, false)
         .await
         .unwrap();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
@@ -206,7 +206,7 @@ async fn default_path_uses_the_settings_export_dir_and_skips_taken_names() {
     let core = AppCore::new(opts);
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let first = core
-        .default_price_list_path(&["US".into()], ExportFormat::Csv)
+        .default_price_list_path(&["US".into()], ExportFormat::Csv, false)
         .await
         .unwrap();
     assert_eq!(
@@ -219,7 +219,7 @@ async fn default_path_uses_the_settings_export_dir_and_skips_taken_names() {
     );
     std::fs::write(&first, b"taken").unwrap();
     let second = core
-        .default_price_list_path(&["US".into()], ExportFormat::Csv)
+        .default_price_list_path(&["US".into()], ExportFormat::Csv, false)
         .await
         .unwrap();
     assert!(

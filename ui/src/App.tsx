@@ -11,6 +11,7 @@ import { Marketplace } from "./marketplace/Marketplace";
 import { Orders } from "./orders/Orders";
 import { PriceLists } from "./prices/PriceLists";
 import { Publishers } from "./publishers/Publishers";
+import { ScheduleNotice } from "./prices/ScheduleTab";
 import { SessionBanner } from "./settings/SessionBanner";
 import { Settings } from "./settings/Settings";
 import type { Route } from "./shell/nav";
@@ -97,6 +98,7 @@ export function App() {
         />
         {status?.sandbox && <SandboxBanner status={status} onConnect={toSettings} />}
         <SessionBanner toast={show} onSettings={toSettings} />
+        <ScheduleNotice />
         {connection.error && (
           <ErrorBanner
             error={connection.error}

@@ -55,6 +55,13 @@ import type { ExportFormat } from "./bindings/ExportFormat";
 import type { AuthReason } from "./bindings/AuthReason";
 import type { IpcError as WireError } from "./bindings/IpcError";
 import type { PriceListStatus } from "./bindings/PriceListStatus";
+import type { ImpactReport } from "./bindings/ImpactReport";
+import type { NewRule } from "./bindings/NewRule";
+import type { Registration } from "./bindings/Registration";
+import type { RuleRow } from "./bindings/RuleRow";
+import type { ScheduleRunDone } from "./bindings/ScheduleRunDone";
+import type { ScheduleSettings } from "./bindings/ScheduleSettings";
+import type { ScheduleStatus } from "./bindings/ScheduleStatus";
 
 // Every kind the core sends, keyed by the generated union: the compiler fails here when the
 // core adds or drops a kind, so this cannot drift from `ErrorKind`.
@@ -181,8 +188,8 @@ export const publishers = (market: string, prefix: string, filter: OfferFilter):
 export const priceListStatus = (markets: string[]): Promise<PriceListStatus> => call("price_list_status", { markets });
 
 /** A dated file name in the export folder that does not replace an existing file. */
-export const defaultPriceListPath = (markets: string[], format: ExportFormat): Promise<string> =>
-  call("default_price_list_path", { markets, format });
+export const defaultPriceListPath = (markets: string[], format: ExportFormat, customer = false): Promise<string> =>
+  call("default_price_list_path", { markets, format, customer });
 
 /** Export the price list; progress arrives through a channel. Cancel with `cancelPriceExport(request.exportId)`. */
 export function exportPrices(request: PriceExportRequest, onProgress: (p: ExportProgress) => void): Promise<PriceExportDone> {
@@ -386,3 +393,44 @@ export async function notify(n: { title: string; body: string }, asked: { get():
     })(),
   );
 }
+
+// ---- The account manager's desk (issue 20)
+
+/** The margin rules, each with its words. */
+export const marginRules = (): Promise<RuleRow[]> => call("margin_rules");
+
+/** Add a rule (refused below cost unless a promotion); the rules after. */
+export const addMarginRule = (rule: NewRule): Promise<RuleRow[]> => call("add_margin_rule", { rule });
+
+export const removeMarginRule = (id: number): Promise<RuleRow[]> => call("remove_margin_rule", { id });
+
+/** Replace the rules with a .toml or .csv file's; a bad file names its line and keeps them. */
+export const importMarginRules = (path: string): Promise<RuleRow[]> => call("import_margin_rules", { path });
+
+/** Write the rules to a .toml or .csv file; the path written. */
+export const exportMarginRules = (path: string): Promise<string> => call("export_margin_rules", { path });
+
+/** The Open dialog for a rules file; null when the person closed it. */
+export const chooseRulesFile = (title: string): Promise<string | null> =>
+  typed(openDialog({ title, multiple: false, directory: false, filters: [{ name: "Margin rules", extensions: ["toml", "csv"] }] }));
+
+/** The Save as… dialog for a rules file; null when the person closed it. */
+export const saveRulesAs = (defaultPath: string): Promise<string | null> =>
+  typed(saveDialog({ title: "Export margin rules", defaultPath, filters: [{ name: "TOML", extensions: ["toml"] }, { name: "CSV", extensions: ["csv"] }] }));
+
+/** The daily export: what is set, every run, and what to say at start. */
+export const scheduleStatus = (): Promise<ScheduleStatus> => call("schedule_status");
+
+/** Register the daily export with the OS (it runs the installed cspdesk CLI). */
+export const setSchedule = (settings: ScheduleSettings): Promise<Registration> => call("set_schedule", { settings });
+
+export const removeSchedule = (): Promise<void> => call("remove_schedule");
+
+/** Run the daily export now, here (recorded as a run by hand). */
+export const runScheduleNow = (): Promise<ScheduleRunDone> => call("run_schedule_now");
+
+/** The customers the latest price changes touch, removed plans first, then by renewal. */
+export const priceImpact = (markets: string[], days: number | null): Promise<ImpactReport> => call("price_impact", { markets, days });
+
+export const exportPriceImpact = (markets: string[], days: number | null, path: string, format: ExportFormat): Promise<ExportResult> =>
+  call("export_price_impact", { markets, days, path, format });

@@ -29,8 +29,12 @@ pub async fn default_price_list_path(
     state: State<'_, AppState>,
     markets: Vec<String>,
     format: ExportFormat,
+    customer: Option<bool>,
 ) -> Result<String, IpcError> {
-    Ok(state.core.default_price_list_path(&markets, format).await?)
+    Ok(state
+        .core
+        .default_price_list_path(&markets, format, customer.unwrap_or(false))
+        .await?)
 }
 
 #[tauri::command]

@@ -169,6 +169,15 @@ pub fn peak_rss() -> Vec<(String, u64)> {
 /// Free ports, a fresh data dir `target/<name>` (optionally seeded with a store file), and
 /// tauri-driver started with the app's environment. Drop the guard to stop the driver.
 pub fn start_driver(name: &str, presynced: Option<&str>) -> (KillOnDrop, PathBuf) {
+    start_driver_with(name, presynced, &[])
+}
+
+/// [`start_driver`] with more environment for the app (e.g. `GTK_THEME=Adwaita:dark`).
+pub fn start_driver_with(
+    name: &str,
+    presynced: Option<&str>,
+    env: &[(&str, &str)],
+) -> (KillOnDrop, PathBuf) {
     // The previous test's WebKitWebDriver can hold its port for a moment after its driver exits.
     let start = Instant::now();
     for p in [4444u16, 4445] {
@@ -219,6 +228,7 @@ pub fn start_driver(name: &str, presynced: Option<&str>) -> (KillOnDrop, PathBuf
                 "/usr/bin/WebKitWebDriver",
             ])
             .env("CSPDESK_DATA_DIR", &data_dir)
+            .envs(env.iter().copied())
             .env_remove("CSPDESK_ACCESS_TOKEN")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

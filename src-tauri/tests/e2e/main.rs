@@ -10,6 +10,7 @@
 mod common;
 // One module per area:
 mod buy;
+mod desk;
 mod marketplace;
 mod prices;
 mod publishers;

@@ -4,6 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 
 import * as api from "../api";
+import type { CustomerList } from "../bindings/CustomerList";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import { count, dateTime } from "../format";
 import { keptFilter } from "../marketplace/windowing";
@@ -14,12 +15,23 @@ import { cancelExport, resetExport, startExport, useExportRun } from "./exportRu
 import { dayLabel, filterChips, formatElapsed, formatRate, newExportId, prettyId, withFormat } from "./prices";
 
 // The choices survive leaving the view (a path typed by hand is not lost).
-const remembered: { markets: string[] | null; format: ExportFormat; bom: boolean; applyFilters: boolean; path: string | null } = {
+const remembered: {
+  markets: string[] | null;
+  format: ExportFormat;
+  bom: boolean;
+  applyFilters: boolean;
+  path: string | null;
+  /** A customer price list (the Pricing tab's rules) instead of the partner's own. */
+  forCustomer: boolean;
+  customer: CustomerList;
+} = {
   markets: null,
   format: "xlsx",
   bom: true,
   applyFilters: true,
   path: null,
+  forCustomer: false,
+  customer: { customer: "", partner: "", validDays: 30, internal: false },
 };
 const remember = (patch: Partial<typeof remembered>) => Object.assign(remembered, patch);
 
@@ -29,12 +41,20 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
   // The markets follow the top bar's until the user picks some here.
   const [picked, setPicked] = useState<string[] | null>(remembered.markets);
   const chosen = picked ?? [market];
-  const [choice, setChoice] = useState(() => ({ format: remembered.format, bom: remembered.bom, applyFilters: remembered.applyFilters, path: remembered.path }));
+  const [choice, setChoice] = useState(() => ({
+    format: remembered.format,
+    bom: remembered.bom,
+    applyFilters: remembered.applyFilters,
+    path: remembered.path,
+    forCustomer: remembered.forCustomer,
+    customer: remembered.customer,
+  }));
   const change = (patch: Partial<typeof choice>) => {
     remember(patch);
     setChoice({ ...choice, ...patch });
   };
-  const { format, bom, applyFilters } = choice;
+  const { format, bom, applyFilters, forCustomer, customer } = choice;
+  const setCustomer = (patch: Partial<CustomerList>) => change({ customer: { ...customer, ...patch } });
   // null: follow the default path; a string: what the user typed or picked.
   const customPath = choice.path;
   const setCustomPath = (path: string | null) => change({ path });
@@ -63,7 +83,11 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
   const doneAt = run.state === "done" ? run.result.path : null;
   const snapshots = useQuery({ queryKey: ["price-status", chosen, doneAt], queryFn: () => api.priceListStatus(chosen) });
   const status = snapshots.data ?? null;
-  const suggested = useQuery({ queryKey: ["price-default-path", chosen, format, doneAt], queryFn: () => api.defaultPriceListPath(chosen, format), enabled: chosen.length > 0 });
+  const suggested = useQuery({
+    queryKey: ["price-default-path", chosen, format, forCustomer, doneAt],
+    queryFn: () => api.defaultPriceListPath(chosen, format, forCustomer),
+    enabled: chosen.length > 0,
+  });
   const defaultPath = suggested.data ?? "";
 
   const path = customPath ?? defaultPath;
@@ -89,6 +113,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
         bom: format === "csv" && bom,
         path,
         filter: applyFilters ? filter : { types: [], categories: [], publisher: { kind: "any" }, trialOnly: false, search: "" },
+        customer: forCustomer ? customer : null,
       },
       toast,
     );
@@ -213,6 +238,41 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
                 <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate({ view: "marketplace" })}>
                   Filter in Marketplace
                 </button>
+              </div>
+            )}
+          </div>
+
+          <div className="field-label" id="price-for-label">
+            For
+          </div>
+          <div className="field">
+            <div className="segmented" role="radiogroup" aria-labelledby="price-for-label">
+              <button type="button" role="radio" id="for-partner" aria-checked={!forCustomer} className={forCustomer ? "seg" : "seg on"} disabled={running} onClick={() => change({ forCustomer: false, path: null })}>
+                You (your cost)
+              </button>
+              <button type="button" role="radio" id="for-customer" aria-checked={forCustomer} className={forCustomer ? "seg on" : "seg"} disabled={running} onClick={() => change({ forCustomer: true, path: null })}>
+                A customer (your prices)
+              </button>
+            </div>
+            {forCustomer && (
+              <div className="customer-fields">
+                <label>
+                  Customer
+                  <input id="price-customer" value={customer.customer} disabled={running} onChange={(e) => setCustomer({ customer: e.target.value })} />
+                </label>
+                <label>
+                  Your company
+                  <input id="price-partner" value={customer.partner} disabled={running} onChange={(e) => setCustomer({ partner: e.target.value })} />
+                </label>
+                <label>
+                  Valid for (days)
+                  <input type="number" min={1} max={365} value={customer.validDays} disabled={running} onChange={(e) => setCustomer({ validDays: Number(e.target.value) })} />
+                </label>
+                <label className="check">
+                  <input type="checkbox" id="price-internal" checked={customer.internal} disabled={running} onChange={(e) => setCustomer({ internal: e.target.checked })} />
+                  Internal copy: add cost, margin and rule columns
+                </label>
+                <span className="muted small">Sell prices come from the Pricing tab&apos;s margin rules; the file has no cost or ERP column unless internal.</span>
               </div>
             )}
           </div>

@@ -15,6 +15,7 @@ import { useShortcuts } from "../shell/shortcuts";
 import { describeAccount, refreshWhoAmI, setWhoAmI, useWhoAmI } from "./account";
 import { ConnectionCheck } from "./ConnectionCheck";
 import { ServiceList } from "./ServiceList";
+import { ScheduleTab } from "../prices/ScheduleTab";
 import { SETTINGS_OPENED } from "./SessionBanner";
 import "./settings.css";
 import { useSignIn } from "./useSignIn";
@@ -548,6 +549,10 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
               </span>
             </footer>
           </form>
+          <section className="settings-section" aria-labelledby="schedule-h">
+            <h2 id="schedule-h">Daily export</h2>
+            <ScheduleTab market={values.markets[0] ?? "US"} toast={toast} />
+          </section>
         </div>
       </div>
     </section>

@@ -7,7 +7,7 @@ import type { Segment } from "../subscriptions/time";
 /** Every view, with what it can be opened with. */
 export type Route =
   | { view: "marketplace" }
-  | { view: "price-lists"; tab?: "export" | "changes" }
+  | { view: "price-lists"; tab?: "export" | "changes" | "impact" | "pricing" | "schedule" }
   /** That customer's detail open. */
   | { view: "customers"; customerId?: string }
   /** One customer's subscriptions (that one open), or a set. */

@@ -138,11 +138,12 @@ impl Drop for CancelGuard {
 
 impl AppCore {
     /// A dated file name for a price list of `markets` that does not replace an existing file,
-    /// e.g. `~/Downloads/pricelist-US-GB-2026-11-21.xlsx`.
+    /// e.g. `~/Downloads/pricelist-US-GB-2026-11-21.xlsx` (`customer-prices-…` for a customer's).
     pub async fn default_price_list_path(
         &self,
         markets: &[String],
         format: ExportFormat,
+        customer: bool,
     ) -> Result<String> {
         let markets = markets
             .iter()
@@ -150,7 +151,12 @@ impl AppCore {
             .collect::<Result<Vec<_>>>()?;
         let c = self.connection().await?;
         let dir = self.export_dir();
-        let name = pricelist::export_name(&markets, c.now().date_naive());
+        let day = c.now().date_naive();
+        let name = if customer {
+            pricelist::customer_export_name(&markets, day)
+        } else {
+            pricelist::export_name(&markets, day)
+        };
         Ok(tabular::free_name(&dir, &name, format.ext())
             .display()
             .to_string())

@@ -1,0 +1,112 @@
+// Customers a price change touches (issue 20): each market's newest snapshot against the one
+// before it (or N days before), matched against the plans customers hold; removed plans first,
+// then the soonest renewal, so the account manager can tell customers before they renew.
+// Exported through the one export flow.
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+
+import * as api from "../api";
+import { count } from "../format";
+import { ErrorBanner } from "../shell/ErrorBanner";
+import { useExport } from "../shell/Export";
+import type { ViewProps } from "../shell/nav";
+import { KIND_LABELS, formatMoney, formatPercent, formatOf, termLabel, withFormat } from "./prices";
+
+const DAYS = [null, 7, 30, 90] as const;
+
+export function useImpact(market: string, days: number | null) {
+  return useQuery({ queryKey: ["price-impact", market, days], queryFn: () => api.priceImpact([market], days) });
+}
+
+export function ImpactTab({ market }: ViewProps) {
+  const [days, setDays] = useState<number | null>(null);
+  const impact = useImpact(market, days);
+  const rows = impact.data?.rows ?? [];
+  const exporter = useExport({
+    write: (path) => api.exportPriceImpact([market], days, withFormat(path ?? "", formatOf(path ?? "")), formatOf(path ?? "")),
+    summary: (w) => `${count(w.rows)} touched subscriptions`,
+    what: "The list was not exported (no file was written)",
+    id: "impact-written",
+  });
+  return (
+    <div className="impact" role="tabpanel" id="panel-impact" aria-labelledby="tab-impact">
+      <div className="impact-bar">
+        <label>
+          Compare with
+          <select value={days ?? ""} onChange={(e) => setDays(e.target.value === "" ? null : Number(e.target.value))}>
+            {DAYS.map((d) => (
+              <option key={d ?? "prev"} value={d ?? ""}>
+                {d === null ? "the snapshot before" : `${d} days before`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="hint" role="status">
+          {impact.data?.spans.map((s) => `${s.market}: ${count(s.changes)} changes from ${s.from} to ${s.to}`).join(" · ")}
+          {impact.data && ` · ${count(rows.length)} subscriptions touched`}
+        </span>
+        <button type="button" disabled={rows.length === 0 || exporter.busy} onClick={() => exporter.start(`impact-${market}.xlsx`)}>
+          Export…
+        </button>
+      </div>
+      {exporter.status}
+      {impact.error && <ErrorBanner error={impact.error} what="The touched subscriptions could not be listed" />}
+      {impact.data?.skipped.map((s) => (
+        <p key={s} className="hint">
+          Nothing to compare yet for {s}
+        </p>
+      ))}
+      <table className="plain-table impact-table" aria-label={`Subscriptions touched by price changes in ${market}`}>
+        <thead>
+          <tr>
+            <th scope="col">Renewal</th>
+            <th scope="col">Customer</th>
+            <th scope="col">Subscription</th>
+            <th scope="col">Product and plan</th>
+            <th scope="col">Change</th>
+            <th scope="col" className="num">
+              Old → new
+            </th>
+            <th scope="col" className="num">
+              Percent
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {impact.data && rows.length === 0 && (
+            <tr>
+              <td colSpan={7} className="none">
+                No customer holds a plan whose price changed.
+              </td>
+            </tr>
+          )}
+          {rows.map((r) => (
+            <tr key={`${r.subscriptionId}|${r.term}|${r.billingPlan}|${r.kind}`} className={r.kind === "removed" ? "removed" : ""}>
+              <td>{r.renewal ? new Date(r.renewal).toLocaleDateString() : "—"}</td>
+              <td>{r.customerName}</td>
+              <td>
+                {r.subscription}
+                <span className="sub">
+                  {r.quantity} seats · auto-renew {r.autoRenew ? "on" : "off"}
+                </span>
+              </td>
+              <td>
+                {r.product} · {r.plan}
+                <span className="sub">
+                  {termLabel(r.term)} · {r.billingPlan}
+                </span>
+              </td>
+              <td>
+                <span className={`pill kind-${r.kind}`}>{r.kind === "removed" ? "Plan removed" : KIND_LABELS[r.kind]}</span>
+              </td>
+              <td className="num">
+                {formatMoney(r.oldPrice, r.currency)} → {r.newPrice == null ? "—" : formatMoney(r.newPrice, r.currency)}
+              </td>
+              <td className="num">{formatPercent(r.percent)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,231 @@
+// The Pricing tab: the partner's margin rules (issue 20). Each rule in words, with Remove; a
+// form that adds one (the core refuses a rule below cost unless it is a promotion, and says
+// why); and the rules shared as a .toml or .csv file (a bad file names its line and keeps the
+// rules as they were). The rules price the customer price lists of the Export tab and of the
+// daily export.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+
+import * as api from "../api";
+import type { MarkupBasis } from "../bindings/MarkupBasis";
+import type { NewRule } from "../bindings/NewRule";
+import type { Rounding } from "../bindings/Rounding";
+import type { RuleRow } from "../bindings/RuleRow";
+import { ErrorBanner } from "../shell/ErrorBanner";
+import type { ViewProps } from "../shell/nav";
+
+type Scope = "all" | "type" | "publisher" | "category" | "product" | "plan";
+
+const SCOPES: { id: Scope; label: string }[] = [
+  { id: "all", label: "Everything" },
+  { id: "type", label: "A product type" },
+  { id: "publisher", label: "A publisher" },
+  { id: "category", label: "A category" },
+  { id: "product", label: "A product" },
+  { id: "plan", label: "One plan of a product" },
+];
+
+const ROUNDINGS: { id: Rounding; label: string }[] = [
+  { id: "none", label: "No rounding" },
+  { id: "up99", label: "Up to .99" },
+  { id: "up95", label: "Up to .95" },
+  { id: "up49", label: "Up to .49" },
+  { id: "nearest005", label: "Nearest 0.05" },
+  { id: "nearest1", label: "Nearest 1" },
+];
+
+interface Form {
+  percent: string;
+  fixed: string;
+  basis: MarkupBasis;
+  rounding: Rounding;
+  scope: Scope;
+  value: string;
+  sku: string;
+  market: string;
+  promotion: boolean;
+}
+
+const EMPTY: Form = { percent: "", fixed: "", basis: "unit", rounding: "none", scope: "all", value: "", sku: "", market: "", promotion: false };
+
+const number = (s: string): number | null => {
+  const t = s.trim().replace(/%$/, "").replace(",", ".");
+  return t === "" ? null : Number(t);
+};
+
+/** The form as the core's rule; the core checks it (a markup, not below cost, a plan's product). */
+export function ruleOf(f: Form): NewRule {
+  const v = f.value.trim() || null;
+  return {
+    percent: number(f.percent),
+    fixed: number(f.fixed),
+    basis: f.basis,
+    rounding: f.rounding,
+    promotion: f.promotion,
+    productType: f.scope === "type" ? v : null,
+    publisher: f.scope === "publisher" ? v : null,
+    category: f.scope === "category" ? v : null,
+    productId: f.scope === "product" || f.scope === "plan" ? v : null,
+    skuId: f.scope === "plan" ? f.sku.trim() || null : null,
+    market: f.market.trim() || null,
+  };
+}
+
+export function PricingTab({ toast }: ViewProps) {
+  const client = useQueryClient();
+  const rules = useQuery({ queryKey: ["margin-rules"], queryFn: api.marginRules });
+  const [form, setForm] = useState<Form>(EMPTY);
+  const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const done = (next: RuleRow[], said: string) => {
+    client.setQueryData(["margin-rules"], next);
+    toast(said);
+  };
+  const add = useMutation({
+    mutationFn: () => api.addMarginRule(ruleOf(form)),
+    onSuccess: (next) => {
+      done(next, "Rule added");
+      setForm(EMPTY);
+    },
+  });
+  const remove = useMutation({ mutationFn: (id: number) => api.removeMarginRule(id), onSuccess: (next) => done(next, "Rule removed") });
+  const importRules = useMutation({
+    mutationFn: async () => {
+      const path = await api.chooseRulesFile("Import margin rules");
+      return path === null ? null : api.importMarginRules(path);
+    },
+    onSuccess: (next) => next && done(next, `${next.length} rules imported; they replace the earlier rules`),
+  });
+  const exportRules = useMutation({
+    mutationFn: async () => {
+      const path = await api.saveRulesAs("margin-rules.toml");
+      return path === null ? null : api.exportMarginRules(path);
+    },
+    onSuccess: (path) => path && toast(`Rules exported to ${path}`),
+  });
+  const busy = add.isPending || remove.isPending || importRules.isPending;
+  const list = rules.data ?? [];
+  const needsValue = form.scope !== "all";
+
+  return (
+    <div className="pricing" role="tabpanel" id="panel-pricing" aria-labelledby="tab-pricing">
+      <p className="hint">
+        Your sell prices: Microsoft&apos;s price (your cost) plus a margin. The most specific rule wins: a plan, then a product, a publisher, a
+        category, a product type, everything; then the one for the row&apos;s market; then the newest. Trial rows stay free.
+      </p>
+      {rules.error && <ErrorBanner error={rules.error} what="The margin rules could not be read" />}
+      {add.error && <ErrorBanner error={add.error} what="The rule was not added" onDismiss={add.reset} />}
+      {remove.error && <ErrorBanner error={remove.error} what="The rule was not removed" onDismiss={remove.reset} />}
+      {importRules.error && <ErrorBanner error={importRules.error} what="No rules were imported (the rules are as they were)" onDismiss={importRules.reset} />}
+      {exportRules.error && <ErrorBanner error={exportRules.error} what="The rules were not exported" onDismiss={exportRules.reset} />}
+
+      <table className="plain-table rules-table" aria-label="Margin rules">
+        <thead>
+          <tr>
+            <th scope="col">Rule</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.length === 0 && !rules.isPending && (
+            <tr>
+              <td colSpan={2} className="none">
+                No rules yet: customer price lists show your cost until you add one.
+              </td>
+            </tr>
+          )}
+          {list.map((r) => (
+            <tr key={r.id}>
+              <td>{r.words}</td>
+              <td className="actions">
+                <button type="button" className="small" disabled={busy} aria-label={`Remove rule ${r.id}`} onClick={() => remove.mutate(r.id)}>
+                  Remove
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="row-actions">
+        <button type="button" disabled={busy} onClick={() => importRules.mutate()}>
+          Import…
+        </button>
+        <button type="button" disabled={busy || list.length === 0} onClick={() => exportRules.mutate()}>
+          Export…
+        </button>
+      </div>
+
+      <form
+        className="rule-form"
+        aria-labelledby="rule-form-title"
+        onSubmit={(e) => {
+          e.preventDefault();
+          add.mutate();
+        }}
+      >
+        <h2 id="rule-form-title">Add a rule</h2>
+        <div className="fields">
+          <label>
+            Markup %
+            <input inputMode="decimal" value={form.percent} placeholder="20" onChange={(e) => set("percent", e.target.value)} />
+          </label>
+          <label>
+            Fixed amount
+            <input inputMode="decimal" value={form.fixed} placeholder="1.50" onChange={(e) => set("fixed", e.target.value)} />
+          </label>
+          <label>
+            Percent of
+            <select value={form.basis} onChange={(e) => set("basis", e.target.value as MarkupBasis)}>
+              <option value="unit">Unit price (cost)</option>
+              <option value="erp">ERP price</option>
+            </select>
+          </label>
+          <label>
+            Rounding
+            <select value={form.rounding} onChange={(e) => set("rounding", e.target.value as Rounding)}>
+              {ROUNDINGS.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Applies to
+            <select value={form.scope} onChange={(e) => set("scope", e.target.value as Scope)}>
+              {SCOPES.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          {needsValue && (
+            <label>
+              {form.scope === "plan" || form.scope === "product" ? "Product ID" : SCOPES.find((s) => s.id === form.scope)?.label.replace(/^An? /, "")}
+              <input value={form.value} required onChange={(e) => set("value", e.target.value)} />
+            </label>
+          )}
+          {form.scope === "plan" && (
+            <label>
+              Plan (SKU ID)
+              <input value={form.sku} required onChange={(e) => set("sku", e.target.value)} />
+            </label>
+          )}
+          <label>
+            Market (optional)
+            <input value={form.market} maxLength={2} placeholder="GB" onChange={(e) => set("market", e.target.value.toUpperCase())} />
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={form.promotion} onChange={(e) => set("promotion", e.target.checked)} />
+            Promotion (may sell below cost)
+          </label>
+        </div>
+        <button type="submit" className="primary" disabled={busy}>
+          Add rule
+        </button>
+      </form>
+    </div>
+  );
+}

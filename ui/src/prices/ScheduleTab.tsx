@@ -1,0 +1,241 @@
+// The daily export (issue 20): when, which markets and formats, which folder, how long dated
+// files are kept, and whether customer price lists are written too. Saving registers a
+// user-level OS job that runs the installed `cspdesk` CLI, so it runs whether or not CSP Desk
+// is open; Turn off removes it. Every run, scheduled or by hand, is listed with its outcome; a
+// failed or missed one is said first, with Run now. Shown in Price lists and in Settings.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+
+import * as api from "../api";
+import type { ExportFormat } from "../bindings/ExportFormat";
+import type { ScheduleSettings } from "../bindings/ScheduleSettings";
+import type { ScheduleStatus } from "../bindings/ScheduleStatus";
+import { count } from "../format";
+import { ErrorBanner } from "../shell/ErrorBanner";
+import "./desk.css";
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—");
+
+function defaults(market: string): ScheduleSettings {
+  return {
+    at: "06:30",
+    markets: [market],
+    formats: ["xlsx"],
+    dir: "",
+    customerPrices: false,
+    customerList: { customer: "", partner: "", validDays: 30, internal: false },
+    keepDays: 30,
+  };
+}
+
+/** The form's text as the settings the core checks. */
+export function settingsOf(f: ScheduleSettings & { marketsText: string }): ScheduleSettings {
+  const { marketsText, ...rest } = f;
+  return {
+    ...rest,
+    markets: marketsText
+      .split(/[\s,]+/)
+      .map((m) => m.trim().toUpperCase())
+      .filter(Boolean),
+  };
+}
+
+export function useScheduleStatus() {
+  return useQuery({ queryKey: ["schedule"], queryFn: api.scheduleStatus });
+}
+
+/** A failed or missed daily export, said where the app starts, with Run now. */
+export function ScheduleNotice() {
+  const status = useScheduleStatus();
+  const run = useRunNow();
+  const [hidden, setHidden] = useState(false);
+  const said = status.data?.attention;
+  if (!said || hidden) return null;
+  return (
+    <div className="notice warn app-notice" role="alert">
+      <span>{said}</span>
+      <button type="button" className="small" disabled={run.isPending} onClick={() => run.mutate()}>
+        {run.isPending ? "Running…" : "Run now"}
+      </button>
+      <button type="button" className="small link" aria-label="Dismiss" onClick={() => setHidden(true)}>
+        ×
+      </button>
+      {run.error && <ErrorBanner error={run.error} what="The export did not run" onDismiss={run.reset} />}
+    </div>
+  );
+}
+
+function useRunNow(toast?: (m: string) => void) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: api.runScheduleNow,
+    onSuccess: (done) => toast?.(`Daily export written: ${count(done.rows)} rows in ${done.files.length} files`),
+    onSettled: () => client.invalidateQueries({ queryKey: ["schedule"] }),
+  });
+}
+
+export function ScheduleTab({ market, toast }: { market: string; toast: (m: string) => void }) {
+  const client = useQueryClient();
+  const status = useScheduleStatus();
+  if (status.isPending) return <p className="hint">Reading the schedule…</p>;
+  if (status.error) return <ErrorBanner error={status.error} what="The schedule could not be read" />;
+  return <ScheduleForm key={status.dataUpdatedAt} status={status.data} market={market} toast={toast} onSaved={() => void client.invalidateQueries({ queryKey: ["schedule"] })} />;
+}
+
+function ScheduleForm({ status, market, toast, onSaved }: { status: ScheduleStatus; market: string; toast: (m: string) => void; onSaved: () => void }) {
+  const start = status.settings ?? defaults(market);
+  const [form, setForm] = useState({ ...start, marketsText: start.markets.join(", ") });
+  const set = <K extends keyof typeof form>(k: K, v: (typeof form)[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const setList = (k: "customer" | "partner", v: string) => setForm((f) => ({ ...f, customerList: { ...f.customerList, [k]: v } }));
+  const toggleFormat = (x: ExportFormat, on: boolean) => set("formats", on ? [...form.formats.filter((f) => f !== x), x] : form.formats.filter((f) => f !== x));
+  const save = useMutation({
+    mutationFn: () => api.setSchedule(settingsOf(form)),
+    onSuccess: (r) => {
+      toast(`Daily export set (${r.backend})`);
+      onSaved();
+    },
+  });
+  const off = useMutation({
+    mutationFn: api.removeSchedule,
+    onSuccess: () => {
+      toast("Daily export turned off");
+      onSaved();
+    },
+  });
+  const run = useRunNow(toast);
+  const pick = useMutation({
+    mutationFn: () => api.chooseFolder("Folder for the daily files", form.dir || undefined),
+    onSuccess: (d) => d && set("dir", d),
+  });
+  const busy = save.isPending || off.isPending || run.isPending;
+
+  return (
+    <div className="schedule">
+      {status.attention && (
+        <div className="notice warn" role="alert">
+          <span>{status.attention}</span>
+        </div>
+      )}
+      {save.error && <ErrorBanner error={save.error} what="The daily export was not set" onDismiss={save.reset} />}
+      {off.error && <ErrorBanner error={off.error} what="The daily export was not turned off" onDismiss={off.reset} />}
+      {run.error && <ErrorBanner error={run.error} what="The export did not run (the earlier files are kept)" onDismiss={run.reset} />}
+      <form
+        className="schedule-form"
+        aria-label="Daily export"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+      >
+        <p className="hint">
+          {status.settings
+            ? `On: every day at ${status.settings.at}, whether or not CSP Desk is open.`
+            : "Off. Set a time to write the price list every day, whether or not CSP Desk is open."}
+        </p>
+        <div className="fields">
+          <label>
+            Time
+            <input type="time" required value={form.at} onChange={(e) => set("at", e.target.value)} />
+          </label>
+          <label>
+            Markets
+            <input required value={form.marketsText} placeholder="GB, US" onChange={(e) => set("marketsText", e.target.value)} />
+          </label>
+          <fieldset className="formats">
+            <legend>Formats</legend>
+            {(["xlsx", "csv"] as const).map((x) => (
+              <label key={x} className="check">
+                <input type="checkbox" checked={form.formats.includes(x)} onChange={(e) => toggleFormat(x, e.target.checked)} />
+                {x === "xlsx" ? "Excel (.xlsx)" : "CSV"}
+              </label>
+            ))}
+          </fieldset>
+          <label className="wide">
+            Folder
+            <span className="with-button">
+              <input required value={form.dir} placeholder="/home/me/prices" onChange={(e) => set("dir", e.target.value)} />
+              <button type="button" onClick={() => pick.mutate()}>
+                Choose…
+              </button>
+            </span>
+          </label>
+          <label>
+            Keep dated files (days)
+            <input type="number" min={1} max={3650} value={form.keepDays} onChange={(e) => set("keepDays", Number(e.target.value))} />
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={form.customerPrices} onChange={(e) => set("customerPrices", e.target.checked)} />
+            Also write the customer price list (margin rules applied)
+          </label>
+          {form.customerPrices && (
+            <>
+              <label>
+                Customer
+                <input value={form.customerList.customer} onChange={(e) => setList("customer", e.target.value)} />
+              </label>
+              <label>
+                Your company
+                <input value={form.customerList.partner} onChange={(e) => setList("partner", e.target.value)} />
+              </label>
+            </>
+          )}
+        </div>
+        <div className="row-actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {status.settings ? "Save schedule" : "Turn on"}
+          </button>
+          {status.settings && (
+            <>
+              <button type="button" disabled={busy} onClick={() => run.mutate()}>
+                {run.isPending ? "Running…" : "Run now"}
+              </button>
+              <button type="button" disabled={busy} onClick={() => off.mutate()}>
+                Turn off
+              </button>
+            </>
+          )}
+        </div>
+        {save.data && (
+          <p className="hint" role="status">
+            Registered ({save.data.backend}): <code>{save.data.entry}</code>
+          </p>
+        )}
+      </form>
+
+      <h2 id="runs-title">Runs</h2>
+      <table className="plain-table runs-table" aria-labelledby="runs-title">
+        <thead>
+          <tr>
+            <th scope="col">Started</th>
+            <th scope="col">Finished</th>
+            <th scope="col">How</th>
+            <th scope="col">Outcome</th>
+            <th scope="col" className="num">
+              Rows
+            </th>
+            <th scope="col">Files or reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {status.runs.length === 0 && (
+            <tr>
+              <td colSpan={6} className="none">
+                No runs yet.
+              </td>
+            </tr>
+          )}
+          {status.runs.map((r) => (
+            <tr key={r.id} className={r.ok ? "" : "failed"}>
+              <td>{when(r.startedAt)}</td>
+              <td>{when(r.finishedAt)}</td>
+              <td>{r.manual ? "By hand" : "Scheduled"}</td>
+              <td>{r.ok ? "Done" : "Failed"}</td>
+              <td className="num">{r.ok ? count(r.rows) : ""}</td>
+              <td className="files">{r.ok ? r.files.map((f) => <div key={f}>{f}</div>) : r.error}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
