@@ -1,45 +1,15 @@
 //! `cspdesk offers sync|list|show` end to end: the real binary against a sandbox on loopback.
 
+use crate::support::cli::Cli;
 use crate::support::common;
-
-use std::process::Command;
 
 use serde_json::Value;
 
-struct Cli {
-    url: String,
-    dir: tempfile::TempDir,
-}
-
-impl Cli {
-    fn run(&self, args: &[&str]) -> (bool, String, String) {
-        let out = Command::new(env!("CARGO_BIN_EXE_cspdesk"))
-            .args(["--endpoint", &self.url, "--data-dir"])
-            .arg(self.dir.path())
-            .args(args)
-            .env_remove("CSPDESK_ACCESS_TOKEN")
-            .output()
-            .expect("cspdesk runs");
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into(),
-            String::from_utf8_lossy(&out.stderr).into(),
-        )
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let (ok, out, err) = self.run(&all);
-        assert!(ok, "cspdesk {args:?} failed: {err}");
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
-    }
-
-    fn list(&self, filters: &[&str]) -> Vec<Value> {
-        let mut args = vec!["offers", "list", "--market", "GB"];
-        args.extend_from_slice(filters);
-        self.json(&args).as_array().expect("a JSON array").clone()
-    }
+/// `offers list --market GB` with `filters`.
+fn list(cli: &Cli, filters: &[&str]) -> Vec<Value> {
+    let mut args = vec!["offers", "list", "--market", "GB"];
+    args.extend_from_slice(filters);
+    cli.json(&args).as_array().expect("a JSON array").clone()
 }
 
 fn text(o: &Value, k: &str) -> String {
@@ -49,10 +19,7 @@ fn text(o: &Value, k: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_filter_and_the_search_of_offers_list() {
     let sb = common::sandbox_with(600, "").await;
-    let cli = Cli {
-        url: sb.url().to_string(),
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let cli = Cli::new(sb.url().as_str());
     let cli = tokio::task::spawn_blocking(move || {
         let report = cli.json(&["offers", "sync", "--market", "GB"]);
         assert!(report["offers"].as_u64().unwrap() > 100, "{report}");
@@ -63,7 +30,7 @@ async fn every_filter_and_the_search_of_offers_list() {
     .unwrap();
 
     tokio::task::spawn_blocking(move || {
-        let all = cli.list(&[]);
+        let all = list(&cli, &[]);
         assert!(all.len() > 100);
         // JSON shape: Partner Center names, skus nested
         let saas = all
@@ -80,12 +47,12 @@ async fn every_filter_and_the_search_of_offers_list() {
             "{sku}"
         );
 
-        let by_type = cli.list(&["--type", "saas"]);
+        let by_type = list(&cli, &["--type", "saas"]);
         assert!(!by_type.is_empty() && by_type.len() < all.len());
         assert!(by_type.iter().all(|o| o["type"] == "saas"));
-        let vms = cli.list(&["--type", "vm"]);
+        let vms = list(&cli, &["--type", "vm"]);
         assert!(!vms.is_empty() && vms.iter().all(|o| o["type"] == "vm"));
-        let two = cli.list(&["--type", "vm", "--type", "container"]);
+        let two = list(&cli, &["--type", "vm", "--type", "container"]);
         assert!(
             two.len() > vms.len()
                 && two
@@ -93,7 +60,7 @@ async fn every_filter_and_the_search_of_offers_list() {
                     .all(|o| o["type"] == "vm" || o["type"] == "container")
         );
 
-        let sec = cli.list(&["--category", "Security"]);
+        let sec = list(&cli, &["--category", "Security"]);
         assert!(!sec.is_empty() && sec.len() < all.len());
         assert!(sec.iter().all(|o| o["categories"]
             .as_array()
@@ -101,17 +68,17 @@ async fn every_filter_and_the_search_of_offers_list() {
             .iter()
             .any(|c| c == "security")));
 
-        let ms = cli.list(&["--publisher", "microsoft"]);
-        let partners = cli.list(&["--publisher", "partner"]);
+        let ms = list(&cli, &["--publisher", "microsoft"]);
+        let partners = list(&cli, &["--publisher", "partner"]);
         assert!(!ms.is_empty() && !partners.is_empty());
         assert!(ms.iter().all(|o| o["isMicrosoftProduct"] == true));
         assert!(partners.iter().all(|o| o["isMicrosoftProduct"] == false));
         assert_eq!(ms.len() + partners.len(), all.len());
         let name = text(&partners[0], "publisherName");
-        let named = cli.list(&["--publisher", &name.to_uppercase()]);
+        let named = list(&cli, &["--publisher", &name.to_uppercase()]);
         assert!(!named.is_empty() && named.iter().all(|o| text(o, "publisherName") == name));
 
-        let trials = cli.list(&["--trial"]);
+        let trials = list(&cli, &["--trial"]);
         assert!(!trials.is_empty() && trials.len() < all.len());
         assert!(trials.iter().all(|o| o["freeTrial"] == true));
 
@@ -120,7 +87,7 @@ async fn every_filter_and_the_search_of_offers_list() {
             .next()
             .unwrap()
             .to_lowercase();
-        let found = cli.list(&["--search", &word.to_uppercase()]);
+        let found = list(&cli, &["--search", &word.to_uppercase()]);
         assert!(!found.is_empty());
         assert!(found.iter().all(|o| {
             [
@@ -133,14 +100,17 @@ async fn every_filter_and_the_search_of_offers_list() {
         }));
 
         // "all Security SaaS offers from partners"
-        let combo = cli.list(&[
-            "--type",
-            "saas",
-            "--category",
-            "security",
-            "--publisher",
-            "partner",
-        ]);
+        let combo = list(
+            &cli,
+            &[
+                "--type",
+                "saas",
+                "--category",
+                "security",
+                "--publisher",
+                "partner",
+            ],
+        );
         let expected = all
             .iter()
             .filter(|o| {
@@ -193,10 +163,7 @@ async fn every_filter_and_the_search_of_offers_list() {
 #[tokio::test(flavor = "multi_thread")]
 async fn customers_list_prints_a_json_array_and_searches() {
     let sb = common::sandbox().await;
-    let cli = Cli {
-        url: sb.url().to_string(),
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let cli = Cli::new(sb.url().as_str());
     tokio::task::spawn_blocking(move || {
         let all = cli.json(&["customers", "list"]);
         let all = all.as_array().unwrap();
@@ -221,10 +188,7 @@ async fn customers_list_prints_a_json_array_and_searches() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refusal_prints_the_servers_words_and_the_request_id_on_one_line() {
     let sb = common::sandbox_with(60, "").await;
-    let cli = Cli {
-        url: sb.url().to_string(),
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let cli = Cli::new(sb.url().as_str());
     let (ok, _, err) = tokio::task::spawn_blocking(move || {
         cli.run(&[
             "activation-link",

@@ -7,44 +7,21 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 
 use calamine::{Data, Reader, Xlsx};
 
+use crate::support::cli::Cli;
 use crate::support::common;
 
-struct Cli {
-    url: String,
-    dir: tempfile::TempDir,
-}
-
-impl Cli {
-    fn run(&self, args: &[&str]) -> (bool, String, String) {
-        let out = Command::new(env!("CARGO_BIN_EXE_cspdesk"))
-            .args(["--endpoint", &self.url, "--data-dir"])
-            .arg(self.dir.path().join("data"))
-            .arg("--settings")
-            .arg(self.dir.path().join("settings.toml"))
-            .args(args)
-            .env_remove("CSPDESK_ACCESS_TOKEN")
-            .output()
-            .expect("cspdesk runs");
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into(),
-            String::from_utf8_lossy(&out.stderr).into(),
-        )
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let (ok, out, err) = self.run(args);
-        assert!(ok, "cspdesk {args:?} failed: {err}");
-        out
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.dir.path().join(name).display().to_string()
-    }
+/// `prices export --market GB --format FORMAT --out OUT EXTRA…`; `must` asserts success.
+fn gb_export(cli: &Cli, must: bool, format: &str, out: &str, extra: &[&str]) -> (bool, String) {
+    let mut args = vec![
+        "prices", "export", "--market", "GB", "--format", format, "--out", out,
+    ];
+    args.extend_from_slice(extra);
+    let (ok, _, err) = cli.run(&args);
+    assert!(ok || !must, "cspdesk {args:?} failed: {err}");
+    (ok, err)
 }
 
 /// A CSV file's records (any number of fields each).
@@ -114,23 +91,9 @@ fn close(a: f64, b: f64) -> bool {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_customer_price_list_carries_the_sell_prices_of_the_rules_and_nothing_of_the_cost() {
     let sb = common::sandbox_with(150, "").await;
-    let cli = Cli {
-        url: sb.url().to_string(),
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let cli = Cli::new(sb.url().as_str());
     let plain_path = cli.path("plain.csv");
-    tokio::task::block_in_place(|| {
-        cli.ok(&[
-            "prices",
-            "export",
-            "--market",
-            "GB",
-            "--format",
-            "csv",
-            "--out",
-            &plain_path,
-        ])
-    });
+    tokio::task::block_in_place(|| gb_export(&cli, true, "csv", &plain_path, &[]));
     let plain = csv_records(&plain_path);
     let (plain_header, plain_rows) = (plain[0].clone(), plain[1..].to_vec());
     let col = |name: &str| plain_header.iter().position(|h| h == name).unwrap();
@@ -180,21 +143,19 @@ async fn a_customer_price_list_carries_the_sell_prices_of_the_rules_and_nothing_
     // The customer's file.
     let out = cli.path("fabrikam.csv");
     tokio::task::block_in_place(|| {
-        cli.ok(&[
-            "prices",
-            "export",
-            "--market",
-            "GB",
-            "--format",
+        gb_export(
+            &cli,
+            true,
             "csv",
-            "--out",
             &out,
-            "--customer-prices",
-            "--customer",
-            "Fabrikam Ltd",
-            "--partner",
-            "Contoso Partners",
-        ])
+            &[
+                "--customer-prices",
+                "--customer",
+                "Fabrikam Ltd",
+                "--partner",
+                "Contoso Partners",
+            ],
+        )
     });
     let got = csv_records(&out);
     let today = chrono::Utc::now().date_naive();
@@ -280,20 +241,18 @@ async fn a_customer_price_list_carries_the_sell_prices_of_the_rules_and_nothing_
     // The internal variant: the cost, ERP price, margin and rule beside the sell price.
     let internal = cli.path("internal.xlsx");
     tokio::task::block_in_place(|| {
-        cli.ok(&[
-            "prices",
-            "export",
-            "--market",
-            "GB",
-            "--format",
+        gb_export(
+            &cli,
+            true,
             "xlsx",
-            "--out",
             &internal,
-            "--customer-prices",
-            "--internal",
-            "--customer",
-            "Fabrikam Ltd",
-        ])
+            &[
+                "--customer-prices",
+                "--internal",
+                "--customer",
+                "Fabrikam Ltd",
+            ],
+        )
     });
     let mut wb: Xlsx<_> = calamine::open_workbook(&internal).unwrap();
     let range = wb.worksheet_range("GB").unwrap();
@@ -343,19 +302,13 @@ async fn a_customer_price_list_carries_the_sell_prices_of_the_rules_and_nothing_
     // Filters work as for the plain list.
     let one_publisher = cli.path("one_publisher.csv");
     tokio::task::block_in_place(|| {
-        cli.ok(&[
-            "prices",
-            "export",
-            "--market",
-            "GB",
-            "--format",
+        gb_export(
+            &cli,
+            true,
             "csv",
-            "--out",
             &one_publisher,
-            "--customer-prices",
-            "--publisher",
-            &publisher,
-        ])
+            &["--customer-prices", "--publisher", &publisher],
+        )
     });
     let (one_publisher_header, one_publisher_rows) = table(&csv_records(&one_publisher));
     let publisher_at = one_publisher_header
@@ -376,19 +329,14 @@ async fn a_customer_price_list_carries_the_sell_prices_of_the_rules_and_nothing_
     let bad = cli.dir.path().join("rules.csv");
     std::fs::write(&bad, "markup,round\n20%,0.99\nlots,0.99\n").unwrap();
     let none = cli.path("none.csv");
-    let (ok, _, err) = tokio::task::block_in_place(|| {
-        cli.run(&[
-            "prices",
-            "export",
-            "--market",
-            "GB",
-            "--format",
+    let (ok, err) = tokio::task::block_in_place(|| {
+        gb_export(
+            &cli,
+            false,
             "csv",
-            "--out",
             &none,
-            "--margin",
-            &bad.display().to_string(),
-        ])
+            &["--margin", &bad.display().to_string()],
+        )
     });
     assert!(!ok);
     assert!(err.contains("line 3"), "{err}");
@@ -397,18 +345,13 @@ async fn a_customer_price_list_carries_the_sell_prices_of_the_rules_and_nothing_
     std::fs::write(&good, "[[rule]]\nmarkup = \"50%\"\n").unwrap();
     let from_file = cli.path("from-file.csv");
     tokio::task::block_in_place(|| {
-        cli.ok(&[
-            "prices",
-            "export",
-            "--market",
-            "GB",
-            "--format",
+        gb_export(
+            &cli,
+            true,
             "csv",
-            "--out",
             &from_file,
-            "--margin",
-            &good.display().to_string(),
-        ])
+            &["--margin", &good.display().to_string()],
+        )
     });
     let (f_header, f_rows) = table(&csv_records(&from_file));
     let price_at = f_header.iter().position(|c| c == "Unit price").unwrap();

@@ -3,9 +3,8 @@
 //! by the server, nothing changed), seat bounds, idempotent retries of the POST, and the CLI's
 //! `subscriptions plans|change --json` through the real binary.
 
+use crate::support::cli::Cli;
 use crate::support::common;
-
-use std::process::Command;
 
 use cspdesk_core::partner_center::models::{Subscription, SubscriptionStatus};
 use cspdesk_core::partner_center::{api, Client};
@@ -351,21 +350,6 @@ async fn a_change_whose_answers_are_all_lost_is_known_from_the_read_back() {
 
 // ---------------------------------------------------------------- CLI
 
-fn cli(url: &str, dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cspdesk"))
-        .args(["--endpoint", url, "--data-dir"])
-        .arg(dir)
-        .args(args)
-        .env_remove("CSPDESK_ACCESS_TOKEN")
-        .output()
-        .expect("cspdesk runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn cli_plans_and_change_print_partner_center_json() {
     let sb = common::sandbox().await;
@@ -397,22 +381,16 @@ async fn cli_plans_and_change_print_partner_center_json() {
         .find(|o| o.maximum_quantity.is_none_or(|m| sub.quantity <= m))
         .unwrap()
         .clone();
-    let url = sb.url().to_string();
-    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(sb.url().as_str());
     tokio::task::spawn_blocking(move || {
-        let d = dir.path();
-        let (ok, out, err) = cli(
-            &url,
-            d,
-            &[
-                "--json",
-                "subscriptions",
-                "plans",
-                "--customer",
-                &customer,
-                &sub.id,
-            ],
-        );
+        let (ok, out, err) = cli.run(&[
+            "--json",
+            "subscriptions",
+            "plans",
+            "--customer",
+            &customer,
+            &sub.id,
+        ]);
         assert!(ok, "{err}");
         let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
         assert_eq!(v["subscriptionId"], sub.id.as_str());
@@ -426,20 +404,16 @@ async fn cli_plans_and_change_print_partner_center_json() {
             && o["upgradeType"] == "upgrade_only"));
         assert!(v["unavailable"].is_array() && v["notes"].is_array());
 
-        let (ok, out, err) = cli(
-            &url,
-            d,
-            &[
-                "--json",
-                "subscriptions",
-                "change",
-                "--customer",
-                &customer,
-                &sub.id,
-                "--plan",
-                &target.offer_id,
-            ],
-        );
+        let (ok, out, err) = cli.run(&[
+            "--json",
+            "subscriptions",
+            "change",
+            "--customer",
+            &customer,
+            &sub.id,
+            "--plan",
+            &target.offer_id,
+        ]);
         assert!(ok, "{err}");
         let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
         assert_eq!(v["planChanged"], true);
@@ -450,27 +424,19 @@ async fn cli_plans_and_change_print_partner_center_json() {
         assert_eq!(v["subscription"]["status"], "active");
 
         if let Some((c, s, sku)) = blocked {
-            let (ok, out, err) = cli(
-                &url,
-                d,
-                &[
-                    "subscriptions",
-                    "change",
-                    "--customer",
-                    &c,
-                    &s,
-                    "--plan",
-                    &sku,
-                ],
-            );
+            let (ok, out, err) = cli.run(&[
+                "subscriptions",
+                "change",
+                "--customer",
+                &c,
+                &s,
+                "--plan",
+                &sku,
+            ]);
             assert!(!ok, "a not eligible plan must fail: {out}");
             assert!(err.contains("cannot move from"), "{err}");
         }
-        let (ok, _, err) = cli(
-            &url,
-            d,
-            &["subscriptions", "change", "--customer", "x", "y"],
-        );
+        let (ok, _, err) = cli.run(&["subscriptions", "change", "--customer", "x", "y"]);
         assert!(!ok && err.contains("--plan"), "{err}");
     })
     .await

@@ -223,6 +223,12 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// An amount in `currency`, or an empty cell when there is none.
+    pub fn money(v: Option<f64>, currency: &str) -> Cell {
+        v.map(|v| Cell::Money(v, currency.to_string()))
+            .unwrap_or(Cell::Empty)
+    }
+
     fn csv(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),

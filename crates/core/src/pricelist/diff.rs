@@ -269,10 +269,7 @@ pub fn changes_table(changes: &[PriceChange]) -> Table {
         "Amount",
         "Percent",
     ];
-    let money = |v: Option<f64>, currency: &str| {
-        v.map(|v| Cell::Money(v, currency.to_string()))
-            .unwrap_or(Cell::Empty)
-    };
+    let money = Cell::money;
     Table {
         name: "Changes".into(),
         headers: headers.iter().map(|h| h.to_string()).collect(),

@@ -358,12 +358,7 @@ impl OpenSheet {
                         }
                     }
                     Col::Start | Col::End => {
-                        let d = if *col == Col::Start {
-                            r.effective_start
-                        } else {
-                            r.effective_end
-                        };
-                        if let Some(d) = d {
+                        if let Some(d) = col.date_of(&r) {
                             ws.write_datetime(row, c, excel_date(d)?)?;
                         }
                     }
@@ -620,12 +615,7 @@ fn write_csv(
                         None => Ok(()),
                     },
                     Col::Start | Col::End => {
-                        let d = if *col == Col::Start {
-                            r.effective_start
-                        } else {
-                            r.effective_end
-                        };
-                        if let Some(d) = d {
+                        if let Some(d) = col.date_of(&r) {
                             iso_date(cell, d);
                         }
                         Ok(())

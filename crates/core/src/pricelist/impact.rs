@@ -204,10 +204,7 @@ pub fn table(rows: &[ImpactRow]) -> Table {
         "Seats",
         "Subscription ID",
     ];
-    let money = |v: Option<f64>, currency: &str| {
-        v.map(|v| Cell::Money(v, currency.to_string()))
-            .unwrap_or(Cell::Empty)
-    };
+    let money = Cell::money;
     let text = |s: &str| Cell::Text(s.to_string());
     Table {
         name: "Impact".into(),

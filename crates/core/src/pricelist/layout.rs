@@ -62,6 +62,15 @@ impl Col {
         matches!(self, Col::Start | Col::End)
     }
 
+    /// The row's date in this column, if it is a date column and the row has one.
+    pub fn date_of(self, r: &OutRow<'_>) -> Option<NaiveDate> {
+        match self {
+            Col::Start => r.effective_start,
+            Col::End => r.effective_end,
+            _ => None,
+        }
+    }
+
     /// A workbook column's width.
     pub fn width(self) -> f64 {
         const TEXT: [f64; 11] = [8.0, 9.0, 15.0, 36.0, 8.0, 22.0, 28.0, 16.0, 26.0, 8.0, 22.0];
