@@ -42,8 +42,8 @@ export function ImpactTab({ market }: ViewProps) {
           </select>
         </label>
         <span className="hint" role="status">
-          {impact.data?.spans.map((s) => `${s.market}: ${count(s.changes)} changes from ${s.from} to ${s.to}`).join(" · ")}
-          {impact.data && ` · ${count(rows.length)} subscriptions touched`}
+          {impact.data &&
+            [...impact.data.spans.map((s) => `${s.market}: ${count(s.changes)} changes from ${s.from} to ${s.to}`), `${count(rows.length)} subscriptions touched`].join(" · ")}
         </span>
         <button type="button" disabled={rows.length === 0 || exporter.busy} onClick={() => exporter.start(`impact-${market}.xlsx`)}>
           Export…
@@ -53,7 +53,8 @@ export function ImpactTab({ market }: ViewProps) {
       {impact.error && <ErrorBanner error={impact.error} what="The touched subscriptions could not be listed" />}
       {impact.data?.skipped.map((s) => (
         <p key={s} className="hint">
-          Nothing to compare yet for {s}
+          Nothing to compare yet in {s.split(":")[0]}: changes appear once there are two days&apos; price snapshots (each export or fetch keeps
+          today&apos;s).
         </p>
       ))}
       <table className="plain-table impact-table" aria-label={`Subscriptions touched by price changes in ${market}`}>
@@ -73,7 +74,7 @@ export function ImpactTab({ market }: ViewProps) {
           </tr>
         </thead>
         <tbody>
-          {impact.data && rows.length === 0 && (
+          {impact.data && rows.length === 0 && impact.data.spans.length > 0 && (
             <tr>
               <td colSpan={7} className="none">
                 No customer holds a plan whose price changed.

@@ -168,11 +168,11 @@ export function PricingTab({ toast }: ViewProps) {
         <div className="fields">
           <label>
             Markup %
-            <input inputMode="decimal" value={form.percent} placeholder="20" onChange={(e) => set("percent", e.target.value)} />
+            <input inputMode="decimal" value={form.percent} placeholder="e.g. 20" onChange={(e) => set("percent", e.target.value)} />
           </label>
           <label>
             Fixed amount
-            <input inputMode="decimal" value={form.fixed} placeholder="1.50" onChange={(e) => set("fixed", e.target.value)} />
+            <input inputMode="decimal" value={form.fixed} placeholder="e.g. 1.50" onChange={(e) => set("fixed", e.target.value)} />
           </label>
           <label>
             Percent of
@@ -215,7 +215,7 @@ export function PricingTab({ toast }: ViewProps) {
           )}
           <label>
             Market (optional)
-            <input value={form.market} maxLength={2} placeholder="GB" onChange={(e) => set("market", e.target.value.toUpperCase())} />
+            <input value={form.market} maxLength={2} placeholder="any" onChange={(e) => set("market", e.target.value.toUpperCase())} />
           </label>
           <label className="check">
             <input type="checkbox" checked={form.promotion} onChange={(e) => set("promotion", e.target.checked)} />
