@@ -5,7 +5,8 @@
 // reach `onKeyDown`.
 //
 // The field is uncontrolled: typing renders nothing by itself. When `value` changes from outside
-// (Esc cleared it, filters were reset) the field is set to it.
+// (Esc cleared it, filters were reset) the field is set to it; the owner's late renders of what
+// was typed never set it back.
 import { type InputHTMLAttributes, type KeyboardEvent, type Ref, useCallback, useLayoutEffect, useRef } from "react";
 
 /** Whether a key belongs to an input method's composition (WebKit's keyCode 229 included). */
@@ -26,9 +27,18 @@ interface Props extends Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "d
 export function SearchField({ id, label, value, onSearch, onKeyDown, ref, ...rest }: Props) {
   const field = useRef<HTMLInputElement | null>(null);
   const inComposition = useRef(false);
+  // The last text handed on, and those whose `value` has not come back yet: the owner may render
+  // them late (in a transition), behind what is typed by then, and must not undo the typing.
   const sent = useRef(value);
+  const echoes = useRef(new Set<string>());
 
   useLayoutEffect(() => {
+    if (echoes.current.has(value)) {
+      if (value === sent.current) echoes.current.clear();
+      return;
+    }
+    // A value from outside (Esc cleared it, filters were reset).
+    echoes.current.clear();
     sent.current = value;
     if (field.current && field.current.value !== value) field.current.value = value;
   }, [value]);
@@ -36,6 +46,7 @@ export function SearchField({ id, label, value, onSearch, onKeyDown, ref, ...res
   const send = (text: string) => {
     if (text === sent.current) return;
     sent.current = text;
+    echoes.current.add(text);
     onSearch(text);
   };
   const setRef = useCallback(
