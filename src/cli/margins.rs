@@ -79,24 +79,9 @@ pub fn run(g: &Global, cmd: MarginsCmd) -> Result<()> {
             let rule = NewRule {
                 percent: markup.as_deref().map(file::parse_percent).transpose()?,
                 fixed,
-                basis: match on.trim().to_ascii_lowercase().as_str() {
-                    "erp" => MarkupBasis::Erp,
-                    "unit" | "" => MarkupBasis::Unit,
-                    other => {
-                        return Err(cspdesk_core::Error::Invalid(format!(
-                            "--on {other}: use unit (the cost) or erp"
-                        )))
-                    }
-                },
+                basis: MarkupBasis::parse(&on)?,
                 rounding: Rounding::parse(&round)?,
-                scope: RuleScope {
-                    product_type,
-                    publisher,
-                    category,
-                    product_id: product,
-                    sku_id: sku,
-                    market,
-                },
+                scope: RuleScope::of(product_type, publisher, category, product, sku, market),
                 promotion,
             };
             let added = pricing::store::add(&store, &rule)?;

@@ -59,6 +59,8 @@ impl FilterArgs {
 }
 
 #[derive(Subcommand, Debug)]
+// A command line is parsed once per process: the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum PricesCmd {
     /// Download today's marketplace price sheet and keep it as the day's snapshot.
     Fetch {
@@ -232,15 +234,18 @@ pub async fn run(g: &Global, cmd: PricesCmd) -> Result<()> {
                             .unwrap_or_default(),
                         r.customer_name.clone(),
                         r.subscription.clone(),
-                        format!("{} / {}", r.product, r.plan),
-                        r.kind.label().into(),
+                        format!("{} / {}", r.change.product, r.change.plan),
+                        r.change.kind.label().into(),
                         format!(
                             "{} → {} {}",
-                            money(r.old_price),
-                            money(r.new_price),
-                            r.currency
+                            money(r.change.old_price),
+                            money(r.change.new_price),
+                            r.change.currency
                         ),
-                        r.percent.map(|p| format!("{p:+.1}%")).unwrap_or_default(),
+                        r.change
+                            .percent
+                            .map(|p| format!("{p:+.1}%"))
+                            .unwrap_or_default(),
                     ]
                 })
                 .collect();

@@ -109,11 +109,11 @@ async fn the_customers_a_price_change_touches_are_listed_by_renewal_removed_plan
             .unwrap();
         let ours = r.rows.iter().any(|r| {
             r.customer_id == buyer
-                && r.product_id == gone.product_id
-                && r.sku_id == gone.sku_id
-                && r.kind == ChangeKind::Removed
+                && r.change.product_id == gone.product_id
+                && r.change.sku_id == gone.sku_id
+                && r.change.kind == ChangeKind::Removed
         });
-        if ours && r.rows.iter().any(|r| r.kind != ChangeKind::Removed) {
+        if ours && r.rows.iter().any(|r| r.change.kind != ChangeKind::Removed) {
             report = Some(r);
             break;
         }
@@ -135,7 +135,7 @@ async fn the_customers_a_price_change_touches_are_listed_by_renewal_removed_plan
         report.spans
     );
     assert_eq!(
-        report.rows[0].kind,
+        report.rows[0].change.kind,
         ChangeKind::Removed,
         "removed plans first"
     );
@@ -181,7 +181,13 @@ async fn the_customers_a_price_change_touches_are_listed_by_renewal_removed_plan
     let got: BTreeSet<_> = report
         .rows
         .iter()
-        .map(|r| (r.subscription_id.clone(), r.term.clone(), r.kind))
+        .map(|r| {
+            (
+                r.subscription_id.clone(),
+                r.change.term.clone(),
+                r.change.kind,
+            )
+        })
         .collect();
     assert_eq!(got, expected);
     assert_eq!(got.len(), report.rows.len(), "each pair once");
@@ -190,17 +196,21 @@ async fn the_customers_a_price_change_touches_are_listed_by_renewal_removed_plan
     let removed = report
         .rows
         .iter()
-        .take_while(|r| r.kind == ChangeKind::Removed)
+        .take_while(|r| r.change.kind == ChangeKind::Removed)
         .count();
     assert!(report.rows[removed..]
         .iter()
-        .all(|r| r.kind != ChangeKind::Removed));
+        .all(|r| r.change.kind != ChangeKind::Removed));
     for part in [&report.rows[..removed], &report.rows[removed..]] {
         let renewals: Vec<_> = part.iter().filter_map(|r| r.renewal).collect();
         assert!(renewals.windows(2).all(|w| w[0] <= w[1]), "{renewals:?}");
     }
-    for r in report.rows.iter().filter(|r| r.kind != ChangeKind::New) {
-        assert!(r.old_price.is_some(), "{r:?}");
+    for r in report
+        .rows
+        .iter()
+        .filter(|r| r.change.kind != ChangeKind::New)
+    {
+        assert!(r.change.old_price.is_some(), "{r:?}");
     }
 
     // Written and read back.

@@ -8,8 +8,16 @@ export type ImpactRow = { market: string, customerId: string, customerName: stri
 /**
  * The subscription's friendly name.
  */
-subscription: string, productId: string, product: string, skuId: string, plan: string, publisher: string, term: string, billingPlan: string, kind: PriceChangeKind, currency: string, oldPrice: number | null, newPrice: number | null, percent: number | null, 
+subscription: string, 
 /**
  * When the subscription's term ends and it renews (its commitment end date).
  */
-renewal: string | null, autoRenew: boolean, quantity: number, };
+renewal: string | null, autoRenew: boolean, quantity: number, kind: PriceChangeKind, productId: string, product: string, skuId: string, plan: string, publisher: string, term: string, billingPlan: string, currency: string, oldPrice: number | null, newPrice: number | null, 
+/**
+ * new − old
+ */
+amount: number | null, 
+/**
+ * (new − old) / old × 100
+ */
+percent: number | null, };

@@ -66,18 +66,10 @@ pub struct ImpactRow {
     pub subscription_id: String,
     /// The subscription's friendly name.
     pub subscription: String,
-    pub product_id: String,
-    pub product: String,
-    pub sku_id: String,
-    pub plan: String,
-    pub publisher: String,
-    pub term: String,
-    pub billing_plan: String,
-    pub kind: ChangeKind,
-    pub currency: String,
-    pub old_price: Option<f64>,
-    pub new_price: Option<f64>,
-    pub percent: Option<f64>,
+    /// The change that touches it: product, plan, term, billing plan, kind, prices.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub change: PriceChange,
     /// When the subscription's term ends and it renews (its commitment end date).
     pub renewal: Option<DateTime<Utc>>,
     pub auto_renew: bool,
@@ -149,18 +141,7 @@ pub fn match_held(markets: &[MarketChanges<'_>], held: &[Held]) -> Vec<ImpactRow
                     customer_name: h.customer_name.clone(),
                     subscription_id: s.id.clone(),
                     subscription: s.friendly_name.clone(),
-                    product_id: c.product_id.clone(),
-                    product: c.product.clone(),
-                    sku_id: c.sku_id.clone(),
-                    plan: c.plan.clone(),
-                    publisher: c.publisher.clone(),
-                    term: c.term.clone(),
-                    billing_plan: c.billing_plan.clone(),
-                    kind: c.kind,
-                    currency: c.currency.clone(),
-                    old_price: c.old_price,
-                    new_price: c.new_price,
-                    percent: c.percent,
+                    change: (*c).clone(),
                     renewal: s.commitment_end_date,
                     auto_renew: s.auto_renew_enabled,
                     quantity: s.quantity,
@@ -169,7 +150,7 @@ pub fn match_held(markets: &[MarketChanges<'_>], held: &[Held]) -> Vec<ImpactRow
         }
     }
     out.sort_by(|a, b| {
-        let removed = |r: &ImpactRow| r.kind != ChangeKind::Removed;
+        let removed = |r: &ImpactRow| r.change.kind != ChangeKind::Removed;
         removed(a)
             .cmp(&removed(b))
             .then_with(|| match (a.renewal, b.renewal) {
@@ -219,15 +200,15 @@ pub fn table(rows: &[ImpactRow]) -> Table {
                     text(&r.customer_name),
                     text(&r.subscription),
                     text(&r.market),
-                    text(&r.product),
-                    text(&r.plan),
-                    text(&r.publisher),
-                    text(&r.term),
-                    text(&r.billing_plan),
-                    text(r.kind.label()),
-                    money(r.old_price, &r.currency),
-                    money(r.new_price, &r.currency),
-                    r.percent.map(Cell::Number).unwrap_or(Cell::Empty),
+                    text(&r.change.product),
+                    text(&r.change.plan),
+                    text(&r.change.publisher),
+                    text(&r.change.term),
+                    text(&r.change.billing_plan),
+                    text(r.change.kind.label()),
+                    money(r.change.old_price, &r.change.currency),
+                    money(r.change.new_price, &r.change.currency),
+                    r.change.percent.map(Cell::Number).unwrap_or(Cell::Empty),
                     text(if r.auto_renew { "On" } else { "Off" }),
                     Cell::Number(f64::from(r.quantity)),
                     text(&r.subscription_id),

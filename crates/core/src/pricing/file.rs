@@ -74,16 +74,7 @@ impl Spelled {
             Some(Markup::Number(n)) => Some(n),
             Some(Markup::Text(t)) => Some(parse_percent(&t)?),
         };
-        let basis = match self.on.as_deref().map(|s| s.trim().to_ascii_lowercase()) {
-            None => MarkupBasis::Unit,
-            Some(s) if s.is_empty() || s == "unit" => MarkupBasis::Unit,
-            Some(s) if s == "erp" => MarkupBasis::Erp,
-            Some(s) => {
-                return Err(Error::Invalid(format!(
-                    "`on = {s}`: a markup is taken of the unit price (unit) or the ERP price (erp)"
-                )))
-            }
-        };
+        let basis = MarkupBasis::parse(self.on.as_deref().unwrap_or_default())?;
         check(&NewRule {
             percent,
             fixed: self.fixed,

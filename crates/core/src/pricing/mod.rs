@@ -39,6 +39,19 @@ pub enum MarkupBasis {
     Erp,
 }
 
+impl MarkupBasis {
+    /// `unit` (or nothing) or `erp`, any case.
+    pub fn parse(s: &str) -> Result<MarkupBasis> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "unit" => Ok(MarkupBasis::Unit),
+            "erp" => Ok(MarkupBasis::Erp),
+            other => Err(Error::Invalid(format!(
+                "`{other}`: a markup is taken of the unit price (unit) or the ERP price (erp)"
+            ))),
+        }
+    }
+}
+
 /// How a sell price is rounded after the markup.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -107,6 +120,27 @@ impl Rounding {
             Rounding::Nearest1 => ((cents as f64 / 100.0).round() as i64) * 100,
         };
         (out.max(0) as f64) / 100.0
+    }
+}
+
+impl RuleScope {
+    /// A scope from its parts, in the order a rules file and the CLI name them.
+    pub fn of(
+        product_type: Option<String>,
+        publisher: Option<String>,
+        category: Option<String>,
+        product_id: Option<String>,
+        sku_id: Option<String>,
+        market: Option<String>,
+    ) -> RuleScope {
+        RuleScope {
+            product_type,
+            publisher,
+            category,
+            product_id,
+            sku_id,
+            market,
+        }
     }
 }
 

@@ -99,20 +99,9 @@ pub fn list(store: &Store) -> Result<Vec<MarginRule>> {
             rule: NewRule {
                 percent,
                 fixed,
-                basis: if basis == "erp" {
-                    MarkupBasis::Erp
-                } else {
-                    MarkupBasis::Unit
-                },
+                basis: MarkupBasis::parse(&basis).unwrap_or_default(),
                 rounding: Rounding::parse(&rounding).unwrap_or_default(),
-                scope: RuleScope {
-                    product_type: ty,
-                    publisher,
-                    category,
-                    product_id: product,
-                    sku_id: sku,
-                    market,
-                },
+                scope: RuleScope::of(ty, publisher, category, product, sku, market),
                 promotion,
             },
         });
