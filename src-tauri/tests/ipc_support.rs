@@ -33,7 +33,11 @@ fn support_commands_check_their_input() {
         &webview,
         request(
             "invoice_lines",
-            serde_json::json!({ "query": { "invoiceId": "../../etc", "limit": 50 } }),
+            // The UI passes a channel for the Graph export's progress (`__CHANNEL__:<id>`).
+            serde_json::json!({
+                "query": { "invoiceId": "../../etc", "limit": 50 },
+                "onProgress": "__CHANNEL__:1",
+            }),
         ),
     )
     .expect_err("refused");

@@ -272,3 +272,34 @@ async fn where_systemd_runs_a_user_timer_is_written_enabled_run_and_removed() {
         "the timer is stopped"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_schedule_that_cannot_be_registered_says_why_and_gives_the_cron_line() {
+    let sb = common::sandbox_with(20, "").await;
+    let url = sb.url().to_string();
+    let home = Home::new(false);
+    // A crontab that refuses this user, as cron.allow/cron.deny can.
+    let refusing = "#!/bin/sh\necho \"You ($(id -un)) are not allowed to use this program (crontab)\" >&2\nexit 1\n";
+    let stub = home.root().join("bin/crontab");
+    std::fs::write(&stub, refusing).unwrap();
+    let outs = home.out().display().to_string();
+    let (ok, _, err) = tokio::task::block_in_place(|| {
+        home.cli(
+            &url,
+            &[
+                "schedule", "set", "--at", "06:30", "--market", "gb", "--dir", &outs,
+            ],
+        )
+    });
+    assert!(!ok, "nothing could take the schedule");
+    assert!(err.contains("no schedule could be registered"), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("30 6 * * * "))
+        .unwrap_or_else(|| panic!("the cron line to copy: {err}"));
+    assert!(line.contains("schedule") && line.contains("run"), "{line}");
+    let (ok, shown, err) =
+        tokio::task::block_in_place(|| home.cli(&url, &["--json", "schedule", "show"]));
+    assert!(ok, "{err}");
+    assert_eq!(shown.trim(), "null", "nothing is kept as set");
+}
