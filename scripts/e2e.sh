@@ -10,5 +10,5 @@ export PATH="$HOME/.cargo/bin:$PATH"
 (cd ui && npm run build:e2e >/dev/null)
 trap '(cd ui && npm run build >/dev/null)' EXIT
 export E2E=1 NO_AT_BRIDGE=1
-timeout 900 keyctl session - dbus-run-session -- xvfb-run -a -s '-screen 0 1280x800x24' \
+timeout 2400 keyctl session - dbus-run-session -- xvfb-run -a -s '-screen 0 1280x800x24' \
   cargo test --workspace --test e2e --locked -- --test-threads=1 --nocapture "$@"

@@ -149,8 +149,10 @@ async fn price_list_export_and_changes() {
                 r.unit_price = (r.unit_price * 0.8 * 100.0).round() / 100.0;
             }
         }
-        rows.remove(rows.len() / 2);
-        let mut gone = rows[0].clone();
+        // A paid row each (zero-price trial markers are not prices, so the diff leaves them out).
+        let paid: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].unit_price > 0.0).collect();
+        let mut gone = rows[paid[0]].clone();
+        rows.remove(paid[paid.len() / 2]);
         gone.product_id = "E2EGONE00001".into();
         gone.product_title = "Withdrawn Offer".into();
         rows.push(gone);
