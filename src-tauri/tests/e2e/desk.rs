@@ -1,7 +1,8 @@
 //! The account manager's desk (issue 20) in the real window: a margin rule added in the Pricing
 //! tab and listed in words; a customer price list exported from the Export tab and read back
 //! (header block, sell prices up to .99, no ERP column); the daily export's "Run now" recorded
-//! in its runs; the Customers touched tab before there are two days to compare. Screenshots of
+//! in its runs; the Customers touched tab before there are two days to compare, then with
+//! yesterday's prices a tenth lower (every held plan went up, with the tab's badge). Screenshots of
 //! each at 1280×800 and 1024×700, in the light theme and again in the dark one
 //! (`GTK_THEME=Adwaita:dark`, checked through `prefers-color-scheme`).
 
@@ -9,6 +10,8 @@ use std::time::Duration;
 
 use calamine::{Data, Reader, Xlsx};
 use cspdesk_core::pricelist::layout::CustomerList;
+use cspdesk_core::pricelist::sheet::PriceSheet;
+use cspdesk_core::pricelist::snapshot;
 use cspdesk_core::schedule::{self, ScheduleSettings};
 use cspdesk_core::store::Store;
 use cspdesk_core::tabular::ExportFormat;
@@ -124,10 +127,29 @@ async fn desk(theme: &str) {
 
         // Customers touched: one day of snapshots, nothing to compare yet.
         tab(&c, "impact").await?;
-        wait_for(&c, "the impact list", "document.querySelector('#panel-impact')?.textContent ?? ''", Duration::from_secs(30), |v| {
-            v.as_str().is_some_and(|t| t.contains("Nothing to compare yet") || t.contains("No customer holds"))
+        wait_for(&c, "nothing to compare", "document.querySelector('#panel-impact')?.textContent ?? ''", Duration::from_secs(30), |v| {
+            v.as_str().is_some_and(|t| t.contains("Nothing to compare yet"))
         })
         .await?;
+        // Yesterday every paid price was a tenth lower: each plan a US customer holds went up.
+        let snaps = snapshot::list(&store, "US").expect("snapshots");
+        let today = snaps[0].day;
+        let mut rows = snapshot::load(&store, "US", today).expect("today's rows");
+        for r in rows.iter_mut().filter(|r| r.unit_price > 0.0) {
+            r.unit_price = (r.unit_price * 0.9 * 100.0).round() / 100.0;
+        }
+        let sheet = PriceSheet { market: "US".into(), rows, bad_rows: vec![] };
+        snapshot::save(&store, &sheet, today.pred_opt().expect("a day before"), snaps[0].fetched_at).expect("yesterday's snapshot");
+        tab(&c, "export").await?;
+        tab(&c, "impact").await?;
+        wait_for(&c, "touched subscriptions", "document.querySelectorAll('#panel-impact tbody td.num').length", Duration::from_secs(60), |v| {
+            v.as_u64().unwrap_or(0) > 0
+        })
+        .await?;
+        let first = text_of(&c, "#panel-impact tbody tr").await?;
+        assert!(first.contains("Price up"), "{first}");
+        let badge = text_of(&c, "#tab-impact .badge").await?;
+        assert!(badge.trim().parse::<u32>().is_ok_and(|n| n > 0), "the tab's badge: {badge}");
         both_sizes(&c, "impact", theme).await?;
         Ok::<_, CmdError>(())
     }
