@@ -218,6 +218,8 @@ pub struct RunOutcome {
     pub files: Vec<PathBuf>,
     pub rows: u64,
     pub removed: Vec<PathBuf>,
+    /// The day the files are dated (the connection's clock); old files are counted from it.
+    pub day: chrono::NaiveDate,
 }
 
 /// One run of the schedule `s`, recorded whatever happens: `connect` opens the connection, so
@@ -250,11 +252,7 @@ where
         &outcome.as_ref().map_err(ToString::to_string),
     )?;
     let mut done = outcome?;
-    done.removed = prune(
-        Path::new(&s.dir),
-        s.keep_days,
-        chrono::Local::now().date_naive(),
-    );
+    done.removed = prune(Path::new(&s.dir), s.keep_days, done.day);
     Ok(done)
 }
 
@@ -266,7 +264,10 @@ async fn export_all(
 ) -> Result<RunOutcome> {
     let day = conn.now().date_naive();
     std::fs::create_dir_all(&s.dir).map_err(|e| Error::io(format!("creating {}", s.dir), e))?;
-    let mut done = RunOutcome::default();
+    let mut done = RunOutcome {
+        day,
+        ..Default::default()
+    };
     let lists = [None].into_iter().chain(s.customer_prices.then(|| {
         Some(crate::pricelist::CustomerExport {
             list: s.customer_list.clone(),

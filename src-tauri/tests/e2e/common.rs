@@ -248,6 +248,19 @@ pub fn enabled() -> bool {
     on
 }
 
+/// Wait for the Marketplace's first rows after the first launch's catalog sync.
+pub async fn wait_first_rows(c: &Client) -> Result<(), CmdError> {
+    wait_for(
+        c,
+        "first rows after the first sync",
+        "document.querySelector('#offer-table .tr[data-key]') !== null",
+        Duration::from_secs(180),
+        |v| v == &Value::Bool(true),
+    )
+    .await
+    .map(|_| ())
+}
+
 /// Poll until `css` matches an element, then return whether it did.
 pub async fn wait_css(c: &Client, css: &str, timeout: Duration) -> Result<(), CmdError> {
     let js = format!(

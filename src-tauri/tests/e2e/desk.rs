@@ -53,14 +53,7 @@ async fn desk(theme: &str) {
     let c = session().await;
     let result = async {
         c.set_window_size(1280, 800).await?;
-        wait_for(
-            &c,
-            "first rows after the first sync",
-            "document.querySelector('#offer-table .tr[data-key]') !== null",
-            Duration::from_secs(180),
-            |v| v == &Value::Bool(true),
-        )
-        .await?;
+        wait_first_rows(&c).await?;
         let dark = js(&c, "return matchMedia('(prefers-color-scheme: dark)').matches;").await?;
         eprintln!("e2e: desk theme {theme}: prefers-color-scheme dark = {dark}");
         js(&c, "Array.from(document.querySelectorAll('.nav-item')).find(b => b.textContent.includes('Price lists')).click();").await?;

@@ -148,14 +148,7 @@ async fn marketplace_filters_search_and_detail_match_the_core() {
         {
             shot(&c, "first-launch-syncing-1280x800").await?;
         }
-        wait_for(
-            &c,
-            "first rows after the first sync",
-            "document.querySelector('#offer-table .tr[data-key]') !== null",
-            Duration::from_secs(180),
-            |v| v == &Value::Bool(true),
-        )
-        .await?;
+        wait_first_rows(&c).await?;
         eprintln!(
             "e2e: first launch (session {:.0} ms) to rows after the initial sync: {:.0} ms",
             started.as_secs_f64() * 1e3,

@@ -39,14 +39,7 @@ async fn price_list_export_and_changes() {
     let result = async {
         c.set_window_size(1280, 800).await?;
         // The first launch syncs the US catalog; wait for its rows, then open Price lists.
-        wait_for(
-            &c,
-            "first rows after the first sync",
-            "document.querySelector('#offer-table .tr[data-key]') !== null",
-            Duration::from_secs(180),
-            |v| v == &Value::Bool(true),
-        )
-        .await?;
+        wait_first_rows(&c).await?;
         open_price_lists(&c).await?;
         wait_css(&c, "#price-export-path", Duration::from_secs(10)).await?;
 
