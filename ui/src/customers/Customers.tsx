@@ -65,7 +65,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
   });
 
   return (
-    <div className="view customers-view" aria-label="Customers">
+    <section className="view customers-view" aria-label="Customers">
       <div className="toolbar">
         <h1>Customers</h1>
         <SearchField
@@ -126,7 +126,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
         </div>
         {openId && <CustomerPanel id={openId} market={market} marketCodes={markets.map((m) => m.code)} navigate={navigate} onClose={() => setOpenId(null)} />}
       </div>
-    </div>
+    </section>
   );
 }
 

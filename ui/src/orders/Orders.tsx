@@ -81,7 +81,7 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
   ];
 
   return (
-    <div className="view orders-view" aria-label="Orders">
+    <section className="view orders-view" aria-label="Orders">
       <div className="toolbar">
         <h1>Orders</h1>
         <label className="filter-label" htmlFor="orders-customer">
@@ -136,6 +136,6 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
           </div>
         </div>
       )}
-    </div>
+    </section>
   );
 }
