@@ -83,7 +83,8 @@ fn accessibility_bus() -> (KillOnDrop, String) {
 
 async fn check(c: &Client, what: &str, found: &mut Vec<String>) -> Result<(), CmdError> {
     let v = axe_serious(c).await?;
-    eprintln!("e2e: axe {what}: {} serious or critical", v.len());
+    let size = c.execute("return [innerWidth, innerHeight, document.querySelector('.app')?.getBoundingClientRect().height];", vec![]).await?;
+    eprintln!("e2e: axe {what}: {} serious or critical (page [innerWidth, innerHeight, app height] {size})", v.len());
     for x in v {
         let line = format!(
             "{what}: {} ({}) {}: {}",
@@ -98,6 +99,22 @@ async fn check(c: &Client, what: &str, found: &mut Vec<String>) -> Result<(), Cm
     Ok(())
 }
 
+/// The X screen itself (ImageMagick's `import`), beside WebDriver's screenshot of the page: what
+/// the window shows, to tell a page painted short from a screenshot taken short.
+fn screen_shot(name: &str) {
+    let path = target_dir()
+        .join("e2e-shots")
+        .join(format!("{name}-xscreen.png"));
+    match Command::new("import")
+        .args(["-window", "root"])
+        .arg(&path)
+        .status()
+    {
+        Ok(s) if s.success() => eprintln!("e2e: X screen {}", path.display()),
+        other => eprintln!("e2e: no X screen shot ({other:?})"),
+    }
+}
+
 async fn settle(c: &Client) -> Result<(), CmdError> {
     // Data from the sandbox, then the paint.
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -109,6 +126,51 @@ async fn settle(c: &Client) -> Result<(), CmdError> {
         |v| v == &Value::Bool(true),
     )
     .await;
+    Ok(())
+}
+
+/// The buy flow, a dialog: axe on it; Tab stays inside; Esc closes it and the focus is back on
+/// the button that opened it.
+async fn buy_dialog(c: &Client, theme: &str, found: &mut Vec<String>) -> Result<(), CmdError> {
+    wait_for(
+        c,
+        "Buy… enabled",
+        "document.querySelector('#customer-buy:not([disabled])') !== null",
+        Duration::from_secs(20),
+        |v| v == &Value::Bool(true),
+    )
+    .await?;
+    c.execute("document.getElementById('customer-buy').focus();", vec![])
+        .await?;
+    c.active_element().await?.send_keys("\u{e007}").await?; // Enter on the button
+    wait_css(c, "#buy-flow", Duration::from_secs(10)).await?;
+    settle(c).await?;
+    check(c, &format!("buy dialog ({theme})"), found).await?;
+    shot(c, &format!("a11y-buy-dialog-{theme}")).await?;
+    for _ in 0..30 {
+        c.active_element().await?.send_keys("\u{e004}").await?; // Tab
+    }
+    let inside = c
+        .execute(
+            "return document.getElementById('buy-flow').contains(document.activeElement);",
+            vec![],
+        )
+        .await?;
+    assert_eq!(inside, Value::Bool(true), "Tab left the dialog");
+    c.active_element().await?.send_keys("\u{e00c}").await?; // Escape
+    wait_for(
+        c,
+        "the dialog closed",
+        "document.getElementById('buy-flow') === null",
+        Duration::from_secs(10),
+        |v| v == &Value::Bool(true),
+    )
+    .await?;
+    assert_eq!(
+        focused_id(c).await?,
+        "customer-buy",
+        "the focus goes back to Buy…"
+    );
     Ok(())
 }
 
@@ -138,6 +200,7 @@ async fn a11y(theme: &str) {
             settle(&c).await?;
             check(&c, &format!("{id} ({theme})"), &mut found).await?;
             shot(&c, &format!("a11y-{id}-{theme}")).await?;
+            screen_shot(&format!("a11y-{id}-{theme}"));
             if *id == "price-lists" {
                 for t in PRICE_TABS {
                     click(&c, &format!("#tab-{t}")).await?;
@@ -153,6 +216,9 @@ async fn a11y(theme: &str) {
                     settle(&c).await?;
                     check(&c, &format!("{id} with a row open ({theme})"), &mut found).await?;
                     shot(&c, &format!("a11y-{id}-open-{theme}")).await?;
+                    if *id == "customers" {
+                        buy_dialog(&c, theme, &mut found).await?;
+                    }
                 }
             }
         }

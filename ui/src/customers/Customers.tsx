@@ -116,10 +116,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
             onSelect={select}
             onOpen={openAt}
             clickOpens
-            onClose={() => {
-              if (!openId) return false;
-              setOpenId(null);
-            }}
+            onClose={openId ? () => setOpenId(null) : undefined}
             gridRef={gridRef}
             rowProps={(c) => ({ "data-id": c?.id, className: c && c.id === openId ? "open" : undefined })}
           />

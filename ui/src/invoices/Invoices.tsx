@@ -362,10 +362,7 @@ export function Invoices({ navigate }: ViewProps) {
                 onSelect={select}
                 onOpen={openAt}
                 clickOpens
-                onClose={() => {
-                  if (!open) return false;
-                  setOpen(null);
-                }}
+                onClose={open ? () => setOpen(null) : undefined}
                 onRange={onRange}
                 resetKey={question}
                 gridRef={gridRef}

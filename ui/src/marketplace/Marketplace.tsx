@@ -126,10 +126,6 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
       if (r) setOpened({ market, key: r.key });
     }
   });
-  const closeOnEsc = useEvent(() => {
-    if (!openKey) return false;
-    setOpened(null);
-  });
 
   const onSearchKey = (e: React.KeyboardEvent) => {
     if (e.key === "ArrowDown" || e.key === "Enter") {
@@ -189,7 +185,7 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
             selected={selected}
             onSelect={select}
             onOpen={open}
-            onClose={closeOnEsc}
+            onClose={openKey ? closeDetail : undefined}
             onRange={onRange}
             gridRef={gridRef}
             resetKey={data?.question ?? ""}

@@ -62,7 +62,7 @@ interface Props {
   selected: number | null;
   onSelect: (i: number) => void;
   onOpen: (i: number) => void;
-  onClose: () => boolean | void;
+  onClose?: () => void;
   onRange: (first: number, last: number) => void;
   gridRef: RefObject<HTMLDivElement | null>;
   resetKey: string;

@@ -78,10 +78,7 @@ export const ChangesTable = memo(function ChangesTable({ rows, sort, onSort }: P
       onSort={sortBy}
       selected={selected?.rows === rows ? selected.index : null}
       onSelect={select}
-      onClose={() => {
-        if (selected === null) return false;
-        setSelected(null);
-      }}
+      onClose={selected ? () => setSelected(null) : undefined}
       resetKey={rows}
       rowProps={rowProps}
     />

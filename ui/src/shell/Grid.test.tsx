@@ -28,7 +28,7 @@ const press = (key: string, target: EventTarget = document.activeElement ?? docu
   return e;
 };
 
-function Harness(props: { onOpen?: (i: number) => void; onClose?: () => boolean | void; onSort?: (s: GridSort) => void; width?: number; sort?: GridSort }) {
+function Harness(props: { onOpen?: (i: number) => void; onClose?: () => void; onSort?: (s: GridSort) => void; width?: number; sort?: GridSort }) {
   const [selected, setSelected] = useState<number | null>(null);
   return (
     <>

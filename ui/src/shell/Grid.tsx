@@ -65,8 +65,8 @@ export interface GridProps<T> {
   onOpen?: (index: number) => void;
   /** A click opens the row (rather than only selecting it). */
   clickOpens?: boolean;
-  /** Esc: close what the grid opened; false when nothing was open. */
-  onClose?: () => boolean | void;
+  /** Esc: close what the grid opened (absent while nothing is open: Esc goes on). */
+  onClose?: () => void;
   /** The rows on screen changed (a windowed view asks the core for them). */
   onRange?: (first: number, last: number) => void;
   /** A new value scrolls back to the top (a new filter or sort). */

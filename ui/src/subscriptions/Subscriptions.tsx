@@ -381,10 +381,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
             onSelect={select}
             onOpen={openAt}
             clickOpens
-            onClose={() => {
-              if (!openKey) return false;
-              setOpenKey(null);
-            }}
+            onClose={openKey ? () => setOpenKey(null) : undefined}
             gridRef={gridRef}
             initialWidth={1000}
             rowProps={(s) => ({ "data-id": s?.id, className: s && keyOfRow(s) === openKey ? "selected" : undefined })}
