@@ -5,7 +5,9 @@ import { useMemo, useState } from "react";
 
 import * as api from "../api";
 import { ago, dateTime } from "../format";
+import type { OrderRow } from "../bindings/OrderRow";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { Grid, type GridColumn } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
 import { STATE_LABELS, durationLabel, isOpen } from "./buy";
 import "./orders.css";
@@ -29,8 +31,57 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
   const rows = useMemo(() => (all ?? []).filter((o) => !customerId || o.customerId === customerId), [all, customerId]);
   const open = rows.filter((o) => isOpen(o.state)).length;
 
+  // The columns and their header words.
+  const columns: Array<GridColumn<OrderRow>> = [
+    {
+      id: "customer",
+      header: "Customer",
+      width: "minmax(110px, 16fr)",
+      render: (o) => (
+        <button type="button" className="link" onClick={() => navigate({ view: "customers", customerId: o.customerId })}>
+          {o.customerName}
+        </button>
+      ),
+    },
+    {
+      id: "offer",
+      header: "Offer",
+      width: "minmax(160px, 30fr)",
+      render: (o) => (
+        <>
+          {o.productTitle} <span className="muted" title={`SKU ${o.skuId}`}>· {o.plan ?? o.skuId}</span>
+        </>
+      ),
+    },
+    { id: "qty", header: "Qty", width: "48px", className: "num", minWidth: 700, render: (o) => o.quantity },
+    { id: "term", header: "Term", width: "minmax(90px, 14fr)", minWidth: 860, render: (o) => (o.trial ? `Trial, ${durationLabel(o.termDuration)}` : `${durationLabel(o.termDuration)}, ${o.billingCycle}`) },
+    {
+      id: "state",
+      header: "State",
+      width: "minmax(110px, 15fr)",
+      render: (o) => (
+        <>
+          <span className={`pill state ${o.state}`}>{STATE_LABELS[o.state]}</span>
+          {o.status && o.state === "placed" && <span className="muted small"> · {o.status}</span>}
+        </>
+      ),
+    },
+    {
+      id: "order",
+      header: "Order",
+      width: "minmax(110px, 17fr)",
+      minWidth: 600,
+      render: (o) => (
+        <code className="small" title={o.orderId ?? "No order in Partner Center"}>
+          {o.orderId ?? "–"}
+        </code>
+      ),
+    },
+    { id: "placed", header: "Placed", width: "minmax(70px, 12fr)", render: (o) => <span title={dateTime(o.createdAt)}>{ago(o.createdAt)}</span> },
+  ];
+
   return (
-    <div className="view orders-view" aria-label="Orders">
+    <section className="view orders-view" aria-label="Orders">
       <div className="toolbar">
         <h1>Orders</h1>
         <label className="filter-label" htmlFor="orders-customer">
@@ -58,68 +109,25 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
         </button>
       </div>
       {error && <ErrorBanner error={error} what="The orders could not be listed" onRetry={load} />}
-      <div className="grid-wrap">
-        {all && rows.length === 0 ? (
-          <div className="empty-inline muted" style={{ padding: 24, textAlign: "center" }}>
+      <div className="list">
+        {all && rows.length === 0 && (
+          <div className="empty">
             No orders placed from this app{customerId ? " for this customer" : ""} yet. Buy from an offer's detail in the Marketplace, or from a customer.{" "}
             <button type="button" className="link" onClick={() => navigate({ view: "customers" })}>
               Customers
             </button>
           </div>
-        ) : (
-          <table className="grid" id="orders-table">
-            <colgroup>
-              <col style={{ width: "16%" }} />
-              <col />
-              <col style={{ width: "8%" }} />
-              <col style={{ width: "14%" }} />
-              <col style={{ width: "15%" }} />
-              <col style={{ width: "17%" }} />
-              <col style={{ width: "12%" }} />
-            </colgroup>
-            <thead>
-              <tr>
-                <th>Customer</th>
-                <th>Offer</th>
-                <th className="num">Qty</th>
-                <th>Term</th>
-                <th>State</th>
-                <th>Order</th>
-                <th>Placed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((o, i) => (
-                <tr
-                  key={o.id}
-                  data-order={o.orderId ?? ""}
-                  className={selected === i ? "selected" : ""}
-                  onClick={() => setSelected(i)}
-                  title={o.error ?? `MS-RequestId ${o.checkoutRequestId}`}
-                >
-                  <td>
-                    <button type="button" className="link" onClick={() => navigate({ view: "customers", customerId: o.customerId })}>
-                      {o.customerName}
-                    </button>
-                  </td>
-                  <td>
-                    {o.productTitle} <span className="muted" title={`SKU ${o.skuId}`}>· {o.plan ?? o.skuId}</span>
-                  </td>
-                  <td className="num">{o.quantity}</td>
-                  <td>{o.trial ? `Trial, ${durationLabel(o.termDuration)}` : `${durationLabel(o.termDuration)}, ${o.billingCycle}`}</td>
-                  <td>
-                    <span className={`pill state ${o.state}`}>{STATE_LABELS[o.state]}</span>
-                    {o.status && o.state === "placed" && <span className="muted small"> · {o.status}</span>}
-                  </td>
-                  <td title={o.orderId ?? "No order in Partner Center"}>
-                    <code className="small">{o.orderId ?? "–"}</code>
-                  </td>
-                  <td title={dateTime(o.createdAt)}>{ago(o.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
         )}
+        <Grid
+          id="orders-table"
+          label="Orders"
+          columns={columns}
+          count={rows.length}
+          rowAt={(i) => rows[i]}
+          selected={selected}
+          onSelect={setSelected}
+          rowProps={(o) => ({ "data-order": o?.orderId ?? "", title: o ? (o.error ?? `MS-RequestId ${o.checkoutRequestId}`) : undefined })}
+        />
       </div>
       {selected !== null && rows[selected]?.error && (
         <div className="banner" role="note">
@@ -128,6 +136,6 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
           </div>
         </div>
       )}
-    </div>
+    </section>
   );
 }

@@ -64,7 +64,7 @@ export function PriceLists(props: ViewProps<"price-lists">) {
             >
               {t.label}
               {t.id === "impact" && touched > 0 && (
-                <span className="badge" aria-label={`${touched} subscriptions touched`}>
+                <span className="badge" title={`${touched} subscriptions touched`}>
                   {touched}
                 </span>
               )}

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import type { PlanChange } from "../bindings/PlanChange";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
-import { useShortcuts } from "../shell/shortcuts";
+import { useDialog } from "../shell/useDialog";
 
 interface Props {
   sub: SubscriptionItem;
@@ -36,7 +36,8 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
   const closeRef = useRef<HTMLButtonElement | null>(null);
   useEffect(() => closeRef.current?.focus(), []);
 
-  useShortcuts({ Escape: () => void (busy || onClose()) }, { modal: true });
+  const boxRef = useRef<HTMLDivElement | null>(null);
+  useDialog(boxRef, { Escape: () => void (busy || onClose()) });
 
   const picked = choices?.eligible.find((o) => o.offerId === target) ?? null;
   const n = Number(qty);
@@ -47,7 +48,7 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
 
   return (
     <div className="modal-backdrop">
-      <div className="modal plan-modal" role="dialog" aria-modal="true" aria-labelledby="plan-dialog-title" id="plan-dialog">
+      <div className="modal plan-modal" role="dialog" aria-modal="true" aria-labelledby="plan-dialog-title" id="plan-dialog" ref={boxRef}>
         <h2 id="plan-dialog-title">Change plan</h2>
         <p className="muted">
           {sub.productName} for {sub.customerName}. Now on <strong>{choices?.current.title ?? sub.planName}</strong> with {sub.quantity} seats.

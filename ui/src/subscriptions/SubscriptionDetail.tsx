@@ -11,7 +11,7 @@ import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
-import { useShortcuts } from "../shell/shortcuts";
+import { useDialog } from "../shell/useDialog";
 import { PlanDialog } from "./PlanDialog";
 import { StatusPill } from "./Subscriptions";
 import { BILLING_LABELS, cancelRule, closingSoon, countdown, localDate, localDateTime, termLabel, urgent, waitingFor } from "./time";
@@ -216,12 +216,13 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
   const error = cancel.error;
   const keepRef = useRef<HTMLButtonElement | null>(null);
   useEffect(() => keepRef.current?.focus(), []);
-  useShortcuts({ Escape: () => void (busy || onClose()) }, { modal: true });
+  const boxRef = useRef<HTMLDivElement | null>(null);
+  useDialog(boxRef, { Escape: () => void (busy || onClose()) });
 
   const rule = cancelRule(sub, now);
   return (
     <div className="modal-backdrop">
-      <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="cancel-dialog-title" id="cancel-dialog">
+      <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="cancel-dialog-title" id="cancel-dialog" ref={boxRef}>
         <h2 id="cancel-dialog-title">Cancel this subscription?</h2>
         <dl className="contacts">
           <dt>Customer</dt>
