@@ -13,13 +13,14 @@ import type { PlanChoice } from "../bindings/PlanChoice";
 import type { PurchaseOptions } from "../bindings/PurchaseOptions";
 import type { TermChoice } from "../bindings/TermChoice";
 import { dateTime } from "../format";
+import { money } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
 import { composing } from "../shell/SearchField";
 import { useDialog } from "../shell/useDialog";
 import { useDebounced } from "../shell/useDebounced";
-import { type BuyCustomer, type BuyOffer, type PlanStep, buyStep, copyText, durationLabel, isHttps, mailtoFor, money, planStepError, termKey, termLabel, timeLeft } from "./buy";
+import { type BuyCustomer, type BuyOffer, type PlanStep, buyStep, copyText, durationLabel, isHttps, mailtoFor, planStepError, termKey, termLabel, timeLeft } from "./buy";
 
 export type { BuyOffer } from "./buy";
 import "./orders.css";
