@@ -294,10 +294,13 @@ function PickList<T>({
   };
   return (
     <div className="pick">
-      <input type="search" autoFocus className="pick-search" placeholder={placeholder} value={search} onChange={(e) => onSearch(e.target.value)} onKeyDown={onKey} aria-controls={id} />
-      <ul className="pick-list" id={id} role="listbox">
-        {loading && items.length === 0 && <li className="muted pick-empty">Loading…</li>}
-        {!loading && items.length === 0 && <li className="muted pick-empty">{empty}</li>}
+      <input type="search" autoFocus className="pick-search" placeholder={placeholder} aria-label={placeholder} value={search} onChange={(e) => onSearch(e.target.value)} onKeyDown={onKey} aria-controls={id} />
+      {items.length === 0 && (
+        <p className="muted pick-empty" role="status">
+          {loading ? "Loading…" : empty}
+        </p>
+      )}
+      <ul className="pick-list" id={id} role="listbox" aria-label={placeholder} hidden={items.length === 0}>
         {items.map((t, i) => {
           const k = keyOf(t);
           return (
