@@ -187,11 +187,6 @@ async fn a11y(theme: &str) {
     let result = async {
         c.set_window_size(1280, 800).await?;
         wait_first_rows(&c).await?;
-        // Under Xvfb the window is painted only down to ~540 px until it is really resized (the
-        // page is laid out at 800 px all along, and the X screen shows the same as the screenshot):
-        // one real resize, and back.
-        c.set_window_size(1279, 799).await?;
-        c.set_window_size(1280, 800).await?;
         let sizes = c
             .execute("return [innerWidth, innerHeight, outerWidth, outerHeight, devicePixelRatio, screen.width, screen.height, document.documentElement.clientHeight];", vec![])
             .await?;
