@@ -300,7 +300,8 @@ function PickList<T>({
           {loading ? "Loading…" : empty}
         </p>
       )}
-      <ul className="pick-list" id={id} role="listbox" aria-label={placeholder} hidden={items.length === 0}>
+      {/* Focusable (a long list scrolls), with the same keys as the field. */}
+      <ul className="pick-list" id={id} role="listbox" aria-label={placeholder} hidden={items.length === 0} tabIndex={0} onKeyDown={onKey}>
         {items.map((t, i) => {
           const k = keyOf(t);
           return (
