@@ -3,12 +3,13 @@
 // currency), export to .xlsx/.csv, and for each line a way to its publisher's contacts.
 // Keyboard: Ctrl+F filters by customer, arrows move, Enter opens a line, Esc closes or clears.
 import { useQuery } from "@tanstack/react-query";
-import { useCallback, useRef, useState } from "react";
+import { Fragment, useCallback, useRef, useState } from "react";
 
 import * as api from "../api";
 import type { GraphExportProgress } from "../bindings/GraphExportProgress";
 import type { LineRow } from "../bindings/LineRow";
-import { windowFor } from "../marketplace/windowing";
+import { covers, rowAt, windowFor } from "../marketplace/windowing";
+import { money } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { Grid, type GridColumn, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
@@ -26,12 +27,9 @@ import {
   chargeLabel,
   contactsParams,
   countText,
-  coversLines,
   defaultInvoice,
   exportFileName,
   hasFilters,
-  lineAt,
-  money,
   periodStatus,
   periodTitle,
   totalsText,
@@ -40,6 +38,13 @@ import {
 const ROW_HEIGHT = 30;
 
 const shortDate = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }) : "–");
+
+/** The filter fields: what each filters, its placeholder, its suggestions. */
+const FILTER_FIELDS: Array<[keyof LineFilters, string, "customers" | "publishers" | "products"]> = [
+  ["customer", "Customer  (Ctrl+F)", "customers"],
+  ["publisher", "Publisher", "publishers"],
+  ["product", "Product or plan", "products"],
+];
 
 /** The first window of a new question. */
 const TOP = { offset: 0, limit: 200 };
@@ -98,7 +103,7 @@ export function Invoices({ navigate }: ViewProps) {
 
   // Only the visible window crosses IPC: the rows the grid shows, once it has laid them out.
   const onRange = (first: number, last: number) => {
-    if (current !== null && !coversLines(win, first, last, total)) setAsked({ question, ...windowFor(first, last, total) });
+    if (current !== null && !covers(win, first, last, total)) setAsked({ question, ...windowFor(first, last, total) });
   };
 
   const inv = invoices?.find((i) => i.id === invoiceId) ?? null;
@@ -108,7 +113,7 @@ export function Invoices({ navigate }: ViewProps) {
 
   const openAt = (i: number) => {
     setSelected(i);
-    const r = lineAt(win, i);
+    const r = rowAt(win, i);
     if (r) setOpen(r);
   };
 
@@ -125,7 +130,7 @@ export function Invoices({ navigate }: ViewProps) {
   // The arrows move the selection; an open line follows it.
   const select = (i: number) => {
     setSelected(i);
-    const r = open && lineAt(win, i);
+    const r = open && rowAt(win, i);
     if (r) setOpen(r);
   };
 
@@ -268,46 +273,28 @@ export function Invoices({ navigate }: ViewProps) {
           )}
           {inv && (
             <div className="line-filters filter-row">
-              <input
-                ref={customerRef}
-                id="filter-customer"
-                type="search"
-                placeholder="Customer  (Ctrl+F)"
-                title="Customer name, domain or id"
-                list="line-customers"
-                value={filters.customer}
-                onChange={(e) => setFilters({ ...filters, customer: e.target.value })}
-                onKeyDown={(e) => onFilterKey(e, "customer")}
-                aria-label="Filter by customer"
-              />
-              <input
-                id="filter-publisher"
-                type="search"
-                placeholder="Publisher"
-                list="line-publishers"
-                value={filters.publisher}
-                onChange={(e) => setFilters({ ...filters, publisher: e.target.value })}
-                onKeyDown={(e) => onFilterKey(e, "publisher")}
-                aria-label="Filter by publisher"
-              />
-              <input
-                id="filter-product"
-                type="search"
-                placeholder="Product or plan"
-                list="line-products"
-                value={filters.product}
-                onChange={(e) => setFilters({ ...filters, product: e.target.value })}
-                onKeyDown={(e) => onFilterKey(e, "product")}
-                aria-label="Filter by product"
-              />
+              {FILTER_FIELDS.map(([key, placeholder, list]) => (
+                <Fragment key={key}>
+                  <input
+                    ref={key === "customer" ? customerRef : undefined}
+                    id={`filter-${key}`}
+                    type="search"
+                    placeholder={placeholder}
+                    title={key === "customer" ? "Customer name, domain or id" : undefined}
+                    list={`line-${list}`}
+                    value={filters[key]}
+                    onChange={(e) => setFilters({ ...filters, [key]: e.target.value })}
+                    onKeyDown={(e) => onFilterKey(e, key)}
+                    aria-label={`Filter by ${key}`}
+                  />
+                  <datalist id={`line-${list}`}>{current?.[list].map((c) => <option key={c} value={c} />)}</datalist>
+                </Fragment>
+              ))}
               {filtered && (
                 <button type="button" className="link" onClick={() => setFilters(EMPTY_LINE_FILTERS)}>
                   Clear filters
                 </button>
               )}
-              <datalist id="line-customers">{current?.customers.map((c) => <option key={c} value={c} />)}</datalist>
-              <datalist id="line-publishers">{current?.publishers.map((c) => <option key={c} value={c} />)}</datalist>
-              <datalist id="line-products">{current?.products.map((c) => <option key={c} value={c} />)}</datalist>
               <span className="spacer" />
               {current && (
                 <span className="line-summary">
@@ -354,7 +341,7 @@ export function Invoices({ navigate }: ViewProps) {
                 label="Line items"
                 columns={columns}
                 count={total}
-                rowAt={(i) => lineAt(win, i)}
+                rowAt={(i) => rowAt(win, i)}
                 rowHeight={ROW_HEIGHT}
                 sort={sort}
                 onSort={(s) => setSort(s as LineSort)}

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 
 import type { InvoiceSummary } from "../bindings/InvoiceSummary";
 import type { LineRow } from "../bindings/LineRow";
-import { DEFAULT_LINE_SORT, EMPTY_LINE_FILTERS, buildLineQuery, chargeLabel, contactsParams, countText, coversLines, defaultInvoice, exportFileName, hasFilters, lineAt, money, periodStatus, periodTitle, totalsText } from "./lines";
+import { DEFAULT_LINE_SORT, EMPTY_LINE_FILTERS, buildLineQuery, chargeLabel, contactsParams, countText, defaultInvoice, exportFileName, hasFilters, periodStatus, periodTitle, totalsText } from "./lines";
+import { money } from "../format";
+import { covers, rowAt } from "../marketplace/windowing";
 
 const period = { start: "2026-10-01", end: "2026-10-31", invoiceAvailable: "2026-11-08", label: "October 2026 charges · invoice available 8 November 2026" };
 const invoice: InvoiceSummary = { id: "G000123", unbilled: false, invoiceDate: "2026-11-08T01:22:47Z", period, totalCharges: 120, paidAmount: 0, currencyCode: "USD", currencySymbol: "$" };
@@ -27,20 +29,20 @@ describe("line queries", () => {
 
   it("knows which rows a window covers", () => {
     const win = { offset: 20, rows: Array.from({ length: 10 }, (_, i) => row({ subscriptionId: `s${20 + i}` })) };
-    expect(coversLines(win, 20, 29, 100)).toBe(true);
-    expect(coversLines(win, 19, 25, 100)).toBe(false);
-    expect(coversLines(win, 25, 35, 100)).toBe(false);
-    expect(coversLines(win, 25, 35, 30)).toBe(true);
-    expect(coversLines(null, 0, 1, 0)).toBe(false);
-    expect(lineAt(win, 21)?.subscriptionId).toBe("s21");
-    expect(lineAt(win, 5)).toBeUndefined();
+    expect(covers(win, 20, 29, 100)).toBe(true);
+    expect(covers(win, 19, 25, 100)).toBe(false);
+    expect(covers(win, 25, 35, 100)).toBe(false);
+    expect(covers(win, 25, 35, 30)).toBe(true);
+    expect(covers(null, 0, 1, 0)).toBe(false);
+    expect(rowAt(win, 21)?.subscriptionId).toBe("s21");
+    expect(rowAt(win, 5)).toBeUndefined();
   });
 });
 
 describe("money and periods", () => {
   it("shows amounts with the currency's symbol", () => {
-    expect(money(1234.5, "USD", "en-US")).toBe("$1,234.50");
-    expect(money(0, "EUR", "en-US")).toBe("€0.00");
+    expect(money(1234.5, "USD", { locale: "en-US" })).toBe("$1,234.50");
+    expect(money(0, "EUR", { locale: "en-US" })).toBe("€0.00");
     expect(money(null, "USD")).toBe("–");
     expect(money(3, "NOT-A-CURRENCY")).toBe("3.00 NOT-A-CURRENCY");
     expect(totalsText([{ currency: "USD", amount: 10 }], "en-US")).toBe("$10.00");

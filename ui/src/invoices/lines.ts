@@ -7,6 +7,7 @@ import type { LineQuery } from "../bindings/LineQuery";
 import type { LineRow } from "../bindings/LineRow";
 import type { LineSortKey } from "../bindings/LineSortKey";
 import type { ExportFormat } from "../bindings/ExportFormat";
+import { money } from "../format";
 import type { RouteTo } from "../shell/nav";
 
 export interface LineFilters {
@@ -42,37 +43,10 @@ export function buildLineQuery(invoiceId: string, f: LineFilters, sort: LineSort
 
 export const hasFilters = (f: LineFilters): boolean => [f.customer, f.publisher, f.product].some((v) => v.trim() !== "");
 
-export interface LineWindowRows {
-  offset: number;
-  rows: LineRow[];
-}
-
-/** Whether the loaded rows cover visible rows `first..=last` of `total`. */
-export function coversLines(win: LineWindowRows | null, first: number, last: number, total: number): boolean {
-  if (!win) return false;
-  if (total === 0) return true;
-  const lastNeeded = Math.min(last, total - 1);
-  return first >= win.offset && lastNeeded < win.offset + win.rows.length;
-}
-
-export function lineAt(win: LineWindowRows | null, i: number): LineRow | undefined {
-  return win ? win.rows[i - win.offset] : undefined;
-}
-
-/** An amount in its currency, with the currency's symbol ("$1,234.50"); "–" when unknown. */
-export function money(amount: number | null | undefined, currency: string, locale?: string): string {
-  if (amount === null || amount === undefined || Number.isNaN(amount)) return "–";
-  try {
-    return new Intl.NumberFormat(locale, { style: "currency", currency: currency || "USD", useGrouping: true }).format(amount);
-  } catch {
-    return `${amount.toFixed(2)} ${currency}`;
-  }
-}
-
 /** "$120.00" or "$120.00 + €30.00" (an invoice has one currency; a mix is shown as it is). */
 export function totalsText(totals: CurrencyTotal[], locale?: string): string {
-  if (totals.length === 0) return money(0, "USD", locale);
-  return totals.map((t) => money(t.amount, t.currency, locale)).join(" + ");
+  if (totals.length === 0) return money(0, "USD", { locale });
+  return totals.map((t) => money(t.amount, t.currency, { locale })).join(" + ");
 }
 
 const MONTH = new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
@@ -97,7 +71,7 @@ export function periodStatus(inv: InvoiceSummary, locale?: string): string {
   const parts = [`Invoice ${inv.id}`];
   if (inv.invoiceDate) parts.push(`issued ${new Date(inv.invoiceDate).toLocaleDateString(locale)}`);
   if (inv.totalCharges !== null) {
-    parts.push(money(inv.totalCharges, inv.currencyCode, locale));
+    parts.push(money(inv.totalCharges, inv.currencyCode, { locale }));
     const paid = inv.paidAmount ?? 0;
     parts.push(inv.totalCharges <= 0 || paid >= inv.totalCharges ? "paid" : "not paid yet");
   }

@@ -12,9 +12,10 @@ export const PAGE = 20;
 /** The core refuses larger windows; the table never needs one. */
 export const MAX_LIMIT = 500;
 
-export interface LoadedWindow {
+/** The rows loaded of a windowed list (offers, invoice lines), from `offset`. */
+export interface LoadedWindow<T = OfferRow> {
   offset: number;
-  rows: OfferRow[];
+  rows: T[];
 }
 
 /** The window to fetch for visible rows `first..=last` of `total`. */
@@ -27,7 +28,7 @@ export function windowFor(first: number, last: number, total: number): { offset:
 }
 
 /** Whether the loaded window already covers visible rows `first..=last` (clamped to `total`). */
-export function covers(win: LoadedWindow | null, first: number, last: number, total: number): boolean {
+export function covers<T>(win: LoadedWindow<T> | null, first: number, last: number, total: number): boolean {
   if (!win) return false;
   if (total === 0) return true;
   const lastNeeded = Math.min(last, total - 1);
@@ -52,7 +53,7 @@ export function sameOnScreen(prev: Shown | null, next: Shown): boolean {
 }
 
 /** The row at absolute index `i`, if loaded. */
-export function rowAt(win: LoadedWindow | null, i: number): OfferRow | undefined {
+export function rowAt<T>(win: LoadedWindow<T> | null, i: number): T | undefined {
   if (!win) return undefined;
   return win.rows[i - win.offset];
 }

@@ -13,13 +13,14 @@ import type { PlanChoice } from "../bindings/PlanChoice";
 import type { PurchaseOptions } from "../bindings/PurchaseOptions";
 import type { TermChoice } from "../bindings/TermChoice";
 import { dateTime } from "../format";
+import { money } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
 import { composing } from "../shell/SearchField";
 import { useDialog } from "../shell/useDialog";
 import { useDebounced } from "../shell/useDebounced";
-import { type BuyCustomer, type BuyOffer, type PlanStep, buyStep, copyText, durationLabel, isHttps, mailtoFor, money, planStepError, termKey, termLabel, timeLeft } from "./buy";
+import { type BuyCustomer, type BuyOffer, type PlanStep, buyStep, copyText, durationLabel, isHttps, mailtoFor, planStepError, termKey, termLabel, timeLeft } from "./buy";
 
 export type { BuyOffer } from "./buy";
 import "./orders.css";
@@ -293,10 +294,14 @@ function PickList<T>({
   };
   return (
     <div className="pick">
-      <input type="search" autoFocus className="pick-search" placeholder={placeholder} value={search} onChange={(e) => onSearch(e.target.value)} onKeyDown={onKey} aria-controls={id} />
-      <ul className="pick-list" id={id} role="listbox">
-        {loading && items.length === 0 && <li className="muted pick-empty">Loading…</li>}
-        {!loading && items.length === 0 && <li className="muted pick-empty">{empty}</li>}
+      <input type="search" autoFocus className="pick-search" placeholder={placeholder} aria-label={placeholder} value={search} onChange={(e) => onSearch(e.target.value)} onKeyDown={onKey} aria-controls={id} />
+      {items.length === 0 && (
+        <p className="muted pick-empty" role="status">
+          {loading ? "Loading…" : empty}
+        </p>
+      )}
+      {/* Focusable (a long list scrolls), with the same keys as the field. */}
+      <ul className="pick-list" id={id} role="listbox" aria-label={placeholder} hidden={items.length === 0} tabIndex={0} onKeyDown={onKey}>
         {items.map((t, i) => {
           const k = keyOf(t);
           return (

@@ -5,7 +5,8 @@ import type { TermChoice } from "../bindings/TermChoice";
 import type { OrderConfirmation } from "../bindings/OrderConfirmation";
 import type { OrderReview } from "../bindings/OrderReview";
 import type { PurchaseOptions } from "../bindings/PurchaseOptions";
-import { type Buy, buyStep, copyText, durationLabel, isHttps, mailtoFor, money, planStepError, quantityError, termLabel, timeLeft } from "./buy";
+import { type Buy, buyStep, copyText, durationLabel, isHttps, mailtoFor, planStepError, quantityError, termLabel, timeLeft } from "./buy";
+import { money } from "../format";
 
 const monthly: TermChoice = {
   termDuration: "P1M",
@@ -34,9 +35,9 @@ describe("labels", () => {
   });
 
   it("shows money in the market's currency with its symbol", () => {
-    expect(money(1234.5, "USD", "en-US")).toBe("$1,234.50");
-    expect(money(9, "GBP", "en-GB")).toBe("£9.00");
-    expect(money(3, "", "en-US")).toBe("3.00");
+    expect(money(1234.5, "USD", { locale: "en-US" })).toBe("$1,234.50");
+    expect(money(9, "GBP", { locale: "en-GB" })).toBe("£9.00");
+    expect(money(3, "", { locale: "en-US" })).toBe("3.00");
   });
 
   it("counts down to a deadline", () => {

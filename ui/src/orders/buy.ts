@@ -101,16 +101,6 @@ export function termLabel(t: Pick<TermChoice, "termDuration" | "billingCycle" | 
 export const termKey = (t: Pick<TermChoice, "termDuration" | "billingCycle" | "trial">): string =>
   `${t.trial ? "trial" : "paid"}:${t.termDuration}:${t.billingCycle}`;
 
-/** Money in the market's currency with its symbol, e.g. "$1,234.50" or "£9.00". */
-export function money(amount: number, currency: string, locale?: string): string {
-  if (!currency) return amount.toFixed(2);
-  try {
-    return new Intl.NumberFormat(locale, { style: "currency", currency }).format(amount);
-  } catch {
-    return `${amount.toFixed(2)} ${currency}`;
-  }
-}
-
 /** Why a quantity cannot be ordered, or null when it can. */
 export function quantityError(raw: string, min: number, max: number): string | null {
   if (raw.trim() === "") return `Enter a quantity from ${min} to ${max}.`;

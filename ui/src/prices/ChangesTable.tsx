@@ -3,8 +3,9 @@
 import { memo, useCallback, useState } from "react";
 
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
+import { money } from "../format";
 import { Grid, type GridSort, sortable } from "../shell/Grid";
-import { type ChangeSort, type ChangeSortKey, KIND_LABELS, formatMoney, formatPercent, termLabel } from "./prices";
+import { type ChangeSort, type ChangeSortKey, KIND_LABELS, formatPercent, termLabel } from "./prices";
 
 // Amounts sort largest first on the first click.
 const COLUMNS = sortable<PriceChangeRow>([
@@ -32,15 +33,15 @@ const COLUMNS = sortable<PriceChangeRow>([
       </span>
     ),
   },
-  { id: "oldPrice", header: "Old price", width: "88px", minWidth: 760, className: "num", descFirst: true, render: (r) => formatMoney(r.oldPrice, r.currency) },
-  { id: "newPrice", header: "New price", width: "88px", className: "num", descFirst: true, render: (r) => formatMoney(r.newPrice, r.currency) },
+  { id: "oldPrice", header: "Old price", width: "88px", minWidth: 760, className: "num", descFirst: true, render: (r) => money(r.oldPrice, r.currency) },
+  { id: "newPrice", header: "New price", width: "88px", className: "num", descFirst: true, render: (r) => money(r.newPrice, r.currency) },
   {
     id: "amount",
     header: "Amount",
     width: "92px",
     className: "num",
     descFirst: true,
-    render: (r) => <span className={r.amount == null ? "" : r.amount > 0 ? "up" : "down"}>{formatMoney(r.amount, r.currency, true)}</span>,
+    render: (r) => <span className={r.amount == null ? "" : r.amount > 0 ? "up" : "down"}>{money(r.amount, r.currency, { signed: true })}</span>,
   },
   {
     id: "percent",

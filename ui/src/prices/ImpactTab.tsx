@@ -6,11 +6,11 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 
 import * as api from "../api";
-import { count } from "../format";
+import { count, money } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
-import { KIND_LABELS, formatMoney, formatPercent, formatOf, termLabel, withFormat } from "./prices";
+import { KIND_LABELS, formatPercent, formatOf, termLabel, withFormat } from "./prices";
 
 const DAYS = [null, 7, 30, 90] as const;
 
@@ -101,7 +101,7 @@ export function ImpactTab({ market }: ViewProps) {
                 <span className={`pill kind-${r.kind}`}>{r.kind === "removed" ? "Plan removed" : KIND_LABELS[r.kind]}</span>
               </td>
               <td className="num">
-                {formatMoney(r.oldPrice, r.currency)} → {r.newPrice == null ? "—" : formatMoney(r.newPrice, r.currency)}
+                {money(r.oldPrice, r.currency)} → {money(r.newPrice, r.currency)}
               </td>
               <td className="num">{formatPercent(r.percent)}</td>
             </tr>

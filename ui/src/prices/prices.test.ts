@@ -4,7 +4,8 @@ import { IpcError } from "../api";
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
 import { EMPTY_FILTER } from "../marketplace/windowing";
 import { priceErrorHint } from "./errors";
-import { dayLabel, filterChanges, filterChips, formatElapsed, formatOf, formatMoney, formatPercent, formatRate, hasFilters, prettyId, sortChanges, termLabel, withFormat } from "./prices";
+import { dayLabel, filterChanges, filterChips, formatElapsed, formatOf, formatPercent, formatRate, hasFilters, prettyId, sortChanges, termLabel, withFormat } from "./prices";
+import { money } from "../format";
 
 const change = (over: Partial<PriceChangeRow>): PriceChangeRow => ({
   kind: "increase",
@@ -62,12 +63,12 @@ describe("rates and times", () => {
 
 describe("money, percent, terms, days", () => {
   it("formats in the market's currency with a sign for amounts", () => {
-    expect(formatMoney(12.5, "USD")).toContain("12.50");
-    expect(formatMoney(12.5, "USD")).toContain("$");
-    expect(formatMoney(3, "GBP", true)).toMatch(/^\+.*£.*3\.00|^\+£3\.00/);
-    expect(formatMoney(-3, "EUR", true)).toMatch(/-|−/);
-    expect(formatMoney(null, "USD")).toBe("");
-    expect(formatMoney(1, "")).toContain("1.00");
+    expect(money(12.5, "USD")).toContain("12.50");
+    expect(money(12.5, "USD")).toContain("$");
+    expect(money(3, "GBP", { signed: true })).toMatch(/^\+.*£.*3\.00|^\+£3\.00/);
+    expect(money(-3, "EUR", { signed: true })).toMatch(/-|−/);
+    expect(money(null, "USD")).toBe("–");
+    expect(money(1, "")).toContain("1.00");
   });
 
   it("signs percents", () => {

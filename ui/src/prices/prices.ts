@@ -60,24 +60,6 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
 }
 
-const moneyFormats = new Map<string, Intl.NumberFormat>();
-
-/** An amount in the market's currency with its symbol; `signed` shows + for increases. */
-export function formatMoney(v: number | null | undefined, currency: string, signed = false): string {
-  if (v == null) return "";
-  const key = `${currency}|${signed}`;
-  let f = moneyFormats.get(key);
-  if (!f) {
-    try {
-      f = new Intl.NumberFormat(undefined, { style: "currency", currency: currency || "USD", signDisplay: signed ? "exceptZero" : "auto" });
-    } catch {
-      f = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: signed ? "exceptZero" : "auto" });
-    }
-    moneyFormats.set(key, f);
-  }
-  return f.format(v);
-}
-
 /** "+3.5 %", "−12.0 %". */
 export function formatPercent(p: number | null | undefined): string {
   if (p == null) return "";

@@ -1,6 +1,6 @@
 // What every dialog does: Esc and its other keys on a modal layer of the one shortcut layer,
 // Tab and Shift+Tab kept inside it, and the focus given back on close to where it was.
-import { type RefObject, useLayoutEffect } from "react";
+import { type RefObject, useLayoutEffect, useState } from "react";
 
 import { type Shortcuts, useShortcuts } from "./shortcuts";
 
@@ -23,11 +23,13 @@ function trap(box: HTMLElement | null, e: KeyboardEvent): boolean | void {
 /** `box` is a dialog: while mounted it answers `keys` (and nothing below it does), keeps Tab
  * inside, and on close puts the focus back where it was when it opened. */
 export function useDialog(box: RefObject<HTMLElement | null>, keys: Shortcuts): void {
-  useLayoutEffect(() => {
-    const back = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    return () => {
+  // Read on the first render: by the dialog's effects a field in it may have taken the focus (autoFocus).
+  const [back] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
+  useLayoutEffect(
+    () => () => {
       if (back?.isConnected) back.focus();
-    };
-  }, []);
+    },
+    [back],
+  );
   useShortcuts({ ...keys, Tab: (e) => trap(box.current, e) }, { modal: true });
 }
