@@ -49,6 +49,62 @@ pub fn report(facts: &Facts, log_lines: &[String]) -> String {
     out
 }
 
+/// The operating system, e.g. `Debian GNU/Linux 12 (bookworm), Linux 6.1.0-27-amd64, x86_64`.
+pub fn os_description() -> String {
+    let mut parts = vec![];
+    if let Ok(text) = std::fs::read_to_string("/etc/os-release") {
+        if let Some(name) = text
+            .lines()
+            .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+            .map(|v| v.trim_matches('"').to_string())
+        {
+            parts.push(name);
+        }
+    }
+    if let Ok(kernel) = std::fs::read_to_string("/proc/sys/kernel/osrelease") {
+        parts.push(format!("Linux {}", kernel.trim()));
+    }
+    if parts.is_empty() {
+        parts.push(std::env::consts::OS.to_string());
+    }
+    parts.push(std::env::consts::ARCH.to_string());
+    parts.join(", ")
+}
+
+/// The installed WebKitGTK, as the package manager knows it (Linux); elsewhere the system's
+/// web view, which has no version of its own to report.
+pub fn webkit_version() -> String {
+    if !cfg!(target_os = "linux") {
+        return if cfg!(target_os = "windows") {
+            "WebView2 (system)".into()
+        } else {
+            "WKWebView (system)".into()
+        };
+    }
+    let ask = |cmd: &str, args: &[&str]| {
+        std::process::Command::new(cmd)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    ask(
+        "dpkg-query",
+        &["-W", "-f=${Version}", "libwebkit2gtk-4.1-0"],
+    )
+    .map(|v| format!("WebKitGTK {v} (libwebkit2gtk-4.1-0)"))
+    .or_else(|| {
+        ask(
+            "rpm",
+            &["-q", "--qf", "%{VERSION}-%{RELEASE}", "webkit2gtk4.1"],
+        )
+        .map(|v| format!("WebKitGTK {v} (webkit2gtk4.1)"))
+    })
+    .unwrap_or_else(|| "WebKitGTK 4.1 (version unknown)".into())
+}
+
 /// The last `n` lines of the app's log files in `dir` (the daily `cspdesk.log.YYYY-MM-DD`
 /// files, oldest first), across files when today's is short. An unreadable or missing folder
 /// gives no lines.

@@ -6,3 +6,22 @@
 pub mod diagnostics;
 pub mod update;
 pub mod window;
+
+/// What the About box shows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AboutInfo {
+    pub name: String,
+    pub version: String,
+    /// The commit the app was built from (baked in at build time).
+    pub commit: String,
+    pub licence: String,
+    pub homepage: String,
+    pub data_dir: String,
+    pub log_dir: String,
+    pub settings_file: String,
+}
+
+/// The licence the app is published under (the workspace's).
+pub const LICENCE: &str = "MIT";

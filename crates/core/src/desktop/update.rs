@@ -90,6 +90,16 @@ pub fn record_check(data_dir: &Path, at: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
+/// Whether the automatic check at start is due now (see [`due`]).
+pub fn due_now(data_dir: &Path) -> bool {
+    due(last_check(data_dir), Utc::now())
+}
+
+/// Records an automatic check made now.
+pub fn record_check_now(data_dir: &Path) -> Result<()> {
+    record_check(data_dir, Utc::now())
+}
+
 /// Work that an update must not interrupt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Work {

@@ -177,7 +177,7 @@ impl AppCore {
         read(&self.account.current)
     }
 
-    pub(crate) fn settings_path(&self) -> PathBuf {
+    pub fn settings_path(&self) -> PathBuf {
         read(&self.account.path).unwrap_or_else(desktop_settings_path)
     }
 
