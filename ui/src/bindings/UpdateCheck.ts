@@ -4,4 +4,4 @@ import type { UpdateOffer } from "./UpdateOffer";
 /**
  * What a check found.
  */
-export type UpdateCheck = { "kind": "upToDate", current_version: string, } | { "kind": "available", offer: UpdateOffer, } | { "kind": "failed", message: string, } | { "kind": "skipped", reason: string, };
+export type UpdateCheck = { "kind": "upToDate", currentVersion: string, } | { "kind": "available", offer: UpdateOffer, } | { "kind": "failed", message: string, } | { "kind": "skipped", reason: string, };

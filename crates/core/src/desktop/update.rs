@@ -188,6 +188,7 @@ pub struct UpdateOffer {
 pub enum UpdateCheck {
     /// No newer version (the feed may offer this one or an older one: ignored).
     UpToDate {
+        #[serde(rename = "currentVersion")]
         current_version: String,
     },
     Available {
