@@ -12,6 +12,7 @@ mod common;
 mod buy;
 mod desk;
 mod marketplace;
+mod package;
 mod prices;
 mod publishers;
 mod settings;
