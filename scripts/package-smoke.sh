@@ -45,10 +45,10 @@ rpm_n=$(ls target/release/bundle/rpm/*-"${N}"-1.*.rpm)
 cp "$deb_n" "$work/${pkg}_${N}_${arch}.deb"; cp "$rpm_n" "$work/"
 dpkg-deb -I "$work/${pkg}_${N}_${arch}.deb" | sed -n '/Package:/,$p'
 dpkg-deb -c "$work/${pkg}_${N}_${arch}.deb" | awk '{print $6}' | grep -E 'bin/|\.desktop|icons' | tee "$work/deb-files.txt"
-for want in ./usr/bin/cspdesk-app ./usr/bin/cspdesk ./usr/share/applications/ "hicolor/32x32/apps" "hicolor/128x128/apps" "hicolor/256x256@2/apps" "hicolor/512x512/apps"; do
+for want in ./usr/bin/cspdesk-app ./usr/bin/cspdesk ./usr/share/applications/ "hicolor/32x32/apps" "hicolor/128x128/apps" "hicolor/256x256/apps" "hicolor/512x512/apps"; do
   grep -q -- "$want" "$work/deb-files.txt" || { echo "package: the .deb lacks $want" >&2; exit 1; }
 done
-dpkg-deb -f "$work/${pkg}_${N}_${arch}.deb" Depends | grep -q libwebkit2gtk-4.1-0 || { echo "package: Depends lacks libwebkit2gtk-4.1-0" >&2; exit 1; }
+dpkg-deb -f "$work/${pkg}_${N}_${arch}.deb" Depends | grep -q 'libwebkit2gtk-4.1-0.*libgtk-3-0\|libgtk-3-0.*libwebkit2gtk-4.1-0' || { echo "package: Depends lacks libwebkit2gtk-4.1-0" >&2; exit 1; }
 rpm_deps=$(rpm -qpR "$rpm_n" 2>/dev/null || true)
 [ -z "$rpm_deps" ] || echo "$rpm_deps" | grep -q webkit2gtk4.1 || { echo "package: the .rpm does not require webkit2gtk4.1" >&2; exit 1; }
 
@@ -72,7 +72,7 @@ lap "installed cspdesk --version, offers list"
 e2e_bin=""
 run_case() {
   E2E=1 NO_AT_BRIDGE=1 E2E_APP=/usr/bin/cspdesk-app E2E_PACKAGE="$1" HOME="$home" \
-    timeout 600 keyctl session - dbus-run-session -- xvfb-run -a -s '-screen 0 1280x800x24' \
+    flock /tmp/cspdesk-e2e.lock timeout 600 keyctl session - dbus-run-session -- xvfb-run -a -s '-screen 0 1280x800x24' \
     "$e2e_bin" --test-threads=1 --nocapture installed_package
 }
 feed_json() { # version url signature-file
@@ -86,7 +86,7 @@ feed_json() { # version url signature-file
 }
 
 say "the installed app: Marketplace on the embedded sandbox, About box"
-e2e_bin=$(cargo test -p cspdesk-app --test e2e --locked --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\)).*/\1/p' | tail -1)
+e2e_bin=$(cargo test --workspace --test e2e --locked --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\)).*/\1/p' | tail -1)
 [ -x "$e2e_bin" ] || { echo "package: the E2E binary was not found" >&2; exit 1; }
 run_case launch
 E2E_VERSION="$N" run_case about
