@@ -45,7 +45,7 @@ rpm_n=$(ls target/release/bundle/rpm/*-"${N}"-1.*.rpm)
 cp "$deb_n" "$work/${pkg}_${N}_${arch}.deb"; cp "$rpm_n" "$work/"
 dpkg-deb -I "$work/${pkg}_${N}_${arch}.deb" | sed -n '/Package:/,$p'
 dpkg-deb -c "$work/${pkg}_${N}_${arch}.deb" | awk '{print $6}' | grep -E 'bin/|\.desktop|icons' | tee "$work/deb-files.txt"
-for want in ./usr/bin/cspdesk-app ./usr/bin/cspdesk ./usr/share/applications/ "hicolor/32x32/apps" "hicolor/128x128/apps" "hicolor/256x256/apps" "hicolor/512x512/apps"; do
+for want in "usr/bin/cspdesk-app$" "usr/bin/cspdesk$" "usr/share/applications/.*desktop$" "hicolor/32x32/apps" "hicolor/128x128/apps" "hicolor/256x256/apps" "hicolor/512x512/apps"; do
   grep -q -- "$want" "$work/deb-files.txt" || { echo "package: the .deb lacks $want" >&2; exit 1; }
 done
 dpkg-deb -f "$work/${pkg}_${N}_${arch}.deb" Depends | grep -q 'libwebkit2gtk-4.1-0.*libgtk-3-0\|libgtk-3-0.*libwebkit2gtk-4.1-0' || { echo "package: Depends lacks libwebkit2gtk-4.1-0" >&2; exit 1; }
