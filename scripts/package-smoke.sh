@@ -32,8 +32,15 @@ arch=$(dpkg --print-architecture)
 
 say "throwaway updater keys (made for this run, never kept)"
 tauri=ui/node_modules/.bin/tauri
-"$tauri" signer generate --ci -p "" -w "$work/key" >/dev/null
-"$tauri" signer generate --ci -p "" -w "$work/other-key" >/dev/null
+# CSPDESK_SMOKE_REUSE_KEYS=1 keeps the last run's throwaway keys (target/package-smoke-keys), so
+# that rerunning the test does not rebuild the app for a new key.
+keys="$root/target/package-smoke-keys"
+if [ "${CSPDESK_SMOKE_REUSE_KEYS:-}" != 1 ] || [ ! -f "$keys/key.pub" ] || [ ! -f "$keys/other-key" ]; then
+  rm -rf "$keys"; mkdir -p "$keys"
+  "$tauri" signer generate --ci -p "" -w "$keys/key" >/dev/null
+  "$tauri" signer generate --ci -p "" -w "$keys/other-key" >/dev/null
+fi
+cp "$keys"/* "$work/"
 export CSPDESK_UPDATER_PUBKEY; CSPDESK_UPDATER_PUBKEY=$(cat "$work/key.pub")
 
 say "release build and bundles, version $N"
@@ -44,7 +51,7 @@ deb_n=$(ls target/release/bundle/deb/*_"${N}"_"$arch".deb)
 rpm_n=$(ls target/release/bundle/rpm/*-"${N}"-1.*.rpm)
 cp "$deb_n" "$work/${pkg}_${N}_${arch}.deb"; cp "$rpm_n" "$work/"
 dpkg-deb -I "$work/${pkg}_${N}_${arch}.deb" | sed -n '/Package:/,$p'
-dpkg-deb -c "$work/${pkg}_${N}_${arch}.deb" | awk '{print $6}' | grep -E 'bin/|\.desktop|icons' | tee "$work/deb-files.txt"
+dpkg-deb -c "$work/${pkg}_${N}_${arch}.deb" | grep -o 'usr/.*' | grep -E 'bin/|\.desktop|icons' | tee "$work/deb-files.txt"
 for want in "usr/bin/cspdesk-app$" "usr/bin/cspdesk$" "usr/share/applications/.*desktop$" "hicolor/32x32/apps" "hicolor/128x128/apps" "hicolor/256x256/apps" "hicolor/512x512/apps"; do
   grep -q -- "$want" "$work/deb-files.txt" || { echo "package: the .deb lacks $want" >&2; exit 1; }
 done
