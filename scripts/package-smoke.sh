@@ -55,14 +55,14 @@ dpkg-deb -c "$work/${pkg}_${N}_${arch}.deb" | grep -o 'usr/.*' | grep -E 'bin/|\
 for want in "usr/bin/cspdesk-app$" "usr/bin/cspdesk$" "usr/share/applications/.*desktop$" "hicolor/32x32/apps" "hicolor/128x128/apps" "hicolor/256x256/apps" "hicolor/512x512/apps"; do
   grep -q -- "$want" "$work/deb-files.txt" || { echo "package: the .deb lacks $want" >&2; exit 1; }
 done
-dpkg-deb -f "$work/${pkg}_${N}_${arch}.deb" Depends | grep -q 'libwebkit2gtk-4.1-0.*libgtk-3-0\|libgtk-3-0.*libwebkit2gtk-4.1-0' || { echo "package: Depends lacks libwebkit2gtk-4.1-0" >&2; exit 1; }
+dpkg-deb -f "$work/${pkg}_${N}_${arch}.deb" Depends | grep >/dev/null 'libwebkit2gtk-4.1-0.*libgtk-3-0\|libgtk-3-0.*libwebkit2gtk-4.1-0' || { echo "package: Depends lacks libwebkit2gtk-4.1-0" >&2; exit 1; }
 rpm_deps=$(rpm -qpR "$rpm_n" 2>/dev/null || true)
-[ -z "$rpm_deps" ] || echo "$rpm_deps" | grep -q webkit2gtk4.1 || { echo "package: the .rpm does not require webkit2gtk4.1" >&2; exit 1; }
+[ -z "$rpm_deps" ] || echo "$rpm_deps" | grep >/dev/null "libwebkit2gtk-4.1" || { echo "package: the .rpm does not require WebKitGTK 4.1" >&2; exit 1; }
 
 say "install N with apt (dependencies resolved by apt)"
 $SUDO apt-get purge -y -q "$pkg" >/dev/null 2>&1 || true
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "$work/${pkg}_${N}_${arch}.deb" >/dev/null
-dpkg -s "$pkg" | grep -q "^Version: $N$"
+dpkg -s "$pkg" | grep >/dev/null "^Version: $N$"
 desktop=$(dpkg -L "$pkg" | grep '\.desktop$')
 grep -q '^Categories=Office;Finance;' "$desktop" && grep -q '^Comment=' "$desktop" || { echo "package: $desktop lacks the category or comment" >&2; cat "$desktop"; exit 1; }
 lap "apt-get install ./N.deb"
@@ -79,7 +79,7 @@ lap "installed cspdesk --version, offers list"
 e2e_bin=""
 run_case() {
   E2E=1 NO_AT_BRIDGE=1 E2E_APP=/usr/bin/cspdesk-app E2E_PACKAGE="$1" HOME="$home" \
-    flock /tmp/cspdesk-e2e.lock timeout 600 keyctl session - dbus-run-session -- xvfb-run -a -s '-screen 0 1280x800x24' \
+    timeout 600 keyctl session - dbus-run-session -- xvfb-run -a -s '-screen 0 1280x800x24' \
     "$e2e_bin" --test-threads=1 --nocapture installed_package
 }
 feed_json() { # version url signature-file
@@ -91,13 +91,6 @@ feed_json() { # version url signature-file
       pub_date: "2026-12-05T00:00:00Z", platforms: { "linux-x86_64-deb": p, "linux-x86_64-rpm": p } }, null, 2));
   ' "$@"
 }
-
-say "the installed app: Marketplace on the embedded sandbox, About box"
-e2e_bin=$(cargo test --workspace --test e2e --locked --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\)).*/\1/p' | tail -1)
-[ -x "$e2e_bin" ] || { echo "package: the E2E binary was not found" >&2; exit 1; }
-run_case launch
-E2E_VERSION="$N" run_case about
-lap "installed app launch + Marketplace + About (WebDriver)"
 
 say "N+1 = $NEXT with updater artifacts (same build cache: only the version differs)"
 TAURI_SIGNING_PRIVATE_KEY=$(cat "$work/key") TAURI_SIGNING_PRIVATE_KEY_PASSWORD="" \
@@ -126,6 +119,18 @@ feed_json "$NEXT" "$base/other-key.deb" "$work/feed/other-key.deb.sig" > "$work/
 feed_json "0.0.1" "$base/${pkg}_${NEXT}_${arch}.deb" "$work/feed/${pkg}_${NEXT}_${arch}.deb.sig" > "$work/feed/older.json"
 printf '{"version": "%s", "platforms": ' "$NEXT" > "$work/feed/malformed.json"
 
+say "the installed app: Marketplace on the embedded sandbox, About box"
+e2e_bin=$(cargo test --workspace --test e2e --locked --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\)).*/\1/p' | tail -1)
+[ -x "$e2e_bin" ] || { echo "package: the E2E binary was not found" >&2; exit 1; }
+# WebDriver's ports are shared with other E2E runs on this machine: hold the E2E lock from here
+# to the end (the builds above ran without it).
+exec 9>/tmp/cspdesk-e2e.lock
+flock 9
+lap "waiting for the E2E lock"
+run_case launch
+E2E_VERSION="$N" run_case about
+lap "installed app launch + Marketplace + About (WebDriver)"
+
 say "bad feeds: quiet, never blocking"
 E2E_FEED="http://127.0.0.1:9/latest.json" E2E_EXPECT="could not be reached" E2E_SHOT=unreachable run_case quiet
 E2E_FEED="$base/malformed.json" E2E_EXPECT="latest.json" E2E_SHOT=malformed run_case quiet
@@ -137,17 +142,17 @@ lap "older version ignored"
 
 say "a tampered artifact and a wrong signature are refused; N stays"
 E2E_FEED="$base/tampered.json" run_case refused
-dpkg -s "$pkg" | grep -q "^Version: $N$"
+dpkg -s "$pkg" | grep >/dev/null "^Version: $N$"
 E2E_FEED="$base/other-key.json" run_case refused
-dpkg -s "$pkg" | grep -q "^Version: $N$"
+dpkg -s "$pkg" | grep >/dev/null "^Version: $N$"
 HOME="$home" cspdesk --version
-ls /tmp | grep -q '^tauri_deb_update' && { echo "package: a staged update was left in /tmp" >&2; exit 1; } || true
+ls /tmp | grep >/dev/null '^tauri_deb_update' && { echo "package: a staged update was left in /tmp" >&2; exit 1; } || true
 lap "tampered + wrong key refused, N still installed"
 
 say "N finds N+1, downloads, verifies and installs it"
 E2E_FEED="$base/latest.json" E2E_NEXT_VERSION="$NEXT" run_case update
 dpkg -s "$pkg" | grep "^Version:"
-dpkg -s "$pkg" | grep -q "^Version: $NEXT$" || { echo "package: dpkg -s does not show $NEXT after the update" >&2; exit 1; }
+dpkg -s "$pkg" | grep >/dev/null "^Version: $NEXT$" || { echo "package: dpkg -s does not show $NEXT after the update" >&2; exit 1; }
 lap "update N -> N+1 installed (dpkg -s)"
 
 say "purge: the program goes, the user's data and settings stay"
