@@ -47,7 +47,13 @@ async fn open_settings_about(c: &Client) -> Result<(), CmdError> {
     Ok(())
 }
 
-async fn wait_text(c: &Client, css: &str, what: &str, timeout: Duration, ok: impl Fn(&str) -> bool) -> Result<String, CmdError> {
+async fn wait_text(
+    c: &Client,
+    css: &str,
+    what: &str,
+    timeout: Duration,
+    ok: impl Fn(&str) -> bool,
+) -> Result<String, CmdError> {
     let js = format!(
         "const e = document.querySelector({}); return e ? e.textContent : '';",
         serde_json::to_string(css).unwrap()
