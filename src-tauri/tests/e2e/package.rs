@@ -11,6 +11,7 @@
 //!   (`E2E_EXPECT` is part of the reason) and the app works as usual;
 //! - `latest`: a feed offering an older version is ignored: "CSP Desk N is the latest version";
 //! - `about`: Settings → About shows the version and commit, and Copy diagnostics answers.
+//!
 //! Screenshots: `target/e2e-shots/package-*.png`.
 
 use std::time::Duration;
