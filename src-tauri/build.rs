@@ -15,6 +15,7 @@ const COMMANDS: &[(&str, &[&str])] = include!("src/commands/list.rs");
 
 fn main() {
     println!("cargo:rerun-if-changed=src/commands/list.rs");
+    bake_commit();
     // `generate_context!` needs `frontendDist` to exist at compile time; the UI build fills it.
     // Creating it here keeps build output out of git.
     std::fs::create_dir_all("../ui/dist").expect("creating ui/dist");
@@ -89,4 +90,31 @@ fn write_if_changed(path: &Path, text: &str) {
     if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
         std::fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
     }
+}
+
+/// The commit the app is built from, for the About box: `CSPDESK_COMMIT` when set (a release
+/// build from a source tarball), else `git rev-parse --short=12 HEAD`, else "unknown".
+fn bake_commit() {
+    println!("cargo:rerun-if-env-changed=CSPDESK_COMMIT");
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let commit = std::env::var("CSPDESK_COMMIT")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .or_else(|| git(&["rev-parse", "--short=12", "HEAD"]))
+        .unwrap_or_else(|| "unknown".into());
+    // Rebuild when HEAD moves (a new commit or a checkout).
+    for path in ["HEAD", "logs/HEAD"] {
+        if let Some(p) = git(&["rev-parse", "--git-path", path]) {
+            println!("cargo:rerun-if-changed={p}");
+        }
+    }
+    println!("cargo:rustc-env=CSPDESK_COMMIT={commit}");
 }

@@ -251,6 +251,9 @@ fn settings_doc() -> impl Strategy<Value = String> {
         Just("[endpoints]".to_string()),
         "partner_center = \"(https?|ftp)://[a-z0-9.:]{0,30}/?\"",
         "authority = \"\\PC{0,30}\"",
+        Just("[updates]".to_string()),
+        "check_automatically = (true|false|[0-9]{1,3})",
+        "feed = \"(https?|ftp|file)://[a-z0-9.:]{0,30}/?[a-z.]{0,12}\"",
         "[a-z_]{1,12} = [0-9]{1,5}",
         "\\PC{0,40}",
     ];

@@ -8,6 +8,7 @@ mod commands;
 pub mod ipc_error;
 mod logging;
 pub mod state;
+mod updates;
 
 use tauri::{Manager, Runtime};
 
@@ -27,7 +28,40 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
+        .manage(updates::Updates::default())
         .invoke_handler(include!("commands/list.rs"))
+}
+
+/// A second launch focuses the running window instead of opening another app.
+fn focus_main<R: Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
+/// Brings the restored window back onto a monitor if the one it was on is gone (the core's
+/// rule, `cspdesk_core::desktop::window::on_screen`).
+fn keep_on_screen<R: Runtime>(w: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
+    use cspdesk_core::desktop::window::{on_screen, Rect};
+    let (pos, size) = (w.outer_position()?, w.outer_size()?);
+    let now = Rect::new(pos.x, pos.y, size.width, size.height);
+    let monitors: Vec<Rect> = w
+        .available_monitors()?
+        .iter()
+        .map(|m| {
+            let (p, s) = (m.position(), m.size());
+            Rect::new(p.x, p.y, s.width, s.height)
+        })
+        .collect();
+    let fixed = on_screen(now, &monitors);
+    if fixed != now {
+        tracing::info!(?now, ?fixed, "the window was off-screen; moved back");
+        w.set_size(tauri::PhysicalSize::new(fixed.width, fixed.height))?;
+        w.set_position(tauri::PhysicalPosition::new(fixed.x, fixed.y))?;
+    }
+    Ok(())
 }
 
 /// Without a GPU (no DRM render node), WebKitGTK's accelerated compositing runs on software
@@ -53,8 +87,29 @@ fn no_compositing_without_gpu() -> bool {
 /// Start the desktop app.
 pub fn run() {
     let no_gpu = no_compositing_without_gpu();
-    build_app(tauri::Builder::default())
+    // Window geometry under WebDriver (tauri-driver sets this) is the test's, not the user's.
+    let automated = std::env::var("TAURI_WEBVIEW_AUTOMATION").as_deref() == Ok("true");
+    let mut builder = tauri::Builder::default()
+        // First, so that a second launch exits before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            focus_main(app)
+        }))
+        .plugin(tauri_plugin_updater::Builder::new().build());
+    if !automated {
+        use tauri_plugin_window_state::StateFlags;
+        builder = builder.plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+                .build(),
+        );
+    }
+    build_app(builder)
         .setup(move |app| {
+            if let Some(w) = app.get_webview_window("main") {
+                if let Err(e) = keep_on_screen(&w) {
+                    tracing::warn!(error = %e, "could not check the window position");
+                }
+            }
             let log_guard = logging::init(app.path().app_log_dir().ok());
             if no_gpu {
                 tracing::info!("no GPU render node: WebKit compositing is off");

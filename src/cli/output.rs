@@ -7,8 +7,23 @@ use cspdesk_core::{Error, Result};
 pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     let s = serde_json::to_string_pretty(value)
         .map_err(|e| Error::Invalid(format!("printing JSON: {e}")))?;
-    println!("{s}");
+    line(&s);
     Ok(())
+}
+
+/// Prints one line to stdout. When the reader has gone (`cspdesk offers list --json | head`),
+/// the command ends quietly, as other command-line tools do, instead of panicking on the
+/// broken pipe.
+pub fn line(s: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{s}").and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing to stdout: {e}");
+        std::process::exit(1);
+    }
 }
 
 pub fn table(headers: &[&str], rows: &[Vec<String>]) {
@@ -29,7 +44,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) {
                 c
             })
             .collect();
-        println!("{}", parts.join("  ").trim_end());
+        line(parts.join("  ").trim_end());
     };
     line(headers.iter().map(|h| h.to_string()).collect());
     for r in rows {

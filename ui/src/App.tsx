@@ -19,6 +19,7 @@ import { ErrorBanner } from "./shell/ErrorBanner";
 import { SandboxBanner } from "./shell/SandboxBanner";
 import { Sidebar } from "./shell/Sidebar";
 import { Toast, useToast } from "./shell/Toast";
+import { UpdateAtStart } from "./desktop/UpdateAtStart";
 import { TopBar } from "./shell/TopBar";
 import { Subscriptions } from "./subscriptions/Subscriptions";
 import { useBadges } from "./subscriptions/useBadges";
@@ -133,6 +134,7 @@ export function App() {
         {route.view === "settings" && <Settings {...props} params={route} />}
       </div>
       <Toast toast={toast} />
+      <UpdateAtStart />
     </div>
   );
 }

@@ -28,6 +28,10 @@ import type { OrderRow } from "./bindings/OrderRow";
 import type { PurchaseChoice } from "./bindings/PurchaseChoice";
 import type { PurchaseOptions } from "./bindings/PurchaseOptions";
 import type { Command } from "./bindings/Command";
+import type { AboutInfo } from "./bindings/AboutInfo";
+import type { UpdateCheck } from "./bindings/UpdateCheck";
+import type { UpdatePrefs } from "./bindings/UpdatePrefs";
+import type { UpdateProgress } from "./bindings/UpdateProgress";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { ExportResult } from "./bindings/ExportResult";
 import type { InvoiceSummary } from "./bindings/InvoiceSummary";
@@ -434,3 +438,49 @@ export const priceImpact = (markets: string[], days: number | null): Promise<Imp
 
 export const exportPriceImpact = (markets: string[], days: number | null, path: string, format: ExportFormat): Promise<ExportResult> =>
   call("export_price_impact", { markets, days, path, format });
+
+// ---------- Desktop: About, diagnostics, updates (issue 19) ----------
+
+export const aboutInfo = (): Promise<AboutInfo> => call("about_info");
+
+/** The diagnostics text for a support ticket; every secret is removed by the core. */
+export const diagnosticsText = (): Promise<string> => call("diagnostics_text");
+
+/** Open the log folder or the data folder in the file manager. */
+export const openFolder = (which: "logs" | "data"): Promise<void> => call("open_folder", { which });
+
+export const updatePrefs = (): Promise<UpdatePrefs> => call("update_prefs");
+
+export const setAutomaticUpdateChecks = (on: boolean): Promise<UpdatePrefs> => call("set_automatic_update_checks", { on });
+
+/** Read the update feed (`automatic`: the check at start, at most once a day). Never rejects for a feed problem: see `Failed`. */
+export const checkForUpdates = (automatic: boolean): Promise<UpdateCheck> => call("check_for_updates", { automatic });
+
+/** Download, verify and install the update found; resolves to the version installed. */
+export function installUpdate(onProgress: (p: UpdateProgress) => void): Promise<string> {
+  const channel = new Channel<UpdateProgress>();
+  channel.onmessage = onProgress;
+  return call("install_update", { onProgress: channel });
+}
+
+/** Restart into the installed update. */
+export const restartApp = (): Promise<void> => call("restart_app");
+
+/** Put text on the clipboard (the Clipboard API, else a hidden text area and the copy command). */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    return ok;
+  }
+}

@@ -17,6 +17,7 @@ pub mod billing;
 pub mod catalog;
 pub mod connection;
 pub mod customers;
+pub mod desktop;
 pub mod doctor;
 pub mod orders;
 pub mod pricelist;

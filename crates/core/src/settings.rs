@@ -112,6 +112,29 @@ pub struct Settings {
     pub export_dir: Option<PathBuf>,
     /// Optional service address overrides.
     pub endpoints: EndpointOverrides,
+    /// Updates of the desktop app (automatic checks, the feed).
+    pub updates: UpdateSettings,
+}
+
+/// How the desktop app looks for updates (`[updates]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UpdateSettings {
+    /// Check the feed at start, at most once a day.
+    pub check_automatically: bool,
+    /// The update feed (`latest.json`); `None`: the one built into the app. `https://`, or
+    /// `http://` on this machine.
+    #[serde(deserialize_with = "feed_url", skip_serializing_if = "Option::is_none")]
+    pub feed: Option<Url>,
+}
+
+impl Default for UpdateSettings {
+    fn default() -> Self {
+        UpdateSettings {
+            check_automatically: true,
+            feed: None,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -124,6 +147,7 @@ impl Default for Settings {
             markets: vec![FALLBACK_MARKET.to_string()],
             export_dir: None,
             endpoints: EndpointOverrides::default(),
+            updates: UpdateSettings::default(),
         }
     }
 }
@@ -166,7 +190,13 @@ const DOC_EP_ARM: &str =
 const DOC_EP_AUTH: &str =
     "Microsoft Entra ID sign-in authority. Default: https://login.microsoftonline.com";
 
-const TOP_KEYS: [&str; 7] = [
+const DOC_UPDATES: &str = "\
+Updates of the desktop app. An administrator can point every install at the company's own
+update feed here (a latest.json, https:// only, or http:// on this machine).";
+const DOC_UP_AUTO: &str = "Check for a new version at start, at most once a day.";
+const DOC_UP_FEED: &str = "Update feed. Left out: the one built into the app.";
+
+const TOP_KEYS: [&str; 8] = [
     "connection",
     "tenant_id",
     "client_id",
@@ -174,7 +204,9 @@ const TOP_KEYS: [&str; 7] = [
     "markets",
     "export_dir",
     "endpoints",
+    "updates",
 ];
+const UPDATE_KEYS: [&str; 2] = ["check_automatically", "feed"];
 const ENDPOINT_KEYS: [&str; 4] = ["partner_center", "partner_api", "arm", "authority"];
 
 /// Why the settings file could not be used.
@@ -443,6 +475,22 @@ impl Settings {
             url(&e.authority),
             "\"https://login.microsoftonline.com/\"",
         );
+        comment(&mut out, DOC_UPDATES);
+        out.push_str("[updates]\n\n");
+        field(
+            &mut out,
+            "check_automatically",
+            DOC_UP_AUTO,
+            Some(self.updates.check_automatically.to_string()),
+            "true",
+        );
+        field(
+            &mut out,
+            "feed",
+            DOC_UP_FEED,
+            url(&self.updates.feed),
+            "\"https://updates.example.com/cspdesk/latest.json\"",
+        );
         out.truncate(out.trim_end().len());
         out.push('\n');
         out
@@ -576,9 +624,26 @@ fn unknown_keys(text: &str) -> Vec<String> {
                     ));
                 }
             }
+        } else if k == "updates" {
+            if let Some(t) = v.as_table() {
+                for uk in t.keys().filter(|uk| !UPDATE_KEYS.contains(&uk.as_str())) {
+                    out.push(format!(
+                        "unknown setting `updates.{uk}`{} ignored",
+                        line_of(uk)
+                    ));
+                }
+            }
         }
     }
     out
+}
+
+fn feed_url<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Url>, D::Error> {
+    let Some(s) = text(d)? else { return Ok(None) };
+    let url = Url::parse(&s)
+        .map_err(|e| serde::de::Error::custom(format!("`{s}` is not a URL ({e})")))?;
+    crate::desktop::update::check_feed(&url).map_err(serde::de::Error::custom)?;
+    Ok(Some(url))
 }
 
 // --- field validation while deserializing (so errors carry the line) ---
@@ -653,7 +718,11 @@ mod tests {
         let text = d.render();
         assert_eq!(Settings::from_toml(&text).unwrap(), d);
         // Every field is documented in the file.
-        for key in TOP_KEYS.iter().chain(ENDPOINT_KEYS.iter()) {
+        for key in TOP_KEYS
+            .iter()
+            .chain(ENDPOINT_KEYS.iter())
+            .chain(UPDATE_KEYS.iter())
+        {
             let at = text
                 .find(&format!("{key} ="))
                 .or_else(|| text.find(&format!("[{key}]")));
@@ -680,6 +749,10 @@ mod tests {
                 partner_center: Some(Url::parse("http://127.0.0.1:9000/").unwrap()),
                 authority: Some(Url::parse("https://login.example.com/").unwrap()),
                 ..Default::default()
+            },
+            updates: UpdateSettings {
+                check_automatically: false,
+                feed: Some(Url::parse("https://updates.example.com/cspdesk/latest.json").unwrap()),
             },
         };
         assert_eq!(Settings::from_toml(&s.render()).unwrap(), s);

@@ -89,4 +89,16 @@ commands! {
             check_connection,
         ],
     },
+    desktop: {
+        desktop: [
+            about_info,
+            diagnostics_text,
+            open_folder,
+            update_prefs,
+            set_automatic_update_checks,
+            check_for_updates,
+            install_update,
+            restart_app,
+        ],
+    },
 }

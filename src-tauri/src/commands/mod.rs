@@ -4,6 +4,7 @@
 pub mod account;
 pub mod catalog;
 pub mod connection;
+pub mod desktop;
 pub mod orders;
 pub mod prices;
 pub mod pricing;

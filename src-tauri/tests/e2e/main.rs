@@ -14,6 +14,7 @@ mod a11y;
 mod buy;
 mod desk;
 mod marketplace;
+mod package;
 mod prices;
 mod publishers;
 mod settings;

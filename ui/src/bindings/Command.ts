@@ -68,4 +68,12 @@ export type Command =
   | "sign_in"
   | "cancel_sign_in"
   | "sign_out"
-  | "check_connection";
+  | "check_connection"
+  | "about_info"
+  | "diagnostics_text"
+  | "open_folder"
+  | "update_prefs"
+  | "set_automatic_update_checks"
+  | "check_for_updates"
+  | "install_update"
+  | "restart_app";

@@ -2,6 +2,7 @@
 // the settings file with its explanation, validated as you type and again by the core on Save
 // (its words shown next to the field). A file that could not be read is named with its line.
 // Ctrl+S saves.
+import { About } from "../desktop/About";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 
@@ -553,6 +554,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
             <h2 id="schedule-h">Daily export</h2>
             <ScheduleTab market={values.markets[0] ?? "US"} toast={toast} />
           </section>
+          <About />
         </div>
       </div>
     </section>

@@ -181,6 +181,7 @@ impl AppCore {
     /// Place the reviewed order, at most once per review ([`ReviewBook::place`]). Returns without
     /// waiting for the activation link; poll [`AppCore::order_activation_link`].
     pub async fn place_order(&self, review_id: &str) -> Result<OrderConfirmation> {
+        let _working = self.in_flight.begin(crate::desktop::update::Work::Order);
         let c = self.connection().await?;
         let (reviewed, done) = self
             .orders

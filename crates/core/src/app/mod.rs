@@ -27,6 +27,7 @@ pub mod account;
 mod buy;
 pub mod catalog;
 pub mod customers;
+mod desktop;
 mod files;
 pub mod invoices;
 pub mod orders;
@@ -77,6 +78,8 @@ pub struct AppCore {
     export_cancels: prices::ExportCancels,
     /// The lines of the last invoices read.
     invoice_lines: crate::billing::LineCache,
+    /// Exports and orders running now: an update waits for them (see `desktop.rs`).
+    in_flight: crate::desktop::update::InFlight,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -107,6 +110,7 @@ impl AppCore {
             written: Default::default(),
             export_cancels: Default::default(),
             invoice_lines: Default::default(),
+            in_flight: Default::default(),
         }
     }
 

@@ -95,6 +95,7 @@ impl AppCore {
 
     /// Writes the rules to a TOML or CSV file (by its extension).
     pub async fn export_margin_rules(&self, path: &str) -> Result<String> {
+        let _working = self.in_flight.begin(crate::desktop::update::Work::Export);
         let conn = self.connection().await?;
         let out = tabular::user_path(path)?;
         let rules = pricing::store::list(&conn.store)?;
@@ -137,6 +138,7 @@ impl AppCore {
 
     /// "Run now": the scheduled export, here, recorded as a run by hand.
     pub async fn run_schedule_now(&self) -> Result<ScheduleRunDone> {
+        let _working = self.in_flight.begin(crate::desktop::update::Work::Export);
         let conn = self.connection().await?;
         let settings = schedule::load(&conn.store)?.ok_or_else(|| {
             crate::error::Error::Invalid("no daily export is set: set one first".into())
@@ -173,6 +175,7 @@ impl AppCore {
         path: &str,
         format: ExportFormat,
     ) -> Result<ExportResult> {
+        let _working = self.in_flight.begin(crate::desktop::update::Work::Export);
         let (out, format) = tabular::checked_path(path, Some(format))?;
         let report = self.price_impact(markets, days).await?;
         let n = tabular::write(&out, format, &[impact::table(&report.rows)])?;

@@ -225,6 +225,7 @@ impl AppCore {
         path: Option<String>,
         format: Option<ExportFormat>,
     ) -> Result<ExportResult> {
+        let _working = self.in_flight.begin(crate::desktop::update::Work::Export);
         let c = self.connection().await?;
         let (out, format) = tabular::export_path(
             path.as_deref(),

@@ -172,6 +172,8 @@ pub fn settings_from_values(v: &SettingsValues) -> std::result::Result<Settings,
             arm: armep.endpoints.arm,
             authority: auth.endpoints.authority,
         },
+        // Not on the form: kept as the file has them (see `AppCore::save_settings`).
+        updates: Default::default(),
     };
     // Partner Center needs an app registration to sign in with (a sandbox authority has its own).
     let sandbox_authority = s

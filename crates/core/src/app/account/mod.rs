@@ -177,7 +177,7 @@ impl AppCore {
         read(&self.account.current)
     }
 
-    pub(crate) fn settings_path(&self) -> PathBuf {
+    pub fn settings_path(&self) -> PathBuf {
         read(&self.account.path).unwrap_or_else(desktop_settings_path)
     }
 
@@ -218,7 +218,7 @@ impl AppCore {
     /// overwritten). Invalid fields come back in [`SaveOutcome::errors`] and nothing is written.
     pub fn save_settings(&self, values: SettingsValues) -> Result<SaveOutcome> {
         let path = self.settings_path();
-        let settings = match settings_from_values(&values) {
+        let mut settings = match settings_from_values(&values) {
             Ok(s) => s,
             Err(errors) => {
                 return Ok(SaveOutcome {
@@ -228,6 +228,8 @@ impl AppCore {
                 })
             }
         };
+        // The form does not show the update settings: they stay as they are.
+        settings.updates = self.settings().updates;
         settings.save(&path)?;
         tracing::info!(path = %path.display(), "settings saved");
         let reconnect = !same_connection(&settings, &self.opts().settings);
@@ -245,4 +247,9 @@ impl AppCore {
             path: path.display().to_string(),
         })
     }
+}
+
+/// Keeps `s` as the settings last saved (after a change made outside the settings form).
+pub(crate) fn remember_settings(core: &AppCore, s: Settings) {
+    write(&core.account.current, s);
 }

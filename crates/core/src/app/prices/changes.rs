@@ -153,6 +153,7 @@ impl AppCore {
         path: &str,
         format: ExportFormat,
     ) -> Result<ExportResult> {
+        let _working = self.in_flight.begin(crate::desktop::update::Work::Export);
         let (out, format) = tabular::checked_path(path, Some(format))?;
         let changes = self.price_changes(market, from, to).await?;
         if changes.state != ChangesState::Ready {

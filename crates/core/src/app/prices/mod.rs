@@ -171,6 +171,7 @@ impl AppCore {
         req: PriceExportRequest,
         progress: impl Fn(ExportProgress) + Send + Sync,
     ) -> Result<PriceExportDone> {
+        let _working = self.in_flight.begin(crate::desktop::update::Work::Export);
         let started = Instant::now();
         let cancel = cancel_flag(&self.export_cancels, &req.export_id);
         let _guard = CancelGuard(self.export_cancels.clone(), req.export_id.clone());

@@ -18,6 +18,7 @@ impl AppCore {
         customer_id: Option<String>,
         keys: Vec<SubscriptionRef>,
     ) -> Result<ExportResult> {
+        let _working = self.in_flight.begin(crate::desktop::update::Work::Export);
         let (path, format) = tabular::checked_path(&path.display().to_string(), None)?;
         let (_, items, _) = self.all_items(customer_id).await?;
         let by_key: std::collections::HashMap<(&str, &str), &SubscriptionItem> = items

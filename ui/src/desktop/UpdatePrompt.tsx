@@ -1,0 +1,62 @@
+// The update prompt: the version and its notes, then download with a progress bar, verify and
+// install, then restart when the person says so. Used by the check at start and by Settings.
+import { useState } from "react";
+
+import * as api from "../api";
+import type { UpdateOffer } from "../bindings/UpdateOffer";
+import type { UpdateProgress } from "../bindings/UpdateProgress";
+import { text } from "./text";
+
+type Stage = { kind: "offer" } | { kind: "downloading"; progress: UpdateProgress | null } | { kind: "installed"; version: string } | { kind: "failed"; message: string };
+
+export function UpdatePrompt({ offer, onClose }: { offer: UpdateOffer; onClose?: () => void }) {
+  const [stage, setStage] = useState<Stage>({ kind: "offer" });
+  const install = () => {
+    setStage({ kind: "downloading", progress: null });
+    api
+      .installUpdate((progress) => setStage({ kind: "downloading", progress }))
+      .then((version) => setStage({ kind: "installed", version }))
+      .catch((e: unknown) => setStage({ kind: "failed", message: api.toIpcError(e).message }));
+  };
+  const p = stage.kind === "downloading" ? stage.progress : null;
+  const done = p?.total ? p.downloaded >= p.total : false;
+  return (
+    <div className="update-prompt" id="update-prompt" role="region" aria-labelledby="update-version">
+      <p id="update-version" className="update-version">
+        {text.available(offer.version, offer.currentVersion)}
+      </p>
+      {offer.notes && (
+        <div className="update-notes">
+          <strong>{text.notes}</strong>
+          <p id="update-notes">{offer.notes}</p>
+        </div>
+      )}
+      {stage.kind === "downloading" && (
+        <div className="update-progress">
+          <progress id="update-progress" aria-label={text.progressLabel} max={p?.total ?? undefined} value={p ? p.downloaded : undefined} />
+          <span className="muted">{done ? text.verifying : text.downloading}</span>
+        </div>
+      )}
+      <p id="update-status" role="status" className={stage.kind === "failed" ? "update-error" : "muted"}>
+        {stage.kind === "installed" ? text.installed(stage.version) : stage.kind === "failed" ? stage.message : ""}
+      </p>
+      <div className="update-actions">
+        {(stage.kind === "offer" || stage.kind === "failed") && (
+          <button type="button" className="primary" id="update-install" onClick={install}>
+            {text.install}
+          </button>
+        )}
+        {stage.kind === "installed" && (
+          <button type="button" className="primary" id="update-restart" onClick={() => void api.restartApp()}>
+            {text.restart}
+          </button>
+        )}
+        {onClose && stage.kind !== "downloading" && (
+          <button type="button" id="update-later" onClick={onClose}>
+            {text.later}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
