@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod connection;
 pub mod customers;
 pub mod doctor;
+pub mod message;
 pub mod orders;
 pub mod pricelist;
 pub mod pricing;

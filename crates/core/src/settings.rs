@@ -57,6 +57,31 @@ impl ConnectionKind {
     }
 }
 
+/// The desktop app's language: the operating system's, or one chosen in Settings. (The CLI
+/// speaks English.)
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum Language {
+    /// Whatever the operating system's language is (English where it is not Korean).
+    #[default]
+    System,
+    /// English.
+    En,
+    /// Korean (한국어).
+    Ko,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::System => "system",
+            Language::En => "en",
+            Language::Ko => "ko",
+        }
+    }
+}
+
 /// Optional replacements of the service base URLs. Each must be `https://`, or `http://` on
 /// this machine.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,6 +135,8 @@ pub struct Settings {
     /// Where exports go when no file is named. `None`: the Downloads folder.
     #[serde(deserialize_with = "folder", skip_serializing_if = "Option::is_none")]
     pub export_dir: Option<PathBuf>,
+    /// The desktop app's language (`system`: the operating system's).
+    pub language: Language,
     /// Optional service address overrides.
     pub endpoints: EndpointOverrides,
 }
@@ -123,6 +150,7 @@ impl Default for Settings {
             arm_subscription: None,
             markets: vec![FALLBACK_MARKET.to_string()],
             export_dir: None,
+            language: Language::System,
             endpoints: EndpointOverrides::default(),
         }
     }
@@ -154,6 +182,9 @@ const DOC_MARKETS: &str = "\
 Default markets, as two-letter country codes. The first is used when a command names none.";
 const DOC_EXPORT: &str = "\
 Folder that exports go to when no file is named. Left out: your Downloads folder.";
+const DOC_LANGUAGE: &str = "\
+The desktop app's language: \"system\" (the operating system's; English unless it is Korean),
+\"en\" (English) or \"ko\" (Korean, 한국어). The command line always speaks English.";
 const DOC_ENDPOINTS: &str = "\
 Optional service addresses, e.g. a proxy, or a sandbox started with `cspdesk sandbox serve`.
 Only https:// is accepted, or http:// on this machine (127.0.0.1, localhost): tokens must
@@ -166,13 +197,14 @@ const DOC_EP_ARM: &str =
 const DOC_EP_AUTH: &str =
     "Microsoft Entra ID sign-in authority. Default: https://login.microsoftonline.com";
 
-const TOP_KEYS: [&str; 7] = [
+const TOP_KEYS: [&str; 8] = [
     "connection",
     "tenant_id",
     "client_id",
     "arm_subscription",
     "markets",
     "export_dir",
+    "language",
     "endpoints",
 ];
 const ENDPOINT_KEYS: [&str; 4] = ["partner_center", "partner_api", "arm", "authority"];
@@ -411,6 +443,13 @@ impl Settings {
             DOC_EXPORT,
             self.export_dir.as_ref().map(|p| s(&p.to_string_lossy())),
             "\"/home/me/Exports\"",
+        );
+        field(
+            &mut out,
+            "language",
+            DOC_LANGUAGE,
+            (self.language != Language::System).then(|| s(self.language.as_str())),
+            "\"system\"",
         );
         comment(&mut out, DOC_ENDPOINTS);
         out.push_str("[endpoints]\n\n");
@@ -676,6 +715,7 @@ mod tests {
             arm_subscription: Some("0f3a9c2e-7b1d-4c58-a6e2-3d9b8f1c4e70".into()),
             markets: vec!["GB".into(), "US".into()],
             export_dir: Some(PathBuf::from("/tmp/exports \"q\"")),
+            language: Language::Ko,
             endpoints: EndpointOverrides {
                 partner_center: Some(Url::parse("http://127.0.0.1:9000/").unwrap()),
                 authority: Some(Url::parse("https://login.example.com/").unwrap()),

@@ -28,6 +28,7 @@ use crate::settings::form::{same_connection, values_of};
 pub use crate::settings::form::{
     settings_from_values, ConnectionChoice, EndpointValues, FieldError, SettingsValues,
 };
+pub use crate::settings::Language;
 use crate::settings::{self, LoadedSettings, Settings};
 
 /// The settings file the desktop uses: `CSPDESK_SETTINGS`, else the CLI's default path.

@@ -1,0 +1,104 @@
+//! Sentences the core builds for a person to read, as a code with parameters.
+//!
+//! The CLI prints [`Message::english`]; the desktop UI renders the code in its own language
+//! (`ui/src/locales/*.json`, key `core.<code>`) and falls back to the English text for a code
+//! it does not know. The English wording lives here and only here.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A sentence for the UI: `{ code, params }` (`Message` in the UI's bindings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(tag = "code", content = "params", rename_all = "camelCase")]
+#[ts(export)]
+pub enum Message {
+    /// "October 2026 charges · invoice available 8 November 2026"
+    BillingPeriod {
+        start: NaiveDate,
+        #[serde(rename = "invoiceAvailable")]
+        #[ts(rename = "invoiceAvailable")]
+        invoice_available: NaiveDate,
+    },
+    /// "any time during the trial"
+    WindowTrial,
+    /// "24 hours after purchase"
+    WindowHours { hours: u32 },
+    /// "7 days after purchase" (whole days, two or more)
+    WindowDays { days: u32 },
+    /// Where a cancellation deadline comes from: the subscription's own field.
+    DeadlineSubscriptionField,
+    /// … the latest refund option's expiry.
+    DeadlineRefundOption,
+    /// … the cancellation policy, with the policy's own source (data, not translated).
+    DeadlinePolicy { source: String },
+}
+
+impl Message {
+    /// The English sentence (what the CLI prints, and the UI's fallback).
+    pub fn english(&self) -> String {
+        match self {
+            Message::BillingPeriod {
+                start,
+                invoice_available,
+            } => format!(
+                "{} charges · invoice available {}",
+                start.format("%B %Y"),
+                invoice_available.format("%-d %B %Y")
+            ),
+            Message::WindowTrial => "any time during the trial".into(),
+            Message::WindowHours { hours } => format!("{hours} hours after purchase"),
+            Message::WindowDays { days } => format!("{days} days after purchase"),
+            Message::DeadlineSubscriptionField => {
+                "cancellationAllowedUntilDate on the subscription".into()
+            }
+            Message::DeadlineRefundOption => {
+                "refund option expiry (refundOptions.expiresAt)".into()
+            }
+            Message::DeadlinePolicy { source } => format!("policy: {source}"),
+        }
+    }
+
+    /// The cancellation window of `hours` after purchase, in whole days from two days on.
+    pub fn window(hours: u32) -> Message {
+        if hours.is_multiple_of(24) && hours >= 48 {
+            Message::WindowDays { days: hours / 24 }
+        } else {
+            Message::WindowHours { hours }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_params_serialize_for_the_ui_and_english_stays_for_the_cli() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let m = Message::BillingPeriod {
+            start: d(2026, 10, 1),
+            invoice_available: d(2026, 11, 8),
+        };
+        assert_eq!(
+            serde_json::to_value(&m).unwrap(),
+            serde_json::json!({"code": "billingPeriod", "params": {"start": "2026-10-01", "invoiceAvailable": "2026-11-08"}})
+        );
+        assert_eq!(
+            m.english(),
+            "October 2026 charges · invoice available 8 November 2026"
+        );
+        assert_eq!(
+            serde_json::to_value(Message::WindowTrial).unwrap(),
+            serde_json::json!({"code": "windowTrial"})
+        );
+        assert_eq!(Message::window(72).english(), "3 days after purchase");
+        assert_eq!(Message::window(24).english(), "24 hours after purchase");
+        assert_eq!(
+            serde_json::to_value(Message::DeadlinePolicy {
+                source: "Microsoft".into()
+            })
+            .unwrap(),
+            serde_json::json!({"code": "deadlinePolicy", "params": {"source": "Microsoft"}})
+        );
+    }
+}
