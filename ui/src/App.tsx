@@ -22,6 +22,7 @@ import { Toast, useToast } from "./shell/Toast";
 import { TopBar } from "./shell/TopBar";
 import { Subscriptions } from "./subscriptions/Subscriptions";
 import { useBadges } from "./subscriptions/useBadges";
+import { t } from "./i18n";
 
 export interface SyncRun {
   progress: Progress | null;
@@ -102,15 +103,15 @@ export function App() {
         {connection.error && (
           <ErrorBanner
             error={connection.error}
-            what="CSP Desk could not connect"
-            hint={connection.error.kind === "auth" ? "Sign in from Settings (the account button in the top bar), or choose the sandbox there." : "With no tenant configured it starts its built-in sandbox: check that the data folder is writable, or unset CSPDESK_ENDPOINT and CSPDESK_ACCESS_TOKEN to use the sandbox."}
+            what={t("app.cspDeskCouldNotConnect")}
+            hint={connection.error.kind === "auth" ? t("app.signInFromSettingsThe") : t("app.withNoTenantConfiguredIt")}
             onRetry={connect}
           />
         )}
         {syncError && (
           <ErrorBanner
             error={syncError}
-            what={`The catalog for ${market} could not be synced`}
+            what={t("app.theCatalogForMarketCould", { market })}
             onRetry={() => start(market)}
             onDismiss={sync.reset}
           />

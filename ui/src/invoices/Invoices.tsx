@@ -38,6 +38,8 @@ import {
   totalsText,
 } from "./lines";
 import { useWidth } from "../shell/useWidth";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
 const ROW_HEIGHT = 30;
 
@@ -208,12 +210,12 @@ export function Invoices({ navigate }: ViewProps) {
   };
 
   const columns: Column[] = [
-    { id: "date", header: "Charge date", sort: "chargeStart", width: "96px", minWidth: 640, render: (r) => <span className="num">{shortDate(r.chargeStartDate)}</span> },
-    { id: "customer", header: "Customer", sort: "customer", width: "minmax(70px, 1.3fr)", render: (r) => <span title={`${r.customerName} · ${r.customerId}`}>{r.customerName}</span> },
-    { id: "publisher", header: "Publisher", sort: "publisher", width: "minmax(100px, 1.1fr)", minWidth: 520, render: (r) => <span title={r.publisherName}>{r.publisherName}</span> },
+    { id: "date", header: t("invoices.chargeDate"), sort: "chargeStart", width: "96px", minWidth: 640, render: (r) => <span className="num">{shortDate(r.chargeStartDate)}</span> },
+    { id: "customer", header: t("invoices.customer"), sort: "customer", width: "minmax(70px, 1.3fr)", render: (r) => <span title={`${r.customerName} · ${r.customerId}`}>{r.customerName}</span> },
+    { id: "publisher", header: t("invoices.publisher"), sort: "publisher", width: "minmax(100px, 1.1fr)", minWidth: 520, render: (r) => <span title={r.publisherName}>{r.publisherName}</span> },
     {
       id: "product",
-      header: "Product · plan",
+      header: t("invoices.productPlan"),
       sort: "product",
       width: "minmax(80px, 1.7fr)",
       render: (r) => (
@@ -224,20 +226,20 @@ export function Invoices({ navigate }: ViewProps) {
     },
     {
       id: "charge",
-      header: "Charge",
+      header: t("invoices.charge"),
       sort: "chargeType",
       width: "92px",
       render: (r) =>
         r.trial ? (
-          <span className="pill trial" title="A free trial: charged at 0">
-            Trial
+          <span className="pill trial" title={t("invoices.aFreeTrialChargedAt")}>
+            {t("invoices.trial")}
           </span>
         ) : (
           chargeLabel(r)
         ),
     },
-    { id: "qty", header: "Qty", sort: "quantity", width: "44px", minWidth: 700, className: "right", render: (r) => <span className="num">{r.quantity ?? "–"}</span> },
-    { id: "total", header: "Total", sort: "total", width: "88px", className: "right", render: (r) => <span className="num">{money(r.total, r.currency)}</span> },
+    { id: "qty", header: t("invoices.qty"), sort: "quantity", width: "44px", minWidth: 700, className: "right", render: (r) => <span className="num">{r.quantity ?? "–"}</span> },
+    { id: "total", header: t("invoices.total"), sort: "total", width: "88px", className: "right", render: (r) => <span className="num">{money(r.total, r.currency)}</span> },
     {
       id: "action",
       header: "",
@@ -247,13 +249,13 @@ export function Invoices({ navigate }: ViewProps) {
         <button
           type="button"
           className="contacts-btn small"
-          title={`${r.publisherName}'s support contacts for this subscription`}
+          title={t("invoices.publishernameSSupportContactsFor", { publisherName: r.publisherName })}
           onClick={(e) => {
             e.stopPropagation();
             toContacts(r);
           }}
         >
-          Contacts
+          {t("invoices.contacts")}
         </button>
       ),
     },
@@ -270,14 +272,14 @@ export function Invoices({ navigate }: ViewProps) {
 
   return (
     <div className="view invoices">
-      {listed.error && <ErrorBanner error={listed.error} what="The invoices could not be listed" onRetry={() => void listed.refetch()} />}
+      {listed.error && <ErrorBanner error={listed.error} what={t("invoices.theInvoicesCouldNotBe")} onRetry={() => void listed.refetch()} />}
       <div className="invoices-body">
-        <nav className="periods" aria-label="Billing periods" id="invoice-periods">
+        <nav className="periods" aria-label={t("invoices.billingPeriods")} id="invoice-periods">
           <div className="periods-head">
-            <h2>Billing periods</h2>
-            <p className="muted small">Marketplace charges run from the first to the last day of a month; the invoice is available on the 8th of the next month.</p>
+            <h2>{t("invoices.billingPeriods")}</h2>
+            <p className="muted small">{t("invoices.marketplaceChargesRunFromThe")}</p>
           </div>
-          {!invoices && !listed.error && <p className="muted periods-empty">Reading invoices from Partner Center…</p>}
+          {!invoices && !listed.error && <p className="muted periods-empty">{t("invoices.readingInvoicesFromPartnerCenter")}</p>}
           <ul>
             {invoices?.map((i) => (
               <li key={i.id}>
@@ -291,8 +293,8 @@ export function Invoices({ navigate }: ViewProps) {
                   <span className="period-title">
                     {periodTitle(i)}
                     {i.unbilled ? (
-                      <span className="pill warn" title="The current period: not invoiced yet">
-                        Current
+                      <span className="pill warn" title={t("invoices.theCurrentPeriodNotInvoiced")}>
+                        {t("invoices.current")}
                       </span>
                     ) : (
                       <span className="period-total num">{money(i.totalCharges, i.currencyCode)}</span>
@@ -306,7 +308,7 @@ export function Invoices({ navigate }: ViewProps) {
           </ul>
         </nav>
 
-        <section className="lines" aria-label="Marketplace line items">
+        <section className="lines" aria-label={t("invoices.marketplaceLineItems")}>
           {inv && (
             <header className="lines-head">
               <div className="lines-title">
@@ -316,14 +318,14 @@ export function Invoices({ navigate }: ViewProps) {
                 </p>
               </div>
               <div className="lines-actions">
-                <button type="button" onClick={refresh} disabled={lines.isFetching} title="Read the lines from Partner Center again">
-                  Refresh
+                <button type="button" onClick={refresh} disabled={lines.isFetching} title={t("invoices.readTheLinesFromPartner")}>
+                  {t("invoices.refresh")}
                 </button>
-                <button type="button" className="primary" id="export-lines" onClick={() => doExport(false)} disabled={exporting || total === 0} title="Export the lines shown (with the filters) to an Excel workbook in the export folder">
-                  {exporting ? "Exporting…" : "Export .xlsx"}
+                <button type="button" className="primary" id="export-lines" onClick={() => doExport(false)} disabled={exporting || total === 0} title={t("invoices.exportTheLinesShownWith")}>
+                  {exporting ? t("invoices.exporting") : t("invoices.exportXlsx")}
                 </button>
-                <button type="button" id="export-lines-as" onClick={() => doExport(true)} disabled={exporting || total === 0} title="Choose where to save, as .xlsx or .csv">
-                  Save as…
+                <button type="button" id="export-lines-as" onClick={() => doExport(true)} disabled={exporting || total === 0} title={t("invoices.chooseWhereToSaveAs")}>
+                  {t("invoices.saveAs")}
                 </button>
               </div>
             </header>
@@ -334,37 +336,37 @@ export function Invoices({ navigate }: ViewProps) {
                 ref={customerRef}
                 id="filter-customer"
                 type="search"
-                placeholder="Customer  (Ctrl+F)"
-                title="Customer name, domain or id"
+                placeholder={t("invoices.customerCtrlF")}
+                title={t("invoices.customerNameDomainOrId")}
                 list="line-customers"
                 value={filters.customer}
                 onChange={(e) => setFilters({ ...filters, customer: e.target.value })}
                 onKeyDown={(e) => onFilterKey(e, "customer")}
-                aria-label="Filter by customer"
+                aria-label={t("invoices.filterByCustomer")}
               />
               <input
                 id="filter-publisher"
                 type="search"
-                placeholder="Publisher"
+                placeholder={t("invoices.publisher")}
                 list="line-publishers"
                 value={filters.publisher}
                 onChange={(e) => setFilters({ ...filters, publisher: e.target.value })}
                 onKeyDown={(e) => onFilterKey(e, "publisher")}
-                aria-label="Filter by publisher"
+                aria-label={t("invoices.filterByPublisher")}
               />
               <input
                 id="filter-product"
                 type="search"
-                placeholder="Product or plan"
+                placeholder={t("invoices.productOrPlan")}
                 list="line-products"
                 value={filters.product}
                 onChange={(e) => setFilters({ ...filters, product: e.target.value })}
                 onKeyDown={(e) => onFilterKey(e, "product")}
-                aria-label="Filter by product"
+                aria-label={t("invoices.filterByProduct")}
               />
               {filtered && (
                 <button type="button" className="link" onClick={() => setFilters(EMPTY_LINE_FILTERS)}>
-                  Clear filters
+                  {t("invoices.clearFilters")}
                 </button>
               )}
               <datalist id="line-customers">{current?.customers.map((c) => <option key={c} value={c} />)}</datalist>
@@ -373,12 +375,7 @@ export function Invoices({ navigate }: ViewProps) {
               <span className="spacer" />
               {current && (
                 <span className="line-summary">
-                  <span id="line-count" className="muted">
-                    {countText(current.total, current.all, current.trials, filtered)}
-                  </span>
-                  <span className="line-total" id="line-totals" title={`Total of the ${filtered ? "matching " : ""}lines in ${currency}`}>
-                    Total {totalsText(current.totals)}
-                  </span>
+                  <Trans i18nKey="invoices.totalTotalTotals" values={{ total: countText(current.total, current.all, current.trials, filtered), totals: totalsText(current.totals) }} components={{ span: <span id="line-count" className="muted" />, span2: <span className="line-total" id="line-totals" title={t("invoices.totalOfTheValueLines", { value: filtered ? "matching " : "", currency })} /> }} />
                 </span>
               )}
             </div>
@@ -386,28 +383,28 @@ export function Invoices({ navigate }: ViewProps) {
           {linesError && (
             <ErrorBanner
               error={linesError}
-              what="The line items could not be read"
+              what={t("invoices.theLineItemsCouldNot")}
               onRetry={refresh}
             />
           )}
           {exporter.status}
           <div className={open ? "content with-detail" : "content"}>
             <div className="list" ref={boxRef}>
-              {inv && !current && !linesError && !exportProgress && <div className="empty">Reading the invoice's line items from Partner Center…</div>}
+              {inv && !current && !linesError && !exportProgress && <div className="empty">{t("invoices.readingTheInvoiceSLine")}</div>}
               {exportProgress && !linesError && <ExportStatus progress={exportProgress} />}
               {current && current.total === 0 && (
                 <div className="empty" id="lines-empty">
                   {filtered ? (
                     <>
-                      No line matches these filters.{" "}
+                      {t("invoices.noLineMatchesTheseFilters")}{" "}
                       <button type="button" className="link" onClick={() => setFilters(EMPTY_LINE_FILTERS)}>
-                        Clear filters
+                        {t("invoices.clearFilters")}
                       </button>
                     </>
                   ) : inv?.unbilled ? (
-                    "No marketplace charges so far this month."
+                    t("invoices.noMarketplaceChargesSoFar")
                   ) : (
-                    "This invoice has no marketplace line items."
+                    t("invoices.thisInvoiceHasNoMarketplace")
                   )}
                 </div>
               )}
@@ -423,7 +420,7 @@ export function Invoices({ navigate }: ViewProps) {
                         data-col={c.id}
                         aria-sort={on ? (sort.descending ? "descending" : "ascending") : "none"}
                         onClick={() => onHeader(c)}
-                        title={c.sort ? "Sort" : undefined}
+                        title={c.sort ? t("invoices.sort") : undefined}
                       >
                         {c.header}
                         {on && <span className="sort-arrow">{sort.descending ? " ▼" : " ▲"}</span>}
@@ -431,7 +428,7 @@ export function Invoices({ navigate }: ViewProps) {
                     );
                   })}
                 </div>
-                <div className="tbody" id="line-table" ref={scrollRef} role="grid" aria-rowcount={total} aria-label="Line items" tabIndex={0} onKeyDown={onTableKey}>
+                <div className="tbody" id="line-table" ref={scrollRef} role="grid" aria-rowcount={total} aria-label={t("invoices.lineItems")} tabIndex={0} onKeyDown={onTableKey}>
                   <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
                     {items.map((v) => {
                       const r = lineAt(win, v.index);
@@ -474,28 +471,28 @@ function LineDetail({ line, onClose, onContacts, onCustomer }: { line: LineRow; 
     </>
   );
   return (
-    <aside className="detail" id="line-detail" aria-label="Line item">
+    <aside className="detail" id="line-detail" aria-label={t("invoices.lineItem")}>
       <div className="detail-head">
         <div>
           <h2>{line.productName}</h2>
           <div className="detail-sub">
             <span className="pill">{line.skuName}</span>
-            {line.trial ? <span className="pill trial">Trial · charged at 0</span> : <span className="pill">{chargeLabel(line)}</span>}
+            {line.trial ? <span className="pill trial">{t("invoices.trialChargedAt0")}</span> : <span className="pill">{chargeLabel(line)}</span>}
           </div>
         </div>
-        <button type="button" className="ghost close" onClick={onClose} aria-label="Close (Esc)" title="Close (Esc)">
+        <button type="button" className="ghost close" onClick={onClose} aria-label={t("invoices.closeEsc")} title={t("invoices.closeEsc")}>
           ✕
         </button>
       </div>
       <div className="detail-body">
         <section>
           <button type="button" className="primary" id="line-publisher-contacts" onClick={onContacts}>
-            Publisher contacts
+            {t("invoices.publisherContacts")}
           </button>
-          <p className="muted small help">Technical issues go to {line.publisherName}; billing and subscription questions stay with you.</p>
+          <p className="muted small help">{t("invoices.technicalIssuesGoToPublishername", { publisherName: line.publisherName })}</p>
         </section>
         <section>
-          <h3>Charge</h3>
+          <h3>{t("invoices.charge")}</h3>
           <dl className="contacts">
             {field("Total", <strong>{money(line.total, line.currency)}</strong>)}
             {field("Quantity", line.quantity ?? "")}
@@ -505,7 +502,7 @@ function LineDetail({ line, onClose, onContacts, onCustomer }: { line: LineRow; 
           </dl>
         </section>
         <section>
-          <h3>Customer</h3>
+          <h3>{t("invoices.customer")}</h3>
           <dl className="contacts">
             {field("Name", line.customerName)}
             {field("Domain", line.customerDomainName)}
@@ -513,11 +510,11 @@ function LineDetail({ line, onClose, onContacts, onCustomer }: { line: LineRow; 
             {field("ID", <code>{line.customerId}</code>)}
           </dl>
           <button type="button" className="link small" onClick={onCustomer}>
-            Show only this customer's lines
+            {t("invoices.showOnlyThisCustomerS")}
           </button>
         </section>
         <section>
-          <h3>Subscription</h3>
+          <h3>{t("invoices.subscription")}</h3>
           <dl className="contacts">
             {field("Publisher", line.publisherName)}
             {field("Subscription", <code>{line.subscriptionId}</code>, "line-subscription-id")}

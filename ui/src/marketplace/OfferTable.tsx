@@ -6,9 +6,10 @@ import { type ReactNode, type RefObject, memo, useEffect, useMemo } from "react"
 
 import type { OfferRow } from "../bindings/OfferRow";
 import type { SortKey } from "../bindings/SortKey";
-import { TYPE_LABELS } from "../format";
+import { typeLabel } from "../format";
 import { type LoadedWindow, type SortState, rowAt } from "./windowing";
 import { useWidth } from "../shell/useWidth";
+import { t } from "../i18n";
 
 export const ROW_HEIGHT = 28;
 
@@ -22,7 +23,7 @@ const SORTABLE: ReadonlySet<string> = new Set<SortKey>(["title", "publisher", "t
 const COLUMNS: Array<ColumnDef<OfferRow> & { id: string; meta: ColumnMeta }> = [
   {
     id: "title",
-    header: "Offer",
+    header: t("offerTable.offer"),
     meta: {
       width: "minmax(180px, 2.4fr)",
       render: (r) => (
@@ -32,19 +33,19 @@ const COLUMNS: Array<ColumnDef<OfferRow> & { id: string; meta: ColumnMeta }> = [
       ),
     },
   },
-  { id: "publisher", header: "Publisher", meta: { width: "minmax(120px, 1.5fr)", render: (r) => <span title={r.publisherName}>{r.publisherName}</span> } },
-  { id: "type", header: "Type", meta: { width: "128px", render: (r) => TYPE_LABELS[r.type] ?? r.type } },
+  { id: "publisher", header: t("offerTable.publisher"), meta: { width: "minmax(120px, 1.5fr)", render: (r) => <span title={r.publisherName}>{r.publisherName}</span> } },
+  { id: "type", header: t("offerTable.type"), meta: { width: "128px", render: (r) => typeLabel(r.type) } },
   {
     id: "categories",
-    header: "Categories",
+    header: t("offerTable.categories"),
     enableSorting: false,
     meta: { width: "minmax(110px, 1.3fr)", render: (r) => <span title={r.categories.join(", ")}>{r.categories.join(", ")}</span> },
   },
-  { id: "trial", header: "Trial", meta: { width: "64px", render: (r) => (r.freeTrial ? <span className="pill trial">Free trial</span> : "") } },
-  { id: "plans", header: "Plans", meta: { width: "56px", render: (r) => <span className="num">{r.plans || "–"}</span> } },
+  { id: "trial", header: t("offerTable.trial"), meta: { width: "64px", render: (r) => (r.freeTrial ? <span className="pill trial">{t("offerTable.freeTrial")}</span> : "") } },
+  { id: "plans", header: t("offerTable.plans"), meta: { width: "56px", render: (r) => <span className="num">{r.plans || "–"}</span> } },
   {
     id: "csp",
-    header: "CSP",
+    header: t("offerTable.csp"),
     enableSorting: false,
     meta: { width: "78px", render: (r) => <CspCell purchasable={r.purchasable} saas={r.type === "saas"} /> },
   },
@@ -55,19 +56,19 @@ const COLUMNS: Array<ColumnDef<OfferRow> & { id: string; meta: ColumnMeta }> = [
 export function CspCell({ purchasable, saas }: { purchasable: boolean; saas: boolean }) {
   if (purchasable)
     return (
-      <span className="pill csp" title="Can be bought for a customer through CSP">
-        CSP
+      <span className="pill csp" title={t("offerTable.canBeBoughtForA")}>
+        {t("offerTable.csp")}
       </span>
     );
   if (saas)
     return (
-      <span className="pill warn" title="CSP does not sell this offer: the customer buys it from the publisher on the Azure Marketplace">
-        Not in CSP
+      <span className="pill warn" title={t("offerTable.cspDoesNotSellThis")}>
+        {t("offerTable.notInCsp")}
       </span>
     );
   return (
-    <span className="muted" title="Managed and billed through the Azure portal">
-      Portal
+    <span className="muted" title={t("offerTable.managedAndBilledThroughThe")}>
+      {t("offerTable.portal")}
     </span>
   );
 }
@@ -154,7 +155,7 @@ export const OfferTable = memo(function OfferTable({ total, win, sort, onSort, s
               className={canSort ? "th sortable" : "th"}
               data-col={h.id}
               onClick={canSort ? h.column.getToggleSortingHandler() : undefined}
-              title={canSort ? "Sort" : undefined}
+              title={canSort ? t("offerTable.sort") : undefined}
             >
               {h.column.columnDef.header as string}
               {sorted && <span className="sort-arrow">{sorted === "asc" ? " ▲" : " ▼"}</span>}
@@ -168,7 +169,7 @@ export const OfferTable = memo(function OfferTable({ total, win, sort, onSort, s
         ref={scrollRef}
         role="grid"
         aria-rowcount={total}
-        aria-label="Offers"
+        aria-label={t("offerTable.offers")}
         tabIndex={0}
         onKeyDown={onKeyDown}
       >

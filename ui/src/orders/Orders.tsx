@@ -9,6 +9,7 @@ import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
 import { STATE_LABELS, durationLabel, isOpen } from "./buy";
 import "./orders.css";
+import { t } from "../i18n";
 
 export function Orders({ params, navigate }: ViewProps<"orders">) {
   const [customerId, setCustomerId] = useState<string>(params.customerId ?? "");
@@ -30,14 +31,14 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
   const open = rows.filter((o) => isOpen(o.state)).length;
 
   return (
-    <div className="view orders-view" aria-label="Orders">
+    <div className="view orders-view" aria-label={t("orders.orders")}>
       <div className="toolbar">
-        <h1>Orders</h1>
+        <h1>{t("orders.orders")}</h1>
         <label className="filter-label" htmlFor="orders-customer">
-          Customer
+          {t("orders.customer")}
         </label>
         <select id="orders-customer" value={customerId} onChange={(e) => setCustomerId(e.target.value)}>
-          <option value="">All customers</option>
+          <option value="">{t("orders.allCustomers")}</option>
           {customers.map(([id, name]) => (
             <option key={id} value={id}>
               {name}
@@ -45,25 +46,25 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
           ))}
         </select>
         <span className="result-count" id="orders-count">
-          {all ? `${rows.length} ${rows.length === 1 ? "order" : "orders"}` : "Loading…"}
+          {all ? `${rows.length} ${rows.length === 1 ? "order" : "orders"}` : t("orders.loading")}
         </span>
         {open > 0 && (
-          <span className="pill warn" title="Checked against Partner Center at start, so none is placed twice">
-            {open} with an unknown outcome
+          <span className="pill warn" title={t("orders.checkedAgainstPartnerCenterAt")}>
+            {t("orders.openWithAnUnknownOutcome", { open })}
           </span>
         )}
         <span className="spacer" />
         <button type="button" onClick={load}>
-          Refresh
+          {t("orders.refresh")}
         </button>
       </div>
-      {error && <ErrorBanner error={error} what="The orders could not be listed" onRetry={load} />}
+      {error && <ErrorBanner error={error} what={t("orders.theOrdersCouldNotBe")} onRetry={load} />}
       <div className="grid-wrap">
         {all && rows.length === 0 ? (
           <div className="empty-inline muted" style={{ padding: 24, textAlign: "center" }}>
-            No orders placed from this app{customerId ? " for this customer" : ""} yet. Buy from an offer's detail in the Marketplace, or from a customer.{" "}
+            {t("orders.noOrdersPlacedFromThis")}{customerId ? t("orders.forThisCustomer") : ""} {t("orders.yetBuyFromAnOffer")}{" "}
             <button type="button" className="link" onClick={() => navigate({ view: "customers" })}>
-              Customers
+              {t("orders.customers")}
             </button>
           </div>
         ) : (
@@ -79,13 +80,13 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
             </colgroup>
             <thead>
               <tr>
-                <th>Customer</th>
-                <th>Offer</th>
-                <th className="num">Qty</th>
-                <th>Term</th>
-                <th>State</th>
-                <th>Order</th>
-                <th>Placed</th>
+                <th>{t("orders.customer")}</th>
+                <th>{t("orders.offer")}</th>
+                <th className="num">{t("orders.qty")}</th>
+                <th>{t("orders.term")}</th>
+                <th>{t("orders.state")}</th>
+                <th>{t("orders.order")}</th>
+                <th>{t("orders.placed")}</th>
               </tr>
             </thead>
             <tbody>
@@ -95,7 +96,7 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
                   data-order={o.orderId ?? ""}
                   className={selected === i ? "selected" : ""}
                   onClick={() => setSelected(i)}
-                  title={o.error ?? `MS-RequestId ${o.checkoutRequestId}`}
+                  title={o.error ?? t("orders.msRequestidCheckoutrequestid", { checkoutRequestId: o.checkoutRequestId })}
                 >
                   <td>
                     <button type="button" className="link" onClick={() => navigate({ view: "customers", customerId: o.customerId })}>
@@ -103,15 +104,15 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
                     </button>
                   </td>
                   <td>
-                    {o.productTitle} <span className="muted" title={`SKU ${o.skuId}`}>· {o.plan ?? o.skuId}</span>
+                    {o.productTitle} <span className="muted" title={t("orders.skuSkuid", { skuId: o.skuId })}>· {o.plan ?? o.skuId}</span>
                   </td>
                   <td className="num">{o.quantity}</td>
-                  <td>{o.trial ? `Trial, ${durationLabel(o.termDuration)}` : `${durationLabel(o.termDuration)}, ${o.billingCycle}`}</td>
+                  <td>{o.trial ? t("orders.trialTermduration", { termDuration: durationLabel(o.termDuration) }) : `${durationLabel(o.termDuration)}, ${o.billingCycle}`}</td>
                   <td>
                     <span className={`pill state ${o.state}`}>{STATE_LABELS[o.state]}</span>
                     {o.status && o.state === "placed" && <span className="muted small"> · {o.status}</span>}
                   </td>
-                  <td title={o.orderId ?? "No order in Partner Center"}>
+                  <td title={o.orderId ?? t("orders.noOrderInPartnerCenter")}>
                     <code className="small">{o.orderId ?? "–"}</code>
                   </td>
                   <td title={dateTime(o.createdAt)}>{ago(o.createdAt)}</td>

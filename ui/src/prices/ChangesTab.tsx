@@ -15,6 +15,8 @@ import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { ChangesTable } from "./ChangesTable";
 import { priceErrorHint } from "./errors";
 import { type ChangeSort, KIND_LABELS, dayLabel, filterChanges, formatOf, sortChanges, withFormat } from "./prices";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
 const ALL_KINDS: PriceChangeKind[] = ["increase", "decrease", "new", "removed"];
 
@@ -85,13 +87,13 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
 
   return (
     <div className="prices-panel" id="panel-changes" role="tabpanel" aria-labelledby="tab-changes">
-      {error && <ErrorBanner error={error} what={`The changes of ${market} could not be read`} hint={priceErrorHint(error, [market])} onRetry={() => void changes.refetch()} />}
-      {fetching.error && <ErrorBanner error={fetching.error} what={`Today's price sheet of ${market} could not be fetched`} hint={priceErrorHint(fetching.error, [market])} onDismiss={fetching.reset} />}
+      {error && <ErrorBanner error={error} what={t("changesTab.theChangesOfMarketCould", { market })} hint={priceErrorHint(error, [market])} onRetry={() => void changes.refetch()} />}
+      {fetching.error && <ErrorBanner error={fetching.error} what={t("changesTab.todaySPriceSheetOf", { market })} hint={priceErrorHint(fetching.error, [market])} onDismiss={fetching.reset} />}
       {exporter.status}
 
       <div className="changes-bar">
         <label className="inline-field">
-          <span className="bar-label">Market</span>
+          <Trans i18nKey="changesTab.market" components={{ span: <span className="bar-label" /> }} />
           <select id="changes-market" value={market} onChange={(e) => pickMarket(e.target.value)}>
             {(markets.length ? markets : [{ code: market, name: market, currency: "" }]).map((m) => (
               <option key={m.code} value={m.code}>
@@ -103,7 +105,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
         {ready && (
           <>
             <label className="inline-field">
-              <span className="bar-label">From</span>
+              <Trans i18nKey="changesTab.from" components={{ span: <span className="bar-label" /> }} />
               <select id="changes-from" value={data?.from ?? ""} onChange={(e) => setFrom(e.target.value || null)}>
                 {days.map((d) => (
                   <option key={d} value={d} disabled={data?.to != null && d >= data.to}>
@@ -113,7 +115,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
               </select>
             </label>
             <label className="inline-field">
-              <span className="bar-label">To</span>
+              <Trans i18nKey="changesTab.to" components={{ span: <span className="bar-label" /> }} />
               <select id="changes-to" value={data?.to ?? ""} onChange={(e) => setTo(e.target.value || null)}>
                 {days.map((d) => (
                   <option key={d} value={d} disabled={data?.from != null && d <= data.from}>
@@ -126,24 +128,24 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
         )}
         <span className="spacer" />
         {(ready || error) && (
-          <button type="button" id="fetch-snapshot" disabled={fetching.isPending} onClick={() => fetching.mutate()} title={`Fetch today's price sheet of ${market} and keep it as today's snapshot`}>
-            {fetching.isPending ? "Fetching…" : "Fetch today's snapshot"}
+          <button type="button" id="fetch-snapshot" disabled={fetching.isPending} onClick={() => fetching.mutate()} title={t("changesTab.fetchTodaySPriceSheet", { market })}>
+            {fetching.isPending ? t("changesTab.fetching") : t("changesTab.fetchTodaySSnapshot")}
           </button>
         )}
       </div>
 
       {data && !ready && (
         <div className="changes-empty" id="changes-notice">
-          <h2>{data.state === "oneSnapshot" ? "One snapshot so far" : "No snapshot yet"}</h2>
+          <h2>{data.state === "oneSnapshot" ? t("changesTab.oneSnapshotSoFar") : t("changesTab.noSnapshotYet")}</h2>
           <p>{data.message}</p>
           {data.state === "oneSnapshot" && data.to && (
             <p className="muted">
-              Snapshot of {dayLabel(data.to)} for {market}. CSP Desk keeps one per market per day: each export keeps today's, and so does a daily <code>cspdesk prices fetch --market {market}</code> from cron.
-              {data.to === new Date().toISOString().slice(0, 10) && " Fetching again replaces today's snapshot with the latest prices."}
+              <Trans i18nKey="changesTab.snapshotOfToForMarket" values={{ to: dayLabel(data.to), market }} components={{ code: <code /> }} />
+              {data.to === new Date().toISOString().slice(0, 10) && t("changesTab.fetchingAgainReplacesTodayS")}
             </p>
           )}
           <button type="button" className="primary" id="fetch-snapshot" disabled={fetching.isPending} onClick={() => fetching.mutate()}>
-            {fetching.isPending ? "Fetching…" : "Fetch today's snapshot"}
+            {fetching.isPending ? t("changesTab.fetching") : t("changesTab.fetchTodaySSnapshot")}
           </button>
         </div>
       )}
@@ -152,7 +154,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
         <>
           <div className="changes-summary" id="changes-summary">
             <span className="result-count">
-              {count(total)} {total === 1 ? "change" : "changes"}
+              {count(total)} {total === 1 ? t("changesTab.change") : t("changesTab.changes")}
             </span>
             <span className="chips">
               {ALL_KINDS.map((k) => (
@@ -166,24 +168,24 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
               ref={findRef}
               id="changes-find"
               className="changes-find"
-              placeholder="Find product or SKU"
-              label="Find a product, plan or SKU"
+              placeholder={t("changesTab.findProductOrSku")}
+              label={t("changesTab.findAProductPlanOr")}
               value={find}
               onSearch={setFind}
               onKeyDown={(e) => e.key === "Escape" && setFind("")}
             />
-            <button type="button" id="export-changes" disabled={total === 0} onClick={exportChanges} title={`To .xlsx or .csv (prices in ${currency})`}>
-              Export changes…
+            <button type="button" id="export-changes" disabled={total === 0} onClick={exportChanges} title={t("changesTab.toXlsxOrCsvPrices", { currency })}>
+              {t("changesTab.exportChanges")}
             </button>
           </div>
           <div className="list">
-            {total === 0 && <div className="empty">No price changed between these two days.</div>}
-            {total > 0 && rows.length === 0 && <div className="empty">No change matches; clear the search or show more kinds.</div>}
+            {total === 0 && <div className="empty">{t("changesTab.noPriceChangedBetweenThese")}</div>}
+            {total > 0 && rows.length === 0 && <div className="empty">{t("changesTab.noChangeMatchesClearThe")}</div>}
             <ChangesTable rows={rows} sort={sort} onSort={setSort} />
           </div>
         </>
       )}
-      {!data && changes.isFetching && <div className="changes-empty muted">Reading the snapshots…</div>}
+      {!data && changes.isFetching && <div className="changes-empty muted">{t("changesTab.readingTheSnapshots")}</div>}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { type ReactNode, memo, useEffect, useRef, useState } from "react";
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
 import { type ChangeSort, type ChangeSortKey, KIND_LABELS, formatMoney, formatPercent, termLabel } from "./prices";
 import { useWidth } from "../shell/useWidth";
+import { t } from "../i18n";
 
 const ROW_HEIGHT = 28;
 
@@ -18,22 +19,22 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { id: "kind", header: "Change", width: "96px", render: (r) => <span className={`pill kind-${r.kind}`}>{KIND_LABELS[r.kind]}</span> },
+  { id: "kind", header: t("changesTable.change"), width: "96px", render: (r) => <span className={`pill kind-${r.kind}`}>{KIND_LABELS[r.kind]}</span> },
   {
     id: "product",
-    header: "Product",
+    header: t("changesTable.product"),
     width: "minmax(150px, 2fr)",
     render: (r) => (
-      <span className="title-cell" title={`${r.product}\n${r.publisher}\nProduct ID ${r.productId}`}>
+      <span className="title-cell" title={t("changesTable.productPublisherProductIdProductid", { product: r.product, publisher: r.publisher, productId: r.productId })}>
         {r.product}
       </span>
     ),
   },
-  { id: "sku", header: "SKU", width: "64px", render: (r) => <span title={r.skuId}>{r.skuId}</span> },
-  { id: "plan", header: "Plan", width: "minmax(90px, 1.2fr)", render: (r) => <span title={r.plan}>{r.plan}</span> },
+  { id: "sku", header: t("changesTable.sku"), width: "64px", render: (r) => <span title={r.skuId}>{r.skuId}</span> },
+  { id: "plan", header: t("changesTable.plan"), width: "minmax(90px, 1.2fr)", render: (r) => <span title={r.plan}>{r.plan}</span> },
   {
     id: "term",
-    header: "Term",
+    header: t("changesTable.term"),
     width: "minmax(96px, 0.9fr)",
     render: (r) => (
       <span title={`${r.term} · ${r.billingPlan}`}>
@@ -42,18 +43,18 @@ const COLUMNS: Column[] = [
       </span>
     ),
   },
-  { id: "oldPrice", header: "Old price", width: "88px", numeric: true, render: (r) => formatMoney(r.oldPrice, r.currency) },
-  { id: "newPrice", header: "New price", width: "88px", numeric: true, render: (r) => formatMoney(r.newPrice, r.currency) },
+  { id: "oldPrice", header: t("changesTable.oldPrice"), width: "88px", numeric: true, render: (r) => formatMoney(r.oldPrice, r.currency) },
+  { id: "newPrice", header: t("changesTable.newPrice"), width: "88px", numeric: true, render: (r) => formatMoney(r.newPrice, r.currency) },
   {
     id: "amount",
-    header: "Amount",
+    header: t("changesTable.amount"),
     width: "92px",
     numeric: true,
     render: (r) => <span className={r.amount == null ? "" : r.amount > 0 ? "up" : "down"}>{formatMoney(r.amount, r.currency, true)}</span>,
   },
   {
     id: "percent",
-    header: "Percent",
+    header: t("changesTable.percent"),
     width: "68px",
     numeric: true,
     render: (r) => <span className={r.percent == null ? "" : r.percent > 0 ? "up" : "down"}>{formatPercent(r.percent)}</span>,
@@ -113,7 +114,7 @@ export const ChangesTable = memo(function ChangesTable({ rows, sort, onSort }: P
               aria-sort={on ? (sort.descending ? "descending" : "ascending") : "none"}
               className={c.numeric ? "th sortable num-col" : "th sortable"}
               data-col={c.id}
-              title="Sort"
+              title={t("changesTable.sort")}
               onClick={() => onSort({ key: c.id, descending: on ? !sort.descending : c.numeric === true })}
             >
               {c.header}
@@ -122,7 +123,7 @@ export const ChangesTable = memo(function ChangesTable({ rows, sort, onSort }: P
           );
         })}
       </div>
-      <div className="tbody" id="changes-table" ref={scrollRef} role="grid" aria-rowcount={rows.length} aria-label="Price changes" tabIndex={0} onKeyDown={onKeyDown}>
+      <div className="tbody" id="changes-table" ref={scrollRef} role="grid" aria-rowcount={rows.length} aria-label={t("changesTable.priceChanges")} tabIndex={0} onKeyDown={onKeyDown}>
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {virtualizer.getVirtualItems().map((v) => {
             const r = rows[v.index];

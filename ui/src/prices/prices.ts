@@ -4,7 +4,7 @@ import type { OfferFilter } from "../bindings/OfferFilter";
 import type { PriceChangeKind } from "../bindings/PriceChangeKind";
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
 import type { ExportFormat } from "../bindings/ExportFormat";
-import { TYPE_LABELS } from "../format";
+import { typeLabel } from "../format";
 
 export interface Chip {
   key: string;
@@ -22,7 +22,7 @@ export function filterChips(f: OfferFilter, categoryLabel: (id: string) => strin
   const chips: Chip[] = [];
   const search = f.search.trim();
   if (search) chips.push({ key: "search", text: `“${search}”` });
-  for (const t of f.types) chips.push({ key: `type:${t}`, text: TYPE_LABELS[t] ?? t });
+  for (const t of f.types) chips.push({ key: `type:${t}`, text: typeLabel(t) });
   for (const c of f.categories) chips.push({ key: `category:${c}`, text: categoryLabel(c) });
   switch (f.publisher.kind) {
     case "microsoft":

@@ -1,6 +1,8 @@
 // An error in the view it belongs to: what happened, and what to do (by kind).
 import type { IpcError } from "../api";
 import type { ErrorKind } from "../bindings/ErrorKind";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
 const NEXT_STEP: Record<ErrorKind, string> = {
   network: "Check the network connection, then try again.",
@@ -36,17 +38,14 @@ export function ErrorBanner({ error, what, hint, onRetry, onDismiss }: Props) {
         {next && <div className="next-step">{next}</div>}
         {error.details && (
           <div className="error-details">
-            <span className="muted">Details for Microsoft support: </span>
-            <code className="selectable" id="error-details">
-              {error.details}
-            </code>{" "}
+            <Trans i18nKey="errorBanner.detailsForMicrosoftSupportDetails" values={{ details: error.details }} components={{ span: <span className="muted" />, code: <code className="selectable" id="error-details" /> }} />{" "}
             <button
               type="button"
               className="link"
               onClick={() => void navigator.clipboard?.writeText(error.details ?? "")}
-              aria-label="Copy the details"
+              aria-label={t("errorBanner.copyTheDetails")}
             >
-              Copy
+              {t("errorBanner.copy")}
             </button>
           </div>
         )}
@@ -54,11 +53,11 @@ export function ErrorBanner({ error, what, hint, onRetry, onDismiss }: Props) {
       <div className="banner-actions">
         {onRetry && (
           <button type="button" onClick={onRetry}>
-            Try again
+            {t("errorBanner.tryAgain")}
           </button>
         )}
         {onDismiss && (
-          <button type="button" className="ghost" onClick={onDismiss} aria-label="Dismiss">
+          <button type="button" className="ghost" onClick={onDismiss} aria-label={t("errorBanner.dismiss")}>
             ✕
           </button>
         )}

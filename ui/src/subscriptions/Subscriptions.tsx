@@ -39,6 +39,8 @@ import {
 } from "./time";
 import { useNow } from "./useNow";
 import { useWidth } from "../shell/useWidth";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
 /** How often the list is read again from Partner Center while the view is open. */
 const REFRESH_MS = 120_000;
@@ -53,32 +55,32 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { key: "customer", label: "Customer", width: "minmax(90px, 1.4fr)", drop: 0, render: (s) => <span title={s.customerName}>{s.customerName}</span> },
-  { key: "product", label: "Product", width: "minmax(90px, 1.8fr)", drop: 0, render: (s) => <span title={s.friendlyName || s.productName}>{s.productName}</span> },
-  { key: "publisher", label: "Publisher", width: "minmax(90px, 1.1fr)", drop: 2, render: (s) => <span title={s.publisherName}>{s.publisherName}</span> },
-  { key: "plan", label: "Plan", width: "minmax(70px, 0.9fr)", drop: 3, render: (s) => <span title={s.planName}>{s.planName}</span> },
-  { key: "quantity", label: "Qty", width: "44px", drop: 4, render: (s) => <span className="num">{s.quantity}</span> },
+  { key: "customer", label: t("subscriptions.customer"), width: "minmax(90px, 1.4fr)", drop: 0, render: (s) => <span title={s.customerName}>{s.customerName}</span> },
+  { key: "product", label: t("subscriptions.product"), width: "minmax(90px, 1.8fr)", drop: 0, render: (s) => <span title={s.friendlyName || s.productName}>{s.productName}</span> },
+  { key: "publisher", label: t("subscriptions.publisher"), width: "minmax(90px, 1.1fr)", drop: 2, render: (s) => <span title={s.publisherName}>{s.publisherName}</span> },
+  { key: "plan", label: t("subscriptions.plan"), width: "minmax(70px, 0.9fr)", drop: 3, render: (s) => <span title={s.planName}>{s.planName}</span> },
+  { key: "quantity", label: t("subscriptions.qty"), width: "44px", drop: 4, render: (s) => <span className="num">{s.quantity}</span> },
   {
     key: "term",
-    label: "Term · billing",
+    label: t("subscriptions.termBilling"),
     width: "118px",
     drop: 5,
     render: (s) =>
       s.isTrial ? (
-        <span className="pill trial" title={`Free trial; ${termLabel(s.termDuration)}`}>
-          Trial
+        <span className="pill trial" title={t("subscriptions.freeTrialTermduration", { termDuration: termLabel(s.termDuration) })}>
+          {t("subscriptions.trial")}
         </span>
       ) : (
-        <span title={`${termLabel(s.termDuration)} term, billed ${(BILLING_LABELS[s.billingCycle] ?? s.billingCycle).toLowerCase()}`}>
+        <span title={t("subscriptions.termdurationTermBilledTolowercase", { termDuration: termLabel(s.termDuration), toLowerCase: (BILLING_LABELS[s.billingCycle] ?? s.billingCycle).toLowerCase() })}>
           {termLabel(s.termDuration).replace(/ months?$/, " mo").replace(/ years?$/, " yr")} · {(BILLING_LABELS[s.billingCycle] ?? s.billingCycle).toLowerCase()}
         </span>
       ),
   },
-  { key: "status", label: "Status", width: "132px", drop: 0, render: (s) => <StatusPill status={s.status} /> },
-  { key: "autoRenew", label: "Renew", width: "52px", drop: 2, render: (s) => (s.autoRenewEnabled ? "On" : <span className="muted">Off</span>) },
-  { key: "created", label: "Created", width: "92px", drop: 4, render: (s) => localDate(s.creationDate) },
-  { key: "commitmentEnd", label: "Term ends", width: "92px", drop: 6, render: (s) => localDate(s.commitmentEndDate) },
-  { key: "deadline", label: "Cancel by", width: "minmax(112px, 1fr)", drop: 1, render: (s, now) => <DeadlineCell s={s} now={now} /> },
+  { key: "status", label: t("subscriptions.status"), width: "132px", drop: 0, render: (s) => <StatusPill status={s.status} /> },
+  { key: "autoRenew", label: t("subscriptions.renew"), width: "52px", drop: 2, render: (s) => (s.autoRenewEnabled ? "On" : <span className="muted">{t("subscriptions.off")}</span>) },
+  { key: "created", label: t("subscriptions.created"), width: "92px", drop: 4, render: (s) => localDate(s.creationDate) },
+  { key: "commitmentEnd", label: t("subscriptions.termEnds"), width: "92px", drop: 6, render: (s) => localDate(s.commitmentEndDate) },
+  { key: "deadline", label: t("subscriptions.cancelBy"), width: "minmax(112px, 1fr)", drop: 1, render: (s, now) => <DeadlineCell s={s} now={now} /> },
 ];
 
 function dropLevel(width: number): number {
@@ -95,7 +97,7 @@ export function StatusPill({ status, trial }: { status: SubscriptionState; trial
   return (
     <span className="status-cell">
       <span className={`pill status-${status}`}>{STATUS_LABELS[status]}</span>
-      {trial && <span className="pill trial">Trial</span>}
+      {trial && <span className="pill trial">{t("subscriptions.trial")}</span>}
     </span>
   );
 }
@@ -115,9 +117,9 @@ function DeadlineCell({ s, now }: { s: SubscriptionItem; now: number }) {
 }
 
 const SEGMENTS: Array<{ id: Segment; label: string }> = [
-  { id: "all", label: "All" },
-  { id: "closingSoon", label: "Closing soon" },
-  { id: "waiting", label: "Waiting for activation" },
+  { id: "all", label: t("subscriptions.all") },
+  { id: "closingSoon", label: t("subscriptions.closingSoon") },
+  { id: "waiting", label: t("subscriptions.waitingForActivation") },
 ];
 
 const LIST = ["subscriptions", "list"];
@@ -268,7 +270,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
     <div className="view subscriptions">
       <div className="filters">
         <div className="filter-row">
-          <div className="segmented" role="tablist" aria-label="Subscription sets">
+          <div className="segmented" role="tablist" aria-label={t("subscriptions.subscriptionSets")}>
             {SEGMENTS.map((s) => (
               <button
                 key={s.id}
@@ -284,11 +286,11 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
             ))}
           </div>
           <span className="spacer" />
-          <button type="button" onClick={() => void listed.refetch()} disabled={listed.isFetching} title="Read the subscriptions again from Partner Center">
-            {listed.isFetching ? "Refreshing…" : "Refresh"}
+          <button type="button" onClick={() => void listed.refetch()} disabled={listed.isFetching} title={t("subscriptions.readTheSubscriptionsAgainFrom")}>
+            {listed.isFetching ? t("subscriptions.refreshing") : t("subscriptions.refresh")}
           </button>
-          <button type="button" id="export-subs" onClick={() => exporter.start(`subscriptions-${new Date(now).toISOString().slice(0, 10)}.xlsx`)} disabled={shown.length === 0} title="Export the rows shown to .xlsx or .csv">
-            Export…
+          <button type="button" id="export-subs" onClick={() => exporter.start(`subscriptions-${new Date(now).toISOString().slice(0, 10)}.xlsx`)} disabled={shown.length === 0} title={t("subscriptions.exportTheRowsShownTo")}>
+            {t("subscriptions.export")}
           </button>
         </div>
         <div className="filter-row">
@@ -296,9 +298,9 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
             ref={searchRef}
             className="search"
             id="subs-search"
-            label="Search subscriptions"
-            placeholder="Search… (Ctrl+F)"
-            title="Search customers, products, plans, publishers and subscription ids (Ctrl+F)"
+            label={t("subscriptions.searchSubscriptions")}
+            placeholder={t("subscriptions.searchCtrlF")}
+            title={t("subscriptions.searchCustomersProductsPlansPublishers")}
             value={filter.search}
             onSearch={(search) => setFilter((f) => ({ ...f, search }))}
             onKeyDown={(e) => {
@@ -309,8 +311,8 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
               arrow(e);
             }}
           />
-          <select aria-label="Customer" id="subs-customer" value={filter.customerId} onChange={(e) => setFilter((f) => ({ ...f, customerId: e.target.value }))}>
-            <option value="">All customers</option>
+          <select aria-label={t("subscriptions.customer")} id="subs-customer" value={filter.customerId} onChange={(e) => setFilter((f) => ({ ...f, customerId: e.target.value }))}>
+            <option value="">{t("subscriptions.allCustomers")}</option>
             {filter.customerId && !customers.some(([id]) => id === filter.customerId) && <option value={filter.customerId}>{filter.customerId}</option>}
             {customers.map(([id, name]) => (
               <option key={id} value={id}>
@@ -318,16 +320,16 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
               </option>
             ))}
           </select>
-          <select aria-label="Status" id="subs-status" value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value as ListFilter["status"] }))}>
-            <option value="">All statuses</option>
+          <select aria-label={t("subscriptions.status")} id="subs-status" value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value as ListFilter["status"] }))}>
+            <option value="">{t("subscriptions.allStatuses")}</option>
             {(["pendingFulfillment", "active", "suspended", "cancelled"] as const).map((s) => (
               <option key={s} value={s}>
                 {STATUS_LABELS[s]}
               </option>
             ))}
           </select>
-          <select aria-label="Publisher" id="subs-publisher" className="publisher-select" value={filter.publisher} onChange={(e) => setFilter((f) => ({ ...f, publisher: e.target.value }))}>
-            <option value="">All publishers</option>
+          <select aria-label={t("subscriptions.publisher")} id="subs-publisher" className="publisher-select" value={filter.publisher} onChange={(e) => setFilter((f) => ({ ...f, publisher: e.target.value }))}>
+            <option value="">{t("subscriptions.allPublishers")}</option>
             {publishers.map((p) => (
               <option key={p} value={p}>
                 {p}
@@ -336,30 +338,30 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
           </select>
           {filtered && (
             <button type="button" className="link" onClick={() => setFilter((f) => ({ ...EMPTY_LIST_FILTER, segment: f.segment }))}>
-              Clear filters
+              {t("subscriptions.clearFilters")}
             </button>
           )}
           <span className="result-count" id="subs-count">
-            {list ? `${count(shown.length)} shown` : ""}
+            {list ? t("subscriptions.lengthShown", { length: count(shown.length) }) : ""}
           </span>
         </div>
       </div>
-      {listed.error && <ErrorBanner error={listed.error} what="The subscriptions could not be listed" onRetry={() => void listed.refetch()} />}
+      {listed.error && <ErrorBanner error={listed.error} what={t("subscriptions.theSubscriptionsCouldNotBe")} onRetry={() => void listed.refetch()} />}
       {exporter.status}
-      {bulk.error && <ErrorBanner error={bulk.error} what="Auto-renew could not be changed" onDismiss={bulk.reset} />}
+      {bulk.error && <ErrorBanner error={bulk.error} what={t("subscriptions.autoRenewCouldNotBe")} onDismiss={bulk.reset} />}
       {checked.size > 0 && (
         <div className="bulk-bar" id="bulk-bar">
-          <strong>{checked.size} selected</strong>
+          <Trans i18nKey="subscriptions.sizeSelected" values={{ size: checked.size }} components={{ strong: <strong /> }} />
           <button type="button" disabled={bulk.isPending} onClick={() => bulk.mutate(true)} id="bulk-renew-on">
-            Auto-renew on
+            {t("subscriptions.autoRenewOn")}
           </button>
           <button type="button" disabled={bulk.isPending} onClick={() => bulk.mutate(false)} id="bulk-renew-off">
-            Auto-renew off
+            {t("subscriptions.autoRenewOff")}
           </button>
-          {bulk.isPending && <span className="muted">Changing {checked.size} and reading each back…</span>}
+          {bulk.isPending && <span className="muted">{t("subscriptions.changingSizeAndReadingEach", { size: checked.size })}</span>}
           <span className="spacer" />
           <button type="button" className="ghost" onClick={() => setChecked(new Set())}>
-            Clear selection
+            {t("subscriptions.clearSelection")}
           </button>
         </div>
       )}
@@ -375,13 +377,13 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
       )}
       <div className={open ? "content with-detail" : "content"}>
         <div className="list" ref={boxRef}>
-          {!list && !listed.error && <div className="empty">Reading subscriptions from every customer…</div>}
+          {!list && !listed.error && <div className="empty">{t("subscriptions.readingSubscriptionsFromEveryCustomer")}</div>}
           {empty && (
             <div className="empty" id="subs-empty">
               {empty}{" "}
               {filtered && (
                 <button type="button" className="link" onClick={() => setFilter((f) => ({ ...EMPTY_LIST_FILTER, segment: f.segment }))}>
-                  Clear filters
+                  {t("subscriptions.clearFilters")}
                 </button>
               )}
             </div>
@@ -391,7 +393,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
               <div className="th">
                 <input
                   type="checkbox"
-                  aria-label="Select all shown"
+                  aria-label={t("subscriptions.selectAllShown")}
                   checked={allChecked}
                   onChange={() => setChecked(allChecked ? new Set() : new Set(shownKeys))}
                 />
@@ -404,14 +406,14 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
                   data-col={c.key}
                   aria-sort={sort.key === c.key ? (sort.descending ? "descending" : "ascending") : "none"}
                   onClick={() => onSort(c.key)}
-                  title="Sort"
+                  title={t("subscriptions.sort")}
                 >
                   {c.label}
                   {sort.key === c.key && <span className="sort-arrow">{sort.descending ? " ▼" : " ▲"}</span>}
                 </div>
               ))}
             </div>
-            <div className="tbody" id="subs-table" ref={bodyRef} role="grid" aria-label="Subscriptions" aria-rowcount={shown.length} tabIndex={0}>
+            <div className="tbody" id="subs-table" ref={bodyRef} role="grid" aria-label={t("subscriptions.subscriptions")} aria-rowcount={shown.length} tabIndex={0}>
               {shown.map((s, i) => {
                 const k = keyOfRow(s);
                 const sel = k === openKey || cursor === i;
@@ -430,7 +432,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
                     }}
                   >
                     <div className="td" onClick={(e) => e.stopPropagation()}>
-                      <input type="checkbox" aria-label={`Select ${s.productName} for ${s.customerName}`} checked={checked.has(k)} onChange={() => toggle(k)} />
+                      <input type="checkbox" aria-label={t("subscriptions.selectProductnameForCustomername", { productName: s.productName, customerName: s.customerName })} checked={checked.has(k)} onChange={() => toggle(k)} />
                     </div>
                     {columns.map((c) => (
                       <div key={c.key} role="gridcell" className={`td c-${c.key}`}>
@@ -444,7 +446,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
           </div>
           {filter.segment === "waiting" && shown.length > 0 && (
             <div className="list-foot muted">
-              Oldest waiting: {waitingFor(shown.reduce<string | null>((a, r) => (!a || (r.creationDate && r.creationDate < a) ? r.creationDate : a), null), now).replace("waiting for ", "")}. Open one for its activation link.
+              {t("subscriptions.oldestWaiting")} {waitingFor(shown.reduce<string | null>((a, r) => (!a || (r.creationDate && r.creationDate < a) ? r.creationDate : a), null), now).replace("waiting for ", "")}{t("subscriptions.openOneForItsActivation")}
             </div>
           )}
         </div>
@@ -471,10 +473,10 @@ function BulkResults({ bulk, names, onClose }: { bulk: { on: boolean; results: A
     <div className={failed.length ? "bulk-results has-failures" : "bulk-results"} id="bulk-results" role="status">
       <div className="bulk-results-head">
         <strong>
-          Auto-renew {bulk.on ? "on" : "off"}: {bulk.results.length - failed.length} of {bulk.results.length} changed
-          {failed.length ? `, ${failed.length} failed (still ticked, to try again)` : ""}.
+          {t("subscriptions.autoRenew")} {bulk.on ? t("subscriptions.on") : t("subscriptions.off2")}{t("subscriptions.lengthOfLength2Changed", { length: bulk.results.length - failed.length, length2: bulk.results.length })}
+          {failed.length ? t("subscriptions.lengthFailedStillTickedTo", { length: failed.length }) : ""}.
         </strong>
-        <button type="button" className="ghost" onClick={onClose} aria-label="Dismiss">
+        <button type="button" className="ghost" onClick={onClose} aria-label={t("subscriptions.dismiss")}>
           ✕
         </button>
       </div>
@@ -482,7 +484,7 @@ function BulkResults({ bulk, names, onClose }: { bulk: { on: boolean; results: A
         {bulk.results.map((r) => (
           <li key={`${r.customerId}/${r.subscriptionId}`} className={r.ok ? "ok" : "failed"}>
             <span aria-hidden="true">{r.ok ? "✓" : "✕"}</span> {names(r)} —{" "}
-            {r.ok ? `auto-renew ${r.autoRenewEnabled ? "on" : "off"} (read back)` : r.error}
+            {r.ok ? t("subscriptions.autoRenewValueReadBack", { value: r.autoRenewEnabled ? "on" : "off" }) : r.error}
           </li>
         ))}
       </ul>
