@@ -1,6 +1,5 @@
 // The formatters: numbers, money, dates, times, durations and labels, all through Intl for the
 // active locale (i18n.ts). Every view formats through these; none builds its own Intl object.
-import type { OfferType } from "./bindings/OfferType";
 import { locale, t } from "./i18n";
 
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
@@ -99,7 +98,7 @@ export function isoPeriod(iso: string): string {
 }
 
 /** An offer type as partners call it. */
-export function typeLabel(type: OfferType | string): string {
+export function typeLabel(type: string): string {
   switch (type) {
     // the codes, and the core's English labels (PublisherOfferRow.typeLabel)
     case "saas":

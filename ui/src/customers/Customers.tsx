@@ -6,9 +6,9 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
-import { ago, dateTime } from "../format";
+import { ago, count, dateTime } from "../format";
 import { BuyFlow } from "../orders/BuyFlow";
-import { STATE_LABELS, timeLeft } from "../orders/buy";
+import { stateLabel, timeLeft } from "../orders/buy";
 import "../orders/orders.css";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
@@ -103,7 +103,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
           onKeyDown={(e) => ["ArrowDown", "ArrowUp", "Enter"].includes(e.key) && move(e) !== false && e.preventDefault()}
         />
         <span className="result-count" id="customer-count">
-          {rows ? `${rows.length} ${rows.length === 1 ? "customer" : "customers"}` : t("customers.loading")}
+          {rows ? t("customers.count", { count: rows.length, n: count(rows.length) }) : t("customers.loading")}
         </span>
         <span className="spacer" />
         <button type="button" onClick={refresh} title={t("customers.readTheCustomerListFrom")}>
@@ -130,9 +130,9 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
                 </colgroup>
                 <thead>
                   <tr>
-                    {header("companyName", "Company")}
-                    {header("domain", "Domain")}
-                    {header("tenantId", "Tenant ID")}
+                    {header("companyName", t("customers.company"))}
+                    {header("domain", t("customers.domain"))}
+                    {header("tenantId", t("customers.tenantId"))}
                   </tr>
                 </thead>
                 <tbody>
@@ -260,7 +260,7 @@ function CustomerPanel({
                 </thead>
                 <tbody>
                   {d.subscriptions.map((s) => (
-                    <tr key={s.id} data-subscription={s.id} title={`${s.friendlyName || s.offerName} · ${s.publisherName} · ${s.termDuration} ${s.billingCycle}${s.autoRenewEnabled ? " · auto-renews" : ""}`}>
+                    <tr key={s.id} data-subscription={s.id} title={[s.friendlyName || s.offerName, s.publisherName, `${s.termDuration} ${s.billingCycle}`, ...(s.autoRenewEnabled ? [t("customers.autoRenews")] : [])].join(" · ")}>
                       <td>
                         <button
                           type="button"
@@ -323,7 +323,7 @@ function CustomerPanel({
                         {o.plan && <span className="muted"> · {o.plan}</span>} × {o.quantity}
                       </td>
                       <td>
-                        <span className={`pill state ${o.state}`}>{STATE_LABELS[o.state]}</span>
+                        <span className={`pill state ${o.state}`}>{stateLabel(o.state)}</span>
                       </td>
                       <td title={dateTime(o.createdAt)}>{ago(o.createdAt)}</td>
                     </tr>

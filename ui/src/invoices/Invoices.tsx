@@ -464,10 +464,10 @@ export function Invoices({ navigate }: ViewProps) {
 }
 
 function LineDetail({ line, onClose, onContacts, onCustomer }: { line: LineRow; onClose: () => void; onContacts: () => void; onCustomer: () => void }) {
-  const field = (label: string, value: React.ReactNode, id?: string) => (
+  const field = (label: string, value: React.ReactNode, at?: { id: string }) => (
     <>
       <dt>{label}</dt>
-      <dd id={id}>{value === "" || value === null ? <span className="muted">–</span> : value}</dd>
+      <dd id={at?.id}>{value === "" || value === null ? <span className="muted">–</span> : value}</dd>
     </>
   );
   return (
@@ -494,19 +494,19 @@ function LineDetail({ line, onClose, onContacts, onCustomer }: { line: LineRow; 
         <section>
           <h3>{t("invoices.charge")}</h3>
           <dl className="contacts">
-            {field("Total", <strong>{money(line.total, line.currency)}</strong>)}
-            {field("Quantity", line.quantity ?? "")}
-            {field("Unit price", money(line.unitPrice, line.currency))}
-            {field("Period", `${shortDate(line.chargeStartDate)} – ${shortDate(line.chargeEndDate)}`)}
-            {field("Term", line.termAndBillingCycle)}
+            {field(t("invoices.field.total"), <strong>{money(line.total, line.currency)}</strong>)}
+            {field(t("invoices.field.quantity"), line.quantity ?? "")}
+            {field(t("invoices.field.unitPrice"), money(line.unitPrice, line.currency))}
+            {field(t("invoices.field.period"), `${shortDate(line.chargeStartDate)} – ${shortDate(line.chargeEndDate)}`)}
+            {field(t("invoices.field.term"), line.termAndBillingCycle)}
           </dl>
         </section>
         <section>
           <h3>{t("invoices.customer")}</h3>
           <dl className="contacts">
-            {field("Name", line.customerName)}
-            {field("Domain", line.customerDomainName)}
-            {field("Country", line.customerCountry)}
+            {field(t("invoices.field.name"), line.customerName)}
+            {field(t("invoices.field.domain"), line.customerDomainName)}
+            {field(t("invoices.field.country"), line.customerCountry)}
             {field("ID", <code>{line.customerId}</code>)}
           </dl>
           <button type="button" className="link small" onClick={onCustomer}>
@@ -516,11 +516,11 @@ function LineDetail({ line, onClose, onContacts, onCustomer }: { line: LineRow; 
         <section>
           <h3>{t("invoices.subscription")}</h3>
           <dl className="contacts">
-            {field("Publisher", line.publisherName)}
-            {field("Subscription", <code>{line.subscriptionId}</code>, "line-subscription-id")}
-            {field("Order", <code>{line.orderId}</code>)}
-            {field("Product ID", <code>{line.productId}</code>)}
-            {field("Plan ID", <code>{line.skuId}</code>)}
+            {field(t("invoices.field.publisher"), line.publisherName)}
+            {field(t("invoices.field.subscription"), <code>{line.subscriptionId}</code>, { id: "line-subscription-id" })}
+            {field(t("invoices.field.order"), <code>{line.orderId}</code>)}
+            {field(t("invoices.field.productId"), <code>{line.productId}</code>)}
+            {field(t("invoices.field.planId"), <code>{line.skuId}</code>)}
           </dl>
         </section>
       </div>

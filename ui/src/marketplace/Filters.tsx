@@ -81,7 +81,7 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
         </label>
         <div className="spacer" />
         <span className="result-count" id="result-count" aria-live="polite">
-          {total === null ? "…" : `${count(total)} ${total === 1 ? "offer" : "offers"}`}
+          {total === null ? "…" : t("filters.offers", { count: total, n: count(total) })}
         </span>
         {/* Always there, disabled when there is nothing to clear: a button that comes and goes
             with the first key typed costs WebKitGTK a relayout on that key. */}
@@ -201,9 +201,9 @@ function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "mark
     <div className="publisher-filter" role="group" aria-label={t("filters.publisher")}>
       <Trans i18nKey="filters.publisher2" components={{ span: <span className="filter-label" /> }} />
       <div className="segmented">
-        {seg("any", "All", all)}
-        {seg("microsoft", "Microsoft", facets?.microsoft ?? null)}
-        {seg("partner", "Partner", facets?.partner ?? null)}
+        {seg("any", t("filters.all"), all)}
+        {seg("microsoft", t("filters.microsoft"), facets?.microsoft ?? null)}
+        {seg("partner", t("filters.partner"), facets?.partner ?? null)}
       </div>
       {p.kind === "named" ? (
         <span className="chip on named-publisher" id="named-publisher">

@@ -23,7 +23,7 @@ const SORTABLE: ReadonlySet<string> = new Set<SortKey>(["title", "publisher", "t
 const COLUMNS: Array<ColumnDef<OfferRow> & { id: string; meta: ColumnMeta }> = [
   {
     id: "title",
-    header: t("offerTable.offer"),
+    get header() { return t("offerTable.offer"); },
     meta: {
       width: "minmax(180px, 2.4fr)",
       render: (r) => (
@@ -33,19 +33,19 @@ const COLUMNS: Array<ColumnDef<OfferRow> & { id: string; meta: ColumnMeta }> = [
       ),
     },
   },
-  { id: "publisher", header: t("offerTable.publisher"), meta: { width: "minmax(120px, 1.5fr)", render: (r) => <span title={r.publisherName}>{r.publisherName}</span> } },
-  { id: "type", header: t("offerTable.type"), meta: { width: "128px", render: (r) => typeLabel(r.type) } },
+  { id: "publisher", get header() { return t("offerTable.publisher"); }, meta: { width: "minmax(120px, 1.5fr)", render: (r) => <span title={r.publisherName}>{r.publisherName}</span> } },
+  { id: "type", get header() { return t("offerTable.type"); }, meta: { width: "128px", render: (r) => typeLabel(r.type) } },
   {
     id: "categories",
-    header: t("offerTable.categories"),
+    get header() { return t("offerTable.categories"); },
     enableSorting: false,
     meta: { width: "minmax(110px, 1.3fr)", render: (r) => <span title={r.categories.join(", ")}>{r.categories.join(", ")}</span> },
   },
-  { id: "trial", header: t("offerTable.trial"), meta: { width: "64px", render: (r) => (r.freeTrial ? <span className="pill trial">{t("offerTable.freeTrial")}</span> : "") } },
-  { id: "plans", header: t("offerTable.plans"), meta: { width: "56px", render: (r) => <span className="num">{r.plans || "–"}</span> } },
+  { id: "trial", get header() { return t("offerTable.trial"); }, meta: { width: "64px", render: (r) => (r.freeTrial ? <span className="pill trial">{t("offerTable.freeTrial")}</span> : "") } },
+  { id: "plans", get header() { return t("offerTable.plans"); }, meta: { width: "56px", render: (r) => <span className="num">{r.plans || "–"}</span> } },
   {
     id: "csp",
-    header: t("offerTable.csp"),
+    get header() { return t("offerTable.csp"); },
     enableSorting: false,
     meta: { width: "78px", render: (r) => <CspCell purchasable={r.purchasable} saas={r.type === "saas"} /> },
   },

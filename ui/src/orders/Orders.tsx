@@ -4,10 +4,10 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 
 import * as api from "../api";
-import { ago, dateTime } from "../format";
+import { ago, count, dateTime } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
-import { STATE_LABELS, durationLabel, isOpen } from "./buy";
+import { stateLabel, durationLabel, isOpen } from "./buy";
 import "./orders.css";
 import { t } from "../i18n";
 
@@ -46,7 +46,7 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
           ))}
         </select>
         <span className="result-count" id="orders-count">
-          {all ? `${rows.length} ${rows.length === 1 ? "order" : "orders"}` : t("orders.loading")}
+          {all ? t("orders.count", { count: rows.length, n: count(rows.length) }) : t("orders.loading")}
         </span>
         {open > 0 && (
           <span className="pill warn" title={t("orders.checkedAgainstPartnerCenterAt")}>
@@ -107,9 +107,9 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
                     {o.productTitle} <span className="muted" title={t("orders.skuSkuid", { skuId: o.skuId })}>· {o.plan ?? o.skuId}</span>
                   </td>
                   <td className="num">{o.quantity}</td>
-                  <td>{o.trial ? t("orders.trialTermduration", { termDuration: durationLabel(o.termDuration) }) : `${durationLabel(o.termDuration)}, ${o.billingCycle}`}</td>
+                  <td>{o.trial ? t("orders.trialTermduration", { termDuration: durationLabel(o.termDuration) }) : t("orders.termBilling", { duration: durationLabel(o.termDuration), billing: o.billingCycle })}</td>
                   <td>
-                    <span className={`pill state ${o.state}`}>{STATE_LABELS[o.state]}</span>
+                    <span className={`pill state ${o.state}`}>{stateLabel(o.state)}</span>
                     {o.status && o.state === "placed" && <span className="muted small"> · {o.status}</span>}
                   </td>
                   <td title={o.orderId ?? t("orders.noOrderInPartnerCenter")}>
@@ -125,7 +125,7 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
       {selected !== null && rows[selected]?.error && (
         <div className="banner" role="note">
           <div>
-            <strong>{STATE_LABELS[rows[selected].state]}:</strong> {rows[selected].error}
+            <strong>{stateLabel(rows[selected].state)}:</strong> {rows[selected].error}
           </div>
         </div>
       )}

@@ -14,7 +14,7 @@ import { SearchField } from "../shell/SearchField";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { ChangesTable } from "./ChangesTable";
 import { priceErrorHint } from "./errors";
-import { type ChangeSort, KIND_LABELS, dayLabel, filterChanges, formatOf, sortChanges, withFormat } from "./prices";
+import { type ChangeSort, kindLabel, dayLabel, filterChanges, formatOf, sortChanges, withFormat } from "./prices";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
 
@@ -159,7 +159,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
             <span className="chips">
               {ALL_KINDS.map((k) => (
                 <button key={k} type="button" className={kinds.has(k) ? `chip kind-chip on kind-${k}` : `chip kind-chip kind-${k}`} data-kind={k} aria-pressed={kinds.has(k)} onClick={() => toggleKind(k)}>
-                  {KIND_LABELS[k]} <span className="count">{count(countOf[k])}</span>
+                  {kindLabel(k)} <span className="count">{count(countOf[k])}</span>
                 </button>
               ))}
             </span>

@@ -4,7 +4,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { type ReactNode, memo, useEffect, useRef, useState } from "react";
 
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
-import { type ChangeSort, type ChangeSortKey, KIND_LABELS, formatMoney, formatPercent, termLabel } from "./prices";
+import { type ChangeSort, type ChangeSortKey, kindLabel, formatMoney, formatPercent, termLabel } from "./prices";
 import { useWidth } from "../shell/useWidth";
 import { t } from "../i18n";
 
@@ -19,10 +19,10 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { id: "kind", header: t("changesTable.change"), width: "96px", render: (r) => <span className={`pill kind-${r.kind}`}>{KIND_LABELS[r.kind]}</span> },
+  { id: "kind", get header() { return t("changesTable.change"); }, width: "96px", render: (r) => <span className={`pill kind-${r.kind}`}>{kindLabel(r.kind)}</span> },
   {
     id: "product",
-    header: t("changesTable.product"),
+    get header() { return t("changesTable.product"); },
     width: "minmax(150px, 2fr)",
     render: (r) => (
       <span className="title-cell" title={t("changesTable.productPublisherProductIdProductid", { product: r.product, publisher: r.publisher, productId: r.productId })}>
@@ -30,11 +30,11 @@ const COLUMNS: Column[] = [
       </span>
     ),
   },
-  { id: "sku", header: t("changesTable.sku"), width: "64px", render: (r) => <span title={r.skuId}>{r.skuId}</span> },
-  { id: "plan", header: t("changesTable.plan"), width: "minmax(90px, 1.2fr)", render: (r) => <span title={r.plan}>{r.plan}</span> },
+  { id: "sku", get header() { return t("changesTable.sku"); }, width: "64px", render: (r) => <span title={r.skuId}>{r.skuId}</span> },
+  { id: "plan", get header() { return t("changesTable.plan"); }, width: "minmax(90px, 1.2fr)", render: (r) => <span title={r.plan}>{r.plan}</span> },
   {
     id: "term",
-    header: t("changesTable.term"),
+    get header() { return t("changesTable.term"); },
     width: "minmax(96px, 0.9fr)",
     render: (r) => (
       <span title={`${r.term} · ${r.billingPlan}`}>
@@ -43,18 +43,18 @@ const COLUMNS: Column[] = [
       </span>
     ),
   },
-  { id: "oldPrice", header: t("changesTable.oldPrice"), width: "88px", numeric: true, render: (r) => formatMoney(r.oldPrice, r.currency) },
-  { id: "newPrice", header: t("changesTable.newPrice"), width: "88px", numeric: true, render: (r) => formatMoney(r.newPrice, r.currency) },
+  { id: "oldPrice", get header() { return t("changesTable.oldPrice"); }, width: "88px", numeric: true, render: (r) => formatMoney(r.oldPrice, r.currency) },
+  { id: "newPrice", get header() { return t("changesTable.newPrice"); }, width: "88px", numeric: true, render: (r) => formatMoney(r.newPrice, r.currency) },
   {
     id: "amount",
-    header: t("changesTable.amount"),
+    get header() { return t("changesTable.amount"); },
     width: "92px",
     numeric: true,
     render: (r) => <span className={r.amount == null ? "" : r.amount > 0 ? "up" : "down"}>{formatMoney(r.amount, r.currency, true)}</span>,
   },
   {
     id: "percent",
-    header: t("changesTable.percent"),
+    get header() { return t("changesTable.percent"); },
     width: "68px",
     numeric: true,
     render: (r) => <span className={r.percent == null ? "" : r.percent > 0 ? "up" : "down"}>{formatPercent(r.percent)}</span>,

@@ -10,7 +10,7 @@ import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
-import { KIND_LABELS, formatMoney, formatPercent, formatOf, termLabel, withFormat } from "./prices";
+import { kindLabel, formatMoney, formatPercent, formatOf, termLabel, withFormat } from "./prices";
 import { t } from "../i18n";
 
 const DAYS = [null, 7, 30, 90] as const;
@@ -98,7 +98,7 @@ export function ImpactTab({ market }: ViewProps) {
                 </span>
               </td>
               <td>
-                <span className={`pill kind-${r.kind}`}>{r.kind === "removed" ? t("impactTab.planRemoved") : KIND_LABELS[r.kind]}</span>
+                <span className={`pill kind-${r.kind}`}>{r.kind === "removed" ? t("impactTab.planRemoved") : kindLabel(r.kind)}</span>
               </td>
               <td className="num">
                 {formatMoney(r.oldPrice, r.currency)} → {r.newPrice == null ? "—" : formatMoney(r.newPrice, r.currency)}

@@ -16,11 +16,11 @@ import "./desk.css";
 import { t } from "../i18n";
 
 const TABS = [
-  { id: "export", label: t("priceLists.export") },
-  { id: "changes", label: t("priceLists.changes") },
-  { id: "impact", label: t("priceLists.customersTouched") },
-  { id: "pricing", label: t("priceLists.pricing") },
-  { id: "schedule", label: t("priceLists.dailyExport") },
+  { id: "export", get label() { return t("priceLists.export"); } },
+  { id: "changes", get label() { return t("priceLists.changes"); } },
+  { id: "impact", get label() { return t("priceLists.customersTouched"); } },
+  { id: "pricing", get label() { return t("priceLists.pricing"); } },
+  { id: "schedule", get label() { return t("priceLists.dailyExport"); } },
 ] as const;
 
 type Tab = (typeof TABS)[number]["id"];

@@ -19,21 +19,21 @@ import { Trans } from "react-i18next";
 type Scope = "all" | "type" | "publisher" | "category" | "product" | "plan";
 
 const SCOPES: { id: Scope; label: string }[] = [
-  { id: "all", label: t("pricingTab.everything") },
-  { id: "type", label: t("pricingTab.aProductType") },
-  { id: "publisher", label: t("pricingTab.aPublisher") },
-  { id: "category", label: t("pricingTab.aCategory") },
-  { id: "product", label: t("pricingTab.aProduct") },
-  { id: "plan", label: t("pricingTab.onePlanOfAProduct") },
+  { id: "all", get label() { return t("pricingTab.everything"); } },
+  { id: "type", get label() { return t("pricingTab.aProductType"); } },
+  { id: "publisher", get label() { return t("pricingTab.aPublisher"); } },
+  { id: "category", get label() { return t("pricingTab.aCategory"); } },
+  { id: "product", get label() { return t("pricingTab.aProduct"); } },
+  { id: "plan", get label() { return t("pricingTab.onePlanOfAProduct"); } },
 ];
 
 const ROUNDINGS: { id: Rounding; label: string }[] = [
-  { id: "none", label: t("pricingTab.noRounding") },
-  { id: "up99", label: t("pricingTab.upTo99") },
-  { id: "up95", label: t("pricingTab.upTo95") },
-  { id: "up49", label: t("pricingTab.upTo49") },
-  { id: "nearest005", label: t("pricingTab.nearest005") },
-  { id: "nearest1", label: t("pricingTab.nearest1") },
+  { id: "none", get label() { return t("pricingTab.noRounding"); } },
+  { id: "up99", get label() { return t("pricingTab.upTo99"); } },
+  { id: "up95", get label() { return t("pricingTab.upTo95"); } },
+  { id: "up49", get label() { return t("pricingTab.upTo49"); } },
+  { id: "nearest005", get label() { return t("pricingTab.nearest005"); } },
+  { id: "nearest1", get label() { return t("pricingTab.nearest1"); } },
 ];
 
 interface Form {

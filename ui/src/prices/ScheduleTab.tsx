@@ -16,6 +16,7 @@ import "./desk.css";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
 
+const FORMATS: readonly ExportFormat[] = ["xlsx", "csv"];
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—");
 
 function defaults(market: string): ScheduleSettings {
@@ -145,7 +146,7 @@ function ScheduleForm({ status, market, toast, onSaved }: { status: ScheduleStat
           </label>
           <fieldset className="formats">
             <legend>{t("scheduleTab.formats")}</legend>
-            {(["xlsx", "csv"] as const).map((x) => (
+            {FORMATS.map((x) => (
               <label key={x} className="check">
                 <input type="checkbox" checked={form.formats.includes(x)} onChange={(e) => toggleFormat(x, e.target.checked)} />
                 {x === "xlsx" ? t("scheduleTab.excelXlsx") : t("scheduleTab.csv")}

@@ -66,7 +66,8 @@ describe("money, percent, terms, days", () => {
     expect(formatMoney(12.5, "USD")).toContain("$");
     expect(formatMoney(3, "GBP", true)).toMatch(/^\+.*£.*3\.00|^\+£3\.00/);
     expect(formatMoney(-3, "EUR", true)).toMatch(/-|−/);
-    expect(formatMoney(null, "USD")).toBe("");
+    // one money formatter for the app: an unknown amount is "–" everywhere
+    expect(formatMoney(null, "USD")).toBe("–");
     expect(formatMoney(1, "")).toContain("1.00");
   });
 

@@ -26,10 +26,10 @@ import { Trans } from "react-i18next";
 type EndpointKey = keyof SettingsValues["endpoints"];
 
 const ENDPOINTS: { key: EndpointKey; label: string; help: string }[] = [
-  { key: "partnerCenter", label: t("settings.partnerCenterApi"), help: t("settings.defaultHttpsApiPartnercenterMicrosoft") },
-  { key: "partnerApi", label: t("settings.partnerApiPriceSheets"), help: t("settings.defaultHttpsApiPartnerMicrosoft") },
-  { key: "arm", label: t("settings.azureResourceManagerMarketplaceCatalog"), help: t("settings.defaultHttpsManagementAzureCom") },
-  { key: "authority", label: t("settings.signInAuthorityMicrosoftEntra"), help: t("settings.defaultHttpsLoginMicrosoftonlineCom") },
+  { key: "partnerCenter", get label() { return t("settings.partnerCenterApi"); }, get help() { return t("settings.defaultHttpsApiPartnercenterMicrosoft"); } },
+  { key: "partnerApi", get label() { return t("settings.partnerApiPriceSheets"); }, get help() { return t("settings.defaultHttpsApiPartnerMicrosoft"); } },
+  { key: "arm", get label() { return t("settings.azureResourceManagerMarketplaceCatalog"); }, get help() { return t("settings.defaultHttpsManagementAzureCom"); } },
+  { key: "authority", get label() { return t("settings.signInAuthorityMicrosoftEntra"); }, get help() { return t("settings.defaultHttpsLoginMicrosoftonlineCom"); } },
 ];
 
 /** The core quotes names with backticks (for the terminal); on screen they read as quotes. */

@@ -3,14 +3,14 @@ import type { View } from "./nav";
 import { t } from "../i18n";
 
 export const VIEWS: Array<{ id: View; label: string; icon: string }> = [
-  { id: "marketplace", label: t("sidebar.marketplace"), icon: "▦" },
-  { id: "price-lists", label: t("sidebar.priceLists"), icon: "≣" },
-  { id: "customers", label: t("sidebar.customers"), icon: "◉" },
-  { id: "subscriptions", label: t("sidebar.subscriptions"), icon: "↻" },
-  { id: "orders", label: t("sidebar.orders"), icon: "▤" },
-  { id: "invoices", label: t("sidebar.invoices"), icon: "¤" },
-  { id: "publishers", label: t("sidebar.publishers"), icon: "☏" },
-  { id: "settings", label: t("sidebar.settings"), icon: "⚙" },
+  { id: "marketplace", get label() { return t("sidebar.marketplace"); }, icon: "▦" },
+  { id: "price-lists", get label() { return t("sidebar.priceLists"); }, icon: "≣" },
+  { id: "customers", get label() { return t("sidebar.customers"); }, icon: "◉" },
+  { id: "subscriptions", get label() { return t("sidebar.subscriptions"); }, icon: "↻" },
+  { id: "orders", get label() { return t("sidebar.orders"); }, icon: "▤" },
+  { id: "invoices", get label() { return t("sidebar.invoices"); }, icon: "¤" },
+  { id: "publishers", get label() { return t("sidebar.publishers"); }, icon: "☏" },
+  { id: "settings", get label() { return t("sidebar.settings"); }, icon: "⚙" },
 ];
 
 interface Props {

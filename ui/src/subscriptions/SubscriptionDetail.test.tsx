@@ -35,7 +35,7 @@ function sub(over: Partial<SubscriptionItem> = {}): SubscriptionItem {
     creationDate: "2026-11-20T12:00:00Z",
     effectiveStartDate: null,
     commitmentEndDate: null,
-    deadline: { at: "2026-11-21T11:12:00Z", kind: "subscriptionField", source: "cancellationAllowedUntilDate on the subscription" },
+    deadline: { at: "2026-11-21T11:12:00Z", kind: "subscriptionField", source: "cancellationAllowedUntilDate on the subscription", message: { code: "deadlineSubscriptionField" } },
     canCancel: true,
     closingSoon: true,
     closingSoonFrom: "2026-11-20T11:12:00Z",
@@ -90,14 +90,14 @@ describe("SubscriptionDetail", () => {
   });
 
   it("after the window: Cancel disabled, saying when it closed", () => {
-    const el = render(sub({ deadline: { at: "2026-11-21T07:00:00Z", kind: "subscriptionField", source: "x" } }));
+    const el = render(sub({ deadline: { at: "2026-11-21T07:00:00Z", kind: "subscriptionField", source: "x", message: { code: "deadlineSubscriptionField" } } }));
     expect(cancelButton(el).disabled).toBe(true);
     expect(el.querySelector("#cancel-reason")?.textContent).toMatch(/^The cancellation window closed on .+\.$/);
     expect(el.querySelector("#countdown")).toBeNull();
   });
 
   it("a computed deadline shows the policy and its source", () => {
-    const el = render(sub({ deadline: { at: "2026-11-21T11:12:00Z", kind: "policy", source: "policy: Partner Center rule" } }));
+    const el = render(sub({ deadline: { at: "2026-11-21T11:12:00Z", kind: "policy", source: "policy: Partner Center rule", message: { code: "deadlinePolicy", params: { source: "Microsoft" } } } }));
     expect(el.querySelector("#deadline-source")?.textContent).toContain("monthly 24 hours, annual 14 days. Partner Center rule");
   });
 

@@ -14,7 +14,7 @@ import type { Navigate } from "../shell/nav";
 import { useShortcuts } from "../shell/shortcuts";
 import { PlanDialog } from "./PlanDialog";
 import { StatusPill } from "./Subscriptions";
-import { BILLING_LABELS, cancelRule, closingSoon, countdown, localDate, localDateTime, termLabel, urgent, waitingFor } from "./time";
+import { billingLabel, cancelRule, closingSoon, countdown, localDate, localDateTime, termLabel, urgent, waitingFor } from "./time";
 import { useNow } from "./useNow";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
@@ -167,7 +167,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
             <dd>{sub.publisherName}</dd>
             <dt>{t("subscriptionDetail.term")}</dt>
             <dd>
-              {t("subscriptionDetail.termdurationBilledTolowercase", { termDuration: termLabel(sub.termDuration), toLowerCase: (BILLING_LABELS[sub.billingCycle] ?? sub.billingCycle).toLowerCase() })}
+              {t("subscriptionDetail.termBilled", { termDuration: termLabel(sub.termDuration), billing: billingLabel(sub.billingCycle).toLowerCase() })}
             </dd>
             <dt>{t("subscriptionDetail.created")}</dt>
             <dd>{sub.creationDate ? localDateTime(sub.creationDate) : "–"}</dd>
@@ -230,7 +230,7 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
           <dt>{t("subscriptionDetail.product")}</dt>
           <dd id="confirm-product">
             {sub.productName} · {sub.planName}
-            {sub.quantity > 1 ? ` · ${sub.quantity} ${sub.unitType || "seats"}` : ""}
+            {sub.quantity > 1 ? ` · ${sub.unitType ? `${sub.quantity} ${sub.unitType}` : t("subscriptionDetail.seats", { count: sub.quantity })}` : ""}
           </dd>
           <dt>{t("subscriptionDetail.refund")}</dt>
           <dd id="confirm-refund">{sub.refund}</dd>

@@ -19,10 +19,10 @@ import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { SubscriptionDetail } from "./SubscriptionDetail";
 import "./subscriptions.css";
 import {
-  BILLING_LABELS,
+  billingLabel,
   EMPTY_LIST_FILTER,
   type ListFilter,
-  STATUS_LABELS,
+  statusLabel,
   type Segment,
   type Sort,
   type SortKey,
@@ -44,6 +44,7 @@ import { Trans } from "react-i18next";
 
 /** How often the list is read again from Partner Center while the view is open. */
 const REFRESH_MS = 120_000;
+const STATUSES: readonly SubscriptionState[] = ["pendingFulfillment", "active", "suspended", "cancelled"];
 
 interface Column {
   key: SortKey;
@@ -55,14 +56,14 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { key: "customer", label: t("subscriptions.customer"), width: "minmax(90px, 1.4fr)", drop: 0, render: (s) => <span title={s.customerName}>{s.customerName}</span> },
-  { key: "product", label: t("subscriptions.product"), width: "minmax(90px, 1.8fr)", drop: 0, render: (s) => <span title={s.friendlyName || s.productName}>{s.productName}</span> },
-  { key: "publisher", label: t("subscriptions.publisher"), width: "minmax(90px, 1.1fr)", drop: 2, render: (s) => <span title={s.publisherName}>{s.publisherName}</span> },
-  { key: "plan", label: t("subscriptions.plan"), width: "minmax(70px, 0.9fr)", drop: 3, render: (s) => <span title={s.planName}>{s.planName}</span> },
-  { key: "quantity", label: t("subscriptions.qty"), width: "44px", drop: 4, render: (s) => <span className="num">{s.quantity}</span> },
+  { key: "customer", get label() { return t("subscriptions.customer"); }, width: "minmax(90px, 1.4fr)", drop: 0, render: (s) => <span title={s.customerName}>{s.customerName}</span> },
+  { key: "product", get label() { return t("subscriptions.product"); }, width: "minmax(90px, 1.8fr)", drop: 0, render: (s) => <span title={s.friendlyName || s.productName}>{s.productName}</span> },
+  { key: "publisher", get label() { return t("subscriptions.publisher"); }, width: "minmax(90px, 1.1fr)", drop: 2, render: (s) => <span title={s.publisherName}>{s.publisherName}</span> },
+  { key: "plan", get label() { return t("subscriptions.plan"); }, width: "minmax(70px, 0.9fr)", drop: 3, render: (s) => <span title={s.planName}>{s.planName}</span> },
+  { key: "quantity", get label() { return t("subscriptions.qty"); }, width: "44px", drop: 4, render: (s) => <span className="num">{s.quantity}</span> },
   {
     key: "term",
-    label: t("subscriptions.termBilling"),
+    get label() { return t("subscriptions.termBilling"); },
     width: "118px",
     drop: 5,
     render: (s) =>
@@ -71,16 +72,16 @@ const COLUMNS: Column[] = [
           {t("subscriptions.trial")}
         </span>
       ) : (
-        <span title={t("subscriptions.termdurationTermBilledTolowercase", { termDuration: termLabel(s.termDuration), toLowerCase: (BILLING_LABELS[s.billingCycle] ?? s.billingCycle).toLowerCase() })}>
-          {termLabel(s.termDuration).replace(/ months?$/, " mo").replace(/ years?$/, " yr")} · {(BILLING_LABELS[s.billingCycle] ?? s.billingCycle).toLowerCase()}
+        <span title={t("subscriptions.termBilledTitle", { termDuration: termLabel(s.termDuration), billing: billingLabel(s.billingCycle).toLowerCase() })}>
+          {termLabel(s.termDuration).replace(/ months?$/, " mo").replace(/ years?$/, " yr")} · {billingLabel(s.billingCycle).toLowerCase()}
         </span>
       ),
   },
-  { key: "status", label: t("subscriptions.status"), width: "132px", drop: 0, render: (s) => <StatusPill status={s.status} /> },
-  { key: "autoRenew", label: t("subscriptions.renew"), width: "52px", drop: 2, render: (s) => (s.autoRenewEnabled ? "On" : <span className="muted">{t("subscriptions.off")}</span>) },
-  { key: "created", label: t("subscriptions.created"), width: "92px", drop: 4, render: (s) => localDate(s.creationDate) },
-  { key: "commitmentEnd", label: t("subscriptions.termEnds"), width: "92px", drop: 6, render: (s) => localDate(s.commitmentEndDate) },
-  { key: "deadline", label: t("subscriptions.cancelBy"), width: "minmax(112px, 1fr)", drop: 1, render: (s, now) => <DeadlineCell s={s} now={now} /> },
+  { key: "status", get label() { return t("subscriptions.status"); }, width: "132px", drop: 0, render: (s) => <StatusPill status={s.status} /> },
+  { key: "autoRenew", get label() { return t("subscriptions.renew"); }, width: "52px", drop: 2, render: (s) => (s.autoRenewEnabled ? "On" : <span className="muted">{t("subscriptions.off")}</span>) },
+  { key: "created", get label() { return t("subscriptions.created"); }, width: "92px", drop: 4, render: (s) => localDate(s.creationDate) },
+  { key: "commitmentEnd", get label() { return t("subscriptions.termEnds"); }, width: "92px", drop: 6, render: (s) => localDate(s.commitmentEndDate) },
+  { key: "deadline", get label() { return t("subscriptions.cancelBy"); }, width: "minmax(112px, 1fr)", drop: 1, render: (s, now) => <DeadlineCell s={s} now={now} /> },
 ];
 
 function dropLevel(width: number): number {
@@ -96,7 +97,7 @@ function dropLevel(width: number): number {
 export function StatusPill({ status, trial }: { status: SubscriptionState; trial?: boolean }) {
   return (
     <span className="status-cell">
-      <span className={`pill status-${status}`}>{STATUS_LABELS[status]}</span>
+      <span className={`pill status-${status}`}>{statusLabel(status)}</span>
       {trial && <span className="pill trial">{t("subscriptions.trial")}</span>}
     </span>
   );
@@ -117,9 +118,9 @@ function DeadlineCell({ s, now }: { s: SubscriptionItem; now: number }) {
 }
 
 const SEGMENTS: Array<{ id: Segment; label: string }> = [
-  { id: "all", label: t("subscriptions.all") },
-  { id: "closingSoon", label: t("subscriptions.closingSoon") },
-  { id: "waiting", label: t("subscriptions.waitingForActivation") },
+  { id: "all", get label() { return t("subscriptions.all"); } },
+  { id: "closingSoon", get label() { return t("subscriptions.closingSoon"); } },
+  { id: "waiting", get label() { return t("subscriptions.waitingForActivation"); } },
 ];
 
 const LIST = ["subscriptions", "list"];
@@ -322,9 +323,9 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
           </select>
           <select aria-label={t("subscriptions.status")} id="subs-status" value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value as ListFilter["status"] }))}>
             <option value="">{t("subscriptions.allStatuses")}</option>
-            {(["pendingFulfillment", "active", "suspended", "cancelled"] as const).map((s) => (
+            {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {STATUS_LABELS[s]}
+                {statusLabel(s)}
               </option>
             ))}
           </select>
@@ -446,7 +447,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
           </div>
           {filter.segment === "waiting" && shown.length > 0 && (
             <div className="list-foot muted">
-              {t("subscriptions.oldestWaiting")} {waitingFor(shown.reduce<string | null>((a, r) => (!a || (r.creationDate && r.creationDate < a) ? r.creationDate : a), null), now).replace("waiting for ", "")}{t("subscriptions.openOneForItsActivation")}
+              {t("subscriptions.oldestWaitingFor", { waiting: waitingFor(shown.reduce<string | null>((a, r) => (!a || (r.creationDate && r.creationDate < a) ? r.creationDate : a), null), now) })}
             </div>
           )}
         </div>

@@ -28,7 +28,7 @@ function sub(over: Partial<SubscriptionItem> = {}): SubscriptionItem {
     creationDate: "2026-11-20T12:00:00Z",
     effectiveStartDate: null,
     commitmentEndDate: null,
-    deadline: { at: "2026-11-21T11:12:00Z", kind: "subscriptionField", source: "cancellationAllowedUntilDate on the subscription" },
+    deadline: { at: "2026-11-21T11:12:00Z", kind: "subscriptionField", source: "cancellationAllowedUntilDate on the subscription", message: { code: "deadlineSubscriptionField" } },
     canCancel: true,
     closingSoon: true,
     closingSoonFrom: "2026-11-20T11:12:00Z",
@@ -97,7 +97,7 @@ describe("the Cancel rule", () => {
   it("closing soon means open and within 24 h", () => {
     expect(closingSoon(sub(), NOW)).toBe(true);
     // The core sends the deadline and the instant it starts closing soon (24 h before it).
-    const later = { at: "2026-11-23T08:00:00Z", kind: "policy", source: "policy" } as const;
+    const later = { at: "2026-11-23T08:00:00Z", kind: "policy", source: "policy", message: { code: "deadlinePolicy", params: { source: "Microsoft" } } } as const;
     expect(closingSoon(sub({ deadline: later, closingSoonFrom: "2026-11-22T08:00:00Z" }), NOW)).toBe(false);
     expect(closingSoon(sub(), Date.parse("2026-11-21T12:00:00Z"))).toBe(false);
     expect(closingSoon(sub({ status: "cancelled" }), NOW)).toBe(false);
