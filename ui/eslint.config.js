@@ -48,5 +48,5 @@ export default tseslint.config(
     files: ["**/*.test.ts", "**/*.test.tsx", "src/testing.tsx"],
     rules: { "@typescript-eslint/require-await": "off" },
   },
-  { files: ["eslint.config.js", "check-dist.mjs"], extends: [tseslint.configs.disableTypeChecked], languageOptions: { globals: globals.node } },
+  { files: ["eslint.config.js", "check-dist.mjs", "check-catalogs.mjs"], extends: [tseslint.configs.disableTypeChecked], languageOptions: { globals: globals.node } },
 );

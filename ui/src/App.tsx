@@ -22,7 +22,7 @@ import { Toast, useToast } from "./shell/Toast";
 import { TopBar } from "./shell/TopBar";
 import { Subscriptions } from "./subscriptions/Subscriptions";
 import { useBadges } from "./subscriptions/useBadges";
-import { t } from "./i18n";
+import { t, useLocale } from "./i18n";
 
 export interface SyncRun {
   progress: Progress | null;
@@ -60,9 +60,9 @@ export function App() {
     },
     onSuccess: (s, m) => {
       client.setQueryData(["catalog", m, connection.dataUpdatedAt], s);
-      show(`Catalog for ${m} synced: ${count(s.offers)} offers`);
+      show(t("app.synced", { market: m, n: count(s.offers) }));
     },
-    onError: (e) => e.kind === "cancelled" && show("Sync cancelled; the previous catalog is kept"),
+    onError: (e) => e.kind === "cancelled" && show(t("app.syncCancelled")),
   });
   const start = sync.mutate;
   const autoSynced = useRef<string | null>(null);
@@ -80,9 +80,11 @@ export function App() {
   const key = JSON.stringify(route);
   const props = { key, market, markets, status, navigate, toast: show, reconnect: connect };
   const toSettings = () => navigate({ view: "settings" });
+  // A language switch renders every view anew in the new language (the data stays cached).
+  const lang = useLocale();
 
   return (
-    <div className="app">
+    <div className="app" key={lang}>
       <Sidebar view={route.view} onSelect={(view) => navigate({ view })} badges={badges} badgeTitles={titles} />
       <div className="main">
         <TopBar

@@ -12,6 +12,8 @@ import en from "./locales/en.json";
 import ko from "./locales/ko.json";
 
 export type Locale = "en" | "ko";
+/** Each language by its own name (the way a language picker shows them). */
+export const LANGUAGE_NAMES: Record<Locale, string> = { en: "English", ko: "한국어" };
 export const LOCALES: readonly Locale[] = ["en", "ko"];
 
 declare module "i18next" {
@@ -72,6 +74,9 @@ export function say(m: Message | null | undefined, english: string): string {
   const params: Record<string, unknown> = { ...("params" in m ? m.params : {}) };
   // calendar days ("2026-11-08") become dates, for the catalog's datetime formats
   for (const [k, v] of Object.entries(params)) if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) params[k] = new Date(`${v}T00:00:00Z`);
+  // a number in the sentence picks its plural form
+  const n = Object.values(params).find((v) => typeof v === "number");
+  if (n !== undefined) params.count = n;
   return (i18n.t as (k: string, o: object) => string)(key, params);
 }
 

@@ -7,6 +7,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import * as api from "../api";
+import { count, day } from "../format";
 import type { GraphExportProgress } from "../bindings/GraphExportProgress";
 import type { LineRow } from "../bindings/LineRow";
 import type { LineSortKey } from "../bindings/LineSortKey";
@@ -38,7 +39,7 @@ import {
   totalsText,
 } from "./lines";
 import { useWidth } from "../shell/useWidth";
-import { t } from "../i18n";
+import { say, t } from "../i18n";
 import { Trans } from "react-i18next";
 
 const ROW_HEIGHT = 30;
@@ -54,7 +55,7 @@ interface Column {
   render: (r: LineRow) => React.ReactNode;
 }
 
-const shortDate = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }) : "–");
+const shortDate = (iso: string | null) => (iso ? day(iso, "short") : "–");
 
 /** The first window of a new question. */
 const TOP = { offset: 0, limit: 200 };
@@ -150,9 +151,9 @@ export function Invoices({ navigate }: ViewProps) {
 
   const exporter = useExport({
     write: (path) => api.exportInvoiceLines(buildLineQuery(invoiceId ?? "", filters, sort, 0, 1), path, path ? null : "xlsx"),
-    summary: (r) => `${r.rows.toLocaleString()} ${r.rows === 1 ? "line" : "lines"}`,
-    what: "The lines could not be exported",
-    hint: () => "Choose another folder with Save as…, or check that the file is not open in another program.",
+    summary: (r) => t("lines.lines", { count: r.rows, n: count(r.rows) }),
+    what: t("invoices.linesNotExported"),
+    hint: () => t("export.chooseAnotherFolder"),
     id: "export-note",
   });
   const exporting = exporter.busy;
@@ -300,7 +301,7 @@ export function Invoices({ navigate }: ViewProps) {
                       <span className="period-total num">{money(i.totalCharges, i.currencyCode)}</span>
                     )}
                   </span>
-                  <span className="period-rule">{i.period?.label}</span>
+                  <span className="period-rule">{i.period && say(i.period.message, i.period.label)}</span>
                   {!i.unbilled && <span className="period-id muted">{i.id}</span>}
                 </button>
               </li>
@@ -312,7 +313,7 @@ export function Invoices({ navigate }: ViewProps) {
           {inv && (
             <header className="lines-head">
               <div className="lines-title">
-                <h1 id="period-rule">{inv.period?.label ?? inv.id}</h1>
+                <h1 id="period-rule">{inv.period ? say(inv.period.message, inv.period.label) : inv.id}</h1>
                 <p className="muted" id="period-status">
                   {periodStatus(inv)}
                 </p>
@@ -497,7 +498,7 @@ function LineDetail({ line, onClose, onContacts, onCustomer }: { line: LineRow; 
             {field(t("invoices.field.total"), <strong>{money(line.total, line.currency)}</strong>)}
             {field(t("invoices.field.quantity"), line.quantity ?? "")}
             {field(t("invoices.field.unitPrice"), money(line.unitPrice, line.currency))}
-            {field(t("invoices.field.period"), `${shortDate(line.chargeStartDate)} – ${shortDate(line.chargeEndDate)}`)}
+            {field(t("invoices.field.period"), t("invoices.fromTo", { from: shortDate(line.chargeStartDate), to: shortDate(line.chargeEndDate) }))}
             {field(t("invoices.field.term"), line.termAndBillingCycle)}
           </dl>
         </section>

@@ -163,7 +163,7 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
           <section>
             <h3>{t("detailPanel.freeTrial")}</h3>
             <p id="detail-trial">
-              {d.freeTrial ? t("detailPanel.yesValue", { value: d.trialLength ? `, ${d.trialLength}` : " (length not stated)" }) : t("detailPanel.noFreeTrial")}
+              {d.freeTrial ? (d.trialLength ? t("detailPanel.trialOf", { length: d.trialLength }) : t("detailPanel.trialLengthNotStated")) : t("detailPanel.noFreeTrial")}
             </p>
           </section>
 

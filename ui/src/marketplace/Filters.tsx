@@ -106,7 +106,7 @@ function CategoryPicker({ filter, facets, onChange }: Pick<Props, "filter" | "fa
   const chosen = filter.categories;
   const labelOf = (id: string) => facets?.categories.find((c) => c.value === id)?.label ?? id;
   const summary =
-    chosen.length === 0 ? "Any" : chosen.length === 1 ? labelOf(chosen[0] ?? "") : `${labelOf(chosen[0] ?? "")} +${chosen.length - 1}`;
+    chosen.length === 0 ? t("filters.any") : chosen.length === 1 ? labelOf(chosen[0] ?? "") : t("filters.andMore", { first: labelOf(chosen[0] ?? ""), more: chosen.length - 1 });
   const toggle = (id: string) =>
     onChange({ ...filter, categories: chosen.includes(id) ? chosen.filter((c) => c !== id) : [...chosen, id] });
   const list = (facets?.categories ?? []).filter((c) => c.label.toLowerCase().includes(find.toLowerCase()));

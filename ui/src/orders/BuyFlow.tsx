@@ -23,7 +23,7 @@ import { type BuyCustomer, type BuyOffer, type PlanStep, buyStep, copyText, dura
 
 export type { BuyOffer } from "./buy";
 import "./orders.css";
-import { t } from "../i18n";
+import { say, t } from "../i18n";
 import { Trans } from "react-i18next";
 
 interface Props {
@@ -37,7 +37,7 @@ interface Props {
   navigate: Navigate;
 }
 
-const STEP_NAMES = (fromCustomer: boolean) => [fromCustomer ? "Offer" : "Customer", "Plan", "Review", "Confirmation"];
+const STEP_NAMES = (fromCustomer: boolean) => [fromCustomer ? t("buyFlow.step.offer") : t("buyFlow.step.customer"), t("buyFlow.step.plan"), t("buyFlow.step.review"), t("buyFlow.step.confirmation")];
 
 export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer, onClose, navigate }: Props) {
   const fromCustomer = !initialOffer;
@@ -67,10 +67,10 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
   const place = useMutation({ mutationFn: api.placeOrder, onSuccess: (c) => dispatch({ type: "placed", confirmation: c }) });
   const placing = place.isPending;
   const failed = check.error
-    ? { what: `${check.variables?.o.title} cannot be bought for ${check.variables?.c.name}`, err: check.error, reset: check.reset }
+    ? { what: t("buyFlow.cannotBeBought", { offer: check.variables?.o.title, customer: check.variables?.c.name }), err: check.error, reset: check.reset }
     : review.error
-      ? { what: "The order did not pass the review", err: review.error, reset: review.reset }
-      : place.error && { what: "The order was not confirmed", err: place.error, reset: place.reset };
+      ? { what: t("buyFlow.reviewFailed"), err: review.error, reset: review.reset }
+      : place.error && { what: t("buyFlow.notConfirmed"), err: place.error, reset: place.reset };
 
   // Esc closes, except while an order is being placed.
   useShortcuts({ Escape: () => void (placing || onClose()) }, { modal: true });
@@ -100,7 +100,7 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
   const options = s.step === 1 ? s.notSold : null;
 
   const names = STEP_NAMES(fromCustomer);
-  const title = offer ? `Buy ${offer.title}` : `Buy for ${customer?.name ?? "a customer"}`;
+  const title = offer ? t("buyFlow.buyOffer", { offer: offer.title }) : customer ? t("buyFlow.buyFor", { customer: customer.name }) : t("buyFlow.buyForACustomer");
 
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && !placing && step !== 4 && onClose()}>
@@ -448,7 +448,7 @@ function PlanStep({
                 <input type="radio" name="term" checked={term !== null && termKey(term) === termKey(tv)} onChange={() => onTerm(tv)} />
                 <span>
                   {termLabel(tv)}
-                  <div className="muted small">{t("buyFlow.cancelWithARefundText", { text: tv.cancellation.text })}</div>
+                  <div className="muted small">{t("buyFlow.cancelWithARefundText", { text: say(tv.cancellation.message, tv.cancellation.text) })}</div>
                 </span>
               </label>
             ))}
@@ -524,7 +524,7 @@ function ReviewStep({ review: r }: { review: OrderReview }) {
             <th>{t("buyFlow.cancellation")}</th>
             <td id="review-cancellation">
               {t("buyFlow.canBeCancelledWithA")} {r.chosen.trial ? "" : t("buyFlow.within")}
-              <strong>{r.chosen.cancellation.text}</strong>
+              <strong>{say(r.chosen.cancellation.message, r.chosen.cancellation.text)}</strong>
               <span className="muted"> ({r.chosen.cancellation.source === "availability" ? t("buyFlow.theOfferSOwnPolicy") : t("buyFlow.theMarketplaceDefault")})</span>
             </td>
           </tr>

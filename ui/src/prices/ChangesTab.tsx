@@ -42,7 +42,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
   const fetching = useMutation({
     mutationFn: () => api.fetchPriceSnapshots([market]),
     onSuccess: ([s]) => {
-      toast(`Today's snapshot of ${market} kept: ${count(s?.rows ?? 0)} price rows`);
+      toast(t("changesTab.snapshotKept", { market, n: count(s?.rows ?? 0) }));
       setSel({ top: topMarket, market, from: null, to: null });
       void changes.refetch();
     },
@@ -50,8 +50,8 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
   const exporter = useExport({
     // The name picked decides the format: .csv writes CSV, anything else a workbook.
     write: (path) => api.exportPriceChanges(market, data?.from ?? null, data?.to ?? null, withFormat(path ?? "", formatOf(path ?? "")), formatOf(path ?? "")),
-    summary: (w) => `${count(w.rows)} ${w.rows === 1 ? "change" : "changes"}`,
-    what: "The changes were not exported (no file was written)",
+    summary: (w) => t("changesTab.changes", { count: w.rows, n: count(w.rows) }),
+    what: t("changesTab.notExported"),
     id: "changes-written",
   });
   const exportChanges = () => data?.from && data.to && exporter.start(api.defaultChangesPath(market, data.from, data.to, "xlsx"));

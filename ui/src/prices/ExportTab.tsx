@@ -100,7 +100,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
   const pickFormat = (f: ExportFormat) => change({ format: f, path: customPath === null ? null : withFormat(customPath, f) });
 
   const saveAs = () =>
-    fileAction("The Save as… dialog could not open", async () => {
+    fileAction(t("exportTab.saveAsFailed"), async () => {
       const picked = await api.saveSpreadsheetAs(path, [format]);
       if (picked) setCustomPath(withFormat(picked, format));
     });
@@ -343,7 +343,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
             </div>
             <div className="muted small">
               {t("exportTab.pricesOfDay", { day: dayLabel(run.result.day) })}{" "}
-              {run.result.markets.map((m) => `${m.market} ${count(m.rows)} rows (${m.currency})`).join(" · ")}
+              {run.result.markets.map((m) => t("exportTab.marketRows", { market: m.market, n: count(m.rows), currency: m.currency })).join(" · ")}
             </div>
             <div className="run-line">
               <button type="button" className="primary" id="price-open-file" onClick={() => fileAction("The file could not be opened", () => api.openExportedFile(run.result.path))}>

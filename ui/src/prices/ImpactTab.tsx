@@ -10,7 +10,7 @@ import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
-import { kindLabel, formatMoney, formatPercent, formatOf, termLabel, withFormat } from "./prices";
+import { dayLabel, kindLabel, formatMoney, formatPercent, formatOf, termLabel, withFormat } from "./prices";
 import { t } from "../i18n";
 
 const DAYS = [null, 7, 30, 90] as const;
@@ -25,8 +25,8 @@ export function ImpactTab({ market }: ViewProps) {
   const rows = impact.data?.rows ?? [];
   const exporter = useExport({
     write: (path) => api.exportPriceImpact([market], days, withFormat(path ?? "", formatOf(path ?? "")), formatOf(path ?? "")),
-    summary: (w) => `${count(w.rows)} touched subscriptions`,
-    what: "The list was not exported (no file was written)",
+    summary: (w) => t("impactTab.touchedSubscriptions", { n: count(w.rows) }),
+    what: t("impactTab.notExported"),
     id: "impact-written",
   });
   return (
@@ -44,7 +44,7 @@ export function ImpactTab({ market }: ViewProps) {
         </label>
         <span className="hint" role="status">
           {impact.data &&
-            [...impact.data.spans.map((s) => `${s.market}: ${count(s.changes)} changes from ${s.from} to ${s.to}`), `${count(rows.length)} subscriptions touched`].join(" · ")}
+            [...impact.data.spans.map((s) => t("impactTab.span", { market: s.market, n: count(s.changes), from: dayLabel(s.from), to: dayLabel(s.to) })), t("impactTab.subscriptionsTouched", { n: count(rows.length) })].join(" · ")}
         </span>
         <button type="button" disabled={rows.length === 0 || exporter.busy} onClick={() => exporter.start(`impact-${market}.xlsx`)}>
           {t("impactTab.export")}

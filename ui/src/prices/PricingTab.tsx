@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
 import * as api from "../api";
+import { count } from "../format";
 import type { MarkupBasis } from "../bindings/MarkupBasis";
 import type { NewRule } from "../bindings/NewRule";
 import type { Rounding } from "../bindings/Rounding";
@@ -92,17 +93,17 @@ export function PricingTab({ toast }: ViewProps) {
   const remove = useMutation({ mutationFn: (id: number) => api.removeMarginRule(id), onSuccess: (next) => done(next, "Rule removed") });
   const importRules = useMutation({
     mutationFn: async () => {
-      const path = await api.chooseRulesFile("Import margin rules");
+      const path = await api.chooseRulesFile(t("pricingTab.importRulesTitle"));
       return path === null ? null : api.importMarginRules(path);
     },
-    onSuccess: (next) => next && done(next, `${next.length} rules imported; they replace the earlier rules`),
+    onSuccess: (next) => next && done(next, t("pricingTab.imported", { n: count(next.length) })),
   });
   const exportRules = useMutation({
     mutationFn: async () => {
       const path = await api.saveRulesAs("margin-rules.toml");
       return path === null ? null : api.exportMarginRules(path);
     },
-    onSuccess: (path) => path && toast(`Rules exported to ${path}`),
+    onSuccess: (path) => path && toast(t("pricingTab.exportedTo", { path })),
   });
   const busy = add.isPending || remove.isPending || importRules.isPending;
   const list = rules.data ?? [];

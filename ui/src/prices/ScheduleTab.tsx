@@ -72,7 +72,7 @@ function useRunNow(toast?: (m: string) => void) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: api.runScheduleNow,
-    onSuccess: (done) => toast?.(`Daily export written: ${count(done.rows)} rows in ${done.files.length} files`),
+    onSuccess: (done) => toast?.(t("scheduleTab.written", { rows: count(done.rows), files: count(done.files.length) })),
     onSettled: () => client.invalidateQueries({ queryKey: ["schedule"] }),
   });
 }
@@ -94,20 +94,20 @@ function ScheduleForm({ status, market, toast, onSaved }: { status: ScheduleStat
   const save = useMutation({
     mutationFn: () => api.setSchedule(settingsOf(form)),
     onSuccess: (r) => {
-      toast(`Daily export set (${r.backend})`);
+      toast(t("scheduleTab.set", { backend: r.backend }));
       onSaved();
     },
   });
   const off = useMutation({
     mutationFn: api.removeSchedule,
     onSuccess: () => {
-      toast("Daily export turned off");
+      toast(t("scheduleTab.turnedOff"));
       onSaved();
     },
   });
   const run = useRunNow(toast);
   const pick = useMutation({
-    mutationFn: () => api.chooseFolder("Folder for the daily files", form.dir || undefined),
+    mutationFn: () => api.chooseFolder(t("scheduleTab.folderForDailyFiles"), form.dir || undefined),
     onSuccess: (d) => d && set("dir", d),
   });
   const busy = save.isPending || off.isPending || run.isPending;

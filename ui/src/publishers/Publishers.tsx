@@ -12,7 +12,7 @@ import type { PublisherDetail } from "../bindings/PublisherDetail";
 import type { PublisherNote } from "../bindings/PublisherNote";
 import type { PublisherRow } from "../bindings/PublisherRow";
 import type { SubscriptionInfo } from "../bindings/SubscriptionInfo";
-import { typeLabel } from "../format";
+import { count, typeLabel } from "../format";
 import { CspCell } from "../marketplace/OfferTable";
 import { moveSelection } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
@@ -69,8 +69,8 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
   const loadingWhat =
     how.kind !== "browse" && shownQ.isFetching && (shownQ.isPlaceholderData || shownQ.data === undefined)
       ? how.kind === "lookup"
-        ? `Finding the publisher of subscription ${how.subscriptionId}…`
-        : `Reading ${how.name}'s contacts and offers…`
+        ? t("publishers.finding", { id: how.subscriptionId })
+        : t("publishers.reading", { name: how.name })
       : null;
   const close = () => setHow({ kind: "browse" });
   const searchRef = useRef<HTMLInputElement | null>(null);
@@ -161,9 +161,9 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
 
   const exporter = useExport({
     write: (path) => api.exportPublisherNotes(path, path ? null : "xlsx"),
-    summary: (r) => `${r.rows} ${r.rows === 1 ? "note" : "notes"}`,
-    what: "The notes could not be exported",
-    hint: () => "Choose another folder with Save as…, or check that the file is not open in another program.",
+    summary: (r) => t("publishers.notes", { count: r.rows, n: count(r.rows) }),
+    what: t("publishers.notesNotExported"),
+    hint: () => t("export.chooseAnotherFolder"),
     id: "notes-saved",
   });
   const exporting = exporter.busy;
@@ -435,7 +435,7 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
       setName("");
       setEmail("");
       setPhone("");
-      toast(kind === "contact" ? "Contact added" : "Note added");
+      toast(kind === "contact" ? t("publishers.contactAdded") : t("publishers.noteAdded"));
     },
   });
   const removing = useMutation({
@@ -443,7 +443,7 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
     onMutate: () => adding.reset(),
     onSuccess: (_, id) => {
       onChanged(detail.notes.filter((n) => n.id !== id));
-      toast("Note deleted");
+      toast(t("publishers.noteDeleted"));
     },
     // A note already gone is gone from the list too.
     onError: (e, id) => e.kind === "notFound" && onChanged(detail.notes.filter((n) => n.id !== id)),

@@ -6,7 +6,7 @@ import { t } from "../i18n";
 export function AccountBadge({ onOpen }: { onOpen: () => void }) {
   const { who } = useWhoAmI();
   if (!who || !who.signInNeeded) return null;
-  const tenant = who.tenantId ? `tenant ${who.tenantId}` : "tenant unknown";
+  const tenant = who.tenantId ? t("accountBadge.tenant", { id: who.tenantId }) : t("accountBadge.tenantUnknown");
   if (who.signedIn) {
     return (
       <button

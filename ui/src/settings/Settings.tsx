@@ -8,7 +8,8 @@ import { useEffect, useMemo, useState } from "react";
 import * as api from "../api";
 import type { SettingsValues } from "../bindings/SettingsValues";
 import type { SettingsView } from "../bindings/SettingsView";
-import { dateTime } from "../format";
+import type { Language } from "../bindings/Language";
+import { dateTime, time } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
 import { useShortcuts } from "../shell/shortcuts";
@@ -20,7 +21,7 @@ import { SETTINGS_OPENED } from "./SessionBanner";
 import "./settings.css";
 import { useSignIn } from "./useSignIn";
 import { type FieldErrors, hasOverrides, parseMarkets, validate } from "./validate";
-import { t } from "../i18n";
+import { LANGUAGE_NAMES, localeOf, setLocale, systemLocale, t } from "../i18n";
 import { Trans } from "react-i18next";
 
 type EndpointKey = keyof SettingsValues["endpoints"];
@@ -95,7 +96,7 @@ function Account({
     onSuccess: (c) => {
       setWhoAmI(client, c.who);
       reconnect();
-      toast("Signed out: the sign-in was removed from the keychain");
+      toast(t("settings.signedOut"));
     },
   });
 
@@ -141,7 +142,7 @@ function Account({
       </>
     );
   } else {
-    const pending = saved?.connection === "partner-center" ? null : "Save the settings with Partner Center chosen first.";
+    const pending = saved?.connection === "partner-center" ? null : t("settings.saveWithPartnerCenterFirst");
     body = (
       <div className="account-row" id="account-status">
         <span className={who.expired ? "dot warn" : "dot"} aria-hidden="true" />
@@ -258,7 +259,9 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
       setValues(fresh.values);
       setTouched(false);
       setSavedNote({ at: new Date() });
-      toast("Settings saved");
+      // The language applies at once, everywhere (no restart).
+      setLocale(localeOf(fresh.values.language));
+      toast(t("settings.saved"));
       void refreshWhoAmI(client);
       reconnect();
     },
@@ -275,7 +278,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
   useShortcuts({ "Mod+s": save });
 
   const folder = useMutation({
-    mutationFn: () => api.chooseFolder("Folder for exports", values.exportDir || view.defaultExportDir),
+    mutationFn: () => api.chooseFolder(t("settings.folderForExports"), values.exportDir || view.defaultExportDir),
     onSuccess: (dir) => dir && edit({ exportDir: dir }),
   });
   const chooseFolder = () => folder.mutate();
@@ -301,7 +304,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
               <div>
                 <strong>
                   {t("settings.theSettingsFileCouldNot")}
-                  {view.problem.line !== null && t("settings.lineLineValue", { line: view.problem.line, value: view.problem.column !== null ? `, column ${view.problem.column}` : "" })}
+                  {view.problem.line !== null && t("settings.lineLineValue", { line: view.problem.line, value: view.problem.column !== null ? t("settings.column", { column: view.problem.column }) : "" })}
                   :
                 </strong>{" "}
                 {plain(view.problem.message)}.
@@ -505,6 +508,17 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
                   </button>
                 </div>
               </Field>
+              <Field id="language" label={t("settings.language")} help={t("settings.languageHelp")}>
+                <select id="language" value={values.language} onChange={(e) => edit({ language: e.target.value as Language })}>
+                  <option value="system">{t("settings.languageSystem", { language: systemLocale() === "ko" ? LANGUAGE_NAMES.ko : LANGUAGE_NAMES.en })}</option>
+                  <option value="en" lang="en">
+                    {LANGUAGE_NAMES.en}
+                  </option>
+                  <option value="ko" lang="ko">
+                    {LANGUAGE_NAMES.ko}
+                  </option>
+                </select>
+              </Field>
             </section>
 
             {saveError && (
@@ -533,7 +547,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
               <span className="save-status" id="save-status" role="status">
                 {savedNote ? (
                   <>
-                    <span className="dot ok" aria-hidden="true" /> {t("settings.savedAtTolocaletimestring", { toLocaleTimeString: savedNote.at.toLocaleTimeString() })}
+                    <span className="dot ok" aria-hidden="true" /> {t("settings.savedAt", { time: time(savedNote.at) })}
                   </>
                 ) : dirty ? (
                   <span className="muted">{t("settings.unsavedChanges")}</span>

@@ -4,7 +4,7 @@ import { t } from "../i18n";
 import { Trans } from "react-i18next";
 
 export function SandboxBanner({ status, onConnect }: { status: ConnectionStatus; onConnect?: () => void }) {
-  const connect = "Connect a Partner Center account in Settings";
+  const connect = t("sandboxBanner.connect");
   return (
     <div className="banner sandbox-banner" role="note" id="sandbox-banner" title={t("sandboxBanner.sandboxStateDatadir", { dataDir: status.dataDir })}>
       <Trans i18nKey="sandboxBanner.sandboxDataFromCspDesk" components={{ strong: <strong /> }} />{" "}
@@ -13,7 +13,7 @@ export function SandboxBanner({ status, onConnect }: { status: ConnectionStatus;
           {connect}
         </button>
       ) : (
-        `${connect}.`
+        t("sandboxBanner.connectSentence", { connect })
       )}
     </div>
   );

@@ -19,7 +19,7 @@ interface Props {
 
 function bounds(min: number | null, max: number | null): string {
   if (min === null && max === null) return "";
-  return `${min ?? 1} to ${max ?? "any number of"} seats`;
+  return max === null ? t("planDialog.boundsFrom", { min: min ?? 1 }) : t("planDialog.bounds", { min: min ?? 1, max });
 }
 
 export function PlanDialog({ sub, onClose, onDone }: Props) {

@@ -14,9 +14,9 @@ import type { Navigate } from "../shell/nav";
 import { useShortcuts } from "../shell/shortcuts";
 import { PlanDialog } from "./PlanDialog";
 import { StatusPill } from "./Subscriptions";
-import { billingLabel, cancelRule, closingSoon, countdown, localDate, localDateTime, termLabel, urgent, waitingFor } from "./time";
+import { billingLabel, statusLabel, cancelRule, closingSoon, countdown, localDate, localDateTime, termLabel, urgent, waitingFor } from "./time";
 import { useNow } from "./useNow";
-import { t } from "../i18n";
+import { say, t } from "../i18n";
 import { Trans } from "react-i18next";
 
 interface Props {
@@ -29,14 +29,8 @@ interface Props {
   toast: (m: string) => void;
 }
 
-const SOURCE_LABEL: Record<string, string> = {
-  subscriptionField: "From the subscription (cancellationAllowedUntilDate)",
-  refundOption: "From the subscription's refund option (refundOptions.expiresAt)",
-  policy: "Computed from the purchase time and the cancellation policy",
-};
-
 function hours(h: number): string {
-  return h % 24 === 0 && h >= 48 ? `${h / 24} days` : `${h} hours`;
+  return h % 24 === 0 && h >= 48 ? t("subscriptionDetail.days", { count: h / 24 }) : t("subscriptionDetail.hours", { count: h });
 }
 
 export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navigate, toast }: Props) {
@@ -51,7 +45,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
     mutationFn: () => api.setAutoRenew(sub.customerId, sub.id, !sub.autoRenewEnabled),
     onSuccess: (v) => {
       onChange({ ...sub, autoRenewEnabled: v });
-      toast(`Auto-renew is ${v ? "on" : "off"} for ${sub.productName} (read back from Partner Center)`);
+      toast(v ? t("subscriptionDetail.autoRenewOn", { product: sub.productName }) : t("subscriptionDetail.autoRenewOff", { product: sub.productName }));
     },
   });
   // After a plan change: the item as Partner Center now has it (plan name, seats, deadline).
@@ -91,8 +85,8 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
                 {rule.enabled ? t("subscriptionDetail.cancelBy") : t("subscriptionDetail.windowClosed")}
                 <strong id="deadline-date">{localDateTime(sub.deadline.at)}</strong>
               </div>
-              <div className="muted small" id="deadline-source" title={sub.deadline.source}>
-                {SOURCE_LABEL[sub.deadline.kind]}
+              <div className="muted small" id="deadline-source" title={say(sub.deadline.message, sub.deadline.source)}>
+                {sub.deadline.kind === "subscriptionField" ? t("subscriptionDetail.source.subscriptionField") : sub.deadline.kind === "refundOption" ? t("subscriptionDetail.source.refundOption") : t("subscriptionDetail.source.policy")}
                 {sub.deadline.kind === "policy" && (
                   <>
                     {t("subscriptionDetail.monthlyMonthlyhoursAnnualAnnualhoursSource", { monthlyHours: hours(policy.monthlyHours), annualHours: hours(policy.annualHours), source: policy.source })}
@@ -202,7 +196,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
           onDone={(s) => {
             setConfirming(false);
             onChange(s);
-            toast(`${s.productName} for ${s.customerName} is ${s.status === "cancelled" ? "cancelled" : s.status} (read back from Partner Center)`);
+            toast(t("subscriptionDetail.nowStatus", { product: s.productName, customer: s.customerName, status: statusLabel(s.status) }));
           }}
         />
       )}
@@ -273,15 +267,12 @@ function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; t
       if (how === "open") return api.openLink(l.uri);
       if (how === "copy") {
         await navigator.clipboard.writeText(l.uri).catch(() => {
-          throw new api.IpcError("unknown", "The clipboard could not be written to; select the link and copy it by hand.", false);
+          throw new api.IpcError("unknown", t("subscriptionDetail.clipboardFailed"), false);
         });
-        return toast(l.refreshed ? "A fresh activation link was fetched and copied" : "Activation link copied");
+        return toast(l.refreshed ? t("subscriptionDetail.freshLinkCopied") : t("subscriptionDetail.linkCopied"));
       }
-      const subject = `Activate your ${sub.productName} subscription`;
-      const body =
-        `Hello,\n\nyour ${sub.productName} (${sub.planName}) subscription is ready to be set up. ` +
-        `Please complete the activation on the publisher's site:\n\n${l.uri}\n\n` +
-        `The link is valid until ${localDateTime(l.expiresAt)}. Billing starts once the publisher has assigned the licenses.\n`;
+      const subject = t("buy.mail.subject", { product: sub.productName });
+      const body = t("subscriptionDetail.mailBody", { product: sub.productName, plan: sub.planName, uri: l.uri, until: localDateTime(l.expiresAt) });
       const to = l.customerEmail ?? "";
       return api.openLink(`mailto:${encodeURIComponent(to)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`);
     },
@@ -341,7 +332,7 @@ function Seats({ sub, onChange, toast }: { sub: SubscriptionItem; onChange: (s: 
     mutationFn: () => api.setQuantity(sub.customerId, sub.id, n),
     onSuccess: (s) => {
       onChange(s);
-      toast(`${s.productName} now has ${s.quantity} seats (read back from Partner Center)`);
+      toast(t("subscriptionDetail.nowSeats", { product: s.productName, count: s.quantity }));
     },
   });
   const busy = save.isPending;

@@ -39,7 +39,7 @@ import {
 } from "./time";
 import { useNow } from "./useNow";
 import { useWidth } from "../shell/useWidth";
-import { t } from "../i18n";
+import { say, t } from "../i18n";
 import { Trans } from "react-i18next";
 
 /** How often the list is read again from Partner Center while the view is open. */
@@ -107,7 +107,7 @@ function DeadlineCell({ s, now }: { s: SubscriptionItem; now: number }) {
   if (!s.deadline) return <span className="muted">–</span>;
   const at = Date.parse(s.deadline.at);
   const open = (s.status === "active" || s.status === "pendingFulfillment") && now <= at;
-  const title = `${localDateTime(s.deadline.at)} · from ${s.deadline.source}`;
+  const title = t("subscriptions.deadlineFrom", { at: localDateTime(s.deadline.at), source: say(s.deadline.message, s.deadline.source) });
   if (!open) return <span className="muted" title={title}>{localDate(s.deadline.at)}</span>;
   const soon = at - now <= 24 * 3_600_000;
   return (
@@ -209,7 +209,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
       });
       const ok = results.filter((r) => r.ok).length;
       if (ok === results.length) {
-        toast(`Auto-renew turned ${on ? "on" : "off"} for ${ok} subscription${ok === 1 ? "" : "s"} (read back from Partner Center)`);
+        toast(on ? t("subscriptions.autoRenewOnFor", { count: ok }) : t("subscriptions.autoRenewOffFor", { count: ok }));
         setChecked(new Set());
       } else {
         // Keep only the failed rows ticked, to retry them.
@@ -220,9 +220,9 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
 
   const exporter = useExport({
     write: (path) => api.exportSubscriptions(path ?? "", shown.map((r) => ({ customerId: r.customerId, subscriptionId: r.id }))),
-    summary: (r) => `${count(r.rows)} ${r.rows === 1 ? "subscription" : "subscriptions"}`,
-    what: "The export failed",
-    hint: (e) => (e.kind === "invalid" ? "Choose a file name ending in .xlsx or .csv in a folder you can write to." : undefined),
+    summary: (r) => t("subscriptions.count", { count: r.rows, n: count(r.rows) }),
+    what: t("subscriptions.exportFailed"),
+    hint: (e) => (e.kind === "invalid" ? t("subscriptions.exportInvalidHint") : undefined),
     id: "subscriptions-saved",
   });
 
@@ -260,10 +260,10 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
   const empty =
     list && shown.length === 0
       ? filter.segment === "closingSoon"
-        ? "No cancellation window closes within 24 hours."
+        ? t("subscriptions.emptyClosing")
         : filter.segment === "waiting"
-          ? "Nothing is waiting for activation."
-          : "No subscription matches these filters."
+          ? t("subscriptions.emptyWaiting")
+          : t("subscriptions.emptyFiltered")
       : null;
   const filtered = filter.customerId !== "" || filter.status !== "" || filter.publisher !== "" || filter.search !== "";
 
