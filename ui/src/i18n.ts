@@ -70,7 +70,7 @@ export function useLocale(): Locale {
 export function say(m: Message | null | undefined, english: string): string {
   if (!m) return english;
   const key = `core.${m.code}`;
-  if (!i18n.exists(key)) return english;
+  if (!i18n.exists(key) && !i18n.exists(`${key}_other`)) return english;
   const params: Record<string, unknown> = { ...("params" in m ? m.params : {}) };
   // calendar days ("2026-11-08") become dates, for the catalog's datetime formats
   for (const [k, v] of Object.entries(params)) if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) params[k] = new Date(`${v}T00:00:00Z`);

@@ -157,9 +157,9 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
                   )}
                 </dl>
               ) : (
-                <div className="muted">{t("buyFlow.ask")} {options.publisherName || t("buyFlow.thePublisher")} {t("buyFlow.whetherTheyCanSellThere")}</div>
+                <div className="muted">{t("buyFlow.askPublisher", { publisher: options.publisherName || t("buyFlow.thePublisher") })}</div>
               )}
-              <div className="muted">{t("buyFlow.pickAnother")} {fromCustomer ? t("buyFlow.offer") : t("buyFlow.customer")}{t("buyFlow.orAskThePublisher")}</div>
+              <div className="muted">{fromCustomer ? t("buyFlow.pickAnotherOffer") : t("buyFlow.pickAnotherCustomer")}</div>
             </div>
           )}
           {step === 1 && !fromCustomer && (
@@ -523,7 +523,7 @@ function ReviewStep({ review: r }: { review: OrderReview }) {
           <tr>
             <th>{t("buyFlow.cancellation")}</th>
             <td id="review-cancellation">
-              {t("buyFlow.canBeCancelledWithA")} {r.chosen.trial ? "" : t("buyFlow.within")}
+              {r.chosen.trial ? t("buyFlow.canBeCancelledWithA") : t("buyFlow.canBeCancelledWithin")}
               <strong>{say(r.chosen.cancellation.message, r.chosen.cancellation.text)}</strong>
               <span className="muted"> ({r.chosen.cancellation.source === "availability" ? t("buyFlow.theOfferSOwnPolicy") : t("buyFlow.theMarketplaceDefault")})</span>
             </td>

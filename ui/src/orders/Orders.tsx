@@ -62,7 +62,7 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
       <div className="grid-wrap">
         {all && rows.length === 0 ? (
           <div className="empty-inline muted" style={{ padding: 24, textAlign: "center" }}>
-            {t("orders.noOrdersPlacedFromThis")}{customerId ? t("orders.forThisCustomer") : ""} {t("orders.yetBuyFromAnOffer")}{" "}
+            {customerId ? t("orders.noneForCustomer") : t("orders.none")}{" "}
             <button type="button" className="link" onClick={() => navigate({ view: "customers" })}>
               {t("orders.customers")}
             </button>

@@ -154,7 +154,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
         <>
           <div className="changes-summary" id="changes-summary">
             <span className="result-count">
-              {count(total)} {total === 1 ? t("changesTab.change") : t("changesTab.changes")}
+              {t("changesTab.changes", { count: total, n: count(total) })}
             </span>
             <span className="chips">
               {ALL_KINDS.map((k) => (

@@ -227,7 +227,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
                   {matching !== null && chosen.includes(market) && (
                     <span className="muted">
                       {" "}
-                      ({count(matching)} {matching === 1 ? t("exportTab.offer") : t("exportTab.offers")} {t("exportTab.inMarket", { market })}
+                      {t("exportTab.matchingIn", { count: matching, n: count(matching), market })}
                     </span>
                   )}
                 </label>
@@ -307,14 +307,14 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
             <button type="button" className="primary" id="price-export-button" disabled={running || chosen.length === 0 || !path.trim()} onClick={exportNow}>
               {t("exportTab.export")} {format === "xlsx" ? t("exportTab.xlsx") : t("exportTab.csv")}
             </button>
-            <span className="muted small">{t("exportTab.fetchesTodaySPriceSheet")}{chosen.length > 1 ? t("exportTab.s") : ""} {t("exportTab.andKeeps")} {chosen.length > 1 ? t("exportTab.them") : t("exportTab.it")} {t("exportTab.asTodaySSnapshot")}</span>
+            <span className="muted small">{t("exportTab.fetchesAndKeeps", { count: chosen.length })}</span>
           </div>
         </div>
 
         {run.state === "running" && (
           <div className="run-card" id="price-progress" role="status" aria-live="polite">
             <div className="run-line">
-              <strong>{run.progress?.phase === "writing" ? t("exportTab.writingRows") : t("exportTab.fetchingThePriceSheetValue", { value: run.request.markets.length > 1 ? "s" : "", value2: run.request.markets.join(", ") })}</strong>
+              <strong>{run.progress?.phase === "writing" ? t("exportTab.writingRows") : t("exportTab.fetchingSheets", { count: run.request.markets.length, markets: run.request.markets.join(", ") })}</strong>
               <span className="spacer" />
               <button type="button" id="price-cancel" disabled={run.cancelling} onClick={cancelExport}>
                 {run.cancelling ? t("exportTab.cancelling") : t("exportTab.cancel")}

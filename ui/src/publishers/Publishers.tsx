@@ -192,7 +192,7 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
               label={t("publishers.searchPublishersByNameOr")}
             />
             <div className="pub-list-meta muted" id="publisher-count">
-              {list ? (search.trim() ? t("publishers.tolocalestringOfTolocalestring2PublishersMarket", { toLocaleString: shown.length.toLocaleString(), toLocaleString2: list.length.toLocaleString(), market }) : t("publishers.tolocalestringPublishersMarket", { toLocaleString: list.length.toLocaleString(), market })) : t("publishers.loadingPublishers")}
+              {list ? (search.trim() ? t("publishers.shownOfAll", { shown: count(shown.length), all: count(list.length), market }) : t("publishers.all", { all: count(list.length), market })) : t("publishers.loadingPublishers")}
             </div>
           </div>
           {list && shown.length === 0 && (
