@@ -11,6 +11,7 @@ mod common;
 // One module per area:
 mod buy;
 mod desk;
+mod korean;
 mod marketplace;
 mod prices;
 mod publishers;
