@@ -23,8 +23,18 @@ declare module "i18next" {
   }
 }
 
-/** The OS's language as one the app speaks: Korean for any `ko…` tag first in the list, else English. */
-export function systemLocale(tags: readonly string[] = typeof navigator === "undefined" ? [] : navigator.languages?.length ? navigator.languages : [navigator.language]): Locale {
+// The OS's language as the core reads it from the locale variables (SettingsView.osLanguage):
+// WebKitGTK's navigator.language says en-US when the named locale is not generated.
+let osLanguage: string | null = null;
+export const setOsLanguage = (tag: string | null): void => {
+  osLanguage = tag;
+};
+
+const webviewLanguages = (): readonly string[] => (typeof navigator === "undefined" ? [] : navigator.languages?.length ? navigator.languages : [navigator.language]);
+
+/** The OS's language as one the app speaks: Korean for any `ko…` tag first in the list (the
+ * core's reading of the OS first, then the webview's), else English. */
+export function systemLocale(tags: readonly string[] = [...(osLanguage ? [osLanguage] : []), ...webviewLanguages()]): Locale {
   for (const tag of tags) {
     const base = tag.toLowerCase().split(/[-_.]/)[0];
     if (base === "ko") return "ko";

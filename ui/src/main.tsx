@@ -4,14 +4,17 @@ import { createRoot } from "react-dom/client";
 
 import { App } from "./App";
 import * as api from "./api";
-import { localeOf, setLocale } from "./i18n";
+import { localeOf, setLocale, setOsLanguage } from "./i18n";
 import { queryClient } from "./query";
 import "./styles.css";
 
 const root = document.getElementById("root");
 // The language the settings name (or the OS's) before the first paint, so no English flashes.
 const language = api.readSettings().then(
-  (s) => setLocale(localeOf(s.values.language)),
+  (s) => {
+    setOsLanguage(s.osLanguage);
+    setLocale(localeOf(s.values.language));
+  },
   () => undefined,
 );
 if (root) {

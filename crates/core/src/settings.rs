@@ -82,6 +82,26 @@ impl Language {
     }
 }
 
+/// The operating system's language as a BCP 47 tag (`ko-KR`), from the POSIX locale variables
+/// (`LC_ALL`, then `LC_MESSAGES`, then `LANG`); `None` where they name none (or `C`/`POSIX`).
+///
+/// Why not only the webview's `navigator.language`: WebKitGTK derives it from `setlocale`, which
+/// falls back to `C` (and so `en-US`) when the named locale is not generated on the machine, so
+/// `LANG=ko_KR.UTF-8` alone reads as English there. The variables say what the person chose.
+pub fn os_language() -> Option<String> {
+    os_language_from(|k| std::env::var(k).ok())
+}
+
+fn os_language_from(var: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let value = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| var(k))
+        .find(|v| !v.trim().is_empty())?;
+    // ko_KR.UTF-8@euro → ko-KR
+    let tag = value.split(['.', '@']).next()?.trim().replace('_', "-");
+    (!tag.is_empty() && tag != "C" && tag != "POSIX").then_some(tag)
+}
+
 /// Optional replacements of the service base URLs. Each must be `https://`, or `http://` on
 /// this machine.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -766,6 +786,37 @@ mod tests {
         };
         assert!(s.endpoints().is_err());
         assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn the_os_language_comes_from_the_locale_variables() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            os_language_from(env(&[("LANG", "ko_KR.UTF-8")])).as_deref(),
+            Some("ko-KR")
+        );
+        assert_eq!(
+            os_language_from(env(&[("LC_ALL", "en_GB.UTF-8"), ("LANG", "ko_KR.UTF-8")])).as_deref(),
+            Some("en-GB")
+        );
+        assert_eq!(
+            os_language_from(env(&[
+                ("LC_ALL", ""),
+                ("LC_MESSAGES", "ko_KR"),
+                ("LANG", "C")
+            ]))
+            .as_deref(),
+            Some("ko-KR")
+        );
+        assert_eq!(os_language_from(env(&[("LANG", "C.UTF-8")])), None);
+        assert_eq!(os_language_from(env(&[])), None);
     }
 
     #[test]

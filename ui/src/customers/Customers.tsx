@@ -9,6 +9,7 @@ import * as api from "../api";
 import { ago, count, dateTime } from "../format";
 import { BuyFlow } from "../orders/BuyFlow";
 import { stateLabel, timeLeft } from "../orders/buy";
+import { pcStatusLabel } from "../subscriptions/time";
 import "../orders/orders.css";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
@@ -273,8 +274,8 @@ function CustomerPanel({
                       </td>
                       <td className="num">{s.quantity}</td>
                       <td>
-                        <span className={s.status === "pending" ? "pill warn" : "pill"} title={s.status === "pending" ? t("customers.waitingForActivationByThe") : s.statusLabel}>
-                          {s.status === "pending" ? t("customers.toActivate") : s.statusLabel}
+                        <span className={s.status === "pending" ? "pill warn" : "pill"} title={s.status === "pending" ? t("customers.waitingForActivationByThe") : pcStatusLabel(s.status, s.statusLabel)}>
+                          {s.status === "pending" ? t("customers.toActivate") : pcStatusLabel(s.status, s.statusLabel)}
                         </span>
                       </td>
                       <td title={s.cancellationDeadline ? dateTime(s.cancellationDeadline) : ""}>

@@ -201,6 +201,23 @@ export function statusLabel(s: SubscriptionState): string {
   }
 }
 
+/** Partner Center's own status word (`active`, `pending`, `suspended`, `deleted`) in the UI's
+ * language; the core's English label for one it does not know. */
+export function pcStatusLabel(status: string, english: string): string {
+  switch (status.toLowerCase()) {
+    case "pending":
+      return statusLabel("pendingFulfillment");
+    case "active":
+      return statusLabel("active");
+    case "suspended":
+      return statusLabel("suspended");
+    case "deleted":
+      return statusLabel("cancelled");
+    default:
+      return english;
+  }
+}
+
 /** "P1M" → "1 month", "P1Y" → "1 year". */
 export function termLabel(iso: string): string {
   return iso.trim() ? isoPeriod(iso) : "–";
