@@ -41,6 +41,7 @@ describe("the core's coded sentences", () => {
     expect(say(period, "x")).toBe("2026년 10월 요금 · 청구서 발행 2026년 11월 8일");
     expect(say({ code: "windowDays", params: { days: 14 } }, "x")).toBe("구매 후 14일");
     expect(say({ code: "windowTrial" }, "x")).toBe("평가판 기간 중 언제든지");
+    expect(say({ code: "purchaseNotCsp", params: { offerType: "vm" } }, "x")).toBe("가상 머신 오퍼는 CSP로 구매할 수 없습니다. Azure Portal에서 관리되고 청구됩니다.");
   });
 
   it("fall back to the core's English words for a code this build does not know", () => {

@@ -75,6 +75,21 @@ export function useLocale(): Locale {
   return inst.language === "ko" ? "ko" : "en";
 }
 
+function offerTypeLabel(code: string): string {
+  switch (code) {
+    case "saas":
+      return i18n.t("format.type.saas");
+    case "vm":
+      return i18n.t("format.type.vm");
+    case "container":
+      return i18n.t("format.type.container");
+    case "azure-app":
+      return i18n.t("format.type.azureApp");
+    default:
+      return i18n.t("format.type.other");
+  }
+}
+
 /** A sentence the core sent as a code (`Message` binding), in the UI's language; the core's
  * English words when this build does not know the code. */
 export function say(m: Message | null | undefined, english: string): string {
@@ -84,6 +99,8 @@ export function say(m: Message | null | undefined, english: string): string {
   const params: Record<string, unknown> = { ...("params" in m ? m.params : {}) };
   // calendar days ("2026-11-08") become dates, for the catalog's datetime formats
   for (const [k, v] of Object.entries(params)) if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) params[k] = new Date(`${v}T00:00:00Z`);
+  // an offer type is a code: said as partners call it
+  if (typeof params.offerType === "string") params.offerType = offerTypeLabel(params.offerType);
   // a number in the sentence picks its plural form
   const n = Object.values(params).find((v) => typeof v === "number");
   if (n !== undefined) params.count = n;

@@ -7,6 +7,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::catalog::OfferType;
+
 /// A sentence for the UI: `{ code, params }` (`Message` in the UI's bindings).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "code", content = "params", rename_all = "camelCase")]
@@ -31,6 +33,20 @@ pub enum Message {
     DeadlineRefundOption,
     /// … the cancellation policy, with the policy's own source (data, not translated).
     DeadlinePolicy { source: String },
+    /// Why a SaaS offer cannot be bought through CSP.
+    PurchaseSaasNotInCatalog,
+    /// Why an offer of another type cannot be bought through CSP.
+    PurchaseNotCsp {
+        #[serde(rename = "offerType")]
+        #[ts(rename = "offerType")]
+        offer_type: OfferType,
+    },
+    /// Why an offer's marketplace detail is missing: no Azure Marketplace entry matched.
+    MarketplaceNoMatch,
+    /// … no Azure subscription is set to read it through.
+    MarketplaceNoSubscription,
+    /// … the Azure Marketplace catalog could not be read (`why`: the failure, data).
+    MarketplaceUnreadable { why: String },
 }
 
 impl Message {
@@ -55,6 +71,18 @@ impl Message {
                 "refund option expiry (refundOptions.expiresAt)".into()
             }
             Message::DeadlinePolicy { source } => format!("policy: {source}"),
+            Message::PurchaseSaasNotInCatalog => "This SaaS offer is not in the Partner Center catalog, so it cannot be bought through CSP; \
+                 customers buy it directly in Azure Marketplace."
+                .into(),
+            Message::PurchaseNotCsp { offer_type } => format!(
+                "{} offers cannot be bought through CSP: they are managed and billed through the Azure portal.",
+                offer_type.label()
+            ),
+            Message::MarketplaceNoMatch => "This offer did not match an Azure Marketplace entry, so publisher contacts and legal links are not known.".into(),
+            Message::MarketplaceNoSubscription => "No Azure subscription is set to read the marketplace catalog through (Settings → Azure subscription id), so publisher contacts and legal links are not known.".into(),
+            Message::MarketplaceUnreadable { why } => format!(
+                "Publisher contacts and legal links are missing: the Azure Marketplace catalog could not be read ({why}). Open the offer again later; the rest comes from Partner Center."
+            ),
         }
     }
 

@@ -5,12 +5,13 @@ import { memo, useState } from "react";
 
 import * as api from "../api";
 import type { OfferRow } from "../bindings/OfferRow";
-import { typeLabel } from "../format";
+import { isoPeriod, typeLabel } from "../format";
+import { billedLabel } from "../orders/buy";
 import { BuyFlow } from "../orders/BuyFlow";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink as Link } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
-import { t } from "../i18n";
+import { say, t } from "../i18n";
 import { Trans } from "react-i18next";
 
 interface Props {
@@ -85,7 +86,7 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
               </>
             ) : (
               <div id="buy-not-csp">
-                <Trans i18nKey="detailPanel.notSoldThroughCspPurchasenote" values={{ purchaseNote: d.purchaseNote }} components={{ strong: <strong /> }} />
+                <Trans i18nKey="detailPanel.notSoldThroughCspPurchasenote" values={{ purchaseNote: say(d.purchaseMessage, d.purchaseNote ?? "") }} components={{ strong: <strong /> }} />
                 {d.type !== "saas" && (
                   <div className="small">
                     {t("detailPanel.onlySaasOffersCanBe")}{" "}
@@ -139,7 +140,7 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
             {!d.publisher.supportUri && !d.publisher.email && !d.publisher.phone && (
               <p className="muted">{t("detailPanel.noSupportContactsKnown")}</p>
             )}
-            {d.marketplaceNote && <p className="note">{d.marketplaceNote}</p>}
+            {d.marketplaceNote && <p className="note">{say(d.marketplaceMessage, d.marketplaceNote)}</p>}
           </section>
 
           <section>
@@ -194,8 +195,8 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
                     <tbody>
                       {p.terms.map((item, i) => (
                         <tr key={i} title={item.description}>
-                          <td>{item.durationLabel}</td>
-                          <td>{item.billingLabel}</td>
+                          <td>{isoPeriod(item.duration)}</td>
+                          <td>{billedLabel(item.billingCycle)}</td>
                           <td>{item.refundWindow ?? "–"}</td>
                         </tr>
                       ))}
