@@ -80,8 +80,9 @@ export function ago(iso: string, now: number = Date.now()): string {
   return t("format.daysAgo", { count: Math.round(h / 24) });
 }
 
-/** An ISO 8601 period ("P1M", "P1Y", "P3Y") in words: "1 month", "1 year", "3 years". */
-export function isoPeriod(iso: string): string {
+/** An ISO 8601 period ("P1M", "P1Y", "P3Y") in words: "1 month", "1 year", "3 years" (`short`:
+ * "1 mo", "1 yr", for a narrow column). */
+export function isoPeriod(iso: string, short = false): string {
   const m = /^P(\d+)([DWMY])$/i.exec(iso.trim());
   if (!m) return iso;
   const n = Number(m[1]);
@@ -91,9 +92,9 @@ export function isoPeriod(iso: string): string {
     case "W":
       return t("format.weeks", { count: n });
     case "M":
-      return t("format.months", { count: n });
+      return short ? t("format.monthsShort", { count: n }) : t("format.months", { count: n });
     default:
-      return t("format.years", { count: n });
+      return short ? t("format.yearsShort", { count: n }) : t("format.years", { count: n });
   }
 }
 

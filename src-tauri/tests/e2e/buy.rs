@@ -232,20 +232,20 @@ async fn buy_for_a_customer_up_to_the_activation_link() {
         click(&c, "#buy-show-orders").await?;
         wait_css(
             &c,
-            &format!("#orders-table tr[data-order='{order_id}']"),
+            &format!("#orders-table .tr[data-order='{order_id}']"),
             Duration::from_secs(10),
         )
         .await?;
         let rows = c
             .execute(
-                "return document.querySelectorAll('#orders-table tbody tr').length;",
+                "return document.querySelectorAll('#orders-table .tr').length;",
                 vec![],
             )
             .await?;
         assert_eq!(rows, Value::from(1));
         // It names the plan the review showed, not the SKU id.
         let plan = entries[0].plan.clone().expect("the journal keeps the plan's name");
-        let product_cell = text_of(&c, &format!("#orders-table tr[data-order='{order_id}'] td:nth-child(2)")).await?;
+        let product_cell = text_of(&c, &format!("#orders-table .tr[data-order='{order_id}'] .td.c-offer")).await?;
         assert!(
             product_cell.contains(&plan) && !product_cell.contains(&format!("· {}", entries[0].sku_id)),
             "{product_cell} (plan {plan}, SKU {})",
@@ -254,7 +254,7 @@ async fn buy_for_a_customer_up_to_the_activation_link() {
         shot(&c, "buy-8-orders-1280x800").await?;
 
         // The customer's detail shows the order and the pending subscription.
-        click(&c, "#orders-table tbody tr button.link").await?;
+        click(&c, "#orders-table .tr button.link").await?;
         wait_css(
             &c,
             &format!("#customer-orders tr[data-order='{order_id}']"),

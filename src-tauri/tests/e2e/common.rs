@@ -285,6 +285,51 @@ pub async fn text_of(c: &Client, css: &str) -> Result<String, CmdError> {
         .to_string())
 }
 
+/// One axe-core rule broken on the page: its id, impact, what it wants and where.
+#[derive(Debug)]
+pub struct AxeViolation {
+    pub id: String,
+    pub impact: String,
+    pub help: String,
+    pub targets: Vec<String>,
+}
+
+/// Run axe-core (the npm package, `ui/node_modules/axe-core/axe.min.js`, injected through
+/// WebDriver) on the page as it is, and return its serious and critical violations.
+pub async fn axe_serious(c: &Client) -> Result<Vec<AxeViolation>, CmdError> {
+    let loaded = c
+        .execute("return typeof window.axe === 'object';", vec![])
+        .await?;
+    if loaded != Value::Bool(true) {
+        let src = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/node_modules/axe-core/axe.min.js"),
+        )
+        .expect("axe-core in ui/node_modules (cd ui && npm ci)");
+        // Run as a script body: axe puts itself on `window`.
+        c.execute(&format!("{src}\nreturn typeof window.axe;"), vec![])
+            .await?;
+    }
+    let v = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.axe.run(document, { resultTypes: ['violations'] })
+               .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => [v.id, v.impact, v.help, v.nodes.map(n => n.target.join(' '))])))
+               .catch(e => done([['axe-error', 'critical', String(e), []]]));",
+            vec![],
+        )
+        .await?;
+    Ok(array_of(&v, |x| {
+        let s = |i: usize| x.get(i).and_then(Value::as_str).unwrap_or("").to_string();
+        Some(AxeViolation {
+            id: s(0),
+            impact: s(1),
+            help: s(2),
+            targets: array_of(&x[3], |t| t.as_str().map(str::to_string)),
+        })
+    }))
+}
+
 /// A TOML basic string.
 fn toml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))

@@ -8,6 +8,8 @@
 //! app. Self-skips unless `E2E=1`. Run by `scripts/test.sh` under `xvfb-run` (build notes §5, G2–G4).
 
 mod common;
+// Accessibility (axe-core) on every view, both themes, with the accessibility bus on:
+mod a11y;
 // One module per area:
 mod buy;
 mod desk;

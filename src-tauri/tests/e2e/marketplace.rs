@@ -14,9 +14,10 @@ use serde_json::Value;
 
 use crate::common::*;
 
-/// The rows on screen: `[rowindex, key, title]`, in order.
+/// The rows on screen: `[index, key, title]`, in order (the grid's header is aria-rowindex 1, the
+/// first offer 2).
 const ROWS_JS: &str = "Array.from(document.querySelectorAll('#offer-table .tr[data-key]'))
-    .map(r => [Number(r.getAttribute('aria-rowindex')) - 1, r.dataset.key, r.querySelector('.c-title').textContent])
+    .map(r => [Number(r.getAttribute('aria-rowindex')) - 2, r.dataset.key, r.querySelector('.c-title').textContent])
     .sort((a, b) => a[0] - b[0])";
 
 /// What the core answers for `filter` at the offsets shown.

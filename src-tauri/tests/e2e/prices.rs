@@ -193,7 +193,7 @@ async fn price_list_export_and_changes() {
 
         // Sort by amount (largest first on the first click): the first row is an increase.
         click(&c, "#panel-changes .th[data-col='amount']").await?;
-        let first_kind = js(&c, "return document.querySelector('#changes-table .tr[aria-rowindex=\"1\"]').dataset.kind;").await?;
+        let first_kind = js(&c, "return document.querySelector('#changes-table .tr[aria-rowindex=\"2\"]').dataset.kind;").await?;
         assert_eq!(first_kind.as_str(), Some("increase"));
         shot(&c, "prices-changes-1024x700").await?;
         c.set_window_size(1280, 800).await?;

@@ -3,7 +3,7 @@
 // Keyboard: Ctrl+F search, arrows move, Enter opens, Esc closes the panel or clears the search.
 // Params: `customerId` (opens that customer's detail).
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
 import { ago, count, dateTime } from "../format";
@@ -11,7 +11,9 @@ import { BuyFlow } from "../orders/BuyFlow";
 import { stateLabel, timeLeft } from "../orders/buy";
 import { pcStatusLabel } from "../subscriptions/time";
 import "../orders/orders.css";
+import type { CustomerRow } from "../bindings/CustomerRow";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { Grid, type GridColumn, type GridSort } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
 import { SearchField } from "../shell/SearchField";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
@@ -19,6 +21,12 @@ import { useDebounced } from "../shell/useDebounced";
 import { t } from "../i18n";
 
 type SortKey = "companyName" | "domain" | "tenantId";
+
+const COLUMNS: Array<GridColumn<CustomerRow>> = [
+  { id: "companyName", get header() { return t("customers.company"); }, width: "minmax(140px, 38fr)", sortable: true, className: "c-title", render: (c) => c.companyName },
+  { id: "domain", get header() { return t("customers.domain"); }, width: "minmax(120px, 28fr)", sortable: true, render: (c) => c.domain },
+  { id: "tenantId", get header() { return t("customers.tenantId"); }, width: "minmax(120px, 34fr)", sortable: true, minWidth: 480, render: (c) => <code className="small">{c.tenantId}</code> },
+];
 
 export function Customers({ market, markets, params, navigate }: ViewProps<"customers">) {
   const [search, setSearch] = useState("");
@@ -31,66 +39,35 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
   const [cursor, setSelected] = useState({ search, index: null as number | null });
   const selected = cursor.search === search ? cursor.index : null;
   const [openId, setOpenId] = useState<string | null>(params.customerId ?? null);
-  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: "companyName", desc: false });
+  const [sort, setSort] = useState<GridSort>({ key: "companyName", descending: false });
   const searchRef = useRef<HTMLInputElement | null>(null);
-  const bodyRef = useRef<HTMLDivElement | null>(null);
+  const gridRef = useRef<HTMLDivElement | null>(null);
 
   const sorted = useMemo(() => {
-    const r = [...(rows ?? [])];
-    r.sort((a, b) => a[sort.key].localeCompare(b[sort.key]) * (sort.desc ? -1 : 1));
-    return r;
+    const k = sort.key as SortKey;
+    return [...(rows ?? [])].sort((a, b) => a[k].localeCompare(b[k]) * (sort.descending ? -1 : 1));
   }, [rows, sort]);
-
-  // A customer opened from elsewhere (params) is scrolled into view.
-  useEffect(() => {
-    if (!openId) return;
-    bodyRef.current?.querySelector(`tr[data-id="${CSS.escape(openId)}"]`)?.scrollIntoView({ block: "nearest" });
-  }, [openId, sorted]);
+  // The row selected: the cursor, or the customer opened (from elsewhere too).
+  const openIndex = openId ? sorted.findIndex((c) => c.id === openId) : -1;
+  const current = selected ?? (openIndex >= 0 ? openIndex : null);
 
   const openAt = (i: number) => {
     setSelected({ search, index: i });
     const r = sorted[i];
     if (r) setOpenId(r.id);
   };
-
-  // Arrows and Enter move in the list from the search field too.
-  const move = (e: { key: string }) => {
-    const n = sorted.length;
-    if (n === 0) return false;
-    if (e.key === "Enter") return openAt(selected ?? 0);
-    const d = e.key === "ArrowDown" ? 1 : -1;
-    const next = selected === null ? (d > 0 ? 0 : n - 1) : Math.min(n - 1, Math.max(0, selected + d));
-    setSelected({ search, index: next });
-    const r = sorted[next];
-    if (openId && r) setOpenId(r.id);
-    bodyRef.current?.focus();
-    bodyRef.current?.querySelector(`[data-index="${next}"]`)?.scrollIntoView({ block: "nearest" });
-  };
+  // The arrows move the selection; an open detail follows it.
+  const select = (i: number) => (openId ? openAt(i) : setSelected({ search, index: i }));
   useShortcuts({
     "Mod+f": () => focusSearch(searchRef.current),
     Escape: () => {
-      if (openId) setOpenId(null);
-      else if (search) setSearch("");
-      else return false;
+      if (openId || !search) return false;
+      setSearch("");
     },
-    ArrowDown: move,
-    ArrowUp: move,
-    Enter: move,
   });
 
-  const header = (key: SortKey, label: string) => (
-    <th
-      className="sortable"
-      aria-sort={sort.key === key ? (sort.desc ? "descending" : "ascending") : "none"}
-      onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : false }))}
-    >
-      {label}
-      {sort.key === key && <span className="sort-arrow">{sort.desc ? " ▼" : " ▲"}</span>}
-    </th>
-  );
-
   return (
-    <div className="view customers-view" aria-label={t("customers.customers")}>
+    <section className="view customers-view" aria-label={t("customers.customers")}>
       <div className="toolbar">
         <h1>{t("customers.customers")}</h1>
         <SearchField
@@ -101,7 +78,14 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
           placeholder={t("customers.searchCompanyNameDomainOr")}
           value={search}
           onSearch={setSearch}
-          onKeyDown={(e) => ["ArrowDown", "ArrowUp", "Enter"].includes(e.key) && move(e) !== false && e.preventDefault()}
+          onKeyDown={(e) => {
+            // Down and Enter from the search: into the list (Enter opens the first customer).
+            if (e.key !== "ArrowDown" && e.key !== "Enter") return;
+            e.preventDefault();
+            gridRef.current?.focus();
+            if (e.key === "Enter" && sorted.length > 0) openAt(current ?? 0);
+            else if (current === null && sorted.length > 0) setSelected({ search, index: 0 });
+          }}
         />
         <span className="result-count" id="customer-count">
           {rows ? t("customers.count", { count: rows.length, n: count(rows.length) }) : t("customers.loading")}
@@ -114,53 +98,34 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
       {listed.error && <ErrorBanner error={listed.error} what={t("customers.theCustomersCouldNotBe")} onRetry={refresh} />}
       <div className={openId ? "content with-detail" : "content"}>
         <div className="list">
-          <div className="grid-wrap" ref={bodyRef} tabIndex={0} aria-label={t("customers.customersList")}>
-            {rows && rows.length === 0 ? (
-              <div className="muted" style={{ padding: 24, textAlign: "center" }}>
-                {t("customers.noCustomerMatchesSearch", { search })}{" "}
-                <button type="button" className="link" onClick={() => setSearch("")}>
-                  {t("customers.clearSearch")}
-                </button>
-              </div>
-            ) : (
-              <table className="grid" id="customer-table">
-                <colgroup>
-                  <col style={{ width: "38%" }} />
-                  <col style={{ width: "28%" }} />
-                  <col />
-                </colgroup>
-                <thead>
-                  <tr>
-                    {header("companyName", t("customers.company"))}
-                    {header("domain", t("customers.domain"))}
-                    {header("tenantId", t("customers.tenantId"))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {sorted.map((c, i) => (
-                    <tr
-                      key={c.id}
-                      data-index={i}
-                      data-id={c.id}
-                      className={selected === i || openId === c.id ? "selected" : ""}
-                      onClick={() => openAt(i)}
-                      aria-selected={openId === c.id}
-                    >
-                      <td className="c-title">{c.companyName}</td>
-                      <td>{c.domain}</td>
-                      <td>
-                        <code className="small">{c.tenantId}</code>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </div>
+          {rows && rows.length === 0 && (
+            <div className="empty">
+              {t("customers.noCustomerMatchesSearch", { search })}{" "}
+              <button type="button" className="link" onClick={() => setSearch("")}>
+                {t("customers.clearSearch")}
+              </button>
+            </div>
+          )}
+          <Grid
+            id="customer-table"
+            label={t("customers.customers")}
+            columns={COLUMNS}
+            count={sorted.length}
+            rowAt={(i) => sorted[i]}
+            sort={sort}
+            onSort={setSort}
+            selected={current}
+            onSelect={select}
+            onOpen={openAt}
+            clickOpens
+            onClose={openId ? () => setOpenId(null) : undefined}
+            gridRef={gridRef}
+            rowProps={(c) => ({ "data-id": c?.id, className: c && c.id === openId ? "open" : undefined })}
+          />
         </div>
         {openId && <CustomerPanel id={openId} market={market} marketCodes={markets.map((m) => m.code)} navigate={navigate} onClose={() => setOpenId(null)} />}
       </div>
-    </div>
+    </section>
   );
 }
 

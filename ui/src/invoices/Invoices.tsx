@@ -3,16 +3,15 @@
 // currency), export to .xlsx/.csv, and for each line a way to its publisher's contacts.
 // Keyboard: Ctrl+F filters by customer, arrows move, Enter opens a line, Esc closes or clears.
 import { useQuery } from "@tanstack/react-query";
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 
 import * as api from "../api";
 import { count, day } from "../format";
 import type { GraphExportProgress } from "../bindings/GraphExportProgress";
 import type { LineRow } from "../bindings/LineRow";
-import type { LineSortKey } from "../bindings/LineSortKey";
-import { moveSelection, windowFor } from "../marketplace/windowing";
+import { windowFor } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { Grid, type GridColumn, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
 import { composing } from "../shell/SearchField";
@@ -38,22 +37,10 @@ import {
   periodTitle,
   totalsText,
 } from "./lines";
-import { useWidth } from "../shell/useWidth";
-import { say, t } from "../i18n";
+import { t, say } from "../i18n";
 import { Trans } from "react-i18next";
 
 const ROW_HEIGHT = 30;
-
-interface Column {
-  id: string;
-  header: string;
-  sort?: LineSortKey;
-  width: string;
-  /** Hidden below this table width (px). */
-  minWidth?: number;
-  className?: string;
-  render: (r: LineRow) => React.ReactNode;
-}
 
 const shortDate = (iso: string | null) => (iso ? day(iso, "short") : "–");
 
@@ -97,8 +84,7 @@ export function Invoices({ navigate }: ViewProps) {
   const selected = cursor?.question === question ? cursor.index : null;
   const setSelected = (index: number | null) => setCursor(index === null ? null : { question, index });
   const [open, setOpen] = useState<LineRow | null>(null);
-  const [boxRef, width] = useWidth(800);
-  const scrollRef = useRef<HTMLDivElement | null>(null);
+  const gridRef = useRef<HTMLDivElement | null>(null);
   const customerRef = useRef<HTMLInputElement | null>(null);
 
   const pick = (id: string) => {
@@ -109,34 +95,14 @@ export function Invoices({ navigate }: ViewProps) {
     exporter.reset();
   };
 
-  // A new invoice, filter or sort starts at the top.
-  useEffect(() => {
-    scrollRef.current?.scrollTo({ top: 0 });
-  }, [question]);
-
   const current = lines.data ?? null;
   const total = current?.total ?? 0;
   const win = current ? { offset: current.offset, rows: current.rows } : null;
 
-  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the table is memoized by hand
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-  });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
-  // Only the visible window crosses IPC: the rows the virtualizer shows, once it has laid them out.
-  const uncovered = current !== null && !coversLines(win, first, last, total);
-  useEffect(() => {
-    if (uncovered) setAsked({ question, ...windowFor(first, last, total) });
-  }, [uncovered, question, first, last, total]);
-
-  useEffect(() => {
-    if (selected !== null) virtualizer.scrollToIndex(selected, { align: "auto" });
-  }, [selected, virtualizer]);
+  // Only the visible window crosses IPC: the rows the grid shows, once it has laid them out.
+  const onRange = (first: number, last: number) => {
+    if (current !== null && !coversLines(win, first, last, total)) setAsked({ question, ...windowFor(first, last, total) });
+  };
 
   const inv = invoices?.find((i) => i.id === invoiceId) ?? null;
   const currency = current?.rows[0]?.currency ?? inv?.currencyCode ?? "USD";
@@ -159,42 +125,21 @@ export function Invoices({ navigate }: ViewProps) {
   const exporting = exporter.busy;
   const doExport = (saveAs: boolean) => inv && exporter.start(saveAs ? exportFileName(inv, "xlsx") : undefined);
 
-  const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
-  const onTableKey = (e: { key: string; preventDefault(): void }) => {
-    const deltas: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -total, End: total };
-    const d = deltas[e.key];
-    if (d !== undefined) {
-      e.preventDefault();
-      const next = moveSelection(selected, d, total);
-      setSelected(next);
-      if (next !== null && open) {
-        const r = lineAt(win, next);
-        if (r) setOpen(r);
-      }
-    } else if (e.key === "Enter" && selected !== null) {
-      e.preventDefault();
-      openAt(selected);
-    }
+  // The arrows move the selection; an open line follows it.
+  const select = (i: number) => {
+    setSelected(i);
+    const r = open && lineAt(win, i);
+    if (r) setOpen(r);
   };
 
-  // Ctrl+F filters by customer; Esc closes the line or clears the filters; arrows and Enter move
-  // in the table from anywhere but a field.
-  const toTable = (e: KeyboardEvent) => {
-    scrollRef.current?.focus();
-    onTableKey(e);
-  };
+  // Ctrl+F filters by customer; Esc closes the line (the grid's) or clears the filters; the grid
+  // takes the arrows and Enter.
   useShortcuts({
     "Mod+f": () => focusSearch(customerRef.current),
     Escape: () => {
-      if (open) setOpen(null);
-      else if (hasFilters(filters)) setFilters(EMPTY_LINE_FILTERS);
-      else return false;
+      if (open || !hasFilters(filters)) return false;
+      setFilters(EMPTY_LINE_FILTERS);
     },
-    ArrowDown: toTable,
-    ArrowUp: toTable,
-    PageDown: toTable,
-    PageUp: toTable,
-    Enter: toTable,
   });
 
   const onFilterKey = (e: React.KeyboardEvent<HTMLInputElement>, key: keyof LineFilters) => {
@@ -205,19 +150,19 @@ export function Invoices({ navigate }: ViewProps) {
       setFilters({ ...filters, [key]: "" });
     } else if (e.key === "ArrowDown" || e.key === "Enter") {
       e.preventDefault();
-      scrollRef.current?.focus();
+      gridRef.current?.focus();
       if (selected === null && total > 0) setSelected(0);
     }
   };
 
-  const columns: Column[] = [
-    { id: "date", header: t("invoices.chargeDate"), sort: "chargeStart", width: "96px", minWidth: 640, render: (r) => <span className="num">{shortDate(r.chargeStartDate)}</span> },
-    { id: "customer", header: t("invoices.customer"), sort: "customer", width: "minmax(70px, 1.3fr)", render: (r) => <span title={`${r.customerName} · ${r.customerId}`}>{r.customerName}</span> },
-    { id: "publisher", header: t("invoices.publisher"), sort: "publisher", width: "minmax(100px, 1.1fr)", minWidth: 520, render: (r) => <span title={r.publisherName}>{r.publisherName}</span> },
+  // The columns, their header words and the widths below which they give way.
+  const columns: Array<GridColumn<LineRow>> = sortable<LineRow>([
+    { id: "chargeStart", header: t("invoices.chargeDate"), width: "96px", minWidth: 640, render: (r) => <span className="num">{shortDate(r.chargeStartDate)}</span> },
+    { id: "customer", header: t("invoices.customer"), width: "minmax(70px, 1.3fr)", render: (r) => <span title={`${r.customerName} · ${r.customerId}`}>{r.customerName}</span> },
+    { id: "publisher", header: t("invoices.publisher"), width: "minmax(100px, 1.1fr)", minWidth: 520, render: (r) => <span title={r.publisherName}>{r.publisherName}</span> },
     {
       id: "product",
       header: t("invoices.productPlan"),
-      sort: "product",
       width: "minmax(80px, 1.7fr)",
       render: (r) => (
         <span title={`${r.productName} · ${r.skuName}`}>
@@ -226,9 +171,8 @@ export function Invoices({ navigate }: ViewProps) {
       ),
     },
     {
-      id: "charge",
+      id: "chargeType",
       header: t("invoices.charge"),
-      sort: "chargeType",
       width: "92px",
       render: (r) =>
         r.trial ? (
@@ -239,11 +183,13 @@ export function Invoices({ navigate }: ViewProps) {
           chargeLabel(r)
         ),
     },
-    { id: "qty", header: t("invoices.qty"), sort: "quantity", width: "44px", minWidth: 700, className: "right", render: (r) => <span className="num">{r.quantity ?? "–"}</span> },
-    { id: "total", header: t("invoices.total"), sort: "total", width: "88px", className: "right", render: (r) => <span className="num">{money(r.total, r.currency)}</span> },
+    { id: "quantity", header: t("invoices.qty"), width: "44px", minWidth: 700, className: "num", render: (r) => r.quantity ?? "–" },
+    { id: "total", header: t("invoices.total"), width: "88px", className: "num", descFirst: true, render: (r) => money(r.total, r.currency) },
     {
       id: "action",
-      header: "",
+      header: t("invoices.publisherContacts"),
+      sortable: false,
+      head: () => null,
       width: "78px",
       minWidth: 600,
       render: (r) => (
@@ -260,15 +206,7 @@ export function Invoices({ navigate }: ViewProps) {
         </button>
       ),
     },
-  ];
-  const shown = columns.filter((c) => !c.minWidth || width >= c.minWidth);
-  const template = shown.map((c) => c.width).join(" ");
-
-  const onHeader = (c: Column) => {
-    if (!c.sort) return;
-    setSort((s) => (s.key === c.sort ? { key: s.key, descending: !s.descending } : { key: c.sort as LineSortKey, descending: c.sort === "total" }));
-  };
-
+  ]);
   const filtered = hasFilters(filters);
 
   return (
@@ -390,7 +328,7 @@ export function Invoices({ navigate }: ViewProps) {
           )}
           {exporter.status}
           <div className={open ? "content with-detail" : "content"}>
-            <div className="list" ref={boxRef}>
+            <div className="list">
               {inv && !current && !linesError && !exportProgress && <div className="empty">{t("invoices.readingTheInvoiceSLine")}</div>}
               {exportProgress && !linesError && <ExportStatus progress={exportProgress} />}
               {current && current.total === 0 && (
@@ -409,52 +347,26 @@ export function Invoices({ navigate }: ViewProps) {
                   )}
                 </div>
               )}
-              <div className="table">
-                <div className="thead" role="row" style={{ gridTemplateColumns: template }}>
-                  {shown.map((c) => {
-                    const on = c.sort && sort.key === c.sort;
-                    return (
-                      <div
-                        key={c.id}
-                        role="columnheader"
-                        className={`th${c.sort ? " sortable" : ""}${c.className ? ` ${c.className}` : ""}`}
-                        data-col={c.id}
-                        aria-sort={on ? (sort.descending ? "descending" : "ascending") : "none"}
-                        onClick={() => onHeader(c)}
-                        title={c.sort ? t("invoices.sort") : undefined}
-                      >
-                        {c.header}
-                        {on && <span className="sort-arrow">{sort.descending ? " ▼" : " ▲"}</span>}
-                      </div>
-                    );
-                  })}
-                </div>
-                <div className="tbody" id="line-table" ref={scrollRef} role="grid" aria-rowcount={total} aria-label={t("invoices.lineItems")} tabIndex={0} onKeyDown={onTableKey}>
-                  <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-                    {items.map((v) => {
-                      const r = lineAt(win, v.index);
-                      return (
-                        <div
-                          key={v.key}
-                          role="row"
-                          aria-rowindex={v.index + 1}
-                          aria-selected={selected === v.index}
-                          className={`tr${selected === v.index ? " selected" : ""}${r?.trial ? " trial-line" : ""}`}
-                          data-sub={r?.subscriptionId}
-                          style={{ height: ROW_HEIGHT, transform: `translateY(${v.start}px)`, gridTemplateColumns: template }}
-                          onClick={() => openAt(v.index)}
-                        >
-                          {shown.map((c) => (
-                            <div key={c.id} role="gridcell" className={`td c-${c.id}${c.className ? ` ${c.className}` : ""}`}>
-                              {r ? c.render(r) : c.id === "customer" ? <span className="skeleton" /> : null}
-                            </div>
-                          ))}
-                        </div>
-                      );
-                    })}
-                  </div>
-                </div>
-              </div>
+              <Grid
+                id="line-table"
+                label={t("invoices.lineItems")}
+                columns={columns}
+                count={total}
+                rowAt={(i) => lineAt(win, i)}
+                rowHeight={ROW_HEIGHT}
+                sort={sort}
+                onSort={(s) => setSort(s as LineSort)}
+                selected={selected}
+                onSelect={select}
+                onOpen={openAt}
+                clickOpens
+                onClose={open ? () => setOpen(null) : undefined}
+                onRange={onRange}
+                resetKey={question}
+                gridRef={gridRef}
+                initialWidth={800}
+                rowProps={(r) => ({ "data-sub": r?.subscriptionId, className: r?.trial ? "trial-line" : undefined })}
+              />
             </div>
             {open && <LineDetail line={open} onClose={() => setOpen(null)} onContacts={() => toContacts(open)} onCustomer={() => setFilters({ ...filters, customer: open.customerId })} />}
           </div>

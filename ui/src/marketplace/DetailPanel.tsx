@@ -1,7 +1,7 @@
 // The selected offer in full: publisher and contacts, description, plans and terms, trial,
 // markets, legal links, and whether (and how) it can be bought.
 import { useQuery } from "@tanstack/react-query";
-import { memo, useState } from "react";
+import { Fragment, memo, useState } from "react";
 
 import * as api from "../api";
 import type { OfferRow } from "../bindings/OfferRow";
@@ -129,12 +129,12 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
                 </>
               )}
               {d.publisher.links.map((l) => (
-                <span key={l.uri} className="contents">
+                <Fragment key={l.uri}>
                   <dt>{l.label}</dt>
                   <dd>
                     <Link uri={l.uri}>{l.uri}</Link>
                   </dd>
-                </span>
+                </Fragment>
               ))}
             </dl>
             {!d.publisher.supportUri && !d.publisher.email && !d.publisher.phone && (

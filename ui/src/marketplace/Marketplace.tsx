@@ -11,10 +11,10 @@ import type { Navigate } from "../shell/nav";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { useEvent } from "../shell/useEvent";
 import { DetailPanel } from "./DetailPanel";
-import { Filters } from "./Filters";
-import { OfferTable, ROW_HEIGHT } from "./OfferTable";
-import { EMPTY_FILTER, type LoadedWindow, keepFilter, keptFilter, type SortState, buildQuery, covers, moveSelection, rowAt, sameOnScreen, windowFor } from "./windowing";
 import { t } from "../i18n";
+import { Filters } from "./Filters";
+import { OfferTable } from "./OfferTable";
+import { EMPTY_FILTER, type LoadedWindow, keepFilter, keptFilter, type SortState, buildQuery, covers, rowAt, sameOnScreen, windowFor } from "./windowing";
 
 interface Props {
   market: string;
@@ -60,7 +60,7 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
   const [opened, setOpened] = useState<{ market: string; key: string } | null>(null);
   const openKey = opened?.market === market ? opened.key : null;
   const searchRef = useRef<HTMLInputElement | null>(null);
-  const scrollRef = useRef<HTMLDivElement | null>(null);
+  const gridRef = useRef<HTMLDivElement | null>(null);
 
   useEffect(() => keepFilter(filter), [filter]);
 
@@ -119,33 +119,19 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
   // What the field holds now: it can be a key ahead of `filter.search` while its rows load.
   const typedSearch = () => searchRef.current?.value ?? filter.search;
 
-  const move = (delta: number) => {
-    const next = moveSelection(selected, delta, total);
-    setSel(next === null ? null : { question, index: next });
+  const select = useEvent((i: number) => {
+    setSel({ question, index: i });
     // An open detail follows the selection.
-    if (next !== null && openKey !== null) {
-      const r = rowAt(data?.win ?? null, next);
+    if (openKey !== null) {
+      const r = rowAt(data?.win ?? null, i);
       if (r) setOpened({ market, key: r.key });
-    }
-  };
-
-  const onTableKey = useEvent((e: { key: string; preventDefault(): void }) => {
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
-    const deltas: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -total, End: total };
-    const d = deltas[e.key];
-    if (d !== undefined) {
-      e.preventDefault();
-      move(d);
-    } else if (e.key === "Enter" && selected !== null) {
-      e.preventDefault();
-      open(selected);
     }
   });
 
   const onSearchKey = (e: React.KeyboardEvent) => {
     if (e.key === "ArrowDown" || e.key === "Enter") {
       e.preventDefault();
-      scrollRef.current?.focus();
+      gridRef.current?.focus();
       if (selected === null && total > 0) setSel({ question, index: 0 });
     } else if (e.key === "Escape") {
       e.preventDefault();
@@ -155,24 +141,14 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
     }
   };
 
-  // Ctrl+F focuses the search; Esc closes the panel or clears the search; arrows and Enter move
-  // in the table from anywhere but a field.
-  const toTable = (e: KeyboardEvent) => {
-    scrollRef.current?.focus();
-    onTableKey(e);
-  };
+  // Ctrl+F focuses the search; Esc closes the panel (the grid's) or clears the search; the grid
+  // takes the arrows and Enter.
   useShortcuts({
     "Mod+f": () => focusSearch(searchRef.current),
     Escape: () => {
-      if (openKey) setOpened(null);
-      else if (typedSearch() !== "") clearSearch();
-      else return false;
+      if (openKey || typedSearch() === "") return false;
+      clearSearch();
     },
-    ArrowDown: toTable,
-    ArrowUp: toTable,
-    PageDown: toTable,
-    PageUp: toTable,
-    Enter: toTable,
   });
 
   return (
@@ -208,12 +184,12 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
             sort={sort}
             onSort={setSort}
             selected={selected}
-            onSelect={open}
+            onSelect={select}
             onOpen={open}
+            onClose={openKey ? closeDetail : undefined}
             onRange={onRange}
-            scrollRef={scrollRef}
+            gridRef={gridRef}
             resetKey={data?.question ?? ""}
-            onKeyDown={onTableKey}
           />
         </div>
         {openKey && (

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { OfferRow } from "../bindings/OfferRow";
-import { EMPTY_FILTER, buildQuery, covers, moveSelection, rowAt, sameOnScreen, windowFor } from "./windowing";
+import { EMPTY_FILTER, buildQuery, covers, rowAt, sameOnScreen, windowFor } from "./windowing";
 
 const row = (i: number): OfferRow => ({
   key: `K${i}`,
@@ -52,15 +52,7 @@ describe("covers / rowAt", () => {
   });
 });
 
-describe("selection and queries", () => {
-  it("moves within bounds", () => {
-    expect(moveSelection(null, 1, 10)).toBe(0);
-    expect(moveSelection(null, -1, 10)).toBe(9);
-    expect(moveSelection(9, 1, 10)).toBe(9);
-    expect(moveSelection(0, -1, 10)).toBe(0);
-    expect(moveSelection(3, 10, 10)).toBe(9);
-    expect(moveSelection(3, 1, 0)).toBeNull();
-  });
+describe("queries", () => {
   it("builds the core's query shape", () => {
     const q = buildQuery({ ...EMPTY_FILTER, search: "backup" }, { key: "publisher", descending: true }, 40, 80);
     expect(q).toEqual({

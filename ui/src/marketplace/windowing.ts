@@ -66,13 +66,6 @@ export function buildQuery(filter: OfferFilter, sort: SortState, offset: number,
   return { filter, sort: sort.key, descending: sort.descending, offset, limit };
 }
 
-/** The next selected index after an arrow key, clamped to the list. */
-export function moveSelection(current: number | null, delta: number, total: number): number | null {
-  if (total === 0) return null;
-  if (current === null) return delta > 0 ? 0 : total - 1;
-  return Math.min(total - 1, Math.max(0, current + delta));
-}
-
 export const EMPTY_FILTER: OfferFilter = {
   types: [],
   categories: [],

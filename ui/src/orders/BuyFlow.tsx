@@ -17,7 +17,7 @@ import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
 import { composing } from "../shell/SearchField";
-import { useShortcuts } from "../shell/shortcuts";
+import { useDialog } from "../shell/useDialog";
 import { useDebounced } from "../shell/useDebounced";
 import { type BuyCustomer, type BuyOffer, type PlanStep, buyStep, copyText, durationLabel, isHttps, mailtoFor, money, planStepError, termKey, termLabel, timeLeft } from "./buy";
 
@@ -73,7 +73,7 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
       : place.error && { what: t("buyFlow.notConfirmed"), err: place.error, reset: place.reset };
 
   // Esc closes, except while an order is being placed.
-  useShortcuts({ Escape: () => void (placing || onClose()) }, { modal: true });
+  useDialog(dialogRef, { Escape: () => void (placing || onClose()) });
 
   useEffect(() => {
     dialogRef.current?.focus();

@@ -5,7 +5,9 @@ import { useMemo, useState } from "react";
 
 import * as api from "../api";
 import { ago, count, dateTime } from "../format";
+import type { OrderRow } from "../bindings/OrderRow";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { Grid, type GridColumn } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
 import { stateLabel, durationLabel, isOpen } from "./buy";
 import "./orders.css";
@@ -30,8 +32,57 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
   const rows = useMemo(() => (all ?? []).filter((o) => !customerId || o.customerId === customerId), [all, customerId]);
   const open = rows.filter((o) => isOpen(o.state)).length;
 
+  // The columns and their header words.
+  const columns: Array<GridColumn<OrderRow>> = [
+    {
+      id: "customer",
+      header: t("orders.customer"),
+      width: "minmax(110px, 16fr)",
+      render: (o) => (
+        <button type="button" className="link" onClick={() => navigate({ view: "customers", customerId: o.customerId })}>
+          {o.customerName}
+        </button>
+      ),
+    },
+    {
+      id: "offer",
+      header: t("orders.offer"),
+      width: "minmax(160px, 30fr)",
+      render: (o) => (
+        <>
+          {o.productTitle} <span className="muted" title={t("orders.skuSkuid", { skuId: o.skuId })}>· {o.plan ?? o.skuId}</span>
+        </>
+      ),
+    },
+    { id: "qty", header: t("orders.qty"), width: "48px", className: "num", minWidth: 700, render: (o) => o.quantity },
+    { id: "term", header: t("orders.term"), width: "minmax(90px, 14fr)", minWidth: 860, render: (o) => (o.trial ? t("orders.trialTermduration", { termDuration: durationLabel(o.termDuration) }) : t("orders.termBilling", { duration: durationLabel(o.termDuration), billing: o.billingCycle })) },
+    {
+      id: "state",
+      header: t("orders.state"),
+      width: "minmax(110px, 15fr)",
+      render: (o) => (
+        <>
+          <span className={`pill state ${o.state}`}>{stateLabel(o.state)}</span>
+          {o.status && o.state === "placed" && <span className="muted small"> · {o.status}</span>}
+        </>
+      ),
+    },
+    {
+      id: "order",
+      header: t("orders.order"),
+      width: "minmax(110px, 17fr)",
+      minWidth: 600,
+      render: (o) => (
+        <code className="small" title={o.orderId ?? t("orders.noOrderInPartnerCenter")}>
+          {o.orderId ?? "–"}
+        </code>
+      ),
+    },
+    { id: "placed", header: t("orders.placed"), width: "minmax(70px, 12fr)", render: (o) => <span title={dateTime(o.createdAt)}>{ago(o.createdAt)}</span> },
+  ];
+
   return (
-    <div className="view orders-view" aria-label={t("orders.orders")}>
+    <section className="view orders-view" aria-label={t("orders.orders")}>
       <div className="toolbar">
         <h1>{t("orders.orders")}</h1>
         <label className="filter-label" htmlFor="orders-customer">
@@ -59,68 +110,25 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
         </button>
       </div>
       {error && <ErrorBanner error={error} what={t("orders.theOrdersCouldNotBe")} onRetry={load} />}
-      <div className="grid-wrap">
-        {all && rows.length === 0 ? (
-          <div className="empty-inline muted" style={{ padding: 24, textAlign: "center" }}>
+      <div className="list">
+        {all && rows.length === 0 && (
+          <div className="empty">
             {customerId ? t("orders.noneForCustomer") : t("orders.none")}{" "}
             <button type="button" className="link" onClick={() => navigate({ view: "customers" })}>
               {t("orders.customers")}
             </button>
           </div>
-        ) : (
-          <table className="grid" id="orders-table">
-            <colgroup>
-              <col style={{ width: "16%" }} />
-              <col />
-              <col style={{ width: "8%" }} />
-              <col style={{ width: "14%" }} />
-              <col style={{ width: "15%" }} />
-              <col style={{ width: "17%" }} />
-              <col style={{ width: "12%" }} />
-            </colgroup>
-            <thead>
-              <tr>
-                <th>{t("orders.customer")}</th>
-                <th>{t("orders.offer")}</th>
-                <th className="num">{t("orders.qty")}</th>
-                <th>{t("orders.term")}</th>
-                <th>{t("orders.state")}</th>
-                <th>{t("orders.order")}</th>
-                <th>{t("orders.placed")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((o, i) => (
-                <tr
-                  key={o.id}
-                  data-order={o.orderId ?? ""}
-                  className={selected === i ? "selected" : ""}
-                  onClick={() => setSelected(i)}
-                  title={o.error ?? t("orders.msRequestidCheckoutrequestid", { checkoutRequestId: o.checkoutRequestId })}
-                >
-                  <td>
-                    <button type="button" className="link" onClick={() => navigate({ view: "customers", customerId: o.customerId })}>
-                      {o.customerName}
-                    </button>
-                  </td>
-                  <td>
-                    {o.productTitle} <span className="muted" title={t("orders.skuSkuid", { skuId: o.skuId })}>· {o.plan ?? o.skuId}</span>
-                  </td>
-                  <td className="num">{o.quantity}</td>
-                  <td>{o.trial ? t("orders.trialTermduration", { termDuration: durationLabel(o.termDuration) }) : t("orders.termBilling", { duration: durationLabel(o.termDuration), billing: o.billingCycle })}</td>
-                  <td>
-                    <span className={`pill state ${o.state}`}>{stateLabel(o.state)}</span>
-                    {o.status && o.state === "placed" && <span className="muted small"> · {o.status}</span>}
-                  </td>
-                  <td title={o.orderId ?? t("orders.noOrderInPartnerCenter")}>
-                    <code className="small">{o.orderId ?? "–"}</code>
-                  </td>
-                  <td title={dateTime(o.createdAt)}>{ago(o.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
         )}
+        <Grid
+          id="orders-table"
+          label={t("orders.orders")}
+          columns={columns}
+          count={rows.length}
+          rowAt={(i) => rows[i]}
+          selected={selected}
+          onSelect={setSelected}
+          rowProps={(o) => ({ "data-order": o?.orderId ?? "", title: o ? (o.error ?? t("orders.msRequestidCheckoutrequestid", { checkoutRequestId: o.checkoutRequestId })) : undefined })}
+        />
       </div>
       {selected !== null && rows[selected]?.error && (
         <div className="banner" role="note">
@@ -129,6 +137,6 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
           </div>
         </div>
       )}
-    </div>
+    </section>
   );
 }

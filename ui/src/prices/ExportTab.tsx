@@ -141,7 +141,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
             {t("exportTab.markets")}
           </div>
           <div className="field">
-            <div className="market-chips" id="price-markets" aria-labelledby="markets-label">
+            <div className="market-chips" id="price-markets" role="group" aria-labelledby="markets-label">
               {chosen.map((code) => (
                 <span key={code} className="chip on market-chip" data-market={code} title={nameOf(code)}>
                   {code}

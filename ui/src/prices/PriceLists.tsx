@@ -65,7 +65,7 @@ export function PriceLists(props: ViewProps<"price-lists">) {
             >
               {item.label}
               {item.id === "impact" && touched > 0 && (
-                <span className="badge" aria-label={t("priceLists.touchedSubscriptionsTouched", { touched })}>
+                <span className="badge" title={t("priceLists.touchedSubscriptionsTouched", { touched })}>
                   {touched}
                 </span>
               )}

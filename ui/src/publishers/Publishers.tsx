@@ -4,8 +4,7 @@
 // Params: `{ customerId, subscriptionId }` shows that subscription's publisher with the
 // subscription's details and "Contact publisher"; `{ publisher }` opens one publisher.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
 import type { PublisherDetail } from "../bindings/PublisherDetail";
@@ -14,8 +13,8 @@ import type { PublisherRow } from "../bindings/PublisherRow";
 import type { SubscriptionInfo } from "../bindings/SubscriptionInfo";
 import { count, typeLabel } from "../format";
 import { CspCell } from "../marketplace/OfferTable";
-import { moveSelection } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { Grid, type GridColumn } from "../shell/Grid";
 import { useExport } from "../shell/Export";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { ViewProps } from "../shell/nav";
@@ -33,6 +32,29 @@ const Link = ({ href, children, id, className }: { href: string; children: React
     {children}
   </ExternalLink>
 );
+
+// The list's one column: the name (with its pills) over its offers.
+const columns: Array<GridColumn<PublisherRow>> = [
+  {
+    id: "publisher",
+    get header() { return t("publishers.publisher"); },
+    width: "minmax(0, 1fr)",
+    render: (p) => (
+      <>
+        <div className="pub-row-name">
+          <span className="pub-name">{p.name}</span>
+          {p.microsoft && <span className="pill">{t("publishers.microsoft")}</span>}
+          {p.notes > 0 && (
+            <span className="pill notes-pill" title={t("publishers.notesOfYourNotes", { notes: p.notes })}>
+              ✎ {p.notes}
+            </span>
+          )}
+        </div>
+        <div className="pub-row-meta muted">{offersText(p)}</div>
+      </>
+    ),
+  },
+];
 
 interface Lookup {
   subscription: SubscriptionInfo;
@@ -74,7 +96,7 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
       : null;
   const close = () => setHow({ kind: "browse" });
   const searchRef = useRef<HTMLInputElement | null>(null);
-  const scrollRef = useRef<HTMLDivElement | null>(null);
+  const gridRef = useRef<HTMLDivElement | null>(null);
 
   const shown = useMemo(() => searchPublishers(list ?? [], search), [list, search]);
 
@@ -85,40 +107,16 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
   const setSelected = (index: number | null) => setCursor({ detail: detail?.key ?? null, index });
   const openPublisher = (name: string) => setHow({ kind: "publisher", name });
 
-  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the table is memoized by hand
-  const virtualizer = useVirtualizer({
-    count: shown.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-  });
-  useEffect(() => {
-    if (selected !== null && selected < shown.length) virtualizer.scrollToIndex(selected, { align: "auto" });
-  }, [selected, shown.length, virtualizer]);
-
   const openAt = (i: number) => {
     setSelected(i);
     const p = shown[i];
     if (p) openPublisher(p.name);
   };
 
-  const onListKey = (e: { key: string; preventDefault(): void }) => {
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
-    const deltas: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -shown.length, End: shown.length };
-    const d = deltas[e.key];
-    if (d !== undefined) {
-      e.preventDefault();
-      setSelected(moveSelection(selected, d, shown.length));
-    } else if (e.key === "Enter" && selected !== null) {
-      e.preventDefault();
-      openAt(selected);
-    }
-  };
-
   const onSearchKey = (e: React.KeyboardEvent<HTMLInputElement>) => {
     if (e.key === "ArrowDown") {
       e.preventDefault();
-      scrollRef.current?.focus();
+      gridRef.current?.focus();
       setSelected(shown.length > 0 ? 0 : null);
     } else if (e.key === "Enter") {
       e.preventDefault();
@@ -132,11 +130,7 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
   };
 
   // Ctrl+F searches; Esc closes the publisher or clears the search (a field keeps its Esc, so
-  // a note being written is not lost); arrows and Enter move in the list from anywhere else.
-  const toList = (e: KeyboardEvent) => {
-    scrollRef.current?.focus();
-    onListKey(e);
-  };
+  // a note being written is not lost); the grid takes the arrows and Enter.
   useShortcuts({
     "Mod+f": () => focusSearch(searchRef.current),
     Escape: () => {
@@ -145,11 +139,6 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
       else if (search !== "") setSearch("");
       else return false;
     },
-    ArrowDown: toList,
-    ArrowUp: toList,
-    PageDown: toList,
-    PageUp: toList,
-    Enter: toList,
   });
 
   // Notes added or deleted: into the publisher shown and its row's count.
@@ -168,7 +157,6 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
   });
   const exporting = exporter.busy;
 
-  const items = virtualizer.getVirtualItems();
   const totalNotes = list?.reduce((n, p) => n + p.notes, 0) ?? 0;
 
   return (
@@ -203,37 +191,21 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
               </button>
             </div>
           )}
-          <div className="pub-rows" id="publisher-list" ref={scrollRef} tabIndex={0} role="listbox" aria-label={t("publishers.publishers")} onKeyDown={onListKey}>
-            <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-              {items.map((v) => {
-                const p = shown[v.index];
-                if (!p) return null;
-                const on = detail?.key === p.key;
-                return (
-                  <div
-                    key={p.key}
-                    role="option"
-                    aria-selected={selected === v.index}
-                    className={`pub-row${selected === v.index ? " selected" : ""}${on ? " open" : ""}`}
-                    data-key={p.key}
-                    style={{ height: ROW_HEIGHT, transform: `translateY(${v.start}px)` }}
-                    onClick={() => openAt(v.index)}
-                  >
-                    <div className="pub-row-name">
-                      <span className="pub-name">{p.name}</span>
-                      {p.microsoft && <span className="pill">{t("publishers.microsoft")}</span>}
-                      {p.notes > 0 && (
-                        <span className="pill notes-pill" title={t("publishers.notesOfYourNotes", { notes: p.notes })}>
-                          ✎ {p.notes}
-                        </span>
-                      )}
-                    </div>
-                    <div className="pub-row-meta muted">{offersText(p)}</div>
-                  </div>
-                );
-              })}
-            </div>
-          </div>
+          <Grid
+            id="publisher-list"
+            className="pub-rows"
+            label={t("publishers.publishers")}
+            columns={columns}
+            count={shown.length}
+            rowAt={(i) => shown[i]}
+            rowHeight={ROW_HEIGHT}
+            selected={selected}
+            onSelect={(i) => setSelected(i)}
+            onOpen={openAt}
+            clickOpens
+            gridRef={gridRef}
+            rowProps={(p) => ({ "data-key": p?.key, className: `pub-row${p && detail?.key === p.key ? " open" : ""}` })}
+          />
           <div className="pub-list-foot">
             <span className="muted" title={t("publishers.yourNotesAndContactsAll")}>
               <Trans i18nKey="publishers.notesTotalnotes" values={{ totalNotes }} components={{ strong: <strong /> }} />

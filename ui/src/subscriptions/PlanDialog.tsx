@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import type { PlanChange } from "../bindings/PlanChange";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
-import { useShortcuts } from "../shell/shortcuts";
+import { useDialog } from "../shell/useDialog";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
 
@@ -38,7 +38,8 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
   const closeRef = useRef<HTMLButtonElement | null>(null);
   useEffect(() => closeRef.current?.focus(), []);
 
-  useShortcuts({ Escape: () => void (busy || onClose()) }, { modal: true });
+  const boxRef = useRef<HTMLDivElement | null>(null);
+  useDialog(boxRef, { Escape: () => void (busy || onClose()) });
 
   const picked = choices?.eligible.find((o) => o.offerId === target) ?? null;
   const n = Number(qty);
@@ -49,7 +50,7 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
 
   return (
     <div className="modal-backdrop">
-      <div className="modal plan-modal" role="dialog" aria-modal="true" aria-labelledby="plan-dialog-title" id="plan-dialog">
+      <div className="modal plan-modal" role="dialog" aria-modal="true" aria-labelledby="plan-dialog-title" id="plan-dialog" ref={boxRef}>
         <h2 id="plan-dialog-title">{t("planDialog.changePlan")}</h2>
         <p className="muted">
           <Trans i18nKey="planDialog.productnameForCustomernameNowOn" values={{ productName: sub.productName, customerName: sub.customerName, title: choices?.current.title ?? sub.planName, quantity: sub.quantity }} components={{ strong: <strong /> }} />

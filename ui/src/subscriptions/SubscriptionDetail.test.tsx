@@ -8,44 +8,11 @@ import type { PolicyInfo } from "../bindings/PolicyInfo";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import { newQueryClient } from "../query";
 import { SubscriptionDetail } from "./SubscriptionDetail";
+import { sub } from "./fixture";
 
 
 const NOW = Date.parse("2026-11-21T08:00:00Z");
 const POLICY: PolicyInfo = { monthlyHours: 24, annualHours: 336, source: "Partner Center rule", sourceUrl: null, origin: "default" };
-
-function sub(over: Partial<SubscriptionItem> = {}): SubscriptionItem {
-  return {
-    id: "s1",
-    customerId: "c1",
-    customerName: "Contoso",
-    offerId: "P:S:A",
-    productId: "P",
-    skuId: "S",
-    productName: "Fabrikam CRM",
-    planName: "Pro",
-    friendlyName: "",
-    publisherName: "Fabrikam",
-    quantity: 5,
-    unitType: "Licenses",
-    termDuration: "P1M",
-    billingCycle: "monthly",
-    status: "active",
-    isTrial: false,
-    autoRenewEnabled: true,
-    creationDate: "2026-11-20T12:00:00Z",
-    effectiveStartDate: null,
-    commitmentEndDate: null,
-    deadline: { at: "2026-11-21T11:12:00Z", kind: "subscriptionField", source: "cancellationAllowedUntilDate on the subscription", message: { code: "deadlineSubscriptionField" } },
-    canCancel: true,
-    closingSoon: true,
-    closingSoonFrom: "2026-11-20T11:12:00Z",
-    urgent: false,
-    urgentFrom: "2026-11-21T09:12:00Z",
-    refund: "Full refund",
-    orderId: "o1",
-    ...over,
-  };
-}
 
 let host: HTMLDivElement | null = null;
 afterEach(() => {

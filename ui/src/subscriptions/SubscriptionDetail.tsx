@@ -11,12 +11,12 @@ import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
-import { useShortcuts } from "../shell/shortcuts";
+import { useDialog } from "../shell/useDialog";
 import { PlanDialog } from "./PlanDialog";
 import { StatusPill } from "./Subscriptions";
 import { billingLabel, statusLabel, cancelRule, closingSoon, countdown, localDate, localDateTime, termLabel, urgent, waitingFor } from "./time";
 import { useNow } from "./useNow";
-import { say, t } from "../i18n";
+import { t, say } from "../i18n";
 import { Trans } from "react-i18next";
 
 interface Props {
@@ -211,12 +211,13 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
   const error = cancel.error;
   const keepRef = useRef<HTMLButtonElement | null>(null);
   useEffect(() => keepRef.current?.focus(), []);
-  useShortcuts({ Escape: () => void (busy || onClose()) }, { modal: true });
+  const boxRef = useRef<HTMLDivElement | null>(null);
+  useDialog(boxRef, { Escape: () => void (busy || onClose()) });
 
   const rule = cancelRule(sub, now);
   return (
     <div className="modal-backdrop">
-      <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="cancel-dialog-title" id="cancel-dialog">
+      <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="cancel-dialog-title" id="cancel-dialog" ref={boxRef}>
         <h2 id="cancel-dialog-title">{t("subscriptionDetail.cancelThisSubscription")}</h2>
         <dl className="contacts">
           <dt>{t("subscriptionDetail.customer")}</dt>

@@ -10,8 +10,9 @@ import type { AutoRenewResult } from "../bindings/AutoRenewResult";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import type { SubscriptionList } from "../bindings/SubscriptionList";
 import type { SubscriptionState } from "../bindings/SubscriptionState";
-import { count } from "../format";
+import { count, isoPeriod } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { Grid, type GridColumn, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
 import { SearchField } from "../shell/SearchField";
@@ -25,7 +26,6 @@ import {
   statusLabel,
   type Segment,
   type Sort,
-  type SortKey,
   countdown,
   inSegment,
   keyOfRow,
@@ -38,34 +38,26 @@ import {
   waitingFor,
 } from "./time";
 import { useNow } from "./useNow";
-import { useWidth } from "../shell/useWidth";
-import { say, t } from "../i18n";
+import { t, say } from "../i18n";
 import { Trans } from "react-i18next";
 
 /** How often the list is read again from Partner Center while the view is open. */
 const REFRESH_MS = 120_000;
 const STATUSES: readonly SubscriptionState[] = ["pendingFulfillment", "active", "suspended", "cancelled"];
 
-interface Column {
-  key: SortKey;
-  label: string;
-  width: string;
-  /** Narrower tables drop columns with a higher number first. */
-  drop: number;
-  render: (s: SubscriptionItem, now: number) => React.ReactNode;
-}
-
-const COLUMNS: Column[] = [
-  { key: "customer", get label() { return t("subscriptions.customer"); }, width: "minmax(90px, 1.4fr)", drop: 0, render: (s) => <span title={s.customerName}>{s.customerName}</span> },
-  { key: "product", get label() { return t("subscriptions.product"); }, width: "minmax(90px, 1.8fr)", drop: 0, render: (s) => <span title={s.friendlyName || s.productName}>{s.productName}</span> },
-  { key: "publisher", get label() { return t("subscriptions.publisher"); }, width: "minmax(90px, 1.1fr)", drop: 2, render: (s) => <span title={s.publisherName}>{s.publisherName}</span> },
-  { key: "plan", get label() { return t("subscriptions.plan"); }, width: "minmax(70px, 0.9fr)", drop: 3, render: (s) => <span title={s.planName}>{s.planName}</span> },
-  { key: "quantity", get label() { return t("subscriptions.qty"); }, width: "44px", drop: 4, render: (s) => <span className="num">{s.quantity}</span> },
+/** The columns, their header words and the widths below which they give way; `now` ticks the countdowns. */
+const columnsAt = (now: number) =>
+  sortable<SubscriptionItem>([
+  { id: "customer", header: t("subscriptions.customer"), width: "minmax(90px, 1.4fr)", render: (s) => <span title={s.customerName}>{s.customerName}</span> },
+  { id: "product", header: t("subscriptions.product"), width: "minmax(90px, 1.8fr)", render: (s) => <span title={s.friendlyName || s.productName}>{s.productName}</span> },
+  { id: "publisher", header: t("subscriptions.publisher"), width: "minmax(90px, 1.1fr)", minWidth: 640, render: (s) => <span title={s.publisherName}>{s.publisherName}</span> },
+  { id: "plan", header: t("subscriptions.plan"), width: "minmax(70px, 0.9fr)", minWidth: 760, render: (s) => <span title={s.planName}>{s.planName}</span> },
+  { id: "quantity", header: t("subscriptions.qty"), width: "44px", minWidth: 920, className: "num", render: (s) => s.quantity },
   {
-    key: "term",
-    get label() { return t("subscriptions.termBilling"); },
+    id: "term",
+    header: t("subscriptions.termBilling"),
     width: "118px",
-    drop: 5,
+    minWidth: 1050,
     render: (s) =>
       s.isTrial ? (
         <span className="pill trial" title={t("subscriptions.freeTrialTermduration", { termDuration: termLabel(s.termDuration) })}>
@@ -73,26 +65,16 @@ const COLUMNS: Column[] = [
         </span>
       ) : (
         <span title={t("subscriptions.termBilledTitle", { termDuration: termLabel(s.termDuration), billing: billingLabel(s.billingCycle).toLowerCase() })}>
-          {termLabel(s.termDuration).replace(/ months?$/, " mo").replace(/ years?$/, " yr")} · {billingLabel(s.billingCycle).toLowerCase()}
+          {isoPeriod(s.termDuration, true)} · {billingLabel(s.billingCycle).toLowerCase()}
         </span>
       ),
   },
-  { key: "status", get label() { return t("subscriptions.status"); }, width: "132px", drop: 0, render: (s) => <StatusPill status={s.status} /> },
-  { key: "autoRenew", get label() { return t("subscriptions.renew"); }, width: "52px", drop: 2, render: (s) => (s.autoRenewEnabled ? "On" : <span className="muted">{t("subscriptions.off")}</span>) },
-  { key: "created", get label() { return t("subscriptions.created"); }, width: "92px", drop: 4, render: (s) => localDate(s.creationDate) },
-  { key: "commitmentEnd", get label() { return t("subscriptions.termEnds"); }, width: "92px", drop: 6, render: (s) => localDate(s.commitmentEndDate) },
-  { key: "deadline", get label() { return t("subscriptions.cancelBy"); }, width: "minmax(112px, 1fr)", drop: 1, render: (s, now) => <DeadlineCell s={s} now={now} /> },
-];
-
-function dropLevel(width: number): number {
-  if (width < 520) return 0;
-  if (width < 640) return 1;
-  if (width < 760) return 2;
-  if (width < 920) return 3;
-  if (width < 1050) return 4;
-  if (width < 1170) return 5;
-  return 99;
-}
+  { id: "status", header: t("subscriptions.status"), width: "132px", render: (s) => <StatusPill status={s.status} /> },
+  { id: "autoRenew", header: t("subscriptions.renew"), width: "52px", minWidth: 640, render: (s) => (s.autoRenewEnabled ? "On" : <span className="muted">{t("subscriptions.off")}</span>) },
+  { id: "created", header: t("subscriptions.created"), width: "92px", minWidth: 920, descFirst: true, render: (s) => localDate(s.creationDate) },
+  { id: "commitmentEnd", header: t("subscriptions.termEnds"), width: "92px", minWidth: 1170, render: (s) => localDate(s.commitmentEndDate) },
+  { id: "deadline", header: t("subscriptions.cancelBy"), width: "minmax(112px, 1fr)", minWidth: 520, render: (s) => <DeadlineCell s={s} now={now} /> },
+  ]);
 
 export function StatusPill({ status, trial }: { status: SubscriptionState; trial?: boolean }) {
   return (
@@ -140,9 +122,8 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
   // The window opens a view anew for each navigate() with other params (e.g. from Customers).
   const [openKey, setOpenKey] = useState<string | null>(params.subscriptionId && params.customerId ? `${params.customerId}/${params.subscriptionId}` : null);
   const [cursor, setCursor] = useState<number | null>(null);
-  const [boxRef, width] = useWidth(1000);
   const searchRef = useRef<HTMLInputElement | null>(null);
-  const bodyRef = useRef<HTMLDivElement | null>(null);
+  const gridRef = useRef<HTMLDivElement | null>(null);
   const now = useNow(skew, 60_000);
 
   const rows = useMemo(() => list?.rows ?? [], [list]);
@@ -226,36 +207,37 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
     id: "subscriptions-saved",
   });
 
-  // Keyboard: Ctrl+F, arrows, Enter, Esc.
-  const move = (delta: number) => {
-    if (shown.length === 0) return;
-    const next = Math.min(shown.length - 1, Math.max(0, (cursor ?? -1) + delta));
-    setCursor(next);
-    const r = shown[next];
+  // Keyboard: Ctrl+F and Esc here; the grid takes the arrows, Enter and (with a detail open) Esc.
+  const select = (i: number) => {
+    setCursor(i);
+    const r = shown[i];
     if (r && openKey) setOpenKey(keyOfRow(r));
-    bodyRef.current?.querySelector(`[data-index="${next}"]`)?.scrollIntoView({ block: "nearest" });
   };
-  const arrow = (e: { key: string }) => move(e.key === "ArrowDown" ? 1 : -1);
+  const openAt = (i: number) => {
+    setCursor(i);
+    const r = shown[i];
+    if (r) setOpenKey(keyOfRow(r));
+  };
   useShortcuts({
     "Mod+f": () => focusSearch(searchRef.current),
     Escape: () => {
-      if (openKey) setOpenKey(null);
-      else if (filter.search) setFilter((f) => ({ ...f, search: "" }));
-      else return false;
-    },
-    ArrowDown: arrow,
-    ArrowUp: arrow,
-    Enter: () => {
-      const r = cursor === null ? undefined : shown[cursor];
-      if (!r) return false;
-      setOpenKey(keyOfRow(r));
+      if (openKey || !filter.search) return false;
+      setFilter((f) => ({ ...f, search: "" }));
     },
   });
 
-  const level = dropLevel(width);
-  const columns = COLUMNS.filter((c) => c.drop <= level);
-  const template = ["28px", ...columns.map((c) => c.width)].join(" ");
-  const onSort = (key: SortKey) => setSort((s) => (s.key === key ? { key, descending: !s.descending } : { key, descending: key === "created" }));
+  const columns: Array<GridColumn<SubscriptionItem>> = [
+    {
+      id: "select",
+      header: t("subscriptions.selectAllShown"),
+      width: "28px",
+      head: () => <input type="checkbox" aria-label={t("subscriptions.selectAllShown")} checked={allChecked} onChange={() => setChecked(allChecked ? new Set() : new Set(shownKeys))} />,
+      render: (s) => (
+        <input type="checkbox" aria-label={t("subscriptions.selectProductnameForCustomername", { productName: s.productName, customerName: s.customerName })} checked={checked.has(keyOfRow(s))} onClick={(e) => e.stopPropagation()} onChange={() => toggle(keyOfRow(s))} />
+      ),
+    },
+    ...columnsAt(now),
+  ];
 
   const empty =
     list && shown.length === 0
@@ -308,8 +290,8 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
               // Arrows move in the list from the search field too.
               if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
               e.preventDefault();
-              bodyRef.current?.focus();
-              arrow(e);
+              gridRef.current?.focus();
+              select(Math.min(shown.length - 1, Math.max(0, (cursor ?? -1) + (e.key === "ArrowDown" ? 1 : -1))));
             }}
           />
           <select aria-label={t("subscriptions.customer")} id="subs-customer" value={filter.customerId} onChange={(e) => setFilter((f) => ({ ...f, customerId: e.target.value }))}>
@@ -377,7 +359,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
         />
       )}
       <div className={open ? "content with-detail" : "content"}>
-        <div className="list" ref={boxRef}>
+        <div className="list">
           {!list && !listed.error && <div className="empty">{t("subscriptions.readingSubscriptionsFromEveryCustomer")}</div>}
           {empty && (
             <div className="empty" id="subs-empty">
@@ -389,62 +371,24 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
               )}
             </div>
           )}
-          <div className="table subs-table">
-            <div className="thead" role="row" style={{ gridTemplateColumns: template }}>
-              <div className="th">
-                <input
-                  type="checkbox"
-                  aria-label={t("subscriptions.selectAllShown")}
-                  checked={allChecked}
-                  onChange={() => setChecked(allChecked ? new Set() : new Set(shownKeys))}
-                />
-              </div>
-              {columns.map((c) => (
-                <div
-                  key={c.key}
-                  role="columnheader"
-                  className={`th sortable c-${c.key}`}
-                  data-col={c.key}
-                  aria-sort={sort.key === c.key ? (sort.descending ? "descending" : "ascending") : "none"}
-                  onClick={() => onSort(c.key)}
-                  title={t("subscriptions.sort")}
-                >
-                  {c.label}
-                  {sort.key === c.key && <span className="sort-arrow">{sort.descending ? " ▼" : " ▲"}</span>}
-                </div>
-              ))}
-            </div>
-            <div className="tbody" id="subs-table" ref={bodyRef} role="grid" aria-label={t("subscriptions.subscriptions")} aria-rowcount={shown.length} tabIndex={0}>
-              {shown.map((s, i) => {
-                const k = keyOfRow(s);
-                const sel = k === openKey || cursor === i;
-                return (
-                  <div
-                    key={k}
-                    role="row"
-                    data-index={i}
-                    data-id={s.id}
-                    aria-selected={sel}
-                    className={`tr static${sel ? " selected" : ""}`}
-                    style={{ gridTemplateColumns: template }}
-                    onClick={() => {
-                      setCursor(i);
-                      setOpenKey(k);
-                    }}
-                  >
-                    <div className="td" onClick={(e) => e.stopPropagation()}>
-                      <input type="checkbox" aria-label={t("subscriptions.selectProductnameForCustomername", { productName: s.productName, customerName: s.customerName })} checked={checked.has(k)} onChange={() => toggle(k)} />
-                    </div>
-                    {columns.map((c) => (
-                      <div key={c.key} role="gridcell" className={`td c-${c.key}`}>
-                        {c.render(s, now)}
-                      </div>
-                    ))}
-                  </div>
-                );
-              })}
-            </div>
-          </div>
+          <Grid
+            id="subs-table"
+            className="subs-table"
+            label={t("subscriptions.subscriptions")}
+            columns={columns}
+            count={shown.length}
+            rowAt={(i) => shown[i]}
+            sort={sort}
+            onSort={(s) => setSort(s as Sort)}
+            selected={cursor}
+            onSelect={select}
+            onOpen={openAt}
+            clickOpens
+            onClose={openKey ? () => setOpenKey(null) : undefined}
+            gridRef={gridRef}
+            initialWidth={1000}
+            rowProps={(s) => ({ "data-id": s?.id, className: s && keyOfRow(s) === openKey ? "selected" : undefined })}
+          />
           {filter.segment === "waiting" && shown.length > 0 && (
             <div className="list-foot muted">
               {t("subscriptions.oldestWaitingFor", { waiting: waitingFor(shown.reduce<string | null>((a, r) => (!a || (r.creationDate && r.creationDate < a) ? r.creationDate : a), null), now) })}

@@ -1,44 +1,13 @@
 import { describe, expect, it } from "vitest";
 
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import { sub as base } from "./fixture";
 import { EMPTY_LIST_FILTER, cancelRule, closingSoon, countdown, duration, matches, skewOf, sortRows, termLabel, waitingFor } from "./time";
 
 const NOW = Date.parse("2026-11-21T08:00:00Z");
 const H = 3_600_000;
 
-function sub(over: Partial<SubscriptionItem> = {}): SubscriptionItem {
-  return {
-    id: "s1",
-    customerId: "c1",
-    customerName: "Contoso",
-    offerId: "P:S:A",
-    productId: "P",
-    skuId: "S",
-    productName: "Fabrikam CRM",
-    planName: "Pro",
-    friendlyName: "Fabrikam CRM - Pro",
-    publisherName: "Fabrikam",
-    quantity: 5,
-    unitType: "Licenses",
-    termDuration: "P1M",
-    billingCycle: "monthly",
-    status: "active",
-    isTrial: false,
-    autoRenewEnabled: true,
-    creationDate: "2026-11-20T12:00:00Z",
-    effectiveStartDate: null,
-    commitmentEndDate: null,
-    deadline: { at: "2026-11-21T11:12:00Z", kind: "subscriptionField", source: "cancellationAllowedUntilDate on the subscription", message: { code: "deadlineSubscriptionField" } },
-    canCancel: true,
-    closingSoon: true,
-    closingSoonFrom: "2026-11-20T11:12:00Z",
-    urgent: false,
-    urgentFrom: "2026-11-21T09:12:00Z",
-    refund: "Full refund",
-    orderId: "o1",
-    ...over,
-  };
-}
+const sub = (over: Partial<SubscriptionItem> = {}) => base({ friendlyName: "Fabrikam CRM - Pro", ...over });
 
 describe("countdown formatting", () => {
   it("reads as people say it", () => {

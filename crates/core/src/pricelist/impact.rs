@@ -249,7 +249,6 @@ pub async fn impact(
     markets: &[String],
     days: Option<u32>,
 ) -> crate::error::Result<ImpactReport> {
-    use futures::{FutureExt as _, StreamExt as _, TryStreamExt as _};
     let mut reports = vec![];
     let mut skipped = vec![];
     for market in markets {
@@ -276,41 +275,10 @@ pub async fn impact(
     let mut held = vec![];
     if reports.iter().any(|r| !r.changes.is_empty()) {
         let customers = crate::customers::list(&conn.client, None).await?;
-        let client = &conn.client;
-        let fetches: Vec<_> = customers
-            .iter()
-            .map(|c| {
-                async move {
-                    // The list of customers leaves out billing profiles: the customer itself
-                    // says its country (its market).
-                    let full;
-                    let c = if c.billing_country().is_some() {
-                        c
-                    } else {
-                        full = client
-                            .execute(&crate::partner_center::api::customer(&c.id))
-                            .await?;
-                        &full
-                    };
-                    let subs = crate::partner_center::paging::collect_all(
-                        client,
-                        crate::partner_center::api::subscriptions(&c.id),
-                    )
-                    .await?;
-                    Ok::<_, crate::error::Error>(
-                        subs.into_iter()
-                            .filter_map(|s| Held::of(c, s))
-                            .collect::<Vec<_>>(),
-                    )
-                }
-                .boxed()
-            })
-            .collect();
-        let per_customer: Vec<Vec<Held>> = futures::stream::iter(fetches)
-            .buffered(8)
-            .try_collect()
-            .await?;
-        held = per_customer.into_iter().flatten().collect();
+        use crate::subscriptions::{of_customers, Country};
+        for (c, subs) in of_customers(&conn.client, customers, Country::Needed).await? {
+            held.extend(subs.into_iter().filter_map(|s| Held::of(&c, s)));
+        }
     }
     let spans: Vec<MarketChanges<'_>> = reports
         .iter()

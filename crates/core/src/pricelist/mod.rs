@@ -181,7 +181,7 @@ pub async fn take_snapshot(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let (tx, rx) = tokio::sync::mpsc::channel(16);
+        let (tx, rx) = pipeline::body_channel();
         let store = conn.store.clone();
         let m = market.clone();
         let samples = Some(logs_dir(conn));
@@ -241,11 +241,7 @@ fn dropped(e: &Error) -> bool {
 
 /// Stream the sheet of `market` into `tx`, chunk by chunk. A failure is also sent down the
 /// channel (so the reading side stops) and returned (so the caller knows why).
-async fn download(
-    client: &Client,
-    market: &str,
-    tx: tokio::sync::mpsc::Sender<std::io::Result<bytes::Bytes>>,
-) -> Result<()> {
+async fn download(client: &Client, market: &str, tx: pipeline::BodySender) -> Result<()> {
     // A file, not JSON; the client sends client-request-id to the Partner API.
     let req = api::price_sheet(market, MARKETPLACE_VIEW)
         .header("Accept-Encoding", "deflate")
@@ -354,16 +350,13 @@ async fn export_once(
     progress: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<Finished> {
     let mut jobs = Vec::new();
-    let mut fetches: Vec<(
-        String,
-        tokio::sync::mpsc::Sender<std::io::Result<bytes::Bytes>>,
-    )> = Vec::new();
+    let mut fetches: Vec<(String, pipeline::BodySender)> = Vec::new();
     for market in &req.markets {
         let market = market.to_ascii_uppercase();
         let body: Option<BodyChunks> = if snapshot::exists(&conn.store, &market, day)? {
             None
         } else {
-            let (tx, rx) = tokio::sync::mpsc::channel(16);
+            let (tx, rx) = pipeline::body_channel();
             fetches.push((market.clone(), tx));
             Some(rx)
         };

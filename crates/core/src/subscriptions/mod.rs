@@ -215,30 +215,13 @@ pub async fn list(
         Some(id) => vec![conn.client.execute(&api::customer(id)).await?],
         None => crate::customers::list(&conn.client, None).await?,
     };
-    let client = &conn.client;
-    // Collected first (boxed, no closure in the stream's type) so that a caller that must be
-    // Send, such as a desktop command, can await it.
-    let fetches: Vec<_> = customers
-        .iter()
-        .map(|c| {
-            async move {
-                let subs = paging::collect_all(client, api::subscriptions(&c.id)).await?;
-                Ok::<_, Error>(
-                    subs.into_iter()
-                        .map(|s| SubscriptionRow::new(c, s, policy, now))
-                        .collect(),
-                )
-            }
-            .boxed()
-        })
-        .collect();
-    let per_customer: Vec<Vec<SubscriptionRow>> = futures::stream::iter(fetches)
-        .buffered(8)
-        .try_collect()
-        .await?;
+    let per_customer = of_customers(&conn.client, customers, Country::AsListed).await?;
     let mut rows: Vec<SubscriptionRow> = per_customer
         .into_iter()
-        .flatten()
+        .flat_map(|(c, subs)| {
+            subs.into_iter()
+                .map(move |s| SubscriptionRow::new(&c, s, policy, now))
+        })
         .filter(|r| !filter.pending_activation || r.status_label == StatusLabel::PendingFulfillment)
         .filter(|r| {
             filter
@@ -252,6 +235,45 @@ pub async fn list(
             .cmp(&a.subscription.creation_date)
     });
     Ok(rows)
+}
+
+/// Whether [`of_customers`] needs each customer's billing country.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Country {
+    /// The customers as they came (the list of customers leaves out billing profiles).
+    AsListed,
+    /// A customer listed without one is read again: the customer itself says its country
+    /// (its market).
+    Needed,
+}
+
+/// Each customer with its subscriptions, in the customers' order, eight customers at a time.
+pub async fn of_customers(
+    client: &Client,
+    customers: Vec<Customer>,
+    country: Country,
+) -> Result<Vec<(Customer, Vec<Subscription>)>> {
+    // Collected first (boxed, no closure in the stream's type) so that a caller that must be
+    // Send, such as a desktop command, can await it.
+    let fetches: Vec<_> = customers
+        .into_iter()
+        .map(|c| {
+            async move {
+                let c = if country == Country::Needed && c.billing_country().is_none() {
+                    client.execute(&api::customer(&c.id)).await?
+                } else {
+                    c
+                };
+                let subs = paging::collect_all(client, api::subscriptions(&c.id)).await?;
+                Ok::<_, Error>((c, subs))
+            }
+            .boxed()
+        })
+        .collect();
+    futures::stream::iter(fetches)
+        .buffered(8)
+        .try_collect()
+        .await
 }
 
 /// Parse `24h`, `90m`, `2d`, `1h30m`.
