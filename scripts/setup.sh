@@ -7,6 +7,7 @@ APT_PKGS=(build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   webkit2gtk-driver xvfb xauth dbus dbus-x11 at-spi2-core keyutils imagemagick xdotool
+  fonts-nanum
   python3-pip)
 missing=()
 for p in "${APT_PKGS[@]}"; do
