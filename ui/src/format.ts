@@ -67,6 +67,15 @@ export function month(d: string, loc: string = locale()): string {
   return at ? df(loc, { month: "long", year: "numeric", timeZone: "UTC" }).format(at) : d;
 }
 
+/** A market's country in the UI's language ("미국" for US), else the core's English name. */
+export function regionName(code: string, english: string, loc: string = locale()): string {
+  try {
+    return new Intl.DisplayNames([loc], { type: "region" }).of(code.toUpperCase()) ?? english;
+  } catch {
+    return english;
+  }
+}
+
 /** "just now", "5 min ago", "3 h ago", "2 days ago". */
 export function ago(iso: string, now: number = Date.now()): string {
   const at = Date.parse(iso);

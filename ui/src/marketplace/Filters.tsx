@@ -7,7 +7,7 @@ import type { Facets } from "../bindings/Facets";
 import type { OfferFilter } from "../bindings/OfferFilter";
 import type { OfferType } from "../bindings/OfferType";
 import type { PublisherOption } from "../bindings/PublisherOption";
-import { count } from "../format";
+import { count, typeLabel } from "../format";
 import { Contained } from "../shell/Contained";
 import { SearchField, composing } from "../shell/SearchField";
 import { EMPTY_FILTER } from "./windowing";
@@ -66,7 +66,7 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
               aria-pressed={filter.types.includes(item.value as OfferType)}
               onClick={() => toggleType(item.value as OfferType)}
             >
-              {item.label} <span className="count">{count(item.count)}</span>
+              {typeLabel(item.value)} <span className="count">{count(item.count)}</span>
             </button>
           ))}
         </div>

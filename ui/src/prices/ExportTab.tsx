@@ -6,7 +6,7 @@ import { useMemo, useState } from "react";
 import * as api from "../api";
 import type { CustomerList } from "../bindings/CustomerList";
 import type { ExportFormat } from "../bindings/ExportFormat";
-import { count, dateTime } from "../format";
+import { count, dateTime, regionName } from "../format";
 import { keptFilter } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
@@ -166,7 +166,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
                 <option value="">{t("exportTab.addAMarket2")}</option>
                 {available.map((m) => (
                   <option key={m.code} value={m.code}>
-                    {m.code} · {m.name}
+                    {m.code} · {regionName(m.code, m.name)}
                   </option>
                 ))}
               </select>

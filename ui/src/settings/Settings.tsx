@@ -9,7 +9,7 @@ import * as api from "../api";
 import type { SettingsValues } from "../bindings/SettingsValues";
 import type { SettingsView } from "../bindings/SettingsView";
 import type { Language } from "../bindings/Language";
-import { dateTime, time } from "../format";
+import { dateTime, regionName, time } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
 import { useShortcuts } from "../shell/shortcuts";
@@ -470,7 +470,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
                     {marketOptions.map((m) => (
                       <option key={m.code} value={m.code}>
                         {m.code}
-                        {m.name ? ` · ${m.name}` : ""}
+                        {m.name ? ` · ${regionName(m.code, m.name)}` : ""}
                       </option>
                     ))}
                   </select>

@@ -5,7 +5,7 @@ import type { SyncRun } from "../App";
 import type { ConnectionStatus } from "../bindings/ConnectionStatus";
 import type { Market } from "../bindings/Market";
 import type { SyncState } from "../bindings/SyncState";
-import { ago, count, dateTime, phaseLabel } from "../format";
+import { ago, count, dateTime, phaseLabel, regionName } from "../format";
 import { AccountBadge } from "../settings/AccountBadge";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
@@ -40,7 +40,7 @@ export function TopBar({ status, connectFailed, markets, market, onMarket, lastS
         title={status ? t("topBar.endpointDataInDatadir", { endpoint: status.endpoint, dataDir: status.dataDir }) : t("topBar.connecting")}
         id="connection-badge"
       >
-        {status ? status.label : connectFailed ? t("topBar.notConnected") : t("topBar.connecting")}
+        {status ? (status.mode === "embeddedSandbox" ? t("topBar.sandbox") : status.mode === "partnerCenter" ? t("topBar.partnerCenter") : status.label) : connectFailed ? t("topBar.notConnected") : t("topBar.connecting")}
       </span>
       {onAccount && <AccountBadge onOpen={onAccount} />}
       <label className="market">
@@ -53,7 +53,7 @@ export function TopBar({ status, connectFailed, markets, market, onMarket, lastS
         >
           {(markets.length ? markets : [{ code: market, name: market, currency: "" }]).map((m) => (
             <option key={m.code} value={m.code}>
-              {m.code} · {m.name}
+              {m.code} · {regionName(m.code, m.name)}
             </option>
           ))}
         </select>
