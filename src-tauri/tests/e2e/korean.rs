@@ -92,10 +92,12 @@ async fn korean() {
     let c = session().await;
     let result = async {
         c.set_window_size(1280, 800).await?;
+        wait_first_rows(&c).await?;
+        // WebKitGTK reports en-US here (no ko_KR locale is generated on the machine); the core
+        // reads LANG, and the app follows it.
         let langs = js(&c, "return [navigator.language, navigator.languages, document.documentElement.lang];").await?;
         eprintln!("e2e: korean: navigator.language, navigator.languages, <html lang> = {langs}");
         assert_eq!(langs[2], Value::from("ko"), "the app follows the OS's Korean: {langs}");
-        wait_first_rows(&c).await?;
 
         // The nav: every item Korean, none English.
         let nav = array_of(&js(&c, "return Array.from(document.querySelectorAll('.sidebar .nav-label')).map(e => e.textContent);").await?, |v| v.as_str().map(String::from));
