@@ -123,7 +123,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
 
 
   const available = markets.filter((m) => !chosen.includes(m.code));
-  const nameOf = (code: string) => markets.find((m) => m.code === code)?.name ?? code;
+  const nameOf = (code: string) => regionName(code, markets.find((m) => m.code === code)?.name ?? code);
   const snapshotOf = (code: string) => status?.markets.find((m) => m.market === code);
   const lastExport = status?.lastExport ?? null;
 

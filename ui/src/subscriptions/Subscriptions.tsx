@@ -70,7 +70,7 @@ const columnsAt = (now: number) =>
       ),
   },
   { id: "status", header: t("subscriptions.status"), width: "132px", render: (s) => <StatusPill status={s.status} /> },
-  { id: "autoRenew", header: t("subscriptions.renew"), width: "52px", minWidth: 640, render: (s) => (s.autoRenewEnabled ? "On" : <span className="muted">{t("subscriptions.off")}</span>) },
+  { id: "autoRenew", header: t("subscriptions.renew"), width: "52px", minWidth: 640, render: (s) => (s.autoRenewEnabled ? t("subscriptions.onShort") : <span className="muted">{t("subscriptions.off")}</span>) },
   { id: "created", header: t("subscriptions.created"), width: "92px", minWidth: 920, descFirst: true, render: (s) => localDate(s.creationDate) },
   { id: "commitmentEnd", header: t("subscriptions.termEnds"), width: "92px", minWidth: 1170, render: (s) => localDate(s.commitmentEndDate) },
   { id: "deadline", header: t("subscriptions.cancelBy"), width: "minmax(112px, 1fr)", minWidth: 520, render: (s) => <DeadlineCell s={s} now={now} /> },
@@ -418,7 +418,7 @@ function BulkResults({ bulk, names, onClose }: { bulk: { on: boolean; results: A
     <div className={failed.length ? "bulk-results has-failures" : "bulk-results"} id="bulk-results" role="status">
       <div className="bulk-results-head">
         <strong>
-          {t("subscriptions.autoRenew")} {bulk.on ? t("subscriptions.on") : t("subscriptions.off2")}{t("subscriptions.lengthOfLength2Changed", { length: bulk.results.length - failed.length, length2: bulk.results.length })}
+          {t("subscriptions.autoRenew")} {bulk.on ? t("subscriptions.onShort") : t("subscriptions.off")}{t("subscriptions.lengthOfLength2Changed", { length: bulk.results.length - failed.length, length2: bulk.results.length })}
           {failed.length ? t("subscriptions.lengthFailedStillTickedTo", { length: failed.length }) : ""}.
         </strong>
         <button type="button" className="ghost" onClick={onClose} aria-label={t("subscriptions.dismiss")}>
@@ -429,7 +429,7 @@ function BulkResults({ bulk, names, onClose }: { bulk: { on: boolean; results: A
         {bulk.results.map((r) => (
           <li key={`${r.customerId}/${r.subscriptionId}`} className={r.ok ? "ok" : "failed"}>
             <span aria-hidden="true">{r.ok ? "✓" : "✕"}</span> {names(r)} —{" "}
-            {r.ok ? t("subscriptions.autoRenewValueReadBack", { value: r.autoRenewEnabled ? "on" : "off" }) : r.error}
+            {r.ok ? t("subscriptions.autoRenewValueReadBack", { value: r.autoRenewEnabled ? t("subscriptions.onShort") : t("subscriptions.off") }) : r.error}
           </li>
         ))}
       </ul>
