@@ -47,6 +47,10 @@ pub enum Message {
     MarketplaceNoSubscription,
     /// … the Azure Marketplace catalog could not be read (`why`: the failure, data).
     MarketplaceUnreadable { why: String },
+    /// Why this run needs no sign-in: a token from `CSPDESK_ACCESS_TOKEN`.
+    NoSignInToken,
+    /// … the settings choose the built-in sandbox.
+    NoSignInSandbox,
 }
 
 impl Message {
@@ -80,6 +84,10 @@ impl Message {
             ),
             Message::MarketplaceNoMatch => "This offer did not match an Azure Marketplace entry, so publisher contacts and legal links are not known.".into(),
             Message::MarketplaceNoSubscription => "No Azure subscription is set to read the marketplace catalog through (Settings → Azure subscription id), so publisher contacts and legal links are not known.".into(),
+            Message::NoSignInToken => {
+                "This run uses the access token from CSPDESK_ACCESS_TOKEN: no sign-in is needed.".into()
+            }
+            Message::NoSignInSandbox => "CSP Desk is set to use its built-in sandbox, which needs no sign-in. To sign in, choose Partner Center under Connection, enter your app registration's ids and save.".into(),
             Message::MarketplaceUnreadable { why } => format!(
                 "Publisher contacts and legal links are missing: the Azure Marketplace catalog could not be read ({why}). Open the offer again later; the rest comes from Partner Center."
             ),

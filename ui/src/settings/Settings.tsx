@@ -21,7 +21,7 @@ import { SETTINGS_OPENED } from "./SessionBanner";
 import "./settings.css";
 import { useSignIn } from "./useSignIn";
 import { type FieldErrors, hasOverrides, parseMarkets, validate } from "./validate";
-import { LANGUAGE_NAMES, localeOf, setLocale, systemLocale, t } from "../i18n";
+import { LANGUAGE_NAMES, localeOf, say, setLocale, systemLocale, t } from "../i18n";
 import { Trans } from "react-i18next";
 
 type EndpointKey = keyof SettingsValues["endpoints"];
@@ -104,7 +104,7 @@ function Account({
   if (!who) {
     body = error ? <p className="muted">{error.message}</p> : <p className="muted">{t("settings.checking")}</p>;
   } else if (!who.signInNeeded) {
-    body = <p id="account-status">{who.note}</p>;
+    body = <p id="account-status">{say(who.noteMessage, who.note ?? "")}</p>;
   } else if (signIn.waiting) {
     body = (
       <div className="account-row" id="account-status">
