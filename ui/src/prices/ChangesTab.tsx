@@ -6,7 +6,7 @@ import { useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
 import type { PriceChangeKind } from "../bindings/PriceChangeKind";
-import { count } from "../format";
+import { count, regionName } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
@@ -97,7 +97,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
           <select id="changes-market" value={market} onChange={(e) => pickMarket(e.target.value)}>
             {(markets.length ? markets : [{ code: market, name: market, currency: "" }]).map((m) => (
               <option key={m.code} value={m.code}>
-                {m.code} · {m.name}
+                {m.code} · {regionName(m.code, m.name)}
               </option>
             ))}
           </select>
