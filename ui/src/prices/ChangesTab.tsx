@@ -137,7 +137,16 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
       {data && !ready && (
         <div className="changes-empty" id="changes-notice">
           <h2>{data.state === "oneSnapshot" ? t("changesTab.oneSnapshotSoFar") : t("changesTab.noSnapshotYet")}</h2>
-          <p>{data.message}</p>
+          {/* The core's sentence, said from its state and parameters (its English words stay the CLI's). */}
+          <p>
+            {data.state === "noSnapshot"
+              ? t("changesTab.noSnapshotMessage", { market })
+              : data.to && data.to === new Date().toISOString().slice(0, 10)
+                ? t("changesTab.oneSnapshotToday", { market })
+                : data.to
+                  ? t("changesTab.oneSnapshotOn", { market, day: dayLabel(data.to) })
+                  : data.message}
+          </p>
           {data.state === "oneSnapshot" && data.to && (
             <p className="muted">
               <Trans i18nKey="changesTab.snapshotOfToForMarket" values={{ to: dayLabel(data.to), market }} components={{ code: <code /> }} />
