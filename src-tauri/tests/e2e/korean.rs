@@ -45,7 +45,7 @@ const ENGLISH_LEFT: &str = r#"
 // English left behind: take them out, and what still has Latin words is.
 const same = /\b(CSP Desk|CSP|SaaS|SKU|ID|Excel|CSV|UTF-8|Microsoft Entra ID|Microsoft Entra|Microsoft|Azure Portal|Azure Marketplace|Azure Resource Manager|Azure|Partner API|ERP|GUID|ISV|MS-RequestId|English|organizations|https?:\/\/\S*|contoso\.onmicrosoft\.com|[A-Z]{2})\b|\.xlsx|\.csv|\/\S+/g;
 const out = [];
-for (const el of document.querySelectorAll('.sidebar .nav-label, h1, h2, h3, [role=tab], th, [role=columnheader], legend, label, button:not(.link):not(.chip), option, [placeholder], [aria-label], [title]')) {
+for (const el of document.querySelectorAll('.sidebar .nav-label, h1, h2, h3, [role=tab], th, [role=columnheader], legend, label, button:not(.link):not(.chip), option:first-child, [placeholder], [aria-label], [title]')) {
   if (el.closest('[data-key], tbody, [role=rowgroup] [role=row], .detail-body .contacts, .result-path')) continue;
   for (const text of [el.matches('[placeholder]') ? el.getAttribute('placeholder') : null, el.matches('[aria-label]') ? el.getAttribute('aria-label') : null, el.children.length === 0 || el.matches('button, th, label, h1, h2, h3') ? el.textContent : null]) {
     const t = (text ?? '').replace(/\s+/g, ' ').trim();
