@@ -14,7 +14,7 @@ import type { Navigate } from "../shell/nav";
 import { useDialog } from "../shell/useDialog";
 import { PlanDialog } from "./PlanDialog";
 import { StatusPill } from "./Subscriptions";
-import { billingLabel, statusLabel, cancelRule, closingSoon, countdown, localDate, localDateTime, termLabel, urgent, waitingFor } from "./time";
+import { billingLabel, statusLabel, cancelRule, closingSoon, countdown, localDate, localDateTime, termLabel, urgent, waitingFor, duration } from "./time";
 import { useNow } from "./useNow";
 import { t, say } from "../i18n";
 import { Trans } from "react-i18next";
@@ -300,7 +300,7 @@ function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; t
           <input className="link-box" readOnly value={link.uri} aria-label={t("subscriptionDetail.activationLink")} id="activation-link" onFocus={(e) => e.target.select()} />
           <div className="muted small" id="link-expiry">
             {Date.parse(link.expiresAt) > now
-              ? t("subscriptionDetail.linkValidUntilExpiresatValue", { expiresAt: localDateTime(link.expiresAt), value: countdown(link.expiresAt, now).replace("in ", "") })
+              ? t("subscriptionDetail.linkValidUntilExpiresatValue", { expiresAt: localDateTime(link.expiresAt), value: duration(Date.parse(link.expiresAt) - now) })
               : t("subscriptionDetail.thisLinkHasExpiredCopy")}
           </div>
           <div className="button-row">
