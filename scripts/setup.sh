@@ -7,6 +7,8 @@ APT_PKGS=(build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   webkit2gtk-driver xvfb xauth dbus dbus-x11 at-spi2-core keyutils imagemagick xdotool
+  # Korean text in the window (the UI's Korean catalog).
+  fonts-nanum
   python3-pip
   # The package smoke test (scripts/package-smoke.sh): the updater installs a .deb with
   # `sudo dpkg -i` when no pkexec prompt is available (as root in CI); rpm reads the .rpm's

@@ -49,6 +49,7 @@ fn values_for(sb: &Sandbox) -> SettingsValues {
         arm_subscription: String::new(),
         markets: vec!["US".into()],
         export_dir: String::new(),
+        language: cspdesk_core::settings::Language::System,
         endpoints: cspdesk_core::app::account::EndpointValues {
             partner_center: url.clone(),
             partner_api: url.clone(),

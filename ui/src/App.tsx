@@ -23,6 +23,7 @@ import { UpdateAtStart } from "./desktop/UpdateAtStart";
 import { TopBar } from "./shell/TopBar";
 import { Subscriptions } from "./subscriptions/Subscriptions";
 import { useBadges } from "./subscriptions/useBadges";
+import { t, useLocale } from "./i18n";
 
 export interface SyncRun {
   progress: Progress | null;
@@ -60,9 +61,9 @@ export function App() {
     },
     onSuccess: (s, m) => {
       client.setQueryData(["catalog", m, connection.dataUpdatedAt], s);
-      show(`Catalog for ${m} synced: ${count(s.offers)} offers`);
+      show(t("app.synced", { market: m, n: count(s.offers) }));
     },
-    onError: (e) => e.kind === "cancelled" && show("Sync cancelled; the previous catalog is kept"),
+    onError: (e) => e.kind === "cancelled" && show(t("app.syncCancelled")),
   });
   const start = sync.mutate;
   const autoSynced = useRef<string | null>(null);
@@ -80,9 +81,11 @@ export function App() {
   const key = JSON.stringify(route);
   const props = { key, market, markets, status, navigate, toast: show, reconnect: connect };
   const toSettings = () => navigate({ view: "settings" });
+  // A language switch renders every view anew in the new language (the data stays cached).
+  const lang = useLocale();
 
   return (
-    <div className="app">
+    <div className="app" key={lang}>
       <Sidebar view={route.view} onSelect={(view) => navigate({ view })} badges={badges} badgeTitles={titles} />
       <div className="main">
         <TopBar
@@ -103,15 +106,15 @@ export function App() {
         {connection.error && (
           <ErrorBanner
             error={connection.error}
-            what="CSP Desk could not connect"
-            hint={connection.error.kind === "auth" ? "Sign in from Settings (the account button in the top bar), or choose the sandbox there." : "With no tenant configured it starts its built-in sandbox: check that the data folder is writable, or unset CSPDESK_ENDPOINT and CSPDESK_ACCESS_TOKEN to use the sandbox."}
+            what={t("app.cspDeskCouldNotConnect")}
+            hint={connection.error.kind === "auth" ? t("app.signInFromSettingsThe") : t("app.withNoTenantConfiguredIt")}
             onRetry={connect}
           />
         )}
         {syncError && (
           <ErrorBanner
             error={syncError}
-            what={`The catalog for ${market} could not be synced`}
+            what={t("app.theCatalogForMarketCould", { market })}
             onRetry={() => start(market)}
             onDismiss={sync.reset}
           />

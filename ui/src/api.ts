@@ -7,6 +7,7 @@ import { isPermissionGranted, requestPermission, sendNotification } from "@tauri
 import { openUrl } from "@tauri-apps/plugin-opener";
 
 import type { GraphExportProgress } from "./bindings/GraphExportProgress";
+import { t } from "./i18n";
 import type { OrderActivationLink } from "./bindings/OrderActivationLink";
 import type { ActivationLinkInfo } from "./bindings/ActivationLinkInfo";
 import type { AutoRenewResult } from "./bindings/AutoRenewResult";
@@ -223,11 +224,11 @@ export const openExportedFile = (path: string): Promise<void> => call("open_expo
 /** Show a file CSP Desk exported in its folder. */
 export const revealExportedFile = (path: string): Promise<void> => call("reveal_exported_file", { path });
 
-const FORMAT_NAMES: Record<ExportFormat, string> = { xlsx: "Excel workbook (.xlsx)", csv: "CSV, comma-separated (.csv)" };
+const formatName = (f: ExportFormat): string => (f === "xlsx" ? t("api.xlsx") : t("api.csv"));
 
 /** The system's Save as… dialog for a spreadsheet in one of `formats`; null when the user closed it. */
 export const saveSpreadsheetAs = (defaultPath: string, formats: ExportFormat[], title?: string): Promise<string | null> =>
-  typed(saveDialog({ title, defaultPath, filters: formats.map((f) => ({ name: FORMAT_NAMES[f], extensions: [f] })) }));
+  typed(saveDialog({ title, defaultPath, filters: formats.map((f) => ({ name: formatName(f), extensions: [f] })) }));
 
 // ---- Customers, buy flow, orders (issue 5)
 
@@ -416,11 +417,11 @@ export const exportMarginRules = (path: string): Promise<string> => call("export
 
 /** The Open dialog for a rules file; null when the person closed it. */
 export const chooseRulesFile = (title: string): Promise<string | null> =>
-  typed(openDialog({ title, multiple: false, directory: false, filters: [{ name: "Margin rules", extensions: ["toml", "csv"] }] }));
+  typed(openDialog({ title, multiple: false, directory: false, filters: [{ name: t("api.marginRules"), extensions: ["toml", "csv"] }] }));
 
 /** The Save as… dialog for a rules file; null when the person closed it. */
 export const saveRulesAs = (defaultPath: string): Promise<string | null> =>
-  typed(saveDialog({ title: "Export margin rules", defaultPath, filters: [{ name: "TOML", extensions: ["toml"] }, { name: "CSV", extensions: ["csv"] }] }));
+  typed(saveDialog({ title: t("api.exportMarginRules"), defaultPath, filters: [{ name: "TOML", extensions: ["toml"] }, { name: "CSV", extensions: ["csv"] }] }));
 
 /** The daily export: what is set, every run, and what to say at start. */
 export const scheduleStatus = (): Promise<ScheduleStatus> => call("schedule_status");

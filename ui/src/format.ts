@@ -1,16 +1,77 @@
-// Display helpers: counts, relative times, labels.
+// The formatters: numbers, money, dates, times, durations and labels, all through Intl for the
+// active locale (i18n.ts). Every view formats through these; none builds its own Intl object.
+import { locale, t } from "./i18n";
 
-const number = new Intl.NumberFormat();
+const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+  let f = cache.get(key) as F | undefined;
+  if (!f) {
+    f = make();
+    cache.set(key, f);
+  }
+  return f;
+}
+const nf = (loc: string, o: Intl.NumberFormatOptions) => cached(`n|${loc}|${JSON.stringify(o)}`, () => new Intl.NumberFormat(loc, o));
+const df = (loc: string, o: Intl.DateTimeFormatOptions) => cached(`d|${loc}|${JSON.stringify(o)}`, () => new Intl.DateTimeFormat(loc, o));
 
-export const count = (n: number): string => number.format(n);
+/** "12,345" (grouped for the locale). */
+export const count = (n: number, loc: string = locale()): string => nf(loc, {}).format(n);
+
+/** A number with at most `digits` decimals ("0.4", "12"). */
+export const decimal = (n: number, digits = 1, loc: string = locale()): string => nf(loc, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+
+/** "+3.5 %" / "−12.0 %" ("" when unknown). */
+export function percent(v: number | null | undefined, loc: string = locale()): string {
+  if (v == null || !Number.isFinite(v)) return "";
+  const s = nf(loc, { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: "exceptZero" }).format(v).replace("-", "−");
+  return `${s} %`;
+}
+
+/** Date and time, e.g. "21 Nov 2026, 10:05" / "2026. 11. 21. 오전 10:05". */
+export const dateTime = (iso: string, loc: string = locale()): string => df(loc, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+
+/** A date, e.g. "21 Nov 2026" ("" when none). */
+export const date = (iso: string | null, loc: string = locale()): string => (iso ? df(loc, { dateStyle: "medium" }).format(new Date(iso)) : "");
+
+/** A time of day, e.g. "10:05" / "오전 10:05". */
+export const time = (iso: string | Date, loc: string = locale()): string => df(loc, { timeStyle: "short" }).format(typeof iso === "string" ? new Date(iso) : iso);
+
+const utcDay = (day: string): Date | null => {
+  const d = new Date(`${day.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+
+/** A calendar day ("2026-11-08") with no time-zone shift: "8 November 2026" (`long`) or "8 Nov 2026" (`short`). */
+export function day(d: string, style: "long" | "short" = "long", loc: string = locale()): string {
+  const at = utcDay(d);
+  if (!at) return d;
+  return df(loc, { day: "numeric", month: style, year: "numeric", timeZone: "UTC" }).format(at);
+}
+
+/** The month of a calendar day: "October 2026" / "2026년 10월". */
+export function month(d: string, loc: string = locale()): string {
+  const at = utcDay(d);
+  return at ? df(loc, { month: "long", year: "numeric", timeZone: "UTC" }).format(at) : d;
+}
+
+/** A market's country in the UI's language ("미국" for US), else the core's English name. */
+export function regionName(code: string, english: string, loc: string = locale()): string {
+  try {
+    return new Intl.DisplayNames([loc], { type: "region" }).of(code.toUpperCase()) ?? english;
+  } catch {
+    return english;
+  }
+}
 
 const moneyFormats = new Map<string, (n: number) => string>();
 
-/** The one money formatter: an amount in its currency with the currency's symbol ("$1,234.50"),
- * "+" before an increase when `signed`, "–" when the amount is unknown, and the code after the
- * number when there is no currency or one Intl does not know ("3.00 XYZ"). */
-export function money(amount: number | null | undefined, currency: string, { signed = false, locale }: { signed?: boolean; locale?: string } = {}): string {
+/** The one money formatter: an amount in its currency with the currency's symbol for the UI's
+ * locale ("$1,234.50", "₩12,000"), "+" before an increase when `signed`, "–" when the amount is
+ * unknown, and the code after the number when there is no currency or one Intl does not know
+ * ("3.00 XYZ"). */
+export function money(amount: number | null | undefined, currency: string, { signed = false, locale: loc = locale() }: { signed?: boolean; locale?: string } = {}): string {
   if (amount == null || Number.isNaN(amount)) return "–";
+  const locale = loc;
   const key = `${locale}|${currency}|${signed}`;
   let f = moneyFormats.get(key);
   if (!f) {
@@ -29,30 +90,71 @@ export function money(amount: number | null | undefined, currency: string, { sig
 
 /** "just now", "5 min ago", "3 h ago", "2 days ago". */
 export function ago(iso: string, now: number = Date.now()): string {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return "unknown";
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  if (s < 45) return "just now";
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return t("format.unknown");
+  const s = Math.max(0, Math.round((now - at) / 1000));
+  if (s < 45) return t("format.justNow");
   const m = Math.round(s / 60);
-  if (m < 60) return `${m} min ago`;
+  if (m < 60) return t("format.minAgo", { count: m });
   const h = Math.round(m / 60);
-  if (h < 36) return `${h} h ago`;
-  return `${Math.round(h / 24)} days ago`;
+  if (h < 36) return t("format.hoursAgo", { count: h });
+  return t("format.daysAgo", { count: Math.round(h / 24) });
 }
 
-export const dateTime = (iso: string): string => new Date(iso).toLocaleString();
+/** An ISO 8601 period ("P1M", "P1Y", "P3Y") in words: "1 month", "1 year", "3 years" (`short`:
+ * "1 mo", "1 yr", for a narrow column). */
+export function isoPeriod(iso: string, short = false): string {
+  const m = /^P(\d+)([DWMY])$/i.exec(iso.trim());
+  if (!m) return iso;
+  const n = Number(m[1]);
+  switch ((m[2] ?? "").toUpperCase()) {
+    case "D":
+      return t("format.days", { count: n });
+    case "W":
+      return t("format.weeks", { count: n });
+    case "M":
+      return short ? t("format.monthsShort", { count: n }) : t("format.months", { count: n });
+    default:
+      return short ? t("format.yearsShort", { count: n }) : t("format.years", { count: n });
+  }
+}
 
-export const TYPE_LABELS: Record<string, string> = {
-  saas: "SaaS",
-  vm: "Virtual machine",
-  container: "Container",
-  "azure-app": "Azure application",
-  other: "Other",
-};
+/** An offer type as partners call it. */
+export function typeLabel(type: string): string {
+  switch (type) {
+    // the codes, and the core's English labels (PublisherOfferRow.typeLabel)
+    case "saas":
+    case "SaaS":
+      return t("format.type.saas");
+    case "vm":
+    case "Virtual machine":
+      return t("format.type.vm");
+    case "container":
+    case "Container":
+      return t("format.type.container");
+    case "azure-app":
+    case "Azure application":
+      return t("format.type.azureApp");
+    case "other":
+    case "Other":
+      return t("format.type.other");
+    default:
+      return type;
+  }
+}
 
-export const PHASE_LABELS: Record<string, string> = {
-  products: "Reading products",
-  details: "Reading plans and terms",
-  marketplace: "Reading the Azure Marketplace catalog",
-  saving: "Saving",
-};
+/** A catalog sync's phase in words. */
+export function phaseLabel(phase: string): string {
+  switch (phase) {
+    case "products":
+      return t("format.phase.products");
+    case "details":
+      return t("format.phase.details");
+    case "marketplace":
+      return t("format.phase.marketplace");
+    case "saving":
+      return t("format.phase.saving");
+    default:
+      return phase;
+  }
+}

@@ -6,7 +6,11 @@ import { type ReactNode, act } from "react";
 import { type Root, createRoot } from "react-dom/client";
 import { afterEach } from "vitest";
 
+import { setLocale } from "./i18n";
 import { newQueryClient } from "./query";
+
+// Tests read the English catalog, whatever the machine's language is.
+setLocale("en");
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 (globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= class {

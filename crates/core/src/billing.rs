@@ -20,6 +20,7 @@ use futures::TryStreamExt;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::message::Message;
 use crate::partner_center::graph::{self, ExportOptions};
 pub use crate::partner_center::graph::{ExportProgress, Progress};
 use crate::partner_center::models::{Invoice, InvoiceLineItem};
@@ -40,8 +41,10 @@ pub struct BillingPeriod {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub invoice_available: NaiveDate,
-    /// "October 2026 charges · invoice available 8 November 2026"
+    /// "October 2026 charges · invoice available 8 November 2026" (the CLI's words, the UI's fallback)
     pub label: String,
+    /// The same sentence as a code with its dates, for the UI to say in its language.
+    pub message: Message,
 }
 
 fn first_of_next_month(d: NaiveDate) -> NaiveDate {
@@ -59,16 +62,16 @@ pub fn period_of(day: NaiveDate) -> BillingPeriod {
     let next = first_of_next_month(start);
     let end = next.pred_opt().unwrap_or(start);
     let invoice_available = next.with_day(8).unwrap_or(next);
-    let label = format!(
-        "{} charges · invoice available {}",
-        start.format("%B %Y"),
-        invoice_available.format("%-d %B %Y")
-    );
+    let message = Message::BillingPeriod {
+        start,
+        invoice_available,
+    };
     BillingPeriod {
         start,
         end,
         invoice_available,
-        label,
+        label: message.english(),
+        message,
     }
 }
 

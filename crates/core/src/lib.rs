@@ -19,6 +19,7 @@ pub mod connection;
 pub mod customers;
 pub mod desktop;
 pub mod doctor;
+pub mod message;
 pub mod orders;
 pub mod pricelist;
 pub mod pricing;

@@ -57,6 +57,51 @@ impl ConnectionKind {
     }
 }
 
+/// The desktop app's language: the operating system's, or one chosen in Settings. (The CLI
+/// speaks English.)
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum Language {
+    /// Whatever the operating system's language is (English where it is not Korean).
+    #[default]
+    System,
+    /// English.
+    En,
+    /// Korean (한국어).
+    Ko,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::System => "system",
+            Language::En => "en",
+            Language::Ko => "ko",
+        }
+    }
+}
+
+/// The operating system's language as a BCP 47 tag (`ko-KR`), from the POSIX locale variables
+/// (`LC_ALL`, then `LC_MESSAGES`, then `LANG`); `None` where they name none (or `C`/`POSIX`).
+///
+/// Why not only the webview's `navigator.language`: WebKitGTK derives it from `setlocale`, which
+/// falls back to `C` (and so `en-US`) when the named locale is not generated on the machine, so
+/// `LANG=ko_KR.UTF-8` alone reads as English there. The variables say what the person chose.
+pub fn os_language() -> Option<String> {
+    os_language_from(|k| std::env::var(k).ok())
+}
+
+fn os_language_from(var: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let value = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| var(k))
+        .find(|v| !v.trim().is_empty())?;
+    // ko_KR.UTF-8@euro → ko-KR
+    let tag = value.split(['.', '@']).next()?.trim().replace('_', "-");
+    (!tag.is_empty() && tag != "C" && tag != "POSIX").then_some(tag)
+}
+
 /// Optional replacements of the service base URLs. Each must be `https://`, or `http://` on
 /// this machine.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,6 +155,8 @@ pub struct Settings {
     /// Where exports go when no file is named. `None`: the Downloads folder.
     #[serde(deserialize_with = "folder", skip_serializing_if = "Option::is_none")]
     pub export_dir: Option<PathBuf>,
+    /// The desktop app's language (`system`: the operating system's).
+    pub language: Language,
     /// Optional service address overrides.
     pub endpoints: EndpointOverrides,
     /// Updates of the desktop app (automatic checks, the feed).
@@ -146,6 +193,7 @@ impl Default for Settings {
             arm_subscription: None,
             markets: vec![FALLBACK_MARKET.to_string()],
             export_dir: None,
+            language: Language::System,
             endpoints: EndpointOverrides::default(),
             updates: UpdateSettings::default(),
         }
@@ -178,6 +226,9 @@ const DOC_MARKETS: &str = "\
 Default markets, as two-letter country codes. The first is used when a command names none.";
 const DOC_EXPORT: &str = "\
 Folder that exports go to when no file is named. Left out: your Downloads folder.";
+const DOC_LANGUAGE: &str = "\
+The desktop app's language: \"system\" (the operating system's; English unless it is Korean),
+\"en\" (English) or \"ko\" (Korean, 한국어). The command line always speaks English.";
 const DOC_ENDPOINTS: &str = "\
 Optional service addresses, e.g. a proxy, or a sandbox started with `cspdesk sandbox serve`.
 Only https:// is accepted, or http:// on this machine (127.0.0.1, localhost): tokens must
@@ -196,13 +247,14 @@ update feed here (a latest.json, https:// only, or http:// on this machine).";
 const DOC_UP_AUTO: &str = "Check for a new version at start, at most once a day.";
 const DOC_UP_FEED: &str = "Update feed. Left out: the one built into the app.";
 
-const TOP_KEYS: [&str; 8] = [
+const TOP_KEYS: [&str; 9] = [
     "connection",
     "tenant_id",
     "client_id",
     "arm_subscription",
     "markets",
     "export_dir",
+    "language",
     "endpoints",
     "updates",
 ];
@@ -443,6 +495,13 @@ impl Settings {
             DOC_EXPORT,
             self.export_dir.as_ref().map(|p| s(&p.to_string_lossy())),
             "\"/home/me/Exports\"",
+        );
+        field(
+            &mut out,
+            "language",
+            DOC_LANGUAGE,
+            (self.language != Language::System).then(|| s(self.language.as_str())),
+            "\"system\"",
         );
         comment(&mut out, DOC_ENDPOINTS);
         out.push_str("[endpoints]\n\n");
@@ -745,6 +804,7 @@ mod tests {
             arm_subscription: Some("0f3a9c2e-7b1d-4c58-a6e2-3d9b8f1c4e70".into()),
             markets: vec!["GB".into(), "US".into()],
             export_dir: Some(PathBuf::from("/tmp/exports \"q\"")),
+            language: Language::Ko,
             endpoints: EndpointOverrides {
                 partner_center: Some(Url::parse("http://127.0.0.1:9000/").unwrap()),
                 authority: Some(Url::parse("https://login.example.com/").unwrap()),
@@ -799,6 +859,37 @@ mod tests {
         };
         assert!(s.endpoints().is_err());
         assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn the_os_language_comes_from_the_locale_variables() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            os_language_from(env(&[("LANG", "ko_KR.UTF-8")])).as_deref(),
+            Some("ko-KR")
+        );
+        assert_eq!(
+            os_language_from(env(&[("LC_ALL", "en_GB.UTF-8"), ("LANG", "ko_KR.UTF-8")])).as_deref(),
+            Some("en-GB")
+        );
+        assert_eq!(
+            os_language_from(env(&[
+                ("LC_ALL", ""),
+                ("LC_MESSAGES", "ko_KR"),
+                ("LANG", "C")
+            ]))
+            .as_deref(),
+            Some("ko-KR")
+        );
+        assert_eq!(os_language_from(env(&[("LANG", "C.UTF-8")])), None);
+        assert_eq!(os_language_from(env(&[])), None);
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod a11y;
 // One module per area:
 mod buy;
 mod desk;
+mod korean;
 mod marketplace;
 mod package;
 mod prices;

@@ -25,4 +25,9 @@ defaultExportDir: string,
 /**
  * Environment variables that override the file for this run, in plain words.
  */
-overriddenBy: Array<string>, };
+overriddenBy: Array<string>, 
+/**
+ * The operating system's language (`ko-KR`), when its locale variables name one: what
+ * `language = "system"` follows (the UI falls back to the webview's languages).
+ */
+osLanguage: string | null, };

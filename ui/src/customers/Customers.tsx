@@ -6,9 +6,10 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
-import { ago, dateTime } from "../format";
+import { ago, count, dateTime } from "../format";
 import { BuyFlow } from "../orders/BuyFlow";
-import { STATE_LABELS, timeLeft } from "../orders/buy";
+import { stateLabel, timeLeft } from "../orders/buy";
+import { pcStatusLabel } from "../subscriptions/time";
 import "../orders/orders.css";
 import type { CustomerRow } from "../bindings/CustomerRow";
 import { ErrorBanner } from "../shell/ErrorBanner";
@@ -17,13 +18,14 @@ import type { ViewProps } from "../shell/nav";
 import { SearchField } from "../shell/SearchField";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { useDebounced } from "../shell/useDebounced";
+import { t } from "../i18n";
 
 type SortKey = "companyName" | "domain" | "tenantId";
 
 const COLUMNS: Array<GridColumn<CustomerRow>> = [
-  { id: "companyName", header: "Company", width: "minmax(140px, 38fr)", sortable: true, className: "c-title", render: (c) => c.companyName },
-  { id: "domain", header: "Domain", width: "minmax(120px, 28fr)", sortable: true, render: (c) => c.domain },
-  { id: "tenantId", header: "Tenant ID", width: "minmax(120px, 34fr)", sortable: true, minWidth: 480, render: (c) => <code className="small">{c.tenantId}</code> },
+  { id: "companyName", get header() { return t("customers.company"); }, width: "minmax(140px, 38fr)", sortable: true, className: "c-title", render: (c) => c.companyName },
+  { id: "domain", get header() { return t("customers.domain"); }, width: "minmax(120px, 28fr)", sortable: true, render: (c) => c.domain },
+  { id: "tenantId", get header() { return t("customers.tenantId"); }, width: "minmax(120px, 34fr)", sortable: true, minWidth: 480, render: (c) => <code className="small">{c.tenantId}</code> },
 ];
 
 export function Customers({ market, markets, params, navigate }: ViewProps<"customers">) {
@@ -65,15 +67,15 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
   });
 
   return (
-    <section className="view customers-view" aria-label="Customers">
+    <section className="view customers-view" aria-label={t("customers.customers")}>
       <div className="toolbar">
-        <h1>Customers</h1>
+        <h1>{t("customers.customers")}</h1>
         <SearchField
           ref={searchRef}
           id="customer-search"
           className="search"
-          label="Search customers"
-          placeholder="Search company name, domain or tenant id (Ctrl+F)"
+          label={t("customers.searchCustomers")}
+          placeholder={t("customers.searchCompanyNameDomainOr")}
           value={search}
           onSearch={setSearch}
           onKeyDown={(e) => {
@@ -86,27 +88,27 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
           }}
         />
         <span className="result-count" id="customer-count">
-          {rows ? `${rows.length} ${rows.length === 1 ? "customer" : "customers"}` : "Loading…"}
+          {rows ? t("customers.count", { count: rows.length, n: count(rows.length) }) : t("customers.loading")}
         </span>
         <span className="spacer" />
-        <button type="button" onClick={refresh} title="Read the customer list from Partner Center again">
-          Refresh
+        <button type="button" onClick={refresh} title={t("customers.readTheCustomerListFrom")}>
+          {t("customers.refresh")}
         </button>
       </div>
-      {listed.error && <ErrorBanner error={listed.error} what="The customers could not be listed" onRetry={refresh} />}
+      {listed.error && <ErrorBanner error={listed.error} what={t("customers.theCustomersCouldNotBe")} onRetry={refresh} />}
       <div className={openId ? "content with-detail" : "content"}>
         <div className="list">
           {rows && rows.length === 0 && (
             <div className="empty">
-              No customer matches “{search}”.{" "}
+              {t("customers.noCustomerMatchesSearch", { search })}{" "}
               <button type="button" className="link" onClick={() => setSearch("")}>
-                Clear search
+                {t("customers.clearSearch")}
               </button>
             </div>
           )}
           <Grid
             id="customer-table"
-            label="Customers"
+            label={t("customers.customers")}
             columns={COLUMNS}
             count={sorted.length}
             rowAt={(i) => sorted[i]}
@@ -154,30 +156,30 @@ function CustomerPanel({
   const buyMarket = d?.billingCountry && marketCodes.includes(d.billingCountry) ? d.billingCountry : market;
 
   return (
-    <aside className="detail" id="customer-detail" aria-label="Customer detail">
+    <aside className="detail" id="customer-detail" aria-label={t("customers.customerDetail")}>
       <div className="detail-head">
         <div>
-          <h2 id="customer-title">{d?.companyName ?? (error ? "Customer" : "Loading…")}</h2>
+          <h2 id="customer-title">{d?.companyName ?? (error ? t("customers.customer") : t("customers.loading"))}</h2>
           {d && <div className="muted">{d.domain}</div>}
         </div>
-        <button type="button" className="ghost close" onClick={onClose} aria-label="Close detail (Esc)" title="Close (Esc)">
+        <button type="button" className="ghost close" onClick={onClose} aria-label={t("customers.closeDetailEsc")} title={t("customers.closeEsc")}>
           ✕
         </button>
       </div>
-      {error && <ErrorBanner error={error} what="The customer could not be shown" onRetry={() => void detail.refetch()} />}
+      {error && <ErrorBanner error={error} what={t("customers.theCustomerCouldNotBe")} onRetry={() => void detail.refetch()} />}
       {d && (
         <div className="detail-body">
           <section>
             <dl className="contacts">
-              <dt>Billing country</dt>
-              <dd id="customer-country">{d.billingCountry ?? <span className="muted">not in the billing profile</span>}</dd>
-              <dt>Tenant ID</dt>
+              <dt>{t("customers.billingCountry")}</dt>
+              <dd id="customer-country">{d.billingCountry ?? <span className="muted">{t("customers.notInTheBillingProfile")}</span>}</dd>
+              <dt>{t("customers.tenantId")}</dt>
               <dd>
                 <code className="small">{d.tenantId}</code>
               </dd>
               {d.email && (
                 <>
-                  <dt>Billing email</dt>
+                  <dt>{t("customers.billingEmail")}</dt>
                   <dd>{d.email}</dd>
                 </>
               )}
@@ -188,20 +190,20 @@ function CustomerPanel({
                 className="primary"
                 id="customer-buy"
                 disabled={!d.billingCountry}
-                title={d.billingCountry ? `Buy a SaaS offer sold in ${d.billingCountry}` : "Complete the billing profile in Partner Center first"}
+                title={d.billingCountry ? t("customers.buyASaasOfferSold", { billingCountry: d.billingCountry }) : t("customers.completeTheBillingProfileIn")}
                 onClick={() => setBuying(true)}
               >
-                Buy…
+                {t("customers.buy")}
               </button>
               <button type="button" onClick={() => navigate({ view: "orders", customerId: d.id })}>
-                All orders
+                {t("customers.allOrders")}
               </button>
             </div>
           </section>
           <section>
-            <h3>Subscriptions ({d.subscriptions.length})</h3>
+            <h3>{t("customers.subscriptionsLength", { length: d.subscriptions.length })}</h3>
             {d.subscriptions.length === 0 ? (
-              <p className="muted">No subscriptions.</p>
+              <p className="muted">{t("customers.noSubscriptions")}</p>
             ) : (
               <table className="mini" id="customer-subscriptions">
                 <colgroup>
@@ -213,23 +215,23 @@ function CustomerPanel({
                 </colgroup>
                 <thead>
                   <tr>
-                    <th>Offer</th>
-                    <th>Qty</th>
-                    <th>Status</th>
-                    <th>Cancel by</th>
-                    <th title="Publisher contacts">
+                    <th>{t("customers.offer")}</th>
+                    <th>{t("customers.qty")}</th>
+                    <th>{t("customers.status")}</th>
+                    <th>{t("customers.cancelBy")}</th>
+                    <th title={t("customers.publisherContacts")}>
                       <span aria-hidden="true">☏</span>
                     </th>
                   </tr>
                 </thead>
                 <tbody>
                   {d.subscriptions.map((s) => (
-                    <tr key={s.id} data-subscription={s.id} title={`${s.friendlyName || s.offerName} · ${s.publisherName} · ${s.termDuration} ${s.billingCycle}${s.autoRenewEnabled ? " · auto-renews" : ""}`}>
+                    <tr key={s.id} data-subscription={s.id} title={[s.friendlyName || s.offerName, s.publisherName, `${s.termDuration} ${s.billingCycle}`, ...(s.autoRenewEnabled ? [t("customers.autoRenews")] : [])].join(" · ")}>
                       <td>
                         <button
                           type="button"
                           className="link"
-                          title="Open in Subscriptions: cancel, auto-renew, seats, plan, activation link"
+                          title={t("customers.openInSubscriptionsCancelAuto")}
                           onClick={() => navigate({ view: "subscriptions", customerId: d.id, subscriptionId: s.id })}
                         >
                           {s.friendlyName || s.offerName}
@@ -237,8 +239,8 @@ function CustomerPanel({
                       </td>
                       <td className="num">{s.quantity}</td>
                       <td>
-                        <span className={s.status === "pending" ? "pill warn" : "pill"} title={s.status === "pending" ? "Waiting for activation by the customer" : s.statusLabel}>
-                          {s.status === "pending" ? "to activate" : s.statusLabel}
+                        <span className={s.status === "pending" ? "pill warn" : "pill"} title={s.status === "pending" ? t("customers.waitingForActivationByThe") : pcStatusLabel(s.status, s.statusLabel)}>
+                          {s.status === "pending" ? t("customers.toActivate") : pcStatusLabel(s.status, s.statusLabel)}
                         </span>
                       </td>
                       <td title={s.cancellationDeadline ? dateTime(s.cancellationDeadline) : ""}>
@@ -248,8 +250,8 @@ function CustomerPanel({
                         <button
                           type="button"
                           className="link publisher-contacts"
-                          title={`Publisher contacts: ${s.publisherName}'s support for this subscription`}
-                          aria-label={`Publisher contacts for ${s.friendlyName || s.offerName}`}
+                          title={t("customers.publisherContactsPublishernameSSupport", { publisherName: s.publisherName })}
+                          aria-label={t("customers.publisherContactsForFriendlyname", { friendlyName: s.friendlyName || s.offerName })}
                           onClick={() => navigate({ view: "publishers", customerId: d.id, subscriptionId: s.id })}
                         >
                           ☏
@@ -262,9 +264,9 @@ function CustomerPanel({
             )}
           </section>
           <section>
-            <h3>Orders from this app ({d.orders.length})</h3>
+            <h3>{t("customers.ordersFromThisAppLength", { length: d.orders.length })}</h3>
             {d.orders.length === 0 ? (
-              <p className="muted">None yet.</p>
+              <p className="muted">{t("customers.noneYet")}</p>
             ) : (
               <table className="mini" id="customer-orders">
                 <colgroup>
@@ -274,20 +276,20 @@ function CustomerPanel({
                 </colgroup>
                 <thead>
                   <tr>
-                    <th>Offer</th>
-                    <th>State</th>
-                    <th>Placed</th>
+                    <th>{t("customers.offer")}</th>
+                    <th>{t("customers.state")}</th>
+                    <th>{t("customers.placed")}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {d.orders.map((o) => (
-                    <tr key={o.id} title={o.orderId ? `Order ${o.orderId}` : (o.error ?? "")} data-order={o.orderId ?? ""}>
+                    <tr key={o.id} title={o.orderId ? t("customers.orderOrderid", { orderId: o.orderId }) : (o.error ?? "")} data-order={o.orderId ?? ""}>
                       <td>
                         {o.productTitle}
                         {o.plan && <span className="muted"> · {o.plan}</span>} × {o.quantity}
                       </td>
                       <td>
-                        <span className={`pill state ${o.state}`}>{STATE_LABELS[o.state]}</span>
+                        <span className={`pill state ${o.state}`}>{stateLabel(o.state)}</span>
                       </td>
                       <td title={dateTime(o.createdAt)}>{ago(o.createdAt)}</td>
                     </tr>

@@ -23,7 +23,7 @@ const invoice: InvoiceSummary = {
   id: "G000123",
   unbilled: false,
   invoiceDate: "2026-11-08T00:00:00Z",
-  period: { start: "2026-10-01", end: "2026-10-31", invoiceAvailable: "2026-11-08", label: "October 2026 charges · invoice available 8 November 2026" },
+  period: { start: "2026-10-01", end: "2026-10-31", invoiceAvailable: "2026-11-08", label: "October 2026 charges · invoice available 8 November 2026", message: { code: "billingPeriod", params: { start: "2026-10-01", invoiceAvailable: "2026-11-08" } } },
   totalCharges: 120,
   paidAmount: 0,
   currencyCode: "USD",

@@ -6,10 +6,10 @@ import { useQuery } from "@tanstack/react-query";
 import { Fragment, useCallback, useRef, useState } from "react";
 
 import * as api from "../api";
+import { count, day, money } from "../format";
 import type { GraphExportProgress } from "../bindings/GraphExportProgress";
 import type { LineRow } from "../bindings/LineRow";
 import { covers, rowAt, windowFor } from "../marketplace/windowing";
-import { money } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { Grid, type GridColumn, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
@@ -34,16 +34,19 @@ import {
   periodTitle,
   totalsText,
 } from "./lines";
+import { t, say } from "../i18n";
+import { Trans } from "react-i18next";
 
 const ROW_HEIGHT = 30;
 
-const shortDate = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }) : "–");
+const shortDate = (iso: string | null) => (iso ? day(iso, "short") : "–");
 
 /** The filter fields: what each filters, its placeholder, its suggestions. */
-const FILTER_FIELDS: Array<[keyof LineFilters, string, "customers" | "publishers" | "products"]> = [
-  ["customer", "Customer  (Ctrl+F)", "customers"],
-  ["publisher", "Publisher", "publishers"],
-  ["product", "Product or plan", "products"],
+/** The filter fields: what each filters, its placeholder and name, and its suggestions. */
+const filterFields = (): Array<[keyof LineFilters, string, string, "customers" | "publishers" | "products"]> => [
+  ["customer", t("invoices.customerCtrlF"), t("invoices.filterByCustomer"), "customers"],
+  ["publisher", t("invoices.publisher"), t("invoices.filterByPublisher"), "publishers"],
+  ["product", t("invoices.productOrPlan"), t("invoices.filterByProduct"), "products"],
 ];
 
 /** The first window of a new question. */
@@ -119,9 +122,9 @@ export function Invoices({ navigate }: ViewProps) {
 
   const exporter = useExport({
     write: (path) => api.exportInvoiceLines(buildLineQuery(invoiceId ?? "", filters, sort, 0, 1), path, path ? null : "xlsx"),
-    summary: (r) => `${r.rows.toLocaleString()} ${r.rows === 1 ? "line" : "lines"}`,
-    what: "The lines could not be exported",
-    hint: () => "Choose another folder with Save as…, or check that the file is not open in another program.",
+    summary: (r) => t("lines.lines", { count: r.rows, n: count(r.rows) }),
+    what: t("invoices.linesNotExported"),
+    hint: () => t("export.chooseAnotherFolder"),
     id: "export-note",
   });
   const exporting = exporter.busy;
@@ -159,12 +162,12 @@ export function Invoices({ navigate }: ViewProps) {
 
   // The columns, their header words and the widths below which they give way.
   const columns: Array<GridColumn<LineRow>> = sortable<LineRow>([
-    { id: "chargeStart", header: "Charge date", width: "96px", minWidth: 640, render: (r) => <span className="num">{shortDate(r.chargeStartDate)}</span> },
-    { id: "customer", header: "Customer", width: "minmax(70px, 1.3fr)", render: (r) => <span title={`${r.customerName} · ${r.customerId}`}>{r.customerName}</span> },
-    { id: "publisher", header: "Publisher", width: "minmax(100px, 1.1fr)", minWidth: 520, render: (r) => <span title={r.publisherName}>{r.publisherName}</span> },
+    { id: "chargeStart", header: t("invoices.chargeDate"), width: "96px", minWidth: 640, render: (r) => <span className="num">{shortDate(r.chargeStartDate)}</span> },
+    { id: "customer", header: t("invoices.customer"), width: "minmax(70px, 1.3fr)", render: (r) => <span title={`${r.customerName} · ${r.customerId}`}>{r.customerName}</span> },
+    { id: "publisher", header: t("invoices.publisher"), width: "minmax(100px, 1.1fr)", minWidth: 520, render: (r) => <span title={r.publisherName}>{r.publisherName}</span> },
     {
       id: "product",
-      header: "Product · plan",
+      header: t("invoices.productPlan"),
       width: "minmax(80px, 1.7fr)",
       render: (r) => (
         <span title={`${r.productName} · ${r.skuName}`}>
@@ -174,22 +177,22 @@ export function Invoices({ navigate }: ViewProps) {
     },
     {
       id: "chargeType",
-      header: "Charge",
+      header: t("invoices.charge"),
       width: "92px",
       render: (r) =>
         r.trial ? (
-          <span className="pill trial" title="A free trial: charged at 0">
-            Trial
+          <span className="pill trial" title={t("invoices.aFreeTrialChargedAt")}>
+            {t("invoices.trial")}
           </span>
         ) : (
           chargeLabel(r)
         ),
     },
-    { id: "quantity", header: "Qty", width: "44px", minWidth: 700, className: "num", render: (r) => r.quantity ?? "–" },
-    { id: "total", header: "Total", width: "88px", className: "num", descFirst: true, render: (r) => money(r.total, r.currency) },
+    { id: "quantity", header: t("invoices.qty"), width: "44px", minWidth: 700, className: "num", render: (r) => r.quantity ?? "–" },
+    { id: "total", header: t("invoices.total"), width: "88px", className: "num", descFirst: true, render: (r) => money(r.total, r.currency) },
     {
       id: "action",
-      header: "Publisher contacts",
+      header: t("invoices.publisherContacts"),
       sortable: false,
       head: () => null,
       width: "78px",
@@ -198,13 +201,13 @@ export function Invoices({ navigate }: ViewProps) {
         <button
           type="button"
           className="contacts-btn small"
-          title={`${r.publisherName}'s support contacts for this subscription`}
+          title={t("invoices.publishernameSSupportContactsFor", { publisherName: r.publisherName })}
           onClick={(e) => {
             e.stopPropagation();
             toContacts(r);
           }}
         >
-          Contacts
+          {t("invoices.contacts")}
         </button>
       ),
     },
@@ -213,14 +216,14 @@ export function Invoices({ navigate }: ViewProps) {
 
   return (
     <div className="view invoices">
-      {listed.error && <ErrorBanner error={listed.error} what="The invoices could not be listed" onRetry={() => void listed.refetch()} />}
+      {listed.error && <ErrorBanner error={listed.error} what={t("invoices.theInvoicesCouldNotBe")} onRetry={() => void listed.refetch()} />}
       <div className="invoices-body">
-        <nav className="periods" aria-label="Billing periods" id="invoice-periods">
+        <nav className="periods" aria-label={t("invoices.billingPeriods")} id="invoice-periods">
           <div className="periods-head">
-            <h2>Billing periods</h2>
-            <p className="muted small">Marketplace charges run from the first to the last day of a month; the invoice is available on the 8th of the next month.</p>
+            <h2>{t("invoices.billingPeriods")}</h2>
+            <p className="muted small">{t("invoices.marketplaceChargesRunFromThe")}</p>
           </div>
-          {!invoices && !listed.error && <p className="muted periods-empty">Reading invoices from Partner Center…</p>}
+          {!invoices && !listed.error && <p className="muted periods-empty">{t("invoices.readingInvoicesFromPartnerCenter")}</p>}
           <ul>
             {invoices?.map((i) => (
               <li key={i.id}>
@@ -234,14 +237,14 @@ export function Invoices({ navigate }: ViewProps) {
                   <span className="period-title">
                     {periodTitle(i)}
                     {i.unbilled ? (
-                      <span className="pill warn" title="The current period: not invoiced yet">
-                        Current
+                      <span className="pill warn" title={t("invoices.theCurrentPeriodNotInvoiced")}>
+                        {t("invoices.current")}
                       </span>
                     ) : (
                       <span className="period-total num">{money(i.totalCharges, i.currencyCode)}</span>
                     )}
                   </span>
-                  <span className="period-rule">{i.period?.label}</span>
+                  <span className="period-rule">{i.period && say(i.period.message, i.period.label)}</span>
                   {!i.unbilled && <span className="period-id muted">{i.id}</span>}
                 </button>
               </li>
@@ -249,61 +252,56 @@ export function Invoices({ navigate }: ViewProps) {
           </ul>
         </nav>
 
-        <section className="lines" aria-label="Marketplace line items">
+        <section className="lines" aria-label={t("invoices.marketplaceLineItems")}>
           {inv && (
             <header className="lines-head">
               <div className="lines-title">
-                <h1 id="period-rule">{inv.period?.label ?? inv.id}</h1>
+                <h1 id="period-rule">{inv.period ? say(inv.period.message, inv.period.label) : inv.id}</h1>
                 <p className="muted" id="period-status">
                   {periodStatus(inv)}
                 </p>
               </div>
               <div className="lines-actions">
-                <button type="button" onClick={refresh} disabled={lines.isFetching} title="Read the lines from Partner Center again">
-                  Refresh
+                <button type="button" onClick={refresh} disabled={lines.isFetching} title={t("invoices.readTheLinesFromPartner")}>
+                  {t("invoices.refresh")}
                 </button>
-                <button type="button" className="primary" id="export-lines" onClick={() => doExport(false)} disabled={exporting || total === 0} title="Export the lines shown (with the filters) to an Excel workbook in the export folder">
-                  {exporting ? "Exporting…" : "Export .xlsx"}
+                <button type="button" className="primary" id="export-lines" onClick={() => doExport(false)} disabled={exporting || total === 0} title={t("invoices.exportTheLinesShownWith")}>
+                  {exporting ? t("invoices.exporting") : t("invoices.exportXlsx")}
                 </button>
-                <button type="button" id="export-lines-as" onClick={() => doExport(true)} disabled={exporting || total === 0} title="Choose where to save, as .xlsx or .csv">
-                  Save as…
+                <button type="button" id="export-lines-as" onClick={() => doExport(true)} disabled={exporting || total === 0} title={t("invoices.chooseWhereToSaveAs")}>
+                  {t("invoices.saveAs")}
                 </button>
               </div>
             </header>
           )}
           {inv && (
             <div className="line-filters filter-row">
-              {FILTER_FIELDS.map(([key, placeholder, list]) => (
+              {filterFields().map(([key, placeholder, label, list]) => (
                 <Fragment key={key}>
                   <input
                     ref={key === "customer" ? customerRef : undefined}
                     id={`filter-${key}`}
                     type="search"
                     placeholder={placeholder}
-                    title={key === "customer" ? "Customer name, domain or id" : undefined}
+                    title={key === "customer" ? t("invoices.customerNameDomainOrId") : undefined}
                     list={`line-${list}`}
                     value={filters[key]}
                     onChange={(e) => setFilters({ ...filters, [key]: e.target.value })}
                     onKeyDown={(e) => onFilterKey(e, key)}
-                    aria-label={`Filter by ${key}`}
+                    aria-label={label}
                   />
                   <datalist id={`line-${list}`}>{current?.[list].map((c) => <option key={c} value={c} />)}</datalist>
                 </Fragment>
               ))}
               {filtered && (
                 <button type="button" className="link" onClick={() => setFilters(EMPTY_LINE_FILTERS)}>
-                  Clear filters
+                  {t("invoices.clearFilters")}
                 </button>
               )}
               <span className="spacer" />
               {current && (
                 <span className="line-summary">
-                  <span id="line-count" className="muted">
-                    {countText(current.total, current.all, current.trials, filtered)}
-                  </span>
-                  <span className="line-total" id="line-totals" title={`Total of the ${filtered ? "matching " : ""}lines in ${currency}`}>
-                    Total {totalsText(current.totals)}
-                  </span>
+                  <Trans i18nKey="invoices.totalTotalTotals" values={{ total: countText(current.total, current.all, current.trials, filtered), totals: totalsText(current.totals) }} components={{ span: <span id="line-count" className="muted" />, span2: <span className="line-total" id="line-totals" title={t("invoices.totalOfTheValueLines", { value: filtered ? "matching " : "", currency })} /> }} />
                 </span>
               )}
             </div>
@@ -311,34 +309,34 @@ export function Invoices({ navigate }: ViewProps) {
           {linesError && (
             <ErrorBanner
               error={linesError}
-              what="The line items could not be read"
+              what={t("invoices.theLineItemsCouldNot")}
               onRetry={refresh}
             />
           )}
           {exporter.status}
           <div className={open ? "content with-detail" : "content"}>
             <div className="list">
-              {inv && !current && !linesError && !exportProgress && <div className="empty">Reading the invoice's line items from Partner Center…</div>}
+              {inv && !current && !linesError && !exportProgress && <div className="empty">{t("invoices.readingTheInvoiceSLine")}</div>}
               {exportProgress && !linesError && <ExportStatus progress={exportProgress} />}
               {current && current.total === 0 && (
                 <div className="empty" id="lines-empty">
                   {filtered ? (
                     <>
-                      No line matches these filters.{" "}
+                      {t("invoices.noLineMatchesTheseFilters")}{" "}
                       <button type="button" className="link" onClick={() => setFilters(EMPTY_LINE_FILTERS)}>
-                        Clear filters
+                        {t("invoices.clearFilters")}
                       </button>
                     </>
                   ) : inv?.unbilled ? (
-                    "No marketplace charges so far this month."
+                    t("invoices.noMarketplaceChargesSoFar")
                   ) : (
-                    "This invoice has no marketplace line items."
+                    t("invoices.thisInvoiceHasNoMarketplace")
                   )}
                 </div>
               )}
               <Grid
                 id="line-table"
-                label="Line items"
+                label={t("invoices.lineItems")}
                 columns={columns}
                 count={total}
                 rowAt={(i) => rowAt(win, i)}
@@ -366,63 +364,63 @@ export function Invoices({ navigate }: ViewProps) {
 }
 
 function LineDetail({ line, onClose, onContacts, onCustomer }: { line: LineRow; onClose: () => void; onContacts: () => void; onCustomer: () => void }) {
-  const field = (label: string, value: React.ReactNode, id?: string) => (
+  const field = (label: string, value: React.ReactNode, at?: { id: string }) => (
     <>
       <dt>{label}</dt>
-      <dd id={id}>{value === "" || value === null ? <span className="muted">–</span> : value}</dd>
+      <dd id={at?.id}>{value === "" || value === null ? <span className="muted">–</span> : value}</dd>
     </>
   );
   return (
-    <aside className="detail" id="line-detail" aria-label="Line item">
+    <aside className="detail" id="line-detail" aria-label={t("invoices.lineItem")}>
       <div className="detail-head">
         <div>
           <h2>{line.productName}</h2>
           <div className="detail-sub">
             <span className="pill">{line.skuName}</span>
-            {line.trial ? <span className="pill trial">Trial · charged at 0</span> : <span className="pill">{chargeLabel(line)}</span>}
+            {line.trial ? <span className="pill trial">{t("invoices.trialChargedAt0")}</span> : <span className="pill">{chargeLabel(line)}</span>}
           </div>
         </div>
-        <button type="button" className="ghost close" onClick={onClose} aria-label="Close (Esc)" title="Close (Esc)">
+        <button type="button" className="ghost close" onClick={onClose} aria-label={t("invoices.closeEsc")} title={t("invoices.closeEsc")}>
           ✕
         </button>
       </div>
       <div className="detail-body">
         <section>
           <button type="button" className="primary" id="line-publisher-contacts" onClick={onContacts}>
-            Publisher contacts
+            {t("invoices.publisherContacts")}
           </button>
-          <p className="muted small help">Technical issues go to {line.publisherName}; billing and subscription questions stay with you.</p>
+          <p className="muted small help">{t("invoices.technicalIssuesGoToPublishername", { publisherName: line.publisherName })}</p>
         </section>
         <section>
-          <h3>Charge</h3>
+          <h3>{t("invoices.charge")}</h3>
           <dl className="contacts">
-            {field("Total", <strong>{money(line.total, line.currency)}</strong>)}
-            {field("Quantity", line.quantity ?? "")}
-            {field("Unit price", money(line.unitPrice, line.currency))}
-            {field("Period", `${shortDate(line.chargeStartDate)} – ${shortDate(line.chargeEndDate)}`)}
-            {field("Term", line.termAndBillingCycle)}
+            {field(t("invoices.field.total"), <strong>{money(line.total, line.currency)}</strong>)}
+            {field(t("invoices.field.quantity"), line.quantity ?? "")}
+            {field(t("invoices.field.unitPrice"), money(line.unitPrice, line.currency))}
+            {field(t("invoices.field.period"), t("invoices.fromTo", { from: shortDate(line.chargeStartDate), to: shortDate(line.chargeEndDate) }))}
+            {field(t("invoices.field.term"), line.termAndBillingCycle)}
           </dl>
         </section>
         <section>
-          <h3>Customer</h3>
+          <h3>{t("invoices.customer")}</h3>
           <dl className="contacts">
-            {field("Name", line.customerName)}
-            {field("Domain", line.customerDomainName)}
-            {field("Country", line.customerCountry)}
+            {field(t("invoices.field.name"), line.customerName)}
+            {field(t("invoices.field.domain"), line.customerDomainName)}
+            {field(t("invoices.field.country"), line.customerCountry)}
             {field("ID", <code>{line.customerId}</code>)}
           </dl>
           <button type="button" className="link small" onClick={onCustomer}>
-            Show only this customer's lines
+            {t("invoices.showOnlyThisCustomerS")}
           </button>
         </section>
         <section>
-          <h3>Subscription</h3>
+          <h3>{t("invoices.subscription")}</h3>
           <dl className="contacts">
-            {field("Publisher", line.publisherName)}
-            {field("Subscription", <code>{line.subscriptionId}</code>, "line-subscription-id")}
-            {field("Order", <code>{line.orderId}</code>)}
-            {field("Product ID", <code>{line.productId}</code>)}
-            {field("Plan ID", <code>{line.skuId}</code>)}
+            {field(t("invoices.field.publisher"), line.publisherName)}
+            {field(t("invoices.field.subscription"), <code>{line.subscriptionId}</code>, { id: "line-subscription-id" })}
+            {field(t("invoices.field.order"), <code>{line.orderId}</code>)}
+            {field(t("invoices.field.productId"), <code>{line.productId}</code>)}
+            {field(t("invoices.field.planId"), <code>{line.skuId}</code>)}
           </dl>
         </section>
       </div>

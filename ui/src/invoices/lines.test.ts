@@ -6,9 +6,9 @@ import { DEFAULT_LINE_SORT, EMPTY_LINE_FILTERS, buildLineQuery, chargeLabel, con
 import { money } from "../format";
 import { covers, rowAt } from "../marketplace/windowing";
 
-const period = { start: "2026-10-01", end: "2026-10-31", invoiceAvailable: "2026-11-08", label: "October 2026 charges · invoice available 8 November 2026" };
+const period = { start: "2026-10-01", end: "2026-10-31", invoiceAvailable: "2026-11-08", label: "October 2026 charges · invoice available 8 November 2026", message: { code: "billingPeriod" as const, params: { start: "2026-10-01", invoiceAvailable: "2026-11-08" } } };
 const invoice: InvoiceSummary = { id: "G000123", unbilled: false, invoiceDate: "2026-11-08T01:22:47Z", period, totalCharges: 120, paidAmount: 0, currencyCode: "USD", currencySymbol: "$" };
-const unbilled: InvoiceSummary = { ...invoice, id: "unbilled", unbilled: true, invoiceDate: null, totalCharges: null, period: { start: "2026-11-01", end: "2026-11-30", invoiceAvailable: "2026-12-08", label: "November 2026 charges · invoice available 8 December 2026" } };
+const unbilled: InvoiceSummary = { ...invoice, id: "unbilled", unbilled: true, invoiceDate: null, totalCharges: null, period: { start: "2026-11-01", end: "2026-11-30", invoiceAvailable: "2026-12-08", label: "November 2026 charges · invoice available 8 December 2026", message: { code: "billingPeriod" as const, params: { start: "2026-11-01", invoiceAvailable: "2026-12-08" } } } };
 
 function row(over: Partial<LineRow> = {}): LineRow {
   return {

@@ -7,8 +7,11 @@ import type { LineQuery } from "../bindings/LineQuery";
 import type { LineRow } from "../bindings/LineRow";
 import type { LineSortKey } from "../bindings/LineSortKey";
 import type { ExportFormat } from "../bindings/ExportFormat";
-import { money } from "../format";
+import { count, date, day, money, month } from "../format";
+import { locale as active, t } from "../i18n";
 import type { RouteTo } from "../shell/nav";
+
+export { money } from "../format";
 
 export interface LineFilters {
   customer: string;
@@ -49,12 +52,10 @@ export function totalsText(totals: CurrencyTotal[], locale?: string): string {
   return totals.map((t) => money(t.amount, t.currency, { locale })).join(" + ");
 }
 
-const MONTH = new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
-
 /** "October 2026" for the period an invoice bills. */
 export function periodMonth(inv: InvoiceSummary): string {
   if (!inv.period) return inv.id;
-  return MONTH.format(new Date(`${inv.period.start}T00:00:00Z`));
+  return month(inv.period.start);
 }
 
 /** The title of a billing period in the list (the current one is marked beside it). */
@@ -63,26 +64,19 @@ export function periodTitle(inv: InvoiceSummary): string {
 }
 
 /** What the selected period's header says under its rule. */
-export function periodStatus(inv: InvoiceSummary, locale?: string): string {
+export function periodStatus(inv: InvoiceSummary, locale: string = active()): string {
   if (inv.unbilled) {
-    const avail = inv.period ? formatDay(inv.period.invoiceAvailable, locale) : "the 8th of next month";
-    return `Not invoiced yet: charges so far this month. The invoice will be available on ${avail}.`;
+    const avail = inv.period ? day(inv.period.invoiceAvailable, "long", locale) : t("lines.eighthOfNextMonth");
+    return t("lines.notInvoicedYet", { date: avail });
   }
-  const parts = [`Invoice ${inv.id}`];
-  if (inv.invoiceDate) parts.push(`issued ${new Date(inv.invoiceDate).toLocaleDateString(locale)}`);
+  const parts = [t("lines.invoice", { id: inv.id })];
+  if (inv.invoiceDate) parts.push(t("lines.issued", { date: date(inv.invoiceDate, locale) }));
   if (inv.totalCharges !== null) {
     parts.push(money(inv.totalCharges, inv.currencyCode, { locale }));
     const paid = inv.paidAmount ?? 0;
-    parts.push(inv.totalCharges <= 0 || paid >= inv.totalCharges ? "paid" : "not paid yet");
+    parts.push(inv.totalCharges <= 0 || paid >= inv.totalCharges ? t("lines.paid") : t("lines.notPaidYet"));
   }
   return parts.join(" · ");
-}
-
-/** A calendar day ("2026-11-08") in the user's locale. */
-export function formatDay(day: string, locale?: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  if (Number.isNaN(d.getTime())) return day;
-  return d.toLocaleDateString(locale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 }
 
 /** The invoice the view opens on: the newest issued one, else the current period. */
@@ -90,18 +84,24 @@ export function defaultInvoice(list: InvoiceSummary[]): string | null {
   return (list.find((i) => !i.unbilled) ?? list[0])?.id ?? null;
 }
 
-const CHARGE_LABELS: Record<string, string> = {
-  new: "New",
-  renew: "Renewal",
-  cyclecharge: "Cycle charge",
-  cancel: "Cancellation",
-  cancelimmediate: "Cancellation",
-  addquantity: "Seats added",
-  removequantity: "Seats removed",
-};
-
 export function chargeLabel(row: LineRow): string {
-  return CHARGE_LABELS[row.chargeType.toLowerCase()] ?? row.chargeType;
+  switch (row.chargeType.toLowerCase()) {
+    case "new":
+      return t("lines.charge.new");
+    case "renew":
+      return t("lines.charge.renew");
+    case "cyclecharge":
+      return t("lines.charge.cycle");
+    case "cancel":
+    case "cancelimmediate":
+      return t("lines.charge.cancel");
+    case "addquantity":
+      return t("lines.charge.seatsAdded");
+    case "removequantity":
+      return t("lines.charge.seatsRemoved");
+    default:
+      return row.chargeType;
+  }
 }
 
 /** Where "Publisher contacts" goes for a line. */
@@ -117,10 +117,9 @@ export function exportFileName(inv: InvoiceSummary, ext: ExportFormat): string {
 
 /** "42 lines · 3 trials" (and "of 120" when filtered). */
 export function countText(shown: number, all: number, trials: number, filtered: boolean): string {
-  const lines = `${shown.toLocaleString()} ${shown === 1 ? "line" : "lines"}`;
-  const of = filtered ? ` of ${all.toLocaleString()}` : "";
-  const t = trials > 0 ? ` · ${trials} ${trials === 1 ? "trial" : "trials"}` : "";
-  return `${lines}${of}${t}`;
+  const lines = filtered ? t("lines.linesOf", { count: shown, n: count(shown), all: count(all) }) : t("lines.lines", { count: shown, n: count(shown) });
+  const trial = trials > 0 ? ` · ${t("lines.trials", { count: trials, n: count(trials) })}` : "";
+  return `${lines}${trial}`;
 }
 
 /** A Graph export's progress in words: the stage, what it is doing, and how far along the
@@ -131,25 +130,23 @@ export interface ExportStage {
   fraction: number | null;
 }
 
-const count = (n: number) => n.toLocaleString("en-US");
-
 export function exportStage(p: GraphExportProgress): ExportStage {
   switch (p.stage) {
     case "started":
-      return { stage: "Requested", detail: `Microsoft Graph accepted ${p.what}`, fraction: null };
+      return { stage: t("lines.stage.requested"), detail: t("lines.stage.accepted", { what: p.what }), fraction: null };
     case "waiting":
       return {
-        stage: "Running",
-        detail: `Microsoft Graph is preparing the lines (${p.status}, ${p.waited_secs} s so far; next check in ${p.next_check_secs} s)`,
+        stage: t("lines.stage.running"),
+        detail: t("lines.stage.preparing", { status: p.status, waited: p.waited_secs, next: p.next_check_secs }),
         fraction: null,
       };
     case "downloading":
       return {
-        stage: `Downloading file ${p.file} of ${p.files}`,
-        detail: `${count(p.lines)} ${p.lines === 1 ? "line" : "lines"} read`,
+        stage: t("lines.stage.downloading", { file: p.file, files: p.files }),
+        detail: t("lines.stage.linesRead", { count: p.lines, n: count(p.lines) }),
         fraction: p.files > 0 ? (p.file - 1) / p.files : null,
       };
     case "done":
-      return { stage: "Read", detail: `${count(p.lines)} ${p.lines === 1 ? "line" : "lines"} read`, fraction: 1 };
+      return { stage: t("lines.stage.read"), detail: t("lines.stage.linesRead", { count: p.lines, n: count(p.lines) }), fraction: 1 };
   }
 }

@@ -5,11 +5,14 @@ import { Fragment, memo, useState } from "react";
 
 import * as api from "../api";
 import type { OfferRow } from "../bindings/OfferRow";
-import { TYPE_LABELS } from "../format";
+import { isoPeriod, typeLabel } from "../format";
+import { billedLabel } from "../orders/buy";
 import { BuyFlow } from "../orders/BuyFlow";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink as Link } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
+import { say, t } from "../i18n";
+import { Trans } from "react-i18next";
 
 interface Props {
   market: string;
@@ -29,39 +32,39 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
   const d = detail.data ?? null;
   const error = detail.error;
   return (
-    <aside className="detail" id="detail-panel" aria-label="Offer detail">
+    <aside className="detail" id="detail-panel" aria-label={t("detailPanel.offerDetail")}>
       <div className="detail-head">
         <div>
-          <h2 id="detail-title">{d?.title ?? preview?.title ?? (error ? "Offer" : "Loading…")}</h2>
+          <h2 id="detail-title">{d?.title ?? preview?.title ?? (error ? t("detailPanel.offer") : t("detailPanel.loading"))}</h2>
           {d && (
             <div className="detail-sub">
-              <span className="pill type">{d.typeLabel}</span>
+              <span className="pill type">{typeLabel(d.type)}</span>
               {d.categories.map((c) => (
                 <span key={c} className="pill">
                   {c}
                 </span>
               ))}
               {d.match === "byName" && (
-                <span className="pill warn" title="Partner Center and the Azure Marketplace were matched by publisher and title">
-                  matched by name
+                <span className="pill warn" title={t("detailPanel.partnerCenterAndTheAzure")}>
+                  {t("detailPanel.matchedByName")}
                 </span>
               )}
             </div>
           )}
         </div>
-        <button type="button" className="ghost close" onClick={onClose} aria-label="Close detail (Esc)" title="Close (Esc)">
+        <button type="button" className="ghost close" onClick={onClose} aria-label={t("detailPanel.closeDetailEsc")} title={t("detailPanel.closeEsc")}>
           ✕
         </button>
       </div>
       {error && (
-        <ErrorBanner error={error} what="The offer could not be shown" onRetry={() => void detail.refetch()} />
+        <ErrorBanner error={error} what={t("detailPanel.theOfferCouldNotBe")} onRetry={() => void detail.refetch()} />
       )}
       {!d && !error && preview && (
         <div className="detail-body">
           <section>
-            <h3>Publisher</h3>
+            <h3>{t("detailPanel.publisher")}</h3>
             <div className="publisher-name">{preview.publisherName}</div>
-            <p className="muted">{TYPE_LABELS[preview.type]} · loading plans, contacts and terms…</p>
+            <p className="muted">{t("detailPanel.typeLoadingPlansContacts", { type: typeLabel(preview.type) })}</p>
           </section>
         </div>
       )}
@@ -71,24 +74,23 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
             {d.purchasable ? (
               <>
                 <div>
-                  <strong>Can be bought through CSP.</strong> Buying subscribes the customer and accepts the
-                  publisher's terms below.
+                  <Trans i18nKey="detailPanel.canBeBoughtThroughCsp" components={{ strong: <strong /> }} />
                 </div>
                 {d.productId ? (
                   <button type="button" className="primary tooltip-wrap" id="buy-button" onClick={() => setBuying(true)}>
-                    Buy for a customer
+                    {t("detailPanel.buyForACustomer")}
                   </button>
                 ) : (
-                  <span className="muted">Not in the Partner Center catalog of {d.market}; it cannot be ordered from here.</span>
+                  <span className="muted">{t("detailPanel.notInThePartnerCenter", { market: d.market })}</span>
                 )}
               </>
             ) : (
               <div id="buy-not-csp">
-                <strong>Not sold through CSP.</strong> {d.purchaseNote}
+                <Trans i18nKey="detailPanel.notSoldThroughCspPurchasenote" values={{ purchaseNote: say(d.purchaseMessage, d.purchaseNote ?? "") }} components={{ strong: <strong /> }} />
                 {d.type !== "saas" && (
                   <div className="small">
-                    Only SaaS offers can be bought for a customer here. Go to the{" "}
-                    <Link uri="https://portal.azure.com/#create/hub">Azure portal</Link> to deploy it under the customer's Azure subscription.
+                    {t("detailPanel.onlySaasOffersCanBe")}{" "}
+                    <Link uri="https://portal.azure.com/#create/hub">{t("detailPanel.azurePortal")}</Link> {t("detailPanel.toDeployItUnderThe")}
                   </div>
                 )}
               </div>
@@ -96,15 +98,15 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
           </section>
 
           <section>
-            <h3>Publisher</h3>
+            <h3>{t("detailPanel.publisher")}</h3>
             <div className="publisher-name" id="detail-publisher">
               {d.publisher.name}
-              {d.publisher.microsoft && <span className="pill">Microsoft</span>}
+              {d.publisher.microsoft && <span className="pill">{t("detailPanel.microsoft")}</span>}
             </div>
             <dl className="contacts">
               {d.publisher.supportUri && (
                 <>
-                  <dt>Support</dt>
+                  <dt>{t("detailPanel.support")}</dt>
                   <dd>
                     <Link uri={d.publisher.supportUri}>{d.publisher.supportUri}</Link>
                   </dd>
@@ -112,7 +114,7 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
               )}
               {d.publisher.email && (
                 <>
-                  <dt>Email</dt>
+                  <dt>{t("detailPanel.email")}</dt>
                   <dd>
                     <Link uri={`mailto:${d.publisher.email}`}>{d.publisher.email}</Link>
                   </dd>
@@ -120,7 +122,7 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
               )}
               {d.publisher.phone && (
                 <>
-                  <dt>Phone</dt>
+                  <dt>{t("detailPanel.phone")}</dt>
                   <dd>
                     <Link uri={`tel:${d.publisher.phone}`}>{d.publisher.phone}</Link>
                   </dd>
@@ -136,66 +138,66 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
               ))}
             </dl>
             {!d.publisher.supportUri && !d.publisher.email && !d.publisher.phone && (
-              <p className="muted">No support contacts known.</p>
+              <p className="muted">{t("detailPanel.noSupportContactsKnown")}</p>
             )}
-            {d.marketplaceNote && <p className="note">{d.marketplaceNote}</p>}
+            {d.marketplaceNote && <p className="note">{say(d.marketplaceMessage, d.marketplaceNote)}</p>}
           </section>
 
           <section>
-            <h3>Terms and privacy</h3>
+            <h3>{t("detailPanel.termsAndPrivacy")}</h3>
             <ul className="legal">
-              <li>{d.termsOfUseUri ? <Link uri={d.termsOfUseUri}>Terms of use</Link> : <span className="muted">Terms of use: not published</span>}</li>
+              <li>{d.termsOfUseUri ? <Link uri={d.termsOfUseUri}>{t("detailPanel.termsOfUse")}</Link> : <span className="muted">{t("detailPanel.termsOfUseNotPublished")}</span>}</li>
               {d.cspTermsUri && (
                 <li>
-                  <Link uri={d.cspTermsUri}>CSP terms</Link>
+                  <Link uri={d.cspTermsUri}>{t("detailPanel.cspTerms")}</Link>
                 </li>
               )}
-              <li>{d.privacyPolicyUri ? <Link uri={d.privacyPolicyUri}>Privacy policy</Link> : <span className="muted">Privacy policy: not published</span>}</li>
+              <li>{d.privacyPolicyUri ? <Link uri={d.privacyPolicyUri}>{t("detailPanel.privacyPolicy")}</Link> : <span className="muted">{t("detailPanel.privacyPolicyNotPublished")}</span>}</li>
             </ul>
           </section>
 
           <section>
-            <h3>Description</h3>
-            <p className="description">{d.description || <span className="muted">No description.</span>}</p>
+            <h3>{t("detailPanel.description")}</h3>
+            <p className="description">{d.description || <span className="muted">{t("detailPanel.noDescription")}</span>}</p>
           </section>
 
           <section>
-            <h3>Free trial</h3>
+            <h3>{t("detailPanel.freeTrial")}</h3>
             <p id="detail-trial">
-              {d.freeTrial ? `Yes${d.trialLength ? `, ${d.trialLength}` : " (length not stated)"}` : "No free trial"}
+              {d.freeTrial ? (d.trialLength ? t("detailPanel.trialOf", { length: d.trialLength }) : t("detailPanel.trialLengthNotStated")) : t("detailPanel.noFreeTrial")}
             </p>
           </section>
 
           <section>
-            <h3>Plans ({d.plans.length})</h3>
-            {d.plans.length === 0 && <p className="muted">No plans in Partner Center for this market.</p>}
+            <h3>{t("detailPanel.plansLength", { length: d.plans.length })}</h3>
+            {d.plans.length === 0 && <p className="muted">{t("detailPanel.noPlansInPartnerCenter")}</p>}
             {d.plans.map((p) => (
               <div className="plan" key={p.id}>
                 <div className="plan-head">
                   <strong>{p.title || p.id}</strong>
                   <span className="muted"> · {p.id}</span>
-                  {p.trial && <span className="pill trial">Free trial</span>}
+                  {p.trial && <span className="pill trial">{t("detailPanel.freeTrial")}</span>}
                 </div>
                 {p.description && <div className="plan-desc">{p.description}</div>}
                 <div className="plan-meta">
-                  Quantity {p.minQuantity}–{p.maxQuantity}
-                  {p.billingCycles.length > 0 && <> · Billing: {p.billingCycles.join(", ")}</>}
+                  {t("detailPanel.quantityMinquantityMaxquantity", { minQuantity: p.minQuantity, maxQuantity: p.maxQuantity })}
+                  {p.billingCycles.length > 0 && <> {t("detailPanel.billingValue", { value: p.billingCycles.join(", ") })}</>}
                 </div>
                 {p.terms.length > 0 && (
                   <table className="terms">
                     <thead>
                       <tr>
-                        <th>Term</th>
-                        <th>Billing</th>
-                        <th>Refund window</th>
+                        <th>{t("detailPanel.term")}</th>
+                        <th>{t("detailPanel.billing")}</th>
+                        <th>{t("detailPanel.refundWindow")}</th>
                       </tr>
                     </thead>
                     <tbody>
-                      {p.terms.map((t, i) => (
-                        <tr key={i} title={t.description}>
-                          <td>{t.durationLabel}</td>
-                          <td>{t.billingLabel}</td>
-                          <td>{t.refundWindow ?? "–"}</td>
+                      {p.terms.map((item, i) => (
+                        <tr key={i} title={item.description}>
+                          <td>{isoPeriod(item.duration)}</td>
+                          <td>{billedLabel(item.billingCycle)}</td>
+                          <td>{item.refundWindow ?? "–"}</td>
                         </tr>
                       ))}
                     </tbody>
@@ -206,7 +208,7 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
           </section>
 
           <section>
-            <h3>Markets</h3>
+            <h3>{t("detailPanel.markets")}</h3>
             <div className="markets" id="detail-markets">
               {d.markets.map((m) => (
                 <span key={m} className={m === d.market ? "pill on" : "pill"}>
@@ -214,7 +216,7 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
                 </span>
               ))}
             </div>
-            <p className="muted small">Among the markets synced on this computer.</p>
+            <p className="muted small">{t("detailPanel.amongTheMarketsSyncedOn")}</p>
           </section>
         </div>
       )}

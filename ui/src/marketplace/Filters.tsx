@@ -7,10 +7,12 @@ import type { Facets } from "../bindings/Facets";
 import type { OfferFilter } from "../bindings/OfferFilter";
 import type { OfferType } from "../bindings/OfferType";
 import type { PublisherOption } from "../bindings/PublisherOption";
-import { count } from "../format";
+import { count, typeLabel } from "../format";
 import { Contained } from "../shell/Contained";
 import { SearchField, composing } from "../shell/SearchField";
 import { EMPTY_FILTER } from "./windowing";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
 interface Props {
   market: string;
@@ -26,18 +28,18 @@ interface Props {
 export function Filters({ market, filter, facets, total, onChange, onSearch, searchRef, onSearchKey }: Props) {
   const active =
     filter.types.length > 0 || filter.categories.length > 0 || filter.publisher.kind !== "any" || filter.trialOnly || filter.search !== "";
-  const toggleType = (t: OfferType) =>
-    onChange({ ...filter, types: filter.types.includes(t) ? filter.types.filter((x) => x !== t) : [...filter.types, t] });
+  const toggleType = (item: OfferType) =>
+    onChange({ ...filter, types: filter.types.includes(item) ? filter.types.filter((x) => x !== item) : [...filter.types, item] });
   return (
-    <Contained className="filters" role="search" label="Offers">
+    <Contained className="filters" role="search" label={t("filters.offers")}>
       <div className="filter-row">
         <SearchField
           ref={searchRef}
           id="search"
           className="search"
-          placeholder="Search offers  (Ctrl+F)"
-          title="Words in the title, publisher or description"
-          label="Search offers"
+          placeholder={t("filters.searchOffersCtrlF")}
+          title={t("filters.wordsInTheTitlePublisher")}
+          label={t("filters.searchOffers")}
           value={filter.search}
           onSearch={onSearch}
           onKeyDown={onSearchKey}
@@ -46,45 +48,45 @@ export function Filters({ market, filter, facets, total, onChange, onSearch, sea
         <PublisherPicker market={market} filter={filter} facets={facets} onChange={onChange} />
       </div>
       <div className="filter-row">
-        <div className="chips" role="group" aria-label="Product type">
+        <div className="chips" role="group" aria-label={t("filters.productType")}>
           <button
             type="button"
             className={filter.types.length === 0 ? "chip on" : "chip"}
             aria-pressed={filter.types.length === 0}
             onClick={() => onChange({ ...filter, types: [] })}
           >
-            All types
+            {t("filters.allTypes")}
           </button>
-          {facets?.types.map((t) => (
+          {facets?.types.map((item) => (
             <button
               type="button"
-              key={t.value}
-              data-type={t.value}
-              className={filter.types.includes(t.value as OfferType) ? "chip on" : "chip"}
-              aria-pressed={filter.types.includes(t.value as OfferType)}
-              onClick={() => toggleType(t.value as OfferType)}
+              key={item.value}
+              data-type={item.value}
+              className={filter.types.includes(item.value as OfferType) ? "chip on" : "chip"}
+              aria-pressed={filter.types.includes(item.value as OfferType)}
+              onClick={() => toggleType(item.value as OfferType)}
             >
-              {t.label} <span className="count">{count(t.count)}</span>
+              {typeLabel(item.value)} <span className="count">{count(item.count)}</span>
             </button>
           ))}
         </div>
-        <label className="check" title="Only offers with a free trial">
+        <label className="check" title={t("filters.onlyOffersWithAFree")}>
           <input
             type="checkbox"
             id="trial-only"
             checked={filter.trialOnly}
             onChange={(e) => onChange({ ...filter, trialOnly: e.target.checked })}
           />
-          Free trial <span className="count">{facets ? count(facets.trial) : ""}</span>
+          {t("filters.freeTrial")} <span className="count">{facets ? count(facets.trial) : ""}</span>
         </label>
         <div className="spacer" />
         <span className="result-count" id="result-count" aria-live="polite">
-          {total === null ? "…" : `${count(total)} ${total === 1 ? "offer" : "offers"}`}
+          {total === null ? "…" : t("filters.offers", { count: total, n: count(total) })}
         </span>
         {/* Always there, disabled when there is nothing to clear: a button that comes and goes
             with the first key typed costs WebKitGTK a relayout on that key. */}
         <button type="button" className="ghost" onClick={() => onChange(EMPTY_FILTER)} id="clear-filters" disabled={!active}>
-          Clear filters
+          {t("filters.clearFilters")}
         </button>
       </div>
     </Contained>
@@ -104,7 +106,7 @@ function CategoryPicker({ filter, facets, onChange }: Pick<Props, "filter" | "fa
   const chosen = filter.categories;
   const labelOf = (id: string) => facets?.categories.find((c) => c.value === id)?.label ?? id;
   const summary =
-    chosen.length === 0 ? "Any" : chosen.length === 1 ? labelOf(chosen[0] ?? "") : `${labelOf(chosen[0] ?? "")} +${chosen.length - 1}`;
+    chosen.length === 0 ? t("filters.any") : chosen.length === 1 ? labelOf(chosen[0] ?? "") : t("filters.andMore", { first: labelOf(chosen[0] ?? ""), more: chosen.length - 1 });
   const toggle = (id: string) =>
     onChange({ ...filter, categories: chosen.includes(id) ? chosen.filter((c) => c !== id) : [...chosen, id] });
   const list = (facets?.categories ?? []).filter((c) => c.label.toLowerCase().includes(find.toLowerCase()));
@@ -118,14 +120,14 @@ function CategoryPicker({ filter, facets, onChange }: Pick<Props, "filter" | "fa
         aria-expanded={open}
         onClick={() => setOpen(!open)}
       >
-        Category: {summary} ▾
+        {t("filters.categorySummary", { summary })}
       </button>
       {open && (
         <div
           className="popover"
           role="listbox"
           aria-multiselectable="true"
-          aria-label="Categories"
+          aria-label={t("filters.categories")}
           onKeyDown={(e) => {
             if (e.key === "Escape" && !composing(e)) {
               e.stopPropagation();
@@ -135,11 +137,11 @@ function CategoryPicker({ filter, facets, onChange }: Pick<Props, "filter" | "fa
         >
           <input
             className="popover-find"
-            placeholder="Find a category"
+            placeholder={t("filters.findACategory")}
             value={find}
             onChange={(e) => setFind(e.target.value)}
             autoFocus
-            aria-label="Find a category"
+            aria-label={t("filters.findACategory")}
           />
           <div className="popover-list">
             {list.map((c) => (
@@ -149,14 +151,14 @@ function CategoryPicker({ filter, facets, onChange }: Pick<Props, "filter" | "fa
                 <span className="count">{count(c.count)}</span>
               </label>
             ))}
-            {list.length === 0 && <div className="muted option">No category matches</div>}
+            {list.length === 0 && <div className="muted option">{t("filters.noCategoryMatches")}</div>}
           </div>
           <div className="popover-foot">
             <button type="button" className="ghost" disabled={!chosen.length} onClick={() => onChange({ ...filter, categories: [] })}>
-              Clear
+              {t("filters.clear")}
             </button>
             <button type="button" onClick={() => setOpen(false)}>
-              Done
+              {t("filters.done")}
             </button>
           </div>
         </div>
@@ -188,7 +190,7 @@ function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "mark
       className={p.kind === kind ? "seg on" : "seg"}
       aria-pressed={p.kind === kind}
       data-publisher={kind}
-      title={kind === "partner" ? "ISV offers: everything not published by Microsoft" : undefined}
+      title={kind === "partner" ? t("filters.isvOffersEverythingNotPublished") : undefined}
       onClick={() => onChange({ ...filter, publisher: { kind } })}
     >
       {label} {n !== null && <span className="count">{count(n)}</span>}
@@ -196,12 +198,12 @@ function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "mark
   );
   const all = facets ? facets.microsoft + facets.partner : null;
   return (
-    <div className="publisher-filter" role="group" aria-label="Publisher">
-      <span className="filter-label">Publisher</span>
+    <div className="publisher-filter" role="group" aria-label={t("filters.publisher")}>
+      <Trans i18nKey="filters.publisher2" components={{ span: <span className="filter-label" /> }} />
       <div className="segmented">
-        {seg("any", "All", all)}
-        {seg("microsoft", "Microsoft", facets?.microsoft ?? null)}
-        {seg("partner", "Partner", facets?.partner ?? null)}
+        {seg("any", t("filters.all"), all)}
+        {seg("microsoft", t("filters.microsoft"), facets?.microsoft ?? null)}
+        {seg("partner", t("filters.partner"), facets?.partner ?? null)}
       </div>
       {p.kind === "named" ? (
         <span className="chip on named-publisher" id="named-publisher">
@@ -209,7 +211,7 @@ function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "mark
           <button
             type="button"
             className="chip-x"
-            aria-label={`Remove publisher ${p.name}`}
+            aria-label={t("filters.removePublisherName", { name: p.name })}
             onClick={() => onChange({ ...filter, publisher: { kind: "any" } })}
           >
             ✕
@@ -220,7 +222,7 @@ function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "mark
           <input
             id="publisher-input"
             className="publisher-input"
-            placeholder="One publisher…"
+            placeholder={t("filters.onePublisher")}
             role="combobox"
             aria-expanded={open && options.length > 0}
             aria-controls="publisher-options"

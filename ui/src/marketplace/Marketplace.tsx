@@ -11,6 +11,7 @@ import type { Navigate } from "../shell/nav";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { useEvent } from "../shell/useEvent";
 import { DetailPanel } from "./DetailPanel";
+import { t } from "../i18n";
 import { Filters } from "./Filters";
 import { OfferTable } from "./OfferTable";
 import { EMPTY_FILTER, type LoadedWindow, keepFilter, keptFilter, type SortState, buildQuery, covers, rowAt, sameOnScreen, windowFor } from "./windowing";
@@ -80,12 +81,12 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
     const before = shown.current;
     shown.current = data;
     if (data.win.rows.length > 0) recordFirstRows();
-    const t = typed.current;
-    if (t && t.search === filter.search) {
+    const item = typed.current;
+    if (item && item.search === filter.search) {
       typed.current = null;
       const prev = before && { total: before.w.total, facets: before.w.facets, win: before.win };
       const alreadyShown = sameOnScreen(prev ?? null, { total: data.w.total, facets: data.w.facets, win: data.win });
-      recordKeystroke(t.at, Math.max(t.at, data.answeredAt), alreadyShown);
+      recordKeystroke(item.at, Math.max(item.at, data.answeredAt), alreadyShown);
     }
   }, [data, offers.isPlaceholderData, filter.search]);
 
@@ -162,18 +163,18 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
         searchRef={searchRef}
         onSearchKey={onSearchKey}
       />
-      {offers.error && <ErrorBanner error={offers.error} what="The offers could not be listed" onRetry={() => void offers.refetch()} />}
+      {offers.error && <ErrorBanner error={offers.error} what={t("marketplace.theOffersCouldNotBe")} onRetry={() => void offers.refetch()} />}
       <div className={openKey ? "content with-detail" : "content"}>
         <div className="list">
           {!ready && !data ? (
             <div className="empty" id="empty-state">
-              {syncing ? "Fetching the catalog for the first time…" : "No catalog for this market yet. Press Sync."}
+              {syncing ? t("marketplace.fetchingTheCatalogForThe") : t("marketplace.noCatalogForThisMarket")}
             </div>
           ) : data && total === 0 ? (
             <div className="empty" id="empty-state">
-              No offer matches these filters.{" "}
+              {t("marketplace.noOfferMatchesTheseFilters")}{" "}
               <button type="button" className="link" onClick={() => setFilter(EMPTY_FILTER)}>
-                Clear filters
+                {t("marketplace.clearFilters")}
               </button>
             </div>
           ) : null}

@@ -4,9 +4,10 @@ import { type RefObject, memo, useCallback, useMemo } from "react";
 
 import type { OfferRow } from "../bindings/OfferRow";
 import type { SortKey } from "../bindings/SortKey";
-import { TYPE_LABELS } from "../format";
+import { typeLabel } from "../format";
 import { Grid, type GridColumn, type GridSort } from "../shell/Grid";
 import { type LoadedWindow, type SortState, rowAt as rowAtOf } from "./windowing";
+import { t } from "../i18n";
 
 export const ROW_HEIGHT = 28;
 
@@ -15,7 +16,7 @@ export const ROW_HEIGHT = 28;
 const COLUMNS: Array<GridColumn<OfferRow>> = [
   {
     id: "title",
-    header: "Offer",
+    get header() { return t("offerTable.offer"); },
     width: "minmax(180px, 2.4fr)",
     sortable: true,
     render: (r) => (
@@ -24,12 +25,12 @@ const COLUMNS: Array<GridColumn<OfferRow>> = [
       </span>
     ),
   },
-  { id: "publisher", header: "Publisher", width: "minmax(120px, 1.5fr)", sortable: true, render: (r) => <span title={r.publisherName}>{r.publisherName}</span> },
-  { id: "type", header: "Type", width: "128px", sortable: true, minWidth: 560, render: (r) => TYPE_LABELS[r.type] ?? r.type },
-  { id: "categories", header: "Categories", width: "minmax(110px, 1.3fr)", minWidth: 760, render: (r) => <span title={r.categories.join(", ")}>{r.categories.join(", ")}</span> },
-  { id: "trial", header: "Trial", width: "64px", sortable: true, render: (r) => (r.freeTrial ? <span className="pill trial">Free trial</span> : "") },
-  { id: "plans", header: "Plans", width: "56px", sortable: true, minWidth: 760, className: "num", render: (r) => r.plans || "–" },
-  { id: "csp", header: "CSP", width: "78px", render: (r) => <CspCell purchasable={r.purchasable} saas={r.type === "saas"} /> },
+  { id: "publisher", get header() { return t("offerTable.publisher"); }, width: "minmax(120px, 1.5fr)", sortable: true, render: (r) => <span title={r.publisherName}>{r.publisherName}</span> },
+  { id: "type", get header() { return t("offerTable.type"); }, width: "128px", sortable: true, minWidth: 560, render: (r) => typeLabel(r.type) },
+  { id: "categories", get header() { return t("offerTable.categories"); }, width: "minmax(110px, 1.3fr)", minWidth: 760, render: (r) => <span title={r.categories.join(", ")}>{r.categories.join(", ")}</span> },
+  { id: "trial", get header() { return t("offerTable.trial"); }, width: "64px", sortable: true, render: (r) => (r.freeTrial ? <span className="pill trial">{t("offerTable.freeTrial")}</span> : "") },
+  { id: "plans", get header() { return t("offerTable.plans"); }, width: "56px", sortable: true, minWidth: 760, className: "num", render: (r) => r.plans || "–" },
+  { id: "csp", get header() { return t("offerTable.csp"); }, width: "78px", render: (r) => <CspCell purchasable={r.purchasable} saas={r.type === "saas"} /> },
 ];
 
 /** Whether CSP sells it: a SaaS offer it does not sell is bought from the publisher on the
@@ -37,19 +38,19 @@ const COLUMNS: Array<GridColumn<OfferRow>> = [
 export function CspCell({ purchasable, saas }: { purchasable: boolean; saas: boolean }) {
   if (purchasable)
     return (
-      <span className="pill csp" title="Can be bought for a customer through CSP">
-        CSP
+      <span className="pill csp" title={t("offerTable.canBeBoughtForA")}>
+        {t("offerTable.csp")}
       </span>
     );
   if (saas)
     return (
-      <span className="pill warn" title="CSP does not sell this offer: the customer buys it from the publisher on the Azure Marketplace">
-        Not in CSP
+      <span className="pill warn" title={t("offerTable.cspDoesNotSellThis")}>
+        {t("offerTable.notInCsp")}
       </span>
     );
   return (
-    <span className="muted" title="Managed and billed through the Azure portal">
-      Portal
+    <span className="muted" title={t("offerTable.managedAndBilledThroughThe")}>
+      {t("offerTable.portal")}
     </span>
   );
 }
@@ -75,5 +76,5 @@ export const OfferTable = memo(function OfferTable({ total, win, sort, onSort, .
   const rowAt = useCallback((i: number) => rowAtOf(win, i), [win]);
   const gridSort = useMemo(() => ({ key: sort.key, descending: sort.descending }), [sort]);
   const sortBy = useCallback((s: GridSort) => onSort({ key: s.key as SortKey, descending: s.descending }), [onSort]);
-  return <Grid id="offer-table" label="Offers" columns={COLUMNS} count={total} rowAt={rowAt} rowHeight={ROW_HEIGHT} sort={gridSort} onSort={sortBy} clickOpens rowProps={rowProps} {...rest} />;
+  return <Grid id="offer-table" label={t("offerTable.offers")} columns={COLUMNS} count={total} rowAt={rowAt} rowHeight={ROW_HEIGHT} sort={gridSort} onSort={sortBy} clickOpens rowProps={rowProps} {...rest} />;
 });

@@ -24,6 +24,8 @@ import { type BuyCustomer, type BuyOffer, type PlanStep, buyStep, copyText, dura
 
 export type { BuyOffer } from "./buy";
 import "./orders.css";
+import { say, t } from "../i18n";
+import { Trans } from "react-i18next";
 
 interface Props {
   /** The market the offer was found in (for its publisher contacts). */
@@ -36,7 +38,7 @@ interface Props {
   navigate: Navigate;
 }
 
-const STEP_NAMES = (fromCustomer: boolean) => [fromCustomer ? "Offer" : "Customer", "Plan", "Review", "Confirmation"];
+const STEP_NAMES = (fromCustomer: boolean) => [fromCustomer ? t("buyFlow.step.offer") : t("buyFlow.step.customer"), t("buyFlow.step.plan"), t("buyFlow.step.review"), t("buyFlow.step.confirmation")];
 
 export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer, onClose, navigate }: Props) {
   const fromCustomer = !initialOffer;
@@ -66,10 +68,10 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
   const place = useMutation({ mutationFn: api.placeOrder, onSuccess: (c) => dispatch({ type: "placed", confirmation: c }) });
   const placing = place.isPending;
   const failed = check.error
-    ? { what: `${check.variables?.o.title} cannot be bought for ${check.variables?.c.name}`, err: check.error, reset: check.reset }
+    ? { what: t("buyFlow.cannotBeBought", { offer: check.variables?.o.title, customer: check.variables?.c.name }), err: check.error, reset: check.reset }
     : review.error
-      ? { what: "The order did not pass the review", err: review.error, reset: review.reset }
-      : place.error && { what: "The order was not confirmed", err: place.error, reset: place.reset };
+      ? { what: t("buyFlow.reviewFailed"), err: review.error, reset: review.reset }
+      : place.error && { what: t("buyFlow.notConfirmed"), err: place.error, reset: place.reset };
 
   // Esc closes, except while an order is being placed.
   useDialog(dialogRef, { Escape: () => void (placing || onClose()) });
@@ -99,7 +101,7 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
   const options = s.step === 1 ? s.notSold : null;
 
   const names = STEP_NAMES(fromCustomer);
-  const title = offer ? `Buy ${offer.title}` : `Buy for ${customer?.name ?? "a customer"}`;
+  const title = offer ? t("buyFlow.buyOffer", { offer: offer.title }) : customer ? t("buyFlow.buyFor", { customer: customer.name }) : t("buyFlow.buyForACustomer");
 
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && !placing && step !== 4 && onClose()}>
@@ -108,15 +110,15 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
           <div>
             <h2 id="buy-title">{title}</h2>
             <div className="muted">
-              {offer ? offer.publisherName : "Pick a SaaS offer"}
-              {customer && step > 1 && <> · for {customer.name}</>}
+              {offer ? offer.publisherName : t("buyFlow.pickASaasOffer")}
+              {customer && step > 1 && <> {t("buyFlow.forName", { name: customer.name })}</>}
             </div>
           </div>
-          <button type="button" className="ghost close" onClick={onClose} disabled={placing} aria-label="Close (Esc)" title="Close (Esc)">
+          <button type="button" className="ghost close" onClick={onClose} disabled={placing} aria-label={t("buyFlow.closeEsc")} title={t("buyFlow.closeEsc")}>
             ✕
           </button>
         </div>
-        <ol className="steps" aria-label="Steps">
+        <ol className="steps" aria-label={t("buyFlow.steps")}>
           {names.map((n, i) => (
             <li key={n} className={i + 1 === step ? "on" : i + 1 < step ? "done" : ""} aria-current={i + 1 === step ? "step" : undefined}>
               <span className="step-no">{i + 1 < step ? "✓" : i + 1}</span> {n}
@@ -127,14 +129,14 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
         <div className="modal-body">
           {step === 1 && options?.notSold && (
             <div className="not-sold" id="not-sold" role="alert">
-              <strong>Not sold in {options.notSold.country}.</strong> {options.notSold.message}.
+              <Trans i18nKey="buyFlow.notSoldInCountryMessage" values={{ country: options.notSold.country, message: options.notSold.message }} components={{ strong: <strong /> }} />
               {options.notSold.contacts ? (
                 <dl className="contacts">
-                  <dt>Publisher</dt>
+                  <dt>{t("buyFlow.publisher")}</dt>
                   <dd>{options.notSold.contacts.name}</dd>
                   {options.notSold.contacts.supportUri && (
                     <>
-                      <dt>Support</dt>
+                      <dt>{t("buyFlow.support")}</dt>
                       <dd>
                         <ExternalLink uri={options.notSold.contacts.supportUri}>{options.notSold.contacts.supportUri}</ExternalLink>
                       </dd>
@@ -142,7 +144,7 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
                   )}
                   {options.notSold.contacts.email && (
                     <>
-                      <dt>Email</dt>
+                      <dt>{t("buyFlow.email")}</dt>
                       <dd>
                         <ExternalLink uri={`mailto:${options.notSold.contacts.email}`}>{options.notSold.contacts.email}</ExternalLink>
                       </dd>
@@ -150,15 +152,15 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
                   )}
                   {options.notSold.contacts.phone && (
                     <>
-                      <dt>Phone</dt>
+                      <dt>{t("buyFlow.phone")}</dt>
                       <dd>{options.notSold.contacts.phone}</dd>
                     </>
                   )}
                 </dl>
               ) : (
-                <div className="muted">Ask {options.publisherName || "the publisher"} whether they can sell there; their contacts are in the offer's detail.</div>
+                <div className="muted">{t("buyFlow.askPublisher", { publisher: options.publisherName || t("buyFlow.thePublisher") })}</div>
               )}
-              <div className="muted">Pick another {fromCustomer ? "offer" : "customer"}, or ask the publisher.</div>
+              <div className="muted">{fromCustomer ? t("buyFlow.pickAnotherOffer") : t("buyFlow.pickAnotherCustomer")}</div>
             </div>
           )}
           {step === 1 && !fromCustomer && (
@@ -190,27 +192,27 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
           {step === 2 && (
             <>
               <button type="button" onClick={() => dispatch({ type: "back" })}>
-                Back
+                {t("buyFlow.back")}
               </button>
               <span className="spacer" />
               <button type="button" className="primary" id="buy-review" disabled={planError !== null || review.isPending} onClick={toReview} title={planError ?? ""}>
-                {review.isPending ? "Checking…" : "Review order"}
+                {review.isPending ? t("buyFlow.checking") : t("buyFlow.reviewOrder")}
               </button>
             </>
           )}
           {s.step === 3 && (
             <>
               <button type="button" onClick={() => dispatch({ type: "back" })} disabled={placing}>
-                Back
+                {t("buyFlow.back")}
               </button>
               <span className="spacer" />
               {placing && (
                 <span className="progress-note" role="status">
-                  <span className="spinner" aria-hidden="true" /> Placing the order with Partner Center…
+                  <span className="spinner" aria-hidden="true" /> {t("buyFlow.placingTheOrderWithPartner")}
                 </span>
               )}
               <button type="button" className="primary" id="buy-place" disabled={placing} aria-busy={placing} onClick={placeOrder}>
-                {placing ? "Placing…" : s.review.price ? `Place order · ${money(s.review.price.total, s.review.price.currency)}` : "Place order"}
+                {placing ? t("buyFlow.placing") : s.review.price ? t("buyFlow.placeOrderTotal", { total: money(s.review.price.total, s.review.price.currency) }) : t("buyFlow.placeOrder")}
               </button>
             </>
           )}
@@ -224,20 +226,20 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
                   navigate({ view: "orders", customerId: s.confirmation.customerId });
                 }}
               >
-                Show in Orders
+                {t("buyFlow.showInOrders")}
               </button>
               <span className="spacer" />
               <button type="button" className="primary" onClick={onClose} id="buy-done">
-                Done
+                {t("buyFlow.done")}
               </button>
             </>
           )}
           {step === 1 && (
             <>
-              <span className="muted small">{fromCustomer ? "Only SaaS offers can be bought through Partner Center." : "The offer's availability is checked in the customer's billing country."}</span>
+              <span className="muted small">{fromCustomer ? t("buyFlow.onlySaasOffersCanBe") : t("buyFlow.theOfferSAvailabilityIs")}</span>
               <span className="spacer" />
               <button type="button" onClick={onClose}>
-                Cancel
+                {t("buyFlow.cancel")}
               </button>
             </>
           )}
@@ -263,9 +265,9 @@ function PickList<T>({
   id,
 }: {
   items: T[];
-  keyOf: (t: T) => string;
-  render: (t: T) => React.ReactNode;
-  onPick: (t: T) => void;
+  keyOf: (tv: T) => string;
+  render: (tv: T) => React.ReactNode;
+  onPick: (tv: T) => void;
   selected: string | null;
   busyKey: string | null;
   placeholder: string;
@@ -297,13 +299,13 @@ function PickList<T>({
       <input type="search" autoFocus className="pick-search" placeholder={placeholder} aria-label={placeholder} value={search} onChange={(e) => onSearch(e.target.value)} onKeyDown={onKey} aria-controls={id} />
       {items.length === 0 && (
         <p className="muted pick-empty" role="status">
-          {loading ? "Loading…" : empty}
+          {loading ? t("buyFlow.loading") : empty}
         </p>
       )}
       {/* Focusable (a long list scrolls), with the same keys as the field. */}
       <ul className="pick-list" id={id} role="listbox" aria-label={placeholder} hidden={items.length === 0} tabIndex={0} onKeyDown={onKey}>
-        {items.map((t, i) => {
-          const k = keyOf(t);
+        {items.map((tv, i) => {
+          const k = keyOf(tv);
           return (
             <li
               key={k}
@@ -312,12 +314,12 @@ function PickList<T>({
               data-key={k}
               className={`pick-item${i === hl ? " hl" : ""}${selected === k ? " selected" : ""}`}
               onMouseEnter={() => setHl(i)}
-              onClick={() => onPick(t)}
+              onClick={() => onPick(tv)}
             >
-              {render(t)}
+              {render(tv)}
               {busyKey === k && (
                 <span className="pick-busy">
-                  <span className="spinner" aria-hidden="true" /> checking availability…
+                  <span className="spinner" aria-hidden="true" /> {t("buyFlow.checkingAvailability")}
                 </span>
               )}
             </li>
@@ -338,7 +340,7 @@ function CustomerStep({ checking, selected, onPick }: { checking: string | null;
   const { isPending: loading, error } = found;
   return (
     <>
-      {error && <ErrorBanner error={error} what="The customers could not be listed" />}
+      {error && <ErrorBanner error={error} what={t("buyFlow.theCustomersCouldNotBe")} />}
       <PickList
         id="buy-customers"
         items={rows}
@@ -351,11 +353,11 @@ function CustomerStep({ checking, selected, onPick }: { checking: string | null;
         onPick={onPick}
         selected={selected}
         busyKey={checking ? (rows.find((r) => checking.startsWith(r.id))?.id ?? null) : null}
-        placeholder="Search customers by company name, domain or tenant id"
+        placeholder={t("buyFlow.searchCustomersByCompanyName")}
         search={search}
         onSearch={setSearch}
         loading={loading}
-        empty="No customer matches."
+        empty={t("buyFlow.noCustomerMatches")}
       />
     </>
   );
@@ -377,7 +379,7 @@ function OfferStep({ market, checking, selected, onPick }: { market: string; che
   const { isPending: loading, error } = found;
   return (
     <>
-      {error && <ErrorBanner error={error} what={`The SaaS offers of ${market} could not be listed`} />}
+      {error && <ErrorBanner error={error} what={t("buyFlow.theSaasOffersOfMarket", { market })} />}
       <PickList
         id="buy-offers"
         items={rows}
@@ -385,17 +387,17 @@ function OfferStep({ market, checking, selected, onPick }: { market: string; che
         render={(o) => (
           <span className="pick-main">
             <strong>{o.title}</strong> <span className="muted">{o.publisherName}</span>
-            {o.freeTrial && <span className="pill trial">Free trial</span>}
+            {o.freeTrial && <span className="pill trial">{t("buyFlow.freeTrial")}</span>}
           </span>
         )}
         onPick={(o) => onPick({ key: o.key, productId: o.productId ?? "", title: o.title, publisherName: o.publisherName })}
         selected={selected}
         busyKey={checking ? (rows.find((r) => r.productId && checking.endsWith(r.productId))?.productId ?? null) : null}
-        placeholder={`Search SaaS offers sold in ${market}`}
+        placeholder={t("buyFlow.searchSaasOffersSoldIn", { market })}
         search={search}
         onSearch={setSearch}
         loading={loading}
-        empty="No SaaS offer matches."
+        empty={t("buyFlow.noSaasOfferMatches")}
       />
     </>
   );
@@ -417,25 +419,25 @@ function PlanStep({
   quantity: string;
   error: string | null;
   onPlan: (p: PlanChoice) => void;
-  onTerm: (t: TermChoice) => void;
+  onTerm: (tv: TermChoice) => void;
   onQuantity: (q: string) => void;
 }) {
   return (
     <div className="plan-step">
       <p className="muted">
-        Sold in {options.country} (billing country of {options.customerName}). Only the terms this plan's availability lists are offered.
+        {t("buyFlow.soldInCountryBillingCountry", { country: options.country, customerName: options.customerName })}
       </p>
       <fieldset>
-        <legend>Plan</legend>
+        <legend>{t("buyFlow.plan")}</legend>
         {options.plans.map((p) => (
           <label key={p.skuId} className={plan?.skuId === p.skuId ? "choice on" : "choice"}>
             <input type="radio" name="plan" checked={plan?.skuId === p.skuId} onChange={() => onPlan(p)} />
             <span>
               <strong>{p.title}</strong>
-              {p.terms.some((t) => t.trial) && <span className="pill trial">Free trial</span>}
+              {p.terms.some((tv) => tv.trial) && <span className="pill trial">{t("buyFlow.freeTrial")}</span>}
               <span className="muted small">
                 {" "}
-                · {p.minimumQuantity === p.maximumQuantity ? `quantity ${p.minimumQuantity}` : `quantity ${p.minimumQuantity}–${p.maximumQuantity}`}
+                · {p.minimumQuantity === p.maximumQuantity ? t("buyFlow.quantityMinimumquantity", { minimumQuantity: p.minimumQuantity }) : t("buyFlow.quantityMinimumquantityMaximumquantity", { minimumQuantity: p.minimumQuantity, maximumQuantity: p.maximumQuantity })}
               </span>
               {p.description && <div className="muted small choice-desc">{p.description}</div>}
             </span>
@@ -445,19 +447,19 @@ function PlanStep({
       {plan && (
         <div className="plan-row">
           <fieldset>
-            <legend>Term and billing</legend>
-            {plan.terms.map((t) => (
-              <label key={termKey(t)} className={term && termKey(term) === termKey(t) ? "choice on" : "choice"}>
-                <input type="radio" name="term" checked={term !== null && termKey(term) === termKey(t)} onChange={() => onTerm(t)} />
+            <legend>{t("buyFlow.termAndBilling")}</legend>
+            {plan.terms.map((tv) => (
+              <label key={termKey(tv)} className={term && termKey(term) === termKey(tv) ? "choice on" : "choice"}>
+                <input type="radio" name="term" checked={term !== null && termKey(term) === termKey(tv)} onChange={() => onTerm(tv)} />
                 <span>
-                  {termLabel(t)}
-                  <div className="muted small">Cancel with a refund: {t.cancellation.text}</div>
+                  {termLabel(tv)}
+                  <div className="muted small">{t("buyFlow.cancelWithARefundText", { text: say(tv.cancellation.message, tv.cancellation.text) })}</div>
                 </span>
               </label>
             ))}
           </fieldset>
           <fieldset>
-            <legend>Quantity</legend>
+            <legend>{t("buyFlow.quantity")}</legend>
             <input
               id="buy-quantity"
               type="number"
@@ -468,7 +470,7 @@ function PlanStep({
               aria-invalid={error !== null && error.includes("quantity") ? true : undefined}
             />
             <div className="muted small">
-              {plan.minimumQuantity} to {plan.maximumQuantity}
+              {t("buyFlow.minimumquantityToMaximumquantity", { minimumQuantity: plan.minimumQuantity, maximumQuantity: plan.maximumQuantity })}
             </div>
           </fieldset>
         </div>
@@ -484,64 +486,64 @@ function ReviewStep({ review: r }: { review: OrderReview }) {
       <table className="kv">
         <tbody>
           <tr>
-            <th>Customer</th>
+            <th>{t("buyFlow.customer2")}</th>
             <td>
-              {r.customerName} <span className="muted">· billing country {r.country}</span>
+              <Trans i18nKey="buyFlow.customernameBillingCountryCountry" values={{ customerName: r.customerName, country: r.country }} components={{ span: <span className="muted" /> }} />
             </td>
           </tr>
           <tr>
-            <th>Offer</th>
+            <th>{t("buyFlow.offer2")}</th>
             <td>
               {r.productTitle} <span className="muted">· {r.publisherName}</span>
             </td>
           </tr>
           <tr>
-            <th>Plan</th>
+            <th>{t("buyFlow.plan")}</th>
             <td>{r.plan}</td>
           </tr>
           <tr>
-            <th>Term</th>
+            <th>{t("buyFlow.term")}</th>
             <td>{termLabel(r.chosen)}</td>
           </tr>
           <tr>
-            <th>Quantity</th>
+            <th>{t("buyFlow.quantity")}</th>
             <td className="num">{r.quantity}</td>
           </tr>
           <tr>
-            <th>Price</th>
+            <th>{t("buyFlow.price")}</th>
             <td id="review-price">
               {r.price ? (
                 <>
                   <strong className="num">{money(r.price.total, r.price.currency)}</strong>
                   <span className="muted">
                     {" "}
-                    ({r.quantity} × {money(r.price.unitPrice, r.price.currency)} per {r.chosen.billingCycle === "annual" ? "year" : r.chosen.trial ? "trial" : "month"}) · from the {r.price.source}
+                    {t("buyFlow.quantityUnitpricePer", { quantity: r.quantity, unitPrice: money(r.price.unitPrice, r.price.currency) })} {r.chosen.billingCycle === "annual" ? t("buyFlow.year") : r.chosen.trial ? t("buyFlow.trial") : t("buyFlow.month")}{t("buyFlow.fromTheSource", { source: r.price.source })}
                   </span>
                 </>
               ) : (
-                <span className="muted">Not in the price list; Partner Center prices it at checkout.</span>
+                <span className="muted">{t("buyFlow.notInThePriceList")}</span>
               )}
             </td>
           </tr>
           <tr>
-            <th>Cancellation</th>
+            <th>{t("buyFlow.cancellation")}</th>
             <td id="review-cancellation">
-              Can be cancelled with a refund {r.chosen.trial ? "" : "within "}
-              <strong>{r.chosen.cancellation.text}</strong>
-              <span className="muted"> ({r.chosen.cancellation.source === "availability" ? "the offer's own policy" : "the marketplace default"})</span>
+              {r.chosen.trial ? t("buyFlow.canBeCancelledWithA") : t("buyFlow.canBeCancelledWithin")}
+              <strong>{say(r.chosen.cancellation.message, r.chosen.cancellation.text)}</strong>
+              <span className="muted"> ({r.chosen.cancellation.source === "availability" ? t("buyFlow.theOfferSOwnPolicy") : t("buyFlow.theMarketplaceDefault")})</span>
             </td>
           </tr>
           {r.termsOfUseUri && (
             <tr>
-              <th>Terms</th>
+              <th>{t("buyFlow.terms")}</th>
               <td>
-                Placing the order accepts the publisher's <ExternalLink uri={r.termsOfUseUri}>terms of use</ExternalLink>.
+                {t("buyFlow.placingTheOrderAcceptsThe")} <ExternalLink uri={r.termsOfUseUri}>{t("buyFlow.termsOfUse")}</ExternalLink>.
               </td>
             </tr>
           )}
         </tbody>
       </table>
-      <p className="muted small">Nothing has been ordered yet. Placing the order creates a cart and checks it out in Partner Center, once.</p>
+      <p className="muted small">{t("buyFlow.nothingHasBeenOrderedYet")}</p>
     </div>
   );
 }
@@ -569,15 +571,15 @@ function Confirmation({ c }: { c: OrderConfirmation }) {
           ✓
         </span>
         <div>
-          <strong>Order placed for {c.customerName}.</strong>
+          <Trans i18nKey="buyFlow.orderPlacedForCustomername" values={{ customerName: c.customerName }} components={{ strong: <strong /> }} />
           <div className="muted">
-            Order <code id="confirm-order-id">{c.orderId}</code> · status <span className="pill warn" id="confirm-status">{c.status}</span> until the customer activates it with the publisher.
+            <Trans i18nKey="buyFlow.orderOrderidStatusStatusUntil" values={{ orderId: c.orderId, status: c.status }} components={{ code: <code id="confirm-order-id" />, span: <span className="pill warn" id="confirm-status" /> }} />
           </div>
         </div>
       </div>
 
       <section className="activation" aria-live="polite">
-        <h3>Activation link</h3>
+        <h3>{t("buyFlow.activationLink")}</h3>
         {link ? (
           <>
             <div className="link-box">
@@ -591,62 +593,62 @@ function Confirmation({ c }: { c: OrderConfirmation }) {
                 id="link-copy"
                 onClick={() => void copyText(link.uri).then((ok) => setCopied(ok ? "Copied" : "Copy failed: select the link and press Ctrl+C"))}
               >
-                Copy
+                {t("buyFlow.copy")}
               </button>
               <button
                 type="button"
                 id="link-open"
                 disabled={!isHttps(link.uri)}
-                title={isHttps(link.uri) ? "Open the publisher's page in the browser" : "Only https links are opened"}
+                title={isHttps(link.uri) ? t("buyFlow.openThePublisherSPage") : t("buyFlow.onlyHttpsLinksAreOpened")}
                 onClick={() => open.mutate(link.uri)}
               >
-                Open
+                {t("buyFlow.open")}
               </button>
               <button
                 type="button"
                 id="link-email"
                 onClick={() => open.mutate(mailtoFor(c, link.uri, deadline))}
-                title={c.customerEmail ? `Compose an email to ${c.customerEmail}` : "Compose an email (the customer has no email in the billing profile)"}
+                title={c.customerEmail ? t("buyFlow.composeAnEmailToCustomeremail", { customerEmail: c.customerEmail }) : t("buyFlow.composeAnEmailTheCustomer")}
               >
-                Email to customer
+                {t("buyFlow.emailToCustomer")}
               </button>
               {copied && <span className="muted small">{copied}</span>}
-              {!isHttps(link.uri) && <span className="muted small">Only https links open in the browser; copy this one.</span>}
-              {open.error && <span className="inline-error">Could not open: {open.error.message}</span>}
+              {!isHttps(link.uri) && <span className="muted small">{t("buyFlow.onlyHttpsLinksOpenIn")}</span>}
+              {open.error && <span className="inline-error">{t("buyFlow.couldNotOpenMessage", { message: open.error.message })}</span>}
             </div>
-            <div className="muted small">Valid until about {dateTime(link.expiresAt)}; send it to the customer to start the subscription.</div>
+            <div className="muted small">{t("buyFlow.validUntilAboutExpiresatSend", { expiresAt: dateTime(link.expiresAt) })}</div>
           </>
         ) : polling ? (
           <div className="waiting" id="link-waiting" role="status">
-            <span className="spinner" aria-hidden="true" /> Waiting for the publisher link…
+            <span className="spinner" aria-hidden="true" /> {t("buyFlow.waitingForThePublisherLink")}
           </div>
         ) : (
           <div>
-            {pollError ? <ErrorBanner error={pollError} what="The activation link could not be read" /> : <span className="muted">Partner Center has no link yet. </span>}
+            {pollError ? <ErrorBanner error={pollError} what={t("buyFlow.theActivationLinkCouldNot")} /> : <span className="muted">{t("buyFlow.partnerCenterHasNoLink")} </span>}
             <button type="button" onClick={() => setSince(Date.now())}>
-              Check again
+              {t("buyFlow.checkAgain")}
             </button>
-            <div className="muted small">It also appears under Subscriptions as "Waiting for activation".</div>
+            <div className="muted small">{t("buyFlow.itAlsoAppearsUnderSubscriptions")}</div>
           </div>
         )}
       </section>
 
       <section>
-        <h3>Line items</h3>
+        <h3>{t("buyFlow.lineItems")}</h3>
         <table className="lines">
           <thead>
             <tr>
               <th>#</th>
-              <th>Offer</th>
-              <th>Term</th>
-              <th className="num">Quantity</th>
-              <th>Subscription</th>
+              <th>{t("buyFlow.offer2")}</th>
+              <th>{t("buyFlow.term")}</th>
+              <th className="num">{t("buyFlow.quantity")}</th>
+              <th>{t("buyFlow.subscription")}</th>
             </tr>
           </thead>
           <tbody>
             {c.lineItems.map((l, i) => (
               <tr key={l.lineItemNumber}>
-                <td title={`Line item number ${l.lineItemNumber}`}>{i + 1}</td>
+                <td title={t("buyFlow.lineItemNumberLineitemnumber", { lineItemNumber: l.lineItemNumber })}>{i + 1}</td>
                 <td title={l.offerId}>
                   {c.productTitle} · {c.plan}
                 </td>
@@ -662,13 +664,13 @@ function Confirmation({ c }: { c: OrderConfirmation }) {
       </section>
 
       <section>
-        <h3>Cancellation deadline</h3>
+        <h3>{t("buyFlow.cancellationDeadline")}</h3>
         {c.cancellationAllowedUntil ? (
           <div id="confirm-deadline">
-            Cancel with a refund until <strong>{deadline}</strong> <span className="muted">({timeLeft(c.cancellationAllowedUntil)})</span>
+            <Trans i18nKey="buyFlow.cancelWithARefundUntil" values={{ deadline, cancellationAllowedUntil: timeLeft(c.cancellationAllowedUntil) }} components={{ strong: <strong />, span: <span className="muted" /> }} />
           </div>
         ) : (
-          <div className="muted">Partner Center did not give one yet; see Subscriptions.</div>
+          <div className="muted">{t("buyFlow.partnerCenterDidNotGive")}</div>
         )}
       </section>
     </div>

@@ -4,13 +4,14 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 
 import * as api from "../api";
-import { ago, dateTime } from "../format";
+import { ago, count, dateTime } from "../format";
 import type { OrderRow } from "../bindings/OrderRow";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { Grid, type GridColumn } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
-import { STATE_LABELS, durationLabel, isOpen } from "./buy";
+import { stateLabel, durationLabel, isOpen } from "./buy";
 import "./orders.css";
+import { t } from "../i18n";
 
 export function Orders({ params, navigate }: ViewProps<"orders">) {
   const [customerId, setCustomerId] = useState<string>(params.customerId ?? "");
@@ -35,7 +36,7 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
   const columns: Array<GridColumn<OrderRow>> = [
     {
       id: "customer",
-      header: "Customer",
+      header: t("orders.customer"),
       width: "minmax(110px, 16fr)",
       render: (o) => (
         <button type="button" className="link" onClick={() => navigate({ view: "customers", customerId: o.customerId })}>
@@ -45,50 +46,50 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
     },
     {
       id: "offer",
-      header: "Offer",
+      header: t("orders.offer"),
       width: "minmax(160px, 30fr)",
       render: (o) => (
         <>
-          {o.productTitle} <span className="muted" title={`SKU ${o.skuId}`}>· {o.plan ?? o.skuId}</span>
+          {o.productTitle} <span className="muted" title={t("orders.skuSkuid", { skuId: o.skuId })}>· {o.plan ?? o.skuId}</span>
         </>
       ),
     },
-    { id: "qty", header: "Qty", width: "48px", className: "num", minWidth: 700, render: (o) => o.quantity },
-    { id: "term", header: "Term", width: "minmax(90px, 14fr)", minWidth: 860, render: (o) => (o.trial ? `Trial, ${durationLabel(o.termDuration)}` : `${durationLabel(o.termDuration)}, ${o.billingCycle}`) },
+    { id: "qty", header: t("orders.qty"), width: "48px", className: "num", minWidth: 700, render: (o) => o.quantity },
+    { id: "term", header: t("orders.term"), width: "minmax(90px, 14fr)", minWidth: 860, render: (o) => (o.trial ? t("orders.trialTermduration", { termDuration: durationLabel(o.termDuration) }) : t("orders.termBilling", { duration: durationLabel(o.termDuration), billing: o.billingCycle })) },
     {
       id: "state",
-      header: "State",
+      header: t("orders.state"),
       width: "minmax(110px, 15fr)",
       render: (o) => (
         <>
-          <span className={`pill state ${o.state}`}>{STATE_LABELS[o.state]}</span>
+          <span className={`pill state ${o.state}`}>{stateLabel(o.state)}</span>
           {o.status && o.state === "placed" && <span className="muted small"> · {o.status}</span>}
         </>
       ),
     },
     {
       id: "order",
-      header: "Order",
+      header: t("orders.order"),
       width: "minmax(110px, 17fr)",
       minWidth: 600,
       render: (o) => (
-        <code className="small" title={o.orderId ?? "No order in Partner Center"}>
+        <code className="small" title={o.orderId ?? t("orders.noOrderInPartnerCenter")}>
           {o.orderId ?? "–"}
         </code>
       ),
     },
-    { id: "placed", header: "Placed", width: "minmax(70px, 12fr)", render: (o) => <span title={dateTime(o.createdAt)}>{ago(o.createdAt)}</span> },
+    { id: "placed", header: t("orders.placed"), width: "minmax(70px, 12fr)", render: (o) => <span title={dateTime(o.createdAt)}>{ago(o.createdAt)}</span> },
   ];
 
   return (
-    <section className="view orders-view" aria-label="Orders">
+    <section className="view orders-view" aria-label={t("orders.orders")}>
       <div className="toolbar">
-        <h1>Orders</h1>
+        <h1>{t("orders.orders")}</h1>
         <label className="filter-label" htmlFor="orders-customer">
-          Customer
+          {t("orders.customer")}
         </label>
         <select id="orders-customer" value={customerId} onChange={(e) => setCustomerId(e.target.value)}>
-          <option value="">All customers</option>
+          <option value="">{t("orders.allCustomers")}</option>
           {customers.map(([id, name]) => (
             <option key={id} value={id}>
               {name}
@@ -96,43 +97,43 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
           ))}
         </select>
         <span className="result-count" id="orders-count">
-          {all ? `${rows.length} ${rows.length === 1 ? "order" : "orders"}` : "Loading…"}
+          {all ? t("orders.count", { count: rows.length, n: count(rows.length) }) : t("orders.loading")}
         </span>
         {open > 0 && (
-          <span className="pill warn" title="Checked against Partner Center at start, so none is placed twice">
-            {open} with an unknown outcome
+          <span className="pill warn" title={t("orders.checkedAgainstPartnerCenterAt")}>
+            {t("orders.openWithAnUnknownOutcome", { open })}
           </span>
         )}
         <span className="spacer" />
         <button type="button" onClick={load}>
-          Refresh
+          {t("orders.refresh")}
         </button>
       </div>
-      {error && <ErrorBanner error={error} what="The orders could not be listed" onRetry={load} />}
+      {error && <ErrorBanner error={error} what={t("orders.theOrdersCouldNotBe")} onRetry={load} />}
       <div className="list">
         {all && rows.length === 0 && (
           <div className="empty">
-            No orders placed from this app{customerId ? " for this customer" : ""} yet. Buy from an offer's detail in the Marketplace, or from a customer.{" "}
+            {customerId ? t("orders.noneForCustomer") : t("orders.none")}{" "}
             <button type="button" className="link" onClick={() => navigate({ view: "customers" })}>
-              Customers
+              {t("orders.customers")}
             </button>
           </div>
         )}
         <Grid
           id="orders-table"
-          label="Orders"
+          label={t("orders.orders")}
           columns={columns}
           count={rows.length}
           rowAt={(i) => rows[i]}
           selected={selected}
           onSelect={setSelected}
-          rowProps={(o) => ({ "data-order": o?.orderId ?? "", title: o ? (o.error ?? `MS-RequestId ${o.checkoutRequestId}`) : undefined })}
+          rowProps={(o) => ({ "data-order": o?.orderId ?? "", title: o ? (o.error ?? t("orders.msRequestidCheckoutrequestid", { checkoutRequestId: o.checkoutRequestId })) : undefined })}
         />
       </div>
       {selected !== null && rows[selected]?.error && (
         <div className="banner" role="note">
           <div>
-            <strong>{STATE_LABELS[rows[selected].state]}:</strong> {rows[selected].error}
+            <strong>{stateLabel(rows[selected].state)}:</strong> {rows[selected].error}
           </div>
         </div>
       )}

@@ -13,9 +13,9 @@ const monthly: TermChoice = {
   billingCycle: "monthly",
   description: "",
   trial: false,
-  cancellation: { hours: 24, text: "24 hours after purchase", source: "policy" },
+  cancellation: { hours: 24, text: "24 hours after purchase", message: { code: "windowHours", params: { hours: 24 } }, source: "policy" },
 };
-const trial: TermChoice = { ...monthly, trial: true, billingCycle: "none", cancellation: { ...monthly.cancellation, text: "any time during the trial" } };
+const trial: TermChoice = { ...monthly, trial: true, billingCycle: "none", cancellation: { ...monthly.cancellation, text: "any time during the trial", message: { code: "windowTrial" } } };
 const plan: PlanChoice = {
   skuId: "0001",
   title: "Standard",

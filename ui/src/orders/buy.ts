@@ -6,6 +6,10 @@ import type { OrderState } from "../bindings/OrderState";
 import type { PlanChoice } from "../bindings/PlanChoice";
 import type { PurchaseOptions } from "../bindings/PurchaseOptions";
 import type { TermChoice } from "../bindings/TermChoice";
+import { isoPeriod } from "../format";
+import { t } from "../i18n";
+
+export { money } from "../format";
 
 export interface BuyOffer {
   key: string | null;
@@ -73,28 +77,32 @@ export function buyStep(s: Buy, e: BuyEvent): Buy {
 }
 
 /** `P1M` → "1 month", `P1Y` → "1 year", `P3Y` → "3 years", `P30D` → "30 days". */
-export function durationLabel(iso: string): string {
-  const m = /^P(\d+)([DWMY])$/i.exec(iso.trim());
-  if (!m) return iso;
-  const n = Number(m[1]);
-  const units: Record<string, string> = { D: "day", W: "week", M: "month", Y: "year" };
-  const unit = units[(m[2] ?? "").toUpperCase()] ?? "";
-  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+export const durationLabel = isoPeriod;
+
+/** "billed monthly", "not billed", … */
+export function billedLabel(cycle: string): string {
+  switch (cycle.toLowerCase()) {
+    case "monthly":
+      return t("buy.billed.monthly");
+    case "annual":
+      return t("buy.billed.annual");
+    case "one_time":
+      return t("buy.billed.once");
+    case "triennial":
+      return t("buy.billed.triennial");
+    case "biennial":
+      return t("buy.billed.biennial");
+    case "none":
+      return t("buy.billed.none");
+    default:
+      return t("buy.billed.other", { cycle });
+  }
 }
 
-const BILLING: Record<string, string> = {
-  monthly: "billed monthly",
-  annual: "billed annually",
-  one_time: "billed once",
-  triennial: "billed every 3 years",
-  biennial: "billed every 2 years",
-  none: "not billed",
-};
-
 /** "1 year, billed monthly" or "Free trial, 1 month". */
-export function termLabel(t: Pick<TermChoice, "termDuration" | "billingCycle" | "trial">): string {
-  if (t.trial) return `Free trial, ${durationLabel(t.termDuration)}`;
-  return `${durationLabel(t.termDuration)}, ${BILLING[t.billingCycle.toLowerCase()] ?? `billed ${t.billingCycle}`}`;
+export function termLabel(term: Pick<TermChoice, "termDuration" | "billingCycle" | "trial">): string {
+  if (term.trial) return t("buy.freeTrialTerm", { duration: durationLabel(term.termDuration) });
+  return t("buy.term", { duration: durationLabel(term.termDuration), billed: billedLabel(term.billingCycle) });
 }
 
 /** A stable key for a term option (radio value). */
@@ -103,10 +111,10 @@ export const termKey = (t: Pick<TermChoice, "termDuration" | "billingCycle" | "t
 
 /** Why a quantity cannot be ordered, or null when it can. */
 export function quantityError(raw: string, min: number, max: number): string | null {
-  if (raw.trim() === "") return `Enter a quantity from ${min} to ${max}.`;
+  if (raw.trim() === "") return t("buy.enterQuantity", { min, max });
   const q = Number(raw);
-  if (!Number.isInteger(q)) return "The quantity must be a whole number.";
-  if (q < min || q > max) return `This plan allows ${min} to ${max}; ${q} is outside that.`;
+  if (!Number.isInteger(q)) return t("buy.wholeNumber");
+  if (q < min || q > max) return t("buy.outsideBounds", { min, max, q });
   return null;
 }
 
@@ -118,25 +126,25 @@ export interface PlanStep {
 
 /** What is missing before the review, or null when the plan step is complete. */
 export function planStepError(s: PlanStep): string | null {
-  if (!s.plan) return "Choose a plan.";
+  if (!s.plan) return t("buy.choosePlan");
   if (!s.term || !s.plan.terms.some((t) => termKey(t) === termKey(s.term as TermChoice))) {
-    return "Choose a term and billing cycle.";
+    return t("buy.chooseTerm");
   }
   return quantityError(s.quantity, s.plan.minimumQuantity, s.plan.maximumQuantity);
 }
 
 /** Time left until `iso`, e.g. "in 23 h 59 min", "in 13 days", or "passed". */
 export function timeLeft(iso: string, now: number = Date.now()): string {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return "";
-  const s = Math.round((t - now) / 1000);
-  if (s <= 0) return "passed";
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return "";
+  const s = Math.round((at - now) / 1000);
+  if (s <= 0) return t("buy.passed");
   const min = Math.floor(s / 60);
-  if (min < 60) return `in ${Math.max(1, min)} min`;
+  if (min < 60) return t("buy.inMin", { m: Math.max(1, min) });
   const h = Math.floor(min / 60);
-  if (h < 48) return `in ${h} h ${min % 60} min`;
+  if (h < 48) return t("buy.inHMin", { h, m: min % 60 });
   const days = Math.floor(h / 24);
-  return h % 24 === 0 ? `in ${days} days` : `in ${days} d ${h % 24} h`;
+  return h % 24 === 0 ? t("buy.inDays", { count: days }) : t("buy.inDH", { d: days, h: h % 24 });
 }
 
 /** Only https links are opened in the browser. */
@@ -150,18 +158,18 @@ export function isHttps(uri: string): boolean {
 
 /** "Email to customer": a mailto with a prefilled message carrying the activation link. */
 export function mailtoFor(c: Pick<OrderConfirmation, "customerEmail" | "customerName" | "productTitle" | "plan" | "orderId">, link: string, deadline: string | null): string {
-  const subject = `Activate your ${c.productTitle} subscription`;
+  const subject = t("buy.mail.subject", { product: c.productTitle });
   const lines = [
-    `Hello ${c.customerName},`,
+    t("buy.mail.hello", { name: c.customerName }),
     "",
-    `We have ordered ${c.productTitle} (${c.plan}) for you. To start using it, open this link and complete the sign-up on the publisher's page:`,
+    t("buy.mail.ordered", { product: c.productTitle, plan: c.plan }),
     "",
     link,
     "",
-    "The link is personal to your organization and is valid for about 24 hours; ask us for a new one if it has expired.",
+    t("buy.mail.personal"),
   ];
-  if (deadline) lines.push("", `You can cancel it with a refund until ${deadline}.`);
-  lines.push("", `Order reference: ${c.orderId}`, "", "Kind regards");
+  if (deadline) lines.push("", t("buy.mail.refundUntil", { deadline }));
+  lines.push("", t("buy.mail.reference", { orderId: c.orderId }), "", t("buy.mail.regards"));
   const to = c.customerEmail ? encodeURIComponent(c.customerEmail).replace(/%40/g, "@") : "";
   return `mailto:${to}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(lines.join("\r\n"))}`;
 }
@@ -193,13 +201,20 @@ export async function copyText(text: string, doc: Document = document): Promise<
   return ok;
 }
 
-export const STATE_LABELS: Record<OrderState, string> = {
-  started: "Sent, outcome not known yet",
-  cartCreated: "Cart created, outcome not known yet",
-  placed: "Placed",
-  refused: "Refused",
-  notPlaced: "Not placed",
-};
+export function stateLabel(s: OrderState): string {
+  switch (s) {
+    case "started":
+      return t("buy.state.started");
+    case "cartCreated":
+      return t("buy.state.cartCreated");
+    case "placed":
+      return t("buy.state.placed");
+    case "refused":
+      return t("buy.state.refused");
+    default:
+      return t("buy.state.notPlaced");
+  }
+}
 
 /** Whether an entry still waits for reconciliation. */
 export const isOpen = (s: OrderState): boolean => s === "started" || s === "cartCreated";

@@ -6,7 +6,7 @@ import { useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
 import type { PriceChangeKind } from "../bindings/PriceChangeKind";
-import { count } from "../format";
+import { count, regionName } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
@@ -14,7 +14,9 @@ import { SearchField } from "../shell/SearchField";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { ChangesTable } from "./ChangesTable";
 import { priceErrorHint } from "./errors";
-import { type ChangeSort, KIND_LABELS, dayLabel, filterChanges, formatOf, sortChanges, withFormat } from "./prices";
+import { type ChangeSort, kindLabel, dayLabel, filterChanges, formatOf, sortChanges, withFormat } from "./prices";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
 const ALL_KINDS: PriceChangeKind[] = ["increase", "decrease", "new", "removed"];
 
@@ -40,7 +42,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
   const fetching = useMutation({
     mutationFn: () => api.fetchPriceSnapshots([market]),
     onSuccess: ([s]) => {
-      toast(`Today's snapshot of ${market} kept: ${count(s?.rows ?? 0)} price rows`);
+      toast(t("changesTab.snapshotKept", { market, n: count(s?.rows ?? 0) }));
       setSel({ top: topMarket, market, from: null, to: null });
       void changes.refetch();
     },
@@ -48,8 +50,8 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
   const exporter = useExport({
     // The name picked decides the format: .csv writes CSV, anything else a workbook.
     write: (path) => api.exportPriceChanges(market, data?.from ?? null, data?.to ?? null, withFormat(path ?? "", formatOf(path ?? "")), formatOf(path ?? "")),
-    summary: (w) => `${count(w.rows)} ${w.rows === 1 ? "change" : "changes"}`,
-    what: "The changes were not exported (no file was written)",
+    summary: (w) => t("changesTab.changes", { count: w.rows, n: count(w.rows) }),
+    what: t("changesTab.notExported"),
     id: "changes-written",
   });
   const exportChanges = () => data?.from && data.to && exporter.start(api.defaultChangesPath(market, data.from, data.to, "xlsx"));
@@ -85,17 +87,17 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
 
   return (
     <div className="prices-panel" id="panel-changes" role="tabpanel" aria-labelledby="tab-changes">
-      {error && <ErrorBanner error={error} what={`The changes of ${market} could not be read`} hint={priceErrorHint(error, [market])} onRetry={() => void changes.refetch()} />}
-      {fetching.error && <ErrorBanner error={fetching.error} what={`Today's price sheet of ${market} could not be fetched`} hint={priceErrorHint(fetching.error, [market])} onDismiss={fetching.reset} />}
+      {error && <ErrorBanner error={error} what={t("changesTab.theChangesOfMarketCould", { market })} hint={priceErrorHint(error, [market])} onRetry={() => void changes.refetch()} />}
+      {fetching.error && <ErrorBanner error={fetching.error} what={t("changesTab.todaySPriceSheetOf", { market })} hint={priceErrorHint(fetching.error, [market])} onDismiss={fetching.reset} />}
       {exporter.status}
 
       <div className="changes-bar">
         <label className="inline-field">
-          <span className="bar-label">Market</span>
+          <Trans i18nKey="changesTab.market" components={{ span: <span className="bar-label" /> }} />
           <select id="changes-market" value={market} onChange={(e) => pickMarket(e.target.value)}>
             {(markets.length ? markets : [{ code: market, name: market, currency: "" }]).map((m) => (
               <option key={m.code} value={m.code}>
-                {m.code} · {m.name}
+                {m.code} · {regionName(m.code, m.name)}
               </option>
             ))}
           </select>
@@ -103,7 +105,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
         {ready && (
           <>
             <label className="inline-field">
-              <span className="bar-label">From</span>
+              <Trans i18nKey="changesTab.from" components={{ span: <span className="bar-label" /> }} />
               <select id="changes-from" value={data?.from ?? ""} onChange={(e) => setFrom(e.target.value || null)}>
                 {days.map((d) => (
                   <option key={d} value={d} disabled={data?.to != null && d >= data.to}>
@@ -113,7 +115,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
               </select>
             </label>
             <label className="inline-field">
-              <span className="bar-label">To</span>
+              <Trans i18nKey="changesTab.to" components={{ span: <span className="bar-label" /> }} />
               <select id="changes-to" value={data?.to ?? ""} onChange={(e) => setTo(e.target.value || null)}>
                 {days.map((d) => (
                   <option key={d} value={d} disabled={data?.from != null && d <= data.from}>
@@ -126,24 +128,33 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
         )}
         <span className="spacer" />
         {(ready || error) && (
-          <button type="button" id="fetch-snapshot" disabled={fetching.isPending} onClick={() => fetching.mutate()} title={`Fetch today's price sheet of ${market} and keep it as today's snapshot`}>
-            {fetching.isPending ? "Fetching…" : "Fetch today's snapshot"}
+          <button type="button" id="fetch-snapshot" disabled={fetching.isPending} onClick={() => fetching.mutate()} title={t("changesTab.fetchTodaySPriceSheet", { market })}>
+            {fetching.isPending ? t("changesTab.fetching") : t("changesTab.fetchTodaySSnapshot")}
           </button>
         )}
       </div>
 
       {data && !ready && (
         <div className="changes-empty" id="changes-notice">
-          <h2>{data.state === "oneSnapshot" ? "One snapshot so far" : "No snapshot yet"}</h2>
-          <p>{data.message}</p>
+          <h2>{data.state === "oneSnapshot" ? t("changesTab.oneSnapshotSoFar") : t("changesTab.noSnapshotYet")}</h2>
+          {/* The core's sentence, said from its state and parameters (its English words stay the CLI's). */}
+          <p>
+            {data.state === "noSnapshot"
+              ? t("changesTab.noSnapshotMessage", { market })
+              : data.to && data.to === new Date().toISOString().slice(0, 10)
+                ? t("changesTab.oneSnapshotToday", { market })
+                : data.to
+                  ? t("changesTab.oneSnapshotOn", { market, day: dayLabel(data.to) })
+                  : data.message}
+          </p>
           {data.state === "oneSnapshot" && data.to && (
             <p className="muted">
-              Snapshot of {dayLabel(data.to)} for {market}. CSP Desk keeps one per market per day: each export keeps today's, and so does a daily <code>cspdesk prices fetch --market {market}</code> from cron.
-              {data.to === new Date().toISOString().slice(0, 10) && " Fetching again replaces today's snapshot with the latest prices."}
+              <Trans i18nKey="changesTab.snapshotOfToForMarket" values={{ to: dayLabel(data.to), market }} components={{ code: <code /> }} />
+              {data.to === new Date().toISOString().slice(0, 10) && t("changesTab.fetchingAgainReplacesTodayS")}
             </p>
           )}
           <button type="button" className="primary" id="fetch-snapshot" disabled={fetching.isPending} onClick={() => fetching.mutate()}>
-            {fetching.isPending ? "Fetching…" : "Fetch today's snapshot"}
+            {fetching.isPending ? t("changesTab.fetching") : t("changesTab.fetchTodaySSnapshot")}
           </button>
         </div>
       )}
@@ -152,12 +163,12 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
         <>
           <div className="changes-summary" id="changes-summary">
             <span className="result-count">
-              {count(total)} {total === 1 ? "change" : "changes"}
+              {t("changesTab.changes", { count: total, n: count(total) })}
             </span>
             <span className="chips">
               {ALL_KINDS.map((k) => (
                 <button key={k} type="button" className={kinds.has(k) ? `chip kind-chip on kind-${k}` : `chip kind-chip kind-${k}`} data-kind={k} aria-pressed={kinds.has(k)} onClick={() => toggleKind(k)}>
-                  {KIND_LABELS[k]} <span className="count">{count(countOf[k])}</span>
+                  {kindLabel(k)} <span className="count">{count(countOf[k])}</span>
                 </button>
               ))}
             </span>
@@ -166,24 +177,24 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
               ref={findRef}
               id="changes-find"
               className="changes-find"
-              placeholder="Find product or SKU"
-              label="Find a product, plan or SKU"
+              placeholder={t("changesTab.findProductOrSku")}
+              label={t("changesTab.findAProductPlanOr")}
               value={find}
               onSearch={setFind}
               onKeyDown={(e) => e.key === "Escape" && setFind("")}
             />
-            <button type="button" id="export-changes" disabled={total === 0} onClick={exportChanges} title={`To .xlsx or .csv (prices in ${currency})`}>
-              Export changes…
+            <button type="button" id="export-changes" disabled={total === 0} onClick={exportChanges} title={t("changesTab.toXlsxOrCsvPrices", { currency })}>
+              {t("changesTab.exportChanges")}
             </button>
           </div>
           <div className="list">
-            {total === 0 && <div className="empty">No price changed between these two days.</div>}
-            {total > 0 && rows.length === 0 && <div className="empty">No change matches; clear the search or show more kinds.</div>}
+            {total === 0 && <div className="empty">{t("changesTab.noPriceChangedBetweenThese")}</div>}
+            {total > 0 && rows.length === 0 && <div className="empty">{t("changesTab.noChangeMatchesClearThe")}</div>}
             <ChangesTable rows={rows} sort={sort} onSort={setSort} />
           </div>
         </>
       )}
-      {!data && changes.isFetching && <div className="changes-empty muted">Reading the snapshots…</div>}
+      {!data && changes.isFetching && <div className="changes-empty muted">{t("changesTab.readingTheSnapshots")}</div>}
     </div>
   );
 }

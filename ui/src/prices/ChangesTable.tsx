@@ -5,26 +5,27 @@ import { memo, useCallback, useState } from "react";
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
 import { money } from "../format";
 import { Grid, type GridSort, sortable } from "../shell/Grid";
-import { type ChangeSort, type ChangeSortKey, KIND_LABELS, formatPercent, termLabel } from "./prices";
+import { type ChangeSort, type ChangeSortKey, kindLabel, formatPercent, termLabel } from "./prices";
+import { t } from "../i18n";
 
 // Amounts sort largest first on the first click.
 const COLUMNS = sortable<PriceChangeRow>([
-  { id: "kind", header: "Change", width: "96px", render: (r) => <span className={`pill kind-${r.kind}`}>{KIND_LABELS[r.kind]}</span> },
+  { id: "kind", get header() { return t("changesTable.change"); }, width: "96px", render: (r) => <span className={`pill kind-${r.kind}`}>{kindLabel(r.kind)}</span> },
   {
     id: "product",
-    header: "Product",
+    get header() { return t("changesTable.product"); },
     width: "minmax(150px, 2fr)",
     render: (r) => (
-      <span className="title-cell" title={`${r.product}\n${r.publisher}\nProduct ID ${r.productId}`}>
+      <span className="title-cell" title={t("changesTable.productPublisherProductIdProductid", { product: r.product, publisher: r.publisher, productId: r.productId })}>
         {r.product}
       </span>
     ),
   },
-  { id: "sku", header: "SKU", width: "64px", minWidth: 940, render: (r) => <span title={r.skuId}>{r.skuId}</span> },
-  { id: "plan", header: "Plan", width: "minmax(90px, 1.2fr)", minWidth: 760, render: (r) => <span title={r.plan}>{r.plan}</span> },
+  { id: "sku", get header() { return t("changesTable.sku"); }, width: "64px", minWidth: 940, render: (r) => <span title={r.skuId}>{r.skuId}</span> },
+  { id: "plan", get header() { return t("changesTable.plan"); }, width: "minmax(90px, 1.2fr)", minWidth: 760, render: (r) => <span title={r.plan}>{r.plan}</span> },
   {
     id: "term",
-    header: "Term",
+    get header() { return t("changesTable.term"); },
     width: "minmax(96px, 0.9fr)",
     render: (r) => (
       <span title={`${r.term} · ${r.billingPlan}`}>
@@ -33,11 +34,11 @@ const COLUMNS = sortable<PriceChangeRow>([
       </span>
     ),
   },
-  { id: "oldPrice", header: "Old price", width: "88px", minWidth: 760, className: "num", descFirst: true, render: (r) => money(r.oldPrice, r.currency) },
-  { id: "newPrice", header: "New price", width: "88px", className: "num", descFirst: true, render: (r) => money(r.newPrice, r.currency) },
+  { id: "oldPrice", get header() { return t("changesTable.oldPrice"); }, width: "88px", minWidth: 760, className: "num", descFirst: true, render: (r) => money(r.oldPrice, r.currency) },
+  { id: "newPrice", get header() { return t("changesTable.newPrice"); }, width: "88px", className: "num", descFirst: true, render: (r) => money(r.newPrice, r.currency) },
   {
     id: "amount",
-    header: "Amount",
+    get header() { return t("changesTable.amount"); },
     width: "92px",
     className: "num",
     descFirst: true,
@@ -45,7 +46,7 @@ const COLUMNS = sortable<PriceChangeRow>([
   },
   {
     id: "percent",
-    header: "Percent",
+    get header() { return t("changesTable.percent"); },
     width: "68px",
     className: "num",
     descFirst: true,
@@ -71,7 +72,7 @@ export const ChangesTable = memo(function ChangesTable({ rows, sort, onSort }: P
     <Grid
       id="changes-table"
       className="changes-table"
-      label="Price changes"
+      label={t("changesTable.priceChanges")}
       columns={COLUMNS}
       count={rows.length}
       rowAt={rowAt}

@@ -6,13 +6,15 @@ import { useMemo, useState } from "react";
 import * as api from "../api";
 import type { CustomerList } from "../bindings/CustomerList";
 import type { ExportFormat } from "../bindings/ExportFormat";
-import { count, dateTime } from "../format";
+import { count, dateTime, regionName } from "../format";
 import { keptFilter } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
 import { priceErrorHint } from "./errors";
 import { cancelExport, resetExport, startExport, useExportRun } from "./exportRun";
 import { dayLabel, filterChips, formatElapsed, formatRate, newExportId, prettyId, withFormat } from "./prices";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
 // The choices survive leaving the view (a path typed by hand is not lost).
 const remembered: {
@@ -98,7 +100,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
   const pickFormat = (f: ExportFormat) => change({ format: f, path: customPath === null ? null : withFormat(customPath, f) });
 
   const saveAs = () =>
-    fileAction("The Save as… dialog could not open", async () => {
+    fileAction(t("exportTab.saveAsFailed"), async () => {
       const picked = await api.saveSpreadsheetAs(path, [format]);
       if (picked) setCustomPath(withFormat(picked, format));
     });
@@ -121,22 +123,22 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
 
 
   const available = markets.filter((m) => !chosen.includes(m.code));
-  const nameOf = (code: string) => markets.find((m) => m.code === code)?.name ?? code;
+  const nameOf = (code: string) => regionName(code, markets.find((m) => m.code === code)?.name ?? code);
   const snapshotOf = (code: string) => status?.markets.find((m) => m.market === code);
   const lastExport = status?.lastExport ?? null;
 
   return (
     <div className="prices-panel" id="panel-export" role="tabpanel" aria-labelledby="tab-export">
-      {snapshots.error && <ErrorBanner error={snapshots.error} what="The snapshots could not be read" onRetry={() => void snapshots.refetch()} />}
+      {snapshots.error && <ErrorBanner error={snapshots.error} what={t("exportTab.theSnapshotsCouldNotBe")} onRetry={() => void snapshots.refetch()} />}
       {run.state === "failed" && (
-        <ErrorBanner error={run.error} what="The price list was not exported (no file was written)" hint={priceErrorHint(run.error, run.request.markets)} onRetry={exportNow} onDismiss={resetExport} />
+        <ErrorBanner error={run.error} what={t("exportTab.thePriceListWasNot")} hint={priceErrorHint(run.error, run.request.markets)} onRetry={exportNow} onDismiss={resetExport} />
       )}
       {action.error && <ErrorBanner error={action.error} what={action.variables?.what ?? ""} onDismiss={action.reset} />}
 
       <div className="prices-scroll">
         <div className="export-form">
           <div className="field-label" id="markets-label">
-            Markets
+            {t("exportTab.markets")}
           </div>
           <div className="field">
             <div className="market-chips" id="price-markets" role="group" aria-labelledby="markets-label">
@@ -145,7 +147,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
                   {code}
                   <span className="chip-name">{"\u00a0· "}{nameOf(code)}</span>
                   {chosen.length > 1 && (
-                    <button type="button" className="chip-x" aria-label={`Remove ${nameOf(code)}`} disabled={running} onClick={() => pickMarkets(chosen.filter((c) => c !== code))}>
+                    <button type="button" className="chip-x" aria-label={t("exportTab.removeCode", { code: nameOf(code) })} disabled={running} onClick={() => pickMarkets(chosen.filter((c) => c !== code))}>
                       ×
                     </button>
                   )}
@@ -153,7 +155,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
               ))}
               <select
                 id="price-add-market"
-                aria-label="Add a market"
+                aria-label={t("exportTab.addAMarket")}
                 value=""
                 disabled={running || available.length === 0}
                 onChange={(e) => {
@@ -161,49 +163,49 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
                   if (code) pickMarkets([...chosen, code]);
                 }}
               >
-                <option value="">Add a market…</option>
+                <option value="">{t("exportTab.addAMarket2")}</option>
                 {available.map((m) => (
                   <option key={m.code} value={m.code}>
-                    {m.code} · {m.name}
+                    {m.code} · {regionName(m.code, m.name)}
                   </option>
                 ))}
               </select>
             </div>
             <div className="hint" id="price-last-snapshot">
-              Last snapshot:{" "}
+              {t("exportTab.lastSnapshot")}{" "}
               {chosen.map((code, i) => {
                 const s = snapshotOf(code);
                 const day = s?.days[0];
                 return (
                   <span key={code}>
                     {i > 0 && " · "}
-                    {code} {day ? <strong>{dayLabel(day)}</strong> : <span className="muted">none yet</span>}
+                    {code} {day ? <strong>{dayLabel(day)}</strong> : <span className="muted">{t("exportTab.noneYet")}</span>}
                   </span>
                 );
               })}
-              <span className="muted"> (an export keeps today's)</span>
+              <Trans i18nKey="exportTab.anExportKeepsTodayS" components={{ span: <span className="muted" /> }} />
             </div>
           </div>
 
-          <div className="field-label">Format</div>
+          <div className="field-label">{t("exportTab.format")}</div>
           <div className="field row">
-            <div className="segmented" role="radiogroup" aria-label="Format">
+            <div className="segmented" role="radiogroup" aria-label={t("exportTab.format")}>
               <button type="button" role="radio" id="format-xlsx" aria-checked={format === "xlsx"} className={format === "xlsx" ? "seg on" : "seg"} disabled={running} onClick={() => pickFormat("xlsx")}>
-                Excel .xlsx
+                {t("exportTab.excelXlsx")}
               </button>
               <button type="button" role="radio" id="format-csv" aria-checked={format === "csv"} className={format === "csv" ? "seg on" : "seg"} disabled={running} onClick={() => pickFormat("csv")}>
-                CSV .csv
+                {t("exportTab.csvCsv")}
               </button>
             </div>
             {format === "csv" && (
-              <label className="check" title="A byte-order mark makes Excel read the file as UTF-8 (accents, currency symbols)">
+              <label className="check" title={t("exportTab.aByteOrderMarkMakes")}>
                 <input type="checkbox" id="price-bom" checked={bom} disabled={running} onChange={(e) => change({ bom: e.target.checked })} />
-                Byte-order mark for Excel
+                {t("exportTab.byteOrderMarkForExcel")}
               </label>
             )}
           </div>
 
-          <div className="field-label">Filters</div>
+          <div className="field-label">{t("exportTab.filters")}</div>
           <div className="field">
             {filtering ? (
               <>
@@ -216,69 +218,67 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
                     ))}
                   </div>
                   <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate({ view: "marketplace" })}>
-                    Edit in Marketplace
+                    {t("exportTab.editInMarketplace")}
                   </button>
                 </div>
                 <label className="check">
                   <input type="checkbox" id="apply-filters" checked={applyFilters} disabled={running} onChange={(e) => change({ applyFilters: e.target.checked })} />
-                  Export only matching offers
+                  {t("exportTab.exportOnlyMatchingOffers")}
                   {matching !== null && chosen.includes(market) && (
                     <span className="muted">
                       {" "}
-                      ({count(matching)} {matching === 1 ? "offer" : "offers"} in {market})
+                      {t("exportTab.matchingIn", { count: matching, n: count(matching), market })}
                     </span>
                   )}
                 </label>
               </>
             ) : (
               <div className="row">
-                <span className="muted" id="price-filter-chips">
-                  None: every offer of the price sheet.
-                </span>
+                <Trans i18nKey="exportTab.noneEveryOfferOfThe" components={{ span: <span className="muted" id="price-filter-chips" /> }} />
                 <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate({ view: "marketplace" })}>
-                  Filter in Marketplace
+                  {t("exportTab.filterInMarketplace")}
                 </button>
               </div>
             )}
           </div>
 
           <div className="field-label" id="price-for-label">
-            For
+            {t("exportTab.for")}
           </div>
           <div className="field">
             <div className="segmented" role="radiogroup" aria-labelledby="price-for-label">
               <button type="button" role="radio" id="for-partner" aria-checked={!forCustomer} className={forCustomer ? "seg" : "seg on"} disabled={running} onClick={() => change({ forCustomer: false, path: null })}>
-                You (your cost)
+                {t("exportTab.youYourCost")}
               </button>
               <button type="button" role="radio" id="for-customer" aria-checked={forCustomer} className={forCustomer ? "seg on" : "seg"} disabled={running} onClick={() => change({ forCustomer: true, path: null })}>
-                A customer (your prices)
+                {t("exportTab.aCustomerYourPrices")}
               </button>
             </div>
             {forCustomer && (
               <div className="customer-fields">
                 <label>
-                  Customer
+                  {t("exportTab.customer")}
                   <input id="price-customer" value={customer.customer} disabled={running} onChange={(e) => setCustomer({ customer: e.target.value })} />
                 </label>
                 <label>
-                  Your company
+                  {t("exportTab.yourCompany")}
                   <input id="price-partner" value={customer.partner} disabled={running} onChange={(e) => setCustomer({ partner: e.target.value })} />
                 </label>
                 <label>
-                  Valid for (days)
+                  {t("exportTab.validForDays")}
                   <input type="number" min={1} max={365} value={customer.validDays} disabled={running} onChange={(e) => setCustomer({ validDays: Number(e.target.value) })} />
                 </label>
                 <label className="check">
                   <input type="checkbox" id="price-internal" checked={customer.internal} disabled={running} onChange={(e) => setCustomer({ internal: e.target.checked })} />
-                  Internal copy: add cost, margin and rule columns
+                  {t("exportTab.internalCopyAddCostMargin")}
                 </label>
-                <span className="muted small">Sell prices come from the Pricing tab&apos;s margin rules; the file has no cost or ERP column unless internal.</span>
+                <Trans i18nKey="exportTab.sellPricesComeFromThe" components={{ span: <span className="muted small" /> }} />
               </div>
             )}
           </div>
 
           <label className="field-label" htmlFor="price-export-path">
-            Save to
+            {t("exportTab.saveTo")}
           </label>
           <div className="field">
             <div className="row path-row">
@@ -288,16 +288,16 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
                 spellCheck={false}
                 value={path}
                 disabled={running}
-                placeholder="/home/you/Downloads/pricelist.xlsx"
+                placeholder={t("exportTab.homeYouDownloadsPricelistXlsx")}
                 onChange={(e) => setCustomPath(e.target.value)}
               />
               <button type="button" id="price-save-as" disabled={running} onClick={saveAs}>
-                Save as…
+                {t("exportTab.saveAs")}
               </button>
             </div>
             {customPath !== null && customPath !== defaultPath && (
               <button type="button" className="link small" onClick={() => setCustomPath(null)}>
-                Use the dated default name
+                {t("exportTab.useTheDatedDefaultName")}
               </button>
             )}
           </div>
@@ -305,26 +305,24 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
           <div />
           <div className="field row">
             <button type="button" className="primary" id="price-export-button" disabled={running || chosen.length === 0 || !path.trim()} onClick={exportNow}>
-              Export {format === "xlsx" ? ".xlsx" : ".csv"}
+              {t("exportTab.export")} {format === "xlsx" ? t("exportTab.xlsx") : t("exportTab.csv")}
             </button>
-            <span className="muted small">Fetches today's price sheet{chosen.length > 1 ? "s" : ""} and keeps {chosen.length > 1 ? "them" : "it"} as today's snapshot.</span>
+            <span className="muted small">{t("exportTab.fetchesAndKeeps", { count: chosen.length })}</span>
           </div>
         </div>
 
         {run.state === "running" && (
           <div className="run-card" id="price-progress" role="status" aria-live="polite">
             <div className="run-line">
-              <strong>{run.progress?.phase === "writing" ? "Writing rows" : `Fetching the price sheet${run.request.markets.length > 1 ? "s" : ""} for ${run.request.markets.join(", ")}`}</strong>
+              <strong>{run.progress?.phase === "writing" ? t("exportTab.writingRows") : t("exportTab.fetchingSheets", { count: run.request.markets.length, markets: run.request.markets.join(", ") })}</strong>
               <span className="spacer" />
               <button type="button" id="price-cancel" disabled={run.cancelling} onClick={cancelExport}>
-                {run.cancelling ? "Cancelling…" : "Cancel"}
+                {run.cancelling ? t("exportTab.cancelling") : t("exportTab.cancel")}
               </button>
             </div>
-            <progress className="run-bar" aria-label="Export progress" />
+            <progress className="run-bar" aria-label={t("exportTab.exportProgress")} />
             <div className="run-stats num">
-              <span id="price-rows">{count(run.progress?.rows ?? 0)} rows written</span>
-              <span id="price-rate">{formatRate(run.progress?.rowsPerSecond)}</span>
-              <span>{formatElapsed(run.progress?.elapsedMs ?? 0)}</span>
+              <Trans i18nKey="exportTab.rowsRowsWrittenRowspersecondElapsedms" values={{ rows: count(run.progress?.rows ?? 0), rowsPerSecond: formatRate(run.progress?.rowsPerSecond), elapsedMs: formatElapsed(run.progress?.elapsedMs ?? 0) }} components={{ span: <span id="price-rows" />, span2: <span id="price-rate" />, span3: <span /> }} />
             </div>
           </div>
         )}
@@ -333,11 +331,10 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
           <div className="run-card done" id="price-result">
             <div className="run-line">
               <strong>
-                ✓ {count(run.result.rows)} rows written
-                <span className="muted"> in {formatElapsed(run.result.elapsedMs)}</span>
+                <Trans i18nKey="exportTab.rowsRowsWrittenInElapsedms" values={{ rows: count(run.result.rows), elapsedMs: formatElapsed(run.result.elapsedMs) }} components={{ span: <span className="muted" /> }} />
               </strong>
               <span className="spacer" />
-              <button type="button" className="ghost close" aria-label="Dismiss" onClick={resetExport}>
+              <button type="button" className="ghost close" aria-label={t("exportTab.dismiss")} onClick={resetExport}>
                 ✕
               </button>
             </div>
@@ -345,49 +342,46 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
               {run.result.path}
             </div>
             <div className="muted small">
-              Prices of {dayLabel(run.result.day)}:{" "}
-              {run.result.markets.map((m) => `${m.market} ${count(m.rows)} rows (${m.currency})`).join(" · ")}
+              {t("exportTab.pricesOfDay", { day: dayLabel(run.result.day) })}{" "}
+              {run.result.markets.map((m) => t("exportTab.marketRows", { market: m.market, n: count(m.rows), currency: m.currency })).join(" · ")}
             </div>
             <div className="run-line">
               <button type="button" className="primary" id="price-open-file" onClick={() => fileAction("The file could not be opened", () => api.openExportedFile(run.result.path))}>
-                Open file
+                {t("exportTab.openFile")}
               </button>
               <button type="button" id="price-show-in-folder" onClick={() => fileAction("The folder could not be shown", () => api.revealExportedFile(run.result.path))}>
-                Show in folder
+                {t("exportTab.showInFolder")}
               </button>
               <button type="button" className="link" onClick={onShowChanges}>
-                What changed since the last snapshot?
+                {t("exportTab.whatChangedSinceTheLast")}
               </button>
             </div>
           </div>
         )}
 
         <div className="last-export" id="price-last-export">
-          <span className="muted">Last export: </span>
+          <Trans i18nKey="exportTab.lastExport" components={{ span: <span className="muted" /> }} />
           {lastExport ? (
             <>
-              <strong>{dateTime(lastExport.at)}</strong> · {count(lastExport.rows)} rows ·{" "}
-              <span className="result-path inline" title={lastExport.path}>
-                {lastExport.path}
-              </span>
+              <Trans i18nKey="exportTab.atRowsRowsPath" values={{ at: dateTime(lastExport.at), rows: count(lastExport.rows), path: lastExport.path }} components={{ strong: <strong />, span: <span className="result-path inline" title={lastExport.path} /> }} />
               {lastExport.exists ? (
                 run.state !== "done" && (
                   <>
                     {" "}
                     <button type="button" className="link" onClick={() => fileAction("The file could not be opened", () => api.openExportedFile(lastExport.path))}>
-                      Open
+                      {t("exportTab.open")}
                     </button>{" "}
                     <button type="button" className="link" onClick={() => fileAction("The folder could not be shown", () => api.revealExportedFile(lastExport.path))}>
-                      Show in folder
+                      {t("exportTab.showInFolder")}
                     </button>
                   </>
                 )
               ) : (
-                <span className="muted"> (moved or deleted since)</span>
+                <span className="muted"> {t("exportTab.movedOrDeletedSince")}</span>
               )}
             </>
           ) : (
-            <span className="muted">none yet</span>
+            <span className="muted">{t("exportTab.noneYet")}</span>
           )}
         </div>
       </div>

@@ -10,7 +10,8 @@ import { count, money } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
-import { KIND_LABELS, formatPercent, formatOf, termLabel, withFormat } from "./prices";
+import { dayLabel, kindLabel, formatPercent, formatOf, termLabel, withFormat } from "./prices";
+import { t } from "../i18n";
 
 const DAYS = [null, 7, 30, 90] as const;
 
@@ -24,52 +25,51 @@ export function ImpactTab({ market }: ViewProps) {
   const rows = impact.data?.rows ?? [];
   const exporter = useExport({
     write: (path) => api.exportPriceImpact([market], days, withFormat(path ?? "", formatOf(path ?? "")), formatOf(path ?? "")),
-    summary: (w) => `${count(w.rows)} touched subscriptions`,
-    what: "The list was not exported (no file was written)",
+    summary: (w) => t("impactTab.touchedSubscriptions", { n: count(w.rows) }),
+    what: t("impactTab.notExported"),
     id: "impact-written",
   });
   return (
     <div className="impact" role="tabpanel" id="panel-impact" aria-labelledby="tab-impact">
       <div className="impact-bar">
         <label>
-          Compare with
+          {t("impactTab.compareWith")}
           <select value={days ?? ""} onChange={(e) => setDays(e.target.value === "" ? null : Number(e.target.value))}>
             {DAYS.map((d) => (
               <option key={d ?? "prev"} value={d ?? ""}>
-                {d === null ? "the snapshot before" : `${d} days before`}
+                {d === null ? t("impactTab.theSnapshotBefore") : t("impactTab.dDaysBefore", { d })}
               </option>
             ))}
           </select>
         </label>
         <span className="hint" role="status">
           {impact.data &&
-            [...impact.data.spans.map((s) => `${s.market}: ${count(s.changes)} changes from ${s.from} to ${s.to}`), `${count(rows.length)} subscriptions touched`].join(" · ")}
+            [...impact.data.spans.map((s) => t("impactTab.span", { market: s.market, n: count(s.changes), from: dayLabel(s.from), to: dayLabel(s.to) })), t("impactTab.subscriptionsTouched", { n: count(rows.length) })].join(" · ")}
         </span>
         <button type="button" disabled={rows.length === 0 || exporter.busy} onClick={() => exporter.start(`impact-${market}.xlsx`)}>
-          Export…
+          {t("impactTab.export")}
         </button>
       </div>
       {exporter.status}
-      {impact.error && <ErrorBanner error={impact.error} what="The touched subscriptions could not be listed" />}
+      {impact.error && <ErrorBanner error={impact.error} what={t("impactTab.theTouchedSubscriptionsCouldNot")} />}
       {impact.data?.skipped.map((s) => (
         <p key={s} className="hint">
-          Nothing to compare yet in {s.split(":")[0]}: changes appear once there are two days&apos; price snapshots (each export or fetch keeps
-          today&apos;s).
+          {t("impactTab.nothingToCompareYetIn", { value: s.split(":")[0] })}
         </p>
       ))}
-      <table className="plain-table impact-table" aria-label={`Subscriptions touched by price changes in ${market}`}>
+      <table className="plain-table impact-table" aria-label={t("impactTab.subscriptionsTouchedByPriceChanges", { market })}>
         <thead>
           <tr>
-            <th scope="col">Renewal</th>
-            <th scope="col">Customer</th>
-            <th scope="col">Subscription</th>
-            <th scope="col">Product and plan</th>
-            <th scope="col">Change</th>
+            <th scope="col">{t("impactTab.renewal")}</th>
+            <th scope="col">{t("impactTab.customer")}</th>
+            <th scope="col">{t("impactTab.subscription")}</th>
+            <th scope="col">{t("impactTab.productAndPlan")}</th>
+            <th scope="col">{t("impactTab.change")}</th>
             <th scope="col" className="num">
-              Old → new
+              {t("impactTab.oldNew")}
             </th>
             <th scope="col" className="num">
-              Percent
+              {t("impactTab.percent")}
             </th>
           </tr>
         </thead>
@@ -77,7 +77,7 @@ export function ImpactTab({ market }: ViewProps) {
           {impact.data && rows.length === 0 && impact.data.spans.length > 0 && (
             <tr>
               <td colSpan={7} className="none">
-                No customer holds a plan whose price changed.
+                {t("impactTab.noCustomerHoldsAPlan")}
               </td>
             </tr>
           )}
@@ -88,7 +88,7 @@ export function ImpactTab({ market }: ViewProps) {
               <td>
                 {r.subscription}
                 <span className="sub">
-                  {r.quantity} seats · auto-renew {r.autoRenew ? "on" : "off"}
+                  {t("impactTab.quantitySeatsAutoRenew", { quantity: r.quantity })} {r.autoRenew ? t("impactTab.on") : t("impactTab.off")}
                 </span>
               </td>
               <td>
@@ -98,7 +98,7 @@ export function ImpactTab({ market }: ViewProps) {
                 </span>
               </td>
               <td>
-                <span className={`pill kind-${r.kind}`}>{r.kind === "removed" ? "Plan removed" : KIND_LABELS[r.kind]}</span>
+                <span className={`pill kind-${r.kind}`}>{r.kind === "removed" ? t("impactTab.planRemoved") : kindLabel(r.kind)}</span>
               </td>
               <td className="num">
                 {money(r.oldPrice, r.currency)} → {money(r.newPrice, r.currency)}

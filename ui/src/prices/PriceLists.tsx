@@ -13,58 +13,59 @@ import { PricingTab } from "./PricingTab";
 import { ScheduleTab } from "./ScheduleTab";
 import "./prices.css";
 import "./desk.css";
+import { t } from "../i18n";
 
 const TABS = [
-  { id: "export", label: "Export" },
-  { id: "changes", label: "Changes" },
-  { id: "impact", label: "Customers touched" },
-  { id: "pricing", label: "Pricing" },
-  { id: "schedule", label: "Daily export" },
+  { id: "export", get label() { return t("priceLists.export"); } },
+  { id: "changes", get label() { return t("priceLists.changes"); } },
+  { id: "impact", get label() { return t("priceLists.customersTouched"); } },
+  { id: "pricing", get label() { return t("priceLists.pricing"); } },
+  { id: "schedule", get label() { return t("priceLists.dailyExport"); } },
 ] as const;
 
 type Tab = (typeof TABS)[number]["id"];
 
 // The tab survives leaving the view and coming back.
 let lastTab: Tab = "export";
-const keepTab = (t: Tab) => {
-  lastTab = t;
+const keepTab = (item: Tab) => {
+  lastTab = item;
 };
 
 export function PriceLists(props: ViewProps<"price-lists">) {
   const [tab, setTabState] = useState<Tab>(() => props.params.tab ?? lastTab);
-  const setTab = (t: Tab) => {
-    keepTab(t);
-    setTabState(t);
+  const setTab = (item: Tab) => {
+    keepTab(item);
+    setTabState(item);
   };
   const touched = useImpact(props.market, null).data?.rows.length ?? 0;
   const onKey = (e: React.KeyboardEvent) => {
     if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
     e.preventDefault();
-    const at = TABS.findIndex((t) => t.id === tab);
+    const at = TABS.findIndex((item) => item.id === tab);
     const next = TABS[(at + (e.key === "ArrowRight" ? 1 : TABS.length - 1)) % TABS.length]?.id ?? "export";
     setTab(next);
     document.getElementById(`tab-${next}`)?.focus();
   };
   return (
-    <section className="view prices" aria-label="Price lists">
+    <section className="view prices" aria-label={t("priceLists.priceLists")}>
       <div className="prices-head">
-        <h1>Price lists</h1>
-        <div className="tabs" role="tablist" aria-label="Price lists" onKeyDown={onKey}>
-          {TABS.map((t) => (
+        <h1>{t("priceLists.priceLists")}</h1>
+        <div className="tabs" role="tablist" aria-label={t("priceLists.priceLists")} onKeyDown={onKey}>
+          {TABS.map((item) => (
             <button
-              key={t.id}
+              key={item.id}
               type="button"
               role="tab"
-              id={`tab-${t.id}`}
-              aria-selected={tab === t.id}
-              aria-controls={`panel-${t.id}`}
-              tabIndex={tab === t.id ? 0 : -1}
-              className={tab === t.id ? "tab on" : "tab"}
-              onClick={() => setTab(t.id)}
+              id={`tab-${item.id}`}
+              aria-selected={tab === item.id}
+              aria-controls={`panel-${item.id}`}
+              tabIndex={tab === item.id ? 0 : -1}
+              className={tab === item.id ? "tab on" : "tab"}
+              onClick={() => setTab(item.id)}
             >
-              {t.label}
-              {t.id === "impact" && touched > 0 && (
-                <span className="badge" title={`${touched} subscriptions touched`}>
+              {item.label}
+              {item.id === "impact" && touched > 0 && (
+                <span className="badge" title={t("priceLists.touchedSubscriptionsTouched", { touched })}>
                   {touched}
                 </span>
               )}

@@ -7,31 +7,34 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
 import * as api from "../api";
+import { count } from "../format";
 import type { MarkupBasis } from "../bindings/MarkupBasis";
 import type { NewRule } from "../bindings/NewRule";
 import type { Rounding } from "../bindings/Rounding";
 import type { RuleRow } from "../bindings/RuleRow";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
 type Scope = "all" | "type" | "publisher" | "category" | "product" | "plan";
 
 const SCOPES: { id: Scope; label: string }[] = [
-  { id: "all", label: "Everything" },
-  { id: "type", label: "A product type" },
-  { id: "publisher", label: "A publisher" },
-  { id: "category", label: "A category" },
-  { id: "product", label: "A product" },
-  { id: "plan", label: "One plan of a product" },
+  { id: "all", get label() { return t("pricingTab.everything"); } },
+  { id: "type", get label() { return t("pricingTab.aProductType"); } },
+  { id: "publisher", get label() { return t("pricingTab.aPublisher"); } },
+  { id: "category", get label() { return t("pricingTab.aCategory"); } },
+  { id: "product", get label() { return t("pricingTab.aProduct"); } },
+  { id: "plan", get label() { return t("pricingTab.onePlanOfAProduct"); } },
 ];
 
 const ROUNDINGS: { id: Rounding; label: string }[] = [
-  { id: "none", label: "No rounding" },
-  { id: "up99", label: "Up to .99" },
-  { id: "up95", label: "Up to .95" },
-  { id: "up49", label: "Up to .49" },
-  { id: "nearest005", label: "Nearest 0.05" },
-  { id: "nearest1", label: "Nearest 1" },
+  { id: "none", get label() { return t("pricingTab.noRounding"); } },
+  { id: "up99", get label() { return t("pricingTab.upTo99"); } },
+  { id: "up95", get label() { return t("pricingTab.upTo95"); } },
+  { id: "up49", get label() { return t("pricingTab.upTo49"); } },
+  { id: "nearest005", get label() { return t("pricingTab.nearest005"); } },
+  { id: "nearest1", get label() { return t("pricingTab.nearest1"); } },
 ];
 
 interface Form {
@@ -49,8 +52,8 @@ interface Form {
 const EMPTY: Form = { percent: "", fixed: "", basis: "unit", rounding: "none", scope: "all", value: "", sku: "", market: "", promotion: false };
 
 const number = (s: string): number | null => {
-  const t = s.trim().replace(/%$/, "").replace(",", ".");
-  return t === "" ? null : Number(t);
+  const item = s.trim().replace(/%$/, "").replace(",", ".");
+  return item === "" ? null : Number(item);
 };
 
 /** The form as the core's rule; the core checks it (a markup, not below cost, a plan's product). */
@@ -90,17 +93,17 @@ export function PricingTab({ toast }: ViewProps) {
   const remove = useMutation({ mutationFn: (id: number) => api.removeMarginRule(id), onSuccess: (next) => done(next, "Rule removed") });
   const importRules = useMutation({
     mutationFn: async () => {
-      const path = await api.chooseRulesFile("Import margin rules");
+      const path = await api.chooseRulesFile(t("pricingTab.importRulesTitle"));
       return path === null ? null : api.importMarginRules(path);
     },
-    onSuccess: (next) => next && done(next, `${next.length} rules imported; they replace the earlier rules`),
+    onSuccess: (next) => next && done(next, t("pricingTab.imported", { n: count(next.length) })),
   });
   const exportRules = useMutation({
     mutationFn: async () => {
       const path = await api.saveRulesAs("margin-rules.toml");
       return path === null ? null : api.exportMarginRules(path);
     },
-    onSuccess: (path) => path && toast(`Rules exported to ${path}`),
+    onSuccess: (path) => path && toast(t("pricingTab.exportedTo", { path })),
   });
   const busy = add.isPending || remove.isPending || importRules.isPending;
   const list = rules.data ?? [];
@@ -109,21 +112,20 @@ export function PricingTab({ toast }: ViewProps) {
   return (
     <div className="pricing" role="tabpanel" id="panel-pricing" aria-labelledby="tab-pricing">
       <p className="hint">
-        Your sell prices: Microsoft&apos;s price (your cost) plus a margin. The most specific rule wins: a plan, then a product, a publisher, a
-        category, a product type, everything; then the one for the row&apos;s market; then the newest. Trial rows stay free.
+        {t("pricingTab.yourSellPricesMicrosoftS")}
       </p>
-      {rules.error && <ErrorBanner error={rules.error} what="The margin rules could not be read" />}
-      {add.error && <ErrorBanner error={add.error} what="The rule was not added" onDismiss={add.reset} />}
-      {remove.error && <ErrorBanner error={remove.error} what="The rule was not removed" onDismiss={remove.reset} />}
-      {importRules.error && <ErrorBanner error={importRules.error} what="No rules were imported (the rules are as they were)" onDismiss={importRules.reset} />}
-      {exportRules.error && <ErrorBanner error={exportRules.error} what="The rules were not exported" onDismiss={exportRules.reset} />}
+      {rules.error && <ErrorBanner error={rules.error} what={t("pricingTab.theMarginRulesCouldNot")} />}
+      {add.error && <ErrorBanner error={add.error} what={t("pricingTab.theRuleWasNotAdded")} onDismiss={add.reset} />}
+      {remove.error && <ErrorBanner error={remove.error} what={t("pricingTab.theRuleWasNotRemoved")} onDismiss={remove.reset} />}
+      {importRules.error && <ErrorBanner error={importRules.error} what={t("pricingTab.noRulesWereImportedThe")} onDismiss={importRules.reset} />}
+      {exportRules.error && <ErrorBanner error={exportRules.error} what={t("pricingTab.theRulesWereNotExported")} onDismiss={exportRules.reset} />}
 
-      <table className="plain-table rules-table" aria-label="Margin rules">
+      <table className="plain-table rules-table" aria-label={t("pricingTab.marginRules")}>
         <thead>
           <tr>
-            <th scope="col">Rule</th>
+            <th scope="col">{t("pricingTab.rule")}</th>
             <th scope="col">
-              <span className="visually-hidden">Actions</span>
+              <Trans i18nKey="pricingTab.actions" components={{ span: <span className="visually-hidden" /> }} />
             </th>
           </tr>
         </thead>
@@ -131,7 +133,7 @@ export function PricingTab({ toast }: ViewProps) {
           {list.length === 0 && !rules.isPending && (
             <tr>
               <td colSpan={2} className="none">
-                No rules yet: customer price lists show your cost until you add one.
+                {t("pricingTab.noRulesYetCustomerPrice")}
               </td>
             </tr>
           )}
@@ -139,8 +141,8 @@ export function PricingTab({ toast }: ViewProps) {
             <tr key={r.id}>
               <td>{r.words}</td>
               <td className="actions">
-                <button type="button" className="small" disabled={busy} aria-label={`Remove rule ${r.id}`} onClick={() => remove.mutate(r.id)}>
-                  Remove
+                <button type="button" className="small" disabled={busy} aria-label={t("pricingTab.removeRuleId", { id: r.id })} onClick={() => remove.mutate(r.id)}>
+                  {t("pricingTab.remove")}
                 </button>
               </td>
             </tr>
@@ -149,10 +151,10 @@ export function PricingTab({ toast }: ViewProps) {
       </table>
       <div className="row-actions">
         <button type="button" disabled={busy} onClick={() => importRules.mutate()}>
-          Import…
+          {t("pricingTab.import")}
         </button>
         <button type="button" disabled={busy || list.length === 0} onClick={() => exportRules.mutate()}>
-          Export…
+          {t("pricingTab.export")}
         </button>
       </div>
 
@@ -164,25 +166,25 @@ export function PricingTab({ toast }: ViewProps) {
           add.mutate();
         }}
       >
-        <h2 id="rule-form-title">Add a rule</h2>
+        <h2 id="rule-form-title">{t("pricingTab.addARule")}</h2>
         <div className="fields">
           <label>
-            Markup %
-            <input inputMode="decimal" value={form.percent} placeholder="e.g. 20" onChange={(e) => set("percent", e.target.value)} />
+            {t("pricingTab.markup")}
+            <input inputMode="decimal" value={form.percent} placeholder={t("pricingTab.eG20")} onChange={(e) => set("percent", e.target.value)} />
           </label>
           <label>
-            Fixed amount
-            <input inputMode="decimal" value={form.fixed} placeholder="e.g. 1.50" onChange={(e) => set("fixed", e.target.value)} />
+            {t("pricingTab.fixedAmount")}
+            <input inputMode="decimal" value={form.fixed} placeholder={t("pricingTab.eG150")} onChange={(e) => set("fixed", e.target.value)} />
           </label>
           <label>
-            Percent of
+            {t("pricingTab.percentOf")}
             <select value={form.basis} onChange={(e) => set("basis", e.target.value as MarkupBasis)}>
-              <option value="unit">Unit price (cost)</option>
-              <option value="erp">ERP price</option>
+              <option value="unit">{t("pricingTab.unitPriceCost")}</option>
+              <option value="erp">{t("pricingTab.erpPrice")}</option>
             </select>
           </label>
           <label>
-            Rounding
+            {t("pricingTab.rounding")}
             <select value={form.rounding} onChange={(e) => set("rounding", e.target.value as Rounding)}>
               {ROUNDINGS.map((r) => (
                 <option key={r.id} value={r.id}>
@@ -192,7 +194,7 @@ export function PricingTab({ toast }: ViewProps) {
             </select>
           </label>
           <label>
-            Applies to
+            {t("pricingTab.appliesTo")}
             <select value={form.scope} onChange={(e) => set("scope", e.target.value as Scope)}>
               {SCOPES.map((s) => (
                 <option key={s.id} value={s.id}>
@@ -203,27 +205,27 @@ export function PricingTab({ toast }: ViewProps) {
           </label>
           {needsValue && (
             <label>
-              {form.scope === "plan" || form.scope === "product" ? "Product ID" : SCOPES.find((s) => s.id === form.scope)?.label.replace(/^An? /, "")}
+              {form.scope === "plan" || form.scope === "product" ? t("pricingTab.productId") : SCOPES.find((s) => s.id === form.scope)?.label.replace(/^An? /, "")}
               <input value={form.value} required onChange={(e) => set("value", e.target.value)} />
             </label>
           )}
           {form.scope === "plan" && (
             <label>
-              Plan (SKU ID)
+              {t("pricingTab.planSkuId")}
               <input value={form.sku} required onChange={(e) => set("sku", e.target.value)} />
             </label>
           )}
           <label>
-            Market (optional)
-            <input value={form.market} maxLength={2} placeholder="any" onChange={(e) => set("market", e.target.value.toUpperCase())} />
+            {t("pricingTab.marketOptional")}
+            <input value={form.market} maxLength={2} placeholder={t("pricingTab.any")} onChange={(e) => set("market", e.target.value.toUpperCase())} />
           </label>
           <label className="check">
             <input type="checkbox" checked={form.promotion} onChange={(e) => set("promotion", e.target.checked)} />
-            Promotion (may sell below cost)
+            {t("pricingTab.promotionMaySellBelowCost")}
           </label>
         </div>
         <button type="submit" className="primary" disabled={busy}>
-          Add rule
+          {t("pricingTab.addRule")}
         </button>
       </form>
     </div>

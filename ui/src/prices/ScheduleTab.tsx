@@ -13,7 +13,10 @@ import type { ScheduleStatus } from "../bindings/ScheduleStatus";
 import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import "./desk.css";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
+const FORMATS: readonly ExportFormat[] = ["xlsx", "csv"];
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—");
 
 function defaults(market: string): ScheduleSettings {
@@ -55,12 +58,12 @@ export function ScheduleNotice() {
     <div className="notice warn app-notice" role="alert">
       <span>{said}</span>
       <button type="button" className="small" disabled={run.isPending} onClick={() => run.mutate()}>
-        {run.isPending ? "Running…" : "Run now"}
+        {run.isPending ? t("scheduleTab.running") : t("scheduleTab.runNow")}
       </button>
-      <button type="button" className="small link" aria-label="Dismiss" onClick={() => setHidden(true)}>
+      <button type="button" className="small link" aria-label={t("scheduleTab.dismiss")} onClick={() => setHidden(true)}>
         ×
       </button>
-      {run.error && <ErrorBanner error={run.error} what="The export did not run" onDismiss={run.reset} />}
+      {run.error && <ErrorBanner error={run.error} what={t("scheduleTab.theExportDidNotRun")} onDismiss={run.reset} />}
     </div>
   );
 }
@@ -69,7 +72,7 @@ function useRunNow(toast?: (m: string) => void) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: api.runScheduleNow,
-    onSuccess: (done) => toast?.(`Daily export written: ${count(done.rows)} rows in ${done.files.length} files`),
+    onSuccess: (done) => toast?.(t("scheduleTab.written", { rows: count(done.rows), files: count(done.files.length) })),
     onSettled: () => client.invalidateQueries({ queryKey: ["schedule"] }),
   });
 }
@@ -77,8 +80,8 @@ function useRunNow(toast?: (m: string) => void) {
 export function ScheduleTab({ market, toast }: { market: string; toast: (m: string) => void }) {
   const client = useQueryClient();
   const status = useScheduleStatus();
-  if (status.isPending) return <p className="hint">Reading the schedule…</p>;
-  if (status.error) return <ErrorBanner error={status.error} what="The schedule could not be read" />;
+  if (status.isPending) return <p className="hint">{t("scheduleTab.readingTheSchedule")}</p>;
+  if (status.error) return <ErrorBanner error={status.error} what={t("scheduleTab.theScheduleCouldNotBe")} />;
   return <ScheduleForm key={status.dataUpdatedAt} status={status.data} market={market} toast={toast} onSaved={() => void client.invalidateQueries({ queryKey: ["schedule"] })} />;
 }
 
@@ -91,20 +94,20 @@ function ScheduleForm({ status, market, toast, onSaved }: { status: ScheduleStat
   const save = useMutation({
     mutationFn: () => api.setSchedule(settingsOf(form)),
     onSuccess: (r) => {
-      toast(`Daily export set (${r.backend})`);
+      toast(t("scheduleTab.set", { backend: r.backend }));
       onSaved();
     },
   });
   const off = useMutation({
     mutationFn: api.removeSchedule,
     onSuccess: () => {
-      toast("Daily export turned off");
+      toast(t("scheduleTab.turnedOff"));
       onSaved();
     },
   });
   const run = useRunNow(toast);
   const pick = useMutation({
-    mutationFn: () => api.chooseFolder("Folder for the daily files", form.dir || undefined),
+    mutationFn: () => api.chooseFolder(t("scheduleTab.folderForDailyFiles"), form.dir || undefined),
     onSuccess: (d) => d && set("dir", d),
   });
   const busy = save.isPending || off.isPending || run.isPending;
@@ -116,12 +119,12 @@ function ScheduleForm({ status, market, toast, onSaved }: { status: ScheduleStat
           <span>{status.attention}</span>
         </div>
       )}
-      {save.error && <ErrorBanner error={save.error} what="The daily export was not set" onDismiss={save.reset} />}
-      {off.error && <ErrorBanner error={off.error} what="The daily export was not turned off" onDismiss={off.reset} />}
-      {run.error && <ErrorBanner error={run.error} what="The export did not run (the earlier files are kept)" onDismiss={run.reset} />}
+      {save.error && <ErrorBanner error={save.error} what={t("scheduleTab.theDailyExportWasNot")} onDismiss={save.reset} />}
+      {off.error && <ErrorBanner error={off.error} what={t("scheduleTab.theDailyExportWasNot2")} onDismiss={off.reset} />}
+      {run.error && <ErrorBanner error={run.error} what={t("scheduleTab.theExportDidNotRun2")} onDismiss={run.reset} />}
       <form
         className="schedule-form"
-        aria-label="Daily export"
+        aria-label={t("scheduleTab.dailyExport")}
         onSubmit={(e) => {
           e.preventDefault();
           save.mutate();
@@ -129,52 +132,52 @@ function ScheduleForm({ status, market, toast, onSaved }: { status: ScheduleStat
       >
         <p className="hint">
           {status.settings
-            ? `On: every day at ${status.settings.at}, whether or not CSP Desk is open.`
-            : "Off. Set a time to write the price list every day, whether or not CSP Desk is open."}
+            ? t("scheduleTab.onEveryDayAtAt", { at: status.settings.at })
+            : t("scheduleTab.offSetATimeTo")}
         </p>
         <div className="fields">
           <label>
-            Time
+            {t("scheduleTab.time")}
             <input type="time" required value={form.at} onChange={(e) => set("at", e.target.value)} />
           </label>
           <label>
-            Markets
-            <input required value={form.marketsText} placeholder="GB, US" onChange={(e) => set("marketsText", e.target.value)} />
+            {t("scheduleTab.markets")}
+            <input required value={form.marketsText} placeholder={t("scheduleTab.gbUs")} onChange={(e) => set("marketsText", e.target.value)} />
           </label>
           <fieldset className="formats">
-            <legend>Formats</legend>
-            {(["xlsx", "csv"] as const).map((x) => (
+            <legend>{t("scheduleTab.formats")}</legend>
+            {FORMATS.map((x) => (
               <label key={x} className="check">
                 <input type="checkbox" checked={form.formats.includes(x)} onChange={(e) => toggleFormat(x, e.target.checked)} />
-                {x === "xlsx" ? "Excel (.xlsx)" : "CSV"}
+                {x === "xlsx" ? t("scheduleTab.excelXlsx") : t("scheduleTab.csv")}
               </label>
             ))}
           </fieldset>
           <label className="wide">
-            Folder
+            {t("scheduleTab.folder")}
             <span className="with-button">
-              <input required value={form.dir} placeholder="/home/me/prices" onChange={(e) => set("dir", e.target.value)} />
+              <input required value={form.dir} placeholder={t("scheduleTab.homeMePrices")} onChange={(e) => set("dir", e.target.value)} />
               <button type="button" onClick={() => pick.mutate()}>
-                Choose…
+                {t("scheduleTab.choose")}
               </button>
             </span>
           </label>
           <label>
-            Keep dated files (days)
+            {t("scheduleTab.keepDatedFilesDays")}
             <input type="number" min={1} max={3650} value={form.keepDays} onChange={(e) => set("keepDays", Number(e.target.value))} />
           </label>
           <label className="check">
             <input type="checkbox" checked={form.customerPrices} onChange={(e) => set("customerPrices", e.target.checked)} />
-            Also write the customer price list (margin rules applied)
+            {t("scheduleTab.alsoWriteTheCustomerPrice")}
           </label>
           {form.customerPrices && (
             <>
               <label>
-                Customer
+                {t("scheduleTab.customer")}
                 <input value={form.customerList.customer} onChange={(e) => setList("customer", e.target.value)} />
               </label>
               <label>
-                Your company
+                {t("scheduleTab.yourCompany")}
                 <input value={form.customerList.partner} onChange={(e) => setList("partner", e.target.value)} />
               </label>
             </>
@@ -182,45 +185,45 @@ function ScheduleForm({ status, market, toast, onSaved }: { status: ScheduleStat
         </div>
         <div className="row-actions">
           <button type="submit" className="primary" disabled={busy}>
-            {status.settings ? "Save schedule" : "Turn on"}
+            {status.settings ? t("scheduleTab.saveSchedule") : t("scheduleTab.turnOn")}
           </button>
           {status.settings && (
             <>
               <button type="button" disabled={busy} onClick={() => run.mutate()}>
-                {run.isPending ? "Running…" : "Run now"}
+                {run.isPending ? t("scheduleTab.running") : t("scheduleTab.runNow")}
               </button>
               <button type="button" disabled={busy} onClick={() => off.mutate()}>
-                Turn off
+                {t("scheduleTab.turnOff")}
               </button>
             </>
           )}
         </div>
         {save.data && (
           <p className="hint" role="status">
-            Registered ({save.data.backend}): <code>{save.data.entry}</code>
+            <Trans i18nKey="scheduleTab.registeredBackendEntry" values={{ backend: save.data.backend, entry: save.data.entry }} components={{ code: <code /> }} />
           </p>
         )}
       </form>
 
-      <h2 id="runs-title">Runs</h2>
+      <h2 id="runs-title">{t("scheduleTab.runs")}</h2>
       <table className="plain-table runs-table" aria-labelledby="runs-title">
         <thead>
           <tr>
-            <th scope="col">Started</th>
-            <th scope="col">Finished</th>
-            <th scope="col">How</th>
-            <th scope="col">Outcome</th>
+            <th scope="col">{t("scheduleTab.started")}</th>
+            <th scope="col">{t("scheduleTab.finished")}</th>
+            <th scope="col">{t("scheduleTab.how")}</th>
+            <th scope="col">{t("scheduleTab.outcome")}</th>
             <th scope="col" className="num">
-              Rows
+              {t("scheduleTab.rows")}
             </th>
-            <th scope="col">Files or reason</th>
+            <th scope="col">{t("scheduleTab.filesOrReason")}</th>
           </tr>
         </thead>
         <tbody>
           {status.runs.length === 0 && (
             <tr>
               <td colSpan={6} className="none">
-                No runs yet.
+                {t("scheduleTab.noRunsYet")}
               </td>
             </tr>
           )}
@@ -228,8 +231,8 @@ function ScheduleForm({ status, market, toast, onSaved }: { status: ScheduleStat
             <tr key={r.id} className={r.ok ? "" : "failed"}>
               <td>{when(r.startedAt)}</td>
               <td>{when(r.finishedAt)}</td>
-              <td>{r.manual ? "By hand" : "Scheduled"}</td>
-              <td>{r.ok ? "Done" : "Failed"}</td>
+              <td>{r.manual ? t("scheduleTab.byHand") : t("scheduleTab.scheduled")}</td>
+              <td>{r.ok ? t("scheduleTab.done") : t("scheduleTab.failed")}</td>
               <td className="num">{r.ok ? count(r.rows) : ""}</td>
               <td className="files">{r.ok ? r.files.map((f) => <div key={f}>{f}</div>) : r.error}</td>
             </tr>

@@ -1,19 +1,20 @@
 // What to do after a price-list error, by kind (the message already says what happened).
 import type { IpcError } from "../api";
+import { t } from "../i18n";
 
 export function priceErrorHint(e: IpcError, markets: readonly string[]): string | undefined {
-  const list = markets.join(", ") || "the market";
+  const list = markets.join(", ") || t("priceErrors.theMarket");
   switch (e.kind) {
     case "auth":
-      return "The Partner API refused the token that reads price sheets: sign in again (Settings), and check the account has the Admin Agent or Sales Agent role in Partner Center.";
+      return t("priceErrors.auth");
     case "notFound":
       return /snapshot/i.test(e.message)
-        ? "Pick days that have a snapshot, or fetch today's snapshot."
-        : `Partner Center has no marketplace price sheet for ${list}: check it is a market you sell in, or remove it from the export.`;
+        ? t("priceErrors.noSnapshot")
+        : t("priceErrors.noSheet", { list });
     case "invalid":
-      return "Fix the choice named above, then export again.";
+      return t("priceErrors.invalid");
     case "store":
-      return "Check that the folder exists, is writable and has free space (Save as… picks another), then export again.";
+      return t("priceErrors.store");
     default:
       return undefined;
   }

@@ -7,6 +7,7 @@ import type { IpcError } from "../api";
 import type { ExportProgress } from "../bindings/ExportProgress";
 import type { PriceExportDone } from "../bindings/PriceExportDone";
 import type { PriceExportRequest } from "../bindings/PriceExportRequest";
+import { t } from "../i18n";
 
 export type ExportRun =
   | { state: "idle" }
@@ -48,7 +49,7 @@ export async function startExport(request: PriceExportRequest, toast: (m: string
     const error = api.toIpcError(e);
     if (error.kind === "cancelled") {
       set({ state: "idle" });
-      toast("Export cancelled; no file was written");
+      toast(t("exportRun.cancelled"));
     } else {
       set({ state: "failed", request, error });
     }

@@ -4,7 +4,12 @@ import type { OfferFilter } from "../bindings/OfferFilter";
 import type { PriceChangeKind } from "../bindings/PriceChangeKind";
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
 import type { ExportFormat } from "../bindings/ExportFormat";
-import { TYPE_LABELS } from "../format";
+import { count, day, decimal, isoPeriod, typeLabel } from "../format";
+import { t } from "../i18n";
+
+export { percent as formatPercent } from "../format";
+
+/** An amount in the market's currency with its symbol; `signed` shows + for increases. */
 
 export interface Chip {
   key: string;
@@ -22,66 +27,57 @@ export function filterChips(f: OfferFilter, categoryLabel: (id: string) => strin
   const chips: Chip[] = [];
   const search = f.search.trim();
   if (search) chips.push({ key: "search", text: `“${search}”` });
-  for (const t of f.types) chips.push({ key: `type:${t}`, text: TYPE_LABELS[t] ?? t });
+  for (const ty of f.types) chips.push({ key: `type:${ty}`, text: typeLabel(ty) });
   for (const c of f.categories) chips.push({ key: `category:${c}`, text: categoryLabel(c) });
   switch (f.publisher.kind) {
     case "microsoft":
-      chips.push({ key: "publisher", text: "Publisher: Microsoft" });
+      chips.push({ key: "publisher", text: t("prices.chip.microsoft") });
       break;
     case "partner":
-      chips.push({ key: "publisher", text: "Publisher: partners" });
+      chips.push({ key: "publisher", text: t("prices.chip.partners") });
       break;
     case "named":
-      chips.push({ key: "publisher", text: `Publisher: ${f.publisher.name}` });
+      chips.push({ key: "publisher", text: t("prices.chip.publisher", { name: f.publisher.name }) });
       break;
     default:
       break;
   }
-  if (f.trialOnly) chips.push({ key: "trial", text: "Free trial only" });
+  if (f.trialOnly) chips.push({ key: "trial", text: t("prices.chip.trialOnly") });
   return chips;
 }
 
 export const hasFilters = (f: OfferFilter): boolean => filterChips(f).length > 0;
 
-const whole = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
-
 /** "48,210 rows/s", "850 rows/s", "—" when not known yet. */
 export function formatRate(rowsPerSecond: number | null | undefined): string {
-  if (rowsPerSecond == null || !Number.isFinite(rowsPerSecond) || rowsPerSecond <= 0) return "— rows/s";
+  if (rowsPerSecond == null || !Number.isFinite(rowsPerSecond) || rowsPerSecond <= 0) return t("prices.rate", { rate: "—" });
   const r = rowsPerSecond >= 100 ? Math.round(rowsPerSecond / 10) * 10 : Math.round(rowsPerSecond);
-  return `${whole.format(r)} rows/s`;
+  return t("prices.rate", { rate: count(r) });
 }
 
 /** "0.4 s", "12 s", "2 min 05 s". */
 export function formatElapsed(ms: number): string {
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 10_000) return t("time.s", { s: decimal(ms / 1000) });
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
-}
-
-/** "+3.5 %", "−12.0 %". */
-export function formatPercent(p: number | null | undefined): string {
-  if (p == null) return "";
-  const s = Math.abs(p).toFixed(1);
-  return p > 0 ? `+${s} %` : p < 0 ? `−${s} %` : "0.0 %";
+  if (s < 60) return t("time.s", { s });
+  return t("time.minS", { m: Math.floor(s / 60), s: String(s % 60).padStart(2, "0") });
 }
 
 /** "P1M" → "1 month", "P1Y" → "1 year", "P3Y" → "3 years"; anything else as it came. */
-export function termLabel(iso: string): string {
-  const m = /^P(\d+)([DWMY])$/i.exec(iso.trim());
-  if (!m) return iso;
-  const n = Number(m[1]);
-  const unit = { D: "day", W: "week", M: "month", Y: "year" }[m[2]!.toUpperCase() as "D" | "W" | "M" | "Y"];
-  return `${n} ${unit}${n === 1 ? "" : "s"}`;
-}
+export const termLabel = isoPeriod;
 
-export const KIND_LABELS: Record<PriceChangeKind, string> = {
-  new: "New",
-  removed: "Removed",
-  increase: "Price up",
-  decrease: "Price down",
-};
+export function kindLabel(k: PriceChangeKind): string {
+  switch (k) {
+    case "new":
+      return t("prices.kind.new");
+    case "removed":
+      return t("prices.kind.removed");
+    case "increase":
+      return t("prices.kind.increase");
+    default:
+      return t("prices.kind.decrease");
+  }
+}
 
 export type ChangeSortKey = "kind" | "product" | "sku" | "plan" | "term" | "oldPrice" | "newPrice" | "amount" | "percent";
 
@@ -154,11 +150,7 @@ export function withFormat(path: string, format: ExportFormat): string {
 export const formatOf = (path: string): ExportFormat => (path.trim().toLowerCase().endsWith(".csv") ? "csv" : "xlsx");
 
 /** "21 Nov 2026" from "2026-11-21" (a snapshot day, no time zone shift). */
-export function dayLabel(day: string): string {
-  const [y, m, d] = day.split("-").map(Number);
-  if (!y || !m || !d) return day;
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-}
+export const dayLabel = (d: string): string => day(d, "short");
 
 let seq = 0;
 /** A fresh id for one export, so its Cancel stops that export only. */

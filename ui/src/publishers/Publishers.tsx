@@ -11,7 +11,7 @@ import type { PublisherDetail } from "../bindings/PublisherDetail";
 import type { PublisherNote } from "../bindings/PublisherNote";
 import type { PublisherRow } from "../bindings/PublisherRow";
 import type { SubscriptionInfo } from "../bindings/SubscriptionInfo";
-import { TYPE_LABELS } from "../format";
+import { count, typeLabel } from "../format";
 import { CspCell } from "../marketplace/OfferTable";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { Grid, type GridColumn } from "../shell/Grid";
@@ -22,6 +22,8 @@ import { SearchField, composing } from "../shell/SearchField";
 import { focusSearch, inField, useShortcuts } from "../shell/shortcuts";
 import "./publishers.css";
 import { type ContactLink, type OpenWith, contactLinks, mailtoLink, offersText, openWith, searchPublishers, telLink } from "./publishers";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
 const ROW_HEIGHT = 44;
 
@@ -35,15 +37,15 @@ const Link = ({ href, children, id, className }: { href: string; children: React
 const columns: Array<GridColumn<PublisherRow>> = [
   {
     id: "publisher",
-    header: "Publisher",
+    get header() { return t("publishers.publisher"); },
     width: "minmax(0, 1fr)",
     render: (p) => (
       <>
         <div className="pub-row-name">
           <span className="pub-name">{p.name}</span>
-          {p.microsoft && <span className="pill">Microsoft</span>}
+          {p.microsoft && <span className="pill">{t("publishers.microsoft")}</span>}
           {p.notes > 0 && (
-            <span className="pill notes-pill" title={`${p.notes} of your notes`}>
+            <span className="pill notes-pill" title={t("publishers.notesOfYourNotes", { notes: p.notes })}>
               ✎ {p.notes}
             </span>
           )}
@@ -89,8 +91,8 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
   const loadingWhat =
     how.kind !== "browse" && shownQ.isFetching && (shownQ.isPlaceholderData || shownQ.data === undefined)
       ? how.kind === "lookup"
-        ? `Finding the publisher of subscription ${how.subscriptionId}…`
-        : `Reading ${how.name}'s contacts and offers…`
+        ? t("publishers.finding", { id: how.subscriptionId })
+        : t("publishers.reading", { name: how.name })
       : null;
   const close = () => setHow({ kind: "browse" });
   const searchRef = useRef<HTMLInputElement | null>(null);
@@ -148,9 +150,9 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
 
   const exporter = useExport({
     write: (path) => api.exportPublisherNotes(path, path ? null : "xlsx"),
-    summary: (r) => `${r.rows} ${r.rows === 1 ? "note" : "notes"}`,
-    what: "The notes could not be exported",
-    hint: () => "Choose another folder with Save as…, or check that the file is not open in another program.",
+    summary: (r) => t("publishers.notes", { count: r.rows, n: count(r.rows) }),
+    what: t("publishers.notesNotExported"),
+    hint: () => t("export.chooseAnotherFolder"),
     id: "notes-saved",
   });
   const exporting = exporter.busy;
@@ -159,7 +161,7 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
 
   return (
     <div className="view publishers">
-      {listed.error && <ErrorBanner error={listed.error} what={`The publishers of the ${market} catalog could not be listed`} onRetry={() => void listed.refetch()} />}
+      {listed.error && <ErrorBanner error={listed.error} what={t("publishers.thePublishersOfTheMarket", { market })} onRetry={() => void listed.refetch()} />}
       {exporter.status}
       <div className="publishers-body">
         <div className="pub-list">
@@ -168,31 +170,31 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
               ref={searchRef}
               id="publisher-search"
               className="pub-search"
-              placeholder="Search publishers  Ctrl+F"
+              placeholder={t("publishers.searchPublishersCtrlF")}
               value={search}
               onSearch={(text) => {
                 setSearch(text);
                 setSelected(null);
               }}
               onKeyDown={onSearchKey}
-              label="Search publishers by name or id"
+              label={t("publishers.searchPublishersByNameOr")}
             />
             <div className="pub-list-meta muted" id="publisher-count">
-              {list ? (search.trim() ? `${shown.length.toLocaleString()} of ${list.length.toLocaleString()} publishers · ${market}` : `${list.length.toLocaleString()} publishers · ${market}`) : "Loading publishers…"}
+              {list ? (search.trim() ? t("publishers.shownOfAll", { shown: count(shown.length), all: count(list.length), market }) : t("publishers.all", { all: count(list.length), market })) : t("publishers.loadingPublishers")}
             </div>
           </div>
           {list && shown.length === 0 && (
             <div className="empty">
-              No publisher matches “{search}”.{" "}
+              {t("publishers.noPublisherMatchesSearch", { search })}{" "}
               <button type="button" className="link" onClick={() => setSearch("")}>
-                Clear the search
+                {t("publishers.clearTheSearch")}
               </button>
             </div>
           )}
           <Grid
             id="publisher-list"
             className="pub-rows"
-            label="Publishers"
+            label={t("publishers.publishers")}
             columns={columns}
             count={shown.length}
             rowAt={(i) => shown[i]}
@@ -205,27 +207,27 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
             rowProps={(p) => ({ "data-key": p?.key, className: `pub-row${p && detail?.key === p.key ? " open" : ""}` })}
           />
           <div className="pub-list-foot">
-            <span className="muted" title="Your notes and contacts, all publishers">
-              Notes: <strong>{totalNotes}</strong>
+            <span className="muted" title={t("publishers.yourNotesAndContactsAll")}>
+              <Trans i18nKey="publishers.notesTotalnotes" values={{ totalNotes }} components={{ strong: <strong /> }} />
             </span>
             <span className="spacer" />
-            <button type="button" className="small" id="export-notes" disabled={exporting || totalNotes === 0} onClick={() => exporter.start()} title={totalNotes === 0 ? "No notes yet" : "Export every publisher's notes to an Excel workbook in the export folder"}>
-              {exporting ? "Exporting…" : "Export"}
+            <button type="button" className="small" id="export-notes" disabled={exporting || totalNotes === 0} onClick={() => exporter.start()} title={totalNotes === 0 ? t("publishers.noNotesYet") : t("publishers.exportEveryPublisherSNotes")}>
+              {exporting ? t("publishers.exporting") : t("publishers.export")}
             </button>
-            <button type="button" className="small" disabled={exporting || totalNotes === 0} onClick={() => exporter.start(`publisher-notes-${new Date().toISOString().slice(0, 10)}.xlsx`)} title="Choose where to save, as .xlsx or .csv">
-              Save as…
+            <button type="button" className="small" disabled={exporting || totalNotes === 0} onClick={() => exporter.start(`publisher-notes-${new Date().toISOString().slice(0, 10)}.xlsx`)} title={t("publishers.chooseWhereToSaveAs")}>
+              {t("publishers.saveAs")}
             </button>
           </div>
         </div>
 
-        <section className="pub-detail" id="publisher-detail" aria-label="Publisher">
+        <section className="pub-detail" id="publisher-detail" aria-label={t("publishers.publisher")}>
           {detailError && (
             <ErrorBanner
               error={detailError}
-              what={how.kind === "lookup" && !detail ? "The subscription's publisher could not be found" : "The publisher could not be shown"}
+              what={how.kind === "lookup" && !detail ? t("publishers.theSubscriptionSPublisherCould") : t("publishers.thePublisherCouldNotBe")}
               hint={
                 detailError.kind === "notFound" && how.kind === "lookup"
-                  ? "Check that the subscription still exists under Subscriptions, or search for the publisher by name on the left."
+                  ? t("publishers.checkThatTheSubscriptionStill")
                   : undefined
               }
               onRetry={() => void shownQ.refetch()}
@@ -238,9 +240,9 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
           )}
           {!detail && !loadingWhat && !detailError && (
             <div className="pub-intro">
-              <h1>Who supports this?</h1>
+              <h1>{t("publishers.whoSupportsThis")}</h1>
               <WhoHandlesWhat />
-              <p className="muted">Pick a publisher on the left to see its support contacts, its offers and your notes. From an invoice line (or a subscription), “Publisher contacts” opens its publisher here with the subscription's details.</p>
+              <p className="muted">{t("publishers.pickAPublisherOnThe")}</p>
             </div>
           )}
           {detail && (
@@ -248,13 +250,13 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
               {lookup && <SubscriptionCard lookup={lookup} publisher={detail} />}
               <header className="pub-head">
                 <h1 id="publisher-title">{detail.name}</h1>
-                {detail.microsoft && <span className="pill">Microsoft</span>}
+                {detail.microsoft && <span className="pill">{t("publishers.microsoft")}</span>}
                 <span className="muted">
                   {offersText({ offers: detail.offers.length, cspOffers: detail.offers.filter((o) => o.purchasable).length })}
-                  {detail.market && detail.market !== market ? ` in the ${detail.market} catalog` : ""}
+                  {detail.market && detail.market !== market ? t("publishers.inTheMarketCatalog", { market: detail.market }) : ""}
                 </span>
                 <span className="spacer" />
-                <button type="button" className="ghost close" onClick={close} aria-label="Close (Esc)" title="Close (Esc)">
+                <button type="button" className="ghost close" onClick={close} aria-label={t("publishers.closeEsc")} title={t("publishers.closeEsc")}>
                   ✕
                 </button>
               </header>
@@ -277,17 +279,15 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
 function WhoHandlesWhat({ lines, publisher }: { lines?: string[]; publisher?: string }) {
   return (
     <div className="who" id="who-handles-what">
-      <strong>Who handles what</strong>
+      <Trans i18nKey="publishers.whoHandlesWhat" components={{ strong: <strong /> }} />
       <ul>
         <li>
-          <span className="who-tag you">You, the partner</span>
-          {lines?.[0] ?? "Billing and subscription questions (invoices, cancellations, renewals, seats) come to you, the partner."}
+          <Trans i18nKey="publishers.youThePartner" components={{ span: <span className="who-tag you" /> }} />
+          {lines?.[0] ?? t("publishers.billingAndSubscriptionQuestionsInvoices")}
         </li>
         <li>
-          <span className="who-tag them" title={publisher}>
-            The publisher
-          </span>
-          {lines?.[1] ?? "Technical issues with the product go to the publisher's support."}
+          <Trans i18nKey="publishers.thePublisher" components={{ span: <span className="who-tag them" title={publisher} /> }} />
+          {lines?.[1] ?? t("publishers.technicalIssuesWithTheProduct")}
         </li>
       </ul>
     </div>
@@ -298,32 +298,32 @@ function SubscriptionCard({ lookup, publisher }: { lookup: Lookup; publisher: Pu
   const s = lookup.subscription;
   const noEmail = !publisher.contacts.email;
   return (
-    <section className="sub-card" id="subscription-context" aria-label="Subscription">
+    <section className="sub-card" id="subscription-context" aria-label={t("publishers.subscription")}>
       <div className="sub-card-head">
-        <h2>Support request for a subscription</h2>
+        <h2>{t("publishers.supportRequestForASubscription")}</h2>
         <Link href={lookup.mailto} id="contact-publisher" className="button primary">
-          Contact publisher
+          {t("publishers.contactPublisher")}
         </Link>
       </div>
       <dl className="sub-fields">
-        <dt>Customer</dt>
+        <dt>{t("publishers.customer")}</dt>
         <dd id="ctx-customer">
           {s.customerName} <code className="muted">{s.customerId}</code>
         </dd>
-        <dt>Product</dt>
+        <dt>{t("publishers.product")}</dt>
         <dd id="ctx-product">{s.product}</dd>
-        <dt>Subscription</dt>
+        <dt>{t("publishers.subscription")}</dt>
         <dd>
           <code id="ctx-subscription-id">{s.subscriptionId}</code>
         </dd>
-        <dt>Order</dt>
+        <dt>{t("publishers.order")}</dt>
         <dd>
           <code id="ctx-order-id">{s.orderId || "–"}</code>
         </dd>
       </dl>
       <p className="muted small">
-        “Contact publisher” opens your email program with a message to {publisher.name}
-        {noEmail ? " (no support email is known: add the recipient)" : ""} that carries these details.
+        {t("publishers.contactPublisherOpensYourEmail", { name: publisher.name })}
+        {noEmail ? t("publishers.noSupportEmailIsKnown") : ""} {t("publishers.thatCarriesTheseDetails")}
       </p>
     </section>
   );
@@ -333,7 +333,7 @@ function ContactItem({ l }: { l: ContactLink }) {
   return (
     <>
       <dt>{l.label}</dt>
-      <dd>{l.href ? <Link href={l.href}>{l.text}</Link> : <span title="Not opened: only https, email and phone links are">{l.text}</span>}</dd>
+      <dd>{l.href ? <Link href={l.href}>{l.text}</Link> : <span title={t("publishers.notOpenedOnlyHttpsEmail")}>{l.text}</span>}</dd>
     </>
   );
 }
@@ -342,7 +342,7 @@ function Contacts({ detail }: { detail: PublisherDetail }) {
   const links = contactLinks(detail.contacts);
   return (
     <section className="pub-section">
-      <h3>Support contacts</h3>
+      <h3>{t("publishers.supportContacts")}</h3>
       {links.length > 0 ? (
         <dl className="contacts" id="publisher-contacts">
           {links.map((l) => (
@@ -351,7 +351,7 @@ function Contacts({ detail }: { detail: PublisherDetail }) {
         </dl>
       ) : (
         <p className="muted" id="publisher-contacts">
-          No support contacts known. Add the ones you learn as a contact in your notes.
+          {t("publishers.noSupportContactsKnownAdd")}
         </p>
       )}
       {detail.contactsNote && <p className="note">{detail.contactsNote}</p>}
@@ -365,18 +365,18 @@ function Offers({ detail }: { detail: PublisherDetail }) {
   const offers = all ? detail.offers : detail.offers.slice(0, LIMIT);
   return (
     <section className="pub-section">
-      <h3>Offers ({detail.offers.length})</h3>
+      <h3>{t("publishers.offersLength", { length: detail.offers.length })}</h3>
       <ul className="pub-offers" id="publisher-offers">
         {offers.map((o) => (
           <li key={o.key}>
             <span className="offer-title" title={o.title}>
               {o.title}
             </span>
-            <span className="muted small">{o.typeLabel}</span>
-            <CspCell purchasable={o.purchasable} saas={o.requestMailto !== null || o.typeLabel === TYPE_LABELS.saas} />
+            <span className="muted small">{typeLabel(o.typeLabel)}</span>
+            <CspCell purchasable={o.purchasable} saas={o.requestMailto !== null || o.typeLabel === "SaaS"} />
             {o.requestMailto && (
               <Link href={o.requestMailto} className="request-offer">
-                Request this offer
+                {t("publishers.requestThisOffer")}
               </Link>
             )}
           </li>
@@ -384,7 +384,7 @@ function Offers({ detail }: { detail: PublisherDetail }) {
       </ul>
       {detail.offers.length > LIMIT && (
         <button type="button" className="link small" onClick={() => setAll(!all)}>
-          {all ? "Show fewer" : `Show all ${detail.offers.length} offers`}
+          {all ? t("publishers.showFewer") : t("publishers.showAllLengthOffers", { length: detail.offers.length })}
         </button>
       )}
     </section>
@@ -407,7 +407,7 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
       setName("");
       setEmail("");
       setPhone("");
-      toast(kind === "contact" ? "Contact added" : "Note added");
+      toast(kind === "contact" ? t("publishers.contactAdded") : t("publishers.noteAdded"));
     },
   });
   const removing = useMutation({
@@ -415,7 +415,7 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
     onMutate: () => adding.reset(),
     onSuccess: (_, id) => {
       onChanged(detail.notes.filter((n) => n.id !== id));
-      toast("Note deleted");
+      toast(t("publishers.noteDeleted"));
     },
     // A note already gone is gone from the list too.
     onError: (e, id) => e.kind === "notFound" && onChanged(detail.notes.filter((n) => n.id !== id)),
@@ -433,12 +433,12 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
 
   return (
     <section className="pub-section pub-notes">
-      <h3>Your notes ({detail.notes.length})</h3>
-      <p className="muted small">Kept on this computer; a catalog sync never changes them.</p>
+      <h3>{t("publishers.yourNotesLength", { length: detail.notes.length })}</h3>
+      <p className="muted small">{t("publishers.keptOnThisComputerA")}</p>
       {error && (
         <ErrorBanner
           error={error}
-          what="The note could not be saved"
+          what={t("publishers.theNoteCouldNotBe")}
           onDismiss={() => {
             adding.reset();
             removing.reset();
@@ -452,7 +452,7 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
           return (
             <li key={n.id} className="note-item" data-id={n.id}>
               <div className="note-main">
-                {n.kind === "contact" && <span className="pill">Contact</span>}
+                {n.kind === "contact" && <span className="pill">{t("publishers.contact")}</span>}
                 {n.name && <strong>{n.name}</strong>}
                 {n.text && <span className="note-text">{n.text}</span>}
                 {n.email && <span>{mail ? <Link href={mail}>{n.email}</Link> : n.email}</span>}
@@ -461,53 +461,53 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
               </div>
               {confirming === n.id ? (
                 <span className="confirm">
-                  Delete?{" "}
+                  {t("publishers.delete")}{" "}
                   <button type="button" className="danger small" onClick={() => remove(n.id)}>
-                    Delete
+                    {t("publishers.delete2")}
                   </button>{" "}
                   <button type="button" className="small" onClick={() => setConfirming(null)}>
-                    Keep
+                    {t("publishers.keep")}
                   </button>
                 </span>
               ) : (
-                <button type="button" className="ghost small delete-note" aria-label="Delete this note" title="Delete this note" onClick={() => setConfirming(n.id)}>
+                <button type="button" className="ghost small delete-note" aria-label={t("publishers.deleteThisNote")} title={t("publishers.deleteThisNote")} onClick={() => setConfirming(n.id)}>
                   ✕
                 </button>
               )}
             </li>
           );
         })}
-        {detail.notes.length === 0 && <li className="muted">No notes yet: add escalation paths, partner managers, what worked last time.</li>}
+        {detail.notes.length === 0 && <li className="muted">{t("publishers.noNotesYetAddEscalation")}</li>}
       </ul>
       <form className="note-form" onSubmit={add}>
-        <div className="segmented" role="radiogroup" aria-label="Kind">
+        <div className="segmented" role="radiogroup" aria-label={t("publishers.kind")}>
           <button type="button" className={kind === "note" ? "seg on" : "seg"} aria-checked={kind === "note"} role="radio" onClick={() => setKind("note")}>
-            Note
+            {t("publishers.note")}
           </button>
           <button type="button" className={kind === "contact" ? "seg on" : "seg"} aria-checked={kind === "contact"} role="radio" id="note-kind-contact" onClick={() => setKind("contact")}>
-            Contact
+            {t("publishers.contact")}
           </button>
         </div>
         {kind === "contact" && (
           <div className="contact-fields">
-            <input id="note-name" placeholder="Name" value={name} onChange={(e) => setName(e.target.value)} aria-label="Contact name" />
-            <input id="note-email" type="email" placeholder="Email" value={email} onChange={(e) => setEmail(e.target.value)} aria-label="Contact email" />
-            <input id="note-phone" type="tel" placeholder="Phone" value={phone} onChange={(e) => setPhone(e.target.value)} aria-label="Contact phone" />
+            <input id="note-name" placeholder={t("publishers.name")} value={name} onChange={(e) => setName(e.target.value)} aria-label={t("publishers.contactName")} />
+            <input id="note-email" type="email" placeholder={t("publishers.email")} value={email} onChange={(e) => setEmail(e.target.value)} aria-label={t("publishers.contactEmail")} />
+            <input id="note-phone" type="tel" placeholder={t("publishers.phone")} value={phone} onChange={(e) => setPhone(e.target.value)} aria-label={t("publishers.contactPhone")} />
           </div>
         )}
         <textarea
           id="note-text"
           rows={2}
-          placeholder={kind === "contact" ? "Role, hours, when to call…" : "e.g. Escalations go through their partner desk"}
+          placeholder={kind === "contact" ? t("publishers.roleHoursWhenToCall") : t("publishers.eGEscalationsGoThrough")}
           value={text}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !composing(e)) add(e);
           }}
-          aria-label="Note"
+          aria-label={t("publishers.note")}
         />
         <button type="submit" className="primary" id="add-note" disabled={!canAdd || saving}>
-          {saving ? "Saving…" : kind === "contact" ? "Add contact" : "Add note"}
+          {saving ? t("publishers.saving") : kind === "contact" ? t("publishers.addContact") : t("publishers.addNote")}
         </button>
       </form>
     </section>

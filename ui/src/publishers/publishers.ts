@@ -2,6 +2,8 @@
 // with. Pure functions, so they are tested without a webview.
 import type { PublisherContacts } from "../bindings/PublisherContacts";
 import type { PublisherRow } from "../bindings/PublisherRow";
+import { count } from "../format";
+import { t } from "../i18n";
 import type { RouteTo } from "../shell/nav";
 
 const fold = (s: string): string =>
@@ -59,12 +61,12 @@ export function telLink(phone: string): string | null {
 /** Support URL, email, phone, then the other links the publisher lists (website, docs…). */
 export function contactLinks(c: PublisherContacts): ContactLink[] {
   const out: ContactLink[] = [];
-  if (c.supportUri) out.push({ label: "Support", text: c.supportUri, href: httpsLink(c.supportUri) });
-  if (c.email) out.push({ label: "Email", text: c.email, href: mailtoLink(c.email) });
-  if (c.phone) out.push({ label: "Phone", text: c.phone, href: telLink(c.phone) });
+  if (c.supportUri) out.push({ label: t("publishersLib.support"), text: c.supportUri, href: httpsLink(c.supportUri) });
+  if (c.email) out.push({ label: t("publishersLib.email"), text: c.email, href: mailtoLink(c.email) });
+  if (c.phone) out.push({ label: t("publishersLib.phone"), text: c.phone, href: telLink(c.phone) });
   for (const l of c.links) {
     if (l.uri === c.supportUri) continue;
-    out.push({ label: l.label || "Link", text: l.uri, href: httpsLink(l.uri) });
+    out.push({ label: l.label || t("publishersLib.link"), text: l.uri, href: httpsLink(l.uri) });
   }
   return out;
 }
@@ -86,6 +88,6 @@ export function openWith(params: Omit<RouteTo<"publishers">, "view">): OpenWith 
 
 /** "12 offers · 9 through CSP". */
 export function offersText(p: Pick<PublisherRow, "offers" | "cspOffers">): string {
-  const o = `${p.offers} ${p.offers === 1 ? "offer" : "offers"}`;
-  return p.cspOffers === p.offers ? `${o}, all through CSP` : `${o} · ${p.cspOffers} through CSP`;
+  const o = t("publishersLib.offers", { count: p.offers, n: count(p.offers) });
+  return p.cspOffers === p.offers ? t("publishersLib.allThroughCsp", { offers: o }) : t("publishersLib.someThroughCsp", { offers: o, csp: count(p.cspOffers) });
 }

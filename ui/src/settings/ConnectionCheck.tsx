@@ -7,6 +7,8 @@ import { useMutation } from "@tanstack/react-query";
 import * as api from "../api";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ServiceList } from "./ServiceList";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
 export function ConnectionCheck() {
   const check = useMutation({ mutationFn: api.checkConnection });
@@ -15,12 +17,12 @@ export function ConnectionCheck() {
 
   return (
     <section className="settings-section" aria-labelledby="check-h">
-      <h2 id="check-h">Connection check</h2>
+      <h2 id="check-h">{t("connectionCheck.connectionCheck")}</h2>
       <div className="account-row">
-        <span className="muted">One read-only call to each service, to see what answers and what is refused.</span>
+        <Trans i18nKey="connectionCheck.oneReadOnlyCallTo" components={{ span: <span className="muted" /> }} />
         <span className="spacer" />
         <button type="button" id="check-connection" onClick={() => check.mutate()} disabled={checking}>
-          {checking ? "Checking…" : "Check connection"}
+          {checking ? t("connectionCheck.checking") : t("connectionCheck.checkConnection")}
         </button>
       </div>
       {report && (
@@ -34,14 +36,14 @@ export function ConnectionCheck() {
             detail: c.message,
             more: c.requestId && (
               <div className="muted small">
-                Request id <code>{c.requestId}</code>
-                {c.status !== null && <> · HTTP {c.status}</>}
+                <Trans i18nKey="connectionCheck.requestIdRequestid" values={{ requestId: c.requestId }} components={{ code: <code /> }} />
+                {c.status !== null && <> {t("connectionCheck.httpStatus", { status: c.status })}</>}
               </div>
             ),
           }))}
         />
       )}
-      {check.error && <ErrorBanner error={check.error} what="The connection check did not run" onDismiss={check.reset} />}
+      {check.error && <ErrorBanner error={check.error} what={t("connectionCheck.theConnectionCheckDidNot")} onDismiss={check.reset} />}
     </section>
   );
 }

@@ -8,6 +8,8 @@ import * as api from "../api";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { describeAccount, useWhoAmI } from "./account";
 import { useSignIn } from "./useSignIn";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
 /** Dispatched on `window` by the Settings view when it opens. */
 export const SETTINGS_OPENED = "cspdesk:settings-opened";
@@ -44,10 +46,10 @@ function SettingsProblemBanner({ onSettings }: Pick<Props, "onSettings">) {
     <div className="banner session-banner" role="alert" id="settings-problem-banner">
       <div>
         <strong>
-          The settings file could not be used{problem.line !== null && ` (line ${problem.line})`}:
+          {t("sessionBanner.theSettingsFileCouldNot")}{problem.line !== null && t("sessionBanner.lineLine", { line: problem.line })}:
         </strong>{" "}
-        {problem.message.replace(/`([^`]+)`/g, "“$1”")}. CSP Desk started with the default settings
-        {problem.movedTo ? "; the file was kept aside, nothing is lost." : "."}
+        {t("sessionBanner.valueCspDeskStartedWith", { value: problem.message.replace(/`([^`]+)`/g, "“$1”") })}
+        {problem.movedTo ? t("sessionBanner.theFileWasKeptAside") : "."}
       </div>
       <div className="banner-actions">
         <button
@@ -57,9 +59,9 @@ function SettingsProblemBanner({ onSettings }: Pick<Props, "onSettings">) {
             onSettings();
           }}
         >
-          Open Settings
+          {t("sessionBanner.openSettings")}
         </button>
-        <button type="button" className="ghost" aria-label="Dismiss" onClick={() => setDismissed(true)}>
+        <button type="button" className="ghost" aria-label={t("sessionBanner.dismiss")} onClick={() => setDismissed(true)}>
           ✕
         </button>
       </div>
@@ -75,26 +77,25 @@ function SignInAgain({ toast }: Omit<Props, "onSettings">) {
     <>
       <div className="banner session-banner" role="alert" id="session-banner">
         <div>
-          <strong>Your sign-in has expired or was revoked</strong> ({describeAccount(who)}). Sign in again to carry
-          on; what you have open here stays as it is, so you can retry afterwards.
+          <Trans i18nKey="sessionBanner.yourSignInHasExpired" values={{ who: describeAccount(who) }} components={{ strong: <strong /> }} />
         </div>
         <div className="banner-actions">
           {signIn.waiting ? (
             <>
-              <span className="muted">Waiting for the browser…</span>
+              <Trans i18nKey="sessionBanner.waitingForTheBrowser" components={{ span: <span className="muted" /> }} />
               <button type="button" onClick={signIn.cancel}>
-                Cancel
+                {t("sessionBanner.cancel")}
               </button>
             </>
           ) : (
             <button type="button" className="primary" onClick={signIn.start}>
-              Sign in again
+              {t("sessionBanner.signInAgain")}
             </button>
           )}
         </div>
       </div>
       {signIn.error && (
-        <ErrorBanner error={signIn.error} what="The sign-in did not finish" hint="" onDismiss={signIn.clearError} />
+        <ErrorBanner error={signIn.error} what={t("sessionBanner.theSignInDidNot")} hint="" onDismiss={signIn.clearError} />
       )}
     </>
   );

@@ -9,7 +9,8 @@ import { useEffect, useMemo, useState } from "react";
 import * as api from "../api";
 import type { SettingsValues } from "../bindings/SettingsValues";
 import type { SettingsView } from "../bindings/SettingsView";
-import { dateTime } from "../format";
+import type { Language } from "../bindings/Language";
+import { dateTime, regionName, time } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
 import { useShortcuts } from "../shell/shortcuts";
@@ -21,14 +22,16 @@ import { SETTINGS_OPENED } from "./SessionBanner";
 import "./settings.css";
 import { useSignIn } from "./useSignIn";
 import { type FieldErrors, hasOverrides, parseMarkets, validate } from "./validate";
+import { LANGUAGE_NAMES, localeOf, say, setLocale, systemLocale, t } from "../i18n";
+import { Trans } from "react-i18next";
 
 type EndpointKey = keyof SettingsValues["endpoints"];
 
 const ENDPOINTS: { key: EndpointKey; label: string; help: string }[] = [
-  { key: "partnerCenter", label: "Partner Center API", help: "Default: https://api.partnercenter.microsoft.com" },
-  { key: "partnerApi", label: "Partner API (price sheets)", help: "Default: https://api.partner.microsoft.com" },
-  { key: "arm", label: "Azure Resource Manager (marketplace catalog)", help: "Default: https://management.azure.com" },
-  { key: "authority", label: "Sign-in authority (Microsoft Entra ID)", help: "Default: https://login.microsoftonline.com" },
+  { key: "partnerCenter", get label() { return t("settings.partnerCenterApi"); }, get help() { return t("settings.defaultHttpsApiPartnercenterMicrosoft"); } },
+  { key: "partnerApi", get label() { return t("settings.partnerApiPriceSheets"); }, get help() { return t("settings.defaultHttpsApiPartnerMicrosoft"); } },
+  { key: "arm", get label() { return t("settings.azureResourceManagerMarketplaceCatalog"); }, get help() { return t("settings.defaultHttpsManagementAzureCom"); } },
+  { key: "authority", get label() { return t("settings.signInAuthorityMicrosoftEntra"); }, get help() { return t("settings.defaultHttpsLoginMicrosoftonlineCom"); } },
 ];
 
 /** The core quotes names with backticks (for the terminal); on screen they read as quotes. */
@@ -94,24 +97,24 @@ function Account({
     onSuccess: (c) => {
       setWhoAmI(client, c.who);
       reconnect();
-      toast("Signed out: the sign-in was removed from the keychain");
+      toast(t("settings.signedOut"));
     },
   });
 
   let body: React.ReactNode;
   if (!who) {
-    body = error ? <p className="muted">{error.message}</p> : <p className="muted">Checking…</p>;
+    body = error ? <p className="muted">{error.message}</p> : <p className="muted">{t("settings.checking")}</p>;
   } else if (!who.signInNeeded) {
-    body = <p id="account-status">{who.note}</p>;
+    body = <p id="account-status">{say(who.noteMessage, who.note ?? "")}</p>;
   } else if (signIn.waiting) {
     body = (
       <div className="account-row" id="account-status">
         <span className="spinner" aria-hidden="true" />
         <span>
-          <strong>Waiting for the browser…</strong> Finish the sign-in in the browser window that opened (up to 5 minutes).
+          <Trans i18nKey="settings.waitingForTheBrowserFinish" components={{ strong: <strong /> }} />
         </span>
         <button type="button" onClick={signIn.cancel} id="cancel-sign-in">
-          Cancel
+          {t("settings.cancel")}
         </button>
       </div>
     );
@@ -121,15 +124,15 @@ function Account({
         <div className="account-row" id="account-status">
           <span className="dot ok" aria-hidden="true" />
           <span>
-            Signed in as <strong>{describeAccount(who)}</strong> to tenant <code>{who.tenantId ?? "unknown"}</code>
-            {who.signedInAt && <span className="muted"> · since {dateTime(who.signedInAt)}</span>}
+            <Trans i18nKey="settings.signedInAsWhoTo" values={{ who: describeAccount(who) }} components={{ strong: <strong /> }} /> <code>{who.tenantId ?? t("settings.unknown")}</code>
+            {who.signedInAt && <span className="muted"> {t("settings.sinceSignedinat", { signedInAt: dateTime(who.signedInAt) })}</span>}
           </span>
           <span className="spacer" />
           <button type="button" onClick={() => check()} disabled={checking}>
-            {checking ? "Checking…" : "Check access"}
+            {checking ? t("settings.checking") : t("settings.checkAccess")}
           </button>
           <button type="button" onClick={() => out.mutate()} disabled={out.isPending} id="sign-out">
-            Sign out
+            {t("settings.signOut")}
           </button>
         </div>
         {who.audiences.length > 0 && (
@@ -140,23 +143,23 @@ function Account({
       </>
     );
   } else {
-    const pending = saved?.connection === "partner-center" ? null : "Save the settings with Partner Center chosen first.";
+    const pending = saved?.connection === "partner-center" ? null : t("settings.saveWithPartnerCenterFirst");
     body = (
       <div className="account-row" id="account-status">
         <span className={who.expired ? "dot warn" : "dot"} aria-hidden="true" />
         <span>
           {who.expired ? (
             <>
-              The sign-in of <strong>{describeAccount(who)}</strong> has expired or was revoked. Sign in again.
+              <Trans i18nKey="settings.theSignInOfWho" values={{ who: describeAccount(who) }} components={{ strong: <strong /> }} />
             </>
           ) : (
-            <>Not signed in. Sign in with your partner account; the browser opens Microsoft's sign-in page.</>
+            <>{t("settings.notSignedInSignIn")}</>
           )}
           {pending && <div className="muted">{pending}</div>}
         </span>
         <span className="spacer" />
         <button type="button" className="primary" onClick={signIn.start} id="sign-in">
-          {who.expired ? "Sign in again" : "Sign in"}
+          {who.expired ? t("settings.signInAgain") : t("settings.signIn")}
         </button>
       </div>
     );
@@ -164,24 +167,24 @@ function Account({
 
   return (
     <section className="settings-section" aria-labelledby="account-h">
-      <h2 id="account-h">Account</h2>
+      <h2 id="account-h">{t("settings.account")}</h2>
       {body}
       {who && who.signInNeeded && (
         <p className="field-help">
-          Signing in at <code>{who.authority}</code>
+          <Trans i18nKey="settings.signingInAtAuthority" values={{ authority: who.authority }} components={{ code: <code /> }} />
           {who.clientId && (
             <>
               {" "}
-              as app <code>{who.clientId}</code>
+              <Trans i18nKey="settings.asAppClientid" values={{ clientId: who.clientId }} components={{ code: <code /> }} />
             </>
           )}
-          . The sign-in is kept in your system's keychain, never in the settings file.
+          {t("settings.theSignInIsKept")}
         </p>
       )}
       {signIn.error && (
-        <ErrorBanner error={signIn.error} what="The sign-in did not finish" hint="" onDismiss={signIn.clearError} />
+        <ErrorBanner error={signIn.error} what={t("settings.theSignInDidNot")} hint="" onDismiss={signIn.clearError} />
       )}
-      {out.error && <ErrorBanner error={out.error} what="Signing out failed" onDismiss={out.reset} />}
+      {out.error && <ErrorBanner error={out.error} what={t("settings.signingOutFailed")} onDismiss={out.reset} />}
     </section>
   );
 }
@@ -195,14 +198,14 @@ export function Settings(props: ViewProps) {
   if (loaded.error) {
     return (
       <section className="view settings">
-        <ErrorBanner error={loaded.error} what="The settings could not be read" onRetry={() => void loaded.refetch()} />
+        <ErrorBanner error={loaded.error} what={t("settings.theSettingsCouldNotBe")} onRetry={() => void loaded.refetch()} />
       </section>
     );
   }
   if (!loaded.data) {
     return (
       <section className="view settings">
-        <p className="muted settings-loading">Reading the settings…</p>
+        <p className="muted settings-loading">{t("settings.readingTheSettings")}</p>
       </section>
     );
   }
@@ -257,7 +260,9 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
       setValues(fresh.values);
       setTouched(false);
       setSavedNote({ at: new Date() });
-      toast("Settings saved");
+      // The language applies at once, everywhere (no restart).
+      setLocale(localeOf(fresh.values.language));
+      toast(t("settings.saved"));
       void refreshWhoAmI(client);
       reconnect();
     },
@@ -274,7 +279,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
   useShortcuts({ "Mod+s": save });
 
   const folder = useMutation({
-    mutationFn: () => api.chooseFolder("Folder for exports", values.exportDir || view.defaultExportDir),
+    mutationFn: () => api.chooseFolder(t("settings.folderForExports"), values.exportDir || view.defaultExportDir),
     onSuccess: (dir) => dir && edit({ exportDir: dir }),
   });
   const chooseFolder = () => folder.mutate();
@@ -284,14 +289,14 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
   const marketOptions = markets.length ? markets : [{ code: values.markets[0] ?? "US", name: "", currency: "" }];
 
   return (
-    <section className="view settings" aria-label="Settings">
+    <section className="view settings" aria-label={t("settings.settings")}>
       <div className="settings-scroll">
         <div className="settings-body">
           <header className="settings-head">
-            <h1>Settings</h1>
+            <h1>{t("settings.settings")}</h1>
             <p className="muted" id="settings-file">
-              {view.found ? "Saved in " : "Not saved yet: these are the defaults. Saving creates "}
-              <code>{view.path}</code>, which the <code>cspdesk</code> command line reads too.
+              {view.found ? t("settings.savedIn") : t("settings.notSavedYetTheseAre")}
+              <Trans i18nKey="settings.pathWhichTheCspdeskCommand" values={{ path: view.path }} components={{ code: <code /> }} />
             </p>
           </header>
 
@@ -299,18 +304,17 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
             <div className="notice warn" role="alert" id="settings-problem">
               <div>
                 <strong>
-                  The settings file could not be used
-                  {view.problem.line !== null && ` (line ${view.problem.line}${view.problem.column !== null ? `, column ${view.problem.column}` : ""})`}
+                  {t("settings.theSettingsFileCouldNot")}
+                  {view.problem.line !== null && t("settings.lineLineValue", { line: view.problem.line, value: view.problem.column !== null ? t("settings.column", { column: view.problem.column }) : "" })}
                   :
                 </strong>{" "}
                 {plain(view.problem.message)}.
                 <div>
-                  CSP Desk started with the default settings shown below.
+                  {t("settings.cspDeskStartedWithThe")}
                   {view.problem.movedTo && (
                     <>
                       {" "}
-                      The file was kept as <code>{view.problem.movedTo}</code>: fix it there and rename it back, or
-                      save new settings here (the kept file is not overwritten).
+                      <Trans i18nKey="settings.theFileWasKeptAs" values={{ movedTo: view.problem.movedTo }} components={{ code: <code /> }} />
                     </>
                   )}
                 </div>
@@ -321,7 +325,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
             <div className="notice" role="note">
               <div>
                 {view.warnings.map((w) => (
-                  <div key={w}>Settings file: {plain(w)}.</div>
+                  <div key={w}>{t("settings.settingsFileW", { w: plain(w) })}</div>
                 ))}
               </div>
             </div>
@@ -348,8 +352,8 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
             noValidate
           >
             <section className="settings-section" aria-labelledby="connection-h">
-              <h2 id="connection-h">Connection</h2>
-              <div className="choice" role="radiogroup" aria-label="Where CSP Desk connects">
+              <h2 id="connection-h">{t("settings.connection")}</h2>
+              <div className="choice" role="radiogroup" aria-label={t("settings.whereCspDeskConnects")}>
                 <label className={values.connection === "sandbox" ? "choice-card on" : "choice-card"}>
                   <input
                     type="radio"
@@ -359,11 +363,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
                     onChange={() => edit({ connection: "sandbox" })}
                   />
                   <span>
-                    <strong>Sandbox</strong>
-                    <span className="field-help">
-                      The built-in Partner Center simulator: invented customers and catalog, orders cost nothing, no
-                      sign-in.
-                    </span>
+                    <Trans i18nKey="settings.sandboxTheBuiltInPartner" components={{ strong: <strong />, span: <span className="field-help" /> }} />
                   </span>
                 </label>
                 <label className={partner ? "choice-card on" : "choice-card"}>
@@ -375,10 +375,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
                     onChange={() => edit({ connection: "partner-center" })}
                   />
                   <span>
-                    <strong>Partner Center</strong>
-                    <span className="field-help">
-                      Your real tenant, as the account you sign in with. Orders are real and are billed.
-                    </span>
+                    <Trans i18nKey="settings.partnerCenterYourRealTenant" components={{ strong: <strong />, span: <span className="field-help" /> }} />
                   </span>
                 </label>
               </div>
@@ -386,26 +383,26 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
               <div className={partner ? "grid2" : "grid2 dim"}>
                 <Field
                   id="tenant-id"
-                  label="Directory (tenant) id"
+                  label={t("settings.directoryTenantId")}
                   error={errors.tenantId}
-                  help="Your partner organization in Microsoft Entra ID: a GUID or a domain such as contoso.onmicrosoft.com. Empty: any work account may sign in."
+                  help={t("settings.yourPartnerOrganizationInMicrosoft")}
                 >
                   <input
                     id="tenant-id"
                     value={values.tenantId}
-                    placeholder="organizations"
+                    placeholder={t("settings.organizations")}
                     spellCheck={false}
                     onChange={(e) => edit({ tenantId: e.target.value })}
                   />
                 </Field>
                 <Field
                   id="client-id"
-                  label="Application (client) id"
+                  label={t("settings.applicationClientId")}
                   error={errors.clientId}
                   help={
                     partner
-                      ? "The app registration CSP Desk signs in with (a GUID), from the Microsoft Entra admin center."
-                      : "The app registration CSP Desk signs in with (a GUID). Not needed for the sandbox."
+                      ? t("settings.theAppRegistrationCspDesk")
+                      : t("settings.theAppRegistrationCspDesk2")
                   }
                 >
                   <input
@@ -419,9 +416,9 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
               </div>
               <Field
                 id="arm-subscription"
-                label="Azure subscription id"
+                label={t("settings.azureSubscriptionId")}
                 error={errors.armSubscription}
-                help="The Azure subscription the marketplace catalog's categories, publisher contacts and trials are read through. Empty: offers sync without those details."
+                help={t("settings.theAzureSubscriptionTheMarketplace")}
               >
                 <input
                   id="arm-subscription"
@@ -437,11 +434,9 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
                 open={showAdvanced}
                 onToggle={(e) => setShowAdvanced((e.target as HTMLDetailsElement).open)}
               >
-                <summary>Endpoint overrides (advanced)</summary>
+                <summary>{t("settings.endpointOverridesAdvanced")}</summary>
                 <p className="field-help">
-                  Other service addresses, e.g. a proxy, or a sandbox started with <code>cspdesk sandbox serve</code>.
-                  Only <code>https://</code> is accepted, or <code>http://</code> on this machine: tokens must not travel
-                  unencrypted. Empty: Microsoft's address.
+                  <Trans i18nKey="settings.otherServiceAddressesEG" components={{ code: <code /> }} />
                 </p>
                 <div className="grid2">
                   {ENDPOINTS.map((ep) => (
@@ -449,7 +444,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
                       <input
                         id={`endpoint-${ep.key}`}
                         value={values.endpoints[ep.key]}
-                        placeholder="https://…"
+                        placeholder={t("settings.https")}
                         spellCheck={false}
                         onChange={(e) => edit({ endpoints: { ...values.endpoints, [ep.key]: e.target.value } })}
                       />
@@ -460,13 +455,13 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
             </section>
 
             <section className="settings-section" aria-labelledby="defaults-h">
-              <h2 id="defaults-h">Defaults</h2>
+              <h2 id="defaults-h">{t("settings.defaults")}</h2>
               <div className="grid2">
                 <Field
                   id="default-market"
-                  label="Default market"
+                  label={t("settings.defaultMarket")}
                   error={errors.markets}
-                  help="The market CSP Desk opens on, and the one commands use when they name none."
+                  help={t("settings.theMarketCspDeskOpens")}
                 >
                   <select
                     id="default-market"
@@ -476,20 +471,20 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
                     {marketOptions.map((m) => (
                       <option key={m.code} value={m.code}>
                         {m.code}
-                        {m.name ? ` · ${m.name}` : ""}
+                        {m.name ? ` · ${regionName(m.code, m.name)}` : ""}
                       </option>
                     ))}
                   </select>
                 </Field>
                 <Field
                   id="other-markets"
-                  label="Other markets"
-                  help="More markets for price lists and exports, as two-letter codes: e.g. GB, DE."
+                  label={t("settings.otherMarkets")}
+                  help={t("settings.moreMarketsForPriceLists")}
                 >
                   <input
                     id="other-markets"
                     value={otherMarkets}
-                    placeholder="none"
+                    placeholder={t("settings.none")}
                     spellCheck={false}
                     onChange={(e) => setMarkets(values.markets[0] ?? "US", e.target.value)}
                   />
@@ -497,9 +492,9 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
               </div>
               <Field
                 id="export-dir"
-                label="Export folder"
+                label={t("settings.exportFolder")}
                 error={errors.exportDir}
-                help={`Where price lists and other exports go when you do not pick a file. Empty: ${view.defaultExportDir}.`}
+                help={t("settings.wherePriceListsAndOther", { defaultExportDir: view.defaultExportDir })}
               >
                 <div className="input-row">
                   <input
@@ -510,14 +505,25 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
                     onChange={(e) => edit({ exportDir: e.target.value })}
                   />
                   <button type="button" onClick={chooseFolder}>
-                    Choose…
+                    {t("settings.choose")}
                   </button>
                 </div>
+              </Field>
+              <Field id="language" label={t("settings.language")} help={t("settings.languageHelp")}>
+                <select id="language" value={values.language} onChange={(e) => edit({ language: e.target.value as Language })}>
+                  <option value="system">{t("settings.languageSystem", { language: systemLocale() === "ko" ? LANGUAGE_NAMES.ko : LANGUAGE_NAMES.en })}</option>
+                  <option value="en" lang="en">
+                    {LANGUAGE_NAMES.en}
+                  </option>
+                  <option value="ko" lang="ko">
+                    {LANGUAGE_NAMES.ko}
+                  </option>
+                </select>
               </Field>
             </section>
 
             {saveError && (
-              <ErrorBanner error={saveError} what="The settings could not be saved" onDismiss={() => {
+              <ErrorBanner error={saveError} what={t("settings.theSettingsCouldNotBe2")} onDismiss={() => {
                   saving.reset();
                   folder.reset();
                 }}
@@ -525,7 +531,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
             )}
             <footer className="settings-foot">
               <button type="submit" className="primary" id="save-settings" disabled={saving.isPending || !dirty}>
-                {saving.isPending ? "Saving…" : "Save"}
+                {saving.isPending ? t("settings.saving") : t("settings.save")}
               </button>
               <button
                 type="button"
@@ -537,21 +543,21 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
                   setTouched(false);
                 }}
               >
-                Discard changes
+                {t("settings.discardChanges")}
               </button>
               <span className="save-status" id="save-status" role="status">
                 {savedNote ? (
                   <>
-                    <span className="dot ok" aria-hidden="true" /> Saved at {savedNote.at.toLocaleTimeString()}.
+                    <span className="dot ok" aria-hidden="true" /> {t("settings.savedAt", { time: time(savedNote.at) })}
                   </>
                 ) : dirty ? (
-                  <span className="muted">Unsaved changes</span>
+                  <span className="muted">{t("settings.unsavedChanges")}</span>
                 ) : null}
               </span>
             </footer>
           </form>
           <section className="settings-section" aria-labelledby="schedule-h">
-            <h2 id="schedule-h">Daily export</h2>
+            <h2 id="schedule-h">{t("settings.dailyExport")}</h2>
             <ScheduleTab market={values.markets[0] ?? "US"} toast={toast} />
           </section>
           <About />

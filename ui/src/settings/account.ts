@@ -6,6 +6,7 @@ import { type QueryClient, useQuery, useQueryClient } from "@tanstack/react-quer
 
 import * as api from "../api";
 import type { WhoAmI } from "../bindings/WhoAmI";
+import { t } from "../i18n";
 
 const WHO = ["whoami"];
 
@@ -34,5 +35,5 @@ export const refreshWhoAmI = (client: QueryClient): Promise<void> => client.inva
 /** "Ann Lee <ann@contoso.com>", or whatever part is known. */
 export function describeAccount(who: WhoAmI): string {
   if (who.name && who.username) return `${who.name} <${who.username}>`;
-  return who.username ?? who.name ?? "an unnamed account";
+  return who.username ?? who.name ?? t("account.unnamed");
 }

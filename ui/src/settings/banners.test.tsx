@@ -9,6 +9,7 @@ const who = (over: Partial<WhoAmI>): WhoAmI => ({
   connection: "partner-center",
   signInNeeded: true,
   note: null,
+  noteMessage: null,
   signedIn: false,
   expired: false,
   username: null,

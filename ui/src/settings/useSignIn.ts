@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import * as api from "../api";
 import type { AccountChange } from "../bindings/AccountChange";
+import { t } from "../i18n";
 import { describeAccount, setWhoAmI } from "./account";
 
 export interface SignIn {
@@ -20,10 +21,10 @@ export function useSignIn(toast: (m: string) => void, onDone?: (c: AccountChange
     mutationFn: api.signIn,
     onSuccess: (change) => {
       setWhoAmI(client, change.who);
-      toast(`Signed in as ${describeAccount(change.who)}`);
+      toast(t("signIn.signedInAs", { who: describeAccount(change.who) }));
       onDone?.(change);
     },
-    onError: (e) => e.kind === "cancelled" && toast("Sign-in cancelled"),
+    onError: (e) => e.kind === "cancelled" && toast(t("signIn.cancelled")),
   });
   return {
     waiting: m.isPending,

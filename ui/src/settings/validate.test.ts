@@ -10,6 +10,7 @@ const defaults: SettingsValues = {
   armSubscription: "",
   markets: ["US"],
   exportDir: "",
+  language: "system",
   endpoints: { partnerCenter: "", partnerApi: "", arm: "", authority: "" },
 };
 

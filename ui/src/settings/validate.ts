@@ -2,6 +2,7 @@
 // settings file's own validators (src/settings.rs); the core checks again on save and its
 // words win (shown next to the same field). Field names are the ones the core's FieldError uses.
 import type { SettingsValues } from "../bindings/SettingsValues";
+import { t } from "../i18n";
 
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -25,13 +26,13 @@ export function parseMarkets(text: string): string[] {
 export function checkGuid(value: string, what: string): string | undefined {
   const v = value.trim();
   if (!v || isGuid(v)) return undefined;
-  return `\`${v}\` is not a GUID: the ${what} looks like 00000000-0000-0000-0000-000000000000`;
+  return t("validate.notGuid", { v, what });
 }
 
 export function checkTenant(value: string): string | undefined {
   const v = value.trim();
   if (!v || /^[A-Za-z0-9.-]+$/.test(v)) return undefined;
-  return `\`${v}\` is not a tenant id: use the directory (tenant) id GUID or a domain such as contoso.onmicrosoft.com`;
+  return t("validate.notTenant", { v });
 }
 
 /** An endpoint override: empty (Microsoft's), https://, or http:// on this machine only. */
@@ -42,22 +43,22 @@ export function checkEndpoint(value: string): string | undefined {
   try {
     url = new URL(v);
   } catch {
-    return `\`${v}\` is not a URL: write it in full, e.g. https://api.partnercenter.microsoft.com`;
+    return t("validate.notUrl", { v });
   }
   if (url.protocol === "https:") return undefined;
   if (url.protocol === "http:") {
     if (LOOPBACK.has(url.hostname)) return undefined;
-    return `${v} is plain http to another machine: only https:// is accepted, or http:// on this machine (127.0.0.1, localhost), so that tokens never travel unencrypted`;
+    return t("validate.plainHttp", { v });
   }
-  return `${v} is not an https:// address`;
+  return t("validate.notHttps", { v });
 }
 
 export function checkMarkets(markets: string[], known?: readonly string[]): string | undefined {
-  if (markets.length === 0) return "Pick at least one market: the first is the default";
+  if (markets.length === 0) return t("validate.noMarket");
   const bad = markets.find((m) => !/^[A-Z]{2}$/.test(m));
-  if (bad) return `\`${bad}\` is not a market: use two-letter country codes such as US or GB`;
+  if (bad) return t("validate.badMarket", { v: bad });
   const unknown = known?.length ? markets.find((m) => !known.includes(m)) : undefined;
-  if (unknown) return `CSP Desk does not sell in \`${unknown}\`: pick markets from the list`;
+  if (unknown) return t("validate.unknownMarket", { v: unknown });
   return undefined;
 }
 
@@ -73,8 +74,8 @@ function isLoopbackUrl(value: string): boolean {
 export function validate(v: SettingsValues, knownMarkets?: readonly string[]): FieldErrors {
   const e: FieldErrors = {
     tenantId: checkTenant(v.tenantId),
-    clientId: checkGuid(v.clientId, "application (client) id"),
-    armSubscription: checkGuid(v.armSubscription, "Azure subscription id"),
+    clientId: checkGuid(v.clientId, t("validate.clientId")),
+    armSubscription: checkGuid(v.armSubscription, t("validate.armSubscription")),
     markets: checkMarkets(v.markets, knownMarkets),
     "endpoints.partnerCenter": checkEndpoint(v.endpoints.partnerCenter),
     "endpoints.partnerApi": checkEndpoint(v.endpoints.partnerApi),
@@ -82,8 +83,7 @@ export function validate(v: SettingsValues, knownMarkets?: readonly string[]): F
     "endpoints.authority": checkEndpoint(v.endpoints.authority),
   };
   if (v.connection === "partner-center" && !v.clientId.trim() && !e.clientId && !isLoopbackUrl(v.endpoints.authority)) {
-    e.clientId =
-      "Partner Center needs the application (client) id of your app registration to sign in with: copy it from the Microsoft Entra admin center (App registrations → CSP Desk → Overview)";
+    e.clientId = t("validate.clientIdNeeded");
   }
   for (const k of Object.keys(e)) if (e[k] === undefined) delete e[k];
   return e;

@@ -1,22 +1,41 @@
-// An error in the view it belongs to: what happened, and what to do (by kind).
+// An error in the view it belongs to: what happened, and what to do (by kind, in the UI's
+// language). The core's own words, Partner Center's code and the request id are data: they are
+// shown as they came (marked as English for screen readers), never translated.
 import type { IpcError } from "../api";
 import type { ErrorKind } from "../bindings/ErrorKind";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
-const NEXT_STEP: Record<ErrorKind, string> = {
-  network: "Check the network connection, then try again.",
-  throttled: "Partner Center is limiting requests; wait a moment, then try again.",
-  auth: "Sign in again from Settings (or check CSPDESK_ACCESS_TOKEN, if you set one), and the account's roles in Partner Center.",
-  api: "The service refused the request; the message above has its reason.",
-  decode: "The service answered in an unexpected shape; try again, and report it if it persists.",
-  store: "The local database could not be used; check free disk space and permissions of the data folder.",
-  notFound: "Sync the catalog again; it may have changed.",
-  invalid: "Check the input and try again.",
-  refused: "",
-  cancelled: "",
-  keychain: "The system keychain could not be used; unlock it (or sign in to your desktop session), then try again.",
-  internal: "CSP Desk failed, not your input; the log file in the app's log folder has the details.",
-  unknown: "Try again; if it persists, the log file in the app's log folder has the details.",
-};
+/** What to do after an error of `kind` (empty when the message says it all). */
+export function nextStep(kind: ErrorKind): string {
+  switch (kind) {
+    case "network":
+      return t("errors.network");
+    case "throttled":
+      return t("errors.throttled");
+    case "auth":
+      return t("errors.auth");
+    case "api":
+      return t("errors.api");
+    case "decode":
+      return t("errors.decode");
+    case "store":
+      return t("errors.store");
+    case "notFound":
+      return t("errors.notFound");
+    case "invalid":
+      return t("errors.invalid");
+    case "keychain":
+      return t("errors.keychain");
+    case "internal":
+      return t("errors.internal");
+    case "unknown":
+      return t("errors.unknown");
+    case "refused":
+    case "cancelled":
+      return "";
+  }
+}
 
 interface Props {
   error: IpcError;
@@ -28,25 +47,22 @@ interface Props {
 }
 
 export function ErrorBanner({ error, what, hint, onRetry, onDismiss }: Props) {
-  const next = hint ?? NEXT_STEP[error.kind];
+  const next = hint ?? nextStep(error.kind);
   return (
     <div className="banner error-banner" role="alert" data-kind={error.kind}>
       <div>
-        <strong>{what}.</strong> {error.message}
+        <strong>{what}.</strong> <span lang="en">{error.message}</span>
         {next && <div className="next-step">{next}</div>}
         {error.details && (
           <div className="error-details">
-            <span className="muted">Details for Microsoft support: </span>
-            <code className="selectable" id="error-details">
-              {error.details}
-            </code>{" "}
+            <Trans i18nKey="errorBanner.detailsForMicrosoftSupportDetails" values={{ details: error.details }} components={{ span: <span className="muted" />, code: <code className="selectable" id="error-details" /> }} />{" "}
             <button
               type="button"
               className="link"
               onClick={() => void navigator.clipboard?.writeText(error.details ?? "")}
-              aria-label="Copy the details"
+              aria-label={t("errorBanner.copyTheDetails")}
             >
-              Copy
+              {t("errorBanner.copy")}
             </button>
           </div>
         )}
@@ -54,11 +70,11 @@ export function ErrorBanner({ error, what, hint, onRetry, onDismiss }: Props) {
       <div className="banner-actions">
         {onRetry && (
           <button type="button" onClick={onRetry}>
-            Try again
+            {t("errorBanner.tryAgain")}
           </button>
         )}
         {onDismiss && (
-          <button type="button" className="ghost" onClick={onDismiss} aria-label="Dismiss">
+          <button type="button" className="ghost" onClick={onDismiss} aria-label={t("errorBanner.dismiss")}>
             ✕
           </button>
         )}

@@ -8,6 +8,7 @@ import type { ReactNode } from "react";
 import * as api from "../api";
 import type { ExportResult } from "../bindings/ExportResult";
 import { ErrorBanner } from "./ErrorBanner";
+import { t } from "../i18n";
 
 export function SavedFile({ path, id, summary, onDismiss }: { path: string; id?: string; summary?: string; onDismiss?: () => void }) {
   const open = useMutation({ mutationFn: (reveal: boolean) => (reveal ? api.revealExportedFile(path) : api.openExportedFile(path)) });
@@ -15,22 +16,22 @@ export function SavedFile({ path, id, summary, onDismiss }: { path: string; id?:
     <>
       <div className="saved-file" id={id} role="status">
         <span className="saved-file-path">
-          {summary ? `${summary} saved to ` : "Saved to "}
+          {summary ? t("export.summarySavedTo", { summary }) : t("export.savedTo")}
           <code>{path}</code>
         </span>
         <button type="button" className="small" onClick={() => open.mutate(false)}>
-          Open file
+          {t("export.openFile")}
         </button>
         <button type="button" className="small" onClick={() => open.mutate(true)}>
-          Show in folder
+          {t("export.showInFolder")}
         </button>
         {onDismiss && (
-          <button type="button" className="small link" aria-label="Dismiss" onClick={onDismiss}>
+          <button type="button" className="small link" aria-label={t("export.dismiss")} onClick={onDismiss}>
             ×
           </button>
         )}
       </div>
-      {open.error && <ErrorBanner error={open.error} what="The file could not be opened" hint="Open it from your file manager; it may have been moved or deleted." onDismiss={open.reset} />}
+      {open.error && <ErrorBanner error={open.error} what={t("export.theFileCouldNotBe")} hint={t("export.openItFromYourFile")} onDismiss={open.reset} />}
     </>
   );
 }

@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 
 import * as api from "../api";
+import { t } from "../i18n";
 
 export function ExternalLink({ uri, id, className, children }: { uri: string; id?: string; className?: string; children: ReactNode }) {
   const open = useMutation({ mutationFn: api.openLink });
@@ -13,7 +14,7 @@ export function ExternalLink({ uri, id, className, children }: { uri: string; id
         href={uri}
         id={id}
         className={className}
-        title={uri.startsWith("mailto:") ? "Compose an email" : uri}
+        title={uri.startsWith("mailto:") ? t("externalLink.composeAnEmail") : uri}
         onClick={(e) => {
           e.preventDefault();
           open.mutate(uri);
@@ -21,7 +22,7 @@ export function ExternalLink({ uri, id, className, children }: { uri: string; id
       >
         {children}
       </a>
-      {open.error && <span className="inline-error"> (could not open: {open.error.message})</span>}
+      {open.error && <span className="inline-error"> {t("externalLink.couldNotOpenMessage", { message: open.error.message })}</span>}
     </>
   );
 }

@@ -18,6 +18,7 @@ import { type ReactNode, type RefObject, memo, useEffect, useMemo, useRef } from
 
 import { useShortcuts } from "./shortcuts";
 import { useWidth } from "./useWidth";
+import { t } from "../i18n";
 
 /** One column. Its `header` is the words shown at the top (the place to translate them). */
 export interface GridColumn<T> {
@@ -214,7 +215,7 @@ function GridImpl<T>(p: GridProps<T>) {
                 aria-label={c.head ? c.header : undefined}
                 className={`th${canSort ? " sortable" : ""} c-${c.id}${c.className ? ` ${c.className}` : ""}`}
                 data-col={c.id}
-                title={canSort ? `Sort by ${c.header.toLowerCase()}` : undefined}
+                title={canSort ? t("grid.sortBy", { column: c.header.toLowerCase() }) : undefined}
                 onClick={canSort ? h.column.getToggleSortingHandler() : undefined}
               >
                 {c.head ? c.head() : c.header}

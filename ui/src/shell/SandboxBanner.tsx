@@ -1,18 +1,19 @@
 // Always visible while the data comes from the built-in sandbox.
 import type { ConnectionStatus } from "../bindings/ConnectionStatus";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
 export function SandboxBanner({ status, onConnect }: { status: ConnectionStatus; onConnect?: () => void }) {
-  const connect = "Connect a Partner Center account in Settings";
+  const connect = t("sandboxBanner.connect");
   return (
-    <div className="banner sandbox-banner" role="note" id="sandbox-banner" title={`Sandbox state: ${status.dataDir}`}>
-      <strong>Sandbox data</strong> from CSP Desk's built-in Partner Center simulator, not your tenant;
-      orders here cost nothing.{" "}
+    <div className="banner sandbox-banner" role="note" id="sandbox-banner" title={t("sandboxBanner.sandboxStateDatadir", { dataDir: status.dataDir })}>
+      <Trans i18nKey="sandboxBanner.sandboxDataFromCspDesk" components={{ strong: <strong /> }} />{" "}
       {onConnect ? (
         <button type="button" className="link" id="sandbox-connect" onClick={onConnect}>
           {connect}
         </button>
       ) : (
-        `${connect}.`
+        t("sandboxBanner.connectSentence", { connect })
       )}
     </div>
   );

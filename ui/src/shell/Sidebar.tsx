@@ -1,15 +1,16 @@
 // The left navigation, with count badges where one helps (closing soon, waiting for activation).
 import type { View } from "./nav";
+import { t } from "../i18n";
 
 export const VIEWS: Array<{ id: View; label: string; icon: string }> = [
-  { id: "marketplace", label: "Marketplace", icon: "▦" },
-  { id: "price-lists", label: "Price lists", icon: "≣" },
-  { id: "customers", label: "Customers", icon: "◉" },
-  { id: "subscriptions", label: "Subscriptions", icon: "↻" },
-  { id: "orders", label: "Orders", icon: "▤" },
-  { id: "invoices", label: "Invoices", icon: "¤" },
-  { id: "publishers", label: "Publishers", icon: "☏" },
-  { id: "settings", label: "Settings", icon: "⚙" },
+  { id: "marketplace", get label() { return t("sidebar.marketplace"); }, icon: "▦" },
+  { id: "price-lists", get label() { return t("sidebar.priceLists"); }, icon: "≣" },
+  { id: "customers", get label() { return t("sidebar.customers"); }, icon: "◉" },
+  { id: "subscriptions", get label() { return t("sidebar.subscriptions"); }, icon: "↻" },
+  { id: "orders", get label() { return t("sidebar.orders"); }, icon: "▤" },
+  { id: "invoices", get label() { return t("sidebar.invoices"); }, icon: "¤" },
+  { id: "publishers", get label() { return t("sidebar.publishers"); }, icon: "☏" },
+  { id: "settings", get label() { return t("sidebar.settings"); }, icon: "⚙" },
 ];
 
 interface Props {
@@ -44,8 +45,8 @@ export function Sidebar({ view, onSelect, badges = {}, badgeTitles = {} }: Props
     </li>
   );
   return (
-    <nav className="sidebar" aria-label="Views">
-      <div className="brand">CSP Desk</div>
+    <nav className="sidebar" aria-label={t("sidebar.views")}>
+      <div className="brand">{t("sidebar.cspDesk")}</div>
       <ul>{VIEWS.filter((v) => v.id !== "settings").map(item)}</ul>
       <ul className="bottom">{VIEWS.filter((v) => v.id === "settings").map(item)}</ul>
     </nav>

@@ -5,8 +5,10 @@ import type { SyncRun } from "../App";
 import type { ConnectionStatus } from "../bindings/ConnectionStatus";
 import type { Market } from "../bindings/Market";
 import type { SyncState } from "../bindings/SyncState";
-import { PHASE_LABELS, ago, count, dateTime } from "../format";
+import { ago, count, dateTime, phaseLabel, regionName } from "../format";
 import { AccountBadge } from "../settings/AccountBadge";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
 interface Props {
   status: ConnectionStatus | null;
@@ -26,8 +28,8 @@ export function TopBar({ status, connectFailed, markets, market, onMarket, lastS
   // "Synced 5 min ago" stays true as time passes.
   const [, tick] = useState(0);
   useEffect(() => {
-    const t = window.setInterval(() => tick((n) => n + 1), 30_000);
-    return () => window.clearInterval(t);
+    const item = window.setInterval(() => tick((n) => n + 1), 30_000);
+    return () => window.clearInterval(item);
   }, []);
   const p = syncRun?.progress;
   const pct = p && p.total > 0 ? Math.round((p.done / p.total) * 100) : null;
@@ -35,14 +37,14 @@ export function TopBar({ status, connectFailed, markets, market, onMarket, lastS
     <header className="topbar">
       <span
         className={status ? (status.sandbox ? "badge sandbox" : "badge tenant") : "badge offline"}
-        title={status ? `${status.endpoint} — data in ${status.dataDir}` : "Connecting…"}
+        title={status ? t("topBar.endpointDataInDatadir", { endpoint: status.endpoint, dataDir: status.dataDir }) : t("topBar.connecting")}
         id="connection-badge"
       >
-        {status ? status.label : connectFailed ? "Not connected" : "Connecting…"}
+        {status ? (status.mode === "embeddedSandbox" ? t("topBar.sandbox") : status.mode === "partnerCenter" ? t("topBar.partnerCenter") : status.label) : connectFailed ? t("topBar.notConnected") : t("topBar.connecting")}
       </span>
       {onAccount && <AccountBadge onOpen={onAccount} />}
       <label className="market">
-        <span>Market</span>
+        <Trans i18nKey="topBar.market" components={{ span: <span /> }} />
         <select
           id="market"
           value={market}
@@ -51,7 +53,7 @@ export function TopBar({ status, connectFailed, markets, market, onMarket, lastS
         >
           {(markets.length ? markets : [{ code: market, name: market, currency: "" }]).map((m) => (
             <option key={m.code} value={m.code}>
-              {m.code} · {m.name}
+              {m.code} · {regionName(m.code, m.name)}
             </option>
           ))}
         </select>
@@ -60,21 +62,21 @@ export function TopBar({ status, connectFailed, markets, market, onMarket, lastS
       {syncRun ? (
         <div className="sync-progress" role="status" aria-live="polite">
           <span className="sync-phase">
-            {p ? PHASE_LABELS[p.phase] : "Starting sync"}
+            {p ? phaseLabel(p.phase) : t("topBar.startingSync")}
             {p && p.total > 0 ? ` ${count(p.done)} / ${count(p.total)}` : "…"}
           </span>
           <progress id="sync-progress" max={100} value={pct ?? undefined} />
           <button type="button" onClick={onCancel}>
-            Cancel
+            {t("topBar.cancel")}
           </button>
         </div>
       ) : (
         <>
           <span className="last-sync" id="last-sync" title={lastSync ? dateTime(lastSync.fetchedAt) : undefined}>
-            {lastSync ? `Synced ${ago(lastSync.fetchedAt)} · ${count(lastSync.offers)} offers` : "Never synced"}
+            {lastSync ? t("topBar.syncedFetchedatOffersOffers", { fetchedAt: ago(lastSync.fetchedAt), offers: count(lastSync.offers) }) : t("topBar.neverSynced")}
           </span>
           <button type="button" id="sync-btn" className="primary" onClick={onSync} disabled={!status}>
-            Sync
+            {t("topBar.sync")}
           </button>
         </>
       )}

@@ -8,6 +8,8 @@ import * as api from "../api";
 import type { PlanChange } from "../bindings/PlanChange";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import { useDialog } from "../shell/useDialog";
+import { t } from "../i18n";
+import { Trans } from "react-i18next";
 
 interface Props {
   sub: SubscriptionItem;
@@ -17,7 +19,7 @@ interface Props {
 
 function bounds(min: number | null, max: number | null): string {
   if (min === null && max === null) return "";
-  return `${min ?? 1} to ${max ?? "any number of"} seats`;
+  return max === null ? t("planDialog.boundsFrom", { min: min ?? 1 }) : t("planDialog.bounds", { min: min ?? 1, max });
 }
 
 export function PlanDialog({ sub, onClose, onDone }: Props) {
@@ -49,11 +51,11 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
   return (
     <div className="modal-backdrop">
       <div className="modal plan-modal" role="dialog" aria-modal="true" aria-labelledby="plan-dialog-title" id="plan-dialog" ref={boxRef}>
-        <h2 id="plan-dialog-title">Change plan</h2>
+        <h2 id="plan-dialog-title">{t("planDialog.changePlan")}</h2>
         <p className="muted">
-          {sub.productName} for {sub.customerName}. Now on <strong>{choices?.current.title ?? sub.planName}</strong> with {sub.quantity} seats.
+          <Trans i18nKey="planDialog.productnameForCustomernameNowOn" values={{ productName: sub.productName, customerName: sub.customerName, title: choices?.current.title ?? sub.planName, quantity: sub.quantity }} components={{ strong: <strong /> }} />
         </p>
-        {!choices && !error && <p className="muted">Asking Partner Center which plans this subscription can move to…</p>}
+        {!choices && !error && <p className="muted">{t("planDialog.askingPartnerCenterWhichPlans")}</p>}
         {choices && (
           <>
             {choices.notOffered ? (
@@ -61,26 +63,18 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
                 {choices.notOffered}.{" "}
                 {choices.portalLink && (
                   <>
-                    Change the plan in the{" "}
-                    <a
-                      href={choices.portalLink}
-                      id="plan-portal"
-                      onClick={(e) => {
+                    <Trans i18nKey="planDialog.changeThePlanInThe" components={{ a: <a href={choices.portalLink} id="plan-portal" onClick={(e) => {
                         e.preventDefault();
                         void api.openLink(choices.portalLink ?? "");
-                      }}
-                    >
-                      Partner Center portal
-                    </a>{" "}
-                    or through the publisher; seat changes still work here.
+                      }} /> }} />
                   </>
                 )}
               </p>
             ) : choices.eligible.length === 0 ? (
-              <p id="plan-none">Partner Center lists no plan this subscription can move to.</p>
+              <p id="plan-none">{t("planDialog.partnerCenterListsNoPlan")}</p>
             ) : (
               <fieldset className="plan-choices">
-                <legend>Plans it can move to</legend>
+                <legend>{t("planDialog.plansItCanMoveTo")}</legend>
                 {choices.eligible.map((o) => (
                   <label key={o.offerId} className="plan-choice">
                     <input type="radio" name="plan" value={o.offerId} checked={target === o.offerId} onChange={() => setTarget(o.offerId)} />
@@ -95,7 +89,7 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
             )}
             {choices.unavailable.length > 0 && (
               <div className="plan-unavailable" id="plan-unavailable">
-                <div className="muted small">Not available</div>
+                <div className="muted small">{t("planDialog.notAvailable")}</div>
                 <ul>
                   {choices.unavailable.map((o) => (
                     <li key={o.offerId || o.skuId}>
@@ -107,9 +101,9 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
             )}
             {picked && (
               <label className="plan-qty">
-                Seats{" "}
+                {t("planDialog.seats")}{" "}
                 <input type="number" value={qty} onChange={(e) => setQty(e.target.value)} aria-invalid={!qtyOk} min={picked.minimumQuantity ?? 1} max={picked.maximumQuantity ?? undefined} />
-                {!qtyOk && <span className="inline-error"> {bounds(picked.minimumQuantity, picked.maximumQuantity) || "a whole number of seats"}</span>}
+                {!qtyOk && <span className="inline-error"> {bounds(picked.minimumQuantity, picked.maximumQuantity) || t("planDialog.aWholeNumberOfSeats")}</span>}
               </label>
             )}
             <ul className="plan-notes muted small">
@@ -121,15 +115,15 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
         )}
         {error && (
           <div className="dialog-error" role="alert" id="plan-error">
-            <strong>{change.error ? "Partner Center did not change the plan." : "The plans could not be read."}</strong> {error.message}
+            <strong>{change.error ? t("planDialog.partnerCenterDidNotChange") : t("planDialog.thePlansCouldNotBe")}</strong> {error.message}
           </div>
         )}
         <div className="modal-actions">
           <button type="button" ref={closeRef} onClick={onClose} disabled={busy}>
-            Close
+            {t("planDialog.close")}
           </button>
           <button type="button" className="primary" id="confirm-plan" onClick={confirm} disabled={busy || !picked || !qtyOk}>
-            {busy ? "Changing…" : picked ? `Change to ${picked.title}` : "Change plan"}
+            {busy ? t("planDialog.changing") : picked ? t("planDialog.changeToTitle", { title: picked.title }) : t("planDialog.changePlan")}
           </button>
         </div>
       </div>

@@ -57,14 +57,14 @@ describe("SubscriptionDetail", () => {
   });
 
   it("after the window: Cancel disabled, saying when it closed", () => {
-    const el = render(sub({ deadline: { at: "2026-11-21T07:00:00Z", kind: "subscriptionField", source: "x" } }));
+    const el = render(sub({ deadline: { at: "2026-11-21T07:00:00Z", kind: "subscriptionField", source: "x", message: { code: "deadlineSubscriptionField" } } }));
     expect(cancelButton(el).disabled).toBe(true);
     expect(el.querySelector("#cancel-reason")?.textContent).toMatch(/^The cancellation window closed on .+\.$/);
     expect(el.querySelector("#countdown")).toBeNull();
   });
 
   it("a computed deadline shows the policy and its source", () => {
-    const el = render(sub({ deadline: { at: "2026-11-21T11:12:00Z", kind: "policy", source: "policy: Partner Center rule" } }));
+    const el = render(sub({ deadline: { at: "2026-11-21T11:12:00Z", kind: "policy", source: "policy: Partner Center rule", message: { code: "deadlinePolicy", params: { source: "Microsoft" } } } }));
     expect(el.querySelector("#deadline-source")?.textContent).toContain("monthly 24 hours, annual 14 days. Partner Center rule");
   });
 

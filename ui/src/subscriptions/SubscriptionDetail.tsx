@@ -14,8 +14,10 @@ import type { Navigate } from "../shell/nav";
 import { useDialog } from "../shell/useDialog";
 import { PlanDialog } from "./PlanDialog";
 import { StatusPill } from "./Subscriptions";
-import { BILLING_LABELS, cancelRule, closingSoon, countdown, localDate, localDateTime, termLabel, urgent, waitingFor } from "./time";
+import { billingLabel, statusLabel, cancelRule, closingSoon, countdown, localDate, localDateTime, termLabel, urgent, waitingFor, duration } from "./time";
 import { useNow } from "./useNow";
+import { t, say } from "../i18n";
+import { Trans } from "react-i18next";
 
 interface Props {
   sub: SubscriptionItem;
@@ -27,14 +29,8 @@ interface Props {
   toast: (m: string) => void;
 }
 
-const SOURCE_LABEL: Record<string, string> = {
-  subscriptionField: "From the subscription (cancellationAllowedUntilDate)",
-  refundOption: "From the subscription's refund option (refundOptions.expiresAt)",
-  policy: "Computed from the purchase time and the cancellation policy",
-};
-
 function hours(h: number): string {
-  return h % 24 === 0 && h >= 48 ? `${h / 24} days` : `${h} hours`;
+  return h % 24 === 0 && h >= 48 ? t("subscriptionDetail.days", { count: h / 24 }) : t("subscriptionDetail.hours", { count: h });
 }
 
 export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navigate, toast }: Props) {
@@ -49,14 +45,14 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
     mutationFn: () => api.setAutoRenew(sub.customerId, sub.id, !sub.autoRenewEnabled),
     onSuccess: (v) => {
       onChange({ ...sub, autoRenewEnabled: v });
-      toast(`Auto-renew is ${v ? "on" : "off"} for ${sub.productName} (read back from Partner Center)`);
+      toast(v ? t("subscriptionDetail.autoRenewOn", { product: sub.productName }) : t("subscriptionDetail.autoRenewOff", { product: sub.productName }));
     },
   });
   // After a plan change: the item as Partner Center now has it (plan name, seats, deadline).
   const readBack = useMutation({ mutationFn: () => api.getSubscription(sub.customerId, sub.id), onSuccess: onChange });
 
   return (
-    <aside className="detail sub-detail" id="sub-detail" aria-label="Subscription detail">
+    <aside className="detail sub-detail" id="sub-detail" aria-label={t("subscriptionDetail.subscriptionDetail")}>
       <div className="detail-head">
         <div>
           <h2 id="sub-title">{sub.productName}</h2>
@@ -69,37 +65,37 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
             </span>
           </div>
         </div>
-        <button type="button" className="ghost close" onClick={onClose} aria-label="Close detail (Esc)" title="Close (Esc)">
+        <button type="button" className="ghost close" onClick={onClose} aria-label={t("subscriptionDetail.closeDetailEsc")} title={t("subscriptionDetail.closeEsc")}>
           ✕
         </button>
       </div>
-      {renew.error && <ErrorBanner error={renew.error} what="Auto-renew could not be changed" onDismiss={renew.reset} />}
-      {readBack.error && <ErrorBanner error={readBack.error} what="The subscription could not be read back" onDismiss={readBack.reset} />}
+      {renew.error && <ErrorBanner error={renew.error} what={t("subscriptionDetail.autoRenewCouldNotBe")} onDismiss={renew.reset} />}
+      {readBack.error && <ErrorBanner error={readBack.error} what={t("subscriptionDetail.theSubscriptionCouldNotBe")} onDismiss={readBack.reset} />}
       <div className="detail-body">
         <section className="cancel-section" id="cancel-section">
-          <h3>Cancellation</h3>
+          <h3>{t("subscriptionDetail.cancellation")}</h3>
           {sub.deadline ? (
             <>
               {rule.enabled ? (
                 <div className={urgent(sub, now) ? "countdown urgent" : "countdown"} id="countdown" aria-live="off">
-                  Closes {countdown(sub.deadline.at, now, fine)}
+                  {t("subscriptionDetail.closesAt", { at: countdown(sub.deadline.at, now, fine) })}
                 </div>
               ) : null}
               <div>
-                {rule.enabled ? "Cancel by " : "Window closed "}
+                {rule.enabled ? t("subscriptionDetail.cancelBy") : t("subscriptionDetail.windowClosed")}
                 <strong id="deadline-date">{localDateTime(sub.deadline.at)}</strong>
               </div>
-              <div className="muted small" id="deadline-source" title={sub.deadline.source}>
-                {SOURCE_LABEL[sub.deadline.kind]}
+              <div className="muted small" id="deadline-source" title={say(sub.deadline.message, sub.deadline.source)}>
+                {sub.deadline.kind === "subscriptionField" ? t("subscriptionDetail.source.subscriptionField") : sub.deadline.kind === "refundOption" ? t("subscriptionDetail.source.refundOption") : t("subscriptionDetail.source.policy")}
                 {sub.deadline.kind === "policy" && (
                   <>
-                    : monthly {hours(policy.monthlyHours)}, annual {hours(policy.annualHours)}. {policy.source}
+                    {t("subscriptionDetail.monthlyMonthlyhoursAnnualAnnualhoursSource", { monthlyHours: hours(policy.monthlyHours), annualHours: hours(policy.annualHours), source: policy.source })}
                   </>
                 )}
               </div>
             </>
           ) : (
-            <div className="muted">Partner Center gives no cancellation window for this subscription.</div>
+            <div className="muted">{t("subscriptionDetail.partnerCenterGivesNoCancellation")}</div>
           )}
           <div className="cancel-row">
             <button
@@ -112,32 +108,31 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
                 setConfirming(true);
               }}
             >
-              Cancel subscription…
+              {t("subscriptionDetail.cancelSubscription")}
             </button>
             {rule.enabled ? <span className="muted small">{sub.refund}</span> : <span className="muted small" id="cancel-reason">{rule.reason}</span>}
           </div>
           <details className="policy">
-            <summary>Cancellation policy</summary>
+            <summary>{t("subscriptionDetail.cancellationPolicy")}</summary>
             <p>
-              When the subscription gives no deadline of its own: monthly billing {hours(policy.monthlyHours)}, annual {hours(policy.annualHours)} after
-              purchase. {policy.source}
+              {t("subscriptionDetail.whenTheSubscriptionGivesNo", { monthlyHours: hours(policy.monthlyHours), annualHours: hours(policy.annualHours), source: policy.source })}
             </p>
             {policy.sourceUrl && (
               <p>
                 <ExternalLink uri={policy.sourceUrl}>{policy.sourceUrl}</ExternalLink>
               </p>
             )}
-            <p className="muted small">Read from {policy.origin}.</p>
+            <p className="muted small">{t("subscriptionDetail.readFromOrigin", { origin: policy.origin })}</p>
           </details>
         </section>
 
         {sub.status === "pendingFulfillment" && <Activation sub={sub} now={now} toast={toast} />}
 
         <section>
-          <h3>Auto-renew</h3>
+          <h3>{t("subscriptionDetail.autoRenew")}</h3>
           <label className="check toggle">
             <input type="checkbox" id="auto-renew" checked={sub.autoRenewEnabled} disabled={renew.isPending || sub.status === "cancelled" || sub.status === "suspended"} onChange={() => renew.mutate()} />
-            {renew.isPending ? "Changing…" : sub.autoRenewEnabled ? "Renews at the end of the term" : "Ends at the end of the term"}
+            {renew.isPending ? t("subscriptionDetail.changing") : sub.autoRenewEnabled ? t("subscriptionDetail.renewsAtTheEndOf") : t("subscriptionDetail.endsAtTheEndOf")}
           </label>
         </section>
 
@@ -145,40 +140,40 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
 
         {sub.status === "active" && (
           <section>
-            <h3>Plan</h3>
+            <h3>{t("subscriptionDetail.plan")}</h3>
             <div className="cancel-row">
               <span>
                 <strong>{sub.planName}</strong>
               </span>
               <button type="button" id="change-plan" onClick={() => setChangingPlan(true)}>
-                Change plan…
+                {t("subscriptionDetail.changePlan")}
               </button>
             </div>
           </section>
         )}
 
         <section>
-          <h3>Subscription</h3>
+          <h3>{t("subscriptionDetail.subscription")}</h3>
           <dl className="contacts facts">
-            <dt>Plan</dt>
+            <dt>{t("subscriptionDetail.plan")}</dt>
             <dd>{sub.planName}</dd>
-            <dt>Publisher</dt>
+            <dt>{t("subscriptionDetail.publisher")}</dt>
             <dd>{sub.publisherName}</dd>
-            <dt>Term</dt>
+            <dt>{t("subscriptionDetail.term")}</dt>
             <dd>
-              {termLabel(sub.termDuration)}, billed {(BILLING_LABELS[sub.billingCycle] ?? sub.billingCycle).toLowerCase()}
+              {t("subscriptionDetail.termBilled", { termDuration: termLabel(sub.termDuration), billing: billingLabel(sub.billingCycle).toLowerCase() })}
             </dd>
-            <dt>Created</dt>
+            <dt>{t("subscriptionDetail.created")}</dt>
             <dd>{sub.creationDate ? localDateTime(sub.creationDate) : "–"}</dd>
-            <dt>Term ends</dt>
+            <dt>{t("subscriptionDetail.termEnds")}</dt>
             <dd>{localDate(sub.commitmentEndDate) || "–"}</dd>
-            <dt>Order</dt>
+            <dt>{t("subscriptionDetail.order")}</dt>
             <dd className="mono">{sub.orderId || "–"}</dd>
-            <dt>Id</dt>
+            <dt>{t("subscriptionDetail.id")}</dt>
             <dd className="mono">{sub.id}</dd>
           </dl>
           <button type="button" id="publisher-contacts" onClick={() => navigate({ view: "publishers", customerId: sub.customerId, subscriptionId: sub.id })}>
-            Publisher contacts
+            {t("subscriptionDetail.publisherContacts")}
           </button>
         </section>
       </div>
@@ -201,7 +196,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
           onDone={(s) => {
             setConfirming(false);
             onChange(s);
-            toast(`${s.productName} for ${s.customerName} is ${s.status === "cancelled" ? "cancelled" : s.status} (read back from Partner Center)`);
+            toast(t("subscriptionDetail.nowStatus", { product: s.productName, customer: s.customerName, status: statusLabel(s.status) }));
           }}
         />
       )}
@@ -223,38 +218,38 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
   return (
     <div className="modal-backdrop">
       <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="cancel-dialog-title" id="cancel-dialog" ref={boxRef}>
-        <h2 id="cancel-dialog-title">Cancel this subscription?</h2>
+        <h2 id="cancel-dialog-title">{t("subscriptionDetail.cancelThisSubscription")}</h2>
         <dl className="contacts">
-          <dt>Customer</dt>
+          <dt>{t("subscriptionDetail.customer")}</dt>
           <dd id="confirm-customer">{sub.customerName}</dd>
-          <dt>Product</dt>
+          <dt>{t("subscriptionDetail.product")}</dt>
           <dd id="confirm-product">
             {sub.productName} · {sub.planName}
-            {sub.quantity > 1 ? ` · ${sub.quantity} ${sub.unitType || "seats"}` : ""}
+            {sub.quantity > 1 ? ` · ${sub.unitType ? `${sub.quantity} ${sub.unitType}` : t("subscriptionDetail.seats", { count: sub.quantity })}` : ""}
           </dd>
-          <dt>Refund</dt>
+          <dt>{t("subscriptionDetail.refund")}</dt>
           <dd id="confirm-refund">{sub.refund}</dd>
           {sub.deadline && (
             <>
-              <dt>Window</dt>
+              <dt>{t("subscriptionDetail.window")}</dt>
               <dd>
-                closes {countdown(sub.deadline.at, now)} ({localDateTime(sub.deadline.at)})
+                {t("subscriptionDetail.closesAtAt2", { at: countdown(sub.deadline.at, now), at2: localDateTime(sub.deadline.at) })}
               </dd>
             </>
           )}
         </dl>
-        <p>The customer loses access, Partner Center stops billing it, and this cannot be undone.</p>
+        <p>{t("subscriptionDetail.theCustomerLosesAccessPartner")}</p>
         {error && (
           <div className="dialog-error" role="alert" id="cancel-error">
-            <strong>Partner Center did not cancel it.</strong> {error.message}
+            <Trans i18nKey="subscriptionDetail.partnerCenterDidNotCancel" values={{ message: error.message }} components={{ strong: <strong /> }} />
           </div>
         )}
         <div className="modal-actions">
           <button type="button" ref={keepRef} onClick={onClose} disabled={busy}>
-            Keep subscription
+            {t("subscriptionDetail.keepSubscription")}
           </button>
           <button type="button" className="danger" id="confirm-cancel" onClick={() => cancel.mutate()} disabled={busy || !rule.enabled}>
-            {busy ? "Cancelling…" : "Cancel subscription"}
+            {busy ? t("subscriptionDetail.cancelling") : t("subscriptionDetail.cancelSubscription2")}
           </button>
         </div>
       </div>
@@ -273,15 +268,12 @@ function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; t
       if (how === "open") return api.openLink(l.uri);
       if (how === "copy") {
         await navigator.clipboard.writeText(l.uri).catch(() => {
-          throw new api.IpcError("unknown", "The clipboard could not be written to; select the link and copy it by hand.", false);
+          throw new api.IpcError("unknown", t("subscriptionDetail.clipboardFailed"), false);
         });
-        return toast(l.refreshed ? "A fresh activation link was fetched and copied" : "Activation link copied");
+        return toast(l.refreshed ? t("subscriptionDetail.freshLinkCopied") : t("subscriptionDetail.linkCopied"));
       }
-      const subject = `Activate your ${sub.productName} subscription`;
-      const body =
-        `Hello,\n\nyour ${sub.productName} (${sub.planName}) subscription is ready to be set up. ` +
-        `Please complete the activation on the publisher's site:\n\n${l.uri}\n\n` +
-        `The link is valid until ${localDateTime(l.expiresAt)}. Billing starts once the publisher has assigned the licenses.\n`;
+      const subject = t("buy.mail.subject", { product: sub.productName });
+      const body = t("subscriptionDetail.mailBody", { product: sub.productName, plan: sub.planName, uri: l.uri, until: localDateTime(l.expiresAt) });
       const to = l.customerEmail ?? "";
       return api.openLink(`mailto:${encodeURIComponent(to)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`);
     },
@@ -289,15 +281,14 @@ function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; t
   const error = use.error ?? held.error;
   return (
     <section className="activation" id="activation">
-      <h3>Activation</h3>
+      <h3>{t("subscriptionDetail.activation")}</h3>
       <p>
-        <strong>Pending fulfillment</strong>, <span id="waiting-for">{waitingFor(sub.creationDate, now)}</span>. The customer (or you) completes setup on
-        the publisher's site; billing starts once the publisher assigns the licenses.
+        <Trans i18nKey="subscriptionDetail.pendingFulfillmentCreationdateTheCustomer" values={{ creationDate: waitingFor(sub.creationDate, now) }} components={{ strong: <strong />, span: <span id="waiting-for" /> }} />
       </p>
       {error && (
         <ErrorBanner
           error={error}
-          what="The activation link could not be fetched"
+          what={t("subscriptionDetail.theActivationLinkCouldNot")}
           onRetry={() => {
             use.reset();
             void held.refetch();
@@ -306,26 +297,26 @@ function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; t
       )}
       {link && (
         <>
-          <input className="link-box" readOnly value={link.uri} aria-label="Activation link" id="activation-link" onFocus={(e) => e.target.select()} />
+          <input className="link-box" readOnly value={link.uri} aria-label={t("subscriptionDetail.activationLink")} id="activation-link" onFocus={(e) => e.target.select()} />
           <div className="muted small" id="link-expiry">
             {Date.parse(link.expiresAt) > now
-              ? `Link valid until ${localDateTime(link.expiresAt)} (${countdown(link.expiresAt, now).replace("in ", "")} left); a fresh one is fetched before each use once it is 24 h old.`
-              : "This link has expired; Copy, Open and Email fetch a fresh one."}
+              ? t("subscriptionDetail.linkValidUntilExpiresatValue", { expiresAt: localDateTime(link.expiresAt), value: duration(Date.parse(link.expiresAt) - now) })
+              : t("subscriptionDetail.thisLinkHasExpiredCopy")}
           </div>
           <div className="button-row">
             <button type="button" onClick={() => use.mutate("copy")} id="link-copy">
-              Copy
+              {t("subscriptionDetail.copy")}
             </button>
             <button type="button" onClick={() => use.mutate("open")} id="link-open">
-              Open
+              {t("subscriptionDetail.open")}
             </button>
-            <button type="button" onClick={() => use.mutate("email")} id="link-email" title={link.customerEmail ? `Email to ${link.customerEmail}` : "Opens an email with the link; add the customer's address"}>
-              Email to customer
+            <button type="button" onClick={() => use.mutate("email")} id="link-email" title={link.customerEmail ? t("subscriptionDetail.emailToCustomeremail", { customerEmail: link.customerEmail }) : t("subscriptionDetail.opensAnEmailWithThe")}>
+              {t("subscriptionDetail.emailToCustomer")}
             </button>
           </div>
         </>
       )}
-      {!link && !error && <p className="muted">Fetching the activation link…</p>}
+      {!link && !error && <p className="muted">{t("subscriptionDetail.fetchingTheActivationLink")}</p>}
     </section>
   );
 }
@@ -342,17 +333,17 @@ function Seats({ sub, onChange, toast }: { sub: SubscriptionItem; onChange: (s: 
     mutationFn: () => api.setQuantity(sub.customerId, sub.id, n),
     onSuccess: (s) => {
       onChange(s);
-      toast(`${s.productName} now has ${s.quantity} seats (read back from Partner Center)`);
+      toast(t("subscriptionDetail.nowSeats", { product: s.productName, count: s.quantity }));
     },
   });
   const busy = save.isPending;
   return (
     <section>
-      <h3>Seats</h3>
+      <h3>{t("subscriptionDetail.seats")}</h3>
       {save.error ? (
-        <ErrorBanner error={save.error} what="The seat count could not be changed" onDismiss={save.reset} />
+        <ErrorBanner error={save.error} what={t("subscriptionDetail.theSeatCountCouldNot")} onDismiss={save.reset} />
       ) : (
-        held.error && <ErrorBanner error={held.error} what="The plan's seat bounds could not be read" onRetry={() => void held.refetch()} />
+        held.error && <ErrorBanner error={held.error} what={t("subscriptionDetail.thePlanSSeatBounds")} onRetry={() => void held.refetch()} />
       )}
       {editable ? (
         <div className="seats">
@@ -363,19 +354,19 @@ function Seats({ sub, onChange, toast }: { sub: SubscriptionItem; onChange: (s: 
             max={bounds?.max}
             value={value}
             onChange={(e) => setValue(e.target.value)}
-            aria-label="Seats"
+            aria-label={t("subscriptionDetail.seats")}
             aria-invalid={!valid}
           />
           <button type="button" onClick={() => save.mutate()} disabled={busy || !valid || n === sub.quantity} id="quantity-save">
-            {busy ? "Saving…" : "Change"}
+            {busy ? t("subscriptionDetail.saving") : t("subscriptionDetail.change")}
           </button>
           <span className={valid ? "muted small" : "inline-error"}>
-            {bounds ? `${bounds.planName} allows ${bounds.min} to ${bounds.max}` : "reading the plan's bounds…"}
+            {bounds ? t("subscriptionDetail.plannameAllowsMinToMax", { planName: bounds.planName, min: bounds.min, max: bounds.max }) : t("subscriptionDetail.readingThePlanSBounds")}
           </span>
         </div>
       ) : (
         <p>
-          {sub.quantity} {sub.unitType || "seats"}
+          {sub.quantity} {sub.unitType || t("subscriptionDetail.seats2")}
         </p>
       )}
     </section>

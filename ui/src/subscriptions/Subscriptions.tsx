@@ -10,7 +10,7 @@ import type { AutoRenewResult } from "../bindings/AutoRenewResult";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import type { SubscriptionList } from "../bindings/SubscriptionList";
 import type { SubscriptionState } from "../bindings/SubscriptionState";
-import { count } from "../format";
+import { count, isoPeriod } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { Grid, type GridColumn, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
@@ -20,10 +20,10 @@ import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { SubscriptionDetail } from "./SubscriptionDetail";
 import "./subscriptions.css";
 import {
-  BILLING_LABELS,
+  billingLabel,
   EMPTY_LIST_FILTER,
   type ListFilter,
-  STATUS_LABELS,
+  statusLabel,
   type Segment,
   type Sort,
   countdown,
@@ -38,46 +38,49 @@ import {
   waitingFor,
 } from "./time";
 import { useNow } from "./useNow";
+import { t, say } from "../i18n";
+import { Trans } from "react-i18next";
 
 /** How often the list is read again from Partner Center while the view is open. */
 const REFRESH_MS = 120_000;
+const STATUSES: readonly SubscriptionState[] = ["pendingFulfillment", "active", "suspended", "cancelled"];
 
 /** The columns, their header words and the widths below which they give way; `now` ticks the countdowns. */
 const columnsAt = (now: number) =>
   sortable<SubscriptionItem>([
-  { id: "customer", header: "Customer", width: "minmax(90px, 1.4fr)", render: (s) => <span title={s.customerName}>{s.customerName}</span> },
-  { id: "product", header: "Product", width: "minmax(90px, 1.8fr)", render: (s) => <span title={s.friendlyName || s.productName}>{s.productName}</span> },
-  { id: "publisher", header: "Publisher", width: "minmax(90px, 1.1fr)", minWidth: 640, render: (s) => <span title={s.publisherName}>{s.publisherName}</span> },
-  { id: "plan", header: "Plan", width: "minmax(70px, 0.9fr)", minWidth: 760, render: (s) => <span title={s.planName}>{s.planName}</span> },
-  { id: "quantity", header: "Qty", width: "44px", minWidth: 920, className: "num", render: (s) => s.quantity },
+  { id: "customer", header: t("subscriptions.customer"), width: "minmax(90px, 1.4fr)", render: (s) => <span title={s.customerName}>{s.customerName}</span> },
+  { id: "product", header: t("subscriptions.product"), width: "minmax(90px, 1.8fr)", render: (s) => <span title={s.friendlyName || s.productName}>{s.productName}</span> },
+  { id: "publisher", header: t("subscriptions.publisher"), width: "minmax(90px, 1.1fr)", minWidth: 640, render: (s) => <span title={s.publisherName}>{s.publisherName}</span> },
+  { id: "plan", header: t("subscriptions.plan"), width: "minmax(70px, 0.9fr)", minWidth: 760, render: (s) => <span title={s.planName}>{s.planName}</span> },
+  { id: "quantity", header: t("subscriptions.qty"), width: "44px", minWidth: 920, className: "num", render: (s) => s.quantity },
   {
     id: "term",
-    header: "Term · billing",
+    header: t("subscriptions.termBilling"),
     width: "118px",
     minWidth: 1050,
     render: (s) =>
       s.isTrial ? (
-        <span className="pill trial" title={`Free trial; ${termLabel(s.termDuration)}`}>
-          Trial
+        <span className="pill trial" title={t("subscriptions.freeTrialTermduration", { termDuration: termLabel(s.termDuration) })}>
+          {t("subscriptions.trial")}
         </span>
       ) : (
-        <span title={`${termLabel(s.termDuration)} term, billed ${(BILLING_LABELS[s.billingCycle] ?? s.billingCycle).toLowerCase()}`}>
-          {termLabel(s.termDuration).replace(/ months?$/, " mo").replace(/ years?$/, " yr")} · {(BILLING_LABELS[s.billingCycle] ?? s.billingCycle).toLowerCase()}
+        <span title={t("subscriptions.termBilledTitle", { termDuration: termLabel(s.termDuration), billing: billingLabel(s.billingCycle).toLowerCase() })}>
+          {isoPeriod(s.termDuration, true)} · {billingLabel(s.billingCycle).toLowerCase()}
         </span>
       ),
   },
-  { id: "status", header: "Status", width: "132px", render: (s) => <StatusPill status={s.status} /> },
-  { id: "autoRenew", header: "Renew", width: "52px", minWidth: 640, render: (s) => (s.autoRenewEnabled ? "On" : <span className="muted">Off</span>) },
-  { id: "created", header: "Created", width: "92px", minWidth: 920, descFirst: true, render: (s) => localDate(s.creationDate) },
-  { id: "commitmentEnd", header: "Term ends", width: "92px", minWidth: 1170, render: (s) => localDate(s.commitmentEndDate) },
-  { id: "deadline", header: "Cancel by", width: "minmax(112px, 1fr)", minWidth: 520, render: (s) => <DeadlineCell s={s} now={now} /> },
+  { id: "status", header: t("subscriptions.status"), width: "132px", render: (s) => <StatusPill status={s.status} /> },
+  { id: "autoRenew", header: t("subscriptions.renew"), width: "52px", minWidth: 640, render: (s) => (s.autoRenewEnabled ? t("subscriptions.onShort") : <span className="muted">{t("subscriptions.off")}</span>) },
+  { id: "created", header: t("subscriptions.created"), width: "92px", minWidth: 920, descFirst: true, render: (s) => localDate(s.creationDate) },
+  { id: "commitmentEnd", header: t("subscriptions.termEnds"), width: "92px", minWidth: 1170, render: (s) => localDate(s.commitmentEndDate) },
+  { id: "deadline", header: t("subscriptions.cancelBy"), width: "minmax(112px, 1fr)", minWidth: 520, render: (s) => <DeadlineCell s={s} now={now} /> },
   ]);
 
 export function StatusPill({ status, trial }: { status: SubscriptionState; trial?: boolean }) {
   return (
     <span className="status-cell">
-      <span className={`pill status-${status}`}>{STATUS_LABELS[status]}</span>
-      {trial && <span className="pill trial">Trial</span>}
+      <span className={`pill status-${status}`}>{statusLabel(status)}</span>
+      {trial && <span className="pill trial">{t("subscriptions.trial")}</span>}
     </span>
   );
 }
@@ -86,7 +89,7 @@ function DeadlineCell({ s, now }: { s: SubscriptionItem; now: number }) {
   if (!s.deadline) return <span className="muted">–</span>;
   const at = Date.parse(s.deadline.at);
   const open = (s.status === "active" || s.status === "pendingFulfillment") && now <= at;
-  const title = `${localDateTime(s.deadline.at)} · from ${s.deadline.source}`;
+  const title = t("subscriptions.deadlineFrom", { at: localDateTime(s.deadline.at), source: say(s.deadline.message, s.deadline.source) });
   if (!open) return <span className="muted" title={title}>{localDate(s.deadline.at)}</span>;
   const soon = at - now <= 24 * 3_600_000;
   return (
@@ -97,9 +100,9 @@ function DeadlineCell({ s, now }: { s: SubscriptionItem; now: number }) {
 }
 
 const SEGMENTS: Array<{ id: Segment; label: string }> = [
-  { id: "all", label: "All" },
-  { id: "closingSoon", label: "Closing soon" },
-  { id: "waiting", label: "Waiting for activation" },
+  { id: "all", get label() { return t("subscriptions.all"); } },
+  { id: "closingSoon", get label() { return t("subscriptions.closingSoon"); } },
+  { id: "waiting", get label() { return t("subscriptions.waitingForActivation"); } },
 ];
 
 const LIST = ["subscriptions", "list"];
@@ -187,7 +190,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
       });
       const ok = results.filter((r) => r.ok).length;
       if (ok === results.length) {
-        toast(`Auto-renew turned ${on ? "on" : "off"} for ${ok} subscription${ok === 1 ? "" : "s"} (read back from Partner Center)`);
+        toast(on ? t("subscriptions.autoRenewOnFor", { count: ok }) : t("subscriptions.autoRenewOffFor", { count: ok }));
         setChecked(new Set());
       } else {
         // Keep only the failed rows ticked, to retry them.
@@ -198,9 +201,9 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
 
   const exporter = useExport({
     write: (path) => api.exportSubscriptions(path ?? "", shown.map((r) => ({ customerId: r.customerId, subscriptionId: r.id }))),
-    summary: (r) => `${count(r.rows)} ${r.rows === 1 ? "subscription" : "subscriptions"}`,
-    what: "The export failed",
-    hint: (e) => (e.kind === "invalid" ? "Choose a file name ending in .xlsx or .csv in a folder you can write to." : undefined),
+    summary: (r) => t("subscriptions.count", { count: r.rows, n: count(r.rows) }),
+    what: t("subscriptions.exportFailed"),
+    hint: (e) => (e.kind === "invalid" ? t("subscriptions.exportInvalidHint") : undefined),
     id: "subscriptions-saved",
   });
 
@@ -226,11 +229,11 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
   const columns: Array<GridColumn<SubscriptionItem>> = [
     {
       id: "select",
-      header: "Select all shown",
+      header: t("subscriptions.selectAllShown"),
       width: "28px",
-      head: () => <input type="checkbox" aria-label="Select all shown" checked={allChecked} onChange={() => setChecked(allChecked ? new Set() : new Set(shownKeys))} />,
+      head: () => <input type="checkbox" aria-label={t("subscriptions.selectAllShown")} checked={allChecked} onChange={() => setChecked(allChecked ? new Set() : new Set(shownKeys))} />,
       render: (s) => (
-        <input type="checkbox" aria-label={`Select ${s.productName} for ${s.customerName}`} checked={checked.has(keyOfRow(s))} onClick={(e) => e.stopPropagation()} onChange={() => toggle(keyOfRow(s))} />
+        <input type="checkbox" aria-label={t("subscriptions.selectProductnameForCustomername", { productName: s.productName, customerName: s.customerName })} checked={checked.has(keyOfRow(s))} onClick={(e) => e.stopPropagation()} onChange={() => toggle(keyOfRow(s))} />
       ),
     },
     ...columnsAt(now),
@@ -239,10 +242,10 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
   const empty =
     list && shown.length === 0
       ? filter.segment === "closingSoon"
-        ? "No cancellation window closes within 24 hours."
+        ? t("subscriptions.emptyClosing")
         : filter.segment === "waiting"
-          ? "Nothing is waiting for activation."
-          : "No subscription matches these filters."
+          ? t("subscriptions.emptyWaiting")
+          : t("subscriptions.emptyFiltered")
       : null;
   const filtered = filter.customerId !== "" || filter.status !== "" || filter.publisher !== "" || filter.search !== "";
 
@@ -250,7 +253,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
     <div className="view subscriptions">
       <div className="filters">
         <div className="filter-row">
-          <div className="segmented" role="tablist" aria-label="Subscription sets">
+          <div className="segmented" role="tablist" aria-label={t("subscriptions.subscriptionSets")}>
             {SEGMENTS.map((s) => (
               <button
                 key={s.id}
@@ -266,11 +269,11 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
             ))}
           </div>
           <span className="spacer" />
-          <button type="button" onClick={() => void listed.refetch()} disabled={listed.isFetching} title="Read the subscriptions again from Partner Center">
-            {listed.isFetching ? "Refreshing…" : "Refresh"}
+          <button type="button" onClick={() => void listed.refetch()} disabled={listed.isFetching} title={t("subscriptions.readTheSubscriptionsAgainFrom")}>
+            {listed.isFetching ? t("subscriptions.refreshing") : t("subscriptions.refresh")}
           </button>
-          <button type="button" id="export-subs" onClick={() => exporter.start(`subscriptions-${new Date(now).toISOString().slice(0, 10)}.xlsx`)} disabled={shown.length === 0} title="Export the rows shown to .xlsx or .csv">
-            Export…
+          <button type="button" id="export-subs" onClick={() => exporter.start(`subscriptions-${new Date(now).toISOString().slice(0, 10)}.xlsx`)} disabled={shown.length === 0} title={t("subscriptions.exportTheRowsShownTo")}>
+            {t("subscriptions.export")}
           </button>
         </div>
         <div className="filter-row">
@@ -278,9 +281,9 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
             ref={searchRef}
             className="search"
             id="subs-search"
-            label="Search subscriptions"
-            placeholder="Search… (Ctrl+F)"
-            title="Search customers, products, plans, publishers and subscription ids (Ctrl+F)"
+            label={t("subscriptions.searchSubscriptions")}
+            placeholder={t("subscriptions.searchCtrlF")}
+            title={t("subscriptions.searchCustomersProductsPlansPublishers")}
             value={filter.search}
             onSearch={(search) => setFilter((f) => ({ ...f, search }))}
             onKeyDown={(e) => {
@@ -291,8 +294,8 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
               select(Math.min(shown.length - 1, Math.max(0, (cursor ?? -1) + (e.key === "ArrowDown" ? 1 : -1))));
             }}
           />
-          <select aria-label="Customer" id="subs-customer" value={filter.customerId} onChange={(e) => setFilter((f) => ({ ...f, customerId: e.target.value }))}>
-            <option value="">All customers</option>
+          <select aria-label={t("subscriptions.customer")} id="subs-customer" value={filter.customerId} onChange={(e) => setFilter((f) => ({ ...f, customerId: e.target.value }))}>
+            <option value="">{t("subscriptions.allCustomers")}</option>
             {filter.customerId && !customers.some(([id]) => id === filter.customerId) && <option value={filter.customerId}>{filter.customerId}</option>}
             {customers.map(([id, name]) => (
               <option key={id} value={id}>
@@ -300,16 +303,16 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
               </option>
             ))}
           </select>
-          <select aria-label="Status" id="subs-status" value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value as ListFilter["status"] }))}>
-            <option value="">All statuses</option>
-            {(["pendingFulfillment", "active", "suspended", "cancelled"] as const).map((s) => (
+          <select aria-label={t("subscriptions.status")} id="subs-status" value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value as ListFilter["status"] }))}>
+            <option value="">{t("subscriptions.allStatuses")}</option>
+            {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {STATUS_LABELS[s]}
+                {statusLabel(s)}
               </option>
             ))}
           </select>
-          <select aria-label="Publisher" id="subs-publisher" className="publisher-select" value={filter.publisher} onChange={(e) => setFilter((f) => ({ ...f, publisher: e.target.value }))}>
-            <option value="">All publishers</option>
+          <select aria-label={t("subscriptions.publisher")} id="subs-publisher" className="publisher-select" value={filter.publisher} onChange={(e) => setFilter((f) => ({ ...f, publisher: e.target.value }))}>
+            <option value="">{t("subscriptions.allPublishers")}</option>
             {publishers.map((p) => (
               <option key={p} value={p}>
                 {p}
@@ -318,30 +321,30 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
           </select>
           {filtered && (
             <button type="button" className="link" onClick={() => setFilter((f) => ({ ...EMPTY_LIST_FILTER, segment: f.segment }))}>
-              Clear filters
+              {t("subscriptions.clearFilters")}
             </button>
           )}
           <span className="result-count" id="subs-count">
-            {list ? `${count(shown.length)} shown` : ""}
+            {list ? t("subscriptions.lengthShown", { length: count(shown.length) }) : ""}
           </span>
         </div>
       </div>
-      {listed.error && <ErrorBanner error={listed.error} what="The subscriptions could not be listed" onRetry={() => void listed.refetch()} />}
+      {listed.error && <ErrorBanner error={listed.error} what={t("subscriptions.theSubscriptionsCouldNotBe")} onRetry={() => void listed.refetch()} />}
       {exporter.status}
-      {bulk.error && <ErrorBanner error={bulk.error} what="Auto-renew could not be changed" onDismiss={bulk.reset} />}
+      {bulk.error && <ErrorBanner error={bulk.error} what={t("subscriptions.autoRenewCouldNotBe")} onDismiss={bulk.reset} />}
       {checked.size > 0 && (
         <div className="bulk-bar" id="bulk-bar">
-          <strong>{checked.size} selected</strong>
+          <Trans i18nKey="subscriptions.sizeSelected" values={{ size: checked.size }} components={{ strong: <strong /> }} />
           <button type="button" disabled={bulk.isPending} onClick={() => bulk.mutate(true)} id="bulk-renew-on">
-            Auto-renew on
+            {t("subscriptions.autoRenewOn")}
           </button>
           <button type="button" disabled={bulk.isPending} onClick={() => bulk.mutate(false)} id="bulk-renew-off">
-            Auto-renew off
+            {t("subscriptions.autoRenewOff")}
           </button>
-          {bulk.isPending && <span className="muted">Changing {checked.size} and reading each back…</span>}
+          {bulk.isPending && <span className="muted">{t("subscriptions.changingSizeAndReadingEach", { size: checked.size })}</span>}
           <span className="spacer" />
           <button type="button" className="ghost" onClick={() => setChecked(new Set())}>
-            Clear selection
+            {t("subscriptions.clearSelection")}
           </button>
         </div>
       )}
@@ -357,13 +360,13 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
       )}
       <div className={open ? "content with-detail" : "content"}>
         <div className="list">
-          {!list && !listed.error && <div className="empty">Reading subscriptions from every customer…</div>}
+          {!list && !listed.error && <div className="empty">{t("subscriptions.readingSubscriptionsFromEveryCustomer")}</div>}
           {empty && (
             <div className="empty" id="subs-empty">
               {empty}{" "}
               {filtered && (
                 <button type="button" className="link" onClick={() => setFilter((f) => ({ ...EMPTY_LIST_FILTER, segment: f.segment }))}>
-                  Clear filters
+                  {t("subscriptions.clearFilters")}
                 </button>
               )}
             </div>
@@ -371,7 +374,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
           <Grid
             id="subs-table"
             className="subs-table"
-            label="Subscriptions"
+            label={t("subscriptions.subscriptions")}
             columns={columns}
             count={shown.length}
             rowAt={(i) => shown[i]}
@@ -388,7 +391,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
           />
           {filter.segment === "waiting" && shown.length > 0 && (
             <div className="list-foot muted">
-              Oldest waiting: {waitingFor(shown.reduce<string | null>((a, r) => (!a || (r.creationDate && r.creationDate < a) ? r.creationDate : a), null), now).replace("waiting for ", "")}. Open one for its activation link.
+              {t("subscriptions.oldestWaitingFor", { waiting: waitingFor(shown.reduce<string | null>((a, r) => (!a || (r.creationDate && r.creationDate < a) ? r.creationDate : a), null), now) })}
             </div>
           )}
         </div>
@@ -415,10 +418,10 @@ function BulkResults({ bulk, names, onClose }: { bulk: { on: boolean; results: A
     <div className={failed.length ? "bulk-results has-failures" : "bulk-results"} id="bulk-results" role="status">
       <div className="bulk-results-head">
         <strong>
-          Auto-renew {bulk.on ? "on" : "off"}: {bulk.results.length - failed.length} of {bulk.results.length} changed
-          {failed.length ? `, ${failed.length} failed (still ticked, to try again)` : ""}.
+          {t("subscriptions.autoRenew")} {bulk.on ? t("subscriptions.onShort") : t("subscriptions.off")}{t("subscriptions.lengthOfLength2Changed", { length: bulk.results.length - failed.length, length2: bulk.results.length })}
+          {failed.length ? t("subscriptions.lengthFailedStillTickedTo", { length: failed.length }) : ""}.
         </strong>
-        <button type="button" className="ghost" onClick={onClose} aria-label="Dismiss">
+        <button type="button" className="ghost" onClick={onClose} aria-label={t("subscriptions.dismiss")}>
           ✕
         </button>
       </div>
@@ -426,7 +429,7 @@ function BulkResults({ bulk, names, onClose }: { bulk: { on: boolean; results: A
         {bulk.results.map((r) => (
           <li key={`${r.customerId}/${r.subscriptionId}`} className={r.ok ? "ok" : "failed"}>
             <span aria-hidden="true">{r.ok ? "✓" : "✕"}</span> {names(r)} —{" "}
-            {r.ok ? `auto-renew ${r.autoRenewEnabled ? "on" : "off"} (read back)` : r.error}
+            {r.ok ? t("subscriptions.autoRenewValueReadBack", { value: r.autoRenewEnabled ? t("subscriptions.onShort") : t("subscriptions.off") }) : r.error}
           </li>
         ))}
       </ul>

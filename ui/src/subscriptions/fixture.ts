@@ -23,7 +23,7 @@ export function sub(over: Partial<SubscriptionItem> = {}): SubscriptionItem {
     creationDate: "2026-11-20T12:00:00Z",
     effectiveStartDate: null,
     commitmentEndDate: null,
-    deadline: { at: "2026-11-21T11:12:00Z", kind: "subscriptionField", source: "cancellationAllowedUntilDate on the subscription" },
+    deadline: { at: "2026-11-21T11:12:00Z", kind: "subscriptionField", source: "cancellationAllowedUntilDate on the subscription", message: { code: "deadlineSubscriptionField" } },
     canCancel: true,
     closingSoon: true,
     closingSoonFrom: "2026-11-20T11:12:00Z",

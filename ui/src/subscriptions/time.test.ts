@@ -66,7 +66,7 @@ describe("the Cancel rule", () => {
   it("closing soon means open and within 24 h", () => {
     expect(closingSoon(sub(), NOW)).toBe(true);
     // The core sends the deadline and the instant it starts closing soon (24 h before it).
-    const later = { at: "2026-11-23T08:00:00Z", kind: "policy", source: "policy" } as const;
+    const later = { at: "2026-11-23T08:00:00Z", kind: "policy", source: "policy", message: { code: "deadlinePolicy", params: { source: "Microsoft" } } } as const;
     expect(closingSoon(sub({ deadline: later, closingSoonFrom: "2026-11-22T08:00:00Z" }), NOW)).toBe(false);
     expect(closingSoon(sub(), Date.parse("2026-11-21T12:00:00Z"))).toBe(false);
     expect(closingSoon(sub({ status: "cancelled" }), NOW)).toBe(false);

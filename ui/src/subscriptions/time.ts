@@ -3,6 +3,8 @@
 // absolute deadlines the core sends, offset by the core's own clock (see `skewOf`).
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import type { SubscriptionState } from "../bindings/SubscriptionState";
+import { dateTime, date, isoPeriod } from "../format";
+import { t } from "../i18n";
 
 const MIN = 60_000;
 
@@ -20,32 +22,32 @@ export function duration(ms: number, seconds = false): string {
   const h = Math.floor((total % 86400) / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  if (d > 0) return h > 0 ? `${d} ${d === 1 ? "day" : "days"} ${h} h` : `${d} ${d === 1 ? "day" : "days"}`;
+  if (d > 0) return h > 0 ? t("time.daysHours", { count: d, h }) : t("time.days", { count: d });
   if (seconds) {
-    if (h > 0) return `${h} h ${pad(m)} min ${pad(s)} s`;
-    if (m > 0) return `${m} min ${pad(s)} s`;
-    return `${s} s`;
+    if (h > 0) return t("time.hMinS", { h, m: pad(m), s: pad(s) });
+    if (m > 0) return t("time.minS", { m, s: pad(s) });
+    return t("time.s", { s });
   }
-  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
-  if (m > 0) return `${m} min`;
-  return total > 0 ? "under a minute" : "0 min";
+  if (h > 0) return m > 0 ? t("time.hMin", { h, m }) : t("time.h", { h });
+  if (m > 0) return t("time.min", { m });
+  return total > 0 ? t("time.underAMinute") : t("time.min", { m: 0 });
 }
 
 /** "in 3 h 12 min" before the deadline, "closed 2 days ago" after it. */
 export function countdown(deadlineIso: string, now: number, seconds = false): string {
   const left = Date.parse(deadlineIso) - now;
-  if (Number.isNaN(left)) return "unknown";
-  if (left > 0) return `in ${duration(left, seconds)}`;
+  if (Number.isNaN(left)) return t("time.unknown");
+  if (left > 0) return t("time.in", { duration: duration(left, seconds) });
   const ago = -left;
-  return ago < MIN ? "closed just now" : `closed ${duration(ago)} ago`;
+  return ago < MIN ? t("time.closedJustNow") : t("time.closedAgo", { duration: duration(ago) });
 }
 
 /** How long a subscription has been waiting for activation: "waiting for 5 h". */
 export function waitingFor(sinceIso: string | null, now: number): string {
-  if (!sinceIso) return "waiting";
+  if (!sinceIso) return t("time.waiting");
   const ms = now - Date.parse(sinceIso);
-  if (Number.isNaN(ms)) return "waiting";
-  return ms < MIN ? "waiting for under a minute" : `waiting for ${duration(ms)}`;
+  if (Number.isNaN(ms)) return t("time.waiting");
+  return ms < MIN ? t("time.waitingUnderAMinute") : t("time.waitingFor", { duration: duration(ms) });
 }
 
 const OPEN: ReadonlySet<SubscriptionState> = new Set<SubscriptionState>(["active", "pendingFulfillment"]);
@@ -64,12 +66,12 @@ export interface CancelRule {
 
 /** Whether Cancel is enabled for `s` at `now`, and if not, why (dates in the user's locale). */
 export function cancelRule(s: SubscriptionItem, now: number, fmt: (iso: string) => string = localDateTime): CancelRule {
-  if (s.status === "cancelled") return { enabled: false, reason: "This subscription is cancelled." };
-  if (s.status === "suspended") return { enabled: false, reason: "A suspended subscription cannot be cancelled here; check it in Partner Center." };
-  if (!s.deadline) return { enabled: false, reason: "Partner Center gives no cancellation window for this subscription." };
-  if (!OPEN.has(s.status)) return { enabled: false, reason: "This subscription cannot be cancelled in its current status." };
+  if (s.status === "cancelled") return { enabled: false, reason: t("time.isCancelled") };
+  if (s.status === "suspended") return { enabled: false, reason: t("time.suspendedCannotCancel") };
+  if (!s.deadline) return { enabled: false, reason: t("time.noWindow") };
+  if (!OPEN.has(s.status)) return { enabled: false, reason: t("time.cannotCancelInStatus") };
   if (now > Date.parse(s.deadline.at)) {
-    return { enabled: false, reason: `The cancellation window closed on ${fmt(s.deadline.at)}.` };
+    return { enabled: false, reason: t("time.windowClosedOn", { at: fmt(s.deadline.at) }) };
   }
   return { enabled: true, reason: null };
 }
@@ -84,10 +86,9 @@ export function urgent(s: SubscriptionItem, now: number): boolean {
   return windowOpen(s, now) && s.urgentFrom !== null && now >= Date.parse(s.urgentFrom);
 }
 
-export const localDateTime = (iso: string): string =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+export const localDateTime = (iso: string): string => dateTime(iso);
 
-export const localDate = (iso: string | null): string => (iso ? new Date(iso).toLocaleDateString(undefined, { dateStyle: "medium" }) : "");
+export const localDate = (iso: string | null): string => date(iso);
 
 /** The core's clock minus ours, from an answer's `now` (the sandbox's clock can be moved). */
 export const skewOf = (serverNowIso: string, receivedAt: number = Date.now()): number => {
@@ -185,30 +186,61 @@ export function sortRows(rows: SubscriptionItem[], sort: Sort): SubscriptionItem
     .map((x) => x.r);
 }
 
-export const STATUS_LABELS: Record<SubscriptionState, string> = {
-  pendingFulfillment: "Pending fulfillment",
-  active: "Active",
-  suspended: "Suspended",
-  cancelled: "Cancelled",
-  other: "Other",
-};
+export function statusLabel(s: SubscriptionState): string {
+  switch (s) {
+    case "pendingFulfillment":
+      return t("time.status.pendingFulfillment");
+    case "active":
+      return t("time.status.active");
+    case "suspended":
+      return t("time.status.suspended");
+    case "cancelled":
+      return t("time.status.cancelled");
+    default:
+      return t("time.status.other");
+  }
+}
+
+/** Partner Center's own status word (`active`, `pending`, `suspended`, `deleted`) in the UI's
+ * language; the core's English label for one it does not know. */
+export function pcStatusLabel(status: string, english: string): string {
+  switch (status.toLowerCase()) {
+    case "pending":
+      return statusLabel("pendingFulfillment");
+    case "active":
+      return statusLabel("active");
+    case "suspended":
+      return statusLabel("suspended");
+    case "deleted":
+      return statusLabel("cancelled");
+    default:
+      return english;
+  }
+}
 
 /** "P1M" → "1 month", "P1Y" → "1 year". */
 export function termLabel(iso: string): string {
-  const m = /^P(\d+)([MYD])$/i.exec(iso.trim());
-  if (!m) return iso || "–";
-  const n = Number(m[1]);
-  const unit = { M: "month", Y: "year", D: "day" }[m[2]!.toUpperCase() as "M" | "Y" | "D"];
-  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+  return iso.trim() ? isoPeriod(iso) : "–";
 }
 
-export const BILLING_LABELS: Record<string, string> = {
-  monthly: "Monthly",
-  annual: "Annual",
-  none: "–",
-  one_time: "One time",
-  triennial: "Triennial",
-  biennial: "Biennial",
-};
+/** A billing cycle as partners call it ("Monthly"), or Partner Center's own word. */
+export function billingLabel(cycle: string): string {
+  switch (cycle) {
+    case "monthly":
+      return t("time.billing.monthly");
+    case "annual":
+      return t("time.billing.annual");
+    case "none":
+      return "–";
+    case "one_time":
+      return t("time.billing.oneTime");
+    case "triennial":
+      return t("time.billing.triennial");
+    case "biennial":
+      return t("time.billing.biennial");
+    default:
+      return cycle;
+  }
+}
 
 export const keyOfRow = (s: { customerId: string; id: string }) => `${s.customerId}/${s.id}`;

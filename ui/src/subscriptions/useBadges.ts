@@ -8,6 +8,8 @@ import * as api from "../api";
 import type { ConnectionStatus } from "../bindings/ConnectionStatus";
 import type { UrgentSubscription } from "../bindings/UrgentSubscription";
 import type { View } from "../shell/nav";
+import { count, time } from "../format";
+import { t } from "../i18n";
 import { duration, skewOf } from "./time";
 
 const POLL_MS = 60_000;
@@ -34,10 +36,9 @@ export function toNotify(urgent: UrgentSubscription[], done: ReadonlySet<string>
 
 export function notificationText(u: UrgentSubscription, now: number): { title: string; body: string } {
   const left = Date.parse(u.deadline) - now;
-  const at = new Date(u.deadline).toLocaleTimeString(undefined, { timeStyle: "short" });
   return {
-    title: "Cancellation window closing",
-    body: `${u.productName} for ${u.customerName}: it can be cancelled for ${duration(left)} more (until ${at}).`,
+    title: t("badges.closingTitle"),
+    body: t("badges.closingBody", { product: u.productName, customer: u.customerName, left: duration(left), at: time(u.deadline) }),
   };
 }
 
@@ -61,7 +62,7 @@ export function useBadges(status: ConnectionStatus | null): { badges: Badges; ti
     })().catch((e: unknown) => console.warn("notification not sent", e));
   }, [data]);
   if (data === undefined) return { badges: {}, titles: {} };
-  const parts = [`${data.counts.closingSoon} closing within 24 h`];
-  if (data.counts.waitingForActivation > 0) parts.push(`${data.counts.waitingForActivation} waiting for activation`);
+  const parts = [t("badges.closing", { n: count(data.counts.closingSoon) })];
+  if (data.counts.waitingForActivation > 0) parts.push(t("badges.waiting", { n: count(data.counts.waitingForActivation) }));
   return { badges: { subscriptions: data.counts.closingSoon }, titles: { subscriptions: parts.join(" · ") } };
 }

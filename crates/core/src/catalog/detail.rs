@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::{categories, MatchKind, Offer, OfferType};
 use crate::error::{Error, Result};
+use crate::message::Message;
 use crate::partner_center::arm::ArmProductDetail;
 use crate::partner_center::models::BillingCycle;
 use crate::partner_center::{api, json, Client};
@@ -105,12 +106,17 @@ pub struct OfferDetail {
     pub privacy_policy_uri: Option<String>,
     /// Only marketplace SaaS can be bought through CSP.
     pub purchasable: bool,
-    /// Why it cannot be bought through CSP, when it cannot.
+    /// Why it cannot be bought through CSP, when it cannot (the CLI's words, the UI's fallback).
     pub purchase_note: Option<String>,
+    /// The same as a code, for the UI.
+    pub purchase_message: Option<Message>,
     #[serde(rename = "match")]
     pub match_kind: MatchKind,
-    /// Why the marketplace detail (contacts, legal links) is missing, when it is.
+    /// Why the marketplace detail (contacts, legal links) is missing, when it is (the CLI's
+    /// words, the UI's fallback).
     pub marketplace_note: Option<String>,
+    /// The same as a code, for the UI.
+    pub marketplace_message: Option<Message>,
 }
 
 /// `P1M` → `1 month`, `P3Y` → `3 years`, `P72H`/`PT72H` → `72 hours`; other text as it is.
@@ -153,19 +159,16 @@ fn non_empty(s: &Option<String>) -> Option<String> {
 }
 
 /// Why an offer that cannot be bought through CSP cannot.
-pub fn purchase_note(offer: &Offer) -> Option<String> {
+pub fn purchase_note(offer: &Offer) -> Option<Message> {
     if offer.purchasable_through_csp() {
         return None;
     }
     Some(if offer.offer_type == OfferType::Saas {
-        "This SaaS offer is not in the Partner Center catalog, so it cannot be bought through CSP; \
-         customers buy it directly in Azure Marketplace."
-            .into()
+        Message::PurchaseSaasNotInCatalog
     } else {
-        format!(
-            "{} offers cannot be bought through CSP: they are managed and billed through the Azure portal.",
-            offer.offer_type.label()
-        )
+        Message::PurchaseNotCsp {
+            offer_type: offer.offer_type,
+        }
     })
 }
 
@@ -178,14 +181,8 @@ pub async fn offer_detail(
     market: &str,
 ) -> Result<OfferDetail> {
     let (arm, note) = match (&offer.marketplace_id, &conn.arm_subscription) {
-        (None, _) => (
-            None,
-            Some("This offer did not match an Azure Marketplace entry, so publisher contacts and legal links are not known.".to_string()),
-        ),
-        (Some(_), None) => (
-            None,
-            Some("No Azure subscription is set to read the marketplace catalog through (Settings → Azure subscription id), so publisher contacts and legal links are not known.".to_string()),
-        ),
+        (None, _) => (None, Some(Message::MarketplaceNoMatch)),
+        (Some(_), None) => (None, Some(Message::MarketplaceNoSubscription)),
         (Some(id), Some(sub)) => {
             match arm_detail(&conn.client, &conn.store, sub, id, market).await {
                 Ok(d) => (Some(d), None),
@@ -196,10 +193,7 @@ pub async fn offer_detail(
                         (_, Some(status)) => format!("it answered HTTP {status}"),
                         _ => e.to_string(),
                     };
-                    let note = format!(
-                        "Publisher contacts and legal links are missing: the Azure Marketplace catalog could not be read ({why}). Open the offer again later; the rest comes from Partner Center."
-                    );
-                    (None, Some(note))
+                    (None, Some(Message::MarketplaceUnreadable { why }))
                 }
             }
         }
@@ -213,7 +207,7 @@ pub fn build(
     offer: &Offer,
     arm: Option<&ArmProductDetail>,
     markets: Vec<String>,
-    marketplace_note: Option<String>,
+    marketplace_note: Option<Message>,
 ) -> OfferDetail {
     let plans: Vec<PlanDetail> = offer
         .skus
@@ -367,9 +361,11 @@ pub fn build(
         csp_terms_uri,
         privacy_policy_uri,
         purchasable: offer.purchasable_through_csp(),
-        purchase_note: purchase_note(offer),
+        purchase_note: purchase_note(offer).map(|m| m.english()),
+        purchase_message: purchase_note(offer),
         match_kind: offer.match_kind,
-        marketplace_note,
+        marketplace_note: marketplace_note.as_ref().map(Message::english),
+        marketplace_message: marketplace_note,
     }
 }
 
@@ -590,7 +586,9 @@ mod tests {
             &offer(OfferType::Vm, true),
             None,
             vec![],
-            Some("ARM down".into()),
+            Some(Message::MarketplaceUnreadable {
+                why: "ARM down".into(),
+            }),
         );
         assert!(!d.purchasable);
         assert!(d
@@ -604,7 +602,17 @@ mod tests {
             Some("https://pc.example.com/tou")
         );
         assert!(d.publisher.support_uri.is_none());
-        assert_eq!(d.marketplace_note.as_deref(), Some("ARM down"));
+        assert!(d
+            .marketplace_note
+            .as_deref()
+            .unwrap()
+            .contains("(ARM down)"));
+        assert_eq!(
+            d.marketplace_message,
+            Some(Message::MarketplaceUnreadable {
+                why: "ARM down".into()
+            })
+        );
     }
 
     #[test]

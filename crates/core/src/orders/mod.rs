@@ -21,6 +21,7 @@ use crate::catalog::sync as catalog_sync;
 use crate::catalog::OfferType;
 use crate::connection::Connection;
 use crate::error::{Error, Result};
+use crate::message::Message;
 use crate::partner_center::models::{
     Availability, BillingCycle, CartLineItem, NewCart, Order, RenewsTo, Subscription,
 };
@@ -50,8 +51,10 @@ pub struct PurchaseRequest {
 #[ts(export, rename = "WindowInfo")]
 pub struct CancellationWindow {
     pub hours: u32,
-    /// e.g. "24 hours after purchase".
+    /// e.g. "24 hours after purchase" (the CLI's words, the UI's fallback).
     pub text: String,
+    /// The same window as a code with its hours or days, for the UI to say in its language.
+    pub message: Message,
     /// `availability` (the term's cancellation policy) or `policy` (the marketplace default).
     pub source: String,
 }
@@ -170,14 +173,6 @@ pub fn default_window_hours(billing: &BillingCycle, term: &str) -> u32 {
     }
 }
 
-fn window_text(hours: u32) -> String {
-    if hours.is_multiple_of(24) && hours >= 48 {
-        format!("{} days after purchase", hours / 24)
-    } else {
-        format!("{hours} hours after purchase")
-    }
-}
-
 /// The terms and billing cycles an availability offers, each with the cancellation window that applies.
 pub fn options_of(av: &Availability) -> Vec<PurchaseOption> {
     av.terms
@@ -202,14 +197,18 @@ pub fn options_of(av: &Availability) -> Vec<PurchaseOption> {
                 billing_cycle: t.billing_cycle.clone(),
                 description: t.description.clone(),
                 trial,
-                cancellation: CancellationWindow {
-                    hours,
-                    text: if trial {
-                        "any time during the trial".into()
+                cancellation: {
+                    let message = if trial {
+                        Message::WindowTrial
                     } else {
-                        window_text(hours)
-                    },
-                    source: source.into(),
+                        Message::window(hours)
+                    };
+                    CancellationWindow {
+                        hours,
+                        text: message.english(),
+                        message,
+                        source: source.into(),
+                    }
                 },
             }
         })

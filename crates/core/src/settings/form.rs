@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{ConnectionKind, EndpointOverrides, Settings};
+use super::{ConnectionKind, EndpointOverrides, Language, Settings};
 use crate::partner_center::Endpoints;
 
 /// Where CSP Desk connects.
@@ -40,6 +40,8 @@ pub struct SettingsValues {
     /// Two-letter codes; the first is the default market.
     pub markets: Vec<String>,
     pub export_dir: String,
+    /// The app's language: `system` follows the operating system.
+    pub language: Language,
     pub endpoints: EndpointValues,
 }
 
@@ -68,6 +70,7 @@ pub fn values_of(s: &Settings) -> SettingsValues {
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
+        language: s.language,
         endpoints: EndpointValues {
             partner_center: u(&s.endpoints.partner_center),
             partner_api: u(&s.endpoints.partner_api),
@@ -166,6 +169,8 @@ pub fn settings_from_values(v: &SettingsValues) -> std::result::Result<Settings,
         arm_subscription: arm.arm_subscription,
         markets: markets.markets,
         export_dir: export.export_dir,
+        // A choice of three: nothing to check, and it never needs a new connection.
+        language: v.language,
         endpoints: EndpointOverrides {
             partner_center: pc.endpoints.partner_center,
             partner_api: papi.endpoints.partner_api,
@@ -240,5 +245,16 @@ mod tests {
         );
         assert_eq!(s.markets, ["GB", "US"]);
         assert_eq!(values_of(&s).markets, ["GB", "US"]);
+
+        // The language is kept as chosen, and changing it is not a new connection.
+        v.language = Language::Ko;
+        let ko = settings_from_values(&v).unwrap();
+        assert_eq!(ko.language, Language::Ko);
+        assert_eq!(values_of(&ko).language, Language::Ko);
+        assert!(same_connection(&s, &ko));
+        let text = ko.render();
+        assert!(text.contains("\nlanguage = \"ko\"\n"), "{text}");
+        assert_eq!(Settings::from_toml(&text).unwrap(), ko);
+        assert!(Settings::from_toml("language = \"fr\"").is_err());
     }
 }

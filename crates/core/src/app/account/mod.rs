@@ -28,6 +28,7 @@ use crate::settings::form::{same_connection, values_of};
 pub use crate::settings::form::{
     settings_from_values, ConnectionChoice, EndpointValues, FieldError, SettingsValues,
 };
+pub use crate::settings::Language;
 use crate::settings::{self, LoadedSettings, Settings};
 
 /// The settings file the desktop uses: `CSPDESK_SETTINGS`, else the CLI's default path.
@@ -123,6 +124,9 @@ pub struct SettingsView {
     pub default_export_dir: String,
     /// Environment variables that override the file for this run, in plain words.
     pub overridden_by: Vec<String>,
+    /// The operating system's language (`ko-KR`), when its locale variables name one: what
+    /// `language = "system"` follows (the UI falls back to the webview's languages).
+    pub os_language: Option<String>,
 }
 
 /// The outcome of saving: saved, or the fields to correct (nothing written then).
@@ -211,6 +215,7 @@ impl AppCore {
             warnings: read(&self.account.warnings),
             default_export_dir: Settings::default().export_dir().display().to_string(),
             overridden_by: self.overridden_by(),
+            os_language: settings::os_language(),
         }
     }
 

@@ -13,6 +13,7 @@ use crate::auth::audiences::{self, AudienceCheck};
 use crate::auth::{check_openable, Auth, KeyringStore, SecretStore, BROWSER_TIMEOUT};
 use crate::connection::Mode;
 use crate::error::{Error, Result};
+use crate::message::Message;
 use crate::settings::ConnectionKind;
 
 /// Who is signed in, and to which tenant.
@@ -26,6 +27,8 @@ pub struct WhoAmI {
     pub sign_in_needed: bool,
     /// Why no sign-in is needed, or why it cannot happen yet (e.g. no client id).
     pub note: Option<String>,
+    /// The same as a code, for the UI.
+    pub note_message: Option<Message>,
     pub signed_in: bool,
     /// An account is remembered but its sign-in expired or was revoked: sign in again.
     pub expired: bool,
@@ -67,19 +70,13 @@ impl AppCore {
     }
 
     /// Whether this run needs a sign-in at all, and if not, why.
-    fn no_sign_in_reason(&self) -> Option<String> {
+    fn no_sign_in_reason(&self) -> Option<Message> {
         let explicit = self.opts().endpoint.is_some();
         if self.opts().access_token.is_some() {
-            return Some(
-                "This run uses the access token from CSPDESK_ACCESS_TOKEN: no sign-in is needed."
-                    .into(),
-            );
+            return Some(Message::NoSignInToken);
         }
         if !explicit && self.settings().connection == ConnectionKind::Sandbox {
-            return Some(
-                "CSP Desk is set to use its built-in sandbox, which needs no sign-in. To sign in, choose Partner Center under Connection, enter your app registration's ids and save."
-                    .into(),
-            );
+            return Some(Message::NoSignInSandbox);
         }
         None
     }
@@ -104,7 +101,8 @@ impl AppCore {
         let mut who = WhoAmI {
             connection,
             sign_in_needed: note.is_none(),
-            note,
+            note: note.as_ref().map(Message::english),
+            note_message: note,
             signed_in: status.signed_in,
             expired: a.is_some() && !status.signed_in,
             username: a.and_then(|a| a.username.clone()),
@@ -159,7 +157,10 @@ impl AppCore {
         timeout: Duration,
     ) -> Result<AccountChange> {
         if let Some(why) = self.no_sign_in_reason() {
-            return Err(Error::refused("There is nothing to sign in to", why));
+            return Err(Error::refused(
+                "There is nothing to sign in to",
+                why.english(),
+            ));
         }
         let auth = self.sign_in_auth()?;
         auth.config().require_client_id()?;

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::message::Message;
 use crate::subscriptions::policy::DeadlineSource;
 pub use crate::subscriptions::policy::PolicyInfo;
 use crate::subscriptions::{product_and_plan, refund_text, StatusLabel, SubscriptionRow};
@@ -53,8 +54,10 @@ pub struct CancellationDeadline {
     pub at: DateTime<Utc>,
     pub kind: DeadlineKind,
     /// "cancellationAllowedUntilDate on the subscription", "refund option (refundOptions.expiresAt)",
-    /// or "policy: <the policy's source>".
+    /// or "policy: <the policy's source>" (the CLI's words, the UI's fallback).
     pub source: String,
+    /// The same source as a code (with the policy's own source as a parameter), for the UI.
+    pub message: Message,
 }
 
 /// One subscription as the list and the detail panel show it.
@@ -178,21 +181,26 @@ pub struct ActivationLinkInfo {
 impl SubscriptionItem {
     pub(super) fn from_row(r: SubscriptionRow, now: DateTime<Utc>) -> SubscriptionItem {
         let deadline = r.deadline.as_ref().map(|d| {
-            let (kind, source) = match &d.source {
+            let (kind, message) = match &d.source {
                 DeadlineSource::CancellationAllowedUntilDate => (
                     DeadlineKind::SubscriptionField,
-                    "cancellationAllowedUntilDate on the subscription".to_string(),
+                    Message::DeadlineSubscriptionField,
                 ),
-                DeadlineSource::RefundOptions => (
-                    DeadlineKind::RefundOption,
-                    "refund option expiry (refundOptions.expiresAt)".to_string(),
+                DeadlineSource::RefundOptions => {
+                    (DeadlineKind::RefundOption, Message::DeadlineRefundOption)
+                }
+                DeadlineSource::Policy(src) => (
+                    DeadlineKind::Policy,
+                    Message::DeadlinePolicy {
+                        source: src.clone(),
+                    },
                 ),
-                DeadlineSource::Policy(src) => (DeadlineKind::Policy, format!("policy: {src}")),
             };
             CancellationDeadline {
                 at: d.at,
                 kind,
-                source,
+                source: message.english(),
+                message,
             }
         });
         let closing_soon = r.closing_soon(now);

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from "vitest";
+
+import type { Message } from "./bindings/Message";
+import { count, money } from "./format";
+import { localeOf, say, setLocale, systemLocale, t } from "./i18n";
+
+afterEach(() => setLocale("en"));
+
+describe("the language", () => {
+  it("follows the OS's language tags, Korean for any ko tag first", () => {
+    expect(systemLocale(["ko-KR", "en-US"])).toBe("ko");
+    expect(systemLocale(["ko"])).toBe("ko");
+    expect(systemLocale(["en-GB", "ko-KR"])).toBe("en");
+    expect(systemLocale(["de-DE", "ko-KR"])).toBe("ko");
+    expect(systemLocale(["fr-FR"])).toBe("en");
+    expect(systemLocale([])).toBe("en");
+    expect(localeOf("ko")).toBe("ko");
+    expect(localeOf("en")).toBe("en");
+  });
+
+  it("switches at once, numbers and money included", () => {
+    expect(t("sidebar.subscriptions")).toBe("Subscriptions");
+    setLocale("ko");
+    expect(t("sidebar.subscriptions")).toBe("구독");
+    expect(t("subscriptions.count", { count: 1, n: count(1) })).toBe("구독 1개");
+    expect(money(12000, "KRW")).toBe("₩12,000");
+    setLocale("en");
+    expect(t("subscriptions.count", { count: 1, n: count(1) })).toBe("1 subscription");
+    expect(t("subscriptions.count", { count: 2, n: count(2) })).toBe("2 subscriptions");
+  });
+});
+
+describe("the core's coded sentences", () => {
+  const period: Message = { code: "billingPeriod", params: { start: "2026-10-01", invoiceAvailable: "2026-11-08" } };
+  it("are rendered in the UI's language from their code and parameters", () => {
+    expect(say(period, "x")).toBe("October 2026 charges · invoice available November 8, 2026");
+    expect(say({ code: "windowHours", params: { hours: 1 } }, "x")).toBe("1 hour after purchase");
+    expect(say({ code: "windowDays", params: { days: 14 } }, "x")).toBe("14 days after purchase");
+    expect(say({ code: "deadlinePolicy", params: { source: "Partner Center rule" } }, "x")).toBe("policy: Partner Center rule");
+    setLocale("ko");
+    expect(say(period, "x")).toBe("2026년 10월 요금 · 청구서 발행 2026년 11월 8일");
+    expect(say({ code: "windowDays", params: { days: 14 } }, "x")).toBe("구매 후 14일");
+    expect(say({ code: "windowTrial" }, "x")).toBe("평가판 기간 중 언제든지");
+    expect(say({ code: "purchaseNotCsp", params: { offerType: "vm" } }, "x")).toBe("가상 머신 오퍼는 CSP로 구매할 수 없습니다. Azure Portal에서 관리되고 청구됩니다.");
+  });
+
+  it("fall back to the core's English words for a code this build does not know", () => {
+    setLocale("ko");
+    expect(say({ code: "somethingNew" } as unknown as Message, "the core's words")).toBe("the core's words");
+    expect(say(null, "the core's words")).toBe("the core's words");
+  });
+});
