@@ -145,7 +145,7 @@ mod tests {
         let w = Rect::new(5000, 5000, 800, 600);
         assert_eq!(on_screen(w, &[]), w);
         // Not laid out yet: nothing to move (GTK refuses a zero size).
-        let unsized = Rect::new(0, 0, 0, 0);
-        assert_eq!(on_screen(unsized, &[LEFT]), unsized);
+        let not_laid_out = Rect::new(0, 0, 0, 0);
+        assert_eq!(on_screen(not_laid_out, &[LEFT]), not_laid_out);
     }
 }
