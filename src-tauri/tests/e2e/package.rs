@@ -38,6 +38,7 @@ async fn js(c: &Client, script: &str) -> Result<Value, CmdError> {
 }
 
 async fn open_settings_about(c: &Client) -> Result<(), CmdError> {
+    wait_css(c, ".nav-item", Duration::from_secs(30)).await?;
     js(
         c,
         "Array.from(document.querySelectorAll('.nav-item')).find(b => b.textContent.includes('Settings')).click();",

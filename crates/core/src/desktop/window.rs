@@ -45,8 +45,11 @@ pub const MIN_VISIBLE: u32 = 64;
 /// Where the window should be: `window` unchanged when at least a [`MIN_VISIBLE`]-pixel square
 /// of its top edge (where the title bar is) lies on one of `monitors`; otherwise moved onto the
 /// monitor that it overlaps most (or the nearest one), shrunk to fit it and centred there.
-/// With no monitor known the window is left as it is.
+/// With no monitor known, or a window not laid out yet (no size), the window is left as it is.
 pub fn on_screen(window: Rect, monitors: &[Rect]) -> Rect {
+    if window.width == 0 || window.height == 0 {
+        return window;
+    }
     let title_bar = Rect::new(
         window.x,
         window.y,
@@ -141,5 +144,8 @@ mod tests {
     fn no_monitor_known_leaves_the_window_alone() {
         let w = Rect::new(5000, 5000, 800, 600);
         assert_eq!(on_screen(w, &[]), w);
+        // Not laid out yet: nothing to move (GTK refuses a zero size).
+        let not_laid_out = Rect::new(0, 0, 0, 0);
+        assert_eq!(on_screen(not_laid_out, &[LEFT]), not_laid_out);
     }
 }
