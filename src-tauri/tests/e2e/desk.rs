@@ -135,11 +135,11 @@ async fn desk(theme: &str) {
         snapshot::save(&store, &sheet, today.pred_opt().expect("a day before"), snaps[0].fetched_at).expect("yesterday's snapshot");
         tab(&c, "export").await?;
         tab(&c, "impact").await?;
-        wait_for(&c, "touched subscriptions", "document.querySelectorAll('#panel-impact tbody td.num').length", Duration::from_secs(60), |v| {
+        wait_for(&c, "touched subscriptions", "document.querySelectorAll('#impact-table .tr .td.num').length", Duration::from_secs(60), |v| {
             v.as_u64().unwrap_or(0) > 0
         })
         .await?;
-        let first = text_of(&c, "#panel-impact tbody tr").await?;
+        let first = text_of(&c, "#impact-table .tr[aria-rowindex=\"2\"]").await?;
         assert!(first.contains("Price up"), "{first}");
         let badge = text_of(&c, "#tab-impact .badge").await?;
         assert!(badge.trim().parse::<u32>().is_ok_and(|n| n > 0), "the tab's badge: {badge}");

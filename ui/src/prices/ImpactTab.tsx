@@ -1,19 +1,75 @@
 // Customers a price change touches (issue 20): each market's newest snapshot against the one
 // before it (or N days before), matched against the plans customers hold; removed plans first,
-// then the soonest renewal, so the account manager can tell customers before they renew.
-// Exported through the one export flow.
+// then the soonest renewal (the core's order, until a header sorts), so the account manager can
+// tell customers before they renew. In the one grid; exported through the one export flow.
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 
 import * as api from "../api";
+import type { ImpactRow } from "../bindings/ImpactRow";
 import { count, money } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
+import { Grid, type GridSort, sortable } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
-import { dayLabel, kindLabel, formatPercent, formatOf, termLabel, withFormat } from "./prices";
+import { KIND_ORDER, dayLabel, kindLabel, formatPercent, formatOf, sortRows, termLabel, withFormat } from "./prices";
 import { t } from "../i18n";
 
 const DAYS = [null, 7, 30, 90] as const;
+
+// Amounts sort largest first on the first click; each sort key's value.
+const COLUMNS = sortable<ImpactRow>([
+  { id: "renewal", get header() { return t("impactTab.renewal"); }, width: "96px", render: (r) => (r.renewal ? dayLabel(r.renewal) : "—") },
+  { id: "customer", get header() { return t("impactTab.customer"); }, width: "minmax(110px, 1fr)", render: (r) => <span title={r.customerName}>{r.customerName}</span> },
+  {
+    id: "subscription",
+    get header() { return t("impactTab.subscription"); },
+    width: "minmax(130px, 1.2fr)",
+    render: (r) => (
+      <>
+        <div className="line" title={r.subscription}>{r.subscription}</div>
+        <div className="line sub">
+          {t("impactTab.quantitySeatsAutoRenew", { quantity: r.quantity })} {r.autoRenew ? t("impactTab.on") : t("impactTab.off")}
+        </div>
+      </>
+    ),
+  },
+  {
+    id: "product",
+    get header() { return t("impactTab.productAndPlan"); },
+    width: "minmax(150px, 1.6fr)",
+    render: (r) => (
+      <>
+        <div className="line" title={`${r.product} · ${r.plan}`}>
+          {r.product} · {r.plan}
+        </div>
+        <div className="line sub">
+          {termLabel(r.term)} · {r.billingPlan}
+        </div>
+      </>
+    ),
+  },
+  { id: "kind", get header() { return t("impactTab.change"); }, width: "104px", render: (r) => <span className={`pill kind-${r.kind}`}>{r.kind === "removed" ? t("impactTab.planRemoved") : kindLabel(r.kind)}</span> },
+  {
+    id: "price",
+    get header() { return t("impactTab.oldNew"); },
+    width: "minmax(150px, auto)",
+    className: "num",
+    descFirst: true,
+    render: (r) => `${money(r.oldPrice, r.currency)} → ${money(r.newPrice, r.currency)}`,
+  },
+  { id: "percent", get header() { return t("impactTab.percent"); }, width: "68px", className: "num", descFirst: true, render: (r) => formatPercent(r.percent) },
+]);
+const VALUE: Record<string, (r: ImpactRow) => string | number | null> = {
+  renewal: (r) => r.renewal,
+  customer: (r) => r.customerName,
+  subscription: (r) => r.subscription,
+  product: (r) => `${r.product} ${r.plan}`,
+  kind: (r) => KIND_ORDER[r.kind],
+  price: (r) => r.amount,
+  percent: (r) => r.percent,
+};
+const rowProps = (r: ImpactRow | undefined) => ({ className: r?.kind === "removed" ? "removed" : undefined, "data-key": r && `${r.subscriptionId}|${r.term}|${r.billingPlan}|${r.kind}`, "data-kind": r?.kind });
 
 export function useImpact(market: string, days: number | null) {
   return useQuery({ queryKey: ["price-impact", market, days], queryFn: () => api.priceImpact([market], days) });
@@ -22,7 +78,15 @@ export function useImpact(market: string, days: number | null) {
 export function ImpactTab({ market }: ViewProps) {
   const [days, setDays] = useState<number | null>(null);
   const impact = useImpact(market, days);
-  const rows = impact.data?.rows ?? [];
+  const [sort, setSort] = useState<GridSort | undefined>(undefined);
+  const rows = useMemo(() => {
+    const all = impact.data?.rows ?? [];
+    return sort ? sortRows(all, VALUE[sort.key] ?? (() => null), sort.descending) : all;
+  }, [impact.data, sort]);
+  // New rows (another comparison or sort) start with nothing selected.
+  const [selected, setSelected] = useState<{ rows: ImpactRow[]; index: number } | null>(null);
+  const rowAt = useCallback((i: number) => rows[i], [rows]);
+  const select = useCallback((index: number) => setSelected({ rows, index }), [rows]);
   const exporter = useExport({
     write: (path) => api.exportPriceImpact([market], days, withFormat(path ?? "", formatOf(path ?? "")), formatOf(path ?? "")),
     summary: (w) => t("impactTab.touchedSubscriptions", { n: count(w.rows) }),
@@ -57,57 +121,25 @@ export function ImpactTab({ market }: ViewProps) {
           {t("impactTab.nothingToCompareYetIn", { value: s.split(":")[0] })}
         </p>
       ))}
-      <table className="plain-table impact-table" aria-label={t("impactTab.subscriptionsTouchedByPriceChanges", { market })}>
-        <thead>
-          <tr>
-            <th scope="col">{t("impactTab.renewal")}</th>
-            <th scope="col">{t("impactTab.customer")}</th>
-            <th scope="col">{t("impactTab.subscription")}</th>
-            <th scope="col">{t("impactTab.productAndPlan")}</th>
-            <th scope="col">{t("impactTab.change")}</th>
-            <th scope="col" className="num">
-              {t("impactTab.oldNew")}
-            </th>
-            <th scope="col" className="num">
-              {t("impactTab.percent")}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {impact.data && rows.length === 0 && impact.data.spans.length > 0 && (
-            <tr>
-              <td colSpan={7} className="none">
-                {t("impactTab.noCustomerHoldsAPlan")}
-              </td>
-            </tr>
-          )}
-          {rows.map((r) => (
-            <tr key={`${r.subscriptionId}|${r.term}|${r.billingPlan}|${r.kind}`} className={r.kind === "removed" ? "removed" : ""}>
-              <td>{r.renewal ? new Date(r.renewal).toLocaleDateString() : "—"}</td>
-              <td>{r.customerName}</td>
-              <td>
-                {r.subscription}
-                <span className="sub">
-                  {t("impactTab.quantitySeatsAutoRenew", { quantity: r.quantity })} {r.autoRenew ? t("impactTab.on") : t("impactTab.off")}
-                </span>
-              </td>
-              <td>
-                {r.product} · {r.plan}
-                <span className="sub">
-                  {termLabel(r.term)} · {r.billingPlan}
-                </span>
-              </td>
-              <td>
-                <span className={`pill kind-${r.kind}`}>{r.kind === "removed" ? t("impactTab.planRemoved") : kindLabel(r.kind)}</span>
-              </td>
-              <td className="num">
-                {money(r.oldPrice, r.currency)} → {money(r.newPrice, r.currency)}
-              </td>
-              <td className="num">{formatPercent(r.percent)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="list">
+        {impact.data && rows.length === 0 && impact.data.spans.length > 0 && <div className="empty">{t("impactTab.noCustomerHoldsAPlan")}</div>}
+        <Grid
+          id="impact-table"
+          className="impact-table"
+          label={t("impactTab.subscriptionsTouchedByPriceChanges", { market })}
+          columns={COLUMNS}
+          count={rows.length}
+          rowAt={rowAt}
+          rowHeight={44}
+          sort={sort}
+          onSort={setSort}
+          selected={selected?.rows === rows ? selected.index : null}
+          onSelect={select}
+          onClose={selected ? () => setSelected(null) : undefined}
+          resetKey={rows}
+          rowProps={rowProps}
+        />
+      </div>
     </div>
   );
 }

@@ -86,7 +86,7 @@ export interface ChangeSort {
   descending: boolean;
 }
 
-const KIND_ORDER: Record<PriceChangeKind, number> = { increase: 0, decrease: 1, new: 2, removed: 3 };
+export const KIND_ORDER: Record<PriceChangeKind, number> = { increase: 0, decrease: 1, new: 2, removed: 3 };
 const text = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
 
 function value(r: PriceChangeRow, k: ChangeSortKey): string | number | null {
@@ -112,21 +112,24 @@ function value(r: PriceChangeRow, k: ChangeSortKey): string | number | null {
   }
 }
 
-/** Sorted copy; rows without a value (e.g. no old price for a new offer) always go last. Ties by product. */
-export function sortChanges(rows: readonly PriceChangeRow[], sort: ChangeSort): PriceChangeRow[] {
-  const dir = sort.descending ? -1 : 1;
+/** Sorted copy by `value`; rows without one (e.g. no old price for a new offer) always go last; ties by `tie`. */
+export function sortRows<R>(rows: readonly R[], value: (r: R) => string | number | null, descending: boolean, tie: (a: R, b: R) => number = () => 0): R[] {
+  const dir = descending ? -1 : 1;
   return [...rows].sort((a, b) => {
-    const x = value(a, sort.key);
-    const y = value(b, sort.key);
+    const x = value(a);
+    const y = value(b);
     if (x === null && y !== null) return 1;
     if (y === null && x !== null) return -1;
     let c = 0;
     if (typeof x === "number" && typeof y === "number") c = x - y;
     else if (x !== null && y !== null) c = text.compare(String(x), String(y));
-    if (c !== 0) return c * dir;
-    return text.compare(a.product, b.product) || text.compare(a.skuId, b.skuId);
+    return c !== 0 ? c * dir : tie(a, b);
   });
 }
+
+/** Sorted copy; rows without a value always go last. Ties by product. */
+export const sortChanges = (rows: readonly PriceChangeRow[], sort: ChangeSort): PriceChangeRow[] =>
+  sortRows(rows, (r) => value(r, sort.key), sort.descending, (a, b) => text.compare(a.product, b.product) || text.compare(a.skuId, b.skuId));
 
 /** Rows of the kinds shown whose product, plan, SKU or publisher contains `find`. */
 export function filterChanges(rows: readonly PriceChangeRow[], kinds: ReadonlySet<PriceChangeKind>, find: string): PriceChangeRow[] {
