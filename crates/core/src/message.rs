@@ -51,6 +51,35 @@ pub enum Message {
     NoSignInToken,
     /// … the settings choose the built-in sandbox.
     NoSignInSandbox,
+    /// A plan change note: when a customer may change plan.
+    PlanNoteAnyTime,
+    /// … that it waits for the publisher's approval.
+    PlanNoteApproval,
+    /// … how upfront charges are billed.
+    PlanNoteProrated,
+    /// Why the app offers no plan change: Partner Center lists no target.
+    PlanNoneListed,
+    /// … Partner Center refused the eligibility check (`why`: its answer, data).
+    PlanCheckRefused { why: String },
+    /// Why a plan cannot be chosen: only the Partner Center portal changes this subscription.
+    PlanPortalOnly { plan: String },
+    /// … Partner Center does not list it as a target of the `current` plan.
+    PlanNotListed { plan: String, current: String },
+    /// A plan change done: the subscription is on the new plan.
+    PlanMoved {
+        subscription: String,
+        from: String,
+        to: String,
+        seats: u32,
+    },
+    /// … accepted, waiting for the publisher's approval.
+    PlanPending {
+        subscription: String,
+        from: String,
+        to: String,
+    },
+    /// A seat change on the same plan.
+    PlanSeats { subscription: String, seats: u32 },
 }
 
 impl Message {
@@ -88,6 +117,36 @@ impl Message {
                 "This run uses the access token from CSPDESK_ACCESS_TOKEN: no sign-in is needed.".into()
             }
             Message::NoSignInSandbox => "CSP Desk is set to use its built-in sandbox, which needs no sign-in. To sign in, choose Partner Center under Connection, enter your app registration's ids and save.".into(),
+            Message::PlanNoteAnyTime => "A customer can change plan at any time in the billing cycle.".into(),
+            Message::PlanNoteApproval => "The change takes effect once the publisher approves it.".into(),
+            Message::PlanNoteProrated => "Upfront monthly and annual charges are prorated.".into(),
+            Message::PlanNoneListed => "Partner Center lists no plan this marketplace subscription can move to through its API".into(),
+            Message::PlanCheckRefused { why } => format!(
+                "Partner Center does not offer plan changes for this marketplace subscription through its API \
+                 (the eligibility check was refused: {why})"
+            ),
+            Message::PlanPortalOnly { plan } => {
+                format!("{plan} cannot be chosen here: change the plan in the Partner Center portal")
+            }
+            Message::PlanNotListed { plan, current } => format!(
+                "Partner Center does not list {plan} as a plan {current} can move to; the publisher may not allow this change"
+            ),
+            Message::PlanMoved {
+                subscription,
+                from,
+                to,
+                seats,
+            } => format!("{subscription} moved from {from} to {to} with {}.", seats_of(*seats)),
+            Message::PlanPending {
+                subscription,
+                from,
+                to,
+            } => format!(
+                "The change of {subscription} from {from} to {to} was accepted and takes effect once the publisher approves it."
+            ),
+            Message::PlanSeats { subscription, seats } => {
+                format!("{subscription} now has {}.", seats_of(*seats))
+            }
             Message::MarketplaceUnreadable { why } => format!(
                 "Publisher contacts and legal links are missing: the Azure Marketplace catalog could not be read ({why}). Open the offer again later; the rest comes from Partner Center."
             ),
@@ -104,9 +163,89 @@ impl Message {
     }
 }
 
+/// "1 seat", "3 seats".
+pub fn seats_of(n: u32) -> String {
+    if n == 1 {
+        "1 seat".into()
+    } else {
+        format!("{n} seats")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plan_change_sentences_keep_the_cli_words() {
+        let moved = Message::PlanMoved {
+            subscription: "sub-1".into(),
+            from: "Basic".into(),
+            to: "Premium".into(),
+            seats: 1,
+        };
+        assert_eq!(
+            moved.english(),
+            "sub-1 moved from Basic to Premium with 1 seat."
+        );
+        assert_eq!(
+            serde_json::to_value(&moved).unwrap(),
+            serde_json::json!({"code": "planMoved", "params": {"subscription": "sub-1", "from": "Basic", "to": "Premium", "seats": 1}})
+        );
+        assert_eq!(
+            Message::PlanPending {
+                subscription: "sub-1".into(),
+                from: "Basic".into(),
+                to: "Premium".into()
+            }
+            .english(),
+            "The change of sub-1 from Basic to Premium was accepted and takes effect once the publisher approves it."
+        );
+        assert_eq!(
+            Message::PlanSeats {
+                subscription: "sub-1".into(),
+                seats: 12
+            }
+            .english(),
+            "sub-1 now has 12 seats."
+        );
+        assert_eq!(
+            Message::PlanNotListed {
+                plan: "Basic".into(),
+                current: "Premium".into()
+            }
+            .english(),
+            "Partner Center does not list Basic as a plan Premium can move to; the publisher may not allow this change"
+        );
+        assert_eq!(
+            Message::PlanPortalOnly {
+                plan: "Basic".into()
+            }
+            .english(),
+            "Basic cannot be chosen here: change the plan in the Partner Center portal"
+        );
+        assert_eq!(
+            Message::PlanCheckRefused { why: "403".into() }.english(),
+            "Partner Center does not offer plan changes for this marketplace subscription through its API \
+             (the eligibility check was refused: 403)"
+        );
+        assert_eq!(
+            Message::PlanNoneListed.english(),
+            "Partner Center lists no plan this marketplace subscription can move to through its API"
+        );
+        let notes: Vec<String> = crate::subscriptions::plans::PLAN_CHANGE_NOTES
+            .iter()
+            .map(Message::english)
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "A customer can change plan at any time in the billing cycle.",
+                "The change takes effect once the publisher approves it.",
+                "Upfront monthly and annual charges are prorated."
+            ]
+        );
+    }
 
     #[test]
     fn codes_and_params_serialize_for_the_ui_and_english_stays_for_the_cli() {

@@ -8,7 +8,7 @@ import * as api from "../api";
 import type { PlanChange } from "../bindings/PlanChange";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import { useDialog } from "../shell/useDialog";
-import { t } from "../i18n";
+import { say, t } from "../i18n";
 import { Trans } from "react-i18next";
 
 interface Props {
@@ -60,7 +60,7 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
           <>
             {choices.notOffered ? (
               <p id="plan-none">
-                {choices.notOffered}.{" "}
+                {say(choices.notOfferedMessage, choices.notOffered)}.{" "}
                 {choices.portalLink && (
                   <>
                     <Trans i18nKey="planDialog.changeThePlanInThe" components={{ a: <a href={choices.portalLink} id="plan-portal" onClick={(e) => {
@@ -93,7 +93,7 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
                 <ul>
                   {choices.unavailable.map((o) => (
                     <li key={o.offerId || o.skuId}>
-                      <strong>{o.title}</strong>: {o.reason}
+                      <strong>{o.title}</strong>: {say(o.reasonMessage, o.reason ?? "")}
                     </li>
                   ))}
                 </ul>
@@ -107,8 +107,8 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
               </label>
             )}
             <ul className="plan-notes muted small">
-              {choices.notes.map((n) => (
-                <li key={n}>{n}</li>
+              {choices.notes.map((n, i) => (
+                <li key={n}>{say(choices.noteMessages[i], n)}</li>
               ))}
             </ul>
           </>

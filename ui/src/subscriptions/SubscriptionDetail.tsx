@@ -183,7 +183,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
           onClose={() => setChangingPlan(false)}
           onDone={(c) => {
             setChangingPlan(false);
-            toast(c.message);
+            toast(say(c.messageCode, c.message));
             readBack.mutate();
           }}
         />

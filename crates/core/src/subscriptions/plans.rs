@@ -68,14 +68,15 @@ use serde::Serialize;
 
 use super::{plan_bounds, set_quantity_with, PlanBounds};
 use crate::error::{Error, Result};
+use crate::message::Message;
 use crate::partner_center::models::{Sku, Subscription, Upgrade, UpgradeErrorCode, UpgradeResult};
 use crate::partner_center::{api, paging, Client};
 
 /// What a partner needs to know before a plan change, shown with the choices.
-pub const PLAN_CHANGE_NOTES: &[&str] = &[
-    "A customer can change plan at any time in the billing cycle.",
-    "The change takes effect once the publisher approves it.",
-    "Upfront monthly and annual charges are prorated.",
+pub const PLAN_CHANGE_NOTES: [Message; 3] = [
+    Message::PlanNoteAnyTime,
+    Message::PlanNoteApproval,
+    Message::PlanNoteProrated,
 ];
 
 /// The plan a subscription is on now.
@@ -119,6 +120,8 @@ pub struct PlanOption {
     pub upgrade_type: String,
     /// Why it cannot be chosen, in words (`None` when eligible).
     pub reason: Option<String>,
+    /// `reason` as a code, when the reason is ours (Partner Center's own words have none).
+    pub reason_message: Option<Message>,
     /// `upgradeErrors[].code`.
     pub error_codes: Vec<String>,
     pub minimum_quantity: Option<u32>,
@@ -139,10 +142,16 @@ pub struct PlanChoices {
     pub unavailable: Vec<PlanOption>,
     /// Proration and approval notes to show with the choices.
     pub notes: Vec<String>,
+    /// `notes` as codes, in the same order.
+    pub note_messages: Vec<Message>,
     /// When Partner Center offers no plan change for this subscription: why, in plain words.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub not_offered: Option<String>,
+    /// `not_offered` as a code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub not_offered_message: Option<Message>,
     /// The subscription's page in the Partner Center portal, to change the plan there.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -164,8 +173,8 @@ enum Probe {
     NotNeeded,
     /// At least one eligible item: the plan change flow may run.
     Offered,
-    /// Refused or nothing eligible: why, in plain words.
-    NotOffered(String),
+    /// Refused or nothing eligible: why.
+    NotOffered(Message),
 }
 
 async fn probe(client: &Client, sub: &Subscription, customer_id: &str) -> Probe {
@@ -175,15 +184,10 @@ async fn probe(client: &Client, sub: &Subscription, customer_id: &str) -> Probe 
     let req = crate::partner_center::transitions::eligibilities(customer_id, &sub.id);
     match paging::collect_all(client, req).await {
         Ok(items) if items.iter().any(|i| i.any_eligible()) => Probe::Offered,
-        Ok(_) => Probe::NotOffered(
-            "Partner Center lists no plan this marketplace subscription can move to through its API".into(),
-        ),
+        Ok(_) => Probe::NotOffered(Message::PlanNoneListed),
         Err(e) => {
             tracing::info!(error = %e, "plan change eligibility refused");
-            Probe::NotOffered(format!(
-                "Partner Center does not offer plan changes for this marketplace subscription through its API \
-                 (the eligibility check was refused: {e})"
-            ))
+            Probe::NotOffered(Message::PlanCheckRefused { why: e.to_string() })
         }
     }
 }
@@ -254,6 +258,8 @@ pub struct PlanChange {
     pub subscription: ChangedSubscription,
     /// One sentence for the user.
     pub message: String,
+    /// `message` as a code.
+    pub message_code: Message,
 }
 
 /// Words for an `UpgradeError` code that came without a description.
@@ -315,11 +321,7 @@ fn reason_of(u: &Upgrade) -> String {
 
 /// `1 seat`, `5 seats`.
 pub fn seats(n: u32) -> String {
-    if n == 1 {
-        "1 seat".into()
-    } else {
-        format!("{n} seats")
-    }
+    crate::message::seats_of(n)
 }
 
 fn bound(n: u32) -> Option<u32> {
@@ -413,6 +415,7 @@ async fn context(client: &Client, customer_id: &str, subscription_id: &str) -> R
             listed: true,
             upgrade_type: u.upgrade_type.to_string(),
             reason: (!u.is_eligible).then(|| reason_of(u)),
+            reason_message: None,
             error_codes: u
                 .upgrade_errors
                 .iter()
@@ -441,6 +444,15 @@ async fn context(client: &Client, customer_id: &str, subscription_id: &str) -> R
         if listed {
             continue;
         }
+        let reason = match &not_offered {
+            Some(_) => Message::PlanPortalOnly {
+                plan: k.title.clone(),
+            },
+            None => Message::PlanNotListed {
+                plan: k.title.clone(),
+                current: current.title.clone(),
+            },
+        };
         unavailable.push(PlanOption {
             offer_id: String::new(),
             product_id: product_id.clone(),
@@ -450,16 +462,8 @@ async fn context(client: &Client, customer_id: &str, subscription_id: &str) -> R
             is_eligible: false,
             listed: false,
             upgrade_type: String::new(),
-            reason: Some(match &not_offered {
-                Some(_) => format!(
-                    "{} cannot be chosen here: change the plan in the Partner Center portal",
-                    k.title
-                ),
-                None => format!(
-                    "Partner Center does not list {} as a plan {} can move to; the publisher may not allow this change",
-                    k.title, current.title
-                ),
-            }),
+            reason: Some(reason.english()),
+            reason_message: Some(reason),
             error_codes: vec![],
             minimum_quantity: bound(k.minimum_quantity),
             maximum_quantity: bound(k.maximum_quantity),
@@ -471,11 +475,13 @@ async fn context(client: &Client, customer_id: &str, subscription_id: &str) -> R
         current,
         eligible,
         unavailable,
-        notes: PLAN_CHANGE_NOTES.iter().map(|s| s.to_string()).collect(),
+        notes: PLAN_CHANGE_NOTES.iter().map(Message::english).collect(),
+        note_messages: PLAN_CHANGE_NOTES.to_vec(),
         portal_link: not_offered
             .as_ref()
             .map(|_| portal_link(customer_id, &sub.id)),
-        not_offered,
+        not_offered: not_offered.as_ref().map(Message::english),
+        not_offered_message: not_offered,
     };
     Ok(Context {
         sub,
@@ -565,6 +571,10 @@ pub async fn change_plan(
             ));
         };
         let s = set_quantity_with(client, customer_id, subscription_id, q).await?;
+        let said = Message::PlanSeats {
+            subscription: s.id.clone(),
+            seats: s.quantity,
+        };
         return Ok(PlanChange {
             customer_id: customer_id.to_string(),
             subscription_id: s.id.clone(),
@@ -575,7 +585,8 @@ pub async fn change_plan(
             pending_approval: false,
             upgrade_type: String::new(),
             target_subscription_id: s.id.clone(),
-            message: format!("{} now has {}.", s.id, seats(s.quantity)),
+            message: said.english(),
+            message_code: said,
             subscription: ChangedSubscription::from(&s),
         });
     }
@@ -681,19 +692,19 @@ pub async fn change_plan(
         .await?;
     let (_, after_sku) = after.product_and_sku();
     let applied = after_sku.is_some_and(|s| s.eq_ignore_ascii_case(&option.sku_id));
-    let message = if applied {
-        format!(
-            "{} moved from {} to {} with {}.",
-            after.id,
-            from.title,
-            option.title,
-            seats(after.quantity)
-        )
+    let said = if applied {
+        Message::PlanMoved {
+            subscription: after.id.clone(),
+            from: from.title.clone(),
+            to: option.title.clone(),
+            seats: after.quantity,
+        }
     } else {
-        format!(
-            "The change of {} from {} to {} was accepted and takes effect once the publisher approves it.",
-            after.id, from.title, option.title
-        )
+        Message::PlanPending {
+            subscription: after.id.clone(),
+            from: from.title.clone(),
+            to: option.title.clone(),
+        }
     };
     Ok(PlanChange {
         customer_id: customer_id.to_string(),
@@ -710,7 +721,8 @@ pub async fn change_plan(
         upgrade_type: result.upgrade_type.to_string(),
         target_subscription_id: target_id,
         subscription: ChangedSubscription::from(&after),
-        message,
+        message: said.english(),
+        message_code: said,
     })
 }
 
