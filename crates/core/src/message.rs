@@ -80,6 +80,14 @@ pub enum Message {
     },
     /// A seat change on the same plan.
     PlanSeats { subscription: String, seats: u32 },
+    /// What cancelling refunds: the best refund option is a full refund.
+    RefundFull,
+    /// … a partial refund.
+    RefundPartial,
+    /// … a refund of a kind Partner Center added since (`kind`: its name, data).
+    RefundOther { kind: String },
+    /// … no refund option is listed: a full refund inside the cancellation window.
+    RefundInWindow,
 }
 
 impl Message {
@@ -147,6 +155,10 @@ impl Message {
             Message::PlanSeats { subscription, seats } => {
                 format!("{subscription} now has {}.", seats_of(*seats))
             }
+            Message::RefundFull => "Full refund".into(),
+            Message::RefundPartial => "Partial refund".into(),
+            Message::RefundOther { kind } => format!("{kind} refund"),
+            Message::RefundInWindow => "Full refund (inside the cancellation window)".into(),
             Message::MarketplaceUnreadable { why } => format!(
                 "Publisher contacts and legal links are missing: the Azure Marketplace catalog could not be read ({why}). Open the offer again later; the rest comes from Partner Center."
             ),

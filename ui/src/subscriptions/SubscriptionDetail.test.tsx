@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { PolicyInfo } from "../bindings/PolicyInfo";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import { setLocale } from "../i18n";
 import { newQueryClient } from "../query";
 import { SubscriptionDetail } from "./SubscriptionDetail";
 import { sub } from "./fixture";
@@ -19,6 +20,7 @@ afterEach(() => {
   host?.remove();
   clearMocks();
   vi.useRealTimers();
+  setLocale("en");
 });
 
 function render(s: SubscriptionItem, onChange: (s: SubscriptionItem) => void = () => {}): HTMLDivElement {
@@ -82,5 +84,13 @@ describe("SubscriptionDetail", () => {
     });
     expect(changed.at(-1)?.status).toBe("cancelled");
     expect(document.querySelector("#cancel-dialog")).toBeNull();
+  });
+
+  it("says the refund in the UI's language, from the core's code", () => {
+    setLocale("ko");
+    const el = render(sub({ refund: "Partial refund", refundMessage: { code: "refundPartial" } }));
+    act(() => cancelButton(el).click());
+    expect(document.querySelector("#confirm-refund")?.textContent).toBe("부분 환불");
+    expect(el.textContent).toContain("부분 환불");
   });
 });

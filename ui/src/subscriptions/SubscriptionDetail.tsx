@@ -110,7 +110,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
             >
               {t("subscriptionDetail.cancelSubscription")}
             </button>
-            {rule.enabled ? <span className="muted small">{sub.refund}</span> : <span className="muted small" id="cancel-reason">{rule.reason}</span>}
+            {rule.enabled ? <span className="muted small">{say(sub.refundMessage, sub.refund)}</span> : <span className="muted small" id="cancel-reason">{rule.reason}</span>}
           </div>
           <details className="policy">
             <summary>{t("subscriptionDetail.cancellationPolicy")}</summary>
@@ -228,7 +228,7 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
             {sub.quantity > 1 ? ` · ${sub.unitType ? `${sub.quantity} ${sub.unitType}` : t("subscriptionDetail.seats", { count: sub.quantity })}` : ""}
           </dd>
           <dt>{t("subscriptionDetail.refund")}</dt>
-          <dd id="confirm-refund">{sub.refund}</dd>
+          <dd id="confirm-refund">{say(sub.refundMessage, sub.refund)}</dd>
           {sub.deadline && (
             <>
               <dt>{t("subscriptionDetail.window")}</dt>

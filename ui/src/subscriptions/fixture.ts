@@ -30,6 +30,7 @@ export function sub(over: Partial<SubscriptionItem> = {}): SubscriptionItem {
     urgent: false,
     urgentFrom: "2026-11-21T09:12:00Z",
     refund: "Full refund",
+    refundMessage: { code: "refundFull" },
     orderId: "o1",
     ...over,
   };

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::connection::Connection;
 use crate::error::{Error, Result};
-use crate::partner_center::models::{Customer, Subscription, SubscriptionStatus};
+use crate::message::Message;
+use crate::partner_center::models::{Customer, RefundType, Subscription, SubscriptionStatus};
 use crate::partner_center::{api, paging, Client};
 use policy::{deadline, CancellationPolicy, Deadline};
 
@@ -611,10 +612,19 @@ pub fn product_and_plan(s: &Subscription) -> (String, String) {
 
 /// The refund a cancellation would get, in words: the best of the subscription's refund options.
 pub fn refund_text(s: &Subscription) -> String {
+    refund_message(s).english()
+}
+
+/// [`refund_text`] as a code.
+pub fn refund_message(s: &Subscription) -> Message {
     let best = s.refund_options.iter().max_by_key(|r| r.expires_at);
-    match best {
-        Some(r) => format!("{} refund", r.kind),
-        None => "Full refund (inside the cancellation window)".to_string(),
+    match best.map(|r| &r.kind) {
+        Some(RefundType::Full) => Message::RefundFull,
+        Some(RefundType::Partial) => Message::RefundPartial,
+        Some(other) => Message::RefundOther {
+            kind: other.to_string(),
+        },
+        None => Message::RefundInWindow,
     }
 }
 
@@ -703,6 +713,44 @@ mod tests {
 
     fn sub(json: &str) -> Subscription {
         crate::partner_center::json::decode(json.as_bytes(), "sub").unwrap()
+    }
+
+    #[test]
+    fn the_refund_is_the_best_option_as_a_code_with_the_cli_words() {
+        let said = |json: &str| {
+            let s = sub(json);
+            (refund_message(&s), refund_text(&s))
+        };
+        assert_eq!(
+            said(r#"{"id":"s1"}"#),
+            (
+                Message::RefundInWindow,
+                "Full refund (inside the cancellation window)".into()
+            )
+        );
+        assert_eq!(
+            said(
+                r#"{"id":"s1","refundOptions":[{"type":"Partial","expiresAt":"2026-11-01T00:00:00Z"},{"type":"Full","expiresAt":"2026-10-01T00:00:00Z"}]}"#
+            ),
+            (Message::RefundPartial, "Partial refund".into())
+        );
+        assert_eq!(
+            said(
+                r#"{"id":"s1","refundOptions":[{"type":"Full","expiresAt":"2026-11-01T00:00:00Z"}]}"#
+            ),
+            (Message::RefundFull, "Full refund".into())
+        );
+        assert_eq!(
+            said(
+                r#"{"id":"s1","refundOptions":[{"type":"Prorated","expiresAt":"2026-11-01T00:00:00Z"}]}"#
+            ),
+            (
+                Message::RefundOther {
+                    kind: "Prorated".into()
+                },
+                "Prorated refund".into()
+            )
+        );
     }
 
     #[test]

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use crate::message::Message;
 use crate::subscriptions::policy::DeadlineSource;
 pub use crate::subscriptions::policy::PolicyInfo;
-use crate::subscriptions::{product_and_plan, refund_text, StatusLabel, SubscriptionRow};
+use crate::subscriptions::{
+    product_and_plan, refund_message, refund_text, StatusLabel, SubscriptionRow,
+};
 pub use crate::subscriptions::{QuantityBounds, SubscriptionCounts, SubscriptionSet};
 
 /// Status as partners read it.
@@ -101,6 +103,8 @@ pub struct SubscriptionItem {
     pub urgent_from: Option<DateTime<Utc>>,
     /// What cancelling refunds, e.g. "Full refund".
     pub refund: String,
+    /// `refund` as a code.
+    pub refund_message: Message,
     pub order_id: String,
 }
 
@@ -238,6 +242,7 @@ impl SubscriptionItem {
             urgent,
             urgent_from,
             refund: refund_text(s),
+            refund_message: refund_message(s),
             order_id: s.order_id.clone(),
         }
     }
