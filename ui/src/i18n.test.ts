@@ -44,6 +44,16 @@ describe("the core's coded sentences", () => {
     expect(say({ code: "purchaseNotCsp", params: { offerType: "vm" } }, "x")).toBe("가상 머신 오퍼는 CSP로 구매할 수 없습니다. Azure Portal에서 관리되고 청구됩니다.");
   });
 
+  it("say a service by what it serves, in either language", () => {
+    const noToken: Message = { code: "audienceNoToken", params: { served: "partnerApi", why: "invalid_grant" } };
+    expect(say(noToken, "x")).toBe("price lists unavailable: invalid_grant");
+    expect(say({ code: "servesGraph" }, "x")).toBe("invoice line items (billing reconciliation)");
+    setLocale("ko");
+    expect(say(noToken, "x")).toBe("가격표 기능을 사용할 수 없습니다: invalid_grant");
+    expect(say({ code: "audienceArmUnchecked", params: { why: "timeout" } }, "x")).toBe("마켓플레이스 범주와 게시자 연락처를 확인하지 못했습니다: timeout");
+    expect(say({ code: "refundFull" }, "x")).toBe("전액 환불");
+  });
+
   it("fall back to the core's English words for a code this build does not know", () => {
     setLocale("ko");
     expect(say({ code: "somethingNew" } as unknown as Message, "the core's words")).toBe("the core's words");

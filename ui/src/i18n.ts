@@ -101,6 +101,8 @@ export function say(m: Message | null | undefined, english: string): string {
   for (const [k, v] of Object.entries(params)) if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) params[k] = new Date(`${v}T00:00:00Z`);
   // an offer type is a code: said as partners call it
   if (typeof params.offerType === "string") params.offerType = offerTypeLabel(params.offerType);
+  // a service is said by what it serves (the `serves…` codes)
+  if (typeof params.served === "string") params.served = say({ code: `serves${params.served.charAt(0).toUpperCase()}${params.served.slice(1)}` } as Message, params.served);
   // a number in the sentence picks its plural form
   const n = Object.values(params).find((v) => typeof v === "number");
   if (n !== undefined) params.count = n;

@@ -88,6 +88,46 @@ pub enum Message {
     RefundOther { kind: String },
     /// … no refund option is listed: a full refund inside the cancellation window.
     RefundInWindow,
+    /// What a sign-in's Partner Center token serves.
+    ServesPartnerCenter,
+    /// … its Partner API token.
+    ServesPartnerApi,
+    /// … its Azure Resource Manager token.
+    ServesArm,
+    /// … its Microsoft Graph token.
+    ServesGraph,
+    /// The sign-in gets no token for a service (`why`: the refusal, data).
+    AudienceNoToken { served: Served, why: String },
+    /// ARM answers, but no Azure subscription is set to read the marketplace through.
+    AudienceNoArmSubscription,
+    /// ARM refuses this account the marketplace through `subscription`.
+    AudienceArmRefused { subscription: String, why: String },
+    /// ARM's answer could not be checked.
+    AudienceArmUnchecked { why: String },
+}
+
+/// What a service's token gives: said as [`Message::ServesPartnerCenter`] and the like, and the
+/// `served` parameter of [`Message::AudienceNoToken`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Served {
+    PartnerCenter,
+    PartnerApi,
+    Arm,
+    Graph,
+}
+
+impl Served {
+    /// What it serves, as a code.
+    pub fn message(self) -> Message {
+        match self {
+            Served::PartnerCenter => Message::ServesPartnerCenter,
+            Served::PartnerApi => Message::ServesPartnerApi,
+            Served::Arm => Message::ServesArm,
+            Served::Graph => Message::ServesGraph,
+        }
+    }
 }
 
 impl Message {
@@ -159,6 +199,26 @@ impl Message {
             Message::RefundPartial => "Partial refund".into(),
             Message::RefundOther { kind } => format!("{kind} refund"),
             Message::RefundInWindow => "Full refund (inside the cancellation window)".into(),
+            Message::ServesPartnerCenter => "customers, orders, subscriptions and invoices".into(),
+            Message::ServesPartnerApi => "price lists".into(),
+            Message::ServesArm => "marketplace categories and publisher contacts".into(),
+            Message::ServesGraph => "invoice line items (billing reconciliation)".into(),
+            Message::AudienceNoToken { served, why } => {
+                format!("{} unavailable: {why}", served.message().english())
+            }
+            Message::AudienceNoArmSubscription => format!(
+                "{} unavailable: no Azure subscription. Enter the Azure subscription id the marketplace catalog is read through in Settings",
+                Message::ServesArm.english()
+            ),
+            Message::AudienceArmRefused { subscription, why } => format!(
+                "{} unavailable: no Azure subscription this account can read the catalog through \
+                 (subscription {subscription}: {why}). Give the account the Reader role on that subscription, or enter \
+                 another subscription id in Settings",
+                Message::ServesArm.english()
+            ),
+            Message::AudienceArmUnchecked { why } => {
+                format!("{} could not be checked: {why}", Message::ServesArm.english())
+            }
             Message::MarketplaceUnreadable { why } => format!(
                 "Publisher contacts and legal links are missing: the Azure Marketplace catalog could not be read ({why}). Open the offer again later; the rest comes from Partner Center."
             ),
@@ -187,6 +247,52 @@ pub fn seats_of(n: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn audience_problems_name_what_is_unavailable() {
+        let no_token = Message::AudienceNoToken {
+            served: Served::PartnerApi,
+            why: "the sign-in was refused".into(),
+        };
+        assert_eq!(
+            no_token.english(),
+            "price lists unavailable: the sign-in was refused"
+        );
+        assert_eq!(
+            serde_json::to_value(&no_token).unwrap(),
+            serde_json::json!({"code": "audienceNoToken", "params": {"served": "partnerApi", "why": "the sign-in was refused"}})
+        );
+        assert_eq!(
+            Message::AudienceNoArmSubscription.english(),
+            "marketplace categories and publisher contacts unavailable: no Azure subscription. \
+             Enter the Azure subscription id the marketplace catalog is read through in Settings"
+        );
+        assert_eq!(
+            Message::AudienceArmRefused {
+                subscription: "sub-1".into(),
+                why: "403".into()
+            }
+            .english(),
+            "marketplace categories and publisher contacts unavailable: no Azure subscription this account \
+             can read the catalog through (subscription sub-1: 403). Give the account the Reader role on that \
+             subscription, or enter another subscription id in Settings"
+        );
+        assert_eq!(
+            Message::AudienceArmUnchecked {
+                why: "timed out".into()
+            }
+            .english(),
+            "marketplace categories and publisher contacts could not be checked: timed out"
+        );
+        assert_eq!(
+            Served::Graph.message().english(),
+            "invoice line items (billing reconciliation)"
+        );
+        assert_eq!(
+            Served::PartnerCenter.message().english(),
+            "customers, orders, subscriptions and invoices"
+        );
+    }
 
     #[test]
     fn plan_change_sentences_keep_the_cli_words() {

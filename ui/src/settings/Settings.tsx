@@ -137,7 +137,7 @@ function Account({
         </div>
         {who.audiences.length > 0 && (
           <ServiceList
-            items={who.audiences.map((a) => ({ name: a.audience, serves: a.serves, ok: a.ok, detail: a.problem }))}
+            items={who.audiences.map((a) => ({ name: a.audience, serves: say(a.servesMessage, a.serves), ok: a.ok, detail: say(a.problemMessage, a.problem ?? "") }))}
           />
         )}
       </>

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::Auth;
 use crate::connection::Connection;
 use crate::error::Result;
+use crate::message::{Message, Served};
 use crate::partner_center::auth::{Audience, TokenProvider};
 
 /// One of the four token audiences, and what it gives.
@@ -17,15 +18,14 @@ pub struct AudienceCheck {
     pub audience: String,
     /// The features that need it.
     pub serves: String,
+    /// `serves` as a code.
+    pub serves_message: Message,
     pub ok: bool,
     /// When not ok: "{features} unavailable: {why}. {what to do}".
     pub problem: Option<String>,
+    /// `problem` as a code.
+    pub problem_message: Option<Message>,
 }
-
-const PARTNER_CENTER_SERVES: &str = "customers, orders, subscriptions and invoices";
-const PARTNER_API_SERVES: &str = "price lists";
-const ARM_SERVES: &str = "marketplace categories and publisher contacts";
-const GRAPH_SERVES: &str = "invoice line items (billing reconciliation)";
 
 /// For each of the four token audiences, whether the sign-in gets a token, and for ARM whether
 /// `arm_subscription` lets it read the marketplace (checked with one small search on `live`,
@@ -39,32 +39,35 @@ pub async fn check(
         return Ok(vec![]);
     };
     let mut out = vec![];
-    for (audience, label, serves) in [
+    for (audience, label, served) in [
         (
             Audience::PartnerCenter,
             "Partner Center",
-            PARTNER_CENTER_SERVES,
+            Served::PartnerCenter,
         ),
-        (Audience::PartnerApi, "Partner API", PARTNER_API_SERVES),
-        (Audience::Arm, "Azure Resource Manager", ARM_SERVES),
-        (Audience::Graph, "Microsoft Graph", GRAPH_SERVES),
+        (Audience::PartnerApi, "Partner API", Served::PartnerApi),
+        (Audience::Arm, "Azure Resource Manager", Served::Arm),
+        (Audience::Graph, "Microsoft Graph", Served::Graph),
     ] {
         let problem = match (tokens.token(audience).await, arm_subscription) {
-            (Err(e), _) => Some(format!("{serves} unavailable: {e}")),
-            (Ok(_), None) if audience == Audience::Arm => Some(format!(
-                "{serves} unavailable: no Azure subscription. Enter the Azure subscription id the marketplace catalog is read through in Settings"
-            )),
+            (Err(e), _) => Some(Message::AudienceNoToken {
+                served,
+                why: e.to_string(),
+            }),
+            (Ok(_), None) if audience == Audience::Arm => Some(Message::AudienceNoArmSubscription),
             (Ok(_), Some(sub)) if audience == Audience::Arm => match live {
-            Some(c) => probe_arm(c, sub).await,
-            None => None,
-        },
+                Some(c) => probe_arm(c, sub).await,
+                None => None,
+            },
             (Ok(_), _) => None,
         };
         out.push(AudienceCheck {
             audience: label.into(),
-            serves: serves.into(),
+            serves: served.message().english(),
+            serves_message: served.message(),
             ok: problem.is_none(),
-            problem,
+            problem: problem.as_ref().map(Message::english),
+            problem_message: problem,
         });
     }
     Ok(out)
@@ -72,15 +75,14 @@ pub async fn check(
 
 /// ARM gives tokens to anyone; whether it lets this account read the marketplace through
 /// `sub` shows only on a call. One small search, on the open signed-in connection only.
-async fn probe_arm(c: &Connection, sub: &str) -> Option<String> {
+async fn probe_arm(c: &Connection, sub: &str) -> Option<Message> {
     let probe = crate::partner_center::api::arm_products(sub, Some("cspdesk access check"));
     match c.client.execute(&probe).await {
         Ok(_) => None,
-        Err(e) if matches!(e.status(), Some(401 | 403)) => Some(format!(
-            "{ARM_SERVES} unavailable: no Azure subscription this account can read the catalog through \
-             (subscription {sub}: {e}). Give the account the Reader role on that subscription, or enter \
-             another subscription id in Settings"
-        )),
-        Err(e) => Some(format!("{ARM_SERVES} could not be checked: {e}")),
+        Err(e) if matches!(e.status(), Some(401 | 403)) => Some(Message::AudienceArmRefused {
+            subscription: sub.to_string(),
+            why: e.to_string(),
+        }),
+        Err(e) => Some(Message::AudienceArmUnchecked { why: e.to_string() }),
     }
 }
