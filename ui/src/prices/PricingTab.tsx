@@ -86,11 +86,11 @@ export function PricingTab({ toast }: ViewProps) {
   const add = useMutation({
     mutationFn: () => api.addMarginRule(ruleOf(form)),
     onSuccess: (next) => {
-      done(next, "Rule added");
+      done(next, t("pricingTab.ruleAdded"));
       setForm(EMPTY);
     },
   });
-  const remove = useMutation({ mutationFn: (id: number) => api.removeMarginRule(id), onSuccess: (next) => done(next, "Rule removed") });
+  const remove = useMutation({ mutationFn: (id: number) => api.removeMarginRule(id), onSuccess: (next) => done(next, t("pricingTab.ruleRemoved")) });
   const importRules = useMutation({
     mutationFn: async () => {
       const path = await api.chooseRulesFile(t("pricingTab.importRulesTitle"));
