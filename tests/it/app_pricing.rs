@@ -167,5 +167,10 @@ async fn rules_customer_lists_run_now_and_impact_through_the_app() {
     let impact = core.price_impact(&["GB".into()], None).await.unwrap();
     assert!(impact.rows.is_empty());
     assert_eq!(impact.skipped.len(), 1);
-    assert!(impact.skipped[0].starts_with("GB:"), "{:?}", impact.skipped);
+    assert_eq!(impact.skipped[0].market, "GB", "{:?}", impact.skipped);
+    assert!(
+        impact.skipped[0].to_string().starts_with("GB: "),
+        "{:?}",
+        impact.skipped
+    );
 }

@@ -93,7 +93,7 @@ describe("the customers touched", () => {
   });
 
   it("says when no customer holds a changed plan, and which markets have nothing to compare", async () => {
-    const el = await view({ spans: REPORT.spans, skipped: ["DE: only one snapshot"], rows: [] });
+    const el = await view({ spans: REPORT.spans, skipped: [{ market: "DE", reason: "no an earlier price snapshot of DE than 2026-11-21" }], rows: [] });
     expect(el.textContent).toContain("No customer holds a plan whose price changed.");
     expect(el.textContent).toContain("Nothing to compare yet in DE");
     expect(el.querySelector("#impact-table")?.getAttribute("aria-rowcount")).toBe("1");

@@ -117,8 +117,8 @@ export function ImpactTab({ market }: ViewProps) {
       {exporter.status}
       {impact.error && <ErrorBanner error={impact.error} what={t("impactTab.theTouchedSubscriptionsCouldNot")} />}
       {impact.data?.skipped.map((s) => (
-        <p key={s} className="hint">
-          {t("impactTab.nothingToCompareYetIn", { value: s.split(":")[0] })}
+        <p key={s.market} className="hint">
+          {t("impactTab.nothingToCompareYetIn", { value: s.market })}
         </p>
       ))}
       <div className="list">

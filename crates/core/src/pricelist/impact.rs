@@ -238,8 +238,24 @@ pub struct ImpactSpan {
 pub struct ImpactReport {
     pub spans: Vec<ImpactSpan>,
     /// Markets with nothing to compare yet, and why (e.g. a single day's snapshot).
-    pub skipped: Vec<String>,
+    pub skipped: Vec<ImpactSkip>,
     pub rows: Vec<ImpactRow>,
+}
+
+/// A market with nothing to compare yet (fewer than two snapshots to compare): "GB: why".
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ImpactSkip {
+    pub market: String,
+    /// Why, in the CLI's words.
+    pub reason: String,
+}
+
+impl std::fmt::Display for ImpactSkip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.market, self.reason)
+    }
 }
 
 /// The changes of `markets` (each: its newest snapshot against the one `days` before it, or
@@ -267,7 +283,10 @@ pub async fn impact(
         match super::changes_in(&conn.store, &market, from, None) {
             Ok(r) => reports.push(r),
             Err(e @ crate::error::Error::NotFound { .. }) => {
-                skipped.push(format!("{market}: {e}"));
+                skipped.push(ImpactSkip {
+                    market: market.clone(),
+                    reason: e.to_string(),
+                });
             }
             Err(e) => return Err(e),
         }
