@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 
+import type { FieldError } from "./bindings/FieldError";
 import type { Message } from "./bindings/Message";
 import { count, money } from "./format";
 import { localeOf, say, setLocale, systemLocale, t } from "./i18n";
@@ -52,6 +53,16 @@ describe("the core's coded sentences", () => {
     expect(say(noToken, "x")).toBe("가격표 기능을 사용할 수 없습니다: invalid_grant");
     expect(say({ code: "audienceArmUnchecked", params: { why: "timeout" } }, "x")).toBe("마켓플레이스 범주와 게시자 연락처를 확인하지 못했습니다: timeout");
     expect(say({ code: "refundFull" }, "x")).toBe("전액 환불");
+  });
+
+  it("say a setting the form must correct, as the core checked it", () => {
+    const e: FieldError = { field: "clientId", message: "`nope` is not a GUID (expected the form 00000000-0000-0000-0000-000000000000)", messageCode: { code: "settingNotGuid", params: { value: "nope" } } };
+    expect(say(e.messageCode, e.message)).toBe(e.message);
+    setLocale("ko");
+    expect(say(e.messageCode, e.message)).toBe("`nope`은(는) GUID가 아닙니다(00000000-0000-0000-0000-000000000000 형식이어야 합니다)");
+    expect(say({ code: "settingNoMarket" }, "x")).toBe("시장을 하나 이상 고르세요. 첫 번째가 기본 시장입니다");
+    // A check with no code (an endpoint address) keeps the core's words.
+    expect(say(null, "endpoint http://x uses `http`")).toBe("endpoint http://x uses `http`");
   });
 
   it("fall back to the core's English words for a code this build does not know", () => {

@@ -104,6 +104,16 @@ pub enum Message {
     AudienceArmRefused { subscription: String, why: String },
     /// ARM's answer could not be checked.
     AudienceArmUnchecked { why: String },
+    /// A setting that must be a GUID is not (`value`: as typed).
+    SettingNotGuid { value: String },
+    /// The tenant setting is neither a GUID nor a domain.
+    SettingNotTenant { value: String },
+    /// A market setting is not a two-letter code.
+    SettingNotMarket { value: String },
+    /// No market is picked.
+    SettingNoMarket,
+    /// Partner Center is chosen without the app registration's client id.
+    SettingClientIdNeeded,
 }
 
 /// What a service's token gives: said as [`Message::ServesPartnerCenter`] and the like, and the
@@ -219,6 +229,19 @@ impl Message {
             Message::AudienceArmUnchecked { why } => {
                 format!("{} could not be checked: {why}", Message::ServesArm.english())
             }
+            Message::SettingNotGuid { value } => format!(
+                "`{value}` is not a GUID (expected the form 00000000-0000-0000-0000-000000000000)"
+            ),
+            Message::SettingNotTenant { value } => format!(
+                "`{value}` is not a tenant id: use the directory (tenant) id GUID or a domain such as contoso.onmicrosoft.com"
+            ),
+            Message::SettingNotMarket { value } => format!(
+                "`{value}` is not a market: use two-letter country codes such as \"US\" or \"GB\""
+            ),
+            Message::SettingNoMarket => "pick at least one market: the first is the default".into(),
+            Message::SettingClientIdNeeded => "Partner Center needs the application (client) id of your app registration to sign in with: \
+                 copy it from the Microsoft Entra admin center (App registrations → CSP Desk → Overview)"
+                .into(),
             Message::MarketplaceUnreadable { why } => format!(
                 "Publisher contacts and legal links are missing: the Azure Marketplace catalog could not be read ({why}). Open the offer again later; the rest comes from Partner Center."
             ),

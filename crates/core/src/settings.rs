@@ -18,6 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::message::Message;
 use crate::partner_center::Endpoints;
 
 pub mod form;
@@ -712,43 +713,54 @@ fn text<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, 
     Ok(s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
 }
 
+/// A GUID setting (client id, Azure subscription), trimmed and lower-cased; why not, as a code.
+pub fn guid_setting(s: &str) -> std::result::Result<String, Message> {
+    let s = s.trim();
+    uuid::Uuid::parse_str(s)
+        .map(|_| s.to_ascii_lowercase())
+        .map_err(|_| Message::SettingNotGuid { value: s.into() })
+}
+
+/// The tenant setting: a GUID or a domain.
+pub fn tenant_setting(s: &str) -> std::result::Result<String, Message> {
+    let s = s.trim();
+    let ok = s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(Message::SettingNotTenant { value: s.into() })
+    }
+}
+
+/// A market setting: two letters, upper-cased.
+pub fn market_setting(m: &str) -> std::result::Result<String, Message> {
+    let m = m.trim().to_ascii_uppercase();
+    if m.len() == 2 && m.chars().all(|c| c.is_ascii_alphabetic()) {
+        Ok(m)
+    } else {
+        Err(Message::SettingNotMarket { value: m })
+    }
+}
+
+fn said<E: serde::de::Error>(m: Message) -> E {
+    E::custom(m.english())
+}
+
 fn guid<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
     let Some(s) = text(d)? else { return Ok(None) };
-    uuid::Uuid::parse_str(&s).map_err(|_| {
-        serde::de::Error::custom(format!(
-            "`{s}` is not a GUID (expected the form 00000000-0000-0000-0000-000000000000)"
-        ))
-    })?;
-    Ok(Some(s.to_ascii_lowercase()))
+    guid_setting(&s).map(Some).map_err(said)
 }
 
 fn tenant<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
     let Some(s) = text(d)? else { return Ok(None) };
-    let ok = s
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
-    if !ok {
-        return Err(serde::de::Error::custom(format!(
-            "`{s}` is not a tenant id: use the directory (tenant) id GUID or a domain such as contoso.onmicrosoft.com"
-        )));
-    }
-    Ok(Some(s))
+    tenant_setting(&s).map(Some).map_err(said)
 }
 
 fn markets<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
     let v: Vec<String> = Vec::deserialize(d)?;
-    v.into_iter()
-        .map(|m| {
-            let m = m.trim().to_ascii_uppercase();
-            if m.len() == 2 && m.chars().all(|c| c.is_ascii_alphabetic()) {
-                Ok(m)
-            } else {
-                Err(serde::de::Error::custom(format!(
-                    "`{m}` is not a market: use two-letter country codes such as \"US\" or \"GB\""
-                )))
-            }
-        })
-        .collect()
+    v.iter().map(|m| market_setting(m).map_err(said)).collect()
 }
 
 fn folder<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<PathBuf>, D::Error> {

@@ -252,7 +252,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
     },
     onSuccess: ({ out, fresh }) => {
       if (!fresh) {
-        setServerErrors(Object.fromEntries(out.errors.map((e) => [e.field, e.message])));
+        setServerErrors(Object.fromEntries(out.errors.map((e) => [e.field, say(e.messageCode, e.message)])));
         return;
       }
       setServerErrors({});

@@ -5,7 +5,11 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{ConnectionKind, EndpointOverrides, Language, Settings};
+use super::{
+    guid_setting, market_setting, tenant_setting, ConnectionKind, EndpointOverrides, Language,
+    Settings,
+};
+use crate::message::Message;
 use crate::partner_center::Endpoints;
 
 /// Where CSP Desk connects.
@@ -52,6 +56,18 @@ pub struct SettingsValues {
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    /// `message` as a code, when the check has one.
+    pub message_code: Option<Message>,
+}
+
+impl FieldError {
+    fn said(field: &str, m: Message) -> FieldError {
+        FieldError {
+            field: field.into(),
+            message: m.english(),
+            message_code: Some(m),
+        }
+    }
 }
 
 pub fn values_of(s: &Settings) -> SettingsValues {
@@ -95,11 +111,27 @@ pub fn settings_from_values(v: &SettingsValues) -> std::result::Result<Settings,
                 errors.push(FieldError {
                     field: field.to_string(),
                     message: p.message,
+                    message_code: None,
                 });
                 None
             }
         }
     }
+    // The checks that have a code run first (the file's validators use the same ones, so the
+    // words are the same); then the settings file's own parse.
+    let coded = |errors: &mut Vec<FieldError>,
+                 field: &str,
+                 value: &str,
+                 rule: fn(&str) -> std::result::Result<String, Message>| {
+        let value = value.trim();
+        match rule(value) {
+            Err(m) if !value.is_empty() => {
+                errors.push(FieldError::said(field, m));
+                false
+            }
+            _ => true,
+        }
+    };
     let opt = |key: &str, value: &str| {
         let value = value.trim();
         if value.is_empty() {
@@ -108,13 +140,26 @@ pub fn settings_from_values(v: &SettingsValues) -> std::result::Result<Settings,
             format!("{key} = {}", toml_str(value))
         }
     };
-    let tenant = check(&mut errors, "tenantId", opt("tenant_id", &v.tenant_id));
-    let client = check(&mut errors, "clientId", opt("client_id", &v.client_id));
-    let arm = check(
+    let tenant = coded(&mut errors, "tenantId", &v.tenant_id, tenant_setting)
+        .then(|| check(&mut errors, "tenantId", opt("tenant_id", &v.tenant_id)))
+        .flatten();
+    let client = coded(&mut errors, "clientId", &v.client_id, guid_setting)
+        .then(|| check(&mut errors, "clientId", opt("client_id", &v.client_id)))
+        .flatten();
+    let arm = coded(
         &mut errors,
         "armSubscription",
-        opt("arm_subscription", &v.arm_subscription),
-    );
+        &v.arm_subscription,
+        guid_setting,
+    )
+    .then(|| {
+        check(
+            &mut errors,
+            "armSubscription",
+            opt("arm_subscription", &v.arm_subscription),
+        )
+    })
+    .flatten();
     let markets: Vec<toml::Value> = v
         .markets
         .iter()
@@ -122,11 +167,16 @@ pub fn settings_from_values(v: &SettingsValues) -> std::result::Result<Settings,
         .filter(|m| !m.is_empty())
         .map(|m| toml::Value::String(m.to_string()))
         .collect();
+    let bad_market = v
+        .markets
+        .iter()
+        .filter(|m| !m.trim().is_empty())
+        .find_map(|m| market_setting(m).err());
     let markets = if markets.is_empty() {
-        errors.push(FieldError {
-            field: "markets".into(),
-            message: "pick at least one market: the first is the default".into(),
-        });
+        errors.push(FieldError::said("markets", Message::SettingNoMarket));
+        None
+    } else if let Some(m) = bad_market {
+        errors.push(FieldError::said("markets", m));
         None
     } else {
         let list = toml::Value::Array(markets);
@@ -188,12 +238,10 @@ pub fn settings_from_values(v: &SettingsValues) -> std::result::Result<Settings,
         .is_some_and(Endpoints::is_loopback);
     if s.connection == ConnectionKind::PartnerCenter && s.client_id.is_none() && !sandbox_authority
     {
-        return Err(vec![FieldError {
-            field: "clientId".into(),
-            message: "Partner Center needs the application (client) id of your app registration to sign in with: \
-                      copy it from the Microsoft Entra admin center (App registrations → CSP Desk → Overview)"
-                .into(),
-        }]);
+        return Err(vec![FieldError::said(
+            "clientId",
+            Message::SettingClientIdNeeded,
+        )]);
     }
     Ok(s)
 }
@@ -231,11 +279,68 @@ mod tests {
         );
         assert!(errors[0].message.contains("not a GUID"), "{errors:?}");
         assert!(errors[2].message.contains("https://"), "{errors:?}");
+        // The same words as the settings file's, with their codes for the UI.
+        assert_eq!(
+            errors[0].message,
+            "`nope` is not a GUID (expected the form 00000000-0000-0000-0000-000000000000)"
+        );
+        assert_eq!(
+            errors[0].message_code,
+            Some(Message::SettingNotGuid {
+                value: "nope".into()
+            })
+        );
+        assert_eq!(
+            errors[1].message,
+            "`USA` is not a market: use two-letter country codes such as \"US\" or \"GB\""
+        );
+        assert_eq!(
+            errors[1].message,
+            Settings::from_toml("markets = [\"USA\"]")
+                .unwrap_err()
+                .message
+        );
+        assert_eq!(
+            errors[1].message_code,
+            Some(Message::SettingNotMarket {
+                value: "USA".into()
+            })
+        );
+        assert_eq!(errors[2].message_code, None);
+        v.client_id = String::new();
+        v.markets = vec![];
+        v.tenant_id = "contoso onmicrosoft".into();
+        let errors = settings_from_values(&v).unwrap_err();
+        let codes: Vec<_> = errors.iter().map(|e| e.message_code.clone()).collect();
+        assert_eq!(
+            codes,
+            [
+                Some(Message::SettingNotTenant {
+                    value: "contoso onmicrosoft".into()
+                }),
+                Some(Message::SettingNoMarket),
+                None
+            ]
+        );
+        assert_eq!(
+            errors[0].message,
+            Settings::from_toml("tenant_id = \"contoso onmicrosoft\"")
+                .unwrap_err()
+                .message
+        );
+        assert_eq!(
+            errors[1].message,
+            "pick at least one market: the first is the default"
+        );
 
         let mut v = values();
         v.connection = ConnectionChoice::PartnerCenter;
         let errors = settings_from_values(&v).unwrap_err();
         assert_eq!(errors[0].field, "clientId");
+        assert_eq!(errors[0].message_code, Some(Message::SettingClientIdNeeded));
+        assert!(errors[0].message.starts_with(
+            "Partner Center needs the application (client) id of your app registration"
+        ));
         v.client_id = " 11111111-2222-3333-4444-555555555555 ".into();
         v.markets = vec!["gb".into(), "".into(), "us".into()];
         let s = settings_from_values(&v).unwrap();
