@@ -28,4 +28,17 @@ describe("the Pricing tab", () => {
     expect(api.removeMarginRule).toHaveBeenCalledWith(7);
     expect(toast).toHaveBeenCalledWith("규칙을 삭제했습니다");
   });
+
+  it("lists each rule in the UI's language, from its fields", async () => {
+    const erp: RuleRow = { ...RULE, id: 8, words: "#8 +10% of ERP round 0.99 · publisher Contoso, in GB · promotion", percent: 10, basis: "erp", rounding: "up99", publisher: "Contoso", market: "GB", promotion: true };
+    api.marginRules.mockResolvedValue([RULE, erp]);
+    const rows = async () => {
+      const el = await mount(<PricingTab market="US" markets={[]} status={null} params={{ view: "price-lists" }} navigate={() => {}} toast={() => {}} reconnect={() => {}} />);
+      await act(async () => {});
+      return [...el.querySelectorAll(".rules-table tbody td:first-child")].map((td) => td.textContent);
+    };
+    expect(await rows()).toEqual(["#7 +20% · everything", "#8 +10% of ERP (Up to .99) · publisher Contoso, in GB · promotion"]);
+    setLocale("ko");
+    expect(await rows()).toEqual(["#7 +20% · 전체", "#8 ERP의 +10% (.99로 올림) · 게시자 Contoso, GB 시장 · 프로모션"]);
+  });
 });

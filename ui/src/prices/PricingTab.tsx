@@ -37,6 +37,24 @@ const ROUNDINGS: { id: Rounding; label: string }[] = [
   { id: "nearest1", get label() { return t("pricingTab.nearest1"); } },
 ];
 
+const signed = (n: number) => (n >= 0 ? `+${n}` : String(n));
+
+/** A rule in the UI's language, from its fields (the core's words for it are the CLI's). */
+export function ruleWords(r: RuleRow): string {
+  const rounding = r.rounding === "none" ? null : ROUNDINGS.find((x) => x.id === r.rounding)?.label;
+  const markup = [r.percent !== null && (r.basis === "erp" ? t("pricingTab.words.percentOfErp", { p: signed(r.percent) }) : `${signed(r.percent)}%`), r.fixed !== null && signed(r.fixed), rounding && `(${rounding})`];
+  const scope = [
+    r.skuId && t("pricingTab.words.plan", { v: r.skuId }),
+    r.productId && t("pricingTab.words.product", { v: r.productId }),
+    r.publisher && t("pricingTab.words.publisher", { v: r.publisher }),
+    r.category && t("pricingTab.words.category", { v: r.category }),
+    r.productType && t("pricingTab.words.type", { v: r.productType }),
+    r.market && t("pricingTab.words.market", { v: r.market }),
+  ].filter(Boolean);
+  const words = t("pricingTab.words.rule", { id: r.id, markup: markup.filter(Boolean).join(" "), scope: scope.length ? scope.join(", ") : t("pricingTab.words.everything") });
+  return r.promotion ? `${words} · ${t("pricingTab.words.promotion")}` : words;
+}
+
 interface Form {
   percent: string;
   fixed: string;
@@ -139,7 +157,7 @@ export function PricingTab({ toast }: ViewProps) {
           )}
           {list.map((r) => (
             <tr key={r.id}>
-              <td>{r.words}</td>
+              <td>{ruleWords(r)}</td>
               <td className="actions">
                 <button type="button" className="small" disabled={busy} aria-label={t("pricingTab.removeRuleId", { id: r.id })} onClick={() => remove.mutate(r.id)}>
                   {t("pricingTab.remove")}
