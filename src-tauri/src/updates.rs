@@ -9,9 +9,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use cspdesk_core::app::AppCore;
-use cspdesk_core::desktop::update::{
-    self, quiet_failure, UpdateCheck, UpdateOffer, UpdateProgress,
-};
+use cspdesk_core::desktop::update::{self, UpdateCheck, UpdateOffer, UpdateProgress};
+use cspdesk_core::message::Message;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_updater::UpdaterExt;
 
@@ -37,27 +36,17 @@ pub async fn check<R: Runtime>(
     let prefs = core.update_prefs();
     if automatic {
         if !prefs.check_automatically {
-            return UpdateCheck::Skipped {
-                reason: "automatic checks are off in Settings".into(),
-            };
+            return UpdateCheck::skipped(Message::UpdateSkippedOff);
         }
         if !update::due_now(&data_dir) {
-            return UpdateCheck::Skipped {
-                reason: "checked less than a day ago".into(),
-            };
+            return UpdateCheck::skipped(Message::UpdateSkippedRecent);
         }
     }
     let Some(feed) = core.update_feed() else {
         return if automatic {
-            UpdateCheck::Skipped {
-                reason: "no update feed is configured".into(),
-            }
+            UpdateCheck::skipped(Message::UpdateSkippedNoFeed)
         } else {
-            UpdateCheck::Failed {
-                message: quiet_failure(
-                    "no update feed is configured (Settings file, [updates] feed)",
-                ),
-            }
+            UpdateCheck::failed(Message::UpdateNoFeed)
         };
     };
     if automatic {
@@ -65,25 +54,26 @@ pub async fn check<R: Runtime>(
             tracing::warn!(error = %e, "could not record the update check");
         }
     }
+    let other = |e: &dyn std::fmt::Display| Message::UpdateFailed { why: e.to_string() };
     let found = async {
-        update::check_feed(&feed).map_err(|e| e.to_string())?;
+        update::check_feed(&feed).map_err(|e| other(&e))?;
         let current = app.package_info().version.to_string();
         let updater = app
             .updater_builder()
             .endpoints(vec![feed.clone()])
-            .map_err(|e| e.to_string())?
+            .map_err(|e| other(&e))?
             .timeout(Duration::from_secs(30))
             .version_comparator(|current, release| {
                 update::is_newer(&current.to_string(), &release.version.to_string())
             })
             .build()
-            .map_err(|e| e.to_string())?;
-        let Some(u) = updater.check().await.map_err(|e| reason(&e))? else {
+            .map_err(|e| other(&e))?;
+        let Some(u) = updater.check().await.map_err(|e| check_failure(&e))? else {
             return Ok(UpdateCheck::UpToDate {
                 current_version: current,
             });
         };
-        update::check_feed(&u.download_url).map_err(|e| e.to_string())?;
+        update::check_feed(&u.download_url).map_err(|e| other(&e))?;
         let offer = UpdateOffer {
             version: u.version.clone(),
             current_version: current,
@@ -91,7 +81,7 @@ pub async fn check<R: Runtime>(
             date: u.date.map(|d| d.to_string()),
         };
         *lock(&updates.pending) = Some(u);
-        Ok::<_, String>(UpdateCheck::Available { offer })
+        Ok::<_, Message>(UpdateCheck::Available { offer })
     }
     .await;
     match found {
@@ -99,33 +89,46 @@ pub async fn check<R: Runtime>(
             tracing::info!(feed = %feed, result = ?c, "update check");
             c
         }
-        Err(e) => {
-            let message = quiet_failure(&e);
-            tracing::info!(feed = %feed, "{message}");
-            UpdateCheck::Failed { message }
+        Err(why) => {
+            let c = UpdateCheck::failed(why);
+            tracing::info!(feed = %feed, result = ?c, "update check");
+            c
         }
     }
+}
+
+/// The plugin's error as a check meets it, coded (`None`: not one a check meets).
+fn coded(e: &tauri_plugin_updater::Error) -> Option<Message> {
+    use tauri_plugin_updater::Error as E;
+    Some(match e {
+        E::Reqwest(r) if r.is_timeout() => Message::UpdateTimeout,
+        E::Reqwest(r) if r.is_connect() => Message::UpdateUnreachable,
+        E::Reqwest(r) if r.is_decode() => Message::UpdateMalformed,
+        E::Serialization(s) => Message::UpdateInvalidFeed {
+            detail: s.to_string(),
+        },
+        E::ReleaseNotFound => Message::UpdateNoRelease,
+        E::TargetNotFound(t) => Message::UpdateNoPackage { targets: t.clone() },
+        E::TargetsNotFound(t) => Message::UpdateNoPackage {
+            targets: t.join(", "),
+        },
+        E::InsecureTransportProtocol => Message::UpdateNotTls,
+        _ => return None,
+    })
+}
+
+/// Why a check failed, as a code.
+fn check_failure(e: &tauri_plugin_updater::Error) -> Message {
+    coded(e).unwrap_or_else(|| Message::UpdateFailed { why: reason(e) })
 }
 
 /// The plugin's error in a user's words.
 fn reason(e: &tauri_plugin_updater::Error) -> String {
     use tauri_plugin_updater::Error as E;
+    if let Some(why) = coded(e).and_then(|m| m.update_reason()) {
+        return why;
+    }
     match e {
-        E::Reqwest(r) if r.is_timeout() => "the update server did not answer in time".into(),
-        E::Reqwest(r) if r.is_connect() => "the update server could not be reached".into(),
-        E::Reqwest(r) if r.is_decode() => {
-            "the update feed is not a valid latest.json (malformed)".into()
-        }
-        E::Serialization(s) => format!("the update feed is not a valid latest.json ({s})"),
-        E::ReleaseNotFound => {
-            "the update server did not return a valid latest.json (malformed or missing)".into()
-        }
-        E::TargetNotFound(t) => format!("the update feed has no package for this system ({t})"),
-        E::TargetsNotFound(t) => format!(
-            "the update feed has no package for this system ({})",
-            t.join(", ")
-        ),
-        E::InsecureTransportProtocol => "updates must come over TLS (https://)".into(),
         E::Minisign(_) | E::Base64(_) | E::SignatureUtf8(_) | E::SignedVersionMismatch { .. } => {
             format!("the download's signature does not match CSP Desk's update key, so it may have been tampered with ({e})")
         }

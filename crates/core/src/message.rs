@@ -114,6 +114,30 @@ pub enum Message {
     SettingNoMarket,
     /// Partner Center is chosen without the app registration's client id.
     SettingClientIdNeeded,
+    /// The update check at start did not run: automatic checks are off.
+    UpdateSkippedOff,
+    /// … one ran less than a day ago.
+    UpdateSkippedRecent,
+    /// … no update feed is configured.
+    UpdateSkippedNoFeed,
+    /// An update check could not be made: no feed is configured.
+    UpdateNoFeed,
+    /// … the update server did not answer in time.
+    UpdateTimeout,
+    /// … the update server could not be reached.
+    UpdateUnreachable,
+    /// … the feed is not a valid latest.json.
+    UpdateMalformed,
+    /// … the feed is not a valid latest.json (`detail`: the parser's words, data).
+    UpdateInvalidFeed { detail: String },
+    /// … the server returned no valid latest.json.
+    UpdateNoRelease,
+    /// … the feed has no package for this system (`targets`: the ones asked for).
+    UpdateNoPackage { targets: String },
+    /// … the feed is not TLS.
+    UpdateNotTls,
+    /// … anything else (`why`: data).
+    UpdateFailed { why: String },
 }
 
 /// What a service's token gives: said as [`Message::ServesPartnerCenter`] and the like, and the
@@ -141,8 +165,38 @@ impl Served {
 }
 
 impl Message {
+    /// Why an update check could not be made, for the `Update*` failures: the words after
+    /// "could not check for updates:" (the updater's install errors use them too).
+    pub fn update_reason(&self) -> Option<String> {
+        Some(match self {
+            Message::UpdateNoFeed => {
+                "no update feed is configured (Settings file, [updates] feed)".into()
+            }
+            Message::UpdateTimeout => "the update server did not answer in time".into(),
+            Message::UpdateUnreachable => "the update server could not be reached".into(),
+            Message::UpdateMalformed => {
+                "the update feed is not a valid latest.json (malformed)".into()
+            }
+            Message::UpdateInvalidFeed { detail } => {
+                format!("the update feed is not a valid latest.json ({detail})")
+            }
+            Message::UpdateNoRelease => {
+                "the update server did not return a valid latest.json (malformed or missing)".into()
+            }
+            Message::UpdateNoPackage { targets } => {
+                format!("the update feed has no package for this system ({targets})")
+            }
+            Message::UpdateNotTls => "updates must come over TLS (https://)".into(),
+            Message::UpdateFailed { why } => why.clone(),
+            _ => return None,
+        })
+    }
+
     /// The English sentence (what the CLI prints, and the UI's fallback).
     pub fn english(&self) -> String {
+        if let Some(why) = self.update_reason() {
+            return crate::desktop::update::quiet_failure(&why);
+        }
         match self {
             Message::BillingPeriod {
                 start,
@@ -242,6 +296,18 @@ impl Message {
             Message::SettingClientIdNeeded => "Partner Center needs the application (client) id of your app registration to sign in with: \
                  copy it from the Microsoft Entra admin center (App registrations → CSP Desk → Overview)"
                 .into(),
+            Message::UpdateSkippedOff => "automatic checks are off in Settings".into(),
+            Message::UpdateSkippedRecent => "checked less than a day ago".into(),
+            Message::UpdateSkippedNoFeed => "no update feed is configured".into(),
+            Message::UpdateNoFeed
+            | Message::UpdateTimeout
+            | Message::UpdateUnreachable
+            | Message::UpdateMalformed
+            | Message::UpdateInvalidFeed { .. }
+            | Message::UpdateNoRelease
+            | Message::UpdateNoPackage { .. }
+            | Message::UpdateNotTls
+            | Message::UpdateFailed { .. } => unreachable!("said by update_reason"),
             Message::MarketplaceUnreadable { why } => format!(
                 "Publisher contacts and legal links are missing: the Azure Marketplace catalog could not be read ({why}). Open the offer again later; the rest comes from Partner Center."
             ),

@@ -6,6 +6,7 @@ import * as api from "../api";
 import type { AboutInfo } from "../bindings/AboutInfo";
 import type { UpdateCheck } from "../bindings/UpdateCheck";
 import type { UpdatePrefs } from "../bindings/UpdatePrefs";
+import { say } from "../i18n";
 import { text } from "./text";
 import { UpdatePrompt } from "./UpdatePrompt";
 import "./desktop.css";
@@ -36,7 +37,7 @@ export function About() {
     setCheck(null);
     api
       .checkForUpdates(false)
-      .then(setCheck, (e: unknown) => setCheck({ kind: "failed", message: api.toIpcError(e).message }))
+      .then(setCheck, (e: unknown) => setCheck({ kind: "failed", message: api.toIpcError(e).message, code: null }))
       .finally(() => setChecking(false));
   };
   const open = (which: "logs" | "data") => api.openFolder(which).catch((e: unknown) => setError(api.toIpcError(e).message));
@@ -97,7 +98,7 @@ export function About() {
           {checking ? text.checking : text.checkNow}
         </button>
         <span id="check-status" role="status" className="muted">
-          {check?.kind === "upToDate" ? text.upToDate(check.currentVersion) : check?.kind === "failed" ? check.message : check?.kind === "skipped" ? check.reason : ""}
+          {check?.kind === "upToDate" ? text.upToDate(check.currentVersion) : check?.kind === "failed" ? say(check.code, check.message) : check?.kind === "skipped" ? say(check.code, check.reason) : ""}
         </span>
       </div>
       {check?.kind === "available" && <UpdatePrompt offer={check.offer} />}

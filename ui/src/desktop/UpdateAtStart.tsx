@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 
 import * as api from "../api";
 import type { UpdateCheck } from "../bindings/UpdateCheck";
+import { say } from "../i18n";
 import { text } from "./text";
 import { UpdatePrompt } from "./UpdatePrompt";
 import "./desktop.css";
@@ -30,7 +31,7 @@ export function UpdateAtStart() {
   if (check?.kind === "failed") {
     return (
       <p className="update-quiet muted" id="update-quiet" role="status">
-        {check.message}{" "}
+        {say(check.code, check.message)}{" "}
         <button type="button" className="link" onClick={() => setCheck(null)}>
           {text.dismiss}
         </button>

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::message::Message;
 
 /// Automatic checks run at most this often.
 pub const CHECK_EVERY: chrono::TimeDelta = chrono::TimeDelta::hours(24);
@@ -182,7 +183,7 @@ pub struct UpdateOffer {
 }
 
 /// What a check found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 #[ts(export)]
 pub enum UpdateCheck {
@@ -197,11 +198,40 @@ pub enum UpdateCheck {
     /// The check could not be made; `message` is [`quiet_failure`]'s.
     Failed {
         message: String,
+        /// `message` as a code (the UI's own failures have none).
+        code: Option<Message>,
     },
     /// Automatic checks are off, or no feed is configured, or one ran less than a day ago.
     Skipped {
         reason: String,
+        /// `reason` as a code.
+        code: Option<Message>,
     },
+}
+
+impl UpdateCheck {
+    /// A check that could not be made (`why`: an `Update*` failure), said quietly.
+    pub fn failed(why: Message) -> UpdateCheck {
+        // The reason ends the line (no full stop of its own), in every language.
+        let why = match why {
+            Message::UpdateFailed { why } => Message::UpdateFailed {
+                why: why.trim().trim_end_matches('.').to_string(),
+            },
+            m => m,
+        };
+        UpdateCheck::Failed {
+            message: why.english(),
+            code: Some(why),
+        }
+    }
+
+    /// A check at start that did not run (`why`: an `UpdateSkipped*`).
+    pub fn skipped(why: Message) -> UpdateCheck {
+        UpdateCheck::Skipped {
+            reason: why.english(),
+            code: Some(why),
+        }
+    }
 }
 
 /// Download progress of an update.
@@ -296,6 +326,46 @@ mod tests {
         assert_eq!(
             quiet_failure("connection refused."),
             "could not check for updates: connection refused"
+        );
+        let failed = UpdateCheck::failed(Message::UpdateNoPackage {
+            targets: "linux-x86_64".into(),
+        });
+        assert_eq!(
+            serde_json::to_value(&failed).unwrap(),
+            serde_json::json!({
+                "kind": "failed",
+                "message": "could not check for updates: the update feed has no package for this system (linux-x86_64)",
+                "code": {"code": "updateNoPackage", "params": {"targets": "linux-x86_64"}}
+            })
+        );
+        assert_eq!(
+            Message::UpdateNoFeed.english(),
+            "could not check for updates: no update feed is configured (Settings file, [updates] feed)"
+        );
+        assert_eq!(
+            Message::UpdateFailed {
+                why: "the server said no.".into()
+            }
+            .english(),
+            "could not check for updates: the server said no"
+        );
+        assert_eq!(
+            UpdateCheck::failed(Message::UpdateFailed {
+                why: "the server said no.".into()
+            }),
+            UpdateCheck::Failed {
+                message: "could not check for updates: the server said no".into(),
+                code: Some(Message::UpdateFailed {
+                    why: "the server said no".into()
+                })
+            }
+        );
+        assert_eq!(
+            UpdateCheck::skipped(Message::UpdateSkippedRecent),
+            UpdateCheck::Skipped {
+                reason: "checked less than a day ago".into(),
+                code: Some(Message::UpdateSkippedRecent)
+            }
         );
     }
 }
