@@ -114,6 +114,12 @@ pub enum Message {
     SettingNoMarket,
     /// Partner Center is chosen without the app registration's client id.
     SettingClientIdNeeded,
+    /// An offer is not sold in the customer's billing country.
+    NotSoldIn {
+        product: String,
+        country: String,
+        customer: String,
+    },
     /// The update check at start did not run: automatic checks are off.
     UpdateSkippedOff,
     /// … one ran less than a day ago.
@@ -296,6 +302,11 @@ impl Message {
             Message::SettingClientIdNeeded => "Partner Center needs the application (client) id of your app registration to sign in with: \
                  copy it from the Microsoft Entra admin center (App registrations → CSP Desk → Overview)"
                 .into(),
+            Message::NotSoldIn {
+                product,
+                country,
+                customer,
+            } => format!("{product} is not sold in {country}, the billing country of {customer}"),
             Message::UpdateSkippedOff => "automatic checks are off in Settings".into(),
             Message::UpdateSkippedRecent => "checked less than a day ago".into(),
             Message::UpdateSkippedNoFeed => "no update feed is configured".into(),
@@ -380,6 +391,23 @@ mod tests {
         assert_eq!(
             Served::PartnerCenter.message().english(),
             "customers, orders, subscriptions and invoices"
+        );
+    }
+
+    #[test]
+    fn not_sold_names_the_country_and_the_customer() {
+        let m = Message::NotSoldIn {
+            product: "Contoso CRM".into(),
+            country: "KR".into(),
+            customer: "Fabrikam".into(),
+        };
+        assert_eq!(
+            m.english(),
+            "Contoso CRM is not sold in KR, the billing country of Fabrikam"
+        );
+        assert_eq!(
+            serde_json::to_value(&m).unwrap(),
+            serde_json::json!({"code": "notSoldIn", "params": {"product": "Contoso CRM", "country": "KR", "customer": "Fabrikam"}})
         );
     }
 

@@ -129,7 +129,7 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
         <div className="modal-body">
           {step === 1 && options?.notSold && (
             <div className="not-sold" id="not-sold" role="alert">
-              <Trans i18nKey="buyFlow.notSoldInCountryMessage" values={{ country: options.notSold.country, message: options.notSold.message }} components={{ strong: <strong /> }} />
+              <Trans i18nKey="buyFlow.notSoldInCountryMessage" values={{ country: options.notSold.country, message: say(options.notSold.messageCode, options.notSold.message) }} components={{ strong: <strong /> }} />
               {options.notSold.contacts ? (
                 <dl className="contacts">
                   <dt>{t("buyFlow.publisher")}</dt>

@@ -125,7 +125,7 @@ describe("the buy wizard", () => {
   const start: Buy = { step: 1, offer, customer: null, notSold: null };
 
   it("stays on the customer step when the offer is not sold in their country", () => {
-    const notSold = { ...options, plans: [], notSold: { country: "FR", message: "Not sold in FR", contacts: null } } as PurchaseOptions;
+    const notSold = { ...options, plans: [], notSold: { country: "FR", message: "Fabrikam CRM is not sold in FR, the billing country of Contoso", messageCode: { code: "notSoldIn", params: { product: "Fabrikam CRM", country: "FR", customer: "Contoso" } }, contacts: null } } as PurchaseOptions;
     const s = buyStep(buyStep(start, { type: "customer", customer: { id: "c1", name: "Contoso" } }), { type: "options", options: notSold });
     expect(s).toMatchObject({ step: 1, notSold });
     // Another customer hides the answer for the first.

@@ -14,6 +14,7 @@ use crate::catalog::detail::{self, PublisherContacts};
 use crate::catalog::Offer;
 use crate::connection::Connection;
 use crate::error::{Error, Result};
+use crate::message::Message;
 use crate::partner_center::models::Customer;
 use crate::partner_center::{api, paging};
 use crate::subscriptions::PlanBounds;
@@ -42,6 +43,8 @@ pub struct NotSold {
     /// The billing country it is not sold in.
     pub country: String,
     pub message: String,
+    /// `message` as a code.
+    pub message_code: Message,
     /// The publisher's contacts, when the marketplace catalog has them.
     pub contacts: Option<PublisherContacts>,
 }
@@ -157,8 +160,14 @@ pub async fn purchase_options(
         } else {
             out.product_title.clone()
         };
+        let said = Message::NotSoldIn {
+            product: title,
+            country: country.clone(),
+            customer: name.clone(),
+        };
         out.not_sold = Some(NotSold {
-            message: format!("{title} is not sold in {country}, the billing country of {name}"),
+            message: said.english(),
+            message_code: said,
             country,
             contacts: detail.map(|d| d.publisher),
         });
