@@ -53,6 +53,7 @@ describe("the core's coded sentences", () => {
     expect(say(noToken, "x")).toBe("가격표 기능을 사용할 수 없습니다: invalid_grant");
     expect(say({ code: "audienceArmUnchecked", params: { why: "timeout" } }, "x")).toBe("마켓플레이스 범주와 게시자 연락처를 확인하지 못했습니다: timeout");
     expect(say({ code: "refundFull" }, "x")).toBe("전액 환불");
+    expect(say({ code: "scheduleMissed", params: { at: "2026-11-21 06:30" } }, "x")).toBe("2026-11-21 06:30에 예약된 가격표 내보내기가 실행되지 않았습니다(컴퓨터가 꺼져 있었나요?)");
     expect(say({ code: "notSoldIn", params: { product: "Contoso CRM", country: "KR", customer: "Fabrikam" } }, "x")).toBe("Contoso CRM은(는) Fabrikam의 청구 국가인 KR에서 판매되지 않습니다");
   });
 

@@ -120,6 +120,12 @@ pub enum Message {
         country: String,
         customer: String,
     },
+    /// The daily export's last run failed (`at`: local "YYYY-MM-DD HH:MM"; `why`: its error, data).
+    ScheduleFailed { at: String, why: String },
+    /// … it did not finish.
+    ScheduleUnfinished { at: String },
+    /// The daily export due at `at` did not run.
+    ScheduleMissed { at: String },
     /// The update check at start did not run: automatic checks are off.
     UpdateSkippedOff,
     /// … one ran less than a day ago.
@@ -307,6 +313,15 @@ impl Message {
                 country,
                 customer,
             } => format!("{product} is not sold in {country}, the billing country of {customer}"),
+            Message::ScheduleFailed { at, why } => {
+                format!("The scheduled price-list export of {at} failed: {why}")
+            }
+            Message::ScheduleUnfinished { at } => {
+                format!("The scheduled price-list export of {at} failed: it did not finish")
+            }
+            Message::ScheduleMissed { at } => format!(
+                "The scheduled price-list export of {at} did not run (was the computer off?)"
+            ),
             Message::UpdateSkippedOff => "automatic checks are off in Settings".into(),
             Message::UpdateSkippedRecent => "checked less than a day ago".into(),
             Message::UpdateSkippedNoFeed => "no update feed is configured".into(),
@@ -408,6 +423,30 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&m).unwrap(),
             serde_json::json!({"code": "notSoldIn", "params": {"product": "Contoso CRM", "country": "KR", "customer": "Fabrikam"}})
+        );
+    }
+
+    #[test]
+    fn a_failed_or_missed_daily_export_is_said_with_its_time() {
+        let at = || "2026-11-21 06:30".to_string();
+        assert_eq!(
+            Message::ScheduleFailed {
+                at: at(),
+                why: "disk full".into()
+            }
+            .english(),
+            "The scheduled price-list export of 2026-11-21 06:30 failed: disk full"
+        );
+        assert_eq!(
+            Message::ScheduleUnfinished { at: at() }.english(),
+            "The scheduled price-list export of 2026-11-21 06:30 failed: it did not finish"
+        );
+        assert_eq!(
+            Message::ScheduleMissed {
+                at: "2026-11-21 06:30".into()
+            }
+            .english(),
+            "The scheduled price-list export of 2026-11-21 06:30 did not run (was the computer off?)"
         );
     }
 

@@ -19,6 +19,7 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::message::Message;
 use crate::store::Store;
 use crate::tabular::ExportFormat;
 
@@ -331,19 +332,24 @@ pub fn history(store: &Store) -> Result<Vec<ScheduleRun>> {
 /// What the app says at start: the last run failed, or the run due last (at or before `now`)
 /// did not start although the schedule was set before it (the machine was off). `None` when
 /// all is well or nothing is scheduled.
-pub fn attention(store: &Store, now: DateTime<chrono::Local>) -> Result<Option<String>> {
+pub fn attention(store: &Store, now: DateTime<chrono::Local>) -> Result<Option<Message>> {
     let Some((s, set_at)) = load_with_time(store)? else {
         return Ok(None);
     };
     let runs = history(store)?;
     if let Some(last) = runs.first().filter(|r| !r.ok) {
-        return Ok(Some(format!(
-            "The scheduled price-list export of {} failed: {}",
-            last.started_at
-                .with_timezone(&chrono::Local)
-                .format("%Y-%m-%d %H:%M"),
-            last.error.as_deref().unwrap_or("it did not finish")
-        )));
+        let at = last
+            .started_at
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
+        return Ok(Some(match &last.error {
+            Some(why) => Message::ScheduleFailed {
+                at,
+                why: why.clone(),
+            },
+            None => Message::ScheduleUnfinished { at },
+        }));
     }
     let at = NaiveTime::parse_from_str(&s.at, "%H:%M").unwrap_or_default();
     let mut due = now.date_naive().and_time(at);
@@ -355,10 +361,9 @@ pub fn attention(store: &Store, now: DateTime<chrono::Local>) -> Result<Option<S
         .first()
         .is_some_and(|r| local(r.started_at) >= due - Duration::minutes(5));
     if !ran && local(set_at) < due {
-        return Ok(Some(format!(
-            "The scheduled price-list export of {} did not run (was the computer off?)",
-            due.format("%Y-%m-%d %H:%M")
-        )));
+        return Ok(Some(Message::ScheduleMissed {
+            at: due.format("%Y-%m-%d %H:%M").to_string(),
+        }));
     }
     Ok(None)
 }

@@ -13,7 +13,7 @@ import type { ScheduleStatus } from "../bindings/ScheduleStatus";
 import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import "./desk.css";
-import { t } from "../i18n";
+import { say, t } from "../i18n";
 import { Trans } from "react-i18next";
 
 const FORMATS: readonly ExportFormat[] = ["xlsx", "csv"];
@@ -52,7 +52,7 @@ export function ScheduleNotice() {
   const status = useScheduleStatus();
   const run = useRunNow();
   const [hidden, setHidden] = useState(false);
-  const said = status.data?.attention;
+  const said = status.data?.attention && say(status.data.attentionMessage, status.data.attention);
   if (!said || hidden) return null;
   return (
     <div className="notice warn app-notice" role="alert">
@@ -116,7 +116,7 @@ function ScheduleForm({ status, market, toast, onSaved }: { status: ScheduleStat
     <div className="schedule">
       {status.attention && (
         <div className="notice warn" role="alert">
-          <span>{status.attention}</span>
+          <span>{say(status.attentionMessage, status.attention)}</span>
         </div>
       )}
       {save.error && <ErrorBanner error={save.error} what={t("scheduleTab.theDailyExportWasNot")} onDismiss={save.reset} />}

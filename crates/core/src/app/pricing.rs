@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppCore;
 use crate::error::Result;
+use crate::message::Message;
 use crate::pricelist::impact::{self, ImpactReport};
 use crate::pricing::{self, MarginRule, NewRule};
 use crate::schedule::{self, Registration, RunOutcome, ScheduleRun, ScheduleSettings};
@@ -33,6 +34,8 @@ pub struct ScheduleStatus {
     pub runs: Vec<ScheduleRun>,
     /// A failed or missed run, said at start (with "Run now").
     pub attention: Option<String>,
+    /// `attention` as a code.
+    pub attention_message: Option<Message>,
 }
 
 /// What "Run now" did.
@@ -106,10 +109,12 @@ impl AppCore {
 
     pub async fn schedule_status(&self) -> Result<ScheduleStatus> {
         let conn = self.connection().await?;
+        let attention = schedule::attention(&conn.store, chrono::Local::now())?;
         Ok(ScheduleStatus {
             settings: schedule::load(&conn.store)?,
             runs: schedule::history(&conn.store)?,
-            attention: schedule::attention(&conn.store, chrono::Local::now())?,
+            attention: attention.as_ref().map(Message::english),
+            attention_message: attention,
         })
     }
 
