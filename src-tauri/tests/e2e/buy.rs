@@ -195,6 +195,12 @@ async fn buy_for_a_customer_up_to_the_activation_link() {
         eprintln!("e2e: review price: {price} · cancellation: {window}");
         assert!(price.contains('$') || price.contains("price list"), "{price}");
         assert!(window.contains("after purchase") || window.contains("trial"), "{window}");
+        // Words and numbers read apart ("within 14 days", not "within14 days").
+        let glued = window
+            .chars()
+            .zip(window.chars().skip(1))
+            .any(|(a, b)| a.is_alphabetic() && b.is_ascii_digit());
+        assert!(!glued, "a word runs into a number: {window}");
         shot(&c, "buy-5-review-1280x800").await?;
         c.set_window_size(1024, 700).await?;
         shot(&c, "buy-5-review-1024x700").await?;

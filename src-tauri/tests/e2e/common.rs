@@ -95,9 +95,25 @@ pub async fn wait_for(
     }
 }
 
+/// Keeps the page repainting while a screenshot is taken: WebKitWebDriver takes it after the
+/// page's next rendering update, and a still view has none until something on it changes (the
+/// top bar's "synced N min ago", once a minute), so a screenshot of a still view waited up to
+/// 60 s. A 1-pixel mark in the bottom-right corner changes shade every 16 ms until the
+/// screenshot is back.
+const REPAINT_START: &str = "if (!window.__e2eRepaint) { const d = document.createElement('div'); \
+    d.id = 'e2e-repaint'; d.setAttribute('aria-hidden', 'true'); \
+    d.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;opacity:0.05;background:#000'; \
+    document.body.appendChild(d); let n = 0; \
+    window.__e2eRepaint = setInterval(() => { d.style.background = (n++ % 2) ? '#000' : '#111'; }, 16); }";
+const REPAINT_STOP: &str = "clearInterval(window.__e2eRepaint); window.__e2eRepaint = null; \
+    document.getElementById('e2e-repaint')?.remove();";
+
 pub async fn shot(c: &Client, name: &str) -> Result<(), CmdError> {
     tokio::time::sleep(Duration::from_millis(350)).await; // G4: let the paint catch up
-    let png = c.screenshot().await?;
+    c.execute(REPAINT_START, vec![]).await?;
+    let png = c.screenshot().await;
+    c.execute(REPAINT_STOP, vec![]).await?;
+    let png = png?;
     let dir = target_dir().join("e2e-shots");
     std::fs::create_dir_all(&dir).expect("shots dir");
     let path = dir.join(format!("{name}.png"));

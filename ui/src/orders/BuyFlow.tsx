@@ -528,7 +528,7 @@ function ReviewStep({ review: r }: { review: OrderReview }) {
           <tr>
             <th>{t("buyFlow.cancellation")}</th>
             <td id="review-cancellation">
-              {r.chosen.trial ? t("buyFlow.canBeCancelledWithA") : t("buyFlow.canBeCancelledWithin")}
+              {r.chosen.trial ? t("buyFlow.canBeCancelledWithA") : t("buyFlow.canBeCancelledWithin")}{" "}
               <strong>{say(r.chosen.cancellation.message, r.chosen.cancellation.text)}</strong>
               <span className="muted"> ({r.chosen.cancellation.source === "availability" ? t("buyFlow.theOfferSOwnPolicy") : t("buyFlow.theMarketplaceDefault")})</span>
             </td>
