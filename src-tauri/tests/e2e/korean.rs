@@ -39,14 +39,14 @@ async fn both_sizes(c: &Client, name: &str) -> Result<(), CmdError> {
 
 /// Texts of the window's chrome (nav, headings, tabs, column headers, buttons, labels) that are
 /// in Latin letters with no Hangul, leaving out names that are the same in Korean (brands,
-/// codes, file types) and data (links, chips, the tables' cells).
+/// codes, file types, URLs) and data (links, chips, the grids' and tables' cells).
 const ENGLISH_LEFT: &str = r#"
 // Names that are the same in Korean (brands, products, file types, codes) and paths are not
 // English left behind: take them out, and what still has Latin words is.
-const same = /\b(CSP Desk|CSP|SaaS|SKU|ID|Excel|CSV|UTF-8|Microsoft Entra ID|Microsoft Entra|Microsoft|Azure Portal|Azure Marketplace|Azure Resource Manager|Azure|Partner API|ERP|GUID|ISV|MS-RequestId|English|organizations|https?:\/\/\S*|contoso\.onmicrosoft\.com|[A-Z]{2})\b|\.xlsx|\.csv|\/\S+/g;
+const same = /https?:\/\/\S*|\b(CSP Desk|CSP|SaaS|SKU|ID|Excel|CSV|UTF-8|Microsoft Entra ID|Microsoft Entra|Microsoft|Azure Portal|Azure Marketplace|Azure Resource Manager|Azure|Partner API|ERP|GUID|ISV|MS-RequestId|English|organizations|contoso\.onmicrosoft\.com|[A-Z]{2})\b|\.xlsx|\.csv|\/\S+/g;
 const out = [];
 for (const el of document.querySelectorAll('.sidebar .nav-label, h1, h2, h3, [role=tab], th, [role=columnheader], legend, label, button:not(.link):not(.chip), option:first-child, [placeholder], [aria-label], [title]')) {
-  if (el.closest('[data-key], tbody, [role=rowgroup] [role=row], .detail-body .contacts, .result-path')) continue;
+  if (el.closest('[data-key], tbody, [role=gridcell], .detail-body .contacts, .result-path')) continue;
   for (const text of [el.matches('[placeholder]') ? el.getAttribute('placeholder') : null, el.matches('[aria-label]') ? el.getAttribute('aria-label') : null, el.children.length === 0 || el.matches('button, th, label, h1, h2, h3') ? el.textContent : null]) {
     const t = (text ?? '').replace(/\s+/g, ' ').trim();
     if (!t || /[가-힣]/.test(t) || !/[A-Za-z]{2}/.test(t.replace(same, ''))) continue;
