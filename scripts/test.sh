@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 ./scripts/setup.sh
 
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s  [%s, %d s into the gate]\n' "$*" "$(date -u +%T)" "$SECONDS"; }
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -47,4 +47,4 @@ if [ -f scripts/package-smoke.sh ]; then
   ./scripts/package-smoke.sh
 fi
 echo
-echo "all checks passed"
+echo "all checks passed in $SECONDS s"
