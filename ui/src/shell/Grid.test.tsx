@@ -2,7 +2,7 @@ import { act, useState } from "react";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { mount } from "../testing";
-import { Grid, type GridColumn, type GridSort, moveTo } from "./Grid";
+import { Grid, type GridColumn, type GridSort, moveTo, sortable } from "./Grid";
 
 interface Row {
   name: string;
@@ -56,6 +56,18 @@ const grid = (host: HTMLElement) => host.querySelector<HTMLElement>("#g") as HTM
 const selectedRow = (host: HTMLElement) => host.querySelector('[role="row"][aria-selected="true"]');
 
 describe("the grid", () => {
+  it("says a sortable column's header in the language of the moment it is shown", () => {
+    let word = "Customer";
+    const [c, d] = sortable<string>([
+      { id: "c", get header() { return word; }, width: "1fr", render: (r) => r },
+      { id: "d", header: "Fixed", width: "1fr", sortable: false, render: (r) => r },
+    ]);
+    word = "고객";
+    expect(c?.header).toBe("고객");
+    expect(c?.sortable).toBe(true);
+    expect(d?.sortable).toBe(false);
+  });
+
   it("moves within bounds", () => {
     expect(moveTo("ArrowDown", null, 10, 5)).toBe(0);
     expect(moveTo("ArrowUp", null, 10, 5)).toBe(9);

@@ -95,8 +95,13 @@ export function moveTo(key: string, current: number | null, count: number, page:
   return Math.min(count - 1, Math.max(0, current + d));
 }
 
-/** `columns`, each sortable unless it says otherwise. */
-export const sortable = <T,>(columns: Array<GridColumn<T>>): Array<GridColumn<T>> => columns.map((c) => ({ sortable: true, ...c }));
+/**
+ * `columns`, each sortable unless it says otherwise. The columns' own properties are copied as
+ * they are: a `header` getter stays a getter (a spread would read it once, in the language of
+ * the moment a module-level list is made, before the app has chosen its language).
+ */
+export const sortable = <T,>(columns: Array<GridColumn<T>>): Array<GridColumn<T>> =>
+  columns.map((c) => Object.defineProperties({ sortable: true }, Object.getOwnPropertyDescriptors(c)) as GridColumn<T>);
 
 /** The columns that fit a grid `width` px wide. */
 export const visibleColumns = <T,>(columns: ReadonlyArray<GridColumn<T>>, width: number) => columns.filter((c) => !c.minWidth || width >= c.minWidth);
