@@ -25,6 +25,7 @@ const COLUMNS = sortable<ImpactRow>([
     id: "subscription",
     get header() { return t("impactTab.subscription"); },
     width: "minmax(130px, 1.2fr)",
+    minWidth: 900,
     render: (r) => (
       <>
         <div className="line" title={r.subscription}>{r.subscription}</div>
