@@ -29,6 +29,13 @@ describe("the language", () => {
     expect(t("subscriptions.count", { count: 1, n: count(1) })).toBe("1 subscription");
     expect(t("subscriptions.count", { count: 2, n: count(2) })).toBe("2 subscriptions");
   });
+
+  it("counts a daily export's files as one file or several", () => {
+    expect(t("scheduleTab.written", { count: 1, rows: count(6085), files: count(1) })).toBe("Daily export written: 6,085 rows in 1 file");
+    expect(t("scheduleTab.written", { count: 2, rows: count(10), files: count(2) })).toBe("Daily export written: 10 rows in 2 files");
+    setLocale("ko");
+    expect(t("scheduleTab.written", { count: 1, rows: count(6085), files: count(1) })).toBe("매일 내보내기 완료: 1개 파일에 6,085행");
+  });
 });
 
 describe("the core's coded sentences", () => {

@@ -72,7 +72,7 @@ function useRunNow(toast?: (m: string) => void) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: api.runScheduleNow,
-    onSuccess: (done) => toast?.(t("scheduleTab.written", { rows: count(done.rows), files: count(done.files.length) })),
+    onSuccess: (done) => toast?.(t("scheduleTab.written", { count: done.files.length, rows: count(done.rows), files: count(done.files.length) })),
     onSettled: () => client.invalidateQueries({ queryKey: ["schedule"] }),
   });
 }
