@@ -46,13 +46,51 @@ pub fn target_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target")
 }
 
+/// The app the tests drive: `E2E_APP` (another build, e.g. target/release/cspdesk-app, or the
+/// installed package's) or this build's.
+pub fn app_path() -> PathBuf {
+    std::env::var("E2E_APP")
+        .ok()
+        .filter(|a| !a.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(APP))
+}
+
+/// Ends the app a failed test left running (its WebDriver session never closed it). The app is
+/// single-instance: while it runs, the next test's launch only brings that window forward and
+/// exits, so the next session never starts and the whole run hangs until its timeout.
+fn end_leftover_apps() {
+    let app = std::fs::canonicalize(app_path()).unwrap_or_else(|_| app_path());
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    for e in dir.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if std::fs::read_link(e.path().join("exe")).is_ok_and(|exe| exe == app) {
+            eprintln!("e2e: ending the app a previous test left running (pid {pid})");
+            let _ = Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status();
+            let start = Instant::now();
+            while e.path().exists() && start.elapsed() < Duration::from_secs(5) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+    }
+}
+
 pub async fn session() -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), "wry".into());
     caps.insert(
         "tauri:options".into(),
         // E2E_APP: another build of the app (e.g. target/release/cspdesk-app) to measure.
-        serde_json::json!({ "application": std::env::var("E2E_APP").ok().filter(|a| !a.is_empty()).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(APP)) }),
+        serde_json::json!({ "application": app_path() }),
     );
     // A driver that has just opened its port may drop the first request: try a few times.
     let mut tries = 0;
@@ -194,6 +232,7 @@ pub fn start_driver_with(
     presynced: Option<&str>,
     env: &[(&str, &str)],
 ) -> (KillOnDrop, PathBuf) {
+    end_leftover_apps();
     // The previous test's WebKitWebDriver can hold its port for a moment after its driver exits.
     let start = Instant::now();
     for p in [4444u16, 4445] {
