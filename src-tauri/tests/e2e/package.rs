@@ -57,7 +57,7 @@ async fn wait_text(
     ok: impl Fn(&str) -> bool,
 ) -> Result<String, CmdError> {
     let js = format!(
-        "const e = document.querySelector({}); return e ? e.textContent : '';",
+        "document.querySelector({})?.textContent ?? ''",
         serde_json::to_string(css).unwrap()
     );
     let v = wait_for(c, what, &js, timeout, |v| v.as_str().is_some_and(&ok)).await?;
