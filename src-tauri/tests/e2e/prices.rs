@@ -189,7 +189,16 @@ async fn price_list_export_and_changes() {
         assert_eq!(shown("new"), n(ChangeKind::New), "new");
         assert_eq!(shown("removed"), n(ChangeKind::Removed), "removed");
         let summary = text_of(&c, "#changes-summary").await?;
-        assert!(summary.contains(&format!("{} change", expected.len())), "{summary}");
+        // The count as the UI's English says it: "1,169 changes".
+        let digits = expected.len().to_string();
+        let mut grouped = String::new();
+        for (i, d) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(d);
+        }
+        assert!(summary.contains(&format!("{grouped} change")), "{summary}");
 
         // Sort by amount (largest first on the first click): the first row is an increase.
         click(&c, "#panel-changes .th[data-col='amount']").await?;
