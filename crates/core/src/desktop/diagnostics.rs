@@ -197,19 +197,7 @@ pub fn redact(line: &str) -> String {
                 if value.eq_ignore_ascii_case("bearer") || value.eq_ignore_ascii_case("basic") {
                     // `authorization=Basic <credentials>`: the scheme stays, what follows goes.
                     out.push_str(value);
-                    let mut m = i;
-                    while m < chars.len() && chars[m] == ' ' {
-                        m += 1;
-                    }
-                    let mut e = m;
-                    while e < chars.len() && word_char(chars[e]) {
-                        e += 1;
-                    }
-                    out.extend(&chars[i..m]);
-                    if e > m {
-                        out.push_str(REDACTED);
-                    }
-                    i = e;
+                    i = redact_after_scheme(&chars, i, &mut out);
                 } else {
                     out.push_str(REDACTED);
                 }
@@ -241,41 +229,36 @@ pub fn redact(line: &str) -> String {
                 if scheme {
                     // Keep the scheme's name, drop what follows it.
                     out.push_str(&value);
-                    let mut m = k;
-                    while m < chars.len() && chars[m] == ' ' {
-                        m += 1;
-                    }
-                    out.extend(&chars[k..m]);
-                    let mut e = m;
-                    while e < chars.len() && word_char(chars[e]) {
-                        e += 1;
-                    }
-                    if e > m {
-                        out.push_str(REDACTED);
-                    }
-                    i = e;
+                    i = redact_after_scheme(&chars, k, &mut out);
                 } else {
                     out.push_str(REDACTED);
                     i = k;
                 }
             }
         } else if word.eq_ignore_ascii_case("bearer") {
-            let mut m = i;
-            while m < chars.len() && chars[m] == ' ' {
-                m += 1;
-            }
-            let mut e = m;
-            while e < chars.len() && word_char(chars[e]) {
-                e += 1;
-            }
-            if e > m && m > i {
-                out.extend(&chars[i..m]);
-                out.push_str(REDACTED);
-                i = e;
-            }
+            i = redact_after_scheme(&chars, i, &mut out);
         }
     }
     out
+}
+
+/// After an authorization scheme's name (`Bearer`, `Basic`) ending at `at`: copies the spaces,
+/// puts [`REDACTED`] for the credentials word that follows (if one does), and returns where the
+/// text goes on.
+fn redact_after_scheme(chars: &[char], at: usize, out: &mut String) -> usize {
+    let mut m = at;
+    while m < chars.len() && chars[m] == ' ' {
+        m += 1;
+    }
+    let mut e = m;
+    while e < chars.len() && word_char(chars[e]) {
+        e += 1;
+    }
+    out.extend(&chars[at..m]);
+    if e > m {
+        out.push_str(REDACTED);
+    }
+    e
 }
 
 fn split_assignment(word: &str) -> Option<(&str, &str)> {
