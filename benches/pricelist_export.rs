@@ -23,6 +23,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use cspdesk_core::pricelist::export::{write_rows, ExportFormat};
+use cspdesk_core::pricelist::lookup::ProductLookup;
 use cspdesk_core::pricelist::rows::OutRow;
 use cspdesk_core::pricelist::sheet::PriceSheet;
 use cspdesk_core::pricelist::snapshot;
@@ -453,6 +454,20 @@ fn main() {
         std::fs::write(&marker, b"").expect("marker");
     }
 
+    // A sync builds each market's product lookup for the join as it stores the catalog; the
+    // copies above stand in for syncs, so they get the same (a no-op where it is current).
+    let t = Instant::now();
+    {
+        let store = open_store(&data);
+        for m in &markets {
+            ProductLookup::prepare(&store, m).expect("product lookup");
+        }
+    }
+    println!(
+        "setup: product lookups ready (built by the sync) in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+
     let (build, serve, sizes) = warm_sandbox(&sandbox.url, &markets);
     println!(
         "sandbox: builds the day's {} sheets in {build:.2} s (once a day), then serves them ({:.1} MB zipped) in {serve:.2} s",
@@ -486,9 +501,19 @@ fn main() {
     let rows = count_csv_rows(&csv);
     clear_snapshots(&data);
     let csv_first = export(&small, "csv", &csv);
+    // 1a. The first export when the lookups are missing (a catalog stored by an older version):
+    // the export builds and keeps them first.
+    clear_snapshots(&data);
+    let lookups = data.join("price-lookups");
+    let _ = std::fs::remove_dir_all(&lookups);
+    let cold = export(&small, "xlsx", &xlsx);
     println!(
         "1. {rows} rows, 5 markets, first export of the day to .xlsx: {:.2} s ({:.2} s CPU, load {:.1}), peak RSS {:.1} MiB (target <= 6 s, <= 64 MiB)",
         first.secs, first.cpu, first.load, first.rss_mib
+    );
+    println!(
+        "1a. the same when the export must first build the 5 markets' product lookups (normally the sync's work): {:.2} s ({:.2} s CPU, load {:.1}), peak RSS {:.1} MiB",
+        cold.secs, cold.cpu, cold.load, cold.rss_mib
     );
     println!(
         "2. the same from today's snapshot: {:.2} s ({:.2} s CPU, load {:.1}), peak RSS {:.1} MiB (target <= 5 s)",

@@ -607,3 +607,39 @@ async fn a_sheet_missing_a_column_quotes_its_header_and_keeps_its_first_lines() 
         .unwrap();
     assert!(out.exists());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sync_builds_the_exports_product_lookup_so_the_first_export_does_not() {
+    use cspdesk_core::catalog::sync::{sync, SyncOptions};
+    let sb = common::sandbox_with(300, "").await;
+    let (conn, dir) = common::connection(&sb).await;
+    let kept = dir.path().join("price-lookups/GB.lookup");
+    assert!(!kept.exists());
+    let opts = SyncOptions::new("GB");
+    sync(&conn.client, &conn.store, &opts, &|_| {})
+        .await
+        .unwrap();
+    let built = std::fs::metadata(&kept)
+        .expect("the sync kept the lookup")
+        .modified()
+        .unwrap();
+
+    let report = export_to(&conn, &["GB"], ExportFormat::Csv, dir.path().join("a.csv"))
+        .await
+        .unwrap();
+    assert!(report.rows > 0);
+    assert_eq!(
+        std::fs::metadata(&kept).unwrap().modified().unwrap(),
+        built,
+        "the export used the sync's lookup"
+    );
+    // The same rows as when the export builds the lookup itself.
+    std::fs::remove_file(&kept).unwrap();
+    export_to(&conn, &["GB"], ExportFormat::Csv, dir.path().join("b.csv"))
+        .await
+        .unwrap();
+    assert!(kept.exists(), "built and kept by the export");
+    let a = std::fs::read(dir.path().join("a.csv")).unwrap();
+    assert!(String::from_utf8_lossy(&a).lines().count() as u64 > report.rows);
+    assert_eq!(a, std::fs::read(dir.path().join("b.csv")).unwrap());
+}

@@ -201,15 +201,24 @@ pub async fn sync(
         arm_error.as_deref(),
         fetched_at,
     )?;
+    let counts = (products, offers.len());
+    drop(offers);
+    // The price list's join reads the catalog in its own lean form; built now, while the
+    // catalog is fresh, not by the day's first export. A failure here only costs that export
+    // the time to build it.
+    if let Err(e) = crate::pricelist::lookup::ProductLookup::prepare(store, &opts.market) {
+        tracing::warn!(market = %opts.market, error = %e, "could not build the price list's product lookup");
+    }
     progress(Progress {
         phase: Phase::Saving,
         done: total,
         total,
     });
+    let (products, offers) = counts;
     Ok(SyncReport {
         market: opts.market.clone(),
         products,
-        offers: offers.len(),
+        offers,
         marketplace_products: arm.len(),
         marketplace_error: arm_error,
         fetched_at,
