@@ -158,8 +158,11 @@ async fn invalid_fields_are_named_and_nothing_is_written() {
     values.client_id = "11111111-2222-3333-4444-555555555555".into();
     values.arm_subscription = "my subscription".into();
     values.endpoints.partner_center = "http://proxy.example.com:8080".into();
+    // The form asks as the person types: the same errors, and nothing is written.
+    let checked = core.check_settings(&values);
     let out = core.save_settings(values.clone()).unwrap();
     assert!(!out.saved);
+    assert_eq!(checked, out.errors);
     let by_field = |f: &str| {
         out.errors
             .iter()
@@ -179,6 +182,7 @@ async fn invalid_fields_are_named_and_nothing_is_written() {
     // http on this machine is fine (a local sandbox or proxy).
     values.arm_subscription = SANDBOX_ARM_SUBSCRIPTION.into();
     values.endpoints.partner_center = "http://127.0.0.1:8080".into();
+    assert_eq!(core.check_settings(&values), vec![]);
     assert!(core.save_settings(values).unwrap().saved);
 }
 

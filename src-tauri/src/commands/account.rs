@@ -1,7 +1,7 @@
 //! Settings, sign-in and sign-out, who is signed in (issue 8).
 
 use cspdesk_core::app::account::{
-    AccountChange, SaveOutcome, SettingsValues, SettingsView, WhoAmI,
+    AccountChange, FieldError, SaveOutcome, SettingsValues, SettingsView, WhoAmI,
 };
 use cspdesk_core::doctor::ConnectionReport;
 use tauri::{AppHandle, Runtime, State};
@@ -22,6 +22,16 @@ pub async fn save_settings(
     values: SettingsValues,
 ) -> Result<SaveOutcome, IpcError> {
     Ok(state.core.save_settings(values)?)
+}
+
+/// The settings form's field errors as the person types (nothing is saved).
+#[tauri::command]
+#[tracing::instrument(skip(state, values))]
+pub async fn check_settings(
+    state: State<'_, AppState>,
+    values: SettingsValues,
+) -> Result<Vec<FieldError>, IpcError> {
+    Ok(state.core.check_settings(&values))
 }
 
 #[tauri::command]

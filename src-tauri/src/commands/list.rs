@@ -81,6 +81,7 @@ commands! {
     account: {
         account: [
             read_settings,
+            check_settings,
             save_settings,
             whoami,
             sign_in,

@@ -63,6 +63,7 @@ export type Command =
   | "delete_publisher_note"
   | "export_publisher_notes"
   | "read_settings"
+  | "check_settings"
   | "save_settings"
   | "whoami"
   | "sign_in"

@@ -219,6 +219,12 @@ impl AppCore {
         }
     }
 
+    /// The settings form's field errors for `values`, as saving them would report them: the
+    /// form asks as the person types, so the settings file's rules are checked in one place.
+    pub fn check_settings(&self, values: &SettingsValues) -> Vec<FieldError> {
+        settings_from_values(values).err().unwrap_or_default()
+    }
+
     /// Validates and saves the settings (atomically; a broken file is kept aside, never
     /// overwritten). Invalid fields come back in [`SaveOutcome::errors`] and nothing is written.
     pub fn save_settings(&self, values: SettingsValues) -> Result<SaveOutcome> {
