@@ -20,6 +20,10 @@ pub struct IpcError {
     pub code: Option<String>,
     /// The `MS-RequestId` of the failed call.
     pub request_id: Option<String>,
+    /// `message` as the core's code with parameters, for the UI to say in its language, when
+    /// the core has one for it (the server's own words never do).
+    #[ts(as = "Option<cspdesk_core::message::Message>")]
+    pub says: Option<serde_json::Value>,
 }
 
 impl std::fmt::Display for IpcError {
@@ -36,6 +40,7 @@ impl From<cspdesk_core::Error> for IpcError {
             reason: e.auth_reason(),
             code: e.code().map(str::to_string),
             request_id: e.request_id().map(str::to_string),
+            says: e.said().cloned(),
             message: e.to_string(),
         }
     }
@@ -69,6 +74,25 @@ mod tests {
         assert_eq!(json["retryable"], true);
         assert_eq!(json["code"], "x");
         assert_eq!(json["requestId"], "9c1d");
+    }
+
+    #[test]
+    fn a_core_sentence_crosses_as_its_code_and_its_english() {
+        use cspdesk_core::message::Message;
+        let e: IpcError = cspdesk_core::Error::from(Message::FolderMissing {
+            folder: "/tmp/gone".into(),
+        })
+        .into();
+        assert_eq!(e.kind, ErrorKind::Invalid);
+        assert!(e.message.starts_with("the folder /tmp/gone does not exist"));
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["says"]["code"], "folderMissing");
+        assert_eq!(json["says"]["params"]["folder"], "/tmp/gone");
+        let plain: IpcError = cspdesk_core::Error::Invalid("bad".into()).into();
+        assert_eq!(
+            serde_json::to_value(&plain).unwrap()["says"],
+            serde_json::Value::Null
+        );
     }
 
     #[test]

@@ -187,6 +187,15 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    /// The user's input, as the core says it: `message` is its sentence as a code with
+    /// parameters (the core's `Message`, as JSON, for the UI to say in its own language) and
+    /// `english` the same sentence in English (the CLI's words, and this error's Display).
+    #[error("{english}")]
+    Said {
+        message: serde_json::Value,
+        english: String,
+    },
+
     /// CSP Desk itself failed: a worker that panicked, a spreadsheet the writer could not build.
     /// Not the user's input; the message says what failed, and the logs have the rest.
     #[error("{0}")]
@@ -263,11 +272,19 @@ impl Error {
             Error::Auth { .. } => ErrorKind::Auth,
             Error::Refused { .. } => ErrorKind::Refused,
             Error::NotFound { .. } => ErrorKind::NotFound,
-            Error::Invalid(_) => ErrorKind::Invalid,
+            Error::Invalid(_) | Error::Said { .. } => ErrorKind::Invalid,
             Error::Internal(_) => ErrorKind::Internal,
             Error::Keychain(_) => ErrorKind::Keychain,
             Error::Store(_) | Error::Io { .. } => ErrorKind::Store,
             Error::Cancelled => ErrorKind::Cancelled,
+        }
+    }
+
+    /// The core's sentence as a code with parameters (`{code, params}`), when it has one.
+    pub fn said(&self) -> Option<&serde_json::Value> {
+        match self {
+            Error::Said { message, .. } => Some(message),
+            _ => None,
         }
     }
 

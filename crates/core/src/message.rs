@@ -114,6 +114,32 @@ pub enum Message {
     SettingNoMarket,
     /// Partner Center is chosen without the app registration's client id.
     SettingClientIdNeeded,
+    /// A margin rule without a percentage or a fixed amount.
+    RuleNeedsMarkup,
+    /// A margin rule's markup is not a usable number (`value`: as read).
+    RuleMarkupUnusable { value: String },
+    /// A margin rule for one plan names no product.
+    RulePlanNeedsProduct,
+    /// A margin rule lowers prices without being marked as a promotion.
+    RuleBelowCost,
+    /// An export names no file.
+    FileNotNamed,
+    /// A path starts with `~/` and the home folder is not known.
+    HomeUnknown,
+    /// A path typed is not a full path (`path`: as typed).
+    PathNotFull { path: String },
+    /// A path names a folder, not a file (`ext`: the format's extension).
+    PathIsFolder { path: String, ext: String },
+    /// A file name ends in neither .xlsx nor .csv.
+    FileTypeUnknown { path: String },
+    /// A file name's extension and the chosen format disagree.
+    FileTypeMismatch { ext: String, format: String },
+    /// The folder of a file to be written does not exist (checked before Save as…).
+    FolderMissing { folder: String },
+    /// … found missing when the file is written.
+    FolderMissingNow { folder: String },
+    /// The disk filled up while a file was written.
+    DiskFull { path: String },
     /// An offer is not sold in the customer's billing country.
     NotSoldIn {
         product: String,
@@ -308,6 +334,39 @@ impl Message {
             Message::SettingClientIdNeeded => "Partner Center needs the application (client) id of your app registration to sign in with: \
                  copy it from the Microsoft Entra admin center (App registrations → CSP Desk → Overview)"
                 .into(),
+            Message::RuleNeedsMarkup => {
+                "a rule needs a markup: a percentage (e.g. 20%), a fixed amount, or both".into()
+            }
+            Message::RuleMarkupUnusable { value } => format!("{value} is not a usable markup"),
+            Message::RulePlanNeedsProduct => {
+                "a rule for one plan needs its product too (--product ID --sku ID)".into()
+            }
+            Message::RuleBelowCost => "this rule would sell below cost (its markup is negative): \
+                 mark it as a promotion if that is meant (--promotion)"
+                .into(),
+            Message::FileNotNamed => "no file is named: type a path or use Save as…".into(),
+            Message::HomeUnknown => "the home folder is not known: type a full path".into(),
+            Message::PathNotFull { path } => format!(
+                "`{path}` is not a full path: start it with / (or ~/), or use Save as…"
+            ),
+            Message::PathIsFolder { path, ext } => {
+                format!("{path} is a folder: add a file name such as export.{ext}")
+            }
+            Message::FileTypeUnknown { path } => format!(
+                "{path} does not end in .xlsx or .csv: choose one of those file types"
+            ),
+            Message::FileTypeMismatch { ext, format } => format!(
+                "the file name ends in .{ext} but the format is {format}: change the name or the format"
+            ),
+            Message::FolderMissing { folder } => format!(
+                "the folder {folder} does not exist: pick another with Save as…, or create it first"
+            ),
+            Message::FolderMissingNow { folder } => format!(
+                "the folder {folder} does not exist: create it or choose another file"
+            ),
+            Message::DiskFull { path } => format!(
+                "the disk is full: {path} could not be written (nothing was changed; free some space and export again)"
+            ),
             Message::NotSoldIn {
                 product,
                 country,
@@ -549,5 +608,16 @@ mod tests {
             .unwrap(),
             serde_json::json!({"code": "deadlinePolicy", "params": {"source": "Microsoft"}})
         );
+    }
+}
+
+/// A core sentence as an error: the user's input, said in the UI's language from its code and
+/// in English by the CLI.
+impl From<Message> for crate::error::Error {
+    fn from(m: Message) -> Self {
+        crate::error::Error::Said {
+            english: m.english(),
+            message: serde_json::to_value(&m).unwrap_or_default(),
+        }
     }
 }

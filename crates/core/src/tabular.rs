@@ -11,6 +11,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::message::Message;
 
 /// The file format of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -102,20 +103,16 @@ fn home() -> Option<PathBuf> {
 pub fn user_path(raw: &str) -> Result<PathBuf> {
     let raw = raw.trim();
     if raw.is_empty() {
-        return Err(Error::Invalid(
-            "no file is named: type a path or use Save as…".into(),
-        ));
+        return Err(Message::FileNotNamed.into());
     }
     let path = match raw.strip_prefix("~/") {
         Some(rest) => home()
-            .ok_or_else(|| Error::Invalid("the home folder is not known: type a full path".into()))?
+            .ok_or_else(|| Error::from(Message::HomeUnknown))?
             .join(rest),
         None => PathBuf::from(raw),
     };
     if !path.is_absolute() {
-        return Err(Error::Invalid(format!(
-            "`{raw}` is not a full path: start it with / (or ~/), or use Save as…"
-        )));
+        return Err(Message::PathNotFull { path: raw.into() }.into());
     }
     Ok(path)
 }
@@ -124,11 +121,11 @@ pub fn checked_path(raw: &str, format: Option<ExportFormat>) -> Result<(PathBuf,
     let mut path = user_path(raw)?;
     let wanted = format.unwrap_or(ExportFormat::Xlsx);
     if path.is_dir() {
-        return Err(Error::Invalid(format!(
-            "{} is a folder: add a file name such as export.{}",
-            path.display(),
-            wanted.ext()
-        )));
+        return Err(Message::PathIsFolder {
+            path: path.display().to_string(),
+            ext: wanted.ext().into(),
+        }
+        .into());
     }
     let format = match path
         .extension()
@@ -141,17 +138,17 @@ pub fn checked_path(raw: &str, format: Option<ExportFormat>) -> Result<(PathBuf,
         }
         Some(ext) => {
             let by_name = ExportFormat::parse(&ext).map_err(|_| {
-                Error::Invalid(format!(
-                    "{} does not end in .xlsx or .csv: choose one of those file types",
-                    path.display()
-                ))
+                Error::from(Message::FileTypeUnknown {
+                    path: path.display().to_string(),
+                })
             })?;
             match format {
                 Some(f) if f != by_name => {
-                    return Err(Error::Invalid(format!(
-                        "the file name ends in .{ext} but the format is {}: change the name or the format",
-                        f.ext()
-                    )))
+                    return Err(Message::FileTypeMismatch {
+                        ext,
+                        format: f.ext().into(),
+                    }
+                    .into())
                 }
                 _ => by_name,
             }
@@ -159,10 +156,10 @@ pub fn checked_path(raw: &str, format: Option<ExportFormat>) -> Result<(PathBuf,
     };
     let parent = path.parent().unwrap_or(Path::new("/"));
     if !parent.is_dir() {
-        return Err(Error::Invalid(format!(
-            "the folder {} does not exist: pick another with Save as…, or create it first",
-            parent.display()
-        )));
+        return Err(Message::FolderMissing {
+            folder: parent.display().to_string(),
+        }
+        .into());
     }
     Ok((path, format))
 }
@@ -252,10 +249,10 @@ pub(crate) fn target_dir(out: &Path) -> Result<&Path> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     if !dir.is_dir() {
-        return Err(Error::Invalid(format!(
-            "the folder {} does not exist: create it or choose another file",
-            dir.display()
-        )));
+        return Err(Message::FolderMissingNow {
+            folder: dir.display().to_string(),
+        }
+        .into());
     }
     Ok(dir)
 }

@@ -119,6 +119,7 @@ fn opener_error(what: &str, path: &str, e: impl std::fmt::Display) -> IpcError {
         reason: None,
         code: None,
         request_id: None,
+        says: None,
     }
 }
 

@@ -20,6 +20,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, X
 use super::layout::{Col, Layout, Pricing};
 use super::rows::{OutRow, RowSink};
 use crate::error::{Error, Result};
+use crate::message::Message;
 use crate::pricing::WinnerCache;
 pub use crate::tabular::{currency_symbol, price_format, ExportFormat};
 use crate::tabular::{persist, target_dir, temp_beside};
@@ -251,10 +252,10 @@ fn check_cancel(progress: &WriteProgress) -> Result<()> {
 /// A write failure that says which file, and says so plainly when the disk is full.
 fn io_error(out: &Path, e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::StorageFull {
-        return Error::Invalid(format!(
-            "the disk is full: {} could not be written (nothing was changed; free some space and export again)",
-            out.display()
-        ));
+        return Message::DiskFull {
+            path: out.display().to_string(),
+        }
+        .into();
     }
     Error::io(format!("writing {}", out.display()), e)
 }

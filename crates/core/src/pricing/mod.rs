@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::fold_name;
 use crate::error::{Error, Result};
+use crate::message::Message;
 
 pub mod file;
 pub mod store;
@@ -262,25 +263,22 @@ pub fn check(rule: &NewRule) -> Result<NewRule> {
         },
     };
     if r.percent.is_none() && r.fixed.is_none() {
-        return Err(Error::Invalid(
-            "a rule needs a markup: a percentage (e.g. 20%), a fixed amount, or both".into(),
-        ));
+        return Err(Message::RuleNeedsMarkup.into());
     }
     for v in [r.percent, r.fixed].into_iter().flatten() {
         if !v.is_finite() || v.abs() > 1_000_000.0 {
-            return Err(Error::Invalid(format!("{v} is not a usable markup")));
+            return Err(Message::RuleMarkupUnusable {
+                value: v.to_string(),
+            }
+            .into());
         }
     }
     if r.scope.sku_id.is_some() && r.scope.product_id.is_none() {
-        return Err(Error::Invalid(
-            "a rule for one plan needs its product too (--product ID --sku ID)".into(),
-        ));
+        return Err(Message::RulePlanNeedsProduct.into());
     }
     let lowers = r.percent.is_some_and(|p| p < 0.0) || r.fixed.is_some_and(|f| f < 0.0);
     if lowers && !r.promotion {
-        return Err(Error::Invalid(
-            "this rule would sell below cost (its markup is negative): mark it as a promotion if that is meant (--promotion)".into(),
-        ));
+        return Err(Message::RuleBelowCost.into());
     }
     Ok(r)
 }
