@@ -467,21 +467,30 @@ export function installUpdate(onProgress: (p: UpdateProgress) => void): Promise<
 /** Restart into the installed update. */
 export const restartApp = (): Promise<void> => call("restart_app");
 
-/** Put text on the clipboard (the Clipboard API, else a hidden text area and the copy command). */
+/** Put text on the clipboard: the Clipboard API, else a hidden text area and the copy command.
+ * Resolves to whether it worked. */
 export async function copyText(text: string): Promise<boolean> {
   try {
-    await navigator.clipboard.writeText(text);
-    return true;
+    if (navigator.clipboard?.writeText) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
   } catch {
-    const area = document.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand("copy");
-    area.remove();
-    return ok;
+    // fall through to the text area
   }
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.appendChild(area);
+  area.select();
+  let ok = false;
+  try {
+    ok = document.execCommand("copy");
+  } catch {
+    ok = false;
+  }
+  area.remove();
+  return ok;
 }

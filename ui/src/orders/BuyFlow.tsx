@@ -12,15 +12,14 @@ import type { OrderReview } from "../bindings/OrderReview";
 import type { PlanChoice } from "../bindings/PlanChoice";
 import type { PurchaseOptions } from "../bindings/PurchaseOptions";
 import type { TermChoice } from "../bindings/TermChoice";
-import { dateTime } from "../format";
-import { money } from "../format";
+import { dateTime, isoPeriod, money } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
 import { composing } from "../shell/SearchField";
 import { useDialog } from "../shell/useDialog";
 import { useDebounced } from "../shell/useDebounced";
-import { type BuyCustomer, type BuyOffer, type PlanStep, buyStep, copyText, durationLabel, isHttps, mailtoFor, planStepError, termKey, termLabel, timeLeft } from "./buy";
+import { type BuyCustomer, type BuyOffer, type PlanStep, buyStep, isHttps, mailtoFor, planStepError, termKey, termLabel, timeLeft } from "./buy";
 
 export type { BuyOffer } from "./buy";
 import "./orders.css";
@@ -591,7 +590,7 @@ function Confirmation({ c }: { c: OrderConfirmation }) {
               <button
                 type="button"
                 id="link-copy"
-                onClick={() => void copyText(link.uri).then((ok) => setCopied(ok ? "Copied" : "Copy failed: select the link and press Ctrl+C"))}
+                onClick={() => void api.copyText(link.uri).then((ok) => setCopied(ok ? t("buyFlow.copied") : t("buyFlow.copyFailed")))}
               >
                 {t("buyFlow.copy")}
               </button>
@@ -652,7 +651,7 @@ function Confirmation({ c }: { c: OrderConfirmation }) {
                 <td title={l.offerId}>
                   {c.productTitle} · {c.plan}
                 </td>
-                <td>{l.termDuration ? durationLabel(l.termDuration) : "–"}</td>
+                <td>{l.termDuration ? isoPeriod(l.termDuration) : "–"}</td>
                 <td className="num">{l.quantity}</td>
                 <td>
                   <code className="small">{l.subscriptionId ?? c.subscriptionId ?? "–"}</code>

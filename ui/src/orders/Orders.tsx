@@ -4,12 +4,12 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 
 import * as api from "../api";
-import { ago, count, dateTime } from "../format";
+import { ago, count, dateTime, isoPeriod } from "../format";
 import type { OrderRow } from "../bindings/OrderRow";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { Grid, type GridColumn } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
-import { stateLabel, durationLabel, isOpen } from "./buy";
+import { stateLabel, isOpen } from "./buy";
 import "./orders.css";
 import { t } from "../i18n";
 
@@ -55,7 +55,7 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
       ),
     },
     { id: "qty", header: t("orders.qty"), width: "48px", className: "num", minWidth: 700, render: (o) => o.quantity },
-    { id: "term", header: t("orders.term"), width: "minmax(90px, 14fr)", minWidth: 860, render: (o) => (o.trial ? t("orders.trialTermduration", { termDuration: durationLabel(o.termDuration) }) : t("orders.termBilling", { duration: durationLabel(o.termDuration), billing: o.billingCycle })) },
+    { id: "term", header: t("orders.term"), width: "minmax(90px, 14fr)", minWidth: 860, render: (o) => (o.trial ? t("orders.trialTermduration", { termDuration: isoPeriod(o.termDuration) }) : t("orders.termBilling", { duration: isoPeriod(o.termDuration), billing: o.billingCycle })) },
     {
       id: "state",
       header: t("orders.state"),

@@ -1,5 +1,5 @@
 // The buy flow's pure logic: the wizard's states, labels, money, step validation, the customer
-// email, copy.
+// email.
 import type { OrderConfirmation } from "../bindings/OrderConfirmation";
 import type { OrderReview } from "../bindings/OrderReview";
 import type { OrderState } from "../bindings/OrderState";
@@ -8,8 +8,6 @@ import type { PurchaseOptions } from "../bindings/PurchaseOptions";
 import type { TermChoice } from "../bindings/TermChoice";
 import { isoPeriod } from "../format";
 import { t } from "../i18n";
-
-export { money } from "../format";
 
 export interface BuyOffer {
   key: string | null;
@@ -76,9 +74,6 @@ export function buyStep(s: Buy, e: BuyEvent): Buy {
   }
 }
 
-/** `P1M` → "1 month", `P1Y` → "1 year", `P3Y` → "3 years", `P30D` → "30 days". */
-export const durationLabel = isoPeriod;
-
 /** "billed monthly", "not billed", … */
 export function billedLabel(cycle: string): string {
   switch (cycle.toLowerCase()) {
@@ -101,8 +96,8 @@ export function billedLabel(cycle: string): string {
 
 /** "1 year, billed monthly" or "Free trial, 1 month". */
 export function termLabel(term: Pick<TermChoice, "termDuration" | "billingCycle" | "trial">): string {
-  if (term.trial) return t("buy.freeTrialTerm", { duration: durationLabel(term.termDuration) });
-  return t("buy.term", { duration: durationLabel(term.termDuration), billed: billedLabel(term.billingCycle) });
+  if (term.trial) return t("buy.freeTrialTerm", { duration: isoPeriod(term.termDuration) });
+  return t("buy.term", { duration: isoPeriod(term.termDuration), billed: billedLabel(term.billingCycle) });
 }
 
 /** A stable key for a term option (radio value). */
@@ -172,33 +167,6 @@ export function mailtoFor(c: Pick<OrderConfirmation, "customerEmail" | "customer
   lines.push("", t("buy.mail.reference", { orderId: c.orderId }), "", t("buy.mail.regards"));
   const to = c.customerEmail ? encodeURIComponent(c.customerEmail).replace(/%40/g, "@") : "";
   return `mailto:${to}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(lines.join("\r\n"))}`;
-}
-
-/** Copy text: the async clipboard, else a hidden textarea and execCommand. Resolves to whether it worked. */
-export async function copyText(text: string, doc: Document = document): Promise<boolean> {
-  try {
-    if (navigator.clipboard?.writeText) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    // fall through to the textarea
-  }
-  const ta = doc.createElement("textarea");
-  ta.value = text;
-  ta.setAttribute("readonly", "");
-  ta.style.position = "fixed";
-  ta.style.opacity = "0";
-  doc.body.appendChild(ta);
-  ta.select();
-  let ok = false;
-  try {
-    ok = doc.execCommand("copy");
-  } catch {
-    ok = false;
-  }
-  ta.remove();
-  return ok;
 }
 
 export function stateLabel(s: OrderState): string {

@@ -3,9 +3,9 @@
 import { memo, useCallback, useState } from "react";
 
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
-import { money } from "../format";
+import { isoPeriod, money, percent } from "../format";
 import { Grid, type GridSort, sortable } from "../shell/Grid";
-import { type ChangeSort, type ChangeSortKey, kindLabel, formatPercent, termLabel } from "./prices";
+import { type ChangeSort, type ChangeSortKey, kindLabel } from "./prices";
 import { t } from "../i18n";
 
 // Amounts sort largest first on the first click.
@@ -29,7 +29,7 @@ const COLUMNS = sortable<PriceChangeRow>([
     width: "minmax(96px, 0.9fr)",
     render: (r) => (
       <span title={`${r.term} · ${r.billingPlan}`}>
-        {termLabel(r.term)}
+        {isoPeriod(r.term)}
         {r.billingPlan && <span className="muted"> · {r.billingPlan.toLowerCase()}</span>}
       </span>
     ),
@@ -50,7 +50,7 @@ const COLUMNS = sortable<PriceChangeRow>([
     width: "68px",
     className: "num",
     descFirst: true,
-    render: (r) => <span className={r.percent == null ? "" : r.percent > 0 ? "up" : "down"}>{formatPercent(r.percent)}</span>,
+    render: (r) => <span className={r.percent == null ? "" : r.percent > 0 ? "up" : "down"}>{percent(r.percent)}</span>,
   },
 ]);
 

@@ -7,12 +7,12 @@ import { useCallback, useMemo, useState } from "react";
 
 import * as api from "../api";
 import type { ImpactRow } from "../bindings/ImpactRow";
-import { count, money } from "../format";
+import { count, isoPeriod, money, percent } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
 import { Grid, type GridSort, sortable } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
-import { KIND_ORDER, dayLabel, kindLabel, formatPercent, formatOf, sortRows, termLabel, withFormat } from "./prices";
+import { KIND_ORDER, dayLabel, kindLabel, formatOf, sortRows, withFormat } from "./prices";
 import { t } from "../i18n";
 
 const DAYS = [null, 7, 30, 90] as const;
@@ -45,7 +45,7 @@ const COLUMNS = sortable<ImpactRow>([
           {r.product} · {r.plan}
         </div>
         <div className="line sub">
-          {termLabel(r.term)} · {r.billingPlan}
+          {isoPeriod(r.term)} · {r.billingPlan}
         </div>
       </>
     ),
@@ -59,7 +59,7 @@ const COLUMNS = sortable<ImpactRow>([
     descFirst: true,
     render: (r) => `${money(r.oldPrice, r.currency)} → ${money(r.newPrice, r.currency)}`,
   },
-  { id: "percent", get header() { return t("impactTab.percent"); }, width: "68px", className: "num", descFirst: true, render: (r) => formatPercent(r.percent) },
+  { id: "percent", get header() { return t("impactTab.percent"); }, width: "68px", className: "num", descFirst: true, render: (r) => percent(r.percent) },
 ]);
 const VALUE: Record<string, (r: ImpactRow) => string | number | null> = {
   renewal: (r) => r.renewal,

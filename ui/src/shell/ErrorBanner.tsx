@@ -1,7 +1,7 @@
 // An error in the view it belongs to: what happened, and what to do (by kind, in the UI's
 // language). The core's own words, Partner Center's code and the request id are data: they are
 // shown as they came (marked as English for screen readers), never translated.
-import type { IpcError } from "../api";
+import { type IpcError, copyText } from "../api";
 import type { ErrorKind } from "../bindings/ErrorKind";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
@@ -59,7 +59,7 @@ export function ErrorBanner({ error, what, hint, onRetry, onDismiss }: Props) {
             <button
               type="button"
               className="link"
-              onClick={() => void navigator.clipboard?.writeText(error.details ?? "")}
+              onClick={() => void copyText(error.details ?? "")}
               aria-label={t("errorBanner.copyTheDetails")}
             >
               {t("errorBanner.copy")}

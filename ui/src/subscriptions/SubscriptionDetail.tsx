@@ -8,13 +8,14 @@ import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import type { PolicyInfo } from "../bindings/PolicyInfo";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import { date, dateTime } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
 import { useDialog } from "../shell/useDialog";
 import { PlanDialog } from "./PlanDialog";
 import { StatusPill } from "./Subscriptions";
-import { billingLabel, statusLabel, cancelRule, closingSoon, countdown, localDate, localDateTime, termLabel, urgent, waitingFor, duration } from "./time";
+import { billingLabel, statusLabel, cancelRule, closingSoon, countdown, termLabel, urgent, waitingFor, duration } from "./time";
 import { useNow } from "./useNow";
 import { t, say } from "../i18n";
 import { Trans } from "react-i18next";
@@ -83,7 +84,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
               ) : null}
               <div>
                 {rule.enabled ? t("subscriptionDetail.cancelBy") : t("subscriptionDetail.windowClosed")}
-                <strong id="deadline-date">{localDateTime(sub.deadline.at)}</strong>
+                <strong id="deadline-date">{dateTime(sub.deadline.at)}</strong>
               </div>
               <div className="muted small" id="deadline-source" title={say(sub.deadline.message, sub.deadline.source)}>
                 {sub.deadline.kind === "subscriptionField" ? t("subscriptionDetail.source.subscriptionField") : sub.deadline.kind === "refundOption" ? t("subscriptionDetail.source.refundOption") : t("subscriptionDetail.source.policy")}
@@ -164,9 +165,9 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
               {t("subscriptionDetail.termBilled", { termDuration: termLabel(sub.termDuration), billing: billingLabel(sub.billingCycle).toLowerCase() })}
             </dd>
             <dt>{t("subscriptionDetail.created")}</dt>
-            <dd>{sub.creationDate ? localDateTime(sub.creationDate) : "–"}</dd>
+            <dd>{sub.creationDate ? dateTime(sub.creationDate) : "–"}</dd>
             <dt>{t("subscriptionDetail.termEnds")}</dt>
-            <dd>{localDate(sub.commitmentEndDate) || "–"}</dd>
+            <dd>{date(sub.commitmentEndDate) || "–"}</dd>
             <dt>{t("subscriptionDetail.order")}</dt>
             <dd className="mono">{sub.orderId || "–"}</dd>
             <dt>{t("subscriptionDetail.id")}</dt>
@@ -233,7 +234,7 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
             <>
               <dt>{t("subscriptionDetail.window")}</dt>
               <dd>
-                {t("subscriptionDetail.closesAtAt2", { at: countdown(sub.deadline.at, now), at2: localDateTime(sub.deadline.at) })}
+                {t("subscriptionDetail.closesAtAt2", { at: countdown(sub.deadline.at, now), at2: dateTime(sub.deadline.at) })}
               </dd>
             </>
           )}
@@ -267,13 +268,11 @@ function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; t
       const l = fresh.data!;
       if (how === "open") return api.openLink(l.uri);
       if (how === "copy") {
-        await navigator.clipboard.writeText(l.uri).catch(() => {
-          throw new api.IpcError("unknown", t("subscriptionDetail.clipboardFailed"), false);
-        });
+        if (!(await api.copyText(l.uri))) throw new api.IpcError("unknown", t("subscriptionDetail.clipboardFailed"), false);
         return toast(l.refreshed ? t("subscriptionDetail.freshLinkCopied") : t("subscriptionDetail.linkCopied"));
       }
       const subject = t("buy.mail.subject", { product: sub.productName });
-      const body = t("subscriptionDetail.mailBody", { product: sub.productName, plan: sub.planName, uri: l.uri, until: localDateTime(l.expiresAt) });
+      const body = t("subscriptionDetail.mailBody", { product: sub.productName, plan: sub.planName, uri: l.uri, until: dateTime(l.expiresAt) });
       const to = l.customerEmail ?? "";
       return api.openLink(`mailto:${encodeURIComponent(to)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`);
     },
@@ -300,7 +299,7 @@ function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; t
           <input className="link-box" readOnly value={link.uri} aria-label={t("subscriptionDetail.activationLink")} id="activation-link" onFocus={(e) => e.target.select()} />
           <div className="muted small" id="link-expiry">
             {Date.parse(link.expiresAt) > now
-              ? t("subscriptionDetail.linkValidUntilExpiresatValue", { expiresAt: localDateTime(link.expiresAt), value: duration(Date.parse(link.expiresAt) - now) })
+              ? t("subscriptionDetail.linkValidUntilExpiresatValue", { expiresAt: dateTime(link.expiresAt), value: duration(Date.parse(link.expiresAt) - now) })
               : t("subscriptionDetail.thisLinkHasExpiredCopy")}
           </div>
           <div className="button-row">

@@ -10,7 +10,7 @@ import type { AutoRenewResult } from "../bindings/AutoRenewResult";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import type { SubscriptionList } from "../bindings/SubscriptionList";
 import type { SubscriptionState } from "../bindings/SubscriptionState";
-import { count, isoPeriod } from "../format";
+import { count, date, dateTime, isoPeriod } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { Grid, type GridColumn, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
@@ -29,8 +29,6 @@ import {
   countdown,
   inSegment,
   keyOfRow,
-  localDate,
-  localDateTime,
   matches,
   skewOf,
   sortRows,
@@ -71,8 +69,8 @@ const columnsAt = (now: number) =>
   },
   { id: "status", header: t("subscriptions.status"), width: "132px", render: (s) => <StatusPill status={s.status} /> },
   { id: "autoRenew", header: t("subscriptions.renew"), width: "52px", minWidth: 640, render: (s) => (s.autoRenewEnabled ? t("subscriptions.onShort") : <span className="muted">{t("subscriptions.off")}</span>) },
-  { id: "created", header: t("subscriptions.created"), width: "92px", minWidth: 920, descFirst: true, render: (s) => localDate(s.creationDate) },
-  { id: "commitmentEnd", header: t("subscriptions.termEnds"), width: "92px", minWidth: 1170, render: (s) => localDate(s.commitmentEndDate) },
+  { id: "created", header: t("subscriptions.created"), width: "92px", minWidth: 920, descFirst: true, render: (s) => date(s.creationDate) },
+  { id: "commitmentEnd", header: t("subscriptions.termEnds"), width: "92px", minWidth: 1170, render: (s) => date(s.commitmentEndDate) },
   { id: "deadline", header: t("subscriptions.cancelBy"), width: "minmax(112px, 1fr)", minWidth: 520, render: (s) => <DeadlineCell s={s} now={now} /> },
   ]);
 
@@ -89,8 +87,8 @@ function DeadlineCell({ s, now }: { s: SubscriptionItem; now: number }) {
   if (!s.deadline) return <span className="muted">–</span>;
   const at = Date.parse(s.deadline.at);
   const open = (s.status === "active" || s.status === "pendingFulfillment") && now <= at;
-  const title = t("subscriptions.deadlineFrom", { at: localDateTime(s.deadline.at), source: say(s.deadline.message, s.deadline.source) });
-  if (!open) return <span className="muted" title={title}>{localDate(s.deadline.at)}</span>;
+  const title = t("subscriptions.deadlineFrom", { at: dateTime(s.deadline.at), source: say(s.deadline.message, s.deadline.source) });
+  if (!open) return <span className="muted" title={title}>{date(s.deadline.at)}</span>;
   const soon = at - now <= 24 * 3_600_000;
   return (
     <span className={soon ? "deadline soon" : "deadline"} title={title}>

@@ -3,7 +3,7 @@
 // absolute deadlines the core sends, offset by the core's own clock (see `skewOf`).
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import type { SubscriptionState } from "../bindings/SubscriptionState";
-import { dateTime, date, isoPeriod } from "../format";
+import { dateTime, isoPeriod } from "../format";
 import { t } from "../i18n";
 
 const MIN = 60_000;
@@ -65,7 +65,7 @@ export interface CancelRule {
 }
 
 /** Whether Cancel is enabled for `s` at `now`, and if not, why (dates in the user's locale). */
-export function cancelRule(s: SubscriptionItem, now: number, fmt: (iso: string) => string = localDateTime): CancelRule {
+export function cancelRule(s: SubscriptionItem, now: number, fmt: (iso: string) => string = dateTime): CancelRule {
   if (s.status === "cancelled") return { enabled: false, reason: t("time.isCancelled") };
   if (s.status === "suspended") return { enabled: false, reason: t("time.suspendedCannotCancel") };
   if (!s.deadline) return { enabled: false, reason: t("time.noWindow") };
@@ -85,10 +85,6 @@ export function closingSoon(s: SubscriptionItem, now: number): boolean {
 export function urgent(s: SubscriptionItem, now: number): boolean {
   return windowOpen(s, now) && s.urgentFrom !== null && now >= Date.parse(s.urgentFrom);
 }
-
-export const localDateTime = (iso: string): string => dateTime(iso);
-
-export const localDate = (iso: string | null): string => date(iso);
 
 /** The core's clock minus ours, from an answer's `now` (the sandbox's clock can be moved). */
 export const skewOf = (serverNowIso: string, receivedAt: number = Date.now()): number => {
