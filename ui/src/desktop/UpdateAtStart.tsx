@@ -1,30 +1,22 @@
 // The check at start (at most once a day, unless turned off in Settings): a newer version
 // shows the prompt in a corner; a check that failed shows one quiet, dismissible line.
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 
 import * as api from "../api";
-import type { UpdateCheck } from "../bindings/UpdateCheck";
-import { say } from "../i18n";
-import { text } from "./text";
+import { say, t } from "../i18n";
 import { UpdatePrompt } from "./UpdatePrompt";
 import "./desktop.css";
 
 export function UpdateAtStart() {
-  const [check, setCheck] = useState<UpdateCheck | null>(null);
-  useEffect(() => {
-    let live = true;
-    api
-      .checkForUpdates(true)
-      .then((c) => live && setCheck(c))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
+  // Asked once per run; a check that could not be made says nothing.
+  const asked = useQuery({ queryKey: ["update-check", "at start"], queryFn: () => api.checkForUpdates(true), staleTime: Infinity });
+  const [closed, setClosed] = useState(false);
+  const check = closed ? null : asked.data;
   if (check?.kind === "available") {
     return (
-      <aside className="update-corner" aria-label={text.updatesHeading}>
-        <UpdatePrompt offer={check.offer} onClose={() => setCheck(null)} />
+      <aside className="update-corner" aria-label={t("desktop.updatesHeading")}>
+        <UpdatePrompt offer={check.offer} onClose={() => setClosed(true)} />
       </aside>
     );
   }
@@ -32,8 +24,8 @@ export function UpdateAtStart() {
     return (
       <p className="update-quiet muted" id="update-quiet" role="status">
         {say(check.code, check.message)}{" "}
-        <button type="button" className="link" onClick={() => setCheck(null)}>
-          {text.dismiss}
+        <button type="button" className="link" onClick={() => setClosed(true)}>
+          {t("desktop.dismiss")}
         </button>
       </p>
     );
