@@ -12,6 +12,7 @@ import { stateLabel, timeLeft } from "../orders/buy";
 import { pcStatusLabel } from "../subscriptions/time";
 import "../orders/orders.css";
 import type { CustomerRow } from "../bindings/CustomerRow";
+import { Detail, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { Grid, type GridColumn, type GridSort } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
@@ -156,33 +157,26 @@ function CustomerPanel({
   const buyMarket = d?.billingCountry && marketCodes.includes(d.billingCountry) ? d.billingCountry : market;
 
   return (
-    <aside className="detail" id="customer-detail" aria-label={t("customers.customerDetail")}>
-      <div className="detail-head">
-        <div>
-          <h2 id="customer-title">{d?.companyName ?? (error ? t("customers.customer") : t("customers.loading"))}</h2>
-          {d && <div className="muted">{d.domain}</div>}
-        </div>
-        <button type="button" className="ghost close" onClick={onClose} aria-label={t("customers.closeDetailEsc")} title={t("customers.closeEsc")}>
-          ✕
-        </button>
-      </div>
+    <Detail
+      id="customer-detail"
+      label={t("customers.customerDetail")}
+      title={d?.companyName ?? (error ? t("customers.customer") : t("customers.loading"))}
+      titleId="customer-title"
+      sub={d && <div className="muted">{d.domain}</div>}
+      onClose={onClose}
+    >
       {error && <ErrorBanner error={error} what={t("customers.theCustomerCouldNotBe")} onRetry={() => void detail.refetch()} />}
       {d && (
         <div className="detail-body">
           <section>
             <dl className="contacts">
-              <dt>{t("customers.billingCountry")}</dt>
-              <dd id="customer-country">{d.billingCountry ?? <span className="muted">{t("customers.notInTheBillingProfile")}</span>}</dd>
-              <dt>{t("customers.tenantId")}</dt>
-              <dd>
+              <Fact label={t("customers.billingCountry")} id="customer-country">
+                {d.billingCountry ?? <span className="muted">{t("customers.notInTheBillingProfile")}</span>}
+              </Fact>
+              <Fact label={t("customers.tenantId")}>
                 <code className="small">{d.tenantId}</code>
-              </dd>
-              {d.email && (
-                <>
-                  <dt>{t("customers.billingEmail")}</dt>
-                  <dd>{d.email}</dd>
-                </>
-              )}
+              </Fact>
+              {d.email && <Fact label={t("customers.billingEmail")}>{d.email}</Fact>}
             </dl>
             <div className="detail-actions">
               <button
@@ -301,6 +295,6 @@ function CustomerPanel({
         </div>
       )}
       {buying && d && <BuyFlow market={buyMarket} customer={{ id: d.id, name: d.companyName }} onClose={closeBuy} navigate={navigate} />}
-    </aside>
+    </Detail>
   );
 }

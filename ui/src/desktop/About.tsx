@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import * as api from "../api";
 import { say, t } from "../i18n";
+import { Fact } from "../shell/Detail";
 import { UpdatePrompt } from "./UpdatePrompt";
 import "./desktop.css";
 
@@ -32,18 +33,14 @@ export function About() {
       <h2 id="about-h">{t("desktop.aboutHeading")}</h2>
       {about && (
         <dl className="about-facts">
-          <dt>{t("desktop.version")}</dt>
-          <dd id="about-version">{about.version}</dd>
-          <dt>{t("desktop.commit")}</dt>
-          <dd id="about-commit">
+          <Fact label={t("desktop.version")} id="about-version">{about.version}</Fact>
+          <Fact label={t("desktop.commit")} id="about-commit">
             <code>{about.commit}</code>
-          </dd>
-          <dt>{t("desktop.licence")}</dt>
-          <dd id="about-licence">{about.licence}</dd>
-          <dt>{t("desktop.settingsFile")}</dt>
-          <dd>
+          </Fact>
+          <Fact label={t("desktop.licence")} id="about-licence">{about.licence}</Fact>
+          <Fact label={t("desktop.settingsFile")}>
             <code>{about.settingsFile}</code>
-          </dd>
+          </Fact>
         </dl>
       )}
       <div className="about-actions">

@@ -10,6 +10,7 @@ import { count, day, money } from "../format";
 import type { GraphExportProgress } from "../bindings/GraphExportProgress";
 import type { LineRow } from "../bindings/LineRow";
 import { covers, rowAt, windowFor } from "../marketplace/windowing";
+import { Detail, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { Grid, type GridColumn, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
@@ -41,7 +42,6 @@ const ROW_HEIGHT = 30;
 
 const shortDate = (iso: string | null) => (iso ? day(iso, "short") : "–");
 
-/** The filter fields: what each filters, its placeholder, its suggestions. */
 /** The filter fields: what each filters, its placeholder and name, and its suggestions. */
 const filterFields = (): Array<[keyof LineFilters, string, string, "customers" | "publishers" | "products"]> => [
   ["customer", t("invoices.customerCtrlF"), t("invoices.filterByCustomer"), "customers"],
@@ -364,26 +364,25 @@ export function Invoices({ navigate }: ViewProps) {
 }
 
 function LineDetail({ line, onClose, onContacts, onCustomer }: { line: LineRow; onClose: () => void; onContacts: () => void; onCustomer: () => void }) {
+  // An empty value reads as a muted dash.
   const field = (label: string, value: React.ReactNode, at?: { id: string }) => (
-    <>
-      <dt>{label}</dt>
-      <dd id={at?.id}>{value === "" || value === null ? <span className="muted">–</span> : value}</dd>
-    </>
+    <Fact label={label} id={at?.id}>
+      {value === "" || value === null ? <span className="muted">–</span> : value}
+    </Fact>
   );
   return (
-    <aside className="detail" id="line-detail" aria-label={t("invoices.lineItem")}>
-      <div className="detail-head">
-        <div>
-          <h2>{line.productName}</h2>
-          <div className="detail-sub">
-            <span className="pill">{line.skuName}</span>
-            {line.trial ? <span className="pill trial">{t("invoices.trialChargedAt0")}</span> : <span className="pill">{chargeLabel(line)}</span>}
-          </div>
+    <Detail
+      id="line-detail"
+      label={t("invoices.lineItem")}
+      title={line.productName}
+      sub={
+        <div className="detail-sub">
+          <span className="pill">{line.skuName}</span>
+          {line.trial ? <span className="pill trial">{t("invoices.trialChargedAt0")}</span> : <span className="pill">{chargeLabel(line)}</span>}
         </div>
-        <button type="button" className="ghost close" onClick={onClose} aria-label={t("invoices.closeEsc")} title={t("invoices.closeEsc")}>
-          ✕
-        </button>
-      </div>
+      }
+      onClose={onClose}
+    >
       <div className="detail-body">
         <section>
           <button type="button" className="primary" id="line-publisher-contacts" onClick={onContacts}>
@@ -424,6 +423,6 @@ function LineDetail({ line, onClose, onContacts, onCustomer }: { line: LineRow; 
           </dl>
         </section>
       </div>
-    </aside>
+    </Detail>
   );
 }

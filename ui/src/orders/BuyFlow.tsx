@@ -13,6 +13,8 @@ import type { PlanChoice } from "../bindings/PlanChoice";
 import type { PurchaseOptions } from "../bindings/PurchaseOptions";
 import type { TermChoice } from "../bindings/TermChoice";
 import { dateTime, isoPeriod, money } from "../format";
+import { ContactList } from "../publishers/Publishers";
+import { CloseButton, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
@@ -113,9 +115,7 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
               {customer && step > 1 && <> {t("buyFlow.forName", { name: customer.name })}</>}
             </div>
           </div>
-          <button type="button" className="ghost close" onClick={onClose} disabled={placing} aria-label={t("buyFlow.closeEsc")} title={t("buyFlow.closeEsc")}>
-            ✕
-          </button>
+          <CloseButton onClick={onClose} disabled={placing} />
         </div>
         <ol className="steps" aria-label={t("buyFlow.steps")}>
           {names.map((n, i) => (
@@ -130,32 +130,9 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
             <div className="not-sold" id="not-sold" role="alert">
               <Trans i18nKey="buyFlow.notSoldInCountryMessage" values={{ country: options.notSold.country, message: say(options.notSold.messageCode, options.notSold.message) }} components={{ strong: <strong /> }} />
               {options.notSold.contacts ? (
-                <dl className="contacts">
-                  <dt>{t("buyFlow.publisher")}</dt>
-                  <dd>{options.notSold.contacts.name}</dd>
-                  {options.notSold.contacts.supportUri && (
-                    <>
-                      <dt>{t("buyFlow.support")}</dt>
-                      <dd>
-                        <ExternalLink uri={options.notSold.contacts.supportUri}>{options.notSold.contacts.supportUri}</ExternalLink>
-                      </dd>
-                    </>
-                  )}
-                  {options.notSold.contacts.email && (
-                    <>
-                      <dt>{t("buyFlow.email")}</dt>
-                      <dd>
-                        <ExternalLink uri={`mailto:${options.notSold.contacts.email}`}>{options.notSold.contacts.email}</ExternalLink>
-                      </dd>
-                    </>
-                  )}
-                  {options.notSold.contacts.phone && (
-                    <>
-                      <dt>{t("buyFlow.phone")}</dt>
-                      <dd>{options.notSold.contacts.phone}</dd>
-                    </>
-                  )}
-                </dl>
+                <ContactList contacts={options.notSold.contacts}>
+                  <Fact label={t("buyFlow.publisher")}>{options.notSold.contacts.name}</Fact>
+                </ContactList>
               ) : (
                 <div className="muted">{t("buyFlow.askPublisher", { publisher: options.publisherName || t("buyFlow.thePublisher") })}</div>
               )}
@@ -482,66 +459,40 @@ function PlanStep({
 function ReviewStep({ review: r }: { review: OrderReview }) {
   return (
     <div className="review" id="buy-review-step">
-      <table className="kv">
-        <tbody>
-          <tr>
-            <th>{t("buyFlow.customer2")}</th>
-            <td>
-              <Trans i18nKey="buyFlow.customernameBillingCountryCountry" values={{ customerName: r.customerName, country: r.country }} components={{ span: <span className="muted" /> }} />
-            </td>
-          </tr>
-          <tr>
-            <th>{t("buyFlow.offer2")}</th>
-            <td>
-              {r.productTitle} <span className="muted">· {r.publisherName}</span>
-            </td>
-          </tr>
-          <tr>
-            <th>{t("buyFlow.plan")}</th>
-            <td>{r.plan}</td>
-          </tr>
-          <tr>
-            <th>{t("buyFlow.term")}</th>
-            <td>{termLabel(r.chosen)}</td>
-          </tr>
-          <tr>
-            <th>{t("buyFlow.quantity")}</th>
-            <td className="num">{r.quantity}</td>
-          </tr>
-          <tr>
-            <th>{t("buyFlow.price")}</th>
-            <td id="review-price">
-              {r.price ? (
-                <>
-                  <strong className="num">{money(r.price.total, r.price.currency)}</strong>
-                  <span className="muted">
-                    {" "}
-                    {t("buyFlow.quantityUnitpricePer", { quantity: r.quantity, unitPrice: money(r.price.unitPrice, r.price.currency) })} {r.chosen.billingCycle === "annual" ? t("buyFlow.year") : r.chosen.trial ? t("buyFlow.trial") : t("buyFlow.month")}{t("buyFlow.fromTheSource", { source: r.price.source })}
-                  </span>
-                </>
-              ) : (
-                <span className="muted">{t("buyFlow.notInThePriceList")}</span>
-              )}
-            </td>
-          </tr>
-          <tr>
-            <th>{t("buyFlow.cancellation")}</th>
-            <td id="review-cancellation">
-              {r.chosen.trial ? t("buyFlow.canBeCancelledWithA") : t("buyFlow.canBeCancelledWithin")}{" "}
-              <strong>{say(r.chosen.cancellation.message, r.chosen.cancellation.text)}</strong>
-              <span className="muted"> ({r.chosen.cancellation.source === "availability" ? t("buyFlow.theOfferSOwnPolicy") : t("buyFlow.theMarketplaceDefault")})</span>
-            </td>
-          </tr>
-          {r.termsOfUseUri && (
-            <tr>
-              <th>{t("buyFlow.terms")}</th>
-              <td>
-                {t("buyFlow.placingTheOrderAcceptsThe")} <ExternalLink uri={r.termsOfUseUri}>{t("buyFlow.termsOfUse")}</ExternalLink>.
-              </td>
-            </tr>
+      <dl className="kv">
+        <Fact label={t("buyFlow.customer2")}>
+          <Trans i18nKey="buyFlow.customernameBillingCountryCountry" values={{ customerName: r.customerName, country: r.country }} components={{ span: <span className="muted" /> }} />
+        </Fact>
+        <Fact label={t("buyFlow.offer2")}>
+          {r.productTitle} <span className="muted">· {r.publisherName}</span>
+        </Fact>
+        <Fact label={t("buyFlow.plan")}>{r.plan}</Fact>
+        <Fact label={t("buyFlow.term")}>{termLabel(r.chosen)}</Fact>
+        <Fact label={t("buyFlow.quantity")} className="num">{r.quantity}</Fact>
+        <Fact label={t("buyFlow.price")} id="review-price">
+          {r.price ? (
+            <>
+              <strong className="num">{money(r.price.total, r.price.currency)}</strong>
+              <span className="muted">
+                {" "}
+                {t("buyFlow.quantityUnitpricePer", { quantity: r.quantity, unitPrice: money(r.price.unitPrice, r.price.currency) })} {r.chosen.billingCycle === "annual" ? t("buyFlow.year") : r.chosen.trial ? t("buyFlow.trial") : t("buyFlow.month")}{t("buyFlow.fromTheSource", { source: r.price.source })}
+              </span>
+            </>
+          ) : (
+            <span className="muted">{t("buyFlow.notInThePriceList")}</span>
           )}
-        </tbody>
-      </table>
+        </Fact>
+        <Fact label={t("buyFlow.cancellation")} id="review-cancellation">
+          {r.chosen.trial ? t("buyFlow.canBeCancelledWithA") : t("buyFlow.canBeCancelledWithin")}{" "}
+          <strong>{say(r.chosen.cancellation.message, r.chosen.cancellation.text)}</strong>
+          <span className="muted"> ({r.chosen.cancellation.source === "availability" ? t("buyFlow.theOfferSOwnPolicy") : t("buyFlow.theMarketplaceDefault")})</span>
+        </Fact>
+        {r.termsOfUseUri && (
+          <Fact label={t("buyFlow.terms")}>
+            {t("buyFlow.placingTheOrderAcceptsThe")} <ExternalLink uri={r.termsOfUseUri}>{t("buyFlow.termsOfUse")}</ExternalLink>.
+          </Fact>
+        )}
+      </dl>
       <p className="muted small">{t("buyFlow.nothingHasBeenOrderedYet")}</p>
     </div>
   );

@@ -9,6 +9,7 @@ import * as api from "../api";
 import type { PolicyInfo } from "../bindings/PolicyInfo";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import { date, dateTime } from "../format";
+import { Detail, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
@@ -53,23 +54,24 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
   const readBack = useMutation({ mutationFn: () => api.getSubscription(sub.customerId, sub.id), onSuccess: onChange });
 
   return (
-    <aside className="detail sub-detail" id="sub-detail" aria-label={t("subscriptionDetail.subscriptionDetail")}>
-      <div className="detail-head">
-        <div>
-          <h2 id="sub-title">{sub.productName}</h2>
-          <div className="detail-sub">
-            <span id="sub-status">
-              <StatusPill status={sub.status} trial={sub.isTrial} />
-            </span>
-            <span className="muted" id="sub-customer">
-              {sub.customerName}
-            </span>
-          </div>
+    <Detail
+      id="sub-detail"
+      className="sub-detail"
+      label={t("subscriptionDetail.subscriptionDetail")}
+      title={sub.productName}
+      titleId="sub-title"
+      sub={
+        <div className="detail-sub">
+          <span id="sub-status">
+            <StatusPill status={sub.status} trial={sub.isTrial} />
+          </span>
+          <span className="muted" id="sub-customer">
+            {sub.customerName}
+          </span>
         </div>
-        <button type="button" className="ghost close" onClick={onClose} aria-label={t("subscriptionDetail.closeDetailEsc")} title={t("subscriptionDetail.closeEsc")}>
-          ✕
-        </button>
-      </div>
+      }
+      onClose={onClose}
+    >
       {renew.error && <ErrorBanner error={renew.error} what={t("subscriptionDetail.autoRenewCouldNotBe")} onDismiss={renew.reset} />}
       {readBack.error && <ErrorBanner error={readBack.error} what={t("subscriptionDetail.theSubscriptionCouldNotBe")} onDismiss={readBack.reset} />}
       <div className="detail-body">
@@ -156,22 +158,15 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
         <section>
           <h3>{t("subscriptionDetail.subscription")}</h3>
           <dl className="contacts facts">
-            <dt>{t("subscriptionDetail.plan")}</dt>
-            <dd>{sub.planName}</dd>
-            <dt>{t("subscriptionDetail.publisher")}</dt>
-            <dd>{sub.publisherName}</dd>
-            <dt>{t("subscriptionDetail.term")}</dt>
-            <dd>
+            <Fact label={t("subscriptionDetail.plan")}>{sub.planName}</Fact>
+            <Fact label={t("subscriptionDetail.publisher")}>{sub.publisherName}</Fact>
+            <Fact label={t("subscriptionDetail.term")}>
               {t("subscriptionDetail.termBilled", { termDuration: termLabel(sub.termDuration), billing: billingLabel(sub.billingCycle).toLowerCase() })}
-            </dd>
-            <dt>{t("subscriptionDetail.created")}</dt>
-            <dd>{sub.creationDate ? dateTime(sub.creationDate) : "–"}</dd>
-            <dt>{t("subscriptionDetail.termEnds")}</dt>
-            <dd>{date(sub.commitmentEndDate) || "–"}</dd>
-            <dt>{t("subscriptionDetail.order")}</dt>
-            <dd className="mono">{sub.orderId || "–"}</dd>
-            <dt>{t("subscriptionDetail.id")}</dt>
-            <dd className="mono">{sub.id}</dd>
+            </Fact>
+            <Fact label={t("subscriptionDetail.created")}>{sub.creationDate ? dateTime(sub.creationDate) : "–"}</Fact>
+            <Fact label={t("subscriptionDetail.termEnds")}>{date(sub.commitmentEndDate) || "–"}</Fact>
+            <Fact label={t("subscriptionDetail.order")} className="mono">{sub.orderId || "–"}</Fact>
+            <Fact label={t("subscriptionDetail.id")} className="mono">{sub.id}</Fact>
           </dl>
           <button type="button" id="publisher-contacts" onClick={() => navigate({ view: "publishers", customerId: sub.customerId, subscriptionId: sub.id })}>
             {t("subscriptionDetail.publisherContacts")}
@@ -201,7 +196,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
           }}
         />
       )}
-    </aside>
+    </Detail>
   );
 }
 
@@ -221,22 +216,16 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
       <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="cancel-dialog-title" id="cancel-dialog" ref={boxRef}>
         <h2 id="cancel-dialog-title">{t("subscriptionDetail.cancelThisSubscription")}</h2>
         <dl className="contacts">
-          <dt>{t("subscriptionDetail.customer")}</dt>
-          <dd id="confirm-customer">{sub.customerName}</dd>
-          <dt>{t("subscriptionDetail.product")}</dt>
-          <dd id="confirm-product">
+          <Fact label={t("subscriptionDetail.customer")} id="confirm-customer">{sub.customerName}</Fact>
+          <Fact label={t("subscriptionDetail.product")} id="confirm-product">
             {sub.productName} · {sub.planName}
             {sub.quantity > 1 ? ` · ${sub.unitType ? `${sub.quantity} ${sub.unitType}` : t("subscriptionDetail.seats", { count: sub.quantity })}` : ""}
-          </dd>
-          <dt>{t("subscriptionDetail.refund")}</dt>
-          <dd id="confirm-refund">{say(sub.refundMessage, sub.refund)}</dd>
+          </Fact>
+          <Fact label={t("subscriptionDetail.refund")} id="confirm-refund">{say(sub.refundMessage, sub.refund)}</Fact>
           {sub.deadline && (
-            <>
-              <dt>{t("subscriptionDetail.window")}</dt>
-              <dd>
-                {t("subscriptionDetail.closesAtAt2", { at: countdown(sub.deadline.at, now), at2: dateTime(sub.deadline.at) })}
-              </dd>
-            </>
+            <Fact label={t("subscriptionDetail.window")}>
+              {t("subscriptionDetail.closesAtAt2", { at: countdown(sub.deadline.at, now), at2: dateTime(sub.deadline.at) })}
+            </Fact>
           )}
         </dl>
         <p>{t("subscriptionDetail.theCustomerLosesAccessPartner")}</p>
