@@ -101,6 +101,9 @@ export function ago(iso: string, now: number = Date.now()): string {
   return t("format.daysAgo", { count: Math.round(h / 24) });
 }
 
+/** The core quotes names with backticks (for the terminal); on screen they read as quotes. */
+export const plain = (s: string): string => s.replace(/`([^`]+)`/g, "“$1”");
+
 /** An ISO 8601 period ("P1M", "P1Y", "P3Y") in words: "1 month", "1 year", "3 years" (`short`:
  * "1 mo", "1 yr", for a narrow column). */
 export function isoPeriod(iso: string, short = false): string {
