@@ -6,6 +6,7 @@ import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useReducer, useRef, useState } from "react";
 
 import * as api from "../api";
+import { EMPTY_FILTER } from "../marketplace/windowing";
 import type { CustomerRow } from "../bindings/CustomerRow";
 import type { OrderConfirmation } from "../bindings/OrderConfirmation";
 import type { OrderReview } from "../bindings/OrderReview";
@@ -345,7 +346,7 @@ function OfferStep({ market, checking, selected, onPick }: { market: string; che
   const found = useQuery({
     queryKey: ["buy-offers", market, asked],
     queryFn: async () => {
-      const filter = { types: ["saas" as const], categories: [], publisher: { kind: "any" as const }, trialOnly: false, search: asked };
+      const filter = { ...EMPTY_FILTER, types: ["saas" as const], search: asked };
       const w = await api.queryOffers(market, { filter, sort: "title", descending: false, offset: 0, limit: 40 });
       return w.rows.filter((r) => r.purchasable && r.productId);
     },
