@@ -8,6 +8,7 @@ import { ago, count, dateTime, isoPeriod } from "../format";
 import type { OrderRow } from "../bindings/OrderRow";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { Grid, type GridColumn } from "../shell/Grid";
+import { Options } from "../shell/Options";
 import type { ViewProps } from "../shell/nav";
 import { stateLabel, isOpen } from "./buy";
 import "./orders.css";
@@ -90,11 +91,7 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
         </label>
         <select id="orders-customer" value={customerId} onChange={(e) => setCustomerId(e.target.value)}>
           <option value="">{t("orders.allCustomers")}</option>
-          {customers.map(([id, name]) => (
-            <option key={id} value={id}>
-              {name}
-            </option>
-          ))}
+          <Options items={customers} />
         </select>
         <span className="result-count" id="orders-count">
           {all ? t("orders.count", { count: rows.length, n: count(rows.length) }) : t("orders.loading")}

@@ -6,10 +6,11 @@ import { useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
 import type { PriceChangeKind } from "../bindings/PriceChangeKind";
-import { count, regionName } from "../format";
+import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
+import { MarketOptions } from "../shell/Options";
 import { SearchField } from "../shell/SearchField";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { ChangesTable } from "./ChangesTable";
@@ -95,11 +96,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
         <label className="inline-field">
           <Trans i18nKey="changesTab.market" components={{ span: <span className="bar-label" /> }} />
           <select id="changes-market" value={market} onChange={(e) => pickMarket(e.target.value)}>
-            {(markets.length ? markets : [{ code: market, name: market, currency: "" }]).map((m) => (
-              <option key={m.code} value={m.code}>
-                {m.code} · {regionName(m.code, m.name)}
-              </option>
-            ))}
+            <MarketOptions markets={markets} current={market} />
           </select>
         </label>
         {ready && (

@@ -10,6 +10,7 @@ import { count, dateTime, regionName } from "../format";
 import { EMPTY_FILTER, keptFilter } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { FileButtons } from "../shell/Export";
+import { MarketOptions } from "../shell/Options";
 import type { ViewProps } from "../shell/nav";
 import { priceErrorHint } from "./errors";
 import { cancelExport, resetExport, startExport, useExportRun } from "./exportRun";
@@ -147,11 +148,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
                 }}
               >
                 <option value="">{t("exportTab.addAMarket2")}</option>
-                {available.map((m) => (
-                  <option key={m.code} value={m.code}>
-                    {m.code} · {regionName(m.code, m.name)}
-                  </option>
-                ))}
+                <MarketOptions markets={available} />
               </select>
             </div>
             <div className="hint" id="price-last-snapshot">

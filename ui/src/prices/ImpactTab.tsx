@@ -12,6 +12,7 @@ import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
 import { Grid, type GridSort, sortable } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
+import { Options } from "../shell/Options";
 import { KIND_ORDER, dayLabel, kindLabel, formatOf, sortRows, withFormat } from "./prices";
 import { t } from "../i18n";
 
@@ -100,11 +101,7 @@ export function ImpactTab({ market }: ViewProps) {
         <label>
           {t("impactTab.compareWith")}
           <select value={days ?? ""} onChange={(e) => setDays(e.target.value === "" ? null : Number(e.target.value))}>
-            {DAYS.map((d) => (
-              <option key={d ?? "prev"} value={d ?? ""}>
-                {d === null ? t("impactTab.theSnapshotBefore") : t("impactTab.dDaysBefore", { d })}
-              </option>
-            ))}
+            <Options items={DAYS.map((d) => [String(d ?? ""), d === null ? t("impactTab.theSnapshotBefore") : t("impactTab.dDaysBefore", { d })])} />
           </select>
         </label>
         <span className="hint" role="status">

@@ -11,9 +11,10 @@ import type { SettingsValues } from "../bindings/SettingsValues";
 import type { SettingsView } from "../bindings/SettingsView";
 import type { ConnectionChoice } from "../bindings/ConnectionChoice";
 import type { Language } from "../bindings/Language";
-import { dateTime, plain, regionName, time } from "../format";
+import { dateTime, plain, time } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
+import { MarketOptions } from "../shell/Options";
 import { useShortcuts } from "../shell/shortcuts";
 import { describeAccount, refreshWhoAmI, setWhoAmI, useWhoAmI } from "./account";
 import { ConnectionCheck } from "./ConnectionCheck";
@@ -315,7 +316,6 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
       <span>{words}</span>
     </label>
   );
-  const marketOptions = markets.length ? markets : [{ code: values.markets[0] ?? "US", name: "", currency: "" }];
 
   return (
     <section className="view settings" aria-label={t("settings.settings")}>
@@ -407,12 +407,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
               <div className="grid2">
                 <Field id="default-market" label={t("settings.defaultMarket")} error={errors.markets} help={t("settings.theMarketCspDeskOpens")}>
                   <select id="default-market" value={values.markets[0] ?? ""} onChange={(e) => setMarkets(e.target.value, otherMarkets)}>
-                    {marketOptions.map((m) => (
-                      <option key={m.code} value={m.code}>
-                        {m.code}
-                        {m.name ? ` · ${regionName(m.code, m.name)}` : ""}
-                      </option>
-                    ))}
+                    <MarketOptions markets={markets} current={values.markets[0] ?? "US"} />
                   </select>
                 </Field>
                 <TextField id="other-markets" label={t("settings.otherMarkets")} help={t("settings.moreMarketsForPriceLists")} placeholder={t("settings.none")} value={otherMarkets} onChange={(v) => setMarkets(values.markets[0] ?? "US", v)} />

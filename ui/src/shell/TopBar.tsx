@@ -5,8 +5,9 @@ import type { SyncRun } from "../App";
 import type { ConnectionStatus } from "../bindings/ConnectionStatus";
 import type { Market } from "../bindings/Market";
 import type { SyncState } from "../bindings/SyncState";
-import { ago, count, dateTime, phaseLabel, regionName } from "../format";
+import { ago, count, dateTime, phaseLabel } from "../format";
 import { AccountBadge } from "../settings/AccountBadge";
+import { MarketOptions } from "./Options";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
 
@@ -51,11 +52,7 @@ export function TopBar({ status, connectFailed, markets, market, onMarket, lastS
           onChange={(e) => onMarket(e.target.value)}
           disabled={syncRun !== null}
         >
-          {(markets.length ? markets : [{ code: market, name: market, currency: "" }]).map((m) => (
-            <option key={m.code} value={m.code}>
-              {m.code} · {regionName(m.code, m.name)}
-            </option>
-          ))}
+          <MarketOptions markets={markets} current={market} />
         </select>
       </label>
       <div className="spacer" />

@@ -16,6 +16,7 @@ import { Grid, type GridColumn, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
 import { SearchField } from "../shell/SearchField";
+import { Options } from "../shell/Options";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { SubscriptionDetail } from "./SubscriptionDetail";
 import "./subscriptions.css";
@@ -295,27 +296,15 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
           <select aria-label={t("subscriptions.customer")} id="subs-customer" value={filter.customerId} onChange={(e) => setFilter((f) => ({ ...f, customerId: e.target.value }))}>
             <option value="">{t("subscriptions.allCustomers")}</option>
             {filter.customerId && !customers.some(([id]) => id === filter.customerId) && <option value={filter.customerId}>{filter.customerId}</option>}
-            {customers.map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
+            <Options items={customers} />
           </select>
           <select aria-label={t("subscriptions.status")} id="subs-status" value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value as ListFilter["status"] }))}>
             <option value="">{t("subscriptions.allStatuses")}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {statusLabel(s)}
-              </option>
-            ))}
+            <Options items={STATUSES.map((s) => [s, statusLabel(s)])} />
           </select>
           <select aria-label={t("subscriptions.publisher")} id="subs-publisher" className="publisher-select" value={filter.publisher} onChange={(e) => setFilter((f) => ({ ...f, publisher: e.target.value }))}>
             <option value="">{t("subscriptions.allPublishers")}</option>
-            {publishers.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
+            <Options items={publishers.map((p) => [p, p])} />
           </select>
           {filtered && (
             <button type="button" className="link" onClick={() => setFilter((f) => ({ ...EMPTY_LIST_FILTER, segment: f.segment }))}>
