@@ -14,7 +14,7 @@ import "../orders/orders.css";
 import type { CustomerRow } from "../bindings/CustomerRow";
 import { Detail, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { Grid, type GridColumn, type GridSort } from "../shell/Grid";
+import { Empty, Grid, type GridColumn, type GridSort } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
 import { SearchField } from "../shell/SearchField";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
@@ -100,12 +100,9 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
       <div className={openId ? "content with-detail" : "content"}>
         <div className="list">
           {rows && rows.length === 0 && (
-            <div className="empty">
-              {t("customers.noCustomerMatchesSearch", { search })}{" "}
-              <button type="button" className="link" onClick={() => setSearch("")}>
-                {t("customers.clearSearch")}
-              </button>
-            </div>
+            <Empty label={t("customers.clearSearch")} onClick={() => setSearch("")}>
+              {t("customers.noCustomerMatchesSearch", { search })}
+            </Empty>
           )}
           <Grid
             id="customer-table"

@@ -12,7 +12,7 @@ import type { LineRow } from "../bindings/LineRow";
 import { covers, rowAt, windowFor } from "../marketplace/windowing";
 import { Detail, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { Grid, type GridColumn, sortable } from "../shell/Grid";
+import { Empty, Grid, type GridColumn, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
 import { composing } from "../shell/SearchField";
@@ -319,20 +319,9 @@ export function Invoices({ navigate }: ViewProps) {
               {inv && !current && !linesError && !exportProgress && <div className="empty">{t("invoices.readingTheInvoiceSLine")}</div>}
               {exportProgress && !linesError && <ExportStatus progress={exportProgress} />}
               {current && current.total === 0 && (
-                <div className="empty" id="lines-empty">
-                  {filtered ? (
-                    <>
-                      {t("invoices.noLineMatchesTheseFilters")}{" "}
-                      <button type="button" className="link" onClick={() => setFilters(EMPTY_LINE_FILTERS)}>
-                        {t("invoices.clearFilters")}
-                      </button>
-                    </>
-                  ) : inv?.unbilled ? (
-                    t("invoices.noMarketplaceChargesSoFar")
-                  ) : (
-                    t("invoices.thisInvoiceHasNoMarketplace")
-                  )}
-                </div>
+                <Empty id="lines-empty" label={filtered ? t("invoices.clearFilters") : undefined} onClick={() => setFilters(EMPTY_LINE_FILTERS)}>
+                  {filtered ? t("invoices.noLineMatchesTheseFilters") : inv?.unbilled ? t("invoices.noMarketplaceChargesSoFar") : t("invoices.thisInvoiceHasNoMarketplace")}
+                </Empty>
               )}
               <Grid
                 id="line-table"

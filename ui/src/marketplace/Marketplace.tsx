@@ -7,6 +7,7 @@ import * as api from "../api";
 import type { OfferFilter } from "../bindings/OfferFilter";
 import { recordFirstRows, recordIpc, recordKeystroke } from "../perf";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { Empty } from "../shell/Grid";
 import type { Navigate } from "../shell/nav";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { useEvent } from "../shell/useEvent";
@@ -171,12 +172,9 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
               {syncing ? t("marketplace.fetchingTheCatalogForThe") : t("marketplace.noCatalogForThisMarket")}
             </div>
           ) : data && total === 0 ? (
-            <div className="empty" id="empty-state">
-              {t("marketplace.noOfferMatchesTheseFilters")}{" "}
-              <button type="button" className="link" onClick={() => setFilter(EMPTY_FILTER)}>
-                {t("marketplace.clearFilters")}
-              </button>
-            </div>
+            <Empty id="empty-state" label={t("marketplace.clearFilters")} onClick={() => setFilter(EMPTY_FILTER)}>
+              {t("marketplace.noOfferMatchesTheseFilters")}
+            </Empty>
           ) : null}
           <OfferTable
             total={total}

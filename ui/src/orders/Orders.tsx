@@ -7,7 +7,7 @@ import * as api from "../api";
 import { ago, count, dateTime, isoPeriod } from "../format";
 import type { OrderRow } from "../bindings/OrderRow";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { Grid, type GridColumn } from "../shell/Grid";
+import { Empty, Grid, type GridColumn } from "../shell/Grid";
 import { Options } from "../shell/Options";
 import type { ViewProps } from "../shell/nav";
 import { stateLabel, isOpen } from "./buy";
@@ -109,12 +109,9 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
       {error && <ErrorBanner error={error} what={t("orders.theOrdersCouldNotBe")} onRetry={load} />}
       <div className="list">
         {all && rows.length === 0 && (
-          <div className="empty">
-            {customerId ? t("orders.noneForCustomer") : t("orders.none")}{" "}
-            <button type="button" className="link" onClick={() => navigate({ view: "customers" })}>
-              {t("orders.customers")}
-            </button>
-          </div>
+          <Empty label={t("orders.customers")} onClick={() => navigate({ view: "customers" })}>
+            {customerId ? t("orders.noneForCustomer") : t("orders.none")}
+          </Empty>
         )}
         <Grid
           id="orders-table"

@@ -16,7 +16,7 @@ import { count, typeLabel } from "../format";
 import { CspCell } from "../marketplace/OfferTable";
 import { CloseButton, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { Grid, type GridColumn } from "../shell/Grid";
+import { Empty, Grid, type GridColumn } from "../shell/Grid";
 import { useExport } from "../shell/Export";
 import { ExternalLink as Link } from "../shell/ExternalLink";
 import type { ViewProps } from "../shell/nav";
@@ -180,12 +180,9 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
             </div>
           </div>
           {list && shown.length === 0 && (
-            <div className="empty">
-              {t("publishers.noPublisherMatchesSearch", { search })}{" "}
-              <button type="button" className="link" onClick={() => setSearch("")}>
-                {t("publishers.clearTheSearch")}
-              </button>
-            </div>
+            <Empty label={t("publishers.clearTheSearch")} onClick={() => setSearch("")}>
+              {t("publishers.noPublisherMatchesSearch", { search })}
+            </Empty>
           )}
           <Grid
             id="publisher-list"

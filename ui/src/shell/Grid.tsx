@@ -103,9 +103,6 @@ export function moveTo(key: string, current: number | null, count: number, page:
 export const sortable = <T,>(columns: Array<GridColumn<T>>): Array<GridColumn<T>> =>
   columns.map((c) => Object.defineProperties({ sortable: true }, Object.getOwnPropertyDescriptors(c)) as GridColumn<T>);
 
-/** The columns that fit a grid `width` px wide. */
-export const visibleColumns = <T,>(columns: ReadonlyArray<GridColumn<T>>, width: number) => columns.filter((c) => !c.minWidth || width >= c.minWidth);
-
 const ariaSort = (on: false | "asc" | "desc") => (on === "asc" ? "ascending" : on === "desc" ? "descending" : "none");
 
 function GridImpl<T>(p: GridProps<T>) {
@@ -257,6 +254,24 @@ function GridImpl<T>(p: GridProps<T>) {
           })}
         </div>
       </div>
+    </div>
+  );
+}
+
+/** What a list says when it has no rows, with the one thing to do about it (`label`: clear the
+ * search, the filters…) when there is one. */
+export function Empty({ id, label, onClick, children }: { id?: string; label?: string; onClick?: () => void; children: ReactNode }) {
+  return (
+    <div className="empty" id={id}>
+      {children}
+      {label && onClick && (
+        <>
+          {" "}
+          <button type="button" className="link" onClick={onClick}>
+            {label}
+          </button>
+        </>
+      )}
     </div>
   );
 }

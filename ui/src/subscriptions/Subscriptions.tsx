@@ -12,7 +12,7 @@ import type { SubscriptionList } from "../bindings/SubscriptionList";
 import type { SubscriptionState } from "../bindings/SubscriptionState";
 import { count, date, dateTime, isoPeriod } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { Grid, type GridColumn, sortable } from "../shell/Grid";
+import { Empty, Grid, type GridColumn, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
 import { SearchField } from "../shell/SearchField";
@@ -247,6 +247,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
           : t("subscriptions.emptyFiltered")
       : null;
   const filtered = filter.customerId !== "" || filter.status !== "" || filter.publisher !== "" || filter.search !== "";
+  const clearFilters = () => setFilter((f) => ({ ...EMPTY_LIST_FILTER, segment: f.segment }));
 
   return (
     <div className="view subscriptions">
@@ -307,7 +308,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
             <Options items={publishers.map((p) => [p, p])} />
           </select>
           {filtered && (
-            <button type="button" className="link" onClick={() => setFilter((f) => ({ ...EMPTY_LIST_FILTER, segment: f.segment }))}>
+            <button type="button" className="link" onClick={clearFilters}>
               {t("subscriptions.clearFilters")}
             </button>
           )}
@@ -349,14 +350,9 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
         <div className="list">
           {!list && !listed.error && <div className="empty">{t("subscriptions.readingSubscriptionsFromEveryCustomer")}</div>}
           {empty && (
-            <div className="empty" id="subs-empty">
-              {empty}{" "}
-              {filtered && (
-                <button type="button" className="link" onClick={() => setFilter((f) => ({ ...EMPTY_LIST_FILTER, segment: f.segment }))}>
-                  {t("subscriptions.clearFilters")}
-                </button>
-              )}
-            </div>
+            <Empty id="subs-empty" label={filtered ? t("subscriptions.clearFilters") : undefined} onClick={clearFilters}>
+              {empty}
+            </Empty>
           )}
           <Grid
             id="subs-table"
