@@ -19,6 +19,7 @@ import type { ViewProps } from "../shell/nav";
 import { SearchField } from "../shell/SearchField";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { useDebounced } from "../shell/useDebounced";
+import { useKeyed } from "../shell/useKeyed";
 import { t } from "../i18n";
 
 type SortKey = "companyName" | "domain" | "tenantId";
@@ -37,8 +38,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
   const refresh = () => setRefreshes((r) => r + 1);
   const listed = useQuery({ queryKey: ["customers", asked, refreshes], queryFn: () => api.customers(asked, refreshes > 0), placeholderData: keepPreviousData });
   const rows = listed.data ?? null;
-  const [cursor, setSelected] = useState({ search, index: null as number | null });
-  const selected = cursor.search === search ? cursor.index : null;
+  const [selected, setSelected] = useKeyed<number | null>(search, null);
   const [openId, setOpenId] = useState<string | null>(params.customerId ?? null);
   const [sort, setSort] = useState<GridSort>({ key: "companyName", descending: false });
   const searchRef = useRef<HTMLInputElement | null>(null);
@@ -53,12 +53,12 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
   const current = selected ?? (openIndex >= 0 ? openIndex : null);
 
   const openAt = (i: number) => {
-    setSelected({ search, index: i });
+    setSelected(i);
     const r = sorted[i];
     if (r) setOpenId(r.id);
   };
   // The arrows move the selection; an open detail follows it.
-  const select = (i: number) => (openId ? openAt(i) : setSelected({ search, index: i }));
+  const select = (i: number) => (openId ? openAt(i) : setSelected(i));
   useShortcuts({
     "Mod+f": () => focusSearch(searchRef.current),
     Escape: () => {
@@ -85,7 +85,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
             e.preventDefault();
             gridRef.current?.focus();
             if (e.key === "Enter" && sorted.length > 0) openAt(current ?? 0);
-            else if (current === null && sorted.length > 0) setSelected({ search, index: 0 });
+            else if (current === null && sorted.length > 0) setSelected(0);
           }}
         />
         <span className="result-count" id="customer-count">

@@ -16,6 +16,7 @@ import { Empty, Grid, type GridColumn, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
 import { composing } from "../shell/SearchField";
+import { useKeyed } from "../shell/useKeyed";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { ExportStatus } from "./ExportStatus";
 import "./invoices.css";
@@ -68,26 +69,23 @@ export function Invoices({ navigate }: ViewProps) {
   };
   // The question, less its window: a new one starts at the top, with nothing selected.
   const question = JSON.stringify([invoiceId, filters, sort, refreshes]);
-  const [asked, setAsked] = useState({ question, ...TOP });
-  const win0 = asked.question === question ? asked : { question, ...TOP };
+  const [win0, setWin] = useKeyed(question, TOP);
   /** A Graph export running for the lines being read. */
-  const [progress, setProgress] = useState<{ question: string; p: GraphExportProgress } | null>(null);
+  const [progress, setProgress] = useKeyed<GraphExportProgress | null>(question, null);
   const lines = useQuery({
     queryKey: ["invoice-lines", invoiceId, filters, sort, refreshes, win0.offset, win0.limit],
     queryFn: () => {
       const again = refreshNext.current;
       refreshNext.current = false;
-      return api.invoiceLines(buildLineQuery(invoiceId ?? "", filters, sort, win0.offset, win0.limit, again), (p) => setProgress({ question, p }));
+      return api.invoiceLines(buildLineQuery(invoiceId ?? "", filters, sort, win0.offset, win0.limit, again), setProgress);
     },
     enabled: invoiceId !== null,
     // The rows shown stay while the next answer is on its way; another invoice's never do.
     placeholderData: (prev, prevQuery) => (prevQuery?.queryKey[1] === invoiceId ? prev : undefined),
   });
-  const exportProgress = lines.isFetching && progress?.question === question ? progress.p : null;
+  const exportProgress = lines.isFetching ? progress : null;
   const linesError = lines.error;
-  const [cursor, setCursor] = useState<{ question: string; index: number } | null>(null);
-  const selected = cursor?.question === question ? cursor.index : null;
-  const setSelected = (index: number | null) => setCursor(index === null ? null : { question, index });
+  const [selected, setSelected] = useKeyed<number | null>(question, null);
   const [open, setOpen] = useState<LineRow | null>(null);
   const gridRef = useRef<HTMLDivElement | null>(null);
   const customerRef = useRef<HTMLInputElement | null>(null);
@@ -106,7 +104,7 @@ export function Invoices({ navigate }: ViewProps) {
 
   // Only the visible window crosses IPC: the rows the grid shows, once it has laid them out.
   const onRange = (first: number, last: number) => {
-    if (current !== null && !covers(win, first, last, total)) setAsked({ question, ...windowFor(first, last, total) });
+    if (current !== null && !covers(win, first, last, total)) setWin(windowFor(first, last, total));
   };
 
   const inv = invoices?.find((i) => i.id === invoiceId) ?? null;

@@ -11,6 +11,7 @@ import { Empty } from "../shell/Grid";
 import type { Navigate } from "../shell/nav";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { useEvent } from "../shell/useEvent";
+import { useKeyed } from "../shell/useKeyed";
 import { DetailPanel } from "./DetailPanel";
 import { t } from "../i18n";
 import { Filters } from "./Filters";
@@ -54,10 +55,8 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
   const question = JSON.stringify([market, catalog, filter, sort]);
   // How many rows the table shows at once (changes with the window's height, not on scroll).
   const [span, setSpan] = useState(30);
-  const [asked, setAsked] = useState({ question, ...top(span) });
-  const win = asked.question === question ? asked : { question, ...top(span) };
-  const [sel, setSel] = useState<{ question: string; index: number } | null>(null);
-  const selected = sel?.question === question ? sel.index : null;
+  const [win, setWin] = useKeyed(question, top(span));
+  const [selected, setSelected] = useKeyed<number | null>(question, null);
   const [opened, setOpened] = useState<{ market: string; key: string } | null>(null);
   const openKey = opened?.market === market ? opened.key : null;
   const searchRef = useRef<HTMLInputElement | null>(null);
@@ -95,11 +94,11 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
     const s = Math.max(30, last - first);
     if (s !== span) setSpan(s);
     if (!data || covers(data.win, first, last, total)) return;
-    setAsked({ question, ...windowFor(first, last, total) });
+    setWin(windowFor(first, last, total));
   });
 
   const open = useEvent((i: number) => {
-    setSel({ question, index: i });
+    setSelected(i);
     const r = rowAt(data?.win ?? null, i);
     if (r) setOpened({ market, key: r.key });
   });
@@ -121,7 +120,7 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
   const typedSearch = () => searchRef.current?.value ?? filter.search;
 
   const select = useEvent((i: number) => {
-    setSel({ question, index: i });
+    setSelected(i);
     // An open detail follows the selection.
     if (openKey !== null) {
       const r = rowAt(data?.win ?? null, i);
@@ -133,7 +132,7 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
     if (e.key === "ArrowDown" || e.key === "Enter") {
       e.preventDefault();
       gridRef.current?.focus();
-      if (selected === null && total > 0) setSel({ question, index: 0 });
+      if (selected === null && total > 0) setSelected(0);
     } else if (e.key === "Escape") {
       e.preventDefault();
       e.stopPropagation();

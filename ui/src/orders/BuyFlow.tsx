@@ -22,6 +22,7 @@ import type { Navigate } from "../shell/nav";
 import { composing } from "../shell/SearchField";
 import { useDialog } from "../shell/useDialog";
 import { useDebounced } from "../shell/useDebounced";
+import { useKeyed } from "../shell/useKeyed";
 import { type BuyCustomer, type BuyOffer, type PlanStep, buyStep, isHttps, mailtoFor, planStepError, termKey, termLabel, timeLeft } from "./buy";
 
 export type { BuyOffer } from "./buy";
@@ -255,9 +256,7 @@ function PickList<T>({
   id: string;
 }) {
   // The first item is highlighted again whenever the items change.
-  const [highlighted, setHighlighted] = useState({ items, index: 0 });
-  const hl = highlighted.items === items ? highlighted.index : 0;
-  const setHl = (index: number) => setHighlighted({ items, index });
+  const [hl, setHl] = useKeyed(items, 0);
   const onKey = (e: React.KeyboardEvent) => {
     if (composing(e)) return;
     if (e.key === "ArrowDown") {

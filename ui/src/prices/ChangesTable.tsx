@@ -1,10 +1,11 @@
 // The changes between two snapshots, in the one grid: its columns, their header words and the
 // widths below which they give way. The product cell's tooltip has the publisher and IDs.
-import { memo, useCallback, useState } from "react";
+import { memo, useCallback } from "react";
 
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
 import { isoPeriod, money, percent } from "../format";
 import { Grid, type GridSort, sortable } from "../shell/Grid";
+import { useKeyed } from "../shell/useKeyed";
 import { type ChangeSort, type ChangeSortKey, kindLabel } from "./prices";
 import { t } from "../i18n";
 
@@ -63,10 +64,9 @@ interface Props {
 }
 
 export const ChangesTable = memo(function ChangesTable({ rows, sort, onSort }: Props) {
-  const [selected, setSelected] = useState<{ rows: PriceChangeRow[]; index: number } | null>(null);
   // New rows (another filter or sort) start at the top with nothing selected.
+  const [selected, setSelected] = useKeyed<number | null>(rows, null);
   const rowAt = useCallback((i: number) => rows[i], [rows]);
-  const select = useCallback((index: number) => setSelected({ rows, index }), [rows]);
   const sortBy = useCallback((s: GridSort) => onSort({ key: s.key as ChangeSortKey, descending: s.descending }), [onSort]);
   return (
     <Grid
@@ -78,9 +78,9 @@ export const ChangesTable = memo(function ChangesTable({ rows, sort, onSort }: P
       rowAt={rowAt}
       sort={sort}
       onSort={sortBy}
-      selected={selected?.rows === rows ? selected.index : null}
-      onSelect={select}
-      onClose={selected ? () => setSelected(null) : undefined}
+      selected={selected}
+      onSelect={setSelected}
+      onClose={selected !== null ? () => setSelected(null) : undefined}
       resetKey={rows}
       rowProps={rowProps}
     />

@@ -11,6 +11,7 @@ import { count, isoPeriod, money, percent } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
 import { Grid, type GridSort, sortable } from "../shell/Grid";
+import { useKeyed } from "../shell/useKeyed";
 import type { ViewProps } from "../shell/nav";
 import { Options } from "../shell/Options";
 import { KIND_ORDER, dayLabel, kindLabel, formatOf, sortRows, withFormat } from "./prices";
@@ -86,9 +87,8 @@ export function ImpactTab({ market }: ViewProps) {
     return sort ? sortRows(all, VALUE[sort.key] ?? (() => null), sort.descending) : all;
   }, [impact.data, sort]);
   // New rows (another comparison or sort) start with nothing selected.
-  const [selected, setSelected] = useState<{ rows: ImpactRow[]; index: number } | null>(null);
+  const [selected, setSelected] = useKeyed<number | null>(rows, null);
   const rowAt = useCallback((i: number) => rows[i], [rows]);
-  const select = useCallback((index: number) => setSelected({ rows, index }), [rows]);
   const exporter = useExport({
     write: (path) => api.exportPriceImpact([market], days, withFormat(path ?? "", formatOf(path ?? "")), formatOf(path ?? "")),
     summary: (w) => t("impactTab.touchedSubscriptions", { n: count(w.rows) }),
@@ -131,9 +131,9 @@ export function ImpactTab({ market }: ViewProps) {
           rowHeight={44}
           sort={sort}
           onSort={setSort}
-          selected={selected?.rows === rows ? selected.index : null}
-          onSelect={select}
-          onClose={selected ? () => setSelected(null) : undefined}
+          selected={selected}
+          onSelect={setSelected}
+          onClose={selected !== null ? () => setSelected(null) : undefined}
           resetKey={rows}
           rowProps={rowProps}
         />
