@@ -92,7 +92,8 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
     dispatch({ type: "offer", offer: o });
     if (customer) check.mutate({ c: customer, o });
   };
-  const checking = check.isPending && check.variables ? check.variables.c.id + check.variables.o.productId : null;
+  // The customer or offer whose availability is being checked.
+  const checking = check.isPending ? check.variables : undefined;
 
   const planError = s.step === 2 ? planStepError(s) : null;
   const toReview = () => {
@@ -142,14 +143,10 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
             </div>
           )}
           {step === 1 && !fromCustomer && (
-            <CustomerStep
-              checking={checking}
-              selected={customer?.id ?? null}
-              onPick={pickCustomer}
-            />
+            <CustomerStep busy={checking?.c.id ?? null} selected={customer?.id ?? null} onPick={pickCustomer} />
           )}
           {step === 1 && fromCustomer && customer && (
-            <OfferStep market={market} checking={checking} selected={offer?.productId ?? null} onPick={pickOffer} />
+            <OfferStep market={market} busy={checking?.o.productId ?? null} selected={offer?.productId ?? null} onPick={pickOffer} />
           )}
           {s.step === 2 && (
             <PlanStep
@@ -227,34 +224,30 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
   );
 }
 
-/** A searchable list that picks on click or Enter; arrows move. */
-function PickList<T>({
-  items,
-  keyOf,
-  render,
-  onPick,
-  selected,
-  busyKey,
-  placeholder,
-  search,
-  onSearch,
-  loading,
-  empty,
-  id,
-}: {
-  items: T[];
-  keyOf: (tv: T) => string;
-  render: (tv: T) => React.ReactNode;
-  onPick: (tv: T) => void;
+interface PickListProps<T> {
+  id: string;
+  /** The question for what was typed (asked when the typing pauses). */
+  find: (search: string) => { queryKey: readonly unknown[]; queryFn: () => Promise<T[]> };
+  /** What could not be read, when the question failed. */
+  what: string;
+  keyOf: (item: T) => string;
+  render: (item: T) => React.ReactNode;
+  onPick: (item: T) => void;
   selected: string | null;
+  /** The item whose availability is being checked. */
   busyKey: string | null;
   placeholder: string;
-  search: string;
-  onSearch: (s: string) => void;
-  loading: boolean;
   empty: string;
-  id: string;
-}) {
+}
+
+const NONE: never[] = [];
+
+/** A searchable list that picks on click or Enter; arrows move. */
+function PickList<T>({ id, find, what, keyOf, render, onPick, selected, busyKey, placeholder, empty }: PickListProps<T>) {
+  const [search, setSearch] = useState("");
+  const asked = useDebounced(search, 120);
+  const found = useQuery({ ...find(asked), placeholderData: keepPreviousData });
+  const items: T[] = found.data ?? NONE;
   // The first item is highlighted again whenever the items change.
   const [hl, setHl] = useKeyed(items, 0);
   const onKey = (e: React.KeyboardEvent) => {
@@ -272,10 +265,11 @@ function PickList<T>({
   };
   return (
     <div className="pick">
-      <input type="search" autoFocus className="pick-search" placeholder={placeholder} aria-label={placeholder} value={search} onChange={(e) => onSearch(e.target.value)} onKeyDown={onKey} aria-controls={id} />
+      {found.error && <ErrorBanner error={found.error} what={what} />}
+      <input type="search" autoFocus className="pick-search" placeholder={placeholder} aria-label={placeholder} value={search} onChange={(e) => setSearch(e.target.value)} onKeyDown={onKey} aria-controls={id} />
       {items.length === 0 && (
         <p className="muted pick-empty" role="status">
-          {loading ? t("buyFlow.loading") : empty}
+          {found.isPending ? t("buyFlow.loading") : empty}
         </p>
       )}
       {/* Focusable (a long list scrolls), with the same keys as the field. */}
@@ -306,76 +300,54 @@ function PickList<T>({
   );
 }
 
-const NONE: never[] = [];
-
-function CustomerStep({ checking, selected, onPick }: { checking: string | null; selected: string | null; onPick: (c: CustomerRow) => void }) {
-  const [search, setSearch] = useState("");
-  const asked = useDebounced(search, 120);
-  const found = useQuery({ queryKey: ["customers", asked, 0], queryFn: () => api.customers(asked), placeholderData: keepPreviousData });
-  const rows = found.data ?? NONE;
-  const { isPending: loading, error } = found;
+function CustomerStep({ busy, selected, onPick }: { busy: string | null; selected: string | null; onPick: (c: CustomerRow) => void }) {
   return (
-    <>
-      {error && <ErrorBanner error={error} what={t("buyFlow.theCustomersCouldNotBe")} />}
-      <PickList
-        id="buy-customers"
-        items={rows}
-        keyOf={(c) => c.id}
-        render={(c) => (
-          <span className="pick-main">
-            <strong>{c.companyName}</strong> <span className="muted">{c.domain}</span>
-          </span>
-        )}
-        onPick={onPick}
-        selected={selected}
-        busyKey={checking ? (rows.find((r) => checking.startsWith(r.id))?.id ?? null) : null}
-        placeholder={t("buyFlow.searchCustomersByCompanyName")}
-        search={search}
-        onSearch={setSearch}
-        loading={loading}
-        empty={t("buyFlow.noCustomerMatches")}
-      />
-    </>
+    <PickList
+      id="buy-customers"
+      find={(asked) => ({ queryKey: ["customers", asked, 0], queryFn: () => api.customers(asked) })}
+      what={t("buyFlow.theCustomersCouldNotBe")}
+      keyOf={(c) => c.id}
+      render={(c) => (
+        <span className="pick-main">
+          <strong>{c.companyName}</strong> <span className="muted">{c.domain}</span>
+        </span>
+      )}
+      onPick={onPick}
+      selected={selected}
+      busyKey={busy}
+      placeholder={t("buyFlow.searchCustomersByCompanyName")}
+      empty={t("buyFlow.noCustomerMatches")}
+    />
   );
 }
 
-function OfferStep({ market, checking, selected, onPick }: { market: string; checking: string | null; selected: string | null; onPick: (o: BuyOffer) => void }) {
-  const [search, setSearch] = useState("");
-  const asked = useDebounced(search, 120);
-  const found = useQuery({
+function OfferStep({ market, busy, selected, onPick }: { market: string; busy: string | null; selected: string | null; onPick: (o: BuyOffer) => void }) {
+  const find = (asked: string) => ({
     queryKey: ["buy-offers", market, asked],
     queryFn: async () => {
       const filter = { ...EMPTY_FILTER, types: ["saas" as const], search: asked };
       const w = await api.queryOffers(market, { filter, sort: "title", descending: false, offset: 0, limit: 40 });
       return w.rows.filter((r) => r.purchasable && r.productId);
     },
-    placeholderData: keepPreviousData,
   });
-  const rows = found.data ?? NONE;
-  const { isPending: loading, error } = found;
   return (
-    <>
-      {error && <ErrorBanner error={error} what={t("buyFlow.theSaasOffersOfMarket", { market })} />}
-      <PickList
-        id="buy-offers"
-        items={rows}
-        keyOf={(o) => o.productId ?? o.key}
-        render={(o) => (
-          <span className="pick-main">
-            <strong>{o.title}</strong> <span className="muted">{o.publisherName}</span>
-            {o.freeTrial && <span className="pill trial">{t("buyFlow.freeTrial")}</span>}
-          </span>
-        )}
-        onPick={(o) => onPick({ key: o.key, productId: o.productId ?? "", title: o.title, publisherName: o.publisherName })}
-        selected={selected}
-        busyKey={checking ? (rows.find((r) => r.productId && checking.endsWith(r.productId))?.productId ?? null) : null}
-        placeholder={t("buyFlow.searchSaasOffersSoldIn", { market })}
-        search={search}
-        onSearch={setSearch}
-        loading={loading}
-        empty={t("buyFlow.noSaasOfferMatches")}
-      />
-    </>
+    <PickList
+      id="buy-offers"
+      find={find}
+      what={t("buyFlow.theSaasOffersOfMarket", { market })}
+      keyOf={(o) => o.productId ?? o.key}
+      render={(o) => (
+        <span className="pick-main">
+          <strong>{o.title}</strong> <span className="muted">{o.publisherName}</span>
+          {o.freeTrial && <span className="pill trial">{t("buyFlow.freeTrial")}</span>}
+        </span>
+      )}
+      onPick={(o) => onPick({ key: o.key, productId: o.productId ?? "", title: o.title, publisherName: o.publisherName })}
+      selected={selected}
+      busyKey={busy}
+      placeholder={t("buyFlow.searchSaasOffersSoldIn", { market })}
+      empty={t("buyFlow.noSaasOfferMatches")}
+    />
   );
 }
 
