@@ -172,12 +172,7 @@ function GridImpl<T>(p: GridProps<T>) {
   };
   useShortcuts(
     {
-      ArrowDown: move,
-      ArrowUp: move,
-      PageDown: move,
-      PageUp: move,
-      Home: move,
-      End: move,
+      ...Object.fromEntries(Object.keys(MOVES).map((key) => [key, move])),
       Enter: () => {
         if (selected === null || !p.onOpen) return false;
         scrollRef.current?.focus();
