@@ -13,7 +13,6 @@ import type { ActivationLinkInfo } from "./bindings/ActivationLinkInfo";
 import type { AutoRenewResult } from "./bindings/AutoRenewResult";
 import type { PlanChange } from "./bindings/PlanChange";
 import type { PlanChoices } from "./bindings/PlanChoices";
-import type { PolicyInfo } from "./bindings/PolicyInfo";
 import type { QuantityBounds } from "./bindings/QuantityBounds";
 import type { SubscriptionBadges } from "./bindings/SubscriptionBadges";
 import type { SubscriptionItem } from "./bindings/SubscriptionItem";
@@ -295,8 +294,6 @@ export const setQuantity = (customerId: string, subscriptionId: string, quantity
 export const subscriptionActivationLink = (customerId: string, subscriptionId: string): Promise<ActivationLinkInfo> =>
   call("subscription_activation_link", { customerId, subscriptionId });
 
-export const cancellationPolicy = (): Promise<PolicyInfo> => call("cancellation_policy");
-
 /** The plans Partner Center lists as eligible targets, and the others with the reason. */
 export const planOptions = (customerId: string, subscriptionId: string): Promise<PlanChoices> =>
   call("plan_options", { customerId, subscriptionId });
@@ -341,10 +338,6 @@ export const deletePublisherNote = (id: number): Promise<void> => call("delete_p
 
 export const exportPublisherNotes = (path: string | null, format: ExportFormat | null): Promise<ExportResult> =>
   call("export_publisher_notes", { path, format });
-
-/** "Save as…": the file the user picks for an export, .xlsx or .csv (null when they cancel). */
-export const chooseExportPath = (defaultName: string): Promise<string | null> =>
-  saveSpreadsheetAs(defaultName, ["xlsx", "csv"]);
 
 // ---- Settings and sign-in (issue 8)
 
