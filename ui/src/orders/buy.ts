@@ -165,9 +165,12 @@ export function mailtoFor(c: Pick<OrderConfirmation, "customerEmail" | "customer
   ];
   if (deadline) lines.push("", t("buy.mail.refundUntil", { deadline }));
   lines.push("", t("buy.mail.reference", { orderId: c.orderId }), "", t("buy.mail.regards"));
-  const to = c.customerEmail ? encodeURIComponent(c.customerEmail).replace(/%40/g, "@") : "";
-  return `mailto:${to}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(lines.join("\r\n"))}`;
+  return mailto(c.customerEmail, subject, lines.join("\r\n"));
 }
+
+/** A mailto link with a subject and a body (to nobody yet when `to` is not known). */
+export const mailto = (to: string | null, subject: string, body: string): string =>
+  `mailto:${to ? encodeURIComponent(to).replace(/%40/g, "@") : ""}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
 
 export function stateLabel(s: OrderState): string {
   switch (s) {

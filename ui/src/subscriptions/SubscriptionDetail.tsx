@@ -9,6 +9,7 @@ import * as api from "../api";
 import type { PolicyInfo } from "../bindings/PolicyInfo";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import { date, dateTime } from "../format";
+import { mailto } from "../orders/buy";
 import { Detail, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
@@ -260,10 +261,8 @@ function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; t
         if (!(await api.copyText(l.uri))) throw new api.IpcError("unknown", t("subscriptionDetail.clipboardFailed"), false);
         return toast(l.refreshed ? t("subscriptionDetail.freshLinkCopied") : t("subscriptionDetail.linkCopied"));
       }
-      const subject = t("buy.mail.subject", { product: sub.productName });
       const body = t("subscriptionDetail.mailBody", { product: sub.productName, plan: sub.planName, uri: l.uri, until: dateTime(l.expiresAt) });
-      const to = l.customerEmail ?? "";
-      return api.openLink(`mailto:${encodeURIComponent(to)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`);
+      return api.openLink(mailto(l.customerEmail, t("buy.mail.subject", { product: sub.productName }), body));
     },
   });
   const error = use.error ?? held.error;
