@@ -12,6 +12,7 @@ import { Options } from "../shell/Options";
 import type { ViewProps } from "../shell/nav";
 import { stateLabel, isOpen } from "./buy";
 import "./orders.css";
+import { customersOf } from "../subscriptions/time";
 import { t } from "../i18n";
 
 export function Orders({ params, navigate }: ViewProps<"orders">) {
@@ -23,12 +24,7 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
   const [selected, setSelected] = useState<number | null>(null);
 
   // The customers that have orders, for the filter.
-  const customers = useMemo(() => {
-    const m = new Map<string, string>();
-    for (const o of all ?? []) m.set(o.customerId, o.customerName);
-    if (customerId && !m.has(customerId)) m.set(customerId, customerId);
-    return [...m.entries()].sort((a, b) => a[1].localeCompare(b[1]));
-  }, [all, customerId]);
+  const customers = useMemo(() => customersOf(all ?? [], customerId), [all, customerId]);
 
   const rows = useMemo(() => (all ?? []).filter((o) => !customerId || o.customerId === customerId), [all, customerId]);
   const open = rows.filter((o) => isOpen(o.state)).length;

@@ -28,6 +28,7 @@ import {
   type Segment,
   type Sort,
   countdown,
+  customersOf,
   inSegment,
   keyOfRow,
   matches,
@@ -126,11 +127,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
   const now = useNow(skew, 60_000);
 
   const rows = useMemo(() => list?.rows ?? [], [list]);
-  const customers = useMemo(() => {
-    const m = new Map<string, string>();
-    for (const r of rows) m.set(r.customerId, r.customerName);
-    return [...m.entries()].sort((a, b) => a[1].localeCompare(b[1]));
-  }, [rows]);
+  const customers = useMemo(() => customersOf(rows, filter.customerId), [rows, filter.customerId]);
   const publishers = useMemo(() => [...new Set(rows.map((r) => r.publisherName))].filter(Boolean).sort((a, b) => a.localeCompare(b)), [rows]);
 
   // The segment counts follow the other filters (customer, status, publisher, search).
@@ -296,7 +293,6 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
           />
           <select aria-label={t("subscriptions.customer")} id="subs-customer" value={filter.customerId} onChange={(e) => setFilter((f) => ({ ...f, customerId: e.target.value }))}>
             <option value="">{t("subscriptions.allCustomers")}</option>
-            {filter.customerId && !customers.some(([id]) => id === filter.customerId) && <option value={filter.customerId}>{filter.customerId}</option>}
             <Options items={customers} />
           </select>
           <select aria-label={t("subscriptions.status")} id="subs-status" value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value as ListFilter["status"] }))}>

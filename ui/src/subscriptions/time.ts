@@ -239,4 +239,13 @@ export function billingLabel(cycle: string): string {
   }
 }
 
+/** The customers of `rows` as [id, name] by name, for a filter; `current` too (by its id) when no
+ * row is theirs, so a customer picked elsewhere stays picked. */
+export function customersOf(rows: ReadonlyArray<{ customerId: string; customerName: string }>, current = ""): Array<[string, string]> {
+  const m = new Map<string, string>();
+  for (const r of rows) m.set(r.customerId, r.customerName);
+  if (current && !m.has(current)) m.set(current, current);
+  return [...m.entries()].sort((a, b) => a[1].localeCompare(b[1]));
+}
+
 export const keyOfRow = (s: { customerId: string; id: string }) => `${s.customerId}/${s.id}`;
