@@ -379,22 +379,20 @@ function Offers({ detail }: { detail: PublisherDetail }) {
   );
 }
 
+const EMPTY_NOTE = { text: "", name: "", email: "", phone: "" };
+
 function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChanged: (n: PublisherNote[]) => void; toast: (m: string) => void }) {
   const [kind, setKind] = useState<"note" | "contact">("note");
-  const [text, setText] = useState("");
-  const [name, setName] = useState("");
-  const [email, setEmail] = useState("");
-  const [phone, setPhone] = useState("");
+  const [form, setForm] = useState(EMPTY_NOTE);
+  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setForm({ ...form, [k]: e.target.value });
+  const { text, name, email, phone } = form;
   const [confirming, setConfirming] = useState<number | null>(null);
   const canAdd = text.trim() !== "" || email.trim() !== "" || phone.trim() !== "";
   const adding = useMutation({
-    mutationFn: () => api.addPublisherNote(detail.name, { kind, text, name: kind === "contact" ? name : null, email: kind === "contact" ? email : null, phone: kind === "contact" ? phone : null }),
+    mutationFn: () => api.addPublisherNote(detail.name, kind === "contact" ? { kind, ...form } : { kind, text, name: null, email: null, phone: null }),
     onSuccess: (n) => {
       onChanged([...detail.notes, n]);
-      setText("");
-      setName("");
-      setEmail("");
-      setPhone("");
+      setForm(EMPTY_NOTE);
       toast(kind === "contact" ? t("publishers.contactAdded") : t("publishers.noteAdded"));
     },
   });
@@ -478,9 +476,9 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
         </div>
         {kind === "contact" && (
           <div className="contact-fields">
-            <input id="note-name" placeholder={t("publishers.name")} value={name} onChange={(e) => setName(e.target.value)} aria-label={t("publishers.contactName")} />
-            <input id="note-email" type="email" placeholder={t("publishers.email")} value={email} onChange={(e) => setEmail(e.target.value)} aria-label={t("publishers.contactEmail")} />
-            <input id="note-phone" type="tel" placeholder={t("publishers.phone")} value={phone} onChange={(e) => setPhone(e.target.value)} aria-label={t("publishers.contactPhone")} />
+            <input id="note-name" placeholder={t("publishers.name")} value={name} onChange={set("name")} aria-label={t("publishers.contactName")} />
+            <input id="note-email" type="email" placeholder={t("publishers.email")} value={email} onChange={set("email")} aria-label={t("publishers.contactEmail")} />
+            <input id="note-phone" type="tel" placeholder={t("publishers.phone")} value={phone} onChange={set("phone")} aria-label={t("publishers.contactPhone")} />
           </div>
         )}
         <textarea
@@ -488,7 +486,7 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
           rows={2}
           placeholder={kind === "contact" ? t("publishers.roleHoursWhenToCall") : t("publishers.eGEscalationsGoThrough")}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={set("text")}
           onKeyDown={(e) => {
             if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !composing(e)) add(e);
           }}
