@@ -59,18 +59,14 @@ export function formatElapsed(ms: number): string {
   return t("time.minS", { m: Math.floor(s / 60), s: String(s % 60).padStart(2, "0") });
 }
 
-export function kindLabel(k: PriceChangeKind): string {
-  switch (k) {
-    case "new":
-      return t("prices.kind.new");
-    case "removed":
-      return t("prices.kind.removed");
-    case "increase":
-      return t("prices.kind.increase");
-    default:
-      return t("prices.kind.decrease");
-  }
-}
+// Every kind has its words: the compiler fails here when the core adds one.
+const KIND_LABELS: Record<PriceChangeKind, () => string> = {
+  new: () => t("prices.kind.new"),
+  removed: () => t("prices.kind.removed"),
+  increase: () => t("prices.kind.increase"),
+  decrease: () => t("prices.kind.decrease"),
+};
+export const kindLabel = (k: PriceChangeKind): string => KIND_LABELS[k]();
 
 export type ChangeSortKey = "kind" | "product" | "sku" | "plan" | "term" | "oldPrice" | "newPrice" | "amount" | "percent";
 
