@@ -10,6 +10,7 @@ import type { PublisherOption } from "../bindings/PublisherOption";
 import { count, typeLabel } from "../format";
 import { Contained } from "../shell/Contained";
 import { SearchField, composing } from "../shell/SearchField";
+import { pickKeys } from "../shell/shortcuts";
 import { useKeyed } from "../shell/useKeyed";
 import { EMPTY_FILTER } from "./windowing";
 import { t } from "../i18n";
@@ -235,20 +236,8 @@ function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "mark
             onFocus={() => setOpen(true)}
             onBlur={() => setTimeout(() => setOpen(false), 150)}
             onKeyDown={(e) => {
-              if (composing(e)) return;
-              if (e.key === "ArrowDown") {
-                e.preventDefault();
-                e.stopPropagation();
-                setHighlight(Math.min(options.length - 1, highlight + 1));
-              } else if (e.key === "ArrowUp") {
-                e.preventDefault();
-                e.stopPropagation();
-                setHighlight(Math.max(0, highlight - 1));
-              } else if (e.key === "Enter") {
-                e.stopPropagation();
-                const o = options[highlight];
-                if (o) pick(o.name);
-              } else if (e.key === "Escape") {
+              if (pickKeys(e, options.length, highlight, setHighlight, (i) => options[i] && pick(options[i].name))) return;
+              if (e.key === "Escape" && !composing(e)) {
                 e.stopPropagation();
                 setText("");
                 setOpen(false);

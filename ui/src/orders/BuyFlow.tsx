@@ -19,7 +19,7 @@ import { CloseButton, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
-import { composing } from "../shell/SearchField";
+import { pickKeys } from "../shell/shortcuts";
 import { useDialog } from "../shell/useDialog";
 import { useDebounced } from "../shell/useDebounced";
 import { useKeyed } from "../shell/useKeyed";
@@ -250,19 +250,7 @@ function PickList<T>({ id, find, what, keyOf, render, onPick, selected, busyKey,
   const items: T[] = found.data ?? NONE;
   // The first item is highlighted again whenever the items change.
   const [hl, setHl] = useKeyed(items, 0);
-  const onKey = (e: React.KeyboardEvent) => {
-    if (composing(e)) return;
-    if (e.key === "ArrowDown") {
-      e.preventDefault();
-      setHl(Math.min(items.length - 1, hl + 1));
-    } else if (e.key === "ArrowUp") {
-      e.preventDefault();
-      setHl(Math.max(0, hl - 1));
-    } else if (e.key === "Enter" && items[hl]) {
-      e.preventDefault();
-      onPick(items[hl]);
-    }
-  };
+  const onKey = (e: React.KeyboardEvent) => pickKeys(e, items.length, hl, setHl, (i) => items[i] && onPick(items[i]));
   return (
     <div className="pick">
       {found.error && <ErrorBanner error={found.error} what={what} />}
