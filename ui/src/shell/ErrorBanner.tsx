@@ -6,36 +6,22 @@ import type { ErrorKind } from "../bindings/ErrorKind";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
 
-/** What to do after an error of `kind` (empty when the message says it all). */
-export function nextStep(kind: ErrorKind): string {
-  switch (kind) {
-    case "network":
-      return t("errors.network");
-    case "throttled":
-      return t("errors.throttled");
-    case "auth":
-      return t("errors.auth");
-    case "api":
-      return t("errors.api");
-    case "decode":
-      return t("errors.decode");
-    case "store":
-      return t("errors.store");
-    case "notFound":
-      return t("errors.notFound");
-    case "invalid":
-      return t("errors.invalid");
-    case "keychain":
-      return t("errors.keychain");
-    case "internal":
-      return t("errors.internal");
-    case "unknown":
-      return t("errors.unknown");
-    case "refused":
-    case "cancelled":
-      return "";
-  }
-}
+/** What to do after an error of each kind (empty when the message says it all). */
+const NEXT_STEPS: Record<ErrorKind, () => string> = {
+  network: () => t("errors.network"),
+  throttled: () => t("errors.throttled"),
+  auth: () => t("errors.auth"),
+  api: () => t("errors.api"),
+  decode: () => t("errors.decode"),
+  store: () => t("errors.store"),
+  notFound: () => t("errors.notFound"),
+  invalid: () => t("errors.invalid"),
+  keychain: () => t("errors.keychain"),
+  internal: () => t("errors.internal"),
+  unknown: () => t("errors.unknown"),
+  refused: () => "",
+  cancelled: () => "",
+};
 
 interface Props {
   error: IpcError;
@@ -47,7 +33,7 @@ interface Props {
 }
 
 export function ErrorBanner({ error, what, hint, onRetry, onDismiss }: Props) {
-  const next = hint ?? nextStep(error.kind);
+  const next = hint ?? NEXT_STEPS[error.kind]();
   return (
     <div className="banner error-banner" role="alert" data-kind={error.kind}>
       <div>
