@@ -10,9 +10,7 @@ import { EMPTY_FILTER } from "../marketplace/windowing";
 import type { CustomerRow } from "../bindings/CustomerRow";
 import type { OrderConfirmation } from "../bindings/OrderConfirmation";
 import type { OrderReview } from "../bindings/OrderReview";
-import type { PlanChoice } from "../bindings/PlanChoice";
 import type { PurchaseOptions } from "../bindings/PurchaseOptions";
-import type { TermChoice } from "../bindings/TermChoice";
 import { dateTime, isoPeriod, money } from "../format";
 import { ContactList } from "../publishers/Publishers";
 import { CloseButton, Fact } from "../shell/Detail";
@@ -23,7 +21,7 @@ import { pickKeys } from "../shell/shortcuts";
 import { useDialog } from "../shell/useDialog";
 import { useDebounced } from "../shell/useDebounced";
 import { useKeyed } from "../shell/useKeyed";
-import { type BuyCustomer, type BuyOffer, type PlanStep, buyStep, isHttps, mailtoFor, planStepError, termKey, termLabel, timeLeft } from "./buy";
+import { type BuyCustomer, type BuyEvent, type BuyOffer, type PlanStep, buyStep, isHttps, mailtoFor, planStepError, termKey, termLabel, timeLeft } from "./buy";
 
 export type { BuyOffer } from "./buy";
 import "./orders.css";
@@ -149,16 +147,7 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
             <OfferStep market={market} busy={checking?.o.productId ?? null} selected={offer?.productId ?? null} onPick={pickOffer} />
           )}
           {s.step === 2 && (
-            <PlanStep
-              options={s.options}
-              plan={s.plan}
-              term={s.term}
-              quantity={s.quantity}
-              error={planError}
-              onPlan={(plan) => dispatch({ type: "plan", plan })}
-              onTerm={(term) => dispatch({ type: "term", term })}
-              onQuantity={(quantity) => dispatch({ type: "quantity", quantity })}
-            />
+            <PlanStep step={s} error={planError} dispatch={dispatch} />
           )}
           {s.step === 3 && <ReviewStep review={s.review} />}
           {s.step === 4 && <Confirmation c={s.confirmation} />}
@@ -339,25 +328,8 @@ function OfferStep({ market, busy, selected, onPick }: { market: string; busy: s
   );
 }
 
-function PlanStep({
-  options,
-  plan,
-  term,
-  quantity,
-  error,
-  onPlan,
-  onTerm,
-  onQuantity,
-}: {
-  options: PurchaseOptions;
-  plan: PlanChoice | null;
-  term: TermChoice | null;
-  quantity: string;
-  error: string | null;
-  onPlan: (p: PlanChoice) => void;
-  onTerm: (tv: TermChoice) => void;
-  onQuantity: (q: string) => void;
-}) {
+/** Plan, term and billing, quantity: each choice an event of the wizard. */
+function PlanStep({ step: { options, plan, term, quantity }, error, dispatch }: { step: PlanStep & { options: PurchaseOptions }; error: string | null; dispatch: (e: BuyEvent) => void }) {
   return (
     <div className="plan-step">
       <p className="muted">
@@ -367,7 +339,7 @@ function PlanStep({
         <legend>{t("buyFlow.plan")}</legend>
         {options.plans.map((p) => (
           <label key={p.skuId} className={plan?.skuId === p.skuId ? "choice on" : "choice"}>
-            <input type="radio" name="plan" checked={plan?.skuId === p.skuId} onChange={() => onPlan(p)} />
+            <input type="radio" name="plan" checked={plan?.skuId === p.skuId} onChange={() => dispatch({ type: "plan", plan: p })} />
             <span>
               <strong>{p.title}</strong>
               {p.terms.some((tv) => tv.trial) && <span className="pill trial">{t("buyFlow.freeTrial")}</span>}
@@ -386,7 +358,7 @@ function PlanStep({
             <legend>{t("buyFlow.termAndBilling")}</legend>
             {plan.terms.map((tv) => (
               <label key={termKey(tv)} className={term && termKey(term) === termKey(tv) ? "choice on" : "choice"}>
-                <input type="radio" name="term" checked={term !== null && termKey(term) === termKey(tv)} onChange={() => onTerm(tv)} />
+                <input type="radio" name="term" checked={term !== null && termKey(term) === termKey(tv)} onChange={() => dispatch({ type: "term", term: tv })} />
                 <span>
                   {termLabel(tv)}
                   <div className="muted small">{t("buyFlow.cancelWithARefundText", { text: say(tv.cancellation.message, tv.cancellation.text) })}</div>
@@ -402,7 +374,7 @@ function PlanStep({
               min={plan.minimumQuantity}
               max={plan.maximumQuantity}
               value={quantity}
-              onChange={(e) => onQuantity(e.target.value)}
+              onChange={(e) => dispatch({ type: "quantity", quantity: e.target.value })}
               aria-invalid={error !== null && error.includes("quantity") ? true : undefined}
             />
             <div className="muted small">
