@@ -4,8 +4,7 @@ import { memo, useCallback } from "react";
 
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
 import { isoPeriod, money, percent } from "../format";
-import { Grid, type GridSort, sortable } from "../shell/Grid";
-import { useKeyed } from "../shell/useKeyed";
+import { type GridSort, RowsGrid, sortable } from "../shell/Grid";
 import { type ChangeSort, type ChangeSortKey, kindLabel } from "./prices";
 import { t } from "../i18n";
 
@@ -64,25 +63,8 @@ interface Props {
 }
 
 export const ChangesTable = memo(function ChangesTable({ rows, sort, onSort }: Props) {
-  // New rows (another filter or sort) start at the top with nothing selected.
-  const [selected, setSelected] = useKeyed<number | null>(rows, null);
-  const rowAt = useCallback((i: number) => rows[i], [rows]);
   const sortBy = useCallback((s: GridSort) => onSort({ key: s.key as ChangeSortKey, descending: s.descending }), [onSort]);
   return (
-    <Grid
-      id="changes-table"
-      className="changes-table"
-      label={t("changesTable.priceChanges")}
-      columns={COLUMNS}
-      count={rows.length}
-      rowAt={rowAt}
-      sort={sort}
-      onSort={sortBy}
-      selected={selected}
-      onSelect={setSelected}
-      onClose={selected !== null ? () => setSelected(null) : undefined}
-      resetKey={rows}
-      rowProps={rowProps}
-    />
+    <RowsGrid id="changes-table" className="changes-table" label={t("changesTable.priceChanges")} columns={COLUMNS} rows={rows} sort={sort} onSort={sortBy} rowProps={rowProps} />
   );
 });

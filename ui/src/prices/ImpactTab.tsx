@@ -3,15 +3,14 @@
 // then the soonest renewal (the core's order, until a header sorts), so the account manager can
 // tell customers before they renew. In the one grid; exported through the one export flow.
 import { useQuery } from "@tanstack/react-query";
-import { useCallback, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 
 import * as api from "../api";
 import type { ImpactRow } from "../bindings/ImpactRow";
 import { count, isoPeriod, money, percent } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
-import { Grid, type GridSort, sortable } from "../shell/Grid";
-import { useKeyed } from "../shell/useKeyed";
+import { type GridSort, RowsGrid, sortable } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
 import { Options } from "../shell/Options";
 import { KIND_ORDER, dayLabel, kindLabel, formatOf, sortRows, withFormat } from "./prices";
@@ -86,9 +85,6 @@ export function ImpactTab({ market }: ViewProps) {
     const all = impact.data?.rows ?? [];
     return sort ? sortRows(all, VALUE[sort.key] ?? (() => null), sort.descending) : all;
   }, [impact.data, sort]);
-  // New rows (another comparison or sort) start with nothing selected.
-  const [selected, setSelected] = useKeyed<number | null>(rows, null);
-  const rowAt = useCallback((i: number) => rows[i], [rows]);
   const exporter = useExport({
     write: (path) => api.exportPriceImpact([market], days, withFormat(path ?? "", formatOf(path ?? "")), formatOf(path ?? "")),
     summary: (w) => t("impactTab.touchedSubscriptions", { n: count(w.rows) }),
@@ -121,20 +117,15 @@ export function ImpactTab({ market }: ViewProps) {
       ))}
       <div className="list">
         {impact.data && rows.length === 0 && impact.data.spans.length > 0 && <div className="empty">{t("impactTab.noCustomerHoldsAPlan")}</div>}
-        <Grid
+        <RowsGrid
           id="impact-table"
           className="impact-table"
           label={t("impactTab.subscriptionsTouchedByPriceChanges", { market })}
           columns={COLUMNS}
-          count={rows.length}
-          rowAt={rowAt}
+          rows={rows}
           rowHeight={44}
           sort={sort}
           onSort={setSort}
-          selected={selected}
-          onSelect={setSelected}
-          onClose={selected !== null ? () => setSelected(null) : undefined}
-          resetKey={rows}
           rowProps={rowProps}
         />
       </div>

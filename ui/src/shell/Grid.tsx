@@ -14,9 +14,10 @@
 //   header as row 1, so the first data row is 2.
 import { type ColumnDef, type SortingState, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type ReactNode, type RefObject, memo, useEffect, useMemo, useRef } from "react";
+import { type ReactNode, type RefObject, memo, useCallback, useEffect, useMemo, useRef } from "react";
 
 import { useShortcuts } from "./shortcuts";
+import { useKeyed } from "./useKeyed";
 import { useWidth } from "./useWidth";
 import { t } from "../i18n";
 
@@ -251,6 +252,14 @@ function GridImpl<T>(p: GridProps<T>) {
       </div>
     </div>
   );
+}
+
+/** A grid over `rows`, all loaded, that keeps its own selection: new rows (another filter or sort)
+ * start at the top with nothing selected. */
+export function RowsGrid<T>({ rows, ...props }: Omit<GridProps<T>, "count" | "rowAt" | "selected" | "onSelect" | "onClose" | "resetKey"> & { rows: T[] }) {
+  const [selected, setSelected] = useKeyed<number | null>(rows, null);
+  const rowAt = useCallback((i: number) => rows[i], [rows]);
+  return <Grid {...props} count={rows.length} rowAt={rowAt} selected={selected} onSelect={setSelected} onClose={selected !== null ? () => setSelected(null) : undefined} resetKey={rows} />;
 }
 
 /** What a list says when it has no rows, with the one thing to do about it (`label`: clear the
