@@ -264,6 +264,13 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
       return next;
     });
   };
+  // Back to `v` as saved: nothing typed, nothing to say about it.
+  const showSaved = (v: SettingsValues) => {
+    setValues(v);
+    setOtherMarkets(v.markets.slice(1).join(", "));
+    setServerErrors({});
+    setTouched(false);
+  };
   const setMarkets = (first: string, others: string) => {
     setOtherMarkets(others);
     edit({ markets: [first, ...parseMarkets(others).filter((m) => m !== first)] });
@@ -279,10 +286,8 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
         setServerErrors(Object.fromEntries(out.errors.map((e) => [e.field, say(e.messageCode, e.message)])));
         return;
       }
-      setServerErrors({});
       setView(fresh);
-      setValues(fresh.values);
-      setTouched(false);
+      showSaved(fresh.values);
       setSavedNote({ at: new Date() });
       // The language applies at once, everywhere (no restart).
       setLocale(localeOf(fresh.values.language));
@@ -450,16 +455,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
               <button type="submit" className="primary" id="save-settings" disabled={saving.isPending || !dirty}>
                 {saving.isPending ? t("settings.saving") : t("settings.save")}
               </button>
-              <button
-                type="button"
-                disabled={saving.isPending || !dirty}
-                onClick={() => {
-                  setValues(view.values);
-                  setOtherMarkets(view.values.markets.slice(1).join(", "));
-                  setServerErrors({});
-                  setTouched(false);
-                }}
-              >
+              <button type="button" disabled={saving.isPending || !dirty} onClick={() => showSaved(view.values)}>
                 {t("settings.discardChanges")}
               </button>
               <span className="save-status" id="save-status" role="status">
