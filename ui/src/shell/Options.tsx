@@ -12,6 +12,7 @@ export function Options({ items }: { items: ReadonlyArray<readonly [value: strin
 }
 
 /** `markets`, or `current` alone while they are not known. */
-export const MarketOptions = ({ markets, current }: { markets: readonly Market[]; current?: string }) => (
-  <Options items={(markets.length || !current ? markets : [{ code: current, name: "" }]).map((m) => [m.code, m.name ? `${m.code} · ${regionName(m.code, m.name)}` : m.code])} />
-);
+export function MarketOptions({ markets, current }: { markets: readonly Market[]; current?: string }) {
+  const shown = markets.length || !current ? markets : [{ code: current, name: "" }];
+  return <Options items={shown.map((m) => [m.code, m.name ? `${m.code} · ${regionName(m.code, m.name)}` : m.code])} />;
+}
