@@ -167,9 +167,7 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
       <div className={openKey ? "content with-detail" : "content"}>
         <div className="list">
           {!ready && !data ? (
-            <div className="empty" id="empty-state">
-              {syncing ? t("marketplace.fetchingTheCatalogForThe") : t("marketplace.noCatalogForThisMarket")}
-            </div>
+            <Empty id="empty-state">{syncing ? t("marketplace.fetchingTheCatalogForThe") : t("marketplace.noCatalogForThisMarket")}</Empty>
           ) : data && total === 0 ? (
             <Empty id="empty-state" label={t("marketplace.clearFilters")} onClick={() => setFilter(EMPTY_FILTER)}>
               {t("marketplace.noOfferMatchesTheseFilters")}
