@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 
-import { IpcError, offerDetail, publishers, queryOffers, syncCatalog, toIpcError } from "./api";
+import { IpcError, copyText, offerDetail, publishers, queryOffers, syncCatalog, toIpcError } from "./api";
 import { EMPTY_FILTER, buildQuery } from "./marketplace/windowing";
 
 afterEach(() => clearMocks());
@@ -55,5 +55,28 @@ describe("api", () => {
     });
     const s = await syncCatalog("US", () => {});
     expect(s.offers).toBe(10);
+  });
+});
+
+describe("copy", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("uses the clipboard when there is one", async () => {
+    const writeText = vi.fn().mockResolvedValue(undefined);
+    vi.stubGlobal("navigator", { clipboard: { writeText } });
+    expect(await copyText("abc")).toBe(true);
+    expect(writeText).toHaveBeenCalledWith("abc");
+  });
+
+  it("falls back to a textarea and execCommand, and cleans up", async () => {
+    vi.stubGlobal("navigator", { clipboard: { writeText: vi.fn().mockRejectedValue(new Error("denied")) } });
+    let copied = "";
+    document.execCommand = vi.fn(() => {
+      copied = (document.activeElement as HTMLTextAreaElement | null)?.value ?? (document.querySelector("textarea") as HTMLTextAreaElement).value;
+      return true;
+    });
+    expect(await copyText("the link")).toBe(true);
+    expect(copied).toBe("the link");
+    expect(document.querySelector("textarea")).toBeNull();
   });
 });

@@ -13,7 +13,6 @@ import type { ActivationLinkInfo } from "./bindings/ActivationLinkInfo";
 import type { AutoRenewResult } from "./bindings/AutoRenewResult";
 import type { PlanChange } from "./bindings/PlanChange";
 import type { PlanChoices } from "./bindings/PlanChoices";
-import type { PolicyInfo } from "./bindings/PolicyInfo";
 import type { QuantityBounds } from "./bindings/QuantityBounds";
 import type { SubscriptionBadges } from "./bindings/SubscriptionBadges";
 import type { SubscriptionItem } from "./bindings/SubscriptionItem";
@@ -161,6 +160,13 @@ async function typed<T>(p: Promise<T>): Promise<T> {
 
 const call = <T>(cmd: Command, args?: Record<string, unknown>): Promise<T> => typed(invoke<T>(cmd, args));
 
+/** A channel for a command's progress, each message handed to `on`. */
+function channel<T>(on?: (message: T) => void): Channel<T> {
+  const c = new Channel<T>();
+  if (on) c.onmessage = on;
+  return c;
+}
+
 export const connectionStatus = (): Promise<ConnectionStatus> => call("connection_status");
 
 export const markets = (): Promise<Market[]> => call("markets");
@@ -168,11 +174,8 @@ export const markets = (): Promise<Market[]> => call("markets");
 export const lastSync = (market: string): Promise<SyncState | null> => call("last_sync", { market });
 
 /** Sync a market's catalog; `onProgress` gets each step through a channel. */
-export function syncCatalog(market: string, onProgress: (p: Progress) => void): Promise<SyncState> {
-  const channel = new Channel<Progress>();
-  channel.onmessage = onProgress;
-  return call("sync_catalog", { market, onProgress: channel });
-}
+export const syncCatalog = (market: string, onProgress: (p: Progress) => void): Promise<SyncState> =>
+  call("sync_catalog", { market, onProgress: channel(onProgress) });
 
 export const cancelSync = (): Promise<void> => call("cancel_sync");
 
@@ -197,11 +200,8 @@ export const defaultPriceListPath = (markets: string[], format: ExportFormat, cu
   call("default_price_list_path", { markets, format, customer });
 
 /** Export the price list; progress arrives through a channel. Cancel with `cancelPriceExport(request.exportId)`. */
-export function exportPrices(request: PriceExportRequest, onProgress: (p: ExportProgress) => void): Promise<PriceExportDone> {
-  const channel = new Channel<ExportProgress>();
-  channel.onmessage = onProgress;
-  return call("export_prices", { request, onProgress: channel });
-}
+export const exportPrices = (request: PriceExportRequest, onProgress: (p: ExportProgress) => void): Promise<PriceExportDone> =>
+  call("export_prices", { request, onProgress: channel(onProgress) });
 
 export const cancelPriceExport = (exportId: string): Promise<void> => call("cancel_price_export", { exportId });
 
@@ -294,8 +294,6 @@ export const setQuantity = (customerId: string, subscriptionId: string, quantity
 export const subscriptionActivationLink = (customerId: string, subscriptionId: string): Promise<ActivationLinkInfo> =>
   call("subscription_activation_link", { customerId, subscriptionId });
 
-export const cancellationPolicy = (): Promise<PolicyInfo> => call("cancellation_policy");
-
 /** The plans Partner Center lists as eligible targets, and the others with the reason. */
 export const planOptions = (customerId: string, subscriptionId: string): Promise<PlanChoices> =>
   call("plan_options", { customerId, subscriptionId });
@@ -316,11 +314,8 @@ export const listInvoices = (): Promise<InvoiceSummary[]> => call("list_invoices
 /** A window of an invoice's marketplace lines under the filters, with totals. When the lines
  * come from a Microsoft Graph export first (minutes, for a recent invoice), `onProgress` hears
  * how it is getting on through a channel. */
-export function invoiceLines(query: LineQuery, onProgress?: (p: GraphExportProgress) => void): Promise<LineWindow> {
-  const channel = new Channel<GraphExportProgress>();
-  if (onProgress) channel.onmessage = onProgress;
-  return call("invoice_lines", { query, onProgress: channel });
-}
+export const invoiceLines = (query: LineQuery, onProgress?: (p: GraphExportProgress) => void): Promise<LineWindow> =>
+  call("invoice_lines", { query, onProgress: channel(onProgress) });
 
 /** Export the lines matching `query`'s filters to `path` (.xlsx/.csv), or to the export folder when null. */
 export const exportInvoiceLines = (query: LineQuery, path: string | null, format: ExportFormat | null): Promise<ExportResult> =>
@@ -343,10 +338,6 @@ export const deletePublisherNote = (id: number): Promise<void> => call("delete_p
 
 export const exportPublisherNotes = (path: string | null, format: ExportFormat | null): Promise<ExportResult> =>
   call("export_publisher_notes", { path, format });
-
-/** "Save as…": the file the user picks for an export, .xlsx or .csv (null when they cancel). */
-export const chooseExportPath = (defaultName: string): Promise<string | null> =>
-  saveSpreadsheetAs(defaultName, ["xlsx", "csv"]);
 
 // ---- Settings and sign-in (issue 8)
 
@@ -458,30 +449,35 @@ export const setAutomaticUpdateChecks = (on: boolean): Promise<UpdatePrefs> => c
 export const checkForUpdates = (automatic: boolean): Promise<UpdateCheck> => call("check_for_updates", { automatic });
 
 /** Download, verify and install the update found; resolves to the version installed. */
-export function installUpdate(onProgress: (p: UpdateProgress) => void): Promise<string> {
-  const channel = new Channel<UpdateProgress>();
-  channel.onmessage = onProgress;
-  return call("install_update", { onProgress: channel });
-}
+export const installUpdate = (onProgress: (p: UpdateProgress) => void): Promise<string> => call("install_update", { onProgress: channel(onProgress) });
 
 /** Restart into the installed update. */
 export const restartApp = (): Promise<void> => call("restart_app");
 
-/** Put text on the clipboard (the Clipboard API, else a hidden text area and the copy command). */
+/** Put text on the clipboard: the Clipboard API, else a hidden text area and the copy command.
+ * Resolves to whether it worked. */
 export async function copyText(text: string): Promise<boolean> {
   try {
-    await navigator.clipboard.writeText(text);
-    return true;
+    if (navigator.clipboard?.writeText) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
   } catch {
-    const area = document.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand("copy");
-    area.remove();
-    return ok;
+    // fall through to the text area
   }
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.appendChild(area);
+  area.select();
+  let ok = false;
+  try {
+    ok = document.execCommand("copy");
+  } catch {
+    ok = false;
+  }
+  area.remove();
+  return ok;
 }

@@ -1,5 +1,6 @@
 // The formatters: numbers, money, dates, times, durations and labels, all through Intl for the
 // active locale (i18n.ts). Every view formats through these; none builds its own Intl object.
+import type { Phase } from "./bindings/Phase";
 import { locale, t } from "./i18n";
 
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
@@ -101,6 +102,9 @@ export function ago(iso: string, now: number = Date.now()): string {
   return t("format.daysAgo", { count: Math.round(h / 24) });
 }
 
+/** The core quotes names with backticks (for the terminal); on screen they read as quotes. */
+export const plain = (s: string): string => s.replace(/`([^`]+)`/g, "“$1”");
+
 /** An ISO 8601 period ("P1M", "P1Y", "P3Y") in words: "1 month", "1 year", "3 years" (`short`:
  * "1 mo", "1 yr", for a narrow column). */
 export function isoPeriod(iso: string, short = false): string {
@@ -143,18 +147,12 @@ export function typeLabel(type: string): string {
   }
 }
 
+// Every phase has its words: the compiler fails here when the core adds one.
+const PHASE_LABELS: Record<Phase, () => string> = {
+  products: () => t("format.phase.products"),
+  details: () => t("format.phase.details"),
+  marketplace: () => t("format.phase.marketplace"),
+  saving: () => t("format.phase.saving"),
+};
 /** A catalog sync's phase in words. */
-export function phaseLabel(phase: string): string {
-  switch (phase) {
-    case "products":
-      return t("format.phase.products");
-    case "details":
-      return t("format.phase.details");
-    case "marketplace":
-      return t("format.phase.marketplace");
-    case "saving":
-      return t("format.phase.saving");
-    default:
-      return phase;
-  }
-}
+export const phaseLabel = (phase: Phase): string => PHASE_LABELS[phase]();

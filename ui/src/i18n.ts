@@ -8,6 +8,7 @@ import { initReactI18next, useTranslation } from "react-i18next";
 
 import type { Language } from "./bindings/Language";
 import type { Message } from "./bindings/Message";
+import { typeLabel } from "./format";
 import en from "./locales/en.json";
 import ko from "./locales/ko.json";
 
@@ -75,21 +76,6 @@ export function useLocale(): Locale {
   return inst.language === "ko" ? "ko" : "en";
 }
 
-function offerTypeLabel(code: string): string {
-  switch (code) {
-    case "saas":
-      return i18n.t("format.type.saas");
-    case "vm":
-      return i18n.t("format.type.vm");
-    case "container":
-      return i18n.t("format.type.container");
-    case "azure-app":
-      return i18n.t("format.type.azureApp");
-    default:
-      return i18n.t("format.type.other");
-  }
-}
-
 /** A sentence the core sent as a code (`Message` binding), in the UI's language; the core's
  * English words when this build does not know the code. */
 export function say(m: Message | null | undefined, english: string): string {
@@ -100,7 +86,7 @@ export function say(m: Message | null | undefined, english: string): string {
   // calendar days ("2026-11-08") become dates, for the catalog's datetime formats
   for (const [k, v] of Object.entries(params)) if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) params[k] = new Date(`${v}T00:00:00Z`);
   // an offer type is a code: said as partners call it
-  if (typeof params.offerType === "string") params.offerType = offerTypeLabel(params.offerType);
+  if (typeof params.offerType === "string") params.offerType = typeLabel(params.offerType);
   // a service is said by what it serves (the `serves…` codes)
   if (typeof params.served === "string") params.served = say({ code: `serves${params.served.charAt(0).toUpperCase()}${params.served.slice(1)}` } as Message, params.served);
   // a number in the sentence picks its plural form

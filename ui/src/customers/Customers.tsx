@@ -12,12 +12,14 @@ import { stateLabel, timeLeft } from "../orders/buy";
 import { pcStatusLabel } from "../subscriptions/time";
 import "../orders/orders.css";
 import type { CustomerRow } from "../bindings/CustomerRow";
+import { Detail, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { Grid, type GridColumn, type GridSort } from "../shell/Grid";
+import { Empty, Grid, type GridColumn, type GridSort } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
 import { SearchField } from "../shell/SearchField";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { useDebounced } from "../shell/useDebounced";
+import { useKeyed } from "../shell/useKeyed";
 import { t } from "../i18n";
 
 type SortKey = "companyName" | "domain" | "tenantId";
@@ -36,8 +38,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
   const refresh = () => setRefreshes((r) => r + 1);
   const listed = useQuery({ queryKey: ["customers", asked, refreshes], queryFn: () => api.customers(asked, refreshes > 0), placeholderData: keepPreviousData });
   const rows = listed.data ?? null;
-  const [cursor, setSelected] = useState({ search, index: null as number | null });
-  const selected = cursor.search === search ? cursor.index : null;
+  const [selected, setSelected] = useKeyed<number | null>(search, null);
   const [openId, setOpenId] = useState<string | null>(params.customerId ?? null);
   const [sort, setSort] = useState<GridSort>({ key: "companyName", descending: false });
   const searchRef = useRef<HTMLInputElement | null>(null);
@@ -52,12 +53,12 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
   const current = selected ?? (openIndex >= 0 ? openIndex : null);
 
   const openAt = (i: number) => {
-    setSelected({ search, index: i });
+    setSelected(i);
     const r = sorted[i];
     if (r) setOpenId(r.id);
   };
   // The arrows move the selection; an open detail follows it.
-  const select = (i: number) => (openId ? openAt(i) : setSelected({ search, index: i }));
+  const select = (i: number) => (openId ? openAt(i) : setSelected(i));
   useShortcuts({
     "Mod+f": () => focusSearch(searchRef.current),
     Escape: () => {
@@ -84,7 +85,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
             e.preventDefault();
             gridRef.current?.focus();
             if (e.key === "Enter" && sorted.length > 0) openAt(current ?? 0);
-            else if (current === null && sorted.length > 0) setSelected({ search, index: 0 });
+            else if (current === null && sorted.length > 0) setSelected(0);
           }}
         />
         <span className="result-count" id="customer-count">
@@ -99,12 +100,9 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
       <div className={openId ? "content with-detail" : "content"}>
         <div className="list">
           {rows && rows.length === 0 && (
-            <div className="empty">
-              {t("customers.noCustomerMatchesSearch", { search })}{" "}
-              <button type="button" className="link" onClick={() => setSearch("")}>
-                {t("customers.clearSearch")}
-              </button>
-            </div>
+            <Empty label={t("customers.clearSearch")} onClick={() => setSearch("")}>
+              {t("customers.noCustomerMatchesSearch", { search })}
+            </Empty>
           )}
           <Grid
             id="customer-table"
@@ -156,33 +154,26 @@ function CustomerPanel({
   const buyMarket = d?.billingCountry && marketCodes.includes(d.billingCountry) ? d.billingCountry : market;
 
   return (
-    <aside className="detail" id="customer-detail" aria-label={t("customers.customerDetail")}>
-      <div className="detail-head">
-        <div>
-          <h2 id="customer-title">{d?.companyName ?? (error ? t("customers.customer") : t("customers.loading"))}</h2>
-          {d && <div className="muted">{d.domain}</div>}
-        </div>
-        <button type="button" className="ghost close" onClick={onClose} aria-label={t("customers.closeDetailEsc")} title={t("customers.closeEsc")}>
-          ✕
-        </button>
-      </div>
+    <Detail
+      id="customer-detail"
+      label={t("customers.customerDetail")}
+      title={d?.companyName ?? (error ? t("customers.customer") : t("customers.loading"))}
+      titleId="customer-title"
+      sub={d && <div className="muted">{d.domain}</div>}
+      onClose={onClose}
+    >
       {error && <ErrorBanner error={error} what={t("customers.theCustomerCouldNotBe")} onRetry={() => void detail.refetch()} />}
       {d && (
         <div className="detail-body">
           <section>
             <dl className="contacts">
-              <dt>{t("customers.billingCountry")}</dt>
-              <dd id="customer-country">{d.billingCountry ?? <span className="muted">{t("customers.notInTheBillingProfile")}</span>}</dd>
-              <dt>{t("customers.tenantId")}</dt>
-              <dd>
+              <Fact label={t("customers.billingCountry")} id="customer-country">
+                {d.billingCountry ?? <span className="muted">{t("customers.notInTheBillingProfile")}</span>}
+              </Fact>
+              <Fact label={t("customers.tenantId")}>
                 <code className="small">{d.tenantId}</code>
-              </dd>
-              {d.email && (
-                <>
-                  <dt>{t("customers.billingEmail")}</dt>
-                  <dd>{d.email}</dd>
-                </>
-              )}
+              </Fact>
+              {d.email && <Fact label={t("customers.billingEmail")}>{d.email}</Fact>}
             </dl>
             <div className="detail-actions">
               <button
@@ -301,6 +292,6 @@ function CustomerPanel({
         </div>
       )}
       {buying && d && <BuyFlow market={buyMarket} customer={{ id: d.id, name: d.companyName }} onClose={closeBuy} navigate={navigate} />}
-    </aside>
+    </Detail>
   );
 }

@@ -1,107 +1,85 @@
 // Settings → About and updates: version, commit, licence, the logs and data folders,
 // "Copy diagnostics", the automatic-check switch and "Check for updates".
-import { useEffect, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import * as api from "../api";
-import type { AboutInfo } from "../bindings/AboutInfo";
-import type { UpdateCheck } from "../bindings/UpdateCheck";
-import type { UpdatePrefs } from "../bindings/UpdatePrefs";
-import { say } from "../i18n";
-import { text } from "./text";
+import { say, t } from "../i18n";
+import { Fact } from "../shell/Detail";
 import { UpdatePrompt } from "./UpdatePrompt";
 import "./desktop.css";
 
+const PREFS = ["update-prefs"];
+
 export function About() {
-  const [about, setAbout] = useState<AboutInfo | null>(null);
-  const [prefs, setPrefs] = useState<UpdatePrefs | null>(null);
-  const [check, setCheck] = useState<UpdateCheck | null>(null);
-  const [checking, setChecking] = useState(false);
-  const [diag, setDiag] = useState<{ note: string; fallback: string | null } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api.aboutInfo().then(setAbout, (e: unknown) => setError(api.toIpcError(e).message));
-    api.updatePrefs().then(setPrefs, (e: unknown) => setError(api.toIpcError(e).message));
-  }, []);
-  const copy = async () => {
-    setDiag({ note: text.copying, fallback: null });
-    try {
-      const t = await api.diagnosticsText();
-      const ok = await api.copyText(t);
-      setDiag(ok ? { note: text.copied, fallback: null } : { note: text.copyFailed, fallback: t });
-    } catch (e) {
-      setDiag({ note: api.toIpcError(e).message, fallback: null });
-    }
-  };
-  const checkNow = () => {
-    setChecking(true);
-    setCheck(null);
-    api
-      .checkForUpdates(false)
-      .then(setCheck, (e: unknown) => setCheck({ kind: "failed", message: api.toIpcError(e).message, code: null }))
-      .finally(() => setChecking(false));
-  };
-  const open = (which: "logs" | "data") => api.openFolder(which).catch((e: unknown) => setError(api.toIpcError(e).message));
+  const client = useQueryClient();
+  const info = useQuery({ queryKey: ["about"], queryFn: api.aboutInfo });
+  const about = info.data;
+  const prefs = useQuery({ queryKey: PREFS, queryFn: api.updatePrefs });
+  const autoCheck = useMutation({ mutationFn: api.setAutomaticUpdateChecks, onSuccess: (p) => client.setQueryData(PREFS, p) });
+  const open = useMutation({ mutationFn: api.openFolder });
+  // The text stays on screen to copy by hand when the clipboard is not available.
+  const diag = useMutation({
+    mutationFn: async () => {
+      const text = await api.diagnosticsText();
+      return (await api.copyText(text)) ? { note: t("desktop.copied"), fallback: null } : { note: t("desktop.copyFailed"), fallback: text };
+    },
+  });
+  const diagNote = diag.isPending ? t("desktop.copying") : (diag.error?.message ?? diag.data?.note);
+  const check = useMutation({ mutationFn: () => api.checkForUpdates(false) });
+  const checked = check.error ? ({ kind: "failed", message: check.error.message, code: null } as const) : check.data;
+  const error = info.error ?? prefs.error ?? autoCheck.error ?? open.error;
   return (
     <section className="settings-section about" id="about" aria-labelledby="about-h">
-      <h2 id="about-h">{text.aboutHeading}</h2>
+      <h2 id="about-h">{t("desktop.aboutHeading")}</h2>
       {about && (
         <dl className="about-facts">
-          <dt>{text.version}</dt>
-          <dd id="about-version">{about.version}</dd>
-          <dt>{text.commit}</dt>
-          <dd id="about-commit">
+          <Fact label={t("desktop.version")} id="about-version">{about.version}</Fact>
+          <Fact label={t("desktop.commit")} id="about-commit">
             <code>{about.commit}</code>
-          </dd>
-          <dt>{text.licence}</dt>
-          <dd id="about-licence">{about.licence}</dd>
-          <dt>{text.settingsFile}</dt>
-          <dd>
+          </Fact>
+          <Fact label={t("desktop.licence")} id="about-licence">{about.licence}</Fact>
+          <Fact label={t("desktop.settingsFile")}>
             <code>{about.settingsFile}</code>
-          </dd>
+          </Fact>
         </dl>
       )}
       <div className="about-actions">
-        <button type="button" id="open-logs" onClick={() => void open("logs")} title={about?.logDir}>
-          {text.openLogs}
+        <button type="button" id="open-logs" onClick={() => open.mutate("logs")} title={about?.logDir}>
+          {t("desktop.openLogs")}
         </button>
-        <button type="button" id="open-data" onClick={() => void open("data")} title={about?.dataDir}>
-          {text.openData}
+        <button type="button" id="open-data" onClick={() => open.mutate("data")} title={about?.dataDir}>
+          {t("desktop.openData")}
         </button>
-        <button type="button" id="copy-diagnostics" onClick={() => void copy()}>
-          {text.copyDiagnostics}
+        <button type="button" id="copy-diagnostics" onClick={() => diag.mutate()}>
+          {t("desktop.copyDiagnostics")}
         </button>
       </div>
       <p id="diagnostics-status" role="status" className="muted">
-        {diag?.note}
+        {diagNote}
       </p>
-      {diag?.fallback && <textarea className="about-fallback" readOnly value={diag.fallback} aria-label={text.copyDiagnostics} />}
-      {error && <p className="update-error">{error}</p>}
-      <h3>{text.updatesHeading}</h3>
-      {prefs && (
+      {diag.data?.fallback && <textarea className="about-fallback" readOnly value={diag.data.fallback} aria-label={t("desktop.copyDiagnostics")} />}
+      {error && <p className="update-error">{error.message}</p>}
+      <h3>{t("desktop.updatesHeading")}</h3>
+      {prefs.data && (
         <>
           <label className="about-check">
-            <input
-              type="checkbox"
-              id="auto-updates"
-              checked={prefs.checkAutomatically}
-              onChange={(e) => void api.setAutomaticUpdateChecks(e.target.checked).then(setPrefs, (err: unknown) => setError(api.toIpcError(err).message))}
-            />{" "}
-            {text.autoCheck}
+            <input type="checkbox" id="auto-updates" checked={prefs.data.checkAutomatically} onChange={(e) => autoCheck.mutate(e.target.checked)} />{" "}
+            {t("desktop.autoCheck")}
           </label>
           <p className="muted">
-            {text.feed}: <code id="update-feed">{prefs.feed ?? text.noFeed}</code> {prefs.feedFromSettings && text.feedFromSettings}
+            {t("desktop.feed")}: <code id="update-feed">{prefs.data.feed ?? t("desktop.noFeed")}</code> {prefs.data.feedFromSettings && t("desktop.feedFromSettings")}
           </p>
         </>
       )}
       <div className="about-actions">
-        <button type="button" id="check-updates" onClick={checkNow} disabled={checking}>
-          {checking ? text.checking : text.checkNow}
+        <button type="button" id="check-updates" onClick={() => check.mutate()} disabled={check.isPending}>
+          {check.isPending ? t("desktop.checking") : t("desktop.checkNow")}
         </button>
         <span id="check-status" role="status" className="muted">
-          {check?.kind === "upToDate" ? text.upToDate(check.currentVersion) : check?.kind === "failed" ? say(check.code, check.message) : check?.kind === "skipped" ? say(check.code, check.reason) : ""}
+          {checked?.kind === "upToDate" ? t("desktop.upToDate", { v: checked.currentVersion }) : checked?.kind === "failed" ? say(checked.code, checked.message) : checked?.kind === "skipped" ? say(checked.code, checked.reason) : ""}
         </span>
       </div>
-      {check?.kind === "available" && <UpdatePrompt offer={check.offer} />}
+      {checked?.kind === "available" && <UpdatePrompt offer={checked.offer} />}
     </section>
   );
 }

@@ -5,7 +5,7 @@ import { useState } from "react";
 import * as api from "../api";
 import type { UpdateOffer } from "../bindings/UpdateOffer";
 import type { UpdateProgress } from "../bindings/UpdateProgress";
-import { text } from "./text";
+import { t } from "../i18n";
 
 type Stage = { kind: "offer" } | { kind: "downloading"; progress: UpdateProgress | null } | { kind: "installed"; version: string } | { kind: "failed"; message: string };
 
@@ -23,37 +23,37 @@ export function UpdatePrompt({ offer, onClose }: { offer: UpdateOffer; onClose?:
   return (
     <div className="update-prompt" id="update-prompt" role="region" aria-labelledby="update-version">
       <p id="update-version" className="update-version">
-        {text.available(offer.version, offer.currentVersion)}
+        {t("desktop.available", { v: offer.version, current: offer.currentVersion })}
       </p>
       {offer.notes && (
         <div className="update-notes">
-          <strong>{text.notes}</strong>
+          <strong>{t("desktop.notes")}</strong>
           <p id="update-notes">{offer.notes}</p>
         </div>
       )}
       {stage.kind === "downloading" && (
         <div className="update-progress">
-          <progress id="update-progress" aria-label={text.progressLabel} max={p?.total ?? undefined} value={p ? p.downloaded : undefined} />
-          <span className="muted">{done ? text.verifying : text.downloading}</span>
+          <progress id="update-progress" aria-label={t("desktop.progressLabel")} max={p?.total ?? undefined} value={p ? p.downloaded : undefined} />
+          <span className="muted">{done ? t("desktop.verifying") : t("desktop.downloading")}</span>
         </div>
       )}
       <p id="update-status" role="status" className={stage.kind === "failed" ? "update-error" : "muted"}>
-        {stage.kind === "installed" ? text.installed(stage.version) : stage.kind === "failed" ? stage.message : ""}
+        {stage.kind === "installed" ? t("desktop.installed", { v: stage.version }) : stage.kind === "failed" ? stage.message : ""}
       </p>
       <div className="update-actions">
         {(stage.kind === "offer" || stage.kind === "failed") && (
           <button type="button" className="primary" id="update-install" onClick={install}>
-            {text.install}
+            {t("desktop.install")}
           </button>
         )}
         {stage.kind === "installed" && (
           <button type="button" className="primary" id="update-restart" onClick={() => void api.restartApp()}>
-            {text.restart}
+            {t("desktop.restart")}
           </button>
         )}
         {onClose && stage.kind !== "downloading" && (
           <button type="button" id="update-later" onClick={onClose}>
-            {text.later}
+            {t("desktop.later")}
           </button>
         )}
       </div>

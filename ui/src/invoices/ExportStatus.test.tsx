@@ -12,7 +12,6 @@ import { exportStage } from "./lines";
 const api = vi.hoisted(() => ({
   listInvoices: vi.fn(),
   invoiceLines: vi.fn(),
-  chooseExportPath: vi.fn(),
   exportInvoiceLines: vi.fn(),
 }));
 vi.mock("../api", () => api);

@@ -10,11 +10,13 @@ import { count, day, money } from "../format";
 import type { GraphExportProgress } from "../bindings/GraphExportProgress";
 import type { LineRow } from "../bindings/LineRow";
 import { covers, rowAt, windowFor } from "../marketplace/windowing";
+import { Detail, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { Grid, type GridColumn, sortable } from "../shell/Grid";
+import { Empty, Grid, type GridColumn, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
 import { composing } from "../shell/SearchField";
+import { useKeyed } from "../shell/useKeyed";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { ExportStatus } from "./ExportStatus";
 import "./invoices.css";
@@ -41,7 +43,6 @@ const ROW_HEIGHT = 30;
 
 const shortDate = (iso: string | null) => (iso ? day(iso, "short") : "–");
 
-/** The filter fields: what each filters, its placeholder, its suggestions. */
 /** The filter fields: what each filters, its placeholder and name, and its suggestions. */
 const filterFields = (): Array<[keyof LineFilters, string, string, "customers" | "publishers" | "products"]> => [
   ["customer", t("invoices.customerCtrlF"), t("invoices.filterByCustomer"), "customers"],
@@ -68,26 +69,23 @@ export function Invoices({ navigate }: ViewProps) {
   };
   // The question, less its window: a new one starts at the top, with nothing selected.
   const question = JSON.stringify([invoiceId, filters, sort, refreshes]);
-  const [asked, setAsked] = useState({ question, ...TOP });
-  const win0 = asked.question === question ? asked : { question, ...TOP };
+  const [win0, setWin] = useKeyed(question, TOP);
   /** A Graph export running for the lines being read. */
-  const [progress, setProgress] = useState<{ question: string; p: GraphExportProgress } | null>(null);
+  const [progress, setProgress] = useKeyed<GraphExportProgress | null>(question, null);
   const lines = useQuery({
     queryKey: ["invoice-lines", invoiceId, filters, sort, refreshes, win0.offset, win0.limit],
     queryFn: () => {
       const again = refreshNext.current;
       refreshNext.current = false;
-      return api.invoiceLines(buildLineQuery(invoiceId ?? "", filters, sort, win0.offset, win0.limit, again), (p) => setProgress({ question, p }));
+      return api.invoiceLines(buildLineQuery(invoiceId ?? "", filters, sort, win0.offset, win0.limit, again), setProgress);
     },
     enabled: invoiceId !== null,
     // The rows shown stay while the next answer is on its way; another invoice's never do.
     placeholderData: (prev, prevQuery) => (prevQuery?.queryKey[1] === invoiceId ? prev : undefined),
   });
-  const exportProgress = lines.isFetching && progress?.question === question ? progress.p : null;
+  const exportProgress = lines.isFetching ? progress : null;
   const linesError = lines.error;
-  const [cursor, setCursor] = useState<{ question: string; index: number } | null>(null);
-  const selected = cursor?.question === question ? cursor.index : null;
-  const setSelected = (index: number | null) => setCursor(index === null ? null : { question, index });
+  const [selected, setSelected] = useKeyed<number | null>(question, null);
   const [open, setOpen] = useState<LineRow | null>(null);
   const gridRef = useRef<HTMLDivElement | null>(null);
   const customerRef = useRef<HTMLInputElement | null>(null);
@@ -106,7 +104,7 @@ export function Invoices({ navigate }: ViewProps) {
 
   // Only the visible window crosses IPC: the rows the grid shows, once it has laid them out.
   const onRange = (first: number, last: number) => {
-    if (current !== null && !covers(win, first, last, total)) setAsked({ question, ...windowFor(first, last, total) });
+    if (current !== null && !covers(win, first, last, total)) setWin(windowFor(first, last, total));
   };
 
   const inv = invoices?.find((i) => i.id === invoiceId) ?? null;
@@ -319,20 +317,9 @@ export function Invoices({ navigate }: ViewProps) {
               {inv && !current && !linesError && !exportProgress && <div className="empty">{t("invoices.readingTheInvoiceSLine")}</div>}
               {exportProgress && !linesError && <ExportStatus progress={exportProgress} />}
               {current && current.total === 0 && (
-                <div className="empty" id="lines-empty">
-                  {filtered ? (
-                    <>
-                      {t("invoices.noLineMatchesTheseFilters")}{" "}
-                      <button type="button" className="link" onClick={() => setFilters(EMPTY_LINE_FILTERS)}>
-                        {t("invoices.clearFilters")}
-                      </button>
-                    </>
-                  ) : inv?.unbilled ? (
-                    t("invoices.noMarketplaceChargesSoFar")
-                  ) : (
-                    t("invoices.thisInvoiceHasNoMarketplace")
-                  )}
-                </div>
+                <Empty id="lines-empty" label={filtered ? t("invoices.clearFilters") : undefined} onClick={() => setFilters(EMPTY_LINE_FILTERS)}>
+                  {filtered ? t("invoices.noLineMatchesTheseFilters") : inv?.unbilled ? t("invoices.noMarketplaceChargesSoFar") : t("invoices.thisInvoiceHasNoMarketplace")}
+                </Empty>
               )}
               <Grid
                 id="line-table"
@@ -364,26 +351,25 @@ export function Invoices({ navigate }: ViewProps) {
 }
 
 function LineDetail({ line, onClose, onContacts, onCustomer }: { line: LineRow; onClose: () => void; onContacts: () => void; onCustomer: () => void }) {
+  // An empty value reads as a muted dash.
   const field = (label: string, value: React.ReactNode, at?: { id: string }) => (
-    <>
-      <dt>{label}</dt>
-      <dd id={at?.id}>{value === "" || value === null ? <span className="muted">–</span> : value}</dd>
-    </>
+    <Fact label={label} id={at?.id}>
+      {value === "" || value === null ? <span className="muted">–</span> : value}
+    </Fact>
   );
   return (
-    <aside className="detail" id="line-detail" aria-label={t("invoices.lineItem")}>
-      <div className="detail-head">
-        <div>
-          <h2>{line.productName}</h2>
-          <div className="detail-sub">
-            <span className="pill">{line.skuName}</span>
-            {line.trial ? <span className="pill trial">{t("invoices.trialChargedAt0")}</span> : <span className="pill">{chargeLabel(line)}</span>}
-          </div>
+    <Detail
+      id="line-detail"
+      label={t("invoices.lineItem")}
+      title={line.productName}
+      sub={
+        <div className="detail-sub">
+          <span className="pill">{line.skuName}</span>
+          {line.trial ? <span className="pill trial">{t("invoices.trialChargedAt0")}</span> : <span className="pill">{chargeLabel(line)}</span>}
         </div>
-        <button type="button" className="ghost close" onClick={onClose} aria-label={t("invoices.closeEsc")} title={t("invoices.closeEsc")}>
-          ✕
-        </button>
-      </div>
+      }
+      onClose={onClose}
+    >
       <div className="detail-body">
         <section>
           <button type="button" className="primary" id="line-publisher-contacts" onClick={onContacts}>
@@ -424,6 +410,6 @@ function LineDetail({ line, onClose, onContacts, onCustomer }: { line: LineRow; 
           </dl>
         </section>
       </div>
-    </aside>
+    </Detail>
   );
 }

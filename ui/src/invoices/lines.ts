@@ -11,8 +11,6 @@ import { count, date, day, money, month } from "../format";
 import { locale as active, t } from "../i18n";
 import type { RouteTo } from "../shell/nav";
 
-export { money } from "../format";
-
 export interface LineFilters {
   customer: string;
   publisher: string;
@@ -52,15 +50,10 @@ export function totalsText(totals: CurrencyTotal[], locale?: string): string {
   return totals.map((t) => money(t.amount, t.currency, { locale })).join(" + ");
 }
 
-/** "October 2026" for the period an invoice bills. */
-export function periodMonth(inv: InvoiceSummary): string {
-  if (!inv.period) return inv.id;
-  return month(inv.period.start);
-}
-
-/** The title of a billing period in the list (the current one is marked beside it). */
+/** The title of a billing period in the list, the month it bills: "October 2026" (the current
+ * one is marked beside it). */
 export function periodTitle(inv: InvoiceSummary): string {
-  return periodMonth(inv);
+  return inv.period ? month(inv.period.start) : inv.id;
 }
 
 /** What the selected period's header says under its rule. */

@@ -1,13 +1,15 @@
 // The selected offer in full: publisher and contacts, description, plans and terms, trial,
 // markets, legal links, and whether (and how) it can be bought.
 import { useQuery } from "@tanstack/react-query";
-import { Fragment, memo, useState } from "react";
+import { memo, useState } from "react";
 
 import * as api from "../api";
 import type { OfferRow } from "../bindings/OfferRow";
 import { isoPeriod, typeLabel } from "../format";
 import { billedLabel } from "../orders/buy";
 import { BuyFlow } from "../orders/BuyFlow";
+import { ContactList } from "../publishers/Publishers";
+import { Detail } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink as Link } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
@@ -32,30 +34,30 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
   const d = detail.data ?? null;
   const error = detail.error;
   return (
-    <aside className="detail" id="detail-panel" aria-label={t("detailPanel.offerDetail")}>
-      <div className="detail-head">
-        <div>
-          <h2 id="detail-title">{d?.title ?? preview?.title ?? (error ? t("detailPanel.offer") : t("detailPanel.loading"))}</h2>
-          {d && (
-            <div className="detail-sub">
-              <span className="pill type">{typeLabel(d.type)}</span>
-              {d.categories.map((c) => (
-                <span key={c} className="pill">
-                  {c}
-                </span>
-              ))}
-              {d.match === "byName" && (
-                <span className="pill warn" title={t("detailPanel.partnerCenterAndTheAzure")}>
-                  {t("detailPanel.matchedByName")}
-                </span>
-              )}
-            </div>
-          )}
-        </div>
-        <button type="button" className="ghost close" onClick={onClose} aria-label={t("detailPanel.closeDetailEsc")} title={t("detailPanel.closeEsc")}>
-          ✕
-        </button>
-      </div>
+    <Detail
+      id="detail-panel"
+      label={t("detailPanel.offerDetail")}
+      title={d?.title ?? preview?.title ?? (error ? t("detailPanel.offer") : t("detailPanel.loading"))}
+      titleId="detail-title"
+      sub={
+        d && (
+          <div className="detail-sub">
+            <span className="pill type">{typeLabel(d.type)}</span>
+            {d.categories.map((c) => (
+              <span key={c} className="pill">
+                {c}
+              </span>
+            ))}
+            {d.match === "byName" && (
+              <span className="pill warn" title={t("detailPanel.partnerCenterAndTheAzure")}>
+                {t("detailPanel.matchedByName")}
+              </span>
+            )}
+          </div>
+        )
+      }
+      onClose={onClose}
+    >
       {error && (
         <ErrorBanner error={error} what={t("detailPanel.theOfferCouldNotBe")} onRetry={() => void detail.refetch()} />
       )}
@@ -103,40 +105,7 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
               {d.publisher.name}
               {d.publisher.microsoft && <span className="pill">{t("detailPanel.microsoft")}</span>}
             </div>
-            <dl className="contacts">
-              {d.publisher.supportUri && (
-                <>
-                  <dt>{t("detailPanel.support")}</dt>
-                  <dd>
-                    <Link uri={d.publisher.supportUri}>{d.publisher.supportUri}</Link>
-                  </dd>
-                </>
-              )}
-              {d.publisher.email && (
-                <>
-                  <dt>{t("detailPanel.email")}</dt>
-                  <dd>
-                    <Link uri={`mailto:${d.publisher.email}`}>{d.publisher.email}</Link>
-                  </dd>
-                </>
-              )}
-              {d.publisher.phone && (
-                <>
-                  <dt>{t("detailPanel.phone")}</dt>
-                  <dd>
-                    <Link uri={`tel:${d.publisher.phone}`}>{d.publisher.phone}</Link>
-                  </dd>
-                </>
-              )}
-              {d.publisher.links.map((l) => (
-                <Fragment key={l.uri}>
-                  <dt>{l.label}</dt>
-                  <dd>
-                    <Link uri={l.uri}>{l.uri}</Link>
-                  </dd>
-                </Fragment>
-              ))}
-            </dl>
+            <ContactList contacts={d.publisher} />
             {!d.publisher.supportUri && !d.publisher.email && !d.publisher.phone && (
               <p className="muted">{t("detailPanel.noSupportContactsKnown")}</p>
             )}
@@ -228,6 +197,6 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
           navigate={navigate}
         />
       )}
-    </aside>
+    </Detail>
   );
 });

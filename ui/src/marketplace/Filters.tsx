@@ -10,6 +10,8 @@ import type { PublisherOption } from "../bindings/PublisherOption";
 import { count, typeLabel } from "../format";
 import { Contained } from "../shell/Contained";
 import { SearchField, composing } from "../shell/SearchField";
+import { pickKeys } from "../shell/shortcuts";
+import { useKeyed } from "../shell/useKeyed";
 import { EMPTY_FILTER } from "./windowing";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
@@ -169,15 +171,14 @@ function CategoryPicker({ filter, facets, onChange }: Pick<Props, "filter" | "fa
 
 function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "market" | "filter" | "facets" | "onChange">) {
   const [text, setText] = useState("");
-  const [highlighted, setHighlight] = useState({ text: "", index: 0 });
+  // The first suggestion is highlighted again for each new text.
+  const [highlight, setHighlight] = useKeyed(text, 0);
   const [open, setOpen] = useState(false);
   const p = filter.publisher;
   const prefix = text.trim();
   // A failed look-up offers nothing; the type-ahead is a shortcut, the filters still work.
   const found = useQuery({ queryKey: ["publishers", market, prefix, filter], queryFn: () => api.publishers(market, prefix, filter), enabled: open && prefix !== "", placeholderData: keepPreviousData });
   const options: PublisherOption[] = open && prefix !== "" ? (found.data ?? []) : [];
-  // The first suggestion is highlighted again for each new text.
-  const highlight = highlighted.text === text ? highlighted.index : 0;
 
   const pick = (name: string) => {
     onChange({ ...filter, publisher: { kind: "named", name } });
@@ -235,20 +236,8 @@ function PublisherPicker({ market, filter, facets, onChange }: Pick<Props, "mark
             onFocus={() => setOpen(true)}
             onBlur={() => setTimeout(() => setOpen(false), 150)}
             onKeyDown={(e) => {
-              if (composing(e)) return;
-              if (e.key === "ArrowDown") {
-                e.preventDefault();
-                e.stopPropagation();
-                setHighlight({ text, index: Math.min(options.length - 1, highlight + 1) });
-              } else if (e.key === "ArrowUp") {
-                e.preventDefault();
-                e.stopPropagation();
-                setHighlight({ text, index: Math.max(0, highlight - 1) });
-              } else if (e.key === "Enter") {
-                e.stopPropagation();
-                const o = options[highlight];
-                if (o) pick(o.name);
-              } else if (e.key === "Escape") {
+              if (pickKeys(e, options.length, highlight, setHighlight, (i) => options[i] && pick(options[i].name))) return;
+              if (e.key === "Escape" && !composing(e)) {
                 e.stopPropagation();
                 setText("");
                 setOpen(false);

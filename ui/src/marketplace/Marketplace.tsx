@@ -7,9 +7,11 @@ import * as api from "../api";
 import type { OfferFilter } from "../bindings/OfferFilter";
 import { recordFirstRows, recordIpc, recordKeystroke } from "../perf";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { Empty } from "../shell/Grid";
 import type { Navigate } from "../shell/nav";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { useEvent } from "../shell/useEvent";
+import { useKeyed } from "../shell/useKeyed";
 import { DetailPanel } from "./DetailPanel";
 import { t } from "../i18n";
 import { Filters } from "./Filters";
@@ -53,10 +55,8 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
   const question = JSON.stringify([market, catalog, filter, sort]);
   // How many rows the table shows at once (changes with the window's height, not on scroll).
   const [span, setSpan] = useState(30);
-  const [asked, setAsked] = useState({ question, ...top(span) });
-  const win = asked.question === question ? asked : { question, ...top(span) };
-  const [sel, setSel] = useState<{ question: string; index: number } | null>(null);
-  const selected = sel?.question === question ? sel.index : null;
+  const [win, setWin] = useKeyed(question, top(span));
+  const [selected, setSelected] = useKeyed<number | null>(question, null);
   const [opened, setOpened] = useState<{ market: string; key: string } | null>(null);
   const openKey = opened?.market === market ? opened.key : null;
   const searchRef = useRef<HTMLInputElement | null>(null);
@@ -94,11 +94,11 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
     const s = Math.max(30, last - first);
     if (s !== span) setSpan(s);
     if (!data || covers(data.win, first, last, total)) return;
-    setAsked({ question, ...windowFor(first, last, total) });
+    setWin(windowFor(first, last, total));
   });
 
   const open = useEvent((i: number) => {
-    setSel({ question, index: i });
+    setSelected(i);
     const r = rowAt(data?.win ?? null, i);
     if (r) setOpened({ market, key: r.key });
   });
@@ -120,7 +120,7 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
   const typedSearch = () => searchRef.current?.value ?? filter.search;
 
   const select = useEvent((i: number) => {
-    setSel({ question, index: i });
+    setSelected(i);
     // An open detail follows the selection.
     if (openKey !== null) {
       const r = rowAt(data?.win ?? null, i);
@@ -132,7 +132,7 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
     if (e.key === "ArrowDown" || e.key === "Enter") {
       e.preventDefault();
       gridRef.current?.focus();
-      if (selected === null && total > 0) setSel({ question, index: 0 });
+      if (selected === null && total > 0) setSelected(0);
     } else if (e.key === "Escape") {
       e.preventDefault();
       e.stopPropagation();
@@ -167,16 +167,11 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
       <div className={openKey ? "content with-detail" : "content"}>
         <div className="list">
           {!ready && !data ? (
-            <div className="empty" id="empty-state">
-              {syncing ? t("marketplace.fetchingTheCatalogForThe") : t("marketplace.noCatalogForThisMarket")}
-            </div>
+            <Empty id="empty-state">{syncing ? t("marketplace.fetchingTheCatalogForThe") : t("marketplace.noCatalogForThisMarket")}</Empty>
           ) : data && total === 0 ? (
-            <div className="empty" id="empty-state">
-              {t("marketplace.noOfferMatchesTheseFilters")}{" "}
-              <button type="button" className="link" onClick={() => setFilter(EMPTY_FILTER)}>
-                {t("marketplace.clearFilters")}
-              </button>
-            </div>
+            <Empty id="empty-state" label={t("marketplace.clearFilters")} onClick={() => setFilter(EMPTY_FILTER)}>
+              {t("marketplace.noOfferMatchesTheseFilters")}
+            </Empty>
           ) : null}
           <OfferTable
             total={total}

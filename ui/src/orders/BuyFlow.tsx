@@ -6,21 +6,22 @@ import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useReducer, useRef, useState } from "react";
 
 import * as api from "../api";
+import { EMPTY_FILTER } from "../marketplace/windowing";
 import type { CustomerRow } from "../bindings/CustomerRow";
 import type { OrderConfirmation } from "../bindings/OrderConfirmation";
 import type { OrderReview } from "../bindings/OrderReview";
-import type { PlanChoice } from "../bindings/PlanChoice";
 import type { PurchaseOptions } from "../bindings/PurchaseOptions";
-import type { TermChoice } from "../bindings/TermChoice";
-import { dateTime } from "../format";
-import { money } from "../format";
+import { dateTime, isoPeriod, money } from "../format";
+import { ContactList } from "../publishers/Publishers";
+import { CloseButton, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
-import { composing } from "../shell/SearchField";
+import { pickKeys } from "../shell/shortcuts";
 import { useDialog } from "../shell/useDialog";
 import { useDebounced } from "../shell/useDebounced";
-import { type BuyCustomer, type BuyOffer, type PlanStep, buyStep, copyText, durationLabel, isHttps, mailtoFor, planStepError, termKey, termLabel, timeLeft } from "./buy";
+import { useKeyed } from "../shell/useKeyed";
+import { type BuyCustomer, type BuyEvent, type BuyOffer, type PlanStep, buyStep, isHttps, mailtoFor, planStepError, termKey, termLabel, timeLeft } from "./buy";
 
 export type { BuyOffer } from "./buy";
 import "./orders.css";
@@ -89,7 +90,8 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
     dispatch({ type: "offer", offer: o });
     if (customer) check.mutate({ c: customer, o });
   };
-  const checking = check.isPending && check.variables ? check.variables.c.id + check.variables.o.productId : null;
+  // The customer or offer whose availability is being checked.
+  const checking = check.isPending ? check.variables : undefined;
 
   const planError = s.step === 2 ? planStepError(s) : null;
   const toReview = () => {
@@ -114,9 +116,7 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
               {customer && step > 1 && <> {t("buyFlow.forName", { name: customer.name })}</>}
             </div>
           </div>
-          <button type="button" className="ghost close" onClick={onClose} disabled={placing} aria-label={t("buyFlow.closeEsc")} title={t("buyFlow.closeEsc")}>
-            ✕
-          </button>
+          <CloseButton onClick={onClose} disabled={placing} />
         </div>
         <ol className="steps" aria-label={t("buyFlow.steps")}>
           {names.map((n, i) => (
@@ -131,32 +131,9 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
             <div className="not-sold" id="not-sold" role="alert">
               <Trans i18nKey="buyFlow.notSoldInCountryMessage" values={{ country: options.notSold.country, message: say(options.notSold.messageCode, options.notSold.message) }} components={{ strong: <strong /> }} />
               {options.notSold.contacts ? (
-                <dl className="contacts">
-                  <dt>{t("buyFlow.publisher")}</dt>
-                  <dd>{options.notSold.contacts.name}</dd>
-                  {options.notSold.contacts.supportUri && (
-                    <>
-                      <dt>{t("buyFlow.support")}</dt>
-                      <dd>
-                        <ExternalLink uri={options.notSold.contacts.supportUri}>{options.notSold.contacts.supportUri}</ExternalLink>
-                      </dd>
-                    </>
-                  )}
-                  {options.notSold.contacts.email && (
-                    <>
-                      <dt>{t("buyFlow.email")}</dt>
-                      <dd>
-                        <ExternalLink uri={`mailto:${options.notSold.contacts.email}`}>{options.notSold.contacts.email}</ExternalLink>
-                      </dd>
-                    </>
-                  )}
-                  {options.notSold.contacts.phone && (
-                    <>
-                      <dt>{t("buyFlow.phone")}</dt>
-                      <dd>{options.notSold.contacts.phone}</dd>
-                    </>
-                  )}
-                </dl>
+                <ContactList contacts={options.notSold.contacts}>
+                  <Fact label={t("buyFlow.publisher")}>{options.notSold.contacts.name}</Fact>
+                </ContactList>
               ) : (
                 <div className="muted">{t("buyFlow.askPublisher", { publisher: options.publisherName || t("buyFlow.thePublisher") })}</div>
               )}
@@ -164,26 +141,13 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
             </div>
           )}
           {step === 1 && !fromCustomer && (
-            <CustomerStep
-              checking={checking}
-              selected={customer?.id ?? null}
-              onPick={pickCustomer}
-            />
+            <CustomerStep busy={checking?.c.id ?? null} selected={customer?.id ?? null} onPick={pickCustomer} />
           )}
           {step === 1 && fromCustomer && customer && (
-            <OfferStep market={market} checking={checking} selected={offer?.productId ?? null} onPick={pickOffer} />
+            <OfferStep market={market} busy={checking?.o.productId ?? null} selected={offer?.productId ?? null} onPick={pickOffer} />
           )}
           {s.step === 2 && (
-            <PlanStep
-              options={s.options}
-              plan={s.plan}
-              term={s.term}
-              quantity={s.quantity}
-              error={planError}
-              onPlan={(plan) => dispatch({ type: "plan", plan })}
-              onTerm={(term) => dispatch({ type: "term", term })}
-              onQuantity={(quantity) => dispatch({ type: "quantity", quantity })}
-            />
+            <PlanStep step={s} error={planError} dispatch={dispatch} />
           )}
           {s.step === 3 && <ReviewStep review={s.review} />}
           {s.step === 4 && <Confirmation c={s.confirmation} />}
@@ -249,57 +213,40 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
   );
 }
 
-/** A searchable list that picks on click or Enter; arrows move. */
-function PickList<T>({
-  items,
-  keyOf,
-  render,
-  onPick,
-  selected,
-  busyKey,
-  placeholder,
-  search,
-  onSearch,
-  loading,
-  empty,
-  id,
-}: {
-  items: T[];
-  keyOf: (tv: T) => string;
-  render: (tv: T) => React.ReactNode;
-  onPick: (tv: T) => void;
+interface PickListProps<T> {
+  id: string;
+  /** The question for what was typed (asked when the typing pauses). */
+  find: (search: string) => { queryKey: readonly unknown[]; queryFn: () => Promise<T[]> };
+  /** What could not be read, when the question failed. */
+  what: string;
+  keyOf: (item: T) => string;
+  render: (item: T) => React.ReactNode;
+  onPick: (item: T) => void;
   selected: string | null;
+  /** The item whose availability is being checked. */
   busyKey: string | null;
   placeholder: string;
-  search: string;
-  onSearch: (s: string) => void;
-  loading: boolean;
   empty: string;
-  id: string;
-}) {
+}
+
+const NONE: never[] = [];
+
+/** A searchable list that picks on click or Enter; arrows move. */
+function PickList<T>({ id, find, what, keyOf, render, onPick, selected, busyKey, placeholder, empty }: PickListProps<T>) {
+  const [search, setSearch] = useState("");
+  const asked = useDebounced(search, 120);
+  const found = useQuery({ ...find(asked), placeholderData: keepPreviousData });
+  const items: T[] = found.data ?? NONE;
   // The first item is highlighted again whenever the items change.
-  const [highlighted, setHighlighted] = useState({ items, index: 0 });
-  const hl = highlighted.items === items ? highlighted.index : 0;
-  const setHl = (index: number) => setHighlighted({ items, index });
-  const onKey = (e: React.KeyboardEvent) => {
-    if (composing(e)) return;
-    if (e.key === "ArrowDown") {
-      e.preventDefault();
-      setHl(Math.min(items.length - 1, hl + 1));
-    } else if (e.key === "ArrowUp") {
-      e.preventDefault();
-      setHl(Math.max(0, hl - 1));
-    } else if (e.key === "Enter" && items[hl]) {
-      e.preventDefault();
-      onPick(items[hl]);
-    }
-  };
+  const [hl, setHl] = useKeyed(items, 0);
+  const onKey = (e: React.KeyboardEvent) => pickKeys(e, items.length, hl, setHl, (i) => items[i] && onPick(items[i]));
   return (
     <div className="pick">
-      <input type="search" autoFocus className="pick-search" placeholder={placeholder} aria-label={placeholder} value={search} onChange={(e) => onSearch(e.target.value)} onKeyDown={onKey} aria-controls={id} />
+      {found.error && <ErrorBanner error={found.error} what={what} />}
+      <input type="search" autoFocus className="pick-search" placeholder={placeholder} aria-label={placeholder} value={search} onChange={(e) => setSearch(e.target.value)} onKeyDown={onKey} aria-controls={id} />
       {items.length === 0 && (
         <p className="muted pick-empty" role="status">
-          {loading ? t("buyFlow.loading") : empty}
+          {found.isPending ? t("buyFlow.loading") : empty}
         </p>
       )}
       {/* Focusable (a long list scrolls), with the same keys as the field. */}
@@ -330,98 +277,59 @@ function PickList<T>({
   );
 }
 
-const NONE: never[] = [];
-
-function CustomerStep({ checking, selected, onPick }: { checking: string | null; selected: string | null; onPick: (c: CustomerRow) => void }) {
-  const [search, setSearch] = useState("");
-  const asked = useDebounced(search, 120);
-  const found = useQuery({ queryKey: ["customers", asked, 0], queryFn: () => api.customers(asked), placeholderData: keepPreviousData });
-  const rows = found.data ?? NONE;
-  const { isPending: loading, error } = found;
+function CustomerStep({ busy, selected, onPick }: { busy: string | null; selected: string | null; onPick: (c: CustomerRow) => void }) {
   return (
-    <>
-      {error && <ErrorBanner error={error} what={t("buyFlow.theCustomersCouldNotBe")} />}
-      <PickList
-        id="buy-customers"
-        items={rows}
-        keyOf={(c) => c.id}
-        render={(c) => (
-          <span className="pick-main">
-            <strong>{c.companyName}</strong> <span className="muted">{c.domain}</span>
-          </span>
-        )}
-        onPick={onPick}
-        selected={selected}
-        busyKey={checking ? (rows.find((r) => checking.startsWith(r.id))?.id ?? null) : null}
-        placeholder={t("buyFlow.searchCustomersByCompanyName")}
-        search={search}
-        onSearch={setSearch}
-        loading={loading}
-        empty={t("buyFlow.noCustomerMatches")}
-      />
-    </>
+    <PickList
+      id="buy-customers"
+      find={(asked) => ({ queryKey: ["customers", asked, 0], queryFn: () => api.customers(asked) })}
+      what={t("buyFlow.theCustomersCouldNotBe")}
+      keyOf={(c) => c.id}
+      render={(c) => (
+        <span className="pick-main">
+          <strong>{c.companyName}</strong> <span className="muted">{c.domain}</span>
+        </span>
+      )}
+      onPick={onPick}
+      selected={selected}
+      busyKey={busy}
+      placeholder={t("buyFlow.searchCustomersByCompanyName")}
+      empty={t("buyFlow.noCustomerMatches")}
+    />
   );
 }
 
-function OfferStep({ market, checking, selected, onPick }: { market: string; checking: string | null; selected: string | null; onPick: (o: BuyOffer) => void }) {
-  const [search, setSearch] = useState("");
-  const asked = useDebounced(search, 120);
-  const found = useQuery({
+function OfferStep({ market, busy, selected, onPick }: { market: string; busy: string | null; selected: string | null; onPick: (o: BuyOffer) => void }) {
+  const find = (asked: string) => ({
     queryKey: ["buy-offers", market, asked],
     queryFn: async () => {
-      const filter = { types: ["saas" as const], categories: [], publisher: { kind: "any" as const }, trialOnly: false, search: asked };
+      const filter = { ...EMPTY_FILTER, types: ["saas" as const], search: asked };
       const w = await api.queryOffers(market, { filter, sort: "title", descending: false, offset: 0, limit: 40 });
       return w.rows.filter((r) => r.purchasable && r.productId);
     },
-    placeholderData: keepPreviousData,
   });
-  const rows = found.data ?? NONE;
-  const { isPending: loading, error } = found;
   return (
-    <>
-      {error && <ErrorBanner error={error} what={t("buyFlow.theSaasOffersOfMarket", { market })} />}
-      <PickList
-        id="buy-offers"
-        items={rows}
-        keyOf={(o) => o.productId ?? o.key}
-        render={(o) => (
-          <span className="pick-main">
-            <strong>{o.title}</strong> <span className="muted">{o.publisherName}</span>
-            {o.freeTrial && <span className="pill trial">{t("buyFlow.freeTrial")}</span>}
-          </span>
-        )}
-        onPick={(o) => onPick({ key: o.key, productId: o.productId ?? "", title: o.title, publisherName: o.publisherName })}
-        selected={selected}
-        busyKey={checking ? (rows.find((r) => r.productId && checking.endsWith(r.productId))?.productId ?? null) : null}
-        placeholder={t("buyFlow.searchSaasOffersSoldIn", { market })}
-        search={search}
-        onSearch={setSearch}
-        loading={loading}
-        empty={t("buyFlow.noSaasOfferMatches")}
-      />
-    </>
+    <PickList
+      id="buy-offers"
+      find={find}
+      what={t("buyFlow.theSaasOffersOfMarket", { market })}
+      keyOf={(o) => o.productId ?? o.key}
+      render={(o) => (
+        <span className="pick-main">
+          <strong>{o.title}</strong> <span className="muted">{o.publisherName}</span>
+          {o.freeTrial && <span className="pill trial">{t("buyFlow.freeTrial")}</span>}
+        </span>
+      )}
+      onPick={(o) => onPick({ key: o.key, productId: o.productId ?? "", title: o.title, publisherName: o.publisherName })}
+      selected={selected}
+      busyKey={busy}
+      placeholder={t("buyFlow.searchSaasOffersSoldIn", { market })}
+      empty={t("buyFlow.noSaasOfferMatches")}
+    />
   );
 }
 
-function PlanStep({
-  options,
-  plan,
-  term,
-  quantity,
-  error,
-  onPlan,
-  onTerm,
-  onQuantity,
-}: {
-  options: PurchaseOptions;
-  plan: PlanChoice | null;
-  term: TermChoice | null;
-  quantity: string;
-  error: string | null;
-  onPlan: (p: PlanChoice) => void;
-  onTerm: (tv: TermChoice) => void;
-  onQuantity: (q: string) => void;
-}) {
+/** Plan, term and billing, quantity: each choice an event of the wizard. */
+function PlanStep({ step: { options, plan, term, quantity }, error, dispatch }: { step: PlanStep & { options: PurchaseOptions }; error: string | null; dispatch: (e: BuyEvent) => void }) {
   return (
     <div className="plan-step">
       <p className="muted">
@@ -431,7 +339,7 @@ function PlanStep({
         <legend>{t("buyFlow.plan")}</legend>
         {options.plans.map((p) => (
           <label key={p.skuId} className={plan?.skuId === p.skuId ? "choice on" : "choice"}>
-            <input type="radio" name="plan" checked={plan?.skuId === p.skuId} onChange={() => onPlan(p)} />
+            <input type="radio" name="plan" checked={plan?.skuId === p.skuId} onChange={() => dispatch({ type: "plan", plan: p })} />
             <span>
               <strong>{p.title}</strong>
               {p.terms.some((tv) => tv.trial) && <span className="pill trial">{t("buyFlow.freeTrial")}</span>}
@@ -450,7 +358,7 @@ function PlanStep({
             <legend>{t("buyFlow.termAndBilling")}</legend>
             {plan.terms.map((tv) => (
               <label key={termKey(tv)} className={term && termKey(term) === termKey(tv) ? "choice on" : "choice"}>
-                <input type="radio" name="term" checked={term !== null && termKey(term) === termKey(tv)} onChange={() => onTerm(tv)} />
+                <input type="radio" name="term" checked={term !== null && termKey(term) === termKey(tv)} onChange={() => dispatch({ type: "term", term: tv })} />
                 <span>
                   {termLabel(tv)}
                   <div className="muted small">{t("buyFlow.cancelWithARefundText", { text: say(tv.cancellation.message, tv.cancellation.text) })}</div>
@@ -466,7 +374,7 @@ function PlanStep({
               min={plan.minimumQuantity}
               max={plan.maximumQuantity}
               value={quantity}
-              onChange={(e) => onQuantity(e.target.value)}
+              onChange={(e) => dispatch({ type: "quantity", quantity: e.target.value })}
               aria-invalid={error !== null && error.includes("quantity") ? true : undefined}
             />
             <div className="muted small">
@@ -483,66 +391,40 @@ function PlanStep({
 function ReviewStep({ review: r }: { review: OrderReview }) {
   return (
     <div className="review" id="buy-review-step">
-      <table className="kv">
-        <tbody>
-          <tr>
-            <th>{t("buyFlow.customer2")}</th>
-            <td>
-              <Trans i18nKey="buyFlow.customernameBillingCountryCountry" values={{ customerName: r.customerName, country: r.country }} components={{ span: <span className="muted" /> }} />
-            </td>
-          </tr>
-          <tr>
-            <th>{t("buyFlow.offer2")}</th>
-            <td>
-              {r.productTitle} <span className="muted">· {r.publisherName}</span>
-            </td>
-          </tr>
-          <tr>
-            <th>{t("buyFlow.plan")}</th>
-            <td>{r.plan}</td>
-          </tr>
-          <tr>
-            <th>{t("buyFlow.term")}</th>
-            <td>{termLabel(r.chosen)}</td>
-          </tr>
-          <tr>
-            <th>{t("buyFlow.quantity")}</th>
-            <td className="num">{r.quantity}</td>
-          </tr>
-          <tr>
-            <th>{t("buyFlow.price")}</th>
-            <td id="review-price">
-              {r.price ? (
-                <>
-                  <strong className="num">{money(r.price.total, r.price.currency)}</strong>
-                  <span className="muted">
-                    {" "}
-                    {t("buyFlow.quantityUnitpricePer", { quantity: r.quantity, unitPrice: money(r.price.unitPrice, r.price.currency) })} {r.chosen.billingCycle === "annual" ? t("buyFlow.year") : r.chosen.trial ? t("buyFlow.trial") : t("buyFlow.month")}{t("buyFlow.fromTheSource", { source: r.price.source })}
-                  </span>
-                </>
-              ) : (
-                <span className="muted">{t("buyFlow.notInThePriceList")}</span>
-              )}
-            </td>
-          </tr>
-          <tr>
-            <th>{t("buyFlow.cancellation")}</th>
-            <td id="review-cancellation">
-              {r.chosen.trial ? t("buyFlow.canBeCancelledWithA") : t("buyFlow.canBeCancelledWithin")}{" "}
-              <strong>{say(r.chosen.cancellation.message, r.chosen.cancellation.text)}</strong>
-              <span className="muted"> ({r.chosen.cancellation.source === "availability" ? t("buyFlow.theOfferSOwnPolicy") : t("buyFlow.theMarketplaceDefault")})</span>
-            </td>
-          </tr>
-          {r.termsOfUseUri && (
-            <tr>
-              <th>{t("buyFlow.terms")}</th>
-              <td>
-                {t("buyFlow.placingTheOrderAcceptsThe")} <ExternalLink uri={r.termsOfUseUri}>{t("buyFlow.termsOfUse")}</ExternalLink>.
-              </td>
-            </tr>
+      <dl className="kv">
+        <Fact label={t("buyFlow.customer2")}>
+          <Trans i18nKey="buyFlow.customernameBillingCountryCountry" values={{ customerName: r.customerName, country: r.country }} components={{ span: <span className="muted" /> }} />
+        </Fact>
+        <Fact label={t("buyFlow.offer2")}>
+          {r.productTitle} <span className="muted">· {r.publisherName}</span>
+        </Fact>
+        <Fact label={t("buyFlow.plan")}>{r.plan}</Fact>
+        <Fact label={t("buyFlow.term")}>{termLabel(r.chosen)}</Fact>
+        <Fact label={t("buyFlow.quantity")} className="num">{r.quantity}</Fact>
+        <Fact label={t("buyFlow.price")} id="review-price">
+          {r.price ? (
+            <>
+              <strong className="num">{money(r.price.total, r.price.currency)}</strong>
+              <span className="muted">
+                {" "}
+                {t("buyFlow.quantityUnitpricePer", { quantity: r.quantity, unitPrice: money(r.price.unitPrice, r.price.currency) })} {r.chosen.billingCycle === "annual" ? t("buyFlow.year") : r.chosen.trial ? t("buyFlow.trial") : t("buyFlow.month")}{t("buyFlow.fromTheSource", { source: r.price.source })}
+              </span>
+            </>
+          ) : (
+            <span className="muted">{t("buyFlow.notInThePriceList")}</span>
           )}
-        </tbody>
-      </table>
+        </Fact>
+        <Fact label={t("buyFlow.cancellation")} id="review-cancellation">
+          {r.chosen.trial ? t("buyFlow.canBeCancelledWithA") : t("buyFlow.canBeCancelledWithin")}{" "}
+          <strong>{say(r.chosen.cancellation.message, r.chosen.cancellation.text)}</strong>
+          <span className="muted"> ({r.chosen.cancellation.source === "availability" ? t("buyFlow.theOfferSOwnPolicy") : t("buyFlow.theMarketplaceDefault")})</span>
+        </Fact>
+        {r.termsOfUseUri && (
+          <Fact label={t("buyFlow.terms")}>
+            {t("buyFlow.placingTheOrderAcceptsThe")} <ExternalLink uri={r.termsOfUseUri}>{t("buyFlow.termsOfUse")}</ExternalLink>.
+          </Fact>
+        )}
+      </dl>
       <p className="muted small">{t("buyFlow.nothingHasBeenOrderedYet")}</p>
     </div>
   );
@@ -591,7 +473,7 @@ function Confirmation({ c }: { c: OrderConfirmation }) {
               <button
                 type="button"
                 id="link-copy"
-                onClick={() => void copyText(link.uri).then((ok) => setCopied(ok ? "Copied" : "Copy failed: select the link and press Ctrl+C"))}
+                onClick={() => void api.copyText(link.uri).then((ok) => setCopied(ok ? t("buyFlow.copied") : t("buyFlow.copyFailed")))}
               >
                 {t("buyFlow.copy")}
               </button>
@@ -652,7 +534,7 @@ function Confirmation({ c }: { c: OrderConfirmation }) {
                 <td title={l.offerId}>
                   {c.productTitle} · {c.plan}
                 </td>
-                <td>{l.termDuration ? durationLabel(l.termDuration) : "–"}</td>
+                <td>{l.termDuration ? isoPeriod(l.termDuration) : "–"}</td>
                 <td className="num">{l.quantity}</td>
                 <td>
                   <code className="small">{l.subscriptionId ?? c.subscriptionId ?? "–"}</code>

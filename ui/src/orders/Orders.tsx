@@ -4,13 +4,15 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 
 import * as api from "../api";
-import { ago, count, dateTime } from "../format";
+import { ago, count, dateTime, isoPeriod } from "../format";
 import type { OrderRow } from "../bindings/OrderRow";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { Grid, type GridColumn } from "../shell/Grid";
+import { Empty, Grid, type GridColumn } from "../shell/Grid";
+import { Options } from "../shell/Options";
 import type { ViewProps } from "../shell/nav";
-import { stateLabel, durationLabel, isOpen } from "./buy";
+import { stateLabel, isOpen } from "./buy";
 import "./orders.css";
+import { customersOf } from "../subscriptions/time";
 import { t } from "../i18n";
 
 export function Orders({ params, navigate }: ViewProps<"orders">) {
@@ -22,12 +24,7 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
   const [selected, setSelected] = useState<number | null>(null);
 
   // The customers that have orders, for the filter.
-  const customers = useMemo(() => {
-    const m = new Map<string, string>();
-    for (const o of all ?? []) m.set(o.customerId, o.customerName);
-    if (customerId && !m.has(customerId)) m.set(customerId, customerId);
-    return [...m.entries()].sort((a, b) => a[1].localeCompare(b[1]));
-  }, [all, customerId]);
+  const customers = useMemo(() => customersOf(all ?? [], customerId), [all, customerId]);
 
   const rows = useMemo(() => (all ?? []).filter((o) => !customerId || o.customerId === customerId), [all, customerId]);
   const open = rows.filter((o) => isOpen(o.state)).length;
@@ -55,7 +52,7 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
       ),
     },
     { id: "qty", header: t("orders.qty"), width: "48px", className: "num", minWidth: 700, render: (o) => o.quantity },
-    { id: "term", header: t("orders.term"), width: "minmax(90px, 14fr)", minWidth: 860, render: (o) => (o.trial ? t("orders.trialTermduration", { termDuration: durationLabel(o.termDuration) }) : t("orders.termBilling", { duration: durationLabel(o.termDuration), billing: o.billingCycle })) },
+    { id: "term", header: t("orders.term"), width: "minmax(90px, 14fr)", minWidth: 860, render: (o) => (o.trial ? t("orders.trialTermduration", { termDuration: isoPeriod(o.termDuration) }) : t("orders.termBilling", { duration: isoPeriod(o.termDuration), billing: o.billingCycle })) },
     {
       id: "state",
       header: t("orders.state"),
@@ -90,11 +87,7 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
         </label>
         <select id="orders-customer" value={customerId} onChange={(e) => setCustomerId(e.target.value)}>
           <option value="">{t("orders.allCustomers")}</option>
-          {customers.map(([id, name]) => (
-            <option key={id} value={id}>
-              {name}
-            </option>
-          ))}
+          <Options items={customers} />
         </select>
         <span className="result-count" id="orders-count">
           {all ? t("orders.count", { count: rows.length, n: count(rows.length) }) : t("orders.loading")}
@@ -112,12 +105,9 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
       {error && <ErrorBanner error={error} what={t("orders.theOrdersCouldNotBe")} onRetry={load} />}
       <div className="list">
         {all && rows.length === 0 && (
-          <div className="empty">
-            {customerId ? t("orders.noneForCustomer") : t("orders.none")}{" "}
-            <button type="button" className="link" onClick={() => navigate({ view: "customers" })}>
-              {t("orders.customers")}
-            </button>
-          </div>
+          <Empty label={t("orders.customers")} onClick={() => navigate({ view: "customers" })}>
+            {customerId ? t("orders.noneForCustomer") : t("orders.none")}
+          </Empty>
         )}
         <Grid
           id="orders-table"

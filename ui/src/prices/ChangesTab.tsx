@@ -6,10 +6,12 @@ import { useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
 import type { PriceChangeKind } from "../bindings/PriceChangeKind";
-import { count, regionName } from "../format";
+import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
+import { useKeyed } from "../shell/useKeyed";
 import type { ViewProps } from "../shell/nav";
+import { MarketOptions } from "../shell/Options";
 import { SearchField } from "../shell/SearchField";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { ChangesTable } from "./ChangesTable";
@@ -22,10 +24,8 @@ const ALL_KINDS: PriceChangeKind[] = ["increase", "decrease", "new", "removed"];
 
 export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
   // The market follows the top bar's, unless picked here; the two days, the two newest unless picked.
-  const [sel, setSel] = useState({ top: topMarket, market: topMarket, from: null as string | null, to: null as string | null });
-  const { market, from, to } = sel.top === topMarket ? sel : { market: topMarket, from: null, to: null };
-  const setFrom = (d: string | null) => setSel({ top: topMarket, market, from: d, to });
-  const setTo = (d: string | null) => setSel({ top: topMarket, market, from, to: d });
+  const [sel, setSel] = useKeyed(topMarket, { market: topMarket, from: null as string | null, to: null as string | null });
+  const { market, from, to } = sel;
   const changes = useQuery({
     queryKey: ["price-changes", market, from, to],
     queryFn: () => api.priceChanges(market, from, to),
@@ -43,7 +43,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
     mutationFn: () => api.fetchPriceSnapshots([market]),
     onSuccess: ([s]) => {
       toast(t("changesTab.snapshotKept", { market, n: count(s?.rows ?? 0) }));
-      setSel({ top: topMarket, market, from: null, to: null });
+      setSel({ market, from: null, to: null });
       void changes.refetch();
     },
   });
@@ -57,7 +57,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
   const exportChanges = () => data?.from && data.to && exporter.start(api.defaultChangesPath(market, data.from, data.to, "xlsx"));
 
   const pickMarket = (m: string) => {
-    setSel({ top: topMarket, market: m, from: null, to: null });
+    setSel({ market: m, from: null, to: null });
     exporter.reset();
   };
 
@@ -95,18 +95,14 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
         <label className="inline-field">
           <Trans i18nKey="changesTab.market" components={{ span: <span className="bar-label" /> }} />
           <select id="changes-market" value={market} onChange={(e) => pickMarket(e.target.value)}>
-            {(markets.length ? markets : [{ code: market, name: market, currency: "" }]).map((m) => (
-              <option key={m.code} value={m.code}>
-                {m.code} · {regionName(m.code, m.name)}
-              </option>
-            ))}
+            <MarketOptions markets={markets} current={market} />
           </select>
         </label>
         {ready && (
           <>
             <label className="inline-field">
               <Trans i18nKey="changesTab.from" components={{ span: <span className="bar-label" /> }} />
-              <select id="changes-from" value={data?.from ?? ""} onChange={(e) => setFrom(e.target.value || null)}>
+              <select id="changes-from" value={data?.from ?? ""} onChange={(e) => setSel({ ...sel, from: e.target.value || null })}>
                 {days.map((d) => (
                   <option key={d} value={d} disabled={data?.to != null && d >= data.to}>
                     {dayLabel(d)}
@@ -116,7 +112,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
             </label>
             <label className="inline-field">
               <Trans i18nKey="changesTab.to" components={{ span: <span className="bar-label" /> }} />
-              <select id="changes-to" value={data?.to ?? ""} onChange={(e) => setTo(e.target.value || null)}>
+              <select id="changes-to" value={data?.to ?? ""} onChange={(e) => setSel({ ...sel, to: e.target.value || null })}>
                 {days.map((d) => (
                   <option key={d} value={d} disabled={data?.from != null && d <= data.from}>
                     {dayLabel(d)}

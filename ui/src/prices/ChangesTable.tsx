@@ -1,11 +1,11 @@
 // The changes between two snapshots, in the one grid: its columns, their header words and the
 // widths below which they give way. The product cell's tooltip has the publisher and IDs.
-import { memo, useCallback, useState } from "react";
+import { memo, useCallback } from "react";
 
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
-import { money } from "../format";
-import { Grid, type GridSort, sortable } from "../shell/Grid";
-import { type ChangeSort, type ChangeSortKey, kindLabel, formatPercent, termLabel } from "./prices";
+import { isoPeriod, money, percent } from "../format";
+import { type GridSort, RowsGrid, sortable } from "../shell/Grid";
+import { type ChangeSort, type ChangeSortKey, kindLabel } from "./prices";
 import { t } from "../i18n";
 
 // Amounts sort largest first on the first click.
@@ -29,7 +29,7 @@ const COLUMNS = sortable<PriceChangeRow>([
     width: "minmax(96px, 0.9fr)",
     render: (r) => (
       <span title={`${r.term} · ${r.billingPlan}`}>
-        {termLabel(r.term)}
+        {isoPeriod(r.term)}
         {r.billingPlan && <span className="muted"> · {r.billingPlan.toLowerCase()}</span>}
       </span>
     ),
@@ -50,7 +50,7 @@ const COLUMNS = sortable<PriceChangeRow>([
     width: "68px",
     className: "num",
     descFirst: true,
-    render: (r) => <span className={r.percent == null ? "" : r.percent > 0 ? "up" : "down"}>{formatPercent(r.percent)}</span>,
+    render: (r) => <span className={r.percent == null ? "" : r.percent > 0 ? "up" : "down"}>{percent(r.percent)}</span>,
   },
 ]);
 
@@ -63,26 +63,8 @@ interface Props {
 }
 
 export const ChangesTable = memo(function ChangesTable({ rows, sort, onSort }: Props) {
-  const [selected, setSelected] = useState<{ rows: PriceChangeRow[]; index: number } | null>(null);
-  // New rows (another filter or sort) start at the top with nothing selected.
-  const rowAt = useCallback((i: number) => rows[i], [rows]);
-  const select = useCallback((index: number) => setSelected({ rows, index }), [rows]);
   const sortBy = useCallback((s: GridSort) => onSort({ key: s.key as ChangeSortKey, descending: s.descending }), [onSort]);
   return (
-    <Grid
-      id="changes-table"
-      className="changes-table"
-      label={t("changesTable.priceChanges")}
-      columns={COLUMNS}
-      count={rows.length}
-      rowAt={rowAt}
-      sort={sort}
-      onSort={sortBy}
-      selected={selected?.rows === rows ? selected.index : null}
-      onSelect={select}
-      onClose={selected ? () => setSelected(null) : undefined}
-      resetKey={rows}
-      rowProps={rowProps}
-    />
+    <RowsGrid id="changes-table" className="changes-table" label={t("changesTable.priceChanges")} columns={COLUMNS} rows={rows} sort={sort} onSort={sortBy} rowProps={rowProps} />
   );
 });

@@ -7,8 +7,10 @@ import * as api from "../api";
 import type { CustomerList } from "../bindings/CustomerList";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import { count, dateTime, regionName } from "../format";
-import { keptFilter } from "../marketplace/windowing";
+import { EMPTY_FILTER, keptFilter } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { FileButtons } from "../shell/Export";
+import { MarketOptions } from "../shell/Options";
 import type { ViewProps } from "../shell/nav";
 import { priceErrorHint } from "./errors";
 import { cancelExport, resetExport, startExport, useExportRun } from "./exportRun";
@@ -18,10 +20,12 @@ import { Trans } from "react-i18next";
 
 // The choices survive leaving the view (a path typed by hand is not lost).
 const remembered: {
+  /** Null: the top bar's market, until the user picks some here. */
   markets: string[] | null;
   format: ExportFormat;
   bom: boolean;
   applyFilters: boolean;
+  /** Null: the dated default name; a string: what the user typed or picked. */
   path: string | null;
   /** A customer price list (the Pricing tab's rules) instead of the partner's own. */
   forCustomer: boolean;
@@ -35,37 +39,22 @@ const remembered: {
   forCustomer: false,
   customer: { customer: "", partner: "", validDays: 30, internal: false },
 };
-const remember = (patch: Partial<typeof remembered>) => Object.assign(remembered, patch);
 
 export function ExportTab({ market, markets, navigate, toast, onShowChanges }: ViewProps & { onShowChanges: () => void }) {
   // The marketplace's current filters (type, category, publisher, trial, search).
   const [filter] = useState(keptFilter);
-  // The markets follow the top bar's until the user picks some here.
-  const [picked, setPicked] = useState<string[] | null>(remembered.markets);
-  const chosen = picked ?? [market];
-  const [choice, setChoice] = useState(() => ({
-    format: remembered.format,
-    bom: remembered.bom,
-    applyFilters: remembered.applyFilters,
-    path: remembered.path,
-    forCustomer: remembered.forCustomer,
-    customer: remembered.customer,
-  }));
+  const [choice, setChoice] = useState(() => ({ ...remembered }));
   const change = (patch: Partial<typeof choice>) => {
-    remember(patch);
+    Object.assign(remembered, patch);
     setChoice({ ...choice, ...patch });
   };
-  const { format, bom, applyFilters, forCustomer, customer } = choice;
+  const { format, bom, applyFilters, forCustomer, customer, path: customPath } = choice;
+  const chosen = choice.markets ?? [market];
   const setCustomer = (patch: Partial<CustomerList>) => change({ customer: { ...customer, ...patch } });
-  // null: follow the default path; a string: what the user typed or picked.
-  const customPath = choice.path;
   const setCustomPath = (path: string | null) => change({ path });
+  const pickMarkets = (next: string[]) => change({ markets: next });
   const run = useExportRun();
   const running = run.state === "running";
-  const pickMarkets = (next: string[]) => {
-    remember({ markets: next });
-    setPicked(next);
-  };
 
   // Category labels and how many offers the filters match, in the top bar's (synced) market.
   const chipsBase = filterChips(filter);
@@ -93,20 +82,16 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
   const defaultPath = suggested.data ?? "";
 
   const path = customPath ?? defaultPath;
-  // Save as… and the result's Open file / Show in folder; what failed shows in place.
-  const action = useMutation({ mutationFn: ({ act }: { what: string; act: () => Promise<void> }) => act() });
-  const fileAction = (what: string, act: () => Promise<void>) => action.mutate({ what, act });
-
   const pickFormat = (f: ExportFormat) => change({ format: f, path: customPath === null ? null : withFormat(customPath, f) });
-
-  const saveAs = () =>
-    fileAction(t("exportTab.saveAsFailed"), async () => {
+  const saveAs = useMutation({
+    mutationFn: async () => {
       const picked = await api.saveSpreadsheetAs(path, [format]);
       if (picked) setCustomPath(withFormat(picked, format));
-    });
+    },
+  });
 
   const exportNow = () => {
-    action.reset();
+    saveAs.reset();
     void startExport(
       {
         exportId: newExportId(),
@@ -114,13 +99,12 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
         format,
         bom: format === "csv" && bom,
         path,
-        filter: applyFilters ? filter : { types: [], categories: [], publisher: { kind: "any" }, trialOnly: false, search: "" },
+        filter: applyFilters ? filter : EMPTY_FILTER,
         customer: forCustomer ? customer : null,
       },
       toast,
     );
   };
-
 
   const available = markets.filter((m) => !chosen.includes(m.code));
   const nameOf = (code: string) => regionName(code, markets.find((m) => m.code === code)?.name ?? code);
@@ -133,7 +117,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
       {run.state === "failed" && (
         <ErrorBanner error={run.error} what={t("exportTab.thePriceListWasNot")} hint={priceErrorHint(run.error, run.request.markets)} onRetry={exportNow} onDismiss={resetExport} />
       )}
-      {action.error && <ErrorBanner error={action.error} what={action.variables?.what ?? ""} onDismiss={action.reset} />}
+      {saveAs.error && <ErrorBanner error={saveAs.error} what={t("exportTab.saveAsFailed")} onDismiss={saveAs.reset} />}
 
       <div className="prices-scroll">
         <div className="export-form">
@@ -164,11 +148,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
                 }}
               >
                 <option value="">{t("exportTab.addAMarket2")}</option>
-                {available.map((m) => (
-                  <option key={m.code} value={m.code}>
-                    {m.code} · {regionName(m.code, m.name)}
-                  </option>
-                ))}
+                <MarketOptions markets={available} />
               </select>
             </div>
             <div className="hint" id="price-last-snapshot">
@@ -291,7 +271,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
                 placeholder={t("exportTab.homeYouDownloadsPricelistXlsx")}
                 onChange={(e) => setCustomPath(e.target.value)}
               />
-              <button type="button" id="price-save-as" disabled={running} onClick={saveAs}>
+              <button type="button" id="price-save-as" disabled={running} onClick={() => saveAs.mutate()}>
                 {t("exportTab.saveAs")}
               </button>
             </div>
@@ -346,12 +326,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
               {run.result.markets.map((m) => t("exportTab.marketRows", { market: m.market, n: count(m.rows), currency: m.currency })).join(" · ")}
             </div>
             <div className="run-line">
-              <button type="button" className="primary" id="price-open-file" onClick={() => fileAction("The file could not be opened", () => api.openExportedFile(run.result.path))}>
-                {t("exportTab.openFile")}
-              </button>
-              <button type="button" id="price-show-in-folder" onClick={() => fileAction("The folder could not be shown", () => api.revealExportedFile(run.result.path))}>
-                {t("exportTab.showInFolder")}
-              </button>
+              <FileButtons path={run.result.path} id="price" className="" />
               <button type="button" className="link" onClick={onShowChanges}>
                 {t("exportTab.whatChangedSinceTheLast")}
               </button>
@@ -368,12 +343,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
                 run.state !== "done" && (
                   <>
                     {" "}
-                    <button type="button" className="link" onClick={() => fileAction("The file could not be opened", () => api.openExportedFile(lastExport.path))}>
-                      {t("exportTab.open")}
-                    </button>{" "}
-                    <button type="button" className="link" onClick={() => fileAction("The folder could not be shown", () => api.revealExportedFile(lastExport.path))}>
-                      {t("exportTab.showInFolder")}
-                    </button>
+                    <FileButtons path={lastExport.path} className="link" />
                   </>
                 )
               ) : (

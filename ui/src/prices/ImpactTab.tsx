@@ -3,16 +3,17 @@
 // then the soonest renewal (the core's order, until a header sorts), so the account manager can
 // tell customers before they renew. In the one grid; exported through the one export flow.
 import { useQuery } from "@tanstack/react-query";
-import { useCallback, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 
 import * as api from "../api";
 import type { ImpactRow } from "../bindings/ImpactRow";
-import { count, money } from "../format";
+import { count, isoPeriod, money, percent } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
-import { Grid, type GridSort, sortable } from "../shell/Grid";
+import { type GridSort, RowsGrid, sortable } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
-import { KIND_ORDER, dayLabel, kindLabel, formatPercent, formatOf, sortRows, termLabel, withFormat } from "./prices";
+import { Options } from "../shell/Options";
+import { KIND_ORDER, dayLabel, kindLabel, formatOf, sortRows, withFormat } from "./prices";
 import { t } from "../i18n";
 
 const DAYS = [null, 7, 30, 90] as const;
@@ -45,7 +46,7 @@ const COLUMNS = sortable<ImpactRow>([
           {r.product} · {r.plan}
         </div>
         <div className="line sub">
-          {termLabel(r.term)} · {r.billingPlan}
+          {isoPeriod(r.term)} · {r.billingPlan}
         </div>
       </>
     ),
@@ -59,7 +60,7 @@ const COLUMNS = sortable<ImpactRow>([
     descFirst: true,
     render: (r) => `${money(r.oldPrice, r.currency)} → ${money(r.newPrice, r.currency)}`,
   },
-  { id: "percent", get header() { return t("impactTab.percent"); }, width: "68px", className: "num", descFirst: true, render: (r) => formatPercent(r.percent) },
+  { id: "percent", get header() { return t("impactTab.percent"); }, width: "68px", className: "num", descFirst: true, render: (r) => percent(r.percent) },
 ]);
 const VALUE: Record<string, (r: ImpactRow) => string | number | null> = {
   renewal: (r) => r.renewal,
@@ -84,10 +85,6 @@ export function ImpactTab({ market }: ViewProps) {
     const all = impact.data?.rows ?? [];
     return sort ? sortRows(all, VALUE[sort.key] ?? (() => null), sort.descending) : all;
   }, [impact.data, sort]);
-  // New rows (another comparison or sort) start with nothing selected.
-  const [selected, setSelected] = useState<{ rows: ImpactRow[]; index: number } | null>(null);
-  const rowAt = useCallback((i: number) => rows[i], [rows]);
-  const select = useCallback((index: number) => setSelected({ rows, index }), [rows]);
   const exporter = useExport({
     write: (path) => api.exportPriceImpact([market], days, withFormat(path ?? "", formatOf(path ?? "")), formatOf(path ?? "")),
     summary: (w) => t("impactTab.touchedSubscriptions", { n: count(w.rows) }),
@@ -100,11 +97,7 @@ export function ImpactTab({ market }: ViewProps) {
         <label>
           {t("impactTab.compareWith")}
           <select value={days ?? ""} onChange={(e) => setDays(e.target.value === "" ? null : Number(e.target.value))}>
-            {DAYS.map((d) => (
-              <option key={d ?? "prev"} value={d ?? ""}>
-                {d === null ? t("impactTab.theSnapshotBefore") : t("impactTab.dDaysBefore", { d })}
-              </option>
-            ))}
+            <Options items={DAYS.map((d) => [String(d ?? ""), d === null ? t("impactTab.theSnapshotBefore") : t("impactTab.dDaysBefore", { d })])} />
           </select>
         </label>
         <span className="hint" role="status">
@@ -124,20 +117,15 @@ export function ImpactTab({ market }: ViewProps) {
       ))}
       <div className="list">
         {impact.data && rows.length === 0 && impact.data.spans.length > 0 && <div className="empty">{t("impactTab.noCustomerHoldsAPlan")}</div>}
-        <Grid
+        <RowsGrid
           id="impact-table"
           className="impact-table"
           label={t("impactTab.subscriptionsTouchedByPriceChanges", { market })}
           columns={COLUMNS}
-          count={rows.length}
-          rowAt={rowAt}
+          rows={rows}
           rowHeight={44}
           sort={sort}
           onSort={setSort}
-          selected={selected?.rows === rows ? selected.index : null}
-          onSelect={select}
-          onClose={selected ? () => setSelected(null) : undefined}
-          resetKey={rows}
           rowProps={rowProps}
         />
       </div>

@@ -14,6 +14,7 @@ import type { Rounding } from "../bindings/Rounding";
 import type { RuleRow } from "../bindings/RuleRow";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
+import { Options } from "../shell/Options";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
 
@@ -204,21 +205,13 @@ export function PricingTab({ toast }: ViewProps) {
           <label>
             {t("pricingTab.rounding")}
             <select value={form.rounding} onChange={(e) => set("rounding", e.target.value as Rounding)}>
-              {ROUNDINGS.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.label}
-                </option>
-              ))}
+              <Options items={ROUNDINGS.map((r) => [r.id, r.label])} />
             </select>
           </label>
           <label>
             {t("pricingTab.appliesTo")}
             <select value={form.scope} onChange={(e) => set("scope", e.target.value as Scope)}>
-              {SCOPES.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.label}
-                </option>
-              ))}
+              <Options items={SCOPES.map((s) => [s.id, s.label])} />
             </select>
           </label>
           {needsValue && (

@@ -33,8 +33,6 @@ export function useExportRun(): ExportRun {
   );
 }
 
-export const isRunning = (): boolean => run.state === "running";
-
 /** Start an export unless one runs. `toast` says when it was cancelled. */
 export async function startExport(request: PriceExportRequest, toast: (m: string) => void): Promise<void> {
   if (run.state === "running") return;

@@ -4,8 +4,8 @@ import { IpcError } from "../api";
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
 import { EMPTY_FILTER } from "../marketplace/windowing";
 import { priceErrorHint } from "./errors";
-import { dayLabel, filterChanges, filterChips, formatElapsed, formatOf, formatPercent, formatRate, hasFilters, prettyId, sortChanges, termLabel, withFormat } from "./prices";
-import { money } from "../format";
+import { dayLabel, filterChanges, filterChips, formatElapsed, formatOf, formatRate, hasFilters, prettyId, sortChanges, withFormat } from "./prices";
+import { isoPeriod, money, percent } from "../format";
 
 const change = (over: Partial<PriceChangeRow>): PriceChangeRow => ({
   kind: "increase",
@@ -72,16 +72,16 @@ describe("money, percent, terms, days", () => {
   });
 
   it("signs percents", () => {
-    expect(formatPercent(3.456)).toBe("+3.5 %");
-    expect(formatPercent(-12)).toBe("−12.0 %");
-    expect(formatPercent(null)).toBe("");
+    expect(percent(3.456)).toBe("+3.5 %");
+    expect(percent(-12)).toBe("−12.0 %");
+    expect(percent(null)).toBe("");
   });
 
   it("reads ISO terms", () => {
-    expect(termLabel("P1M")).toBe("1 month");
-    expect(termLabel("P1Y")).toBe("1 year");
-    expect(termLabel("P3Y")).toBe("3 years");
-    expect(termLabel("odd")).toBe("odd");
+    expect(isoPeriod("P1M")).toBe("1 month");
+    expect(isoPeriod("P1Y")).toBe("1 year");
+    expect(isoPeriod("P3Y")).toBe("3 years");
+    expect(isoPeriod("odd")).toBe("odd");
   });
 
   it("shows a snapshot day without shifting it by the time zone", () => {

@@ -1,15 +1,11 @@
-// Pure helpers of the Price lists view: filter chips, rates, money and terms, sorting the
-// changes. Tested without a webview.
+// Pure helpers of the Price lists view: filter chips, rates, sorting the changes, file formats.
+// Tested without a webview.
 import type { OfferFilter } from "../bindings/OfferFilter";
 import type { PriceChangeKind } from "../bindings/PriceChangeKind";
 import type { PriceChangeRow } from "../bindings/PriceChangeRow";
 import type { ExportFormat } from "../bindings/ExportFormat";
-import { count, day, decimal, isoPeriod, typeLabel } from "../format";
+import { count, day, decimal, typeLabel } from "../format";
 import { t } from "../i18n";
-
-export { percent as formatPercent } from "../format";
-
-/** An amount in the market's currency with its symbol; `signed` shows + for increases. */
 
 export interface Chip {
   key: string;
@@ -63,21 +59,14 @@ export function formatElapsed(ms: number): string {
   return t("time.minS", { m: Math.floor(s / 60), s: String(s % 60).padStart(2, "0") });
 }
 
-/** "P1M" → "1 month", "P1Y" → "1 year", "P3Y" → "3 years"; anything else as it came. */
-export const termLabel = isoPeriod;
-
-export function kindLabel(k: PriceChangeKind): string {
-  switch (k) {
-    case "new":
-      return t("prices.kind.new");
-    case "removed":
-      return t("prices.kind.removed");
-    case "increase":
-      return t("prices.kind.increase");
-    default:
-      return t("prices.kind.decrease");
-  }
-}
+// Every kind has its words: the compiler fails here when the core adds one.
+const KIND_LABELS: Record<PriceChangeKind, () => string> = {
+  new: () => t("prices.kind.new"),
+  removed: () => t("prices.kind.removed"),
+  increase: () => t("prices.kind.increase"),
+  decrease: () => t("prices.kind.decrease"),
+};
+export const kindLabel = (k: PriceChangeKind): string => KIND_LABELS[k]();
 
 export type ChangeSortKey = "kind" | "product" | "sku" | "plan" | "term" | "oldPrice" | "newPrice" | "amount" | "percent";
 

@@ -7,31 +7,27 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
+import type { PublisherContacts } from "../bindings/PublisherContacts";
 import type { PublisherDetail } from "../bindings/PublisherDetail";
 import type { PublisherNote } from "../bindings/PublisherNote";
 import type { PublisherRow } from "../bindings/PublisherRow";
 import type { SubscriptionInfo } from "../bindings/SubscriptionInfo";
 import { count, typeLabel } from "../format";
 import { CspCell } from "../marketplace/OfferTable";
+import { CloseButton, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { Grid, type GridColumn } from "../shell/Grid";
+import { Empty, Grid, type GridColumn } from "../shell/Grid";
 import { useExport } from "../shell/Export";
-import { ExternalLink } from "../shell/ExternalLink";
+import { ExternalLink as Link } from "../shell/ExternalLink";
 import type { ViewProps } from "../shell/nav";
 import { SearchField, composing } from "../shell/SearchField";
 import { focusSearch, inField, useShortcuts } from "../shell/shortcuts";
 import "./publishers.css";
-import { type ContactLink, type OpenWith, contactLinks, mailtoLink, offersText, openWith, searchPublishers, telLink } from "./publishers";
+import { type OpenWith, contactLinks, mailtoLink, offersText, openWith, searchPublishers, telLink } from "./publishers";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
 
 const ROW_HEIGHT = 44;
-
-const Link = ({ href, children, id, className }: { href: string; children: React.ReactNode; id?: string; className?: string }) => (
-  <ExternalLink uri={href} id={id} className={className}>
-    {children}
-  </ExternalLink>
-);
 
 // The list's one column: the name (with its pills) over its offers.
 const columns: Array<GridColumn<PublisherRow>> = [
@@ -184,12 +180,9 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
             </div>
           </div>
           {list && shown.length === 0 && (
-            <div className="empty">
-              {t("publishers.noPublisherMatchesSearch", { search })}{" "}
-              <button type="button" className="link" onClick={() => setSearch("")}>
-                {t("publishers.clearTheSearch")}
-              </button>
-            </div>
+            <Empty label={t("publishers.clearTheSearch")} onClick={() => setSearch("")}>
+              {t("publishers.noPublisherMatchesSearch", { search })}
+            </Empty>
           )}
           <Grid
             id="publisher-list"
@@ -256,9 +249,7 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
                   {detail.market && detail.market !== market ? t("publishers.inTheMarketCatalog", { market: detail.market }) : ""}
                 </span>
                 <span className="spacer" />
-                <button type="button" className="ghost close" onClick={close} aria-label={t("publishers.closeEsc")} title={t("publishers.closeEsc")}>
-                  ✕
-                </button>
+                <CloseButton onClick={close} />
               </header>
               <WhoHandlesWhat lines={detail.responsibilities} publisher={detail.name} />
               <div className="pub-columns">
@@ -301,25 +292,21 @@ function SubscriptionCard({ lookup, publisher }: { lookup: Lookup; publisher: Pu
     <section className="sub-card" id="subscription-context" aria-label={t("publishers.subscription")}>
       <div className="sub-card-head">
         <h2>{t("publishers.supportRequestForASubscription")}</h2>
-        <Link href={lookup.mailto} id="contact-publisher" className="button primary">
+        <Link uri={lookup.mailto} id="contact-publisher" className="button primary">
           {t("publishers.contactPublisher")}
         </Link>
       </div>
       <dl className="sub-fields">
-        <dt>{t("publishers.customer")}</dt>
-        <dd id="ctx-customer">
+        <Fact label={t("publishers.customer")} id="ctx-customer">
           {s.customerName} <code className="muted">{s.customerId}</code>
-        </dd>
-        <dt>{t("publishers.product")}</dt>
-        <dd id="ctx-product">{s.product}</dd>
-        <dt>{t("publishers.subscription")}</dt>
-        <dd>
+        </Fact>
+        <Fact label={t("publishers.product")} id="ctx-product">{s.product}</Fact>
+        <Fact label={t("publishers.subscription")}>
           <code id="ctx-subscription-id">{s.subscriptionId}</code>
-        </dd>
-        <dt>{t("publishers.order")}</dt>
-        <dd>
+        </Fact>
+        <Fact label={t("publishers.order")}>
           <code id="ctx-order-id">{s.orderId || "–"}</code>
-        </dd>
+        </Fact>
       </dl>
       <p className="muted small">
         {t("publishers.contactPublisherOpensYourEmail", { name: publisher.name })}
@@ -329,26 +316,27 @@ function SubscriptionCard({ lookup, publisher }: { lookup: Lookup; publisher: Pu
   );
 }
 
-function ContactItem({ l }: { l: ContactLink }) {
+/** A publisher's contacts as links (https, email, phone; anything else as text), support first;
+ * `children` are the rows before them. */
+export function ContactList({ contacts, id, children }: { contacts: PublisherContacts; id?: string; children?: React.ReactNode }) {
   return (
-    <>
-      <dt>{l.label}</dt>
-      <dd>{l.href ? <Link href={l.href}>{l.text}</Link> : <span title={t("publishers.notOpenedOnlyHttpsEmail")}>{l.text}</span>}</dd>
-    </>
+    <dl className="contacts" id={id}>
+      {children}
+      {contactLinks(contacts).map((l) => (
+        <Fact key={`${l.label}-${l.text}`} label={l.label}>
+          {l.href ? <Link uri={l.href}>{l.text}</Link> : <span title={t("publishers.notOpenedOnlyHttpsEmail")}>{l.text}</span>}
+        </Fact>
+      ))}
+    </dl>
   );
 }
 
 function Contacts({ detail }: { detail: PublisherDetail }) {
-  const links = contactLinks(detail.contacts);
   return (
     <section className="pub-section">
       <h3>{t("publishers.supportContacts")}</h3>
-      {links.length > 0 ? (
-        <dl className="contacts" id="publisher-contacts">
-          {links.map((l) => (
-            <ContactItem key={`${l.label}-${l.text}`} l={l} />
-          ))}
-        </dl>
+      {contactLinks(detail.contacts).length > 0 ? (
+        <ContactList contacts={detail.contacts} id="publisher-contacts" />
       ) : (
         <p className="muted" id="publisher-contacts">
           {t("publishers.noSupportContactsKnownAdd")}
@@ -375,7 +363,7 @@ function Offers({ detail }: { detail: PublisherDetail }) {
             <span className="muted small">{typeLabel(o.typeLabel)}</span>
             <CspCell purchasable={o.purchasable} saas={o.requestMailto !== null || o.typeLabel === "SaaS"} />
             {o.requestMailto && (
-              <Link href={o.requestMailto} className="request-offer">
+              <Link uri={o.requestMailto} className="request-offer">
                 {t("publishers.requestThisOffer")}
               </Link>
             )}
@@ -391,22 +379,20 @@ function Offers({ detail }: { detail: PublisherDetail }) {
   );
 }
 
+const EMPTY_NOTE = { text: "", name: "", email: "", phone: "" };
+
 function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChanged: (n: PublisherNote[]) => void; toast: (m: string) => void }) {
   const [kind, setKind] = useState<"note" | "contact">("note");
-  const [text, setText] = useState("");
-  const [name, setName] = useState("");
-  const [email, setEmail] = useState("");
-  const [phone, setPhone] = useState("");
+  const [form, setForm] = useState(EMPTY_NOTE);
+  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setForm({ ...form, [k]: e.target.value });
+  const { text, name, email, phone } = form;
   const [confirming, setConfirming] = useState<number | null>(null);
   const canAdd = text.trim() !== "" || email.trim() !== "" || phone.trim() !== "";
   const adding = useMutation({
-    mutationFn: () => api.addPublisherNote(detail.name, { kind, text, name: kind === "contact" ? name : null, email: kind === "contact" ? email : null, phone: kind === "contact" ? phone : null }),
+    mutationFn: () => api.addPublisherNote(detail.name, kind === "contact" ? { kind, ...form } : { kind, text, name: null, email: null, phone: null }),
     onSuccess: (n) => {
       onChanged([...detail.notes, n]);
-      setText("");
-      setName("");
-      setEmail("");
-      setPhone("");
+      setForm(EMPTY_NOTE);
       toast(kind === "contact" ? t("publishers.contactAdded") : t("publishers.noteAdded"));
     },
   });
@@ -455,8 +441,8 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
                 {n.kind === "contact" && <span className="pill">{t("publishers.contact")}</span>}
                 {n.name && <strong>{n.name}</strong>}
                 {n.text && <span className="note-text">{n.text}</span>}
-                {n.email && <span>{mail ? <Link href={mail}>{n.email}</Link> : n.email}</span>}
-                {n.phone && <span>{tel ? <Link href={tel}>{n.phone}</Link> : n.phone}</span>}
+                {n.email && <span>{mail ? <Link uri={mail}>{n.email}</Link> : n.email}</span>}
+                {n.phone && <span>{tel ? <Link uri={tel}>{n.phone}</Link> : n.phone}</span>}
                 <span className="muted small">{new Date(n.createdAt).toLocaleDateString()}</span>
               </div>
               {confirming === n.id ? (
@@ -490,9 +476,9 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
         </div>
         {kind === "contact" && (
           <div className="contact-fields">
-            <input id="note-name" placeholder={t("publishers.name")} value={name} onChange={(e) => setName(e.target.value)} aria-label={t("publishers.contactName")} />
-            <input id="note-email" type="email" placeholder={t("publishers.email")} value={email} onChange={(e) => setEmail(e.target.value)} aria-label={t("publishers.contactEmail")} />
-            <input id="note-phone" type="tel" placeholder={t("publishers.phone")} value={phone} onChange={(e) => setPhone(e.target.value)} aria-label={t("publishers.contactPhone")} />
+            <input id="note-name" placeholder={t("publishers.name")} value={name} onChange={set("name")} aria-label={t("publishers.contactName")} />
+            <input id="note-email" type="email" placeholder={t("publishers.email")} value={email} onChange={set("email")} aria-label={t("publishers.contactEmail")} />
+            <input id="note-phone" type="tel" placeholder={t("publishers.phone")} value={phone} onChange={set("phone")} aria-label={t("publishers.contactPhone")} />
           </div>
         )}
         <textarea
@@ -500,7 +486,7 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
           rows={2}
           placeholder={kind === "contact" ? t("publishers.roleHoursWhenToCall") : t("publishers.eGEscalationsGoThrough")}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={set("text")}
           onKeyDown={(e) => {
             if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !composing(e)) add(e);
           }}

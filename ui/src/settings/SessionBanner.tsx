@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
 import * as api from "../api";
+import { plain } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { describeAccount, useWhoAmI } from "./account";
 import { useSignIn } from "./useSignIn";
@@ -48,7 +49,7 @@ function SettingsProblemBanner({ onSettings }: Pick<Props, "onSettings">) {
         <strong>
           {t("sessionBanner.theSettingsFileCouldNot")}{problem.line !== null && t("sessionBanner.lineLine", { line: problem.line })}:
         </strong>{" "}
-        {t("sessionBanner.valueCspDeskStartedWith", { value: problem.message.replace(/`([^`]+)`/g, "“$1”") })}
+        {t("sessionBanner.valueCspDeskStartedWith", { value: plain(problem.message) })}
         {problem.movedTo ? t("sessionBanner.theFileWasKeptAside") : "."}
       </div>
       <div className="banner-actions">

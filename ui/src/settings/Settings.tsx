@@ -9,10 +9,12 @@ import { useEffect, useMemo, useState } from "react";
 import * as api from "../api";
 import type { SettingsValues } from "../bindings/SettingsValues";
 import type { SettingsView } from "../bindings/SettingsView";
+import type { ConnectionChoice } from "../bindings/ConnectionChoice";
 import type { Language } from "../bindings/Language";
-import { dateTime, regionName, time } from "../format";
+import { dateTime, plain, time } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
+import { MarketOptions } from "../shell/Options";
 import { useShortcuts } from "../shell/shortcuts";
 import { describeAccount, refreshWhoAmI, setWhoAmI, useWhoAmI } from "./account";
 import { ConnectionCheck } from "./ConnectionCheck";
@@ -34,22 +36,27 @@ const ENDPOINTS: { key: EndpointKey; label: string; help: string }[] = [
   { key: "authority", get label() { return t("settings.signInAuthorityMicrosoftEntra"); }, get help() { return t("settings.defaultHttpsLoginMicrosoftonlineCom"); } },
 ];
 
-/** The core quotes names with backticks (for the terminal); on screen they read as quotes. */
-const plain = (s: string): string => s.replace(/`([^`]+)`/g, "“$1”");
-
-function Field({
-  id,
-  label,
-  help,
-  error,
-  children,
-}: {
+interface FieldProps {
   id: string;
   label: string;
   help: React.ReactNode;
   error?: string;
-  children: React.ReactNode;
-}) {
+}
+
+/** Lines the settings file's reader has to say, in a notice (nothing when none). */
+const notice = (lines: string[]) =>
+  lines.length > 0 && (
+    <div className="notice" role="note">
+      <div>
+        {lines.map((line) => (
+          <div key={line}>{line}</div>
+        ))}
+      </div>
+    </div>
+  );
+
+/** A setting: its label, its control, and its help, or what is wrong with it. */
+function Field({ id, label, help, error, children }: FieldProps & { children: React.ReactNode }) {
   return (
     <div className={error ? "field invalid" : "field"}>
       <label htmlFor={id}>{label}</label>
@@ -62,6 +69,23 @@ function Field({
         <div className="field-help">{help}</div>
       )}
     </div>
+  );
+}
+
+/** A setting typed as text (`button` goes beside the field). */
+function TextField({ value, placeholder, onChange, button, ...field }: FieldProps & { value: string; placeholder: string; onChange: (v: string) => void; button?: React.ReactNode }) {
+  const input = <input id={field.id} value={value} placeholder={placeholder} spellCheck={false} onChange={(e) => onChange(e.target.value)} />;
+  return (
+    <Field {...field}>
+      {button ? (
+        <div className="input-row">
+          {input}
+          {button}
+        </div>
+      ) : (
+        input
+      )}
+    </Field>
   );
 }
 
@@ -240,6 +264,13 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
       return next;
     });
   };
+  // Back to `v` as saved: nothing typed, nothing to say about it.
+  const showSaved = (v: SettingsValues) => {
+    setValues(v);
+    setOtherMarkets(v.markets.slice(1).join(", "));
+    setServerErrors({});
+    setTouched(false);
+  };
   const setMarkets = (first: string, others: string) => {
     setOtherMarkets(others);
     edit({ markets: [first, ...parseMarkets(others).filter((m) => m !== first)] });
@@ -255,10 +286,8 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
         setServerErrors(Object.fromEntries(out.errors.map((e) => [e.field, say(e.messageCode, e.message)])));
         return;
       }
-      setServerErrors({});
       setView(fresh);
-      setValues(fresh.values);
-      setTouched(false);
+      showSaved(fresh.values);
       setSavedNote({ at: new Date() });
       // The language applies at once, everywhere (no restart).
       setLocale(localeOf(fresh.values.language));
@@ -286,7 +315,12 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
   const saveError = saving.error ?? folder.error;
 
   const partner = values.connection === "partner-center";
-  const marketOptions = markets.length ? markets : [{ code: values.markets[0] ?? "US", name: "", currency: "" }];
+  const connectionCard = (connection: ConnectionChoice, words: React.ReactNode) => (
+    <label className={values.connection === connection ? "choice-card on" : "choice-card"}>
+      <input type="radio" name="connection" id={`connection-${connection}`} checked={values.connection === connection} onChange={() => edit({ connection })} />
+      <span>{words}</span>
+    </label>
+  );
 
   return (
     <section className="view settings" aria-label={t("settings.settings")}>
@@ -321,24 +355,8 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
               </div>
             </div>
           )}
-          {view.warnings.length > 0 && (
-            <div className="notice" role="note">
-              <div>
-                {view.warnings.map((w) => (
-                  <div key={w}>{t("settings.settingsFileW", { w: plain(w) })}</div>
-                ))}
-              </div>
-            </div>
-          )}
-          {view.overriddenBy.length > 0 && (
-            <div className="notice" role="note">
-              <div>
-                {view.overriddenBy.map((w) => (
-                  <div key={w}>{w}.</div>
-                ))}
-              </div>
-            </div>
-          )}
+          {notice(view.warnings.map((w) => t("settings.settingsFileW", { w: plain(w) })))}
+          {notice(view.overriddenBy.map((w) => `${w}.`))}
 
           <Account toast={toast} saved={view.values} reconnect={reconnect} />
           <ConnectionCheck />
@@ -354,80 +372,23 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
             <section className="settings-section" aria-labelledby="connection-h">
               <h2 id="connection-h">{t("settings.connection")}</h2>
               <div className="choice" role="radiogroup" aria-label={t("settings.whereCspDeskConnects")}>
-                <label className={values.connection === "sandbox" ? "choice-card on" : "choice-card"}>
-                  <input
-                    type="radio"
-                    name="connection"
-                    id="connection-sandbox"
-                    checked={values.connection === "sandbox"}
-                    onChange={() => edit({ connection: "sandbox" })}
-                  />
-                  <span>
-                    <Trans i18nKey="settings.sandboxTheBuiltInPartner" components={{ strong: <strong />, span: <span className="field-help" /> }} />
-                  </span>
-                </label>
-                <label className={partner ? "choice-card on" : "choice-card"}>
-                  <input
-                    type="radio"
-                    name="connection"
-                    id="connection-partner-center"
-                    checked={partner}
-                    onChange={() => edit({ connection: "partner-center" })}
-                  />
-                  <span>
-                    <Trans i18nKey="settings.partnerCenterYourRealTenant" components={{ strong: <strong />, span: <span className="field-help" /> }} />
-                  </span>
-                </label>
+                {connectionCard("sandbox", <Trans i18nKey="settings.sandboxTheBuiltInPartner" components={{ strong: <strong />, span: <span className="field-help" /> }} />)}
+                {connectionCard("partner-center", <Trans i18nKey="settings.partnerCenterYourRealTenant" components={{ strong: <strong />, span: <span className="field-help" /> }} />)}
               </div>
 
               <div className={partner ? "grid2" : "grid2 dim"}>
-                <Field
-                  id="tenant-id"
-                  label={t("settings.directoryTenantId")}
-                  error={errors.tenantId}
-                  help={t("settings.yourPartnerOrganizationInMicrosoft")}
-                >
-                  <input
-                    id="tenant-id"
-                    value={values.tenantId}
-                    placeholder={t("settings.organizations")}
-                    spellCheck={false}
-                    onChange={(e) => edit({ tenantId: e.target.value })}
-                  />
-                </Field>
-                <Field
+                <TextField id="tenant-id" label={t("settings.directoryTenantId")} error={errors.tenantId} help={t("settings.yourPartnerOrganizationInMicrosoft")} placeholder={t("settings.organizations")} value={values.tenantId} onChange={(v) => edit({ tenantId: v })} />
+                <TextField
                   id="client-id"
                   label={t("settings.applicationClientId")}
                   error={errors.clientId}
-                  help={
-                    partner
-                      ? t("settings.theAppRegistrationCspDesk")
-                      : t("settings.theAppRegistrationCspDesk2")
-                  }
-                >
-                  <input
-                    id="client-id"
-                    value={values.clientId}
-                    placeholder="00000000-0000-0000-0000-000000000000"
-                    spellCheck={false}
-                    onChange={(e) => edit({ clientId: e.target.value })}
-                  />
-                </Field>
-              </div>
-              <Field
-                id="arm-subscription"
-                label={t("settings.azureSubscriptionId")}
-                error={errors.armSubscription}
-                help={t("settings.theAzureSubscriptionTheMarketplace")}
-              >
-                <input
-                  id="arm-subscription"
-                  value={values.armSubscription}
+                  help={partner ? t("settings.theAppRegistrationCspDesk") : t("settings.theAppRegistrationCspDesk2")}
                   placeholder="00000000-0000-0000-0000-000000000000"
-                  spellCheck={false}
-                  onChange={(e) => edit({ armSubscription: e.target.value })}
+                  value={values.clientId}
+                  onChange={(v) => edit({ clientId: v })}
                 />
-              </Field>
+              </div>
+              <TextField id="arm-subscription" label={t("settings.azureSubscriptionId")} error={errors.armSubscription} help={t("settings.theAzureSubscriptionTheMarketplace")} placeholder="00000000-0000-0000-0000-000000000000" value={values.armSubscription} onChange={(v) => edit({ armSubscription: v })} />
 
               <details
                 className="advanced"
@@ -440,15 +401,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
                 </p>
                 <div className="grid2">
                   {ENDPOINTS.map((ep) => (
-                    <Field key={ep.key} id={`endpoint-${ep.key}`} label={ep.label} error={errors[`endpoints.${ep.key}`]} help={ep.help}>
-                      <input
-                        id={`endpoint-${ep.key}`}
-                        value={values.endpoints[ep.key]}
-                        placeholder={t("settings.https")}
-                        spellCheck={false}
-                        onChange={(e) => edit({ endpoints: { ...values.endpoints, [ep.key]: e.target.value } })}
-                      />
-                    </Field>
+                    <TextField key={ep.key} id={`endpoint-${ep.key}`} label={ep.label} error={errors[`endpoints.${ep.key}`]} help={ep.help} placeholder={t("settings.https")} value={values.endpoints[ep.key]} onChange={(v) => edit({ endpoints: { ...values.endpoints, [ep.key]: v } })} />
                   ))}
                 </div>
               </details>
@@ -457,58 +410,27 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
             <section className="settings-section" aria-labelledby="defaults-h">
               <h2 id="defaults-h">{t("settings.defaults")}</h2>
               <div className="grid2">
-                <Field
-                  id="default-market"
-                  label={t("settings.defaultMarket")}
-                  error={errors.markets}
-                  help={t("settings.theMarketCspDeskOpens")}
-                >
-                  <select
-                    id="default-market"
-                    value={values.markets[0] ?? ""}
-                    onChange={(e) => setMarkets(e.target.value, otherMarkets)}
-                  >
-                    {marketOptions.map((m) => (
-                      <option key={m.code} value={m.code}>
-                        {m.code}
-                        {m.name ? ` · ${regionName(m.code, m.name)}` : ""}
-                      </option>
-                    ))}
+                <Field id="default-market" label={t("settings.defaultMarket")} error={errors.markets} help={t("settings.theMarketCspDeskOpens")}>
+                  <select id="default-market" value={values.markets[0] ?? ""} onChange={(e) => setMarkets(e.target.value, otherMarkets)}>
+                    <MarketOptions markets={markets} current={values.markets[0] ?? "US"} />
                   </select>
                 </Field>
-                <Field
-                  id="other-markets"
-                  label={t("settings.otherMarkets")}
-                  help={t("settings.moreMarketsForPriceLists")}
-                >
-                  <input
-                    id="other-markets"
-                    value={otherMarkets}
-                    placeholder={t("settings.none")}
-                    spellCheck={false}
-                    onChange={(e) => setMarkets(values.markets[0] ?? "US", e.target.value)}
-                  />
-                </Field>
+                <TextField id="other-markets" label={t("settings.otherMarkets")} help={t("settings.moreMarketsForPriceLists")} placeholder={t("settings.none")} value={otherMarkets} onChange={(v) => setMarkets(values.markets[0] ?? "US", v)} />
               </div>
-              <Field
+              <TextField
                 id="export-dir"
                 label={t("settings.exportFolder")}
                 error={errors.exportDir}
                 help={t("settings.wherePriceListsAndOther", { defaultExportDir: view.defaultExportDir })}
-              >
-                <div className="input-row">
-                  <input
-                    id="export-dir"
-                    value={values.exportDir}
-                    placeholder={view.defaultExportDir}
-                    spellCheck={false}
-                    onChange={(e) => edit({ exportDir: e.target.value })}
-                  />
+                placeholder={view.defaultExportDir}
+                value={values.exportDir}
+                onChange={(v) => edit({ exportDir: v })}
+                button={
                   <button type="button" onClick={chooseFolder}>
                     {t("settings.choose")}
                   </button>
-                </div>
-              </Field>
+                }
+              />
               <Field id="language" label={t("settings.language")} help={t("settings.languageHelp")}>
                 <select id="language" value={values.language} onChange={(e) => edit({ language: e.target.value as Language })}>
                   <option value="system">{t("settings.languageSystem", { language: systemLocale() === "ko" ? LANGUAGE_NAMES.ko : LANGUAGE_NAMES.en })}</option>
@@ -533,16 +455,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
               <button type="submit" className="primary" id="save-settings" disabled={saving.isPending || !dirty}>
                 {saving.isPending ? t("settings.saving") : t("settings.save")}
               </button>
-              <button
-                type="button"
-                disabled={saving.isPending || !dirty}
-                onClick={() => {
-                  setValues(view.values);
-                  setOtherMarkets(view.values.markets.slice(1).join(", "));
-                  setServerErrors({});
-                  setTouched(false);
-                }}
-              >
+              <button type="button" disabled={saving.isPending || !dirty} onClick={() => showSaved(view.values)}>
                 {t("settings.discardChanges")}
               </button>
               <span className="save-status" id="save-status" role="status">

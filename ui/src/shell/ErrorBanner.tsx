@@ -1,41 +1,27 @@
 // An error in the view it belongs to: what happened, and what to do (by kind, in the UI's
 // language). The core's own words, Partner Center's code and the request id are data: they are
 // shown as they came (marked as English for screen readers), never translated.
-import type { IpcError } from "../api";
+import { type IpcError, copyText } from "../api";
 import type { ErrorKind } from "../bindings/ErrorKind";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
 
-/** What to do after an error of `kind` (empty when the message says it all). */
-export function nextStep(kind: ErrorKind): string {
-  switch (kind) {
-    case "network":
-      return t("errors.network");
-    case "throttled":
-      return t("errors.throttled");
-    case "auth":
-      return t("errors.auth");
-    case "api":
-      return t("errors.api");
-    case "decode":
-      return t("errors.decode");
-    case "store":
-      return t("errors.store");
-    case "notFound":
-      return t("errors.notFound");
-    case "invalid":
-      return t("errors.invalid");
-    case "keychain":
-      return t("errors.keychain");
-    case "internal":
-      return t("errors.internal");
-    case "unknown":
-      return t("errors.unknown");
-    case "refused":
-    case "cancelled":
-      return "";
-  }
-}
+/** What to do after an error of each kind (empty when the message says it all). */
+const NEXT_STEPS: Record<ErrorKind, () => string> = {
+  network: () => t("errors.network"),
+  throttled: () => t("errors.throttled"),
+  auth: () => t("errors.auth"),
+  api: () => t("errors.api"),
+  decode: () => t("errors.decode"),
+  store: () => t("errors.store"),
+  notFound: () => t("errors.notFound"),
+  invalid: () => t("errors.invalid"),
+  keychain: () => t("errors.keychain"),
+  internal: () => t("errors.internal"),
+  unknown: () => t("errors.unknown"),
+  refused: () => "",
+  cancelled: () => "",
+};
 
 interface Props {
   error: IpcError;
@@ -47,7 +33,7 @@ interface Props {
 }
 
 export function ErrorBanner({ error, what, hint, onRetry, onDismiss }: Props) {
-  const next = hint ?? nextStep(error.kind);
+  const next = hint ?? NEXT_STEPS[error.kind]();
   return (
     <div className="banner error-banner" role="alert" data-kind={error.kind}>
       <div>
@@ -59,7 +45,7 @@ export function ErrorBanner({ error, what, hint, onRetry, onDismiss }: Props) {
             <button
               type="button"
               className="link"
-              onClick={() => void navigator.clipboard?.writeText(error.details ?? "")}
+              onClick={() => void copyText(error.details ?? "")}
               aria-label={t("errorBanner.copyTheDetails")}
             >
               {t("errorBanner.copy")}

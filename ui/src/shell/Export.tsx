@@ -10,29 +10,35 @@ import type { ExportResult } from "../bindings/ExportResult";
 import { ErrorBanner } from "./ErrorBanner";
 import { t } from "../i18n";
 
-export function SavedFile({ path, id, summary, onDismiss }: { path: string; id?: string; summary?: string; onDismiss?: () => void }) {
+/** Open file and Show in folder for a file CSP Desk wrote (the core opens no other), saying in
+ * place when that failed. With `id`, the buttons are `${id}-open-file` and `${id}-show-in-folder`. */
+export function FileButtons({ path, id, className = "small" }: { path: string; id?: string; className?: string }) {
   const open = useMutation({ mutationFn: (reveal: boolean) => (reveal ? api.revealExportedFile(path) : api.openExportedFile(path)) });
   return (
     <>
-      <div className="saved-file" id={id} role="status">
-        <span className="saved-file-path">
-          {summary ? t("export.summarySavedTo", { summary }) : t("export.savedTo")}
-          <code>{path}</code>
-        </span>
-        <button type="button" className="small" onClick={() => open.mutate(false)}>
-          {t("export.openFile")}
-        </button>
-        <button type="button" className="small" onClick={() => open.mutate(true)}>
-          {t("export.showInFolder")}
-        </button>
-        {onDismiss && (
-          <button type="button" className="small link" aria-label={t("export.dismiss")} onClick={onDismiss}>
-            ×
-          </button>
-        )}
-      </div>
+      <button type="button" className={className} id={id && `${id}-open-file`} onClick={() => open.mutate(false)}>
+        {t("export.openFile")}
+      </button>
+      <button type="button" className={className} id={id && `${id}-show-in-folder`} onClick={() => open.mutate(true)}>
+        {t("export.showInFolder")}
+      </button>
       {open.error && <ErrorBanner error={open.error} what={t("export.theFileCouldNotBe")} hint={t("export.openItFromYourFile")} onDismiss={open.reset} />}
     </>
+  );
+}
+
+function SavedFile({ path, id, summary, onDismiss }: { path: string; id: string; summary: string; onDismiss: () => void }) {
+  return (
+    <div className="saved-file" id={id} role="status">
+      <span className="saved-file-path">
+        {t("export.summarySavedTo", { summary })}
+        <code>{path}</code>
+      </span>
+      <FileButtons path={path} />
+      <button type="button" className="small link" aria-label={t("export.dismiss")} onClick={onDismiss}>
+        ×
+      </button>
+    </div>
   );
 }
 

@@ -14,9 +14,10 @@
 //   header as row 1, so the first data row is 2.
 import { type ColumnDef, type SortingState, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type ReactNode, type RefObject, memo, useEffect, useMemo, useRef } from "react";
+import { type ReactNode, type RefObject, memo, useCallback, useEffect, useMemo, useRef } from "react";
 
 import { useShortcuts } from "./shortcuts";
+import { useKeyed } from "./useKeyed";
 import { useWidth } from "./useWidth";
 import { t } from "../i18n";
 
@@ -103,9 +104,6 @@ export function moveTo(key: string, current: number | null, count: number, page:
 export const sortable = <T,>(columns: Array<GridColumn<T>>): Array<GridColumn<T>> =>
   columns.map((c) => Object.defineProperties({ sortable: true }, Object.getOwnPropertyDescriptors(c)) as GridColumn<T>);
 
-/** The columns that fit a grid `width` px wide. */
-export const visibleColumns = <T,>(columns: ReadonlyArray<GridColumn<T>>, width: number) => columns.filter((c) => !c.minWidth || width >= c.minWidth);
-
 const ariaSort = (on: false | "asc" | "desc") => (on === "asc" ? "ascending" : on === "desc" ? "descending" : "none");
 
 function GridImpl<T>(p: GridProps<T>) {
@@ -175,12 +173,7 @@ function GridImpl<T>(p: GridProps<T>) {
   };
   useShortcuts(
     {
-      ArrowDown: move,
-      ArrowUp: move,
-      PageDown: move,
-      PageUp: move,
-      Home: move,
-      End: move,
+      ...Object.fromEntries(Object.keys(MOVES).map((key) => [key, move])),
       Enter: () => {
         if (selected === null || !p.onOpen) return false;
         scrollRef.current?.focus();
@@ -257,6 +250,32 @@ function GridImpl<T>(p: GridProps<T>) {
           })}
         </div>
       </div>
+    </div>
+  );
+}
+
+/** A grid over `rows`, all loaded, that keeps its own selection: new rows (another filter or sort)
+ * start at the top with nothing selected. */
+export function RowsGrid<T>({ rows, ...props }: Omit<GridProps<T>, "count" | "rowAt" | "selected" | "onSelect" | "onClose" | "resetKey"> & { rows: T[] }) {
+  const [selected, setSelected] = useKeyed<number | null>(rows, null);
+  const rowAt = useCallback((i: number) => rows[i], [rows]);
+  return <Grid {...props} count={rows.length} rowAt={rowAt} selected={selected} onSelect={setSelected} onClose={selected !== null ? () => setSelected(null) : undefined} resetKey={rows} />;
+}
+
+/** What a list says when it has no rows, with the one thing to do about it (`label`: clear the
+ * search, the filters…) when there is one. */
+export function Empty({ id, label, onClick, children }: { id?: string; label?: string; onClick?: () => void; children: ReactNode }) {
+  return (
+    <div className="empty" id={id}>
+      {children}
+      {label && onClick && (
+        <>
+          {" "}
+          <button type="button" className="link" onClick={onClick}>
+            {label}
+          </button>
+        </>
+      )}
     </div>
   );
 }

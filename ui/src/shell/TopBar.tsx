@@ -1,12 +1,12 @@
 // Connection badge, market picker, last sync and the Sync button (a progress bar while syncing).
-import { useEffect, useState } from "react";
-
 import type { SyncRun } from "../App";
 import type { ConnectionStatus } from "../bindings/ConnectionStatus";
 import type { Market } from "../bindings/Market";
 import type { SyncState } from "../bindings/SyncState";
-import { ago, count, dateTime, phaseLabel, regionName } from "../format";
+import { ago, count, dateTime, phaseLabel } from "../format";
 import { AccountBadge } from "../settings/AccountBadge";
+import { useNow } from "../subscriptions/useNow";
+import { MarketOptions } from "./Options";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
 
@@ -26,11 +26,7 @@ interface Props {
 
 export function TopBar({ status, connectFailed, markets, market, onMarket, lastSync, syncRun, onSync, onCancel, onAccount }: Props) {
   // "Synced 5 min ago" stays true as time passes.
-  const [, tick] = useState(0);
-  useEffect(() => {
-    const item = window.setInterval(() => tick((n) => n + 1), 30_000);
-    return () => window.clearInterval(item);
-  }, []);
+  useNow(0, 30_000);
   const p = syncRun?.progress;
   const pct = p && p.total > 0 ? Math.round((p.done / p.total) * 100) : null;
   return (
@@ -51,11 +47,7 @@ export function TopBar({ status, connectFailed, markets, market, onMarket, lastS
           onChange={(e) => onMarket(e.target.value)}
           disabled={syncRun !== null}
         >
-          {(markets.length ? markets : [{ code: market, name: market, currency: "" }]).map((m) => (
-            <option key={m.code} value={m.code}>
-              {m.code} · {regionName(m.code, m.name)}
-            </option>
-          ))}
+          <MarketOptions markets={markets} current={market} />
         </select>
       </label>
       <div className="spacer" />

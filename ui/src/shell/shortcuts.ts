@@ -7,7 +7,7 @@
 //   it (a dialog gets all it names). A focused button or link keeps Enter.
 // Key names: "Escape", "Enter", "ArrowDown", "PageUp", "Home"… and "Mod+f" (Ctrl, or ⌘ on a Mac).
 // A handler returning false did not use the key: it goes on to the layer below.
-import { useEffect, useLayoutEffect, useRef } from "react";
+import { type KeyboardEvent as ReactKeyboardEvent, useEffect, useLayoutEffect, useRef } from "react";
 
 import { composing } from "./SearchField";
 
@@ -66,6 +66,19 @@ export function useShortcuts(keys: Shortcuts, { modal = false, enabled = true }:
       if (layers.length === 0) window.removeEventListener("keydown", dispatch);
     };
   }, [modal, enabled]);
+}
+
+/** The keys of a list picked from a field (suggestions, a pick list), which the field keeps: the
+ * arrows move the highlight `at` among `count` items, Enter picks it. Whether the key was one. */
+export function pickKeys(e: ReactKeyboardEvent, count: number, at: number, move: (i: number) => void, pick: (i: number) => void): boolean {
+  if (composing(e)) return false;
+  const next = e.key === "ArrowDown" ? Math.min(count - 1, at + 1) : e.key === "ArrowUp" ? Math.max(0, at - 1) : null;
+  if (next === null && e.key !== "Enter") return false;
+  e.preventDefault();
+  e.stopPropagation();
+  if (next !== null) move(next);
+  else if (at < count) pick(at);
+  return true;
 }
 
 /** Ctrl+F: into the view's search field, its text selected. */

@@ -8,13 +8,16 @@ import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import type { PolicyInfo } from "../bindings/PolicyInfo";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import { date, dateTime } from "../format";
+import { mailto } from "../orders/buy";
+import { Detail, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
 import { useDialog } from "../shell/useDialog";
 import { PlanDialog } from "./PlanDialog";
 import { StatusPill } from "./Subscriptions";
-import { billingLabel, statusLabel, cancelRule, closingSoon, countdown, localDate, localDateTime, termLabel, urgent, waitingFor, duration } from "./time";
+import { billingLabel, statusLabel, cancelRule, closingSoon, countdown, termLabel, urgent, waitingFor, duration } from "./time";
 import { useNow } from "./useNow";
 import { t, say } from "../i18n";
 import { Trans } from "react-i18next";
@@ -52,23 +55,24 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
   const readBack = useMutation({ mutationFn: () => api.getSubscription(sub.customerId, sub.id), onSuccess: onChange });
 
   return (
-    <aside className="detail sub-detail" id="sub-detail" aria-label={t("subscriptionDetail.subscriptionDetail")}>
-      <div className="detail-head">
-        <div>
-          <h2 id="sub-title">{sub.productName}</h2>
-          <div className="detail-sub">
-            <span id="sub-status">
-              <StatusPill status={sub.status} trial={sub.isTrial} />
-            </span>
-            <span className="muted" id="sub-customer">
-              {sub.customerName}
-            </span>
-          </div>
+    <Detail
+      id="sub-detail"
+      className="sub-detail"
+      label={t("subscriptionDetail.subscriptionDetail")}
+      title={sub.productName}
+      titleId="sub-title"
+      sub={
+        <div className="detail-sub">
+          <span id="sub-status">
+            <StatusPill status={sub.status} trial={sub.isTrial} />
+          </span>
+          <span className="muted" id="sub-customer">
+            {sub.customerName}
+          </span>
         </div>
-        <button type="button" className="ghost close" onClick={onClose} aria-label={t("subscriptionDetail.closeDetailEsc")} title={t("subscriptionDetail.closeEsc")}>
-          ✕
-        </button>
-      </div>
+      }
+      onClose={onClose}
+    >
       {renew.error && <ErrorBanner error={renew.error} what={t("subscriptionDetail.autoRenewCouldNotBe")} onDismiss={renew.reset} />}
       {readBack.error && <ErrorBanner error={readBack.error} what={t("subscriptionDetail.theSubscriptionCouldNotBe")} onDismiss={readBack.reset} />}
       <div className="detail-body">
@@ -83,7 +87,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
               ) : null}
               <div>
                 {rule.enabled ? t("subscriptionDetail.cancelBy") : t("subscriptionDetail.windowClosed")}
-                <strong id="deadline-date">{localDateTime(sub.deadline.at)}</strong>
+                <strong id="deadline-date">{dateTime(sub.deadline.at)}</strong>
               </div>
               <div className="muted small" id="deadline-source" title={say(sub.deadline.message, sub.deadline.source)}>
                 {sub.deadline.kind === "subscriptionField" ? t("subscriptionDetail.source.subscriptionField") : sub.deadline.kind === "refundOption" ? t("subscriptionDetail.source.refundOption") : t("subscriptionDetail.source.policy")}
@@ -155,22 +159,15 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
         <section>
           <h3>{t("subscriptionDetail.subscription")}</h3>
           <dl className="contacts facts">
-            <dt>{t("subscriptionDetail.plan")}</dt>
-            <dd>{sub.planName}</dd>
-            <dt>{t("subscriptionDetail.publisher")}</dt>
-            <dd>{sub.publisherName}</dd>
-            <dt>{t("subscriptionDetail.term")}</dt>
-            <dd>
+            <Fact label={t("subscriptionDetail.plan")}>{sub.planName}</Fact>
+            <Fact label={t("subscriptionDetail.publisher")}>{sub.publisherName}</Fact>
+            <Fact label={t("subscriptionDetail.term")}>
               {t("subscriptionDetail.termBilled", { termDuration: termLabel(sub.termDuration), billing: billingLabel(sub.billingCycle).toLowerCase() })}
-            </dd>
-            <dt>{t("subscriptionDetail.created")}</dt>
-            <dd>{sub.creationDate ? localDateTime(sub.creationDate) : "–"}</dd>
-            <dt>{t("subscriptionDetail.termEnds")}</dt>
-            <dd>{localDate(sub.commitmentEndDate) || "–"}</dd>
-            <dt>{t("subscriptionDetail.order")}</dt>
-            <dd className="mono">{sub.orderId || "–"}</dd>
-            <dt>{t("subscriptionDetail.id")}</dt>
-            <dd className="mono">{sub.id}</dd>
+            </Fact>
+            <Fact label={t("subscriptionDetail.created")}>{sub.creationDate ? dateTime(sub.creationDate) : "–"}</Fact>
+            <Fact label={t("subscriptionDetail.termEnds")}>{date(sub.commitmentEndDate) || "–"}</Fact>
+            <Fact label={t("subscriptionDetail.order")} className="mono">{sub.orderId || "–"}</Fact>
+            <Fact label={t("subscriptionDetail.id")} className="mono">{sub.id}</Fact>
           </dl>
           <button type="button" id="publisher-contacts" onClick={() => navigate({ view: "publishers", customerId: sub.customerId, subscriptionId: sub.id })}>
             {t("subscriptionDetail.publisherContacts")}
@@ -200,7 +197,7 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
           }}
         />
       )}
-    </aside>
+    </Detail>
   );
 }
 
@@ -220,22 +217,16 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
       <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="cancel-dialog-title" id="cancel-dialog" ref={boxRef}>
         <h2 id="cancel-dialog-title">{t("subscriptionDetail.cancelThisSubscription")}</h2>
         <dl className="contacts">
-          <dt>{t("subscriptionDetail.customer")}</dt>
-          <dd id="confirm-customer">{sub.customerName}</dd>
-          <dt>{t("subscriptionDetail.product")}</dt>
-          <dd id="confirm-product">
+          <Fact label={t("subscriptionDetail.customer")} id="confirm-customer">{sub.customerName}</Fact>
+          <Fact label={t("subscriptionDetail.product")} id="confirm-product">
             {sub.productName} · {sub.planName}
             {sub.quantity > 1 ? ` · ${sub.unitType ? `${sub.quantity} ${sub.unitType}` : t("subscriptionDetail.seats", { count: sub.quantity })}` : ""}
-          </dd>
-          <dt>{t("subscriptionDetail.refund")}</dt>
-          <dd id="confirm-refund">{say(sub.refundMessage, sub.refund)}</dd>
+          </Fact>
+          <Fact label={t("subscriptionDetail.refund")} id="confirm-refund">{say(sub.refundMessage, sub.refund)}</Fact>
           {sub.deadline && (
-            <>
-              <dt>{t("subscriptionDetail.window")}</dt>
-              <dd>
-                {t("subscriptionDetail.closesAtAt2", { at: countdown(sub.deadline.at, now), at2: localDateTime(sub.deadline.at) })}
-              </dd>
-            </>
+            <Fact label={t("subscriptionDetail.window")}>
+              {t("subscriptionDetail.closesAtAt2", { at: countdown(sub.deadline.at, now), at2: dateTime(sub.deadline.at) })}
+            </Fact>
           )}
         </dl>
         <p>{t("subscriptionDetail.theCustomerLosesAccessPartner")}</p>
@@ -267,15 +258,11 @@ function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; t
       const l = fresh.data!;
       if (how === "open") return api.openLink(l.uri);
       if (how === "copy") {
-        await navigator.clipboard.writeText(l.uri).catch(() => {
-          throw new api.IpcError("unknown", t("subscriptionDetail.clipboardFailed"), false);
-        });
+        if (!(await api.copyText(l.uri))) throw new api.IpcError("unknown", t("subscriptionDetail.clipboardFailed"), false);
         return toast(l.refreshed ? t("subscriptionDetail.freshLinkCopied") : t("subscriptionDetail.linkCopied"));
       }
-      const subject = t("buy.mail.subject", { product: sub.productName });
-      const body = t("subscriptionDetail.mailBody", { product: sub.productName, plan: sub.planName, uri: l.uri, until: localDateTime(l.expiresAt) });
-      const to = l.customerEmail ?? "";
-      return api.openLink(`mailto:${encodeURIComponent(to)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`);
+      const body = t("subscriptionDetail.mailBody", { product: sub.productName, plan: sub.planName, uri: l.uri, until: dateTime(l.expiresAt) });
+      return api.openLink(mailto(l.customerEmail, t("buy.mail.subject", { product: sub.productName }), body));
     },
   });
   const error = use.error ?? held.error;
@@ -300,7 +287,7 @@ function Activation({ sub, now, toast }: { sub: SubscriptionItem; now: number; t
           <input className="link-box" readOnly value={link.uri} aria-label={t("subscriptionDetail.activationLink")} id="activation-link" onFocus={(e) => e.target.select()} />
           <div className="muted small" id="link-expiry">
             {Date.parse(link.expiresAt) > now
-              ? t("subscriptionDetail.linkValidUntilExpiresatValue", { expiresAt: localDateTime(link.expiresAt), value: duration(Date.parse(link.expiresAt) - now) })
+              ? t("subscriptionDetail.linkValidUntilExpiresatValue", { expiresAt: dateTime(link.expiresAt), value: duration(Date.parse(link.expiresAt) - now) })
               : t("subscriptionDetail.thisLinkHasExpiredCopy")}
           </div>
           <div className="button-row">

@@ -10,12 +10,13 @@ import type { AutoRenewResult } from "../bindings/AutoRenewResult";
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import type { SubscriptionList } from "../bindings/SubscriptionList";
 import type { SubscriptionState } from "../bindings/SubscriptionState";
-import { count, isoPeriod } from "../format";
+import { count, date, dateTime, isoPeriod } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { Grid, type GridColumn, sortable } from "../shell/Grid";
+import { Empty, Grid, type GridColumn, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
 import { SearchField } from "../shell/SearchField";
+import { Options } from "../shell/Options";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { SubscriptionDetail } from "./SubscriptionDetail";
 import "./subscriptions.css";
@@ -27,10 +28,9 @@ import {
   type Segment,
   type Sort,
   countdown,
+  customersOf,
   inSegment,
   keyOfRow,
-  localDate,
-  localDateTime,
   matches,
   skewOf,
   sortRows,
@@ -71,8 +71,8 @@ const columnsAt = (now: number) =>
   },
   { id: "status", header: t("subscriptions.status"), width: "132px", render: (s) => <StatusPill status={s.status} /> },
   { id: "autoRenew", header: t("subscriptions.renew"), width: "52px", minWidth: 640, render: (s) => (s.autoRenewEnabled ? t("subscriptions.onShort") : <span className="muted">{t("subscriptions.off")}</span>) },
-  { id: "created", header: t("subscriptions.created"), width: "92px", minWidth: 920, descFirst: true, render: (s) => localDate(s.creationDate) },
-  { id: "commitmentEnd", header: t("subscriptions.termEnds"), width: "92px", minWidth: 1170, render: (s) => localDate(s.commitmentEndDate) },
+  { id: "created", header: t("subscriptions.created"), width: "92px", minWidth: 920, descFirst: true, render: (s) => date(s.creationDate) },
+  { id: "commitmentEnd", header: t("subscriptions.termEnds"), width: "92px", minWidth: 1170, render: (s) => date(s.commitmentEndDate) },
   { id: "deadline", header: t("subscriptions.cancelBy"), width: "minmax(112px, 1fr)", minWidth: 520, render: (s) => <DeadlineCell s={s} now={now} /> },
   ]);
 
@@ -89,8 +89,8 @@ function DeadlineCell({ s, now }: { s: SubscriptionItem; now: number }) {
   if (!s.deadline) return <span className="muted">–</span>;
   const at = Date.parse(s.deadline.at);
   const open = (s.status === "active" || s.status === "pendingFulfillment") && now <= at;
-  const title = t("subscriptions.deadlineFrom", { at: localDateTime(s.deadline.at), source: say(s.deadline.message, s.deadline.source) });
-  if (!open) return <span className="muted" title={title}>{localDate(s.deadline.at)}</span>;
+  const title = t("subscriptions.deadlineFrom", { at: dateTime(s.deadline.at), source: say(s.deadline.message, s.deadline.source) });
+  if (!open) return <span className="muted" title={title}>{date(s.deadline.at)}</span>;
   const soon = at - now <= 24 * 3_600_000;
   return (
     <span className={soon ? "deadline soon" : "deadline"} title={title}>
@@ -127,11 +127,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
   const now = useNow(skew, 60_000);
 
   const rows = useMemo(() => list?.rows ?? [], [list]);
-  const customers = useMemo(() => {
-    const m = new Map<string, string>();
-    for (const r of rows) m.set(r.customerId, r.customerName);
-    return [...m.entries()].sort((a, b) => a[1].localeCompare(b[1]));
-  }, [rows]);
+  const customers = useMemo(() => customersOf(rows, filter.customerId), [rows, filter.customerId]);
   const publishers = useMemo(() => [...new Set(rows.map((r) => r.publisherName))].filter(Boolean).sort((a, b) => a.localeCompare(b)), [rows]);
 
   // The segment counts follow the other filters (customer, status, publisher, search).
@@ -248,6 +244,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
           : t("subscriptions.emptyFiltered")
       : null;
   const filtered = filter.customerId !== "" || filter.status !== "" || filter.publisher !== "" || filter.search !== "";
+  const clearFilters = () => setFilter((f) => ({ ...EMPTY_LIST_FILTER, segment: f.segment }));
 
   return (
     <div className="view subscriptions">
@@ -296,31 +293,18 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
           />
           <select aria-label={t("subscriptions.customer")} id="subs-customer" value={filter.customerId} onChange={(e) => setFilter((f) => ({ ...f, customerId: e.target.value }))}>
             <option value="">{t("subscriptions.allCustomers")}</option>
-            {filter.customerId && !customers.some(([id]) => id === filter.customerId) && <option value={filter.customerId}>{filter.customerId}</option>}
-            {customers.map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
+            <Options items={customers} />
           </select>
           <select aria-label={t("subscriptions.status")} id="subs-status" value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value as ListFilter["status"] }))}>
             <option value="">{t("subscriptions.allStatuses")}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {statusLabel(s)}
-              </option>
-            ))}
+            <Options items={STATUSES.map((s) => [s, statusLabel(s)])} />
           </select>
           <select aria-label={t("subscriptions.publisher")} id="subs-publisher" className="publisher-select" value={filter.publisher} onChange={(e) => setFilter((f) => ({ ...f, publisher: e.target.value }))}>
             <option value="">{t("subscriptions.allPublishers")}</option>
-            {publishers.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
+            <Options items={publishers.map((p) => [p, p])} />
           </select>
           {filtered && (
-            <button type="button" className="link" onClick={() => setFilter((f) => ({ ...EMPTY_LIST_FILTER, segment: f.segment }))}>
+            <button type="button" className="link" onClick={clearFilters}>
               {t("subscriptions.clearFilters")}
             </button>
           )}
@@ -362,14 +346,9 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
         <div className="list">
           {!list && !listed.error && <div className="empty">{t("subscriptions.readingSubscriptionsFromEveryCustomer")}</div>}
           {empty && (
-            <div className="empty" id="subs-empty">
-              {empty}{" "}
-              {filtered && (
-                <button type="button" className="link" onClick={() => setFilter((f) => ({ ...EMPTY_LIST_FILTER, segment: f.segment }))}>
-                  {t("subscriptions.clearFilters")}
-                </button>
-              )}
-            </div>
+            <Empty id="subs-empty" label={filtered ? t("subscriptions.clearFilters") : undefined} onClick={clearFilters}>
+              {empty}
+            </Empty>
           )}
           <Grid
             id="subs-table"

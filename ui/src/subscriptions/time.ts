@@ -3,7 +3,7 @@
 // absolute deadlines the core sends, offset by the core's own clock (see `skewOf`).
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import type { SubscriptionState } from "../bindings/SubscriptionState";
-import { dateTime, date, isoPeriod } from "../format";
+import { dateTime, isoPeriod } from "../format";
 import { t } from "../i18n";
 
 const MIN = 60_000;
@@ -65,7 +65,7 @@ export interface CancelRule {
 }
 
 /** Whether Cancel is enabled for `s` at `now`, and if not, why (dates in the user's locale). */
-export function cancelRule(s: SubscriptionItem, now: number, fmt: (iso: string) => string = localDateTime): CancelRule {
+export function cancelRule(s: SubscriptionItem, now: number, fmt: (iso: string) => string = dateTime): CancelRule {
   if (s.status === "cancelled") return { enabled: false, reason: t("time.isCancelled") };
   if (s.status === "suspended") return { enabled: false, reason: t("time.suspendedCannotCancel") };
   if (!s.deadline) return { enabled: false, reason: t("time.noWindow") };
@@ -85,10 +85,6 @@ export function closingSoon(s: SubscriptionItem, now: number): boolean {
 export function urgent(s: SubscriptionItem, now: number): boolean {
   return windowOpen(s, now) && s.urgentFrom !== null && now >= Date.parse(s.urgentFrom);
 }
-
-export const localDateTime = (iso: string): string => dateTime(iso);
-
-export const localDate = (iso: string | null): string => date(iso);
 
 /** The core's clock minus ours, from an answer's `now` (the sandbox's clock can be moved). */
 export const skewOf = (serverNowIso: string, receivedAt: number = Date.now()): number => {
@@ -186,20 +182,15 @@ export function sortRows(rows: SubscriptionItem[], sort: Sort): SubscriptionItem
     .map((x) => x.r);
 }
 
-export function statusLabel(s: SubscriptionState): string {
-  switch (s) {
-    case "pendingFulfillment":
-      return t("time.status.pendingFulfillment");
-    case "active":
-      return t("time.status.active");
-    case "suspended":
-      return t("time.status.suspended");
-    case "cancelled":
-      return t("time.status.cancelled");
-    default:
-      return t("time.status.other");
-  }
-}
+// Every status has its words: the compiler fails here when the core adds one.
+const STATUS_LABELS: Record<SubscriptionState, () => string> = {
+  pendingFulfillment: () => t("time.status.pendingFulfillment"),
+  active: () => t("time.status.active"),
+  suspended: () => t("time.status.suspended"),
+  cancelled: () => t("time.status.cancelled"),
+  other: () => t("time.status.other"),
+};
+export const statusLabel = (s: SubscriptionState): string => STATUS_LABELS[s]();
 
 /** Partner Center's own status word (`active`, `pending`, `suspended`, `deleted`) in the UI's
  * language; the core's English label for one it does not know. */
@@ -241,6 +232,15 @@ export function billingLabel(cycle: string): string {
     default:
       return cycle;
   }
+}
+
+/** The customers of `rows` as [id, name] by name, for a filter; `current` too (by its id) when no
+ * row is theirs, so a customer picked elsewhere stays picked. */
+export function customersOf(rows: ReadonlyArray<{ customerId: string; customerName: string }>, current = ""): Array<[string, string]> {
+  const m = new Map<string, string>();
+  for (const r of rows) m.set(r.customerId, r.customerName);
+  if (current && !m.has(current)) m.set(current, current);
+  return [...m.entries()].sort((a, b) => a[1].localeCompare(b[1]));
 }
 
 export const keyOfRow = (s: { customerId: string; id: string }) => `${s.customerId}/${s.id}`;
