@@ -332,10 +332,10 @@ struct Plans<'l> {
     write: bool,
 }
 
-fn plan_key(v: &RowView<'_>) -> u64 {
+fn plan_key((product_id, sku_id): (&str, &str)) -> u64 {
     let mut h = DefaultHasher::new();
-    v.product_id.hash(&mut h);
-    v.sku_id.hash(&mut h);
+    product_id.hash(&mut h);
+    sku_id.hash(&mut h);
     h.finish()
 }
 
@@ -370,16 +370,13 @@ impl<'l> Plans<'l> {
         if !self.write {
             return Ok(());
         }
-        let v = cols.view(slot);
-        if !self.lookup.keeps(v.product_id) {
+        let plan = cols.plan_of(slot);
+        if !self.lookup.keeps(plan.0) {
             return Ok(());
         }
-        let same_plan = self.group.first().map(|g| {
-            let g = cols.view(g);
-            g.product_id == v.product_id && g.sku_id == v.sku_id
-        });
+        let same_plan = self.group.first().map(|g| cols.plan_of(g) == plan);
         if same_plan == Some(false) {
-            let key = plan_key(&v);
+            let key = plan_key(plan);
             self.flush(cols, currency, sink)?;
             if self.done.contains(&key) {
                 // This plan was written already: the sheet is not grouped by plan.
@@ -398,7 +395,8 @@ impl<'l> Plans<'l> {
         }
         if !self.unsorted {
             let views: Vec<RowView<'_>> = self.group.iter().map(|r| cols.view(r)).collect();
-            self.done.insert(plan_key(&views[0]));
+            self.done
+                .insert(plan_key((views[0].product_id, views[0].sku_id)));
             sink.announce(currency)?;
             expand_plan(&views, self.lookup.get(views[0].product_id), sink)?;
         }

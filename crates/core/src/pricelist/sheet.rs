@@ -637,6 +637,15 @@ impl<R: Read> SheetReader<R> {
 }
 
 impl Columns {
+    /// The plan `row` is a price of: its product and SKU ids (what grouping by plan compares,
+    /// without reading the other fields).
+    pub fn plan_of<'a>(&self, row: &'a RawRow) -> (&'a str, &'a str) {
+        (
+            self.get(&row.record, Col::ProductId),
+            self.get(&row.record, Col::SkuId),
+        )
+    }
+
     /// The fields of `row`, read with these columns.
     pub fn view<'a>(&self, row: &'a RawRow) -> RowView<'a> {
         let get = |c: Col| self.get(&row.record, c);
