@@ -7,7 +7,8 @@ import { isPermissionGranted, requestPermission, sendNotification } from "@tauri
 import { openUrl } from "@tauri-apps/plugin-opener";
 
 import type { GraphExportProgress } from "./bindings/GraphExportProgress";
-import { t } from "./i18n";
+import { say, t } from "./i18n";
+import type { Message } from "./bindings/Message";
 import type { OrderActivationLink } from "./bindings/OrderActivationLink";
 import type { ActivationLinkInfo } from "./bindings/ActivationLinkInfo";
 import type { AutoRenewResult } from "./bindings/AutoRenewResult";
@@ -98,6 +99,7 @@ const REASON_NAMES: Record<AuthReason, true> = {
 
 const isKind = (k: unknown): k is ErrorKind => typeof k === "string" && k in KIND_NAMES;
 const isReason = (r: unknown): r is AuthReason => typeof r === "string" && r in REASON_NAMES;
+const isMessage = (m: unknown): m is Message => typeof m === "object" && m !== null && typeof (m as { code?: unknown }).code === "string";
 const text = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 
 /** A failed command: `kind` is what the UI branches on; `message` says what happened and what to do. */
@@ -110,12 +112,14 @@ export class IpcError extends Error {
   readonly code: string | null;
   /** The MS-RequestId of the failed call, for Microsoft's support. */
   readonly requestId: string | null;
+  /** `message` as the core's sentence code, when it has one (never the server's own words). */
+  readonly says: Message | null;
 
   constructor(
     kind: ErrorKind,
     message: string,
     retryable: boolean,
-    more: { reason?: AuthReason | null; code?: string | null; requestId?: string | null } = {},
+    more: { reason?: AuthReason | null; code?: string | null; requestId?: string | null; says?: Message | null } = {},
   ) {
     super(message);
     this.name = "IpcError";
@@ -124,6 +128,17 @@ export class IpcError extends Error {
     this.reason = more.reason ?? null;
     this.code = more.code ?? null;
     this.requestId = more.requestId ?? null;
+    this.says = more.says ?? null;
+  }
+
+  /** What happened, in the UI's language when the core said it as a code (else its English). */
+  get text(): string {
+    return say(this.says, this.message);
+  }
+
+  /** The language `text` is in: English unless the UI's catalog said it. */
+  get textLang(): string | undefined {
+    return this.says && this.text !== this.message ? undefined : "en";
   }
 
   /** "code 800002 · request id 9c1d…": what support staff quote to Microsoft, if anything. */
@@ -144,6 +159,7 @@ export function toIpcError(e: unknown): IpcError {
       reason: isReason(o.reason) ? o.reason : null,
       code: text(o.code),
       requestId: text(o.requestId),
+      says: isMessage(o.says) ? o.says : null,
     });
   }
   return new IpcError("unknown", String(e), false);
@@ -343,6 +359,11 @@ export const exportPublisherNotes = (path: string | null, format: ExportFormat |
 
 /** The settings in effect, the file they live in, and what was wrong with it at startup. */
 export const readSettings = (): Promise<import("./bindings/SettingsView").SettingsView> => call("read_settings");
+
+/** The settings form's field errors for `values`, as saving would report them (nothing is written). */
+export const checkSettings = (
+  values: import("./bindings/SettingsValues").SettingsValues,
+): Promise<import("./bindings/FieldError").FieldError[]> => call("check_settings", { values });
 
 /** Validates and saves; invalid fields come back in `errors` and nothing is written. */
 export const saveSettings = (

@@ -112,6 +112,10 @@ pub enum Message {
     SettingNotMarket { value: String },
     /// No market is picked.
     SettingNoMarket,
+    /// An endpoint setting is not a URL (`why`: the parser's words, data).
+    SettingNotUrl { value: String, why: String },
+    /// An endpoint setting is plain `http` off this machine.
+    SettingNotSecure { value: String, scheme: String },
     /// Partner Center is chosen without the app registration's client id.
     SettingClientIdNeeded,
     /// A margin rule without a percentage or a fixed amount.
@@ -331,6 +335,11 @@ impl Message {
                 "`{value}` is not a market: use two-letter country codes such as \"US\" or \"GB\""
             ),
             Message::SettingNoMarket => "pick at least one market: the first is the default".into(),
+            Message::SettingNotUrl { value, why } => format!("`{value}` is not a URL ({why})"),
+            Message::SettingNotSecure { value, scheme } => format!(
+                "endpoint {value} uses `{scheme}`: only https:// endpoints (or http:// on loopback, for the sandbox) are allowed, \
+                 because access tokens would otherwise travel unencrypted"
+            ),
             Message::SettingClientIdNeeded => "Partner Center needs the application (client) id of your app registration to sign in with: \
                  copy it from the Microsoft Entra admin center (App registrations → CSP Desk → Overview)"
                 .into(),

@@ -769,14 +769,28 @@ fn folder<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<PathBuf
 
 fn secure_url<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Url>, D::Error> {
     let Some(s) = text(d)? else { return Ok(None) };
-    let mut url = Url::parse(&s)
-        .map_err(|e| serde::de::Error::custom(format!("`{s}` is not a URL ({e})")))?;
-    Endpoints::check_secure(&url).map_err(serde::de::Error::custom)?;
+    endpoint_setting(&s).map(Some).map_err(said)
+}
+
+/// An endpoint override: a URL, `https://` or `http://` on this machine (tokens must not travel
+/// in clear text), its path ending in `/`; why not, as a code.
+pub fn endpoint_setting(s: &str) -> std::result::Result<Url, Message> {
+    let s = s.trim();
+    let mut url = Url::parse(s).map_err(|e| Message::SettingNotUrl {
+        value: s.into(),
+        why: e.to_string(),
+    })?;
+    if Endpoints::check_secure(&url).is_err() {
+        return Err(Message::SettingNotSecure {
+            value: url.to_string(),
+            scheme: url.scheme().into(),
+        });
+    }
     if !url.path().ends_with('/') {
         let p = format!("{}/", url.path());
         url.set_path(&p);
     }
-    Ok(Some(url))
+    Ok(url)
 }
 
 #[cfg(test)]

@@ -24,9 +24,9 @@ export function About() {
       return (await api.copyText(text)) ? { note: t("desktop.copied"), fallback: null } : { note: t("desktop.copyFailed"), fallback: text };
     },
   });
-  const diagNote = diag.isPending ? t("desktop.copying") : (diag.error?.message ?? diag.data?.note);
+  const diagNote = diag.isPending ? t("desktop.copying") : (diag.error?.text ?? diag.data?.note);
   const check = useMutation({ mutationFn: () => api.checkForUpdates(false) });
-  const checked = check.error ? ({ kind: "failed", message: check.error.message, code: null } as const) : check.data;
+  const checked = check.error ? ({ kind: "failed", message: check.error.text, code: null } as const) : check.data;
   const error = info.error ?? prefs.error ?? autoCheck.error ?? open.error;
   return (
     <section className="settings-section about" id="about" aria-labelledby="about-h">
@@ -58,7 +58,7 @@ export function About() {
         {diagNote}
       </p>
       {diag.data?.fallback && <textarea className="about-fallback" readOnly value={diag.data.fallback} aria-label={t("desktop.copyDiagnostics")} />}
-      {error && <p className="update-error">{error.message}</p>}
+      {error && <p className="update-error">{error.text}</p>}
       <h3>{t("desktop.updatesHeading")}</h3>
       {prefs.data && (
         <>

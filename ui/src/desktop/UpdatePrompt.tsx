@@ -16,7 +16,7 @@ export function UpdatePrompt({ offer, onClose }: { offer: UpdateOffer; onClose?:
     api
       .installUpdate((progress) => setStage({ kind: "downloading", progress }))
       .then((version) => setStage({ kind: "installed", version }))
-      .catch((e: unknown) => setStage({ kind: "failed", message: api.toIpcError(e).message }));
+      .catch((e: unknown) => setStage({ kind: "failed", message: api.toIpcError(e).text }));
   };
   const p = stage.kind === "downloading" ? stage.progress : null;
   const done = p?.total ? p.downloaded >= p.total : false;

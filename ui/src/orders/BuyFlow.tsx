@@ -496,7 +496,7 @@ function Confirmation({ c }: { c: OrderConfirmation }) {
               </button>
               {copied && <span className="muted small">{copied}</span>}
               {!isHttps(link.uri) && <span className="muted small">{t("buyFlow.onlyHttpsLinksOpenIn")}</span>}
-              {open.error && <span className="inline-error">{t("buyFlow.couldNotOpenMessage", { message: open.error.message })}</span>}
+              {open.error && <span className="inline-error">{t("buyFlow.couldNotOpenMessage", { message: open.error.text })}</span>}
             </div>
             <div className="muted small">{t("buyFlow.validUntilAboutExpiresatSend", { expiresAt: dateTime(link.expiresAt) })}</div>
           </>

@@ -3,8 +3,8 @@
 // (its words shown next to the field). A file that could not be read is named with its line.
 // Ctrl+S saves.
 import { About } from "../desktop/About";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 
 import * as api from "../api";
 import type { SettingsValues } from "../bindings/SettingsValues";
@@ -23,7 +23,7 @@ import { ScheduleTab } from "../prices/ScheduleTab";
 import { SETTINGS_OPENED } from "./SessionBanner";
 import "./settings.css";
 import { useSignIn } from "./useSignIn";
-import { type FieldErrors, hasOverrides, parseMarkets, validate } from "./validate";
+import { type FieldErrors, hasOverrides, parseMarkets } from "./values";
 import { LANGUAGE_NAMES, localeOf, say, setLocale, systemLocale, t } from "../i18n";
 import { Trans } from "react-i18next";
 
@@ -127,7 +127,7 @@ function Account({
 
   let body: React.ReactNode;
   if (!who) {
-    body = error ? <p className="muted">{error.message}</p> : <p className="muted">{t("settings.checking")}</p>;
+    body = error ? <p className="muted">{error.text}</p> : <p className="muted">{t("settings.checking")}</p>;
   } else if (!who.signInNeeded) {
     body = <p id="account-status">{say(who.noteMessage, who.note ?? "")}</p>;
   } else if (signIn.waiting) {
@@ -242,33 +242,24 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
   const [view, setView] = useState(loaded);
   const [values, setValues] = useState(loaded.values);
   const [otherMarkets, setOtherMarkets] = useState(() => loaded.values.markets.slice(1).join(", "));
-  const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [touched, setTouched] = useState(false);
   const [savedNote, setSavedNote] = useState<{ at: Date } | null>(null);
   const [showAdvanced, setShowAdvanced] = useState(() => hasOverrides(loaded.values));
 
-  const known = useMemo(() => markets.map((m) => m.code), [markets]);
-  const clientErrors = useMemo(() => validate(values, known), [values, known]);
-  const errors: FieldErrors = { ...(touched ? clientErrors : {}), ...serverErrors };
+  // The core checks the form as the person types (the settings file's own rules, one home).
+  const checked = useQuery({ queryKey: ["check-settings", values], queryFn: () => api.checkSettings(values), enabled: touched, placeholderData: keepPreviousData });
+  const errors: FieldErrors = touched ? Object.fromEntries((checked.data ?? []).map((e) => [e.field, say(e.messageCode, e.message)])) : {};
   const dirty = JSON.stringify(values) !== JSON.stringify(view.values);
 
   const edit = (patch: Partial<SettingsValues>) => {
     setValues((v) => ({ ...v, ...patch }));
     setTouched(true);
     setSavedNote(null);
-    // The core's word on a field stands until that field changes.
-    setServerErrors((e) => {
-      const next = { ...e };
-      for (const k of Object.keys(patch)) delete next[k];
-      if (patch.endpoints) for (const k of Object.keys(next)) if (k.startsWith("endpoints.")) delete next[k];
-      return next;
-    });
   };
   // Back to `v` as saved: nothing typed, nothing to say about it.
   const showSaved = (v: SettingsValues) => {
     setValues(v);
     setOtherMarkets(v.markets.slice(1).join(", "));
-    setServerErrors({});
     setTouched(false);
   };
   const setMarkets = (first: string, others: string) => {
@@ -281,9 +272,11 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
       const out = await api.saveSettings(v);
       return { out, fresh: out.saved ? await api.readSettings() : null };
     },
-    onSuccess: ({ out, fresh }) => {
+    onSuccess: ({ out, fresh }, v) => {
       if (!fresh) {
-        setServerErrors(Object.fromEntries(out.errors.map((e) => [e.field, say(e.messageCode, e.message)])));
+        client.setQueryData(["check-settings", v], out.errors);
+        setTouched(true);
+        requestAnimationFrame(() => document.querySelector<HTMLElement>(".field.invalid input, .field.invalid select")?.focus());
         return;
       }
       setView(fresh);
@@ -296,14 +289,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
       reconnect();
     },
   });
-  const save = () => {
-    setTouched(true);
-    if (Object.keys(validate(values, known)).length > 0) {
-      document.querySelector<HTMLElement>(".field.invalid input, .field.invalid select")?.focus();
-      return;
-    }
-    saving.mutate(values);
-  };
+  const save = () => saving.mutate(values);
 
   useShortcuts({ "Mod+s": save });
 

@@ -1,6 +1,7 @@
 // An error in the view it belongs to: what happened, and what to do (by kind, in the UI's
-// language). The core's own words, Partner Center's code and the request id are data: they are
-// shown as they came (marked as English for screen readers), never translated.
+// language). The core's sentence is said in the UI's language when it came as a code; otherwise
+// the core's own words, like Partner Center's code and the request id, are data: shown as they
+// came (marked as English for screen readers), never translated.
 import { type IpcError, copyText } from "../api";
 import type { ErrorKind } from "../bindings/ErrorKind";
 import { t } from "../i18n";
@@ -37,7 +38,7 @@ export function ErrorBanner({ error, what, hint, onRetry, onDismiss }: Props) {
   return (
     <div className="banner error-banner" role="alert" data-kind={error.kind}>
       <div>
-        <strong>{what}.</strong> <span lang="en">{error.message}</span>
+        <strong>{what}.</strong> <span lang={error.textLang}>{error.text}</span>
         {next && <div className="next-step">{next}</div>}
         {error.details && (
           <div className="error-details">

@@ -22,7 +22,7 @@ export function ExternalLink({ uri, id, className, children }: { uri: string; id
       >
         {children}
       </a>
-      {open.error && <span className="inline-error"> {t("externalLink.couldNotOpenMessage", { message: open.error.message })}</span>}
+      {open.error && <span className="inline-error"> {t("externalLink.couldNotOpenMessage", { message: open.error.text })}</span>}
     </>
   );
 }

@@ -115,7 +115,7 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
         )}
         {error && (
           <div className="dialog-error" role="alert" id="plan-error">
-            <strong>{change.error ? t("planDialog.partnerCenterDidNotChange") : t("planDialog.thePlansCouldNotBe")}</strong> {error.message}
+            <strong>{change.error ? t("planDialog.partnerCenterDidNotChange") : t("planDialog.thePlansCouldNotBe")}</strong> {error.text}
           </div>
         )}
         <div className="modal-actions">

@@ -232,7 +232,7 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
         <p>{t("subscriptionDetail.theCustomerLosesAccessPartner")}</p>
         {error && (
           <div className="dialog-error" role="alert" id="cancel-error">
-            <Trans i18nKey="subscriptionDetail.partnerCenterDidNotCancel" values={{ message: error.message }} components={{ strong: <strong /> }} />
+            <Trans i18nKey="subscriptionDetail.partnerCenterDidNotCancel" values={{ message: error.text }} components={{ strong: <strong /> }} />
           </div>
         )}
         <div className="modal-actions">

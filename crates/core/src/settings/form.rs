@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::{
-    guid_setting, market_setting, tenant_setting, ConnectionKind, EndpointOverrides, Language,
-    Settings,
+    endpoint_setting, guid_setting, market_setting, tenant_setting, ConnectionKind,
+    EndpointOverrides, Language, Settings,
 };
 use crate::message::Message;
 use crate::partner_center::Endpoints;
@@ -185,11 +185,17 @@ pub fn settings_from_values(v: &SettingsValues) -> std::result::Result<Settings,
     let export = check(&mut errors, "exportDir", opt("export_dir", &v.export_dir));
     let e = &v.endpoints;
     let mut endpoint = |field: &str, key: &str, value: &str| {
-        check(
-            &mut errors,
-            &format!("endpoints.{field}"),
-            format!("[endpoints]\n{}", opt(key, value)),
-        )
+        let field = format!("endpoints.{field}");
+        let url = |v: &str| endpoint_setting(v).map(String::from);
+        coded(&mut errors, &field, value, url)
+            .then(|| {
+                check(
+                    &mut errors,
+                    &field,
+                    format!("[endpoints]\n{}", opt(key, value)),
+                )
+            })
+            .flatten()
     };
     let pc = endpoint("partnerCenter", "partner_center", &e.partner_center);
     let papi = endpoint("partnerApi", "partner_api", &e.partner_api);
@@ -306,7 +312,35 @@ mod tests {
                 value: "USA".into()
             })
         );
-        assert_eq!(errors[2].message_code, None);
+        assert_eq!(
+            errors[2].message_code,
+            Some(Message::SettingNotSecure {
+                value: "http://proxy.example.com/".into(),
+                scheme: "http".into()
+            })
+        );
+        assert_eq!(
+            errors[2].message,
+            Settings::from_toml("[endpoints]\narm = \"http://proxy.example.com\"")
+                .unwrap_err()
+                .message
+        );
+        // An endpoint: a URL, https:// or http:// on this machine only.
+        for (typed, code) in [
+            ("http://127.0.0.1:8080", None),
+            ("http://localhost/", None),
+            ("https://api.partnercenter.microsoft.com", None),
+            ("ftp://example.com", Some("settingNotSecure")),
+            ("api.example.com", Some("settingNotUrl")),
+        ] {
+            let mut e = values();
+            e.endpoints.partner_center = typed.into();
+            let got = settings_from_values(&e).err().map(|errs| {
+                assert_eq!(errs[0].field, "endpoints.partnerCenter");
+                serde_json::to_value(&errs[0].message_code).unwrap()["code"].clone()
+            });
+            assert_eq!(got, code.map(serde_json::Value::from), "{typed}");
+        }
         v.client_id = String::new();
         v.markets = vec![];
         v.tenant_id = "contoso onmicrosoft".into();
@@ -319,7 +353,10 @@ mod tests {
                     value: "contoso onmicrosoft".into()
                 }),
                 Some(Message::SettingNoMarket),
-                None
+                Some(Message::SettingNotSecure {
+                    value: "http://proxy.example.com/".into(),
+                    scheme: "http".into()
+                })
             ]
         );
         assert_eq!(
@@ -341,6 +378,10 @@ mod tests {
         assert!(errors[0].message.starts_with(
             "Partner Center needs the application (client) id of your app registration"
         ));
+        // … unless it signs in at a sandbox on this machine.
+        let mut local = v.clone();
+        local.endpoints.authority = "http://127.0.0.1:4000/".into();
+        assert!(settings_from_values(&local).is_ok());
         v.client_id = " 11111111-2222-3333-4444-555555555555 ".into();
         v.markets = vec!["gb".into(), "".into(), "us".into()];
         let s = settings_from_values(&v).unwrap();
