@@ -427,6 +427,17 @@ pub fn seats_of(n: u32) -> String {
     }
 }
 
+/// A core sentence as an error: the user's input, said in the UI's language from its code and
+/// in English by the CLI.
+impl From<Message> for crate::error::Error {
+    fn from(m: Message) -> Self {
+        crate::error::Error::Said {
+            english: m.english(),
+            message: serde_json::to_value(&m).unwrap_or_default(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -617,16 +628,5 @@ mod tests {
             .unwrap(),
             serde_json::json!({"code": "deadlinePolicy", "params": {"source": "Microsoft"}})
         );
-    }
-}
-
-/// A core sentence as an error: the user's input, said in the UI's language from its code and
-/// in English by the CLI.
-impl From<Message> for crate::error::Error {
-    fn from(m: Message) -> Self {
-        crate::error::Error::Said {
-            english: m.english(),
-            message: serde_json::to_value(&m).unwrap_or_default(),
-        }
     }
 }
