@@ -144,6 +144,24 @@ pub enum Message {
     FolderMissingNow { folder: String },
     /// The disk filled up while a file was written.
     DiskFull { path: String },
+    /// A market typed is not a two-letter code.
+    MarketNotCode { value: String },
+    /// A publisher note with nothing in it.
+    NoteEmpty,
+    /// A publisher note for no publisher.
+    NoteNoPublisher,
+    /// A note's email is not one.
+    NoteBadEmail { value: String },
+    /// A note's phone number is not one.
+    NoteBadPhone { value: String },
+    /// The daily export's time is not HH:MM.
+    ScheduleBadTime { value: String },
+    /// The daily export has no market.
+    ScheduleNoMarket,
+    /// The daily export has no format.
+    ScheduleNoFormat,
+    /// The daily export's folder is not a full path.
+    ScheduleBadFolder { value: String },
     /// An offer is not sold in the customer's billing country.
     NotSoldIn {
         product: String,
@@ -375,6 +393,25 @@ impl Message {
             ),
             Message::DiskFull { path } => format!(
                 "the disk is full: {path} could not be written (nothing was changed; free some space and export again)"
+            ),
+            Message::MarketNotCode { value } => format!(
+                "`{value}` is not a market: use a two-letter country code such as US or GB"
+            ),
+            Message::NoteEmpty => "a note needs text, an email or a phone number".into(),
+            Message::NoteNoPublisher => "no publisher named: open a publisher first".into(),
+            Message::NoteBadEmail { value } => format!(
+                "`{value}` is not an email address: write it as name@example.com, or leave it empty"
+            ),
+            Message::NoteBadPhone { value } => format!(
+                "`{value}` is not a phone number: use digits with an optional + and spaces, or leave it empty"
+            ),
+            Message::ScheduleBadTime { value } => {
+                format!("`{value}` is not a time of day: write it as HH:MM, e.g. 06:30")
+            }
+            Message::ScheduleNoMarket => "pick at least one market to export".into(),
+            Message::ScheduleNoFormat => "pick at least one format (xlsx, csv)".into(),
+            Message::ScheduleBadFolder { value } => format!(
+                "`{value}` is not a full path to a folder: the schedule runs from no particular folder"
             ),
             Message::NotSoldIn {
                 product,

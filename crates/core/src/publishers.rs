@@ -14,6 +14,7 @@ use crate::catalog::sync as catalog_sync;
 use crate::catalog::{fold_name, MatchKind, Offer};
 use crate::connection::Connection;
 use crate::error::{Error, Result};
+use crate::message::Message;
 use crate::partner_center::api;
 use crate::store::Store;
 
@@ -393,15 +394,11 @@ pub fn all_notes(store: &Store) -> Result<Vec<Note>> {
 pub fn add_note(store: &Store, publisher_name: &str, n: &NewNote) -> Result<Note> {
     let publisher_name = publisher_name.trim();
     if publisher_name.is_empty() {
-        return Err(Error::Invalid(
-            "no publisher named: open a publisher first".into(),
-        ));
+        return Err(Message::NoteNoPublisher.into());
     }
     let n = checked_note(n)?;
     if n.text.is_empty() && n.email.is_none() && n.phone.is_none() {
-        return Err(Error::Invalid(
-            "a note needs text, an email or a phone number".into(),
-        ));
+        return Err(Message::NoteEmpty.into());
     }
     let kind = n.kind.as_str();
     let id = {
@@ -450,9 +447,7 @@ fn checked_note(n: &NewNote) -> Result<NewNote> {
             .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
             && !e.contains(char::is_whitespace);
         if !ok {
-            return Err(Error::Invalid(format!(
-                "`{e}` is not an email address: write it as name@example.com, or leave it empty"
-            )));
+            return Err(Message::NoteBadEmail { value: e.clone() }.into());
         }
     }
     if let Some(p) = &phone {
@@ -462,9 +457,7 @@ fn checked_note(n: &NewNote) -> Result<NewNote> {
                 .chars()
                 .all(|c| c.is_ascii_digit() || " +-().x/".contains(c))
         {
-            return Err(Error::Invalid(format!(
-                "`{p}` is not a phone number: use digits with an optional + and spaces, or leave it empty"
-            )));
+            return Err(Message::NoteBadPhone { value: p.clone() }.into());
         }
     }
     let kind = match n.kind.trim() {

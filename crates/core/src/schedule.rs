@@ -95,10 +95,9 @@ CREATE TABLE IF NOT EXISTS schedule_runs (
 /// Checks what was asked: a time of day, at least one market and format, a folder.
 pub fn check(s: &ScheduleSettings) -> Result<ScheduleSettings> {
     let at = NaiveTime::parse_from_str(s.at.trim(), "%H:%M").map_err(|_| {
-        Error::Invalid(format!(
-            "`{}` is not a time of day: write it as HH:MM, e.g. 06:30",
-            s.at
-        ))
+        Error::from(Message::ScheduleBadTime {
+            value: s.at.clone(),
+        })
     })?;
     let mut markets = vec![];
     for m in &s.markets {
@@ -108,18 +107,14 @@ pub fn check(s: &ScheduleSettings) -> Result<ScheduleSettings> {
         }
     }
     if markets.is_empty() {
-        return Err(Error::Invalid("pick at least one market to export".into()));
+        return Err(Message::ScheduleNoMarket.into());
     }
     if s.formats.is_empty() {
-        return Err(Error::Invalid(
-            "pick at least one format (xlsx, csv)".into(),
-        ));
+        return Err(Message::ScheduleNoFormat.into());
     }
     let dir = s.dir.trim();
     if dir.is_empty() || !Path::new(dir).is_absolute() {
-        return Err(Error::Invalid(format!(
-            "`{dir}` is not a full path to a folder: the schedule runs from no particular folder"
-        )));
+        return Err(Message::ScheduleBadFolder { value: dir.into() }.into());
     }
     Ok(ScheduleSettings {
         at: at.format("%H:%M").to_string(),

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::message::Message;
 
 /// A market the partner can sell in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -70,9 +71,10 @@ pub fn market_code(market: &str) -> Result<String> {
     if m.len() == 2 && m.chars().all(|c| c.is_ascii_alphabetic()) {
         Ok(m)
     } else {
-        Err(Error::Invalid(format!(
-            "`{market}` is not a market: use a two-letter country code such as US or GB"
-        )))
+        Err(Message::MarketNotCode {
+            value: market.into(),
+        }
+        .into())
     }
 }
 
@@ -83,7 +85,7 @@ mod tests {
     #[test]
     fn market_codes_are_two_letters() {
         assert_eq!(market_code(" gb ").unwrap(), "GB");
-        assert!(matches!(market_code("usa"), Err(Error::Invalid(_))));
+        assert!(matches!(market_code("usa"), Err(Error::Said { .. })));
         assert_eq!(currency_of("jp"), Some("JPY"));
         assert!(all().iter().all(|m| market_code(&m.code).is_ok()));
     }
