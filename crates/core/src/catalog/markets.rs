@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::message::Message;
 
 /// A market the partner can sell in.
@@ -85,7 +85,10 @@ mod tests {
     #[test]
     fn market_codes_are_two_letters() {
         assert_eq!(market_code(" gb ").unwrap(), "GB");
-        assert!(matches!(market_code("usa"), Err(Error::Said { .. })));
+        assert!(matches!(
+            market_code("usa"),
+            Err(crate::error::Error::Said { .. })
+        ));
         assert_eq!(currency_of("jp"), Some("JPY"));
         assert!(all().iter().all(|m| market_code(&m.code).is_ok()));
     }
