@@ -36,7 +36,8 @@ export function usedKeys(root = SRC) {
     }
   };
   walk(root);
-  for (const m of readFileSync(join(root, "bindings", "Message.ts"), "utf8").matchAll(/"code": "(\w+)"/g)) used.set(`core.${m[1]}`, "bindings/Message.ts");
+  const message = readFileSync(join(root, "bindings", "index.ts"), "utf8").match(/^export type Message = .*$/m)?.[0] ?? "";
+  for (const m of message.matchAll(/"code": "(\w+)"/g)) used.set(`core.${m[1]}`, "bindings: Message");
   return used;
 }
 

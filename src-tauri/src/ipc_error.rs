@@ -9,7 +9,6 @@ pub use cspdesk_core::error::{AuthReason, ErrorKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct IpcError {
     pub kind: ErrorKind,
     pub message: String,

@@ -4,6 +4,8 @@
 //! test can pass `tauri::test::mock_builder()` and call the commands through real IPC. The shell
 //! deliberately holds no logic: each command calls one [`cspdesk_core::app::AppCore`] method.
 
+#[cfg(test)]
+mod bindings;
 mod commands;
 pub mod ipc_error;
 mod logging;

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 
 import * as api from "./api";
-import type { Progress } from "./bindings/Progress";
+import type { Progress } from "./bindings";
 import { Customers } from "./customers/Customers";
 import { count } from "./format";
 import { Invoices } from "./invoices/Invoices";

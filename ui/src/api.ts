@@ -6,67 +6,8 @@ import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialo
 import { isPermissionGranted, requestPermission, sendNotification } from "@tauri-apps/plugin-notification";
 import { openUrl } from "@tauri-apps/plugin-opener";
 
-import type { GraphExportProgress } from "./bindings/GraphExportProgress";
+import type { AboutInfo, ActivationLinkInfo, AuthReason, AutoRenewResult, Command, ConnectionStatus, CustomerDetail, CustomerRow, ErrorKind, ExportFormat, ExportProgress, ExportResult, FetchedSnapshot, GraphExportProgress, ImpactReport, InvoiceSummary, IpcError as WireError, LineQuery, LineWindow, Market, Message, NewRule, NoteInput, OfferDetail, OfferFilter, OfferQuery, OfferWindow, OrderActivationLink, OrderConfirmation, OrderReview, OrderRow, PlanChange, PlanChoices, PriceChanges, PriceExportDone, PriceExportRequest, PriceListStatus, Progress, PublisherDetail, PublisherNote, PublisherOption, PublisherRow, PurchaseChoice, PurchaseOptions, QuantityBounds, Registration, RuleRow, ScheduleRunDone, ScheduleSettings, ScheduleStatus, SubscriptionBadges, SubscriptionItem, SubscriptionList, SubscriptionLookup, SubscriptionRef, SubscriptionSet, SyncState, UpdateCheck, UpdatePrefs, UpdateProgress } from "./bindings";
 import { say, t } from "./i18n";
-import type { Message } from "./bindings/Message";
-import type { OrderActivationLink } from "./bindings/OrderActivationLink";
-import type { ActivationLinkInfo } from "./bindings/ActivationLinkInfo";
-import type { AutoRenewResult } from "./bindings/AutoRenewResult";
-import type { PlanChange } from "./bindings/PlanChange";
-import type { PlanChoices } from "./bindings/PlanChoices";
-import type { QuantityBounds } from "./bindings/QuantityBounds";
-import type { SubscriptionBadges } from "./bindings/SubscriptionBadges";
-import type { SubscriptionItem } from "./bindings/SubscriptionItem";
-import type { SubscriptionList } from "./bindings/SubscriptionList";
-import type { SubscriptionRef } from "./bindings/SubscriptionRef";
-import type { SubscriptionSet } from "./bindings/SubscriptionSet";
-import type { ConnectionStatus } from "./bindings/ConnectionStatus";
-import type { CustomerDetail } from "./bindings/CustomerDetail";
-import type { CustomerRow } from "./bindings/CustomerRow";
-import type { OrderConfirmation } from "./bindings/OrderConfirmation";
-import type { OrderReview } from "./bindings/OrderReview";
-import type { OrderRow } from "./bindings/OrderRow";
-import type { PurchaseChoice } from "./bindings/PurchaseChoice";
-import type { PurchaseOptions } from "./bindings/PurchaseOptions";
-import type { Command } from "./bindings/Command";
-import type { AboutInfo } from "./bindings/AboutInfo";
-import type { UpdateCheck } from "./bindings/UpdateCheck";
-import type { UpdatePrefs } from "./bindings/UpdatePrefs";
-import type { UpdateProgress } from "./bindings/UpdateProgress";
-import type { ErrorKind } from "./bindings/ErrorKind";
-import type { ExportResult } from "./bindings/ExportResult";
-import type { InvoiceSummary } from "./bindings/InvoiceSummary";
-import type { LineQuery } from "./bindings/LineQuery";
-import type { LineWindow } from "./bindings/LineWindow";
-import type { NoteInput } from "./bindings/NoteInput";
-import type { PublisherDetail } from "./bindings/PublisherDetail";
-import type { PublisherNote } from "./bindings/PublisherNote";
-import type { PublisherRow } from "./bindings/PublisherRow";
-import type { SubscriptionLookup } from "./bindings/SubscriptionLookup";
-import type { Market } from "./bindings/Market";
-import type { OfferDetail } from "./bindings/OfferDetail";
-import type { OfferFilter } from "./bindings/OfferFilter";
-import type { OfferQuery } from "./bindings/OfferQuery";
-import type { OfferWindow } from "./bindings/OfferWindow";
-import type { Progress } from "./bindings/Progress";
-import type { PublisherOption } from "./bindings/PublisherOption";
-import type { SyncState } from "./bindings/SyncState";
-import type { ExportProgress } from "./bindings/ExportProgress";
-import type { FetchedSnapshot } from "./bindings/FetchedSnapshot";
-import type { PriceChanges } from "./bindings/PriceChanges";
-import type { PriceExportDone } from "./bindings/PriceExportDone";
-import type { PriceExportRequest } from "./bindings/PriceExportRequest";
-import type { ExportFormat } from "./bindings/ExportFormat";
-import type { AuthReason } from "./bindings/AuthReason";
-import type { IpcError as WireError } from "./bindings/IpcError";
-import type { PriceListStatus } from "./bindings/PriceListStatus";
-import type { ImpactReport } from "./bindings/ImpactReport";
-import type { NewRule } from "./bindings/NewRule";
-import type { Registration } from "./bindings/Registration";
-import type { RuleRow } from "./bindings/RuleRow";
-import type { ScheduleRunDone } from "./bindings/ScheduleRunDone";
-import type { ScheduleSettings } from "./bindings/ScheduleSettings";
-import type { ScheduleStatus } from "./bindings/ScheduleStatus";
 
 // Every kind the core sends, keyed by the generated union: the compiler fails here when the
 // core adds or drops a kind, so this cannot drift from `ErrorKind`.
@@ -358,33 +299,33 @@ export const exportPublisherNotes = (path: string | null, format: ExportFormat |
 // ---- Settings and sign-in (issue 8)
 
 /** The settings in effect, the file they live in, and what was wrong with it at startup. */
-export const readSettings = (): Promise<import("./bindings/SettingsView").SettingsView> => call("read_settings");
+export const readSettings = (): Promise<import("./bindings").SettingsView> => call("read_settings");
 
 /** The settings form's field errors for `values`, as saving would report them (nothing is written). */
 export const checkSettings = (
-  values: import("./bindings/SettingsValues").SettingsValues,
-): Promise<import("./bindings/FieldError").FieldError[]> => call("check_settings", { values });
+  values: import("./bindings").SettingsValues,
+): Promise<import("./bindings").FieldError[]> => call("check_settings", { values });
 
 /** Validates and saves; invalid fields come back in `errors` and nothing is written. */
 export const saveSettings = (
-  values: import("./bindings/SettingsValues").SettingsValues,
-): Promise<import("./bindings/SaveOutcome").SaveOutcome> => call("save_settings", { values });
+  values: import("./bindings").SettingsValues,
+): Promise<import("./bindings").SaveOutcome> => call("save_settings", { values });
 
 /** Who is signed in (keychain only); with `check`, one token request per audience too. */
-export const whoami = (check: boolean): Promise<import("./bindings/WhoAmI").WhoAmI> => call("whoami", { check });
+export const whoami = (check: boolean): Promise<import("./bindings").WhoAmI> => call("whoami", { check });
 
 /** Settings → Check connection: one read-only call per service, answered or refused and why. */
-export const checkConnection = (): Promise<import("./bindings/ConnectionReport").ConnectionReport> =>
+export const checkConnection = (): Promise<import("./bindings").ConnectionReport> =>
   call("check_connection");
 
 /** Opens the sign-in page in the system browser and waits (up to 5 min) for it to come back. */
-export const signIn = (): Promise<import("./bindings/AccountChange").AccountChange> => call("sign_in");
+export const signIn = (): Promise<import("./bindings").AccountChange> => call("sign_in");
 
 /** Stops a sign-in that waits for the browser; `signIn` then fails with kind "cancelled". */
 export const cancelSignIn = (): Promise<void> => call("cancel_sign_in");
 
 /** Deletes the sign-in from the keychain. */
-export const signOut = (): Promise<import("./bindings/AccountChange").AccountChange> => call("sign_out");
+export const signOut = (): Promise<import("./bindings").AccountChange> => call("sign_out");
 
 /** The folder picker (export folder); null when the person closed it. */
 export const chooseFolder = (title: string, defaultPath?: string): Promise<string | null> =>

@@ -1,6 +1,6 @@
 // The formatters: numbers, money, dates, times, durations and labels, all through Intl for the
 // active locale (i18n.ts). Every view formats through these; none builds its own Intl object.
-import type { Phase } from "./bindings/Phase";
+import type { Phase } from "./bindings";
 import { locale, t } from "./i18n";
 
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 
-import type { FieldError } from "./bindings/FieldError";
-import type { Message } from "./bindings/Message";
+import type { FieldError, Message } from "./bindings";
 import { count, money } from "./format";
 import { localeOf, say, setLocale, systemLocale, t } from "./i18n";
 

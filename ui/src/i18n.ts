@@ -6,8 +6,7 @@
 import i18n from "i18next";
 import { initReactI18next, useTranslation } from "react-i18next";
 
-import type { Language } from "./bindings/Language";
-import type { Message } from "./bindings/Message";
+import type { Language, Message } from "./bindings";
 import { typeLabel } from "./format";
 import en from "./locales/en.json";
 import ko from "./locales/ko.json";

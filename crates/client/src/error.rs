@@ -18,7 +18,6 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// app and the CLI say it in plain words and the UI can branch on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum AuthReason {
     /// Nobody is signed in (or the sign-in was removed).
     SignedOut,
@@ -44,7 +43,6 @@ pub enum AuthReason {
 /// an exhaustive match on [`Error`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum ErrorKind {
     Network,
     Throttled,

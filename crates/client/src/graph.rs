@@ -209,7 +209,7 @@ impl Manifest {
 /// What a long export is doing, for a progress line (the CLI's stderr, the app's Invoices view).
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", tag = "stage")]
-#[ts(export, rename = "GraphExportProgress")]
+#[ts(rename = "GraphExportProgress")]
 pub enum ExportProgress {
     /// The export was accepted.
     Started { what: String },

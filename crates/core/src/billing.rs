@@ -36,7 +36,7 @@ pub const LINE_PAGE_SIZE: u32 = 2000;
 /// A billing period and its rule in words (`BillingPeriodInfo` over IPC).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, rename = "BillingPeriodInfo")]
+#[ts(rename = "BillingPeriodInfo")]
 pub struct BillingPeriod {
     pub start: NaiveDate,
     pub end: NaiveDate,

@@ -125,7 +125,6 @@ impl ConnectOptions {
 /// What the app or CLI is connected to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum Mode {
     /// The built-in sandbox, started in this process.
     EmbeddedSandbox,

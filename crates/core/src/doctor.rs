@@ -18,7 +18,6 @@ use crate::partner_center::{api, arm, graph, Host, Request};
 /// Why a service did not answer, as the UI and scripts branch on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum RefusalKind {
     /// The app registration has no (admin) consent for this API.
     Consent,
@@ -41,7 +40,6 @@ pub enum RefusalKind {
 /// One service's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ServiceCheck {
     /// `Partner Center`, `Partner API`, `Azure Resource Manager`, `Microsoft Graph`.
     pub service: String,
@@ -63,7 +61,6 @@ pub struct ServiceCheck {
 /// Every service's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ConnectionReport {
     pub ok: bool,
     pub checks: Vec<ServiceCheck>,

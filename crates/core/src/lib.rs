@@ -14,6 +14,7 @@ pub use error::{Error, Result};
 pub mod app;
 pub mod auth;
 pub mod billing;
+pub mod bindings;
 pub mod catalog;
 pub mod connection;
 pub mod customers;

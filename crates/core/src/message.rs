@@ -12,7 +12,6 @@ use crate::catalog::OfferType;
 /// A sentence for the UI: `{ code, params }` (`Message` in the UI's bindings).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "code", content = "params", rename_all = "camelCase")]
-#[ts(export)]
 pub enum Message {
     /// "October 2026 charges · invoice available 8 November 2026"
     BillingPeriod {
@@ -204,7 +203,6 @@ pub enum Message {
 /// `served` parameter of [`Message::AudienceNoToken`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum Served {
     PartnerCenter,
     PartnerApi,

@@ -55,7 +55,7 @@ pub struct PublisherOffer {
 /// A note or contact the support staff added to a publisher (kept locally).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, rename = "PublisherNote")]
+#[ts(rename = "PublisherNote")]
 pub struct Note {
     #[ts(type = "number")]
     pub id: i64,
@@ -73,7 +73,7 @@ pub struct Note {
 /// A new note or contact, as the form or the command line gives it (checked when added).
 #[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
-#[ts(export, rename = "NoteInput")]
+#[ts(rename = "NoteInput")]
 pub struct NewNote {
     /// `note` or `contact`.
     pub kind: String,

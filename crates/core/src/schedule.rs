@@ -26,7 +26,6 @@ use crate::tabular::ExportFormat;
 /// What runs every day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ScheduleSettings {
     /// Local time of day, `HH:MM`.
     pub at: String,
@@ -46,7 +45,6 @@ pub struct ScheduleSettings {
 /// One run, as `schedule history` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ScheduleRun {
     #[ts(type = "number")]
     pub id: i64,
@@ -66,7 +64,6 @@ pub struct ScheduleRun {
 /// Where the schedule is registered.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct Registration {
     /// `systemd`, `crontab`, `launchd` or `schtasks`.
     pub backend: String,

@@ -62,7 +62,6 @@ impl ConnectionKind {
 /// speaks English.)
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
-#[ts(export)]
 pub enum Language {
     /// Whatever the operating system's language is (English where it is not Korean).
     #[default]

@@ -16,7 +16,6 @@ use crate::message::Message;
 /// The file format of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum ExportFormat {
     Xlsx,
     Csv,
@@ -46,7 +45,6 @@ impl ExportFormat {
 /// app and the CLI answers with this.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ExportResult {
     pub path: String,
     #[ts(type = "number")]

@@ -11,7 +11,7 @@ import { BuyFlow } from "../orders/BuyFlow";
 import { stateLabel, timeLeft } from "../orders/buy";
 import { pcStatusLabel } from "../subscriptions/time";
 import "../orders/orders.css";
-import type { CustomerRow } from "../bindings/CustomerRow";
+import type { CustomerRow } from "../bindings";
 import { Detail, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { Empty, Grid, type GridColumn, type GridSort } from "../shell/Grid";

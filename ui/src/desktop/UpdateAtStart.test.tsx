@@ -1,7 +1,7 @@
 import { act } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import type { UpdateCheck } from "../bindings/UpdateCheck";
+import type { UpdateCheck } from "../bindings";
 import { setLocale } from "../i18n";
 import { mount } from "../testing";
 

@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 
 import * as api from "../api";
-import type { UpdateCheck } from "../bindings/UpdateCheck";
+import type { UpdateCheck } from "../bindings";
 import { say, t } from "../i18n";
 import { UpdatePrompt } from "./UpdatePrompt";
 import "./desktop.css";

@@ -3,8 +3,7 @@
 import { useState } from "react";
 
 import * as api from "../api";
-import type { UpdateOffer } from "../bindings/UpdateOffer";
-import type { UpdateProgress } from "../bindings/UpdateProgress";
+import type { UpdateOffer, UpdateProgress } from "../bindings";
 import { t } from "../i18n";
 
 type Stage = { kind: "offer" } | { kind: "downloading"; progress: UpdateProgress | null } | { kind: "installed"; version: string } | { kind: "failed"; message: string };

@@ -1,9 +1,7 @@
 import { act } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import type { GraphExportProgress } from "../bindings/GraphExportProgress";
-import type { InvoiceSummary } from "../bindings/InvoiceSummary";
-import type { LineWindow } from "../bindings/LineWindow";
+import type { GraphExportProgress, InvoiceSummary, LineWindow } from "../bindings";
 import type { ViewProps } from "../shell/nav";
 import { mount } from "../testing";
 import { exportStage } from "./lines";

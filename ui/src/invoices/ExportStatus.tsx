@@ -2,7 +2,7 @@
 // which stage it is at (requested, being prepared, downloading file k of n) and the lines read
 // so far. The words come from `exportStage` (lines.ts); the events are the core's, the same
 // ones the CLI prints on stderr.
-import type { GraphExportProgress } from "../bindings/GraphExportProgress";
+import type { GraphExportProgress } from "../bindings";
 import { exportStage } from "./lines";
 
 export function ExportStatus({ progress }: { progress: GraphExportProgress }) {

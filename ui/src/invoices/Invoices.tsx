@@ -7,8 +7,7 @@ import { Fragment, useCallback, useRef, useState } from "react";
 
 import * as api from "../api";
 import { count, day, money } from "../format";
-import type { GraphExportProgress } from "../bindings/GraphExportProgress";
-import type { LineRow } from "../bindings/LineRow";
+import type { GraphExportProgress, LineRow } from "../bindings";
 import { covers, rowAt, windowFor } from "../marketplace/windowing";
 import { Detail, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { InvoiceSummary } from "../bindings/InvoiceSummary";
-import type { LineRow } from "../bindings/LineRow";
+import type { InvoiceSummary, LineRow } from "../bindings";
 import { DEFAULT_LINE_SORT, EMPTY_LINE_FILTERS, buildLineQuery, chargeLabel, contactsParams, countText, defaultInvoice, exportFileName, hasFilters, periodStatus, periodTitle, totalsText } from "./lines";
 import { money } from "../format";
 import { covers, rowAt } from "../marketplace/windowing";

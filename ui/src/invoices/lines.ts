@@ -1,12 +1,6 @@
 // The Invoices view's data logic: queries, windows, money and period wording. Pure functions,
 // so they are tested without a webview.
-import type { CurrencyTotal } from "../bindings/CurrencyTotal";
-import type { GraphExportProgress } from "../bindings/GraphExportProgress";
-import type { InvoiceSummary } from "../bindings/InvoiceSummary";
-import type { LineQuery } from "../bindings/LineQuery";
-import type { LineRow } from "../bindings/LineRow";
-import type { LineSortKey } from "../bindings/LineSortKey";
-import type { ExportFormat } from "../bindings/ExportFormat";
+import type { CurrencyTotal, ExportFormat, GraphExportProgress, InvoiceSummary, LineQuery, LineRow, LineSortKey } from "../bindings";
 import { count, date, day, money, month } from "../format";
 import { locale as active, t } from "../i18n";
 import type { RouteTo } from "../shell/nav";

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { memo, useState } from "react";
 
 import * as api from "../api";
-import type { OfferRow } from "../bindings/OfferRow";
+import type { OfferRow } from "../bindings";
 import { isoPeriod, typeLabel } from "../format";
 import { billedLabel } from "../orders/buy";
 import { BuyFlow } from "../orders/BuyFlow";

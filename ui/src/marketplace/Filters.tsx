@@ -3,10 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { type RefObject, useEffect, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { Facets } from "../bindings/Facets";
-import type { OfferFilter } from "../bindings/OfferFilter";
-import type { OfferType } from "../bindings/OfferType";
-import type { PublisherOption } from "../bindings/PublisherOption";
+import type { Facets, OfferFilter, OfferType, PublisherOption } from "../bindings";
 import { count, typeLabel } from "../format";
 import { Contained } from "../shell/Contained";
 import { SearchField, composing } from "../shell/SearchField";

@@ -1,9 +1,7 @@
 import { act } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import type { OfferQuery } from "../bindings/OfferQuery";
-import type { OfferRow } from "../bindings/OfferRow";
-import type { OfferWindow } from "../bindings/OfferWindow";
+import type { OfferQuery, OfferRow, OfferWindow } from "../bindings";
 import { mount } from "../testing";
 
 const api = vi.hoisted(() => ({ queryOffers: vi.fn(), offerDetail: vi.fn(), publishers: vi.fn() }));

@@ -4,7 +4,7 @@ import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import { startTransition, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { OfferFilter } from "../bindings/OfferFilter";
+import type { OfferFilter } from "../bindings";
 import { recordFirstRows, recordIpc, recordKeystroke } from "../perf";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { Empty } from "../shell/Grid";

@@ -2,8 +2,7 @@
 // rendered. The column model and sort state come from TanStack Table; rows from TanStack Virtual.
 import { type RefObject, memo, useCallback, useMemo } from "react";
 
-import type { OfferRow } from "../bindings/OfferRow";
-import type { SortKey } from "../bindings/SortKey";
+import type { OfferRow, SortKey } from "../bindings";
 import { typeLabel } from "../format";
 import { Grid, type GridColumn, type GridSort } from "../shell/Grid";
 import { type LoadedWindow, type SortState, rowAt as rowAtOf } from "./windowing";

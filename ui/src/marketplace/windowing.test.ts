@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { OfferRow } from "../bindings/OfferRow";
+import type { OfferRow } from "../bindings";
 import { EMPTY_FILTER, buildQuery, covers, rowAt, sameOnScreen, windowFor } from "./windowing";
 
 const row = (i: number): OfferRow => ({

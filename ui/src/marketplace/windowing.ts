@@ -1,9 +1,6 @@
 // Which slice of the list to ask the core for, given the rows the virtualizer shows.
 // Pure functions, so the table's data logic is tested without a webview.
-import type { OfferRow } from "../bindings/OfferRow";
-import type { OfferQuery } from "../bindings/OfferQuery";
-import type { SortKey } from "../bindings/SortKey";
-import type { OfferFilter } from "../bindings/OfferFilter";
+import type { OfferFilter, OfferQuery, OfferRow, SortKey } from "../bindings";
 
 /** Rows fetched beyond the visible ones on each side, so small scrolls need no round trip. */
 export const OVERSCAN_ROWS = 40;

@@ -7,10 +7,7 @@ import { useEffect, useReducer, useRef, useState } from "react";
 
 import * as api from "../api";
 import { EMPTY_FILTER } from "../marketplace/windowing";
-import type { CustomerRow } from "../bindings/CustomerRow";
-import type { OrderConfirmation } from "../bindings/OrderConfirmation";
-import type { OrderReview } from "../bindings/OrderReview";
-import type { PurchaseOptions } from "../bindings/PurchaseOptions";
+import type { CustomerRow, OrderConfirmation, OrderReview, PurchaseOptions } from "../bindings";
 import { dateTime, isoPeriod, money } from "../format";
 import { ContactList } from "../publishers/Publishers";
 import { CloseButton, Fact } from "../shell/Detail";

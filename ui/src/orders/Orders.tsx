@@ -5,7 +5,7 @@ import { useMemo, useState } from "react";
 
 import * as api from "../api";
 import { ago, count, dateTime, isoPeriod } from "../format";
-import type { OrderRow } from "../bindings/OrderRow";
+import type { OrderRow } from "../bindings";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { Empty, Grid, type GridColumn } from "../shell/Grid";
 import { Options } from "../shell/Options";

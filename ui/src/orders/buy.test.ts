@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { PlanChoice } from "../bindings/PlanChoice";
-import type { TermChoice } from "../bindings/TermChoice";
-import type { OrderConfirmation } from "../bindings/OrderConfirmation";
-import type { OrderReview } from "../bindings/OrderReview";
-import type { PurchaseOptions } from "../bindings/PurchaseOptions";
+import type { OrderConfirmation, OrderReview, PlanChoice, PurchaseOptions, TermChoice } from "../bindings";
 import { type Buy, buyStep, isHttps, mailtoFor, planStepError, quantityError, termLabel, timeLeft } from "./buy";
 import { isoPeriod, money } from "../format";
 

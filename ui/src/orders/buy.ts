@@ -1,11 +1,6 @@
 // The buy flow's pure logic: the wizard's states, labels, money, step validation, the customer
 // email.
-import type { OrderConfirmation } from "../bindings/OrderConfirmation";
-import type { OrderReview } from "../bindings/OrderReview";
-import type { OrderState } from "../bindings/OrderState";
-import type { PlanChoice } from "../bindings/PlanChoice";
-import type { PurchaseOptions } from "../bindings/PurchaseOptions";
-import type { TermChoice } from "../bindings/TermChoice";
+import type { OrderConfirmation, OrderReview, OrderState, PlanChoice, PurchaseOptions, TermChoice } from "../bindings";
 import { isoPeriod } from "../format";
 import { t } from "../i18n";
 

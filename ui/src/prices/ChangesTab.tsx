@@ -5,7 +5,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { PriceChangeKind } from "../bindings/PriceChangeKind";
+import type { PriceChangeKind } from "../bindings";
 import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";

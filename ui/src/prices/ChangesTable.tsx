@@ -2,7 +2,7 @@
 // widths below which they give way. The product cell's tooltip has the publisher and IDs.
 import { memo, useCallback } from "react";
 
-import type { PriceChangeRow } from "../bindings/PriceChangeRow";
+import type { PriceChangeRow } from "../bindings";
 import { isoPeriod, money, percent } from "../format";
 import { type GridSort, RowsGrid, sortable } from "../shell/Grid";
 import { type ChangeSort, type ChangeSortKey, kindLabel } from "./prices";

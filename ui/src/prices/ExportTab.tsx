@@ -4,8 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 
 import * as api from "../api";
-import type { CustomerList } from "../bindings/CustomerList";
-import type { ExportFormat } from "../bindings/ExportFormat";
+import type { CustomerList, ExportFormat } from "../bindings";
 import { count, dateTime, regionName } from "../format";
 import { EMPTY_FILTER, keptFilter } from "../marketplace/windowing";
 import { ErrorBanner } from "../shell/ErrorBanner";

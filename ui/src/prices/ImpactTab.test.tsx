@@ -1,8 +1,7 @@
 import { act } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
-import type { ImpactReport } from "../bindings/ImpactReport";
-import type { ImpactRow } from "../bindings/ImpactRow";
+import type { ImpactReport, ImpactRow } from "../bindings";
 import { mount } from "../testing";
 
 const api = vi.hoisted(() => ({ priceImpact: vi.fn(), exportPriceImpact: vi.fn() }));

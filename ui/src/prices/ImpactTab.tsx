@@ -6,7 +6,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 
 import * as api from "../api";
-import type { ImpactRow } from "../bindings/ImpactRow";
+import type { ImpactRow } from "../bindings";
 import { count, isoPeriod, money, percent } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";

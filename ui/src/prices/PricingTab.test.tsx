@@ -1,7 +1,7 @@
 import { act } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import type { RuleRow } from "../bindings/RuleRow";
+import type { RuleRow } from "../bindings";
 import { setLocale } from "../i18n";
 import { mount } from "../testing";
 

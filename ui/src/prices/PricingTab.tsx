@@ -8,10 +8,7 @@ import { useState } from "react";
 
 import * as api from "../api";
 import { count } from "../format";
-import type { MarkupBasis } from "../bindings/MarkupBasis";
-import type { NewRule } from "../bindings/NewRule";
-import type { Rounding } from "../bindings/Rounding";
-import type { RuleRow } from "../bindings/RuleRow";
+import type { MarkupBasis, NewRule, Rounding, RuleRow } from "../bindings";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
 import { Options } from "../shell/Options";

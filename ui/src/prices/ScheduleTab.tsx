@@ -7,9 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
 import * as api from "../api";
-import type { ExportFormat } from "../bindings/ExportFormat";
-import type { ScheduleSettings } from "../bindings/ScheduleSettings";
-import type { ScheduleStatus } from "../bindings/ScheduleStatus";
+import type { ExportFormat, ScheduleSettings, ScheduleStatus } from "../bindings";
 import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import "./desk.css";

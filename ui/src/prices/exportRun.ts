@@ -4,9 +4,7 @@ import { useSyncExternalStore } from "react";
 
 import * as api from "../api";
 import type { IpcError } from "../api";
-import type { ExportProgress } from "../bindings/ExportProgress";
-import type { PriceExportDone } from "../bindings/PriceExportDone";
-import type { PriceExportRequest } from "../bindings/PriceExportRequest";
+import type { ExportProgress, PriceExportDone, PriceExportRequest } from "../bindings";
 import { t } from "../i18n";
 
 export type ExportRun =

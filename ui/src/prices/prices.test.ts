@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { IpcError } from "../api";
-import type { PriceChangeRow } from "../bindings/PriceChangeRow";
+import type { PriceChangeRow } from "../bindings";
 import { EMPTY_FILTER } from "../marketplace/windowing";
 import { priceErrorHint } from "./errors";
 import { dayLabel, filterChanges, filterChips, formatElapsed, formatOf, formatRate, hasFilters, prettyId, sortChanges, withFormat } from "./prices";

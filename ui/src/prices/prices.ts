@@ -1,9 +1,6 @@
 // Pure helpers of the Price lists view: filter chips, rates, sorting the changes, file formats.
 // Tested without a webview.
-import type { OfferFilter } from "../bindings/OfferFilter";
-import type { PriceChangeKind } from "../bindings/PriceChangeKind";
-import type { PriceChangeRow } from "../bindings/PriceChangeRow";
-import type { ExportFormat } from "../bindings/ExportFormat";
+import type { ExportFormat, OfferFilter, PriceChangeKind, PriceChangeRow } from "../bindings";
 import { count, day, decimal, typeLabel } from "../format";
 import { t } from "../i18n";
 

@@ -7,11 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { PublisherContacts } from "../bindings/PublisherContacts";
-import type { PublisherDetail } from "../bindings/PublisherDetail";
-import type { PublisherNote } from "../bindings/PublisherNote";
-import type { PublisherRow } from "../bindings/PublisherRow";
-import type { SubscriptionInfo } from "../bindings/SubscriptionInfo";
+import type { PublisherContacts, PublisherDetail, PublisherNote, PublisherRow, SubscriptionInfo } from "../bindings";
 import { count, typeLabel } from "../format";
 import { CspCell } from "../marketplace/OfferTable";
 import { CloseButton, Fact } from "../shell/Detail";

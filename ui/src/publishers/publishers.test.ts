@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { PublisherRow } from "../bindings/PublisherRow";
+import type { PublisherRow } from "../bindings";
 import { contactLinks, httpsLink, mailtoLink, offersText, openWith, searchPublishers, telLink } from "./publishers";
 
 const p = (name: string, id: string | null = null): PublisherRow => ({ key: name.toLowerCase(), name, id, microsoft: false, offers: 3, cspOffers: 1, notes: 0 });

@@ -1,7 +1,6 @@
 // The Publishers view's data logic: search ranking, contact links, what the view was opened
 // with. Pure functions, so they are tested without a webview.
-import type { PublisherContacts } from "../bindings/PublisherContacts";
-import type { PublisherRow } from "../bindings/PublisherRow";
+import type { PublisherContacts, PublisherRow } from "../bindings";
 import { count } from "../format";
 import { t } from "../i18n";
 import type { RouteTo } from "../shell/nav";

@@ -1,7 +1,7 @@
 import { act } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import type { ConnectionReport } from "../bindings/ConnectionReport";
+import type { ConnectionReport } from "../bindings";
 import { mount } from "../testing";
 
 

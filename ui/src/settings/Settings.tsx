@@ -7,10 +7,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useEffect, useState } from "react";
 
 import * as api from "../api";
-import type { SettingsValues } from "../bindings/SettingsValues";
-import type { SettingsView } from "../bindings/SettingsView";
-import type { ConnectionChoice } from "../bindings/ConnectionChoice";
-import type { Language } from "../bindings/Language";
+import type { ConnectionChoice, Language, SettingsValues, SettingsView } from "../bindings";
 import { dateTime, plain, time } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";

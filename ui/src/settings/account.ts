@@ -5,7 +5,7 @@
 import { type QueryClient, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import * as api from "../api";
-import type { WhoAmI } from "../bindings/WhoAmI";
+import type { WhoAmI } from "../bindings";
 import { t } from "../i18n";
 
 const WHO = ["whoami"];

@@ -1,7 +1,7 @@
 import { act } from "react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { WhoAmI } from "../bindings/WhoAmI";
+import type { WhoAmI } from "../bindings";
 import { mount } from "../testing";
 
 

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import * as api from "../api";
-import type { AccountChange } from "../bindings/AccountChange";
+import type { AccountChange } from "../bindings";
 import { t } from "../i18n";
 import { describeAccount, setWhoAmI } from "./account";
 

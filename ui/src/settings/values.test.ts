@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { SettingsValues } from "../bindings/SettingsValues";
+import type { SettingsValues } from "../bindings";
 import { hasOverrides, parseMarkets } from "./values";
 
 const defaults: SettingsValues = {

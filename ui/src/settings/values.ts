@@ -1,7 +1,7 @@
 // The Settings form's values as typed: the "other markets" text as a list, and whether the
 // advanced section has anything in it. Whether a value is allowed is the core's to say
 // (api.checkSettings, the settings file's own rules), never repeated here.
-import type { SettingsValues } from "../bindings/SettingsValues";
+import type { SettingsValues } from "../bindings";
 
 /** A field's problem, in the UI's language, by the core's field names (`clientId`, `endpoints.arm`, …). */
 export type FieldErrors = Partial<Record<string, string>>;

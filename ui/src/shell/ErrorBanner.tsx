@@ -3,7 +3,7 @@
 // the core's own words, like Partner Center's code and the request id, are data: shown as they
 // came (marked as English for screen readers), never translated.
 import { type IpcError, copyText } from "../api";
-import type { ErrorKind } from "../bindings/ErrorKind";
+import type { ErrorKind } from "../bindings";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
 

@@ -6,7 +6,7 @@ import { useMutation } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 
 import * as api from "../api";
-import type { ExportResult } from "../bindings/ExportResult";
+import type { ExportResult } from "../bindings";
 import { ErrorBanner } from "./ErrorBanner";
 import { t } from "../i18n";
 

@@ -1,6 +1,6 @@
 // The options of a `<select>`: each value with the words shown for it; the markets as
 // "US · United States" in the UI's language.
-import type { Market } from "../bindings/Market";
+import type { Market } from "../bindings";
 import { regionName } from "../format";
 
 export function Options({ items }: { items: ReadonlyArray<readonly [value: string, label: string]> }) {

@@ -1,5 +1,5 @@
 // Always visible while the data comes from the built-in sandbox.
-import type { ConnectionStatus } from "../bindings/ConnectionStatus";
+import type { ConnectionStatus } from "../bindings";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
 

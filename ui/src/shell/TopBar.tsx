@@ -1,8 +1,6 @@
 // Connection badge, market picker, last sync and the Sync button (a progress bar while syncing).
 import type { SyncRun } from "../App";
-import type { ConnectionStatus } from "../bindings/ConnectionStatus";
-import type { Market } from "../bindings/Market";
-import type { SyncState } from "../bindings/SyncState";
+import type { ConnectionStatus, Market, SyncState } from "../bindings";
 import { ago, count, dateTime, phaseLabel } from "../format";
 import { AccountBadge } from "../settings/AccountBadge";
 import { useNow } from "../subscriptions/useNow";

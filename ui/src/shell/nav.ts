@@ -1,7 +1,6 @@
 // How views reach each other: `navigate(route)` switches to the route's view and opens it with
 // what the route carries (the view is opened anew for each route).
-import type { ConnectionStatus } from "../bindings/ConnectionStatus";
-import type { Market } from "../bindings/Market";
+import type { ConnectionStatus, Market } from "../bindings";
 import type { Segment } from "../subscriptions/time";
 
 /** Every view, with what it can be opened with. */

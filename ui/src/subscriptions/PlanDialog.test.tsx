@@ -1,8 +1,7 @@
 import { act } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import type { PlanChange } from "../bindings/PlanChange";
-import type { PlanChoices } from "../bindings/PlanChoices";
+import type { PlanChange, PlanChoices } from "../bindings";
 import { say, setLocale } from "../i18n";
 import { mount } from "../testing";
 import { sub } from "./fixture";

@@ -5,8 +5,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { PlanChange } from "../bindings/PlanChange";
-import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import type { PlanChange, SubscriptionItem } from "../bindings";
 import { useDialog } from "../shell/useDialog";
 import { say, t } from "../i18n";
 import { Trans } from "react-i18next";

@@ -4,8 +4,7 @@ import { act } from "react";
 import { createRoot } from "react-dom/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import type { PolicyInfo } from "../bindings/PolicyInfo";
-import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import type { PolicyInfo, SubscriptionItem } from "../bindings";
 import { setLocale } from "../i18n";
 import { newQueryClient } from "../query";
 import { SubscriptionDetail } from "./SubscriptionDetail";

@@ -6,8 +6,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { PolicyInfo } from "../bindings/PolicyInfo";
-import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import type { PolicyInfo, SubscriptionItem } from "../bindings";
 import { date, dateTime } from "../format";
 import { mailto } from "../orders/buy";
 import { Detail, Fact } from "../shell/Detail";

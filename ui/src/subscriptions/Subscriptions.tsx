@@ -6,10 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useMemo, useRef, useState } from "react";
 
 import * as api from "../api";
-import type { AutoRenewResult } from "../bindings/AutoRenewResult";
-import type { SubscriptionItem } from "../bindings/SubscriptionItem";
-import type { SubscriptionList } from "../bindings/SubscriptionList";
-import type { SubscriptionState } from "../bindings/SubscriptionState";
+import type { AutoRenewResult, SubscriptionItem, SubscriptionList, SubscriptionState } from "../bindings";
 import { count, date, dateTime, isoPeriod } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { Empty, Grid, type GridColumn, sortable } from "../shell/Grid";

@@ -1,5 +1,5 @@
 // A subscription row for the tests: active, monthly, its cancellation window closing in hours.
-import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import type { SubscriptionItem } from "../bindings";
 
 export function sub(over: Partial<SubscriptionItem> = {}): SubscriptionItem {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { SubscriptionItem } from "../bindings/SubscriptionItem";
+import type { SubscriptionItem } from "../bindings";
 import { sub as base } from "./fixture";
 import { EMPTY_LIST_FILTER, cancelRule, closingSoon, countdown, duration, matches, skewOf, sortRows, termLabel, waitingFor } from "./time";
 

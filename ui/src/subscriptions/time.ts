@@ -1,8 +1,7 @@
 // Pure rules of the Subscriptions view: countdowns, the Cancel rule, the sets, filtering and
 // sorting. Everything takes `now` (ms) from the caller: the view counts down locally from the
 // absolute deadlines the core sends, offset by the core's own clock (see `skewOf`).
-import type { SubscriptionItem } from "../bindings/SubscriptionItem";
-import type { SubscriptionState } from "../bindings/SubscriptionState";
+import type { SubscriptionItem, SubscriptionState } from "../bindings";
 import { dateTime, isoPeriod } from "../format";
 import { t } from "../i18n";
 

@@ -5,8 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect } from "react";
 
 import * as api from "../api";
-import type { ConnectionStatus } from "../bindings/ConnectionStatus";
-import type { UrgentSubscription } from "../bindings/UrgentSubscription";
+import type { ConnectionStatus, UrgentSubscription } from "../bindings";
 import type { View } from "../shell/nav";
 import { count, time } from "../format";
 import { t } from "../i18n";

@@ -26,7 +26,6 @@ const MAX_LINK_WAIT: Duration = Duration::from_secs(30);
 /// What the user chose in the buy flow.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PurchaseChoice {
     pub customer_id: String,
     pub product_id: String,
@@ -44,7 +43,6 @@ pub struct PurchaseChoice {
 /// to place it with.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct OrderReview {
     /// Pass to [`AppCore::place_order`]; one review places at most one order.
     pub review_id: String,
@@ -55,7 +53,6 @@ pub struct OrderReview {
 /// One line of the placed order.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct OrderLine {
     pub line_item_number: u32,
     pub offer_id: String,
@@ -68,7 +65,6 @@ pub struct OrderLine {
 /// The confirmation after checkout.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct OrderConfirmation {
     pub review_id: String,
     #[ts(type = "number")]

@@ -17,7 +17,6 @@ use crate::error::{Error, Result};
 /// A publisher the type-ahead offers, with the rows picking it would give.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PublisherOption {
     pub name: String,
     pub count: u32,

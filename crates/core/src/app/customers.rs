@@ -25,7 +25,6 @@ pub(super) type CustomerCache = Mutex<Option<(Instant, Vec<Customer>)>>;
 /// One customer in the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct CustomerRow {
     pub id: String,
     pub company_name: String,
@@ -50,7 +49,6 @@ impl CustomerRow {
 /// One subscription in a customer's detail.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct CustomerSubscription {
     pub id: String,
     pub offer_id: String,
@@ -76,7 +74,6 @@ pub struct CustomerSubscription {
 /// A customer's detail: billing country, subscriptions and the orders placed from this app.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct CustomerDetail {
     pub id: String,
     pub company_name: String,

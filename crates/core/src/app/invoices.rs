@@ -19,7 +19,6 @@ pub use crate::billing::{
 /// What the line table asks for: an invoice, its filters, the sort and a window.
 #[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
-#[ts(export)]
 pub struct LineQuery {
     /// An invoice id, or `unbilled`.
     pub invoice_id: String,
@@ -51,7 +50,6 @@ impl LineQuery {
 /// One marketplace line item as the table shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct LineRow {
     pub customer_id: String,
     pub customer_name: String,
@@ -112,7 +110,6 @@ impl From<&InvoiceLineItem> for LineRow {
 /// A window of an invoice's lines under the filters, with what the whole filtered set adds up to.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct LineWindow {
     pub invoice_id: String,
     /// Lines matching the filters.

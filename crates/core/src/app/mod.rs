@@ -42,7 +42,6 @@ pub const MAX_WINDOW: usize = 500;
 /// What the app is connected to, for the top bar and the sandbox banner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ConnectionStatus {
     pub mode: Mode,
     /// `Sandbox`, the endpoint's host, or `Partner Center`.

@@ -18,7 +18,6 @@ use crate::tabular::{self, ExportFormat, ExportResult};
 /// A rule as the Pricing tab lists it: the rule and its words.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct RuleRow {
     #[serde(flatten)]
     pub rule: MarginRule,
@@ -28,7 +27,6 @@ pub struct RuleRow {
 /// The Schedule panel: what is set, where it is registered, every run, and what needs saying.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ScheduleStatus {
     pub settings: Option<ScheduleSettings>,
     pub runs: Vec<ScheduleRun>,
@@ -41,7 +39,6 @@ pub struct ScheduleStatus {
 /// What "Run now" did.
 #[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ScheduleRunDone {
     pub files: Vec<String>,
     #[ts(type = "number")]

@@ -15,7 +15,6 @@ use crate::tabular::{self, ExportFormat, ExportResult};
 /// One publisher in the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PublisherRow {
     /// The folded name notes are kept under.
     pub key: String,
@@ -32,7 +31,6 @@ pub struct PublisherRow {
 /// One offer of a publisher.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PublisherOfferRow {
     pub key: String,
     pub product_id: Option<String>,
@@ -54,7 +52,6 @@ pub use crate::publishers::NewNote as NoteInput;
 /// One publisher in full: who handles what, support contacts, offers, notes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PublisherDetail {
     pub key: String,
     pub name: String,
@@ -102,7 +99,6 @@ impl PublisherDetail {
 /// A subscription's details, for the support email.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct SubscriptionInfo {
     pub customer_id: String,
     pub customer_name: String,
@@ -127,7 +123,6 @@ impl From<SubscriptionContext> for SubscriptionInfo {
 /// "Contact publisher" email with the subscription's details.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct SubscriptionLookup {
     pub subscription: SubscriptionInfo,
     pub publisher: PublisherDetail,

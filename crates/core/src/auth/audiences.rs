@@ -12,7 +12,6 @@ use crate::partner_center::auth::{Audience, TokenProvider};
 /// One of the four token audiences, and what it gives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct AudienceCheck {
     /// `Partner Center`, `Partner API`, `Azure Resource Manager`, `Microsoft Graph`.
     pub audience: String,

@@ -22,7 +22,6 @@ use crate::partner_center::models::{Invoice, InvoiceLineItem};
 /// One entry of the Invoices list: an invoice, or the current period's unbilled charges.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct InvoiceSummary {
     /// The invoice id, or `unbilled` for the current period.
     pub id: String,
@@ -110,7 +109,6 @@ impl LineFilter {
 /// Columns the line table sorts by.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum LineSortKey {
     #[default]
     ChargeStart,
@@ -158,7 +156,6 @@ pub fn select<'a>(
 /// The sum of some lines in one currency, rounded to cents.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct CurrencyTotal {
     pub currency: String,
     pub amount: f64,

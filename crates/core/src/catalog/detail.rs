@@ -25,7 +25,6 @@ pub const ARM_DETAIL_TTL_HOURS: i64 = 24;
 /// A link with the label to show for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct NamedLink {
     pub label: String,
     pub uri: String,
@@ -34,7 +33,6 @@ pub struct NamedLink {
 /// Who publishes the offer and how to reach their support.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PublisherContacts {
     pub name: String,
     /// ARM publisher id, when the offer matched the marketplace catalog.
@@ -50,7 +48,6 @@ pub struct PublisherContacts {
 /// One term of a plan: its length and how it is billed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PlanTerm {
     /// ISO-8601 duration as Partner Center sends it (`P1M`, `P1Y`).
     pub duration: String,
@@ -68,7 +65,6 @@ pub struct PlanTerm {
 /// A SKU ("plan") with its terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PlanDetail {
     pub id: String,
     pub title: String,
@@ -83,7 +79,6 @@ pub struct PlanDetail {
 /// Everything the detail panel shows about one offer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct OfferDetail {
     pub key: String,
     pub product_id: Option<String>,

@@ -9,7 +9,6 @@ use crate::message::Message;
 /// A market the partner can sell in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct Market {
     /// ISO 3166 alpha-2, upper case.
     pub code: String,

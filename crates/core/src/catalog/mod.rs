@@ -25,7 +25,6 @@ use crate::partner_center::models::{Availability, Product, Sku};
     Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, ts_rs::TS,
 )]
 #[serde(rename_all = "kebab-case")]
-#[ts(export)]
 pub enum OfferType {
     Saas,
     Vm,
@@ -89,7 +88,6 @@ impl OfferType {
 /// How a Partner Center product was paired with an ARM catalog entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum MatchKind {
     /// Publisher and title are identical.
     Exact,

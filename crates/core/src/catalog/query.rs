@@ -17,7 +17,6 @@ use super::{categories, fold_name, MatchKind, Offer, OfferType};
 /// Publisher filter of the marketplace view.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", tag = "kind", content = "name")]
-#[ts(export)]
 pub enum PublisherFilter {
     #[default]
     Any,
@@ -42,7 +41,6 @@ impl PublisherFilter {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
-#[ts(export)]
 pub struct OfferFilter {
     /// Any of these types (empty = all).
     pub types: Vec<OfferType>,
@@ -56,7 +54,6 @@ pub struct OfferFilter {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum SortKey {
     #[default]
     Title,
@@ -68,7 +65,6 @@ pub enum SortKey {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
-#[ts(export)]
 pub struct OfferQuery {
     pub filter: OfferFilter,
     pub sort: SortKey,
@@ -82,7 +78,6 @@ pub struct OfferQuery {
 /// One table row (what the list shows; the detail comes from [`OfferIndex::offer`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct OfferRow {
     /// Stable key of the offer within its market.
     pub key: String,
@@ -101,7 +96,6 @@ pub struct OfferRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct FacetCount {
     pub value: String,
     pub label: String,
@@ -111,7 +105,6 @@ pub struct FacetCount {
 /// For each filter value, how many rows it would give with the other filters as they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct Facets {
     pub types: Vec<FacetCount>,
     pub categories: Vec<FacetCount>,
@@ -122,7 +115,6 @@ pub struct Facets {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct OfferWindow {
     pub total: u32,
     pub offset: u32,

@@ -19,7 +19,6 @@ use crate::store::Store;
 /// What a sync is doing, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum Phase {
     Products,
     Details,
@@ -29,7 +28,6 @@ pub enum Phase {
 
 #[derive(Debug, Clone, Copy, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct Progress {
     pub phase: Phase,
     #[ts(type = "number")]
@@ -255,7 +253,6 @@ fn save(
 /// When a market was last synced, if ever.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct SyncState {
     pub market: String,
     pub fetched_at: DateTime<Utc>,

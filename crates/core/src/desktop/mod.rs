@@ -10,7 +10,6 @@ pub mod window;
 /// What the About box shows.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct AboutInfo {
     pub name: String,
     pub version: String,

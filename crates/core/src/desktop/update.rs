@@ -159,7 +159,6 @@ impl Drop for WorkGuard {
 /// The update settings, as the app shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct UpdatePrefs {
     /// Check at start, at most once a day.
     pub check_automatically: bool,
@@ -172,7 +171,6 @@ pub struct UpdatePrefs {
 /// A newer version offered by the feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct UpdateOffer {
     pub version: String,
     pub current_version: String,
@@ -185,7 +183,6 @@ pub struct UpdateOffer {
 /// What a check found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
-#[ts(export)]
 pub enum UpdateCheck {
     /// No newer version (the feed may offer this one or an older one: ignored).
     UpToDate {
@@ -237,7 +234,6 @@ impl UpdateCheck {
 /// Download progress of an update.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct UpdateProgress {
     #[ts(type = "number")]
     pub downloaded: u64,

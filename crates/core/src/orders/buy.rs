@@ -24,7 +24,6 @@ pub use super::{CancellationWindow as WindowInfo, PurchaseOption as TermChoice};
 /// A plan (SKU) sold in the customer's billing country, with what its availability lists.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PlanChoice {
     pub sku_id: String,
     pub title: String,
@@ -38,7 +37,6 @@ pub struct PlanChoice {
 /// Why the offer cannot be bought for this customer, and whom to ask.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct NotSold {
     /// The billing country it is not sold in.
     pub country: String,
@@ -52,7 +50,6 @@ pub struct NotSold {
 /// What the buy flow may offer for one offer and one customer.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PurchaseOptions {
     pub customer_id: String,
     pub customer_name: String,

@@ -13,7 +13,7 @@ use crate::store::Store;
 /// Where an entry stands (`OrderState` in the UI's bindings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, rename = "OrderState")]
+#[ts(rename = "OrderState")]
 pub enum JournalState {
     /// Written; the cart request may or may not have reached Partner Center.
     Started,
@@ -55,7 +55,7 @@ impl JournalState {
 /// One order placed (or attempted) from this app (`OrderRow` in the UI's bindings).
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, rename = "OrderRow")]
+#[ts(rename = "OrderRow")]
 pub struct JournalEntry {
     /// The journal entry's id.
     #[ts(type = "number")]

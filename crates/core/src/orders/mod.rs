@@ -48,7 +48,7 @@ pub struct PurchaseRequest {
 /// from (`WindowInfo` in the UI's bindings).
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, rename = "WindowInfo")]
+#[ts(rename = "WindowInfo")]
 pub struct CancellationWindow {
     pub hours: u32,
     /// e.g. "24 hours after purchase" (the CLI's words, the UI's fallback).
@@ -63,7 +63,7 @@ pub struct CancellationWindow {
 /// bindings).
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, rename = "TermChoice")]
+#[ts(rename = "TermChoice")]
 pub struct PurchaseOption {
     /// `P1M`, `P1Y`, …
     pub term_duration: String,
@@ -78,7 +78,7 @@ pub struct PurchaseOption {
 /// The price from the price list (`PriceInfo` in the UI's bindings).
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, rename = "PriceInfo")]
+#[ts(rename = "PriceInfo")]
 pub struct Price {
     pub unit_price: f64,
     pub total: f64,
@@ -90,7 +90,6 @@ pub struct Price {
 /// Everything the review step shows before the order is placed.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct Review {
     pub customer_id: String,
     pub customer_name: String,
@@ -114,7 +113,7 @@ pub struct Review {
 /// An activation link and how long it is good for (`OrderActivationLink` in the UI bindings).
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, rename = "OrderActivationLink")]
+#[ts(rename = "OrderActivationLink")]
 pub struct ActivationLinkInfo {
     pub uri: String,
     pub fetched_at: DateTime<Utc>,

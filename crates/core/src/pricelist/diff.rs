@@ -20,7 +20,7 @@ use crate::tabular::{Cell, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, rename = "PriceChangeKind")]
+#[ts(rename = "PriceChangeKind")]
 pub enum ChangeKind {
     New,
     Removed,
@@ -41,7 +41,7 @@ impl ChangeKind {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, rename = "PriceChangeRow")]
+#[ts(rename = "PriceChangeRow")]
 pub struct PriceChange {
     pub kind: ChangeKind,
     pub product_id: String,

@@ -58,7 +58,6 @@ impl Held {
 /// One subscription touched by one change.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ImpactRow {
     pub market: String,
     pub customer_id: String,
@@ -221,7 +220,6 @@ pub fn table(rows: &[ImpactRow]) -> Table {
 /// The days one market's changes were taken between.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ImpactSpan {
     pub market: String,
     pub from: NaiveDate,
@@ -234,7 +232,6 @@ pub struct ImpactSpan {
 /// `prices impact`: who is touched, and which days were compared.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ImpactReport {
     pub spans: Vec<ImpactSpan>,
     /// Markets with nothing to compare yet, and why (e.g. a single day's snapshot).
@@ -245,7 +242,6 @@ pub struct ImpactReport {
 /// A market with nothing to compare yet (fewer than two snapshots to compare): "GB: why".
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ImpactSkip {
     pub market: String,
     /// Why, in the CLI's words.

@@ -87,7 +87,6 @@ impl Col {
 /// Who a customer price list is for, and how its prices are set.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
-#[ts(export)]
 pub struct CustomerList {
     /// The customer's name, in the header block.
     pub customer: String,

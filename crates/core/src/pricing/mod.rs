@@ -31,7 +31,6 @@ pub mod store;
 /// What a percentage markup is taken of.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum MarkupBasis {
     /// The partner's cost: the price list's unit price.
     #[default]
@@ -56,7 +55,6 @@ impl MarkupBasis {
 /// How a sell price is rounded after the markup.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum Rounding {
     #[default]
     None,
@@ -148,7 +146,6 @@ impl RuleScope {
 /// Which rows a rule applies to; every field that is set must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
-#[ts(export)]
 pub struct RuleScope {
     /// A product type, e.g. `SaaS` (any case).
     pub product_type: Option<String>,
@@ -164,7 +161,6 @@ pub struct RuleScope {
 /// A margin rule as the partner writes it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
-#[ts(export)]
 pub struct NewRule {
     /// Percent, e.g. 20 for +20 %.
     pub percent: Option<f64>,
@@ -181,7 +177,6 @@ pub struct NewRule {
 /// A stored rule, with the id `margins remove` takes.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct MarginRule {
     #[ts(type = "number")]
     pub id: i64,

@@ -15,7 +15,6 @@ use crate::partner_center::Endpoints;
 /// Where CSP Desk connects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
-#[ts(export)]
 pub enum ConnectionChoice {
     Sandbox,
     PartnerCenter,
@@ -24,7 +23,6 @@ pub enum ConnectionChoice {
 /// The endpoint overrides as the form edits them (empty: Microsoft's default).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct EndpointValues {
     pub partner_center: String,
     pub partner_api: String,
@@ -35,7 +33,6 @@ pub struct EndpointValues {
 /// The settings as the form edits them: text fields, empty meaning "not set".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct SettingsValues {
     pub connection: ConnectionChoice,
     pub tenant_id: String,
@@ -52,7 +49,6 @@ pub struct SettingsValues {
 /// A setting the form must correct, named by its field (`clientId`, `endpoints.arm`, …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

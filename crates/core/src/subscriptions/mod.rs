@@ -146,7 +146,6 @@ pub struct ListFilter {
 /// Which set of subscriptions to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum SubscriptionSet {
     #[default]
     All,
@@ -159,7 +158,6 @@ pub enum SubscriptionSet {
 /// How many are in each set, for the tabs and the sidebar badges.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct SubscriptionCounts {
     pub all: u32,
     pub closing_soon: u32,
@@ -547,7 +545,6 @@ async fn catalog_bounds(
 /// The seat bounds of a subscription's plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct QuantityBounds {
     pub plan_name: String,
     pub min: u32,

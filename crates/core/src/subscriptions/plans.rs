@@ -82,7 +82,6 @@ pub const PLAN_CHANGE_NOTES: [Message; 3] = [
 /// The plan a subscription is on now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct CurrentPlan {
     /// `product:sku:availability`.
     pub offer_id: String,
@@ -103,7 +102,6 @@ pub struct CurrentPlan {
 /// One plan the subscription may, or may not, move to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PlanOption {
     /// The target's catalog item id (`targetOffer.id`), empty for a plan Partner Center did
     /// not list.
@@ -131,7 +129,6 @@ pub struct PlanOption {
 /// The plans a subscription can move to, and those it cannot with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PlanChoices {
     pub customer_id: String,
     pub subscription_id: String,
@@ -195,7 +192,6 @@ async fn probe(client: &Client, sub: &Subscription, customer_id: &str) -> Probe 
 /// A plan, as named in a change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PlanRef {
     pub offer_id: String,
     pub sku_id: String,
@@ -205,7 +201,6 @@ pub struct PlanRef {
 /// The subscription as read back after a change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ChangedSubscription {
     pub id: String,
     pub offer_id: String,
@@ -237,7 +232,6 @@ impl From<&Subscription> for ChangedSubscription {
 /// The outcome of [`change_plan`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PlanChange {
     pub customer_id: String,
     pub subscription_id: String,

@@ -40,7 +40,6 @@ impl Default for CancellationPolicy {
 /// The cancellation policy as data, with its source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PolicyInfo {
     pub monthly_hours: u32,
     pub annual_hours: u32,

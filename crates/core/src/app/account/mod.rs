@@ -96,7 +96,6 @@ fn write<T>(l: &RwLock<T>, v: T) {
 /// Why the settings file could not be used at startup (the app runs on the defaults).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct SettingsFileProblem {
     pub line: Option<u32>,
     pub column: Option<u32>,
@@ -110,7 +109,6 @@ pub struct SettingsFileProblem {
 /// The Settings view's data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct SettingsView {
     pub values: SettingsValues,
     /// The settings file.
@@ -132,7 +130,6 @@ pub struct SettingsView {
 /// The outcome of saving: saved, or the fields to correct (nothing written then).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct SaveOutcome {
     pub saved: bool,
     pub errors: Vec<FieldError>,

@@ -19,7 +19,6 @@ use crate::settings::ConnectionKind;
 /// Who is signed in, and to which tenant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct WhoAmI {
     /// The settings' connection (the saved settings, which the next start uses).
     pub connection: ConnectionChoice,
@@ -46,7 +45,6 @@ pub struct WhoAmI {
 /// The outcome of a sign-in or sign-out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct AccountChange {
     pub who: WhoAmI,
 }

@@ -15,7 +15,6 @@ pub use crate::pricelist::diff::{ChangeKind as PriceChangeKind, PriceChange as P
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ChangeSummary {
     pub new: u32,
     pub removed: u32,
@@ -26,7 +25,6 @@ pub struct ChangeSummary {
 /// Whether there is anything to compare yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum ChangesState {
     /// No snapshot of the market yet.
     NoSnapshot,
@@ -39,7 +37,6 @@ pub enum ChangesState {
 /// The Changes tab for one market.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PriceChanges {
     pub market: String,
     pub currency: String,

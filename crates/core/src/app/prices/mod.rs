@@ -34,7 +34,6 @@ pub type Day = NaiveDate;
 /// What the Export button sends.
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PriceExportRequest {
     /// Names this export for [`AppCore::cancel_price_export`]; any string unique to the export.
     pub export_id: String,
@@ -56,7 +55,6 @@ pub struct PriceExportRequest {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum ExportPhase {
     /// Fetching the markets' price sheets (kept as today's snapshots) and their catalogs.
     Preparing,
@@ -67,7 +65,6 @@ pub enum ExportPhase {
 /// Progress of a running export.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ExportProgress {
     pub phase: ExportPhase,
     pub markets: Vec<String>,
@@ -83,7 +80,6 @@ pub struct ExportProgress {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct MarketExport {
     pub market: String,
     pub currency: String,
@@ -100,7 +96,6 @@ pub struct MarketExport {
 /// A finished export.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PriceExportDone {
     pub path: String,
     pub format: ExportFormat,

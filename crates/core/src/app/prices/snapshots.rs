@@ -13,7 +13,6 @@ use crate::pricelist::{self, snapshot};
 /// One market's snapshots.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct MarketSnapshots {
     pub market: String,
     pub currency: String,
@@ -26,7 +25,6 @@ pub struct MarketSnapshots {
 /// The last finished price-list export.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct LastExport {
     pub at: DateTime<Utc>,
     pub path: String,
@@ -39,7 +37,6 @@ pub struct LastExport {
 /// What the Price lists view shows before anything runs.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PriceListStatus {
     pub markets: Vec<MarketSnapshots>,
     pub last_export: Option<LastExport>,
@@ -48,7 +45,6 @@ pub struct PriceListStatus {
 /// A snapshot just fetched.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct FetchedSnapshot {
     pub market: String,
     pub day: NaiveDate,

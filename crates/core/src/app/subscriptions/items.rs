@@ -14,7 +14,6 @@ pub use crate::subscriptions::{QuantityBounds, SubscriptionCounts, SubscriptionS
 /// Status as partners read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum SubscriptionState {
     PendingFulfillment,
     Active,
@@ -38,7 +37,6 @@ impl From<StatusLabel> for SubscriptionState {
 /// Where a cancellation deadline comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum DeadlineKind {
     /// The subscription's `cancellationAllowedUntilDate`.
     SubscriptionField,
@@ -51,7 +49,6 @@ pub enum DeadlineKind {
 /// A cancellation deadline with its source, for the column and the detail panel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct CancellationDeadline {
     pub at: DateTime<Utc>,
     pub kind: DeadlineKind,
@@ -65,7 +62,6 @@ pub struct CancellationDeadline {
 /// One subscription as the list and the detail panel show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct SubscriptionItem {
     pub id: String,
     pub customer_id: String,
@@ -112,7 +108,6 @@ pub struct SubscriptionItem {
 /// time the answer was made (count down from there).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct SubscriptionList {
     pub now: DateTime<Utc>,
     pub rows: Vec<SubscriptionItem>,
@@ -123,7 +118,6 @@ pub struct SubscriptionList {
 /// A subscription whose window closes in under 2 hours (for a desktop notification).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct UrgentSubscription {
     pub customer_id: String,
     pub subscription_id: String,
@@ -135,7 +129,6 @@ pub struct UrgentSubscription {
 /// What the sidebar badges and the notifications need, polled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct SubscriptionBadges {
     pub now: DateTime<Utc>,
     pub counts: SubscriptionCounts,
@@ -145,7 +138,6 @@ pub struct SubscriptionBadges {
 /// A subscription named by its customer and id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct SubscriptionRef {
     pub customer_id: String,
     pub subscription_id: String,
@@ -154,7 +146,6 @@ pub struct SubscriptionRef {
 /// One row of a bulk auto-renew change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct AutoRenewResult {
     pub customer_id: String,
     pub subscription_id: String,
@@ -168,7 +159,6 @@ pub struct AutoRenewResult {
 /// An activation link with its age and expiry, and where to email it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ActivationLinkInfo {
     pub subscription_id: String,
     pub uri: String,
