@@ -104,13 +104,17 @@ export function Marketplace({ market, ready, catalog, syncing, navigate }: Props
   });
   const closeDetail = useEvent(() => setOpened(null));
 
-  // Typing asks the core at once, from the handler; the new text joins the filter in a
-  // transition, whose render finds the answer in the cache (or the rows shown so far meanwhile).
+  // When the data layer holds the rows for the new text already (typed before, or deleted back
+  // to), they are rendered in the key's own event: one window of rows, a few ms, on screen in
+  // the next frame. Otherwise the handler asks the core at once, and the text joins the filter
+  // in a transition, which never holds up the next key; the rows follow with the answer.
   const onSearch = (text: string) => {
     typed.current = { search: text, at: performance.now() };
-    const next = { ...filter, search: text };
-    if (ready) void client.prefetchQuery(offersQuery(market, catalog, next, sort, 0, top(span).limit));
-    startTransition(() => setFilter((f) => ({ ...f, search: text })));
+    const next = offersQuery(market, catalog, { ...filter, search: text }, sort, 0, top(span).limit);
+    const apply = () => setFilter((f) => ({ ...f, search: text }));
+    if (client.getQueryData(next.queryKey) !== undefined) return apply();
+    if (ready) void client.prefetchQuery(next);
+    startTransition(apply);
   };
   const clearSearch = () => {
     if (searchRef.current) searchRef.current.value = "";

@@ -69,11 +69,13 @@ interface Props {
 }
 
 const rowProps = (r: OfferRow | undefined) => ({ "data-key": r?.key });
+// An offer's key names the same row in every answer for the same catalog.
+const offerKey = (r: OfferRow) => r.key;
 
 /** Memoized: typing re-renders the filters, not the table, until the new rows arrive. */
 export const OfferTable = memo(function OfferTable({ total, win, sort, onSort, ...rest }: Props) {
   const rowAt = useCallback((i: number) => rowAtOf(win, i), [win]);
   const gridSort = useMemo(() => ({ key: sort.key, descending: sort.descending }), [sort]);
   const sortBy = useCallback((s: GridSort) => onSort({ key: s.key as SortKey, descending: s.descending }), [onSort]);
-  return <Grid id="offer-table" label={t("offerTable.offers")} columns={COLUMNS} count={total} rowAt={rowAt} rowHeight={ROW_HEIGHT} sort={gridSort} onSort={sortBy} clickOpens rowProps={rowProps} {...rest} />;
+  return <Grid id="offer-table" label={t("offerTable.offers")} columns={COLUMNS} count={total} rowAt={rowAt} rowHeight={ROW_HEIGHT} sort={gridSort} onSort={sortBy} clickOpens rowProps={rowProps} rowKey={offerKey} {...rest} />;
 });

@@ -17,6 +17,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { type ReactNode, type RefObject, memo, useCallback, useEffect, useMemo, useRef } from "react";
 
 import { useShortcuts } from "./shortcuts";
+import { useEvent } from "./useEvent";
 import { useKeyed } from "./useKeyed";
 import { useWidth } from "./useWidth";
 import { t } from "../i18n";
@@ -74,6 +75,9 @@ export interface GridProps<T> {
   /** A new value scrolls back to the top (a new filter or sort). */
   resetKey?: unknown;
   rowProps?: (row: T | undefined, index: number) => RowProps;
+  /** Identifies a row across answers (stable for the view's question): a row whose key is
+   * unchanged is not rendered again. Without it, only the same row object is. */
+  rowKey?: (row: T) => string;
   /** The grid element, for a view that moves the focus into it (from its search field). */
   gridRef?: RefObject<HTMLDivElement | null>;
   /** Whether the grid answers the arrows etc. while focus is elsewhere in the view (default true). */
@@ -131,7 +135,9 @@ function GridImpl<T>(p: GridProps<T>) {
       if (first && onSort) onSort({ key: first.id, descending: first.desc });
     },
   });
-  const shown = table.getVisibleLeafColumns().map((c) => byId.get(c.id) as GridColumn<T>);
+  // The same array while the same columns show, so the rows on screen need not render again.
+  const visible = table.getVisibleLeafColumns().map((c) => c.id).join("\n");
+  const shown = useMemo(() => visible.split("\n").map((c) => byId.get(c) as GridColumn<T>), [visible, byId]);
   const template = shown.map((c) => c.width).join(" ");
 
   const virtualizer = useVirtualizer({
@@ -184,7 +190,7 @@ function GridImpl<T>(p: GridProps<T>) {
     { enabled: p.keys !== false },
   );
 
-  const click = (i: number) => (p.clickOpens && p.onOpen ? p.onOpen(i) : p.onSelect(i));
+  const click = useEvent((i: number) => (p.clickOpens && p.onOpen ? p.onOpen(i) : p.onSelect(i)));
   const active = selected !== null && items.some((v) => v.index === selected) ? rowId(selected) : undefined;
 
   return (
@@ -223,36 +229,87 @@ function GridImpl<T>(p: GridProps<T>) {
           })}
         </div>
         <div className="rows" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((v) => {
-            const r = rowAt(v.index);
-            const extra = p.rowProps?.(r, v.index) ?? {};
-            const sel = selected === v.index;
-            return (
-              <div
-                {...extra}
-                key={v.key}
-                id={rowId(v.index)}
-                role="row"
-                aria-rowindex={v.index + 2}
-                aria-selected={sel}
-                className={`tr${sel ? " selected" : ""}${extra.className ? ` ${extra.className}` : ""}`}
-                style={{ height: rowHeight, transform: `translateY(${v.start - HEADER_HEIGHT}px)`, gridTemplateColumns: template }}
-                onClick={() => click(v.index)}
-                onDoubleClick={p.onOpen && (() => p.onOpen?.(v.index))}
-              >
-                {shown.map((c, ci) => (
-                  <div key={c.id} role="gridcell" className={`td c-${c.id}${c.className ? ` ${c.className}` : ""}`}>
-                    {r ? c.render(r, v.index) : ci === 0 ? <span className="skeleton" /> : null}
-                  </div>
-                ))}
-              </div>
-            );
-          })}
+          {items.map((v) => (
+            <GridRow<T>
+              key={v.key}
+              id={rowId(v.index)}
+              row={rowAt(v.index)}
+              rowKey={p.rowKey}
+              index={v.index}
+              top={v.start - HEADER_HEIGHT}
+              height={rowHeight}
+              selected={selected === v.index}
+              shown={shown}
+              template={template}
+              rowProps={p.rowProps}
+              onClick={click}
+              onOpen={p.onOpen}
+            />
+          ))}
         </div>
       </div>
     </div>
   );
 }
+
+interface RowViewProps<T> {
+  id: string;
+  row: T | undefined;
+  rowKey?: (row: T) => string;
+  index: number;
+  top: number;
+  height: number;
+  selected: boolean;
+  shown: Array<GridColumn<T>>;
+  template: string;
+  rowProps?: (row: T | undefined, index: number) => RowProps;
+  onClick: (index: number) => void;
+  onOpen?: (index: number) => void;
+}
+
+function GridRowImpl<T>({ id, row, index, top, height, selected, shown, template, rowProps, onClick, onOpen }: RowViewProps<T>) {
+  const extra = rowProps?.(row, index) ?? {};
+  return (
+    <div
+      {...extra}
+      id={id}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      className={`tr${selected ? " selected" : ""}${extra.className ? ` ${extra.className}` : ""}`}
+      style={{ height, transform: `translateY(${top}px)`, gridTemplateColumns: template }}
+      onClick={() => onClick(index)}
+      onDoubleClick={onOpen && (() => onOpen(index))}
+    >
+      {shown.map((c, ci) => (
+        <div key={c.id} role="gridcell" className={`td c-${c.id}${c.className ? ` ${c.className}` : ""}`}>
+          {row ? c.render(row, index) : ci === 0 ? <span className="skeleton" /> : null}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** The same row as before: the same object, or one the view's `rowKey` says is the same (a
+ * window of offers asked again holds new objects for the rows already on screen). */
+const sameRow = <T,>(a: RowViewProps<T>, b: RowViewProps<T>) =>
+  a.row === b.row || (a.row !== undefined && b.row !== undefined && a.rowKey !== undefined && a.rowKey === b.rowKey && a.rowKey(a.row) === b.rowKey(b.row));
+
+/** Memoized: typing that leaves a row on screen as it was re-renders nothing of it. */
+const GridRow = memo(
+  GridRowImpl,
+  (a, b) =>
+    sameRow(a, b) &&
+    a.index === b.index &&
+    a.top === b.top &&
+    a.height === b.height &&
+    a.selected === b.selected &&
+    a.shown === b.shown &&
+    a.template === b.template &&
+    a.rowProps === b.rowProps &&
+    a.onClick === b.onClick &&
+    a.onOpen === b.onOpen,
+) as typeof GridRowImpl;
 
 /** A grid over `rows`, all loaded, that keeps its own selection: new rows (another filter or sort)
  * start at the top with nothing selected. */
