@@ -50,6 +50,14 @@ pub enum Message {
     NoSignInToken,
     /// … the settings choose the built-in sandbox.
     NoSignInSandbox,
+    /// Why Cancel is refused: the subscription is cancelled already.
+    CancelAlready,
+    /// … it is suspended.
+    CancelSuspended,
+    /// … Partner Center gives it no cancellation window.
+    CancelNoWindow,
+    /// … its status does not allow it.
+    CancelStatus,
     /// A plan change note: when a customer may change plan.
     PlanNoteAnyTime,
     /// … that it waits for the publisher's approval.
@@ -287,6 +295,10 @@ impl Message {
                 "This run uses the access token from CSPDESK_ACCESS_TOKEN: no sign-in is needed.".into()
             }
             Message::NoSignInSandbox => "CSP Desk is set to use its built-in sandbox, which needs no sign-in. To sign in, choose Partner Center under Connection, enter your app registration's ids and save.".into(),
+            Message::CancelAlready => "This subscription is cancelled.".into(),
+            Message::CancelSuspended => "A suspended subscription cannot be cancelled here; check it in Partner Center.".into(),
+            Message::CancelNoWindow => "Partner Center gives no cancellation window for this subscription.".into(),
+            Message::CancelStatus => "This subscription cannot be cancelled in its current status.".into(),
             Message::PlanNoteAnyTime => "A customer can change plan at any time in the billing cycle.".into(),
             Message::PlanNoteApproval => "The change takes effect once the publisher approves it.".into(),
             Message::PlanNoteProrated => "Upfront monthly and annual charges are prorated.".into(),

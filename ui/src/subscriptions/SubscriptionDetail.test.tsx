@@ -26,7 +26,7 @@ function render(s: SubscriptionItem, onChange: (s: SubscriptionItem) => void = (
   vi.useFakeTimers({ now: NOW, toFake: ["Date", "setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
   mockIPC((cmd) => {
     if (cmd === "quantity_bounds") return { planName: "Pro", min: 1, max: 50, unitType: "Licenses" };
-    if (cmd === "cancel_subscription") return { ...s, status: "cancelled", canCancel: false };
+    if (cmd === "cancel_subscription") return { ...s, status: "cancelled", canCancel: false, cancellableUntil: null, cancelBlocked: { code: "cancelAlready" } };
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- Tauri rejects with the IpcError DTO, a plain object
     throw { kind: "notFound", message: `unexpected ${cmd}`, retryable: false };
   });
@@ -58,7 +58,7 @@ describe("SubscriptionDetail", () => {
   });
 
   it("after the window: Cancel disabled, saying when it closed", () => {
-    const el = render(sub({ deadline: { at: "2026-11-21T07:00:00Z", kind: "subscriptionField", source: "x", message: { code: "deadlineSubscriptionField" } } }));
+    const el = render(sub({ deadline: { at: "2026-11-21T07:00:00Z", kind: "subscriptionField", source: "x", message: { code: "deadlineSubscriptionField" } }, cancellableUntil: "2026-11-21T07:00:00Z" }));
     expect(cancelButton(el).disabled).toBe(true);
     expect(el.querySelector("#cancel-reason")?.textContent).toMatch(/^The cancellation window closed on .+\.$/);
     expect(el.querySelector("#countdown")).toBeNull();

@@ -25,6 +25,8 @@ export function sub(over: Partial<SubscriptionItem> = {}): SubscriptionItem {
     commitmentEndDate: null,
     deadline: { at: "2026-11-21T11:12:00Z", kind: "subscriptionField", source: "cancellationAllowedUntilDate on the subscription", message: { code: "deadlineSubscriptionField" } },
     canCancel: true,
+    cancellableUntil: "2026-11-21T11:12:00Z",
+    cancelBlocked: null,
     closingSoon: true,
     closingSoonFrom: "2026-11-20T11:12:00Z",
     urgent: false,

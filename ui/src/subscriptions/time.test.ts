@@ -55,10 +55,12 @@ describe("the Cancel rule", () => {
     expect(r.reason).toBe("The cancellation window closed on <2026-11-21T11:12:00Z>.");
   });
 
-  it("is disabled for cancelled, suspended, or without a deadline", () => {
-    expect(cancelRule(sub({ status: "cancelled" }), NOW, fmt)).toEqual({ enabled: false, reason: "This subscription is cancelled." });
-    expect(cancelRule(sub({ status: "suspended" }), NOW, fmt).enabled).toBe(false);
-    const none = cancelRule(sub({ deadline: null }), NOW, fmt);
+  it("is disabled, with the core's reason in the UI's words, when the core blocks it", () => {
+    const blocked = (code: "cancelAlready" | "cancelSuspended" | "cancelNoWindow", over: Partial<SubscriptionItem> = {}) =>
+      cancelRule(sub({ ...over, canCancel: false, cancellableUntil: null, cancelBlocked: { code } }), NOW, fmt);
+    expect(blocked("cancelAlready", { status: "cancelled" })).toEqual({ enabled: false, reason: "This subscription is cancelled." });
+    expect(blocked("cancelSuspended", { status: "suspended" })).toEqual({ enabled: false, reason: "A suspended subscription cannot be cancelled here; check it in Partner Center." });
+    const none = blocked("cancelNoWindow", { deadline: null });
     expect(none.enabled).toBe(false);
     expect(none.reason).toContain("no cancellation window");
   });
@@ -67,17 +69,18 @@ describe("the Cancel rule", () => {
     expect(closingSoon(sub(), NOW)).toBe(true);
     // The core sends the deadline and the instant it starts closing soon (24 h before it).
     const later = { at: "2026-11-23T08:00:00Z", kind: "policy", source: "policy", message: { code: "deadlinePolicy", params: { source: "Microsoft" } } } as const;
-    expect(closingSoon(sub({ deadline: later, closingSoonFrom: "2026-11-22T08:00:00Z" }), NOW)).toBe(false);
+    expect(closingSoon(sub({ deadline: later, cancellableUntil: later.at, closingSoonFrom: "2026-11-22T08:00:00Z" }), NOW)).toBe(false);
     expect(closingSoon(sub(), Date.parse("2026-11-21T12:00:00Z"))).toBe(false);
-    expect(closingSoon(sub({ status: "cancelled" }), NOW)).toBe(false);
+    expect(closingSoon(sub({ status: "cancelled", cancellableUntil: null, cancelBlocked: { code: "cancelAlready" } }), NOW)).toBe(false);
   });
 });
 
 describe("filter and sort", () => {
   const rows = [
     sub({ id: "a", customerName: "Beta", quantity: 3, status: "pendingFulfillment" }),
-    sub({ id: "b", customerName: "alpha", quantity: 10, publisherName: "Other", deadline: null }),
-    sub({ id: "c", customerName: "Gamma", quantity: 1, status: "cancelled" }),
+    // As the core sends them: no window, or cancelled, means nothing to cancel until.
+    sub({ id: "b", customerName: "alpha", quantity: 10, publisherName: "Other", deadline: null, cancellableUntil: null, cancelBlocked: { code: "cancelNoWindow" }, closingSoonFrom: null }),
+    sub({ id: "c", customerName: "Gamma", quantity: 1, status: "cancelled", cancellableUntil: null, cancelBlocked: { code: "cancelAlready" }, closingSoonFrom: null }),
   ];
   it("filters by segment, status, publisher and words", () => {
     const ids = (f: Partial<typeof EMPTY_LIST_FILTER>) => rows.filter((r) => matches(r, { ...EMPTY_LIST_FILTER, ...f }, NOW)).map((r) => r.id);

@@ -3,7 +3,7 @@
 // absolute deadlines the core sends, offset by the core's own clock (see `skewOf`).
 import type { SubscriptionItem, SubscriptionState } from "../bindings";
 import { dateTime, isoPeriod } from "../format";
-import { t } from "../i18n";
+import { say, t } from "../i18n";
 
 const MIN = 60_000;
 
@@ -49,12 +49,9 @@ export function waitingFor(sinceIso: string | null, now: number): string {
   return ms < MIN ? t("time.waitingUnderAMinute") : t("time.waitingFor", { duration: duration(ms) });
 }
 
-const OPEN: ReadonlySet<SubscriptionState> = new Set<SubscriptionState>(["active", "pendingFulfillment"]);
-
-/** The window is open now: an open status and a deadline not yet passed (the core's rule). */
+/** The window is open now: the core says until when Cancel is allowed, and that is not past. */
 export function windowOpen(s: SubscriptionItem, now: number): boolean {
-  if (!OPEN.has(s.status) || !s.deadline) return false;
-  return now <= Date.parse(s.deadline.at);
+  return s.cancellableUntil !== null && now <= Date.parse(s.cancellableUntil);
 }
 
 export interface CancelRule {
@@ -63,15 +60,11 @@ export interface CancelRule {
   reason: string | null;
 }
 
-/** Whether Cancel is enabled for `s` at `now`, and if not, why (dates in the user's locale). */
+/** Whether Cancel is enabled for `s` at `now`, and if not, why (the core's reason, or the
+ * deadline passed, dates in the user's locale). */
 export function cancelRule(s: SubscriptionItem, now: number, fmt: (iso: string) => string = dateTime): CancelRule {
-  if (s.status === "cancelled") return { enabled: false, reason: t("time.isCancelled") };
-  if (s.status === "suspended") return { enabled: false, reason: t("time.suspendedCannotCancel") };
-  if (!s.deadline) return { enabled: false, reason: t("time.noWindow") };
-  if (!OPEN.has(s.status)) return { enabled: false, reason: t("time.cannotCancelInStatus") };
-  if (now > Date.parse(s.deadline.at)) {
-    return { enabled: false, reason: t("time.windowClosedOn", { at: fmt(s.deadline.at) }) };
-  }
+  if (s.cancelBlocked) return { enabled: false, reason: say(s.cancelBlocked, "") };
+  if (!windowOpen(s, now)) return { enabled: false, reason: t("time.windowClosedOn", { at: s.cancellableUntil ? fmt(s.cancellableUntil) : "–" }) };
   return { enabled: true, reason: null };
 }
 

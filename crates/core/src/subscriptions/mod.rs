@@ -78,14 +78,39 @@ impl SubscriptionRow {
             status_label,
             StatusLabel::Active | StatusLabel::PendingFulfillment
         );
-        let can_cancel = open && deadline.as_ref().is_some_and(|d| now <= d.at);
-        SubscriptionRow {
+        let mut row = SubscriptionRow {
             customer_id: customer.id.clone(),
             customer_name: customer.company_profile.company_name.clone(),
             subscription: s,
             status_label,
             deadline,
-            can_cancel,
+            can_cancel: false,
+        };
+        row.can_cancel = row.cancellable_until().is_some_and(|until| now <= until);
+        debug_assert_eq!(
+            row.can_cancel,
+            open && row.deadline.as_ref().is_some_and(|d| now <= d.at)
+        );
+        row
+    }
+
+    /// Why Cancel is refused at any time, if it is: the status, or no window to cancel in.
+    pub fn cancel_blocked(&self) -> Option<Message> {
+        match self.status_label {
+            StatusLabel::Cancelled => Some(Message::CancelAlready),
+            StatusLabel::Suspended => Some(Message::CancelSuspended),
+            _ if self.deadline.is_none() => Some(Message::CancelNoWindow),
+            StatusLabel::Other => Some(Message::CancelStatus),
+            StatusLabel::Active | StatusLabel::PendingFulfillment => None,
+        }
+    }
+
+    /// Until when Cancel is allowed: the window's deadline, unless [`Self::cancel_blocked`]. A
+    /// view that counts down compares its clock with this, rather than restating the rule.
+    pub fn cancellable_until(&self) -> Option<DateTime<Utc>> {
+        match self.cancel_blocked() {
+            Some(_) => None,
+            None => self.deadline.as_ref().map(|d| d.at),
         }
     }
 
@@ -798,6 +823,54 @@ mod tests {
             }
         );
         assert_eq!(in_set(rows, SubscriptionSet::ClosingSoon, now).len(), 1);
+    }
+
+    #[test]
+    fn cancel_is_allowed_until_the_deadline_unless_the_status_or_a_missing_window_blocks_it() {
+        let policy = CancellationPolicy::default();
+        let customer = Customer::default();
+        let now: DateTime<Utc> = "2026-11-21T08:00:00Z".parse().unwrap();
+        let row = |json: &str| SubscriptionRow::new(&customer, sub(json), &policy, now);
+        let until: DateTime<Utc> = "2026-11-21T10:00:00Z".parse().unwrap();
+        for status in ["active", "pending"] {
+            let open = row(&format!(
+                r#"{{"id":"x","status":"{status}","billingCycle":"monthly","cancellationAllowedUntilDate":"2026-11-21T10:00:00Z"}}"#
+            ));
+            assert_eq!(
+                (open.cancel_blocked(), open.cancellable_until()),
+                (None, Some(until))
+            );
+            assert!(open.can_cancel);
+        }
+        // Closed by time: not blocked, so the view can say when it closed.
+        let closed = row(
+            r#"{"id":"x","status":"active","billingCycle":"monthly","cancellationAllowedUntilDate":"2026-11-21T07:00:00Z"}"#,
+        );
+        assert!(!closed.can_cancel && closed.cancel_blocked().is_none());
+        assert!(closed.cancellable_until().is_some());
+        let blocked = |json: &str| {
+            let r = row(json);
+            assert!(!r.can_cancel && r.cancellable_until().is_none());
+            r.cancel_blocked()
+        };
+        assert_eq!(
+            blocked(
+                r#"{"id":"x","status":"deleted","billingCycle":"monthly","cancellationAllowedUntilDate":"2026-11-21T10:00:00Z"}"#
+            ),
+            Some(Message::CancelAlready)
+        );
+        assert_eq!(
+            blocked(
+                r#"{"id":"x","status":"suspended","billingCycle":"monthly","cancellationAllowedUntilDate":"2026-11-21T10:00:00Z"}"#
+            ),
+            Some(Message::CancelSuspended)
+        );
+        let no_window = blocked(r#"{"id":"x","status":"active","billingCycle":"none"}"#);
+        assert_eq!(no_window, Some(Message::CancelNoWindow));
+        assert_eq!(
+            no_window.unwrap().english(),
+            "Partner Center gives no cancellation window for this subscription."
+        );
     }
 
     #[test]

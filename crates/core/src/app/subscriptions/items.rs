@@ -89,6 +89,10 @@ pub struct SubscriptionItem {
     pub deadline: Option<CancellationDeadline>,
     /// Cancel is allowed now (open status and inside the window).
     pub can_cancel: bool,
+    /// Until when Cancel is allowed (the deadline, when the status allows it at all).
+    pub cancellable_until: Option<DateTime<Utc>>,
+    /// Why Cancel is refused whatever the time (the status, or no window), when it is.
+    pub cancel_blocked: Option<Message>,
     /// Inside the window and closing within 24 hours (the core's rule, at the time of the answer).
     pub closing_soon: bool,
     /// From when the window counts as closing soon (the view's countdown compares with this).
@@ -227,6 +231,8 @@ impl SubscriptionItem {
             commitment_end_date: s.commitment_end_date,
             deadline,
             can_cancel: r.can_cancel,
+            cancellable_until: r.cancellable_until(),
+            cancel_blocked: r.cancel_blocked(),
             closing_soon,
             closing_soon_from,
             urgent,
