@@ -19,6 +19,7 @@ import type { ViewProps } from "../shell/nav";
 import { SearchField } from "../shell/SearchField";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { useDebounced } from "../shell/useDebounced";
+import { sortRows } from "../shell/sort";
 import { useKeyed } from "../shell/useKeyed";
 import { t } from "../i18n";
 
@@ -44,10 +45,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
   const searchRef = useRef<HTMLInputElement | null>(null);
   const gridRef = useRef<HTMLDivElement | null>(null);
 
-  const sorted = useMemo(() => {
-    const k = sort.key as SortKey;
-    return [...(rows ?? [])].sort((a, b) => a[k].localeCompare(b[k]) * (sort.descending ? -1 : 1));
-  }, [rows, sort]);
+  const sorted = useMemo(() => sortRows(rows ?? [], (c) => c[sort.key as SortKey], sort.descending), [rows, sort]);
   // The row selected: the cursor, or the customer opened (from elsewhere too).
   const openIndex = openId ? sorted.findIndex((c) => c.id === openId) : -1;
   const current = selected ?? (openIndex >= 0 ? openIndex : null);

@@ -17,6 +17,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { type ReactNode, type RefObject, memo, useCallback, useEffect, useMemo, useRef } from "react";
 
 import { useShortcuts } from "./shortcuts";
+import type { ListSort } from "./sort";
 import { useKeyed } from "./useKeyed";
 import { useWidth } from "./useWidth";
 import { t } from "../i18n";
@@ -40,10 +41,7 @@ export interface GridColumn<T> {
   head?: () => ReactNode;
 }
 
-export interface GridSort {
-  key: string;
-  descending: boolean;
-}
+export type GridSort = ListSort;
 
 /** Attributes of a row element: a class, a tooltip, `data-*` for tests and lookups. */
 export type RowProps = { className?: string; title?: string } & Partial<Record<`data-${string}`, string>>;

@@ -4,6 +4,7 @@
 import type { SubscriptionItem } from "../bindings/SubscriptionItem";
 import type { SubscriptionState } from "../bindings/SubscriptionState";
 import { dateTime, isoPeriod } from "../format";
+import { type ListSort, type SortValue, sortByKey } from "../shell/sort";
 import { t } from "../i18n";
 
 const MIN = 60_000;
@@ -137,50 +138,27 @@ export type SortKey =
   | "commitmentEnd"
   | "deadline";
 
-export interface Sort {
-  key: SortKey;
-  descending: boolean;
-}
+export type Sort = ListSort<SortKey>;
 
 const STATUS_ORDER: Record<SubscriptionState, number> = { pendingFulfillment: 0, active: 1, suspended: 2, cancelled: 3, other: 4 };
 
-function keyOf(s: SubscriptionItem, k: SortKey): string | number {
-  switch (k) {
-    case "customer":
-      return s.customerName.toLowerCase();
-    case "product":
-      return s.productName.toLowerCase();
-    case "publisher":
-      return s.publisherName.toLowerCase();
-    case "plan":
-      return s.planName.toLowerCase();
-    case "quantity":
-      return s.quantity;
-    case "term":
-      return s.termDuration;
-    case "billing":
-      return s.billingCycle;
-    case "status":
-      return STATUS_ORDER[s.status];
-    case "autoRenew":
-      return s.autoRenewEnabled ? 1 : 0;
-    case "created":
-      return s.creationDate ? Date.parse(s.creationDate) : 0;
-    case "commitmentEnd":
-      return s.commitmentEndDate ? Date.parse(s.commitmentEndDate) : 0;
-    case "deadline":
-      return s.deadline ? Date.parse(s.deadline.at) : Number.MAX_SAFE_INTEGER;
-  }
-}
+const SORT_VALUES: Record<SortKey, SortValue<SubscriptionItem>> = {
+  customer: (s) => s.customerName,
+  product: (s) => s.productName,
+  publisher: (s) => s.publisherName,
+  plan: (s) => s.planName,
+  quantity: (s) => s.quantity,
+  term: (s) => s.termDuration,
+  billing: (s) => s.billingCycle,
+  status: (s) => STATUS_ORDER[s.status],
+  autoRenew: (s) => (s.autoRenewEnabled ? 1 : 0),
+  created: (s) => (s.creationDate ? Date.parse(s.creationDate) : 0),
+  commitmentEnd: (s) => (s.commitmentEndDate ? Date.parse(s.commitmentEndDate) : 0),
+  deadline: (s) => (s.deadline ? Date.parse(s.deadline.at) : Number.MAX_SAFE_INTEGER),
+};
 
 /** A sorted copy; ties keep the core's order (newest first). */
-export function sortRows(rows: SubscriptionItem[], sort: Sort): SubscriptionItem[] {
-  const dir = sort.descending ? -1 : 1;
-  return rows
-    .map((r, i) => ({ r, i, k: keyOf(r, sort.key) }))
-    .sort((a, b) => (a.k < b.k ? -dir : a.k > b.k ? dir : a.i - b.i))
-    .map((x) => x.r);
-}
+export const sortRows = (rows: SubscriptionItem[], sort: Sort): SubscriptionItem[] => sortByKey(rows, SORT_VALUES, sort);
 
 // Every status has its words: the compiler fails here when the core adds one.
 const STATUS_LABELS: Record<SubscriptionState, () => string> = {
