@@ -11,6 +11,7 @@ import { BuyFlow } from "../orders/BuyFlow";
 import { stateLabel, timeLeft } from "../orders/buy";
 import { pcStatusLabel } from "../subscriptions/time";
 import "../orders/orders.css";
+import type { CustomerDetail } from "../bindings/CustomerDetail";
 import type { CustomerRow } from "../bindings/CustomerRow";
 import { Detail, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
@@ -20,6 +21,7 @@ import { SearchField } from "../shell/SearchField";
 import { focusSearch, useShortcuts } from "../shell/shortcuts";
 import { useDebounced } from "../shell/useDebounced";
 import { sortRows } from "../shell/sort";
+import { type Col, Table } from "../shell/Table";
 import { useKeyed } from "../shell/useKeyed";
 import { t } from "../i18n";
 
@@ -125,6 +127,67 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
   );
 }
 
+type Sub = CustomerDetail["subscriptions"][number];
+
+/** A customer's subscriptions: each to its row in Subscriptions, and to its publisher's contacts. */
+const subscriptionCols = (customerId: string, navigate: ViewProps["navigate"]): Array<Col<Sub>> => [
+  {
+    head: t("customers.offer"),
+    cell: (s) => (
+      <button type="button" className="link" title={t("customers.openInSubscriptionsCancelAuto")} onClick={() => navigate({ view: "subscriptions", customerId, subscriptionId: s.id })}>
+        {s.friendlyName || s.offerName}
+      </button>
+    ),
+  },
+  { head: t("customers.qty"), width: "28px", className: "num", cell: (s) => s.quantity },
+  {
+    head: t("customers.status"),
+    width: "92px",
+    cell: (s) => (
+      <span className={s.status === "pending" ? "pill warn" : "pill"} title={s.status === "pending" ? t("customers.waitingForActivationByThe") : pcStatusLabel(s.status, s.statusLabel)}>
+        {s.status === "pending" ? t("customers.toActivate") : pcStatusLabel(s.status, s.statusLabel)}
+      </span>
+    ),
+  },
+  {
+    head: t("customers.cancelBy"),
+    width: "74px",
+    title: (s) => (s.cancellationDeadline ? dateTime(s.cancellationDeadline) : ""),
+    cell: (s) => (s.canCancel && s.cancellationDeadline ? timeLeft(s.cancellationDeadline).replace(/^in /, "") : <span className="muted">–</span>),
+  },
+  {
+    head: <span aria-hidden="true">☏</span>,
+    headTitle: t("customers.publisherContacts"),
+    width: "26px",
+    cell: (s) => (
+      <button
+        type="button"
+        className="link publisher-contacts"
+        title={t("customers.publisherContactsPublishernameSSupport", { publisherName: s.publisherName })}
+        aria-label={t("customers.publisherContactsForFriendlyname", { friendlyName: s.friendlyName || s.offerName })}
+        onClick={() => navigate({ view: "publishers", customerId, subscriptionId: s.id })}
+      >
+        ☏
+      </button>
+    ),
+  },
+];
+
+/** The orders placed from this app for a customer. */
+const ORDER_COLS: Array<Col<CustomerDetail["orders"][number]>> = [
+  {
+    get head() { return t("customers.offer"); },
+    cell: (o) => (
+      <>
+        {o.productTitle}
+        {o.plan && <span className="muted"> · {o.plan}</span>} × {o.quantity}
+      </>
+    ),
+  },
+  { get head() { return t("customers.state"); }, width: "110px", cell: (o) => <span className={`pill state ${o.state}`}>{stateLabel(o.state)}</span> },
+  { get head() { return t("customers.placed"); }, width: "70px", title: (o) => dateTime(o.createdAt), cell: (o) => ago(o.createdAt) },
+];
+
 function CustomerPanel({
   id,
   market,
@@ -194,62 +257,7 @@ function CustomerPanel({
             {d.subscriptions.length === 0 ? (
               <p className="muted">{t("customers.noSubscriptions")}</p>
             ) : (
-              <table className="mini" id="customer-subscriptions">
-                <colgroup>
-                  <col />
-                  <col style={{ width: "28px" }} />
-                  <col style={{ width: "92px" }} />
-                  <col style={{ width: "74px" }} />
-                  <col style={{ width: "26px" }} />
-                </colgroup>
-                <thead>
-                  <tr>
-                    <th>{t("customers.offer")}</th>
-                    <th>{t("customers.qty")}</th>
-                    <th>{t("customers.status")}</th>
-                    <th>{t("customers.cancelBy")}</th>
-                    <th title={t("customers.publisherContacts")}>
-                      <span aria-hidden="true">☏</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.subscriptions.map((s) => (
-                    <tr key={s.id} data-subscription={s.id} title={[s.friendlyName || s.offerName, s.publisherName, `${s.termDuration} ${s.billingCycle}`, ...(s.autoRenewEnabled ? [t("customers.autoRenews")] : [])].join(" · ")}>
-                      <td>
-                        <button
-                          type="button"
-                          className="link"
-                          title={t("customers.openInSubscriptionsCancelAuto")}
-                          onClick={() => navigate({ view: "subscriptions", customerId: d.id, subscriptionId: s.id })}
-                        >
-                          {s.friendlyName || s.offerName}
-                        </button>
-                      </td>
-                      <td className="num">{s.quantity}</td>
-                      <td>
-                        <span className={s.status === "pending" ? "pill warn" : "pill"} title={s.status === "pending" ? t("customers.waitingForActivationByThe") : pcStatusLabel(s.status, s.statusLabel)}>
-                          {s.status === "pending" ? t("customers.toActivate") : pcStatusLabel(s.status, s.statusLabel)}
-                        </span>
-                      </td>
-                      <td title={s.cancellationDeadline ? dateTime(s.cancellationDeadline) : ""}>
-                        {s.canCancel && s.cancellationDeadline ? timeLeft(s.cancellationDeadline).replace(/^in /, "") : <span className="muted">–</span>}
-                      </td>
-                      <td>
-                        <button
-                          type="button"
-                          className="link publisher-contacts"
-                          title={t("customers.publisherContactsPublishernameSSupport", { publisherName: s.publisherName })}
-                          aria-label={t("customers.publisherContactsForFriendlyname", { friendlyName: s.friendlyName || s.offerName })}
-                          onClick={() => navigate({ view: "publishers", customerId: d.id, subscriptionId: s.id })}
-                        >
-                          ☏
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table className="mini" id="customer-subscriptions" rows={d.subscriptions} cols={subscriptionCols(d.id, navigate)} rowKey={(s) => s.id} rowProps={(s) => ({ "data-subscription": s.id, title: [s.friendlyName || s.offerName, s.publisherName, `${s.termDuration} ${s.billingCycle}`, ...(s.autoRenewEnabled ? [t("customers.autoRenews")] : [])].join(" · ") })} />
             )}
           </section>
           <section>
@@ -257,34 +265,7 @@ function CustomerPanel({
             {d.orders.length === 0 ? (
               <p className="muted">{t("customers.noneYet")}</p>
             ) : (
-              <table className="mini" id="customer-orders">
-                <colgroup>
-                  <col />
-                  <col style={{ width: "110px" }} />
-                  <col style={{ width: "70px" }} />
-                </colgroup>
-                <thead>
-                  <tr>
-                    <th>{t("customers.offer")}</th>
-                    <th>{t("customers.state")}</th>
-                    <th>{t("customers.placed")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.orders.map((o) => (
-                    <tr key={o.id} title={o.orderId ? t("customers.orderOrderid", { orderId: o.orderId }) : (o.error ?? "")} data-order={o.orderId ?? ""}>
-                      <td>
-                        {o.productTitle}
-                        {o.plan && <span className="muted"> · {o.plan}</span>} × {o.quantity}
-                      </td>
-                      <td>
-                        <span className={`pill state ${o.state}`}>{stateLabel(o.state)}</span>
-                      </td>
-                      <td title={dateTime(o.createdAt)}>{ago(o.createdAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table className="mini" id="customer-orders" rows={d.orders} cols={ORDER_COLS} rowKey={(o) => o.id} rowProps={(o) => ({ title: o.orderId ? t("customers.orderOrderid", { orderId: o.orderId }) : (o.error ?? ""), "data-order": o.orderId ?? "" })} />
             )}
           </section>
         </div>

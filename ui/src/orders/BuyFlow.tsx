@@ -20,6 +20,7 @@ import type { Navigate } from "../shell/nav";
 import { pickKeys } from "../shell/shortcuts";
 import { useDialog } from "../shell/useDialog";
 import { useDebounced } from "../shell/useDebounced";
+import { type Col, Table } from "../shell/Table";
 import { useKeyed } from "../shell/useKeyed";
 import { type BuyCustomer, type BuyEvent, type BuyOffer, type PlanStep, buyStep, isHttps, mailtoFor, planStepError, termKey, termLabel, timeLeft } from "./buy";
 
@@ -430,6 +431,15 @@ function ReviewStep({ review: r }: { review: OrderReview }) {
   );
 }
 
+/** An order's lines: its number, offer, term, quantity and the subscription it made. */
+const lineCols = (c: OrderConfirmation): Array<Col<OrderConfirmation["lineItems"][number]>> => [
+  { head: "#", title: (l) => t("buyFlow.lineItemNumberLineitemnumber", { lineItemNumber: l.lineItemNumber }), cell: (_, i) => i + 1 },
+  { head: t("buyFlow.offer2"), title: (l) => l.offerId, cell: () => `${c.productTitle} · ${c.plan}` },
+  { head: t("buyFlow.term"), cell: (l) => (l.termDuration ? isoPeriod(l.termDuration) : "–") },
+  { head: t("buyFlow.quantity"), headClass: "num", className: "num", cell: (l) => l.quantity },
+  { head: t("buyFlow.subscription"), cell: (l) => <code className="small">{l.subscriptionId ?? c.subscriptionId ?? "–"}</code> },
+];
+
 function Confirmation({ c }: { c: OrderConfirmation }) {
   // Poll for the publisher's link for up to 2 minutes; each call waits with backoff on the Rust side.
   const [since, setSince] = useState(() => Date.now());
@@ -517,32 +527,7 @@ function Confirmation({ c }: { c: OrderConfirmation }) {
 
       <section>
         <h3>{t("buyFlow.lineItems")}</h3>
-        <table className="lines">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>{t("buyFlow.offer2")}</th>
-              <th>{t("buyFlow.term")}</th>
-              <th className="num">{t("buyFlow.quantity")}</th>
-              <th>{t("buyFlow.subscription")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {c.lineItems.map((l, i) => (
-              <tr key={l.lineItemNumber}>
-                <td title={t("buyFlow.lineItemNumberLineitemnumber", { lineItemNumber: l.lineItemNumber })}>{i + 1}</td>
-                <td title={l.offerId}>
-                  {c.productTitle} · {c.plan}
-                </td>
-                <td>{l.termDuration ? isoPeriod(l.termDuration) : "–"}</td>
-                <td className="num">{l.quantity}</td>
-                <td>
-                  <code className="small">{l.subscriptionId ?? c.subscriptionId ?? "–"}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table className="lines" rows={c.lineItems} cols={lineCols(c)} rowKey={(l) => l.lineItemNumber} />
       </section>
 
       <section>
