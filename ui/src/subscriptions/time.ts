@@ -170,21 +170,11 @@ const STATUS_LABELS: Record<SubscriptionState, () => string> = {
 };
 export const statusLabel = (s: SubscriptionState): string => STATUS_LABELS[s]();
 
-/** Partner Center's own status word (`active`, `pending`, `suspended`, `deleted`) in the UI's
- * language; the core's English label for one it does not know. */
+/** Partner Center's own status word in the UI's language; the core's English label for one it does not know. */
+const PC_STATUSES = new Map<string, SubscriptionState>([["pending", "pendingFulfillment"], ["active", "active"], ["suspended", "suspended"], ["deleted", "cancelled"]]);
 export function pcStatusLabel(status: string, english: string): string {
-  switch (status.toLowerCase()) {
-    case "pending":
-      return statusLabel("pendingFulfillment");
-    case "active":
-      return statusLabel("active");
-    case "suspended":
-      return statusLabel("suspended");
-    case "deleted":
-      return statusLabel("cancelled");
-    default:
-      return english;
-  }
+  const s = PC_STATUSES.get(status.toLowerCase());
+  return s ? statusLabel(s) : english;
 }
 
 /** "P1M" → "1 month", "P1Y" → "1 year". */
@@ -192,25 +182,16 @@ export function termLabel(iso: string): string {
   return iso.trim() ? isoPeriod(iso) : "–";
 }
 
+const BILLING = new Map<string, () => string>([
+  ["monthly", () => t("time.billing.monthly")],
+  ["annual", () => t("time.billing.annual")],
+  ["none", () => "–"],
+  ["one_time", () => t("time.billing.oneTime")],
+  ["triennial", () => t("time.billing.triennial")],
+  ["biennial", () => t("time.billing.biennial")],
+]);
 /** A billing cycle as partners call it ("Monthly"), or Partner Center's own word. */
-export function billingLabel(cycle: string): string {
-  switch (cycle) {
-    case "monthly":
-      return t("time.billing.monthly");
-    case "annual":
-      return t("time.billing.annual");
-    case "none":
-      return "–";
-    case "one_time":
-      return t("time.billing.oneTime");
-    case "triennial":
-      return t("time.billing.triennial");
-    case "biennial":
-      return t("time.billing.biennial");
-    default:
-      return cycle;
-  }
-}
+export const billingLabel = (cycle: string): string => BILLING.get(cycle)?.() ?? cycle;
 
 /** The customers of `rows` as [id, name] by name, for a filter; `current` too (by its id) when no
  * row is theirs, so a customer picked elsewhere stays picked. */
