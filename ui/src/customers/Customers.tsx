@@ -15,10 +15,10 @@ import type { CustomerDetail } from "../bindings/CustomerDetail";
 import type { CustomerRow } from "../bindings/CustomerRow";
 import { Detail, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { Empty, Grid, type GridColumn, type GridSort } from "../shell/Grid";
+import { Empty, Grid, type GridColumn, type GridSort, opening } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
 import { SearchField } from "../shell/SearchField";
-import { focusSearch, useShortcuts } from "../shell/shortcuts";
+import { useSearchKeys } from "../shell/shortcuts";
 import { useDebounced } from "../shell/useDebounced";
 import { sortRows } from "../shell/sort";
 import { type Col, Table } from "../shell/Table";
@@ -44,7 +44,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
   const [selected, setSelected] = useKeyed<number | null>(search, null);
   const [openId, setOpenId] = useState<string | null>(params.customerId ?? null);
   const [sort, setSort] = useState<GridSort>({ key: "companyName", descending: false });
-  const searchRef = useRef<HTMLInputElement | null>(null);
+  const searchRef = useSearchKeys(!openId && search !== "" && (() => setSearch("")));
   const gridRef = useRef<HTMLDivElement | null>(null);
 
   const sorted = useMemo(() => sortRows(rows ?? [], (c) => c[sort.key as SortKey], sort.descending), [rows, sort]);
@@ -52,20 +52,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
   const openIndex = openId ? sorted.findIndex((c) => c.id === openId) : -1;
   const current = selected ?? (openIndex >= 0 ? openIndex : null);
 
-  const openAt = (i: number) => {
-    setSelected(i);
-    const r = sorted[i];
-    if (r) setOpenId(r.id);
-  };
-  // The arrows move the selection; an open detail follows it.
-  const select = (i: number) => (openId ? openAt(i) : setSelected(i));
-  useShortcuts({
-    "Mod+f": () => focusSearch(searchRef.current),
-    Escape: () => {
-      if (openId || !search) return false;
-      setSearch("");
-    },
-  });
+  const opened = opening(setSelected, (i) => setOpenId(sorted[i]?.id ?? openId), !!openId && (() => setOpenId(null)));
 
   return (
     <section className="view customers-view" aria-label={t("customers.customers")}>
@@ -84,7 +71,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
             if (e.key !== "ArrowDown" && e.key !== "Enter") return;
             e.preventDefault();
             gridRef.current?.focus();
-            if (e.key === "Enter" && sorted.length > 0) openAt(current ?? 0);
+            if (e.key === "Enter" && sorted.length > 0) opened.onOpen(current ?? 0);
             else if (current === null && sorted.length > 0) setSelected(0);
           }}
         />
@@ -113,10 +100,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
             sort={sort}
             onSort={setSort}
             selected={current}
-            onSelect={select}
-            onOpen={openAt}
-            clickOpens
-            onClose={openId ? () => setOpenId(null) : undefined}
+            {...opened}
             gridRef={gridRef}
             rowProps={(c) => ({ "data-id": c?.id, className: c && c.id === openId ? "open" : undefined })}
           />

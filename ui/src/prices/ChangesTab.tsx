@@ -2,7 +2,7 @@
 // (click to show or hide a kind), the sortable table, and the changes exported to a file.
 // With fewer than two snapshots it says so and offers "Fetch today's snapshot".
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 
 import * as api from "../api";
 import type { PriceChangeKind } from "../bindings/PriceChangeKind";
@@ -13,7 +13,7 @@ import { useKeyed } from "../shell/useKeyed";
 import type { ViewProps } from "../shell/nav";
 import { MarketOptions } from "../shell/Options";
 import { SearchField } from "../shell/SearchField";
-import { focusSearch, useShortcuts } from "../shell/shortcuts";
+import { useSearchKeys } from "../shell/shortcuts";
 import { ChangesTable } from "./ChangesTable";
 import { priceErrorHint } from "./errors";
 import { type ChangeSort, kindLabel, dayLabel, filterChanges, formatOf, sortChanges, withFormat } from "./prices";
@@ -37,7 +37,6 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
   const [kinds, setKinds] = useState<ReadonlySet<PriceChangeKind>>(new Set(ALL_KINDS));
   const [find, setFind] = useState("");
   const [sort, setSort] = useState<ChangeSort>({ key: "kind", descending: false });
-  const findRef = useRef<HTMLInputElement | null>(null);
 
   const fetching = useMutation({
     mutationFn: () => api.fetchPriceSnapshots([market]),
@@ -62,7 +61,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
   };
 
   // Ctrl+F finds in the list; Esc clears the search.
-  useShortcuts({ "Mod+f": () => focusSearch(findRef.current) });
+  const findRef = useSearchKeys();
 
   const rows = useMemo(() => sortChanges(filterChanges(data?.changes ?? [], kinds, find), sort), [data, kinds, find, sort]);
 

@@ -260,6 +260,17 @@ export function RowsGrid<T>({ rows, ...props }: Omit<GridProps<T>, "count" | "ro
   return <Grid {...props} count={rows.length} rowAt={rowAt} selected={selected} onSelect={setSelected} onClose={selected !== null ? () => setSelected(null) : undefined} resetKey={rows} />;
 }
 
+/** The grid's props for a list whose rows open beside it: a click or Enter selects and opens a
+ * row (`open`), the arrows move the selection (`select`) and an open row follows, Esc closes it
+ * (`close`, given while a row is open). */
+export function opening(select: (index: number) => void, open: (index: number) => void, close: (() => void) | false) {
+  const openAt = (i: number) => {
+    select(i);
+    open(i);
+  };
+  return { onSelect: close ? openAt : select, onOpen: openAt, clickOpens: true, onClose: close || undefined };
+}
+
 /** What a list says when it has no rows, with the one thing to do about it (`label`: clear the
  * search, the filters…) when there is one. */
 export function Empty({ id, label, onClick, children }: { id?: string; label?: string; onClick?: () => void; children: ReactNode }) {

@@ -12,12 +12,12 @@ import type { SubscriptionList } from "../bindings/SubscriptionList";
 import type { SubscriptionState } from "../bindings/SubscriptionState";
 import { count, date, dateTime, isoPeriod } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { Empty, Grid, type GridColumn, sortable } from "../shell/Grid";
+import { Empty, Grid, type GridColumn, opening, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
 import { SearchField } from "../shell/SearchField";
 import { Options } from "../shell/Options";
-import { focusSearch, useShortcuts } from "../shell/shortcuts";
+import { useSearchKeys } from "../shell/shortcuts";
 import { SubscriptionDetail } from "./SubscriptionDetail";
 import "./subscriptions.css";
 import {
@@ -122,7 +122,6 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
   // The window opens a view anew for each navigate() with other params (e.g. from Customers).
   const [openKey, setOpenKey] = useState<string | null>(params.subscriptionId && params.customerId ? `${params.customerId}/${params.subscriptionId}` : null);
   const [cursor, setCursor] = useState<number | null>(null);
-  const searchRef = useRef<HTMLInputElement | null>(null);
   const gridRef = useRef<HTMLDivElement | null>(null);
   const now = useNow(skew, 60_000);
 
@@ -204,23 +203,8 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
   });
 
   // Keyboard: Ctrl+F and Esc here; the grid takes the arrows, Enter and (with a detail open) Esc.
-  const select = (i: number) => {
-    setCursor(i);
-    const r = shown[i];
-    if (r && openKey) setOpenKey(keyOfRow(r));
-  };
-  const openAt = (i: number) => {
-    setCursor(i);
-    const r = shown[i];
-    if (r) setOpenKey(keyOfRow(r));
-  };
-  useShortcuts({
-    "Mod+f": () => focusSearch(searchRef.current),
-    Escape: () => {
-      if (openKey || !filter.search) return false;
-      setFilter((f) => ({ ...f, search: "" }));
-    },
-  });
+  const searchRef = useSearchKeys(!openKey && filter.search !== "" && (() => setFilter((f) => ({ ...f, search: "" }))));
+  const opened = opening(setCursor, (i) => setOpenKey(shown[i] ? keyOfRow(shown[i]) : openKey), !!openKey && (() => setOpenKey(null)));
 
   const columns: Array<GridColumn<SubscriptionItem>> = [
     {
@@ -288,7 +272,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
               if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
               e.preventDefault();
               gridRef.current?.focus();
-              select(Math.min(shown.length - 1, Math.max(0, (cursor ?? -1) + (e.key === "ArrowDown" ? 1 : -1))));
+              opened.onSelect(Math.min(shown.length - 1, Math.max(0, (cursor ?? -1) + (e.key === "ArrowDown" ? 1 : -1))));
             }}
           />
           <select aria-label={t("subscriptions.customer")} id="subs-customer" value={filter.customerId} onChange={(e) => setFilter((f) => ({ ...f, customerId: e.target.value }))}>
@@ -360,10 +344,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
             sort={sort}
             onSort={(s) => setSort(s as Sort)}
             selected={cursor}
-            onSelect={select}
-            onOpen={openAt}
-            clickOpens
-            onClose={openKey ? () => setOpenKey(null) : undefined}
+            {...opened}
             gridRef={gridRef}
             initialWidth={1000}
             rowProps={(s) => ({ "data-id": s?.id, className: s && keyOfRow(s) === openKey ? "selected" : undefined })}
