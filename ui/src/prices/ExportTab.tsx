@@ -19,25 +19,17 @@ import { t } from "../i18n";
 import { Trans } from "react-i18next";
 
 // The choices survive leaving the view (a path typed by hand is not lost).
-const remembered: {
+const remembered = {
   /** Null: the top bar's market, until the user picks some here. */
-  markets: string[] | null;
-  format: ExportFormat;
-  bom: boolean;
-  applyFilters: boolean;
-  /** Null: the dated default name; a string: what the user typed or picked. */
-  path: string | null;
-  /** A customer price list (the Pricing tab's rules) instead of the partner's own. */
-  forCustomer: boolean;
-  customer: CustomerList;
-} = {
-  markets: null,
-  format: "xlsx",
+  markets: null as string[] | null,
+  format: "xlsx" as ExportFormat,
   bom: true,
   applyFilters: true,
-  path: null,
+  /** Null: the dated default name; a string: what the user typed or picked. */
+  path: null as string | null,
+  /** A customer price list (the Pricing tab's rules) instead of the partner's own. */
   forCustomer: false,
-  customer: { customer: "", partner: "", validDays: 30, internal: false },
+  customer: { customer: "", partner: "", validDays: 30, internal: false } as CustomerList,
 };
 
 export function ExportTab({ market, markets, navigate, toast, onShowChanges }: ViewProps & { onShowChanges: () => void }) {

@@ -219,21 +219,12 @@ export function Settings(props: ViewProps) {
   useEffect(() => {
     window.dispatchEvent(new Event(SETTINGS_OPENED));
   }, []);
-  if (loaded.error) {
-    return (
-      <section className="view settings">
-        <ErrorBanner error={loaded.error} what={t("settings.theSettingsCouldNotBe")} onRetry={() => void loaded.refetch()} />
-      </section>
-    );
-  }
-  if (!loaded.data) {
-    return (
-      <section className="view settings">
-        <p className="muted settings-loading">{t("settings.readingTheSettings")}</p>
-      </section>
-    );
-  }
-  return <SettingsForm {...props} loaded={loaded.data} />;
+  if (loaded.data && !loaded.error) return <SettingsForm {...props} loaded={loaded.data} />;
+  return (
+    <section className="view settings">
+      {loaded.error ? <ErrorBanner error={loaded.error} what={t("settings.theSettingsCouldNotBe")} onRetry={() => void loaded.refetch()} /> : <p className="muted settings-loading">{t("settings.readingTheSettings")}</p>}
+    </section>
+  );
 }
 
 /** The form, from the settings as read when the view opened. */
