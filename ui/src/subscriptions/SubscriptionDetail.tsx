@@ -3,7 +3,7 @@
 // confirmation, auto-renew, seats within the plan's bounds, the activation link while pending
 // fulfillment, and the way to the publisher's contacts.
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 
 import * as api from "../api";
 import type { PolicyInfo } from "../bindings/PolicyInfo";
@@ -206,8 +206,6 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
   const cancel = useMutation({ mutationFn: () => api.cancelSubscription(sub.customerId, sub.id), onSuccess: onDone });
   const busy = cancel.isPending;
   const error = cancel.error;
-  const keepRef = useRef<HTMLButtonElement | null>(null);
-  useEffect(() => keepRef.current?.focus(), []);
   const boxRef = useRef<HTMLDivElement | null>(null);
   useDialog(boxRef, { Escape: () => void (busy || onClose()) });
 
@@ -236,7 +234,7 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
           </div>
         )}
         <div className="modal-actions">
-          <button type="button" ref={keepRef} onClick={onClose} disabled={busy}>
+          <button type="button" autoFocus onClick={onClose} disabled={busy}>
             {t("subscriptionDetail.keepSubscription")}
           </button>
           <button type="button" className="danger" id="confirm-cancel" onClick={() => cancel.mutate()} disabled={busy || !rule.enabled}>

@@ -276,16 +276,13 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
             }}
           />
           <select aria-label={t("subscriptions.customer")} id="subs-customer" value={filter.customerId} onChange={(e) => setFilter((f) => ({ ...f, customerId: e.target.value }))}>
-            <option value="">{t("subscriptions.allCustomers")}</option>
-            <Options items={customers} />
+            <Options items={[["", t("subscriptions.allCustomers")], ...customers]} />
           </select>
           <select aria-label={t("subscriptions.status")} id="subs-status" value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value as ListFilter["status"] }))}>
-            <option value="">{t("subscriptions.allStatuses")}</option>
-            <Options items={STATUSES.map((s) => [s, statusLabel(s)])} />
+            <Options items={[["", t("subscriptions.allStatuses")], ...STATUSES.map((s) => [s, statusLabel(s)] as const)]} />
           </select>
           <select aria-label={t("subscriptions.publisher")} id="subs-publisher" className="publisher-select" value={filter.publisher} onChange={(e) => setFilter((f) => ({ ...f, publisher: e.target.value }))}>
-            <option value="">{t("subscriptions.allPublishers")}</option>
-            <Options items={publishers.map((p) => [p, p])} />
+            <Options items={[["", t("subscriptions.allPublishers")], ...publishers.map((p) => [p, p] as const)]} />
           </select>
           {filtered && (
             <button type="button" className="link" onClick={clearFilters}>
