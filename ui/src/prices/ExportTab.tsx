@@ -14,7 +14,7 @@ import { MarketOptions } from "../shell/Options";
 import type { ViewProps } from "../shell/nav";
 import { priceErrorHint } from "./errors";
 import { cancelExport, resetExport, startExport, useExportRun } from "./exportRun";
-import { dayLabel, filterChips, formatElapsed, formatRate, newExportId, prettyId, withFormat } from "./prices";
+import { dayLabel, filterChips, formatElapsed, formatRate, hasFilters, newExportId, prettyId, withFormat } from "./prices";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
 
@@ -49,8 +49,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
   const running = run.state === "running";
 
   // Category labels and how many offers the filters match, in the top bar's (synced) market.
-  const chipsBase = filterChips(filter);
-  const filtering = chipsBase.length > 0;
+  const filtering = hasFilters(filter);
   const matched = useQuery({
     queryKey: ["offers", market, "count", filter],
     queryFn: () => api.queryOffers(market, { filter, sort: "title", descending: false, offset: 0, limit: 1 }),

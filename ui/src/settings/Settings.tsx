@@ -288,7 +288,6 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
     mutationFn: () => api.chooseFolder(t("settings.folderForExports"), values.exportDir || view.defaultExportDir),
     onSuccess: (dir) => dir && edit({ exportDir: dir }),
   });
-  const chooseFolder = () => folder.mutate();
   const saveError = saving.error ?? folder.error;
 
   const partner = values.connection === "partner-center";
@@ -403,7 +402,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
                 value={values.exportDir}
                 onChange={(v) => edit({ exportDir: v })}
                 button={
-                  <button type="button" onClick={chooseFolder}>
+                  <button type="button" onClick={() => folder.mutate()}>
                     {t("settings.choose")}
                   </button>
                 }

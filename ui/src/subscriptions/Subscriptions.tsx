@@ -36,6 +36,7 @@ import {
   sortRows,
   termLabel,
   waitingFor,
+  windowOpen,
 } from "./time";
 import { useNow } from "./useNow";
 import { t, say } from "../i18n";
@@ -88,9 +89,8 @@ export function StatusPill({ status, trial }: { status: SubscriptionState; trial
 function DeadlineCell({ s, now }: { s: SubscriptionItem; now: number }) {
   if (!s.deadline) return <span className="muted">–</span>;
   const at = Date.parse(s.deadline.at);
-  const open = (s.status === "active" || s.status === "pendingFulfillment") && now <= at;
   const title = t("subscriptions.deadlineFrom", { at: dateTime(s.deadline.at), source: say(s.deadline.message, s.deadline.source) });
-  if (!open) return <span className="muted" title={title}>{date(s.deadline.at)}</span>;
+  if (!windowOpen(s, now)) return <span className="muted" title={title}>{date(s.deadline.at)}</span>;
   const soon = at - now <= 24 * 3_600_000;
   return (
     <span className={soon ? "deadline soon" : "deadline"} title={title}>
@@ -139,17 +139,14 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
     };
   }, [rows, filter, now]);
 
-  const shown = useMemo(() => {
-    const f = rows.filter((r) => matches(r, filter, now));
-    // Closing soon reads best closing-first until a column is picked.
-    return sortRows(f, sort);
-  }, [rows, filter, sort, now]);
+  const shown = useMemo(() => sortRows(rows.filter((r) => matches(r, filter, now)), sort), [rows, filter, sort, now]);
 
   const byKey = useMemo(() => new Map(rows.map((r) => [keyOfRow(r), r])), [rows]);
   const open = openKey ? byKey.get(openKey) ?? null : null;
 
   const onSegment = (s: Segment) => {
     setFilter((f) => ({ ...f, segment: s }));
+    // Closing soon reads best closing-first until a column is picked.
     if (s === "closingSoon") setSort({ key: "deadline", descending: false });
     setCursor(null);
   };
