@@ -22,6 +22,7 @@ import { t } from "../i18n";
 import { Trans } from "react-i18next";
 
 const ALL_KINDS: PriceChangeKind[] = ["increase", "decrease", "new", "removed"];
+const DAY_ENDS = ["from", "to"] as const;
 
 // The changes in the one grid: its columns, their header words and the widths below which they
 // give way. The product cell's tooltip has the publisher and IDs.
@@ -148,30 +149,20 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
             <MarketOptions markets={markets} current={market} />
           </select>
         </label>
-        {ready && (
-          <>
-            <label className="inline-field">
-              <Trans i18nKey="changesTab.from" components={{ span: <span className="bar-label" /> }} />
-              <select id="changes-from" value={data?.from ?? ""} onChange={(e) => setSel({ ...sel, from: e.target.value || null })}>
+        {/* The two days: "from" before "to", each offering only the days that keep it so. */}
+        {ready &&
+          DAY_ENDS.map((which) => (
+            <label key={which} className="inline-field">
+              {which === "from" ? <Trans i18nKey="changesTab.from" components={{ span: <span className="bar-label" /> }} /> : <Trans i18nKey="changesTab.to" components={{ span: <span className="bar-label" /> }} />}
+              <select id={`changes-${which}`} value={data?.[which] ?? ""} onChange={(e) => setSel({ ...sel, [which]: e.target.value || null })}>
                 {days.map((d) => (
-                  <option key={d} value={d} disabled={data?.to != null && d >= data.to}>
+                  <option key={d} value={d} disabled={which === "from" ? data?.to != null && d >= data.to : data?.from != null && d <= data.from}>
                     {dayLabel(d)}
                   </option>
                 ))}
               </select>
             </label>
-            <label className="inline-field">
-              <Trans i18nKey="changesTab.to" components={{ span: <span className="bar-label" /> }} />
-              <select id="changes-to" value={data?.to ?? ""} onChange={(e) => setSel({ ...sel, to: e.target.value || null })}>
-                {days.map((d) => (
-                  <option key={d} value={d} disabled={data?.from != null && d <= data.from}>
-                    {dayLabel(d)}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </>
-        )}
+          ))}
         <span className="spacer" />
         {(ready || error) && (
           <button type="button" id="fetch-snapshot" disabled={fetching.isPending} onClick={() => fetching.mutate()} title={t("changesTab.fetchTodaySPriceSheet", { market })}>
