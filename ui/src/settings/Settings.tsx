@@ -172,13 +172,7 @@ function Account({
       <div className="account-row" id="account-status">
         <span className={who.expired ? "dot warn" : "dot"} aria-hidden="true" />
         <span>
-          {who.expired ? (
-            <>
-              <Trans i18nKey="settings.theSignInOfWho" values={{ who: describeAccount(who) }} components={{ strong: <strong /> }} />
-            </>
-          ) : (
-            <>{t("settings.notSignedInSignIn")}</>
-          )}
+          {who.expired ? <Trans i18nKey="settings.theSignInOfWho" values={{ who: describeAccount(who) }} components={{ strong: <strong /> }} /> : t("settings.notSignedInSignIn")}
           {pending && <div className="muted">{pending}</div>}
         </span>
         <span className="spacer" />

@@ -80,22 +80,18 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
           <h3>{t("subscriptionDetail.cancellation")}</h3>
           {sub.deadline ? (
             <>
-              {rule.enabled ? (
+              {rule.enabled && (
                 <div className={urgent(sub, now) ? "countdown urgent" : "countdown"} id="countdown" aria-live="off">
                   {t("subscriptionDetail.closesAt", { at: countdown(sub.deadline.at, now, fine) })}
                 </div>
-              ) : null}
+              )}
               <div>
                 {rule.enabled ? t("subscriptionDetail.cancelBy") : t("subscriptionDetail.windowClosed")}
                 <strong id="deadline-date">{dateTime(sub.deadline.at)}</strong>
               </div>
               <div className="muted small" id="deadline-source" title={say(sub.deadline.message, sub.deadline.source)}>
                 {sub.deadline.kind === "subscriptionField" ? t("subscriptionDetail.source.subscriptionField") : sub.deadline.kind === "refundOption" ? t("subscriptionDetail.source.refundOption") : t("subscriptionDetail.source.policy")}
-                {sub.deadline.kind === "policy" && (
-                  <>
-                    {t("subscriptionDetail.monthlyMonthlyhoursAnnualAnnualhoursSource", { monthlyHours: hours(policy.monthlyHours), annualHours: hours(policy.annualHours), source: policy.source })}
-                  </>
-                )}
+                {sub.deadline.kind === "policy" && t("subscriptionDetail.monthlyMonthlyhoursAnnualAnnualhoursSource", { monthlyHours: hours(policy.monthlyHours), annualHours: hours(policy.annualHours), source: policy.source })}
               </div>
             </>
           ) : (
