@@ -99,10 +99,11 @@ function DeadlineCell({ s, now }: { s: SubscriptionItem; now: number }) {
   );
 }
 
-const SEGMENTS: Array<{ id: Segment; label: string }> = [
-  { id: "all", get label() { return t("subscriptions.all"); } },
-  { id: "closingSoon", get label() { return t("subscriptions.closingSoon"); } },
-  { id: "waiting", get label() { return t("subscriptions.waitingForActivation"); } },
+/** The sets, and what each says when the filters leave none of its rows. */
+const SEGMENTS: Array<{ id: Segment; label: string; empty: string }> = [
+  { id: "all", get label() { return t("subscriptions.all"); }, get empty() { return t("subscriptions.emptyFiltered"); } },
+  { id: "closingSoon", get label() { return t("subscriptions.closingSoon"); }, get empty() { return t("subscriptions.emptyClosing"); } },
+  { id: "waiting", get label() { return t("subscriptions.waitingForActivation"); }, get empty() { return t("subscriptions.emptyWaiting"); } },
 ];
 
 const LIST = ["subscriptions", "list"];
@@ -132,11 +133,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
   // The segment counts follow the other filters (customer, status, publisher, search).
   const counts = useMemo(() => {
     const base = rows.filter((r) => matches(r, { ...filter, segment: "all" }, now));
-    return {
-      all: base.length,
-      closingSoon: base.filter((r) => inSegment(r, "closingSoon", now)).length,
-      waiting: base.filter((r) => inSegment(r, "waiting", now)).length,
-    };
+    return new Map(SEGMENTS.map((s) => [s.id, base.filter((r) => inSegment(r, s.id, now)).length]));
   }, [rows, filter, now]);
 
   const shown = useMemo(() => sortRows(rows.filter((r) => matches(r, filter, now)), sort), [rows, filter, sort, now]);
@@ -216,14 +213,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
     ...columnsAt(now),
   ];
 
-  const empty =
-    list && shown.length === 0
-      ? filter.segment === "closingSoon"
-        ? t("subscriptions.emptyClosing")
-        : filter.segment === "waiting"
-          ? t("subscriptions.emptyWaiting")
-          : t("subscriptions.emptyFiltered")
-      : null;
+  const empty = list && shown.length === 0 ? SEGMENTS.find((s) => s.id === filter.segment)?.empty : null;
   const filtered = filter.customerId !== "" || filter.status !== "" || filter.publisher !== "" || filter.search !== "";
   const clearFilters = () => setFilter((f) => ({ ...EMPTY_LIST_FILTER, segment: f.segment }));
 
@@ -242,7 +232,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
                 className={filter.segment === s.id ? "seg on" : "seg"}
                 onClick={() => onSegment(s.id)}
               >
-                {s.label} <span className="count">{list ? count(counts[s.id]) : ""}</span>
+                {s.label} <span className="count">{list ? count(counts.get(s.id) ?? 0) : ""}</span>
               </button>
             ))}
           </div>
