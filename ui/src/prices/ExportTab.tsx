@@ -178,38 +178,33 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
 
           <div className="field-label">{t("exportTab.filters")}</div>
           <div className="field">
-            {filtering ? (
-              <>
-                <div className="row">
-                  <div className={applyFilters ? "chips" : "chips off"} id="price-filter-chips">
-                    {chipsOf.map((c) => (
-                      <span key={c.key} className="chip filter-chip" data-chip={c.key}>
-                        {c.text}
-                      </span>
-                    ))}
-                  </div>
-                  <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate({ view: "marketplace" })}>
-                    {t("exportTab.editInMarketplace")}
-                  </button>
-                </div>
-                <label className="check">
-                  <input type="checkbox" id="apply-filters" checked={applyFilters} disabled={running} onChange={(e) => change({ applyFilters: e.target.checked })} />
-                  {t("exportTab.exportOnlyMatchingOffers")}
-                  {matching !== null && chosen.includes(market) && (
-                    <span className="muted">
-                      {" "}
-                      {t("exportTab.matchingIn", { count: matching, n: count(matching), market })}
+            <div className="row">
+              {filtering ? (
+                <div className={applyFilters ? "chips" : "chips off"} id="price-filter-chips">
+                  {chipsOf.map((c) => (
+                    <span key={c.key} className="chip filter-chip" data-chip={c.key}>
+                      {c.text}
                     </span>
-                  )}
-                </label>
-              </>
-            ) : (
-              <div className="row">
+                  ))}
+                </div>
+              ) : (
                 <Trans i18nKey="exportTab.noneEveryOfferOfThe" components={{ span: <span className="muted" id="price-filter-chips" /> }} />
-                <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate({ view: "marketplace" })}>
-                  {t("exportTab.filterInMarketplace")}
-                </button>
-              </div>
+              )}
+              <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate({ view: "marketplace" })}>
+                {filtering ? t("exportTab.editInMarketplace") : t("exportTab.filterInMarketplace")}
+              </button>
+            </div>
+            {filtering && (
+              <label className="check">
+                <input type="checkbox" id="apply-filters" checked={applyFilters} disabled={running} onChange={(e) => change({ applyFilters: e.target.checked })} />
+                {t("exportTab.exportOnlyMatchingOffers")}
+                {matching !== null && chosen.includes(market) && (
+                  <span className="muted">
+                    {" "}
+                    {t("exportTab.matchingIn", { count: matching, n: count(matching), market })}
+                  </span>
+                )}
+              </label>
             )}
           </div>
 
