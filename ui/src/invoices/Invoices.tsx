@@ -118,7 +118,6 @@ export function Invoices({ navigate }: ViewProps) {
     hint: () => t("export.chooseAnotherFolder"),
     id: "export-note",
   });
-  const exporting = exporter.busy;
   const doExport = (saveAs: boolean) => inv && exporter.start(saveAs ? exportFileName(inv, "xlsx") : undefined);
 
   // The arrows move the selection; an open line follows it.
@@ -244,10 +243,10 @@ export function Invoices({ navigate }: ViewProps) {
                 <button type="button" onClick={refresh} disabled={lines.isFetching} title={t("invoices.readTheLinesFromPartner")}>
                   {t("invoices.refresh")}
                 </button>
-                <button type="button" className="primary" id="export-lines" onClick={() => doExport(false)} disabled={exporting || total === 0} title={t("invoices.exportTheLinesShownWith")}>
-                  {exporting ? t("invoices.exporting") : t("invoices.exportXlsx")}
+                <button type="button" className="primary" id="export-lines" onClick={() => doExport(false)} disabled={exporter.busy || total === 0} title={t("invoices.exportTheLinesShownWith")}>
+                  {exporter.busy ? t("invoices.exporting") : t("invoices.exportXlsx")}
                 </button>
-                <button type="button" id="export-lines-as" onClick={() => doExport(true)} disabled={exporting || total === 0} title={t("invoices.chooseWhereToSaveAs")}>
+                <button type="button" id="export-lines-as" onClick={() => doExport(true)} disabled={exporter.busy || total === 0} title={t("invoices.chooseWhereToSaveAs")}>
                   {t("invoices.saveAs")}
                 </button>
               </div>
