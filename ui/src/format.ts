@@ -123,29 +123,17 @@ export function isoPeriod(iso: string, short = false): string {
   }
 }
 
+// The codes, and the core's English labels (PublisherOfferRow.typeLabel).
+const TYPES = new Map<string, () => string>([
+  ["saas", () => t("format.type.saas")],
+  ["vm", () => t("format.type.vm")],
+  ["container", () => t("format.type.container")],
+  ["azure-app", () => t("format.type.azureApp")],
+  ["other", () => t("format.type.other")],
+]);
+const TYPE_CODES = new Map([["SaaS", "saas"], ["Virtual machine", "vm"], ["Container", "container"], ["Azure application", "azure-app"], ["Other", "other"]]);
 /** An offer type as partners call it. */
-export function typeLabel(type: string): string {
-  switch (type) {
-    // the codes, and the core's English labels (PublisherOfferRow.typeLabel)
-    case "saas":
-    case "SaaS":
-      return t("format.type.saas");
-    case "vm":
-    case "Virtual machine":
-      return t("format.type.vm");
-    case "container":
-    case "Container":
-      return t("format.type.container");
-    case "azure-app":
-    case "Azure application":
-      return t("format.type.azureApp");
-    case "other":
-    case "Other":
-      return t("format.type.other");
-    default:
-      return type;
-  }
-}
+export const typeLabel = (type: string): string => TYPES.get(TYPE_CODES.get(type) ?? type)?.() ?? type;
 
 // Every phase has its words: the compiler fails here when the core adds one.
 const PHASE_LABELS: Record<Phase, () => string> = {

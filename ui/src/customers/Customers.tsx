@@ -11,14 +11,16 @@ import { BuyFlow } from "../orders/BuyFlow";
 import { stateLabel, timeLeft } from "../orders/buy";
 import { pcStatusLabel } from "../subscriptions/time";
 import "../orders/orders.css";
-import type { CustomerRow } from "../bindings";
+import type { CustomerDetail, CustomerRow } from "../bindings";
 import { Detail, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { Empty, Grid, type GridColumn, type GridSort } from "../shell/Grid";
+import { Empty, Grid, type GridColumn, type GridSort, opening } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
 import { SearchField } from "../shell/SearchField";
-import { focusSearch, useShortcuts } from "../shell/shortcuts";
+import { useSearchKeys } from "../shell/shortcuts";
 import { useDebounced } from "../shell/useDebounced";
+import { sortRows } from "../shell/sort";
+import { type Col, Table } from "../shell/Table";
 import { useKeyed } from "../shell/useKeyed";
 import { t } from "../i18n";
 
@@ -41,31 +43,15 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
   const [selected, setSelected] = useKeyed<number | null>(search, null);
   const [openId, setOpenId] = useState<string | null>(params.customerId ?? null);
   const [sort, setSort] = useState<GridSort>({ key: "companyName", descending: false });
-  const searchRef = useRef<HTMLInputElement | null>(null);
+  const searchRef = useSearchKeys(!openId && search !== "" && (() => setSearch("")));
   const gridRef = useRef<HTMLDivElement | null>(null);
 
-  const sorted = useMemo(() => {
-    const k = sort.key as SortKey;
-    return [...(rows ?? [])].sort((a, b) => a[k].localeCompare(b[k]) * (sort.descending ? -1 : 1));
-  }, [rows, sort]);
+  const sorted = useMemo(() => sortRows(rows ?? [], (c) => c[sort.key as SortKey], sort.descending), [rows, sort]);
   // The row selected: the cursor, or the customer opened (from elsewhere too).
   const openIndex = openId ? sorted.findIndex((c) => c.id === openId) : -1;
   const current = selected ?? (openIndex >= 0 ? openIndex : null);
 
-  const openAt = (i: number) => {
-    setSelected(i);
-    const r = sorted[i];
-    if (r) setOpenId(r.id);
-  };
-  // The arrows move the selection; an open detail follows it.
-  const select = (i: number) => (openId ? openAt(i) : setSelected(i));
-  useShortcuts({
-    "Mod+f": () => focusSearch(searchRef.current),
-    Escape: () => {
-      if (openId || !search) return false;
-      setSearch("");
-    },
-  });
+  const opened = opening(setSelected, (i) => setOpenId(sorted[i]?.id ?? openId), !!openId && (() => setOpenId(null)));
 
   return (
     <section className="view customers-view" aria-label={t("customers.customers")}>
@@ -84,7 +70,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
             if (e.key !== "ArrowDown" && e.key !== "Enter") return;
             e.preventDefault();
             gridRef.current?.focus();
-            if (e.key === "Enter" && sorted.length > 0) openAt(current ?? 0);
+            if (e.key === "Enter" && sorted.length > 0) opened.onOpen(current ?? 0);
             else if (current === null && sorted.length > 0) setSelected(0);
           }}
         />
@@ -113,10 +99,7 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
             sort={sort}
             onSort={setSort}
             selected={current}
-            onSelect={select}
-            onOpen={openAt}
-            clickOpens
-            onClose={openId ? () => setOpenId(null) : undefined}
+            {...opened}
             gridRef={gridRef}
             rowProps={(c) => ({ "data-id": c?.id, className: c && c.id === openId ? "open" : undefined })}
           />
@@ -126,6 +109,67 @@ export function Customers({ market, markets, params, navigate }: ViewProps<"cust
     </section>
   );
 }
+
+type Sub = CustomerDetail["subscriptions"][number];
+
+/** A customer's subscriptions: each to its row in Subscriptions, and to its publisher's contacts. */
+const subscriptionCols = (customerId: string, navigate: ViewProps["navigate"]): Array<Col<Sub>> => [
+  {
+    head: t("customers.offer"),
+    cell: (s) => (
+      <button type="button" className="link" title={t("customers.openInSubscriptionsCancelAuto")} onClick={() => navigate({ view: "subscriptions", customerId, subscriptionId: s.id })}>
+        {s.friendlyName || s.offerName}
+      </button>
+    ),
+  },
+  { head: t("customers.qty"), width: "28px", className: "num", cell: (s) => s.quantity },
+  {
+    head: t("customers.status"),
+    width: "92px",
+    cell: (s) => (
+      <span className={s.status === "pending" ? "pill warn" : "pill"} title={s.status === "pending" ? t("customers.waitingForActivationByThe") : pcStatusLabel(s.status, s.statusLabel)}>
+        {s.status === "pending" ? t("customers.toActivate") : pcStatusLabel(s.status, s.statusLabel)}
+      </span>
+    ),
+  },
+  {
+    head: t("customers.cancelBy"),
+    width: "74px",
+    title: (s) => (s.cancellationDeadline ? dateTime(s.cancellationDeadline) : ""),
+    cell: (s) => (s.canCancel && s.cancellationDeadline ? timeLeft(s.cancellationDeadline).replace(/^in /, "") : <span className="muted">–</span>),
+  },
+  {
+    head: <span aria-hidden="true">☏</span>,
+    headTitle: t("customers.publisherContacts"),
+    width: "26px",
+    cell: (s) => (
+      <button
+        type="button"
+        className="link publisher-contacts"
+        title={t("customers.publisherContactsPublishernameSSupport", { publisherName: s.publisherName })}
+        aria-label={t("customers.publisherContactsForFriendlyname", { friendlyName: s.friendlyName || s.offerName })}
+        onClick={() => navigate({ view: "publishers", customerId, subscriptionId: s.id })}
+      >
+        ☏
+      </button>
+    ),
+  },
+];
+
+/** The orders placed from this app for a customer. */
+const ORDER_COLS: Array<Col<CustomerDetail["orders"][number]>> = [
+  {
+    get head() { return t("customers.offer"); },
+    cell: (o) => (
+      <>
+        {o.productTitle}
+        {o.plan && <span className="muted"> · {o.plan}</span>} × {o.quantity}
+      </>
+    ),
+  },
+  { get head() { return t("customers.state"); }, width: "110px", cell: (o) => <span className={`pill state ${o.state}`}>{stateLabel(o.state)}</span> },
+  { get head() { return t("customers.placed"); }, width: "70px", title: (o) => dateTime(o.createdAt), cell: (o) => ago(o.createdAt) },
+];
 
 function CustomerPanel({
   id,
@@ -196,62 +240,7 @@ function CustomerPanel({
             {d.subscriptions.length === 0 ? (
               <p className="muted">{t("customers.noSubscriptions")}</p>
             ) : (
-              <table className="mini" id="customer-subscriptions">
-                <colgroup>
-                  <col />
-                  <col style={{ width: "28px" }} />
-                  <col style={{ width: "92px" }} />
-                  <col style={{ width: "74px" }} />
-                  <col style={{ width: "26px" }} />
-                </colgroup>
-                <thead>
-                  <tr>
-                    <th>{t("customers.offer")}</th>
-                    <th>{t("customers.qty")}</th>
-                    <th>{t("customers.status")}</th>
-                    <th>{t("customers.cancelBy")}</th>
-                    <th title={t("customers.publisherContacts")}>
-                      <span aria-hidden="true">☏</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.subscriptions.map((s) => (
-                    <tr key={s.id} data-subscription={s.id} title={[s.friendlyName || s.offerName, s.publisherName, `${s.termDuration} ${s.billingCycle}`, ...(s.autoRenewEnabled ? [t("customers.autoRenews")] : [])].join(" · ")}>
-                      <td>
-                        <button
-                          type="button"
-                          className="link"
-                          title={t("customers.openInSubscriptionsCancelAuto")}
-                          onClick={() => navigate({ view: "subscriptions", customerId: d.id, subscriptionId: s.id })}
-                        >
-                          {s.friendlyName || s.offerName}
-                        </button>
-                      </td>
-                      <td className="num">{s.quantity}</td>
-                      <td>
-                        <span className={s.status === "pending" ? "pill warn" : "pill"} title={s.status === "pending" ? t("customers.waitingForActivationByThe") : pcStatusLabel(s.status, s.statusLabel)}>
-                          {s.status === "pending" ? t("customers.toActivate") : pcStatusLabel(s.status, s.statusLabel)}
-                        </span>
-                      </td>
-                      <td title={s.cancellationDeadline ? dateTime(s.cancellationDeadline) : ""}>
-                        {s.canCancel && s.cancellationDeadline ? timeLeft(s.cancellationDeadline).replace(/^in /, "") : <span className="muted">–</span>}
-                      </td>
-                      <td>
-                        <button
-                          type="button"
-                          className="link publisher-contacts"
-                          title={t("customers.publisherContactsPublishernameSSupport", { publisherName: s.publisherName })}
-                          aria-label={t("customers.publisherContactsForFriendlyname", { friendlyName: s.friendlyName || s.offerName })}
-                          onClick={() => navigate({ view: "publishers", customerId: d.id, subscriptionId: s.id })}
-                        >
-                          ☏
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table className="mini" id="customer-subscriptions" rows={d.subscriptions} cols={subscriptionCols(d.id, navigate)} rowKey={(s) => s.id} rowProps={(s) => ({ "data-subscription": s.id, title: [s.friendlyName || s.offerName, s.publisherName, `${s.termDuration} ${s.billingCycle}`, ...(s.autoRenewEnabled ? [t("customers.autoRenews")] : [])].join(" · ") })} />
             )}
           </section>
           <section>
@@ -259,34 +248,7 @@ function CustomerPanel({
             {d.orders.length === 0 ? (
               <p className="muted">{t("customers.noneYet")}</p>
             ) : (
-              <table className="mini" id="customer-orders">
-                <colgroup>
-                  <col />
-                  <col style={{ width: "110px" }} />
-                  <col style={{ width: "70px" }} />
-                </colgroup>
-                <thead>
-                  <tr>
-                    <th>{t("customers.offer")}</th>
-                    <th>{t("customers.state")}</th>
-                    <th>{t("customers.placed")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.orders.map((o) => (
-                    <tr key={o.id} title={o.orderId ? t("customers.orderOrderid", { orderId: o.orderId }) : (o.error ?? "")} data-order={o.orderId ?? ""}>
-                      <td>
-                        {o.productTitle}
-                        {o.plan && <span className="muted"> · {o.plan}</span>} × {o.quantity}
-                      </td>
-                      <td>
-                        <span className={`pill state ${o.state}`}>{stateLabel(o.state)}</span>
-                      </td>
-                      <td title={dateTime(o.createdAt)}>{ago(o.createdAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table className="mini" id="customer-orders" rows={d.orders} cols={ORDER_COLS} rowKey={(o) => o.id} rowProps={(o) => ({ title: o.orderId ? t("customers.orderOrderid", { orderId: o.orderId }) : (o.error ?? ""), "data-order": o.orderId ?? "" })} />
             )}
           </section>
         </div>

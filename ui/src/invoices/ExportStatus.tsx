@@ -10,11 +10,8 @@ export function ExportStatus({ progress }: { progress: GraphExportProgress }) {
   return (
     <div className="export-status" id="export-status" role="status" aria-live="polite">
       <span className="stage">{s.stage}</span>
-      {s.fraction !== null ? (
-        <progress max={1} value={s.fraction} aria-label={s.stage} />
-      ) : (
-        <progress aria-label={s.stage} />
-      )}
+      {/* Without a value, the bar says it is busy without saying how far. */}
+      <progress max={s.fraction === null ? undefined : 1} value={s.fraction ?? undefined} aria-label={s.stage} />
       <span className="detail">{s.detail}</span>
     </div>
   );

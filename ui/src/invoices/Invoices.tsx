@@ -11,12 +11,12 @@ import type { GraphExportProgress, LineRow } from "../bindings";
 import { covers, rowAt, windowFor } from "../marketplace/windowing";
 import { Detail, Fact } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { Empty, Grid, type GridColumn, sortable } from "../shell/Grid";
+import { Empty, Grid, type GridColumn, opening, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
 import { composing } from "../shell/SearchField";
 import { useKeyed } from "../shell/useKeyed";
-import { focusSearch, useShortcuts } from "../shell/shortcuts";
+import { useSearchKeys } from "../shell/shortcuts";
 import { ExportStatus } from "./ExportStatus";
 import "./invoices.css";
 import {
@@ -87,7 +87,6 @@ export function Invoices({ navigate }: ViewProps) {
   const [selected, setSelected] = useKeyed<number | null>(question, null);
   const [open, setOpen] = useState<LineRow | null>(null);
   const gridRef = useRef<HTMLDivElement | null>(null);
-  const customerRef = useRef<HTMLInputElement | null>(null);
 
   const pick = (id: string) => {
     if (id === invoiceId) return;
@@ -111,12 +110,6 @@ export function Invoices({ navigate }: ViewProps) {
 
   const toContacts = useCallback((r: LineRow) => navigate(contactsParams(r)), [navigate]);
 
-  const openAt = (i: number) => {
-    setSelected(i);
-    const r = rowAt(win, i);
-    if (r) setOpen(r);
-  };
-
   const exporter = useExport({
     write: (path) => api.exportInvoiceLines(buildLineQuery(invoiceId ?? "", filters, sort, 0, 1), path, path ? null : "xlsx"),
     summary: (r) => t("lines.lines", { count: r.rows, n: count(r.rows) }),
@@ -124,25 +117,12 @@ export function Invoices({ navigate }: ViewProps) {
     hint: () => t("export.chooseAnotherFolder"),
     id: "export-note",
   });
-  const exporting = exporter.busy;
   const doExport = (saveAs: boolean) => inv && exporter.start(saveAs ? exportFileName(inv, "xlsx") : undefined);
 
   // The arrows move the selection; an open line follows it.
-  const select = (i: number) => {
-    setSelected(i);
-    const r = open && rowAt(win, i);
-    if (r) setOpen(r);
-  };
-
-  // Ctrl+F filters by customer; Esc closes the line (the grid's) or clears the filters; the grid
-  // takes the arrows and Enter.
-  useShortcuts({
-    "Mod+f": () => focusSearch(customerRef.current),
-    Escape: () => {
-      if (open || !hasFilters(filters)) return false;
-      setFilters(EMPTY_LINE_FILTERS);
-    },
-  });
+  const opened = opening(setSelected, (i) => setOpen(rowAt(win, i) ?? open), !!open && (() => setOpen(null)));
+  // Ctrl+F filters by customer; Esc closes the line (the grid's) or clears the filters.
+  const customerRef = useSearchKeys(!open && hasFilters(filters) && (() => setFilters(EMPTY_LINE_FILTERS)));
 
   const onFilterKey = (e: React.KeyboardEvent<HTMLInputElement>, key: keyof LineFilters) => {
     if (composing(e)) return;
@@ -262,10 +242,10 @@ export function Invoices({ navigate }: ViewProps) {
                 <button type="button" onClick={refresh} disabled={lines.isFetching} title={t("invoices.readTheLinesFromPartner")}>
                   {t("invoices.refresh")}
                 </button>
-                <button type="button" className="primary" id="export-lines" onClick={() => doExport(false)} disabled={exporting || total === 0} title={t("invoices.exportTheLinesShownWith")}>
-                  {exporting ? t("invoices.exporting") : t("invoices.exportXlsx")}
+                <button type="button" className="primary" id="export-lines" onClick={() => doExport(false)} disabled={exporter.busy || total === 0} title={t("invoices.exportTheLinesShownWith")}>
+                  {exporter.busy ? t("invoices.exporting") : t("invoices.exportXlsx")}
                 </button>
-                <button type="button" id="export-lines-as" onClick={() => doExport(true)} disabled={exporting || total === 0} title={t("invoices.chooseWhereToSaveAs")}>
+                <button type="button" id="export-lines-as" onClick={() => doExport(true)} disabled={exporter.busy || total === 0} title={t("invoices.chooseWhereToSaveAs")}>
                   {t("invoices.saveAs")}
                 </button>
               </div>
@@ -330,10 +310,7 @@ export function Invoices({ navigate }: ViewProps) {
                 sort={sort}
                 onSort={(s) => setSort(s as LineSort)}
                 selected={selected}
-                onSelect={select}
-                onOpen={openAt}
-                clickOpens
-                onClose={open ? () => setOpen(null) : undefined}
+                {...opened}
                 onRange={onRange}
                 resetKey={question}
                 gridRef={gridRef}

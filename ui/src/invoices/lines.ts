@@ -71,25 +71,16 @@ export function defaultInvoice(list: InvoiceSummary[]): string | null {
   return (list.find((i) => !i.unbilled) ?? list[0])?.id ?? null;
 }
 
-export function chargeLabel(row: LineRow): string {
-  switch (row.chargeType.toLowerCase()) {
-    case "new":
-      return t("lines.charge.new");
-    case "renew":
-      return t("lines.charge.renew");
-    case "cyclecharge":
-      return t("lines.charge.cycle");
-    case "cancel":
-    case "cancelimmediate":
-      return t("lines.charge.cancel");
-    case "addquantity":
-      return t("lines.charge.seatsAdded");
-    case "removequantity":
-      return t("lines.charge.seatsRemoved");
-    default:
-      return row.chargeType;
-  }
-}
+const CHARGES = new Map<string, () => string>([
+  ["new", () => t("lines.charge.new")],
+  ["renew", () => t("lines.charge.renew")],
+  ["cyclecharge", () => t("lines.charge.cycle")],
+  ["cancel", () => t("lines.charge.cancel")],
+  ["cancelimmediate", () => t("lines.charge.cancel")],
+  ["addquantity", () => t("lines.charge.seatsAdded")],
+  ["removequantity", () => t("lines.charge.seatsRemoved")],
+]);
+export const chargeLabel = (row: LineRow): string => CHARGES.get(row.chargeType.toLowerCase())?.() ?? row.chargeType;
 
 /** Where "Publisher contacts" goes for a line. */
 export function contactsParams(row: LineRow): RouteTo<"publishers"> {

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { memo, useState } from "react";
 
 import * as api from "../api";
-import type { OfferRow } from "../bindings";
+import type { OfferDetail, OfferRow } from "../bindings";
 import { isoPeriod, typeLabel } from "../format";
 import { billedLabel } from "../orders/buy";
 import { BuyFlow } from "../orders/BuyFlow";
@@ -13,6 +13,7 @@ import { Detail } from "../shell/Detail";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { ExternalLink as Link } from "../shell/ExternalLink";
 import type { Navigate } from "../shell/nav";
+import { type Col, Table } from "../shell/Table";
 import { say, t } from "../i18n";
 import { Trans } from "react-i18next";
 
@@ -25,6 +26,12 @@ interface Props {
   /** To other views, e.g. the buy flow for this offer. */
   navigate: Navigate;
 }
+
+const TERM_COLS: Array<Col<OfferDetail["plans"][number]["terms"][number]>> = [
+  { get head() { return t("detailPanel.term"); }, cell: (item) => isoPeriod(item.duration) },
+  { get head() { return t("detailPanel.billing"); }, cell: (item) => billedLabel(item.billingCycle) },
+  { get head() { return t("detailPanel.refundWindow"); }, cell: (item) => item.refundWindow ?? "–" },
+];
 
 /** Memoized: typing in the search must not re-render an open detail. */
 export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview, onClose, navigate }: Props) {
@@ -153,24 +160,7 @@ export const DetailPanel = memo(function DetailPanel({ market, offerKey, preview
                   {p.billingCycles.length > 0 && <> {t("detailPanel.billingValue", { value: p.billingCycles.join(", ") })}</>}
                 </div>
                 {p.terms.length > 0 && (
-                  <table className="terms">
-                    <thead>
-                      <tr>
-                        <th>{t("detailPanel.term")}</th>
-                        <th>{t("detailPanel.billing")}</th>
-                        <th>{t("detailPanel.refundWindow")}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {p.terms.map((item, i) => (
-                        <tr key={i} title={item.description}>
-                          <td>{isoPeriod(item.duration)}</td>
-                          <td>{billedLabel(item.billingCycle)}</td>
-                          <td>{item.refundWindow ?? "–"}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <Table className="terms" rows={p.terms} cols={TERM_COLS} rowKey={(_, i) => i} rowProps={(item) => ({ title: item.description })} />
                 )}
               </div>
             ))}

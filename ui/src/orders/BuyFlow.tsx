@@ -17,6 +17,7 @@ import type { Navigate } from "../shell/nav";
 import { pickKeys } from "../shell/shortcuts";
 import { useDialog } from "../shell/useDialog";
 import { useDebounced } from "../shell/useDebounced";
+import { type Col, Table } from "../shell/Table";
 import { useKeyed } from "../shell/useKeyed";
 import { type BuyCustomer, type BuyEvent, type BuyOffer, type PlanStep, buyStep, isHttps, mailtoFor, planStepError, termKey, termLabel, timeLeft } from "./buy";
 
@@ -138,10 +139,41 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
             </div>
           )}
           {step === 1 && !fromCustomer && (
-            <CustomerStep busy={checking?.c.id ?? null} selected={customer?.id ?? null} onPick={pickCustomer} />
+            <PickList
+              id="buy-customers"
+              find={(asked) => ({ queryKey: ["customers", asked, 0], queryFn: () => api.customers(asked) })}
+              what={t("buyFlow.theCustomersCouldNotBe")}
+              keyOf={(c) => c.id}
+              render={(c) => (
+                <span className="pick-main">
+                  <strong>{c.companyName}</strong> <span className="muted">{c.domain}</span>
+                </span>
+              )}
+              onPick={pickCustomer}
+              selected={customer?.id ?? null}
+              busyKey={checking?.c.id ?? null}
+              placeholder={t("buyFlow.searchCustomersByCompanyName")}
+              empty={t("buyFlow.noCustomerMatches")}
+            />
           )}
           {step === 1 && fromCustomer && customer && (
-            <OfferStep market={market} busy={checking?.o.productId ?? null} selected={offer?.productId ?? null} onPick={pickOffer} />
+            <PickList
+              id="buy-offers"
+              find={findOffers(market)}
+              what={t("buyFlow.theSaasOffersOfMarket", { market })}
+              keyOf={(o) => o.productId ?? o.key}
+              render={(o) => (
+                <span className="pick-main">
+                  <strong>{o.title}</strong> <span className="muted">{o.publisherName}</span>
+                  {o.freeTrial && <span className="pill trial">{t("buyFlow.freeTrial")}</span>}
+                </span>
+              )}
+              onPick={(o) => pickOffer({ key: o.key, productId: o.productId ?? "", title: o.title, publisherName: o.publisherName })}
+              selected={offer?.productId ?? null}
+              busyKey={checking?.o.productId ?? null}
+              placeholder={t("buyFlow.searchSaasOffersSoldIn", { market })}
+              empty={t("buyFlow.noSaasOfferMatches")}
+            />
           )}
           {s.step === 2 && (
             <PlanStep step={s} error={planError} dispatch={dispatch} />
@@ -150,59 +182,49 @@ export function BuyFlow({ market, offer: initialOffer, customer: initialCustomer
           {s.step === 4 && <Confirmation c={s.confirmation} />}
         </div>
         <div className="modal-foot">
-          {step === 2 && (
-            <>
-              <button type="button" onClick={() => dispatch({ type: "back" })}>
-                {t("buyFlow.back")}
-              </button>
-              <span className="spacer" />
-              <button type="button" className="primary" id="buy-review" disabled={planError !== null || review.isPending} onClick={toReview} title={planError ?? ""}>
-                {review.isPending ? t("buyFlow.checking") : t("buyFlow.reviewOrder")}
-              </button>
-            </>
-          )}
-          {s.step === 3 && (
-            <>
-              <button type="button" onClick={() => dispatch({ type: "back" })} disabled={placing}>
-                {t("buyFlow.back")}
-              </button>
-              <span className="spacer" />
-              {placing && (
-                <span className="progress-note" role="status">
-                  <span className="spinner" aria-hidden="true" /> {t("buyFlow.placingTheOrderWithPartner")}
-                </span>
-              )}
-              <button type="button" className="primary" id="buy-place" disabled={placing} aria-busy={placing} onClick={placeOrder}>
-                {placing ? t("buyFlow.placing") : s.review.price ? t("buyFlow.placeOrderTotal", { total: money(s.review.price.total, s.review.price.currency) }) : t("buyFlow.placeOrder")}
-              </button>
-            </>
+          {step === 1 && <span className="muted small">{fromCustomer ? t("buyFlow.onlySaasOffersCanBe") : t("buyFlow.theOfferSAvailabilityIs")}</span>}
+          {(step === 2 || step === 3) && (
+            <button type="button" onClick={() => dispatch({ type: "back" })} disabled={placing}>
+              {t("buyFlow.back")}
+            </button>
           )}
           {s.step === 4 && (
-            <>
-              <button
-                type="button"
-                id="buy-show-orders"
-                onClick={() => {
-                  onClose();
-                  navigate({ view: "orders", customerId: s.confirmation.customerId });
-                }}
-              >
-                {t("buyFlow.showInOrders")}
-              </button>
-              <span className="spacer" />
-              <button type="button" className="primary" onClick={onClose} id="buy-done">
-                {t("buyFlow.done")}
-              </button>
-            </>
+            <button
+              type="button"
+              id="buy-show-orders"
+              onClick={() => {
+                onClose();
+                navigate({ view: "orders", customerId: s.confirmation.customerId });
+              }}
+            >
+              {t("buyFlow.showInOrders")}
+            </button>
           )}
+          <span className="spacer" />
           {step === 1 && (
-            <>
-              <span className="muted small">{fromCustomer ? t("buyFlow.onlySaasOffersCanBe") : t("buyFlow.theOfferSAvailabilityIs")}</span>
-              <span className="spacer" />
-              <button type="button" onClick={onClose}>
-                {t("buyFlow.cancel")}
-              </button>
-            </>
+            <button type="button" onClick={onClose}>
+              {t("buyFlow.cancel")}
+            </button>
+          )}
+          {step === 2 && (
+            <button type="button" className="primary" id="buy-review" disabled={planError !== null || review.isPending} onClick={toReview} title={planError ?? ""}>
+              {review.isPending ? t("buyFlow.checking") : t("buyFlow.reviewOrder")}
+            </button>
+          )}
+          {placing && (
+            <span className="progress-note" role="status">
+              <span className="spinner" aria-hidden="true" /> {t("buyFlow.placingTheOrderWithPartner")}
+            </span>
+          )}
+          {s.step === 3 && (
+            <button type="button" className="primary" id="buy-place" disabled={placing} aria-busy={placing} onClick={placeOrder}>
+              {placing ? t("buyFlow.placing") : s.review.price ? t("buyFlow.placeOrderTotal", { total: money(s.review.price.total, s.review.price.currency) }) : t("buyFlow.placeOrder")}
+            </button>
+          )}
+          {s.step === 4 && (
+            <button type="button" className="primary" onClick={onClose} id="buy-done">
+              {t("buyFlow.done")}
+            </button>
           )}
         </div>
       </div>
@@ -274,56 +296,15 @@ function PickList<T>({ id, find, what, keyOf, render, onPick, selected, busyKey,
   );
 }
 
-function CustomerStep({ busy, selected, onPick }: { busy: string | null; selected: string | null; onPick: (c: CustomerRow) => void }) {
-  return (
-    <PickList
-      id="buy-customers"
-      find={(asked) => ({ queryKey: ["customers", asked, 0], queryFn: () => api.customers(asked) })}
-      what={t("buyFlow.theCustomersCouldNotBe")}
-      keyOf={(c) => c.id}
-      render={(c) => (
-        <span className="pick-main">
-          <strong>{c.companyName}</strong> <span className="muted">{c.domain}</span>
-        </span>
-      )}
-      onPick={onPick}
-      selected={selected}
-      busyKey={busy}
-      placeholder={t("buyFlow.searchCustomersByCompanyName")}
-      empty={t("buyFlow.noCustomerMatches")}
-    />
-  );
-}
-
-function OfferStep({ market, busy, selected, onPick }: { market: string; busy: string | null; selected: string | null; onPick: (o: BuyOffer) => void }) {
-  const find = (asked: string) => ({
-    queryKey: ["buy-offers", market, asked],
-    queryFn: async () => {
-      const filter = { ...EMPTY_FILTER, types: ["saas" as const], search: asked };
-      const w = await api.queryOffers(market, { filter, sort: "title", descending: false, offset: 0, limit: 40 });
-      return w.rows.filter((r) => r.purchasable && r.productId);
-    },
-  });
-  return (
-    <PickList
-      id="buy-offers"
-      find={find}
-      what={t("buyFlow.theSaasOffersOfMarket", { market })}
-      keyOf={(o) => o.productId ?? o.key}
-      render={(o) => (
-        <span className="pick-main">
-          <strong>{o.title}</strong> <span className="muted">{o.publisherName}</span>
-          {o.freeTrial && <span className="pill trial">{t("buyFlow.freeTrial")}</span>}
-        </span>
-      )}
-      onPick={(o) => onPick({ key: o.key, productId: o.productId ?? "", title: o.title, publisherName: o.publisherName })}
-      selected={selected}
-      busyKey={busy}
-      placeholder={t("buyFlow.searchSaasOffersSoldIn", { market })}
-      empty={t("buyFlow.noSaasOfferMatches")}
-    />
-  );
-}
+/** The SaaS offers sold in `market` whose words contain `asked`, for the pick list. */
+const findOffers = (market: string) => (asked: string) => ({
+  queryKey: ["buy-offers", market, asked],
+  queryFn: async () => {
+    const filter = { ...EMPTY_FILTER, types: ["saas" as const], search: asked };
+    const w = await api.queryOffers(market, { filter, sort: "title", descending: false, offset: 0, limit: 40 });
+    return w.rows.filter((r) => r.purchasable && r.productId);
+  },
+});
 
 /** Plan, term and billing, quantity: each choice an event of the wizard. */
 function PlanStep({ step: { options, plan, term, quantity }, error, dispatch }: { step: PlanStep & { options: PurchaseOptions }; error: string | null; dispatch: (e: BuyEvent) => void }) {
@@ -427,6 +408,15 @@ function ReviewStep({ review: r }: { review: OrderReview }) {
   );
 }
 
+/** An order's lines: its number, offer, term, quantity and the subscription it made. */
+const lineCols = (c: OrderConfirmation): Array<Col<OrderConfirmation["lineItems"][number]>> => [
+  { head: "#", title: (l) => t("buyFlow.lineItemNumberLineitemnumber", { lineItemNumber: l.lineItemNumber }), cell: (_, i) => i + 1 },
+  { head: t("buyFlow.offer2"), title: (l) => l.offerId, cell: () => `${c.productTitle} · ${c.plan}` },
+  { head: t("buyFlow.term"), cell: (l) => (l.termDuration ? isoPeriod(l.termDuration) : "–") },
+  { head: t("buyFlow.quantity"), headClass: "num", className: "num", cell: (l) => l.quantity },
+  { head: t("buyFlow.subscription"), cell: (l) => <code className="small">{l.subscriptionId ?? c.subscriptionId ?? "–"}</code> },
+];
+
 function Confirmation({ c }: { c: OrderConfirmation }) {
   // Poll for the publisher's link for up to 2 minutes; each call waits with backoff on the Rust side.
   const [since, setSince] = useState(() => Date.now());
@@ -514,32 +504,7 @@ function Confirmation({ c }: { c: OrderConfirmation }) {
 
       <section>
         <h3>{t("buyFlow.lineItems")}</h3>
-        <table className="lines">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>{t("buyFlow.offer2")}</th>
-              <th>{t("buyFlow.term")}</th>
-              <th className="num">{t("buyFlow.quantity")}</th>
-              <th>{t("buyFlow.subscription")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {c.lineItems.map((l, i) => (
-              <tr key={l.lineItemNumber}>
-                <td title={t("buyFlow.lineItemNumberLineitemnumber", { lineItemNumber: l.lineItemNumber })}>{i + 1}</td>
-                <td title={l.offerId}>
-                  {c.productTitle} · {c.plan}
-                </td>
-                <td>{l.termDuration ? isoPeriod(l.termDuration) : "–"}</td>
-                <td className="num">{l.quantity}</td>
-                <td>
-                  <code className="small">{l.subscriptionId ?? c.subscriptionId ?? "–"}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table className="lines" rows={c.lineItems} cols={lineCols(c)} rowKey={(l) => l.lineItemNumber} />
       </section>
 
       <section>

@@ -86,8 +86,7 @@ export function Orders({ params, navigate }: ViewProps<"orders">) {
           {t("orders.customer")}
         </label>
         <select id="orders-customer" value={customerId} onChange={(e) => setCustomerId(e.target.value)}>
-          <option value="">{t("orders.allCustomers")}</option>
-          <Options items={customers} />
+          <Options items={[["", t("orders.allCustomers")], ...customers]} />
         </select>
         <span className="result-count" id="orders-count">
           {all ? t("orders.count", { count: rows.length, n: count(rows.length) }) : t("orders.loading")}

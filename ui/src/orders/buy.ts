@@ -69,25 +69,16 @@ export function buyStep(s: Buy, e: BuyEvent): Buy {
   }
 }
 
+const BILLED = new Map<string, () => string>([
+  ["monthly", () => t("buy.billed.monthly")],
+  ["annual", () => t("buy.billed.annual")],
+  ["one_time", () => t("buy.billed.once")],
+  ["triennial", () => t("buy.billed.triennial")],
+  ["biennial", () => t("buy.billed.biennial")],
+  ["none", () => t("buy.billed.none")],
+]);
 /** "billed monthly", "not billed", … */
-export function billedLabel(cycle: string): string {
-  switch (cycle.toLowerCase()) {
-    case "monthly":
-      return t("buy.billed.monthly");
-    case "annual":
-      return t("buy.billed.annual");
-    case "one_time":
-      return t("buy.billed.once");
-    case "triennial":
-      return t("buy.billed.triennial");
-    case "biennial":
-      return t("buy.billed.biennial");
-    case "none":
-      return t("buy.billed.none");
-    default:
-      return t("buy.billed.other", { cycle });
-  }
-}
+export const billedLabel = (cycle: string): string => BILLED.get(cycle.toLowerCase())?.() ?? t("buy.billed.other", { cycle });
 
 /** "1 year, billed monthly" or "Free trial, 1 month". */
 export function termLabel(term: Pick<TermChoice, "termDuration" | "billingCycle" | "trial">): string {

@@ -2,25 +2,76 @@
 // (click to show or hide a kind), the sortable table, and the changes exported to a file.
 // With fewer than two snapshots it says so and offers "Fetch today's snapshot".
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 
 import * as api from "../api";
-import type { PriceChangeKind } from "../bindings";
-import { count } from "../format";
+import type { PriceChangeKind, PriceChangeRow } from "../bindings";
+import { count, isoPeriod, money, percent } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { useExport } from "../shell/Export";
+import { type GridSort, RowsGrid, sortable } from "../shell/Grid";
 import { useKeyed } from "../shell/useKeyed";
 import type { ViewProps } from "../shell/nav";
 import { MarketOptions } from "../shell/Options";
 import { SearchField } from "../shell/SearchField";
-import { focusSearch, useShortcuts } from "../shell/shortcuts";
-import { ChangesTable } from "./ChangesTable";
+import { useSearchKeys } from "../shell/shortcuts";
 import { priceErrorHint } from "./errors";
 import { type ChangeSort, kindLabel, dayLabel, filterChanges, formatOf, sortChanges, withFormat } from "./prices";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
 
 const ALL_KINDS: PriceChangeKind[] = ["increase", "decrease", "new", "removed"];
+const DAY_ENDS = ["from", "to"] as const;
+
+// The changes in the one grid: its columns, their header words and the widths below which they
+// give way. The product cell's tooltip has the publisher and IDs.
+// Amounts sort largest first on the first click.
+const COLUMNS = sortable<PriceChangeRow>([
+  { id: "kind", get header() { return t("changesTable.change"); }, width: "96px", render: (r) => <span className={`pill kind-${r.kind}`}>{kindLabel(r.kind)}</span> },
+  {
+    id: "product",
+    get header() { return t("changesTable.product"); },
+    width: "minmax(150px, 2fr)",
+    render: (r) => (
+      <span className="title-cell" title={t("changesTable.productPublisherProductIdProductid", { product: r.product, publisher: r.publisher, productId: r.productId })}>
+        {r.product}
+      </span>
+    ),
+  },
+  { id: "sku", get header() { return t("changesTable.sku"); }, width: "64px", minWidth: 940, render: (r) => <span title={r.skuId}>{r.skuId}</span> },
+  { id: "plan", get header() { return t("changesTable.plan"); }, width: "minmax(90px, 1.2fr)", minWidth: 760, render: (r) => <span title={r.plan}>{r.plan}</span> },
+  {
+    id: "term",
+    get header() { return t("changesTable.term"); },
+    width: "minmax(96px, 0.9fr)",
+    render: (r) => (
+      <span title={`${r.term} · ${r.billingPlan}`}>
+        {isoPeriod(r.term)}
+        {r.billingPlan && <span className="muted"> · {r.billingPlan.toLowerCase()}</span>}
+      </span>
+    ),
+  },
+  { id: "oldPrice", get header() { return t("changesTable.oldPrice"); }, width: "88px", minWidth: 760, className: "num", descFirst: true, render: (r) => money(r.oldPrice, r.currency) },
+  { id: "newPrice", get header() { return t("changesTable.newPrice"); }, width: "88px", className: "num", descFirst: true, render: (r) => money(r.newPrice, r.currency) },
+  {
+    id: "amount",
+    get header() { return t("changesTable.amount"); },
+    width: "92px",
+    className: "num",
+    descFirst: true,
+    render: (r) => <span className={r.amount == null ? "" : r.amount > 0 ? "up" : "down"}>{money(r.amount, r.currency, { signed: true })}</span>,
+  },
+  {
+    id: "percent",
+    get header() { return t("changesTable.percent"); },
+    width: "68px",
+    className: "num",
+    descFirst: true,
+    render: (r) => <span className={r.percent == null ? "" : r.percent > 0 ? "up" : "down"}>{percent(r.percent)}</span>,
+  },
+]);
+
+const rowProps = (r: PriceChangeRow | undefined) => ({ "data-kind": r?.kind });
 
 export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
   // The market follows the top bar's, unless picked here; the two days, the two newest unless picked.
@@ -36,8 +87,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
   const error = changes.error;
   const [kinds, setKinds] = useState<ReadonlySet<PriceChangeKind>>(new Set(ALL_KINDS));
   const [find, setFind] = useState("");
-  const [sort, setSort] = useState<ChangeSort>({ key: "kind", descending: false });
-  const findRef = useRef<HTMLInputElement | null>(null);
+  const [sort, setSort] = useState<GridSort>({ key: "kind", descending: false });
 
   const fetching = useMutation({
     mutationFn: () => api.fetchPriceSnapshots([market]),
@@ -62,9 +112,9 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
   };
 
   // Ctrl+F finds in the list; Esc clears the search.
-  useShortcuts({ "Mod+f": () => focusSearch(findRef.current) });
+  const findRef = useSearchKeys();
 
-  const rows = useMemo(() => sortChanges(filterChanges(data?.changes ?? [], kinds, find), sort), [data, kinds, find, sort]);
+  const rows = useMemo(() => sortChanges(filterChanges(data?.changes ?? [], kinds, find), sort as ChangeSort), [data, kinds, find, sort]);
 
   const toggleKind = (k: PriceChangeKind) => {
     const next = new Set(kinds);
@@ -98,30 +148,20 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
             <MarketOptions markets={markets} current={market} />
           </select>
         </label>
-        {ready && (
-          <>
-            <label className="inline-field">
-              <Trans i18nKey="changesTab.from" components={{ span: <span className="bar-label" /> }} />
-              <select id="changes-from" value={data?.from ?? ""} onChange={(e) => setSel({ ...sel, from: e.target.value || null })}>
+        {/* The two days: "from" before "to", each offering only the days that keep it so. */}
+        {ready &&
+          DAY_ENDS.map((which) => (
+            <label key={which} className="inline-field">
+              {which === "from" ? <Trans i18nKey="changesTab.from" components={{ span: <span className="bar-label" /> }} /> : <Trans i18nKey="changesTab.to" components={{ span: <span className="bar-label" /> }} />}
+              <select id={`changes-${which}`} value={data?.[which] ?? ""} onChange={(e) => setSel({ ...sel, [which]: e.target.value || null })}>
                 {days.map((d) => (
-                  <option key={d} value={d} disabled={data?.to != null && d >= data.to}>
+                  <option key={d} value={d} disabled={which === "from" ? data?.to != null && d >= data.to : data?.from != null && d <= data.from}>
                     {dayLabel(d)}
                   </option>
                 ))}
               </select>
             </label>
-            <label className="inline-field">
-              <Trans i18nKey="changesTab.to" components={{ span: <span className="bar-label" /> }} />
-              <select id="changes-to" value={data?.to ?? ""} onChange={(e) => setSel({ ...sel, to: e.target.value || null })}>
-                {days.map((d) => (
-                  <option key={d} value={d} disabled={data?.from != null && d <= data.from}>
-                    {dayLabel(d)}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </>
-        )}
+          ))}
         <span className="spacer" />
         {(ready || error) && (
           <button type="button" id="fetch-snapshot" disabled={fetching.isPending} onClick={() => fetching.mutate()} title={t("changesTab.fetchTodaySPriceSheet", { market })}>
@@ -186,7 +226,7 @@ export function ChangesTab({ market: topMarket, markets, toast }: ViewProps) {
           <div className="list">
             {total === 0 && <div className="empty">{t("changesTab.noPriceChangedBetweenThese")}</div>}
             {total > 0 && rows.length === 0 && <div className="empty">{t("changesTab.noChangeMatchesClearThe")}</div>}
-            <ChangesTable rows={rows} sort={sort} onSort={setSort} />
+            <RowsGrid id="changes-table" className="changes-table" label={t("changesTable.priceChanges")} columns={COLUMNS} rows={rows} sort={sort} onSort={setSort} rowProps={rowProps} />
           </div>
         </>
       )}

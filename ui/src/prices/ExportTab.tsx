@@ -13,30 +13,22 @@ import { MarketOptions } from "../shell/Options";
 import type { ViewProps } from "../shell/nav";
 import { priceErrorHint } from "./errors";
 import { cancelExport, resetExport, startExport, useExportRun } from "./exportRun";
-import { dayLabel, filterChips, formatElapsed, formatRate, newExportId, prettyId, withFormat } from "./prices";
+import { dayLabel, filterChips, formatElapsed, formatRate, hasFilters, newExportId, prettyId, withFormat } from "./prices";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
 
 // The choices survive leaving the view (a path typed by hand is not lost).
-const remembered: {
+const remembered = {
   /** Null: the top bar's market, until the user picks some here. */
-  markets: string[] | null;
-  format: ExportFormat;
-  bom: boolean;
-  applyFilters: boolean;
-  /** Null: the dated default name; a string: what the user typed or picked. */
-  path: string | null;
-  /** A customer price list (the Pricing tab's rules) instead of the partner's own. */
-  forCustomer: boolean;
-  customer: CustomerList;
-} = {
-  markets: null,
-  format: "xlsx",
+  markets: null as string[] | null,
+  format: "xlsx" as ExportFormat,
   bom: true,
   applyFilters: true,
-  path: null,
+  /** Null: the dated default name; a string: what the user typed or picked. */
+  path: null as string | null,
+  /** A customer price list (the Pricing tab's rules) instead of the partner's own. */
   forCustomer: false,
-  customer: { customer: "", partner: "", validDays: 30, internal: false },
+  customer: { customer: "", partner: "", validDays: 30, internal: false } as CustomerList,
 };
 
 export function ExportTab({ market, markets, navigate, toast, onShowChanges }: ViewProps & { onShowChanges: () => void }) {
@@ -56,8 +48,7 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
   const running = run.state === "running";
 
   // Category labels and how many offers the filters match, in the top bar's (synced) market.
-  const chipsBase = filterChips(filter);
-  const filtering = chipsBase.length > 0;
+  const filtering = hasFilters(filter);
   const matched = useQuery({
     queryKey: ["offers", market, "count", filter],
     queryFn: () => api.queryOffers(market, { filter, sort: "title", descending: false, offset: 0, limit: 1 }),
@@ -186,38 +177,33 @@ export function ExportTab({ market, markets, navigate, toast, onShowChanges }: V
 
           <div className="field-label">{t("exportTab.filters")}</div>
           <div className="field">
-            {filtering ? (
-              <>
-                <div className="row">
-                  <div className={applyFilters ? "chips" : "chips off"} id="price-filter-chips">
-                    {chipsOf.map((c) => (
-                      <span key={c.key} className="chip filter-chip" data-chip={c.key}>
-                        {c.text}
-                      </span>
-                    ))}
-                  </div>
-                  <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate({ view: "marketplace" })}>
-                    {t("exportTab.editInMarketplace")}
-                  </button>
-                </div>
-                <label className="check">
-                  <input type="checkbox" id="apply-filters" checked={applyFilters} disabled={running} onChange={(e) => change({ applyFilters: e.target.checked })} />
-                  {t("exportTab.exportOnlyMatchingOffers")}
-                  {matching !== null && chosen.includes(market) && (
-                    <span className="muted">
-                      {" "}
-                      {t("exportTab.matchingIn", { count: matching, n: count(matching), market })}
+            <div className="row">
+              {filtering ? (
+                <div className={applyFilters ? "chips" : "chips off"} id="price-filter-chips">
+                  {chipsOf.map((c) => (
+                    <span key={c.key} className="chip filter-chip" data-chip={c.key}>
+                      {c.text}
                     </span>
-                  )}
-                </label>
-              </>
-            ) : (
-              <div className="row">
+                  ))}
+                </div>
+              ) : (
                 <Trans i18nKey="exportTab.noneEveryOfferOfThe" components={{ span: <span className="muted" id="price-filter-chips" /> }} />
-                <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate({ view: "marketplace" })}>
-                  {t("exportTab.filterInMarketplace")}
-                </button>
-              </div>
+              )}
+              <button type="button" className="link" id="edit-in-marketplace" onClick={() => navigate({ view: "marketplace" })}>
+                {filtering ? t("exportTab.editInMarketplace") : t("exportTab.filterInMarketplace")}
+              </button>
+            </div>
+            {filtering && (
+              <label className="check">
+                <input type="checkbox" id="apply-filters" checked={applyFilters} disabled={running} onChange={(e) => change({ applyFilters: e.target.checked })} />
+                {t("exportTab.exportOnlyMatchingOffers")}
+                {matching !== null && chosen.includes(market) && (
+                  <span className="muted">
+                    {" "}
+                    {t("exportTab.matchingIn", { count: matching, n: count(matching), market })}
+                  </span>
+                )}
+              </label>
             )}
           </div>
 

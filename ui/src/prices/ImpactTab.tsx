@@ -13,7 +13,8 @@ import { useExport } from "../shell/Export";
 import { type GridSort, RowsGrid, sortable } from "../shell/Grid";
 import type { ViewProps } from "../shell/nav";
 import { Options } from "../shell/Options";
-import { KIND_ORDER, dayLabel, kindLabel, formatOf, sortRows, withFormat } from "./prices";
+import { type SortValue, sortByKey } from "../shell/sort";
+import { KIND_ORDER, dayLabel, kindLabel, formatOf, withFormat } from "./prices";
 import { t } from "../i18n";
 
 const DAYS = [null, 7, 30, 90] as const;
@@ -62,7 +63,7 @@ const COLUMNS = sortable<ImpactRow>([
   },
   { id: "percent", get header() { return t("impactTab.percent"); }, width: "68px", className: "num", descFirst: true, render: (r) => percent(r.percent) },
 ]);
-const VALUE: Record<string, (r: ImpactRow) => string | number | null> = {
+const VALUE: Record<string, SortValue<ImpactRow>> = {
   renewal: (r) => r.renewal,
   customer: (r) => r.customerName,
   subscription: (r) => r.subscription,
@@ -81,10 +82,7 @@ export function ImpactTab({ market }: ViewProps) {
   const [days, setDays] = useState<number | null>(null);
   const impact = useImpact(market, days);
   const [sort, setSort] = useState<GridSort | undefined>(undefined);
-  const rows = useMemo(() => {
-    const all = impact.data?.rows ?? [];
-    return sort ? sortRows(all, VALUE[sort.key] ?? (() => null), sort.descending) : all;
-  }, [impact.data, sort]);
+  const rows = useMemo(() => (sort ? sortByKey(impact.data?.rows ?? [], VALUE, sort) : (impact.data?.rows ?? [])), [impact.data, sort]);
   const exporter = useExport({
     write: (path) => api.exportPriceImpact([market], days, withFormat(path ?? "", formatOf(path ?? "")), formatOf(path ?? "")),
     summary: (w) => t("impactTab.touchedSubscriptions", { n: count(w.rows) }),

@@ -11,6 +11,7 @@ import { count } from "../format";
 import type { MarkupBasis, NewRule, Rounding, RuleRow } from "../bindings";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
+import { Table } from "../shell/Table";
 import { Options } from "../shell/Options";
 import { t } from "../i18n";
 import { Trans } from "react-i18next";
@@ -136,35 +137,26 @@ export function PricingTab({ toast }: ViewProps) {
       {importRules.error && <ErrorBanner error={importRules.error} what={t("pricingTab.noRulesWereImportedThe")} onDismiss={importRules.reset} />}
       {exportRules.error && <ErrorBanner error={exportRules.error} what={t("pricingTab.theRulesWereNotExported")} onDismiss={exportRules.reset} />}
 
-      <table className="plain-table rules-table" aria-label={t("pricingTab.marginRules")}>
-        <thead>
-          <tr>
-            <th scope="col">{t("pricingTab.rule")}</th>
-            <th scope="col">
-              <Trans i18nKey="pricingTab.actions" components={{ span: <span className="visually-hidden" /> }} />
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.length === 0 && !rules.isPending && (
-            <tr>
-              <td colSpan={2} className="none">
-                {t("pricingTab.noRulesYetCustomerPrice")}
-              </td>
-            </tr>
-          )}
-          {list.map((r) => (
-            <tr key={r.id}>
-              <td>{ruleWords(r)}</td>
-              <td className="actions">
-                <button type="button" className="small" disabled={busy} aria-label={t("pricingTab.removeRuleId", { id: r.id })} onClick={() => remove.mutate(r.id)}>
-                  {t("pricingTab.remove")}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        className="plain-table rules-table"
+        label={t("pricingTab.marginRules")}
+        scoped
+        rows={list}
+        rowKey={(r) => r.id}
+        empty={!rules.isPending && t("pricingTab.noRulesYetCustomerPrice")}
+        cols={[
+          { head: t("pricingTab.rule"), cell: ruleWords },
+          {
+            head: <Trans i18nKey="pricingTab.actions" components={{ span: <span className="visually-hidden" /> }} />,
+            className: "actions",
+            cell: (r) => (
+              <button type="button" className="small" disabled={busy} aria-label={t("pricingTab.removeRuleId", { id: r.id })} onClick={() => remove.mutate(r.id)}>
+                {t("pricingTab.remove")}
+              </button>
+            ),
+          },
+        ]}
+      />
       <div className="row-actions">
         <button type="button" disabled={busy} onClick={() => importRules.mutate()}>
           {t("pricingTab.import")}

@@ -10,12 +10,22 @@ import * as api from "../api";
 import type { ExportFormat, ScheduleSettings, ScheduleStatus } from "../bindings";
 import { count } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
+import { type Col, Table } from "../shell/Table";
 import "./desk.css";
 import { say, t } from "../i18n";
 import { Trans } from "react-i18next";
 
 const FORMATS: readonly ExportFormat[] = ["xlsx", "csv"];
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—");
+
+const RUN_COLS: Array<Col<ScheduleStatus["runs"][number]>> = [
+  { get head() { return t("scheduleTab.started"); }, cell: (r) => when(r.startedAt) },
+  { get head() { return t("scheduleTab.finished"); }, cell: (r) => when(r.finishedAt) },
+  { get head() { return t("scheduleTab.how"); }, cell: (r) => (r.manual ? t("scheduleTab.byHand") : t("scheduleTab.scheduled")) },
+  { get head() { return t("scheduleTab.outcome"); }, cell: (r) => (r.ok ? t("scheduleTab.done") : t("scheduleTab.failed")) },
+  { get head() { return t("scheduleTab.rows"); }, headClass: "num", className: "num", cell: (r) => (r.ok ? count(r.rows) : "") },
+  { get head() { return t("scheduleTab.filesOrReason"); }, className: "files", cell: (r) => (r.ok ? r.files.map((f) => <div key={f}>{f}</div>) : r.error) },
+];
 
 function defaults(market: string): ScheduleSettings {
   return {
@@ -204,39 +214,7 @@ function ScheduleForm({ status, market, toast, onSaved }: { status: ScheduleStat
       </form>
 
       <h2 id="runs-title">{t("scheduleTab.runs")}</h2>
-      <table className="plain-table runs-table" aria-labelledby="runs-title">
-        <thead>
-          <tr>
-            <th scope="col">{t("scheduleTab.started")}</th>
-            <th scope="col">{t("scheduleTab.finished")}</th>
-            <th scope="col">{t("scheduleTab.how")}</th>
-            <th scope="col">{t("scheduleTab.outcome")}</th>
-            <th scope="col" className="num">
-              {t("scheduleTab.rows")}
-            </th>
-            <th scope="col">{t("scheduleTab.filesOrReason")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {status.runs.length === 0 && (
-            <tr>
-              <td colSpan={6} className="none">
-                {t("scheduleTab.noRunsYet")}
-              </td>
-            </tr>
-          )}
-          {status.runs.map((r) => (
-            <tr key={r.id} className={r.ok ? "" : "failed"}>
-              <td>{when(r.startedAt)}</td>
-              <td>{when(r.finishedAt)}</td>
-              <td>{r.manual ? t("scheduleTab.byHand") : t("scheduleTab.scheduled")}</td>
-              <td>{r.ok ? t("scheduleTab.done") : t("scheduleTab.failed")}</td>
-              <td className="num">{r.ok ? count(r.rows) : ""}</td>
-              <td className="files">{r.ok ? r.files.map((f) => <div key={f}>{f}</div>) : r.error}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table className="plain-table runs-table" labelledBy="runs-title" scoped rows={status.runs} cols={RUN_COLS} rowKey={(r) => r.id} rowProps={(r) => ({ className: r.ok ? "" : "failed" })} empty={t("scheduleTab.noRunsYet")} />
     </div>
   );
 }

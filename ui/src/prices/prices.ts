@@ -2,6 +2,7 @@
 // Tested without a webview.
 import type { ExportFormat, OfferFilter, PriceChangeKind, PriceChangeRow } from "../bindings";
 import { count, day, decimal, typeLabel } from "../format";
+import { type ListSort, type SortValue, compareText, sortByKey } from "../shell/sort";
 import { t } from "../i18n";
 
 export interface Chip {
@@ -67,55 +68,25 @@ export const kindLabel = (k: PriceChangeKind): string => KIND_LABELS[k]();
 
 export type ChangeSortKey = "kind" | "product" | "sku" | "plan" | "term" | "oldPrice" | "newPrice" | "amount" | "percent";
 
-export interface ChangeSort {
-  key: ChangeSortKey;
-  descending: boolean;
-}
+export type ChangeSort = ListSort<ChangeSortKey>;
 
 export const KIND_ORDER: Record<PriceChangeKind, number> = { increase: 0, decrease: 1, new: 2, removed: 3 };
-const text = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
 
-function value(r: PriceChangeRow, k: ChangeSortKey): string | number | null {
-  switch (k) {
-    case "kind":
-      return KIND_ORDER[r.kind];
-    case "product":
-      return r.product;
-    case "sku":
-      return r.skuId;
-    case "plan":
-      return r.plan;
-    case "term":
-      return `${r.term} ${r.billingPlan}`;
-    case "oldPrice":
-      return r.oldPrice;
-    case "newPrice":
-      return r.newPrice;
-    case "amount":
-      return r.amount;
-    case "percent":
-      return r.percent;
-  }
-}
-
-/** Sorted copy by `value`; rows without one (e.g. no old price for a new offer) always go last; ties by `tie`. */
-export function sortRows<R>(rows: readonly R[], value: (r: R) => string | number | null, descending: boolean, tie: (a: R, b: R) => number = () => 0): R[] {
-  const dir = descending ? -1 : 1;
-  return [...rows].sort((a, b) => {
-    const x = value(a);
-    const y = value(b);
-    if (x === null && y !== null) return 1;
-    if (y === null && x !== null) return -1;
-    let c = 0;
-    if (typeof x === "number" && typeof y === "number") c = x - y;
-    else if (x !== null && y !== null) c = text.compare(String(x), String(y));
-    return c !== 0 ? c * dir : tie(a, b);
-  });
-}
+const CHANGE_VALUES: Record<ChangeSortKey, SortValue<PriceChangeRow>> = {
+  kind: (r) => KIND_ORDER[r.kind],
+  product: (r) => r.product,
+  sku: (r) => r.skuId,
+  plan: (r) => r.plan,
+  term: (r) => `${r.term} ${r.billingPlan}`,
+  oldPrice: (r) => r.oldPrice,
+  newPrice: (r) => r.newPrice,
+  amount: (r) => r.amount,
+  percent: (r) => r.percent,
+};
 
 /** Sorted copy; rows without a value always go last. Ties by product. */
 export const sortChanges = (rows: readonly PriceChangeRow[], sort: ChangeSort): PriceChangeRow[] =>
-  sortRows(rows, (r) => value(r, sort.key), sort.descending, (a, b) => text.compare(a.product, b.product) || text.compare(a.skuId, b.skuId));
+  sortByKey(rows, CHANGE_VALUES, sort, (a, b) => compareText(a.product, b.product) || compareText(a.skuId, b.skuId));
 
 /** Rows of the kinds shown whose product, plan, SKU or publisher contains `find`. */
 export function filterChanges(rows: readonly PriceChangeRow[], kinds: ReadonlySet<PriceChangeKind>, find: string): PriceChangeRow[] {

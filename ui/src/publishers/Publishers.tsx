@@ -147,7 +147,6 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
     hint: () => t("export.chooseAnotherFolder"),
     id: "notes-saved",
   });
-  const exporting = exporter.busy;
 
   const totalNotes = list?.reduce((n, p) => n + p.notes, 0) ?? 0;
 
@@ -200,10 +199,10 @@ export function Publishers({ market, params, toast }: ViewProps<"publishers">) {
               <Trans i18nKey="publishers.notesTotalnotes" values={{ totalNotes }} components={{ strong: <strong /> }} />
             </span>
             <span className="spacer" />
-            <button type="button" className="small" id="export-notes" disabled={exporting || totalNotes === 0} onClick={() => exporter.start()} title={totalNotes === 0 ? t("publishers.noNotesYet") : t("publishers.exportEveryPublisherSNotes")}>
-              {exporting ? t("publishers.exporting") : t("publishers.export")}
+            <button type="button" className="small" id="export-notes" disabled={exporter.busy || totalNotes === 0} onClick={() => exporter.start()} title={totalNotes === 0 ? t("publishers.noNotesYet") : t("publishers.exportEveryPublisherSNotes")}>
+              {exporter.busy ? t("publishers.exporting") : t("publishers.export")}
             </button>
-            <button type="button" className="small" disabled={exporting || totalNotes === 0} onClick={() => exporter.start(`publisher-notes-${new Date().toISOString().slice(0, 10)}.xlsx`)} title={t("publishers.chooseWhereToSaveAs")}>
+            <button type="button" className="small" disabled={exporter.busy || totalNotes === 0} onClick={() => exporter.start(`publisher-notes-${new Date().toISOString().slice(0, 10)}.xlsx`)} title={t("publishers.chooseWhereToSaveAs")}>
               {t("publishers.saveAs")}
             </button>
           </div>
@@ -411,7 +410,6 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
     removing.reset();
     adding.mutate();
   };
-  const remove = (id: number) => removing.mutate(id);
 
   return (
     <section className="pub-section pub-notes">
@@ -444,7 +442,7 @@ function Notes({ detail, onChanged, toast }: { detail: PublisherDetail; onChange
               {confirming === n.id ? (
                 <span className="confirm">
                   {t("publishers.delete")}{" "}
-                  <button type="button" className="danger small" onClick={() => remove(n.id)}>
+                  <button type="button" className="danger small" onClick={() => removing.mutate(n.id)}>
                     {t("publishers.delete2")}
                   </button>{" "}
                   <button type="button" className="small" onClick={() => setConfirming(null)}>

@@ -169,13 +169,7 @@ function Account({
       <div className="account-row" id="account-status">
         <span className={who.expired ? "dot warn" : "dot"} aria-hidden="true" />
         <span>
-          {who.expired ? (
-            <>
-              <Trans i18nKey="settings.theSignInOfWho" values={{ who: describeAccount(who) }} components={{ strong: <strong /> }} />
-            </>
-          ) : (
-            <>{t("settings.notSignedInSignIn")}</>
-          )}
+          {who.expired ? <Trans i18nKey="settings.theSignInOfWho" values={{ who: describeAccount(who) }} components={{ strong: <strong /> }} /> : t("settings.notSignedInSignIn")}
           {pending && <div className="muted">{pending}</div>}
         </span>
         <span className="spacer" />
@@ -216,21 +210,12 @@ export function Settings(props: ViewProps) {
   useEffect(() => {
     window.dispatchEvent(new Event(SETTINGS_OPENED));
   }, []);
-  if (loaded.error) {
-    return (
-      <section className="view settings">
-        <ErrorBanner error={loaded.error} what={t("settings.theSettingsCouldNotBe")} onRetry={() => void loaded.refetch()} />
-      </section>
-    );
-  }
-  if (!loaded.data) {
-    return (
-      <section className="view settings">
-        <p className="muted settings-loading">{t("settings.readingTheSettings")}</p>
-      </section>
-    );
-  }
-  return <SettingsForm {...props} loaded={loaded.data} />;
+  if (loaded.data && !loaded.error) return <SettingsForm {...props} loaded={loaded.data} />;
+  return (
+    <section className="view settings">
+      {loaded.error ? <ErrorBanner error={loaded.error} what={t("settings.theSettingsCouldNotBe")} onRetry={() => void loaded.refetch()} /> : <p className="muted settings-loading">{t("settings.readingTheSettings")}</p>}
+    </section>
+  );
 }
 
 /** The form, from the settings as read when the view opened. */
@@ -294,7 +279,6 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
     mutationFn: () => api.chooseFolder(t("settings.folderForExports"), values.exportDir || view.defaultExportDir),
     onSuccess: (dir) => dir && edit({ exportDir: dir }),
   });
-  const chooseFolder = () => folder.mutate();
   const saveError = saving.error ?? folder.error;
 
   const partner = values.connection === "partner-center";
@@ -409,7 +393,7 @@ function SettingsForm({ markets, toast, reconnect, loaded }: ViewProps & { loade
                 value={values.exportDir}
                 onChange={(v) => edit({ exportDir: v })}
                 button={
-                  <button type="button" onClick={chooseFolder}>
+                  <button type="button" onClick={() => folder.mutate()}>
                     {t("settings.choose")}
                   </button>
                 }

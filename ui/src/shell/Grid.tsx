@@ -18,6 +18,7 @@ import { type ReactNode, type RefObject, memo, useCallback, useEffect, useMemo, 
 
 import { useShortcuts } from "./shortcuts";
 import { useEvent } from "./useEvent";
+import type { ListSort } from "./sort";
 import { useKeyed } from "./useKeyed";
 import { useWidth } from "./useWidth";
 import { t } from "../i18n";
@@ -41,10 +42,7 @@ export interface GridColumn<T> {
   head?: () => ReactNode;
 }
 
-export interface GridSort {
-  key: string;
-  descending: boolean;
-}
+export type GridSort = ListSort;
 
 /** Attributes of a row element: a class, a tooltip, `data-*` for tests and lookups. */
 export type RowProps = { className?: string; title?: string } & Partial<Record<`data-${string}`, string>>;
@@ -317,6 +315,17 @@ export function RowsGrid<T>({ rows, ...props }: Omit<GridProps<T>, "count" | "ro
   const [selected, setSelected] = useKeyed<number | null>(rows, null);
   const rowAt = useCallback((i: number) => rows[i], [rows]);
   return <Grid {...props} count={rows.length} rowAt={rowAt} selected={selected} onSelect={setSelected} onClose={selected !== null ? () => setSelected(null) : undefined} resetKey={rows} />;
+}
+
+/** The grid's props for a list whose rows open beside it: a click or Enter selects and opens a
+ * row (`open`), the arrows move the selection (`select`) and an open row follows, Esc closes it
+ * (`close`, given while a row is open). */
+export function opening(select: (index: number) => void, open: (index: number) => void, close: (() => void) | false) {
+  const openAt = (i: number) => {
+    select(i);
+    open(i);
+  };
+  return { onSelect: close ? openAt : select, onOpen: openAt, clickOpens: true, onClose: close || undefined };
 }
 
 /** What a list says when it has no rows, with the one thing to do about it (`label`: clear the

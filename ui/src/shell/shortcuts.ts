@@ -7,7 +7,7 @@
 //   it (a dialog gets all it names). A focused button or link keeps Enter.
 // Key names: "Escape", "Enter", "ArrowDown", "PageUp", "Home"… and "Mod+f" (Ctrl, or ⌘ on a Mac).
 // A handler returning false did not use the key: it goes on to the layer below.
-import { type KeyboardEvent as ReactKeyboardEvent, useEffect, useLayoutEffect, useRef } from "react";
+import { type KeyboardEvent as ReactKeyboardEvent, type RefObject, useEffect, useLayoutEffect, useRef } from "react";
 
 import { composing } from "./SearchField";
 
@@ -85,4 +85,12 @@ export function pickKeys(e: ReactKeyboardEvent, count: number, at: number, move:
 export function focusSearch(field: HTMLInputElement | null): void {
   field?.focus();
   field?.select();
+}
+
+/** A list view's keys: Ctrl+F into its search field (the ref returned), and Esc `clear`s the
+ * search when given (nothing open, something to clear); the grid takes the arrows and Enter. */
+export function useSearchKeys(clear?: (() => void) | false): RefObject<HTMLInputElement | null> {
+  const field = useRef<HTMLInputElement | null>(null);
+  useShortcuts({ "Mod+f": () => focusSearch(field.current), Escape: () => (clear ? clear() : false) });
+  return field;
 }

@@ -2,7 +2,7 @@
 // listed with the reason they are missing or blocked (e.g. the publisher blocks downgrades).
 // A plan change spends money, so it is a confirmation that blocks the window.
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 
 import * as api from "../api";
 import type { PlanChange, SubscriptionItem } from "../bindings";
@@ -34,8 +34,6 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
   });
   const busy = change.isPending;
   const error = change.error ?? plans.error;
-  const closeRef = useRef<HTMLButtonElement | null>(null);
-  useEffect(() => closeRef.current?.focus(), []);
 
   const boxRef = useRef<HTMLDivElement | null>(null);
   useDialog(boxRef, { Escape: () => void (busy || onClose()) });
@@ -118,7 +116,7 @@ export function PlanDialog({ sub, onClose, onDone }: Props) {
           </div>
         )}
         <div className="modal-actions">
-          <button type="button" ref={closeRef} onClick={onClose} disabled={busy}>
+          <button type="button" autoFocus onClick={onClose} disabled={busy}>
             {t("planDialog.close")}
           </button>
           <button type="button" className="primary" id="confirm-plan" onClick={confirm} disabled={busy || !picked || !qtyOk}>

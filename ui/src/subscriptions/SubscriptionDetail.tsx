@@ -3,7 +3,7 @@
 // confirmation, auto-renew, seats within the plan's bounds, the activation link while pending
 // fulfillment, and the way to the publisher's contacts.
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 
 import * as api from "../api";
 import type { PolicyInfo, SubscriptionItem } from "../bindings";
@@ -79,22 +79,18 @@ export function SubscriptionDetail({ sub, skew, policy, onChange, onClose, navig
           <h3>{t("subscriptionDetail.cancellation")}</h3>
           {sub.deadline ? (
             <>
-              {rule.enabled ? (
+              {rule.enabled && (
                 <div className={urgent(sub, now) ? "countdown urgent" : "countdown"} id="countdown" aria-live="off">
                   {t("subscriptionDetail.closesAt", { at: countdown(sub.deadline.at, now, fine) })}
                 </div>
-              ) : null}
+              )}
               <div>
                 {rule.enabled ? t("subscriptionDetail.cancelBy") : t("subscriptionDetail.windowClosed")}
                 <strong id="deadline-date">{dateTime(sub.deadline.at)}</strong>
               </div>
               <div className="muted small" id="deadline-source" title={say(sub.deadline.message, sub.deadline.source)}>
                 {sub.deadline.kind === "subscriptionField" ? t("subscriptionDetail.source.subscriptionField") : sub.deadline.kind === "refundOption" ? t("subscriptionDetail.source.refundOption") : t("subscriptionDetail.source.policy")}
-                {sub.deadline.kind === "policy" && (
-                  <>
-                    {t("subscriptionDetail.monthlyMonthlyhoursAnnualAnnualhoursSource", { monthlyHours: hours(policy.monthlyHours), annualHours: hours(policy.annualHours), source: policy.source })}
-                  </>
-                )}
+                {sub.deadline.kind === "policy" && t("subscriptionDetail.monthlyMonthlyhoursAnnualAnnualhoursSource", { monthlyHours: hours(policy.monthlyHours), annualHours: hours(policy.annualHours), source: policy.source })}
               </div>
             </>
           ) : (
@@ -205,8 +201,6 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
   const cancel = useMutation({ mutationFn: () => api.cancelSubscription(sub.customerId, sub.id), onSuccess: onDone });
   const busy = cancel.isPending;
   const error = cancel.error;
-  const keepRef = useRef<HTMLButtonElement | null>(null);
-  useEffect(() => keepRef.current?.focus(), []);
   const boxRef = useRef<HTMLDivElement | null>(null);
   useDialog(boxRef, { Escape: () => void (busy || onClose()) });
 
@@ -235,7 +229,7 @@ function CancelDialog({ sub, now, onClose, onDone }: { sub: SubscriptionItem; no
           </div>
         )}
         <div className="modal-actions">
-          <button type="button" ref={keepRef} onClick={onClose} disabled={busy}>
+          <button type="button" autoFocus onClick={onClose} disabled={busy}>
             {t("subscriptionDetail.keepSubscription")}
           </button>
           <button type="button" className="danger" id="confirm-cancel" onClick={() => cancel.mutate()} disabled={busy || !rule.enabled}>

@@ -9,12 +9,12 @@ import * as api from "../api";
 import type { AutoRenewResult, SubscriptionItem, SubscriptionList, SubscriptionState } from "../bindings";
 import { count, date, dateTime, isoPeriod } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
-import { Empty, Grid, type GridColumn, sortable } from "../shell/Grid";
+import { Empty, Grid, type GridColumn, opening, sortable } from "../shell/Grid";
 import { useExport } from "../shell/Export";
 import type { ViewProps } from "../shell/nav";
 import { SearchField } from "../shell/SearchField";
 import { Options } from "../shell/Options";
-import { focusSearch, useShortcuts } from "../shell/shortcuts";
+import { useSearchKeys } from "../shell/shortcuts";
 import { SubscriptionDetail } from "./SubscriptionDetail";
 import "./subscriptions.css";
 import {
@@ -33,6 +33,7 @@ import {
   sortRows,
   termLabel,
   waitingFor,
+  windowOpen,
 } from "./time";
 import { useNow } from "./useNow";
 import { t, say } from "../i18n";
@@ -85,9 +86,8 @@ export function StatusPill({ status, trial }: { status: SubscriptionState; trial
 function DeadlineCell({ s, now }: { s: SubscriptionItem; now: number }) {
   if (!s.deadline) return <span className="muted">–</span>;
   const at = Date.parse(s.deadline.at);
-  const open = (s.status === "active" || s.status === "pendingFulfillment") && now <= at;
   const title = t("subscriptions.deadlineFrom", { at: dateTime(s.deadline.at), source: say(s.deadline.message, s.deadline.source) });
-  if (!open) return <span className="muted" title={title}>{date(s.deadline.at)}</span>;
+  if (!windowOpen(s, now)) return <span className="muted" title={title}>{date(s.deadline.at)}</span>;
   const soon = at - now <= 24 * 3_600_000;
   return (
     <span className={soon ? "deadline soon" : "deadline"} title={title}>
@@ -96,10 +96,11 @@ function DeadlineCell({ s, now }: { s: SubscriptionItem; now: number }) {
   );
 }
 
-const SEGMENTS: Array<{ id: Segment; label: string }> = [
-  { id: "all", get label() { return t("subscriptions.all"); } },
-  { id: "closingSoon", get label() { return t("subscriptions.closingSoon"); } },
-  { id: "waiting", get label() { return t("subscriptions.waitingForActivation"); } },
+/** The sets, and what each says when the filters leave none of its rows. */
+const SEGMENTS: Array<{ id: Segment; label: string; empty: string }> = [
+  { id: "all", get label() { return t("subscriptions.all"); }, get empty() { return t("subscriptions.emptyFiltered"); } },
+  { id: "closingSoon", get label() { return t("subscriptions.closingSoon"); }, get empty() { return t("subscriptions.emptyClosing"); } },
+  { id: "waiting", get label() { return t("subscriptions.waitingForActivation"); }, get empty() { return t("subscriptions.emptyWaiting"); } },
 ];
 
 const LIST = ["subscriptions", "list"];
@@ -119,7 +120,6 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
   // The window opens a view anew for each navigate() with other params (e.g. from Customers).
   const [openKey, setOpenKey] = useState<string | null>(params.subscriptionId && params.customerId ? `${params.customerId}/${params.subscriptionId}` : null);
   const [cursor, setCursor] = useState<number | null>(null);
-  const searchRef = useRef<HTMLInputElement | null>(null);
   const gridRef = useRef<HTMLDivElement | null>(null);
   const now = useNow(skew, 60_000);
 
@@ -130,24 +130,17 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
   // The segment counts follow the other filters (customer, status, publisher, search).
   const counts = useMemo(() => {
     const base = rows.filter((r) => matches(r, { ...filter, segment: "all" }, now));
-    return {
-      all: base.length,
-      closingSoon: base.filter((r) => inSegment(r, "closingSoon", now)).length,
-      waiting: base.filter((r) => inSegment(r, "waiting", now)).length,
-    };
+    return new Map(SEGMENTS.map((s) => [s.id, base.filter((r) => inSegment(r, s.id, now)).length]));
   }, [rows, filter, now]);
 
-  const shown = useMemo(() => {
-    const f = rows.filter((r) => matches(r, filter, now));
-    // Closing soon reads best closing-first until a column is picked.
-    return sortRows(f, sort);
-  }, [rows, filter, sort, now]);
+  const shown = useMemo(() => sortRows(rows.filter((r) => matches(r, filter, now)), sort), [rows, filter, sort, now]);
 
   const byKey = useMemo(() => new Map(rows.map((r) => [keyOfRow(r), r])), [rows]);
   const open = openKey ? byKey.get(openKey) ?? null : null;
 
   const onSegment = (s: Segment) => {
     setFilter((f) => ({ ...f, segment: s }));
+    // Closing soon reads best closing-first until a column is picked.
     if (s === "closingSoon") setSort({ key: "deadline", descending: false });
     setCursor(null);
   };
@@ -201,23 +194,8 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
   });
 
   // Keyboard: Ctrl+F and Esc here; the grid takes the arrows, Enter and (with a detail open) Esc.
-  const select = (i: number) => {
-    setCursor(i);
-    const r = shown[i];
-    if (r && openKey) setOpenKey(keyOfRow(r));
-  };
-  const openAt = (i: number) => {
-    setCursor(i);
-    const r = shown[i];
-    if (r) setOpenKey(keyOfRow(r));
-  };
-  useShortcuts({
-    "Mod+f": () => focusSearch(searchRef.current),
-    Escape: () => {
-      if (openKey || !filter.search) return false;
-      setFilter((f) => ({ ...f, search: "" }));
-    },
-  });
+  const searchRef = useSearchKeys(!openKey && filter.search !== "" && (() => setFilter((f) => ({ ...f, search: "" }))));
+  const opened = opening(setCursor, (i) => setOpenKey(shown[i] ? keyOfRow(shown[i]) : openKey), !!openKey && (() => setOpenKey(null)));
 
   const columns: Array<GridColumn<SubscriptionItem>> = [
     {
@@ -232,14 +210,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
     ...columnsAt(now),
   ];
 
-  const empty =
-    list && shown.length === 0
-      ? filter.segment === "closingSoon"
-        ? t("subscriptions.emptyClosing")
-        : filter.segment === "waiting"
-          ? t("subscriptions.emptyWaiting")
-          : t("subscriptions.emptyFiltered")
-      : null;
+  const empty = list && shown.length === 0 ? SEGMENTS.find((s) => s.id === filter.segment)?.empty : null;
   const filtered = filter.customerId !== "" || filter.status !== "" || filter.publisher !== "" || filter.search !== "";
   const clearFilters = () => setFilter((f) => ({ ...EMPTY_LIST_FILTER, segment: f.segment }));
 
@@ -258,7 +229,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
                 className={filter.segment === s.id ? "seg on" : "seg"}
                 onClick={() => onSegment(s.id)}
               >
-                {s.label} <span className="count">{list ? count(counts[s.id]) : ""}</span>
+                {s.label} <span className="count">{list ? count(counts.get(s.id) ?? 0) : ""}</span>
               </button>
             ))}
           </div>
@@ -285,20 +256,17 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
               if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
               e.preventDefault();
               gridRef.current?.focus();
-              select(Math.min(shown.length - 1, Math.max(0, (cursor ?? -1) + (e.key === "ArrowDown" ? 1 : -1))));
+              opened.onSelect(Math.min(shown.length - 1, Math.max(0, (cursor ?? -1) + (e.key === "ArrowDown" ? 1 : -1))));
             }}
           />
           <select aria-label={t("subscriptions.customer")} id="subs-customer" value={filter.customerId} onChange={(e) => setFilter((f) => ({ ...f, customerId: e.target.value }))}>
-            <option value="">{t("subscriptions.allCustomers")}</option>
-            <Options items={customers} />
+            <Options items={[["", t("subscriptions.allCustomers")], ...customers]} />
           </select>
           <select aria-label={t("subscriptions.status")} id="subs-status" value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value as ListFilter["status"] }))}>
-            <option value="">{t("subscriptions.allStatuses")}</option>
-            <Options items={STATUSES.map((s) => [s, statusLabel(s)])} />
+            <Options items={[["", t("subscriptions.allStatuses")], ...STATUSES.map((s) => [s, statusLabel(s)] as const)]} />
           </select>
           <select aria-label={t("subscriptions.publisher")} id="subs-publisher" className="publisher-select" value={filter.publisher} onChange={(e) => setFilter((f) => ({ ...f, publisher: e.target.value }))}>
-            <option value="">{t("subscriptions.allPublishers")}</option>
-            <Options items={publishers.map((p) => [p, p])} />
+            <Options items={[["", t("subscriptions.allPublishers")], ...publishers.map((p) => [p, p] as const)]} />
           </select>
           {filtered && (
             <button type="button" className="link" onClick={clearFilters}>
@@ -357,10 +325,7 @@ export function Subscriptions({ params, navigate, toast }: ViewProps<"subscripti
             sort={sort}
             onSort={(s) => setSort(s as Sort)}
             selected={cursor}
-            onSelect={select}
-            onOpen={openAt}
-            clickOpens
-            onClose={openKey ? () => setOpenKey(null) : undefined}
+            {...opened}
             gridRef={gridRef}
             initialWidth={1000}
             rowProps={(s) => ({ "data-id": s?.id, className: s && keyOfRow(s) === openKey ? "selected" : undefined })}

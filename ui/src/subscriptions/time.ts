@@ -3,6 +3,7 @@
 // absolute deadlines the core sends, offset by the core's own clock (see `skewOf`).
 import type { SubscriptionItem, SubscriptionState } from "../bindings";
 import { dateTime, isoPeriod } from "../format";
+import { type ListSort, type SortValue, sortByKey } from "../shell/sort";
 import { say, t } from "../i18n";
 
 const MIN = 60_000;
@@ -129,50 +130,27 @@ export type SortKey =
   | "commitmentEnd"
   | "deadline";
 
-export interface Sort {
-  key: SortKey;
-  descending: boolean;
-}
+export type Sort = ListSort<SortKey>;
 
 const STATUS_ORDER: Record<SubscriptionState, number> = { pendingFulfillment: 0, active: 1, suspended: 2, cancelled: 3, other: 4 };
 
-function keyOf(s: SubscriptionItem, k: SortKey): string | number {
-  switch (k) {
-    case "customer":
-      return s.customerName.toLowerCase();
-    case "product":
-      return s.productName.toLowerCase();
-    case "publisher":
-      return s.publisherName.toLowerCase();
-    case "plan":
-      return s.planName.toLowerCase();
-    case "quantity":
-      return s.quantity;
-    case "term":
-      return s.termDuration;
-    case "billing":
-      return s.billingCycle;
-    case "status":
-      return STATUS_ORDER[s.status];
-    case "autoRenew":
-      return s.autoRenewEnabled ? 1 : 0;
-    case "created":
-      return s.creationDate ? Date.parse(s.creationDate) : 0;
-    case "commitmentEnd":
-      return s.commitmentEndDate ? Date.parse(s.commitmentEndDate) : 0;
-    case "deadline":
-      return s.deadline ? Date.parse(s.deadline.at) : Number.MAX_SAFE_INTEGER;
-  }
-}
+const SORT_VALUES: Record<SortKey, SortValue<SubscriptionItem>> = {
+  customer: (s) => s.customerName,
+  product: (s) => s.productName,
+  publisher: (s) => s.publisherName,
+  plan: (s) => s.planName,
+  quantity: (s) => s.quantity,
+  term: (s) => s.termDuration,
+  billing: (s) => s.billingCycle,
+  status: (s) => STATUS_ORDER[s.status],
+  autoRenew: (s) => (s.autoRenewEnabled ? 1 : 0),
+  created: (s) => (s.creationDate ? Date.parse(s.creationDate) : 0),
+  commitmentEnd: (s) => (s.commitmentEndDate ? Date.parse(s.commitmentEndDate) : 0),
+  deadline: (s) => (s.deadline ? Date.parse(s.deadline.at) : Number.MAX_SAFE_INTEGER),
+};
 
 /** A sorted copy; ties keep the core's order (newest first). */
-export function sortRows(rows: SubscriptionItem[], sort: Sort): SubscriptionItem[] {
-  const dir = sort.descending ? -1 : 1;
-  return rows
-    .map((r, i) => ({ r, i, k: keyOf(r, sort.key) }))
-    .sort((a, b) => (a.k < b.k ? -dir : a.k > b.k ? dir : a.i - b.i))
-    .map((x) => x.r);
-}
+export const sortRows = (rows: SubscriptionItem[], sort: Sort): SubscriptionItem[] => sortByKey(rows, SORT_VALUES, sort);
 
 // Every status has its words: the compiler fails here when the core adds one.
 const STATUS_LABELS: Record<SubscriptionState, () => string> = {
@@ -184,21 +162,11 @@ const STATUS_LABELS: Record<SubscriptionState, () => string> = {
 };
 export const statusLabel = (s: SubscriptionState): string => STATUS_LABELS[s]();
 
-/** Partner Center's own status word (`active`, `pending`, `suspended`, `deleted`) in the UI's
- * language; the core's English label for one it does not know. */
+/** Partner Center's own status word in the UI's language; the core's English label for one it does not know. */
+const PC_STATUSES = new Map<string, SubscriptionState>([["pending", "pendingFulfillment"], ["active", "active"], ["suspended", "suspended"], ["deleted", "cancelled"]]);
 export function pcStatusLabel(status: string, english: string): string {
-  switch (status.toLowerCase()) {
-    case "pending":
-      return statusLabel("pendingFulfillment");
-    case "active":
-      return statusLabel("active");
-    case "suspended":
-      return statusLabel("suspended");
-    case "deleted":
-      return statusLabel("cancelled");
-    default:
-      return english;
-  }
+  const s = PC_STATUSES.get(status.toLowerCase());
+  return s ? statusLabel(s) : english;
 }
 
 /** "P1M" → "1 month", "P1Y" → "1 year". */
@@ -206,25 +174,16 @@ export function termLabel(iso: string): string {
   return iso.trim() ? isoPeriod(iso) : "–";
 }
 
+const BILLING = new Map<string, () => string>([
+  ["monthly", () => t("time.billing.monthly")],
+  ["annual", () => t("time.billing.annual")],
+  ["none", () => "–"],
+  ["one_time", () => t("time.billing.oneTime")],
+  ["triennial", () => t("time.billing.triennial")],
+  ["biennial", () => t("time.billing.biennial")],
+]);
 /** A billing cycle as partners call it ("Monthly"), or Partner Center's own word. */
-export function billingLabel(cycle: string): string {
-  switch (cycle) {
-    case "monthly":
-      return t("time.billing.monthly");
-    case "annual":
-      return t("time.billing.annual");
-    case "none":
-      return "–";
-    case "one_time":
-      return t("time.billing.oneTime");
-    case "triennial":
-      return t("time.billing.triennial");
-    case "biennial":
-      return t("time.billing.biennial");
-    default:
-      return cycle;
-  }
-}
+export const billingLabel = (cycle: string): string => BILLING.get(cycle)?.() ?? cycle;
 
 /** The customers of `rows` as [id, name] by name, for a filter; `current` too (by its id) when no
  * row is theirs, so a customer picked elsewhere stays picked. */
