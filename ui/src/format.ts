@@ -107,6 +107,14 @@ export const plain = (s: string): string => s.replace(/`([^`]+)`/g, "“$1”");
 
 /** An ISO 8601 period ("P1M", "P1Y", "P3Y") in words: "1 month", "1 year", "3 years" (`short`:
  * "1 mo", "1 yr", for a narrow column). */
+const PERIOD_DAYS: Record<string, number> = { D: 1, W: 7, M: 30, Y: 365 };
+
+/** "P1M" → 30, "P1Y" → 365: an ISO period's length in days, for ordering terms (null: not one). */
+export function periodDays(iso: string): number | null {
+  const m = /^P(\d+)([DWMY])$/i.exec(iso.trim());
+  return m ? Number(m[1]) * (PERIOD_DAYS[(m[2] ?? "").toUpperCase()] ?? 0) : null;
+}
+
 export function isoPeriod(iso: string, short = false): string {
   const m = /^P(\d+)([DWMY])$/i.exec(iso.trim());
   if (!m) return iso;

@@ -13,6 +13,7 @@ import { ErrorBanner } from "../shell/ErrorBanner";
 import { type Col, Table } from "../shell/Table";
 import "./desk.css";
 import { say, t } from "../i18n";
+import { parseMarkets } from "../settings/values";
 import { Trans } from "react-i18next";
 
 const FORMATS: readonly ExportFormat[] = ["xlsx", "csv"];
@@ -42,13 +43,7 @@ function defaults(market: string): ScheduleSettings {
 /** The form's text as the settings the core checks. */
 export function settingsOf(f: ScheduleSettings & { marketsText: string }): ScheduleSettings {
   const { marketsText, ...rest } = f;
-  return {
-    ...rest,
-    markets: marketsText
-      .split(/[\s,]+/)
-      .map((m) => m.trim().toUpperCase())
-      .filter(Boolean),
-  };
+  return { ...rest, markets: parseMarkets(marketsText) };
 }
 
 export function useScheduleStatus() {

@@ -96,6 +96,10 @@ describe("filter and sort", () => {
     expect(sortRows(rows, { key: "quantity", descending: true }).map((r) => r.id)).toEqual(["b", "a", "c"]);
     expect(sortRows(rows, { key: "deadline", descending: false }).map((r) => r.id)).toEqual(["a", "c", "b"]);
   });
+  it("orders terms by their length, a year after twelve months' less", () => {
+    const terms = [sub({ id: "y", termDuration: "P1Y" }), sub({ id: "m", termDuration: "P1M" }), sub({ id: "t", termDuration: "P3Y" })];
+    expect(sortRows(terms, { key: "term", descending: false }).map((r) => r.id)).toEqual(["m", "y", "t"]);
+  });
   it("labels terms", () => {
     expect(termLabel("P1M")).toBe("1 month");
     expect(termLabel("P3Y")).toBe("3 years");

@@ -2,7 +2,7 @@
 // sorting. Everything takes `now` (ms) from the caller: the view counts down locally from the
 // absolute deadlines the core sends, offset by the core's own clock (see `skewOf`).
 import type { SubscriptionItem, SubscriptionState } from "../bindings";
-import { dateTime, isoPeriod } from "../format";
+import { dateTime, isoPeriod, periodDays } from "../format";
 import { type ListSort, type SortValue, sortByKey } from "../shell/sort";
 import { say, t } from "../i18n";
 
@@ -140,7 +140,7 @@ const SORT_VALUES: Record<SortKey, SortValue<SubscriptionItem>> = {
   publisher: (s) => s.publisherName,
   plan: (s) => s.planName,
   quantity: (s) => s.quantity,
-  term: (s) => s.termDuration,
+  term: (s) => periodDays(s.termDuration) ?? s.termDuration,
   billing: (s) => s.billingCycle,
   status: (s) => STATUS_ORDER[s.status],
   autoRenew: (s) => (s.autoRenewEnabled ? 1 : 0),
