@@ -1,10 +1,11 @@
 // "Sign in again" when the sign-in expired or was revoked during work. It sits above the view,
 // which stays as it is (filters, selection, a half-filled form); the sign-in happens in place.
 import "./settings.css";
-import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect } from "react";
 
 import * as api from "../api";
+import type { SettingsView } from "../bindings";
 import { plain } from "../format";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import { describeAccount, useWhoAmI } from "./account";
@@ -30,18 +31,22 @@ export function SessionBanner({ toast, onSettings }: Props) {
   );
 }
 
+const AT_START = ["settings", "at start"];
+
 /** At startup: the settings file could not be used (its line), so the defaults are in use. */
 function SettingsProblemBanner({ onSettings }: Pick<Props, "onSettings">) {
-  // As the app started (a failed read shows no banner: the Settings view says why).
-  const { data } = useQuery({ queryKey: ["settings", "at start"], queryFn: api.readSettings, staleTime: Infinity });
-  const [dismissed, setDismissed] = useState(false);
+  // As the app started (a failed read shows no banner: the Settings view says why). Dismissed,
+  // the problem is dropped from that answer, so a language switch (which renders the app anew)
+  // does not bring the banner back.
+  const client = useQueryClient();
+  const { data } = useQuery({ queryKey: AT_START, queryFn: api.readSettings, staleTime: Infinity });
+  const dismiss = useCallback(() => client.setQueryData<SettingsView>(AT_START, (d) => d && { ...d, problem: null }), [client]);
   useEffect(() => {
     // The Settings view shows the same notice in full: this one goes once it has been opened.
-    const seen = () => setDismissed(true);
-    window.addEventListener(SETTINGS_OPENED, seen);
-    return () => window.removeEventListener(SETTINGS_OPENED, seen);
-  }, []);
-  const problem = dismissed ? null : (data?.problem ?? null);
+    window.addEventListener(SETTINGS_OPENED, dismiss);
+    return () => window.removeEventListener(SETTINGS_OPENED, dismiss);
+  }, [dismiss]);
+  const problem = data?.problem ?? null;
   if (!problem) return null;
   return (
     <div className="banner session-banner" role="alert" id="settings-problem-banner">
@@ -56,13 +61,13 @@ function SettingsProblemBanner({ onSettings }: Pick<Props, "onSettings">) {
         <button
           type="button"
           onClick={() => {
-            setDismissed(true);
+            dismiss();
             onSettings();
           }}
         >
           {t("sessionBanner.openSettings")}
         </button>
-        <button type="button" className="ghost" aria-label={t("sessionBanner.dismiss")} onClick={() => setDismissed(true)}>
+        <button type="button" className="ghost" aria-label={t("sessionBanner.dismiss")} onClick={dismiss}>
           ✕
         </button>
       </div>

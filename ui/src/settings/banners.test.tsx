@@ -1,4 +1,4 @@
-import { act } from "react";
+import { act, useState } from "react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { WhoAmI } from "../bindings";
@@ -79,6 +79,31 @@ describe("sign in again", () => {
     const button = Array.from(el.querySelectorAll("button")).find((b) => b.textContent === "Open Settings");
     await act(async () => button?.click());
     expect(open).toHaveBeenCalled();
+    expect(el.querySelector("#settings-problem-banner")).toBeNull();
+  });
+});
+
+describe("the settings problem banner, dismissed", () => {
+  it("stays gone when the app renders anew (a language switch)", async () => {
+    api.whoami.mockResolvedValue(signedIn);
+    api.readSettings.mockResolvedValue({
+      problem: { line: 3, column: 13, message: "`nope` is not a GUID", movedTo: null, text: "" },
+    });
+    function Remount() {
+      const [k, setK] = useState(0);
+      return (
+        <>
+          <button type="button" id="remount" onClick={() => setK(k + 1)} />
+          <SessionBanner key={k} toast={() => {}} onSettings={() => {}} />
+        </>
+      );
+    }
+    const el = await render(<Remount />);
+    expect(el.querySelector("#settings-problem-banner")).not.toBeNull();
+    await act(async () => el.querySelector<HTMLButtonElement>("#settings-problem-banner button.ghost")?.click());
+    expect(el.querySelector("#settings-problem-banner")).toBeNull();
+    await act(async () => el.querySelector<HTMLButtonElement>("#remount")?.click());
+    await act(async () => {});
     expect(el.querySelector("#settings-problem-banner")).toBeNull();
   });
 });
