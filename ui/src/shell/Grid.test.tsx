@@ -182,4 +182,38 @@ describe("the grid", () => {
     expect(narrow.querySelector(".td.c-note")).toBeNull();
     expect(narrow.querySelectorAll('[role="columnheader"]')).toHaveLength(2);
   });
+
+  it("shows each answer's rows: new values under a kept key, other rows, and a column whose cells changed", async () => {
+    type Item = { key: string; name: string };
+    const plain: Array<GridColumn<Item>> = [{ id: "name", header: "Name", width: "1fr", render: (r) => r.name }];
+    const loud: Array<GridColumn<Item>> = [{ id: "name", header: "Name", width: "1fr", render: (r) => r.name.toUpperCase() }];
+    // Each answer holds new objects, as the core's do; the same key is the same offer.
+    const ANSWERS: Item[][] = [
+      [{ key: "a", name: "Alpha" }, { key: "b", name: "Beta" }],
+      [{ key: "a", name: "Alpha" }, { key: "c", name: "Gamma" }],
+      [{ key: "c", name: "Gamma" }, { key: "a", name: "Alpha" }],
+    ];
+    function Answers() {
+      const [n, setN] = useState(0);
+      const [columns, setColumns] = useState(plain);
+      const rows = ANSWERS[n] ?? [];
+      return (
+        <>
+          <button type="button" id="next" onClick={() => setN(n + 1)} />
+          <button type="button" id="loud" onClick={() => setColumns(loud)} />
+          <Grid id="g" label="Things" columns={columns} count={rows.length} rowAt={(i) => rows[i]} rowKey={(r) => r.key} selected={null} onSelect={() => {}} />
+        </>
+      );
+    }
+    const host = await mount(<Answers />);
+    const cells = () => Array.from(host.querySelectorAll(".td")).map((c) => c.textContent);
+    const click = (id: string) => act(() => host.querySelector<HTMLButtonElement>(`#${id}`)?.click());
+    expect(cells()).toEqual(["Alpha", "Beta"]);
+    click("next"); // the first row kept (same key), the second another offer
+    expect(cells()).toEqual(["Alpha", "Gamma"]);
+    click("next"); // the same rows in another order
+    expect(cells()).toEqual(["Gamma", "Alpha"]);
+    click("loud"); // the view's columns change: every row shows it
+    expect(cells()).toEqual(["GAMMA", "ALPHA"]);
+  });
 });
