@@ -433,13 +433,11 @@ fn run_tool(cmd: &mut Command, what: &str) -> Result<String> {
         .output()
         .map_err(|e| Error::io(format!("running {what}"), e))?;
     if !out.status.success() {
-        return Err(Error::refused(
-            format!(
-                "{what} failed: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
-            "",
-        ));
+        return Err(Message::ScheduleToolFailed {
+            tool: what.to_string(),
+            why: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        }
+        .refused());
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -505,13 +503,10 @@ fn write_crontab(text: &str) -> Result<()> {
         .wait_with_output()
         .map_err(|e| Error::io("running crontab", e))?;
     if !out.status.success() {
-        return Err(Error::refused(
-            format!(
-                "crontab refused the schedule: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
-            "",
-        ));
+        return Err(Message::ScheduleCrontabRefused {
+            why: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        }
+        .refused());
     }
     Ok(())
 }
@@ -529,7 +524,7 @@ fn current_crontab() -> String {
 fn systemd_dir() -> Result<PathBuf> {
     directories::BaseDirs::new()
         .map(|d| d.config_dir().join("systemd/user"))
-        .ok_or_else(|| Error::Invalid("the home folder is not known".into()))
+        .ok_or_else(|| Message::HomeFolderUnknown.into())
 }
 
 /// The command the OS runs: the `cspdesk` program `exe` with the options that say where the
@@ -585,12 +580,9 @@ pub fn installed_cli() -> Result<PathBuf> {
                 .find(|p| p.is_file())
         })
     };
-    beside.or_else(on_path).ok_or_else(|| {
-        Error::not_found(
-            "the cspdesk command-line program",
-            "The daily export runs the installed `cspdesk` CLI: install the CSP Desk package, or put cspdesk on the PATH",
-        )
-    })
+    beside
+        .or_else(on_path)
+        .ok_or_else(|| Message::CliMissing.not_found())
 }
 
 /// Registers `command` to run every day at `at` (local time), replacing an earlier
@@ -661,10 +653,7 @@ pub fn register(at: &str, command: &[String]) -> Result<Registration> {
             command: shown,
         });
     }
-    Err(Error::refused(
-        "no schedule could be registered: this system has neither a systemd user session nor crontab",
-        format!("Add this line to your crontab (crontab -e) or your scheduler yourself:\n{line}"),
-    ))
+    Err(Message::ScheduleNoScheduler { line }.refused())
 }
 
 fn register_launchd(at: &str, command: &[String]) -> Result<Registration> {

@@ -115,14 +115,10 @@ impl AppCore {
         }
         if let (Some(f), Some(t)) = (from, to) {
             if f == t {
-                return Err(Error::Invalid(
-                    "From and To are the same day: pick two different snapshots".into(),
-                ));
+                return Err(crate::message::Message::ChangesSameDay.into());
             }
             if f > t {
-                return Err(Error::Invalid(format!(
-                    "From ({f}) is after To ({t}): pick an earlier From"
-                )));
+                return Err(crate::message::Message::ChangesFromAfterTo { from: f, to: t }.into());
             }
         }
         let report = pricelist::changes(&c, &market, from, to)?;
