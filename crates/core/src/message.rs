@@ -288,6 +288,24 @@ pub enum Message {
     },
     /// The cancellation policy file is not valid JSON for it (`why`: the parser's words, data).
     PolicyInvalid { path: String, why: String },
+    /// No price snapshot of a market for a day (`days`: the days there are, data).
+    SnapshotMissingDay {
+        market: String,
+        day: NaiveDate,
+        days: String,
+    },
+    /// No price snapshot of a market at all.
+    SnapshotNone { market: String },
+    /// No snapshot of a market earlier than `to`.
+    SnapshotNoEarlier { market: String, to: NaiveDate },
+    /// A price sheet that could not be put in order.
+    SheetUnsorted { market: String },
+    /// A time that is not HH:MM (the scheduler's).
+    NotTimeOfDay { value: String },
+    /// The browser could not be started for the sign-in (`why`: the OS's words, data).
+    BrowserNotStarted { why: String, url: String },
+    /// The file manager could not open a folder (`why`: the OS's words, data).
+    FolderOpenFailed { path: String, why: String },
     /// A rules file's line is wrong (`why`: what is wrong there).
     RulesFileLine {
         file: String,
@@ -593,6 +611,10 @@ impl Message {
                 "CSP Desk cannot tell your billing currency: Partner Center lists no invoice with one yet".into(),
                 "Unbilled charges are exported in the billing currency; they can be read once the first invoice exists".into(),
             ),
+            Message::BrowserNotStarted { why, url } => (
+                format!("The browser could not be started ({why})"),
+                format!("Open this address in a browser yourself: {url}"),
+            ),
             Message::OrderInFlight => (
                 "this order is already being placed".into(),
                 "Wait for its confirmation; it is placed once".into(),
@@ -660,6 +682,18 @@ impl Message {
             Message::RuleMissing { id } => (
                 format!("margin rule #{id}"),
                 "List the rules with `cspdesk margins list` to see their ids".into(),
+            ),
+            Message::SnapshotMissingDay { market, day, days } => (
+                format!("a price snapshot of {market} for {day}"),
+                format!("Snapshots exist for: {days}"),
+            ),
+            Message::SnapshotNone { market } => (
+                format!("a price snapshot of {market}"),
+                "Run `cspdesk prices fetch --market CC` (or an export) first".into(),
+            ),
+            Message::SnapshotNoEarlier { market, to } => (
+                format!("an earlier price snapshot of {market} than {to}"),
+                "Changes need two days' snapshots: fetch again on another day, or name --from".into(),
             ),
             Message::ReviewMissing { review } => (
                 format!("review {review}"),
@@ -941,6 +975,7 @@ impl Message {
             | Message::OrderNotPlaced { .. }
             | Message::OrderOutcomeUnknown { .. }
             | Message::OrderInFlight
+            | Message::BrowserNotStarted { .. }
             | Message::BrowserRefused { .. }
             | Message::NotAnExport { .. }
             | Message::NothingToSignIn { .. }
@@ -958,6 +993,9 @@ impl Message {
             | Message::PublisherMissing { .. }
             | Message::NoteMissing { .. }
             | Message::CliMissing
+            | Message::SnapshotMissingDay { .. }
+            | Message::SnapshotNone { .. }
+            | Message::SnapshotNoEarlier { .. }
             | Message::ExportedFileMissing { .. }
             | Message::OfferMissing { .. }
             | Message::RuleMissing { .. }
@@ -1016,6 +1054,11 @@ impl Message {
             Message::PolicyInvalid { path, why } => format!(
                 "{path} is not a valid cancellation policy ({why}); fix it or delete it to use the default"
             ),
+            Message::SheetUnsorted { market } => {
+                format!("the price sheet for {market} could not be put in order")
+            }
+            Message::NotTimeOfDay { value } => format!("`{value}` is not a time of day"),
+            Message::FolderOpenFailed { path, why } => format!("Opening {path} failed: {why}"),
             Message::NoSubscriptionsSelected => {
                 "no subscriptions selected: tick the rows to change first".into()
             }
@@ -1455,6 +1498,54 @@ mod tests {
         assert_eq!(
             Message::ExportNoMarket.english(),
             "no market is picked: pick at least one market to export"
+        );
+    }
+
+    #[test]
+    fn missing_snapshots_keep_their_kind_and_the_cli_words() {
+        use crate::error::ErrorKind;
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let e = Message::SnapshotMissingDay {
+            market: "GB".into(),
+            day: d(2026, 11, 1),
+            days: "2026-11-21, 2026-11-20".into(),
+        }
+        .not_found();
+        assert_eq!(e.kind(), ErrorKind::NotFound);
+        assert_eq!(
+            e.to_string(),
+            "a price snapshot of GB for 2026-11-01 not found. Snapshots exist for: 2026-11-21, 2026-11-20"
+        );
+        assert_eq!(
+            e.said().unwrap(),
+            &serde_json::json!({"code": "snapshotMissingDay", "params": {"market": "GB", "day": "2026-11-01", "days": "2026-11-21, 2026-11-20"}})
+        );
+        assert_eq!(
+            Message::SnapshotNoEarlier {
+                market: "GB".into(),
+                to: d(2026, 11, 21)
+            }
+            .not_found()
+            .to_string(),
+            "an earlier price snapshot of GB than 2026-11-21 not found. \
+             Changes need two days' snapshots: fetch again on another day, or name --from"
+        );
+        assert_eq!(
+            Message::SnapshotNone { market: "GB".into() }
+                .not_found()
+                .to_string(),
+            "a price snapshot of GB not found. Run `cspdesk prices fetch --market CC` (or an export) first"
+        );
+        let e = Message::BrowserNotStarted {
+            why: "no display".into(),
+            url: "https://login.microsoftonline.com/x".into(),
+        }
+        .refused();
+        assert_eq!(e.kind(), ErrorKind::Refused);
+        assert_eq!(
+            e.to_string(),
+            "The browser could not be started (no display). \
+             Open this address in a browser yourself: https://login.microsoftonline.com/x"
         );
     }
 

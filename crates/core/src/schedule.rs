@@ -417,8 +417,11 @@ pub fn command_line(command: &[String]) -> String {
 
 /// The crontab line for `at` (HH:MM) running `command`.
 pub fn cron_line(at: &str, command: &[String]) -> Result<String> {
-    let t = NaiveTime::parse_from_str(at, "%H:%M")
-        .map_err(|_| Error::Invalid(format!("`{at}` is not a time of day")))?;
+    let t = NaiveTime::parse_from_str(at, "%H:%M").map_err(|_| {
+        Error::from(Message::NotTimeOfDay {
+            value: at.to_string(),
+        })
+    })?;
     use chrono::Timelike;
     Ok(format!(
         "{} {} * * * {}",
@@ -657,12 +660,15 @@ pub fn register(at: &str, command: &[String]) -> Result<Registration> {
 }
 
 fn register_launchd(at: &str, command: &[String]) -> Result<Registration> {
-    let t = NaiveTime::parse_from_str(at, "%H:%M")
-        .map_err(|_| Error::Invalid(format!("`{at}` is not a time of day")))?;
+    let t = NaiveTime::parse_from_str(at, "%H:%M").map_err(|_| {
+        Error::from(Message::NotTimeOfDay {
+            value: at.to_string(),
+        })
+    })?;
     use chrono::Timelike;
     let home = directories::BaseDirs::new()
         .map(|d| d.home_dir().to_path_buf())
-        .ok_or_else(|| Error::Invalid("the home folder is not known".into()))?;
+        .ok_or_else(|| Error::from(Message::HomeFolderUnknown))?;
     let p = home.join("Library/LaunchAgents/com.cspdesk.daily.plist");
     let args: String = command
         .iter()
