@@ -209,6 +209,16 @@ pub enum Message {
     ChangesSameDay,
     /// Price changes from a day after the other.
     ChangesFromAfterTo { from: NaiveDate, to: NaiveDate },
+    /// The settings choose the sandbox, and this build has none.
+    SandboxMissing,
+    /// No price snapshot of a market yet (the Changes tab).
+    ChangesNoSnapshot { market: String },
+    /// One snapshot so far, today's.
+    ChangesOneToday { market: String },
+    /// One snapshot so far, of `day`.
+    ChangesOneOn { market: String, day: NaiveDate },
+    /// No changes to export.
+    ChangesNoneYet,
     /// An export format that is neither xlsx nor csv.
     ExportFormatUnknown { value: String },
     /// A publisher name that matches none (`name`: as typed, quoted).
@@ -1073,6 +1083,19 @@ impl Message {
             Message::ChangesFromAfterTo { from, to } => {
                 format!("From ({from}) is after To ({to}): pick an earlier From")
             }
+            Message::ChangesNoSnapshot { market } => format!(
+                "No price snapshot of {market} yet. Fetch today's snapshot (an export keeps one too); changes appear once there are two days' snapshots."
+            ),
+            Message::ChangesOneToday { market } => format!(
+                "One snapshot of {market} so far (today's); changes appear after tomorrow's."
+            ),
+            Message::ChangesOneOn { market, day } => format!(
+                "One snapshot of {market} so far ({day}); fetch today's snapshot to see what changed since."
+            ),
+            Message::ChangesNoneYet => "there are no changes to export yet".into(),
+            Message::SandboxMissing => "this build has no built-in sandbox: configure a Partner Center account in \
+                 the settings, or give an --endpoint"
+                .into(),
             Message::ExportFormatUnknown { value } => {
                 format!("unknown export format `{value}`: use xlsx or csv")
             }
@@ -1490,6 +1513,26 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "unknown export format `pdf`: use xlsx or csv"
+        );
+        assert_eq!(
+            Message::ChangesOneOn {
+                market: "GB".into(),
+                day: d(2026, 11, 20)
+            }
+            .english(),
+            "One snapshot of GB so far (2026-11-20); fetch today's snapshot to see what changed since."
+        );
+        assert_eq!(
+            Message::ChangesNoSnapshot {
+                market: "GB".into()
+            }
+            .english(),
+            "No price snapshot of GB yet. Fetch today's snapshot (an export keeps one too); \
+             changes appear once there are two days' snapshots."
+        );
+        assert_eq!(
+            Message::SandboxMissing.english(),
+            "this build has no built-in sandbox: configure a Partner Center account in the settings, or give an --endpoint"
         );
         assert_eq!(
             Message::NoSubscriptionsSelected.english(),
