@@ -95,6 +95,41 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_said_as_a_code_keeps_its_kind() {
+        use cspdesk_core::message::Message;
+        let e: IpcError = Message::CancelAlreadyCancelled {
+            subscription: "sub-1".into(),
+        }
+        .refused()
+        .into();
+        assert_eq!(e.kind, ErrorKind::Refused);
+        assert_eq!(
+            e.message,
+            "subscription sub-1 is already cancelled. Nothing to do"
+        );
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["says"]["code"], "cancelAlreadyCancelled");
+        assert_eq!(json["says"]["params"]["subscription"], "sub-1");
+        let e: IpcError = Message::OfferMissing {
+            offer: "contoso.crm".into(),
+            market: "KR".into(),
+        }
+        .not_found()
+        .into();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert_eq!(
+            serde_json::to_value(&e).unwrap()["says"]["code"],
+            "offerMissing"
+        );
+        // A refusal in the core's plain words has none.
+        let e: IpcError = cspdesk_core::Error::refused("no", "do this").into();
+        assert_eq!(
+            serde_json::to_value(&e).unwrap()["says"],
+            serde_json::Value::Null
+        );
+    }
+
+    #[test]
     fn keychain_internal_and_auth_reasons_keep_their_kind() {
         let e: IpcError = cspdesk_core::Error::Keychain("locked".into()).into();
         assert_eq!(e.kind, ErrorKind::Keychain);

@@ -227,10 +227,14 @@ async fn bulk_auto_renew_reports_each_row_and_reads_back() {
             .unwrap(),
         !want
     );
-    assert!(matches!(
-        core.set_auto_renew_bulk(vec![], true).await,
-        Err(Error::Invalid(_))
-    ));
+    // The user's input, said as the core's code (kind `invalid`).
+    let none = core.set_auto_renew_bulk(vec![], true).await.unwrap_err();
+    assert!(matches!(none, Error::Said { .. }), "{none:?}");
+    assert_eq!(none.said().unwrap()["code"], "noSubscriptionsSelected");
+    assert_eq!(
+        none.to_string(),
+        "no subscriptions selected: tick the rows to change first"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

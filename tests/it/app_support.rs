@@ -460,7 +460,8 @@ async fn lookup_from_an_invoice_line_gives_its_publishers_contacts() {
         .publisher_for_subscription(&line.customer_id, "")
         .await
         .unwrap_err();
-    assert!(matches!(e, Error::Invalid(_)), "{e}");
+    assert!(matches!(e, Error::Said { .. }), "{e}");
+    assert_eq!(e.said().unwrap()["code"], "publisherLookupNeedsIds");
     let e = core
         .publisher_for_subscription(&line.customer_id, "00000000-0000-0000-0000-000000000000")
         .await

@@ -158,7 +158,7 @@ async fn a_blocked_downgrade_is_not_offered_and_is_refused_with_the_reason() {
             .await
             .unwrap_err();
         match &err {
-            Error::Refused { message, hint } => {
+            Error::Refused { message, hint, .. } => {
                 assert!(message.contains("does not allow downgrades"), "{message}");
                 assert!(!hint.is_empty());
             }

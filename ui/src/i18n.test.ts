@@ -63,6 +63,21 @@ describe("the core's coded sentences", () => {
     expect(say({ code: "notSoldIn", params: { product: "Contoso CRM", country: "KR", customer: "Fabrikam" } }, "x")).toBe("Contoso CRM은(는) Fabrikam의 청구 국가인 KR에서 판매되지 않습니다");
   });
 
+  it("say a refusal whose parts are sentences of their own, in either language", () => {
+    const already: Message = { code: "planAlreadyOn", params: { subscription: "sub-1", plan: "Basic", choices: { code: "planChoices", params: { plans: "Premium (P1)" } } } };
+    expect(say(already, "x")).toBe("subscription sub-1 is already on Basic. Plans it can move to: Premium (P1)");
+    const ineligible: Message = { code: "planIneligible", params: { subscription: "sub-1", from: "Basic", to: "Premium", why: { code: "verbatim", params: { text: "does not allow downgrades" } }, choices: { code: "planChoicesNone" } } };
+    setLocale("ko");
+    expect(say(already, "x")).toBe("sub-1 구독은 이미 Basic 플랜입니다. 변경할 수 있는 플랜: Premium (P1)");
+    expect(say(ineligible, "x")).toBe("sub-1 구독은 Basic 플랜에서 Premium 플랜으로 변경할 수 없습니다: does not allow downgrades. 파트너 센터에 지금 이 구독이 변경할 수 있는 플랜이 없습니다");
+    expect(say({ code: "cancelWindowClosed", params: { name: "Contoso CRM", at: "2026-11-21 06:30" } }, "x")).toBe("Contoso CRM의 취소 가능 기간이 2026-11-21 06:30(UTC)에 끝났습니다. 더 이상 취소할 수 없습니다. 기간이 끝날 때 종료되도록 자동 갱신을 끄세요");
+    expect(say({ code: "snapshotNoEarlier", params: { market: "GB", to: "2026-11-21" } }, "x")).toBe("2026년 11월 21일보다 이전의 GB 가격 스냅샷을 찾을 수 없습니다. 변경 내용을 보려면 서로 다른 두 날짜의 스냅샷이 필요합니다. 다른 날에 다시 가져오거나 시작일(--from)을 지정하세요");
+    expect(say({ code: "rulesFileCell", params: { file: "r.csv", line: 3, column: 2, why: { code: "notAnAmount", params: { value: "abc" } } } }, "x")).toBe("r.csv, 3번째 줄 2번째 열: `abc`은(는) 금액이 아닙니다");
+    // A part the UI cannot say: the whole sentence stays in the core's English.
+    const unknown = { code: "planAlreadyOn", params: { subscription: "s", plan: "p", choices: { code: "martian" } } } as unknown as Message;
+    expect(say(unknown, "the English")).toBe("the English");
+  });
+
   it("say a setting the form must correct, as the core checked it", () => {
     const e: FieldError = { field: "clientId", message: "`nope` is not a GUID (expected the form 00000000-0000-0000-0000-000000000000)", messageCode: { code: "settingNotGuid", params: { value: "nope" } } };
     expect(say(e.messageCode, e.message)).toBe(e.message);

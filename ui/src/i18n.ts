@@ -82,6 +82,14 @@ export function say(m: Message | null | undefined, english: string): string {
   const key = `core.${m.code}`;
   if (!i18n.exists(key) && !i18n.exists(`${key}_other`)) return english;
   const params: Record<string, unknown> = { ...("params" in m ? m.params : {}) };
+  // a part of the sentence that is a sentence of its own (a code too) is said first; the whole
+  // falls back to English when a part cannot be said
+  for (const [k, v] of Object.entries(params)) {
+    if (typeof v !== "object" || v === null || typeof (v as { code?: unknown }).code !== "string") continue;
+    const part = say(v as Message, "");
+    if (part === "") return english;
+    params[k] = part;
+  }
   // calendar days ("2026-11-08") become dates, for the catalog's datetime formats
   for (const [k, v] of Object.entries(params)) if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) params[k] = new Date(`${v}T00:00:00Z`);
   // an offer type is a code: said as partners call it

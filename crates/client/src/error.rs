@@ -173,12 +173,21 @@ pub enum Error {
 
     /// A request the user asked for that the domain rules refuse (non-SaaS purchase, country,
     /// quantity bounds, cancel outside the window, …). `hint` says what to do instead.
+    /// `says`: the same sentence as the core's code with parameters, when it has one.
     #[error("{message}. {hint}")]
-    Refused { message: String, hint: String },
+    Refused {
+        message: String,
+        hint: String,
+        says: Option<serde_json::Value>,
+    },
 
-    /// Something the user named does not exist.
+    /// Something the user named does not exist. `says`: as for [`Error::Refused`].
     #[error("{what} not found. {hint}")]
-    NotFound { what: String, hint: String },
+    NotFound {
+        what: String,
+        hint: String,
+        says: Option<serde_json::Value>,
+    },
 
     /// A malformed input file or argument (CSV row, settings file, fault spec…): the user's
     /// input, and only that.
@@ -282,6 +291,7 @@ impl Error {
     pub fn said(&self) -> Option<&serde_json::Value> {
         match self {
             Error::Said { message, .. } => Some(message),
+            Error::Refused { says, .. } | Error::NotFound { says, .. } => says.as_ref(),
             _ => None,
         }
     }
@@ -375,6 +385,7 @@ impl Error {
         Error::Refused {
             message: message.into(),
             hint: hint.into(),
+            says: None,
         }
     }
 
@@ -382,6 +393,7 @@ impl Error {
         Error::NotFound {
             what: what.into(),
             hint: hint.into(),
+            says: None,
         }
     }
 }

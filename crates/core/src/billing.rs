@@ -19,7 +19,7 @@ use chrono::{Datelike, NaiveDate};
 use futures::TryStreamExt;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::message::Message;
 use crate::partner_center::graph::{self, ExportOptions};
 pub use crate::partner_center::graph::{ExportProgress, Progress};
@@ -191,12 +191,7 @@ pub async fn billing_currency(client: &Client) -> Result<String> {
     list.iter()
         .map(|i| i.currency_code.trim().to_ascii_uppercase())
         .find(|c| c.len() == 3)
-        .ok_or_else(|| {
-            Error::refused(
-                "CSP Desk cannot tell your billing currency: Partner Center lists no invoice with one yet",
-                "Unbilled charges are exported in the billing currency; they can be read once the first invoice exists",
-            )
-        })
+        .ok_or_else(|| Message::BillingCurrencyUnknown.refused())
 }
 
 /// Every line of an invoice (all pages or files), by the route this module's rule picks, from

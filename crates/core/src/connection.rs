@@ -162,13 +162,10 @@ impl Connection {
             opts.endpoint.is_some() || opts.partner_api.is_some() || opts.arm_endpoint.is_some();
         let wants_sandbox = opts.settings.connection == ConnectionKind::Sandbox;
         if opts.sandbox || (!explicit && opts.access_token.is_none() && wants_sandbox) {
-            let start = opts.sandbox_starter.as_ref().ok_or_else(|| {
-                Error::Invalid(
-                    "this build has no built-in sandbox: configure a Partner Center account in \
-                     the settings, or give an --endpoint"
-                        .into(),
-                )
-            })?;
+            let start = opts
+                .sandbox_starter
+                .as_ref()
+                .ok_or_else(|| Error::from(crate::message::Message::SandboxMissing))?;
             let sandbox = start(SandboxStart {
                 state: data_dir.join("sandbox.sqlite"),
                 offers: opts.sandbox_offers,

@@ -5,12 +5,12 @@
 //! it does not know. The English wording lives here and only here.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::OfferType;
 
 /// A sentence for the UI: `{ code, params }` (`Message` in the UI's bindings).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "code", content = "params", rename_all = "camelCase")]
 pub enum Message {
     /// "October 2026 charges · invoice available 8 November 2026"
@@ -51,13 +51,13 @@ pub enum Message {
     /// … the settings choose the built-in sandbox.
     NoSignInSandbox,
     /// Why Cancel is refused: the subscription is cancelled already.
-    CancelAlready,
+    CancelBlockedCancelled,
     /// … it is suspended.
-    CancelSuspended,
+    CancelBlockedSuspended,
     /// … Partner Center gives it no cancellation window.
-    CancelNoWindow,
+    CancelBlockedNoWindow,
     /// … its status does not allow it.
-    CancelStatus,
+    CancelBlockedStatus,
     /// A plan change note: when a customer may change plan.
     PlanNoteAnyTime,
     /// … that it waits for the publisher's approval.
@@ -205,11 +205,277 @@ pub enum Message {
     UpdateNotTls,
     /// … anything else (`why`: data).
     UpdateFailed { why: String },
+    /// A bulk change with no subscription ticked.
+    NoSubscriptionsSelected,
+    /// A publisher's page asked for with no name.
+    NoPublisherPicked,
+    /// "Run now" with no daily export set.
+    ScheduleNotSet,
+    /// A price-list export with no market.
+    ExportNoMarket,
+    /// Price changes between a day and itself.
+    ChangesSameDay,
+    /// Price changes from a day after the other.
+    ChangesFromAfterTo { from: NaiveDate, to: NaiveDate },
+    /// The settings choose the sandbox, and this build has none.
+    SandboxMissing,
+    /// No price snapshot of a market yet (the Changes tab).
+    ChangesNoSnapshot { market: String },
+    /// One snapshot so far, today's.
+    ChangesOneToday { market: String },
+    /// One snapshot so far, of `day`.
+    ChangesOneOn { market: String, day: NaiveDate },
+    /// No changes to export.
+    ChangesNoneYet,
+    /// An export format that is neither xlsx nor csv.
+    ExportFormatUnknown { value: String },
+    /// A publisher name that matches none (`name`: as typed, quoted).
+    PublisherMissing { name: String },
+    /// … that matches several (`matches`: up to eight names, data).
+    PublisherAmbiguous { name: String, matches: String },
+    /// Finding a subscription's publisher without both ids.
+    PublisherLookupNeedsIds,
+    /// A note deleted elsewhere.
+    NoteMissing {
+        #[ts(type = "number")]
+        id: i64,
+    },
+    /// A note's kind is neither note nor contact.
+    NoteBadKind { value: String },
+    /// A scheduler's command failed (`tool`: the command; `why`: its words, data).
+    ScheduleToolFailed { tool: String, why: String },
+    /// crontab refused the schedule (`why`: its words, data).
+    ScheduleCrontabRefused { why: String },
+    /// No scheduler on this system (`line`: the crontab line to add by hand).
+    ScheduleNoScheduler { line: String },
+    /// The home folder is not known (the daily export's systemd folder).
+    HomeFolderUnknown,
+    /// The cspdesk CLI the daily export runs is not installed.
+    CliMissing,
+    /// A price snapshot file is damaged (`why`: the zip reader's words, data).
+    SnapshotDamaged { path: String, why: String },
+    /// A stored price snapshot is unreadable.
+    SnapshotUnreadable { why: String },
+    /// A stored offer is unreadable.
+    StoredOfferUnreadable { offer: String, why: String },
+    /// The spreadsheet writer failed (`why`: its words, data).
+    SpreadsheetFailed { why: String },
+    /// Writing a file failed (`why`: the writer's words, data).
+    WriteFailed { path: String, why: String },
+    /// The zipped price sheet is damaged.
+    SheetZipDamaged { why: String },
+    /// … has no readable entry.
+    SheetZipNoEntry { why: String },
+    /// Sign-in without the app registration's client id.
+    ClientIdMissing,
+    /// A link the app will not open in the browser.
+    BrowserRefused { url: String },
+    /// An update address that is not TLS.
+    UpdateAddressNotTls { url: String, scheme: String },
+    /// The local database is damaged (`detail`: SQLite's words, data); moved to `aside`.
+    StoreDamaged {
+        path: String,
+        detail: String,
+        aside: String,
+    },
+    /// The local database is from a newer CSP Desk.
+    StoreTooNew {
+        path: String,
+        #[ts(type = "number")]
+        schema: i64,
+        #[ts(type = "number")]
+        known: i64,
+        aside: String,
+    },
+    /// Opening a file no export wrote.
+    NotAnExport { path: String },
+    /// An exported file that is gone.
+    ExportedFileMissing { path: String },
+    /// Sign-in when there is nothing to sign in to (`why`: [`Message::NoSignInToken`] and the like).
+    NothingToSignIn { why: Box<Message> },
+    /// A sign-in already waits for the browser.
+    SignInWaiting,
+    /// An offer not in the synced catalog.
+    OfferMissing { offer: String, market: String },
+    /// The billing currency is not known yet.
+    BillingCurrencyUnknown,
+    /// A margin rule deleted elsewhere.
+    RuleMissing {
+        #[ts(type = "number")]
+        id: i64,
+    },
+    /// The cancellation policy file is not valid JSON for it (`why`: the parser's words, data).
+    PolicyInvalid { path: String, why: String },
+    /// No price snapshot of a market for a day (`days`: the days there are, data).
+    SnapshotMissingDay {
+        market: String,
+        day: NaiveDate,
+        days: String,
+    },
+    /// No price snapshot of a market at all.
+    SnapshotNone { market: String },
+    /// No snapshot of a market earlier than `to`.
+    SnapshotNoEarlier { market: String, to: NaiveDate },
+    /// A price sheet that could not be put in order.
+    SheetUnsorted { market: String },
+    /// A time that is not HH:MM (the scheduler's).
+    NotTimeOfDay { value: String },
+    /// The browser could not be started for the sign-in (`why`: the OS's words, data).
+    BrowserNotStarted { why: String, url: String },
+    /// The file manager could not open a folder (`why`: the OS's words, data).
+    FolderOpenFailed { path: String, why: String },
+    /// A rules file's line is wrong (`why`: what is wrong there).
+    RulesFileLine {
+        file: String,
+        line: usize,
+        why: Box<Message>,
+    },
+    /// … the rule that starts at a line (TOML).
+    RulesFileRule {
+        file: String,
+        line: usize,
+        why: Box<Message>,
+    },
+    /// … a cell, by line and column (CSV).
+    RulesFileCell {
+        file: String,
+        line: usize,
+        column: usize,
+        why: Box<Message>,
+    },
+    /// A rules file's header names a column that is not a rule's.
+    RulesFileColumnUnknown {
+        file: String,
+        column: usize,
+        name: String,
+        columns: String,
+    },
+    /// A rules file could not be read as CSV (`why`: the reader's words, data).
+    RulesFileUnreadable { file: String, why: String },
+    /// A markup is not a percentage.
+    MarkupNotPercent { value: String },
+    /// A fixed amount is not a number.
+    NotAnAmount { value: String },
+    /// A yes/no cell is neither.
+    NotYesNo { value: String },
+    /// A markup basis is neither unit nor erp.
+    MarkupBasisUnknown { value: String },
+    /// A rounding is not one of those offered.
+    RoundingUnknown { value: String },
+    /// Words the core passes on as they are (Partner Center's reason, data): a part of another
+    /// sentence.
+    Verbatim { text: String },
+    /// Cancelling a subscription that is already cancelled.
+    CancelAlreadyCancelled { subscription: String },
+    /// Cancelling after the window closed (`at`: "YYYY-MM-DD HH:MM", UTC).
+    CancelWindowClosed { name: String, at: String },
+    /// Partner Center gives no cancellation window.
+    CancelNoWindow { name: String },
+    /// A seat count outside the plan's bounds.
+    QuantityOutside {
+        quantity: u32,
+        plan: String,
+        min: u32,
+        max: u32,
+    },
+    /// A seat count of 0.
+    SeatsZero,
+    /// The plans a subscription can move to (a part of a plan refusal).
+    PlanChoices { plans: String },
+    /// … none is listed now.
+    PlanChoicesNone,
+    /// A plan change to the plan the subscription is on, without a seat count.
+    PlanAlreadyOn {
+        subscription: String,
+        plan: String,
+        choices: Box<Message>,
+    },
+    /// Plan changes go through the portal (`why`: the reason, a code; `link`: the portal).
+    PlanPortalRefused { why: Box<Message>, link: String },
+    /// A plan listed but not eligible (`why`: Partner Center's reason, or [`Message::PlanNotEligible`]).
+    PlanIneligible {
+        subscription: String,
+        from: String,
+        to: String,
+        why: Box<Message>,
+        choices: Box<Message>,
+    },
+    /// … with no reason given.
+    PlanNotEligible,
+    /// A plan named that the offer does not have.
+    PlanUnknownTarget {
+        target: String,
+        offer: String,
+        choices: Box<Message>,
+    },
+    /// Partner Center refused the plan change (`why`: its words, data).
+    PlanChangeRefused {
+        subscription: String,
+        plan: String,
+        why: String,
+    },
+    /// The listed plan disappeared while the change was sent.
+    PlanVanished { plan: String },
+    /// A subscription whose offer id names no product and plan.
+    SubscriptionPlanUnknown { subscription: String },
+    /// A plan not (any more) sold in a country.
+    PlanNotInCountry {
+        sku: String,
+        product: String,
+        country: String,
+    },
+    /// A subscription with no activation link.
+    ActivationLinkMissing { subscription: String },
+    /// Only SaaS offers can be bought.
+    OrderNotSaas {
+        title: String,
+        #[serde(rename = "offerType")]
+        #[ts(rename = "offerType")]
+        offer_type: OfferType,
+    },
+    /// A customer with no billing country.
+    OrderNoBillingCountry { customer: String },
+    /// A product not in Partner Center's catalog for a country.
+    OrderProductMissing { product: String, country: String },
+    /// A plan the product does not have (`plans`: the ones it has, data).
+    OrderPlanMissing {
+        sku: String,
+        product: String,
+        plans: String,
+    },
+    /// An offer's plan not sold in the customer's billing country (`contacts`: what to do).
+    OrderNotSoldIn {
+        product: String,
+        plan: String,
+        country: String,
+        customer: String,
+        contacts: Box<Message>,
+    },
+    /// … ask the publisher.
+    OrderAskPublisher { publisher: String, product: String },
+    /// … the publisher's contacts (`contacts`: data).
+    OrderPublisherContacts { publisher: String, contacts: String },
+    /// An offer not purchasable in a country.
+    OrderNotPurchasable { product: String, country: String },
+    /// Partner Center did not place the order (`why`: its words, data).
+    OrderNotPlaced { why: String },
+    /// The connection failed before the order was confirmed (`why`: the failure, data).
+    OrderOutcomeUnknown {
+        why: String,
+        #[ts(type = "number")]
+        entry: i64,
+    },
+    /// A review that is no longer kept.
+    ReviewMissing { review: String },
+    /// The order is being placed.
+    OrderInFlight,
+    /// The review was sent and failed (`why`: data).
+    ReviewAlreadyFailed { why: String },
 }
 
 /// What a service's token gives: said as [`Message::ServesPartnerCenter`] and the like, and the
 /// `served` parameter of [`Message::AudienceNoToken`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum Served {
     PartnerCenter,
@@ -231,6 +497,266 @@ impl Served {
 }
 
 impl Message {
+    /// A refusal's two parts, for the codes said as [`Error::Refused`](crate::error::Error):
+    /// what was refused, and what to do instead.
+    pub fn refusal(&self) -> Option<(String, String)> {
+        Some(match self {
+            Message::CancelAlreadyCancelled { subscription } => (
+                format!("subscription {subscription} is already cancelled"),
+                "Nothing to do".into(),
+            ),
+            Message::CancelWindowClosed { name, at } => (
+                format!("the cancellation window of {name} closed at {at} UTC"),
+                "It can no longer be cancelled; turn auto-renew off so it ends at the end of its term".into(),
+            ),
+            Message::CancelNoWindow { name } => (
+                format!("Partner Center gives no cancellation window for {name}"),
+                "Check the subscription in Partner Center".into(),
+            ),
+            Message::QuantityOutside {
+                quantity,
+                plan,
+                min,
+                max,
+            } => (
+                format!("quantity {quantity} is outside what {plan} allows ({min} to {max})"),
+                format!("Choose a quantity from {min} to {max}"),
+            ),
+            Message::PlanAlreadyOn {
+                subscription,
+                plan,
+                choices,
+            } => (
+                format!("subscription {subscription} is already on {plan}"),
+                choices.english(),
+            ),
+            Message::PlanPortalRefused { why, link } => (
+                why.english(),
+                format!(
+                    "Change the plan in the Partner Center portal ({link}: the customer's subscription → Change plan) \
+                     or through the publisher. Seat changes on the current plan still work here"
+                ),
+            ),
+            Message::PlanIneligible {
+                subscription,
+                from,
+                to,
+                why,
+                choices,
+            } => (
+                format!("{subscription} cannot move from {from} to {to}: {}", why.english()),
+                choices.english(),
+            ),
+            Message::PlanUnknownTarget {
+                target,
+                offer,
+                choices,
+            } => (
+                format!("`{target}` is not a plan of {offer}"),
+                format!("{}. Give a SKU id, an offer id or a plan title", choices.english()),
+            ),
+            Message::PlanChangeRefused {
+                subscription,
+                plan,
+                why,
+            } => (
+                format!("Partner Center did not move {subscription} to {plan}: {why}"),
+                "Check the subscription in Partner Center, then try again".into(),
+            ),
+            Message::OrderNotSaas { title, offer_type } => (
+                format!(
+                    "{title} is a {} offer, and only SaaS offers can be bought through Partner Center",
+                    offer_type.label().to_lowercase()
+                ),
+                "Virtual machines, containers and Azure applications are bought, managed and billed in the Azure portal under the customer's Azure subscription".into(),
+            ),
+            Message::OrderNoBillingCountry { customer } => (
+                format!("{customer} has no billing country in its billing profile"),
+                "Complete the customer's billing profile in Partner Center first".into(),
+            ),
+            Message::OrderNotSoldIn {
+                product,
+                plan,
+                country,
+                customer,
+                contacts,
+            } => (
+                format!("{product} ({plan}) is not sold in {country}, the billing country of {customer}"),
+                contacts.english(),
+            ),
+            Message::OrderNotPurchasable { product, country } => (
+                format!("{product} is not purchasable in {country}"),
+                "Choose another plan or contact the publisher".into(),
+            ),
+            Message::OrderNotPlaced { why } => (
+                format!("Partner Center did not place the order: {why}"),
+                "Nothing was charged; check the offer and try again".into(),
+            ),
+            Message::OrderOutcomeUnknown { why, entry } => (
+                format!("the connection failed before Partner Center confirmed the order ({why})"),
+                format!(
+                    "Do not order again yet: journal entry {entry} is kept, and CSP Desk checks Partner Center for it at the next start \
+                     (or run `cspdesk orders list` now) so it is never placed twice"
+                ),
+            ),
+            Message::ScheduleToolFailed { tool, why } => {
+                (format!("{tool} failed: {why}"), String::new())
+            }
+            Message::ScheduleCrontabRefused { why } => (
+                format!("crontab refused the schedule: {why}"),
+                String::new(),
+            ),
+            Message::ScheduleNoScheduler { line } => (
+                "no schedule could be registered: this system has neither a systemd user session nor crontab".into(),
+                format!("Add this line to your crontab (crontab -e) or your scheduler yourself:\n{line}"),
+            ),
+            Message::BrowserRefused { url } => (
+                format!("CSP Desk will not open {url} in the browser"),
+                "Only https:// links, and http:// links to this machine (the sandbox), are opened".into(),
+            ),
+            Message::NotAnExport { path } => (
+                format!("{path} was not written by a CSP Desk export"),
+                "Only files CSP Desk exported are opened from here; open others from your file manager".into(),
+            ),
+            Message::NothingToSignIn { why } => {
+                ("There is nothing to sign in to".into(), why.english())
+            }
+            Message::SignInWaiting => (
+                "A sign-in is already waiting for the browser".into(),
+                "Finish it in the browser, or press Cancel and start again".into(),
+            ),
+            Message::BillingCurrencyUnknown => (
+                "CSP Desk cannot tell your billing currency: Partner Center lists no invoice with one yet".into(),
+                "Unbilled charges are exported in the billing currency; they can be read once the first invoice exists".into(),
+            ),
+            Message::BrowserNotStarted { why, url } => (
+                format!("The browser could not be started ({why})"),
+                format!("Open this address in a browser yourself: {url}"),
+            ),
+            Message::OrderInFlight => (
+                "this order is already being placed".into(),
+                "Wait for its confirmation; it is placed once".into(),
+            ),
+            Message::ReviewAlreadyFailed { why } => (
+                format!("this review was already sent and failed ({why})"),
+                "Check the Orders view for its outcome before reviewing the order again".into(),
+            ),
+            _ => return None,
+        })
+    }
+
+    /// What was not found and what to do, for the codes said as
+    /// [`Error::NotFound`](crate::error::Error).
+    pub fn missing(&self) -> Option<(String, String)> {
+        Some(match self {
+            Message::SubscriptionPlanUnknown { subscription } => (
+                format!("the plan of subscription {subscription}"),
+                "Its offer id names no product and plan; change the seat count in Partner Center".into(),
+            ),
+            Message::PlanNotInCountry {
+                sku,
+                product,
+                country,
+            } => (
+                format!("plan {sku} of product {product} in {country}"),
+                "The plan may have been withdrawn; check the offer in the Marketplace view".into(),
+            ),
+            Message::ActivationLinkMissing { subscription } => (
+                format!("an activation link for subscription {subscription}"),
+                "Only subscriptions pending fulfillment have one; it may take a few minutes after purchase".into(),
+            ),
+            Message::OrderProductMissing { product, country } => (
+                format!("product {product} in {country}"),
+                "Check the id with `cspdesk offers list`".into(),
+            ),
+            Message::OrderPlanMissing {
+                sku,
+                product,
+                plans,
+            } => (
+                format!("plan {sku} of {product}"),
+                format!("Its plans are: {plans}"),
+            ),
+            Message::PublisherMissing { name } => (
+                format!("publisher {name}"),
+                "Check the name with `cspdesk publishers list --search …`, or sync the catalog".into(),
+            ),
+            Message::NoteMissing { id } => (
+                format!("note #{id}"),
+                "It was already deleted; the list is refreshed".into(),
+            ),
+            Message::CliMissing => (
+                "the cspdesk command-line program".into(),
+                "The daily export runs the installed `cspdesk` CLI: install the CSP Desk package, or put cspdesk on the PATH".into(),
+            ),
+            Message::ExportedFileMissing { path } => (
+                format!("the file {path}"),
+                "It was moved or deleted since the export: export again".into(),
+            ),
+            Message::OfferMissing { offer, market } => (
+                format!("offer {offer} in market {market}"),
+                "Sync the catalog again; the offer may have been withdrawn".into(),
+            ),
+            Message::RuleMissing { id } => (
+                format!("margin rule #{id}"),
+                "List the rules with `cspdesk margins list` to see their ids".into(),
+            ),
+            Message::SnapshotMissingDay { market, day, days } => (
+                format!("a price snapshot of {market} for {day}"),
+                format!("Snapshots exist for: {days}"),
+            ),
+            Message::SnapshotNone { market } => (
+                format!("a price snapshot of {market}"),
+                "Run `cspdesk prices fetch --market CC` (or an export) first".into(),
+            ),
+            Message::SnapshotNoEarlier { market, to } => (
+                format!("an earlier price snapshot of {market} than {to}"),
+                "Changes need two days' snapshots: fetch again on another day, or name --from".into(),
+            ),
+            Message::ReviewMissing { review } => (
+                format!("review {review}"),
+                "Review the order again; reviews are kept only while the app runs".into(),
+            ),
+            _ => return None,
+        })
+    }
+
+    /// An error as a part of another sentence: its code when it has one, else its words as
+    /// they are ([`Message::Verbatim`]).
+    pub fn of(e: &crate::error::Error) -> Message {
+        e.said()
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_else(|| Message::Verbatim {
+                text: e.to_string(),
+            })
+    }
+
+    /// This sentence as a refusal ([`Error::Refused`](crate::error::Error), kind `refused`),
+    /// or as a plain [`Error::Said`](crate::error::Error) when it is not one.
+    pub fn refused(self) -> crate::error::Error {
+        match self.refusal() {
+            Some((message, hint)) => crate::error::Error::Refused {
+                message,
+                hint,
+                says: serde_json::to_value(&self).ok(),
+            },
+            None => self.into(),
+        }
+    }
+
+    /// This sentence as a "not found" ([`Error::NotFound`](crate::error::Error), kind
+    /// `notFound`), or as a plain [`Error::Said`](crate::error::Error) when it is not one.
+    pub fn not_found(self) -> crate::error::Error {
+        match self.missing() {
+            Some((what, hint)) => crate::error::Error::NotFound {
+                what,
+                hint,
+                says: serde_json::to_value(&self).ok(),
+            },
+            None => self.into(),
+        }
+    }
+
     /// Why an update check could not be made, for the `Update*` failures: the words after
     /// "could not check for updates:" (the updater's install errors use them too).
     pub fn update_reason(&self) -> Option<String> {
@@ -262,6 +788,12 @@ impl Message {
     pub fn english(&self) -> String {
         if let Some(why) = self.update_reason() {
             return crate::desktop::update::quiet_failure(&why);
+        }
+        if let Some((message, hint)) = self.refusal() {
+            return format!("{message}. {hint}");
+        }
+        if let Some((what, hint)) = self.missing() {
+            return format!("{what} not found. {hint}");
         }
         match self {
             Message::BillingPeriod {
@@ -295,10 +827,10 @@ impl Message {
                 "This run uses the access token from CSPDESK_ACCESS_TOKEN: no sign-in is needed.".into()
             }
             Message::NoSignInSandbox => "CSP Desk is set to use its built-in sandbox, which needs no sign-in. To sign in, choose Partner Center under Connection, enter your app registration's ids and save.".into(),
-            Message::CancelAlready => "This subscription is cancelled.".into(),
-            Message::CancelSuspended => "A suspended subscription cannot be cancelled here; check it in Partner Center.".into(),
-            Message::CancelNoWindow => "Partner Center gives no cancellation window for this subscription.".into(),
-            Message::CancelStatus => "This subscription cannot be cancelled in its current status.".into(),
+            Message::CancelBlockedCancelled => "This subscription is cancelled.".into(),
+            Message::CancelBlockedSuspended => "A suspended subscription cannot be cancelled here; check it in Partner Center.".into(),
+            Message::CancelBlockedNoWindow => "Partner Center gives no cancellation window for this subscription.".into(),
+            Message::CancelBlockedStatus => "This subscription cannot be cancelled in its current status.".into(),
             Message::PlanNoteAnyTime => "A customer can change plan at any time in the billing cycle.".into(),
             Message::PlanNoteApproval => "The change takes effect once the publisher approves it.".into(),
             Message::PlanNoteProrated => "Upfront monthly and annual charges are prorated.".into(),
@@ -449,6 +981,181 @@ impl Message {
             | Message::UpdateNoPackage { .. }
             | Message::UpdateNotTls
             | Message::UpdateFailed { .. } => unreachable!("said by update_reason"),
+            Message::CancelAlreadyCancelled { .. }
+            | Message::CancelWindowClosed { .. }
+            | Message::CancelNoWindow { .. }
+            | Message::QuantityOutside { .. }
+            | Message::PlanAlreadyOn { .. }
+            | Message::PlanPortalRefused { .. }
+            | Message::PlanIneligible { .. }
+            | Message::PlanUnknownTarget { .. }
+            | Message::PlanChangeRefused { .. }
+            | Message::OrderNotSaas { .. }
+            | Message::OrderNoBillingCountry { .. }
+            | Message::OrderNotSoldIn { .. }
+            | Message::OrderNotPurchasable { .. }
+            | Message::OrderNotPlaced { .. }
+            | Message::OrderOutcomeUnknown { .. }
+            | Message::OrderInFlight
+            | Message::BrowserNotStarted { .. }
+            | Message::BrowserRefused { .. }
+            | Message::NotAnExport { .. }
+            | Message::NothingToSignIn { .. }
+            | Message::SignInWaiting
+            | Message::BillingCurrencyUnknown
+            | Message::ScheduleToolFailed { .. }
+            | Message::ScheduleCrontabRefused { .. }
+            | Message::ScheduleNoScheduler { .. }
+            | Message::ReviewAlreadyFailed { .. } => unreachable!("said by refusal"),
+            Message::SubscriptionPlanUnknown { .. }
+            | Message::PlanNotInCountry { .. }
+            | Message::ActivationLinkMissing { .. }
+            | Message::OrderProductMissing { .. }
+            | Message::OrderPlanMissing { .. }
+            | Message::PublisherMissing { .. }
+            | Message::NoteMissing { .. }
+            | Message::CliMissing
+            | Message::SnapshotMissingDay { .. }
+            | Message::SnapshotNone { .. }
+            | Message::SnapshotNoEarlier { .. }
+            | Message::ExportedFileMissing { .. }
+            | Message::OfferMissing { .. }
+            | Message::RuleMissing { .. }
+            | Message::ReviewMissing { .. } => unreachable!("said by missing"),
+            Message::Verbatim { text } => text.clone(),
+            Message::PublisherAmbiguous { name, matches } => {
+                format!("{name} matches several publishers: {matches}; give the full name")
+            }
+            Message::PublisherLookupNeedsIds => {
+                "a customer id and a subscription id are both needed to find the publisher".into()
+            }
+            Message::NoteBadKind { value } => {
+                format!("`{value}` is not a kind of note: use note or contact")
+            }
+            Message::HomeFolderUnknown => "the home folder is not known".into(),
+            Message::SnapshotDamaged { path, why } => {
+                format!("the price snapshot {path} is damaged ({why}); fetch it again")
+            }
+            Message::SnapshotUnreadable { why } => {
+                format!("a stored price snapshot is unreadable ({why}); fetch it again")
+            }
+            Message::StoredOfferUnreadable { offer, why } => format!(
+                "stored offer {offer} is unreadable ({why}); run `cspdesk offers sync` again"
+            ),
+            Message::SpreadsheetFailed { why } => {
+                format!("writing the spreadsheet failed: {why}")
+            }
+            Message::WriteFailed { path, why } => format!("writing {path}: {why}"),
+            Message::SheetZipDamaged { why } => {
+                format!("the price sheet arrived zipped but the archive is damaged: {why}")
+            }
+            Message::SheetZipNoEntry { why } => {
+                format!("the zipped price sheet has no readable entry: {why}")
+            }
+            Message::ClientIdMissing => "no application (client) id is set: put the app registration's id in the settings (client_id) \
+                 or pass --client-id. The README's \"Connect a real Partner Center account\" says how to register one"
+                .into(),
+            Message::UpdateAddressNotTls { url, scheme } => format!(
+                "the update address {url} uses {scheme}://: updates must come over TLS (https://); \
+                 http:// is accepted only on this machine (127.0.0.1, localhost)"
+            ),
+            Message::StoreDamaged { path, detail, aside } => format!(
+                "the local database {path} is damaged ({detail}). It was moved aside to {aside} and nothing was deleted; \
+                 run the command again to start with a fresh database (synced data will be fetched again)"
+            ),
+            Message::StoreTooNew {
+                path,
+                schema,
+                known,
+                aside,
+            } => format!(
+                "the local database {path} was written by a newer CSP Desk (schema {schema}, this version knows {known}). \
+                 It was moved aside to {aside} and nothing was deleted: update CSP Desk and move it back, or run the command \
+                 again to start with a fresh database"
+            ),
+            Message::PolicyInvalid { path, why } => format!(
+                "{path} is not a valid cancellation policy ({why}); fix it or delete it to use the default"
+            ),
+            Message::SheetUnsorted { market } => {
+                format!("the price sheet for {market} could not be put in order")
+            }
+            Message::NotTimeOfDay { value } => format!("`{value}` is not a time of day"),
+            Message::FolderOpenFailed { path, why } => format!("Opening {path} failed: {why}"),
+            Message::NoSubscriptionsSelected => {
+                "no subscriptions selected: tick the rows to change first".into()
+            }
+            Message::NoPublisherPicked => "no publisher named: pick one from the list".into(),
+            Message::ScheduleNotSet => "no daily export is set: set one first".into(),
+            Message::ExportNoMarket => {
+                "no market is picked: pick at least one market to export".into()
+            }
+            Message::ChangesSameDay => {
+                "From and To are the same day: pick two different snapshots".into()
+            }
+            Message::ChangesFromAfterTo { from, to } => {
+                format!("From ({from}) is after To ({to}): pick an earlier From")
+            }
+            Message::ChangesNoSnapshot { market } => format!(
+                "No price snapshot of {market} yet. Fetch today's snapshot (an export keeps one too); changes appear once there are two days' snapshots."
+            ),
+            Message::ChangesOneToday { market } => format!(
+                "One snapshot of {market} so far (today's); changes appear after tomorrow's."
+            ),
+            Message::ChangesOneOn { market, day } => format!(
+                "One snapshot of {market} so far ({day}); fetch today's snapshot to see what changed since."
+            ),
+            Message::ChangesNoneYet => "there are no changes to export yet".into(),
+            Message::SandboxMissing => "this build has no built-in sandbox: configure a Partner Center account in \
+                 the settings, or give an --endpoint"
+                .into(),
+            Message::ExportFormatUnknown { value } => {
+                format!("unknown export format `{value}`: use xlsx or csv")
+            }
+            Message::RulesFileLine { file, line, why } => {
+                format!("{file}, line {line}: {}", why.english())
+            }
+            Message::RulesFileRule { file, line, why } => {
+                format!("{file}, the rule at line {line}: {}", why.english())
+            }
+            Message::RulesFileCell {
+                file,
+                line,
+                column,
+                why,
+            } => format!("{file}, line {line}, column {column}: {}", why.english()),
+            Message::RulesFileColumnUnknown {
+                file,
+                column,
+                name,
+                columns,
+            } => format!(
+                "{file}, line 1, column {column}: `{name}` is not a rule column (use {columns})"
+            ),
+            Message::RulesFileUnreadable { file, why } => format!("{file}: {why}"),
+            Message::MarkupNotPercent { value } => {
+                format!("`{value}` is not a markup: write a percentage such as 20%")
+            }
+            Message::NotAnAmount { value } => format!("`{value}` is not an amount"),
+            Message::NotYesNo { value } => format!("`{value}` is not yes or no"),
+            Message::MarkupBasisUnknown { value } => format!(
+                "`{value}`: a markup is taken of the unit price (unit) or the ERP price (erp)"
+            ),
+            Message::RoundingUnknown { value } => format!(
+                "`{value}` is not a rounding: use 0.99, 0.95, 0.49, 0.05, 1 or none"
+            ),
+            Message::SeatsZero => "a quantity of 0 is not a seat count: to end the subscription, cancel it or turn auto-renew off".into(),
+            Message::PlanChoices { plans } => format!("Plans it can move to: {plans}"),
+            Message::PlanChoicesNone => "Partner Center lists no plan this subscription can move to now".into(),
+            Message::PlanNotEligible => "it is not eligible".into(),
+            Message::PlanVanished { plan } => {
+                format!("the listed upgrade to {plan} disappeared while it was being sent")
+            }
+            Message::OrderAskPublisher { publisher, product } => format!(
+                "Ask {publisher} whether they can sell in that country (see `cspdesk offers show {product}` for their links)"
+            ),
+            Message::OrderPublisherContacts { publisher, contacts } => {
+                format!("Publisher contacts ({publisher}): {contacts}")
+            }
             Message::MarketplaceUnreadable { why } => format!(
                 "Publisher contacts and legal links are missing: the Azure Marketplace catalog could not be read ({why}). Open the offer again later; the rest comes from Partner Center."
             ),
@@ -644,6 +1351,269 @@ mod tests {
                 "The change takes effect once the publisher approves it.",
                 "Upfront monthly and annual charges are prorated."
             ]
+        );
+    }
+
+    #[test]
+    fn refusals_keep_their_kind_their_parts_and_the_cli_words() {
+        use crate::error::{Error, ErrorKind};
+        let e = Message::CancelWindowClosed {
+            name: "Contoso CRM".into(),
+            at: "2026-11-20 10:00".into(),
+        }
+        .refused();
+        assert_eq!(e.kind(), ErrorKind::Refused);
+        assert_eq!(
+            e.to_string(),
+            "the cancellation window of Contoso CRM closed at 2026-11-20 10:00 UTC. \
+             It can no longer be cancelled; turn auto-renew off so it ends at the end of its term"
+        );
+        match &e {
+            Error::Refused { message, hint, .. } => {
+                assert_eq!(
+                    message,
+                    "the cancellation window of Contoso CRM closed at 2026-11-20 10:00 UTC"
+                );
+                assert!(hint.starts_with("It can no longer be cancelled"));
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(
+            e.said().unwrap(),
+            &serde_json::json!({"code": "cancelWindowClosed", "params": {"name": "Contoso CRM", "at": "2026-11-20 10:00"}})
+        );
+        let e = Message::CancelAlreadyCancelled {
+            subscription: "sub-1".into(),
+        }
+        .refused();
+        assert_eq!(
+            e.to_string(),
+            "subscription sub-1 is already cancelled. Nothing to do"
+        );
+        let e = Message::QuantityOutside {
+            quantity: 0,
+            plan: "Basic".into(),
+            min: 1,
+            max: 300,
+        }
+        .refused();
+        assert_eq!(
+            e.to_string(),
+            "quantity 0 is outside what Basic allows (1 to 300). Choose a quantity from 1 to 300"
+        );
+        assert_eq!(e.said().unwrap()["params"]["max"], 300);
+        let e = Message::PlanIneligible {
+            subscription: "sub-1".into(),
+            from: "Premium".into(),
+            to: "Basic".into(),
+            why: Box::new(Message::PlanNotEligible),
+            choices: Box::new(Message::PlanChoicesNone),
+        }
+        .refused();
+        assert_eq!(
+            e.to_string(),
+            "sub-1 cannot move from Premium to Basic: it is not eligible. \
+             Partner Center lists no plan this subscription can move to now"
+        );
+        assert_eq!(
+            e.said().unwrap()["params"]["why"],
+            serde_json::json!({"code": "planNotEligible"})
+        );
+        let e = Message::PlanUnknownTarget {
+            target: "Gold".into(),
+            offer: "Contoso CRM".into(),
+            choices: Box::new(Message::PlanChoices {
+                plans: "Basic (B1)".into(),
+            }),
+        }
+        .refused();
+        assert_eq!(
+            e.to_string(),
+            "`Gold` is not a plan of Contoso CRM. Plans it can move to: Basic (B1). \
+             Give a SKU id, an offer id or a plan title"
+        );
+        let e = Message::OrderNotSoldIn {
+            product: "Contoso CRM".into(),
+            plan: "Basic".into(),
+            country: "KR".into(),
+            customer: "Fabrikam".into(),
+            contacts: Box::new(Message::OrderAskPublisher {
+                publisher: "Contoso".into(),
+                product: "P1".into(),
+            }),
+        }
+        .refused();
+        assert_eq!(
+            e.to_string(),
+            "Contoso CRM (Basic) is not sold in KR, the billing country of Fabrikam. \
+             Ask Contoso whether they can sell in that country (see `cspdesk offers show P1` for their links)"
+        );
+        let e = Message::OrderNotSaas {
+            title: "Contoso VM".into(),
+            offer_type: OfferType::from_source("VirtualMachines"),
+        }
+        .refused();
+        assert!(e.to_string().starts_with("Contoso VM is a "), "{e}");
+        assert_eq!(e.said().unwrap()["code"], "orderNotSaas");
+        assert_eq!(
+            Message::OrderInFlight.refused().to_string(),
+            "this order is already being placed. Wait for its confirmation; it is placed once"
+        );
+        // Not a refusal: said as the user's input.
+        assert_eq!(Message::SeatsZero.refused().kind(), ErrorKind::Invalid);
+    }
+
+    #[test]
+    fn not_found_keeps_its_kind_and_the_cli_words() {
+        use crate::error::{Error, ErrorKind};
+        let e = Message::PlanNotInCountry {
+            sku: "B1".into(),
+            product: "P1".into(),
+            country: "KR".into(),
+        }
+        .not_found();
+        assert_eq!(e.kind(), ErrorKind::NotFound);
+        assert!(matches!(e, Error::NotFound { .. }));
+        assert_eq!(
+            e.to_string(),
+            "plan B1 of product P1 in KR not found. \
+             The plan may have been withdrawn; check the offer in the Marketplace view"
+        );
+        assert_eq!(
+            e.said().unwrap(),
+            &serde_json::json!({"code": "planNotInCountry", "params": {"sku": "B1", "product": "P1", "country": "KR"}})
+        );
+        let e = Message::ReviewMissing {
+            review: "r-7".into(),
+        }
+        .not_found();
+        assert_eq!(
+            e.to_string(),
+            "review r-7 not found. Review the order again; reviews are kept only while the app runs"
+        );
+        assert_eq!(
+            Message::ActivationLinkMissing {
+                subscription: "sub-1".into()
+            }
+            .not_found()
+            .to_string(),
+            "an activation link for subscription sub-1 not found. \
+             Only subscriptions pending fulfillment have one; it may take a few minutes after purchase"
+        );
+        // Plain refusals and not-founds built from words carry no code.
+        assert_eq!(Error::refused("no", "yes").said(), None);
+    }
+
+    #[test]
+    fn the_apps_own_checks_keep_the_cli_words() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let e: crate::error::Error = Message::ChangesFromAfterTo {
+            from: d(2026, 11, 21),
+            to: d(2026, 11, 20),
+        }
+        .into();
+        assert_eq!(
+            e.to_string(),
+            "From (2026-11-21) is after To (2026-11-20): pick an earlier From"
+        );
+        assert_eq!(
+            e.said().unwrap(),
+            &serde_json::json!({"code": "changesFromAfterTo", "params": {"from": "2026-11-21", "to": "2026-11-20"}})
+        );
+        assert_eq!(
+            crate::tabular::ExportFormat::parse("pdf")
+                .unwrap_err()
+                .to_string(),
+            "unknown export format `pdf`: use xlsx or csv"
+        );
+        assert_eq!(
+            Message::ChangesOneOn {
+                market: "GB".into(),
+                day: d(2026, 11, 20)
+            }
+            .english(),
+            "One snapshot of GB so far (2026-11-20); fetch today's snapshot to see what changed since."
+        );
+        assert_eq!(
+            Message::ChangesNoSnapshot {
+                market: "GB".into()
+            }
+            .english(),
+            "No price snapshot of GB yet. Fetch today's snapshot (an export keeps one too); \
+             changes appear once there are two days' snapshots."
+        );
+        assert_eq!(
+            Message::SandboxMissing.english(),
+            "this build has no built-in sandbox: configure a Partner Center account in the settings, or give an --endpoint"
+        );
+        assert_eq!(
+            Message::NoSubscriptionsSelected.english(),
+            "no subscriptions selected: tick the rows to change first"
+        );
+        assert_eq!(
+            Message::ExportNoMarket.english(),
+            "no market is picked: pick at least one market to export"
+        );
+    }
+
+    #[test]
+    fn missing_snapshots_keep_their_kind_and_the_cli_words() {
+        use crate::error::ErrorKind;
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let e = Message::SnapshotMissingDay {
+            market: "GB".into(),
+            day: d(2026, 11, 1),
+            days: "2026-11-21, 2026-11-20".into(),
+        }
+        .not_found();
+        assert_eq!(e.kind(), ErrorKind::NotFound);
+        assert_eq!(
+            e.to_string(),
+            "a price snapshot of GB for 2026-11-01 not found. Snapshots exist for: 2026-11-21, 2026-11-20"
+        );
+        assert_eq!(
+            e.said().unwrap(),
+            &serde_json::json!({"code": "snapshotMissingDay", "params": {"market": "GB", "day": "2026-11-01", "days": "2026-11-21, 2026-11-20"}})
+        );
+        assert_eq!(
+            Message::SnapshotNoEarlier {
+                market: "GB".into(),
+                to: d(2026, 11, 21)
+            }
+            .not_found()
+            .to_string(),
+            "an earlier price snapshot of GB than 2026-11-21 not found. \
+             Changes need two days' snapshots: fetch again on another day, or name --from"
+        );
+        assert_eq!(
+            Message::SnapshotNone { market: "GB".into() }
+                .not_found()
+                .to_string(),
+            "a price snapshot of GB not found. Run `cspdesk prices fetch --market CC` (or an export) first"
+        );
+        let e = Message::BrowserNotStarted {
+            why: "no display".into(),
+            url: "https://login.microsoftonline.com/x".into(),
+        }
+        .refused();
+        assert_eq!(e.kind(), ErrorKind::Refused);
+        assert_eq!(
+            e.to_string(),
+            "The browser could not be started (no display). \
+             Open this address in a browser yourself: https://login.microsoftonline.com/x"
+        );
+    }
+
+    #[test]
+    fn an_error_as_a_part_of_a_sentence_keeps_its_code() {
+        let e: crate::error::Error = Message::RoundingUnknown { value: "3".into() }.into();
+        assert_eq!(
+            Message::of(&e),
+            Message::RoundingUnknown { value: "3".into() }
+        );
+        assert_eq!(
+            Message::of(&crate::error::Error::Invalid("bad".into())),
+            Message::Verbatim { text: "bad".into() }
         );
     }
 

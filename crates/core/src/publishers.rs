@@ -157,18 +157,20 @@ fn find<'a>(all: &'a [PublisherSummary], name: &str) -> Result<&'a PublisherSumm
     let hits: Vec<&PublisherSummary> = all.iter().filter(|p| p.key.contains(&folded)).collect();
     match hits.as_slice() {
         [one] => Ok(one),
-        [] => Err(Error::not_found(
-            format!("publisher {name:?}"),
-            "Check the name with `cspdesk publishers list --search …`, or sync the catalog",
-        )),
-        many => Err(Error::Invalid(format!(
-            "{name:?} matches several publishers: {}; give the full name",
-            many.iter()
+        [] => Err(Message::PublisherMissing {
+            name: format!("{name:?}"),
+        }
+        .not_found()),
+        many => Err(Message::PublisherAmbiguous {
+            name: format!("{name:?}"),
+            matches: many
+                .iter()
                 .take(8)
                 .map(|p| p.name.as_str())
                 .collect::<Vec<_>>()
-                .join(", ")
-        ))),
+                .join(", "),
+        }
+        .into()),
     }
 }
 
@@ -256,9 +258,7 @@ pub async fn for_subscription(
 ) -> Result<SubscriptionPublisher> {
     let (customer_id, subscription_id) = (customer_id.trim(), subscription_id.trim());
     if customer_id.is_empty() || subscription_id.is_empty() {
-        return Err(Error::Invalid(
-            "a customer id and a subscription id are both needed to find the publisher".into(),
-        ));
+        return Err(Message::PublisherLookupNeedsIds.into());
     }
     let sub = conn
         .client
@@ -421,10 +421,7 @@ pub fn delete_note(store: &Store, id: i64) -> Result<()> {
         .conn()
         .execute("DELETE FROM publisher_notes WHERE id = ?1", params![id])?;
     if gone == 0 {
-        return Err(Error::not_found(
-            format!("note #{id}"),
-            "It was already deleted; the list is refreshed",
-        ));
+        return Err(Message::NoteMissing { id }.not_found());
     }
     Ok(())
 }
@@ -464,9 +461,10 @@ fn checked_note(n: &NewNote) -> Result<NewNote> {
         "" | "note" => "note",
         "contact" => "contact",
         other => {
-            return Err(Error::Invalid(format!(
-                "`{other}` is not a kind of note: use note or contact"
-            )))
+            return Err(Message::NoteBadKind {
+                value: other.to_string(),
+            }
+            .into())
         }
     };
     Ok(NewNote {

@@ -417,8 +417,11 @@ pub fn command_line(command: &[String]) -> String {
 
 /// The crontab line for `at` (HH:MM) running `command`.
 pub fn cron_line(at: &str, command: &[String]) -> Result<String> {
-    let t = NaiveTime::parse_from_str(at, "%H:%M")
-        .map_err(|_| Error::Invalid(format!("`{at}` is not a time of day")))?;
+    let t = NaiveTime::parse_from_str(at, "%H:%M").map_err(|_| {
+        Error::from(Message::NotTimeOfDay {
+            value: at.to_string(),
+        })
+    })?;
     use chrono::Timelike;
     Ok(format!(
         "{} {} * * * {}",
@@ -433,13 +436,11 @@ fn run_tool(cmd: &mut Command, what: &str) -> Result<String> {
         .output()
         .map_err(|e| Error::io(format!("running {what}"), e))?;
     if !out.status.success() {
-        return Err(Error::refused(
-            format!(
-                "{what} failed: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
-            "",
-        ));
+        return Err(Message::ScheduleToolFailed {
+            tool: what.to_string(),
+            why: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        }
+        .refused());
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -505,13 +506,10 @@ fn write_crontab(text: &str) -> Result<()> {
         .wait_with_output()
         .map_err(|e| Error::io("running crontab", e))?;
     if !out.status.success() {
-        return Err(Error::refused(
-            format!(
-                "crontab refused the schedule: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
-            "",
-        ));
+        return Err(Message::ScheduleCrontabRefused {
+            why: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        }
+        .refused());
     }
     Ok(())
 }
@@ -529,7 +527,7 @@ fn current_crontab() -> String {
 fn systemd_dir() -> Result<PathBuf> {
     directories::BaseDirs::new()
         .map(|d| d.config_dir().join("systemd/user"))
-        .ok_or_else(|| Error::Invalid("the home folder is not known".into()))
+        .ok_or_else(|| Message::HomeFolderUnknown.into())
 }
 
 /// The command the OS runs: the `cspdesk` program `exe` with the options that say where the
@@ -585,12 +583,9 @@ pub fn installed_cli() -> Result<PathBuf> {
                 .find(|p| p.is_file())
         })
     };
-    beside.or_else(on_path).ok_or_else(|| {
-        Error::not_found(
-            "the cspdesk command-line program",
-            "The daily export runs the installed `cspdesk` CLI: install the CSP Desk package, or put cspdesk on the PATH",
-        )
-    })
+    beside
+        .or_else(on_path)
+        .ok_or_else(|| Message::CliMissing.not_found())
 }
 
 /// Registers `command` to run every day at `at` (local time), replacing an earlier
@@ -661,19 +656,19 @@ pub fn register(at: &str, command: &[String]) -> Result<Registration> {
             command: shown,
         });
     }
-    Err(Error::refused(
-        "no schedule could be registered: this system has neither a systemd user session nor crontab",
-        format!("Add this line to your crontab (crontab -e) or your scheduler yourself:\n{line}"),
-    ))
+    Err(Message::ScheduleNoScheduler { line }.refused())
 }
 
 fn register_launchd(at: &str, command: &[String]) -> Result<Registration> {
-    let t = NaiveTime::parse_from_str(at, "%H:%M")
-        .map_err(|_| Error::Invalid(format!("`{at}` is not a time of day")))?;
+    let t = NaiveTime::parse_from_str(at, "%H:%M").map_err(|_| {
+        Error::from(Message::NotTimeOfDay {
+            value: at.to_string(),
+        })
+    })?;
     use chrono::Timelike;
     let home = directories::BaseDirs::new()
         .map(|d| d.home_dir().to_path_buf())
-        .ok_or_else(|| Error::Invalid("the home folder is not known".into()))?;
+        .ok_or_else(|| Error::from(Message::HomeFolderUnknown))?;
     let p = home.join("Library/LaunchAgents/com.cspdesk.daily.plist");
     let args: String = command
         .iter()

@@ -141,22 +141,22 @@ impl Store {
             Ok(store) => Ok(store),
             Err(OpenError::Corrupt(detail)) => {
                 let aside = move_aside(path, "corrupt")?;
-                Err(Error::Invalid(format!(
-                    "the local database {} is damaged ({detail}). It was moved aside to {} and nothing was deleted; \
-                     run the command again to start with a fresh database (synced data will be fetched again)",
-                    path.display(),
-                    aside.display()
-                )))
+                Err(crate::message::Message::StoreDamaged {
+                    path: path.display().to_string(),
+                    detail,
+                    aside: aside.display().to_string(),
+                }
+                .into())
             }
             Err(OpenError::TooNew(v)) => {
                 let aside = move_aside(path, "newer")?;
-                Err(Error::Invalid(format!(
-                    "the local database {} was written by a newer CSP Desk (schema {v}, this version knows {SCHEMA_VERSION}). \
-                     It was moved aside to {} and nothing was deleted: update CSP Desk and move it back, or run the command \
-                     again to start with a fresh database",
-                    path.display(),
-                    aside.display()
-                )))
+                Err(crate::message::Message::StoreTooNew {
+                    path: path.display().to_string(),
+                    schema: v,
+                    known: SCHEMA_VERSION,
+                    aside: aside.display().to_string(),
+                }
+                .into())
             }
             Err(OpenError::Other(e)) => Err(e),
         }

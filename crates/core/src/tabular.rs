@@ -34,9 +34,10 @@ impl ExportFormat {
         match s.trim().to_ascii_lowercase().trim_start_matches('.') {
             "xlsx" => Ok(ExportFormat::Xlsx),
             "csv" => Ok(ExportFormat::Csv),
-            other => Err(Error::Invalid(format!(
-                "unknown export format `{other}`: use xlsx or csv"
-            ))),
+            other => Err(Message::ExportFormatUnknown {
+                value: other.to_string(),
+            }
+            .into()),
         }
     }
 }
@@ -311,7 +312,12 @@ pub fn write(out: &Path, format: ExportFormat, tables: &[Table]) -> Result<u64> 
     match format {
         ExportFormat::Csv => {
             let mut w = csv::Writer::from_writer(tmp.as_file());
-            let err = |e: csv::Error| Error::Invalid(format!("writing {}: {e}", out.display()));
+            let err = |e: csv::Error| {
+                Error::from(Message::WriteFailed {
+                    path: out.display().to_string(),
+                    why: e.to_string(),
+                })
+            };
             for (i, t) in tables.iter().enumerate() {
                 if i == 0 {
                     w.write_record(&t.headers).map_err(err)?;

@@ -62,10 +62,11 @@ pub async fn sign_in<R: Runtime>(
             app.opener()
                 .open_url(url.as_str(), None::<&str>)
                 .map_err(|e| {
-                    cspdesk_core::Error::refused(
-                        format!("The browser could not be started ({e})"),
-                        format!("Open this address in a browser yourself: {url}"),
-                    )
+                    cspdesk_core::message::Message::BrowserNotStarted {
+                        why: e.to_string(),
+                        url: url.to_string(),
+                    }
+                    .refused()
                 })
         })
         .await?)

@@ -78,8 +78,13 @@ pub async fn open_folder<R: Runtime>(
         other => return Err(invalid(format!("no folder called {other}"))),
     };
     std::fs::create_dir_all(&dir).ok();
-    tauri_plugin_opener::open_path(&dir, None::<&str>)
-        .map_err(|e| invalid(format!("Opening {} failed: {e}", dir.display())))
+    tauri_plugin_opener::open_path(&dir, None::<&str>).map_err(|e| {
+        cspdesk_core::Error::from(cspdesk_core::message::Message::FolderOpenFailed {
+            path: dir.display().to_string(),
+            why: e.to_string(),
+        })
+        .into()
+    })
 }
 
 #[tauri::command]

@@ -26,7 +26,7 @@ function render(s: SubscriptionItem, onChange: (s: SubscriptionItem) => void = (
   vi.useFakeTimers({ now: NOW, toFake: ["Date", "setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
   mockIPC((cmd) => {
     if (cmd === "quantity_bounds") return { planName: "Pro", min: 1, max: 50, unitType: "Licenses" };
-    if (cmd === "cancel_subscription") return { ...s, status: "cancelled", canCancel: false, cancellableUntil: null, cancelBlocked: { code: "cancelAlready" } };
+    if (cmd === "cancel_subscription") return { ...s, status: "cancelled", canCancel: false, cancellableUntil: null, cancelBlocked: { code: "cancelBlockedCancelled" } };
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- Tauri rejects with the IpcError DTO, a plain object
     throw { kind: "notFound", message: `unexpected ${cmd}`, retryable: false };
   });

@@ -56,11 +56,11 @@ describe("the Cancel rule", () => {
   });
 
   it("is disabled, with the core's reason in the UI's words, when the core blocks it", () => {
-    const blocked = (code: "cancelAlready" | "cancelSuspended" | "cancelNoWindow", over: Partial<SubscriptionItem> = {}) =>
+    const blocked = (code: "cancelBlockedCancelled" | "cancelBlockedSuspended" | "cancelBlockedNoWindow", over: Partial<SubscriptionItem> = {}) =>
       cancelRule(sub({ ...over, canCancel: false, cancellableUntil: null, cancelBlocked: { code } }), NOW, fmt);
-    expect(blocked("cancelAlready", { status: "cancelled" })).toEqual({ enabled: false, reason: "This subscription is cancelled." });
-    expect(blocked("cancelSuspended", { status: "suspended" })).toEqual({ enabled: false, reason: "A suspended subscription cannot be cancelled here; check it in Partner Center." });
-    const none = blocked("cancelNoWindow", { deadline: null });
+    expect(blocked("cancelBlockedCancelled", { status: "cancelled" })).toEqual({ enabled: false, reason: "This subscription is cancelled." });
+    expect(blocked("cancelBlockedSuspended", { status: "suspended" })).toEqual({ enabled: false, reason: "A suspended subscription cannot be cancelled here; check it in Partner Center." });
+    const none = blocked("cancelBlockedNoWindow", { deadline: null });
     expect(none.enabled).toBe(false);
     expect(none.reason).toContain("no cancellation window");
   });
@@ -71,7 +71,7 @@ describe("the Cancel rule", () => {
     const later = { at: "2026-11-23T08:00:00Z", kind: "policy", source: "policy", message: { code: "deadlinePolicy", params: { source: "Microsoft" } } } as const;
     expect(closingSoon(sub({ deadline: later, cancellableUntil: later.at, closingSoonFrom: "2026-11-22T08:00:00Z" }), NOW)).toBe(false);
     expect(closingSoon(sub(), Date.parse("2026-11-21T12:00:00Z"))).toBe(false);
-    expect(closingSoon(sub({ status: "cancelled", cancellableUntil: null, cancelBlocked: { code: "cancelAlready" } }), NOW)).toBe(false);
+    expect(closingSoon(sub({ status: "cancelled", cancellableUntil: null, cancelBlocked: { code: "cancelBlockedCancelled" } }), NOW)).toBe(false);
   });
 });
 
@@ -79,8 +79,8 @@ describe("filter and sort", () => {
   const rows = [
     sub({ id: "a", customerName: "Beta", quantity: 3, status: "pendingFulfillment" }),
     // As the core sends them: no window, or cancelled, means nothing to cancel until.
-    sub({ id: "b", customerName: "alpha", quantity: 10, publisherName: "Other", deadline: null, cancellableUntil: null, cancelBlocked: { code: "cancelNoWindow" }, closingSoonFrom: null }),
-    sub({ id: "c", customerName: "Gamma", quantity: 1, status: "cancelled", cancellableUntil: null, cancelBlocked: { code: "cancelAlready" }, closingSoonFrom: null }),
+    sub({ id: "b", customerName: "alpha", quantity: 10, publisherName: "Other", deadline: null, cancellableUntil: null, cancelBlocked: { code: "cancelBlockedNoWindow" }, closingSoonFrom: null }),
+    sub({ id: "c", customerName: "Gamma", quantity: 1, status: "cancelled", cancellableUntil: null, cancelBlocked: { code: "cancelBlockedCancelled" }, closingSoonFrom: null }),
   ];
   it("filters by segment, status, publisher and words", () => {
     const ids = (f: Partial<typeof EMPTY_LIST_FILTER>) => rows.filter((r) => matches(r, { ...EMPTY_LIST_FILTER, ...f }, NOW)).map((r) => r.id);

@@ -132,10 +132,11 @@ impl AppCore {
         let market = market_code(market)?;
         let index = self.index(&market).await?;
         let offer = index.offer(key).cloned().ok_or_else(|| {
-            Error::not_found(
-                format!("offer {key} in market {market}"),
-                "Sync the catalog again; the offer may have been withdrawn",
-            )
+            crate::message::Message::OfferMissing {
+                offer: key.to_string(),
+                market: market.clone(),
+            }
+            .not_found()
         })?;
         let c = self.connection().await?;
         detail::offer_detail(&c, &offer, &market).await

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::AppCore;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::pricelist::snapshot;
 
 impl AppCore {
@@ -27,16 +27,16 @@ impl AppCore {
             .contains(&p)
             || snapshot::was_exported(&self.connection().await?.store, path)?;
         if !known {
-            return Err(Error::refused(
-                format!("{path} was not written by a CSP Desk export"),
-                "Only files CSP Desk exported are opened from here; open others from your file manager",
-            ));
+            return Err(crate::message::Message::NotAnExport {
+                path: path.to_string(),
+            }
+            .refused());
         }
         if !p.is_file() {
-            return Err(Error::not_found(
-                format!("the file {path}"),
-                "It was moved or deleted since the export: export again",
-            ));
+            return Err(crate::message::Message::ExportedFileMissing {
+                path: path.to_string(),
+            }
+            .not_found());
         }
         Ok(p)
     }

@@ -142,9 +142,8 @@ impl AppCore {
     pub async fn run_schedule_now(&self) -> Result<ScheduleRunDone> {
         let _working = self.in_flight.begin(crate::desktop::update::Work::Export);
         let conn = self.connection().await?;
-        let settings = schedule::load(&conn.store)?.ok_or_else(|| {
-            crate::error::Error::Invalid("no daily export is set: set one first".into())
-        })?;
+        let settings = schedule::load(&conn.store)?
+            .ok_or_else(|| crate::error::Error::from(Message::ScheduleNotSet))?;
         let done = schedule::run(
             &conn.store,
             &settings,

@@ -172,9 +172,7 @@ impl AppCore {
     pub async fn publisher_detail(&self, market: &str, name: &str) -> Result<PublisherDetail> {
         let market = market_code(market)?;
         if name.trim().is_empty() {
-            return Err(Error::Invalid(
-                "no publisher named: pick one from the list".into(),
-            ));
+            return Err(crate::message::Message::NoPublisherPicked.into());
         }
         self.index(&market).await?;
         let c = self.connection().await?;

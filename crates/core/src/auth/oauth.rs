@@ -76,9 +76,10 @@ impl AuthConfig {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
         {
-            return Err(Error::Invalid(format!(
-                "`{tenant}` is not a tenant id: use the directory (tenant) id GUID or a domain such as contoso.onmicrosoft.com"
-            )));
+            return Err(crate::message::Message::SettingNotTenant {
+                value: tenant.to_string(),
+            }
+            .into());
         }
         let client_id = client_id.into().trim().to_string();
         Ok(AuthConfig {
@@ -91,11 +92,7 @@ impl AuthConfig {
     /// Sign-in needs the app registration's id (status and sign-out do not).
     pub fn require_client_id(&self) -> Result<()> {
         if self.client_id.is_empty() {
-            return Err(Error::Invalid(
-                "no application (client) id is set: put the app registration's id in the settings (client_id) \
-                 or pass --client-id. The README's \"Connect a real Partner Center account\" says how to register one"
-                    .into(),
-            ));
+            return Err(crate::message::Message::ClientIdMissing.into());
         }
         Ok(())
     }
@@ -341,10 +338,10 @@ pub fn check_openable(url: &Url) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::refused(
-            format!("CSP Desk will not open {url} in the browser"),
-            "Only https:// links, and http:// links to this machine (the sandbox), are opened",
-        ))
+        Err(crate::message::Message::BrowserRefused {
+            url: url.to_string(),
+        }
+        .refused())
     }
 }
 

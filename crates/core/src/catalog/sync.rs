@@ -295,9 +295,10 @@ pub fn load_offers(store: &Store, market: &str) -> Result<Vec<Offer>> {
     for row in rows {
         let (key, json) = row?;
         let offer: Offer = serde_json::from_str(&json).map_err(|e| {
-            Error::Invalid(format!(
-                "stored offer {key} is unreadable ({e}); run `cspdesk offers sync` again"
-            ))
+            Error::from(crate::message::Message::StoredOfferUnreadable {
+                offer: key,
+                why: e.to_string(),
+            })
         })?;
         out.push(offer);
     }

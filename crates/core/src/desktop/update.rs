@@ -35,10 +35,11 @@ pub fn check_feed(url: &Url) -> Result<()> {
     match url.scheme() {
         "https" => Ok(()),
         "http" if crate::partner_center::Endpoints::is_loopback(url) => Ok(()),
-        other => Err(Error::Invalid(format!(
-            "the update address {url} uses {other}://: updates must come over TLS (https://); \
-             http:// is accepted only on this machine (127.0.0.1, localhost)"
-        ))),
+        other => Err(Message::UpdateAddressNotTls {
+            url: url.to_string(),
+            scheme: other.to_string(),
+        }
+        .into()),
     }
 }
 

@@ -13,7 +13,7 @@ use super::{options_of, review, Confirmation, PurchaseOption, PurchaseRequest, R
 use crate::catalog::detail::{self, PublisherContacts};
 use crate::catalog::Offer;
 use crate::connection::Connection;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::message::Message;
 use crate::partner_center::models::Customer;
 use crate::partner_center::{api, paging};
@@ -68,13 +68,10 @@ pub fn billing_country(c: &Customer) -> Result<String> {
     c.billing_country()
         .map(str::to_ascii_uppercase)
         .ok_or_else(|| {
-            Error::refused(
-                format!(
-                    "{} has no billing country in its billing profile",
-                    c.company_profile.company_name
-                ),
-                "Complete the customer's billing profile in Partner Center first",
-            )
+            Message::OrderNoBillingCountry {
+                customer: c.company_profile.company_name.clone(),
+            }
+            .refused()
         })
 }
 
@@ -258,24 +255,19 @@ impl ReviewBook {
         let reviewed = {
             let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
             let slot = slots.get_mut(review_id).ok_or_else(|| {
-                Error::not_found(
-                    format!("review {review_id}"),
-                    "Review the order again; reviews are kept only while the app runs",
-                )
+                Message::ReviewMissing {
+                    review: review_id.to_string(),
+                }
+                .not_found()
             })?;
             match &slot.state {
-                PlaceState::InFlight => {
-                    return Err(Error::refused(
-                        "this order is already being placed",
-                        "Wait for its confirmation; it is placed once",
-                    ))
-                }
+                PlaceState::InFlight => return Err(Message::OrderInFlight.refused()),
                 PlaceState::Placed(done) => return Ok((slot.reviewed.clone(), (**done).clone())),
                 PlaceState::Failed(why) => {
-                    return Err(Error::refused(
-                        format!("this review was already sent and failed ({why})"),
-                        "Check the Orders view for its outcome before reviewing the order again",
-                    ))
+                    return Err(Message::ReviewAlreadyFailed {
+                        why: why.to_string(),
+                    }
+                    .refused())
                 }
                 PlaceState::Ready => slot.state = PlaceState::InFlight,
             }

@@ -223,7 +223,7 @@ fn option_label(o: &PurchaseOption) -> String {
 }
 
 /// Publisher contacts for messages, from the stored catalog and the marketplace detail.
-async fn contacts_hint(conn: &Connection, product_id: &str, publisher: &str) -> String {
+async fn contacts_hint(conn: &Connection, product_id: &str, publisher: &str) -> Message {
     let mut parts = Vec::new();
     let stored = crate::catalog::detail::markets_of(&conn.store, product_id)
         .ok()
@@ -250,9 +250,15 @@ async fn contacts_hint(conn: &Connection, product_id: &str, publisher: &str) -> 
         }
     }
     if parts.is_empty() {
-        format!("Ask {publisher} whether they can sell in that country (see `cspdesk offers show {product_id}` for their links)")
+        Message::OrderAskPublisher {
+            publisher: publisher.to_string(),
+            product: product_id.to_string(),
+        }
     } else {
-        format!("Publisher contacts ({publisher}): {}", parts.join(", "))
+        Message::OrderPublisherContacts {
+            publisher: publisher.to_string(),
+            contacts: parts.join(", "),
+        }
     }
 }
 
@@ -270,10 +276,11 @@ fn stored_type(conn: &Connection, product_id: &str) -> Option<(OfferType, String
 }
 
 fn not_saas(title: &str, ty: OfferType) -> Error {
-    Error::refused(
-        format!("{title} is a {} offer, and only SaaS offers can be bought through Partner Center", ty.label().to_lowercase()),
-        "Virtual machines, containers and Azure applications are bought, managed and billed in the Azure portal under the customer's Azure subscription",
-    )
+    Message::OrderNotSaas {
+        title: title.to_string(),
+        offer_type: ty,
+    }
+    .refused()
 }
 
 /// Check a purchase against every rule and gather what the review step shows.
@@ -285,10 +292,10 @@ pub async fn review(conn: &Connection, req: &PurchaseRequest) -> Result<Review> 
         .billing_country()
         .map(str::to_ascii_uppercase)
         .ok_or_else(|| {
-            Error::refused(
-                format!("{name} has no billing country in its billing profile"),
-                "Complete the customer's billing profile in Partner Center first",
-            )
+            Message::OrderNoBillingCountry {
+                customer: name.to_string(),
+            }
+            .refused()
         })?;
     let product = match client
         .execute(&api::product(&req.product_id, &country))
@@ -301,10 +308,11 @@ pub async fn review(conn: &Connection, req: &PurchaseRequest) -> Result<Review> 
                     return Err(not_saas(&title, ty));
                 }
             }
-            return Err(Error::not_found(
-                format!("product {} in {country}", req.product_id),
-                "Check the id with `cspdesk offers list`",
-            ));
+            return Err(Message::OrderProductMissing {
+                product: req.product_id.clone(),
+                country: country.clone(),
+            }
+            .not_found());
         }
         Err(e) => return Err(e),
     };
@@ -327,10 +335,12 @@ pub async fn review(conn: &Connection, req: &PurchaseRequest) -> Result<Review> 
                 .iter()
                 .map(|s| format!("{} ({})", s.id, s.title))
                 .collect();
-            Error::not_found(
-                format!("plan {} of {}", req.sku_id, product.title),
-                format!("Its plans are: {}", ids.join(", ")),
-            )
+            Message::OrderPlanMissing {
+                sku: req.sku_id.clone(),
+                product: product.title.clone(),
+                plans: ids.join(", "),
+            }
+            .not_found()
         })?;
     let avs =
         paging::collect_all(client, api::availabilities(&product.id, &sku.id, &country)).await?;
@@ -345,19 +355,21 @@ pub async fn review(conn: &Connection, req: &PurchaseRequest) -> Result<Review> 
     let Some(av) = av.filter(|a| a.country.is_empty() || a.country.eq_ignore_ascii_case(&country))
     else {
         let hint = contacts_hint(conn, &product.id, &product.publisher_name).await;
-        return Err(Error::refused(
-            format!(
-                "{} ({}) is not sold in {country}, the billing country of {name}",
-                product.title, sku.title
-            ),
-            hint,
-        ));
+        return Err(Message::OrderNotSoldIn {
+            product: product.title.clone(),
+            plan: sku.title.clone(),
+            country: country.clone(),
+            customer: name.to_string(),
+            contacts: Box::new(hint),
+        }
+        .refused());
     };
     if !av.is_purchasable {
-        return Err(Error::refused(
-            format!("{} is not purchasable in {country}", product.title),
-            "Choose another plan or contact the publisher",
-        ));
+        return Err(Message::OrderNotPurchasable {
+            product: product.title.clone(),
+            country: country.clone(),
+        }
+        .refused());
     }
     let bounds = PlanBounds::of(&sku);
     let (min, max) = (bounds.min, bounds.max);
@@ -567,10 +579,7 @@ pub async fn place_with(
             .map(|e| format!("{} (code {})", e.description, e.code))
             .unwrap_or_else(|| "no order was returned".into());
         journal::set_closed(store, entry.id, JournalState::Refused, &why, Utc::now())?;
-        return Err(Error::refused(
-            format!("Partner Center did not place the order: {why}"),
-            "Nothing was charged; check the offer and try again",
-        ));
+        return Err(Message::OrderNotPlaced { why }.refused());
     };
     journal::set_placed(
         store,
@@ -593,13 +602,11 @@ fn settle_failure(store: &crate::store::Store, id: i64, e: Error) -> Result<Erro
 }
 
 fn unknown_outcome(e: Error, id: i64) -> Error {
-    Error::refused(
-        format!("the connection failed before Partner Center confirmed the order ({e})"),
-        format!(
-            "Do not order again yet: journal entry {id} is kept, and CSP Desk checks Partner Center for it at the next start \
-             (or run `cspdesk orders list` now) so it is never placed twice"
-        ),
-    )
+    Message::OrderOutcomeUnknown {
+        why: e.to_string(),
+        entry: id,
+    }
+    .refused()
 }
 
 /// Gather the confirmation of a placed order: subscription, deadline, activation link.

@@ -265,7 +265,7 @@ fn xlsx_err(out: &Path, e: XlsxError) -> Error {
         XlsxError::IoError(e) | XlsxError::ZipError(zip::result::ZipError::Io(e)) => {
             io_error(out, e)
         }
-        e => Error::Invalid(format!("writing the spreadsheet failed: {e}")),
+        e => Message::SpreadsheetFailed { why: e.to_string() }.into(),
     }
 }
 
@@ -584,7 +584,11 @@ fn write_csv(
         .from_writer(file);
     let csv_err = |e: csv::Error| match e.into_kind() {
         csv::ErrorKind::Io(e) => io_error(out, e),
-        other => Error::Invalid(format!("writing {}: {other:?}", out.display())),
+        other => Message::WriteFailed {
+            path: out.display().to_string(),
+            why: format!("{other:?}"),
+        }
+        .into(),
     };
     for (label, value) in &layout.block {
         w.write_record([label, value]).map_err(csv_err)?;

@@ -222,9 +222,10 @@ impl ProductLookup {
             let json = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
             let offer: LeanOffer = serde_json::from_str(json).map_err(|e| {
                 let key: String = row.get(0).unwrap_or_default();
-                Error::Invalid(format!(
-                    "stored offer {key} is unreadable ({e}); run `cspdesk offers sync` again"
-                ))
+                Error::from(crate::message::Message::StoredOfferUnreadable {
+                    offer: key,
+                    why: e.to_string(),
+                })
             })?;
             lookup.add(offer);
         }

@@ -307,9 +307,7 @@ pub async fn export(
                 unsorted.insert(market);
             }
             Ok(Finished::Unsorted(market)) => {
-                return Err(Error::Invalid(format!(
-                    "the price sheet for {market} could not be put in order"
-                )))
+                return Err(crate::message::Message::SheetUnsorted { market }.into())
             }
             Err(e) if dropped(&e) && drops + 1 < FETCH_ATTEMPTS => {
                 drops += 1;
@@ -487,37 +485,35 @@ pub fn changes_in(
     let days: Vec<NaiveDate> = snaps.iter().map(|s| s.day).collect();
     let pick = |d: NaiveDate| -> Result<NaiveDate> {
         days.contains(&d).then_some(d).ok_or_else(|| {
-            Error::not_found(
-                format!("a price snapshot of {} for {d}", market.to_uppercase()),
-                format!(
-                    "Snapshots exist for: {}",
-                    days.iter()
-                        .map(|d| d.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
+            crate::message::Message::SnapshotMissingDay {
+                market: market.to_uppercase(),
+                day: d,
+                days: days
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }
+            .not_found()
         })
     };
     let to = match to {
         Some(d) => pick(d)?,
         None => *days.first().ok_or_else(|| {
-            Error::not_found(
-                format!("a price snapshot of {}", market.to_uppercase()),
-                "Run `cspdesk prices fetch --market CC` (or an export) first",
-            )
+            crate::message::Message::SnapshotNone {
+                market: market.to_uppercase(),
+            }
+            .not_found()
         })?,
     };
     let from = match from {
         Some(d) => pick(d)?,
         None => *days.iter().find(|d| **d < to).ok_or_else(|| {
-            Error::not_found(
-                format!(
-                    "an earlier price snapshot of {} than {to}",
-                    market.to_uppercase()
-                ),
-                "Changes need two days' snapshots: fetch again on another day, or name --from",
-            )
+            crate::message::Message::SnapshotNoEarlier {
+                market: market.to_uppercase(),
+                to,
+            }
+            .not_found()
         })?,
     };
     let market = market.to_ascii_uppercase();

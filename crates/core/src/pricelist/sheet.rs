@@ -268,9 +268,7 @@ pub fn unpack(body: &[u8]) -> Result<Vec<u8>> {
         return Ok(body.to_vec());
     }
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(body)).map_err(|e| {
-        Error::Invalid(format!(
-            "the price sheet arrived zipped but the archive is damaged: {e}"
-        ))
+        Error::from(crate::message::Message::SheetZipDamaged { why: e.to_string() })
     })?;
     let index = (0..archive.len())
         .find(|&i| {
@@ -286,7 +284,7 @@ pub fn unpack(body: &[u8]) -> Result<Vec<u8>> {
         })
         .unwrap_or(0);
     let mut file = archive.by_index(index).map_err(|e| {
-        Error::Invalid(format!("the zipped price sheet has no readable entry: {e}"))
+        Error::from(crate::message::Message::SheetZipNoEntry { why: e.to_string() })
     })?;
     let mut out = Vec::with_capacity(file.size() as usize);
     file.read_to_end(&mut out)

@@ -190,10 +190,10 @@ pub fn read<T>(
 /// Read a zipped sheet from disk (the first entry ending in .csv, else the first entry).
 pub fn read_file<T>(path: &Path, f: impl FnOnce(&mut dyn Read) -> Result<T>) -> Result<T> {
     let damaged = |e: zip::result::ZipError| {
-        Error::Invalid(format!(
-            "the price snapshot {} is damaged ({e}); fetch it again",
-            path.display()
-        ))
+        Error::from(crate::message::Message::SnapshotDamaged {
+            path: path.display().to_string(),
+            why: e.to_string(),
+        })
     };
     let file = File::open(path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
     let mut archive =
@@ -286,9 +286,7 @@ fn load_rows(store: &Store, market: &str, day: NaiveDate) -> Result<Vec<SheetRow
     let mut out = Vec::new();
     for json in rows {
         let stored: StoredRow = serde_json::from_str(&json?).map_err(|e| {
-            Error::Invalid(format!(
-                "a stored price snapshot is unreadable ({e}); fetch it again"
-            ))
+            Error::from(crate::message::Message::SnapshotUnreadable { why: e.to_string() })
         })?;
         out.push(stored.into_row(market));
     }

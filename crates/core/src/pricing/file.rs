@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{check, MarginRule, MarkupBasis, NewRule, Rounding, RuleScope};
 use crate::error::{Error, Result};
+use crate::message::Message;
 
 /// One rule as the file spells it.
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -60,11 +61,7 @@ pub fn parse_percent(s: &str) -> Result<f64> {
     t.parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
-        .ok_or_else(|| {
-            Error::Invalid(format!(
-                "`{s}` is not a markup: write a percentage such as 20%"
-            ))
-        })
+        .ok_or_else(|| Message::MarkupNotPercent { value: s.into() }.into())
 }
 
 impl Spelled {
@@ -130,24 +127,27 @@ fn is_csv(path: &Path) -> bool {
 pub fn from_toml(text: &str, what: &str) -> Result<Vec<NewRule>> {
     let file: TomlFile = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
-        Error::Invalid(format!("{what}, line {line}: {}", e.message()))
+        Error::from(Message::RulesFileLine {
+            file: what.into(),
+            line,
+            why: Box::new(Message::Verbatim {
+                text: e.message().into(),
+            }),
+        })
     })?;
     file.rule
         .into_iter()
         .map(|spanned| {
             let line = line_of(text, spanned.span().start);
             spanned.into_inner().rule().map_err(|e| {
-                Error::Invalid(format!("{what}, the rule at line {line}: {}", plain(e)))
+                Error::from(Message::RulesFileRule {
+                    file: what.into(),
+                    line,
+                    why: Box::new(Message::of(&e)),
+                })
             })
         })
         .collect()
-}
-
-fn plain(e: Error) -> String {
-    match e {
-        Error::Invalid(m) => m,
-        e => e.to_string(),
-    }
 }
 
 const CSV_HEADER: [&str; 11] = [
@@ -171,23 +171,37 @@ pub fn from_csv(text: &str, what: &str) -> Result<Vec<NewRule>> {
         .from_reader(text.as_bytes());
     let header = rdr
         .headers()
-        .map_err(|e| Error::Invalid(format!("{what}, line 1: {e}")))?
+        .map_err(|e| {
+            Error::from(Message::RulesFileLine {
+                file: what.into(),
+                line: 1,
+                why: Box::new(Message::Verbatim {
+                    text: e.to_string(),
+                }),
+            })
+        })?
         .clone();
     let col = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
     if let Some(unknown) = header
         .iter()
         .position(|h| !CSV_HEADER.iter().any(|k| k.eq_ignore_ascii_case(h)))
     {
-        return Err(Error::Invalid(format!(
-            "{what}, line 1, column {}: `{}` is not a rule column (use {})",
-            unknown + 1,
-            &header[unknown],
-            CSV_HEADER.join(", ")
-        )));
+        return Err(Message::RulesFileColumnUnknown {
+            file: what.into(),
+            column: unknown + 1,
+            name: header[unknown].to_string(),
+            columns: CSV_HEADER.join(", "),
+        }
+        .into());
     }
     let mut out = vec![];
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| Error::Invalid(format!("{what}: {e}")))?;
+        let rec = rec.map_err(|e| {
+            Error::from(Message::RulesFileUnreadable {
+                file: what.into(),
+                why: e.to_string(),
+            })
+        })?;
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         let get = |name: &str| {
             col(name)
@@ -195,16 +209,26 @@ pub fn from_csv(text: &str, what: &str) -> Result<Vec<NewRule>> {
                 .map(str::to_string)
                 .filter(|s| !s.is_empty())
         };
-        let at = |name: &str, e: Error| {
-            let c = col(name)
-                .map(|i| format!(", column {}", i + 1))
-                .unwrap_or_default();
-            Error::Invalid(format!("{what}, line {line}{c}: {}", plain(e)))
+        let at = |name: &str, why: Message| {
+            let why = Box::new(why);
+            Error::from(match col(name) {
+                Some(i) => Message::RulesFileCell {
+                    file: what.into(),
+                    line: line as usize,
+                    column: i + 1,
+                    why,
+                },
+                None => Message::RulesFileLine {
+                    file: what.into(),
+                    line: line as usize,
+                    why,
+                },
+            })
         };
         let fixed = match get("fixed") {
             Some(f) => Some(
                 f.parse::<f64>()
-                    .map_err(|_| at("fixed", Error::Invalid(format!("`{f}` is not an amount"))))?,
+                    .map_err(|_| at("fixed", Message::NotAnAmount { value: f.clone() }))?,
             ),
             None => None,
         };
@@ -212,12 +236,7 @@ pub fn from_csv(text: &str, what: &str) -> Result<Vec<NewRule>> {
             None => false,
             Some(p) if ["yes", "true", "1", "y"].contains(&p.as_str()) => true,
             Some(p) if ["no", "false", "0", "n"].contains(&p.as_str()) => false,
-            Some(p) => {
-                return Err(at(
-                    "promotion",
-                    Error::Invalid(format!("`{p}` is not yes or no")),
-                ))
-            }
+            Some(p) => return Err(at("promotion", Message::NotYesNo { value: p })),
         };
         let spelled = Spelled {
             markup: get("markup").map(Markup::Text),
@@ -232,11 +251,13 @@ pub fn from_csv(text: &str, what: &str) -> Result<Vec<NewRule>> {
             market: get("market"),
             promotion,
         };
-        out.push(
-            spelled
-                .rule()
-                .map_err(|e| Error::Invalid(format!("{what}, line {line}: {}", plain(e))))?,
-        );
+        out.push(spelled.rule().map_err(|e| {
+            Error::from(Message::RulesFileLine {
+                file: what.into(),
+                line: line as usize,
+                why: Box::new(Message::of(&e)),
+            })
+        })?);
     }
     Ok(out)
 }
@@ -386,5 +407,60 @@ promotion = true
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 1, column 2"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_file_is_said_as_codes_with_the_line_and_column() {
+        let bad = TOML.replace("round = \"0.99\"", "round = \"0.98\"");
+        let e = from_toml(&bad, "rules.toml").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "rules.toml, the rule at line 3: `0.98` is not a rounding: use 0.99, 0.95, 0.49, 0.05, 1 or none"
+        );
+        assert_eq!(
+            e.said().unwrap(),
+            &serde_json::json!({"code": "rulesFileRule", "params": {"file": "rules.toml", "line": 3,
+                "why": {"code": "roundingUnknown", "params": {"value": "0.98"}}}})
+        );
+        let e = from_csv("markup,fixed\n20%,\n10%,abc\n", "r.csv").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "r.csv, line 3, column 2: `abc` is not an amount"
+        );
+        assert_eq!(
+            e.said().unwrap(),
+            &serde_json::json!({"code": "rulesFileCell", "params": {"file": "r.csv", "line": 3, "column": 2,
+                "why": {"code": "notAnAmount", "params": {"value": "abc"}}}})
+        );
+        let e = from_csv("markup,promotion\n20%,maybe\n", "r.csv").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "r.csv, line 2, column 2: `maybe` is not yes or no"
+        );
+        let e = from_csv("markup,colour\n20%,red\n", "r.csv").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "r.csv, line 1, column 2: `colour` is not a rule column \
+             (use markup, fixed, on, round, type, publisher, category, product, sku, market, promotion)"
+        );
+        assert_eq!(e.said().unwrap()["code"], "rulesFileColumnUnknown");
+        let e = from_csv("markup,on\n20%,list\n", "r.csv").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "r.csv, line 2: `list`: a markup is taken of the unit price (unit) or the ERP price (erp)"
+        );
+        assert_eq!(
+            e.said().unwrap()["params"]["why"]["code"],
+            "markupBasisUnknown"
+        );
+        let e = from_csv("markup\nlots\n", "r.csv").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "r.csv, line 2: `lots` is not a markup: write a percentage such as 20%"
+        );
+        // The parser's own words are data: passed on as they are.
+        let e = from_toml("[[rule]]\nmarkup = \"20%\"\ncolour = \"red\"\n", "r.toml").unwrap_err();
+        assert_eq!(e.said().unwrap()["code"], "rulesFileLine");
+        assert_eq!(e.said().unwrap()["params"]["why"]["code"], "verbatim");
     }
 }

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::fold_name;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::message::Message;
 
 pub mod file;
@@ -45,9 +45,10 @@ impl MarkupBasis {
         match s.trim().to_ascii_lowercase().as_str() {
             "" | "unit" => Ok(MarkupBasis::Unit),
             "erp" => Ok(MarkupBasis::Erp),
-            other => Err(Error::Invalid(format!(
-                "`{other}`: a markup is taken of the unit price (unit) or the ERP price (erp)"
-            ))),
+            other => Err(crate::message::Message::MarkupBasisUnknown {
+                value: other.to_string(),
+            }
+            .into()),
         }
     }
 }
@@ -83,9 +84,10 @@ impl Rounding {
             ".05" | "05" => Rounding::Nearest005,
             "1" | "1.00" | "1.0" => Rounding::Nearest1,
             _ => {
-                return Err(Error::Invalid(format!(
-                    "`{s}` is not a rounding: use 0.99, 0.95, 0.49, 0.05, 1 or none"
-                )))
+                return Err(crate::message::Message::RoundingUnknown {
+                    value: s.to_string(),
+                }
+                .into())
             }
         })
     }

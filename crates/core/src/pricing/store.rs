@@ -4,7 +4,7 @@
 use rusqlite::params;
 
 use super::{check, MarginRule, MarkupBasis, NewRule, Rounding, RuleScope, RuleSet};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::Store;
 
 const TABLE: &str = "CREATE TABLE IF NOT EXISTS margin_rules (
@@ -119,10 +119,7 @@ pub fn remove(store: &Store, id: i64) -> Result<()> {
     let conn = store.conn();
     conn.execute_batch(TABLE)?;
     if conn.execute("DELETE FROM margin_rules WHERE id = ?1", params![id])? == 0 {
-        return Err(Error::not_found(
-            format!("margin rule #{id}"),
-            "List the rules with `cspdesk margins list` to see their ids",
-        ));
+        return Err(crate::message::Message::RuleMissing { id }.not_found());
     }
     Ok(())
 }

@@ -97,10 +97,10 @@ impl SubscriptionRow {
     /// Why Cancel is refused at any time, if it is: the status, or no window to cancel in.
     pub fn cancel_blocked(&self) -> Option<Message> {
         match self.status_label {
-            StatusLabel::Cancelled => Some(Message::CancelAlready),
-            StatusLabel::Suspended => Some(Message::CancelSuspended),
-            _ if self.deadline.is_none() => Some(Message::CancelNoWindow),
-            StatusLabel::Other => Some(Message::CancelStatus),
+            StatusLabel::Cancelled => Some(Message::CancelBlockedCancelled),
+            StatusLabel::Suspended => Some(Message::CancelBlockedSuspended),
+            _ if self.deadline.is_none() => Some(Message::CancelBlockedNoWindow),
+            StatusLabel::Other => Some(Message::CancelBlockedStatus),
             StatusLabel::Active | StatusLabel::PendingFulfillment => None,
         }
     }
@@ -347,28 +347,24 @@ pub async fn cancel(
         .execute(&api::subscription(customer_id, id))
         .await?;
     if sub.status == SubscriptionStatus::Deleted {
-        return Err(Error::refused(
-            format!("subscription {id} is already cancelled"),
-            "Nothing to do",
-        ));
+        return Err(Message::CancelAlreadyCancelled {
+            subscription: id.to_string(),
+        }
+        .refused());
     }
     match deadline(&sub, policy) {
-        Some(d) if now > d.at => return Err(Error::refused(
-            format!(
-                "the cancellation window of {} closed at {}",
-                sub.friendly_name_or_offer(),
-                d.at.format("%Y-%m-%d %H:%M UTC")
-            ),
-            "It can no longer be cancelled; turn auto-renew off so it ends at the end of its term",
-        )),
+        Some(d) if now > d.at => {
+            return Err(Message::CancelWindowClosed {
+                name: sub.friendly_name_or_offer().to_string(),
+                at: d.at.format("%Y-%m-%d %H:%M").to_string(),
+            }
+            .refused())
+        }
         None => {
-            return Err(Error::refused(
-                format!(
-                    "Partner Center gives no cancellation window for {}",
-                    sub.friendly_name_or_offer()
-                ),
-                "Check the subscription in Partner Center",
-            ))
+            return Err(Message::CancelNoWindow {
+                name: sub.friendly_name_or_offer().to_string(),
+            }
+            .refused())
         }
         Some(_) => {}
     }
@@ -468,9 +464,7 @@ pub async fn set_quantity(
     quantity: u32,
 ) -> Result<Subscription> {
     if quantity == 0 {
-        return Err(Error::Invalid(
-            "a quantity of 0 is not a seat count: to end the subscription, cancel it or turn auto-renew off".into(),
-        ));
+        return Err(Message::SeatsZero.into());
     }
     set_quantity_with(&conn.client, customer_id, id, quantity).await
 }
@@ -523,10 +517,13 @@ impl PlanBounds {
     pub fn check(&self, quantity: u32) -> Result<()> {
         let PlanBounds { title, min, max } = self;
         if quantity < *min || quantity > *max {
-            return Err(Error::refused(
-                format!("quantity {quantity} is outside what {title} allows ({min} to {max})"),
-                format!("Choose a quantity from {min} to {max}"),
-            ));
+            return Err(Message::QuantityOutside {
+                quantity,
+                plan: title.clone(),
+                min: *min,
+                max: *max,
+            }
+            .refused());
         }
         Ok(())
     }
@@ -589,19 +586,21 @@ pub async fn quantity_bounds(
         .execute(&api::subscription(customer_id, subscription_id))
         .await?;
     let (Some(product), Some(sku)) = sub.product_and_sku() else {
-        return Err(Error::not_found(
-            format!("the plan of subscription {subscription_id}"),
-            "Its offer id names no product and plan; change the seat count in Partner Center",
-        ));
+        return Err(Message::SubscriptionPlanUnknown {
+            subscription: subscription_id.to_string(),
+        }
+        .not_found());
     };
     let country = customer_country(client, customer_id).await?;
     let bounds = catalog_bounds(client, product, sku, &country)
         .await?
         .ok_or_else(|| {
-            Error::not_found(
-                format!("plan {sku} of product {product} in {country}"),
-                "The plan may have been withdrawn; check the offer in the Marketplace view",
-            )
+            Message::PlanNotInCountry {
+                sku: sku.to_string(),
+                product: product.to_string(),
+                country: country.clone(),
+            }
+            .not_found()
         })?;
     Ok(QuantityBounds {
         plan_name: if bounds.title.is_empty() {
@@ -697,9 +696,17 @@ pub async fn activation_link(
         .client
         .execute(&api::subscription_activation_links(customer_id, id))
         .await?;
-    let uri = links.items.into_iter().map(|l| l.link.uri).find(|u| !u.is_empty()).ok_or_else(|| {
-        Error::not_found(format!("an activation link for subscription {id}"), "Only subscriptions pending fulfillment have one; it may take a few minutes after purchase")
-    })?;
+    let uri = links
+        .items
+        .into_iter()
+        .map(|l| l.link.uri)
+        .find(|u| !u.is_empty())
+        .ok_or_else(|| {
+            Message::ActivationLinkMissing {
+                subscription: id.to_string(),
+            }
+            .not_found()
+        })?;
     conn.store.conn().execute(
         "INSERT OR REPLACE INTO activation_links (subscription_id, customer_id, uri, fetched_at) VALUES (?1, ?2, ?3, ?4)",
         params![id, customer_id, uri, now.to_rfc3339()],
@@ -857,16 +864,16 @@ mod tests {
             blocked(
                 r#"{"id":"x","status":"deleted","billingCycle":"monthly","cancellationAllowedUntilDate":"2026-11-21T10:00:00Z"}"#
             ),
-            Some(Message::CancelAlready)
+            Some(Message::CancelBlockedCancelled)
         );
         assert_eq!(
             blocked(
                 r#"{"id":"x","status":"suspended","billingCycle":"monthly","cancellationAllowedUntilDate":"2026-11-21T10:00:00Z"}"#
             ),
-            Some(Message::CancelSuspended)
+            Some(Message::CancelBlockedSuspended)
         );
         let no_window = blocked(r#"{"id":"x","status":"active","billingCycle":"none"}"#);
-        assert_eq!(no_window, Some(Message::CancelNoWindow));
+        assert_eq!(no_window, Some(Message::CancelBlockedNoWindow));
         assert_eq!(
             no_window.unwrap().english(),
             "Partner Center gives no cancellation window for this subscription."

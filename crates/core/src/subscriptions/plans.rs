@@ -545,10 +545,14 @@ pub async fn change_plan(
         sku_id: cur.sku_id.clone(),
         title: cur.title.clone(),
     };
-    let choose_hint = if choices.eligible.is_empty() {
-        "Partner Center lists no plan this subscription can move to now".to_string()
-    } else {
-        format!("Plans it can move to: {}", list_of(&choices.eligible))
+    let choose_hint = || {
+        Box::new(if choices.eligible.is_empty() {
+            Message::PlanChoicesNone
+        } else {
+            Message::PlanChoices {
+                plans: list_of(&choices.eligible),
+            }
+        })
     };
 
     if names(
@@ -559,10 +563,12 @@ pub async fn change_plan(
         &cur.title,
     ) {
         let Some(q) = quantity else {
-            return Err(Error::refused(
-                format!("subscription {} is already on {}", sub.id, cur.title),
-                choose_hint,
-            ));
+            return Err(Message::PlanAlreadyOn {
+                subscription: sub.id.clone(),
+                plan: cur.title.clone(),
+                choices: choose_hint(),
+            }
+            .refused());
         };
         let s = set_quantity_with(client, customer_id, subscription_id, q).await?;
         let said = Message::PlanSeats {
@@ -585,14 +591,12 @@ pub async fn change_plan(
         });
     }
 
-    if let (Some(why), Some(link)) = (&choices.not_offered, &choices.portal_link) {
-        return Err(Error::refused(
-            why.clone(),
-            format!(
-                "Change the plan in the Partner Center portal ({link}: the customer's subscription → Change plan) \
-                 or through the publisher. Seat changes on the current plan still work here"
-            ),
-        ));
+    if let (Some(why), Some(link)) = (&choices.not_offered_message, &choices.portal_link) {
+        return Err(Message::PlanPortalRefused {
+            why: Box::new(why.clone()),
+            link: link.clone(),
+        }
+        .refused());
     }
     let find = |list: &[PlanOption]| {
         list.iter()
@@ -602,22 +606,25 @@ pub async fn change_plan(
     let option = match (find(&choices.eligible), find(&choices.unavailable)) {
         (Some(o), _) => o,
         (None, Some(o)) => {
-            return Err(Error::refused(
-                format!(
-                    "{} cannot move from {} to {}: {}",
-                    sub.id,
-                    cur.title,
-                    o.title,
-                    o.reason.as_deref().unwrap_or("it is not eligible")
-                ),
-                choose_hint,
-            ))
+            return Err(Message::PlanIneligible {
+                subscription: sub.id.clone(),
+                from: cur.title.clone(),
+                to: o.title.clone(),
+                why: Box::new(match &o.reason {
+                    Some(text) => Message::Verbatim { text: text.clone() },
+                    None => Message::PlanNotEligible,
+                }),
+                choices: choose_hint(),
+            }
+            .refused())
         }
         (None, None) => {
-            return Err(Error::refused(
-                format!("`{target}` is not a plan of {}", cur.offer_name),
-                format!("{choose_hint}. Give a SKU id, an offer id or a plan title"),
-            ))
+            return Err(Message::PlanUnknownTarget {
+                target: target.to_string(),
+                offer: cur.offer_name.clone(),
+                choices: choose_hint(),
+            }
+            .refused())
         }
     };
     let q = quantity.unwrap_or(sub.quantity);
@@ -632,10 +639,10 @@ pub async fn change_plan(
         .into_iter()
         .find(|u| u.is_eligible && u.target_offer.id == option.offer_id)
     else {
-        return Err(Error::Invalid(format!(
-            "the listed upgrade to {} disappeared while it was being sent",
-            option.title
-        )));
+        return Err(Message::PlanVanished {
+            plan: option.title.clone(),
+        }
+        .into());
     };
     upgrade.quantity = q;
     // Retries of the POST reuse one MS-RequestId, so Partner Center applies it at most once.
@@ -668,13 +675,12 @@ pub async fn change_plan(
         let mut refused = Upgrade::default();
         refused.upgrade_errors = result.upgrade_errors.clone();
         let words = reason_of(&refused);
-        return Err(Error::refused(
-            format!(
-                "Partner Center did not move {} to {}: {words}",
-                sub.id, option.title
-            ),
-            "Check the subscription in Partner Center, then try again",
-        ));
+        return Err(Message::PlanChangeRefused {
+            subscription: sub.id.clone(),
+            plan: option.title.clone(),
+            why: words,
+        }
+        .refused());
     }
     let target_id = if result.target_subscription_id.is_empty() {
         subscription_id.to_string()

@@ -74,7 +74,10 @@ impl CancellationPolicy {
         let path = dir.join("cancellation_policy.json");
         match std::fs::read_to_string(&path) {
             Ok(text) => serde_json::from_str(&text).map_err(|e| {
-                Error::Invalid(format!("{} is not a valid cancellation policy ({e}); fix it or delete it to use the default", path.display()))
+                Error::from(crate::message::Message::PolicyInvalid {
+                    path: path.display().to_string(),
+                    why: e.to_string(),
+                })
             }),
             Err(_) => Ok(CancellationPolicy::default()),
         }

@@ -155,10 +155,7 @@ impl AppCore {
         timeout: Duration,
     ) -> Result<AccountChange> {
         if let Some(why) = self.no_sign_in_reason() {
-            return Err(Error::refused(
-                "There is nothing to sign in to",
-                why.english(),
-            ));
+            return Err(Message::NothingToSignIn { why: Box::new(why) }.refused());
         }
         let auth = self.sign_in_auth()?;
         auth.config().require_client_id()?;
@@ -166,10 +163,7 @@ impl AppCore {
         // is never missed.
         let cancelled = self.account.cancel.notified();
         if self.account.signing_in.swap(true, Ordering::SeqCst) {
-            return Err(Error::refused(
-                "A sign-in is already waiting for the browser",
-                "Finish it in the browser, or press Cancel and start again",
-            ));
+            return Err(Message::SignInWaiting.refused());
         }
         struct Done<'a>(&'a AtomicBool);
         impl Drop for Done<'_> {

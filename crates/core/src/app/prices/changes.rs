@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use crate::app::AppCore;
 use crate::catalog::markets::{currency_of, market_code};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::message::Message;
 use crate::pricelist::diff::ChangeKind;
 use crate::pricelist::{self, snapshot};
 use crate::tabular::{self, ExportFormat, ExportResult};
@@ -49,6 +50,20 @@ pub struct PriceChanges {
     pub message: Option<String>,
     pub summary: ChangeSummary,
     pub changes: Vec<PriceChangeRow>,
+}
+
+/// What one snapshot of `market`, taken on `day`, means for the changes.
+fn one_snapshot(market: &str, day: NaiveDate) -> Message {
+    if day == Utc::now().date_naive() {
+        Message::ChangesOneToday {
+            market: market.into(),
+        }
+    } else {
+        Message::ChangesOneOn {
+            market: market.into(),
+            day,
+        }
+    }
 }
 
 impl AppCore {
@@ -96,33 +111,28 @@ impl AppCore {
         match days.as_slice() {
             [] => {
                 answer.state = ChangesState::NoSnapshot;
-                answer.message = Some(format!(
-                    "No price snapshot of {market} yet. Fetch today's snapshot (an export keeps one too); changes appear once there are two days' snapshots."
-                ));
+                answer.message = Some(
+                    Message::ChangesNoSnapshot {
+                        market: market.clone(),
+                    }
+                    .english(),
+                );
                 return Ok(answer);
             }
             [only] => {
                 answer.state = ChangesState::OneSnapshot;
                 answer.to = Some(*only);
-                answer.message = Some(if *only == Utc::now().date_naive() {
-                    format!("One snapshot of {market} so far (today's); changes appear after tomorrow's.")
-                } else {
-                    format!("One snapshot of {market} so far ({only}); fetch today's snapshot to see what changed since.")
-                });
+                answer.message = Some(one_snapshot(&market, *only).english());
                 return Ok(answer);
             }
             _ => {}
         }
         if let (Some(f), Some(t)) = (from, to) {
             if f == t {
-                return Err(Error::Invalid(
-                    "From and To are the same day: pick two different snapshots".into(),
-                ));
+                return Err(Message::ChangesSameDay.into());
             }
             if f > t {
-                return Err(Error::Invalid(format!(
-                    "From ({f}) is after To ({t}): pick an earlier From"
-                )));
+                return Err(Message::ChangesFromAfterTo { from: f, to: t }.into());
             }
         }
         let report = pricelist::changes(&c, &market, from, to)?;
@@ -154,9 +164,14 @@ impl AppCore {
         let (out, format) = tabular::checked_path(path, Some(format))?;
         let changes = self.price_changes(market, from, to).await?;
         if changes.state != ChangesState::Ready {
-            return Err(Error::Invalid(changes.message.unwrap_or_else(|| {
-                "there are no changes to export yet".to_string()
-            })));
+            return Err(match (changes.state, changes.to) {
+                (ChangesState::NoSnapshot, _) => Message::ChangesNoSnapshot {
+                    market: changes.market,
+                },
+                (ChangesState::OneSnapshot, Some(day)) => one_snapshot(&changes.market, day),
+                _ => Message::ChangesNoneYet,
+            }
+            .into());
         }
         let rows = crate::tabular::write(
             &out,

@@ -23,7 +23,7 @@ pub use snapshots::*;
 use super::AppCore;
 use crate::catalog::markets::market_code;
 use crate::catalog::query::OfferFilter;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::pricelist::layout::CustomerList;
 use crate::pricelist::{self, CustomerExport, ExportRequest};
 use crate::tabular::{self, ExportFormat};
@@ -171,9 +171,7 @@ impl AppCore {
         let cancel = cancel_flag(&self.export_cancels, &req.export_id);
         let _guard = CancelGuard(self.export_cancels.clone(), req.export_id.clone());
         if req.markets.is_empty() {
-            return Err(Error::Invalid(
-                "no market is picked: pick at least one market to export".into(),
-            ));
+            return Err(crate::message::Message::ExportNoMarket.into());
         }
         let mut markets = Vec::new();
         for m in &req.markets {

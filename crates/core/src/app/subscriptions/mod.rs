@@ -15,7 +15,7 @@ pub use items::*;
 
 use super::AppCore;
 use crate::connection::Connection;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::partner_center::models::{Customer, Subscription};
 use crate::subscriptions::plans::{self, PlanChange, PlanChoices};
 use crate::subscriptions::policy::CancellationPolicy;
@@ -163,9 +163,7 @@ impl AppCore {
         on: bool,
     ) -> Result<Vec<AutoRenewResult>> {
         if targets.is_empty() {
-            return Err(Error::Invalid(
-                "no subscriptions selected: tick the rows to change first".into(),
-            ));
+            return Err(crate::message::Message::NoSubscriptionsSelected.into());
         }
         let mut seen = HashSet::new();
         let pairs: Vec<(String, String)> = targets
