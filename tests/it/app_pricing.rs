@@ -10,7 +10,7 @@ use cspdesk_core::app::prices::PriceExportRequest;
 use cspdesk_core::app::AppCore;
 use cspdesk_core::connection::ConnectOptions;
 use cspdesk_core::pricelist::layout::CustomerList;
-use cspdesk_core::pricing::{NewRule, Rounding, RuleScope};
+use cspdesk_core::pricing::{Rounding, RuleForm, RuleScope};
 use cspdesk_core::schedule::{self, ScheduleSettings};
 use cspdesk_core::tabular::ExportFormat;
 
@@ -29,9 +29,10 @@ async fn rules_customer_lists_run_now_and_impact_through_the_app() {
     let core = core(dir.path());
     assert!(core.margin_rules().await.unwrap().is_empty());
 
+    // The form's numbers as typed: the core reads them as the CLI does.
     let rules = core
-        .add_margin_rule(NewRule {
-            percent: Some(25.0),
+        .add_margin_rule(RuleForm {
+            percent: " 25% ".into(),
             rounding: Rounding::Up99,
             ..Default::default()
         })
@@ -40,8 +41,8 @@ async fn rules_customer_lists_run_now_and_impact_through_the_app() {
     assert_eq!(rules.len(), 1);
     assert!(rules[0].words.contains("+25%"), "{}", rules[0].words);
     let below = core
-        .add_margin_rule(NewRule {
-            percent: Some(-10.0),
+        .add_margin_rule(RuleForm {
+            percent: "-10".into(),
             scope: RuleScope {
                 publisher: Some("Contoso".into()),
                 ..Default::default()
@@ -51,6 +52,34 @@ async fn rules_customer_lists_run_now_and_impact_through_the_app() {
         .await
         .unwrap_err();
     assert!(below.to_string().contains("below cost"), "{below}");
+    let typo = core
+        .add_margin_rule(RuleForm {
+            percent: "lots".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        typo.said().map(|m| m["code"].clone()),
+        Some("markupNotPercent".into())
+    );
+    let amount = core
+        .add_margin_rule(RuleForm {
+            fixed: "1,5".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let fixed = amount
+        .iter()
+        .find(|r| r.rule.rule.fixed.is_some())
+        .expect("the amount's rule");
+    assert_eq!(
+        fixed.rule.rule.fixed,
+        Some(1.5),
+        "a decimal comma is read as a point"
+    );
+    core.remove_margin_rule(fixed.rule.id).await.unwrap();
     assert_eq!(core.margin_rules().await.unwrap().len(), 1);
 
     // Shared as a file; a bad file names its line and keeps the rules.

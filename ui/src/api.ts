@@ -6,7 +6,7 @@ import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialo
 import { isPermissionGranted, requestPermission, sendNotification } from "@tauri-apps/plugin-notification";
 import { openUrl } from "@tauri-apps/plugin-opener";
 
-import type { AboutInfo, ActivationLinkInfo, AuthReason, AutoRenewResult, Command, ConnectionStatus, CustomerDetail, CustomerRow, ErrorKind, ExportFormat, ExportProgress, ExportResult, FetchedSnapshot, GraphExportProgress, ImpactReport, InvoiceSummary, IpcError as WireError, LineQuery, LineWindow, Market, Message, NewRule, NoteInput, OfferDetail, OfferFilter, OfferQuery, OfferWindow, OrderActivationLink, OrderConfirmation, OrderReview, OrderRow, PlanChange, PlanChoices, PriceChanges, PriceExportDone, PriceExportRequest, PriceListStatus, Progress, PublisherDetail, PublisherNote, PublisherOption, PublisherRow, PurchaseChoice, PurchaseOptions, QuantityBounds, Registration, RuleRow, ScheduleRunDone, ScheduleSettings, ScheduleStatus, SubscriptionBadges, SubscriptionItem, SubscriptionList, SubscriptionLookup, SubscriptionRef, SubscriptionSet, SyncState, UpdateCheck, UpdatePrefs, UpdateProgress } from "./bindings";
+import type { AboutInfo, ActivationLinkInfo, AuthReason, AutoRenewResult, Command, ConnectionStatus, CustomerDetail, CustomerRow, ErrorKind, ExportFormat, ExportProgress, ExportResult, FetchedSnapshot, GraphExportProgress, ImpactReport, InvoiceSummary, IpcError as WireError, LineQuery, LineWindow, Market, Message, RuleForm, NoteInput, OfferDetail, OfferFilter, OfferQuery, OfferWindow, OrderActivationLink, OrderConfirmation, OrderReview, OrderRow, PlanChange, PlanChoices, PriceChanges, PriceExportDone, PriceExportRequest, PriceListStatus, Progress, PublisherDetail, PublisherNote, PublisherOption, PublisherRow, PurchaseChoice, PurchaseOptions, QuantityBounds, Registration, RuleRow, ScheduleRunDone, ScheduleSettings, ScheduleStatus, SubscriptionBadges, SubscriptionItem, SubscriptionList, SubscriptionLookup, SubscriptionRef, SubscriptionSet, SyncState, UpdateCheck, UpdatePrefs, UpdateProgress } from "./bindings";
 import { say, t } from "./i18n";
 
 // Every kind the core sends, keyed by the generated union: the compiler fails here when the
@@ -358,7 +358,7 @@ export async function notify(n: { title: string; body: string }, asked: { get():
 export const marginRules = (): Promise<RuleRow[]> => call("margin_rules");
 
 /** Add a rule (refused below cost unless a promotion); the rules after. */
-export const addMarginRule = (rule: NewRule): Promise<RuleRow[]> => call("add_margin_rule", { rule });
+export const addMarginRule = (rule: RuleForm): Promise<RuleRow[]> => call("add_margin_rule", { rule });
 
 export const removeMarginRule = (id: number): Promise<RuleRow[]> => call("remove_margin_rule", { id });
 

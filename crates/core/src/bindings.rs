@@ -115,7 +115,7 @@ pub fn visit_types(v: &mut impl TypeVisitor) {
     v.visit::<crate::pricelist::layout::CustomerList>();
     v.visit::<crate::pricing::MarginRule>();
     v.visit::<crate::pricing::MarkupBasis>();
-    v.visit::<crate::pricing::NewRule>();
+    v.visit::<crate::pricing::RuleForm>();
     v.visit::<crate::pricing::Rounding>();
     v.visit::<crate::pricing::RuleScope>();
     v.visit::<crate::publishers::NewNote>();

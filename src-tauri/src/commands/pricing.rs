@@ -3,7 +3,7 @@
 
 use cspdesk_core::app::pricing::{RuleRow, ScheduleRunDone, ScheduleStatus};
 use cspdesk_core::pricelist::impact::ImpactReport;
-use cspdesk_core::pricing::NewRule;
+use cspdesk_core::pricing::RuleForm;
 use cspdesk_core::schedule::{Registration, ScheduleSettings};
 use cspdesk_core::tabular::{ExportFormat, ExportResult};
 use tauri::State;
@@ -20,7 +20,7 @@ pub async fn margin_rules(state: State<'_, AppState>) -> Result<Vec<RuleRow>, Ip
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn add_margin_rule(
     state: State<'_, AppState>,
-    rule: NewRule,
+    rule: RuleForm,
 ) -> Result<Vec<RuleRow>, IpcError> {
     Ok(state.core.add_margin_rule(rule).await?)
 }

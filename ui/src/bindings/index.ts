@@ -264,20 +264,6 @@ export type Message = { "code": "billingPeriod", "params": { start: string, invo
 export type Mode = "embeddedSandbox" | "endpoint" | "partnerCenter";
 /** A link with the label to show for it. */
 export type NamedLink = { label: string, uri: string, };
-/** A margin rule as the partner writes it. */
-export type NewRule = { 
-/** Percent, e.g. 20 for +20 %. */
-percent: number | null, 
-/** A fixed amount in the market's currency, added after the percentage. */
-fixed: number | null, basis: MarkupBasis, rounding: Rounding, 
-/** May price below cost. */
-promotion: boolean, 
-/** A product type, e.g. `SaaS` (any case). */
-productType: string | null, publisher: string | null, category: string | null, productId: string | null, 
-/** One plan (SKU id) of `product_id`. */
-skuId: string | null, 
-/** Two-letter market code: the rule applies in this market only. */
-market: string | null, };
 /** Why the offer cannot be bought for this customer, and whom to ask. */
 export type NotSold = { 
 /** The billing country it is not sold in. */
@@ -539,6 +525,21 @@ command: string, };
 export type Review = { customerId: string, customerName: string, country: string, productId: string, productTitle: string, publisherName: string, skuId: string, plan: string, availabilityId: string, catalogItemId: string, quantity: number, minimumQuantity: number, maximumQuantity: number, options: Array<TermChoice>, chosen: TermChoice, price: PriceInfo | null, termsOfUseUri: string | null, };
 /** How a sell price is rounded after the markup. */
 export type Rounding = "none" | "up99" | "up95" | "up49" | "nearest005" | "nearest1";
+/**
+ * A rule as the app's form holds it: the markup and the amount as typed, read here as the CLI
+ * and a rules file read them ([`file::parse_percent`], [`file::parse_amount`]; empty: none).
+ */
+export type RuleForm = { 
+/** "20%", "20", "-5 %", "12,5" or empty. */
+percent: string, 
+/** "1.50", "-2" or empty. */
+fixed: string, basis: MarkupBasis, rounding: Rounding, promotion: boolean, 
+/** A product type, e.g. `SaaS` (any case). */
+productType: string | null, publisher: string | null, category: string | null, productId: string | null, 
+/** One plan (SKU id) of `product_id`. */
+skuId: string | null, 
+/** Two-letter market code: the rule applies in this market only. */
+market: string | null, };
 /** A rule as the Pricing tab lists it: the rule and its words. */
 export type RuleRow = { words: string, id: number, 
 /** Percent, e.g. 20 for +20 %. */

@@ -8,7 +8,7 @@ import { useState } from "react";
 
 import * as api from "../api";
 import { count } from "../format";
-import type { MarkupBasis, NewRule, Rounding, RuleRow } from "../bindings";
+import type { MarkupBasis, RuleForm, Rounding, RuleRow } from "../bindings";
 import { ErrorBanner } from "../shell/ErrorBanner";
 import type { ViewProps } from "../shell/nav";
 import { Table } from "../shell/Table";
@@ -68,17 +68,13 @@ interface Form {
 
 const EMPTY: Form = { percent: "", fixed: "", basis: "unit", rounding: "none", scope: "all", value: "", sku: "", market: "", promotion: false };
 
-const number = (s: string): number | null => {
-  const item = s.trim().replace(/%$/, "").replace(",", ".");
-  return item === "" ? null : Number(item);
-};
-
-/** The form as the core's rule; the core checks it (a markup, not below cost, a plan's product). */
-export function ruleOf(f: Form): NewRule {
+/** The form as the core takes it: the numbers as typed (the core reads them, as the CLI's), the
+ * scope's one field; the core checks the rest (a markup, not below cost, a plan's product). */
+export function ruleOf(f: Form): RuleForm {
   const v = f.value.trim() || null;
   return {
-    percent: number(f.percent),
-    fixed: number(f.fixed),
+    percent: f.percent,
+    fixed: f.fixed,
     basis: f.basis,
     rounding: f.rounding,
     promotion: f.promotion,

@@ -11,7 +11,7 @@ use super::AppCore;
 use crate::error::Result;
 use crate::message::Message;
 use crate::pricelist::impact::{self, ImpactReport};
-use crate::pricing::{self, MarginRule, NewRule};
+use crate::pricing::{self, MarginRule, RuleForm};
 use crate::schedule::{self, Registration, RunOutcome, ScheduleRun, ScheduleSettings};
 use crate::tabular::{self, ExportFormat, ExportResult};
 
@@ -73,7 +73,8 @@ impl AppCore {
     }
 
     /// Adds a rule (checked: a rule below cost needs `promotion`); the rules after.
-    pub async fn add_margin_rule(&self, rule: NewRule) -> Result<Vec<RuleRow>> {
+    pub async fn add_margin_rule(&self, form: RuleForm) -> Result<Vec<RuleRow>> {
+        let rule = form.rule()?;
         let conn = self.connection().await?;
         pricing::store::add(&conn.store, &rule)?;
         Ok(rows(pricing::store::list(&conn.store)?))

@@ -55,13 +55,26 @@ enum Markup {
     Text(String),
 }
 
-/// A percentage as typed: `20%`, `20`, `-5 %`.
+/// A percentage as typed: `20%`, `20`, `-5 %`, `12,5%` (a decimal comma).
 pub fn parse_percent(s: &str) -> Result<f64> {
-    let t = s.trim().trim_end_matches('%').trim();
-    t.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
+    number(s.trim().trim_end_matches('%'))
         .ok_or_else(|| Message::MarkupNotPercent { value: s.into() }.into())
+}
+
+/// An amount as typed: `1.50`, `-2`, `1,5` (a decimal comma).
+pub fn parse_amount(s: &str) -> Result<f64> {
+    number(s).ok_or_else(|| Message::NotAnAmount { value: s.into() }.into())
+}
+
+/// A finite number, with a point or one decimal comma.
+fn number(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let t = if t.contains('.') {
+        t.to_string()
+    } else {
+        t.replacen(',', ".", 1)
+    };
+    t.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 impl Spelled {
@@ -227,7 +240,7 @@ pub fn from_csv(text: &str, what: &str) -> Result<Vec<NewRule>> {
         };
         let fixed = match get("fixed") {
             Some(f) => Some(
-                f.parse::<f64>()
+                parse_amount(&f)
                     .map_err(|_| at("fixed", Message::NotAnAmount { value: f.clone() }))?,
             ),
             None => None,

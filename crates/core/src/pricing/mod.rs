@@ -176,6 +176,42 @@ pub struct NewRule {
     pub promotion: bool,
 }
 
+/// A rule as the app's form holds it: the markup and the amount as typed, read here as the CLI
+/// and a rules file read them ([`file::parse_percent`], [`file::parse_amount`]; empty: none).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RuleForm {
+    /// "20%", "20", "-5 %", "12,5" or empty.
+    pub percent: String,
+    /// "1.50", "-2" or empty.
+    pub fixed: String,
+    pub basis: MarkupBasis,
+    pub rounding: Rounding,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub scope: RuleScope,
+    pub promotion: bool,
+}
+
+impl RuleForm {
+    /// The rule, or why a number typed is not one (the rule's own checks come with adding it).
+    pub fn rule(&self) -> Result<NewRule> {
+        let typed = |s: &str| Some(s.trim()).filter(|t| !t.is_empty()).map(str::to_string);
+        Ok(NewRule {
+            percent: typed(&self.percent)
+                .map(|t| file::parse_percent(&t))
+                .transpose()?,
+            fixed: typed(&self.fixed)
+                .map(|t| file::parse_amount(&t))
+                .transpose()?,
+            basis: self.basis,
+            rounding: self.rounding,
+            scope: self.scope.clone(),
+            promotion: self.promotion,
+        })
+    }
+}
+
 /// A stored rule, with the id `margins remove` takes.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -537,6 +573,34 @@ mod tests {
             erp: Some(12.0),
             trial: false,
         }
+    }
+
+    #[test]
+    fn the_apps_form_reads_its_numbers_as_the_cli_does() {
+        let form = |percent: &str, fixed: &str| {
+            RuleForm {
+                percent: percent.into(),
+                fixed: fixed.into(),
+                ..Default::default()
+            }
+            .rule()
+        };
+        let r = form("20%", "").unwrap();
+        assert_eq!((r.percent, r.fixed), (Some(20.0), None));
+        let r = form(" 12,5 % ", "1,50").unwrap();
+        assert_eq!((r.percent, r.fixed), (Some(12.5), Some(1.5)));
+        let r = form("", "-2").unwrap();
+        assert_eq!((r.percent, r.fixed), (None, Some(-2.0)));
+        let e = form("lots", "").unwrap_err();
+        assert_eq!(e.said().unwrap()["code"], "markupNotPercent");
+        assert_eq!(
+            e.to_string(),
+            file::parse_percent("lots").unwrap_err().to_string()
+        );
+        assert_eq!(
+            form("", "1.5.0").unwrap_err().said().unwrap()["code"],
+            "notAnAmount"
+        );
     }
 
     #[test]
