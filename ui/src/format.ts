@@ -105,21 +105,27 @@ export function ago(iso: string, now: number = Date.now()): string {
 /** The core quotes names with backticks (for the terminal); on screen they read as quotes. */
 export const plain = (s: string): string => s.replace(/`([^`]+)`/g, "“$1”");
 
-/** An ISO 8601 period ("P1M", "P1Y", "P3Y") in words: "1 month", "1 year", "3 years" (`short`:
- * "1 mo", "1 yr", for a narrow column). */
-const PERIOD_DAYS: Record<string, number> = { D: 1, W: 7, M: 30, Y: 365 };
+const PERIOD_DAYS = { D: 1, W: 7, M: 30, Y: 365 } as const;
+
+/** "P3M" → [3, "M"]; null when it is not a one-unit ISO period. */
+function period(iso: string): [number, keyof typeof PERIOD_DAYS] | null {
+  const m = /^P(\d+)([DWMY])$/i.exec(iso.trim());
+  return m ? [Number(m[1]), (m[2] ?? "").toUpperCase() as keyof typeof PERIOD_DAYS] : null;
+}
 
 /** "P1M" → 30, "P1Y" → 365: an ISO period's length in days, for ordering terms (null: not one). */
 export function periodDays(iso: string): number | null {
-  const m = /^P(\d+)([DWMY])$/i.exec(iso.trim());
-  return m ? Number(m[1]) * (PERIOD_DAYS[(m[2] ?? "").toUpperCase()] ?? 0) : null;
+  const p = period(iso);
+  return p ? p[0] * PERIOD_DAYS[p[1]] : null;
 }
 
+/** An ISO 8601 period ("P1M", "P1Y", "P3Y") in words: "1 month", "1 year", "3 years" (`short`:
+ * "1 mo", "1 yr", for a narrow column). */
 export function isoPeriod(iso: string, short = false): string {
-  const m = /^P(\d+)([DWMY])$/i.exec(iso.trim());
-  if (!m) return iso;
-  const n = Number(m[1]);
-  switch ((m[2] ?? "").toUpperCase()) {
+  const p = period(iso);
+  if (!p) return iso;
+  const [n, unit] = p;
+  switch (unit) {
     case "D":
       return t("format.days", { count: n });
     case "W":

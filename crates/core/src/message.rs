@@ -789,11 +789,12 @@ impl Message {
         if let Some(why) = self.update_reason() {
             return crate::desktop::update::quiet_failure(&why);
         }
-        if let Some((message, hint)) = self.refusal() {
-            return format!("{message}. {hint}");
+        // A refusal or a "not found" reads as that error reads (its Display is the one format).
+        if self.refusal().is_some() {
+            return self.clone().refused().to_string();
         }
-        if let Some((what, hint)) = self.missing() {
-            return format!("{what} not found. {hint}");
+        if self.missing().is_some() {
+            return self.clone().not_found().to_string();
         }
         match self {
             Message::BillingPeriod {

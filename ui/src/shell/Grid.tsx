@@ -188,7 +188,9 @@ function GridImpl<T>(p: GridProps<T>) {
     { enabled: p.keys !== false },
   );
 
+  // Stable handlers for the rows, whatever the view passes (`opening()` makes new ones each render).
   const click = useEvent((i: number) => (p.clickOpens && p.onOpen ? p.onOpen(i) : p.onSelect(i)));
+  const openRow = useEvent((i: number) => p.onOpen?.(i));
   const active = selected !== null && items.some((v) => v.index === selected) ? rowId(selected) : undefined;
 
   return (
@@ -241,7 +243,7 @@ function GridImpl<T>(p: GridProps<T>) {
               template={template}
               rowProps={p.rowProps}
               onClick={click}
-              onOpen={p.onOpen}
+              onOpen={p.onOpen ? openRow : undefined}
             />
           ))}
         </div>

@@ -74,10 +74,6 @@ impl SubscriptionRow {
     ) -> Self {
         let deadline = deadline(&s, policy);
         let status_label = StatusLabel::of(&s.status);
-        let open = matches!(
-            status_label,
-            StatusLabel::Active | StatusLabel::PendingFulfillment
-        );
         let mut row = SubscriptionRow {
             customer_id: customer.id.clone(),
             customer_name: customer.company_profile.company_name.clone(),
@@ -87,10 +83,6 @@ impl SubscriptionRow {
             can_cancel: false,
         };
         row.can_cancel = row.cancellable_until().is_some_and(|until| now <= until);
-        debug_assert_eq!(
-            row.can_cancel,
-            open && row.deadline.as_ref().is_some_and(|d| now <= d.at)
-        );
         row
     }
 
